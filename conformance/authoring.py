@@ -1,0 +1,502 @@
+"""Authoring conformance cases [VEC-12]..[VEC-15].
+
+A case is a Python function decorated with :func:`case`. It receives a
+:class:`CaseBuilder` that runs the reference as the case is written, so the
+author can read ``b.state`` and ``b.config`` to make decisions, and
+``b.expect_outcome`` checks the reference at generation time (a fill-time
+check, as leanSpec does). The builder records a :class:`CaseSpec`: the genesis,
+plain-data steps and the observations to make after each step.
+:func:`build_vector` turns any ``CaseSpec`` (authored, or a Hypothesis-shrunk
+trace) into a vector by replaying it on the reference, and
+:func:`write_vector` stores it at ``<preset>/<suite>/<handler>/<case>.cbor``.
+
+Example::
+
+    @case(suite="balances", handler="transfer_keep_alive", presets=("minimal",),
+          clauses=("BAL-11",))
+    def keep_alive_below_ed(b: CaseBuilder) -> None:
+        \"\"\"Docstring becomes the vector description.\"\"\"
+        alice, bob = b.account("alice"), b.account("bob")
+        b.genesis(config={"existential_deposit": 10}, balances=[(alice, 1000)])
+        b.initialize_block()
+        b.call("Balances.transfer_keep_alive", {"dest": bob, "value": 995},
+               origin=signed(alice), observe=[("balance", alice)])
+        b.finalize_block()
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from phala_spec import SPEC_VERSION
+from phala_spec.chain import ChainConfig, ChainState
+from phala_spec.codec import PlainData, blake2b_256, digest, encode, to_data
+from phala_spec.errors import InvalidInput
+from phala_spec.genesis import PRESETS, dev_account, genesis, resolve_account
+from phala_spec.steps import apply_step
+from phala_spec.views import observe as observe_view
+
+FORMAT = "phala-spec/vector/1"
+GENERATOR = "phala-spec"
+# Bumped whenever the generator's output changes for the same spec [VEC-9].
+GENERATOR_VERSION = "1"
+ORIGINS = ("authored", "hypothesis", "z3", "mutant")
+CRYPTO_SETTINGS = ("none", "real", "oracle")
+NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_]*$")
+
+
+class AuthoringError(Exception):
+    """A case cannot be turned into a vector: bad input, or the reference disagrees with a check."""
+
+
+# --- Origins as plain data [STEP-3] -------------------------------------------
+
+
+def signed(who: bytes | str) -> dict[str, Any]:
+    """A signed origin; ``who`` is a 32-byte account id or a dev account name."""
+    return {"kind": "signed", "who": resolve_account(who)}
+
+
+def root() -> dict[str, Any]:
+    """The root origin."""
+    return {"kind": "root"}
+
+
+def none_origin() -> dict[str, Any]:
+    """The ``None`` origin (unsigned transactions, inherents)."""
+    return {"kind": "none"}
+
+
+def pallet(name: str) -> dict[str, Any]:
+    """A pallet acting on its own behalf (the only origin of trait operations)."""
+    return {"kind": "pallet", "pallet": name}
+
+
+def collective(name: str, yes: int, total: int) -> dict[str, Any]:
+    """``Members(yes, total)`` of a collective."""
+    return {"kind": "collective", "collective": name, "yes": yes, "total": total}
+
+
+# --- Records -------------------------------------------------------------------
+
+
+@attrs.frozen
+class Provenance:
+    """Where a case comes from [VEC-9]: origin authored/hypothesis/z3/mutant, seed, source."""
+
+    origin: str = "authored"
+    seed: int | None = None
+    source: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        if self.origin not in ORIGINS:
+            raise AuthoringError(f"origin must be one of {ORIGINS}, not {self.origin!r}")
+
+
+@attrs.frozen
+class StepSpec:
+    """One plain-data step and the observations to make after it."""
+
+    step: Mapping[str, Any]
+    observations: tuple[tuple[str, tuple[Any, ...]], ...] = ()
+
+
+@attrs.frozen
+class CaseSpec:
+    """Everything needed to build a vector, independent of how it was found.
+
+    ``checks`` are fill-time checks ``(step index, expected outcome)``; they
+    are verified by :func:`build_vector` and not written to the vector.
+    """
+
+    preset: str
+    suite: str
+    handler: str
+    case: str
+    description: str
+    genesis: Mapping[str, Any]
+    steps: tuple[StepSpec, ...]
+    clauses: tuple[str, ...] = ()
+    provenance: Provenance = Provenance()
+    crypto: str = "none"
+    checks: tuple[tuple[int, str], ...] = ()
+
+    @property
+    def id(self) -> str:
+        return f"{self.preset}/{self.suite}/{self.handler}/{self.case}"
+
+
+# --- The builder -----------------------------------------------------------------
+
+
+Observation = Sequence[Any]  # (view, *args)
+
+
+class CaseBuilder:
+    """Records a case while running it on the reference; see the module docstring."""
+
+    def __init__(self, preset: str) -> None:
+        if preset not in PRESETS:
+            raise AuthoringError(f"unknown preset {preset!r}")
+        self.preset = preset
+        self._overrides: dict[str, Any] = {}
+        self._state = genesis(preset)
+        self._steps: list[StepSpec] = []
+        self._outcomes: list[str] = []
+        self._checks: list[tuple[int, str]] = []
+
+    # read-only views for authoring decisions
+    @property
+    def state(self) -> ChainState:
+        """The reference state after the last recorded step."""
+        return self._state
+
+    @property
+    def config(self) -> ChainConfig:
+        """The runtime parameters of this case's genesis."""
+        return self._state.config
+
+    @property
+    def outcome(self) -> str | None:
+        """The outcome of the last recorded step, if any."""
+        return self._outcomes[-1] if self._outcomes else None
+
+    def account(self, name: str) -> bytes:
+        """The 32-byte id of a dev account (alice, bob, ..., foundation)."""
+        try:
+            return dev_account(name)
+        except Exception as exc:
+            raise AuthoringError(f"unknown dev account {name!r}") from exc
+
+    def genesis(
+        self,
+        config: Mapping[str, int] | None = None,
+        balances: Iterable[tuple[bytes | str, int]] | None = None,
+    ) -> None:
+        """Replace the preset's genesis with overrides; only before the first step."""
+        if self._steps:
+            raise AuthoringError("genesis() must come before the first step")
+        overrides: dict[str, Any] = {}
+        if config is not None:
+            overrides["config"] = dict(config)
+        if balances is not None:
+            try:
+                overrides["balances"] = [[resolve_account(who), amount] for who, amount in balances]
+            except InvalidInput as exc:
+                raise AuthoringError(f"bad genesis balances: {exc}") from exc
+        try:
+            self._state = genesis(self.preset, overrides)
+        except InvalidInput as exc:
+            raise AuthoringError(f"bad genesis: {exc}") from exc
+        self._overrides = overrides
+
+    def step(self, step: Mapping[str, Any], observe: Iterable[Observation] = ()) -> str:
+        """Record any plain-data step; returns its outcome."""
+        requests = tuple(_observation(o) for o in observe)
+        try:
+            result = apply_step(self._state, step)
+            for view, args in requests:
+                observe_view(result.state, view, list(args))
+        except InvalidInput as exc:
+            raise AuthoringError(f"step {len(self._steps)} is not valid input: {exc}") from exc
+        self._state = result.state
+        self._steps.append(StepSpec(dict(step), requests))
+        self._outcomes.append(result.outcome)
+        return result.outcome
+
+    def initialize_block(
+        self,
+        number: int | None = None,
+        timestamp: int | None = None,
+        randomness: bytes | None = None,
+        observe: Iterable[Observation] = (),
+    ) -> str:
+        """Open a block; defaults: next number, previous time + block time, BLAKE2b of the number."""
+        current = self._state.system.block
+        if number is None:
+            number = current.number + 1
+        if timestamp is None:
+            timestamp = current.timestamp + self.config.block_time_ms
+        if randomness is None:
+            randomness = default_randomness(number)
+        step = {"kind": "initialize_block", "number": number, "timestamp": timestamp,
+                "randomness": randomness}
+        return self.step(step, observe)
+
+    def call(
+        self,
+        call: str,
+        args: Mapping[str, Any] | None = None,
+        origin: Mapping[str, Any] | None = None,
+        observe: Iterable[Observation] = (),
+    ) -> str:
+        """Apply a call (``Pallet.name``) with named arguments; default origin: root."""
+        step = {"kind": "call", "origin": dict(origin) if origin is not None else root(),
+                "call": call, "args": dict(args or {})}
+        return self.step(step, observe)
+
+    def finalize_block(self, observe: Iterable[Observation] = ()) -> str:
+        """Close the open block."""
+        return self.step({"kind": "finalize_block"}, observe)
+
+    def block(
+        self,
+        calls: Iterable[Sequence[Any]] = (),
+        observe: Iterable[Observation] = (),
+        **init: Any,
+    ) -> list[str]:
+        """A whole block: initialize (``init`` kwargs), each ``(call, args, origin[, observe])``, finalize.
+
+        ``observe`` is made after finalization. Returns the calls' outcomes.
+        """
+        self.initialize_block(**init)
+        outcomes = []
+        for entry in calls:
+            name, args, origin, *rest = entry
+            outcomes.append(self.call(name, args, origin, observe=rest[0] if rest else ()))
+        self.finalize_block(observe=observe)
+        return outcomes
+
+    def observe(self, view: str, *args: Any) -> None:
+        """Add an observation to the last recorded step."""
+        if not self._steps:
+            raise AuthoringError("observe() needs a step first")
+        request = _observation((view, *args))
+        try:
+            observe_view(self._state, view, list(args))
+        except InvalidInput as exc:
+            raise AuthoringError(f"bad observation {view}: {exc}") from exc
+        last = self._steps[-1]
+        self._steps[-1] = attrs.evolve(last, observations=(*last.observations, request))
+
+    def expect_outcome(self, outcome: str) -> None:
+        """Fill-time check: the last step's outcome must be ``outcome`` (``ok`` or an error code)."""
+        if not self._steps:
+            raise AuthoringError("expect_outcome() needs a step first")
+        index = len(self._steps) - 1
+        if self._outcomes[index] != outcome:
+            raise AuthoringError(
+                f"step {index}: expected outcome {outcome!r}, the reference gives "
+                f"{self._outcomes[index]!r}"
+            )
+        self._checks.append((index, outcome))
+
+    def to_spec(self, *, suite: str, handler: str, case: str, description: str = "",
+                clauses: Sequence[str] = (), provenance: Provenance = Provenance()) -> CaseSpec:
+        """The recorded case as a :class:`CaseSpec`."""
+        return CaseSpec(
+            preset=self.preset, suite=suite, handler=handler, case=case,
+            description=description, genesis=self._overrides, steps=tuple(self._steps),
+            clauses=tuple(clauses), provenance=provenance, checks=tuple(self._checks),
+        )
+
+
+def default_randomness(number: int) -> bytes:
+    """The default block randomness: BLAKE2b-256 of the number as 8 little-endian bytes."""
+    return blake2b_256(number.to_bytes(8, "little"))
+
+
+def _observation(request: Observation) -> tuple[str, tuple[Any, ...]]:
+    if isinstance(request, str):
+        return request, ()
+    if not request or not isinstance(request[0], str):
+        raise AuthoringError(f"an observation is (view, *args), got {request!r}")
+    return request[0], tuple(request[1:])
+
+
+# --- Registry --------------------------------------------------------------------
+
+
+@attrs.frozen
+class CaseDef:
+    """A registered case function and its metadata."""
+
+    suite: str
+    handler: str
+    name: str
+    presets: tuple[str, ...]
+    clauses: tuple[str, ...]
+    description: str
+    source: str
+    func: Callable[[CaseBuilder], None]
+
+    def build(self, preset: str) -> CaseSpec:
+        """Run the case function for one preset."""
+        if preset not in self.presets:
+            raise AuthoringError(f"{self.name} is not defined for preset {preset!r}")
+        builder = CaseBuilder(preset)
+        try:
+            self.func(builder)
+        except AuthoringError as exc:
+            raise AuthoringError(f"{preset}/{self.suite}/{self.handler}/{self.name}: {exc}") from exc
+        return builder.to_spec(
+            suite=self.suite, handler=self.handler, case=self.name,
+            description=self.description, clauses=self.clauses,
+            provenance=Provenance("authored", None, self.source),
+        )
+
+    def ids(self) -> list[str]:
+        return [f"{p}/{self.suite}/{self.handler}/{self.name}" for p in self.presets]
+
+
+class Registry:
+    """Registered cases, keyed by ``suite/handler/case``."""
+
+    def __init__(self) -> None:
+        self.cases: dict[str, CaseDef] = {}
+
+    def add(self, definition: CaseDef) -> None:
+        key = f"{definition.suite}/{definition.handler}/{definition.name}"
+        if key in self.cases and self.cases[key].source != definition.source:
+            raise AuthoringError(f"case {key} is defined twice")
+        self.cases[key] = definition
+
+    def specs(self, pattern: str | None = None) -> list[CaseSpec]:
+        """Build every case for every preset whose id matches ``pattern`` (sorted by id)."""
+        wanted = [
+            (vector_id, definition, vector_id.split("/")[0])
+            for definition in self.cases.values()
+            for vector_id in definition.ids()
+            if matches(vector_id, pattern)
+        ]
+        return [definition.build(preset) for _, definition, preset in sorted(wanted, key=lambda w: w[0])]
+
+
+REGISTRY = Registry()
+
+
+def case(
+    *,
+    suite: str,
+    handler: str,
+    presets: Sequence[str] = ("minimal",),
+    clauses: Sequence[str] = (),
+    registry: Registry | None = None,
+) -> Callable[[Callable[[CaseBuilder], None]], Callable[[CaseBuilder], None]]:
+    """Register a case function; its name is the case name, its docstring the description."""
+
+    def register(func: Callable[[CaseBuilder], None]) -> Callable[[CaseBuilder], None]:
+        for label, value in (("suite", suite), ("handler", handler), ("case", func.__name__)):
+            if not NAME_PATTERN.match(value):
+                raise AuthoringError(f"{label} name {value!r} must match {NAME_PATTERN.pattern}")
+        unknown = [p for p in presets if p not in PRESETS]
+        if unknown or not presets:
+            raise AuthoringError(f"{func.__name__}: unknown or no presets {unknown}")
+        definition = CaseDef(
+            suite=suite, handler=handler, name=func.__name__, presets=tuple(presets),
+            clauses=tuple(clauses), description=inspect.cleandoc(func.__doc__ or ""),
+            source=f"{func.__module__}:{func.__qualname__}", func=func,
+        )
+        (registry if registry is not None else REGISTRY).add(definition)
+        return func
+
+    return register
+
+
+def load_suites() -> Registry:
+    """Import every module of ``phala_spec.conformance.suites``; returns the default registry."""
+    package = importlib.import_module("phala_spec.conformance.suites")
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
+        importlib.import_module(f"{package.__name__}.{info.name}")
+    return REGISTRY
+
+
+def matches(vector_id: str, pattern: str | None) -> bool:
+    """``-k`` selection: every whitespace-separated word must occur in the id (``not w`` excludes)."""
+    if not pattern:
+        return True
+    words = pattern.split()
+    negate = False
+    for word in words:
+        if word == "not":
+            negate = True
+            continue
+        if (word in vector_id) == negate:
+            return False
+        negate = False
+    return True
+
+
+# --- Vectors ---------------------------------------------------------------------
+
+
+def build_vector(spec: CaseSpec) -> dict[str, PlainData]:
+    """Replay a case on the reference and record everything a runner checks [VEC-2]..[VEC-6]."""
+    for label, value in (("suite", spec.suite), ("handler", spec.handler), ("case", spec.case)):
+        if not NAME_PATTERN.match(value):
+            raise AuthoringError(f"{label} name {value!r} must match {NAME_PATTERN.pattern}")
+    if spec.crypto not in CRYPTO_SETTINGS:
+        raise AuthoringError(f"crypto must be one of {CRYPTO_SETTINGS}")
+    overrides = to_data(dict(spec.genesis))
+    try:
+        state = genesis(spec.preset, overrides)
+    except InvalidInput as exc:
+        raise AuthoringError(f"{spec.id}: bad genesis: {exc}") from exc
+    genesis_digest = digest(state)
+    checks = dict(spec.checks)
+    steps = []
+    for index, step_spec in enumerate(spec.steps):
+        step = to_data(dict(step_spec.step))
+        try:
+            result = apply_step(state, step)
+            observations = [
+                {"view": view, "args": to_data(list(args)),
+                 "value": observe_view(result.state, view, list(args))}
+                for view, args in step_spec.observations
+            ]
+        except InvalidInput as exc:
+            raise AuthoringError(f"{spec.id}: step {index} is not valid input: {exc}") from exc
+        if index in checks and checks[index] != result.outcome:
+            raise AuthoringError(
+                f"{spec.id}: step {index}: expected outcome {checks[index]!r}, "
+                f"the reference gives {result.outcome!r}"
+            )
+        state = result.state
+        steps.append({"step": step, "expect": {**result.report(), "observations": observations,
+                                               "digest": digest(state)}})
+    vector = {
+        "format": FORMAT,
+        "id": spec.id,
+        "preset": spec.preset,
+        "suite": spec.suite,
+        "handler": spec.handler,
+        "case": spec.case,
+        "description": spec.description,
+        "clauses": list(spec.clauses),
+        "crypto": spec.crypto,
+        "provenance": {
+            "generator": GENERATOR,
+            "generator_version": GENERATOR_VERSION,
+            "spec_version": SPEC_VERSION,
+            "origin": spec.provenance.origin,
+            "seed": spec.provenance.seed,
+            "source": spec.provenance.source,
+        },
+        "genesis": {"preset": spec.preset, "overrides": overrides},
+        "genesis_digest": genesis_digest,
+        "steps": steps,
+    }
+    encode(vector)  # plain data check
+    return vector
+
+
+def vector_path(vector_id: str) -> Path:
+    """The relative path of a vector file: ``<preset>/<suite>/<handler>/<case>.cbor`` [VEC-1]."""
+    preset, suite, handler, name = vector_id.split("/")
+    return Path(preset, suite, handler, f"{name}.cbor")
+
+
+def write_vector(vector: Mapping[str, PlainData], out_dir: Path | str) -> Path:
+    """Write a vector in deterministic CBOR under ``out_dir``; returns the file path."""
+    path = Path(out_dir) / vector_path(vector["id"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(encode(dict(vector)))
+    return path

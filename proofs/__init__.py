@@ -1,0 +1,7 @@
+"""Z3 proof obligations over the reference arithmetic.
+
+The runner (:mod:`.obligations`) discovers obligations by importing the modules
+listed in :data:`MODULES`; add a module here to extend the suite.
+"""
+
+MODULES: tuple[str, ...] = ("phala_spec.proofs.fixed_point",)

@@ -1,0 +1,165 @@
+"""The call table: every dispatchable call and pallet operation by name [CHAIN-7].
+
+A call is addressed as ``Pallet.name`` and takes named arguments of a few
+plain types. *Extrinsics* are the pallet's dispatchable calls and check their
+origin themselves. *Operations* are the trait functions other pallets call
+(``Currency``, ``ReservableCurrency``, ``LockableCurrency``); they are not
+extrinsics in production, so only a pallet origin may invoke them here, which
+lets vectors test them one by one (like consensus-specs' ``process_*``
+vectors).
+
+Argument decoding is strict: an argument that is missing, of the wrong type or
+out of its type's range cannot be a SCALE-encoded call at all, so it is an
+:class:`~phala_spec.errors.InvalidInput`, not a dispatch error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import attrs
+
+from . import balances
+from .arith import U128_MAX
+from .chain import ChainState, Events, Origin, PalletOrigin
+from .errors import BadOrigin, InvalidInput
+
+PlainArgs = Mapping[str, Any]
+Returned = Any
+
+
+@attrs.frozen
+class Call:
+    """One entry of the call table."""
+
+    name: str
+    kind: str  # "extrinsic" or "operation"
+    params: tuple[tuple[str, str], ...]
+    run: Callable[..., tuple[ChainState, Events, Returned]]
+    clause: str
+
+
+def _decode_arg(name: str, kind: str, value: Any) -> Any:
+    if kind == "account":
+        if isinstance(value, bytes) and len(value) == 32:
+            return value
+        raise InvalidInput(f"argument {name!r} must be a 32-byte account id")
+    if kind == "balance":
+        if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= U128_MAX:
+            return value
+        raise InvalidInput(f"argument {name!r} must be a balance: an integer in 0..2^128-1")
+    if kind == "bool":
+        if isinstance(value, bool):
+            return value
+        raise InvalidInput(f"argument {name!r} must be a boolean")
+    if kind == "lock_id":
+        if isinstance(value, bytes) and len(value) == 8:
+            return value
+        raise InvalidInput(f"argument {name!r} must be an 8-byte lock id")
+    if kind == "reasons":
+        if value in balances.REASONS:
+            return value
+        raise InvalidInput(f"argument {name!r} must be one of {balances.REASONS}")
+    if kind == "status":
+        if value in balances.STATUSES:
+            return value
+        raise InvalidInput(f"argument {name!r} must be one of {balances.STATUSES}")
+    raise AssertionError(f"unknown parameter type {kind}")
+
+
+def decode_args(call: Call, args: Any) -> dict[str, Any]:
+    """Check and decode a call's named arguments [CHAIN-7]."""
+    if not isinstance(args, Mapping):
+        raise InvalidInput("call arguments are a map from parameter name to value")
+    expected = [name for name, _ in call.params]
+    if sorted(args) != sorted(expected):
+        raise InvalidInput(f"{call.name} takes arguments {expected}, got {sorted(args)}")
+    return {name: _decode_arg(name, kind, args[name]) for name, kind in call.params}
+
+
+def _extrinsic(fn: Callable[..., tuple[ChainState, Events]]) -> Callable[..., Any]:
+    def run(state: ChainState, origin: Origin, **kwargs: Any) -> tuple[ChainState, Events, None]:
+        new_state, events = fn(state, origin, **kwargs)
+        return new_state, events, None
+
+    return run
+
+
+def _operation(fn: Callable[..., tuple[Any, ...]]) -> Callable[..., Any]:
+    def run(state: ChainState, origin: Origin, **kwargs: Any) -> tuple[ChainState, Events, Any]:
+        if not isinstance(origin, PalletOrigin):
+            raise BadOrigin()
+        result = fn(state, **kwargs)
+        returned = result[2] if len(result) == 3 else None
+        return result[0], result[1], returned
+
+    return run
+
+
+_ACCOUNT_VALUE = (("dest", "account"), ("value", "balance"))
+
+CALLS: Mapping[str, Call] = {
+    call.name: call
+    for call in (
+        Call("Balances.transfer_allow_death", "extrinsic", _ACCOUNT_VALUE,
+             _extrinsic(balances.transfer_allow_death), "BAL-10"),
+        # The legacy name of the same call, kept by the Phala runtimes' clients.
+        Call("Balances.transfer", "extrinsic", _ACCOUNT_VALUE,
+             _extrinsic(balances.transfer_allow_death), "BAL-10"),
+        Call("Balances.transfer_keep_alive", "extrinsic", _ACCOUNT_VALUE,
+             _extrinsic(balances.transfer_keep_alive), "BAL-11"),
+        Call("Balances.force_transfer", "extrinsic",
+             (("source", "account"), ("dest", "account"), ("value", "balance")),
+             _extrinsic(balances.force_transfer), "BAL-12"),
+        Call("Balances.transfer_all", "extrinsic", (("dest", "account"), ("keep_alive", "bool")),
+             _extrinsic(balances.transfer_all), "BAL-13"),
+        Call("Balances.force_set_balance", "extrinsic",
+             (("who", "account"), ("new_free", "balance")),
+             _extrinsic(balances.force_set_balance), "BAL-14"),
+        Call("Balances.force_unreserve", "extrinsic", (("who", "account"), ("amount", "balance")),
+             _extrinsic(balances.force_unreserve), "BAL-15"),
+        Call("Balances.reserve", "operation", (("who", "account"), ("value", "balance")),
+             _operation(balances.reserve), "BAL-17"),
+        Call("Balances.unreserve", "operation", (("who", "account"), ("value", "balance")),
+             _operation(balances.unreserve), "BAL-18"),
+        Call("Balances.slash_reserved", "operation", (("who", "account"), ("value", "balance")),
+             _operation(balances.slash_reserved), "BAL-19"),
+        Call("Balances.repatriate_reserved", "operation",
+             (("slashed", "account"), ("beneficiary", "account"), ("value", "balance"),
+              ("status", "status")),
+             _operation(balances.repatriate_reserved), "BAL-20"),
+        Call("Balances.set_lock", "operation",
+             (("lock_id", "lock_id"), ("who", "account"), ("amount", "balance"),
+              ("reasons", "reasons")),
+             _operation(lambda state, lock_id, who, amount, reasons:
+                        balances.set_lock(state, who, lock_id, amount, reasons)), "BAL-22"),
+        Call("Balances.extend_lock", "operation",
+             (("lock_id", "lock_id"), ("who", "account"), ("amount", "balance"),
+              ("reasons", "reasons")),
+             _operation(lambda state, lock_id, who, amount, reasons:
+                        balances.extend_lock(state, who, lock_id, amount, reasons)), "BAL-23"),
+        Call("Balances.remove_lock", "operation", (("lock_id", "lock_id"), ("who", "account")),
+             _operation(lambda state, lock_id, who: balances.remove_lock(state, who, lock_id)),
+             "BAL-24"),
+        Call("Balances.mint_into", "operation", (("who", "account"), ("amount", "balance")),
+             _operation(balances.mint_into), "BAL-25"),
+        Call("Balances.burn_from", "operation", (("who", "account"), ("amount", "balance")),
+             _operation(balances.burn_from), "BAL-26"),
+        Call("Balances.withdraw", "operation",
+             (("who", "account"), ("value", "balance"), ("keep_alive", "bool")),
+             _operation(balances.withdraw), "BAL-27"),
+        Call("Balances.deposit_creating", "operation", (("who", "account"), ("value", "balance")),
+             _operation(balances.deposit_creating), "BAL-28"),
+        Call("Balances.deposit_into_existing", "operation",
+             (("who", "account"), ("value", "balance")),
+             _operation(balances.deposit_into_existing), "BAL-28"),
+    )
+}
+
+
+def lookup(name: Any) -> Call:
+    """The call named ``name``; an unknown name is invalid input [CHAIN-7]."""
+    if not isinstance(name, str) or name not in CALLS:
+        raise InvalidInput(f"unknown call {name!r}")
+    return CALLS[name]

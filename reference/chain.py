@@ -1,0 +1,186 @@
+"""The chain's data: block context, origins, events, configuration and state [CHAIN-1]..[CHAIN-5].
+
+Every record is frozen and every keyed collection is an ``immutables.Map``
+(a persistent hash array mapped trie, O(log n) per update), so a transition
+returns a new state that shares all untouched structure with the old one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+import immutables
+
+from .codec import to_data
+
+AccountId = bytes  # 32 bytes, as Substrate's AccountId32
+
+
+def _map() -> immutables.Map[Any, Any]:
+    return immutables.Map()
+
+
+@attrs.frozen
+class BlockContext:
+    """What a block brings from outside: its number, its timestamp in ms and its randomness [CHAIN-1].
+
+    Nothing in the reference reads a clock or an unseeded random source; time
+    and randomness only ever arrive here.
+    """
+
+    number: int
+    timestamp: int
+    randomness: bytes = b"\x00" * 32
+
+
+# --- Origins [CHAIN-2] -------------------------------------------------------
+
+
+@attrs.frozen
+class Signed:
+    """A transaction signed by an account."""
+
+    who: AccountId
+
+    def __data__(self) -> dict[str, Any]:
+        return {"kind": "signed", "who": self.who}
+
+
+@attrs.frozen
+class Root:
+    """The superuser origin (sudo, or an enacted referendum)."""
+
+    def __data__(self) -> dict[str, Any]:
+        return {"kind": "root"}
+
+
+@attrs.frozen
+class Unsigned:
+    """An unsigned transaction or an inherent (Substrate's ``None`` origin)."""
+
+    def __data__(self) -> dict[str, Any]:
+        return {"kind": "none"}
+
+
+@attrs.frozen
+class PalletOrigin:
+    """A call made by another pallet on its own behalf."""
+
+    pallet: str
+
+    def __data__(self) -> dict[str, Any]:
+        return {"kind": "pallet", "pallet": self.pallet}
+
+
+@attrs.frozen
+class CollectiveOrigin:
+    """``Members(yes, total)`` of a collective: ``yes`` of ``total`` members approved."""
+
+    collective: str
+    yes: int
+    total: int
+
+    def __data__(self) -> dict[str, Any]:
+        return {"kind": "collective", "collective": self.collective, "yes": self.yes, "total": self.total}
+
+
+Origin = Signed | Root | Unsigned | PalletOrigin | CollectiveOrigin
+
+
+# --- Events [CHAIN-3] ---------------------------------------------------------
+
+
+@attrs.frozen
+class Event:
+    """A deposited event: ``Pallet.Name`` and its named fields, in declaration order."""
+
+    name: str
+    fields: tuple[tuple[str, Any], ...] = ()
+
+    def __data__(self) -> dict[str, Any]:
+        return {"name": self.name, "fields": {k: to_data(v) for k, v in self.fields}}
+
+
+def event(name: str, **fields: Any) -> Event:
+    """Build an event; keyword order is the production field order."""
+    return Event(name, tuple(fields.items()))
+
+
+Events = tuple[Event, ...]
+
+
+# --- Configuration [CHAIN-4] --------------------------------------------------
+
+
+@attrs.frozen
+class ChainConfig:
+    """Runtime parameters of a preset; genesis overrides may replace any of them."""
+
+    preset: str
+    existential_deposit: int
+    max_locks: int
+    max_reserves: int
+    max_consumers: int
+    block_time_ms: int
+
+
+# --- State [CHAIN-5] ----------------------------------------------------------
+
+
+@attrs.frozen
+class AccountData:
+    """pallet-balances' per-account data: free, reserved and the frozen amount (max of locks) [BAL-1]."""
+
+    free: int = 0
+    reserved: int = 0
+    frozen: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.free + self.reserved
+
+
+@attrs.frozen
+class AccountInfo:
+    """frame_system's account record: reference counters and the balances data [SYS-1]."""
+
+    consumers: int = 0
+    providers: int = 0
+    sufficients: int = 0
+    data: AccountData = AccountData()
+
+
+@attrs.frozen
+class BalanceLock:
+    """A named lock [BAL-6]; ``reasons`` is kept for fidelity but no longer changes the frozen amount."""
+
+    id: bytes
+    amount: int
+    reasons: str = "All"
+
+
+@attrs.frozen
+class SystemState:
+    """frame_system: the current block and the account records [SYS-1]."""
+
+    block: BlockContext = BlockContext(0, 0)
+    in_block: bool = False
+    accounts: immutables.Map[AccountId, AccountInfo] = attrs.field(factory=_map)
+
+
+@attrs.frozen
+class BalancesState:
+    """pallet-balances storage outside the account records [BAL-1]."""
+
+    total_issuance: int = 0
+    locks: immutables.Map[AccountId, tuple[BalanceLock, ...]] = attrs.field(factory=_map)
+
+
+@attrs.frozen
+class ChainState:
+    """The whole chain state; later pallets add their own fields [CHAIN-5]."""
+
+    config: ChainConfig
+    system: SystemState = SystemState()
+    balances: BalancesState = BalancesState()

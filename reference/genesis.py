@@ -1,0 +1,133 @@
+"""Presets and genesis [GEN-1]..[GEN-4].
+
+Like consensus-specs, the reference has presets: ``phala`` and ``khala`` carry
+the production runtime parameters, ``minimal`` carries small numbers for tests
+and vectors. A preset is plain data; :func:`genesis` builds the chain state
+from it, after applying a vector's overrides.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+import immutables
+
+from .arith import U128_MAX
+from .chain import AccountData, AccountInfo, BalancesState, ChainConfig, ChainState, SystemState
+from .crypto import dev_keypair
+from .errors import InvalidInput
+
+DECIMALS = 12
+UNIT = 10**DECIMALS  # one PHA
+CENT = UNIT // 100
+MILLICENT = CENT // 1000
+
+DEV_ACCOUNTS = ("alice", "bob", "charlie", "dave", "eve", "ferdie")
+
+
+def dev_account(name: str) -> bytes:
+    """The account id of a named test account: its dev key's public key [CRYPTO-2]."""
+    return dev_keypair(name).public
+
+
+def _endowments(total: int, each: int) -> list[tuple[str, int]]:
+    rest = total - each * len(DEV_ACCOUNTS)
+    return [(name, each) for name in DEV_ACCOUNTS] + [("foundation", rest)]
+
+
+# Runtime parameters per preset [GEN-2]. Balances are in the smallest unit
+# (12 decimals). Both production presets start with 1,000,000,000 PHA.
+PRESETS: Mapping[str, Mapping[str, Any]] = {
+    "phala": {
+        "config": {
+            "existential_deposit": CENT,
+            "max_locks": 50,
+            "max_reserves": 50,
+            "max_consumers": 16,
+            "block_time_ms": 12_000,
+        },
+        "balances": _endowments(1_000_000_000 * UNIT, 1_000_000 * UNIT),
+    },
+    "khala": {
+        "config": {
+            "existential_deposit": CENT,
+            "max_locks": 50,
+            "max_reserves": 50,
+            "max_consumers": 16,
+            "block_time_ms": 12_000,
+        },
+        "balances": _endowments(1_000_000_000 * UNIT, 1_000_000 * UNIT),
+    },
+    "minimal": {
+        "config": {
+            "existential_deposit": 10,
+            "max_locks": 4,
+            "max_reserves": 4,
+            "max_consumers": 4,
+            "block_time_ms": 12_000,
+        },
+        "balances": [(name, 1_000) for name in DEV_ACCOUNTS],
+    },
+}
+
+CONFIG_FIELDS = tuple(f.name for f in attrs.fields(ChainConfig) if f.name != "preset")
+
+
+def genesis(preset: str = "minimal", overrides: Mapping[str, Any] | None = None) -> ChainState:
+    """The genesis state of a preset with optional overrides [GEN-3].
+
+    ``overrides`` may hold ``config`` (a map replacing runtime parameters) and
+    ``balances`` (a list of ``[account, amount]`` pairs replacing the preset's
+    endowments; an account is a 32-byte id or a dev account name). Every
+    endowment must be at least the existential deposit, as Substrate's genesis
+    builder requires [GEN-4].
+    """
+    if preset not in PRESETS:
+        raise InvalidInput(f"unknown preset {preset!r}; presets are {sorted(PRESETS)}")
+    data = PRESETS[preset]
+    overrides = dict(overrides or {})
+    unknown = set(overrides) - {"config", "balances"}
+    if unknown:
+        raise InvalidInput(f"unknown genesis overrides {sorted(unknown)}")
+    params = dict(data["config"])
+    for key, value in dict(overrides.get("config", {})).items():
+        if key not in CONFIG_FIELDS:
+            raise InvalidInput(f"unknown config parameter {key!r}")
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise InvalidInput(f"config parameter {key!r} must be a non-negative integer")
+        params[key] = value
+    config = ChainConfig(preset=preset, **params)
+    endowed = overrides.get("balances", data["balances"])
+    accounts: immutables.Map[bytes, AccountInfo] = immutables.Map()
+    issuance = 0
+    for entry in endowed:
+        if not isinstance(entry, list | tuple) or len(entry) != 2:
+            raise InvalidInput("a genesis balance is a pair [account, amount]")
+        who = resolve_account(entry[0])
+        amount = entry[1]
+        if not isinstance(amount, int) or isinstance(amount, bool) or not 0 <= amount <= U128_MAX:
+            raise InvalidInput("a genesis amount is an integer in 0..2^128-1")
+        if amount < config.existential_deposit:
+            raise InvalidInput("every genesis balance must be at least the existential deposit")
+        if who in accounts:
+            raise InvalidInput("duplicate genesis account")
+        accounts = accounts.set(who, AccountInfo(providers=1, data=AccountData(free=amount)))
+        issuance += amount
+    if issuance > U128_MAX:
+        raise InvalidInput("genesis total issuance overflows u128")
+    return ChainState(
+        config=config,
+        system=SystemState(accounts=accounts),
+        balances=BalancesState(total_issuance=issuance),
+    )
+
+
+def resolve_account(value: Any) -> bytes:
+    """An account id from plain data: 32 bytes, or the name of a dev account."""
+    if isinstance(value, bytes) and len(value) == 32:
+        return value
+    if isinstance(value, str) and value in (*DEV_ACCOUNTS, "foundation"):
+        return dev_account(value)
+    raise InvalidInput("an account is 32 bytes or a dev account name")

@@ -1,0 +1,122 @@
+"""``Permill`` and ``Perbill``, as Substrate's ``sp-arithmetic`` computes them [PERX-1].
+
+A per-thing is a number of parts of a fixed ``ACCURACY`` (10**6 parts for
+``Permill``, 10**9 for ``Perbill``), always between zero and one. The methods
+are written with the helpers of :mod:`.arith`, so ``parts`` and the balances
+they multiply may be Python ints or Z3 integer terms.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import ClassVar, Self
+
+import attrs
+
+from .arith import Num, floor_div, ite, le, lt, max_, min_, rem
+
+
+class Rounding(enum.Enum):
+    """``sp_arithmetic::Rounding`` [PERX-4]."""
+
+    DOWN = "Down"
+    UP = "Up"
+    NEAREST_PREF_DOWN = "NearestPrefDown"
+    NEAREST_PREF_UP = "NearestPrefUp"
+
+
+def rational_mul_correction(x: Num, numer: Num, denom: int, rounding: Rounding) -> Num:
+    """``(x % denom) * numer / denom``, rounded as ``rounding`` says [PERX-4].
+
+    The remainder of ``x`` times the numerator is below ``denom * numer``, so
+    this is exact in the production ``Upper`` type.
+    """
+    product = rem(x, denom) * numer
+    quotient = floor_div(product, denom)
+    remainder = rem(product, denom)
+    if rounding is Rounding.DOWN:
+        return quotient
+    if rounding is Rounding.UP:
+        return quotient + ite(lt(0, remainder), 1, 0)
+    if rounding is Rounding.NEAREST_PREF_DOWN:
+        return quotient + ite(lt(denom // 2, remainder), 1, 0)
+    return quotient + ite(le(denom // 2 + denom % 2, remainder), 1, 0)
+
+
+def overflow_prune_mul(x: Num, parts: Num, accuracy: int, rounding: Rounding) -> Num:
+    """``x * parts / accuracy`` without a wide intermediate [PERX-4].
+
+    ``(x / accuracy) * parts`` plus the rounded correction for ``x % accuracy``;
+    the result equals the exact product rounded as ``rounding`` says.
+    """
+    return floor_div(x, accuracy) * parts + rational_mul_correction(x, parts, accuracy, rounding)
+
+
+@attrs.frozen
+class PerThing:
+    """A fraction ``parts / ACCURACY`` in ``[0, 1]`` [PERX-1]."""
+
+    ACCURACY: ClassVar[int] = 1
+
+    parts: Num = attrs.field()
+
+    @parts.validator
+    def _check_parts(self, _attribute: object, value: Num) -> None:
+        if isinstance(value, int) and not 0 <= value <= self.ACCURACY:
+            raise ValueError(f"{type(self).__name__} parts out of range: {value}")
+
+    @classmethod
+    def from_parts(cls, parts: Num) -> Self:
+        """``parts`` parts, saturating at one [PERX-2]."""
+        return cls(min_(parts, cls.ACCURACY))
+
+    @classmethod
+    def from_percent(cls, percent: Num) -> Self:
+        """``percent`` percent, saturating at 100 [PERX-2]."""
+        return cls(min_(percent, 100) * (cls.ACCURACY // 100))
+
+    @classmethod
+    def from_rational(cls, p: Num, q: Num) -> Self:
+        """``p / q`` rounded down; one when ``q == 0`` or ``p > q`` [PERX-3]."""
+        ratio = floor_div(p * cls.ACCURACY, max_(q, 1))
+        return cls(ite(lt(q, 1), cls.ACCURACY, ite(lt(q, p), cls.ACCURACY, ratio)))
+
+    @classmethod
+    def zero(cls) -> Self:
+        """Zero parts."""
+        return cls(0)
+
+    @classmethod
+    def one(cls) -> Self:
+        """All ``ACCURACY`` parts."""
+        return cls(cls.ACCURACY)
+
+    def mul_rounding(self, x: Num, rounding: Rounding) -> Num:
+        """``self * x`` for a non-negative integer ``x``, rounded as ``rounding`` says [PERX-4]."""
+        return overflow_prune_mul(x, self.parts, self.ACCURACY, rounding)
+
+    def mul_floor(self, x: Num) -> Num:
+        """``self * x`` rounded down [PERX-4]."""
+        return self.mul_rounding(x, Rounding.DOWN)
+
+    def mul_ceil(self, x: Num) -> Num:
+        """``self * x`` rounded up [PERX-4]."""
+        return self.mul_rounding(x, Rounding.UP)
+
+    def __mul__(self, x: Num) -> Num:
+        """``self * x`` rounded to nearest, ties toward zero (``NearestPrefDown``) [PERX-5]."""
+        return self.mul_rounding(x, Rounding.NEAREST_PREF_DOWN)
+
+
+@attrs.frozen
+class Permill(PerThing):
+    """Parts per million [PERX-1]."""
+
+    ACCURACY: ClassVar[int] = 1_000_000
+
+
+@attrs.frozen
+class Perbill(PerThing):
+    """Parts per billion [PERX-1]."""
+
+    ACCURACY: ClassVar[int] = 1_000_000_000

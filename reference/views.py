@@ -1,0 +1,81 @@
+"""Observations: named views of the state that vectors check [VIEW-1].
+
+A view is a function of the state and some plain-data arguments returning
+plain data. Vectors list observations by view name; an implementation answers
+``query`` requests with the same views, so a failing vector can say which
+quantity differs, not only that the state digest does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from . import balances
+from .chain import ChainState
+from .codec import PlainData, to_data
+from .errors import InvalidInput
+from .system import account_exists, account_info
+
+
+def _account_arg(args: Sequence[Any]) -> bytes:
+    if len(args) != 1 or not isinstance(args[0], bytes) or len(args[0]) != 32:
+        raise InvalidInput("this view takes one 32-byte account id")
+    return bytes(args[0])
+
+
+def _no_args(args: Sequence[Any]) -> None:
+    if args:
+        raise InvalidInput("this view takes no arguments")
+
+
+def view_balance(state: ChainState, args: Sequence[Any]) -> PlainData:
+    """``balance(acct)``: ``{free, reserved, frozen}`` [VIEW-2]."""
+    return to_data(balances.account_data(state, _account_arg(args)))
+
+
+def view_account(state: ChainState, args: Sequence[Any]) -> PlainData:
+    """``account(acct)``: existence and reference counters [VIEW-3]."""
+    who = _account_arg(args)
+    info = account_info(state, who)
+    return {
+        "exists": account_exists(state, who),
+        "providers": info.providers,
+        "consumers": info.consumers,
+        "sufficients": info.sufficients,
+    }
+
+
+def view_locks(state: ChainState, args: Sequence[Any]) -> PlainData:
+    """``locks(acct)``: the account's locks in storage order [VIEW-4]."""
+    return to_data(balances.locks(state, _account_arg(args)))
+
+
+def view_total_issuance(state: ChainState, args: Sequence[Any]) -> PlainData:
+    """``total_issuance()`` [VIEW-5]."""
+    _no_args(args)
+    return balances.total_issuance(state)
+
+
+def view_block(state: ChainState, args: Sequence[Any]) -> PlainData:
+    """``block()``: the current block context and whether it is open [VIEW-6]."""
+    _no_args(args)
+    return {**to_data(state.system.block), "open": state.system.in_block}
+
+
+VIEWS: Mapping[str, Callable[[ChainState, Sequence[Any]], PlainData]] = {
+    "balance": view_balance,
+    "account": view_account,
+    "locks": view_locks,
+    "total_issuance": view_total_issuance,
+    "block": view_block,
+}
+
+
+def observe(state: ChainState, view: Any, args: Any = ()) -> PlainData:
+    """Evaluate a named view [VIEW-1]; an unknown view or bad arguments are invalid input."""
+    if not isinstance(view, str) or view not in VIEWS:
+        raise InvalidInput(f"unknown view {view!r}; views are {sorted(VIEWS)}")
+    if not isinstance(args, list | tuple):
+        raise InvalidInput("view arguments are a list")
+    return VIEWS[view](state, args)

@@ -1,0 +1,146 @@
+"""[CHAIN-*], [GEN-*], [STEP-*], [VIEW-*]: block execution, genesis, steps and views."""
+
+import pytest
+
+from phala_spec import (
+    PRESETS,
+    BlockContext,
+    InvalidInput,
+    Root,
+    Signed,
+    apply_call,
+    apply_step,
+    dev_account,
+    digest,
+    execute_block,
+    finalize_block,
+    genesis,
+    initialize_block,
+    observe,
+)
+from phala_spec.genesis import UNIT
+
+ALICE, BOB = dev_account("alice"), dev_account("bob")
+
+
+def open_block(state, number=1):
+    state, _ = initialize_block(state, BlockContext(number, number * 12_000))
+    return state
+
+
+def test_phala_genesis_supply_is_one_billion_pha():
+    state = genesis("phala")
+    assert observe(state, "total_issuance") == 1_000_000_000 * 10**12
+    assert state.config.existential_deposit == UNIT // 100
+
+
+def test_genesis_issuance_is_sum_of_endowments():
+    for preset, data in PRESETS.items():
+        state = genesis(preset)
+        assert observe(state, "total_issuance") == sum(amount for _, amount in data["balances"])
+
+
+def test_genesis_overrides_and_validation():
+    state = genesis("minimal", {"config": {"existential_deposit": 1}, "balances": [[ALICE, 5]]})
+    assert state.config.existential_deposit == 1
+    assert observe(state, "balance", [ALICE])["free"] == 5
+    for bad in (
+        {"balances": [[ALICE, 9]]},  # below the existential deposit of 10
+        {"balances": [[ALICE, 10], [ALICE, 10]]},
+        {"balances": [[b"short", 10]]},
+        {"config": {"nonsense": 1}},
+        {"config": {"existential_deposit": -1}},
+        {"unknown": 1},
+    ):
+        with pytest.raises(InvalidInput):
+            genesis("minimal", bad)
+    with pytest.raises(InvalidInput):
+        genesis("nonexistent")
+
+
+def test_block_phases_are_enforced():
+    state = genesis("minimal")
+    with pytest.raises(InvalidInput):
+        apply_call(state, Signed(ALICE), "Balances.transfer_allow_death", {"dest": BOB, "value": 1})
+    with pytest.raises(InvalidInput):
+        finalize_block(state)
+    opened = open_block(state)
+    with pytest.raises(InvalidInput):
+        initialize_block(opened, BlockContext(2, 24_000))  # previous block still open
+    closed, _ = finalize_block(opened)
+    with pytest.raises(InvalidInput):
+        initialize_block(closed, BlockContext(1, 24_000))  # number must increase
+    with pytest.raises(InvalidInput):
+        initialize_block(closed, BlockContext(2, 0))  # timestamp must not decrease
+    skipped, _ = initialize_block(closed, BlockContext(10, 120_000))
+    assert observe(skipped, "block")["number"] == 10
+
+
+def test_rejected_call_keeps_state_and_drops_events():
+    state = open_block(genesis("minimal"))
+    # More than alice has (1,000) but less than the total issuance (6,000) [BAL-5].
+    result = apply_call(state, Signed(ALICE), "Balances.transfer_allow_death", {"dest": BOB, "value": 2_000})
+    assert result.outcome == "Token.FundsUnavailable"
+    assert result.state is state
+    assert result.events == ()
+
+
+def test_bad_origin_is_checked_first():
+    state = open_block(genesis("minimal"))
+    result = apply_call(state, Root(), "Balances.transfer_allow_death", {"dest": BOB, "value": 10**6})
+    assert result.outcome == "BadOrigin"
+
+
+def test_malformed_calls_are_invalid_input():
+    state = open_block(genesis("minimal"))
+    for name, args in (
+        ("Balances.nonexistent", {}),
+        ("Balances.transfer_allow_death", {"dest": BOB}),
+        ("Balances.transfer_allow_death", {"dest": BOB, "value": -1}),
+        ("Balances.transfer_allow_death", {"dest": BOB, "value": 2**128}),
+        ("Balances.transfer_allow_death", {"dest": BOB, "value": True}),
+        ("Balances.transfer_allow_death", {"dest": b"x", "value": 1}),
+        ("Balances.transfer_all", {"dest": BOB, "keep_alive": 1}),
+    ):
+        with pytest.raises(InvalidInput):
+            apply_call(state, Signed(ALICE), name, args)
+
+
+def test_execute_block_equals_its_steps():
+    state = genesis("minimal")
+    ctx = BlockContext(1, 12_000, b"\x07" * 32)
+    calls = [(Signed(ALICE), "Balances.transfer_allow_death", {"dest": BOB, "value": 100})] * 2
+    whole, results = execute_block(state, ctx, calls)
+    assert [r.outcome for r in results] == ["ok", "ok"]
+    stepped = apply_step(state, {"kind": "initialize_block", "number": 1, "timestamp": 12_000, "randomness": b"\x07" * 32}).state
+    call = {"kind": "call", "origin": {"kind": "signed", "who": ALICE}, "call": "Balances.transfer_allow_death", "args": {"dest": BOB, "value": 100}}
+    stepped = apply_step(apply_step(stepped, call).state, call).state
+    stepped = apply_step(stepped, {"kind": "finalize_block"}).state
+    assert digest(whole) == digest(stepped)
+    assert observe(whole, "balance", [BOB])["free"] == 1_200
+
+
+def test_malformed_steps_are_invalid_input():
+    state = genesis("minimal")
+    for step in (
+        None,
+        {"kind": "nonsense"},
+        {"kind": "finalize_block", "extra": 1},
+        {"kind": "initialize_block", "number": 1, "timestamp": 0},
+        {"kind": "initialize_block", "number": 1, "timestamp": 0, "randomness": b"short"},
+        {"kind": "call", "origin": {"kind": "signed"}, "call": "Balances.transfer", "args": {}},
+        {"kind": "call", "origin": {"kind": "collective", "collective": "Council", "yes": 3, "total": 2}, "call": "Balances.transfer", "args": {}},
+    ):
+        with pytest.raises(InvalidInput):
+            apply_step(state, step)
+
+
+def test_views_reject_bad_arguments():
+    state = genesis("minimal")
+    with pytest.raises(InvalidInput):
+        observe(state, "nonexistent")
+    with pytest.raises(InvalidInput):
+        observe(state, "balance", [])
+    with pytest.raises(InvalidInput):
+        observe(state, "total_issuance", [ALICE])
+    assert observe(state, "account", [dev_account("foundation")])["exists"] is False
