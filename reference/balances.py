@@ -17,12 +17,13 @@ the state it had, which is how a Substrate extrinsic is transactional.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from enum import Enum
 
 import attrs
 
-from .arith import U128_MAX, max_, min_, saturating_add, saturating_sub
+from .arith import U128_MAX, Num, ite, lt, max_, min_, saturating_add, saturating_sub
 from .chain import (
     AccountData,
     AccountId,
@@ -80,6 +81,55 @@ class Provenance(Enum):
 
 REASONS = ("None", "Fee", "Misc", "All")
 STATUSES = ("Free", "Reserved")
+
+
+# --- Balance arithmetic [BAL-29] ---------------------------------------------------
+#
+# The arithmetic of the rules below, written with the dual-interpretation
+# helpers so that phala_spec.proofs states its conservation obligations over
+# these very functions.
+
+
+def split_dust(free: Num, reserved: Num, ed: Num) -> tuple[Num, Num]:
+    """``(kept_free, dust)``: a free balance below the existential deposit with nothing
+    reserved is dust and is lost entirely [BAL-8]."""
+    dust = ite(lt(free, ed), ite(reserved == 0, free, 0), 0)
+    return free - dust, dust
+
+
+def debit(free: Num, amount: Num) -> Num:
+    """The free balance after taking ``amount`` (checked by the caller to be available) [BAL-6]."""
+    return free - amount
+
+
+def credit(free: Num, amount: Num) -> Num:
+    """The free balance after adding ``amount`` [BAL-6]."""
+    return free + amount
+
+
+def reserve_amounts(free: Num, reserved: Num, value: Num) -> tuple[Num, Num]:
+    """``(free, reserved)`` after reserving ``value`` (at most ``free``) [BAL-17]."""
+    return free - value, reserved + value
+
+
+def unreserve_amounts(free: Num, reserved: Num, value: Num) -> tuple[Num, Num, Num]:
+    """``(free, reserved, actual)`` after unreserving up to ``value`` [BAL-18]."""
+    actual = min_(reserved, value)
+    return free + actual, reserved - actual, actual
+
+
+def slash_amounts(reserved: Num, value: Num) -> tuple[Num, Num]:
+    """``(reserved, actual)`` after slashing up to ``value`` of the reserve [BAL-19]."""
+    actual = min_(value, reserved)
+    return reserved - actual, actual
+
+
+def frozen_amount(lock_amounts: tuple[Num, ...]) -> Num:
+    """The frozen amount is the largest lock, never the sum [BAL-21]."""
+    frozen: Num = 0
+    for amount in lock_amounts:
+        frozen = max_(frozen, amount)
+    return frozen
 
 
 # --- Reading -------------------------------------------------------------------
@@ -188,12 +238,9 @@ def mutate_account(
         state, events = dec_providers(state, who)
         inner.extend(events)
 
-    dust = 0
-    stored = after
-    if after.free < ed and after.reserved == 0:
-        dust = after.free
-        stored = AccountData()
-    state = _store_data(state, who, stored)
+    kept_free, dust = split_dust(after.free, after.reserved, ed)
+    reaped = after.free < ed and after.reserved == 0
+    state = _store_data(state, who, AccountData() if reaped else attrs.evolve(after, free=kept_free))
 
     outer: list[Event] = []
     if is_new:
@@ -314,7 +361,7 @@ def decrease_balance(
         raise DispatchError("Token.FundsUnavailable")
     if old < amount:
         raise DispatchError("Token.FundsUnavailable")
-    new = old - amount
+    new = debit(old, amount)
     state, events = write_balance(state, who, new)
     return state, events, old - new
 
@@ -329,9 +376,9 @@ def increase_balance(
     """
     old = free_balance(state, who)
     if precision is Precision.BEST_EFFORT:
-        new = saturating_add(old, amount)
+        new = min_(credit(old, amount), U128_MAX)
     else:
-        new = old + amount
+        new = credit(old, amount)
         if new > U128_MAX:
             raise ArithmeticOverflow()
     if new < existential_deposit(state):
@@ -488,11 +535,11 @@ def reserve(state: ChainState, who: AccountId, value: int) -> tuple[ChainState, 
     def change(data: AccountData, _is_new: bool) -> AccountData:
         if data.free < value:
             raise DispatchError("Balances.InsufficientBalance")
-        reserved = data.reserved + value
+        free, reserved = reserve_amounts(data.free, data.reserved, value)
         if reserved > U128_MAX:
             raise ArithmeticOverflow()
-        ensure_can_withdraw(state, who, value, data.free - value)
-        return attrs.evolve(data, free=data.free - value, reserved=reserved)
+        ensure_can_withdraw(state, who, value, free)
+        return attrs.evolve(data, free=free, reserved=reserved)
 
     state, events, _dust = mutate_account(state, who, change)
     return state, (*events, event("Balances.Reserved", who=who, amount=value))
@@ -506,15 +553,13 @@ def unreserve(state: ChainState, who: AccountId, value: int) -> tuple[ChainState
     """
     if value == 0 or total_balance(state, who) == 0:
         return state, (), value
-    actual = min_(reserved_balance(state, who), value)
-
-    def change(data: AccountData, _is_new: bool) -> AccountData:
-        return attrs.evolve(
-            data, reserved=data.reserved - actual, free=saturating_add(data.free, actual)
-        )
+    data = account_data(state, who)
+    free, reserved, actual = unreserve_amounts(data.free, data.reserved, value)
+    # Production adds saturating; free + reserved fits 128 bits, so it never saturates.
+    unreserved = attrs.evolve(data, free=min_(free, U128_MAX), reserved=reserved)
 
     try:
-        state, events, _dust = mutate_account(state, who, change)
+        state, events, _dust = mutate_account(state, who, lambda _d, _new: unreserved)
     except DispatchError:
         return state, (), value
     return state, (*events, event("Balances.Unreserved", who=who, amount=actual)), value - actual
@@ -531,13 +576,11 @@ def slash_reserved(state: ChainState, who: AccountId, value: int) -> tuple[Chain
         return state, (), 0
     if total_balance(state, who) == 0:
         return state, (), value
-    actual = min_(value, reserved_balance(state, who))
-
-    def change(data: AccountData, _is_new: bool) -> AccountData:
-        return attrs.evolve(data, reserved=data.reserved - actual)
+    reserved, actual = slash_amounts(reserved_balance(state, who), value)
+    slashed = attrs.evolve(account_data(state, who), reserved=reserved)
 
     try:
-        state, events, _dust = mutate_account(state, who, change)
+        state, events, _dust = mutate_account(state, who, lambda _d, _new: slashed)
     except DispatchError:
         return state, (), value
     state = _set_total_issuance(state, saturating_sub(total_issuance(state), actual))
@@ -604,15 +647,12 @@ def update_locks(
     """
     before = account_data(state, who)
     prev_frozen = before.frozen
-    after_frozen = 0
-    for lock in new_locks:
-        after_frozen = max_(after_frozen, lock.amount)
-    try:
+    after_frozen = int(frozen_amount(tuple(lock.amount for lock in new_locks)))
+    # Production ignores a failure here (it is only a debug assertion).
+    with contextlib.suppress(DispatchError):
         state, _events, _dust = mutate_account(
             state, who, lambda d, _new: attrs.evolve(d, frozen=after_frozen)
         )
-    except DispatchError:
-        pass  # production ignores this failure (a debug assertion only)
     existed = who in state.balances.locks
     if not new_locks:
         lock_map = state.balances.locks.delete(who) if existed else state.balances.locks
@@ -621,10 +661,9 @@ def update_locks(
     else:
         lock_map = state.balances.locks.set(who, new_locks)
         if not existed:
-            try:
+            # Production logs a warning and keeps the lock.
+            with contextlib.suppress(DispatchError):
                 state = inc_consumers(state, who, limit=False)
-            except DispatchError:
-                pass  # production logs a warning and keeps the lock
     state = attrs.evolve(state, balances=attrs.evolve(state.balances, locks=lock_map))
     if prev_frozen > after_frozen:
         return state, (event("Balances.Unlocked", who=who, amount=prev_frozen - after_frozen),)
