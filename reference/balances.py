@@ -1,4 +1,4 @@
-"""pallet-balances, as the Phala runtimes use it [BAL-1]..[BAL-30].
+"""pallet-balances, as the Phala runtimes use it [BAL-1]..[BAL-29].
 
 Extrinsics go through the ``fungible`` traits of frame-support; other pallets
 use the older ``Currency`` / ``ReservableCurrency`` / ``LockableCurrency``
@@ -525,6 +525,7 @@ def reserve(state: ChainState, who: AccountId, value: int) -> tuple[ChainState, 
     """Move ``value`` from free to reserved [BAL-17].
 
     Fails with ``Balances.InsufficientBalance`` if the free balance is short,
+    ``Arithmetic.Overflow`` if the reserve would exceed 128 bits,
     ``Balances.LiquidityRestrictions`` if a lock forbids it, and
     ``ConsumerRemaining`` if it would leave the free balance below the
     existential deposit of an account whose only provider is this pallet.
@@ -555,7 +556,8 @@ def unreserve(state: ChainState, who: AccountId, value: int) -> tuple[ChainState
         return state, (), value
     data = account_data(state, who)
     free, reserved, actual = unreserve_amounts(data.free, data.reserved, value)
-    # Production adds saturating; free + reserved fits 128 bits, so it never saturates.
+    # Production adds saturating: free + reserved can exceed 128 bits after
+    # force_set_balance, and then the free balance saturates.
     unreserved = attrs.evolve(data, free=min_(free, U128_MAX), reserved=reserved)
 
     try:
@@ -648,9 +650,12 @@ def update_locks(
     before = account_data(state, who)
     prev_frozen = before.frozen
     after_frozen = int(frozen_amount(tuple(lock.amount for lock in new_locks)))
-    # Production ignores a failure here (it is only a debug assertion).
+    # Production ignores a failure here (it is only a debug assertion). On
+    # success the account mutation deposits its own events (``Endowed`` with
+    # zero for an account that had no balance data).
+    account_events: Events = ()
     with contextlib.suppress(DispatchError):
-        state, _events, _dust = mutate_account(
+        state, account_events, _dust = mutate_account(
             state, who, lambda d, _new: attrs.evolve(d, frozen=after_frozen)
         )
     existed = who in state.balances.locks
@@ -666,10 +671,12 @@ def update_locks(
                 state = inc_consumers(state, who, limit=False)
     state = attrs.evolve(state, balances=attrs.evolve(state.balances, locks=lock_map))
     if prev_frozen > after_frozen:
-        return state, (event("Balances.Unlocked", who=who, amount=prev_frozen - after_frozen),)
+        unlocked = event("Balances.Unlocked", who=who, amount=prev_frozen - after_frozen)
+        return state, (*account_events, unlocked)
     if after_frozen > prev_frozen:
-        return state, (event("Balances.Locked", who=who, amount=after_frozen - prev_frozen),)
-    return state, ()
+        locked = event("Balances.Locked", who=who, amount=after_frozen - prev_frozen)
+        return state, (*account_events, locked)
+    return state, account_events
 
 
 def set_lock(

@@ -153,7 +153,7 @@ class AccountInfo:
 
 @attrs.frozen
 class BalanceLock:
-    """A named lock [BAL-6]; ``reasons`` is kept for fidelity but no longer changes the frozen amount."""
+    """A named lock [BAL-21]; ``reasons`` is kept for fidelity but no longer changes the frozen amount."""
 
     id: bytes
     amount: int

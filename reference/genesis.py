@@ -98,6 +98,10 @@ def genesis(preset: str = "minimal", overrides: Mapping[str, Any] | None = None)
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
             raise InvalidInput(f"config parameter {key!r} must be a non-negative integer")
         params[key] = value
+    if params["existential_deposit"] == 0:
+        # Production refuses a zero existential deposit at start-up unless built
+        # with the insecure_zero_ed feature, which no Phala runtime uses.
+        raise InvalidInput("the existential deposit must be at least 1")
     config = ChainConfig(preset=preset, **params)
     endowed = overrides.get("balances", data["balances"])
     accounts: immutables.Map[bytes, AccountInfo] = immutables.Map()
