@@ -35,12 +35,11 @@ from pathlib import Path
 from typing import Any
 
 import attrs
-
 from phala_spec import SPEC_VERSION
 from phala_spec.chain import ChainConfig, ChainState
 from phala_spec.codec import PlainData, blake2b_256, digest, encode, to_data
 from phala_spec.errors import InvalidInput
-from phala_spec.genesis import PRESETS, dev_account, genesis, resolve_account
+from phala_spec.genesis import PRESETS, dev_account, genesis
 from phala_spec.steps import apply_step
 from phala_spec.views import observe as observe_view
 
@@ -60,9 +59,18 @@ class AuthoringError(Exception):
 # --- Origins as plain data [STEP-3] -------------------------------------------
 
 
+def account_id(who: bytes | str) -> bytes:
+    """A 32-byte account id, or the id of a named test account [CRYPTO-2]."""
+    if isinstance(who, str):
+        return dev_account(who)
+    if isinstance(who, bytes) and len(who) == 32:
+        return who
+    raise AuthoringError(f"an account is 32 bytes or a name, not {who!r}")
+
+
 def signed(who: bytes | str) -> dict[str, Any]:
-    """A signed origin; ``who`` is a 32-byte account id or a dev account name."""
-    return {"kind": "signed", "who": resolve_account(who)}
+    """A signed origin; ``who`` is a 32-byte account id or a test account name."""
+    return {"kind": "signed", "who": account_id(who)}
 
 
 def root() -> dict[str, Any]:
@@ -170,11 +178,8 @@ class CaseBuilder:
         return self._outcomes[-1] if self._outcomes else None
 
     def account(self, name: str) -> bytes:
-        """The 32-byte id of a dev account (alice, bob, ..., foundation)."""
-        try:
-            return dev_account(name)
-        except Exception as exc:
-            raise AuthoringError(f"unknown dev account {name!r}") from exc
+        """The 32-byte id of a named test account: alice, ..., ferdie, foundation, or any fresh name."""
+        return account_id(name)
 
     def genesis(
         self,
@@ -188,10 +193,7 @@ class CaseBuilder:
         if config is not None:
             overrides["config"] = dict(config)
         if balances is not None:
-            try:
-                overrides["balances"] = [[resolve_account(who), amount] for who, amount in balances]
-            except InvalidInput as exc:
-                raise AuthoringError(f"bad genesis balances: {exc}") from exc
+            overrides["balances"] = [[account_id(who), amount] for who, amount in balances]
         try:
             self._state = genesis(self.preset, overrides)
         except InvalidInput as exc:

@@ -1,0 +1,104 @@
+"""``phala-spec conformance run``: run vectors against an implementation [VEC-16]..[VEC-19]."""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--adapter", metavar="CMD",
+                        help="command starting the implementation's adapter (default: the reference, "
+                             "served in a subprocess through the same protocol)")
+    parser.add_argument("--vectors", type=Path, metavar="DIR",
+                        help="vector directory (default: the vectors shipped with phala-spec)")
+    parser.add_argument("-k", dest="pattern", metavar="PATTERN",
+                        help="only vectors whose id contains every word (a 'not WORD' excludes)")
+    parser.add_argument("--lock", type=Path, metavar="FILE",
+                        help="lock listing the vectors that must exist (default: DIR.lock if present)")
+    parser.add_argument("--json", type=Path, metavar="FILE", help="write a JSON report")
+    parser.add_argument("--junit", type=Path, metavar="FILE", help="write a JUnit XML report")
+    parser.add_argument("--timeout", type=float, default=10.0, metavar="S",
+                        help="seconds to wait for each reply (default: 10)")
+
+
+def adapter_command(text: str | None) -> list[str]:
+    """The adapter command line: ``--adapter`` split like a shell would, or the reference."""
+    from .client import REFERENCE_COMMAND
+
+    if text is None:
+        return list(REFERENCE_COMMAND)
+    try:
+        command = shlex.split(text)
+    except ValueError as exc:
+        from phala_spec.cli import CliError
+
+        raise CliError(f"cannot parse --adapter: {exc}") from exc
+    if not command:
+        from phala_spec.cli import CliError
+
+        raise CliError("--adapter is empty")
+    return command
+
+
+def run(args: argparse.Namespace) -> int:
+    from phala_spec.cli import CliError
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from .authoring import matches
+    from .client import AdapterProcess
+    from .report import json_report, print_summary, write_json, write_junit
+    from .runner import VectorResult, run_all
+    from .store import PACKAGED_DIR, LockError, default_lock, discover, read_lock
+
+    if args.timeout <= 0:
+        raise CliError("--timeout must be positive")
+    vectors_dir: Path = args.vectors or PACKAGED_DIR
+    if not vectors_dir.is_dir():
+        raise CliError(f"no vector directory at {vectors_dir}")
+    command = adapter_command(args.adapter)
+    selected = [(i, p) for i, p in discover(vectors_dir) if matches(i, args.pattern)]
+    lock = args.lock or default_lock(vectors_dir)
+    missing: list[str] = []
+    if args.lock is not None or lock.is_file():
+        try:
+            entries = read_lock(lock)
+        except LockError as exc:
+            raise CliError(str(exc)) from exc
+        present = {i for i, _ in selected}
+        missing = sorted(i for i in entries if matches(i, args.pattern) and i not in present)
+    if not selected and not missing:
+        if args.pattern:
+            raise CliError(f"no vector in {vectors_dir} matches -k {args.pattern!r}")
+        raise CliError(f"no vectors in {vectors_dir}")
+
+    out = Console(highlight=False)
+    err = Console(stderr=True)
+    adapter = AdapterProcess(command, timeout=args.timeout)
+    with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(),
+                  MofNCompleteColumn(), TimeElapsedColumn(), console=err, transient=True,
+                  disable=not err.is_terminal) as progress:
+        task = progress.add_task("vectors", total=len(selected))
+        results = run_all(adapter, selected, on_result=lambda r: progress.advance(task))
+    results += [VectorResult(i, "error", message=f"listed in {lock.name} but the file is missing")
+                for i in missing]
+    hello = adapter.last_hello
+    info: dict[str, Any] = {"command": command}
+    if hello is not None:
+        info.update(name=hello.name, version=hello.version, protocol=hello.protocol)
+    print_summary(out, results, info)
+    if args.json:
+        write_json(args.json, json_report(results, info, str(vectors_dir), args.pattern))
+    if args.junit:
+        write_junit(args.junit, results, info)
+    return 0 if all(r.status == "pass" for r in results) else 1
+
+
+if __name__ == "__main__":
+    from phala_spec.cli import main
+
+    sys.exit(main(["conformance", "run", *sys.argv[1:]]))

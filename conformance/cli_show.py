@@ -1,0 +1,62 @@
+"""``phala-spec vectors show``: a vector as JSON for humans [VEC-11]."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+ORDER = ("format", "id", "description", "clauses", "preset", "suite", "handler", "case", "crypto",
+         "provenance", "genesis", "genesis_digest", "steps")
+PROVENANCE_ORDER = ("generator", "generator_version", "spec_version", "origin", "seed", "source")
+EXPECT_ORDER = ("outcome", "events", "returned", "observations", "digest")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("vector", metavar="ID_OR_PATH",
+                        help="a vector id (preset/suite/handler/case) or the path of a .cbor file")
+    parser.add_argument("--vectors", type=Path, metavar="DIR",
+                        help="vector directory to look ids up in (default: the shipped vectors)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from phala_spec.cli import CliError
+
+    from .authoring import vector_path
+    from .schema import VectorFileError, load_vector, to_json
+    from .store import PACKAGED_DIR
+
+    candidate = Path(args.vector)
+    if candidate.suffix == ".cbor" or candidate.is_file():
+        path = candidate
+        if not path.is_file():
+            raise CliError(f"no vector file at {path}")
+    else:
+        vectors_dir = args.vectors or PACKAGED_DIR
+        if not vectors_dir.is_dir():
+            raise CliError(f"no vector directory at {vectors_dir}")
+        if args.vector.strip("/").count("/") != 3:
+            raise CliError(f"{args.vector!r} is neither a file nor an id preset/suite/handler/case")
+        path = vectors_dir / vector_path(args.vector.strip("/"))
+        if not path.is_file():
+            raise CliError(f"unknown vector id {args.vector!r} (no file {path})")
+    try:
+        vector = load_vector(path)
+    except VectorFileError as exc:
+        raise CliError(str(exc)) from exc
+    ordered = {key: vector[key] for key in ORDER}
+    ordered["steps"] = [
+        {"step": {"kind": e["step"].get("kind"), **e["step"]},
+         "expect": {key: e["expect"][key] for key in EXPECT_ORDER}}
+        for e in vector["steps"]
+    ]
+    ordered["provenance"] = {key: vector["provenance"][key] for key in PROVENANCE_ORDER}
+    text = json.dumps(to_json(ordered), indent=2, ensure_ascii=False) + "\n"
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:  # e.g. piped into `head`
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 0

@@ -1,0 +1,268 @@
+"""Running vectors against an implementation through its adapter [VEC-16]..[VEC-19].
+
+:func:`run_vector` is the consumption algorithm of ``spec/vectors.md``:
+load the genesis and compare its digest, then for each step send it and
+compare the outcome, the events, the returned value, each observation and the
+state digest. The first mismatch is the diverging step. The status of a
+vector is ``pass``, ``fail`` (the implementation disagrees), ``unsupported``
+(the adapter declined it) or ``error`` (the vector or the adapter is broken).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+from phala_spec.codec import PlainData, encode
+
+from .client import AdapterFailure, AdapterProcess
+from .schema import VectorFileError, load_vector, to_json, vector_requirements
+
+STATUSES = ("pass", "fail", "unsupported", "error")
+MAX_START_FAILURES = 3
+
+
+@attrs.define
+class VectorResult:
+    """The result of one vector; ``step`` is the 0-based diverging step (``None``: genesis or none)."""
+
+    id: str
+    status: str
+    path: str = ""
+    step: int | None = None
+    step_label: str = ""
+    where: str = ""
+    expected: PlainData = None
+    actual: PlainData = None
+    message: str = ""
+    seconds: float = 0.0
+    opened: bool = False
+    start_failed: bool = False
+
+    @property
+    def preset(self) -> str:
+        return self.id.split("/")[0] if self.id.count("/") == 3 else "?"
+
+    @property
+    def suite(self) -> str:
+        return self.id.split("/")[1] if self.id.count("/") == 3 else "?"
+
+    def headline(self) -> str:
+        """One line: where it diverged and why."""
+        at = f"step {self.step} ({self.step_label})" if self.step is not None else ""
+        parts = [p for p in (at, self.where, self.message) if p]
+        return ": ".join(parts)
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"id": self.id, "status": self.status, "path": self.path,
+                                "opened": self.opened, "seconds": round(self.seconds, 6)}
+        if self.status != "pass":
+            data.update(step=self.step, step_label=self.step_label, where=self.where,
+                        message=self.message)
+        if self.status == "fail":
+            data.update(expected=to_json(self.expected), actual=to_json(self.actual))
+        return data
+
+
+def same(a: PlainData, b: PlainData) -> bool:
+    """Exact equality of plain data: equal canonical encodings (so ``1 != True``) [VEC-17]."""
+    try:
+        return encode(a) == encode(b)
+    except ValueError:
+        return False
+
+
+def first_difference(expected: PlainData, actual: PlainData, path: str = "") -> tuple[str, Any, Any] | None:
+    """The first place where two plain values differ, as ``(path, expected, actual)``."""
+    if same(expected, actual):
+        return None
+    if isinstance(expected, list) and isinstance(actual, list):
+        for i, (e, a) in enumerate(zip(expected, actual, strict=False)):
+            found = first_difference(e, a, f"{path}[{i}]")
+            if found:
+                return found
+        if len(expected) != len(actual):
+            return f"{path} (length)", len(expected), len(actual)
+    if isinstance(expected, dict) and isinstance(actual, dict):
+        for key in sorted(set(expected) | set(actual), key=repr):
+            label = f"{path}.{key}" if isinstance(key, str) else f"{path}[{short(key)}]"
+            if key not in actual:
+                return label, expected[key], "(absent)"
+            if key not in expected:
+                return label, "(absent)", actual[key]
+            found = first_difference(expected[key], actual[key], label)
+            if found:
+                return found
+    return path, expected, actual
+
+
+def short(value: PlainData, limit: int = 160) -> str:
+    """A compact one-line rendering for terminal output: JSON with shortened byte strings."""
+
+    def shorten(v: Any) -> Any:
+        if isinstance(v, str) and v.startswith("0x") and len(v) > 20:
+            return f"{v[:10]}…{v[-6:]}"
+        if isinstance(v, list):
+            return [shorten(x) for x in v]
+        if isinstance(v, dict):
+            return {shorten(k): shorten(x) for k, x in v.items()}
+        return v
+
+    text = json.dumps(shorten(to_json(value)), separators=(",", ":"), ensure_ascii=False)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def step_label(step: Any) -> str:
+    """A short name for a step: ``call Balances.transfer``, ``initialize_block 3``."""
+    if not isinstance(step, dict):
+        return "?"
+    kind = step.get("kind", "?")
+    if kind == "call":
+        return f"call {step.get('call')}"
+    if kind == "initialize_block":
+        return f"initialize_block {step.get('number')}"
+    return str(kind)
+
+
+class _Stop(Exception):
+    def __init__(self, result: VectorResult) -> None:
+        self.result = result
+
+
+def _reply(adapter: AdapterProcess, message: dict[str, Any], result: VectorResult,
+           fields: Sequence[str]) -> dict[str, Any]:
+    """Send a request; ``unsupported``/``error`` replies and missing fields end the vector."""
+    reply = adapter.request(message)
+    if reply["status"] == "unsupported":
+        result.status, result.message = "unsupported", f"adapter: {reply.get('reason', '')}"
+        raise _Stop(result)
+    if reply["status"] == "error":
+        result.status, result.message = "error", f"adapter error: {reply.get('message', '')}"
+        raise _Stop(result)
+    missing = [f for f in fields if f not in reply]
+    if missing:
+        result.status = "error"
+        result.message = f"{message['request']} reply lacks {', '.join(missing)}"
+        raise _Stop(result)
+    return reply
+
+
+def _check(result: VectorResult, where: str, expected: PlainData, actual: PlainData) -> None:
+    found = first_difference(expected, actual)
+    if found is not None:
+        path, exp, act = found
+        result.status, result.where = "fail", where + path
+        result.expected, result.actual = exp, act
+        result.message = f"expected {short(exp)}, got {short(act)}"
+        raise _Stop(result)
+
+
+def run_vector(adapter: AdapterProcess, vector_id: str, path: Path) -> VectorResult:
+    """Run one vector file through an adapter: the consumption algorithm [VEC-16]."""
+    started = time.perf_counter()
+    result = VectorResult(vector_id, "pass", path=str(path))
+    try:
+        _run(adapter, vector_id, path, result)
+    except _Stop as stop:
+        result = stop.result
+    except AdapterFailure as failure:
+        result.status, result.message = "error", failure.reason
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _run(adapter: AdapterProcess, vector_id: str, path: Path, result: VectorResult) -> None:
+    result.opened = True
+    try:
+        vector = load_vector(path)
+    except VectorFileError as exc:
+        result.status, result.message = "error", str(exc)
+        raise _Stop(result) from None
+    if vector["id"] != vector_id:
+        result.status = "error"
+        result.message = f"the file says it is {vector['id']!r} but lies at {vector_id!r}"
+        raise _Stop(result)
+    try:
+        hello = adapter.ensure_started()
+    except AdapterFailure as failure:
+        result.status, result.start_failed = "error", True
+        result.message = f"adapter could not be started: {failure.reason}"
+        raise _Stop(result) from None
+    lacking = sorted({f"{cap[:-1] if cap != 'crypto' else cap} {name}"
+                      for cap, name in vector_requirements(vector) if hello.lacks(cap, name)})
+    if lacking:
+        result.status = "unsupported"
+        result.message = "adapter does not declare " + ", ".join(lacking)
+        raise _Stop(result)
+    result.where = "genesis"
+    reply = _reply(adapter, {"request": "load", "genesis": vector["genesis"]}, result, ["digest"])
+    _check(result, "genesis digest", vector["genesis_digest"], reply["digest"])
+    result.where = ""
+    for index, entry in enumerate(vector["steps"]):
+        result.step, result.step_label = index, step_label(entry["step"])
+        expect = entry["expect"]
+        reply = _reply(adapter, {"request": "step", "step": entry["step"]}, result,
+                       ["outcome", "events", "returned", "digest"])
+        for field in ("outcome", "events", "returned"):
+            _check(result, field, expect[field], reply[field])
+        for obs in expect["observations"]:
+            answer = _reply(adapter, {"request": "query", "view": obs["view"], "args": obs["args"]},
+                            result, ["value"])
+            label = f"observation {obs['view']}({', '.join(short(a, 40) for a in obs['args'])})"
+            _check(result, label, obs["value"], answer["value"])
+        _check(result, "digest", expect["digest"], reply["digest"])
+    result.step, result.step_label = None, ""
+    with contextlib.suppress(AdapterFailure):  # the vector has passed; the next one restarts
+        adapter.request({"request": "reset"})
+
+
+def run_all(
+    adapter: AdapterProcess,
+    selected: Sequence[tuple[str, Path]],
+    on_result: Callable[[VectorResult], None] | None = None,
+) -> list[VectorResult]:
+    """Run every selected vector, in order, each exactly once [VEC-18].
+
+    Adapter failures are recorded on the vector that met them; the adapter is
+    restarted for the next vector. After :data:`MAX_START_FAILURES`
+    consecutive failed starts the remaining vectors are reported as errors
+    without further attempts, so every selected vector still has a result.
+    """
+    results: list[VectorResult] = []
+    start_failures = 0
+    last_reason = ""
+    try:
+        for vector_id, path in selected:
+            if start_failures >= MAX_START_FAILURES:
+                result = VectorResult(vector_id, "error", path=str(path),
+                                      message=f"not attempted after {start_failures} failed starts; last: {last_reason}")
+            else:
+                result = run_vector(adapter, vector_id, path)
+                if result.start_failed:
+                    start_failures += 1
+                    last_reason = result.message
+                else:
+                    start_failures = 0
+            results.append(result)
+            if on_result is not None:
+                on_result(result)
+    finally:
+        adapter.stop()
+    done = {r.id for r in results}
+    for vector_id, path in selected:  # [VEC-18]: a selected vector without a result is an error
+        if vector_id not in done:
+            results.append(VectorResult(vector_id, "error", path=str(path), message="never opened"))
+    return results
+
+
+def counts(results: Sequence[VectorResult]) -> dict[str, int]:
+    """Number of vectors per status."""
+    tally = dict.fromkeys(STATUSES, 0)
+    for result in results:
+        tally[result.status] += 1
+    return tally

@@ -1,0 +1,171 @@
+"""The vector format v1 and its checker [VEC-2]..[VEC-7].
+
+:func:`check_vector` is the executable form of the CDDL schema shipped as
+``vectors.cddl`` (and printed in ``spec/vectors.md``). It runs when vectors are
+generated (a vector that breaks the schema is never written), verified and
+run.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from phala_spec.codec import PlainData, decode, encode
+
+from .authoring import CRYPTO_SETTINGS, FORMAT, NAME_PATTERN, ORIGINS
+
+OUTCOME_PATTERN = re.compile(r"^(ok|[A-Z][A-Za-z0-9]*(\.[A-Z][A-Za-z0-9]*)?)$")
+TOP_KEYS = {
+    "format", "id", "preset", "suite", "handler", "case", "description", "clauses",
+    "crypto", "provenance", "genesis", "genesis_digest", "steps",
+}
+PROVENANCE_KEYS = {"generator", "generator_version", "spec_version", "origin", "seed", "source"}
+EXPECT_KEYS = {"outcome", "events", "returned", "observations", "digest"}
+
+
+class SchemaError(ValueError):
+    """A vector does not follow format v1; the message names the offending field."""
+
+
+class VectorFileError(ValueError):
+    """A vector file cannot be read: missing, not CBOR, or not format v1."""
+
+
+def _fail(where: str, problem: str) -> SchemaError:
+    return SchemaError(f"{where}: {problem}" if where else problem)
+
+
+def _map(value: Any, where: str, keys: set[str]) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise _fail(where, "must be a map")
+    missing = sorted(keys - set(value))
+    extra = sorted(str(k) for k in set(value) - keys)
+    if missing:
+        raise _fail(where, f"missing field(s) {', '.join(missing)}")
+    if extra:
+        raise _fail(where, f"unknown field(s) {', '.join(extra)}")
+    return value
+
+
+def _text(value: Any, where: str) -> str:
+    if not isinstance(value, str):
+        raise _fail(where, "must be a text string")
+    return value
+
+
+def _name(value: Any, where: str) -> str:
+    if not NAME_PATTERN.match(_text(value, where)):
+        raise _fail(where, f"{value!r} must match {NAME_PATTERN.pattern}")
+    return value
+
+
+def _list(value: Any, where: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise _fail(where, "must be a list")
+    return value
+
+
+def _digest(value: Any, where: str) -> None:
+    if not isinstance(value, bytes) or len(value) != 32:
+        raise _fail(where, "must be a 32-byte digest")
+
+
+def check_vector(vector: Any) -> dict[str, Any]:
+    """Check a decoded vector against format v1 [VEC-2]; returns it, or raises :class:`SchemaError`."""
+    if isinstance(vector, dict) and "format" in vector and vector["format"] != FORMAT:
+        raise _fail("format", f"{vector['format']!r} is not {FORMAT!r}")
+    top = _map(vector, "", TOP_KEYS)
+    preset = _name(top["preset"], "preset")
+    suite = _name(top["suite"], "suite")
+    handler = _name(top["handler"], "handler")
+    name = _name(top["case"], "case")
+    if top["id"] != f"{preset}/{suite}/{handler}/{name}":
+        raise _fail("id", f"{top['id']!r} is not preset/suite/handler/case")
+    _text(top["description"], "description")
+    for i, clause in enumerate(_list(top["clauses"], "clauses")):
+        _text(clause, f"clauses[{i}]")
+    if top["crypto"] not in CRYPTO_SETTINGS:
+        raise _fail("crypto", f"must be one of {', '.join(CRYPTO_SETTINGS)}")
+    prov = _map(top["provenance"], "provenance", PROVENANCE_KEYS)
+    for key in ("generator", "generator_version", "spec_version", "source"):
+        _text(prov[key], f"provenance.{key}")
+    if prov["origin"] not in ORIGINS:
+        raise _fail("provenance.origin", f"must be one of {', '.join(ORIGINS)}")
+    seed = prov["seed"]
+    if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool)):
+        raise _fail("provenance.seed", "must be an integer or null")
+    gen = _map(top["genesis"], "genesis", {"preset", "overrides"})
+    if gen["preset"] != preset:
+        raise _fail("genesis.preset", "must equal the vector's preset")
+    if not isinstance(gen["overrides"], dict):
+        raise _fail("genesis.overrides", "must be a map")
+    _digest(top["genesis_digest"], "genesis_digest")
+    for i, entry in enumerate(_list(top["steps"], "steps")):
+        where = f"steps[{i}]"
+        entry = _map(entry, where, {"step", "expect"})
+        step = entry["step"]
+        if not isinstance(step, dict) or not isinstance(step.get("kind"), str):
+            raise _fail(f"{where}.step", "must be a map with a text 'kind'")
+        expect = _map(entry["expect"], f"{where}.expect", EXPECT_KEYS)
+        outcome = _text(expect["outcome"], f"{where}.expect.outcome")
+        if not OUTCOME_PATTERN.match(outcome):
+            raise _fail(f"{where}.expect.outcome", f"{outcome!r} is neither 'ok' nor an error code")
+        _list(expect["events"], f"{where}.expect.events")
+        for j, obs in enumerate(_list(expect["observations"], f"{where}.expect.observations")):
+            owhere = f"{where}.expect.observations[{j}]"
+            obs = _map(obs, owhere, {"view", "args", "value"})
+            _text(obs["view"], f"{owhere}.view")
+            _list(obs["args"], f"{owhere}.args")
+        _digest(expect["digest"], f"{where}.expect.digest")
+    return top
+
+
+def parse_vector(blob: bytes, *, strict_encoding: bool = True) -> dict[str, Any]:
+    """Decode and check vector bytes [VEC-2] [VEC-3]; raises :class:`SchemaError` (a ``ValueError``)."""
+    try:
+        data: PlainData = decode(blob)
+    except ValueError as exc:
+        raise SchemaError(f"not CBOR plain data ({exc})") from exc
+    vector = check_vector(data)
+    if strict_encoding and encode(data) != blob:
+        raise SchemaError("not in the deterministic CBOR encoding")
+    return vector
+
+
+def load_vector(path: Path) -> dict[str, Any]:
+    """Read and check one vector file; raises :class:`VectorFileError` with a one-line reason."""
+    try:
+        blob = path.read_bytes()
+    except OSError as exc:
+        raise VectorFileError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+    try:
+        return parse_vector(blob)
+    except SchemaError as exc:
+        raise VectorFileError(f"{path}: malformed vector: {exc}") from exc
+
+
+def vector_requirements(vector: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """What a vector needs from an implementation: ``(capability, name)`` pairs [ADP-5]."""
+    yield "presets", vector["preset"]
+    yield "suites", vector["suite"]
+    yield "crypto", vector["crypto"]
+    for entry in vector["steps"]:
+        step = entry["step"]
+        if step.get("kind") == "call" and isinstance(step.get("call"), str):
+            yield "calls", step["call"]
+        for obs in entry["expect"]["observations"]:
+            yield "views", obs["view"]
+
+
+def to_json(value: PlainData) -> Any:
+    """Plain data as JSON-ready values: bytes as ``0x`` hex strings, integers exact [VEC-11]."""
+    if isinstance(value, bytes):
+        return "0x" + value.hex()
+    if isinstance(value, dict):
+        return {(("0x" + k.hex()) if isinstance(k, bytes) else str(k)): to_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_json(v) for v in value]
+    return value

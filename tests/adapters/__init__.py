@@ -1,0 +1,1 @@
+"""Test-only adapters (deliberately broken ones) and a small sample suite of cases."""
