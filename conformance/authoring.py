@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+
 from phala_spec import SPEC_VERSION
 from phala_spec.chain import ChainConfig, ChainState
 from phala_spec.codec import PlainData, blake2b_256, digest, encode, to_data

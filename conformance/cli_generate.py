@@ -18,9 +18,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from phala_spec.cli import CliError
     from rich.console import Console
     from rich.text import Text
+
+    from phala_spec.cli import CliError
 
     from .authoring import AuthoringError, load_suites, vector_path
     from .schema import SchemaError

@@ -45,9 +45,10 @@ def adapter_command(text: str | None) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from phala_spec.cli import CliError
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from phala_spec.cli import CliError
 
     from .authoring import matches
     from .client import AdapterProcess

@@ -41,9 +41,10 @@ def verify(vectors_dir: Path, lock: Path) -> tuple[int, list[str]]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from phala_spec.cli import CliError
     from rich.console import Console
     from rich.text import Text
+
+    from phala_spec.cli import CliError
 
     from .store import PACKAGED_DIR, LockError, default_lock
 

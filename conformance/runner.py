@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+
 from phala_spec.codec import PlainData, encode
 
 from .client import AdapterFailure, AdapterProcess

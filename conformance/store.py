@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import attrs
+
 from phala_spec.codec import blake2b_256, encode
 
 from .authoring import FORMAT, CaseSpec, build_vector, vector_path

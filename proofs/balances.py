@@ -33,7 +33,7 @@ from .obligations import Claim, obligation
 
 def _u128(*names: str) -> tuple[list[Any], list[Any]]:
     terms = [z3.Int(name) for name in names]
-    bounds = [z3.And(0 <= t, t <= U128_MAX) for t in terms]
+    bounds = [z3.And(t >= 0, t <= U128_MAX) for t in terms]
     return terms, bounds
 
 

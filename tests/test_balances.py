@@ -13,6 +13,7 @@ import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
 from phala_spec import balances as bal
 from phala_spec.arith import U128_MAX
 from phala_spec.block import apply_call, initialize_block

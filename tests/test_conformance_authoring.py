@@ -10,6 +10,7 @@ from pathlib import Path
 import attrs
 import pytest
 from adapters.sample_cases import SAMPLE, write_sample_vectors
+
 from phala_spec.codec import decode, encode
 from phala_spec.conformance.authoring import (
     FORMAT,

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from adapters.sample_cases import SAMPLE, write_sample_vectors
+
 from phala_spec.cli import CliError
 from phala_spec.conformance import authoring, cli_generate
 from phala_spec.conformance.store import PACKAGED_DIR, default_lock, read_lock

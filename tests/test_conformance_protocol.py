@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from phala_spec.codec import digest, encode
 from phala_spec.conformance.adapter import ReferenceAdapter, serve
 from phala_spec.conformance.authoring import signed

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from adapters.sample_cases import write_sample_vectors
+
 from phala_spec.conformance.client import REFERENCE_COMMAND, AdapterProcess
 from phala_spec.conformance.runner import VectorResult, counts, first_difference, run_all, same
 from phala_spec.conformance.store import PACKAGED_DIR, discover

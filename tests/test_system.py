@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import attrs
 import pytest
+
 from phala_spec import genesis
 from phala_spec.chain import AccountData, AccountInfo, ChainState
 from phala_spec.errors import DispatchError

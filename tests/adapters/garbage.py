@@ -9,6 +9,7 @@ import os
 import sys
 
 from _wrap import is_magic, serve
+
 from phala_spec.conformance.protocol import frame
 
 
