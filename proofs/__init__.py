@@ -4,4 +4,7 @@ The runner (:mod:`.obligations`) discovers obligations by importing the modules
 listed in :data:`MODULES`; add a module here to extend the suite.
 """
 
-MODULES: tuple[str, ...] = ("phala_spec.proofs.fixed_point",)
+MODULES: tuple[str, ...] = (
+    "phala_spec.proofs.fixed_point",
+    "phala_spec.proofs.balances",
+)

@@ -63,7 +63,9 @@ def dust_split_is_exact() -> Claim:
     "reserved balances after, the sender's dust being burnt and the receiver losing none",
 )
 def transfer_conserves_issuance() -> Claim:
-    (fa, ra, fb, rb, rest, amount, ed), bounds = _u128("fa", "ra", "fb", "rb", "rest", "amount", "ed")
+    (fa, ra, fb, rb, rest, amount, ed), bounds = _u128(
+        "fa", "ra", "fb", "rb", "rest", "amount", "ed"
+    )
     issuance = fa + ra + fb + rb + rest
     fa_kept, dust_a = split_dust(debit(fa, amount), ra, ed)
     fb_kept, dust_b = split_dust(credit(fb, amount), rb, ed)

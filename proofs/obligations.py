@@ -15,6 +15,12 @@ computation does not raise (no overflow, no division by zero), so a claim speaks
 about the runs that return a value. A claim about failure-freedom states it in
 its goal instead (see :func:`guards_of`).
 
+When Z3 cannot find a proof in one go, a claim can *use* a :class:`Lemma`: a
+claim over its own free variables, proved first on its own, then instantiated
+at terms of the main claim. Each use adds the instantiated statement to the
+hypotheses and the instantiated hypotheses of the lemma to the goal, so it is
+a cut, not an assumption.
+
 Statuses: ``proved`` (no counterexample exists), ``counterexample`` (Z3 found
 inputs violating the goal; they are reported as ints), ``unknown`` (timeout or
 incompleteness) and ``vacuous`` (the hypotheses contradict each other, so the
@@ -41,10 +47,65 @@ VACUOUS = "vacuous"
 
 @attrs.frozen
 class Claim:
-    """``given`` (a conjunction of hypotheses) implies ``goal``."""
+    """``given`` (a conjunction of hypotheses) implies ``goal``.
+
+    ``uses`` lists lemma instances the proof may rely on (see :class:`Lemma`).
+    """
 
     goal: Any
     given: tuple[Any, ...] = ()
+    uses: tuple[LemmaUse, ...] = ()
+
+
+@attrs.frozen
+class Lemma:
+    """A claim over the free integer variables ``params``, proved once, used at terms.
+
+    Build one with :meth:`of`; the reference functions the statement calls are
+    evaluated once, and their guards become hypotheses of the lemma (so a use
+    must show they hold at the instance). Lemmas may not create fresh terms
+    (no symbolic ``isqrt``): one definition could then be reused at two terms.
+    """
+
+    name: str
+    params: tuple[Any, ...]
+    claim: Claim
+    guards: tuple[Any, ...]
+
+    @classmethod
+    def of(cls, name: str, params: Sequence[str], build: Callable[..., Claim]) -> Lemma:
+        """Create the variables ``params`` (z3 Ints) and build the claim over them."""
+        variables = tuple(z3.Int(f"{name}.{p}") for p in params)
+        with side_conditions() as collected:
+            claim = build(*variables)
+        if collected.facts:
+            raise ValueError(f"lemma {name} defines fresh terms; state it without them")
+        return cls(name, variables, claim, tuple(collected.guards))
+
+    def at(self, *terms: Any) -> LemmaUse:
+        """This lemma instantiated with ``terms`` for its parameters, in order."""
+        if len(terms) != len(self.params):
+            raise ValueError(f"lemma {self.name} takes {len(self.params)} terms")
+        return LemmaUse(self, tuple(terms))
+
+
+@attrs.frozen
+class LemmaUse:
+    """A lemma at particular terms: its goal becomes a hypothesis, its hypotheses goals."""
+
+    lemma: Lemma
+    terms: tuple[Any, ...]
+
+    def _subst(self, expr: Any) -> Any:
+        return z3.substitute(expr, *zip(self.lemma.params, self.terms, strict=True))
+
+    @property
+    def statement(self) -> Any:
+        return self._subst(self.lemma.claim.goal)
+
+    @property
+    def premise(self) -> Any:
+        return self._subst(z3.And(*self.lemma.claim.given, *self.lemma.guards))
 
 
 @attrs.frozen
@@ -158,32 +219,67 @@ def _model_inputs(model: Any) -> dict[str, int]:
     return dict(sorted(values.items()))
 
 
+def _in(ctx: Any, formula: Any) -> Any:
+    """``formula`` (a Z3 Boolean or a plain bool) as a term of ``ctx``."""
+    if isinstance(formula, bool):
+        return z3.BoolVal(formula, ctx)
+    return formula.translate(ctx)
+
+
+def _check(
+    hypotheses: Sequence[Any], goal: Any, timeout_ms: int
+) -> tuple[str, dict[str, int] | None, str]:
+    """Decide ``hypotheses => goal``: (status, counterexample, reason).
+
+    The formulas are copied into a fresh Z3 context, so the solver's heuristics
+    (and the time a proof takes) do not depend on what was built before.
+    """
+    ctx = z3.Context()
+    solver = z3.Solver(ctx=ctx)
+    solver.set("timeout", timeout_ms)
+    solver.add(*(_in(ctx, h) for h in hypotheses))
+    solver.push()
+    solver.add(z3.Not(_in(ctx, goal)))
+    outcome = solver.check()
+    if outcome == z3.sat:
+        return COUNTEREXAMPLE, _model_inputs(solver.model()), ""
+    if outcome == z3.unknown:
+        return UNKNOWN, None, solver.reason_unknown()
+    # unsat: proved, unless the hypotheses alone are already contradictory
+    solver.pop()
+    if solver.check() == z3.unsat:
+        return VACUOUS, None, "hypotheses are contradictory"
+    return PROVED, None, ""
+
+
 def prove_one(ob: Obligation, timeout_ms: int = 20_000) -> Result:
-    """Prove one obligation within ``timeout_ms`` milliseconds of solver time."""
+    """Prove one obligation, each solver call within ``timeout_ms`` milliseconds."""
     start = time.perf_counter()
     collected: SideConditions
     with side_conditions() as collected:
         claim = ob.build()
-    hypotheses = [*claim.given, *collected.facts, *collected.guards]
 
-    solver = z3.Solver()
-    solver.set("timeout", timeout_ms)
-    solver.add(*hypotheses)
-    solver.push()
-    solver.add(z3.Not(claim.goal))
-    outcome = solver.check()
-    if outcome == z3.sat:
-        cex = _model_inputs(solver.model())
-        return Result(ob, COUNTEREXAMPLE, time.perf_counter() - start, cex)
-    if outcome == z3.unknown:
-        return Result(ob, UNKNOWN, time.perf_counter() - start, reason=solver.reason_unknown())
-    # unsat: proved, unless the hypotheses alone are already contradictory
-    solver.pop()
-    if solver.check() == z3.unsat:
-        return Result(
-            ob, VACUOUS, time.perf_counter() - start, reason="hypotheses are contradictory"
+    lemmas: dict[str, Lemma] = {}
+    for use in claim.uses:
+        if lemmas.setdefault(use.lemma.name, use.lemma) is not use.lemma:
+            raise ValueError(f"{ob.id}: two different lemmas are named {use.lemma.name}")
+    for lemma in lemmas.values():
+        status, cex, reason = _check(
+            [*lemma.claim.given, *lemma.guards], lemma.claim.goal, timeout_ms
         )
-    return Result(ob, PROVED, time.perf_counter() - start)
+        if status != PROVED:
+            why = f"lemma {lemma.name}: {status}" + (f" ({reason})" if reason else "")
+            return Result(ob, status, time.perf_counter() - start, cex, why)
+
+    hypotheses = [
+        *claim.given,
+        *collected.facts,
+        *collected.guards,
+        *(use.statement for use in claim.uses),
+    ]
+    goal = z3.And(claim.goal, *(use.premise for use in claim.uses))
+    status, cex, reason = _check(hypotheses, goal, timeout_ms)
+    return Result(ob, status, time.perf_counter() - start, cex, reason)
 
 
 def prove(obligations: Iterable[Obligation], timeout_ms: int = 20_000) -> list[Result]:

@@ -25,15 +25,14 @@ class Rounding(enum.Enum):
     NEAREST_PREF_UP = "NearestPrefUp"
 
 
-def rational_mul_correction(x: Num, numer: Num, denom: int, rounding: Rounding) -> Num:
-    """``(x % denom) * numer / denom``, rounded as ``rounding`` says [PERX-4].
+def divide_rounded(m: Num, denom: int, rounding: Rounding) -> Num:
+    """``m / denom`` for ``m >= 0``, rounded as ``rounding`` says [PERX-4].
 
-    The remainder of ``x`` times the numerator is below ``denom * numer``, so
-    this is exact in the production ``Upper`` type.
+    ``NearestPrefDown`` rounds up only when the remainder is more than half of
+    ``denom``; ``NearestPrefUp`` already when it is at least half.
     """
-    product = rem(x, denom) * numer
-    quotient = floor_div(product, denom)
-    remainder = rem(product, denom)
+    quotient = floor_div(m, denom)
+    remainder = rem(m, denom)
     if rounding is Rounding.DOWN:
         return quotient
     if rounding is Rounding.UP:
@@ -41,6 +40,15 @@ def rational_mul_correction(x: Num, numer: Num, denom: int, rounding: Rounding) 
     if rounding is Rounding.NEAREST_PREF_DOWN:
         return quotient + ite(lt(denom // 2, remainder), 1, 0)
     return quotient + ite(le(denom // 2 + denom % 2, remainder), 1, 0)
+
+
+def rational_mul_correction(x: Num, numer: Num, denom: int, rounding: Rounding) -> Num:
+    """``(x % denom) * numer / denom``, rounded as ``rounding`` says [PERX-4].
+
+    The remainder of ``x`` times the numerator is below ``denom * numer``, so
+    this is exact in the production ``Upper`` type.
+    """
+    return divide_rounded(rem(x, denom) * numer, denom, rounding)
 
 
 def overflow_prune_mul(x: Num, parts: Num, accuracy: int, rounding: Rounding) -> Num:
