@@ -1,0 +1,31 @@
+"""Hypothesis models of the reference [MOD-1]..[MOD-6].
+
+A model is a ``RuleBasedStateMachine`` that drives the reference through
+:func:`phala_spec.apply_step` with plain-data steps, as honest users and as
+adversaries, and checks invariants named by the clause they check
+(``inv_BAL_2_total_issuance_is_sum``) after every step. Every machine keeps the
+steps it applied, so a failing run *is* a conformance case:
+``phala-spec explore`` turns the shrunk trace into a vector.
+
+This package stays light to import (the command line imports it to build its
+parser): Hypothesis and the machines load on first use.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+# model name -> "module:attribute" of its RuleBasedStateMachine [MOD-1]
+MODELS: dict[str, str] = {
+    "balances": "phala_spec.models.balances:BalancesMachine",
+}
+
+
+def load_model(name: str) -> Any:
+    """The machine class registered as ``name`` (``KeyError`` if unknown)."""
+    module, attribute = MODELS[name].split(":")
+    return getattr(importlib.import_module(module), attribute)
+
+
+__all__ = ["MODELS", "load_model"]

@@ -72,6 +72,8 @@ def decode_args(call: Call, args: Any) -> dict[str, Any]:
     """Check and decode a call's named arguments [CHAIN-7]."""
     if not isinstance(args, Mapping):
         raise InvalidInput("call arguments are a map from parameter name to value")
+    if not all(isinstance(key, str) for key in args):
+        raise InvalidInput("argument names are text")
     expected = [name for name, _ in call.params]
     if sorted(args) != sorted(expected):
         raise InvalidInput(f"{call.name} takes arguments {expected}, got {sorted(args)}")

@@ -87,7 +87,13 @@ def genesis(preset: str = "minimal", overrides: Mapping[str, Any] | None = None)
     if preset not in PRESETS:
         raise InvalidInput(f"unknown preset {preset!r}; presets are {sorted(PRESETS)}")
     data = PRESETS[preset]
+    if overrides is not None and not isinstance(overrides, Mapping):
+        raise InvalidInput("genesis overrides are a map")
     overrides = dict(overrides or {})
+    if not isinstance(overrides.get("config", {}), Mapping):
+        raise InvalidInput("genesis config overrides are a map")
+    if not isinstance(overrides.get("balances", []), list | tuple):
+        raise InvalidInput("genesis balances are a list of [account, amount] pairs")
     unknown = set(overrides) - {"config", "balances"}
     if unknown:
         raise InvalidInput(f"unknown genesis overrides {sorted(unknown)}")

@@ -1,0 +1,293 @@
+"""``phala-spec explore``: run the models, write every failure as a vector [MOD-6].
+
+Each registered model runs under a settings profile with an explicit seed.
+When a model fails, Hypothesis shrinks the run; the steps the machine applied
+in the final, minimal run become a conformance case (origin ``hypothesis``,
+the seed, a description naming the failed invariant) that
+``phala-spec conformance run --vectors DIR`` replays. The vector records what
+the reference does on those steps, so it pins the behaviour that broke the
+invariant for every implementation.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+DEFAULT_OUT = Path("explore-vectors")
+MAX_OBSERVED_ACCOUNTS = 16
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--profile", choices=("ci", "deep"), default="ci",
+                        help="Hypothesis settings profile (default: ci)")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, metavar="DIR",
+                        help=f"where failing traces are written as vectors (default: {DEFAULT_OUT})")
+    parser.add_argument("--seed", type=int, default=None, metavar="N",
+                        help="seed the runs (default: 0 for ci, random for deep; always reported)")
+    parser.add_argument("-k", dest="select", default=None, metavar="MODEL",
+                        help="only run models whose name contains MODEL")
+
+
+@attrs.frozen
+class ExploreResult:
+    """What one model run gave: counts, and for a failure the invariant and the vector."""
+
+    model: str
+    seed: int
+    runs: int
+    steps: int
+    invariant: str | None = None  # None: passed
+    detail: str = ""
+    vector: Path | None = None
+    vector_error: str = ""
+
+    @property
+    def passed(self) -> bool:
+        return self.invariant is None
+
+
+class _Recorder:
+    """A machine factory that counts runs and keeps the machine of the final (minimal) run."""
+
+    def __init__(self, machine_class: type[Any]) -> None:
+        self.machine_class = machine_class
+        self.runs = 0
+        self.steps = 0
+        self.last: Any = None
+        self.final: Any = None
+
+    def make(self) -> Any:
+        if self.last is not None:
+            self.steps += len(self.last.trace)
+        machine = self.machine_class()
+        self.runs += 1
+        self.last = machine
+        if _is_final_run():
+            self.final = machine
+        return machine
+
+    def total_steps(self) -> int:
+        return self.steps + (len(self.last.trace) if self.last is not None else 0)
+
+
+def _is_final_run() -> bool:
+    try:
+        from hypothesis.control import current_build_context
+
+        return bool(current_build_context().is_final)
+    except Exception:  # outside a build context, or a Hypothesis without the flag
+        return False
+
+
+def _first_leaf(exc: BaseException) -> BaseException:
+    while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
+        exc = exc.exceptions[0]
+    return exc
+
+
+def describe_failure(exc: BaseException) -> tuple[str, str]:
+    """``(invariant, detail)`` of a model failure; unexpected exceptions are named by type."""
+    from .balances import InvariantViolation
+
+    exc = _first_leaf(exc)
+    if isinstance(exc, InvariantViolation):
+        return exc.invariant, exc.detail
+    return f"unexpected_{type(exc).__name__}", str(exc) or repr(exc)
+
+
+def explore_model(
+    name: str,
+    machine_class: type[Any],
+    *,
+    settings: Any,
+    seed: int,
+    out_dir: Path,
+    profile_name: str = "",
+) -> ExploreResult:
+    """Run one model; on failure write the shrunk trace as a vector under ``out_dir`` [MOD-6]."""
+    from hypothesis import Verbosity
+    from hypothesis import seed as hypothesis_seed
+    from hypothesis import settings as Settings
+    from hypothesis.stateful import run_state_machine_as_test
+
+    recorder = _Recorder(machine_class)
+
+    def factory() -> Any:
+        return recorder.make()
+
+    factory.__name__ = f"explore_{name}"
+    run_settings = Settings(settings, report_multiple_bugs=False, verbosity=Verbosity.quiet)
+    try:
+        seeded: Any = hypothesis_seed(seed)(factory)  # any callable making a machine will do
+        run_state_machine_as_test(seeded, settings=run_settings)
+    except Exception as exc:
+        invariant, detail = describe_failure(exc)
+        machine = recorder.final if recorder.final is not None else recorder.last
+        result = ExploreResult(name, seed, recorder.runs, recorder.total_steps(), invariant,
+                               detail)
+        if machine is None or machine.state is None:
+            return attrs.evolve(result, vector_error="the model failed before its genesis")
+        try:
+            spec = failure_case(name, machine, invariant, detail, seed, profile_name)
+            path = write_case(spec, out_dir)
+        except Exception as error:  # report, never lose the other models' results
+            return attrs.evolve(result, vector_error=f"{type(error).__name__}: {error}")
+        return attrs.evolve(result, vector=path)
+    return ExploreResult(name, seed, recorder.runs, recorder.total_steps())
+
+
+def failure_case(name: str, machine: Any, invariant: str, detail: str, seed: int,
+                 profile_name: str = "") -> Any:
+    """The :class:`CaseSpec` of a failed run: the machine's genesis and trace [MOD-6]."""
+    from phala_spec.codec import blake2b_256, encode
+    from phala_spec.conformance.authoring import CaseSpec, Provenance, StepSpec
+
+    from .balances import clause_of
+
+    steps = [StepSpec(dict(step)) for step in machine.trace]
+    if steps:
+        steps[-1] = StepSpec(steps[-1].step, observations_for(machine.trace))
+    trace_id = blake2b_256(encode({"genesis": machine.genesis_overrides,
+                                   "steps": list(machine.trace)})).hex()[:8]
+    case = _slug(f"{invariant}_seed{seed}_{trace_id}")
+    if invariant.startswith("unexpected_"):
+        what = f"the reference raised {invariant.removeprefix('unexpected_')}"
+    else:
+        what = f"{invariant} failed"
+    what += f" after {len(machine.trace)} step(s)"
+    pending = getattr(machine, "failed_step", None)
+    if pending is not None:
+        what += f"; the step that raised (not replayable, so not in the vector): {_show(pending)}"
+    profile = f"profile {profile_name}, " if profile_name else ""
+    description = (
+        f"Found by `phala-spec explore` (model {name}, {profile}seed {seed}): {what}. "
+        f"{_clip(detail)}. The steps are Hypothesis's shrunk trace; the expectations are "
+        "the reference's behaviour on it."
+    )
+    clause = clause_of(invariant)
+    machine_class = type(machine)
+    return CaseSpec(
+        preset=machine.preset,
+        suite=machine.suite,
+        handler="explore",
+        case=case,
+        description=description,
+        genesis=dict(machine.genesis_overrides),
+        steps=tuple(steps),
+        clauses=(clause,) if clause else (),
+        provenance=Provenance("hypothesis", seed,
+                              f"{machine_class.__module__}:{machine_class.__qualname__}"),
+    )
+
+
+def observations_for(trace: Iterable[Mapping[str, Any]]) -> tuple[tuple[str, tuple[Any, ...]], ...]:
+    """Observations for the last step: total issuance and every account the trace names."""
+    seen: list[bytes] = []
+
+    def visit(value: Any) -> None:
+        if isinstance(value, bytes) and len(value) == 32 and value not in seen:
+            seen.append(value)
+        elif isinstance(value, Mapping):
+            for item in value.values():
+                visit(item)
+
+    for step in trace:
+        if step.get("kind") == "call":
+            visit(step.get("origin"))
+            visit(step.get("args"))
+    observed: list[tuple[str, tuple[Any, ...]]] = [("total_issuance", ())]
+    for who in seen[:MAX_OBSERVED_ACCOUNTS]:
+        observed += [("balance", (who,)), ("account", (who,))]
+    return tuple(observed)
+
+
+def write_case(spec: Any, out_dir: Path) -> Path:
+    """Build, schema-check and write a case's vector; returns its path."""
+    from phala_spec.conformance.authoring import build_vector, write_vector
+    from phala_spec.conformance.schema import check_vector
+
+    vector = build_vector(spec)
+    check_vector(vector)
+    return Path(write_vector(vector, out_dir))
+
+
+def _slug(text: str) -> str:
+    slug = re.sub(r"[^a-z0-9_]+", "_", text.lower()).strip("_")
+    return slug if slug and slug[0].isalnum() else f"m_{slug}"
+
+
+def _show(step: Any) -> str:
+    import json
+
+    from phala_spec.conformance.schema import to_json
+
+    try:
+        return _clip(json.dumps(to_json(step), sort_keys=True))
+    except (TypeError, ValueError):
+        return _clip(repr(step))
+
+
+def _clip(text: str, limit: int = 400) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def select_models(pattern: str | None) -> list[str]:
+    from . import MODELS
+
+    return [name for name in MODELS if not pattern or pattern in name]
+
+
+def run(args: argparse.Namespace, *, loader: Callable[[str], Any] | None = None) -> int:
+    from phala_spec.cli import CliError
+
+    from . import load_model
+    from .settings import profile
+
+    names = select_models(args.select)
+    if not names:
+        raise CliError(f"no model matches {args.select!r}")
+    settings = profile(args.profile)
+    seed = args.seed
+    if seed is None:
+        seed = 0 if settings.derandomize else _fresh_seed()
+    load = loader or load_model
+    results = [
+        explore_model(name, load(name), settings=settings, seed=seed, out_dir=args.out,
+                      profile_name=args.profile)
+        for name in names
+    ]
+    _print_table(results, args.profile)
+    return 0 if all(r.passed for r in results) else 1
+
+
+def _fresh_seed() -> int:
+    import secrets
+
+    return secrets.randbelow(2**32)
+
+
+def _print_table(results: list[ExploreResult], profile_name: str) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"phala-spec explore (profile {profile_name})")
+    for column in ("model", "seed", "examples", "steps", "result", "vector"):
+        numeric = column in ("seed", "examples", "steps")
+        table.add_column(column, justify="right" if numeric else "left",
+                         overflow="fold", no_wrap=numeric)
+    for r in results:
+        outcome = "[green]passed[/]" if r.passed else f"[red]FAILED[/] {r.invariant}"
+        vector = str(r.vector) if r.vector else (f"[red]not written: {r.vector_error}[/]"
+                                                 if r.vector_error else "-")
+        table.add_row(r.model, str(r.seed), str(r.runs), str(r.steps), outcome, vector)
+    console = Console()
+    console.print(table)
+    for r in results:
+        if not r.passed:
+            console.print(f"[red]{r.model}[/]: {r.invariant}: {_clip(r.detail)}", highlight=False)

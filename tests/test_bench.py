@@ -1,0 +1,53 @@
+"""Smoke test of ``phala-spec bench``: it runs and reports the figures' shape (never timings)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from phala_spec.bench import DictLedger, account_ids, baseline_agrees, workload
+from phala_spec.cli import main
+
+
+def test_bench_quick_reports_every_figure(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "bench.json"
+    assert main(["bench", "--quick", "--json", str(out)]) == 0
+    shown = capsys.readouterr().out
+    assert "transfers/s" in shown and "agree" in shown
+
+    figures = json.loads(out.read_text())
+    assert figures["quick"] is True
+    measured = {(m["name"], m["accounts"]) for m in figures["measurements"]}
+    assert measured == {
+        ("reference_apply_step", 100),
+        ("reference_apply_step", 1_000),
+        ("reference_pallet_function", 1_000),
+        ("dict_baseline", 1_000),
+    }
+    assert all(m["transfers_per_second"] > 0 for m in figures["measurements"])
+    assert set(figures["ratios"]) == {
+        "throughput_large_over_small",
+        "reference_cost_over_dict",
+        "pallet_function_cost_over_dict",
+    }
+    assert all(value > 0 for value in figures["ratios"].values())
+    assert figures["baseline_check"]["agrees"] is True
+
+
+class ForgetfulLedger(DictLedger):
+    """A baseline that forgets to burn dust: the agreement check must notice."""
+
+    issuance: int
+
+    def transfer_allow_death(self, source: bytes, dest: bytes, value: int) -> str:
+        issuance = self.issuance
+        outcome = super().transfer_allow_death(source, dest, value)
+        self.issuance = issuance
+        return outcome
+
+
+def test_the_baseline_check_catches_a_wrong_baseline() -> None:
+    ids = account_ids(50)
+    transfers = workload(ids, 400, seed=0)
+    assert baseline_agrees(ids, transfers)
+    assert not baseline_agrees(ids, transfers, ForgetfulLedger)
