@@ -18,13 +18,12 @@ from phala_spec.conformance import authoring, cli_generate
 from phala_spec.conformance.store import PACKAGED_DIR, default_lock, read_lock
 
 TESTS = Path(__file__).resolve().parent
-SHIM = TESTS / "adapters" / "cli_shim.py"
 ROOT = TESTS.parent
 
 
 def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """Run ``phala-spec`` (through the shim, see tests/adapters/cli_shim.py)."""
-    return subprocess.run([sys.executable, str(SHIM), *args], capture_output=True, text=True,
+    """Run the real ``phala-spec`` command line in a fresh interpreter."""
+    return subprocess.run([sys.executable, "-m", "phala_spec", *args], capture_output=True, text=True,
                           timeout=300, cwd=cwd)
 
 

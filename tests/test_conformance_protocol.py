@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -21,7 +20,6 @@ from phala_spec.conformance.client import (
 from phala_spec.conformance.protocol import MAX_FRAME, ProtocolError, frame, read_frame, write_frame
 from phala_spec.genesis import dev_account, genesis
 
-SHIM = Path(__file__).resolve().parent / "adapters" / "cli_shim.py"
 BLOCK = {"kind": "initialize_block", "number": 1, "timestamp": 6000, "randomness": bytes(32)}
 
 
@@ -107,7 +105,7 @@ def test_serve_stops_on_garbage() -> None:
 def test_adapter_subcommand_speaks_the_protocol() -> None:
     """``phala-spec adapter`` answers on stdout with frames only."""
     requests = frame({"request": "hello", "protocol": 1}) + frame({"request": "bye"})
-    done = subprocess.run([sys.executable, str(SHIM), "adapter"], input=requests, capture_output=True, timeout=60)
+    done = subprocess.run([sys.executable, "-m", "phala_spec", "adapter"], input=requests, capture_output=True, timeout=60)
     assert done.returncode == 0, done.stderr
     out = io.BytesIO(done.stdout)
     assert read_frame(out)["implementation"]["name"] == "phala-spec reference"
