@@ -1,0 +1,88 @@
+"""SCALE, the encoding production signs and hashes [SCALE-1].
+
+Messages, their payloads and the bytes a worker signs are SCALE-encoded in
+production; the reference encodes them the same way, with the ``scalecodec``
+library. Only the few shapes the specification needs are exposed here.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from scalecodec.base import RuntimeConfiguration, ScaleBytes
+
+# The enums and structs production uses in messages, declared once for the codec.
+TYPES: dict[str, Any] = {
+    "MessageOrigin": {
+        "type": "enum",
+        "type_mapping": [
+            ["Pallet", "Vec<u8>"],
+            ["Contract", "[u8; 32]"],
+            ["Worker", "[u8; 32]"],
+            ["AccountId", "[u8; 32]"],
+            ["MultiLocation", "Vec<u8>"],
+            ["Gatekeeper", "Null"],
+            ["Cluster", "[u8; 32]"],
+        ],
+    },
+    "PhalaMessage": {
+        "type": "struct",
+        "type_mapping": [["sender", "MessageOrigin"], ["destination", "Vec<u8>"], ["payload", "Vec<u8>"]],
+    },
+}
+
+
+@cache
+def _runtime() -> RuntimeConfiguration:
+    runtime = RuntimeConfiguration()
+    runtime.update_type_registry_types(TYPES)
+    return runtime
+
+
+def register_types(types: dict[str, Any]) -> None:
+    """Declare more SCALE types (payload enums of other subsystems)."""
+    _runtime().update_type_registry_types(types)
+
+
+def encode(type_name: str, value: Any) -> bytes:
+    """The SCALE encoding of ``value`` as ``type_name`` [SCALE-1]."""
+    return bytes(_runtime().create_scale_object(type_name).encode(value).data)
+
+
+def decode(type_name: str, data: bytes) -> Any:
+    """Decode SCALE bytes; raises ``ValueError`` when they are not exactly one ``type_name``."""
+    obj = _runtime().create_scale_object(type_name, data=ScaleBytes(bytearray(data)))
+    try:
+        value = obj.decode(check_remaining=True)
+    except Exception as exc:  # scalecodec raises several unrelated exception types
+        raise ValueError(f"cannot decode {type_name}: {exc}") from exc
+    return value
+
+
+def compact(n: int) -> bytes:
+    """SCALE compact encoding of a non-negative integer."""
+    return encode("Compact<u128>", n)
+
+
+def u64_le(n: int) -> bytes:
+    """A u64 in little-endian bytes, as SCALE encodes it."""
+    return n.to_bytes(8, "little")
+
+
+def as_bytes(decoded: Any) -> bytes:
+    """Bytes from a decoded ``Vec<u8>`` or ``[u8; N]`` field.
+
+    ``scalecodec`` returns byte fields as ``0x``-prefixed hex, or as text when
+    the bytes are valid UTF-8; both are mapped back to the bytes here.
+    """
+    if isinstance(decoded, bytes | bytearray):
+        return bytes(decoded)
+    if isinstance(decoded, str):
+        if decoded.startswith("0x"):
+            try:
+                return bytes.fromhex(decoded[2:])
+            except ValueError:
+                pass
+        return decoded.encode()
+    raise ValueError(f"not a byte field: {decoded!r}")
