@@ -12,6 +12,12 @@ Figures, all from the same process and the same seeded workload:
   immutability and the spec's structure cost. A sample is run on both first
   and must give identical balances, issuance and outcomes.
 
+Two more sections live in :mod:`phala_spec.bench.network`: ``mq`` (signed
+messages accepted per second by ``sync_offchain_message`` beside the raw
+Ed25519 verification rate) and ``network`` (network steps per second with 10
+and 1,000 runtimes). ``--only SECTION`` (repeatable) runs a subset; by default
+all three run, in one process.
+
 Nothing here is a pass/fail timing test: the command prints figures (and
 ``--json FILE`` writes them); tests only check the output's shape.
 """
@@ -28,6 +34,7 @@ SIZES = (1_000, 100_000)
 QUICK_SIZES = (100, 1_000)
 ENDOWMENT = 1_000_000  # per account, with the minimal preset's existential deposit of 10
 U128_MAX = (1 << 128) - 1
+SECTIONS = ("balances", "mq", "network")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -37,6 +44,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="also write the figures as JSON to FILE")
     parser.add_argument("--seed", type=int, default=0, metavar="N",
                         help="seed of the workload (default 0)")
+    parser.add_argument("--only", action="append", choices=SECTIONS, default=None,
+                        metavar="SECTION",
+                        help=f"run only this section ({', '.join(SECTIONS)}); repeatable; "
+                             "default: all")
 
 
 # --- the dict baseline ------------------------------------------------------------
@@ -327,14 +338,38 @@ def run(args: argparse.Namespace) -> int:
     import json
 
     from rich.console import Console
-    from rich.table import Table
 
     from phala_spec.cli import CliError
 
-    figures = measure(quick=args.quick, seed=args.seed)
+    sections = [s for s in SECTIONS if s in (args.only or SECTIONS)]
     console = Console()
+    figures: dict[str, Any] = {"sections": sections, "quick": args.quick, "seed": args.seed}
+    agrees = True
+    if "balances" in sections:
+        figures.update(measure(quick=args.quick, seed=args.seed))
+        agrees = _print_balances(console, figures, args.quick)
+    if "mq" in sections or "network" in sections:
+        from .network import measure_mq, measure_network
+
+        if "mq" in sections:
+            figures["mq"] = measure_mq(quick=args.quick, seed=args.seed)
+            agrees = _print_mq(console, figures["mq"], args.quick) and agrees
+        if "network" in sections:
+            figures["network"] = measure_network(quick=args.quick, seed=args.seed)
+            _print_network(console, figures["network"], args.quick)
+    if args.json is not None:
+        try:
+            args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+        except OSError as exc:
+            raise CliError(f"cannot write {args.json} ({exc.strerror or exc})") from exc
+    return 0 if agrees else 1
+
+
+def _print_balances(console: Any, figures: dict[str, Any], quick: bool) -> bool:
+    from rich.table import Table
+
     table = Table(title="phala-spec bench: balances transfers"
-                  + (" (--quick: noisy)" if args.quick else ""))
+                  + (" (--quick: noisy)" if quick else ""))
     table.add_column("measurement")
     table.add_column("accounts", justify="right")
     table.add_column("transfers/s", justify="right")
@@ -344,7 +379,7 @@ def run(args: argparse.Namespace) -> int:
     ratios = Table(title="ratios (measured in this run)")
     ratios.add_column("ratio")
     ratios.add_column("value", justify="right")
-    small, large = QUICK_SIZES if args.quick else SIZES
+    small, large = QUICK_SIZES if quick else SIZES
     labels = {
         "throughput_large_over_small": f"throughput at {large:,} / at {small:,} accounts",
         "reference_cost_over_dict": "reference (apply_step) cost / dict baseline cost",
@@ -357,9 +392,44 @@ def run(args: argparse.Namespace) -> int:
     verdict = "[green]agree[/]" if check["agrees"] else "[red]DISAGREE[/]"
     console.print(f"dict baseline vs reference on {check['transfers']:,} transfers "
                   f"between {check['accounts']:,} accounts: {verdict}")
-    if args.json is not None:
-        try:
-            args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
-        except OSError as exc:
-            raise CliError(f"cannot write {args.json} ({exc.strerror or exc})") from exc
-    return 0 if check["agrees"] else 1
+    return bool(check["agrees"])
+
+
+def _print_mq(console: Any, figures: dict[str, Any], quick: bool) -> bool:
+    from rich.table import Table
+
+    table = Table(title="phala-spec bench: signed messages (PhalaMq.sync_offchain_message)"
+                  + (" (--quick: noisy)" if quick else ""))
+    table.add_column("measurement")
+    table.add_column("per second", justify="right")
+    for m in figures["measurements"]:
+        table.add_row(m["name"], f"{m['per_second']:,.0f}")
+    ratios = figures["ratios"]
+    table.add_row("accepted (apply_step) / Ed25519 verifications", f"{ratios['accepted_over_verify']:.2f}")
+    table.add_row("accepted (pallet function) / Ed25519 verifications",
+                  f"{ratios['pallet_function_over_verify']:.2f}")
+    console.print(table)
+    verdict = "[green]all accepted[/]" if figures["all_accepted"] else "[red]NOT ALL ACCEPTED[/]"
+    console.print(f"{figures['messages']:,} messages from {figures['senders']} workers, "
+                  f"{figures['per_block']} per block: {verdict}")
+    return bool(figures["all_accepted"])
+
+
+def _print_network(console: Any, figures: dict[str, Any], quick: bool) -> None:
+    from rich.table import Table
+
+    table = Table(title="phala-spec bench: network steps (chain block + every runtime)"
+                  + (" (--quick: noisy)" if quick else ""))
+    for column in ("runtimes", "steps/s", "runtime-blocks/s", "relayed/block", "egress/block"):
+        table.add_column(column, justify="right")
+    for m in figures["measurements"]:
+        table.add_row(f"{m['runtimes']:,}", f"{m['steps_per_second']:,.1f}",
+                      f"{m['steps_per_second'] * m['runtimes']:,.0f}",
+                      f"{m['relayed_per_block']:.1f}", f"{m['egress_per_block']:.1f}")
+    console.print(table)
+    small, large = figures["measurements"]
+    ratios = figures["ratios"]
+    console.print(f"steps/s at {small['runtimes']:,} / at {large['runtimes']:,} runtimes: "
+                  f"{ratios['steps_small_over_large']:.1f}; cost per runtime at "
+                  f"{large['runtimes']:,} / at {small['runtimes']:,}: "
+                  f"{ratios['per_runtime_cost_large_over_small']:.2f}")

@@ -13,18 +13,17 @@ from typing import Any, BinaryIO
 
 from phala_spec import SPEC_VERSION
 from phala_spec.calls import CALLS
-from phala_spec.chain import ChainState
 from phala_spec.codec import digest
 from phala_spec.errors import InvalidInput
-from phala_spec.genesis import PRESETS, genesis
-from phala_spec.steps import apply_step
-from phala_spec.views import VIEWS, observe
+from phala_spec.genesis import PRESETS
+from phala_spec.network import State, genesis_state, observe, view_names
+from phala_spec.steps import STEP_KINDS, apply_step
 
 from .protocol import PROTOCOL_VERSION, ProtocolError, read_frame, write_frame
 
 IMPLEMENTATION = "phala-spec reference"
-# The reference does not yet consume signed inputs, so it only claims "none".
-CRYPTO = ("none",)
+# The reference checks real signatures under its profile and accepts oracle booleans [VEC-7].
+CRYPTO = ("none", "real", "oracle")
 
 
 def ok(**fields: Any) -> dict[str, Any]:
@@ -43,7 +42,7 @@ class ReferenceAdapter:
     """The reference behind the protocol: one loaded state at a time."""
 
     def __init__(self) -> None:
-        self.state: ChainState | None = None
+        self.state: State | None = None
 
     def handle(self, request: Any) -> dict[str, Any]:
         """Answer one request [ADP-3]."""
@@ -70,7 +69,8 @@ class ReferenceAdapter:
                 "presets": sorted(PRESETS),
                 "crypto": list(CRYPTO),
                 "calls": sorted(CALLS),
-                "views": sorted(VIEWS),
+                "views": view_names(),
+                "steps": list(STEP_KINDS),
             },
         )
 
@@ -78,7 +78,7 @@ class ReferenceAdapter:
         spec = request.get("genesis")
         if not isinstance(spec, dict) or set(spec) != {"preset", "overrides"}:
             return error("load takes genesis: {preset, overrides}")
-        self.state = genesis(spec["preset"], spec["overrides"])
+        self.state = genesis_state(spec["preset"], spec["overrides"])
         return ok(digest=digest(self.state))
 
     def on_step(self, request: dict[str, Any]) -> dict[str, Any]:

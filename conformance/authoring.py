@@ -40,9 +40,10 @@ from phala_spec import SPEC_VERSION
 from phala_spec.chain import ChainConfig, ChainState
 from phala_spec.codec import PlainData, blake2b_256, digest, encode, to_data
 from phala_spec.errors import InvalidInput
-from phala_spec.genesis import PRESETS, dev_account, genesis
+from phala_spec.genesis import PRESETS, dev_account
+from phala_spec.network import NetworkState, State, chain_of, genesis_state
+from phala_spec.network import observe as observe_view
 from phala_spec.steps import apply_step
-from phala_spec.views import observe as observe_view
 
 FORMAT = "phala-spec/vector/1"
 GENERATOR = "phala-spec"
@@ -157,21 +158,34 @@ class CaseBuilder:
             raise AuthoringError(f"unknown preset {preset!r}")
         self.preset = preset
         self._overrides: dict[str, Any] = {}
-        self._state = genesis(preset)
+        self._state: State = genesis_state(preset)
         self._steps: list[StepSpec] = []
         self._outcomes: list[str] = []
         self._checks: list[tuple[int, str]] = []
+        self._returned: PlainData = None
 
     # read-only views for authoring decisions
     @property
-    def state(self) -> ChainState:
-        """The reference state after the last recorded step."""
+    def state(self) -> State:
+        """The reference state after the last recorded step: a chain, or a network [NET-1]."""
+        return self._state
+
+    @property
+    def chain(self) -> ChainState:
+        """The chain state after the last recorded step (a network's chain) [NET-1]."""
+        return chain_of(self._state)
+
+    @property
+    def network(self) -> NetworkState:
+        """The network state after the last recorded step; only for a genesis with runtimes."""
+        if not isinstance(self._state, NetworkState):
+            raise AuthoringError("this case has no runtimes: declare them in genesis(runtimes=...)")
         return self._state
 
     @property
     def config(self) -> ChainConfig:
         """The runtime parameters of this case's genesis."""
-        return self._state.config
+        return self.chain.config
 
     @property
     def outcome(self) -> str | None:
@@ -186,8 +200,18 @@ class CaseBuilder:
         self,
         config: Mapping[str, int] | None = None,
         balances: Iterable[tuple[bytes | str, int]] | None = None,
+        registry: Mapping[str, Any] | None = None,
+        runtimes: Iterable[Mapping[str, Any]] | None = None,
+        crypto: str | None = None,
     ) -> None:
-        """Replace the preset's genesis with overrides; only before the first step."""
+        """Replace the preset's genesis with overrides; only before the first step.
+
+        ``runtimes`` declares off-chain runtimes ([NET-2]: ``{name, seed | key,
+        role, relayer?, iterations_per_block?}``); the case is then a network
+        case, which advances by :meth:`network_block` only. ``crypto`` is the
+        network's crypto setting (``real`` or ``oracle``, [NET-3]); it must be
+        the case's.
+        """
         if self._steps:
             raise AuthoringError("genesis() must come before the first step")
         overrides: dict[str, Any] = {}
@@ -195,8 +219,14 @@ class CaseBuilder:
             overrides["config"] = dict(config)
         if balances is not None:
             overrides["balances"] = [[account_id(who), amount] for who, amount in balances]
+        if registry is not None:
+            overrides["registry"] = dict(registry)
+        if runtimes is not None:
+            overrides["runtimes"] = [dict(r) for r in runtimes]
+        if crypto is not None:
+            overrides["crypto"] = crypto
         try:
-            self._state = genesis(self.preset, overrides)
+            self._state = genesis_state(self.preset, overrides)
         except InvalidInput as exc:
             raise AuthoringError(f"bad genesis: {exc}") from exc
         self._overrides = overrides
@@ -213,6 +243,7 @@ class CaseBuilder:
         self._state = result.state
         self._steps.append(StepSpec(dict(step), requests))
         self._outcomes.append(result.outcome)
+        self._returned = result.returned
         return result.outcome
 
     def initialize_block(
@@ -223,7 +254,7 @@ class CaseBuilder:
         observe: Iterable[Observation] = (),
     ) -> str:
         """Open a block; defaults: next number, previous time + block time, BLAKE2b of the number."""
-        current = self._state.system.block
+        current = self.chain.system.block
         if number is None:
             number = current.number + 1
         if timestamp is None:
@@ -268,6 +299,43 @@ class CaseBuilder:
         self.finalize_block(observe=observe)
         return outcomes
 
+    def network_block(
+        self,
+        extrinsics: Iterable[Sequence[Any]] = (),
+        *,
+        withheld: Iterable[str] = (),
+        number: int | None = None,
+        timestamp: int | None = None,
+        randomness: bytes | None = None,
+        observe: Iterable[Observation] = (),
+    ) -> dict[str, Any]:
+        """One block of the network [STEP-5]: each extrinsic is ``(call, args, origin)``.
+
+        The block context defaults as for :meth:`initialize_block`; ``withheld``
+        names runtimes whose relayers submit nothing. Returns the block's
+        report ([NET-10]: ``extrinsics`` with their outcomes, ``egress``,
+        ``halted``).
+        """
+        current = self.chain.system.block
+        number = current.number + 1 if number is None else number
+        if timestamp is None:
+            timestamp = current.timestamp + self.config.block_time_ms
+        step: dict[str, Any] = {
+            "kind": "network_block", "number": number, "timestamp": timestamp,
+            "randomness": default_randomness(number) if randomness is None else randomness,
+            "extrinsics": [
+                {"origin": dict(origin) if origin is not None else root(), "call": call,
+                 "args": dict(args or {})}
+                for call, args, origin in extrinsics
+            ],
+        }
+        withheld = list(withheld)
+        if withheld:
+            step["withheld"] = withheld
+        self.step(step, observe)
+        report: dict[str, Any] = self._returned
+        return report
+
     def observe(self, view: str, *args: Any) -> None:
         """Add an observation to the last recorded step."""
         if not self._steps:
@@ -293,12 +361,14 @@ class CaseBuilder:
         self._checks.append((index, outcome))
 
     def to_spec(self, *, suite: str, handler: str, case: str, description: str = "",
-                clauses: Sequence[str] = (), provenance: Provenance = Provenance()) -> CaseSpec:
+                clauses: Sequence[str] = (), provenance: Provenance = Provenance(),
+                crypto: str = "none") -> CaseSpec:
         """The recorded case as a :class:`CaseSpec`."""
         return CaseSpec(
             preset=self.preset, suite=suite, handler=handler, case=case,
             description=description, genesis=self._overrides, steps=tuple(self._steps),
-            clauses=tuple(clauses), provenance=provenance, checks=tuple(self._checks),
+            clauses=tuple(clauses), provenance=provenance, crypto=crypto,
+            checks=tuple(self._checks),
         )
 
 
@@ -330,6 +400,7 @@ class CaseDef:
     description: str
     source: str
     func: Callable[[CaseBuilder], None]
+    crypto: str = "none"
 
     def build(self, preset: str) -> CaseSpec:
         """Run the case function for one preset."""
@@ -343,7 +414,7 @@ class CaseDef:
         return builder.to_spec(
             suite=self.suite, handler=self.handler, case=self.name,
             description=self.description, clauses=self.clauses,
-            provenance=Provenance("authored", None, self.source),
+            provenance=Provenance("authored", None, self.source), crypto=self.crypto,
         )
 
     def ids(self) -> list[str]:
@@ -383,8 +454,13 @@ def case(
     presets: Sequence[str] = ("minimal",),
     clauses: Sequence[str] = (),
     registry: Registry | None = None,
+    crypto: str = "none",
 ) -> Callable[[Callable[[CaseBuilder], None]], Callable[[CaseBuilder], None]]:
-    """Register a case function; its name is the case name, its docstring the description."""
+    """Register a case function; its name is the case name, its docstring the description.
+
+    ``crypto`` is the vector's crypto setting [VEC-7]: ``none`` (no signed
+    input), ``real`` or ``oracle``.
+    """
 
     def register(func: Callable[[CaseBuilder], None]) -> Callable[[CaseBuilder], None]:
         for label, value in (("suite", suite), ("handler", handler), ("case", func.__name__)):
@@ -393,10 +469,12 @@ def case(
         unknown = [p for p in presets if p not in PRESETS]
         if unknown or not presets:
             raise AuthoringError(f"{func.__name__}: unknown or no presets {unknown}")
+        if crypto not in CRYPTO_SETTINGS:
+            raise AuthoringError(f"{func.__name__}: crypto must be one of {CRYPTO_SETTINGS}")
         definition = CaseDef(
             suite=suite, handler=handler, name=func.__name__, presets=tuple(presets),
             clauses=tuple(clauses), description=inspect.cleandoc(func.__doc__ or ""),
-            source=f"{func.__module__}:{func.__qualname__}", func=func,
+            source=f"{func.__module__}:{func.__qualname__}", func=func, crypto=crypto,
         )
         (registry if registry is not None else REGISTRY).add(definition)
         return func
@@ -439,8 +517,11 @@ def build_vector(spec: CaseSpec) -> dict[str, PlainData]:
     if spec.crypto not in CRYPTO_SETTINGS:
         raise AuthoringError(f"crypto must be one of {CRYPTO_SETTINGS}")
     overrides = to_data(dict(spec.genesis))
+    if "runtimes" in overrides and overrides.get("crypto", "real") != spec.crypto:
+        raise AuthoringError(f"{spec.id}: a network's crypto setting [NET-3] must be the "
+                             f"vector's ({spec.crypto!r})")
     try:
-        state = genesis(spec.preset, overrides)
+        state = genesis_state(spec.preset, overrides)
     except InvalidInput as exc:
         raise AuthoringError(f"{spec.id}: bad genesis: {exc}") from exc
     genesis_digest = digest(state)

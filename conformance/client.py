@@ -25,6 +25,11 @@ from .protocol import PROTOCOL_VERSION, STATUSES, ProtocolError, frame, read_fra
 
 REFERENCE_COMMAND = (sys.executable, "-m", "phala_spec.conformance.cli_adapter")
 CAPABILITIES = ("suites", "presets", "crypto", "calls", "views")
+# Capabilities added after protocol 1 was first published, with the value an
+# adapter that does not declare them is taken to have [ADP-5] [ADP-12].
+OPTIONAL_CAPABILITIES: dict[str, tuple[str, ...]] = {
+    "steps": ("initialize_block", "call", "finalize_block"),
+}
 
 
 class AdapterFailure(Exception):
@@ -63,6 +68,11 @@ def parse_hello(reply: dict[str, Any]) -> Hello:
     parsed = {}
     for key in CAPABILITIES:
         value = caps.get(key)
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise AdapterFailure(f"hello capability {key!r} must be a list of text strings")
+        parsed[key] = tuple(value)
+    for key, default in OPTIONAL_CAPABILITIES.items():
+        value = caps.get(key, list(default))
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise AdapterFailure(f"hello capability {key!r} must be a list of text strings")
         parsed[key] = tuple(value)

@@ -125,8 +125,8 @@ def step_label(step: Any) -> str:
     kind = step.get("kind", "?")
     if kind == "call":
         return f"call {step.get('call')}"
-    if kind == "initialize_block":
-        return f"initialize_block {step.get('number')}"
+    if kind in ("initialize_block", "network_block"):
+        return f"{kind} {step.get('number')}"
     return str(kind)
 
 

@@ -154,8 +154,16 @@ def vector_requirements(vector: dict[str, Any]) -> Iterator[tuple[str, str]]:
     yield "crypto", vector["crypto"]
     for entry in vector["steps"]:
         step = entry["step"]
+        if isinstance(step.get("kind"), str):
+            yield "steps", step["kind"]
         if step.get("kind") == "call" and isinstance(step.get("call"), str):
             yield "calls", step["call"]
+        if step.get("kind") == "network_block" and isinstance(step.get("extrinsics"), list):
+            # the relayers' extrinsic, and the block's others [NET-6] [NET-7]
+            yield "calls", "PhalaMq.sync_offchain_message"
+            for extrinsic in step["extrinsics"]:
+                if isinstance(extrinsic, dict) and isinstance(extrinsic.get("call"), str):
+                    yield "calls", extrinsic["call"]
         for obs in entry["expect"]["observations"]:
             yield "views", obs["view"]
 

@@ -19,6 +19,8 @@ from typing import Any
 # model name -> "module:attribute" of its RuleBasedStateMachine [MOD-1]
 MODELS: dict[str, str] = {
     "balances": "phala_spec.models.balances:BalancesMachine",
+    "mq": "phala_spec.models.mq:MqMachine",
+    "network": "phala_spec.models.network:NetworkMachine",
 }
 
 

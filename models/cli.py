@@ -183,6 +183,7 @@ def failure_case(name: str, machine: Any, invariant: str, detail: str, seed: int
         clauses=(clause,) if clause else (),
         provenance=Provenance("hypothesis", seed,
                               f"{machine_class.__module__}:{machine_class.__qualname__}"),
+        crypto=getattr(machine, "crypto", "none"),
     )
 
 

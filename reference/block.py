@@ -13,15 +13,17 @@ from typing import Any
 
 import attrs
 
+from . import mq
 from .calls import decode_args, lookup
 from .chain import BlockContext, ChainState, Events, Origin
 from .errors import DispatchError, InvalidInput
 
 Hook = Callable[[ChainState, BlockContext], tuple[ChainState, Events]]
 
-# Pallet hooks in the runtime's pallet order. Balances has none; later
-# pallets (mq, computation, democracy, ...) register theirs here.
-ON_INITIALIZE: tuple[Hook, ...] = ()
+# Pallet hooks in the runtime's pallet order. Balances has none; PhalaMq
+# clears the outbound messages and delivers the queued ones [MQ-16]; later
+# pallets (computation, democracy, ...) register theirs here.
+ON_INITIALIZE: tuple[Hook, ...] = (mq.on_initialize,)
 ON_FINALIZE: tuple[Hook, ...] = ()
 
 

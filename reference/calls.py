@@ -20,10 +20,11 @@ from typing import Any
 
 import attrs
 
-from . import balances
+from . import balances, mq
 from .arith import U128_MAX
 from .chain import ChainState, Events, Origin, PalletOrigin
 from .errors import BadOrigin, InvalidInput
+from .messages import signed_message_from_data
 
 PlainArgs = Mapping[str, Any]
 Returned = Any
@@ -65,6 +66,12 @@ def _decode_arg(name: str, kind: str, value: Any) -> Any:
         if value in balances.STATUSES:
             return value
         raise InvalidInput(f"argument {name!r} must be one of {balances.STATUSES}")
+    if kind == "bytes":
+        if isinstance(value, bytes):
+            return value
+        raise InvalidInput(f"argument {name!r} must be bytes")
+    if kind == "signed_message":
+        return signed_message_from_data(value)
     raise AssertionError(f"unknown parameter type {kind}")
 
 
@@ -83,6 +90,16 @@ def decode_args(call: Call, args: Any) -> dict[str, Any]:
 def _extrinsic(fn: Callable[..., tuple[ChainState, Events]]) -> Callable[..., Any]:
     def run(state: ChainState, origin: Origin, **kwargs: Any) -> tuple[ChainState, Events, None]:
         new_state, events = fn(state, origin, **kwargs)
+        return new_state, events, None
+
+    return run
+
+
+def _in_block(fn: Callable[..., tuple[ChainState, Events]]) -> Callable[..., Any]:
+    """An extrinsic written as ``fn(state, ctx, origin, ...)``: it gets the open block's context."""
+
+    def run(state: ChainState, origin: Origin, **kwargs: Any) -> tuple[ChainState, Events, None]:
+        new_state, events = fn(state, state.system.block, origin, **kwargs)
         return new_state, events, None
 
     return run
@@ -156,6 +173,16 @@ CALLS: Mapping[str, Call] = {
         Call("Balances.deposit_into_existing", "operation",
              (("who", "account"), ("value", "balance")),
              _operation(balances.deposit_into_existing), "BAL-28"),
+        Call("PhalaMq.sync_offchain_message", "extrinsic", (("signed_message", "signed_message"),),
+             _in_block(mq.sync_offchain_message), "MQ-10"),
+        Call("PhalaMq.push_message", "extrinsic", (("destination", "bytes"), ("payload", "bytes")),
+             _in_block(mq.push_message_extrinsic), "MQ-11"),
+        Call("PhalaMq.force_push_pallet_message", "extrinsic",
+             (("destination", "bytes"), ("payload", "bytes")),
+             _in_block(mq.force_push_pallet_message), "MQ-12"),
+        # The operation checks the pallet origin itself: the sender is the calling pallet.
+        Call("PhalaMq.queue_message", "operation", (("destination", "bytes"), ("payload", "bytes")),
+             _extrinsic(mq.queue_message_operation), "MQ-15"),
     )
 }
 

@@ -13,6 +13,7 @@ import attrs
 import immutables
 
 from .codec import to_data
+from .messages import Message, MessageOrigin
 
 AccountId = bytes  # 32 bytes, as Substrate's AccountId32
 
@@ -178,9 +179,52 @@ class BalancesState:
 
 
 @attrs.frozen
+class MqState:
+    """pallet mq storage [MQ-7].
+
+    * ``ingress``: ``OffchainIngress``, the next sequence expected from each
+      off-chain sender (an absent sender expects 0);
+    * ``outbound``: ``OutboundMessages``, the messages dispatched to off-chain
+      topics in the current block, in order (cleared when a block opens);
+    * ``queued``: ``QueuedOutboundMessage``, messages waiting to be dispatched
+      when the next block opens.
+    """
+
+    ingress: immutables.Map[MessageOrigin, int] = attrs.field(factory=_map)
+    outbound: tuple[Message, ...] = ()
+    queued: tuple[Message, ...] = ()
+
+    def __data__(self) -> dict[str, Any]:
+        # Plain-data map keys cannot be records, so the ingress map is keyed by
+        # the SCALE encoding of the origin [MQ-7] [CODEC-2].
+        return {
+            "ingress": {origin.encode(): seq for origin, seq in self.ingress.items()},
+            "outbound": [to_data(m) for m in self.outbound],
+            "queued": [to_data(m) for m in self.queued],
+        }
+
+
+@attrs.frozen
+class RegistryState:
+    """The part of pallet registry's storage that the message queue reads [MQ-8].
+
+    ``gatekeeper_master_pubkey`` (``GatekeeperMasterPubkey``), ``cluster_keys``
+    (``ClusterKeys``: cluster id -> public key) and ``contract_keys``
+    (``ContractKeys``: contract id -> public key); all 32-byte values. The
+    registry's own rules (a later chapter) will extend this record.
+    """
+
+    gatekeeper_master_pubkey: bytes | None = None
+    cluster_keys: immutables.Map[bytes, bytes] = attrs.field(factory=_map)
+    contract_keys: immutables.Map[bytes, bytes] = attrs.field(factory=_map)
+
+
+@attrs.frozen
 class ChainState:
     """The whole chain state; later pallets add their own fields [CHAIN-5]."""
 
     config: ChainConfig
     system: SystemState = SystemState()
     balances: BalancesState = BalancesState()
+    mq: MqState = MqState()
+    registry: RegistryState = RegistryState()

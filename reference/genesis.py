@@ -15,7 +15,15 @@ import attrs
 import immutables
 
 from .arith import U128_MAX
-from .chain import AccountData, AccountInfo, BalancesState, ChainConfig, ChainState, SystemState
+from .chain import (
+    AccountData,
+    AccountInfo,
+    BalancesState,
+    ChainConfig,
+    ChainState,
+    RegistryState,
+    SystemState,
+)
 from .crypto import dev_keypair
 from .errors import InvalidInput
 
@@ -78,11 +86,12 @@ CONFIG_FIELDS = tuple(f.name for f in attrs.fields(ChainConfig) if f.name != "pr
 def genesis(preset: str = "minimal", overrides: Mapping[str, Any] | None = None) -> ChainState:
     """The genesis state of a preset with optional overrides [GEN-3].
 
-    ``overrides`` may hold ``config`` (a map replacing runtime parameters) and
+    ``overrides`` may hold ``config`` (a map replacing runtime parameters),
     ``balances`` (a list of ``[account, amount]`` pairs replacing the preset's
-    endowments; an account is a 32-byte id or a dev account name). Every
-    endowment must be at least the existential deposit, as Substrate's genesis
-    builder requires [GEN-4].
+    endowments; an account is a 32-byte id or a dev account name) and
+    ``registry`` (the registry keys the message queue reads, see
+    :func:`registry_genesis`). Every endowment must be at least the
+    existential deposit, as Substrate's genesis builder requires [GEN-4].
     """
     if preset not in PRESETS:
         raise InvalidInput(f"unknown preset {preset!r}; presets are {sorted(PRESETS)}")
@@ -94,7 +103,7 @@ def genesis(preset: str = "minimal", overrides: Mapping[str, Any] | None = None)
         raise InvalidInput("genesis config overrides are a map")
     if not isinstance(overrides.get("balances", []), list | tuple):
         raise InvalidInput("genesis balances are a list of [account, amount] pairs")
-    unknown = set(overrides) - {"config", "balances"}
+    unknown = set(overrides) - {"config", "balances", "registry"}
     if unknown:
         raise InvalidInput(f"unknown genesis overrides {sorted(unknown)}")
     params = dict(data["config"])
@@ -131,7 +140,37 @@ def genesis(preset: str = "minimal", overrides: Mapping[str, Any] | None = None)
         config=config,
         system=SystemState(accounts=accounts),
         balances=BalancesState(total_issuance=issuance),
+        registry=registry_genesis(overrides.get("registry", {})),
     )
+
+
+REGISTRY_FIELDS = ("gatekeeper_master_pubkey", "cluster_keys", "contract_keys")
+
+
+def registry_genesis(data: Any) -> RegistryState:
+    """The registry keys of a genesis override [GEN-3] [MQ-8].
+
+    ``{gatekeeper_master_pubkey: bytes32 | null, cluster_keys: {bytes32: bytes32},
+    contract_keys: {bytes32: bytes32}}``, every field optional (absent: no key).
+    """
+    if not isinstance(data, Mapping) or not set(data) <= set(REGISTRY_FIELDS):
+        raise InvalidInput(f"genesis registry overrides are a map with fields among {REGISTRY_FIELDS}")
+    master = data.get("gatekeeper_master_pubkey")
+    if master is not None and not _bytes32(master):
+        raise InvalidInput("the gatekeeper master public key is 32 bytes or null")
+    keys = {}
+    for field in ("cluster_keys", "contract_keys"):
+        entries = data.get(field, {})
+        if not isinstance(entries, Mapping) or not all(
+            _bytes32(k) and _bytes32(v) for k, v in entries.items()
+        ):
+            raise InvalidInput(f"genesis {field} map 32-byte ids to 32-byte public keys")
+        keys[field] = immutables.Map({bytes(k): bytes(v) for k, v in entries.items()})
+    return RegistryState(gatekeeper_master_pubkey=master, **keys)
+
+
+def _bytes32(value: Any) -> bool:
+    return isinstance(value, bytes) and len(value) == 32
 
 
 def resolve_account(value: Any) -> bytes:

@@ -8,14 +8,22 @@ signature scheme differs (see spec/crypto.md).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import attrs
 
 from . import scale
+from .errors import InvalidInput
 
-# SCALE enum indices of MessageOrigin [MQ-1]; Reserved (255) is never a sender.
+# SCALE enum indices of MessageOrigin [MQ-1] (position in this tuple); these are
+# the kinds that can send a message. Reserved (index 255) exists in the enum
+# only so that its encoding, 0xff, can prefix non-mq signed content [MQ-5]; it
+# can be *written* as a sender (a relayer may submit anything), and every rule
+# then treats it as not off-chain.
 ORIGIN_KINDS = ("Pallet", "Contract", "Worker", "AccountId", "MultiLocation", "Gatekeeper", "Cluster")
+RESERVED = "Reserved"
+ALL_ORIGIN_KINDS = (*ORIGIN_KINDS, RESERVED)
 FIXED_32 = ("Contract", "Worker", "AccountId", "Cluster")
 OFFCHAIN_KINDS = ("Cluster", "Contract", "Worker", "Gatekeeper")
 WELL_FORMED_KINDS = ("Pallet", "Worker", "Gatekeeper")
@@ -28,18 +36,20 @@ ONCHAIN_ONLY_PREFIX = ord("^")
 
 @attrs.frozen
 class MessageOrigin:
-    """Who sent a message [MQ-1]: a kind and its identifying bytes (empty for the gatekeeper)."""
+    """Who sent a message [MQ-1]: a kind and its identifying bytes (empty for the gatekeeper and Reserved)."""
 
     kind: str
     id: bytes = b""
 
     def __attrs_post_init__(self) -> None:
-        if self.kind not in ORIGIN_KINDS:
+        if self.kind not in ALL_ORIGIN_KINDS:
             raise ValueError(f"unknown origin kind {self.kind!r}")
+        if not isinstance(self.id, bytes):
+            raise ValueError("an origin's id is bytes")
         if self.kind in FIXED_32 and len(self.id) != 32:
             raise ValueError(f"a {self.kind} origin carries 32 bytes")
-        if self.kind == "Gatekeeper" and self.id:
-            raise ValueError("the gatekeeper origin carries no bytes")
+        if self.kind in ("Gatekeeper", RESERVED) and self.id:
+            raise ValueError(f"the {self.kind} origin carries no bytes")
 
     def is_offchain(self) -> bool:
         """Messages from clusters, contracts, workers and the gatekeeper are signed off-chain [MQ-1]."""
@@ -51,6 +61,8 @@ class MessageOrigin:
 
     def encode(self) -> bytes:
         """SCALE encoding of the origin [MQ-1]."""
+        if self.kind == RESERVED:
+            return bytes([RESERVED_INDEX])
         return scale.encode("MessageOrigin", self._scale_value())
 
     def _scale_value(self) -> Any:
@@ -76,8 +88,12 @@ def topic_is_valid(topic: bytes) -> bool:
 
 
 def topic_is_offchain(topic: bytes) -> bool:
-    """Topics not starting with ``^`` are also delivered to off-chain runtimes [MQ-2]."""
-    return len(topic) > 0 and topic[0] != ONCHAIN_ONLY_PREFIX
+    """Topics not starting with ``^`` are also delivered to off-chain runtimes [MQ-2].
+
+    Like production's ``!starts_with(b"^")``, this does not look at validity:
+    the empty topic counts as off-chain.
+    """
+    return not topic.startswith(bytes([ONCHAIN_ONLY_PREFIX]))
 
 
 @attrs.frozen
@@ -133,3 +149,46 @@ def wrap_content_to_sign(data: bytes, content_type: str) -> bytes:
     if type_byte == 0:
         return data
     return bytes([RESERVED_INDEX, type_byte]) + data
+
+
+# --- Plain data [MQ-3] [MQ-4] -----------------------------------------------------
+
+U64_MAX = 2**64 - 1
+
+
+def origin_from_data(data: Any) -> MessageOrigin:
+    """A :class:`MessageOrigin` from its plain-data form ``{kind, id}`` [MQ-1]; else invalid input."""
+    if not isinstance(data, Mapping) or set(data) != {"kind", "id"}:
+        raise InvalidInput("a message origin is a map {kind, id}")
+    if data["kind"] not in ALL_ORIGIN_KINDS or not isinstance(data["id"], bytes):
+        raise InvalidInput(f"a message origin's kind is one of {ALL_ORIGIN_KINDS} and its id bytes")
+    try:
+        return MessageOrigin(data["kind"], bytes(data["id"]))
+    except ValueError as exc:
+        raise InvalidInput(str(exc)) from exc
+
+
+def message_from_data(data: Any) -> Message:
+    """A :class:`Message` from ``{sender, destination, payload}`` [MQ-3]; else invalid input."""
+    if not isinstance(data, Mapping) or set(data) != {"sender", "destination", "payload"}:
+        raise InvalidInput("a message is a map {sender, destination, payload}")
+    if not isinstance(data["destination"], bytes) or not isinstance(data["payload"], bytes):
+        raise InvalidInput("a message's destination and payload are bytes")
+    return Message(origin_from_data(data["sender"]), bytes(data["destination"]), bytes(data["payload"]))
+
+
+def signed_message_from_data(data: Any) -> SignedMessage:
+    """A :class:`SignedMessage` from ``{message, sequence, signature}`` [MQ-4]; else invalid input.
+
+    ``sequence`` is a u64; ``signature`` is bytes of any length (the length is a
+    rule of the chain, not of the encoding) or a boolean in the ``oracle``
+    crypto setting.
+    """
+    if not isinstance(data, Mapping) or set(data) != {"message", "sequence", "signature"}:
+        raise InvalidInput("a signed message is a map {message, sequence, signature}")
+    sequence, signature = data["sequence"], data["signature"]
+    if not isinstance(sequence, int) or isinstance(sequence, bool) or not 0 <= sequence <= U64_MAX:
+        raise InvalidInput("a signed message's sequence is an integer in 0..2^64-1")
+    if not isinstance(signature, bytes | bool):
+        raise InvalidInput("a signature is bytes, or a boolean in the oracle crypto setting")
+    return SignedMessage(message_from_data(data["message"]), sequence, signature)

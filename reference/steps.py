@@ -8,14 +8,21 @@ A step is a map with a ``kind``:
   ``root``, ``none``, ``pallet`` + ``pallet``, ``collective`` +
   ``collective``/``yes``/``total``), ``call`` (``Pallet.name``) and ``args`` (a
   map) [STEP-3];
-* ``finalize_block`` [STEP-4].
+* ``finalize_block`` [STEP-4];
+* ``network_block`` with ``number``, ``timestamp``, ``randomness``,
+  ``extrinsics`` (a list of ``{origin, call, args}``) and optionally
+  ``withheld`` (runtime names whose relayers submit nothing): one block of
+  the whole network, for states that have runtimes [STEP-5] [NET-4].
 
+A chain state advances by the first three kinds, a network state
+(:class:`~phala_spec.network.NetworkState`) by ``network_block`` only.
 :func:`apply_step` is the whole reference as the conformance runner sees it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 import attrs
@@ -23,7 +30,6 @@ import attrs
 from .block import apply_call, finalize_block, initialize_block
 from .chain import (
     BlockContext,
-    ChainState,
     CollectiveOrigin,
     Events,
     Origin,
@@ -34,15 +40,17 @@ from .chain import (
 )
 from .codec import PlainData, to_data
 from .errors import InvalidInput
+from .network import Extrinsic, NetworkState, State, network_step
 
-STEP_KINDS = ("initialize_block", "call", "finalize_block")
+CHAIN_STEP_KINDS = ("initialize_block", "call", "finalize_block")
+STEP_KINDS = (*CHAIN_STEP_KINDS, "network_block")
 
 
 @attrs.frozen
 class StepResult:
     """The outcome of one step: new state, ``ok`` or an error code, events, and a returned value."""
 
-    state: ChainState
+    state: State
     outcome: str
     events: Events
     returned: PlainData = None
@@ -83,18 +91,22 @@ def _nat(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
-def apply_step(state: ChainState, step: Any) -> StepResult:
-    """Apply one plain-data step to a state [STEP-1]."""
+def apply_step(state: State, step: Any) -> StepResult:
+    """Apply one plain-data step to a chain or network state [STEP-1] [STEP-5]."""
     if not isinstance(step, Mapping) or step.get("kind") not in STEP_KINDS:
         raise InvalidInput(f"a step is a map whose kind is one of {STEP_KINDS}")
     kind = step["kind"]
+    if isinstance(state, NetworkState):
+        if kind != "network_block":
+            raise InvalidInput("a network advances by network_block steps only: every runtime "
+                               "must see every block")
+        return _network_block(state, step)
+    if kind == "network_block":
+        raise InvalidInput("a network_block step needs a network: a genesis with runtimes")
     if kind == "initialize_block":
         _require_fields(step, {"kind", "number", "timestamp", "randomness"})
-        number, timestamp, randomness = step["number"], step["timestamp"], step["randomness"]
-        if not (_nat(number) and _nat(timestamp) and isinstance(randomness, bytes)):
-            raise InvalidInput("initialize_block takes integers number, timestamp and bytes randomness")
-        state, events = initialize_block(state, BlockContext(number, timestamp, randomness))
-        return StepResult(state, "ok", events)
+        chain, events = initialize_block(state, decode_block_context(step))
+        return StepResult(chain, "ok", events)
     if kind == "finalize_block":
         _require_fields(step, {"kind"})
         state, events = finalize_block(state)
@@ -104,6 +116,38 @@ def apply_step(state: ChainState, step: Any) -> StepResult:
     return StepResult(result.state, result.outcome, result.events, to_data(result.returned))
 
 
-def _require_fields(step: Mapping[str, Any], fields: set[str]) -> None:
-    if set(step) != fields:
-        raise InvalidInput(f"a {step['kind']} step has exactly the fields {sorted(fields)}")
+def _require_fields(
+    step: Mapping[str, Any], fields: set[str], optional: AbstractSet[str] = frozenset()
+) -> None:
+    if not fields <= set(step) <= fields | optional:
+        extra = f" (and optionally {sorted(optional)})" if optional else ""
+        raise InvalidInput(f"a {step['kind']} step has exactly the fields {sorted(fields)}{extra}")
+
+
+def decode_block_context(step: Mapping[str, Any]) -> BlockContext:
+    """The block context of an ``initialize_block`` or ``network_block`` step [STEP-2] [STEP-5]."""
+    number, timestamp, randomness = step["number"], step["timestamp"], step["randomness"]
+    if not (_nat(number) and _nat(timestamp) and isinstance(randomness, bytes)):
+        raise InvalidInput(f"{step['kind']} takes integers number, timestamp and bytes randomness")
+    return BlockContext(number, timestamp, randomness)
+
+
+def decode_extrinsic(data: Any) -> Extrinsic:
+    """An extrinsic of a ``network_block`` step: ``{origin, call, args}`` [STEP-5]."""
+    if not isinstance(data, Mapping) or set(data) != {"origin", "call", "args"}:
+        raise InvalidInput("an extrinsic is a map {origin, call, args}")
+    return decode_origin(data["origin"]), data["call"], data["args"]
+
+
+def _network_block(net: NetworkState, step: Mapping[str, Any]) -> StepResult:
+    """One block of the network [STEP-5] [NET-4]: outcome ``ok``, the block's events, its report."""
+    _require_fields(step, {"kind", "number", "timestamp", "randomness", "extrinsics"}, {"withheld"})
+    ctx = decode_block_context(step)
+    extrinsics = step["extrinsics"]
+    if not isinstance(extrinsics, list | tuple):
+        raise InvalidInput("a network_block's extrinsics are a list")
+    withheld = step.get("withheld", [])
+    if not isinstance(withheld, list | tuple) or not all(isinstance(n, str) for n in withheld):
+        raise InvalidInput("a network_block's withheld runtimes are a list of names")
+    new_net, report = network_step(net, ctx, [decode_extrinsic(e) for e in extrinsics], withheld)
+    return StepResult(new_net, "ok", report.events, to_data(report))

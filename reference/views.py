@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from . import balances
+from . import balances, mq
 from .chain import ChainState
 from .codec import PlainData, to_data
 from .errors import InvalidInput
+from .messages import origin_from_data, signed_message_from_data
 from .system import account_exists, account_info
 
 
@@ -63,12 +64,45 @@ def view_block(state: ChainState, args: Sequence[Any]) -> PlainData:
     return {**to_data(state.system.block), "open": state.system.in_block}
 
 
+def _one_arg(args: Sequence[Any]) -> Any:
+    if len(args) != 1:
+        raise InvalidInput("this view takes one argument")
+    return args[0]
+
+
+def view_mq_ingress(state: ChainState, args: Sequence[Any]) -> PlainData:
+    """``mq_ingress(origin)``: the next sequence expected from a sender [MQ-18]."""
+    return mq.ingress(state, origin_from_data(_one_arg(args)))
+
+
+def view_mq_outbound(state: ChainState, args: Sequence[Any]) -> PlainData:
+    """``mq_outbound()``: this block's outbound messages, in order [MQ-19]."""
+    _no_args(args)
+    return to_data(state.mq.outbound)
+
+
+def view_mq_queued(state: ChainState, args: Sequence[Any]) -> PlainData:
+    """``mq_queued()``: the messages waiting for the next block, in order [MQ-20]."""
+    _no_args(args)
+    return to_data(state.mq.queued)
+
+
+def view_mq_pool_validity(state: ChainState, args: Sequence[Any]) -> PlainData:
+    """``mq_pool_validity(signed_message)``: the transaction-pool rule [MQ-21]."""
+    validity = mq.check_sequence(state, signed_message_from_data(_one_arg(args)))
+    return to_data(validity)
+
+
 VIEWS: Mapping[str, Callable[[ChainState, Sequence[Any]], PlainData]] = {
     "balance": view_balance,
     "account": view_account,
     "locks": view_locks,
     "total_issuance": view_total_issuance,
     "block": view_block,
+    "mq_ingress": view_mq_ingress,
+    "mq_outbound": view_mq_outbound,
+    "mq_queued": view_mq_queued,
+    "mq_pool_validity": view_mq_pool_validity,
 }
 
 

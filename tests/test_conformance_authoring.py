@@ -217,3 +217,30 @@ def test_non_canonical_encoding_is_rejected() -> None:
     assert loose != encode(vector)
     with pytest.raises(SchemaError, match="deterministic"):
         parse_vector(loose)
+
+
+def test_case_crypto_setting_reaches_the_vector() -> None:
+    """``case(crypto=...)`` sets the vector's crypto setting [VEC-7]; the default is ``none``."""
+    registry = Registry()
+
+    @case(suite="s", handler="h", registry=registry, crypto="oracle")
+    def with_oracle(b: CaseBuilder) -> None:
+        b.initialize_block()
+
+    @case(suite="s", handler="h", registry=registry)
+    def without(b: CaseBuilder) -> None:
+        b.initialize_block()
+
+    vectors = {spec.case: build_vector(spec) for spec in registry.specs()}
+    assert vectors["with_oracle"]["crypto"] == "oracle"
+    assert vectors["without"]["crypto"] == "none"
+    with pytest.raises(AuthoringError, match="crypto"):
+        case(suite="s", handler="h", registry=registry, crypto="maybe")(without)
+
+
+def test_builder_records_registry_overrides() -> None:
+    b = CaseBuilder("minimal")
+    b.genesis(registry={"gatekeeper_master_pubkey": b"\x01" * 32})
+    assert b.state.registry.gatekeeper_master_pubkey == b"\x01" * 32
+    spec = b.to_spec(suite="s", handler="h", case="c")
+    assert spec.genesis == {"registry": {"gatekeeper_master_pubkey": b"\x01" * 32}}

@@ -1,0 +1,470 @@
+"""Typed payloads of the system topics and their SCALE layouts [OFF-1]..[OFF-6].
+
+The chain and the off-chain runtimes talk through messages whose payloads are
+SCALE-encoded typed values. This module declares the ones the worker state
+machine needs: ``SystemEvent`` (pallets → runtimes), ``WorkingReportEvent``
+(worker heartbeats) and ``RegistryEvent`` (benchmark report, master public
+key), with the topic each is bound to. Encoding goes through
+:mod:`phala_spec.scale`; decoding never raises: it returns the value or a
+:class:`DecodeFailure`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from . import scale
+from .messages import Message, MessageOrigin
+
+U8_MAX = 2**8 - 1
+U32_MAX = 2**32 - 1
+U64_MAX = 2**64 - 1
+U128_MAX = 2**128 - 1
+U256_MAX = 2**256 - 1
+
+# --- Topics [OFF-1] ------------------------------------------------------------
+
+SYSTEM_EVENT_TOPIC = b"phala/system/event"
+WORKING_REPORT_TOPIC = b"phala/mining/report"
+WORKING_INFO_UPDATE_TOPIC = b"^phala/mining/update"
+GATEKEEPER_LAUNCH_TOPIC = b"phala/gatekeeper/launch"
+GATEKEEPER_CHANGE_TOPIC = b"phala/gatekeeper/change"
+GATEKEEPER_KEY_TOPIC = b"phala/gatekeeper/key"
+GATEKEEPER_EVENT_TOPIC = b"phala/gatekeeper/event"
+REGISTRY_EVENT_TOPIC = b"^phala/registry/event"
+GATEKEEPER_REGISTRY_EVENT_TOPIC = b"^phala/registry/gk_event"
+
+
+def _check(value: int, maximum: int, name: str) -> None:
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= maximum:
+        raise ValueError(f"{name} must be an integer in 0..={maximum}, got {value!r}")
+
+
+def _check_key(value: bytes, name: str) -> None:
+    if not isinstance(value, bytes) or len(value) != 32:
+        raise ValueError(f"{name} must be 32 bytes")
+
+
+# --- WorkerEvent [OFF-3] --------------------------------------------------------
+
+
+@attrs.frozen
+class Registered:
+    """The worker's registration succeeded (or was refreshed) [OFF-3]."""
+
+    confidence_level: int
+
+    def __attrs_post_init__(self) -> None:
+        _check(self.confidence_level, U8_MAX, "confidence_level")
+
+
+@attrs.frozen
+class BenchStart:
+    """Run the benchmark for ``duration`` blocks [OFF-3]."""
+
+    duration: int
+
+    def __attrs_post_init__(self) -> None:
+        _check(self.duration, U32_MAX, "duration")
+
+
+@attrs.frozen
+class BenchScore:
+    """The chain's score of the benchmark report (informational for the worker) [OFF-3]."""
+
+    score: int
+
+    def __attrs_post_init__(self) -> None:
+        _check(self.score, U32_MAX, "score")
+
+
+@attrs.frozen
+class Started:
+    """A computing session started: global session id, initial V (U64F64 bits) and P [OFF-3]."""
+
+    session_id: int
+    init_v: int
+    init_p: int
+
+    def __attrs_post_init__(self) -> None:
+        _check(self.session_id, U32_MAX, "session_id")
+        _check(self.init_v, U128_MAX, "init_v")
+        _check(self.init_p, U32_MAX, "init_p")
+
+
+@attrs.frozen
+class Stopped:
+    """The computing session stopped [OFF-3]."""
+
+
+@attrs.frozen
+class EnterUnresponsive:
+    """The chain marked the worker unresponsive [OFF-3]."""
+
+
+@attrs.frozen
+class ExitUnresponsive:
+    """The chain marked the worker responsive again [OFF-3]."""
+
+
+WorkerEvent = (
+    Registered | BenchStart | BenchScore | Started | Stopped | EnterUnresponsive | ExitUnresponsive
+)
+
+# --- SystemEvent [OFF-2] --------------------------------------------------------
+
+
+@attrs.frozen
+class WorkerEventWithKey:
+    """``SystemEvent::WorkerEvent``: an event about the worker with this public key [OFF-2]."""
+
+    pubkey: bytes
+    event: WorkerEvent
+
+    def __attrs_post_init__(self) -> None:
+        _check_key(self.pubkey, "pubkey")
+
+
+@attrs.frozen
+class HeartbeatChallenge:
+    """``SystemEvent::HeartbeatChallenge``: this block's seed and online target (U256) [OFF-2]."""
+
+    seed: int
+    online_target: int
+
+    def __attrs_post_init__(self) -> None:
+        _check(self.seed, U256_MAX, "seed")
+        _check(self.online_target, U256_MAX, "online_target")
+
+
+SystemEvent = WorkerEventWithKey | HeartbeatChallenge
+
+# --- WorkingReportEvent [OFF-4] -------------------------------------------------
+
+
+@attrs.frozen
+class Heartbeat:
+    """Legacy heartbeat report (decoded, never emitted by the reference) [OFF-4]."""
+
+    session_id: int
+    challenge_block: int
+    challenge_time: int
+    iterations: int
+
+    def __attrs_post_init__(self) -> None:
+        _check(self.session_id, U32_MAX, "session_id")
+        _check(self.challenge_block, U32_MAX, "challenge_block")
+        _check(self.challenge_time, U64_MAX, "challenge_time")
+        _check(self.iterations, U64_MAX, "iterations")
+
+
+@attrs.frozen
+class HeartbeatV2:
+    """Heartbeat report: the answered challenge and the iterations since the session began [OFF-4]."""
+
+    session_id: int
+    challenge_block: int
+    challenge_time: int
+    iterations: int
+    n_clusters: int
+    n_contracts: int
+
+    def __attrs_post_init__(self) -> None:
+        _check(self.session_id, U32_MAX, "session_id")
+        _check(self.challenge_block, U32_MAX, "challenge_block")
+        _check(self.challenge_time, U64_MAX, "challenge_time")
+        _check(self.iterations, U64_MAX, "iterations")
+        _check(self.n_clusters, U32_MAX, "n_clusters")
+        _check(self.n_contracts, U32_MAX, "n_contracts")
+
+
+WorkingReportEvent = Heartbeat | HeartbeatV2
+
+# --- RegistryEvent [OFF-5] ------------------------------------------------------
+
+
+@attrs.frozen
+class BenchReport:
+    """The benchmark result: start time (ms) and iterations counted [OFF-5]."""
+
+    start_time: int
+    iterations: int
+
+    def __attrs_post_init__(self) -> None:
+        _check(self.start_time, U64_MAX, "start_time")
+        _check(self.iterations, U64_MAX, "iterations")
+
+
+@attrs.frozen
+class MasterPubkey:
+    """The first gatekeeper's master public key [OFF-5]."""
+
+    master_pubkey: bytes
+
+    def __attrs_post_init__(self) -> None:
+        _check_key(self.master_pubkey, "master_pubkey")
+
+
+RegistryEvent = BenchReport | MasterPubkey
+
+Payload = SystemEvent | WorkingReportEvent | RegistryEvent
+
+# --- SCALE layouts [OFF-2]..[OFF-5] ---------------------------------------------
+
+# Enum variants in production declaration order: the list position is the
+# SCALE index. A variant carries a struct (named fields), one value, or nothing.
+TYPES: dict[str, Any] = {
+    "OffWorkerInfo": {"type": "struct", "type_mapping": [["confidence_level", "u8"]]},
+    "OffBenchStart": {"type": "struct", "type_mapping": [["duration", "u32"]]},
+    "OffStarted": {
+        "type": "struct",
+        "type_mapping": [["session_id", "u32"], ["init_v", "u128"], ["init_p", "u32"]],
+    },
+    "OffWorkerEvent": {
+        "type": "enum",
+        "type_mapping": [
+            ["Registered", "OffWorkerInfo"],
+            ["BenchStart", "OffBenchStart"],
+            ["BenchScore", "u32"],
+            ["Started", "OffStarted"],
+            ["Stopped", "Null"],
+            ["EnterUnresponsive", "Null"],
+            ["ExitUnresponsive", "Null"],
+        ],
+    },
+    "OffWorkerEventWithKey": {
+        "type": "struct",
+        "type_mapping": [["pubkey", "[u8; 32]"], ["event", "OffWorkerEvent"]],
+    },
+    "OffHeartbeatChallenge": {
+        "type": "struct",
+        "type_mapping": [["seed", "U256"], ["online_target", "U256"]],
+    },
+    "OffSystemEvent": {
+        "type": "enum",
+        "type_mapping": [
+            ["WorkerEvent", "OffWorkerEventWithKey"],
+            ["HeartbeatChallenge", "OffHeartbeatChallenge"],
+        ],
+    },
+    "OffHeartbeat": {
+        "type": "struct",
+        "type_mapping": [
+            ["session_id", "u32"],
+            ["challenge_block", "u32"],
+            ["challenge_time", "u64"],
+            ["iterations", "u64"],
+        ],
+    },
+    "OffHeartbeatV2": {
+        "type": "struct",
+        "type_mapping": [
+            ["session_id", "u32"],
+            ["challenge_block", "u32"],
+            ["challenge_time", "u64"],
+            ["iterations", "u64"],
+            ["n_clusters", "u32"],
+            ["n_contracts", "u32"],
+        ],
+    },
+    "OffWorkingReportEvent": {
+        "type": "enum",
+        "type_mapping": [["Heartbeat", "OffHeartbeat"], ["HeartbeatV2", "OffHeartbeatV2"]],
+    },
+    "OffBenchReport": {
+        "type": "struct",
+        "type_mapping": [["start_time", "u64"], ["iterations", "u64"]],
+    },
+    "OffMasterPubkey": {"type": "struct", "type_mapping": [["master_pubkey", "[u8; 32]"]]},
+    "OffRegistryEvent": {
+        "type": "enum",
+        "type_mapping": [["BenchReport", "OffBenchReport"], ["MasterPubkey", "OffMasterPubkey"]],
+    },
+}
+scale.register_types(TYPES)
+
+_FIXED_SIZES = {"Null": 0, "u8": 1, "u32": 4, "u64": 8, "u128": 16, "U256": 32, "[u8; 32]": 32}
+
+# The payload kinds: SCALE type and the topic the type is bound to [OFF-1].
+KINDS: dict[str, tuple[str, bytes]] = {
+    "SystemEvent": ("OffSystemEvent", SYSTEM_EVENT_TOPIC),
+    "WorkingReportEvent": ("OffWorkingReportEvent", WORKING_REPORT_TOPIC),
+    "RegistryEvent": ("OffRegistryEvent", REGISTRY_EVENT_TOPIC),
+}
+
+
+@attrs.frozen
+class DecodeFailure:
+    """A payload that is not a valid encoding of its topic's type [OFF-6]."""
+
+    kind: str
+    reason: str
+
+
+def _encoded_length(type_name: str, data: bytes, offset: int) -> int | None:
+    """Length of the encoding of ``type_name`` starting at ``offset``, or None if malformed.
+
+    Every type here has a size fixed by its enum indices, so the length of the
+    leading value can be read off before decoding it [OFF-6].
+    """
+    if type_name in _FIXED_SIZES:
+        fixed = _FIXED_SIZES[type_name]
+        return fixed if offset + fixed <= len(data) else None
+    declaration = TYPES[type_name]
+    if declaration["type"] == "struct":
+        total = 0
+        for _, field_type in declaration["type_mapping"]:
+            field_size = _encoded_length(field_type, data, offset + total)
+            if field_size is None:
+                return None
+            total += field_size
+        return total
+    if offset >= len(data) or data[offset] >= len(declaration["type_mapping"]):
+        return None
+    variant_type = declaration["type_mapping"][data[offset]][1]
+    variant_size = _encoded_length(variant_type, data, offset + 1)
+    return None if variant_size is None else 1 + variant_size
+
+
+# --- Encoding -------------------------------------------------------------------
+
+
+def _worker_event_value(event: WorkerEvent) -> Any:
+    match event:
+        case Registered(confidence_level=level):
+            return {"Registered": {"confidence_level": level}}
+        case BenchStart(duration=duration):
+            return {"BenchStart": {"duration": duration}}
+        case BenchScore(score=score):
+            return {"BenchScore": score}
+        case Started():
+            return {"Started": attrs.asdict(event)}
+        case Stopped() | EnterUnresponsive() | ExitUnresponsive():
+            return {type(event).__name__: None}
+    raise TypeError(f"not a WorkerEvent: {event!r}")
+
+
+def kind_of(payload: Payload) -> str:
+    """The payload kind (``SystemEvent``, ``WorkingReportEvent``, ``RegistryEvent``) of a value."""
+    if isinstance(payload, WorkerEventWithKey | HeartbeatChallenge):
+        return "SystemEvent"
+    if isinstance(payload, Heartbeat | HeartbeatV2):
+        return "WorkingReportEvent"
+    if isinstance(payload, BenchReport | MasterPubkey):
+        return "RegistryEvent"
+    raise TypeError(f"not a payload: {payload!r}")
+
+
+def topic_of(payload: Payload) -> bytes:
+    """The topic a payload's type is bound to [OFF-1]."""
+    return KINDS[kind_of(payload)][1]
+
+
+def encode_payload(payload: Payload) -> bytes:
+    """The SCALE encoding of a payload [OFF-2]..[OFF-5]."""
+    value: Any
+    match payload:
+        case WorkerEventWithKey(pubkey=pubkey, event=event):
+            value = {"WorkerEvent": {"pubkey": pubkey, "event": _worker_event_value(event)}}
+        case HeartbeatChallenge():
+            value = {"HeartbeatChallenge": attrs.asdict(payload)}
+        case Heartbeat() | HeartbeatV2() | BenchReport():
+            value = {type(payload).__name__: attrs.asdict(payload)}
+        case MasterPubkey(master_pubkey=key):
+            value = {"MasterPubkey": {"master_pubkey": key}}
+        case _:
+            raise TypeError(f"not a payload: {payload!r}")
+    return scale.encode(KINDS[kind_of(payload)][0], value)
+
+
+def message_of(sender: MessageOrigin, payload: Payload) -> Message:
+    """The message carrying ``payload`` on its bound topic [OFF-1]."""
+    return Message(sender=sender, destination=topic_of(payload), payload=encode_payload(payload))
+
+
+# --- Decoding [OFF-6] -----------------------------------------------------------
+
+
+def _variant(decoded: Any) -> tuple[str, Any]:
+    if isinstance(decoded, str):
+        return decoded, None
+    ((name, body),) = decoded.items()
+    return str(name), body
+
+
+def _worker_event_from(decoded: Any) -> WorkerEvent:
+    name, body = _variant(decoded)
+    if name == "Registered":
+        return Registered(confidence_level=body["confidence_level"])
+    if name == "BenchStart":
+        return BenchStart(duration=body["duration"])
+    if name == "BenchScore":
+        return BenchScore(score=body)
+    if name == "Started":
+        return Started(session_id=body["session_id"], init_v=body["init_v"], init_p=body["init_p"])
+    unit: dict[str, WorkerEvent] = {
+        "Stopped": Stopped(),
+        "EnterUnresponsive": EnterUnresponsive(),
+        "ExitUnresponsive": ExitUnresponsive(),
+    }
+    return unit[name]
+
+
+def _payload_from(kind: str, decoded: Any) -> Payload:
+    name, body = _variant(decoded)
+    if kind == "SystemEvent":
+        if name == "WorkerEvent":
+            return WorkerEventWithKey(
+                pubkey=scale.as_bytes(body["pubkey"]), event=_worker_event_from(body["event"])
+            )
+        return HeartbeatChallenge(seed=body["seed"], online_target=body["online_target"])
+    if kind == "WorkingReportEvent":
+        return Heartbeat(**_fields(body)) if name == "Heartbeat" else HeartbeatV2(**_fields(body))
+    if name == "BenchReport":
+        return BenchReport(**_fields(body))
+    return MasterPubkey(master_pubkey=scale.as_bytes(body["master_pubkey"]))
+
+
+def _fields(body: Mapping[str, Any]) -> dict[str, Any]:
+    return {str(k): v for k, v in body.items()}
+
+
+def decode_payload(kind: str, data: bytes) -> Payload | DecodeFailure:
+    """Decode a payload of the given kind; never raises [OFF-6].
+
+    Like production's ``Decode::decode``, the leading value is decoded and any
+    bytes after it are ignored; a payload whose leading bytes are not a value
+    (unknown variant index, too short) is a :class:`DecodeFailure`.
+    """
+    type_name = KINDS[kind][0]
+    length = _encoded_length(type_name, data, 0)
+    if length is None:
+        return DecodeFailure(kind, "not a valid encoding")
+    try:
+        return _payload_from(kind, scale.decode(type_name, data[:length]))
+    except (ValueError, KeyError, TypeError) as exc:
+        return DecodeFailure(kind, str(exc))
+
+
+def decode_system_event(data: bytes) -> SystemEvent | DecodeFailure:
+    """Decode a ``SystemEvent`` payload [OFF-2] [OFF-6]."""
+    result = decode_payload("SystemEvent", data)
+    assert isinstance(result, WorkerEventWithKey | HeartbeatChallenge | DecodeFailure)
+    return result
+
+
+def decode_working_report(data: bytes) -> WorkingReportEvent | DecodeFailure:
+    """Decode a ``WorkingReportEvent`` payload [OFF-4] [OFF-6]."""
+    result = decode_payload("WorkingReportEvent", data)
+    assert isinstance(result, Heartbeat | HeartbeatV2 | DecodeFailure)
+    return result
+
+
+def decode_registry_event(data: bytes) -> RegistryEvent | DecodeFailure:
+    """Decode a ``RegistryEvent`` payload [OFF-5] [OFF-6]."""
+    result = decode_payload("RegistryEvent", data)
+    assert isinstance(result, BenchReport | MasterPubkey | DecodeFailure)
+    return result
