@@ -7,4 +7,5 @@ listed in :data:`MODULES`; add a module here to extend the suite.
 MODULES: tuple[str, ...] = (
     "phala_spec.proofs.fixed_point",
     "phala_spec.proofs.balances",
+    "phala_spec.proofs.mq",
 )

@@ -8,12 +8,14 @@ signature scheme differs (see spec/crypto.md).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any
 
 import attrs
 
 from . import scale
+from .arith import Num
 from .errors import InvalidInput
 
 # SCALE enum indices of MessageOrigin [MQ-1] (position in this tuple); these are
@@ -61,17 +63,25 @@ class MessageOrigin:
 
     def encode(self) -> bytes:
         """SCALE encoding of the origin [MQ-1]."""
-        if self.kind == RESERVED:
-            return bytes([RESERVED_INDEX])
-        return scale.encode("MessageOrigin", self._scale_value())
-
-    def _scale_value(self) -> Any:
-        if self.kind == "Gatekeeper":
-            return {"Gatekeeper": None}
-        return {self.kind: "0x" + self.id.hex()}
+        return _encode_origin(self.kind, self.id)
 
     def __data__(self) -> dict[str, Any]:
         return {"kind": self.kind, "id": self.id}
+
+
+@functools.lru_cache(maxsize=65536)
+def _encode_origin(kind: str, id: bytes) -> bytes:
+    # Pure and called for every message, signature and tag: cached.
+    if kind == RESERVED:
+        return bytes([RESERVED_INDEX])
+    if kind == "Gatekeeper":
+        return scale.encode("MessageOrigin", {"Gatekeeper": None})
+    return scale.encode("MessageOrigin", {kind: "0x" + id.hex()})
+
+
+def next_sequence(sequence: Num) -> Num:
+    """The sequence after ``sequence``: every sender numbers its messages 0, 1, 2, ... [MQ-4]."""
+    return sequence + 1
 
 
 def pallet_origin(name: str) -> MessageOrigin:

@@ -21,10 +21,12 @@ the ``mq_pool_validity`` view [MQ-17].
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import attrs
 
 from . import registry, scale
+from .arith import Num, lt
 from .balances import ensure_root, ensure_signed
 from .chain import BlockContext, ChainState, Events, MqState, Origin, PalletOrigin
 from .errors import BadOrigin, DispatchError
@@ -32,6 +34,7 @@ from .messages import (
     Message,
     MessageOrigin,
     SignedMessage,
+    next_sequence,
     pallet_origin,
     topic_is_offchain,
     topic_is_valid,
@@ -161,10 +164,10 @@ def sync_offchain_message(
     if not topic_is_valid(message.destination):
         raise DispatchError(BAD_DESTINATION)
     expected = ingress(state, sender)
-    if signed_message.sequence != expected:
+    if not accepts(expected, signed_message.sequence):
         raise DispatchError(BAD_SEQUENCE)
     registry.check_message(state, signed_message)
-    state = _set_mq(state, attrs.evolve(state.mq, ingress=state.mq.ingress.set(sender, expected + 1)))
+    state = _set_mq(state, attrs.evolve(state.mq, ingress=state.mq.ingress.set(sender, next_sequence(expected))))
     return dispatch_message(state, ctx, message)
 
 
@@ -226,6 +229,21 @@ class PoolValidity:
     pre_dispatch: str
 
 
+def accepts(expected: Num, sequence: Num) -> Any:
+    """The chain accepts exactly the next expected sequence of a sender [MQ-10]."""
+    return sequence == expected
+
+
+def is_stale(expected: Num, sequence: Num) -> Any:
+    """A sequence the chain has already accepted [MQ-17]."""
+    return lt(sequence, expected)
+
+
+def is_future(expected: Num, sequence: Num) -> Any:
+    """A sequence that must wait for earlier ones [MQ-17]."""
+    return lt(expected, sequence)
+
+
 def validate_sequence(
     state: ChainState, signed_message: SignedMessage
 ) -> tuple[str, tuple[bytes, ...], tuple[bytes, ...]]:
@@ -233,18 +251,18 @@ def validate_sequence(
     sender = signed_message.message.sender
     sequence = signed_message.sequence
     expected = ingress(state, sender)
-    if sequence < expected:
+    if is_stale(expected, sequence):
         return "Stale", (), ()
-    requires = (sequence_tag(sender, sequence - 1),) if sequence > expected else ()
+    requires = (sequence_tag(sender, sequence - 1),) if is_future(expected, sequence) else ()
     return "valid", (sequence_tag(sender, sequence),), requires
 
 
 def pre_dispatch_sequence(state: ChainState, signed_message: SignedMessage) -> str:
     """``CheckMqSequence::pre_dispatch``: only the expected sequence may enter a block [MQ-17]."""
     expected = ingress(state, signed_message.message.sender)
-    if signed_message.sequence < expected:
+    if is_stale(expected, signed_message.sequence):
         return "Stale"
-    if signed_message.sequence > expected:
+    if is_future(expected, signed_message.sequence):
         return "Future"
     return "ok"
 

@@ -28,6 +28,7 @@ from .messages import (
     Message,
     MessageOrigin,
     SignedMessage,
+    next_sequence,
     signed_bytes,
     topic_is_offchain,
 )
@@ -138,13 +139,13 @@ def enqueue(
     channel = queue.channels[sender]
     sequence = channel.sequence
     if channel.dummy:
-        counted = attrs.evolve(channel, sequence=sequence + 1)
+        counted = attrs.evolve(channel, sequence=next_sequence(sequence))
         return SendQueue(queue.channels.set(sender, counted)), None
     message = Message(sender=sender, destination=destination, payload=payload)
     signed = SignedMessage(
         message=message, sequence=sequence, signature=sign(signer, signed_bytes(message, sequence))
     )
-    updated = Channel(sequence=sequence + 1, dummy=False, messages=(*channel.messages, signed))
+    updated = Channel(sequence=next_sequence(sequence), dummy=False, messages=(*channel.messages, signed))
     return SendQueue(queue.channels.set(sender, updated)), signed
 
 

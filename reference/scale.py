@@ -60,6 +60,7 @@ def decode(type_name: str, data: bytes) -> Any:
     return value
 
 
+@cache
 def compact(n: int) -> bytes:
     """SCALE compact encoding of a non-negative integer."""
     return encode("Compact<u128>", n)

@@ -11,6 +11,7 @@ key), with the topic each is bound to. Encoding goes through
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -432,6 +433,7 @@ def _fields(body: Mapping[str, Any]) -> dict[str, Any]:
     return {str(k): v for k, v in body.items()}
 
 
+@functools.lru_cache(maxsize=65536)
 def decode_payload(kind: str, data: bytes) -> Payload | DecodeFailure:
     """Decode a payload of the given kind; never raises [OFF-6].
 
