@@ -179,11 +179,12 @@ def computing_network(size: int) -> Any:
     import attrs
     import immutables
 
-    from phala_spec.network import genesis_state
+    from phala_spec.network import NetworkState, genesis_state
     from phala_spec.offchain import COMPUTING, WorkingState
 
     declarations = [{"name": f"w{i:05d}", "seed": _seed(i), "role": "worker"} for i in range(size)]
     net = genesis_state("minimal", {"runtimes": declarations})
+    assert isinstance(net, NetworkState)
     runtimes = {}
     for name, runtime in net.runtimes.items():
         own = attrs.evolve(runtime.worker, registered=True,

@@ -57,9 +57,10 @@ def _text(value: Any, where: str) -> str:
 
 
 def _name(value: Any, where: str) -> str:
-    if not NAME_PATTERN.match(_text(value, where)):
+    text = _text(value, where)
+    if not NAME_PATTERN.match(text):
         raise _fail(where, f"{value!r} must match {NAME_PATTERN.pattern}")
-    return value
+    return text
 
 
 def _list(value: Any, where: str) -> list[Any]:

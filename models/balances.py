@@ -40,6 +40,7 @@ from phala_spec.codec import blake2b_256, digest
 from phala_spec.conformance.authoring import default_randomness
 from phala_spec.errors import InvalidInput
 from phala_spec.genesis import DEV_ACCOUNTS, dev_account
+from phala_spec.network import chain_of
 from phala_spec.steps import StepResult, apply_step
 
 PRESET = "minimal"
@@ -288,7 +289,7 @@ class BalancesMachine(RuleBasedStateMachine):
         result = apply_step(before, step)
         self.failed_step = None
         self.trace.append(step)
-        after = result.state
+        after = chain_of(result.state)
         if step["kind"] == "call":
             if result.outcome != "ok":
                 check(after is before and result.events == (),
@@ -402,15 +403,15 @@ class BalancesMachine(RuleBasedStateMachine):
                               dest: bytes, value: int) -> None:
         """A successful transfer moves exactly ``value``; the sender may lose dust [BAL-9]."""
         if source == dest:
-            check(result.state is before or result.state == before,
+            check(chain_of(result.state) is before or chain_of(result.state) == before,
                   "inv_BAL_9_transfer_moves_value", "a transfer to oneself changed the state")
             return
         dust = sum(
             dict(e.fields)["amount"] for e in result.events
             if e.name == "Balances.DustLost" and dict(e.fields)["account"] == source
         )
-        src_before, src_after = _total(before, source), _total(result.state, source)
-        dst_before, dst_after = _total(before, dest), _total(result.state, dest)
+        src_before, src_after = _total(before, source), _total(chain_of(result.state), source)
+        dst_before, dst_after = _total(before, dest), _total(chain_of(result.state), dest)
         check(src_before - src_after == value + dust and dst_after - dst_before == value,
               "inv_BAL_9_transfer_moves_value",
               f"{_short(source)}: {src_before}->{src_after}, {_short(dest)}: "
@@ -609,7 +610,7 @@ class BalancesMachine(RuleBasedStateMachine):
         # Accepted: it is a real step now, so record it (the trace stays replayable).
         self.failed_step = None
         self.trace.append(step)
-        self.state = result.state
+        self.state = chain_of(result.state)
         raise InvariantViolation("inv_CHAIN_6_malformed_input_is_invalid",
                                  f"the step {step!r} was accepted with outcome {result.outcome}")
 

@@ -133,7 +133,7 @@ def do(
     where ``fields`` is the subset of fields the rule fixes. A rejected call
     must leave no events and the state exactly as it was.
     """
-    before = b.state
+    before = b.chain
     b.call(call, dict(args), origin=origin, observe=observe)
     b.expect_outcome(outcome)
     result = apply_call(before, decode_origin(origin), call, dict(args))
@@ -169,12 +169,12 @@ def expect(
     consumers: int | None = None,
 ) -> None:
     """Check an account's balances and counters against the values the rules give."""
-    info = account_info(b.state, who)
+    info = account_info(b.chain, who)
     got = {
         "free": info.data.free,
         "reserved": info.data.reserved,
         "frozen": info.data.frozen,
-        "exists": account_exists(b.state, who),
+        "exists": account_exists(b.chain, who),
         "providers": info.providers,
         "consumers": info.consumers,
     }
@@ -188,13 +188,13 @@ def expect(
 
 
 def expect_issuance(b: CaseBuilder, value: int) -> None:
-    got = b.state.balances.total_issuance
+    got = b.chain.balances.total_issuance
     if got != value:
         raise AuthoringError(f"total issuance is {got}, the rules give {value}")
 
 
 def expect_locks(b: CaseBuilder, who: bytes, want: Sequence[tuple[bytes, int, str]]) -> None:
-    got = [(lock.id, lock.amount, lock.reasons) for lock in b.state.balances.locks.get(who, ())]
+    got = [(lock.id, lock.amount, lock.reasons) for lock in b.chain.balances.locks.get(who, ())]
     if got != list(want):
         raise AuthoringError(f"locks are {got}, the rules give {list(want)}")
 
@@ -2117,7 +2117,7 @@ def issuance_bookkeeping(b: CaseBuilder) -> None:
     total -= 5 * u
     b.finalize_block(observe=watch(a.alice, a.bob, a.charlie, a.dave, a.eve))
     expect_issuance(b, total)
-    held = sum(account_info(b.state, who).data.total
+    held = sum(account_info(b.chain, who).data.total
                for who in (a.alice, a.bob, a.charlie, a.dave, a.eve))
     if held != total:
         raise AuthoringError(f"balances sum to {held}, the issuance is {total}")

@@ -147,7 +147,7 @@ def watch(*senders: MessageOrigin) -> list[tuple[Any, ...]]:
 def call(b: CaseBuilder, name: str, args: dict[str, Any], origin: dict[str, Any], *,
          outcome: str = "ok", observe: Iterable[Sequence[Any]] = ()) -> None:
     """Apply a call; check the outcome, that mq deposits no event, and that a rejection changes nothing."""
-    before = b.state
+    before = b.chain
     b.call(name, args, origin=origin, observe=observe)
     b.expect_outcome(outcome)
     result = apply_call(before, decode_origin(origin), name, args)
@@ -164,8 +164,8 @@ def sync(b: CaseBuilder, signer: Signer, message: Message, sequence: int, *,
     if signature is None:
         signature = signer.signature(message, sequence, valid)
     sender = message.sender
-    before_seq = ingress(b.state, sender) if sender.is_offchain() else None
-    before_outbound = b.state.mq.outbound
+    before_seq = ingress(b.chain, sender) if sender.is_offchain() else None
+    before_outbound = b.chain.mq.outbound
     call(b, SYNC, {"signed_message": signed_message(message, sequence, signature)},
          origin if origin is not None else signed(relayer), outcome=outcome,
          observe=watch(sender))
@@ -178,19 +178,19 @@ def sync(b: CaseBuilder, signer: Signer, message: Message, sequence: int, *,
 
 
 def expect_ingress(b: CaseBuilder, sender: MessageOrigin, value: int) -> None:
-    got = ingress(b.state, sender)
+    got = ingress(b.chain, sender)
     if got != value:
         raise AuthoringError(f"next sequence of {sender.kind} is {got}, the rules give {value}")
 
 
 def expect_outbound(b: CaseBuilder, messages: Sequence[Message]) -> None:
-    if b.state.mq.outbound != tuple(messages):
-        raise AuthoringError(f"outbound is {b.state.mq.outbound}, the rules give {tuple(messages)}")
+    if b.chain.mq.outbound != tuple(messages):
+        raise AuthoringError(f"outbound is {b.chain.mq.outbound}, the rules give {tuple(messages)}")
 
 
 def expect_queued(b: CaseBuilder, messages: Sequence[Message]) -> None:
-    if b.state.mq.queued != tuple(messages):
-        raise AuthoringError(f"queued is {b.state.mq.queued}, the rules give {tuple(messages)}")
+    if b.chain.mq.queued != tuple(messages):
+        raise AuthoringError(f"queued is {b.chain.mq.queued}, the rules give {tuple(messages)}")
 
 
 Story = Callable[[CaseBuilder, Signer], None]
@@ -505,7 +505,7 @@ def pool(b: CaseBuilder, message: Message, sequence: int, signature: bytes | boo
     sender = message.sender
     want = {"validate": validate, "provides": [sequence_tag(sender, n) for n in provides],
             "requires": [sequence_tag(sender, n) for n in requires], "pre_dispatch": pre_dispatch}
-    got = observe(b.state, "mq_pool_validity", [args])
+    got = observe(b.chain, "mq_pool_validity", [args])
     if got != want:
         raise AuthoringError(f"pool rule gives {got}, the rules give {want}")
 
@@ -550,7 +550,7 @@ def pool_rule_sees_only_the_sequence(b: CaseBuilder, s: Signer) -> None:
 
 def push(b: CaseBuilder, who: str, destination: bytes, payload: bytes = b"\x01push", *,
          outcome: str = "ok") -> None:
-    before = b.state.mq.outbound
+    before = b.chain.mq.outbound
     call(b, PUSH, {"destination": destination, "payload": payload}, signed(who),
          outcome=outcome, observe=watch(MessageOrigin("AccountId", b.account(who))))
     if outcome == "ok":
@@ -658,14 +658,14 @@ def outbound_cleared_when_the_next_block_opens(b: CaseBuilder) -> None:
     expect_outbound(b, ())
     push(b, "alice", SYSTEM_EVENT, b"again")
     b.finalize_block()
-    b.initialize_block(number=b.state.system.block.number + 5, observe=watch())
+    b.initialize_block(number=b.chain.system.block.number + 5, observe=watch())
     expect_outbound(b, ())
     b.finalize_block()
 
 
 def queue(b: CaseBuilder, pallet_name: str, destination: bytes, payload: bytes, *,
           outcome: str = "ok", origin: dict[str, Any] | None = None) -> Message:
-    before = b.state.mq.queued
+    before = b.chain.mq.queued
     call(b, QUEUE, {"destination": destination, "payload": payload},
          origin if origin is not None else pallet(pallet_name), outcome=outcome, observe=watch())
     message = Message(pallet_origin(pallet_name), destination, payload)
