@@ -606,8 +606,10 @@ def verify_quote(quote: bytes, collateral: SgxV30Collateral, now: int) -> Verifi
     return VerifiedQuote(report=q.report, tcb_status=status, advisory_ids=advisories)
 
 
-def verify_dcap(quote: bytes, collateral: SgxV30Collateral | None, now: int) -> AttestationReport:
-    """Verify a DCAP quote at block time ``now`` (unix seconds) [ATT-20]."""
+def verify_dcap_quote(
+    quote: bytes, collateral: SgxV30Collateral | None, now: int
+) -> tuple[VerifiedQuote, bytes]:
+    """The checks of [ATT-20] before the confidence level: the verified quote and its pRuntime hash."""
     if collateral is None:
         raise DispatchError(UNSUPPORTED_ATTESTATION_TYPE, "DCAP quote without SgxV30 collateral")
     try:
@@ -617,10 +619,16 @@ def verify_dcap(quote: bytes, collateral: SgxV30Collateral | None, now: int) -> 
     except Exception as exc:  # [ATT-31] no malformed input escapes untyped
         raise _fail(f"malformed input: {type(exc).__name__}") from exc
     r = verified.report
+    return verified, dcap_runtime_hash(r.mr_enclave, r.isv_prod_id, r.isv_svn, r.mr_signer)
+
+
+def verify_dcap(quote: bytes, collateral: SgxV30Collateral | None, now: int) -> AttestationReport:
+    """Verify a DCAP quote at block time ``now`` (unix seconds) [ATT-20]."""
+    verified, runtime_hash = verify_dcap_quote(quote, collateral, now)
     return AttestationReport(
         provider=PROVIDER_DCAP,
         confidence_level=confidence_level(verified.tcb_status, verified.advisory_ids),
-        runtime_hash=dcap_runtime_hash(r.mr_enclave, r.isv_prod_id, r.isv_svn, r.mr_signer),
-        report_data=r.report_data,
+        runtime_hash=runtime_hash,
+        report_data=verified.report.report_data,
         timestamp=None,
     )

@@ -20,10 +20,10 @@ from typing import Any
 
 import attrs
 
-from . import balances, mq
+from . import balances, mq, registry
 from .arith import U128_MAX
 from .chain import ChainState, Events, Origin, PalletOrigin
-from .errors import BadOrigin, InvalidInput
+from .errors import BadOrigin, DispatchError, InvalidInput
 from .messages import signed_message_from_data
 
 PlainArgs = Mapping[str, Any]
@@ -72,7 +72,82 @@ def _decode_arg(name: str, kind: str, value: Any) -> Any:
         raise InvalidInput(f"argument {name!r} must be bytes")
     if kind == "signed_message":
         return signed_message_from_data(value)
+    if kind == "bytes32":
+        if isinstance(value, bytes) and len(value) == 32:
+            return value
+        raise InvalidInput(f"argument {name!r} must be 32 bytes")
+    if kind == "u32":
+        if _is_u32(value):
+            return value
+        raise InvalidInput(f"argument {name!r} must be an integer in 0..2^32-1")
+    if kind == "option_account":
+        if value is None or (isinstance(value, bytes) and len(value) == 32):
+            return value
+        raise InvalidInput(f"argument {name!r} must be a 32-byte account id or null")
+    if kind == "pruntime_info":
+        return _pruntime_info(value)
+    if kind == "attestation":
+        return _attestation(value)
     raise AssertionError(f"unknown parameter type {kind}")
+
+
+def _is_u32(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 2**32 - 1
+
+
+_PRUNTIME_INFO_FIELDS = ("version", "machine_id", "pubkey", "ecdh_pubkey", "genesis_block_hash",
+                         "features", "operator", "para_id", "max_consensus_version")
+
+
+def _pruntime_info(value: Any) -> registry.WorkerRegistrationInfoV2:
+    """``WorkerRegistrationInfoV2`` from plain data [REG-8]."""
+    if not isinstance(value, Mapping) or sorted(value) != sorted(_PRUNTIME_INFO_FIELDS):
+        raise InvalidInput(f"pruntime_info is a map with fields {list(_PRUNTIME_INFO_FIELDS)}")
+    for field in ("version", "para_id", "max_consensus_version"):
+        if not _is_u32(value[field]):
+            raise InvalidInput(f"pruntime_info.{field} is a u32")
+    if not isinstance(value["machine_id"], bytes):
+        raise InvalidInput("pruntime_info.machine_id is bytes")
+    for field in ("pubkey", "ecdh_pubkey", "genesis_block_hash"):
+        if not (isinstance(value[field], bytes) and len(value[field]) == 32):
+            raise InvalidInput(f"pruntime_info.{field} is 32 bytes")
+    features = value["features"]
+    if not isinstance(features, list | tuple) or not all(_is_u32(f) for f in features):
+        raise InvalidInput("pruntime_info.features is a list of u32")
+    operator = value["operator"]
+    if operator is not None and not (isinstance(operator, bytes) and len(operator) == 32):
+        raise InvalidInput("pruntime_info.operator is a 32-byte account id or null")
+    return registry.WorkerRegistrationInfoV2(
+        version=value["version"], machine_id=value["machine_id"], pubkey=value["pubkey"],
+        ecdh_pubkey=value["ecdh_pubkey"], genesis_block_hash=value["genesis_block_hash"],
+        features=tuple(features), operator=operator, para_id=value["para_id"],
+        max_consensus_version=value["max_consensus_version"])
+
+
+def _attestation(value: Any) -> registry.Attestation:
+    """``Option<AttestationReport>`` from plain data [REG-9]: null, ``{kind: "SgxIas", ...}`` or ``{kind: "SgxDcap", ...}``."""
+    if value is None:
+        return None
+    ias_fields = ("ra_report", "signature", "raw_signing_cert")
+    if (isinstance(value, Mapping) and value.get("kind") == "SgxIas"
+            and sorted(value) == sorted(("kind", *ias_fields))
+            and all(isinstance(value[f], bytes) for f in ias_fields)):
+        return registry.IasAttestation(value["ra_report"], value["signature"],
+                                       value["raw_signing_cert"])
+    if isinstance(value, Mapping) and value.get("kind") == "SgxDcap" and \
+            sorted(value) == ["collateral", "kind", "quote"] and isinstance(value["quote"], bytes):
+        collateral = value["collateral"]
+        if collateral is None:
+            return registry.DcapAttestation(value["quote"], None)
+        if isinstance(collateral, bytes):
+            from .attestation_dcap import decode_collateral  # the X.509 stack, loaded on demand
+
+            try:
+                return registry.DcapAttestation(value["quote"], decode_collateral(collateral))
+            except DispatchError as exc:  # not the SCALE encoding of a collateral: not a call
+                raise InvalidInput(f"attestation.collateral: {exc}") from exc
+    raise InvalidInput("attestation is null, {kind: SgxIas, ra_report, signature, raw_signing_cert} "
+                       "or {kind: SgxDcap, quote, collateral: bytes | null}")
 
 
 def decode_args(call: Call, args: Any) -> dict[str, Any]:
@@ -180,6 +255,24 @@ CALLS: Mapping[str, Call] = {
         Call("PhalaMq.force_push_pallet_message", "extrinsic",
              (("destination", "bytes"), ("payload", "bytes")),
              _in_block(mq.force_push_pallet_message), "MQ-12"),
+        Call("PhalaRegistry.add_pruntime", "extrinsic", (("pruntime_hash", "bytes"),),
+             _in_block(registry.add_pruntime), "REG-5"),
+        Call("PhalaRegistry.remove_pruntime", "extrinsic", (("pruntime_hash", "bytes"),),
+             _in_block(registry.remove_pruntime), "REG-5"),
+        Call("PhalaRegistry.add_relaychain_genesis_block_hash", "extrinsic",
+             (("genesis_block_hash", "bytes32"),),
+             _in_block(registry.add_relaychain_genesis_block_hash), "REG-6"),
+        Call("PhalaRegistry.remove_relaychain_genesis_block_hash", "extrinsic",
+             (("genesis_block_hash", "bytes32"),),
+             _in_block(registry.remove_relaychain_genesis_block_hash), "REG-6"),
+        Call("PhalaRegistry.force_set_benchmark_duration", "extrinsic", (("value", "u32"),),
+             _in_block(registry.force_set_benchmark_duration), "REG-6"),
+        Call("PhalaRegistry.force_register_worker", "extrinsic",
+             (("pubkey", "bytes32"), ("ecdh_pubkey", "bytes32"), ("operator", "option_account")),
+             _in_block(registry.force_register_worker), "REG-7"),
+        Call("PhalaRegistry.register_worker_v2", "extrinsic",
+             (("pruntime_info", "pruntime_info"), ("attestation", "attestation")),
+             _in_block(registry.register_worker_v2), "REG-10"),
         # The operation checks the pallet origin itself: the sender is the calling pallet.
         Call("PhalaMq.queue_message", "operation", (("destination", "bytes"), ("payload", "bytes")),
              _extrinsic(mq.queue_message_operation), "MQ-15"),

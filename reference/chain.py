@@ -124,6 +124,11 @@ class ChainConfig:
     max_reserves: int
     max_consumers: int
     block_time_ms: int
+    # pallet registry's runtime constants [REG-2]
+    parachain_id: int = 2035
+    verify_pruntime: bool = True
+    verify_relaychain_genesis_block_hash: bool = True
+    none_attestation_enabled: bool = False
 
 
 # --- State [CHAIN-5] ----------------------------------------------------------
@@ -205,18 +210,59 @@ class MqState:
 
 
 @attrs.frozen
-class RegistryState:
-    """The part of pallet registry's storage that the message queue reads [MQ-8].
+class WorkerInfo:
+    """Production's ``WorkerInfoV2``: a registered worker [REG-1].
 
-    ``gatekeeper_master_pubkey`` (``GatekeeperMasterPubkey``), ``cluster_keys``
-    (``ClusterKeys``: cluster id -> public key) and ``contract_keys``
-    (``ContractKeys``: contract id -> public key); all 32-byte values. The
-    registry's own rules (a later chapter) will extend this record.
+    ``last_updated`` is in unix seconds; ``operator`` an account or ``None``;
+    ``attestation_provider`` one of ``"Root"``, ``"Ias"``, ``"Dcap"`` or
+    ``None``; ``initial_score`` ``None`` until a benchmark report is scored;
+    ``features`` a list of u32 (deprecated, kept for fidelity).
+    """
+
+    pubkey: bytes
+    ecdh_pubkey: bytes
+    runtime_version: int
+    last_updated: int
+    operator: bytes | None
+    attestation_provider: str | None
+    confidence_level: int
+    initial_score: int | None
+    features: tuple[int, ...]
+
+
+@attrs.frozen
+class ConsensusVersionCount:
+    """``MaxKnownPRuntimeConsensusVersion``: the highest version registered and how many registrations carried it [REG-1]."""
+
+    version: int = 0
+    count: int = 0
+
+
+@attrs.frozen
+class RegistryState:
+    """pallet registry's storage [MQ-8] [REG-1].
+
+    The keys the message queue reads: ``gatekeeper_master_pubkey``
+    (``GatekeeperMasterPubkey``), ``cluster_keys`` (``ClusterKeys``: cluster
+    id -> public key) and ``contract_keys`` (``ContractKeys``: contract id ->
+    public key); all 32-byte values. The worker registry: ``workers`` (``Workers``),
+    ``worker_added_at`` (``WorkerAddedAt``), ``pruntime_allowlist``
+    (``PRuntimeAllowList``), ``pruntime_added_at`` (``PRuntimeAddedAt``),
+    ``genesis_hash_allowlist`` (``RelaychainGenesisBlockHashAllowList``),
+    ``benchmark_duration`` (``BenchmarkDuration``) and
+    ``max_known_consensus_version`` (``MaxKnownPRuntimeConsensusVersion``).
     """
 
     gatekeeper_master_pubkey: bytes | None = None
     cluster_keys: immutables.Map[bytes, bytes] = attrs.field(factory=_map)
     contract_keys: immutables.Map[bytes, bytes] = attrs.field(factory=_map)
+    workers: immutables.Map[bytes, WorkerInfo] = attrs.field(factory=_map)
+    worker_added_at: immutables.Map[bytes, int] = attrs.field(factory=_map)
+    pruntime_allowlist: tuple[bytes, ...] = ()
+    pruntime_added_at: immutables.Map[bytes, int] = attrs.field(factory=_map)
+    genesis_hash_allowlist: tuple[bytes, ...] = ()
+    benchmark_duration: int | None = 8
+    max_known_consensus_version: ConsensusVersionCount = ConsensusVersionCount()
 
 
 @attrs.frozen

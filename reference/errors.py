@@ -41,3 +41,13 @@ class InvalidInput(Exception):
     This is not a protocol outcome: the reference reports it as a harness error,
     and the conformance runner reports it with status ``error``.
     """
+
+
+class RuntimePanic(InvalidInput):
+    """The production runtime would panic executing this input [CHAIN-11].
+
+    A panicking extrinsic cannot be part of any block: a block author drops it
+    and the chain never sees it. A single step that panics is therefore input
+    that cannot happen (invalid input); a block producer that meets one, such as
+    the network's relayers, leaves the extrinsic out and goes on.
+    """

@@ -55,6 +55,10 @@ PRESETS: Mapping[str, Mapping[str, Any]] = {
             "max_reserves": 50,
             "max_consumers": 16,
             "block_time_ms": 12_000,
+            "parachain_id": 2035,
+            "verify_pruntime": True,
+            "verify_relaychain_genesis_block_hash": True,
+            "none_attestation_enabled": False,
         },
         "balances": _endowments(1_000_000_000 * UNIT, 1_000_000 * UNIT),
     },
@@ -65,6 +69,10 @@ PRESETS: Mapping[str, Mapping[str, Any]] = {
             "max_reserves": 50,
             "max_consumers": 16,
             "block_time_ms": 12_000,
+            "parachain_id": 2004,
+            "verify_pruntime": True,
+            "verify_relaychain_genesis_block_hash": True,
+            "none_attestation_enabled": False,
         },
         "balances": _endowments(1_000_000_000 * UNIT, 1_000_000 * UNIT),
     },
@@ -75,12 +83,19 @@ PRESETS: Mapping[str, Mapping[str, Any]] = {
             "max_reserves": 4,
             "max_consumers": 4,
             "block_time_ms": 12_000,
+            # A development chain: registration without attestation is allowed [REG-2].
+            "parachain_id": 2035,
+            "verify_pruntime": True,
+            "verify_relaychain_genesis_block_hash": True,
+            "none_attestation_enabled": True,
         },
         "balances": [(name, 1_000) for name in DEV_ACCOUNTS],
     },
 }
 
 CONFIG_FIELDS = tuple(f.name for f in attrs.fields(ChainConfig) if f.name != "preset")
+# Configuration flags (booleans); every other parameter is a non-negative integer.
+CONFIG_FLAGS = ("verify_pruntime", "verify_relaychain_genesis_block_hash", "none_attestation_enabled")
 
 
 def genesis(preset: str = "minimal", overrides: Mapping[str, Any] | None = None) -> ChainState:
@@ -110,8 +125,13 @@ def genesis(preset: str = "minimal", overrides: Mapping[str, Any] | None = None)
     for key, value in dict(overrides.get("config", {})).items():
         if key not in CONFIG_FIELDS:
             raise InvalidInput(f"unknown config parameter {key!r}")
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        if key in CONFIG_FLAGS:
+            if not isinstance(value, bool):
+                raise InvalidInput(f"config flag {key!r} must be a boolean")
+        elif not isinstance(value, int) or isinstance(value, bool) or value < 0:
             raise InvalidInput(f"config parameter {key!r} must be a non-negative integer")
+        elif key == "parachain_id" and value > 2**32 - 1:
+            raise InvalidInput("the parachain id is a u32")
         params[key] = value
     if params["existential_deposit"] == 0:
         # Production refuses a zero existential deposit at start-up unless built
@@ -144,14 +164,19 @@ def genesis(preset: str = "minimal", overrides: Mapping[str, Any] | None = None)
     )
 
 
-REGISTRY_FIELDS = ("gatekeeper_master_pubkey", "cluster_keys", "contract_keys")
+REGISTRY_FIELDS = (
+    "gatekeeper_master_pubkey", "cluster_keys", "contract_keys",
+    "pruntime_allowlist", "genesis_hash_allowlist", "benchmark_duration",
+)
 
 
 def registry_genesis(data: Any) -> RegistryState:
-    """The registry keys of a genesis override [GEN-3] [MQ-8].
+    """The registry storage of a genesis override [GEN-3] [MQ-8] [REG-3].
 
     ``{gatekeeper_master_pubkey: bytes32 | null, cluster_keys: {bytes32: bytes32},
-    contract_keys: {bytes32: bytes32}}``, every field optional (absent: no key).
+    contract_keys: {bytes32: bytes32}, pruntime_allowlist: [bytes],
+    genesis_hash_allowlist: [bytes32], benchmark_duration: u32 | null}``, every
+    field optional (absent: no key, empty lists, a benchmark duration of 8).
     """
     if not isinstance(data, Mapping) or not set(data) <= set(REGISTRY_FIELDS):
         raise InvalidInput(f"genesis registry overrides are a map with fields among {REGISTRY_FIELDS}")
@@ -166,7 +191,25 @@ def registry_genesis(data: Any) -> RegistryState:
         ):
             raise InvalidInput(f"genesis {field} map 32-byte ids to 32-byte public keys")
         keys[field] = immutables.Map({bytes(k): bytes(v) for k, v in entries.items()})
-    return RegistryState(gatekeeper_master_pubkey=master, **keys)
+    allowlist = data.get("pruntime_allowlist", [])
+    if not isinstance(allowlist, list | tuple) or not all(isinstance(h, bytes) for h in allowlist):
+        raise InvalidInput("the genesis pRuntime allowlist is a list of byte strings")
+    hashes = data.get("genesis_hash_allowlist", [])
+    if not isinstance(hashes, list | tuple) or not all(_bytes32(h) for h in hashes):
+        raise InvalidInput("the genesis block hash allowlist is a list of 32-byte hashes")
+    duration = data.get("benchmark_duration", 8)
+    if duration is not None and (
+        not isinstance(duration, int) or isinstance(duration, bool) or not 0 <= duration <= 2**32 - 1
+    ):
+        raise InvalidInput("the benchmark duration is a u32 or null")
+    return RegistryState(
+        gatekeeper_master_pubkey=master,
+        pruntime_allowlist=tuple(bytes(h) for h in allowlist),
+        genesis_hash_allowlist=tuple(bytes(h) for h in hashes),
+        benchmark_duration=duration,
+        cluster_keys=keys["cluster_keys"],
+        contract_keys=keys["contract_keys"],
+    )
 
 
 def _bytes32(value: Any) -> bool:

@@ -62,10 +62,13 @@ ROUTING_ORDER: tuple[tuple[bytes, str], ...] = (
 )
 
 # The on-chain handlers that are specified, as (topic, handler) in routing
-# order. Empty in this chapter: the registry and computation chapters add
-# their handlers at their place in ROUTING_ORDER. A topic without an entry
-# has no on-chain handler; its messages are only delivered off-chain.
-HANDLERS: tuple[tuple[bytes, Handler], ...] = ()
+# order: each chapter adds its handlers at their place in ROUTING_ORDER (the
+# registry chapter [REG-12]; the computation chapter will follow). A topic
+# without an entry has no on-chain handler; its messages are only delivered
+# off-chain.
+HANDLERS: tuple[tuple[bytes, Handler], ...] = (
+    (b"^phala/registry/event", registry.on_message_received),
+)
 
 
 def route(topic: bytes) -> Handler | None:

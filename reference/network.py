@@ -37,7 +37,7 @@ from .block import apply_call, finalize_block, initialize_block
 from .chain import BlockContext, ChainState, Events, Origin, Signed
 from .codec import PlainData, to_data
 from .crypto import dev_keypair
-from .errors import InvalidInput
+from .errors import InvalidInput, RuntimePanic
 from .genesis import genesis
 from .messages import MessageOrigin, SignedMessage
 from .offchain import (
@@ -56,6 +56,9 @@ CRYPTO_SETTINGS = ("real", "oracle")
 RUNTIME_FIELDS = frozenset({"name", "seed", "key", "role", "relayer", "iterations_per_block"})
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
 SYNC_CALL = "PhalaMq.sync_offchain_message"
+# The outcome recorded for a relayed extrinsic that production would panic on:
+# it is left out of the block, its sequence is not consumed [NET-5].
+PANIC = "Panic"
 U32_MAX = 2**32 - 1
 U64_MAX = 2**64 - 1
 
@@ -337,8 +340,14 @@ def network_step(
     chain, events = initialize_block(net.chain, ctx)
     reports: list[ExtrinsicReport] = []
     for item in batch:
-        result = apply_call(chain, Signed(item.relayer), SYNC_CALL,
-                            sync_call_args(item.signed, net.crypto))
+        try:
+            result = apply_call(chain, Signed(item.relayer), SYNC_CALL,
+                                sync_call_args(item.signed, net.crypto))
+        except RuntimePanic:
+            # The block author drops an extrinsic that would panic [CHAIN-11] [NET-5].
+            reports.append(ExtrinsicReport(item.runtime, item.signed.message.sender,
+                                           item.signed.sequence, SYNC_CALL, PANIC))
+            continue
         chain = result.state
         events = (*events, *result.events)
         reports.append(ExtrinsicReport(item.runtime, item.signed.message.sender,

@@ -1,18 +1,55 @@
-"""pallet registry: the key storage and the message check the message queue relies on [MQ-8] [MQ-9].
+"""pallet registry: key storage, the message check, worker registration and benchmarks.
 
-Only what ``PhalaMq.sync_offchain_message`` needs is specified here: which
-public key authenticates each kind of off-chain sender, and production's
-``check_message``, including its order of checks. The registry's calls
-(worker registration, gatekeepers, key rotation) belong to a later chapter,
-which extends this module and :class:`~phala_spec.chain.RegistryState`.
+The message check ([MQ-8] [MQ-9]) tells which public key authenticates each
+kind of off-chain sender. The registry chapter ([REG-1]..) adds the pRuntime
+and genesis-hash allowlists, the worker registry (``force_register_worker``,
+``register_worker_v2``) and the on-chain handler of ``^phala/registry/event``
+(benchmark reports). Gatekeepers, the master key and endpoints are not
+specified yet.
 """
 
 from __future__ import annotations
 
-from . import crypto
-from .chain import ChainState
-from .errors import DispatchError
-from .messages import MessageOrigin, SignedMessage, signed_bytes, wrap_content_to_sign
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from . import crypto, scale
+from .attestation import CONFIDENCE_NONE, AttestationReport, confidence_level
+from .balances import ensure_root, ensure_signed
+from .chain import (
+    BlockContext,
+    ChainState,
+    CollectiveOrigin,
+    ConsensusVersionCount,
+    Events,
+    Origin,
+    Root,
+    WorkerInfo,
+    event,
+)
+from .codec import blake2b_256
+from .errors import BadOrigin, DispatchError, RuntimePanic
+from .messages import (
+    Message,
+    MessageOrigin,
+    SignedMessage,
+    pallet_origin,
+    signed_bytes,
+    wrap_content_to_sign,
+)
+from .worker_messages import (
+    BenchReport,
+    BenchScore,
+    BenchStart,
+    DecodeFailure,
+    Registered,
+    WorkerEvent,
+    WorkerEventWithKey,
+    decode_registry_event,
+    encode_payload,
+)
 
 UNKNOWN_CLUSTER = "PhalaRegistry.UnknownCluster"
 UNKNOWN_CONTRACT = "PhalaRegistry.UnknownContract"
@@ -74,3 +111,310 @@ def check_message(state: ChainState, signed_message: SignedMessage) -> None:
     data = wrap_content_to_sign(signed_bytes(message, signed_message.sequence), "MqMessage")
     if not crypto.verify(public, data, signature):
         raise DispatchError(INVALID_SIGNATURE)
+
+
+# --- The registry pallet [REG-1].. ---------------------------------------------------
+
+if TYPE_CHECKING:  # the verifiers load the X.509 stack: imported when evidence arrives
+    from .attestation_dcap import SgxV30Collateral
+
+PRUNTIME_ALREADY_EXISTS = "PhalaRegistry.PRuntimeAlreadyExists"
+PRUNTIME_NOT_FOUND = "PhalaRegistry.PRuntimeNotFound"
+GENESIS_BLOCK_HASH_ALREADY_EXISTS = "PhalaRegistry.GenesisBlockHashAlreadyExists"
+GENESIS_BLOCK_HASH_NOT_FOUND = "PhalaRegistry.GenesisBlockHashNotFound"
+GENESIS_BLOCK_HASH_REJECTED = "PhalaRegistry.GenesisBlockHashRejected"
+PARACHAIN_ID_MISMATCH = "PhalaRegistry.ParachainIdMismatch"
+NONE_ATTESTATION_DISABLED = "PhalaRegistry.NoneAttestationDisabled"
+INVALID_SENDER = "PhalaRegistry.InvalidSender"
+INVALID_BENCH_REPORT = "PhalaRegistry.InvalidBenchReport"
+INVALID_GATEKEEPER = "PhalaRegistry.InvalidGatekeeper"
+MESSAGE_CODEC_ERROR = "MessageCodecError"
+
+PALLET = pallet_origin("PhalaRegistry")
+SYSTEM_EVENT_TOPIC = b"phala/system/event"
+
+# force_register_worker's fixed fields [REG-7].
+FORCED_FEATURES = (1, 4)
+FORCED_LAST_UPDATED = 1
+
+MAX_SCORE = 6000
+SCORE_FACTOR = 6
+U64 = 2**64
+
+
+def ensure_governance(origin: Origin) -> None:
+    """``GovernanceOrigin``: root, or more than half of the Council [REG-4]."""
+    if isinstance(origin, Root):
+        return
+    if (isinstance(origin, CollectiveOrigin) and origin.collective == "Council"
+            and origin.yes * 2 > origin.total):
+        return
+    raise BadOrigin()
+
+
+def _set(state: ChainState, **changes: Any) -> ChainState:
+    return attrs.evolve(state, registry=attrs.evolve(state.registry, **changes))
+
+
+def add_pruntime(state: ChainState, ctx: BlockContext, origin: Origin,
+                 pruntime_hash: bytes) -> tuple[ChainState, Events]:
+    """Governance adds a pRuntime hash to the allowlist and records the block [REG-5]."""
+    ensure_governance(origin)
+    reg = state.registry
+    if pruntime_hash in reg.pruntime_allowlist:
+        raise DispatchError(PRUNTIME_ALREADY_EXISTS)
+    return _set(state, pruntime_allowlist=(*reg.pruntime_allowlist, pruntime_hash),
+                pruntime_added_at=reg.pruntime_added_at.set(pruntime_hash, ctx.number)), ()
+
+
+def remove_pruntime(state: ChainState, ctx: BlockContext, origin: Origin,
+                    pruntime_hash: bytes) -> tuple[ChainState, Events]:
+    """Governance removes a pRuntime hash from the allowlist and forgets its block [REG-5]."""
+    ensure_governance(origin)
+    reg = state.registry
+    if pruntime_hash not in reg.pruntime_allowlist:
+        raise DispatchError(PRUNTIME_NOT_FOUND)
+    kept = tuple(h for h in reg.pruntime_allowlist if h != pruntime_hash)
+    added = reg.pruntime_added_at.delete(pruntime_hash) if pruntime_hash in reg.pruntime_added_at \
+        else reg.pruntime_added_at
+    return _set(state, pruntime_allowlist=kept, pruntime_added_at=added), ()
+
+
+def add_relaychain_genesis_block_hash(state: ChainState, ctx: BlockContext, origin: Origin,
+                                      genesis_block_hash: bytes) -> tuple[ChainState, Events]:
+    """Governance admits a relay-chain genesis hash [REG-6]."""
+    ensure_governance(origin)
+    hashes = state.registry.genesis_hash_allowlist
+    if genesis_block_hash in hashes:
+        raise DispatchError(GENESIS_BLOCK_HASH_ALREADY_EXISTS)
+    return _set(state, genesis_hash_allowlist=(*hashes, genesis_block_hash)), ()
+
+
+def remove_relaychain_genesis_block_hash(state: ChainState, ctx: BlockContext, origin: Origin,
+                                         genesis_block_hash: bytes) -> tuple[ChainState, Events]:
+    """Governance withdraws a relay-chain genesis hash [REG-6]."""
+    ensure_governance(origin)
+    hashes = state.registry.genesis_hash_allowlist
+    if genesis_block_hash not in hashes:
+        raise DispatchError(GENESIS_BLOCK_HASH_NOT_FOUND)
+    return _set(state, genesis_hash_allowlist=tuple(h for h in hashes if h != genesis_block_hash)), ()
+
+
+def force_set_benchmark_duration(state: ChainState, ctx: BlockContext, origin: Origin,
+                                 value: int) -> tuple[ChainState, Events]:
+    """Governance sets the benchmark duration, in blocks [REG-6]."""
+    ensure_governance(origin)
+    return _set(state, benchmark_duration=value), ()
+
+
+def _push_worker_event(state: ChainState, ctx: BlockContext, pubkey: bytes,
+                       worker_event: WorkerEvent) -> tuple[ChainState, Events]:
+    from . import mq  # mq routes to this module's handler
+
+    payload = encode_payload(WorkerEventWithKey(pubkey=pubkey, event=worker_event))
+    return mq.push_message(state, ctx, PALLET, SYSTEM_EVENT_TOPIC, payload)
+
+
+def force_register_worker(state: ChainState, ctx: BlockContext, origin: Origin, pubkey: bytes,
+                          ecdh_pubkey: bytes, operator: bytes | None) -> tuple[ChainState, Events]:
+    """Root registers a worker without attestation [REG-7].
+
+    The record is written whole, replacing any existing one (production's
+    ``Workers::insert``): an existing worker's score and provider are reset.
+    Pushes ``Registered{128}``, deposits ``WorkerAdded`` and sets
+    ``WorkerAddedAt`` to this block. No benchmark is started.
+    """
+    ensure_root(origin)
+    info = WorkerInfo(pubkey=pubkey, ecdh_pubkey=ecdh_pubkey, runtime_version=0,
+                      last_updated=FORCED_LAST_UPDATED, operator=operator,
+                      attestation_provider="Root", confidence_level=CONFIDENCE_NONE,
+                      initial_score=None, features=FORCED_FEATURES)
+    reg = state.registry
+    state = _set(state, workers=reg.workers.set(pubkey, info))
+    state, pushed = _push_worker_event(state, ctx, pubkey, Registered(CONFIDENCE_NONE))
+    added = event("PhalaRegistry.WorkerAdded", pubkey=pubkey, attestation_provider="Root",
+                  confidence_level=CONFIDENCE_NONE)
+    state = _set(state, worker_added_at=state.registry.worker_added_at.set(pubkey, ctx.number))
+    return state, (*pushed, added)
+
+
+# --- register_worker_v2 [REG-8]..[REG-11] -------------------------------------------------
+
+
+@attrs.frozen
+class WorkerRegistrationInfoV2:
+    """The runtime information a worker registers with; fields in SCALE order [REG-8]."""
+
+    version: int
+    machine_id: bytes
+    pubkey: bytes
+    ecdh_pubkey: bytes
+    genesis_block_hash: bytes
+    features: tuple[int, ...]
+    operator: bytes | None
+    para_id: int
+    max_consensus_version: int
+
+    def encode(self) -> bytes:
+        """SCALE: u32, Vec<u8>, [u8;32], [u8;32], H256, Vec<u32>, Option<AccountId32>, u32, u32 [REG-8]."""
+        out = self.version.to_bytes(4, "little")
+        out += scale.compact(len(self.machine_id)) + self.machine_id
+        out += self.pubkey + self.ecdh_pubkey + self.genesis_block_hash
+        out += scale.compact(len(self.features)) + b"".join(f.to_bytes(4, "little") for f in self.features)
+        out += b"\x00" if self.operator is None else b"\x01" + self.operator
+        out += self.para_id.to_bytes(4, "little") + self.max_consensus_version.to_bytes(4, "little")
+        return out
+
+
+@attrs.frozen
+class IasAttestation:
+    """``AttestationReport::SgxIas``: the IAS report, its signature and signing certificate [REG-9]."""
+
+    ra_report: bytes
+    signature: bytes
+    raw_signing_cert: bytes
+
+
+@attrs.frozen
+class DcapAttestation:
+    """``AttestationReport::SgxDcap``: a quote and its ``SgxV30`` collateral, if any [REG-9]."""
+
+    quote: bytes
+    collateral: SgxV30Collateral | None
+
+
+Attestation = IasAttestation | DcapAttestation | None
+
+
+def validate_dcap(quote: bytes, collateral: SgxV30Collateral | None, user_data_hash: bytes,
+                  now: int, allowlist: Iterable[bytes], verify_pruntime: bool) -> AttestationReport:
+    """DCAP registration policy [REG-9]: verify, allowlist, report-data binding, then confidence."""
+    from .attestation_dcap import verify_dcap_quote
+    from .attestation_ias import INVALID_RUNTIME_INFO_HASH, PRUNTIME_REJECTED
+
+    verified, runtime_hash = verify_dcap_quote(quote, collateral, now)
+    if verify_pruntime and runtime_hash not in tuple(allowlist):
+        raise DispatchError(PRUNTIME_REJECTED, f"pRuntime {runtime_hash.hex()}")
+    if verified.report.report_data[:32] != user_data_hash:
+        raise DispatchError(INVALID_RUNTIME_INFO_HASH, "report data does not bind the runtime info")
+    level = confidence_level(verified.tcb_status, verified.advisory_ids)
+    return AttestationReport(provider="Dcap", confidence_level=level, runtime_hash=runtime_hash,
+                             report_data=verified.report.report_data, timestamp=None)
+
+
+def validate_attestation(state: ChainState, attestation: Attestation, user_data_hash: bytes,
+                         now: int) -> tuple[str | None, int]:
+    """Production's ``attestation::validate``: the provider and confidence level [REG-9]."""
+    config = state.config
+    allowlist = state.registry.pruntime_allowlist
+    if attestation is None:
+        if not config.none_attestation_enabled:
+            raise DispatchError(NONE_ATTESTATION_DISABLED)
+        return None, CONFIDENCE_NONE
+    if isinstance(attestation, IasAttestation):
+        from .attestation_ias import validate_ias
+
+        report = validate_ias(attestation.ra_report, attestation.signature,
+                              attestation.raw_signing_cert, user_data_hash, now, allowlist,
+                              config.verify_pruntime)
+    else:
+        report = validate_dcap(attestation.quote, attestation.collateral, user_data_hash, now,
+                               allowlist, config.verify_pruntime)
+    return report.provider, report.confidence_level
+
+
+def register_worker_v2(state: ChainState, ctx: BlockContext, origin: Origin,
+                       pruntime_info: WorkerRegistrationInfoV2,
+                       attestation: Attestation) -> tuple[ChainState, Events]:
+    """A worker registers (or refreshes its registration) with attestation evidence [REG-10] [REG-11]."""
+    ensure_signed(origin)
+    now = ctx.timestamp // 1000
+    user_data_hash = blake2b_256(pruntime_info.encode())
+    provider, level = validate_attestation(state, attestation, user_data_hash, now)
+    config = state.config
+    if pruntime_info.para_id != config.parachain_id:
+        raise DispatchError(PARACHAIN_ID_MISMATCH)
+    reg = state.registry
+    if config.verify_relaychain_genesis_block_hash and \
+            pruntime_info.genesis_block_hash not in reg.genesis_hash_allowlist:
+        raise DispatchError(GENESIS_BLOCK_HASH_REJECTED)
+    known = reg.max_known_consensus_version
+    version = pruntime_info.max_consensus_version
+    if version > known.version:
+        known = ConsensusVersionCount(version, 1)
+    elif version == known.version:
+        known = ConsensusVersionCount(known.version, known.count + 1)
+    state = _set(state, max_known_consensus_version=known)
+    pubkey = pruntime_info.pubkey
+    existing = reg.workers.get(pubkey)
+    events: Events = ()
+    if existing is not None:
+        updated = attrs.evolve(existing, last_updated=now, operator=pruntime_info.operator,
+                               runtime_version=pruntime_info.version, confidence_level=level,
+                               features=pruntime_info.features)
+        state = _set(state, workers=state.registry.workers.set(pubkey, updated))
+        state, pushed = _push_worker_event(state, ctx, pubkey, Registered(level))
+        events = (*pushed, event("PhalaRegistry.WorkerUpdated", pubkey=pubkey,
+                                 attestation_provider=provider, confidence_level=level))
+    else:
+        info = WorkerInfo(pubkey=pubkey, ecdh_pubkey=pruntime_info.ecdh_pubkey,
+                          runtime_version=pruntime_info.version, last_updated=now,
+                          operator=pruntime_info.operator, attestation_provider=provider,
+                          confidence_level=level, initial_score=None,
+                          features=pruntime_info.features)
+        state = _set(state, workers=state.registry.workers.set(pubkey, info))
+        state, pushed = _push_worker_event(state, ctx, pubkey, Registered(level))
+        events = (*pushed, event("PhalaRegistry.WorkerAdded", pubkey=pubkey,
+                                 attestation_provider=provider, confidence_level=level))
+        state = _set(state, worker_added_at=state.registry.worker_added_at.set(pubkey, ctx.number))
+    duration = state.registry.benchmark_duration or 0
+    state, pushed = _push_worker_event(state, ctx, pubkey, BenchStart(duration))
+    return state, (*events, *pushed)
+
+
+# --- The handler of ^phala/registry/event [REG-12]..[REG-14] -------------------------------
+
+
+def bench_score(start_time: int, iterations: int, now_ms: int) -> int:
+    """The initial score of a benchmark report received at ``now_ms`` [REG-13].
+
+    ``now_ms > start_time`` is the caller's check. A report less than a second
+    old divides by zero in production, a panic: the reference raises
+    :class:`RuntimePanic`, input that no block can include [CHAIN-11]. The product by 6 is
+    taken modulo 2^64 (production's release arithmetic), before the cap.
+    """
+    seconds = (now_ms - start_time) // 1000
+    if seconds == 0:
+        raise RuntimePanic("BenchReport less than 1000 ms after its start: production divides by zero "
+                           "and panics, so no block can include this message")
+    return min(MAX_SCORE, ((iterations // seconds) * SCORE_FACTOR) % U64)
+
+
+def on_message_received(state: ChainState, ctx: BlockContext, message: Message) -> tuple[ChainState, Events]:
+    """``PhalaRegistry.on_message_received``: a worker's ``RegistryEvent`` [REG-12].
+
+    Decode (``MessageCodecError``), the sender must be a worker
+    (``InvalidSender``), then the event's own rules. mq swallows every error.
+    """
+    decoded = decode_registry_event(message.payload)
+    if isinstance(decoded, DecodeFailure):
+        raise DispatchError(MESSAGE_CODEC_ERROR, decoded.reason)
+    if message.sender.kind != "Worker":
+        raise DispatchError(INVALID_SENDER)
+    pubkey = message.sender.id
+    if not isinstance(decoded, BenchReport):
+        # MasterPubkey [REG-14]: production's first check is that the sender is a
+        # gatekeeper. No gatekeeper can exist until the gatekeeper rules are
+        # specified, so the check always fails.
+        raise DispatchError(INVALID_GATEKEEPER)
+    now_ms = ctx.timestamp
+    if now_ms <= decoded.start_time:
+        raise DispatchError(INVALID_BENCH_REPORT)
+    score = bench_score(decoded.start_time, decoded.iterations, now_ms)
+    worker = state.registry.workers.get(pubkey)
+    if worker is None:
+        return state, ()
+    updated = attrs.evolve(worker, initial_score=score, last_updated=now_ms // 1000)
+    state = _set(state, workers=state.registry.workers.set(pubkey, updated))
+    state, pushed = _push_worker_event(state, ctx, pubkey, BenchScore(score))
+    return state, (*pushed, event("PhalaRegistry.InitialScoreSet", pubkey=pubkey, init_score=score))

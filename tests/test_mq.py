@@ -343,8 +343,13 @@ def test_queue_then_kill_then_deliver() -> None:
 # --- Dispatch: routing, swallowing, nesting [MQ-13] [MQ-14] --------------------------------------
 
 
-def test_handler_table_is_empty_and_ordered() -> None:
-    assert mq.HANDLERS == ()
+def test_handler_table_follows_the_routing_order() -> None:
+    # Only the registry's handler is specified so far [REG-12].
+    assert ((b"^phala/registry/event", registry.on_message_received),) == mq.HANDLERS
+    assert mq.route(b"^phala/registry/event") is registry.on_message_received
+    assert mq.route(b"^phala/registry/event/x") is None
+    routed = [topic for topic, _ in mq.HANDLERS]
+    assert routed == [topic for topic, _ in mq.ROUTING_ORDER if topic in routed]
     order = [topic for topic, _ in mq.ROUTING_ORDER]
     assert order == [b"^phala/registry/event", b"^phala/registry/gk_event",
                      b"^phala/mining/update", b"phala/mining/report"]

@@ -15,8 +15,10 @@ domain-separated signature) exist in ``real`` only. In ``oracle`` vectors a
 byte string appears only where the rule rejects it before any cryptography
 (a length other than 64).
 
-No on-chain handler is specified yet ([MQ-14]), so dispatching only ever
-appends to the outbound messages and no mq vector has events.
+The only on-chain handler specified is the registry's ([MQ-14], [REG-12]);
+the messages these vectors send to its topic fail in it (undecodable payloads
+or reports of unregistered workers), so dispatching only ever appends to the
+outbound messages and no mq vector has events.
 """
 
 from __future__ import annotations

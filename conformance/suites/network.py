@@ -256,6 +256,24 @@ def bench_report_relayed_next_block(b: CaseBuilder, setting: str) -> None:
     expect_egress(report, {})
 
 
+@network_case("relay", ("NET-5", "CHAIN-11", "REG-13", "MQ-10"))
+def panicking_report_is_left_out_until_it_can_be_included(b: CaseBuilder, setting: str) -> None:
+    """Blocks 1 ms apart: the worker's benchmark report reaches the chain less than a second
+    after it started, where production divides by zero and panics. The relayer's extrinsic is
+    left out of the block (outcome Panic, ingress stays 0); the same message is relayed again in
+    the next block, a second later, and accepted (sequence 0, next 1)."""
+    setup(b, setting)
+    w1 = worker(W1)
+    block(b, [event(W1, Registered(confidence_level=1)), event(W1, BenchStart(duration=1))],
+          expect=[(None, None, "ok")] * 2, senders=[w1], timestamp=1_000)
+    report = block(b, senders=[w1], timestamp=1_001)
+    expect_egress(report, {"worker1": 1})
+    block(b, expect=[("worker1", 0, "Panic")], senders=[w1], timestamp=1_002)
+    expect_ingress(b, w1, 0)
+    block(b, expect=[("worker1", 0, "ok")], senders=[w1], timestamp=3_000)
+    expect_ingress(b, w1, 1)
+
+
 @network_case("relay", ("NET-6", "NET-8", "OFF-20", "OFF-21", "OFF-24", "MQ-13"))
 def heartbeat_round_trip(b: CaseBuilder, setting: str) -> None:
     """Two computing workers hit by a challenge each sign a heartbeat; the next block relays both
