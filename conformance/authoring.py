@@ -482,6 +482,38 @@ def case(
     return register
 
 
+def case_per_crypto(
+    *,
+    suite: str,
+    handler: str,
+    settings: Sequence[str],
+    argument: Callable[[str], Any],
+    presets: Sequence[str] = ("minimal",),
+    clauses: Sequence[str] = (),
+) -> Callable[[Callable[[CaseBuilder, Any], None]], Callable[[CaseBuilder, Any], None]]:
+    """Register a story once per crypto setting, as the case ``<name>_<setting>`` [VEC-7].
+
+    The story receives ``argument(setting)`` (the setting itself, or a signer
+    for it) besides the builder.
+    """
+
+    def register(story: Callable[[CaseBuilder, Any], None]) -> Callable[[CaseBuilder, Any], None]:
+        for setting in settings:
+            value = argument(setting)
+
+            def run(b: CaseBuilder, story: Any = story, value: Any = value) -> None:
+                story(b, value)
+
+            run.__name__ = run.__qualname__ = f"{story.__name__}_{setting}"
+            run.__doc__ = story.__doc__
+            run.__module__ = story.__module__
+            case(suite=suite, handler=handler, presets=presets, clauses=clauses,
+                 crypto=setting)(run)
+        return story
+
+    return register
+
+
 def load_suites() -> Registry:
     """Import every module of ``phala_spec.conformance.suites``; returns the default registry."""
     package = importlib.import_module("phala_spec.conformance.suites")

@@ -191,8 +191,7 @@ def test_generate_check_and_partial(monkeypatch: pytest.MonkeyPatch, tmp_path: P
 
 def test_shipped_vectors_match_their_lock() -> None:
     """The committed vectors are exactly what the current suites generate [VEC-10]."""
-    if not authoring.load_suites().cases:
-        pytest.skip("no suites are registered yet")
+    assert authoring.load_suites().cases
     done = cli("vectors", "generate", "--check", "--out", str(PACKAGED_DIR))
     assert done.returncode == 0, done.stderr
     done = cli("vectors", "verify")

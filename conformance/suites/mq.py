@@ -34,6 +34,7 @@ from phala_spec.conformance.authoring import (
     AuthoringError,
     CaseBuilder,
     case,
+    case_per_crypto,
     none_origin,
     pallet,
     root,
@@ -201,20 +202,8 @@ Story = Callable[[CaseBuilder, Signer], None]
 def signed_case(handler: str, clauses: Sequence[str], presets: Sequence[str] = MINIMAL,
                 settings: Sequence[str] = ("real", "oracle")) -> Callable[[Story], Story]:
     """Register a story once per crypto setting, as ``<name>_<setting>`` [MQ-22]."""
-
-    def register(story: Story) -> Story:
-        for setting in settings:
-            def run(b: CaseBuilder, story: Story = story, signer: Signer = Signer(setting)) -> None:
-                story(b, signer)
-
-            run.__name__ = run.__qualname__ = f"{story.__name__}_{setting}"
-            run.__doc__ = story.__doc__
-            run.__module__ = story.__module__
-            case(suite=SUITE, handler=handler, presets=presets, clauses=clauses,
-                 crypto=setting)(run)
-        return story
-
-    return register
+    return case_per_crypto(suite=SUITE, handler=handler, settings=settings, argument=Signer,
+                           presets=presets, clauses=clauses)
 
 
 # --- sync_offchain_message: acceptance [MQ-10] [MQ-13] -----------------------------------

@@ -25,7 +25,13 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from phala_spec.codec import to_data
-from phala_spec.conformance.authoring import AuthoringError, CaseBuilder, case, root, signed
+from phala_spec.conformance.authoring import (
+    AuthoringError,
+    CaseBuilder,
+    case_per_crypto,
+    root,
+    signed,
+)
 from phala_spec.crypto import Keypair, dev_keypair, sign
 from phala_spec.messages import GATEKEEPER, Message, MessageOrigin, signed_bytes
 from phala_spec.mq import ingress
@@ -175,20 +181,8 @@ Story = Callable[[CaseBuilder, str], None]
 def network_case(handler: str, clauses: Sequence[str], presets: Sequence[str] = MINIMAL
                  ) -> Callable[[Story], Story]:
     """Register a story once per crypto setting, as ``<name>_<setting>`` [NET-3]."""
-
-    def register(story: Story) -> Story:
-        for setting in SETTINGS:
-            def run(b: CaseBuilder, story: Story = story, setting: str = setting) -> None:
-                story(b, setting)
-
-            run.__name__ = run.__qualname__ = f"{story.__name__}_{setting}"
-            run.__doc__ = story.__doc__
-            run.__module__ = story.__module__
-            case(suite=SUITE, handler=handler, presets=presets, clauses=clauses,
-                 crypto=setting)(run)
-        return story
-
-    return register
+    return case_per_crypto(suite=SUITE, handler=handler, settings=SETTINGS,
+                           argument=lambda setting: setting, presets=presets, clauses=clauses)
 
 
 def start_computing(b: CaseBuilder, *keys: Keypair) -> None:
