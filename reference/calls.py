@@ -22,6 +22,7 @@ import attrs
 
 from . import balances, mq, registry
 from .arith import U128_MAX
+from .codec import blake2b_256, encode
 from .chain import ChainState, Events, Origin, PalletOrigin
 from .errors import BadOrigin, DispatchError, InvalidInput
 from .messages import signed_message_from_data
@@ -88,6 +89,8 @@ def _decode_arg(name: str, kind: str, value: Any) -> Any:
         return _pruntime_info(value)
     if kind == "attestation":
         return _attestation(value)
+    if kind == "call":
+        return decode_call(value)
     raise AssertionError(f"unknown parameter type {kind}")
 
 
@@ -278,6 +281,53 @@ CALLS: Mapping[str, Call] = {
              _extrinsic(mq.queue_message_operation), "MQ-15"),
     )
 }
+
+
+@attrs.frozen
+class CallData:
+    """A call carried as an argument of another call [CHAIN-12].
+
+    Collective motions, referenda and scheduled tasks hold calls. ``args`` is
+    the plain-data argument map, already checked against the call table, so a
+    held call can always be dispatched later.
+    """
+
+    name: str
+    args: Mapping[str, Any] = attrs.field(eq=False)
+    encoded: bytes = attrs.field(repr=False)
+
+    @property
+    def hash(self) -> bytes:
+        """The call's hash: BLAKE2b-256 of its canonical encoding [CHAIN-12]."""
+        return blake2b_256(self.encoded)
+
+    def __data__(self) -> dict[str, Any]:
+        return {"call": self.name, "args": dict(self.args)}
+
+
+def decode_call(value: Any) -> CallData:
+    """A held call from plain data ``{call: "Pallet.name", args: {...}}`` [CHAIN-12]."""
+    if not isinstance(value, Mapping) or set(value) != {"call", "args"}:
+        raise InvalidInput("a call is a map {call, args}")
+    call = lookup(value["call"])
+    decode_args(call, value["args"])
+    args = dict(value["args"])
+    return CallData(call.name, args, encode({"call": call.name, "args": args}))
+
+
+def dispatch(state: ChainState, origin: Origin, call: CallData) -> tuple[ChainState, str, Events]:
+    """Dispatch a held call with ``origin`` [CHAIN-12].
+
+    Like every dispatch in production it is transactional: on an error the
+    state is the one before the call and the outcome is the error code;
+    otherwise the outcome is ``"ok"``.
+    """
+    entry = lookup(call.name)
+    try:
+        new_state, events, _ = entry.run(state, origin, **decode_args(entry, call.args))
+    except DispatchError as error:
+        return state, error.code, ()
+    return new_state, "ok", events
 
 
 def lookup(name: Any) -> Call:

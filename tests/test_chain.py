@@ -144,3 +144,36 @@ def test_views_reject_bad_arguments():
     with pytest.raises(InvalidInput):
         observe(state, "total_issuance", [ALICE])
     assert observe(state, "account", [dev_account("foundation")])["exists"] is False
+
+
+def test_held_call_is_checked_on_decode_and_dispatched_transactionally() -> None:
+    """[CHAIN-12] a held call is validated when it is decoded; its dispatch keeps the state on an error."""
+    from phala_spec.calls import decode_call, dispatch
+    from phala_spec.chain import Root, Signed
+    from phala_spec.errors import InvalidInput
+    from phala_spec.genesis import dev_account, genesis
+    from phala_spec.steps import initialize_block
+    from phala_spec.chain import BlockContext
+
+    with pytest.raises(InvalidInput):
+        decode_call({"call": "Balances.nope", "args": {}})
+    with pytest.raises(InvalidInput):
+        decode_call({"call": "Balances.transfer", "args": {"dest": b"\x01" * 32}})
+    state, _ = initialize_block(genesis("minimal"), BlockContext(1, 12_000))
+    alice, bob = dev_account("alice"), dev_account("bob")
+    pay = decode_call({"call": "Balances.force_transfer",
+                       "args": {"source": alice, "dest": bob, "value": 100}})
+    assert pay.hash == decode_call(to_data_of(pay)).hash
+    assert pay.hash != decode_call({"call": "Balances.force_transfer",
+                                    "args": {"source": alice, "dest": bob, "value": 101}}).hash
+    after, outcome, events = dispatch(state, Root(), pay)
+    assert outcome == "ok" and events
+    assert after.system.accounts[bob].data.free == state.system.accounts[bob].data.free + 100
+    same, outcome, events = dispatch(state, Signed(alice), pay)
+    assert (same, outcome, events) == (state, "BadOrigin", ())
+
+
+def to_data_of(call: object) -> object:
+    from phala_spec.codec import to_data
+
+    return to_data(call)
