@@ -22,8 +22,8 @@ import attrs
 
 from . import balances, mq, registry
 from .arith import U128_MAX
-from .codec import blake2b_256, encode
 from .chain import ChainState, Events, Origin, PalletOrigin
+from .codec import blake2b_256, encode
 from .errors import BadOrigin, DispatchError, InvalidInput
 from .messages import signed_message_from_data
 

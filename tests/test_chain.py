@@ -149,11 +149,10 @@ def test_views_reject_bad_arguments():
 def test_held_call_is_checked_on_decode_and_dispatched_transactionally() -> None:
     """[CHAIN-12] a held call is validated when it is decoded; its dispatch keeps the state on an error."""
     from phala_spec.calls import decode_call, dispatch
-    from phala_spec.chain import Root, Signed
+    from phala_spec.chain import BlockContext, Root, Signed
     from phala_spec.errors import InvalidInput
     from phala_spec.genesis import dev_account, genesis
     from phala_spec.steps import initialize_block
-    from phala_spec.chain import BlockContext
 
     with pytest.raises(InvalidInput):
         decode_call({"call": "Balances.nope", "args": {}})
