@@ -94,8 +94,46 @@ PRESETS: Mapping[str, Mapping[str, Any]] = {
 }
 
 CONFIG_FIELDS = tuple(f.name for f in attrs.fields(ChainConfig) if f.name != "preset")
-# Configuration flags (booleans); every other parameter is a non-negative integer.
-CONFIG_FLAGS = ("verify_pruntime", "verify_relaychain_genesis_block_hash", "none_attestation_enabled")
+
+# Pallets whose parameters form their own record in ChainConfig: the preset
+# holds a map for each, and a genesis override may replace any of its fields.
+CONFIG_SECTIONS: Mapping[str, type] = {}
+
+
+def _config_params(preset: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
+    """The preset's runtime parameters with a genesis override's changes applied [GEN-3].
+
+    A parameter keeps the type the preset gives it: a flag stays a boolean, a
+    number stays a non-negative integer, a pallet section stays a map of its
+    own parameters.
+    """
+    params = dict(preset)
+    for key, value in changes.items():
+        if key not in CONFIG_FIELDS:
+            raise InvalidInput(f"unknown config parameter {key!r}")
+        if key in CONFIG_SECTIONS:
+            if not isinstance(value, Mapping):
+                raise InvalidInput(f"config section {key!r} is a map of its parameters")
+            section = dict(params[key])
+            for name, item in value.items():
+                if name not in section:
+                    raise InvalidInput(f"unknown config parameter {key}.{name!r}")
+                section[name] = _config_value(f"{key}.{name}", section[name], item)
+            params[key] = section
+        else:
+            params[key] = _config_value(key, params[key], value)
+    if params["parachain_id"] > 2**32 - 1:
+        raise InvalidInput("the parachain id is a u32")
+    return params
+
+
+def _config_value(name: str, preset_value: Any, value: Any) -> Any:
+    if isinstance(preset_value, bool):
+        if not isinstance(value, bool):
+            raise InvalidInput(f"config flag {name!r} must be a boolean")
+    elif not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise InvalidInput(f"config parameter {name!r} must be a non-negative integer")
+    return value
 
 
 def genesis(preset: str = "minimal", overrides: Mapping[str, Any] | None = None) -> ChainState:
@@ -121,23 +159,13 @@ def genesis(preset: str = "minimal", overrides: Mapping[str, Any] | None = None)
     unknown = set(overrides) - {"config", "balances", "registry"}
     if unknown:
         raise InvalidInput(f"unknown genesis overrides {sorted(unknown)}")
-    params = dict(data["config"])
-    for key, value in dict(overrides.get("config", {})).items():
-        if key not in CONFIG_FIELDS:
-            raise InvalidInput(f"unknown config parameter {key!r}")
-        if key in CONFIG_FLAGS:
-            if not isinstance(value, bool):
-                raise InvalidInput(f"config flag {key!r} must be a boolean")
-        elif not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            raise InvalidInput(f"config parameter {key!r} must be a non-negative integer")
-        elif key == "parachain_id" and value > 2**32 - 1:
-            raise InvalidInput("the parachain id is a u32")
-        params[key] = value
+    params = _config_params(data["config"], overrides.get("config", {}))
     if params["existential_deposit"] == 0:
         # Production refuses a zero existential deposit at start-up unless built
         # with the insecure_zero_ed feature, which no Phala runtime uses.
         raise InvalidInput("the existential deposit must be at least 1")
-    config = ChainConfig(preset=preset, **params)
+    sections = {name: cls(**params[name]) for name, cls in CONFIG_SECTIONS.items() if name in params}
+    config = ChainConfig(preset=preset, **{**params, **sections})
     endowed = overrides.get("balances", data["balances"])
     accounts: immutables.Map[bytes, AccountInfo] = immutables.Map()
     issuance = 0
