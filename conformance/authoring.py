@@ -37,7 +37,7 @@ from typing import Any
 import attrs
 
 from phala_spec import SPEC_VERSION
-from phala_spec.chain import ChainConfig, ChainState
+from phala_spec.chain import ChainConfig, ChainState, Events
 from phala_spec.codec import PlainData, blake2b_256, digest, encode, to_data
 from phala_spec.errors import InvalidInput
 from phala_spec.genesis import PRESETS, dev_account
@@ -163,6 +163,7 @@ class CaseBuilder:
         self._outcomes: list[str] = []
         self._checks: list[tuple[int, str]] = []
         self._returned: PlainData = None
+        self._events: Events = ()
 
     # read-only views for authoring decisions
     @property
@@ -191,6 +192,11 @@ class CaseBuilder:
     def outcome(self) -> str | None:
         """The outcome of the last recorded step, if any."""
         return self._outcomes[-1] if self._outcomes else None
+
+    @property
+    def last_events(self) -> Events:
+        """The events of the last recorded step (fill-time checks)."""
+        return self._events
 
     def account(self, name: str) -> bytes:
         """The 32-byte id of a named test account: alice, ..., ferdie, foundation, or any fresh name."""
@@ -244,6 +250,7 @@ class CaseBuilder:
         self._steps.append(StepSpec(dict(step), requests))
         self._outcomes.append(result.outcome)
         self._returned = result.returned
+        self._events = result.events
         return result.outcome
 
     def initialize_block(

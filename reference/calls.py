@@ -91,6 +91,19 @@ def _decode_arg(name: str, kind: str, value: Any) -> Any:
         return _attestation(value)
     if kind == "call":
         return decode_call(value)
+    if kind == "pruntime_info_v1":
+        return _pruntime_info_v1(value)
+    if kind == "ias_attestation":
+        attestation = _attestation(value)
+        if not isinstance(attestation, registry.IasAttestation):
+            raise InvalidInput(f"argument {name!r} is {{kind: SgxIas, ra_report, signature, raw_signing_cert}}")
+        return attestation
+    if kind == "endpoint_payload":
+        return _endpoint_payload(value)
+    if kind == "signature":
+        if isinstance(value, bytes | bool):
+            return value
+        raise InvalidInput(f"argument {name!r} is a signature: bytes, or a boolean in the oracle setting")
     raise AssertionError(f"unknown parameter type {kind}")
 
 
@@ -127,8 +140,34 @@ def _pruntime_info(value: Any) -> registry.WorkerRegistrationInfoV2:
         max_consensus_version=value["max_consensus_version"])
 
 
+def _pruntime_info_v1(value: Any) -> registry.WorkerRegistrationInfo:
+    """The legacy ``WorkerRegistrationInfo`` from plain data [REG-23]: v2 without two fields."""
+    fields = _PRUNTIME_INFO_FIELDS[:-2]
+    extended = {**value, "para_id": 0, "max_consensus_version": 0} if isinstance(value, Mapping) else value
+    if not isinstance(value, Mapping) or sorted(value) != sorted(f for f in _PRUNTIME_INFO_FIELDS
+                                                                   if f in fields):
+        raise InvalidInput(f"pruntime_info is a map with fields {[f for f in _PRUNTIME_INFO_FIELDS if f in fields]}")
+    v2 = _pruntime_info(extended)
+    return registry.WorkerRegistrationInfo(
+        version=v2.version, machine_id=v2.machine_id, pubkey=v2.pubkey, ecdh_pubkey=v2.ecdh_pubkey,
+        genesis_block_hash=v2.genesis_block_hash, features=v2.features, operator=v2.operator)
+
+
+def _endpoint_payload(value: Any) -> registry.WorkerEndpointPayload:
+    """``WorkerEndpointPayload`` from plain data ``{pubkey, endpoints: [text], signing_time}`` [REG-22]."""
+    if not (isinstance(value, Mapping) and set(value) == {"pubkey", "endpoints", "signing_time"}
+            and isinstance(value["pubkey"], bytes) and len(value["pubkey"]) == 32
+            and isinstance(value["endpoints"], list | tuple)
+            and all(isinstance(e, str) for e in value["endpoints"])
+            and isinstance(value["signing_time"], int) and not isinstance(value["signing_time"], bool)
+            and 0 <= value["signing_time"] < 2**64):
+        raise InvalidInput("endpoint_payload is {pubkey: 32 bytes, endpoints: [text], signing_time: u64}")
+    return registry.WorkerEndpointPayload(value["pubkey"], tuple(value["endpoints"]), value["signing_time"])
+
+
 def _attestation(value: Any) -> registry.Attestation:
-    """``Option<AttestationReport>`` from plain data [REG-9]: null, ``{kind: "SgxIas", ...}`` or ``{kind: "SgxDcap", ...}``."""
+    """``Option<AttestationReport>`` from plain data [REG-9]: null, ``{kind: "SgxIas", ...}``,
+    ``{kind: "SgxDcap", ...}`` or the reference-only ``{kind: "Simulated", report, signature}`` [ATT-40]."""
     if value is None:
         return None
     ias_fields = ("ra_report", "signature", "raw_signing_cert")
@@ -149,8 +188,13 @@ def _attestation(value: Any) -> registry.Attestation:
                 return registry.DcapAttestation(value["quote"], decode_collateral(collateral))
             except DispatchError as exc:  # not the SCALE encoding of a collateral: not a call
                 raise InvalidInput(f"attestation.collateral: {exc}") from exc
-    raise InvalidInput("attestation is null, {kind: SgxIas, ra_report, signature, raw_signing_cert} "
-                       "or {kind: SgxDcap, quote, collateral: bytes | null}")
+    if (isinstance(value, Mapping) and value.get("kind") == "Simulated"
+            and sorted(value) == ["kind", "report", "signature"]
+            and isinstance(value["report"], bytes) and isinstance(value["signature"], bytes)):
+        return registry.SimulatedAttestation(value["report"], value["signature"])  # [ATT-40]
+    raise InvalidInput("attestation is null, {kind: SgxIas, ra_report, signature, raw_signing_cert}, "
+                       "{kind: SgxDcap, quote, collateral: bytes | null} "
+                       "or {kind: Simulated, report, signature}")
 
 
 def decode_args(call: Call, args: Any) -> dict[str, Any]:
@@ -276,6 +320,18 @@ CALLS: Mapping[str, Call] = {
         Call("PhalaRegistry.register_worker_v2", "extrinsic",
              (("pruntime_info", "pruntime_info"), ("attestation", "attestation")),
              _in_block(registry.register_worker_v2), "REG-10"),
+        Call("PhalaRegistry.register_worker", "extrinsic",
+             (("pruntime_info", "pruntime_info_v1"), ("attestation", "ias_attestation")),
+             _in_block(registry.register_worker), "REG-23"),
+        Call("PhalaRegistry.register_gatekeeper", "extrinsic", (("gatekeeper", "bytes32"),),
+             _in_block(registry.register_gatekeeper), "REG-17"),
+        Call("PhalaRegistry.unregister_gatekeeper", "extrinsic", (("gatekeeper", "bytes32"),),
+             _in_block(registry.unregister_gatekeeper), "REG-18"),
+        Call("PhalaRegistry.rotate_master_key", "extrinsic", (),
+             _in_block(registry.rotate_master_key), "REG-19"),
+        Call("PhalaRegistry.update_worker_endpoint", "extrinsic",
+             (("endpoint_payload", "endpoint_payload"), ("signature", "signature")),
+             _in_block(registry.update_worker_endpoint), "REG-22"),
         # The operation checks the pallet origin itself: the sender is the calling pallet.
         Call("PhalaMq.queue_message", "operation", (("destination", "bytes"), ("payload", "bytes")),
              _extrinsic(mq.queue_message_operation), "MQ-15"),

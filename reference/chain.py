@@ -129,6 +129,8 @@ class ChainConfig:
     verify_pruntime: bool = True
     verify_relaychain_genesis_block_hash: bool = True
     none_attestation_enabled: bool = False
+    # the reference-only simulated attestation provider [ATT-40]
+    simulated_attestation: bool = False
 
 
 # --- State [CHAIN-5] ----------------------------------------------------------
@@ -239,6 +241,14 @@ class ConsensusVersionCount:
 
 
 @attrs.frozen
+class GatekeeperLaunchedAt:
+    """``GatekeeperLaunchedAt``: the block and unix second the master public key reached the chain [REG-16]."""
+
+    block: int
+    timestamp: int
+
+
+@attrs.frozen
 class RegistryState:
     """pallet registry's storage [MQ-8] [REG-1].
 
@@ -251,6 +261,10 @@ class RegistryState:
     ``genesis_hash_allowlist`` (``RelaychainGenesisBlockHashAllowList``),
     ``benchmark_duration`` (``BenchmarkDuration``) and
     ``max_known_consensus_version`` (``MaxKnownPRuntimeConsensusVersion``).
+    Gatekeepers and the master key [REG-16]: ``gatekeepers`` (``Gatekeeper``),
+    ``gatekeeper_launched_at`` (``GatekeeperLaunchedAt``), ``rotation_counter``
+    (``RotationCounter``), ``master_key_rotation_lock``
+    (``MasterKeyRotationLock``); worker endpoints (``Endpoints``) [REG-22].
     """
 
     gatekeeper_master_pubkey: bytes | None = None
@@ -263,6 +277,11 @@ class RegistryState:
     genesis_hash_allowlist: tuple[bytes, ...] = ()
     benchmark_duration: int | None = 8
     max_known_consensus_version: ConsensusVersionCount = ConsensusVersionCount()
+    gatekeepers: tuple[bytes, ...] = ()
+    gatekeeper_launched_at: GatekeeperLaunchedAt | None = None
+    rotation_counter: int = 0
+    master_key_rotation_lock: int | None = None
+    endpoints: immutables.Map[bytes, tuple[str, ...]] = attrs.field(factory=_map)
 
 
 @attrs.frozen

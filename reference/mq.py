@@ -68,6 +68,7 @@ ROUTING_ORDER: tuple[tuple[bytes, str], ...] = (
 # off-chain.
 HANDLERS: tuple[tuple[bytes, Handler], ...] = (
     (b"^phala/registry/event", registry.on_message_received),
+    (b"^phala/registry/gk_event", registry.on_gk_message_received),
 )
 
 

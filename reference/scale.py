@@ -60,6 +60,16 @@ def decode(type_name: str, data: bytes) -> Any:
     return value
 
 
+def compact_prefix(data: bytes, offset: int) -> tuple[int, int] | None:
+    """The compact integer at ``offset`` and the number of bytes it takes, or None if malformed."""
+    obj = _runtime().create_scale_object("Compact<u32>", data=ScaleBytes(bytearray(data[offset:])))
+    try:
+        value = obj.decode(check_remaining=False)
+    except Exception:  # scalecodec raises several unrelated exception types
+        return None
+    return int(value), int(obj.data.offset)
+
+
 @cache
 def compact(n: int) -> bytes:
     """SCALE compact encoding of a non-negative integer."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from . import balances, mq
+from . import balances, mq, registry
 from .chain import ChainState
 from .codec import PlainData, to_data
 from .errors import InvalidInput
@@ -93,6 +93,37 @@ def view_mq_pool_validity(state: ChainState, args: Sequence[Any]) -> PlainData:
     return to_data(validity)
 
 
+def _pubkey_arg(args: Sequence[Any]) -> bytes:
+    pubkey = _one_arg(args)
+    if not (isinstance(pubkey, bytes) and len(pubkey) == 32):
+        raise InvalidInput("this view takes a 32-byte worker public key")
+    return pubkey
+
+
+def view_worker(state: ChainState, args: Sequence[Any]) -> PlainData:
+    """``worker(pubkey)``: the worker record and its insertion block, or null [REG-24]."""
+    pubkey = _pubkey_arg(args)
+    info = state.registry.workers.get(pubkey)
+    if info is None:
+        return None
+    return {**to_data(info), "added_at": state.registry.worker_added_at.get(pubkey),
+            "endpoints": to_data(state.registry.endpoints.get(pubkey))}
+
+
+def view_gatekeepers(state: ChainState, args: Sequence[Any]) -> PlainData:
+    """``gatekeepers()``: the gatekeeper set, master key, launch and rotation state [REG-24]."""
+    _no_args(args)
+    reg = state.registry
+    return {"gatekeepers": list(reg.gatekeepers), "master_pubkey": reg.gatekeeper_master_pubkey,
+            "launched_at": to_data(reg.gatekeeper_launched_at),
+            "rotation_counter": reg.rotation_counter, "rotation_lock": reg.master_key_rotation_lock}
+
+
+def view_registered_after_gk_launched(state: ChainState, args: Sequence[Any]) -> PlainData:
+    """``registered_after_gk_launched(pubkey)`` [REG-21] [REG-24]."""
+    return registry.is_worker_registered_after_gk_launched(state, _pubkey_arg(args))
+
+
 VIEWS: Mapping[str, Callable[[ChainState, Sequence[Any]], PlainData]] = {
     "balance": view_balance,
     "account": view_account,
@@ -103,6 +134,9 @@ VIEWS: Mapping[str, Callable[[ChainState, Sequence[Any]], PlainData]] = {
     "mq_outbound": view_mq_outbound,
     "mq_queued": view_mq_queued,
     "mq_pool_validity": view_mq_pool_validity,
+    "worker": view_worker,
+    "gatekeepers": view_gatekeepers,
+    "registered_after_gk_launched": view_registered_after_gk_launched,
 }
 
 

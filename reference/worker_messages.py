@@ -200,8 +200,8 @@ class BenchReport:
 
 
 @attrs.frozen
-class MasterPubkey:
-    """The first gatekeeper's master public key [OFF-5]."""
+class _MasterKeyRecord:
+    """A record carrying one master public key."""
 
     master_pubkey: bytes
 
@@ -209,9 +209,96 @@ class MasterPubkey:
         _check_key(self.master_pubkey, "master_pubkey")
 
 
+@attrs.frozen
+class _IdentityRecord:
+    """A record carrying a worker's identity key and ECDH key."""
+
+    pubkey: bytes
+    ecdh_pubkey: bytes
+
+    def __attrs_post_init__(self) -> None:
+        _check_key(self.pubkey, "pubkey")
+        _check_key(self.ecdh_pubkey, "ecdh_pubkey")
+
+
+@attrs.frozen
+class MasterPubkey(_MasterKeyRecord):
+    """The first gatekeeper's master public key [OFF-5]."""
+
+
 RegistryEvent = BenchReport | MasterPubkey
 
-Payload = SystemEvent | WorkingReportEvent | RegistryEvent
+# --- Gatekeeper launch, change and registry events [OFF-25]..[OFF-27] ------------
+
+
+@attrs.frozen
+class WorkerIdentity(_IdentityRecord):
+    """A gatekeeper's identity and encryption keys [OFF-25]."""
+
+
+@attrs.frozen
+class FirstGatekeeper(_IdentityRecord):
+    """``GatekeeperLaunch::FirstGatekeeper``: the first gatekeeper is registered [OFF-25]."""
+
+
+@attrs.frozen
+class MasterPubkeyOnChain(_MasterKeyRecord):
+    """``GatekeeperLaunch::MasterPubkeyOnChain``: the chain stored the master public key [OFF-25]."""
+
+
+@attrs.frozen
+class RotateMasterKey:
+    """``GatekeeperLaunch::RotateMasterKey``: rotation ``rotation_id`` among these gatekeepers [OFF-25]."""
+
+    rotation_id: int
+    gk_identities: tuple[WorkerIdentity, ...]
+
+    def __attrs_post_init__(self) -> None:
+        _check(self.rotation_id, U64_MAX, "rotation_id")
+
+
+@attrs.frozen
+class MasterPubkeyRotated(_MasterKeyRecord):
+    """``GatekeeperLaunch::MasterPubkeyRotated``: the chain switched to a new master public key [OFF-25]."""
+
+
+GatekeeperLaunch = FirstGatekeeper | MasterPubkeyOnChain | RotateMasterKey | MasterPubkeyRotated
+
+
+@attrs.frozen
+class GatekeeperRegistered(_IdentityRecord):
+    """``GatekeeperChange::Registered``: another gatekeeper joined [OFF-26]."""
+
+
+@attrs.frozen
+class GatekeeperUnregistered:
+    """``GatekeeperChange::Unregistered``: a gatekeeper left [OFF-26]."""
+
+    pubkey: bytes
+
+    def __attrs_post_init__(self) -> None:
+        _check_key(self.pubkey, "pubkey")
+
+
+GatekeeperChange = GatekeeperRegistered | GatekeeperUnregistered
+
+
+@attrs.frozen
+class RotatedMasterPubkey:
+    """``GatekeeperRegistryEvent::RotatedMasterPubkey``: the gatekeepers' new master key [OFF-27]."""
+
+    rotation_id: int
+    master_pubkey: bytes
+
+    def __attrs_post_init__(self) -> None:
+        _check(self.rotation_id, U64_MAX, "rotation_id")
+        _check_key(self.master_pubkey, "master_pubkey")
+
+
+GatekeeperRegistryEvent = RotatedMasterPubkey
+
+Payload = (SystemEvent | WorkingReportEvent | RegistryEvent | GatekeeperLaunch | GatekeeperChange
+           | GatekeeperRegistryEvent)
 
 # --- SCALE layouts [OFF-2]..[OFF-5] ---------------------------------------------
 
@@ -284,6 +371,43 @@ TYPES: dict[str, Any] = {
         "type": "enum",
         "type_mapping": [["BenchReport", "OffBenchReport"], ["MasterPubkey", "OffMasterPubkey"]],
     },
+    "OffNewGatekeeperEvent": {
+        "type": "struct",
+        "type_mapping": [["pubkey", "[u8; 32]"], ["ecdh_pubkey", "[u8; 32]"]],
+    },
+    "OffWorkerIdentity": {
+        "type": "struct",
+        "type_mapping": [["pubkey", "[u8; 32]"], ["ecdh_pubkey", "[u8; 32]"]],
+    },
+    "OffRotateMasterKeyEvent": {
+        "type": "struct",
+        "type_mapping": [["rotation_id", "u64"], ["gk_identities", "Vec<OffWorkerIdentity>"]],
+    },
+    "OffGatekeeperLaunch": {
+        "type": "enum",
+        "type_mapping": [
+            ["FirstGatekeeper", "OffNewGatekeeperEvent"],
+            ["MasterPubkeyOnChain", "OffMasterPubkey"],
+            ["RotateMasterKey", "OffRotateMasterKeyEvent"],
+            ["MasterPubkeyRotated", "OffMasterPubkey"],
+        ],
+    },
+    "OffRemoveGatekeeperEvent": {"type": "struct", "type_mapping": [["pubkey", "[u8; 32]"]]},
+    "OffGatekeeperChange": {
+        "type": "enum",
+        "type_mapping": [
+            ["Registered", "OffNewGatekeeperEvent"],
+            ["Unregistered", "OffRemoveGatekeeperEvent"],
+        ],
+    },
+    "OffRotatedMasterPubkey": {
+        "type": "struct",
+        "type_mapping": [["rotation_id", "u64"], ["master_pubkey", "[u8; 32]"]],
+    },
+    "OffGatekeeperRegistryEvent": {
+        "type": "enum",
+        "type_mapping": [["RotatedMasterPubkey", "OffRotatedMasterPubkey"]],
+    },
 }
 scale.register_types(TYPES)
 
@@ -294,6 +418,9 @@ KINDS: dict[str, tuple[str, bytes]] = {
     "SystemEvent": ("OffSystemEvent", SYSTEM_EVENT_TOPIC),
     "WorkingReportEvent": ("OffWorkingReportEvent", WORKING_REPORT_TOPIC),
     "RegistryEvent": ("OffRegistryEvent", REGISTRY_EVENT_TOPIC),
+    "GatekeeperLaunch": ("OffGatekeeperLaunch", GATEKEEPER_LAUNCH_TOPIC),
+    "GatekeeperChange": ("OffGatekeeperChange", GATEKEEPER_CHANGE_TOPIC),
+    "GatekeeperRegistryEvent": ("OffGatekeeperRegistryEvent", GATEKEEPER_REGISTRY_EVENT_TOPIC),
 }
 
 
@@ -314,6 +441,8 @@ def _encoded_length(type_name: str, data: bytes, offset: int) -> int | None:
     if type_name in _FIXED_SIZES:
         fixed = _FIXED_SIZES[type_name]
         return fixed if offset + fixed <= len(data) else None
+    if type_name.startswith("Vec<"):
+        return _vec_length(type_name[4:-1], data, offset)
     declaration = TYPES[type_name]
     if declaration["type"] == "struct":
         total = 0
@@ -328,6 +457,20 @@ def _encoded_length(type_name: str, data: bytes, offset: int) -> int | None:
     variant_type = declaration["type_mapping"][data[offset]][1]
     variant_size = _encoded_length(variant_type, data, offset + 1)
     return None if variant_size is None else 1 + variant_size
+
+
+def _vec_length(item_type: str, data: bytes, offset: int) -> int | None:
+    """Length of a ``Vec<item_type>``: a compact count, then the items [OFF-6]."""
+    prefix = scale.compact_prefix(data, offset)
+    if prefix is None:
+        return None
+    count, total = prefix
+    for _ in range(count):
+        item_size = _encoded_length(item_type, data, offset + total)
+        if item_size is None:
+            return None
+        total += item_size
+    return total
 
 
 # --- Encoding -------------------------------------------------------------------
@@ -356,6 +499,12 @@ def kind_of(payload: Payload) -> str:
         return "WorkingReportEvent"
     if isinstance(payload, BenchReport | MasterPubkey):
         return "RegistryEvent"
+    if isinstance(payload, FirstGatekeeper | MasterPubkeyOnChain | RotateMasterKey | MasterPubkeyRotated):
+        return "GatekeeperLaunch"
+    if isinstance(payload, GatekeeperRegistered | GatekeeperUnregistered):
+        return "GatekeeperChange"
+    if isinstance(payload, RotatedMasterPubkey):
+        return "GatekeeperRegistryEvent"
     raise TypeError(f"not a payload: {payload!r}")
 
 
@@ -376,9 +525,27 @@ def encode_payload(payload: Payload) -> bytes:
             value = {type(payload).__name__: attrs.asdict(payload)}
         case MasterPubkey(master_pubkey=key):
             value = {"MasterPubkey": {"master_pubkey": key}}
+        case FirstGatekeeper() | GatekeeperRegistered() | GatekeeperUnregistered():
+            value = {_VARIANT_NAMES[type(payload)]: attrs.asdict(payload)}
+        case MasterPubkeyOnChain() | MasterPubkeyRotated() | RotatedMasterPubkey():
+            value = {_VARIANT_NAMES[type(payload)]: attrs.asdict(payload)}
+        case RotateMasterKey(rotation_id=rotation_id, gk_identities=identities):
+            value = {"RotateMasterKey": {"rotation_id": rotation_id,
+                                         "gk_identities": [attrs.asdict(i) for i in identities]}}
         case _:
             raise TypeError(f"not a payload: {payload!r}")
     return scale.encode(KINDS[kind_of(payload)][0], value)
+
+
+# Production's variant names where the reference's class name differs.
+_VARIANT_NAMES: dict[type, str] = {
+    FirstGatekeeper: "FirstGatekeeper",
+    MasterPubkeyOnChain: "MasterPubkeyOnChain",
+    MasterPubkeyRotated: "MasterPubkeyRotated",
+    GatekeeperRegistered: "Registered",
+    GatekeeperUnregistered: "Unregistered",
+    RotatedMasterPubkey: "RotatedMasterPubkey",
+}
 
 
 def message_of(sender: MessageOrigin, payload: Payload) -> Message:
@@ -424,9 +591,28 @@ def _payload_from(kind: str, decoded: Any) -> Payload:
         return HeartbeatChallenge(seed=body["seed"], online_target=body["online_target"])
     if kind == "WorkingReportEvent":
         return Heartbeat(**_fields(body)) if name == "Heartbeat" else HeartbeatV2(**_fields(body))
-    if name == "BenchReport":
-        return BenchReport(**_fields(body))
-    return MasterPubkey(master_pubkey=scale.as_bytes(body["master_pubkey"]))
+    if kind == "RegistryEvent":
+        if name == "BenchReport":
+            return BenchReport(**_fields(body))
+        return MasterPubkey(master_pubkey=scale.as_bytes(body["master_pubkey"]))
+    if kind == "GatekeeperLaunch":
+        return _gatekeeper_launch_from(name, body)
+    if kind == "GatekeeperChange":
+        if name == "Registered":
+            return GatekeeperRegistered(scale.as_bytes(body["pubkey"]), scale.as_bytes(body["ecdh_pubkey"]))
+        return GatekeeperUnregistered(scale.as_bytes(body["pubkey"]))
+    return RotatedMasterPubkey(body["rotation_id"], scale.as_bytes(body["master_pubkey"]))
+
+
+def _gatekeeper_launch_from(name: str, body: Any) -> GatekeeperLaunch:
+    if name == "FirstGatekeeper":
+        return FirstGatekeeper(scale.as_bytes(body["pubkey"]), scale.as_bytes(body["ecdh_pubkey"]))
+    if name == "RotateMasterKey":
+        identities = tuple(WorkerIdentity(scale.as_bytes(i["pubkey"]), scale.as_bytes(i["ecdh_pubkey"]))
+                           for i in body["gk_identities"])
+        return RotateMasterKey(body["rotation_id"], identities)
+    key = scale.as_bytes(body["master_pubkey"])
+    return MasterPubkeyOnChain(key) if name == "MasterPubkeyOnChain" else MasterPubkeyRotated(key)
 
 
 def _fields(body: Mapping[str, Any]) -> dict[str, Any]:
@@ -462,6 +648,28 @@ def decode_working_report(data: bytes) -> WorkingReportEvent | DecodeFailure:
     """Decode a ``WorkingReportEvent`` payload [OFF-4] [OFF-6]."""
     result = decode_payload("WorkingReportEvent", data)
     assert isinstance(result, Heartbeat | HeartbeatV2 | DecodeFailure)
+    return result
+
+
+def decode_gatekeeper_launch(data: bytes) -> GatekeeperLaunch | DecodeFailure:
+    """Decode a ``GatekeeperLaunch`` payload [OFF-25] [OFF-6]."""
+    result = decode_payload("GatekeeperLaunch", data)
+    assert isinstance(result, FirstGatekeeper | MasterPubkeyOnChain | RotateMasterKey
+                      | MasterPubkeyRotated | DecodeFailure)
+    return result
+
+
+def decode_gatekeeper_change(data: bytes) -> GatekeeperChange | DecodeFailure:
+    """Decode a ``GatekeeperChange`` payload [OFF-26] [OFF-6]."""
+    result = decode_payload("GatekeeperChange", data)
+    assert isinstance(result, GatekeeperRegistered | GatekeeperUnregistered | DecodeFailure)
+    return result
+
+
+def decode_gatekeeper_registry_event(data: bytes) -> GatekeeperRegistryEvent | DecodeFailure:
+    """Decode a ``GatekeeperRegistryEvent`` payload [OFF-27] [OFF-6]."""
+    result = decode_payload("GatekeeperRegistryEvent", data)
+    assert isinstance(result, RotatedMasterPubkey | DecodeFailure)
     return result
 
 

@@ -344,8 +344,9 @@ def test_queue_then_kill_then_deliver() -> None:
 
 
 def test_handler_table_follows_the_routing_order() -> None:
-    # Only the registry's handler is specified so far [REG-12].
-    assert ((b"^phala/registry/event", registry.on_message_received),) == mq.HANDLERS
+    # The registry's two handlers are specified so far [REG-12] [REG-20].
+    assert mq.HANDLERS == ((b"^phala/registry/event", registry.on_message_received),
+                           (b"^phala/registry/gk_event", registry.on_gk_message_received))
     assert mq.route(b"^phala/registry/event") is registry.on_message_received
     assert mq.route(b"^phala/registry/event/x") is None
     routed = [topic for topic, _ in mq.HANDLERS]

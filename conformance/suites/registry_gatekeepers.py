@@ -1,0 +1,406 @@
+"""Authored vectors for gatekeepers, the master key, endpoints and legacy registration
+[REG-14] [REG-16]..[REG-24].
+
+Suite ``registry``. Messages from workers and from the ``Gatekeeper`` origin
+reach the chain through ``PhalaMq.sync_offchain_message``, so those stories come
+in both crypto settings [MQ-22], as ``<name>_real`` and ``<name>_oracle``; in
+``real`` the gatekeepers sign rotations with the master key the chain holds.
+Every expectation is checked at generation time against what spec/registry.md
+gives.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from phala_spec.codec import blake2b_256, to_data
+from phala_spec.conformance.authoring import CaseBuilder, case, case_per_crypto, root, signed
+from phala_spec.conformance.suites.registry import (
+    ECDH,
+    ECDH2,
+    GENESIS,
+    PALLET,
+    call,
+    council,
+    expect,
+    expect_outbound,
+    ias_evidence,
+    ias_facts,
+    setup,
+)
+from phala_spec.crypto import Keypair, dev_keypair, sign
+from phala_spec.messages import Message, MessageOrigin, signed_bytes, wrap_content_to_sign
+from phala_spec.mq import ingress
+from phala_spec.registry import WorkerEndpointPayload
+from phala_spec.worker_messages import (
+    GATEKEEPER_CHANGE_TOPIC,
+    GATEKEEPER_LAUNCH_TOPIC,
+    FirstGatekeeper,
+    GatekeeperRegistered,
+    GatekeeperUnregistered,
+    MasterPubkey,
+    MasterPubkeyOnChain,
+    MasterPubkeyRotated,
+    RotatedMasterPubkey,
+    RotateMasterKey,
+    WorkerIdentity,
+    encode_payload,
+)
+
+SUITE = "registry"
+GK1 = dev_keypair("registry/gatekeeper1")
+GK2 = dev_keypair("registry/gatekeeper2")
+GK3 = dev_keypair("registry/gatekeeper3")
+ECDH3 = blake2b_256(b"phala-spec/vectors/registry/ecdh3")
+MASTER = dev_keypair("registry/master-key-0")
+MASTER1 = dev_keypair("registry/master-key-1")
+MASTER2 = dev_keypair("registry/master-key-2")
+GATEKEEPER = MessageOrigin("Gatekeeper", b"")
+REGISTRY_EVENT = b"^phala/registry/event"
+GK_EVENT = b"^phala/registry/gk_event"
+
+FORCE_REGISTER = "PhalaRegistry.force_register_worker"
+REGISTER_GK = "PhalaRegistry.register_gatekeeper"
+UNREGISTER_GK = "PhalaRegistry.unregister_gatekeeper"
+ROTATE = "PhalaRegistry.rotate_master_key"
+ENDPOINT = "PhalaRegistry.update_worker_endpoint"
+LEGACY_REGISTER = "PhalaRegistry.register_worker"
+SYNC = "PhalaMq.sync_offchain_message"
+
+SETTINGS = ("real", "oracle")
+
+
+def per_crypto(handler: str, clauses: tuple[str, ...]) -> Any:
+    return case_per_crypto(suite=SUITE, handler=handler, settings=SETTINGS, argument=lambda s: s,
+                           clauses=clauses)
+
+
+def relay(b: CaseBuilder, setting: str, sender: MessageOrigin, topic: bytes, payload: bytes,
+          key: Keypair) -> None:
+    """Relay a message; the queue accepts it whatever its handler makes of it [MQ-10] [MQ-13]."""
+    message = Message(sender, topic, payload)
+    sequence = ingress(b.chain, sender)
+    signature: bytes | bool = True if setting == "oracle" else sign(key, signed_bytes(message, sequence))
+    b.call(SYNC, {"signed_message": {"message": to_data(message), "sequence": sequence,
+                                     "signature": signature}}, origin=signed("charlie"))
+    b.expect_outcome("ok")
+
+
+def upload(b: CaseBuilder, setting: str, gk: Keypair, master: Keypair) -> None:
+    relay(b, setting, MessageOrigin("Worker", gk.public), REGISTRY_EVENT,
+          encode_payload(MasterPubkey(master.public)), gk)
+
+
+def rotated(b: CaseBuilder, setting: str, rotation_id: int, new: Keypair, signer: Keypair) -> None:
+    relay(b, setting, GATEKEEPER, GK_EVENT, encode_payload(RotatedMasterPubkey(rotation_id, new.public)),
+          signer)
+
+
+def launch_message(payload: Any) -> Message:
+    return Message(PALLET, GATEKEEPER_LAUNCH_TOPIC, encode_payload(payload))
+
+
+def change_message(payload: Any) -> Message:
+    return Message(PALLET, GATEKEEPER_CHANGE_TOPIC, encode_payload(payload))
+
+
+def event_names(b: CaseBuilder) -> list[str]:
+    return [e.name for e in b.last_events]
+
+
+def workers(b: CaseBuilder, *keys: tuple[Keypair, bytes], timestamp: int | None = None) -> None:
+    setup(b, timestamp=timestamp)
+    for key, ecdh in keys:
+        call(b, FORCE_REGISTER, {"pubkey": key.public, "ecdh_pubkey": ecdh, "operator": None}, root())
+    b.finalize_block()
+    b.initialize_block()
+
+
+def next_block(b: CaseBuilder) -> None:
+    b.finalize_block()
+    b.initialize_block()
+
+
+# --- Launch [REG-14] [REG-17] ----------------------------------------------------------------
+
+
+@per_crypto("register_gatekeeper", ("REG-14", "REG-17", "REG-24", "OFF-25", "OFF-26"))
+def gatekeeper_launch(b: CaseBuilder, setting: str) -> None:
+    """Three registered workers. A council majority makes GK1 the first gatekeeper:
+    `FirstGatekeeper{GK1, ecdh}` goes to `phala/gatekeeper/launch`. GK2 cannot join before the
+    master key is on chain (`MasterKeyUninitialized`). GK1 uploads the master key through the
+    queue: the key is stored, `MasterPubkeyOnChain` pushed, `GatekeeperLaunched` deposited, the
+    launch block and second recorded. Next block GK2 joins with `GatekeeperChange::Registered`;
+    registering GK2 again only deposits `GatekeeperAdded`."""
+    workers(b, (GK1, ECDH), (GK2, ECDH2), (GK3, ECDH3))
+    call(b, REGISTER_GK, {"gatekeeper": GK1.public}, council(3, 5))
+    expect(event_names(b) == ["PhalaRegistry.GatekeeperAdded"], "GatekeeperAdded")
+    expect_outbound(b, [launch_message(FirstGatekeeper(GK1.public, ECDH))])
+    call(b, REGISTER_GK, {"gatekeeper": GK2.public}, root(), outcome="PhalaRegistry.MasterKeyUninitialized")
+    upload(b, setting, GK1, MASTER)
+    b.observe("gatekeepers")
+    ctx = b.chain.system.block
+    launched = b.chain.registry.gatekeeper_launched_at
+    expect(b.chain.registry.gatekeeper_master_pubkey == MASTER.public, "the master key stored")
+    expect(launched is not None and (launched.block, launched.timestamp) == (ctx.number, ctx.timestamp // 1000),
+           "the launch block and second")
+    expect(event_names(b) == ["PhalaRegistry.GatekeeperLaunched"], "GatekeeperLaunched")
+    expect_outbound(b, [launch_message(FirstGatekeeper(GK1.public, ECDH)),
+                        launch_message(MasterPubkeyOnChain(MASTER.public))])
+    next_block(b)
+    call(b, REGISTER_GK, {"gatekeeper": GK2.public}, root())
+    expect_outbound(b, [change_message(GatekeeperRegistered(GK2.public, ECDH2))])
+    call(b, REGISTER_GK, {"gatekeeper": GK2.public}, root())
+    expect(event_names(b) == ["PhalaRegistry.GatekeeperAdded"], "GatekeeperAdded again")
+    expect(b.chain.registry.gatekeepers == (GK1.public, GK2.public), "two gatekeepers, in order")
+    expect_outbound(b, [change_message(GatekeeperRegistered(GK2.public, ECDH2))])
+    b.observe("gatekeepers")
+    b.finalize_block()
+
+
+@per_crypto("on_message_received", ("MQ-13", "REG-14"))
+def master_key_upload_rules(b: CaseBuilder, setting: str) -> None:
+    """Master key uploads whose failures the queue swallows: a worker that is not a gatekeeper
+    (`InvalidGatekeeper`) changes nothing; after GK1's upload, a second, different key
+    (`MasterKeyMismatch`) changes nothing, and the same key again is a no-op: no second
+    `GatekeeperLaunched`, the launch block stays."""
+    workers(b, (GK1, ECDH), (GK2, ECDH2))
+    call(b, REGISTER_GK, {"gatekeeper": GK1.public}, root())
+    next_block(b)
+    upload(b, setting, GK2, MASTER1)
+    expect(b.chain.registry.gatekeeper_master_pubkey is None and event_names(b) == [],
+           "a stranger's key ignored")
+    upload(b, setting, GK1, MASTER)
+    launched = b.chain.registry
+    next_block(b)
+    upload(b, setting, GK1, MASTER1)
+    upload(b, setting, GK1, MASTER)
+    expect(b.chain.registry == launched and event_names(b) == [], "mismatch and repeat change nothing")
+    b.observe("gatekeepers")
+    b.finalize_block()
+
+
+# --- Unregistering [REG-18] -------------------------------------------------------------------
+
+
+@per_crypto("unregister_gatekeeper", ("REG-18", "REG-4", "OFF-26"))
+def unregister_gatekeeper(b: CaseBuilder, setting: str) -> None:
+    """Checks in order: the origin (`BadOrigin` for half the council), membership
+    (`InvalidGatekeeper` for a worker that is not one), the last gatekeeper
+    (`CannotRemoveLastGatekeeper`). With two gatekeepers GK1 leaves: no event at all
+    (`GatekeeperRemoved` is never deposited), `GatekeeperChange::Unregistered` pushed, the worker
+    record kept."""
+    workers(b, (GK1, ECDH), (GK2, ECDH2))
+    call(b, REGISTER_GK, {"gatekeeper": GK1.public}, root())
+    upload(b, setting, GK1, MASTER)
+    next_block(b)
+    call(b, UNREGISTER_GK, {"gatekeeper": GK1.public}, council(2, 4), outcome="BadOrigin")
+    call(b, UNREGISTER_GK, {"gatekeeper": GK2.public}, root(), outcome="PhalaRegistry.InvalidGatekeeper")
+    call(b, UNREGISTER_GK, {"gatekeeper": GK1.public}, root(),
+         outcome="PhalaRegistry.CannotRemoveLastGatekeeper")
+    call(b, REGISTER_GK, {"gatekeeper": GK2.public}, root())
+    next_block(b)
+    call(b, UNREGISTER_GK, {"gatekeeper": GK1.public}, root())
+    expect(event_names(b) == [], "no event")
+    expect_outbound(b, [change_message(GatekeeperUnregistered(GK1.public))])
+    expect(b.chain.registry.gatekeepers == (GK2.public,) and GK1.public in b.chain.registry.workers,
+           "GK2 left alone; GK1 still a worker")
+    b.observe("worker", GK1.public)
+    b.finalize_block()
+
+
+@case(suite=SUITE, handler="register_gatekeeper", clauses=("REG-17", "REG-19"))
+def register_gatekeeper_check_order(b: CaseBuilder) -> None:
+    """The origin comes first (`BadOrigin` from a signed account even while rotating), then the
+    rotation lock (`MasterKeyInRotation` although the master key is missing too), then the
+    missing master key (`MasterKeyUninitialized`, although the target is not a worker), then the
+    worker (`WorkerNotFound` for the first gatekeeper of a chain)."""
+    workers(b, (GK1, ECDH))
+    call(b, REGISTER_GK, {"gatekeeper": GK3.public}, root(), outcome="PhalaRegistry.WorkerNotFound")
+    call(b, REGISTER_GK, {"gatekeeper": GK1.public}, root())
+    call(b, REGISTER_GK, {"gatekeeper": GK3.public}, root(), outcome="PhalaRegistry.MasterKeyUninitialized")
+    call(b, ROTATE, {}, root())
+    expect(b.chain.registry.master_key_rotation_lock == 1, "rotation 1 locked")
+    call(b, REGISTER_GK, {"gatekeeper": GK3.public}, signed("alice"), outcome="BadOrigin")
+    call(b, REGISTER_GK, {"gatekeeper": GK3.public}, root(), outcome="PhalaRegistry.MasterKeyInRotation")
+    call(b, UNREGISTER_GK, {"gatekeeper": GK3.public}, root(), outcome="PhalaRegistry.MasterKeyInRotation")
+    call(b, ROTATE, {}, root(), outcome="PhalaRegistry.MasterKeyInRotation")
+    b.finalize_block()
+
+
+# --- Rotation across blocks [REG-19] [REG-20] -----------------------------------------------------
+
+
+@per_crypto("on_gk_message_received", ("REG-19", "REG-20", "MQ-9", "MQ-13", "OFF-25", "OFF-27"))
+def master_key_rotations(b: CaseBuilder, setting: str) -> None:
+    """Two gatekeepers launched with master key 0. Block 3: rotation 1 starts (counter 1, lock 1,
+    `RotateMasterKey` naming both gatekeepers with their ECDH keys, no event). Block 4: a
+    rotated key claiming rotation 2 deposits `MasterKeyRotationFailed{1, 2}` and changes nothing.
+    Block 5: the gatekeepers report rotation 1's key signed with key 0: stored, lock cleared,
+    `MasterKeyRotated`, `MasterPubkeyRotated` pushed. Block 6: rotation 2, reported signed with
+    key 1; a stale repeat of rotation 2 finds no lock: `MasterKeyRotationFailed{null, 2}`."""
+    workers(b, (GK1, ECDH), (GK2, ECDH2))
+    call(b, REGISTER_GK, {"gatekeeper": GK1.public}, root())
+    upload(b, setting, GK1, MASTER)
+    call(b, REGISTER_GK, {"gatekeeper": GK2.public}, root())
+    next_block(b)
+    call(b, ROTATE, {}, council(2, 3))
+    expect(event_names(b) == [], "no event")
+    expect_outbound(b, [launch_message(RotateMasterKey(1, (WorkerIdentity(GK1.public, ECDH),
+                                                              WorkerIdentity(GK2.public, ECDH2))))])
+    b.observe("gatekeepers")
+    next_block(b)
+    rotated(b, setting, 2, MASTER1, MASTER)
+    expect([(e.name, dict(e.fields)) for e in b.last_events] == [
+        ("PhalaRegistry.MasterKeyRotationFailed", {"rotation_lock": 1, "gatekeeper_rotation_id": 2})],
+        "MasterKeyRotationFailed{1, 2}")
+    expect(b.chain.registry.master_key_rotation_lock == 1, "still locked")
+    next_block(b)
+    rotated(b, setting, 1, MASTER1, MASTER)
+    reg = b.chain.registry
+    expect((reg.gatekeeper_master_pubkey, reg.master_key_rotation_lock, reg.rotation_counter)
+           == (MASTER1.public, None, 1), "key 1 stored, unlocked")
+    expect([e.name for e in b.last_events] == ["PhalaRegistry.MasterKeyRotated"], "MasterKeyRotated")
+    expect_outbound(b, [launch_message(MasterPubkeyRotated(MASTER1.public))])
+    next_block(b)
+    call(b, ROTATE, {}, root())
+    rotated(b, setting, 2, MASTER2, MASTER1)
+    rotated(b, setting, 2, MASTER2, MASTER2)
+    expect([(e.name, dict(e.fields)) for e in b.last_events] == [
+        ("PhalaRegistry.MasterKeyRotationFailed", {"rotation_lock": None, "gatekeeper_rotation_id": 2})],
+        "no rotation in progress")
+    expect(b.chain.registry.gatekeeper_master_pubkey == MASTER2.public, "key 2 stored")
+    b.observe("gatekeepers")
+    b.finalize_block()
+
+
+@case(suite=SUITE, handler="on_gk_message_received", clauses=("REG-20", "MQ-9", "MQ-13"), crypto="real")
+def rotated_key_sender_and_signature(b: CaseBuilder) -> None:
+    """During rotation 1: a rotated key signed with the new key instead of the current one is
+    rejected by the queue (`InvalidSignature`, sequence not consumed); a `RotatedMasterPubkey`
+    sent by a worker is accepted by the queue but its handler fails `InvalidSender` (swallowed);
+    an undecodable payload from the gatekeeper fails `MessageCodecError` (swallowed)."""
+    workers(b, (GK1, ECDH))
+    call(b, REGISTER_GK, {"gatekeeper": GK1.public}, root())
+    upload(b, "real", GK1, MASTER)
+    call(b, ROTATE, {}, root())
+    next_block(b)
+    message = Message(GATEKEEPER, GK_EVENT, encode_payload(RotatedMasterPubkey(1, MASTER1.public)))
+    b.call(SYNC, {"signed_message": {"message": to_data(message), "sequence": 0,
+                                     "signature": sign(MASTER1, signed_bytes(message, 0))}},
+           origin=signed("charlie"))
+    b.expect_outcome("PhalaRegistry.InvalidSignature")
+    before = b.chain.registry
+    relay(b, "real", MessageOrigin("Worker", GK1.public), GK_EVENT,
+          encode_payload(RotatedMasterPubkey(1, MASTER1.public)), GK1)
+    relay(b, "real", GATEKEEPER, GK_EVENT, b"\x01garbage", MASTER)
+    expect(b.chain.registry == before and event_names(b) == [], "nothing changed")
+    b.finalize_block()
+
+
+@case(suite=SUITE, handler="rotate_master_key", clauses=("REG-19",))
+def rotation_without_gatekeepers(b: CaseBuilder) -> None:
+    """Nothing requires a gatekeeper: a rotation on a chain without any locks the set with an
+    empty identity list, so that no gatekeeper can be registered until a matching rotated key
+    arrives."""
+    workers(b, (GK1, ECDH))
+    call(b, ROTATE, {}, root())
+    expect_outbound(b, [launch_message(RotateMasterKey(1, ()))])
+    call(b, REGISTER_GK, {"gatekeeper": GK1.public}, root(), outcome="PhalaRegistry.MasterKeyInRotation")
+    b.observe("gatekeepers")
+    b.finalize_block()
+
+
+# --- [REG-21] ---------------------------------------------------------------------------------
+
+
+@per_crypto("is_worker_registered_after_gk_launched", ("REG-21", "REG-24"))
+def registered_after_launch(b: CaseBuilder, setting: str) -> None:
+    """GK1 launches in block 2. A worker added in the launch block is not registered after it
+    (strictly later is required); one added in block 3 is; GK1 itself, added in block 1, is
+    not, until root re-inserts it in block 3."""
+    workers(b, (GK1, ECDH))
+    call(b, REGISTER_GK, {"gatekeeper": GK1.public}, root())
+    upload(b, setting, GK1, MASTER)
+    call(b, FORCE_REGISTER, {"pubkey": GK2.public, "ecdh_pubkey": ECDH2, "operator": None}, root())
+    b.observe("registered_after_gk_launched", GK2.public)
+    b.observe("registered_after_gk_launched", GK1.public)
+    expect(b.chain.registry.worker_added_at[GK2.public] == b.chain.system.block.number, "same block")
+    next_block(b)
+    call(b, FORCE_REGISTER, {"pubkey": GK3.public, "ecdh_pubkey": ECDH3, "operator": None}, root())
+    call(b, FORCE_REGISTER, {"pubkey": GK1.public, "ecdh_pubkey": ECDH, "operator": None}, root())
+    for key in (GK1, GK2, GK3):
+        b.observe("registered_after_gk_launched", key.public)
+    b.finalize_block()
+
+
+# --- Endpoints [REG-22] -------------------------------------------------------------------------
+
+
+def endpoint(pubkey: bytes, signing_time: int, endpoints: tuple[str, ...] = ("https://gk1.example",)
+             ) -> dict[str, Any]:
+    return {"pubkey": pubkey, "endpoints": list(endpoints), "signing_time": signing_time}
+
+
+def endpoint_signature(setting: str, payload: dict[str, Any], key: Keypair) -> bytes | bool:
+    if setting == "oracle":
+        return True
+    encoded = WorkerEndpointPayload(payload["pubkey"], tuple(payload["endpoints"]),
+                                    payload["signing_time"]).encode()
+    return sign(key, wrap_content_to_sign(encoded, "EndpointInfo"))
+
+
+@per_crypto("update_worker_endpoint", ("REG-22", "REG-24"))
+def worker_endpoints(b: CaseBuilder, setting: str) -> None:
+    """A worker's endpoints, relayed by anyone: stored at the edge of the window (signed exactly
+    four hours ago), replaced by a later list. Failures, in check order: a 63-byte signature
+    (`InvalidSignatureLength`, real only), a signature by another key (`InvalidSignature`), a
+    signing time equal to now, or older than four hours (`InvalidEndpointSigningTime`), an
+    unregistered worker (`InvalidPubKey`)."""
+    workers(b, (GK1, ECDH), timestamp=1_700_000_000_000)
+    now = b.chain.system.block.timestamp
+    window = 4 * 60 * 60 * 1000
+    first = endpoint(GK1.public, now - window)
+    call(b, ENDPOINT, {"endpoint_payload": first, "signature": endpoint_signature(setting, first, GK1)},
+         signed("dave"))
+    expect(event_names(b) == [], "no event")
+    second = endpoint(GK1.public, now - 1, ("https://gk1.example", "wss://gk1.example"))
+    call(b, ENDPOINT, {"endpoint_payload": second, "signature": endpoint_signature(setting, second, GK1)},
+         signed("dave"))
+    b.observe("worker", GK1.public)
+    if setting == "real":
+        call(b, ENDPOINT, {"endpoint_payload": second, "signature": b"\x00" * 63}, signed("dave"),
+             outcome="PhalaRegistry.InvalidSignatureLength")
+        call(b, ENDPOINT, {"endpoint_payload": second, "signature": endpoint_signature(setting, second, GK2)},
+             signed("dave"), outcome="PhalaRegistry.InvalidSignature")
+    else:
+        call(b, ENDPOINT, {"endpoint_payload": second, "signature": False}, signed("dave"),
+             outcome="PhalaRegistry.InvalidSignature")
+    for payload, key, outcome in (
+        (endpoint(GK1.public, now), GK1, "PhalaRegistry.InvalidEndpointSigningTime"),
+        (endpoint(GK1.public, now - window - 1), GK1, "PhalaRegistry.InvalidEndpointSigningTime"),
+        (endpoint(GK2.public, now - 1), GK2, "PhalaRegistry.InvalidPubKey"),
+        (endpoint(GK2.public, now), GK2, "PhalaRegistry.InvalidEndpointSigningTime"),
+    ):
+        call(b, ENDPOINT, {"endpoint_payload": payload, "signature": endpoint_signature(setting, payload, key)},
+             signed("dave"), outcome=outcome)
+    b.finalize_block()
+
+
+# --- Legacy registration [REG-23] ----------------------------------------------------------------
+
+
+@case(suite=SUITE, handler="register_worker", presets=("minimal", "phala"), clauses=("REG-23", "REG-9"))
+def legacy_register_worker_with_real_evidence(b: CaseBuilder) -> None:
+    """The legacy call with production's public IAS sample at its report time: rejected as not
+    allowlisted (`PRuntimeRejected`); once governance allows its pRuntime, rejected because the
+    report data does not bind this seven-field registration info (`InvalidRuntimeInfoHash`)."""
+    when, runtime_hash = ias_facts("pallet")
+    setup(b, timestamp=when * 1000)
+    info = {"version": 1, "machine_id": b"machine-1", "pubkey": GK1.public, "ecdh_pubkey": ECDH,
+            "genesis_block_hash": GENESIS, "features": [1, 4], "operator": None}
+    args = {"pruntime_info": info, "attestation": ias_evidence("pallet")}
+    call(b, LEGACY_REGISTER, args, signed("alice"), outcome="PhalaRegistry.PRuntimeRejected")
+    call(b, "PhalaRegistry.add_pruntime", {"pruntime_hash": runtime_hash}, root())
+    call(b, LEGACY_REGISTER, args, signed("alice"), outcome="PhalaRegistry.InvalidRuntimeInfoHash")
+    b.finalize_block()
