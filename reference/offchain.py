@@ -1,4 +1,4 @@
-"""The off-chain runtime (pRuntime) as a pure state machine [OFF-7]..[OFF-24].
+"""The off-chain runtime (pRuntime) as a pure state machine [OFF-7]..[OFF-30].
 
 A runtime follows the chain block by block: it is handed each block's
 outbound messages and the chain's next expected sequence per off-chain sender,
@@ -22,7 +22,7 @@ import attrs
 import immutables
 
 from .codec import blake2b_256, to_data
-from .crypto import Keypair, keypair_from_seed, sign
+from .crypto import Keypair, derive_keypair, keypair_from_seed, sign
 from .messages import (
     GATEKEEPER,
     Message,
@@ -33,6 +33,7 @@ from .messages import (
     topic_is_offchain,
 )
 from .worker_messages import (
+    GATEKEEPER_LAUNCH_TOPIC,
     SYSTEM_EVENT_TOPIC,
     U32_MAX,
     U64_MAX,
@@ -42,8 +43,12 @@ from .worker_messages import (
     DecodeFailure,
     EnterUnresponsive,
     ExitUnresponsive,
+    FirstGatekeeper,
+    GatekeeperLaunch,
     HeartbeatChallenge,
     HeartbeatV2,
+    MasterPubkey,
+    MasterPubkeyOnChain,
     Payload,
     Registered,
     Started,
@@ -52,6 +57,7 @@ from .worker_messages import (
     WorkerEvent,
     WorkerEventWithKey,
     WorkingReportEvent,
+    decode_gatekeeper_launch,
     decode_system_event,
     decode_working_report,
     encode_payload,
@@ -344,6 +350,8 @@ class RuntimeState:
     queue: SendQueue = SendQueue()
     last_block: int = 0
     halted: RuntimeHalted | None = None
+    master_key: Keypair | None = None
+    master_pubkey_on_chain: bool = False
 
     @property
     def pubkey(self) -> bytes:
@@ -393,7 +401,7 @@ def bench_counter(runtime: RuntimeState, pubkey: bytes, block: SyncedBlock) -> i
 def subscriptions(runtime: RuntimeState) -> tuple[bytes, ...]:
     """The topics the runtime subscribes to [OFF-14]."""
     if runtime.config.gatekeeper:
-        return (SYSTEM_EVENT_TOPIC, WORKING_REPORT_TOPIC)
+        return (SYSTEM_EVENT_TOPIC, WORKING_REPORT_TOPIC, GATEKEEPER_LAUNCH_TOPIC)
     return (SYSTEM_EVENT_TOPIC,)
 
 
@@ -454,6 +462,47 @@ def on_working_report(
     return runtime, ()
 
 
+# --- Gatekeeper launch [OFF-28]..[OFF-30] -------------------------------------------------
+
+MASTER_KEY_INFO = (b"phala-spec/master-key", b"rotation-0")
+
+
+def generate_master_key(runtime: RuntimeState) -> Keypair:
+    """The master key the first gatekeeper generates [OFF-29].
+
+    Production draws it from the enclave's random source. The reference
+    derives it from the gatekeeper's identity ([CRYPTO-5]) so that a run is a
+    pure function of its inputs; replicas of one gatekeeper therefore agree on
+    it, as the sealed key makes them agree in production.
+    """
+    return derive_keypair(runtime.identity, MASTER_KEY_INFO)
+
+
+def on_gatekeeper_launch(
+    runtime: RuntimeState, sender: MessageOrigin, launch: GatekeeperLaunch
+) -> tuple[RuntimeState, Emitted]:
+    """A gatekeeper's handling of ``GatekeeperLaunch`` [OFF-29] [OFF-30].
+
+    ``FirstGatekeeper`` naming this runtime: generate the master key, upload
+    its public key from the worker channel and switch the ``Gatekeeper``
+    channel live. ``MasterPubkeyOnChain`` with this runtime's key: the
+    gatekeeper is launched. Anything else, and anything not from a pallet,
+    is not acted on here (key distribution and rotation are not specified).
+    """
+    if sender.kind != "Pallet" or not runtime.config.gatekeeper:
+        return runtime, ()
+    if isinstance(launch, FirstGatekeeper) and launch.pubkey == runtime.pubkey and runtime.master_key is None:
+        master = generate_master_key(runtime)
+        runtime = attrs.evolve(runtime, master_key=master,
+                               queue=set_dummy(runtime.queue, GATEKEEPER, dummy=False))
+        runtime, signed = _emit(runtime, MasterPubkey(master.public))
+        return runtime, () if signed is None else (signed,)
+    if isinstance(launch, MasterPubkeyOnChain) and runtime.master_key is not None \
+            and launch.master_pubkey == runtime.master_key.public:
+        return attrs.evolve(runtime, master_pubkey_on_chain=True), ()
+    return runtime, ()
+
+
 def deliver(
     runtime: RuntimeState, block: SyncedBlock, index: int, message: Message
 ) -> tuple[RuntimeState, Emitted] | RuntimeHalted:
@@ -466,6 +515,11 @@ def deliver(
         if isinstance(event, DecodeFailure):
             return _decode_failed(runtime, block, index, message, event)
         return on_system_event(runtime, block, message.sender, event)
+    if topic == GATEKEEPER_LAUNCH_TOPIC:
+        launch = decode_gatekeeper_launch(message.payload)
+        if isinstance(launch, DecodeFailure):
+            return _decode_failed(runtime, block, index, message, launch)
+        return on_gatekeeper_launch(runtime, message.sender, launch)
     report = decode_working_report(message.payload)
     if isinstance(report, DecodeFailure):
         return _decode_failed(runtime, block, index, message, report)

@@ -337,3 +337,34 @@ def test_legacy_registration_binds_the_seven_field_info() -> None:
     garbage = {"kind": "SgxIas", "ra_report": b"{}", "signature": b"", "raw_signing_cert": b""}
     r = apply_call(state, ALICE, "PhalaRegistry.register_worker", {"pruntime_info": info, "attestation": garbage})
     assert r.outcome == "PhalaRegistry.InvalidIASSigningCert" and r.state == state
+
+
+# --- [OFF-29] [OFF-30] the first gatekeeper off chain ----------------------------------------------
+
+
+def test_first_gatekeeper_uploads_a_derived_master_key_and_goes_live() -> None:
+    from phala_spec.crypto import derive_keypair
+    from phala_spec.messages import GATEKEEPER
+    from phala_spec.offchain import RuntimeConfig, SyncedBlock, new_runtime, process_block
+    from phala_spec.worker_messages import decode_registry_event
+
+    seed = b"\x07" * 32
+    gk = new_runtime(seed, RuntimeConfig(gatekeeper=True))
+    launch = Message(MessageOrigin("Pallet", b"PhalaRegistry"), b"phala/gatekeeper/launch",
+                     encode_payload(FirstGatekeeper(gk.pubkey, gk.identity.ecdh_public)))
+    gk2, egress = process_block(gk, SyncedBlock(1, T0, (launch,), {}))
+    expected = derive_keypair(gk.identity, (b"phala-spec/master-key", b"rotation-0"))
+    assert gk2.master_key == expected
+    (upload_msg,) = egress
+    assert upload_msg.message.sender == MessageOrigin("Worker", gk.pubkey)
+    assert decode_registry_event(upload_msg.message.payload) == MasterPubkey(expected.public)
+    assert gk2.queue.channels[GATEKEEPER].dummy is False
+    # naming another gatekeeper, or a non-gatekeeper runtime, does nothing
+    worker = new_runtime(seed)
+    assert process_block(worker, SyncedBlock(1, T0, (launch,), {}))[1] == ()
+    other = Message(launch.sender, launch.destination,
+                    encode_payload(FirstGatekeeper(GK1.public, ECDH[GK1.public])))
+    assert process_block(gk, SyncedBlock(1, T0, (other,), {}))[0].master_key is None
+    on_chain = Message(launch.sender, launch.destination, encode_payload(MasterPubkeyOnChain(expected.public)))
+    gk3, _ = process_block(gk2, SyncedBlock(2, T0 + 12_000, (on_chain,), {}))
+    assert gk3.master_pubkey_on_chain

@@ -404,3 +404,43 @@ def legacy_register_worker_with_real_evidence(b: CaseBuilder) -> None:
     call(b, "PhalaRegistry.add_pruntime", {"pruntime_hash": runtime_hash}, root())
     call(b, LEGACY_REGISTER, args, signed("alice"), outcome="PhalaRegistry.InvalidRuntimeInfoHash")
     b.finalize_block()
+
+
+# --- End to end: the first gatekeeper launches through the network [REG-14] [REG-17] [OFF-29] ----
+
+
+@per_crypto("register_gatekeeper", ("REG-14", "REG-17", "OFF-29", "OFF-30", "NET-4", "NET-9"))
+def gatekeeper_launch_through_the_network(b: CaseBuilder, setting: str) -> None:
+    """Three replicas of one gatekeeper runtime and a plain worker. Block 1: root registers the
+    gatekeeper's worker and governance makes it the first gatekeeper. Every replica reads
+    `FirstGatekeeper` naming itself, derives the same master key, signs the same `MasterPubkey`
+    upload on its worker channel and turns its `Gatekeeper` channel live. Block 2: the three
+    relayers race; the first upload is accepted (`GatekeeperLaunched`) and the other two fail
+    with `BadSequence`. The replicas then read `MasterPubkeyOnChain` with their own key; the plain
+    worker ignores the launch topic."""
+    replicas = [{"name": f"gk-{x}", "key": "registry/net-gatekeeper", "role": "gatekeeper"}
+                for x in ("a", "b", "c")]
+    gk = dev_keypair("registry/net-gatekeeper")
+    b.genesis(registry={"genesis_hash_allowlist": [GENESIS]},
+              runtimes=[*replicas, {"name": "worker1", "key": "registry/net-worker1", "role": "worker"}],
+              crypto=setting)
+    report = b.network_block([
+        (FORCE_REGISTER, {"pubkey": gk.public, "ecdh_pubkey": gk.ecdh_public, "operator": None}, root()),
+        (REGISTER_GK, {"gatekeeper": gk.public}, council(2, 3)),
+    ])
+    expect([e["outcome"] for e in report["extrinsics"]] == ["ok", "ok"], "both accepted")
+    expect({name: len(messages) for name, messages in report["egress"].items()}
+           == {"gk-a": 1, "gk-b": 1, "gk-c": 1}, "one upload per replica")
+    report = b.network_block()
+    expect([(e["runtime"], e["outcome"]) for e in report["extrinsics"]]
+           == [("gk-a", "ok"), ("gk-b", "PhalaMq.BadSequence"), ("gk-c", "PhalaMq.BadSequence")],
+           "the first upload wins")
+    master = b.chain.registry.gatekeeper_master_pubkey
+    runtimes = b.network.runtimes
+    expect(all(runtimes[r["name"]].master_key is not None
+               and runtimes[r["name"]].master_key.public == master for r in replicas),
+           "the replicas' key is on chain")
+    expect(all(runtimes[r["name"]].master_pubkey_on_chain for r in replicas), "the replicas launched")
+    expect(runtimes["worker1"].master_key is None, "the worker holds no master key")
+    b.observe("gatekeepers")
+    b.network_block()
