@@ -10,11 +10,20 @@ pRuntime hash layouts [ATT-3] and the confidence level table [ATT-4]
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import attrs
 
 from .errors import DispatchError
 
 INVALID_QUOTE_STATUS = "PhalaRegistry.InvalidQuoteStatus"
+PRUNTIME_REJECTED = "PhalaRegistry.PRuntimeRejected"
+OUTDATED_IAS_REPORT = "PhalaRegistry.OutdatedIASReport"
+# Production's attestation error ``InvalidUserDataHash``, as the pallet reports it.
+INVALID_RUNTIME_INFO_HASH = "PhalaRegistry.InvalidRuntimeInfoHash"
+
+# [ATT-12] A dated report is outdated once this many seconds old.
+REPORT_MAX_AGE = 7200
 
 PROVIDER_IAS = "Ias"
 PROVIDER_DCAP = "Dcap"
@@ -110,3 +119,20 @@ def dcap_runtime_hash(mr_enclave: bytes, isv_prod_id: int, isv_svn: int, mr_sign
         + isv_svn.to_bytes(2, "big")
         + bytes(mr_signer)
     )
+
+
+def dated_report_policy(report: AttestationReport, user_data_hash: bytes, now: int,
+                        allowlist: Iterable[bytes], verify_pruntime: bool) -> AttestationReport:
+    """The registration policy of a dated report, checks in this order [ATT-12] [ATT-44].
+
+    The allowlist (when ``verify_pruntime``), freshness (``now − timestamp <
+    7200``, signed), then the report data's binding to ``user_data_hash``.
+    """
+    if verify_pruntime and report.runtime_hash not in tuple(bytes(h) for h in allowlist):
+        raise DispatchError(PRUNTIME_REJECTED, f"pRuntime {report.runtime_hash.hex()}")
+    assert report.timestamp is not None
+    if now - report.timestamp >= REPORT_MAX_AGE:
+        raise DispatchError(OUTDATED_IAS_REPORT, f"report of {report.timestamp} at {now}")
+    if report.report_data[:32] != bytes(user_data_hash):
+        raise DispatchError(INVALID_RUNTIME_INFO_HASH, "report data does not bind the runtime info")
+    return report

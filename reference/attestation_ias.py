@@ -33,7 +33,17 @@ from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
-from .attestation import PROVIDER_IAS, AttestationReport, confidence_level, ias_runtime_hash
+from .attestation import INVALID_RUNTIME_INFO_HASH as INVALID_RUNTIME_INFO_HASH
+from .attestation import OUTDATED_IAS_REPORT as OUTDATED_IAS_REPORT
+from .attestation import (
+    PROVIDER_IAS,
+    REPORT_MAX_AGE,
+    AttestationReport,
+    confidence_level,
+    dated_report_policy,
+    ias_runtime_hash,
+)
+from .attestation import PRUNTIME_REJECTED as PRUNTIME_REJECTED
 from .errors import DispatchError
 from .intel_roots import INTEL_IAS_REPORT_SIGNING_ROOT_PEM
 
@@ -41,13 +51,9 @@ INVALID_IAS_SIGNING_CERT = "PhalaRegistry.InvalidIASSigningCert"
 INVALID_REPORT = "PhalaRegistry.InvalidReport"
 BAD_IAS_REPORT = "PhalaRegistry.BadIASReport"
 UNKNOWN_QUOTE_BODY_FORMAT = "PhalaRegistry.UnknownQuoteBodyFormat"
-PRUNTIME_REJECTED = "PhalaRegistry.PRuntimeRejected"
-OUTDATED_IAS_REPORT = "PhalaRegistry.OutdatedIASReport"
-# Production's attestation error ``InvalidUserDataHash``, as the pallet reports it.
-INVALID_RUNTIME_INFO_HASH = "PhalaRegistry.InvalidRuntimeInfoHash"
 
 # [ATT-12] A report is outdated once this many seconds old.
-IAS_REPORT_MAX_AGE = 7200
+IAS_REPORT_MAX_AGE = REPORT_MAX_AGE
 
 # [ATT-11] SGX quote layout: a 48-byte header, then the 384-byte report body.
 QUOTE_HEADER_LEN = 48
@@ -296,11 +302,4 @@ def validate_ias(
 ) -> AttestationReport:
     """[ATT-12] Registration policy after :func:`verify_ias`, checks in this order."""
     report = verify_ias(ra_report, signature, raw_signing_cert, now, trust_root_pem=trust_root_pem)
-    if verify_pruntime and report.runtime_hash not in tuple(bytes(h) for h in allowlist):
-        raise DispatchError(PRUNTIME_REJECTED, f"pRuntime {report.runtime_hash.hex()}")
-    assert report.timestamp is not None
-    if now - report.timestamp >= IAS_REPORT_MAX_AGE:
-        raise DispatchError(OUTDATED_IAS_REPORT, f"report of {report.timestamp} at {now}")
-    if report.report_data[:32] != bytes(user_data_hash):
-        raise DispatchError(INVALID_RUNTIME_INFO_HASH, "report data does not bind the runtime info")
-    return report
+    return dated_report_policy(report, user_data_hash, now, allowlist, verify_pruntime)
