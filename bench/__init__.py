@@ -15,8 +15,10 @@ Figures, all from the same process and the same seeded workload:
 Two more sections live in :mod:`phala_spec.bench.network`: ``mq`` (signed
 messages accepted per second by ``sync_offchain_message`` beside the raw
 Ed25519 verification rate) and ``network`` (network steps per second with 10
-and 1,000 runtimes). ``--only SECTION`` (repeatable) runs a subset; by default
-all three run, in one process.
+and 1,000 runtimes). :mod:`phala_spec.bench.attestation` has ``attestation``
+(IAS, DCAP and simulated verifications per second beside raw RSA-2048 and
+P-256 verifications). ``--only SECTION`` (repeatable) runs a subset; by
+default all four run, in one process.
 
 Nothing here is a pass/fail timing test: the command prints figures (and
 ``--json FILE`` writes them); tests only check the output's shape.
@@ -34,7 +36,7 @@ SIZES = (1_000, 100_000)
 QUICK_SIZES = (100, 1_000)
 ENDOWMENT = 1_000_000  # per account, with the minimal preset's existential deposit of 10
 U128_MAX = (1 << 128) - 1
-SECTIONS = ("balances", "mq", "network")
+SECTIONS = ("balances", "mq", "network", "attestation")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -357,6 +359,11 @@ def run(args: argparse.Namespace) -> int:
         if "network" in sections:
             figures["network"] = measure_network(quick=args.quick, seed=args.seed)
             _print_network(console, figures["network"], args.quick)
+    if "attestation" in sections:
+        from .attestation import measure_attestation, print_attestation
+
+        figures["attestation"] = measure_attestation(quick=args.quick, seed=args.seed)
+        agrees = print_attestation(console, figures["attestation"], args.quick) and agrees
     if args.json is not None:
         try:
             args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")

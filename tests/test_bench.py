@@ -51,3 +51,20 @@ def test_the_baseline_check_catches_a_wrong_baseline() -> None:
     transfers = workload(ids, 400, seed=0)
     assert baseline_agrees(ids, transfers)
     assert not baseline_agrees(ids, transfers, ForgetfulLedger)
+
+
+def test_bench_attestation_section_shape(tmp_path: Path, capsys) -> None:
+    """``--only attestation``: every provider and raw primitive measured, all ratios, all verified."""
+    from phala_spec.bench.attestation import PROVIDERS, RAW
+
+    out = tmp_path / "bench.json"
+    assert main(["bench", "--quick", "--only", "attestation", "--json", str(out)]) == 0
+    assert "all verified" in capsys.readouterr().out
+    figures = json.loads(out.read_text())
+    assert figures["sections"] == ["attestation"] and "measurements" not in figures
+    section = figures["attestation"]
+    assert {m["name"] for m in section["measurements"]} == {*PROVIDERS, *RAW}
+    assert all(m["per_second"] > 0 for m in section["measurements"])
+    assert set(section["ratios"]) == {f"{p}_over_{r}" for p in PROVIDERS for r in RAW}
+    assert all(value > 0 for value in section["ratios"].values())
+    assert section["all_verified"] is True
