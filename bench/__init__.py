@@ -402,15 +402,20 @@ def _print_balances(console: Any, figures: dict[str, Any], quick: bool) -> bool:
     return bool(check["agrees"])
 
 
-def _print_mq(console: Any, figures: dict[str, Any], quick: bool) -> bool:
+def rates_table(title: str, measurements: list[dict[str, Any]], quick: bool) -> Any:
+    """A table of ``{name, per_second}`` measurements, titled ``phala-spec bench: <title>``."""
     from rich.table import Table
 
-    table = Table(title="phala-spec bench: signed messages (PhalaMq.sync_offchain_message)"
-                  + (" (--quick: noisy)" if quick else ""))
+    table = Table(title=f"phala-spec bench: {title}" + (" (--quick: noisy)" if quick else ""))
     table.add_column("measurement")
     table.add_column("per second", justify="right")
-    for m in figures["measurements"]:
+    for m in measurements:
         table.add_row(m["name"], f"{m['per_second']:,.0f}")
+    return table
+
+
+def _print_mq(console: Any, figures: dict[str, Any], quick: bool) -> bool:
+    table = rates_table("signed messages (PhalaMq.sync_offchain_message)", figures["measurements"], quick)
     ratios = figures["ratios"]
     table.add_row("accepted (apply_step) / Ed25519 verifications", f"{ratios['accepted_over_verify']:.2f}")
     table.add_row("accepted (pallet function) / Ed25519 verifications",

@@ -124,13 +124,9 @@ def measure_attestation(*, quick: bool = False, seed: int = 0) -> dict[str, Any]
 def print_attestation(console: Any, figures: dict[str, Any], quick: bool) -> bool:
     from rich.table import Table
 
-    table = Table(title="phala-spec bench: attestation verifications"
-                  + (" (--quick: noisy)" if quick else ""))
-    table.add_column("measurement")
-    table.add_column("per second", justify="right")
-    for m in figures["measurements"]:
-        table.add_row(m["name"], f"{m['per_second']:,.0f}")
-    console.print(table)
+    from . import rates_table
+
+    console.print(rates_table("attestation verifications", figures["measurements"], quick))
     ratios = Table(title="cost in raw verifications (measured in this run)")
     ratios.add_column("provider")
     for raw in RAW:
