@@ -96,13 +96,8 @@ def signed_data(message: Message, sequence: int, signature: bytes | bool) -> dic
     return {"message": to_data(message), "sequence": sequence, "signature": signature}
 
 
-class MqMachine(RuleBasedStateMachine):
-    """pallet mq under honest senders and relayers and adversarial relayers [MOD-7]."""
-
-    model_name = "mq"
-    suite = SUITE
-    preset = PRESET
-    crypto = "real"
+class ChainMachine(RuleBasedStateMachine):
+    """A machine over a chain state: its trace, and steps applied through ``apply_step`` [MOD-3]."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -110,22 +105,11 @@ class MqMachine(RuleBasedStateMachine):
         self.state: ChainState | None = None
         self.trace: list[dict[str, Any]] = []
         self.failed_step: Any = None
-        self.next_own: dict[MessageOrigin, int] = dict.fromkeys(SENDERS, 0)
-        self.outbox: dict[MessageOrigin, list[dict[str, Any]]] = {s: [] for s in SENDERS}
-        self.authentic: set[tuple[bytes, int, bytes]] = set()
-        self.accepted: dict[MessageOrigin, list[int]] = {}
-        self.accepted_messages: list[dict[str, Any]] = []
-        self.dispatched: set[bytes] = set()  # encodings of accepted messages
-
-    # -- plumbing -------------------------------------------------------------------
 
     @property
     def chain(self) -> ChainState:
         assert self.state is not None, "the genesis rule runs first"
         return self.state
-
-    def ingress(self, sender: MessageOrigin) -> int:
-        return int(self.chain.mq.ingress.get(sender, 0))
 
     def apply(self, step: dict[str, Any]) -> StepResult:
         self.failed_step = step
@@ -135,6 +119,29 @@ class MqMachine(RuleBasedStateMachine):
         assert isinstance(result.state, ChainState)
         self.state = result.state
         return result
+
+
+class MqMachine(ChainMachine):
+    """pallet mq under honest senders and relayers and adversarial relayers [MOD-7]."""
+
+    model_name = "mq"
+    suite = SUITE
+    preset = PRESET
+    crypto = "real"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.next_own: dict[MessageOrigin, int] = dict.fromkeys(SENDERS, 0)
+        self.outbox: dict[MessageOrigin, list[dict[str, Any]]] = {s: [] for s in SENDERS}
+        self.authentic: set[tuple[bytes, int, bytes]] = set()
+        self.accepted: dict[MessageOrigin, list[int]] = {}
+        self.accepted_messages: list[dict[str, Any]] = []
+        self.dispatched: set[bytes] = set()  # encodings of accepted messages
+
+    # -- plumbing -------------------------------------------------------------------
+
+    def ingress(self, sender: MessageOrigin) -> int:
+        return int(self.chain.mq.ingress.get(sender, 0))
 
     def submit(self, signed: Mapping[str, Any], who: bytes = ADVERSARY,
                origin: Mapping[str, Any] | None = None) -> StepResult:
@@ -349,4 +356,4 @@ class MqMachine(RuleBasedStateMachine):
                          f"{message.sender.kind} message on {message.destination!r} was never accepted")
 
 
-__all__ = ["InvariantViolation", "MqMachine"]
+__all__ = ["ChainMachine", "InvariantViolation", "MqMachine"]
