@@ -204,11 +204,12 @@ class CaseBuilder:
 
     def genesis(
         self,
-        config: Mapping[str, int] | None = None,
+        config: Mapping[str, Any] | None = None,
         balances: Iterable[tuple[bytes | str, int]] | None = None,
         registry: Mapping[str, Any] | None = None,
         runtimes: Iterable[Mapping[str, Any]] | None = None,
         crypto: str | None = None,
+        **pallets: Mapping[str, Any],
     ) -> None:
         """Replace the preset's genesis with overrides; only before the first step.
 
@@ -216,7 +217,8 @@ class CaseBuilder:
         role, relayer?, iterations_per_block?}``); the case is then a network
         case, which advances by :meth:`network_block` only. ``crypto`` is the
         network's crypto setting (``real`` or ``oracle``, [NET-3]); it must be
-        the case's.
+        the case's. Any other keyword is a pallet's genesis override
+        (``computation={...}``, [GEN-3]).
         """
         if self._steps:
             raise AuthoringError("genesis() must come before the first step")
@@ -231,6 +233,7 @@ class CaseBuilder:
             overrides["runtimes"] = [dict(r) for r in runtimes]
         if crypto is not None:
             overrides["crypto"] = crypto
+        overrides.update({name: dict(value) for name, value in pallets.items()})
         try:
             self._state = genesis_state(self.preset, overrides)
         except InvalidInput as exc:

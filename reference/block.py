@@ -13,7 +13,7 @@ from typing import Any
 
 import attrs
 
-from . import mq
+from . import computation, mq
 from .calls import decode_args, lookup
 from .chain import BlockContext, ChainState, Events, Origin
 from .errors import DispatchError, InvalidInput
@@ -21,10 +21,11 @@ from .errors import DispatchError, InvalidInput
 Hook = Callable[[ChainState, BlockContext], tuple[ChainState, Events]]
 
 # Pallet hooks in the runtime's pallet order. Balances has none; PhalaMq
-# clears the outbound messages and delivers the queued ones [MQ-16]; later
-# pallets (computation, democracy, ...) register theirs here.
+# clears the outbound messages and delivers the queued ones [MQ-16];
+# PhalaComputation applies scheduled parameters and challenges at the end of
+# the block [CMP-23]; later pallets register theirs here.
 ON_INITIALIZE: tuple[Hook, ...] = (mq.on_initialize,)
-ON_FINALIZE: tuple[Hook, ...] = ()
+ON_FINALIZE: tuple[Hook, ...] = (computation.on_finalize,)
 
 
 @attrs.frozen

@@ -20,9 +20,9 @@ from typing import Any
 
 import attrs
 
-from . import balances, mq, registry
+from . import balances, computation, mq, registry
 from .arith import U128_MAX
-from .chain import ChainState, Events, Origin, PalletOrigin
+from .chain import ChainState, Events, Origin, PalletOrigin, TokenomicParams
 from .codec import blake2b_256, encode
 from .errors import BadOrigin, DispatchError, InvalidInput
 from .messages import signed_message_from_data
@@ -91,6 +91,16 @@ def _decode_arg(name: str, kind: str, value: Any) -> Any:
         return _attestation(value)
     if kind == "call":
         return decode_call(value)
+    if kind == "u64":
+        if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2**64:
+            return value
+        raise InvalidInput(f"argument {name!r} must be an integer in 0..2^64-1")
+    if kind == "fixed_bits":
+        if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= U128_MAX:
+            return value
+        raise InvalidInput(f"argument {name!r} must be U64F64 bits: an integer in 0..2^128-1")
+    if kind == "tokenomic":
+        return _tokenomic(value)
     if kind == "pruntime_info_v1":
         return _pruntime_info_v1(value)
     if kind == "ias_attestation":
@@ -165,6 +175,17 @@ def _endpoint_payload(value: Any) -> registry.WorkerEndpointPayload:
     return registry.WorkerEndpointPayload(value["pubkey"], tuple(value["endpoints"]), value["signing_time"])
 
 
+def _tokenomic(value: Any) -> TokenomicParams:
+    """``TokenomicParams`` from plain data: every field, U64F64 bits (``heartbeat_window`` a u32) [CMP-20]."""
+    names = [f.name for f in attrs.fields(TokenomicParams)]
+    if not isinstance(value, Mapping) or sorted(value) != sorted(names) or not all(
+        isinstance(v, int) and not isinstance(v, bool)
+        and 0 <= v <= (2**32 - 1 if k == "heartbeat_window" else U128_MAX) for k, v in value.items()
+    ):
+        raise InvalidInput(f"tokenomic parameters are a map with every field of {names}")
+    return TokenomicParams(**value)
+
+
 def _attestation(value: Any) -> registry.Attestation:
     """``Option<AttestationReport>`` from plain data [REG-9]: null, ``{kind: "SgxIas", ...}``,
     ``{kind: "SgxDcap", ...}`` or the reference-only ``{kind: "Simulated", report, signature}`` [ATT-40]."""
@@ -223,6 +244,19 @@ def _in_block(fn: Callable[..., tuple[ChainState, Events]]) -> Callable[..., Any
     def run(state: ChainState, origin: Origin, **kwargs: Any) -> tuple[ChainState, Events, None]:
         new_state, events = fn(state, state.system.block, origin, **kwargs)
         return new_state, events, None
+
+    return run
+
+
+def _operation_in_block(fn: Callable[..., tuple[Any, ...]]) -> Callable[..., Any]:
+    """An operation written as ``fn(state, ctx, ...)``: it gets the open block's context."""
+
+    def run(state: ChainState, origin: Origin, **kwargs: Any) -> tuple[ChainState, Events, Any]:
+        if not isinstance(origin, PalletOrigin):
+            raise BadOrigin()
+        result = fn(state, state.system.block, *kwargs.values())
+        returned = result[2] if len(result) == 3 else None
+        return result[0], result[1], returned
 
     return run
 
@@ -332,6 +366,36 @@ CALLS: Mapping[str, Call] = {
         Call("PhalaRegistry.update_worker_endpoint", "extrinsic",
              (("endpoint_payload", "endpoint_payload"), ("signature", "signature")),
              _in_block(registry.update_worker_endpoint), "REG-22"),
+        Call("PhalaComputation.bind", "operation", (("session", "account"), ("worker", "bytes32")),
+             _operation_in_block(computation.bind), "CMP-9"),
+        Call("PhalaComputation.unbind", "extrinsic", (("session", "account"),),
+             _in_block(computation.unbind), "CMP-10"),
+        Call("PhalaComputation.unbind_session", "operation", (("session", "account"), ("notify", "bool")),
+             _operation_in_block(computation.unbind_session), "CMP-10"),
+        Call("PhalaComputation.start_computing", "operation", (("session", "account"), ("stake", "balance")),
+             _operation_in_block(computation.start_computing), "CMP-11"),
+        Call("PhalaComputation.stop_computing", "operation", (("session", "account"),),
+             _operation_in_block(computation.stop_computing), "CMP-12"),
+        Call("PhalaComputation.reclaim", "operation", (("session", "account"), ("check_cooldown", "bool")),
+             _operation_in_block(computation.reclaim), "CMP-13"),
+        Call("PhalaComputation.force_heartbeat", "extrinsic", (),
+             _in_block(computation.force_heartbeat), "CMP-14"),
+        Call("PhalaComputation.force_start_computing", "extrinsic",
+             (("session", "account"), ("stake", "balance")),
+             _in_block(computation.force_start_computing), "CMP-11"),
+        Call("PhalaComputation.force_stop_computing", "extrinsic", (("session", "account"),),
+             _in_block(computation.force_stop_computing), "CMP-12"),
+        Call("PhalaComputation.set_cool_down_expiration", "extrinsic", (("period", "u64"),),
+             _in_block(computation.set_cool_down_expiration), "CMP-20"),
+        Call("PhalaComputation.set_heartbeat_paused", "extrinsic", (("paused", "bool"),),
+             _in_block(computation.set_heartbeat_paused), "CMP-20"),
+        Call("PhalaComputation.update_tokenomic", "extrinsic", (("new_params", "tokenomic"),),
+             _in_block(computation.update_tokenomic), "CMP-20"),
+        Call("PhalaComputation.set_budget_per_block", "extrinsic",
+             (("nonce", "u64"), ("block_number", "u32"), ("budget", "fixed_bits")),
+             _in_block(computation.set_budget_per_block), "CMP-21"),
+        Call("PhalaComputation.update_contract_root", "extrinsic", (("account_id", "account"),),
+             _in_block(computation.update_contract_root), "CMP-21"),
         # The operation checks the pallet origin itself: the sender is the calling pallet.
         Call("PhalaMq.queue_message", "operation", (("destination", "bytes"), ("payload", "bytes")),
              _extrinsic(mq.queue_message_operation), "MQ-15"),

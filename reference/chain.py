@@ -115,6 +115,15 @@ Events = tuple[Event, ...]
 
 
 @attrs.frozen
+class ComputationConfig:
+    """pallet computation's runtime constants [CMP-2]."""
+
+    expected_block_time_sec: int = 12
+    min_init_p: int = 50
+    check_worker_register_time: bool = True
+
+
+@attrs.frozen
 class ChainConfig:
     """Runtime parameters of a preset; genesis overrides may replace any of them."""
 
@@ -131,6 +140,8 @@ class ChainConfig:
     none_attestation_enabled: bool = False
     # the reference-only simulated attestation provider [ATT-40]
     simulated_attestation: bool = False
+    # pallet computation's constants [CMP-2]
+    computation: ComputationConfig = ComputationConfig()
 
 
 # --- State [CHAIN-5] ----------------------------------------------------------
@@ -285,6 +296,71 @@ class RegistryState:
 
 
 @attrs.frozen
+class Benchmark:
+    """A session's on-chain benchmark record [CMP-1]; times in unix seconds."""
+
+    p_init: int = 0
+    p_instant: int = 0
+    iterations: int = 0
+    working_start_time: int = 0
+    challenge_time_last: int = 0
+
+
+@attrs.frozen
+class SessionInfo:
+    """``SessionInfo``: a computing session [CMP-1]; ``ve``/``v`` are U64F64 bits, times unix seconds."""
+
+    state: str
+    ve: int
+    v: int
+    v_updated_at: int
+    benchmark: Benchmark
+    cool_down_start: int = 0
+    total_reward: int = 0
+
+
+@attrs.frozen
+class TokenomicParams:
+    """``TokenomicParameters`` storage: U64F64 bits, ``heartbeat_window`` in blocks [CMP-1] [OFF-32]."""
+
+    pha_rate: int
+    rho: int
+    budget_per_block: int
+    v_max: int
+    cost_k: int
+    cost_b: int
+    slash_rate: int
+    treasury_ratio: int
+    heartbeat_window: int
+    rig_k: int
+    rig_b: int
+    re: int
+    k: int
+    kappa: int
+
+
+@attrs.frozen
+class ComputationState:
+    """pallet computation's storage [CMP-1]."""
+
+    tokenomic: TokenomicParams | None = None
+    scheduled_tokenomic: TokenomicParams | None = None
+    online_workers: int = 0
+    expected_heartbeat_count: int | None = None
+    heartbeat_paused: bool = True
+    max_budget_limit: int = 1729382256910270464000
+    budget_update_nonce: int = 0
+    last_budget_update_block: int = 0
+    contract_account: bytes = b"\x00" * 32
+    sessions: immutables.Map[bytes, SessionInfo] = attrs.field(factory=_map)
+    session_bindings: immutables.Map[bytes, bytes] = attrs.field(factory=_map)
+    worker_bindings: immutables.Map[bytes, bytes] = attrs.field(factory=_map)
+    cool_down_period: int = 604_800
+    next_session_id: int = 0
+    stakes: immutables.Map[bytes, int] = attrs.field(factory=_map)
+
+
+@attrs.frozen
 class ChainState:
     """The whole chain state; later pallets add their own fields [CHAIN-5]."""
 
@@ -293,3 +369,4 @@ class ChainState:
     balances: BalancesState = BalancesState()
     mq: MqState = MqState()
     registry: RegistryState = RegistryState()
+    computation: ComputationState = ComputationState()

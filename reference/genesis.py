@@ -14,6 +14,7 @@ from typing import Any
 import attrs
 import immutables
 
+from . import computation
 from .arith import U128_MAX
 from .chain import (
     AccountData,
@@ -21,8 +22,11 @@ from .chain import (
     BalancesState,
     ChainConfig,
     ChainState,
+    ComputationConfig,
+    ComputationState,
     RegistryState,
     SystemState,
+    TokenomicParams,
 )
 from .crypto import dev_keypair
 from .errors import InvalidInput
@@ -60,6 +64,8 @@ PRESETS: Mapping[str, Mapping[str, Any]] = {
             "verify_relaychain_genesis_block_hash": True,
             "none_attestation_enabled": False,
             "simulated_attestation": False,
+            "computation": {"expected_block_time_sec": 12, "min_init_p": 50,
+                            "check_worker_register_time": True},
         },
         "balances": _endowments(1_000_000_000 * UNIT, 1_000_000 * UNIT),
     },
@@ -75,6 +81,8 @@ PRESETS: Mapping[str, Mapping[str, Any]] = {
             "verify_relaychain_genesis_block_hash": True,
             "none_attestation_enabled": False,
             "simulated_attestation": False,
+            "computation": {"expected_block_time_sec": 12, "min_init_p": 50,
+                            "check_worker_register_time": False},
         },
         "balances": _endowments(1_000_000_000 * UNIT, 1_000_000 * UNIT),
     },
@@ -92,6 +100,8 @@ PRESETS: Mapping[str, Mapping[str, Any]] = {
             "none_attestation_enabled": True,
             # Registration with the test attestation authority's reports [ATT-40].
             "simulated_attestation": True,
+            "computation": {"expected_block_time_sec": 12, "min_init_p": 50,
+                            "check_worker_register_time": False},
         },
         "balances": [(name, 1_000) for name in DEV_ACCOUNTS],
     },
@@ -101,7 +111,7 @@ CONFIG_FIELDS = tuple(f.name for f in attrs.fields(ChainConfig) if f.name != "pr
 
 # Pallets whose parameters form their own record in ChainConfig: the preset
 # holds a map for each, and a genesis override may replace any of its fields.
-CONFIG_SECTIONS: Mapping[str, type] = {}
+CONFIG_SECTIONS: Mapping[str, type] = {"computation": ComputationConfig}
 
 
 def _config_params(preset: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
@@ -160,7 +170,7 @@ def genesis(preset: str = "minimal", overrides: Mapping[str, Any] | None = None)
         raise InvalidInput("genesis config overrides are a map")
     if not isinstance(overrides.get("balances", []), list | tuple):
         raise InvalidInput("genesis balances are a list of [account, amount] pairs")
-    unknown = set(overrides) - {"config", "balances", "registry"}
+    unknown = set(overrides) - {"config", "balances", "registry", "computation"}
     if unknown:
         raise InvalidInput(f"unknown genesis overrides {sorted(unknown)}")
     params = _config_params(data["config"], overrides.get("config", {}))
@@ -193,7 +203,40 @@ def genesis(preset: str = "minimal", overrides: Mapping[str, Any] | None = None)
         system=SystemState(accounts=accounts),
         balances=BalancesState(total_issuance=issuance),
         registry=registry_genesis(overrides.get("registry", {})),
+        computation=computation_genesis(overrides.get("computation", {})),
     )
+
+
+COMPUTATION_FIELDS = ("tokenomic", "heartbeat_paused", "cool_down_period", "contract_account")
+BUDGET_BALANCER = dev_keypair("budget-balancer").public
+
+
+def computation_genesis(data: Any) -> ComputationState:
+    """The computation storage of a genesis override [GEN-3] [CMP-4].
+
+    ``{tokenomic: {name: U64F64 bits, heartbeat_window: u32}, heartbeat_paused: bool,
+    cool_down_period: u64 seconds, contract_account: account}``, every field
+    optional: the pallet's default parameters, a paused heartbeat, seven days,
+    and the reference's budget-balancer account.
+    """
+    if not isinstance(data, Mapping) or not set(data) <= set(COMPUTATION_FIELDS):
+        raise InvalidInput(f"genesis computation overrides are a map with fields among {COMPUTATION_FIELDS}")
+    params = data.get("tokenomic", {})
+    names = [f.name for f in attrs.fields(TokenomicParams)]
+    if not isinstance(params, Mapping) or not set(params) <= set(names) or not all(
+        isinstance(v, int) and not isinstance(v, bool)
+        and 0 <= v <= (2**32 - 1 if k == "heartbeat_window" else U128_MAX) for k, v in params.items()
+    ):
+        raise InvalidInput(f"genesis tokenomic parameters are a map from {names} to U64F64 bits")
+    paused = data.get("heartbeat_paused", True)
+    period = data.get("cool_down_period", 604_800)
+    if not isinstance(paused, bool):
+        raise InvalidInput("heartbeat_paused is a boolean")
+    if not isinstance(period, int) or isinstance(period, bool) or not 0 <= period < 2**64:
+        raise InvalidInput("cool_down_period is a u64 number of seconds")
+    contract = resolve_account(data["contract_account"]) if "contract_account" in data else BUDGET_BALANCER
+    return computation.genesis_state({"tokenomic": dict(params), "heartbeat_paused": paused,
+                                      "cool_down_period": period}, contract)
 
 
 REGISTRY_FIELDS = (

@@ -25,7 +25,7 @@ from typing import Any
 
 import attrs
 
-from . import registry, scale
+from . import computation, registry, scale
 from .arith import Num, lt
 from .balances import ensure_root, ensure_signed
 from .chain import BlockContext, ChainState, Events, MqState, Origin, PalletOrigin
@@ -69,6 +69,8 @@ ROUTING_ORDER: tuple[tuple[bytes, str], ...] = (
 HANDLERS: tuple[tuple[bytes, Handler], ...] = (
     (b"^phala/registry/event", registry.on_message_received),
     (b"^phala/registry/gk_event", registry.on_gk_message_received),
+    (b"^phala/mining/update", computation.on_gk_message_received),
+    (b"phala/mining/report", computation.on_working_message_received),
 )
 
 

@@ -124,6 +124,29 @@ def view_registered_after_gk_launched(state: ChainState, args: Sequence[Any]) ->
     return registry.is_worker_registered_after_gk_launched(state, _pubkey_arg(args))
 
 
+def view_session(state: ChainState, args: Sequence[Any]) -> PlainData:
+    """``session(account)``: the session record, its worker and stake, or null [CMP-19]."""
+    account = _one_arg(args)
+    if not (isinstance(account, bytes) and len(account) == 32):
+        raise InvalidInput("session takes a 32-byte session account")
+    comp = state.computation
+    info = comp.sessions.get(account)
+    if info is None:
+        return None
+    return {**to_data(info), "worker": comp.session_bindings.get(account), "stake": comp.stakes.get(account)}
+
+
+def view_computation(state: ChainState, args: Sequence[Any]) -> PlainData:
+    """``computation()``: the pallet's counters and parameters [CMP-19]."""
+    _no_args(args)
+    comp = state.computation
+    return {"online_workers": comp.online_workers, "next_session_id": comp.next_session_id,
+            "heartbeat_paused": comp.heartbeat_paused, "cool_down_period": comp.cool_down_period,
+            "tokenomic": to_data(comp.tokenomic), "scheduled_tokenomic": to_data(comp.scheduled_tokenomic),
+            "budget_update_nonce": comp.budget_update_nonce,
+            "last_budget_update_block": comp.last_budget_update_block}
+
+
 VIEWS: Mapping[str, Callable[[ChainState, Sequence[Any]], PlainData]] = {
     "balance": view_balance,
     "account": view_account,
@@ -137,6 +160,8 @@ VIEWS: Mapping[str, Callable[[ChainState, Sequence[Any]], PlainData]] = {
     "worker": view_worker,
     "gatekeepers": view_gatekeepers,
     "registered_after_gk_launched": view_registered_after_gk_launched,
+    "session": view_session,
+    "computation": view_computation,
 }
 
 

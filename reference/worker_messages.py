@@ -297,8 +297,81 @@ class RotatedMasterPubkey:
 
 GatekeeperRegistryEvent = RotatedMasterPubkey
 
+# --- Computation: settlement and tokenomic parameters [OFF-31] [OFF-32] ----------
+
+
+@attrs.frozen
+class SettleInfo:
+    """One worker's settlement in a gatekeeper report: V, payout and treasury share, U64F64 bits [OFF-31]."""
+
+    pubkey: bytes
+    v: int
+    payout: int
+    treasury: int
+
+    def __attrs_post_init__(self) -> None:
+        _check_key(self.pubkey, "pubkey")
+        for name in ("v", "payout", "treasury"):
+            _check(getattr(self, name), U128_MAX, name)
+
+
+@attrs.frozen
+class WorkingInfoUpdateEvent:
+    """The gatekeepers' per-block computation report to the chain [OFF-31]."""
+
+    block_number: int
+    timestamp_ms: int
+    offline: tuple[bytes, ...] = ()
+    recovered_to_online: tuple[bytes, ...] = ()
+    settle: tuple[SettleInfo, ...] = ()
+
+    def __attrs_post_init__(self) -> None:
+        _check(self.block_number, U32_MAX, "block_number")
+        _check(self.timestamp_ms, U64_MAX, "timestamp_ms")
+        for key in (*self.offline, *self.recovered_to_online):
+            _check_key(key, "worker")
+
+    def is_empty(self) -> bool:
+        """No offline, recovered or settled worker."""
+        return not (self.offline or self.recovered_to_online or self.settle)
+
+
+TOKENOMIC_FIELDS = ("pha_rate", "rho", "budget_per_block", "v_max", "cost_k", "cost_b", "slash_rate",
+                    "treasury_ratio", "heartbeat_window", "rig_k", "rig_b", "re", "k", "kappa")
+
+
+@attrs.frozen
+class TokenomicParameters:
+    """``TokenomicParams``: U64F64 bits, except ``heartbeat_window`` (blocks, u32) [OFF-32]."""
+
+    pha_rate: int
+    rho: int
+    budget_per_block: int
+    v_max: int
+    cost_k: int
+    cost_b: int
+    slash_rate: int
+    treasury_ratio: int
+    heartbeat_window: int
+    rig_k: int
+    rig_b: int
+    re: int
+    k: int
+    kappa: int
+
+    def __attrs_post_init__(self) -> None:
+        for name in TOKENOMIC_FIELDS:
+            _check(getattr(self, name), U32_MAX if name == "heartbeat_window" else U128_MAX, name)
+
+
+@attrs.frozen
+class TokenomicParametersChanged:
+    """``GatekeeperEvent::TokenomicParametersChanged``: the parameters gatekeepers must use [OFF-32]."""
+
+    params: TokenomicParameters
+
 Payload = (SystemEvent | WorkingReportEvent | RegistryEvent | GatekeeperLaunch | GatekeeperChange
-           | GatekeeperRegistryEvent)
+           | GatekeeperRegistryEvent | WorkingInfoUpdateEvent | TokenomicParametersChanged)
 
 # --- SCALE layouts [OFF-2]..[OFF-5] ---------------------------------------------
 
@@ -408,6 +481,39 @@ TYPES: dict[str, Any] = {
         "type": "enum",
         "type_mapping": [["RotatedMasterPubkey", "OffRotatedMasterPubkey"]],
     },
+    "OffSettleInfo": {
+        "type": "struct",
+        "type_mapping": [["pubkey", "[u8; 32]"], ["v", "u128"], ["payout", "u128"], ["treasury", "u128"]],
+    },
+    "OffWorkingInfoUpdateEvent": {
+        "type": "struct",
+        "type_mapping": [
+            ["block_number", "u32"],
+            ["timestamp_ms", "u64"],
+            ["offline", "Vec<[u8; 32]>"],
+            ["recovered_to_online", "Vec<[u8; 32]>"],
+            ["settle", "Vec<OffSettleInfo>"],
+        ],
+    },
+    "OffTokenomicParameters": {
+        "type": "struct",
+        "type_mapping": [[name, "u32" if name == "heartbeat_window" else "u128"]
+                         for name in ("pha_rate", "rho", "budget_per_block", "v_max", "cost_k", "cost_b",
+                                      "slash_rate", "treasury_ratio", "heartbeat_window", "rig_k",
+                                      "rig_b", "re", "k", "kappa")],
+    },
+    "OffRandomNumberEvent": {
+        "type": "struct",
+        "type_mapping": [["block_number", "u32"], ["random_number", "[u8; 32]"],
+                         ["last_random_number", "[u8; 32]"]],
+    },
+    "OffGatekeeperEvent": {
+        "type": "enum",
+        "type_mapping": [
+            ["NewRandomNumber", "OffRandomNumberEvent"],
+            ["TokenomicParametersChanged", "OffTokenomicParameters"],
+        ],
+    },
 }
 scale.register_types(TYPES)
 
@@ -421,6 +527,8 @@ KINDS: dict[str, tuple[str, bytes]] = {
     "GatekeeperLaunch": ("OffGatekeeperLaunch", GATEKEEPER_LAUNCH_TOPIC),
     "GatekeeperChange": ("OffGatekeeperChange", GATEKEEPER_CHANGE_TOPIC),
     "GatekeeperRegistryEvent": ("OffGatekeeperRegistryEvent", GATEKEEPER_REGISTRY_EVENT_TOPIC),
+    "WorkingInfoUpdateEvent": ("OffWorkingInfoUpdateEvent", WORKING_INFO_UPDATE_TOPIC),
+    "GatekeeperEvent": ("OffGatekeeperEvent", GATEKEEPER_EVENT_TOPIC),
 }
 
 
@@ -505,6 +613,10 @@ def kind_of(payload: Payload) -> str:
         return "GatekeeperChange"
     if isinstance(payload, RotatedMasterPubkey):
         return "GatekeeperRegistryEvent"
+    if isinstance(payload, WorkingInfoUpdateEvent):
+        return "WorkingInfoUpdateEvent"
+    if isinstance(payload, TokenomicParametersChanged):
+        return "GatekeeperEvent"
     raise TypeError(f"not a payload: {payload!r}")
 
 
@@ -529,6 +641,13 @@ def encode_payload(payload: Payload) -> bytes:
             value = {_VARIANT_NAMES[type(payload)]: attrs.asdict(payload)}
         case MasterPubkeyOnChain() | MasterPubkeyRotated() | RotatedMasterPubkey():
             value = {_VARIANT_NAMES[type(payload)]: attrs.asdict(payload)}
+        case WorkingInfoUpdateEvent():
+            value = {"block_number": payload.block_number, "timestamp_ms": payload.timestamp_ms,
+                     "offline": list(payload.offline),
+                     "recovered_to_online": list(payload.recovered_to_online),
+                     "settle": [attrs.asdict(info) for info in payload.settle]}
+        case TokenomicParametersChanged(params=params):
+            value = {"TokenomicParametersChanged": attrs.asdict(params)}
         case RotateMasterKey(rotation_id=rotation_id, gk_identities=identities):
             value = {"RotateMasterKey": {"rotation_id": rotation_id,
                                          "gk_identities": [attrs.asdict(i) for i in identities]}}
@@ -582,6 +701,8 @@ def _worker_event_from(decoded: Any) -> WorkerEvent:
 
 
 def _payload_from(kind: str, decoded: Any) -> Payload:
+    if kind == "WorkingInfoUpdateEvent":  # a struct, not an enum
+        return _working_info_update_from(decoded)
     name, body = _variant(decoded)
     if kind == "SystemEvent":
         if name == "WorkerEvent":
@@ -601,7 +722,21 @@ def _payload_from(kind: str, decoded: Any) -> Payload:
         if name == "Registered":
             return GatekeeperRegistered(scale.as_bytes(body["pubkey"]), scale.as_bytes(body["ecdh_pubkey"]))
         return GatekeeperUnregistered(scale.as_bytes(body["pubkey"]))
+    if kind == "GatekeeperEvent" and name == "TokenomicParametersChanged":
+        return TokenomicParametersChanged(TokenomicParameters(**_fields(body)))
+    if kind == "GatekeeperEvent":
+        raise ValueError("only TokenomicParametersChanged is specified among gatekeeper events")
     return RotatedMasterPubkey(body["rotation_id"], scale.as_bytes(body["master_pubkey"]))
+
+
+def _working_info_update_from(body: Any) -> WorkingInfoUpdateEvent:
+    settle = tuple(SettleInfo(scale.as_bytes(i["pubkey"]), i["v"], i["payout"], i["treasury"])
+                   for i in body["settle"])
+    return WorkingInfoUpdateEvent(
+        block_number=body["block_number"], timestamp_ms=body["timestamp_ms"],
+        offline=tuple(scale.as_bytes(k) for k in body["offline"]),
+        recovered_to_online=tuple(scale.as_bytes(k) for k in body["recovered_to_online"]),
+        settle=settle)
 
 
 def _gatekeeper_launch_from(name: str, body: Any) -> GatekeeperLaunch:
@@ -670,6 +805,13 @@ def decode_gatekeeper_registry_event(data: bytes) -> GatekeeperRegistryEvent | D
     """Decode a ``GatekeeperRegistryEvent`` payload [OFF-27] [OFF-6]."""
     result = decode_payload("GatekeeperRegistryEvent", data)
     assert isinstance(result, RotatedMasterPubkey | DecodeFailure)
+    return result
+
+
+def decode_working_info_update(data: bytes) -> WorkingInfoUpdateEvent | DecodeFailure:
+    """Decode a ``WorkingInfoUpdateEvent`` payload [OFF-31] [OFF-6]."""
+    result = decode_payload("WorkingInfoUpdateEvent", data)
+    assert isinstance(result, WorkingInfoUpdateEvent | DecodeFailure)
     return result
 
 

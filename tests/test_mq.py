@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from phala_spec import mq, registry
+from phala_spec import computation, mq, registry
 from phala_spec.block import apply_call, finalize_block, initialize_block
 from phala_spec.calls import CALLS
 from phala_spec.chain import BlockContext, ChainState, Root, Signed, Unsigned, event
@@ -344,9 +344,11 @@ def test_queue_then_kill_then_deliver() -> None:
 
 
 def test_handler_table_follows_the_routing_order() -> None:
-    # The registry's two handlers are specified so far [REG-12] [REG-20].
+    # The registry's and the computation pallet's handlers [REG-12] [REG-20] [CMP-16] [CMP-17].
     expected = ((b"^phala/registry/event", registry.on_message_received),
-                (b"^phala/registry/gk_event", registry.on_gk_message_received))
+                (b"^phala/registry/gk_event", registry.on_gk_message_received),
+                (b"^phala/mining/update", computation.on_gk_message_received),
+                (b"phala/mining/report", computation.on_working_message_received))
     assert expected == mq.HANDLERS
     assert mq.route(b"^phala/registry/event") is registry.on_message_received
     assert mq.route(b"^phala/registry/event/x") is None

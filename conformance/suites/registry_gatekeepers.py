@@ -437,9 +437,8 @@ def gatekeeper_launch_through_the_network(b: CaseBuilder, setting: str) -> None:
            "the first upload wins")
     master = b.chain.registry.gatekeeper_master_pubkey
     runtimes = b.network.runtimes
-    expect(all(runtimes[r["name"]].master_key is not None
-               and runtimes[r["name"]].master_key.public == master for r in replicas),
-           "the replicas' key is on chain")
+    keys = [runtimes[r["name"]].master_key for r in replicas]
+    expect(all(key is not None and key.public == master for key in keys), "the replicas' key is on chain")
     expect(all(runtimes[r["name"]].master_pubkey_on_chain for r in replicas), "the replicas launched")
     expect(runtimes["worker1"].master_key is None, "the worker holds no master key")
     b.observe("gatekeepers")
