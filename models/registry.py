@@ -40,7 +40,8 @@ master keys the model handed out. Invariants, named after their clause:
 * ``inv_REG_19_rotation_counter_never_decreases``;
 * ``inv_REG_20_master_key_changes_only_by_matching_rotation``: the master key
   changes only in the step where a gatekeeper makes the first upload or the
-  gatekeeper origin reports the locked rotation id, and to that key;
+  gatekeeper origin reports the locked rotation id, and to that key (a worker
+  reporting a rotated key changes nothing);
 * ``inv_REG_14_non_gatekeeper_upload_has_no_effect``;
 * ``inv_CHAIN_9_rejected_calls_change_nothing``.
 """
@@ -367,6 +368,17 @@ class RegistryMachine(ChainMachine):
                   and self.chain.registry.gatekeeper_master_pubkey == MASTER_KEYS[new].public,
                   "inv_REG_20_matching_rotation_installs_key", "a matching rotation did not complete")
             self.rotation_start_set = None
+
+    @rule(worker=workers, new=st.integers(0, len(MASTER_KEYS) - 1))
+    def worker_reports_rotation(self, worker: int, new: int) -> None:
+        """A worker, not the gatekeeper origin, reports a rotated key with the locked id:
+        the handler refuses the sender ([REG-20]), so nothing changes (checked by the call)."""
+        reg = self.chain.registry
+        rotation_id = reg.master_key_rotation_lock or reg.rotation_counter
+        self.send(MessageOrigin("Worker", WORKER_KEYS[worker].public), WORKER_KEYS[worker],
+                  b"^phala/registry/gk_event", encode_payload(RotatedMasterPubkey(rotation_id, MASTER_KEYS[new].public)))
+        check(self.chain.registry.master_key_rotation_lock == reg.master_key_rotation_lock,
+              "inv_REG_20_only_the_gatekeeper_rotates", "a worker's rotated key released the lock")
 
     # -- invariants ----------------------------------------------------------------------------
 
