@@ -691,3 +691,34 @@ def test_mutated_certificate_is_a_typed_error(data: st.DataObject) -> None:
         assert x509.load_der_x509_certificate(mutated).tbs_certificate_bytes == (
             original.tbs_certificate_bytes
         )
+
+
+@pytest.mark.parametrize("raw", ["2021-09-12T18:06:20", "2021-09-12T18:06:20.123456", "2020-02-29T00:00:00",
+                                 "2021-06-30T23:59:60"])
+def test_report_timestamps_that_parse(raw: str) -> None:
+    """[ATT-9] RFC 3339 in UTC, the fraction dropped, a leap second counted as the 59th."""
+    import calendar
+
+    date, time = raw.split("T")
+    y, mo, d = (int(x) for x in date.split("-"))
+    h, mi, sec = time.split(":")
+    expected = calendar.timegm((y, mo, d, int(h), int(mi), min(int(float(sec)), 59), 0, 0, 0))
+    assert ias.parse_report_timestamp(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["", "2021-09-12 18:06:20", "2021-02-29T00:00:00", "2021-13-01T00:00:00",
+                                 "2021-09-12T24:00:00", "2021-09-12T18:06:20Z", "tomorrow"])
+def test_malformed_report_timestamps_are_bad_ias_reports(raw: str) -> None:
+    """[ATT-9] a timestamp that is not a valid RFC 3339 UTC time: `BadIASReport`."""
+    with pytest.raises(DispatchError) as info:
+        ias.parse_report_timestamp(raw)
+    assert info.value.code == "PhalaRegistry.BadIASReport"
+
+
+@pytest.mark.parametrize("raw", ["not base64!", "QUJD", base64.b64encode(bytes(431)).decode(), "QUJ=D"])
+def test_malformed_quote_bodies(raw: str) -> None:
+    """[ATT-11] a quote body that is not canonical base64 of at least 432 bytes: `UnknownQuoteBodyFormat`."""
+    with pytest.raises(DispatchError) as info:
+        ias.decode_quote_body(raw)
+    assert info.value.code == "PhalaRegistry.UnknownQuoteBodyFormat"
+    assert ias.decode_quote_body(base64.b64encode(bytes(432)).decode()) == bytes(432)

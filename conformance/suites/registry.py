@@ -32,6 +32,7 @@ from phala_spec.conformance.authoring import (
     AuthoringError,
     CaseBuilder,
     case,
+    case_per_crypto,
     collective,
     root,
     signed,
@@ -350,19 +351,8 @@ Story = Callable[[CaseBuilder, str], None]
 def signed_case(handler: str, clauses: Sequence[str], presets: Sequence[str] = MINIMAL
                 ) -> Callable[[Story], Story]:
     """Register a story once per crypto setting, as ``<name>_<setting>`` [MQ-22]."""
-
-    def register(story: Story) -> Story:
-        for setting in ("real", "oracle"):
-            def run(b: CaseBuilder, story: Story = story, setting: str = setting) -> None:
-                story(b, setting)
-
-            run.__name__ = run.__qualname__ = f"{story.__name__}_{setting}"
-            run.__doc__ = story.__doc__
-            run.__module__ = story.__module__
-            case(suite=SUITE, handler=handler, presets=presets, clauses=clauses, crypto=setting)(run)
-        return story
-
-    return register
+    return case_per_crypto(suite=SUITE, handler=handler, settings=("real", "oracle"),
+                           argument=lambda setting: setting, presets=presets, clauses=clauses)
 
 
 def relay(b: CaseBuilder, setting: str, sender: MessageOrigin, payload: bytes, key: Any) -> None:
