@@ -22,6 +22,7 @@ MODELS: dict[str, str] = {
     "mq": "phala_spec.models.mq:MqMachine",
     "network": "phala_spec.models.network:NetworkMachine",
     "registry": "phala_spec.models.registry:RegistryMachine",
+    "staking": "phala_spec.models.staking:StakingMachine",
 }
 
 

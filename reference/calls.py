@@ -20,7 +20,7 @@ from typing import Any
 
 import attrs
 
-from . import balances, computation, mq, registry
+from . import assets, balances, base_pool, computation, mq, registry, wrapped_balances
 from .arith import U128_MAX
 from .chain import ChainState, Events, Origin, PalletOrigin, TokenomicParams
 from .codec import blake2b_256, encode
@@ -43,6 +43,10 @@ class Call:
 
 
 def _decode_arg(name: str, kind: str, value: Any) -> Any:
+    if kind == "pid":
+        if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2**64:
+            return value
+        raise InvalidInput(f"argument {name!r} must be a pool id: an integer in 0..2^64-1")
     if kind == "account":
         if isinstance(value, bytes) and len(value) == 32:
             return value
@@ -399,6 +403,29 @@ CALLS: Mapping[str, Call] = {
         # The operation checks the pallet origin itself: the sender is the calling pallet.
         Call("PhalaMq.queue_message", "operation", (("destination", "bytes"), ("payload", "bytes")),
              _extrinsic(mq.queue_message_operation), "MQ-15"),
+        # Staking [STK-5] [STK-7] [STK-22]: W-PHA's extrinsics, and the base pool's library
+        # functions as operations (only a pallet origin may invoke them).
+        Call("PhalaWrappedBalances.wrap", "extrinsic", (("amount", "balance"),),
+             _extrinsic(wrapped_balances.wrap), "STK-5"),
+        Call("PhalaWrappedBalances.unwrap", "extrinsic", (("amount", "balance"),),
+             _extrinsic(wrapped_balances.unwrap), "STK-5"),
+        Call("PhalaWrappedBalances.unwrap_all", "extrinsic", (),
+             _extrinsic(wrapped_balances.unwrap_all), "STK-5"),
+        Call("PhalaWrappedBalances.set_locked", "operation", (("who", "account"), ("amount", "balance")),
+             _operation(wrapped_balances.set_locked), "STK-7"),
+        Call("Assets.transfer", "operation", (("source", "account"), ("dest", "account"), ("amount", "balance")),
+             _operation(assets.transfer), "STK-1"),
+        Call("BasePool.create", "operation", (("owner", "account"),),
+             _operation(base_pool.create_operation), "STK-22"),
+        Call("BasePool.contribute", "operation", (("pid", "pid"), ("who", "account"), ("amount", "balance")),
+             _operation(base_pool.contribute_operation), "STK-22"),
+        Call("BasePool.withdraw", "operation", (("pid", "pid"), ("who", "account"), ("shares", "balance")),
+             _operation(base_pool.withdraw_operation), "STK-22"),
+        Call("BasePool.process_withdraw_queue", "operation", (("pid", "pid"),),
+             _operation(base_pool.process_queue_operation), "STK-22"),
+        Call("BasePool.distribute_reward", "operation",
+             (("pid", "pid"), ("source", "account"), ("amount", "balance")),
+             _operation(base_pool.reward_operation), "STK-22"),
     )
 }
 

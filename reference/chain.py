@@ -14,6 +14,7 @@ import immutables
 
 from .codec import to_data
 from .messages import Message, MessageOrigin
+from .staking_state import AssetsState, BasePoolState, StakingConfig, WrappedBalancesState
 
 AccountId = bytes  # 32 bytes, as Substrate's AccountId32
 
@@ -140,6 +141,8 @@ class ChainConfig:
     none_attestation_enabled: bool = False
     # the reference-only simulated attestation provider [ATT-40]
     simulated_attestation: bool = False
+    # the staking pallets' constants [STK-2]
+    staking: StakingConfig = attrs.field(factory=StakingConfig)
     # pallet computation's constants [CMP-2]
     computation: ComputationConfig = ComputationConfig()
 
@@ -370,3 +373,6 @@ class ChainState:
     mq: MqState = MqState()
     registry: RegistryState = RegistryState()
     computation: ComputationState = ComputationState()
+    assets: AssetsState = attrs.field(factory=AssetsState)
+    wrapped_balances: WrappedBalancesState = attrs.field(factory=WrappedBalancesState)
+    base_pool: BasePoolState = attrs.field(factory=BasePoolState)

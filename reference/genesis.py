@@ -30,6 +30,7 @@ from .chain import (
 )
 from .crypto import dev_keypair
 from .errors import InvalidInput
+from .staking_state import StakingConfig
 
 DECIMALS = 12
 UNIT = 10**DECIMALS  # one PHA
@@ -64,6 +65,7 @@ PRESETS: Mapping[str, Mapping[str, Any]] = {
             "verify_relaychain_genesis_block_hash": True,
             "none_attestation_enabled": False,
             "simulated_attestation": False,
+            "staking": {"wpha_min_balance": CENT},
             "computation": {"expected_block_time_sec": 12, "min_init_p": 50,
                             "check_worker_register_time": True},
         },
@@ -81,6 +83,7 @@ PRESETS: Mapping[str, Mapping[str, Any]] = {
             "verify_relaychain_genesis_block_hash": True,
             "none_attestation_enabled": False,
             "simulated_attestation": False,
+            "staking": {"wpha_min_balance": CENT},
             "computation": {"expected_block_time_sec": 12, "min_init_p": 50,
                             "check_worker_register_time": False},
         },
@@ -100,6 +103,7 @@ PRESETS: Mapping[str, Mapping[str, Any]] = {
             "none_attestation_enabled": True,
             # Registration with the test attestation authority's reports [ATT-40].
             "simulated_attestation": True,
+            "staking": {"wpha_min_balance": 100},
             "computation": {"expected_block_time_sec": 12, "min_init_p": 50,
                             "check_worker_register_time": False},
         },
@@ -111,7 +115,7 @@ CONFIG_FIELDS = tuple(f.name for f in attrs.fields(ChainConfig) if f.name != "pr
 
 # Pallets whose parameters form their own record in ChainConfig: the preset
 # holds a map for each, and a genesis override may replace any of its fields.
-CONFIG_SECTIONS: Mapping[str, type] = {"computation": ComputationConfig}
+CONFIG_SECTIONS: Mapping[str, type] = {"staking": StakingConfig, "computation": ComputationConfig}
 
 
 def _config_params(preset: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from . import balances, mq, registry
+from . import assets, balances, base_pool, mq, registry, wrapped_balances
 from .chain import ChainState
 from .codec import PlainData, to_data
 from .errors import InvalidInput
@@ -147,6 +147,53 @@ def view_computation(state: ChainState, args: Sequence[Any]) -> PlainData:
             "last_budget_update_block": comp.last_budget_update_block}
 
 
+def _pid_arg(args: Sequence[Any]) -> int:
+    pid = args[0] if args else None
+    if not (isinstance(pid, int) and not isinstance(pid, bool) and 0 <= pid < 2**64):
+        raise InvalidInput("this view takes a pool id (u64) first")
+    return pid
+
+
+def view_wpha(state: ChainState, args: Sequence[Any]) -> PlainData:
+    """``wpha(acct)``: W-PHA balance, staker account and net value [STK-8]."""
+    who = _account_arg(args)
+    account = wrapped_balances.staker_account(state, who)
+    return {"balance": assets.balance(state, who), "staker_account": to_data(account),
+            "net_value": wrapped_balances.net_value(state, who)}
+
+
+def view_wpha_totals(state: ChainState, args: Sequence[Any]) -> PlainData:
+    """``wpha_totals()``: W-PHA supply, unmintable dust, PHA held by the W-PHA account [STK-8]."""
+    _no_args(args)
+    return {"supply": assets.supply(state), "unmintable_dust": state.wrapped_balances.unmintable_dust,
+            "wpha_account": balances.free_balance(state, wrapped_balances.WPHA_ACCOUNT)}
+
+
+def view_base_pool(state: ChainState, args: Sequence[Any]) -> PlainData:
+    """``base_pool(pid)``: the pool record, its share price bits (or null) and its free W-PHA, or null [STK-23]."""
+    if len(args) != 1:
+        raise InvalidInput("this view takes one pool id")
+    pid = _pid_arg(args)
+    if pid not in state.base_pool.pools:
+        return None
+    pool = base_pool.get_basepool(state, pid)
+    return {**to_data(pool), "share_price": base_pool.share_price(pool),
+            "free": assets.balance(state, pool.pool_account)}
+
+
+def view_pool_shares(state: ChainState, args: Sequence[Any]) -> PlainData:
+    """``pool_shares(pid, acct)``: the owner's merged record (id, shares) and queued shares [STK-23]."""
+    if len(args) != 2:
+        raise InvalidInput("this view takes a pool id and an account")
+    pid, who = _pid_arg(args), _account_arg(args[1:])
+    if pid not in state.base_pool.pools:
+        return None
+    pool = base_pool.get_basepool(state, pid)
+    rid = base_pool.owner_record_id(state, pool.cid, who)
+    held = base_pool.record(state, pool.cid, rid).shares if rid is not None else None
+    return {"record": rid, "shares": held, "total": base_pool.shares_of(state, pool, who)}
+
+
 VIEWS: Mapping[str, Callable[[ChainState, Sequence[Any]], PlainData]] = {
     "balance": view_balance,
     "account": view_account,
@@ -162,6 +209,10 @@ VIEWS: Mapping[str, Callable[[ChainState, Sequence[Any]], PlainData]] = {
     "registered_after_gk_launched": view_registered_after_gk_launched,
     "session": view_session,
     "computation": view_computation,
+    "wpha": view_wpha,
+    "wpha_totals": view_wpha_totals,
+    "base_pool": view_base_pool,
+    "pool_shares": view_pool_shares,
 }
 
 
