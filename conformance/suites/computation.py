@@ -190,11 +190,13 @@ def computing(b: CaseBuilder, setting: str, stake: int = 4000 * PHA, **overrides
 
 @per_crypto("reclaim", ("CMP-12", "CMP-13"))
 def stop_and_reclaim_after_the_cool_down(b: CaseBuilder, setting: str) -> None:
-    """A 60-second cool-down. Stopping a ready session fails `WorkerNotComputing`; stopping the
+    """A 60-second cool-down. Stopping an unbound session fails `SessionNotBound`, a ready one
+    `WorkerNotComputing`; stopping the
     computing one cools it down (online workers back to 0, `Stopped` pushed). Reclaiming before
     60 s fails `CoolDownNotReady` (so does reclaiming a ready session even without the check);
     at exactly 60 s it returns to `Ready` and its stake is released with nothing slashed."""
     computing(b, setting, cool_down_period=60)
+    call(b, C + "stop_computing", {"session": bytes(32)}, POOL, C + "SessionNotBound")
     call(b, C + "stop_computing", {"session": SESSION2}, POOL, C + "WorkerNotComputing")
     call(b, C + "stop_computing", {"session": SESSION}, POOL)
     expect(names(b) == [C + "WorkerStopped"] and b.chain.computation.online_workers == 0, "stopped")
@@ -215,8 +217,9 @@ def stop_and_reclaim_after_the_cool_down(b: CaseBuilder, setting: str) -> None:
 def operator_unbinds_a_computing_session(b: CaseBuilder, setting: str) -> None:
     """Only the worker's operator may unbind (`BadSender` for bob; `SessionNotFound` for an unbound
     session). Unbinding a computing session stops it first (`WorkerStopped`, then
-    `SessionUnbound`); the session record stays, cooling down, and the worker can be bound to
-    another session while the old one cools down."""
+    `SessionUnbound`); the session record stays, cooling down, so binding the worker to it again
+    fails `WorkerNotReady`. The stake pool's own unbinding of the ready session 2 stops nothing;
+    repeating it fails `SessionNotBound`."""
     computing(b, setting)
     call(b, C + "unbind", {"session": SESSION}, signed("bob"), C + "BadSender")
     call(b, C + "unbind", {"session": bytes(32)}, signed(OPERATOR), C + "SessionNotFound")
@@ -224,6 +227,9 @@ def operator_unbinds_a_computing_session(b: CaseBuilder, setting: str) -> None:
     expect(names(b) == [C + "WorkerStopped", C + "SessionUnbound"], "stop, then unbind")
     call(b, C + "bind", {"session": SESSION, "worker": WORKER.public}, POOL, C + "WorkerNotReady")
     b.observe("session", SESSION)
+    call(b, C + "unbind_session", {"session": SESSION2, "notify": False}, POOL)
+    expect(names(b) == [C + "SessionUnbound"], "a ready session is unbound without a stop")
+    call(b, C + "unbind_session", {"session": SESSION2, "notify": False}, POOL, C + "SessionNotBound")
     b.finalize_block()
 
 
