@@ -79,6 +79,10 @@ def parse_hello(reply: dict[str, Any]) -> Hello:
     return Hello(impl["name"], impl["version"], PROTOCOL_VERSION, parsed)
 
 
+STARTUP_TIMEOUT = 60.0
+"""Seconds an adapter may take to start and answer ``hello`` when the run's timeout is shorter [ADP-10]."""
+
+
 class AdapterProcess:
     """A long-lived adapter subprocess with per-request timeouts."""
 
@@ -120,7 +124,8 @@ class AdapterProcess:
         threading.Thread(target=self._read_replies, args=(proc, self._replies), daemon=True).start()
         self._stderr_thread = threading.Thread(target=self._read_stderr, args=(proc,), daemon=True)
         self._stderr_thread.start()
-        reply = self.request({"request": "hello", "protocol": PROTOCOL_VERSION})
+        reply = self.request({"request": "hello", "protocol": PROTOCOL_VERSION},
+                             timeout=max(self.timeout, STARTUP_TIMEOUT))
         if reply["status"] != "ok":
             detail = reply.get("reason") or reply.get("message") or ""
             self.stop()
@@ -170,8 +175,8 @@ class AdapterProcess:
             proc.wait(timeout=5)
 
     # -- requests ---------------------------------------------------------
-    def request(self, message: dict[str, Any]) -> dict[str, Any]:
-        """Send one request and wait for its reply [ADP-3] [ADP-10].
+    def request(self, message: dict[str, Any], timeout: float | None = None) -> dict[str, Any]:
+        """Send one request and wait for its reply, by default at most the run's timeout [ADP-3] [ADP-10].
 
         Returns a reply whose ``status`` is valid; any failure of the process
         or the stream stops the process and raises :class:`AdapterFailure`.
@@ -189,11 +194,12 @@ class AdapterProcess:
             proc.stdin.flush()
         except (BrokenPipeError, OSError, ValueError):
             raise self._failure(f"adapter closed its input before the {kind} request") from None
+        wait = self.timeout if timeout is None else timeout
         try:
-            what, payload = self._replies.get(timeout=self.timeout)
+            what, payload = self._replies.get(timeout=wait)
         except queue.Empty:
             self._kill(proc)
-            raise self._failure(f"no reply to {kind} within {self.timeout:g}s (adapter hung)") from None
+            raise self._failure(f"no reply to {kind} within {wait:g}s (adapter hung)") from None
         if what == "eof":
             raise self._failure(f"adapter exited during {kind}")
         if what == "garbage":
