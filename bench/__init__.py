@@ -17,8 +17,10 @@ messages accepted per second by ``sync_offchain_message`` beside the raw
 Ed25519 verification rate) and ``network`` (network steps per second with 10
 and 1,000 runtimes). :mod:`phala_spec.bench.attestation` has ``attestation``
 (IAS, DCAP and simulated verifications per second beside raw RSA-2048 and
-P-256 verifications). ``--only SECTION`` (repeatable) runs a subset; by
-default all four run, in one process.
+P-256 verifications). :mod:`phala_spec.bench.staking` has ``staking`` (stake
+pool contribute, withdraw and reward calls per second with 10 and 100,000
+stakers in one pool). ``--only SECTION`` (repeatable) runs a subset; by
+default all five run, in one process.
 
 Nothing here is a pass/fail timing test: the command prints figures (and
 ``--json FILE`` writes them); tests only check the output's shape.
@@ -36,7 +38,7 @@ SIZES = (1_000, 100_000)
 QUICK_SIZES = (100, 1_000)
 ENDOWMENT = 1_000_000  # per account, with the minimal preset's existential deposit of 10
 U128_MAX = (1 << 128) - 1
-SECTIONS = ("balances", "mq", "network", "attestation")
+SECTIONS = ("balances", "mq", "network", "attestation", "staking")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -364,6 +366,11 @@ def run(args: argparse.Namespace) -> int:
 
         figures["attestation"] = measure_attestation(quick=args.quick, seed=args.seed)
         agrees = print_attestation(console, figures["attestation"], args.quick) and agrees
+    if "staking" in sections:
+        from .staking import measure_staking, print_staking
+
+        figures["staking"] = measure_staking(quick=args.quick, seed=args.seed)
+        agrees = print_staking(console, figures["staking"], args.quick) and agrees
     if args.json is not None:
         try:
             args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")

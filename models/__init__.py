@@ -23,6 +23,7 @@ MODELS: dict[str, str] = {
     "network": "phala_spec.models.network:NetworkMachine",
     "registry": "phala_spec.models.registry:RegistryMachine",
     "staking": "phala_spec.models.staking:StakingMachine",
+    "stake_pools": "phala_spec.models.staking_pools:StakePoolMachine",
 }
 
 

@@ -20,7 +20,17 @@ from typing import Any
 
 import attrs
 
-from . import assets, balances, base_pool, computation, mq, registry, wrapped_balances
+from . import (
+    assets,
+    balances,
+    base_pool,
+    computation,
+    mq,
+    registry,
+    stake_pool_v2,
+    vault,
+    wrapped_balances,
+)
 from .arith import U128_MAX
 from .chain import ChainState, Events, Origin, PalletOrigin, TokenomicParams
 from .codec import blake2b_256, encode
@@ -89,6 +99,14 @@ def _decode_arg(name: str, kind: str, value: Any) -> Any:
         if value is None or (isinstance(value, bytes) and len(value) == 32):
             return value
         raise InvalidInput(f"argument {name!r} must be a 32-byte account id or null")
+    if kind == "option_permill":
+        if value is None or (_is_u32(value) and value <= 1_000_000):
+            return value
+        raise InvalidInput(f"argument {name!r} must be Permill parts (0..1000000) or null")
+    if kind == "option_pid":
+        if value is None or (isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2**64):
+            return value
+        raise InvalidInput(f"argument {name!r} must be a pool id or null")
     if kind == "pruntime_info":
         return _pruntime_info(value)
     if kind == "attestation":
@@ -278,6 +296,48 @@ def _operation(fn: Callable[..., tuple[Any, ...]]) -> Callable[..., Any]:
 
 _ACCOUNT_VALUE = (("dest", "account"), ("value", "balance"))
 
+_SP = "PhalaStakePoolv2."
+_PID_WORKER = (("pid", "pid"), ("worker", "bytes32"))
+_STAKE_POOL_CALLS = (
+    Call(_SP + "create", "extrinsic", (), _in_block(stake_pool_v2.create), "STK-41"),
+    Call(_SP + "add_worker", "extrinsic", (("pid", "pid"), ("pubkey", "bytes32")),
+         _in_block(stake_pool_v2.add_worker), "STK-42"),
+    Call(_SP + "remove_worker", "extrinsic", _PID_WORKER, _in_block(stake_pool_v2.remove_worker), "STK-43"),
+    Call(_SP + "set_cap", "extrinsic", (("pid", "pid"), ("cap", "balance")),
+         _in_block(stake_pool_v2.set_cap), "STK-44"),
+    Call(_SP + "set_payout_pref", "extrinsic", (("pid", "pid"), ("payout_commission", "option_permill")),
+         _in_block(stake_pool_v2.set_payout_pref), "STK-45"),
+    Call(_SP + "contribute", "extrinsic", (("pid", "pid"), ("amount", "balance"), ("as_vault", "option_pid")),
+         _in_block(stake_pool_v2.contribute), "STK-46"),
+    Call(_SP + "withdraw", "extrinsic", (("pid", "pid"), ("shares", "balance"), ("as_vault", "option_pid")),
+         _in_block(stake_pool_v2.withdraw), "STK-47"),
+    Call(_SP + "start_computing", "extrinsic", (*_PID_WORKER, ("stake", "balance")),
+         _in_block(stake_pool_v2.start_computing), "STK-48"),
+    Call(_SP + "stop_computing", "extrinsic", _PID_WORKER, _in_block(stake_pool_v2.stop_computing), "STK-49"),
+    Call(_SP + "reclaim_pool_worker", "extrinsic", _PID_WORKER,
+         _in_block(stake_pool_v2.reclaim_pool_worker), "STK-50"),
+    Call(_SP + "restart_computing", "extrinsic", (*_PID_WORKER, ("stake", "balance")),
+         _in_block(stake_pool_v2.restart_computing), "STK-51"),
+    Call(_SP + "claim_owner_rewards", "extrinsic", (("pid", "pid"), ("target", "account")),
+         _in_block(stake_pool_v2.claim_owner_rewards), "STK-52"),
+    Call(_SP + "check_and_maybe_force_withdraw", "extrinsic", (("pid", "pid"),),
+         _in_block(stake_pool_v2.check_and_maybe_force_withdraw), "STK-54"),
+    Call("PhalaVault.create", "extrinsic", (), _in_block(vault.create), "STK-60"),
+    Call("PhalaVault.set_payout_pref", "extrinsic", (("pid", "pid"), ("payout_commission", "option_permill")),
+         _in_block(vault.set_payout_pref), "STK-62"),
+    Call("PhalaVault.claim_owner_shares", "extrinsic",
+         (("vault_pid", "pid"), ("target", "account"), ("shares", "balance")),
+         _in_block(vault.claim_owner_shares), "STK-63"),
+    Call("PhalaVault.maybe_gain_owner_shares", "extrinsic", (("vault_pid", "pid"),),
+         _in_block(vault.maybe_gain_owner_shares), "STK-63"),
+    Call("PhalaVault.contribute", "extrinsic", (("pid", "pid"), ("amount", "balance")),
+         _in_block(vault.contribute), "STK-64"),
+    Call("PhalaVault.withdraw", "extrinsic", (("pid", "pid"), ("shares", "balance")),
+         _in_block(vault.withdraw), "STK-65"),
+    Call("PhalaVault.check_and_maybe_force_withdraw", "extrinsic", (("vault_pid", "pid"),),
+         _in_block(vault.check_and_maybe_force_withdraw), "STK-66"),
+)
+
 CALLS: Mapping[str, Call] = {
     call.name: call
     for call in (
@@ -426,6 +486,8 @@ CALLS: Mapping[str, Call] = {
         Call("BasePool.distribute_reward", "operation",
              (("pid", "pid"), ("source", "account"), ("amount", "balance")),
              _operation(base_pool.reward_operation), "STK-22"),
+        # Stake pools [STK-41]..[STK-54] and vaults [STK-60]..[STK-66].
+        *_STAKE_POOL_CALLS,
     )
 }
 

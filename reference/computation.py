@@ -335,20 +335,26 @@ def reclaim(state: ChainState, ctx: BlockContext, session_account: bytes,
 
 def on_reward(state: ChainState, ctx: BlockContext,
               settle: tuple[SettleInfo, ...]) -> tuple[ChainState, Events]:
-    """``OnReward``: the stake pools pay the settled rewards [CMP-22]; no stake pool yet, so nothing."""
-    return state, ()
+    """``OnReward``: the stake pools pay the settled rewards [CMP-22] [STK-53]."""
+    from . import stake_pool_v2  # the stake pool calls back into this module
+
+    return stake_pool_v2.on_reward(state, ctx, settle)
 
 
 def on_unbound(state: ChainState, ctx: BlockContext, worker: bytes,
                force: bool) -> tuple[ChainState, Events]:
-    """``OnUnbound``: the stake pool drops the worker [CMP-22]; no stake pool yet, so nothing."""
-    return state, ()
+    """``OnUnbound``: the stake pool drops the worker [CMP-22] [STK-43]."""
+    from . import stake_pool_v2  # the stake pool calls back into this module
+
+    return stake_pool_v2.on_unbound(state, ctx, worker, force)
 
 
 def on_stopped(state: ChainState, ctx: BlockContext, worker: bytes, stake: int,
                slashed: int) -> tuple[ChainState, Events]:
-    """``OnStopped``: the stake pool learns the worker stopped [CMP-22]; no stake pool yet, so nothing."""
-    return state, ()
+    """``OnStopped``: the stake pool learns the worker stopped [CMP-22] [STK-49]."""
+    from . import stake_pool_v2  # the stake pool calls back into this module
+
+    return stake_pool_v2.on_stopped(state, ctx, worker, stake, slashed)
 
 
 # --- Heartbeats [CMP-14]..[CMP-16] -----------------------------------------------------------

@@ -109,3 +109,44 @@ class BasePoolState:
     records: immutables.Map[int, immutables.Map[int, ShareRecord]] = attrs.field(factory=_map)
     owner_index: immutables.Map[int, immutables.Map[AccountId, int]] = attrs.field(factory=_map)
     next_record_id: immutables.Map[int, int] = attrs.field(factory=_map)
+
+
+# --- stake pool v2 and vault records [STK-40] [STK-60] ------------------------------------
+
+
+@attrs.frozen
+class StakePool:
+    """Production's ``StakePool`` [STK-40]: a base pool with workers, a cap and a commission.
+
+    ``payout_commission`` is a ``Permill`` as its parts (0..=1,000,000) or
+    ``None``; ``workers`` are worker public keys in the order added;
+    ``cd_workers`` the workers stopped by the pool and not yet reclaimed.
+    """
+
+    basepool: BasePool
+    lock_account: AccountId
+    owner_reward_account: AccountId
+    payout_commission: int | None = None
+    cap: int | None = None
+    workers: tuple[bytes, ...] = ()
+    cd_workers: tuple[bytes, ...] = ()
+
+
+@attrs.frozen
+class Vault:
+    """Production's ``Vault`` [STK-60]: a base pool investing in stake pools, with owner shares.
+
+    ``last_share_price_checkpoint`` is a price in balance units (12
+    decimals); ``commission`` a ``Permill``'s parts or ``None``;
+    ``owner_shares`` are counted in ``total_shares`` but held by no record
+    until claimed. ``locked`` is production's ``VaultLocks[pid]``: set by a
+    force shutdown, it keeps the vault out of stake pools.
+    """
+
+    basepool: BasePool
+    last_share_price_checkpoint: int
+    commission: int | None = None
+    owner_shares: int = 0
+    invest_pools: tuple[int, ...] = ()
+    locked: bool = False
+

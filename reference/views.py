@@ -194,6 +194,19 @@ def view_pool_shares(state: ChainState, args: Sequence[Any]) -> PlainData:
     return {"record": rid, "shares": held, "total": base_pool.shares_of(state, pool, who)}
 
 
+def view_stake_pool(state: ChainState, args: Sequence[Any]) -> PlainData:
+    """``stake_pool(pid)``: a stake pool or vault record with its share price bits, free and locked
+    W-PHA, or null [STK-56] [STK-67]."""
+    if len(args) != 1:
+        raise InvalidInput("this view takes one pool id")
+    record = state.base_pool.pools.get(_pid_arg(args))
+    if record is None or not hasattr(record, "basepool"):
+        return None
+    locked = assets.balance(state, record.lock_account) if hasattr(record, "lock_account") else 0
+    return {**to_data(record), "share_price": base_pool.share_price(record.basepool),
+            "free": assets.balance(state, record.basepool.pool_account), "locked": locked}
+
+
 VIEWS: Mapping[str, Callable[[ChainState, Sequence[Any]], PlainData]] = {
     "balance": view_balance,
     "account": view_account,
@@ -213,6 +226,7 @@ VIEWS: Mapping[str, Callable[[ChainState, Sequence[Any]], PlainData]] = {
     "wpha_totals": view_wpha_totals,
     "base_pool": view_base_pool,
     "pool_shares": view_pool_shares,
+    "stake_pool": view_stake_pool,
 }
 
 
