@@ -24,6 +24,8 @@ they do not own. After every step:
 * ``inv_STK_46_cap_holds`` after every accepted contribution;
 * ``inv_STK_53_reward_split``: every ``RewardReceived`` splits the reward by
   the Permill rule (nearest, ties down), recomputed here;
+* ``inv_STK_67_checkpoint_never_decreases``: a vault's price checkpoint;
+* ``inv_STK_9_wpha_is_backed``: PHA behind every W-PHA;
 * ``inv_CHAIN_9_rejected_calls_change_nothing``.
 """
 
@@ -99,6 +101,7 @@ class StakePoolMachine(ChainMachine):
         self.values: dict[bytes, int] = {}
         self.checkpoints: dict[int, tuple[int, int]] = {}
         self.acted: set[bytes] = set()
+        self.last_checkpoint: dict[int, int] = {}
 
     # -- plumbing -------------------------------------------------------------------------
 
@@ -410,6 +413,16 @@ class StakePoolMachine(ChainMachine):
             check(after >= before - tolerance, "inv_STK_57_nobody_loses_but_rounding",
                   f"{who.hex()[:8]}: {before} -> {after} (tolerance {tolerance})")
         self.snapshot()
+
+    @invariant()
+    def inv_STK_67_checkpoint_never_decreases(self) -> None:
+        if self.state is None:
+            return
+        for pid in VAULTS:
+            checkpoint = self.vault(pid).last_share_price_checkpoint
+            check(checkpoint >= self.last_checkpoint.get(pid, 0), "inv_STK_67_checkpoint_never_decreases",
+                  f"vault {pid}: {self.last_checkpoint.get(pid)} -> {checkpoint}")
+            self.last_checkpoint[pid] = checkpoint
 
     @invariant()
     def inv_STK_9_wpha_is_backed(self) -> None:

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import attrs
 import pytest
 from hypothesis import settings
 from hypothesis.stateful import run_state_machine_as_test
 
-from phala_spec import stake_pool_v2
+from phala_spec import base_pool, stake_pool_v2
 from phala_spec.genesis import UNIT
 from phala_spec.models.balances import InvariantViolation
 from phala_spec.models.settings import profile
 from phala_spec.models.staking_pools import STAKERS, WORKERS, StakePoolMachine
+from phala_spec.staking_state import BasePool
 
 RUN = settings(profile("ci"), max_examples=25, stateful_step_count=30)
 
@@ -38,20 +42,16 @@ def test_model_catches_a_commission_rounded_the_wrong_way(monkeypatch: pytest.Mo
 
 
 def test_model_catches_a_contribution_to_a_bankrupt_pool(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A stake pool that forgot the bankruptcy check would take the contribution."""
+    """A base pool that forgot the bankruptcy check would take a contribution to a bankrupt pool."""
     machine = StakePoolMachine()
     machine.genesis()
     machine.contribute(0, STAKERS[0], 1_000 * UNIT)
     pool = machine.stake_pool(0)
-    import attrs
-
     broke = attrs.evolve(pool, basepool=attrs.evolve(pool.basepool, total_value=0))
     machine.state = stake_pool_v2.put_pool(machine.chain, broke)
-    from phala_spec import base_pool
-
     original = base_pool.contribute
 
-    def careless(state, pool, who, amount):  # type: ignore[no-untyped-def]
+    def careless(state: Any, pool: BasePool, who: bytes, amount: int) -> Any:
         return original(state, attrs.evolve(pool, total_shares=0), who, amount)
 
     monkeypatch.setattr(base_pool, "contribute", careless)
