@@ -154,7 +154,8 @@ class StakePoolMachine(ChainMachine):
         if name.endswith(".contribute") and args.get("pid") in bankrupt:
             check(result.outcome in ("PhalaBasePool.PoolBankrupt", "PhalaStakePoolv2.InsufficientContribution",
                                      "PhalaStakePoolv2.InsufficientBalance", "PhalaStakePoolv2.VaultIsLocked",
-                                     "PhalaStakePoolv2.UnauthorizedPoolOwner", "PhalaVault.AssetAccountNotExist"),
+                                     "PhalaStakePoolv2.UnauthorizedPoolOwner", "PhalaVault.AssetAccountNotExist",
+                                     "PhalaVault.InsufficientContribution", "PhalaVault.InsufficientBalance"),
                   "inv_STK_57_bankrupt_accepts_nothing", f"pool {args['pid']} is bankrupt: {result.outcome}")
         self.budget(result)
         return result

@@ -426,14 +426,18 @@ def handle_pool_new_reward(state: ChainState, pool: StakePool, reward: int) -> t
 
 
 def on_reward(state: ChainState, ctx: BlockContext, settle: tuple[SettleInfo, ...]) -> tuple[ChainState, Events]:
-    """``OnReward``: each settlement's payout goes to the worker's pool [STK-53] [CMP-22]."""
+    """``OnReward``: each settlement's payout goes to the worker's pool, in order [STK-53] [CMP-22].
+
+    *Quirk:* a worker in no pool ends the loop (production ``return``s), so
+    the report's later settlements pay nothing.
+    """
     events: Events = ()
     for info in settle:
         reward = int(from_fixed(info.payout))
         pid = worker_assignment(state, info.pubkey)
         if pid is None:
             events = (*events, event(f"{PALLET}.RewardDismissedNotInPool", worker=info.pubkey, amount=reward))
-            continue
+            break
         state, paid = handle_pool_new_reward(state, ensure_stake_pool(state, pid), reward)
         events = (*events, *paid)
     return state, events

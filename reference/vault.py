@@ -26,6 +26,7 @@ from .fixed import bdiv, bmul, from_fixed, to_fixed
 from .perthings import Permill
 from .stake_pool_v2 import (
     GRACE_PERIOD,
+    MIN_CONTRIBUTION,
     check_withdrawal,
     do_withdraw,
     ensure_pool_of,
@@ -150,17 +151,20 @@ def claim_owner_shares(state: ChainState, ctx: BlockContext, origin: Origin, vau
 def contribute(state: ChainState, ctx: BlockContext, origin: Origin, pid: int, amount: int) -> tuple[ChainState, Events]:
     """``contribute(pid, amount)`` [STK-64].
 
-    Check order: the vault, the caller's W-PHA account (``AssetAccountNotExist``),
-    its free W-PHA (``InsufficientBalance``); owner shares are gained first,
-    then the base pool's contribution, the queue is paid, the vault joins the
-    caller's invest pools.
+    Check order: the vault, the minimum contribution (``InsufficientContribution``),
+    the caller's W-PHA account (``AssetAccountNotExist``), its free W-PHA
+    (``InsufficientBalance``); owner shares are gained first, then the base
+    pool's contribution, the queue is paid, the vault joins the caller's
+    invest pools.
     """
     who = ensure_signed(origin)
     vault = ensure_vault(state, pid)
+    if amount < MIN_CONTRIBUTION:
+        raise error("InsufficientContribution")
     if who not in state.assets.balances:
         raise error("AssetAccountNotExist")
     if assets.balance(state, who) < amount:
-        raise DispatchError("PhalaStakePoolv2.InsufficientBalance")
+        raise error("InsufficientBalance")
     vault, gained = gain_owner_shares(vault)
     state, base, events, shares = base_pool.contribute(state, vault.basepool, who, amount)
     state, base, paid = base_pool.try_process_withdraw_queue(state, base)

@@ -333,6 +333,12 @@ def test_reward_dismissals() -> None:
     assert events == [(SP + "RewardDismissedNoShare", {"pid": 0, "amount": 5 * UNIT})]
     _, events = reward(state, WORKER.public, 0)
     assert events == []
+    # a worker in no pool ends the loop: the next settlement of the report is not paid
+    paying = ok(state, BOB, SP + "contribute", pid=0, amount=100 * UNIT, as_vault=None)
+    settled, events = stake_pool_v2.on_reward(paying, paying.system.block, (
+        SettleInfo(WORKER2.public, 0, 1 << 64, 0), SettleInfo(WORKER.public, 0, 5 << 64, 0)))
+    assert [e.name for e in events] == [SP + "RewardDismissedNotInPool"]
+    assert pool(settled).basepool.total_value == 100 * UNIT
     dust_bits = (1_000 << 64) // 10**12 + 2**16  # a little over 1,000 planck in U64F64: floored to 1,000
     after, events = reward(state, WORKER.public, dust_bits)
     assert events == [(SP + "RewardDismissedDust", {"pid": 0, "amount": 1_000})]

@@ -157,8 +157,9 @@ def test_claim_owner_shares() -> None:
 
 def test_contribute_and_withdraw_checks() -> None:
     state = invested()
+    fails(state, ALICE, PV + "contribute", PV + "InsufficientContribution", pid=1, amount=UNIT // 100 - 1)
     fails(state, ALICE, PV + "contribute", PV + "AssetAccountNotExist", pid=1, amount=UNIT)
-    fails(state, BOB, PV + "contribute", SP + "InsufficientBalance", pid=1, amount=9_001 * UNIT)
+    fails(state, BOB, PV + "contribute", PV + "InsufficientBalance", pid=1, amount=9_001 * UNIT)
     fails(state, BOB, PV + "contribute", "PhalaBasePool.PoolTypeNotMatch", pid=0, amount=UNIT)
     fails(state, CHARLIE, PV + "withdraw", SP + "NoNftToWithdraw", pid=1, shares=UNIT)
     fails(state, BOB, PV + "withdraw", PV + "NoEnoughShareToClaim", pid=1, shares=1_000)

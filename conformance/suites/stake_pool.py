@@ -325,23 +325,28 @@ def reward_commission_and_owner_claim(b: CaseBuilder) -> None:
 
 @case(suite=SUITE, handler="stake_pool_v2", clauses=("STK-53", "STK-6", "PERX-5"), crypto=SETTING)
 def reward_dismissals(b: CaseBuilder) -> None:
-    """One report settles: worker 3 (in no pool: `RewardDismissedNotInPool`), and in later reports
-    worker 1 with a dust payout (1,000 planck: `RewardDismissedDust`, nothing moves), then with 5 PHA
-    while the pool has no shares (`RewardDismissedNoShare`). With a 100% commission the stakers' part
-    is a dismissed 0 (`RewardToDistributionDismissedDust`); with 0.0001% of 5 PHA = 5,000,000 planck
-    to the owner, minted. A commission of 1% of 5,000 planck (50, below W-PHA's minimum of 100) is
-    unmintable dust (`RewardToOwnerDismissedDust`); a zero payout does nothing."""
+    """One report settles worker 1 with a dust payout (1,000 planck: `RewardDismissedDust`, nothing
+    moves), worker 1 with 5 PHA while the pool has no shares (`RewardDismissedNoShare`), worker 3 (in
+    no pool: `RewardDismissedNotInPool`) and worker 1 again: the worker in no pool ends the loop, so
+    the last settlement is not even looked at. With shares, a report settling worker 3 then worker 1
+    pays nothing either. With a 100% commission the stakers' part is a dismissed 0
+    (`RewardToDistributionDismissedDust`); 0.0001% of 5 PHA = 5,000,000 planck to the owner is minted.
+    A commission of 1% of 5,000 planck (50, below W-PHA's minimum of 100) is unmintable dust
+    (`RewardToOwnerDismissedDust`)."""
     start(b)
     do(b, SP + "add_worker", ALICE, pid=0, pubkey=WORKER.public)
     dust_bits = ((1_000 << 48) // 10**12 + 1) << 16  # to_fixed(1000) plus a step: floored back to 1,000
-    settle(b, (WORKER3.public, 5 << 64), (WORKER.public, dust_bits), (WORKER.public, 5 << 64),
-           (WORKER.public, 0))
+    settle(b, (WORKER.public, dust_bits), (WORKER.public, 5 << 64), (WORKER3.public, 5 << 64),
+           (WORKER.public, 7 << 64))
     check(rewards(b) == [
-        (SP + "RewardDismissedNotInPool", {"worker": WORKER3.public, "amount": 5 * U}),
         (SP + "RewardDismissedDust", {"pid": 0, "amount": 1_000}),
-        (SP + "RewardDismissedNoShare", {"pid": 0, "amount": 5 * U})], "three dismissals")
+        (SP + "RewardDismissedNoShare", {"pid": 0, "amount": 5 * U}),
+        (SP + "RewardDismissedNotInPool", {"worker": WORKER3.public, "amount": 5 * U})], "three dismissals, then stop")
     b.observe("wpha_totals")
     do(b, SP + "contribute", BOB, pid=0, amount=1_000 * U, as_vault=None)
+    settle(b, (WORKER3.public, 1 << 64), (WORKER.public, 5 << 64))
+    check(rewards(b) == [(SP + "RewardDismissedNotInPool", {"worker": WORKER3.public, "amount": U})] and
+          pool(b).basepool.total_value == 1_000 * U, "the pool's reward was skipped")
     do(b, SP + "set_payout_pref", ALICE, pid=0, payout_commission=1_000_000)
     settle(b, (WORKER.public, 5 << 64))
     check(rewards(b) == [(SP + "RewardToDistributionDismissedDust", {"pid": 0, "amount": 0}),
@@ -403,15 +408,16 @@ def invested(b: CaseBuilder, commission: int | None = 100_000, amount: int = 1_0
 @case(suite=SUITE, handler="vault", clauses=("STK-60", "STK-62", "STK-64", "STK-46"), crypto=SETTING)
 def vault_check_order(b: CaseBuilder) -> None:
     """Vault errors in order. `set_payout_pref`: owner, `CommissionNotChanged`. `contribute`: the vault
-    (`PoolTypeNotMatch` for the stake pool), a W-PHA account (`AssetAccountNotExist`: dave),
-    `InsufficientBalance`. Investing: only the owner (`UnauthorizedPoolOwner`), from the vault's free
+    (`PoolTypeNotMatch` for the stake pool), the minimum contribution (`InsufficientContribution`,
+    before the account: dave), a W-PHA account (`AssetAccountNotExist`: dave), `InsufficientBalance`. Investing: only the owner (`UnauthorizedPoolOwner`), from the vault's free
     W-PHA (`InsufficientBalance`); the vault joins the pool's subscribers."""
     invested(b)
     do(b, PV + "set_payout_pref", BOB, PV + "UnauthorizedPoolOwner", pid=1, payout_commission=5)
     do(b, PV + "set_payout_pref", ALICE, PV + "CommissionNotChanged", pid=1, payout_commission=100_000)
     do(b, PV + "contribute", BOB, BP + "PoolTypeNotMatch", pid=0, amount=U)
     do(b, PV + "contribute", DAVE, PV + "AssetAccountNotExist", pid=1, amount=U)
-    do(b, PV + "contribute", BOB, SP + "InsufficientBalance", pid=1, amount=99_000 * U + 1)
+    do(b, PV + "contribute", DAVE, PV + "InsufficientContribution", pid=1, amount=U // 100 - 1)
+    do(b, PV + "contribute", BOB, PV + "InsufficientBalance", pid=1, amount=99_000 * U + 1)
     do(b, SP + "contribute", BOB, SP + "UnauthorizedPoolOwner", pid=0, amount=U, as_vault=1)
     do(b, SP + "contribute", ALICE, SP + "InsufficientBalance", pid=0, amount=U, as_vault=1)
     check(pool(b).basepool.value_subscribers == (1,) and the_vault(b, 1).invest_pools == (0,), "subscribed")
