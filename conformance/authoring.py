@@ -95,6 +95,11 @@ def collective(name: str, yes: int, total: int) -> dict[str, Any]:
     return {"kind": "collective", "collective": name, "yes": yes, "total": total}
 
 
+def collective_member(name: str, who: bytes | str) -> dict[str, Any]:
+    """``Member(who)`` of a collective, as ``execute`` dispatches [COL-9]."""
+    return {"kind": "collective_member", "collective": name, "who": account_id(who)}
+
+
 # --- Records -------------------------------------------------------------------
 
 
@@ -203,6 +208,7 @@ class CaseBuilder:
         registry: Mapping[str, Any] | None = None,
         runtimes: Iterable[Mapping[str, Any]] | None = None,
         crypto: str | None = None,
+        governance: Mapping[str, Any] | None = None,
     ) -> None:
         """Replace the preset's genesis with overrides; only before the first step.
 
@@ -225,6 +231,8 @@ class CaseBuilder:
             overrides["runtimes"] = [dict(r) for r in runtimes]
         if crypto is not None:
             overrides["crypto"] = crypto
+        if governance is not None:
+            overrides["governance"] = dict(governance)
         try:
             self._state = genesis_state(self.preset, overrides)
         except InvalidInput as exc:

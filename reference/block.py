@@ -13,7 +13,7 @@ from typing import Any
 
 import attrs
 
-from . import mq
+from . import elections, mq, treasury
 from .calls import decode_args, lookup
 from .chain import BlockContext, ChainState, Events, Origin
 from .errors import DispatchError, InvalidInput
@@ -23,7 +23,9 @@ Hook = Callable[[ChainState, BlockContext], tuple[ChainState, Events]]
 # Pallet hooks in the runtime's pallet order. Balances has none; PhalaMq
 # clears the outbound messages and delivers the queued ones [MQ-16]; later
 # pallets (computation, democracy, ...) register theirs here.
-ON_INITIALIZE: tuple[Hook, ...] = (mq.on_initialize,)
+# Treasury (index 63) spends and PhragmenElection (68) elects before
+# PhalaMq's hook [TRS-9] [ELE-14].
+ON_INITIALIZE: tuple[Hook, ...] = (treasury.on_initialize, elections.on_initialize, mq.on_initialize)
 ON_FINALIZE: tuple[Hook, ...] = ()
 
 

@@ -20,7 +20,7 @@ from typing import Any
 
 import attrs
 
-from . import balances, mq, registry
+from . import balances, collective, elections, mq, registry, treasury
 from .arith import U128_MAX
 from .chain import ChainState, Events, Origin, PalletOrigin
 from .codec import blake2b_256, encode
@@ -91,11 +91,26 @@ def _decode_arg(name: str, kind: str, value: Any) -> Any:
         return _attestation(value)
     if kind == "call":
         return decode_call(value)
+    if kind == "accounts":
+        if isinstance(value, list | tuple) and all(isinstance(v, bytes) and len(v) == 32 for v in value):
+            return tuple(value)
+        raise InvalidInput(f"argument {name!r} must be a list of 32-byte account ids")
+    if kind == "renouncing":
+        return _renouncing(value)
     raise AssertionError(f"unknown parameter type {kind}")
 
 
 def _is_u32(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 2**32 - 1
+
+
+def _renouncing(value: Any) -> tuple[str, int]:
+    """``Renouncing`` [ELE-11]: ``"Member"``, ``"RunnerUp"`` or ``{"Candidate": u32}``."""
+    if value in ("Member", "RunnerUp"):
+        return value, 0
+    if isinstance(value, Mapping) and set(value) == {"Candidate"} and _is_u32(value["Candidate"]):
+        return "Candidate", value["Candidate"]
+    raise InvalidInput('renouncing is "Member", "RunnerUp" or {"Candidate": u32}')
 
 
 _PRUNTIME_INFO_FIELDS = ("version", "machine_id", "pubkey", "ecdh_pubkey", "genesis_block_hash",
@@ -196,6 +211,33 @@ def _operation(fn: Callable[..., tuple[Any, ...]]) -> Callable[..., Any]:
 
 _ACCOUNT_VALUE = (("dest", "account"), ("value", "balance"))
 
+
+def _collective_calls(instance: str) -> tuple[Call, ...]:
+    """The calls of one collective instance [COL-3]..[COL-12]."""
+
+    def bind(fn: Callable[..., tuple[ChainState, Events]]) -> Callable[..., Any]:
+        return _in_block(lambda state, ctx, origin, **kwargs: fn(state, ctx, origin, instance, **kwargs))
+
+    return (
+        Call(f"{instance}.propose", "extrinsic",
+             (("threshold", "u32"), ("proposal", "call"), ("length_bound", "u32")),
+             bind(collective.propose), "COL-3"),
+        Call(f"{instance}.vote", "extrinsic",
+             (("proposal", "bytes32"), ("index", "u32"), ("approve", "bool")),
+             bind(collective.vote), "COL-5"),
+        Call(f"{instance}.close", "extrinsic",
+             (("proposal_hash", "bytes32"), ("index", "u32"), ("length_bound", "u32")),
+             bind(collective.close), "COL-6"),
+        Call(f"{instance}.disapprove_proposal", "extrinsic", (("proposal_hash", "bytes32"),),
+             bind(collective.disapprove_proposal), "COL-8"),
+        Call(f"{instance}.execute", "extrinsic", (("proposal", "call"), ("length_bound", "u32")),
+             bind(collective.execute), "COL-9"),
+        Call(f"{instance}.set_members", "extrinsic",
+             (("new_members", "accounts"), ("prime", "option_account"), ("old_count", "u32")),
+             bind(collective.set_members), "COL-12"),
+    )
+
+
 CALLS: Mapping[str, Call] = {
     call.name: call
     for call in (
@@ -276,6 +318,32 @@ CALLS: Mapping[str, Call] = {
         Call("PhalaRegistry.register_worker_v2", "extrinsic",
              (("pruntime_info", "pruntime_info"), ("attestation", "attestation")),
              _in_block(registry.register_worker_v2), "REG-10"),
+        *_collective_calls(collective.COUNCIL),
+        *_collective_calls(collective.TECHNICAL_COMMITTEE),
+        Call("PhragmenElection.vote", "extrinsic", (("votes", "accounts"), ("value", "balance")),
+             _in_block(elections.vote), "ELE-4"),
+        Call("PhragmenElection.remove_voter", "extrinsic", (),
+             _in_block(elections.remove_voter), "ELE-5"),
+        Call("PhragmenElection.submit_candidacy", "extrinsic", (("candidate_count", "u32"),),
+             _in_block(elections.submit_candidacy), "ELE-6"),
+        Call("PhragmenElection.renounce_candidacy", "extrinsic", (("renouncing", "renouncing"),),
+             _in_block(elections.renounce_candidacy), "ELE-11"),
+        Call("PhragmenElection.remove_member", "extrinsic",
+             (("who", "account"), ("slash_bond", "bool"), ("rerun_election", "bool")),
+             _in_block(elections.remove_member), "ELE-13"),
+        Call("PhragmenElection.clean_defunct_voters", "extrinsic",
+             (("num_voters", "u32"), ("num_defunct", "u32")),
+             _in_block(elections.clean_defunct_voters), "ELE-15"),
+        Call("Treasury.propose_spend", "extrinsic", (("value", "balance"), ("beneficiary", "account")),
+             _in_block(treasury.propose_spend), "TRS-4"),
+        Call("Treasury.reject_proposal", "extrinsic", (("proposal_id", "u32"),),
+             _in_block(treasury.reject_proposal), "TRS-5"),
+        Call("Treasury.approve_proposal", "extrinsic", (("proposal_id", "u32"),),
+             _in_block(treasury.approve_proposal), "TRS-6"),
+        Call("Treasury.spend", "extrinsic", (("amount", "balance"), ("beneficiary", "account")),
+             _in_block(treasury.spend), "TRS-7"),
+        Call("Treasury.remove_approval", "extrinsic", (("proposal_id", "u32"),),
+             _in_block(treasury.remove_approval), "TRS-8"),
         # The operation checks the pallet origin itself: the sender is the calling pallet.
         Call("PhalaMq.queue_message", "operation", (("destination", "bytes"), ("payload", "bytes")),
              _extrinsic(mq.queue_message_operation), "MQ-15"),

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from . import balances, mq
+from . import balances, collective, mq, treasury
 from .chain import ChainState
 from .codec import PlainData, to_data
 from .errors import InvalidInput
@@ -93,6 +93,42 @@ def view_mq_pool_validity(state: ChainState, args: Sequence[Any]) -> PlainData:
     return to_data(validity)
 
 
+def _instance_arg(value: Any) -> str:
+    if value not in collective.INSTANCES:
+        raise InvalidInput(f"a collective is one of {sorted(collective.INSTANCES)}")
+    return str(value)
+
+
+def view_collective(state: ChainState, args: Sequence[Any]) -> PlainData:
+    """``collective(instance)``: members, prime, open motions and the motion count [COL-1]."""
+    col = collective.collective_state(state, _instance_arg(_one_arg(args)))
+    return {"members": list(col.members), "prime": col.prime, "proposals": list(col.proposals),
+            "proposal_count": col.proposal_count}
+
+
+def view_motion(state: ChainState, args: Sequence[Any]) -> PlainData:
+    """``motion(instance, hash)``: the motion's votes and held call, or null [COL-1]."""
+    if len(args) != 2 or not isinstance(args[1], bytes):
+        raise InvalidInput("motion(instance, hash) takes a collective name and a 32-byte hash")
+    col = collective.collective_state(state, _instance_arg(args[0]))
+    votes = col.voting.get(args[1])
+    if votes is None:
+        return None
+    return {**to_data(votes), "proposal": to_data(col.proposal_of[args[1]])}
+
+
+def view_elections(state: ChainState, args: Sequence[Any]) -> PlainData:
+    """``elections()``: members, runners-up, candidates, voters and the round count [ELE-1]."""
+    _no_args(args)
+    return to_data(state.elections)
+
+
+def view_treasury(state: ChainState, args: Sequence[Any]) -> PlainData:
+    """``treasury()``: the spendable pot, proposals, approvals and the proposal count [TRS-1]."""
+    _no_args(args)
+    return {"pot": treasury.pot(state), **to_data(state.treasury)}
+
+
 VIEWS: Mapping[str, Callable[[ChainState, Sequence[Any]], PlainData]] = {
     "balance": view_balance,
     "account": view_account,
@@ -103,6 +139,10 @@ VIEWS: Mapping[str, Callable[[ChainState, Sequence[Any]], PlainData]] = {
     "mq_outbound": view_mq_outbound,
     "mq_queued": view_mq_queued,
     "mq_pool_validity": view_mq_pool_validity,
+    "collective": view_collective,
+    "motion": view_motion,
+    "elections": view_elections,
+    "treasury": view_treasury,
 }
 
 
