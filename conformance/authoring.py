@@ -37,7 +37,7 @@ from typing import Any
 import attrs
 
 from phala_spec import SPEC_VERSION
-from phala_spec.chain import ChainConfig, ChainState
+from phala_spec.chain import ChainConfig, ChainState, Events
 from phala_spec.codec import PlainData, blake2b_256, digest, encode, to_data
 from phala_spec.errors import InvalidInput
 from phala_spec.genesis import PRESETS, dev_account
@@ -168,6 +168,7 @@ class CaseBuilder:
         self._outcomes: list[str] = []
         self._checks: list[tuple[int, str]] = []
         self._returned: PlainData = None
+        self._events: Events = ()
 
     # read-only views for authoring decisions
     @property
@@ -193,6 +194,11 @@ class CaseBuilder:
         return self.chain.config
 
     @property
+    def last_events(self) -> Events:
+        """The events of the last recorded step."""
+        return self._events
+
+    @property
     def outcome(self) -> str | None:
         """The outcome of the last recorded step, if any."""
         return self._outcomes[-1] if self._outcomes else None
@@ -203,7 +209,7 @@ class CaseBuilder:
 
     def genesis(
         self,
-        config: Mapping[str, int] | None = None,
+        config: Mapping[str, Any] | None = None,
         balances: Iterable[tuple[bytes | str, int]] | None = None,
         registry: Mapping[str, Any] | None = None,
         runtimes: Iterable[Mapping[str, Any]] | None = None,
@@ -252,6 +258,7 @@ class CaseBuilder:
         self._steps.append(StepSpec(dict(step), requests))
         self._outcomes.append(result.outcome)
         self._returned = result.returned
+        self._events = result.events
         return result.outcome
 
     def initialize_block(
