@@ -13,7 +13,7 @@ from typing import Any
 
 import attrs
 
-from . import elections, mq, treasury
+from . import democracy, elections, mq, treasury
 from .calls import decode_args, lookup
 from .chain import BlockContext, ChainState, Events, Origin
 from .errors import DispatchError, InvalidInput
@@ -25,7 +25,10 @@ Hook = Callable[[ChainState, BlockContext], tuple[ChainState, Events]]
 # pallets (computation, democracy, ...) register theirs here.
 # Treasury (index 63) spends and PhragmenElection (68) elects before
 # PhalaMq's hook [TRS-9] [ELE-14].
-ON_INITIALIZE: tuple[Hook, ...] = (treasury.on_initialize, elections.on_initialize, mq.on_initialize)
+# Scheduler and Democracy (61) come before Treasury: they run first, as one hook so that a
+# gap of empty blocks is caught up block by block [SCH-4].
+ON_INITIALIZE: tuple[Hook, ...] = (democracy.on_initialize, treasury.on_initialize, elections.on_initialize,
+                                   mq.on_initialize)
 ON_FINALIZE: tuple[Hook, ...] = ()
 
 

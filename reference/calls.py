@@ -20,7 +20,7 @@ from typing import Any
 
 import attrs
 
-from . import balances, collective, elections, mq, registry, treasury
+from . import balances, collective, democracy, democracy_state, elections, mq, registry, treasury
 from .arith import U128_MAX
 from .chain import ChainState, Events, Origin, PalletOrigin
 from .codec import blake2b_256, encode
@@ -97,11 +97,40 @@ def _decode_arg(name: str, kind: str, value: Any) -> Any:
         raise InvalidInput(f"argument {name!r} must be a list of 32-byte account ids")
     if kind == "renouncing":
         return _renouncing(value)
+    if kind == "vote":
+        return _account_vote(value)
+    if kind == "conviction":
+        if _is_u32(value) and value <= 6:
+            return value
+        raise InvalidInput(f"argument {name!r} must be a conviction: an integer in 0..6")
+    if kind == "option_u32":
+        if value is None or _is_u32(value):
+            return value
+        raise InvalidInput(f"argument {name!r} must be a u32 or null")
     raise AssertionError(f"unknown parameter type {kind}")
 
 
 def _is_u32(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 2**32 - 1
+
+
+def _is_balance(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= U128_MAX
+
+
+def _account_vote(value: Any) -> democracy_state.AccountVote:
+    """``AccountVote`` [DEM-8]: ``{kind: "Standard", aye, conviction, balance}`` or ``{kind: "Split", aye, nay}``."""
+    if isinstance(value, Mapping) and value.get("kind") == "Standard" \
+            and sorted(value) == ["aye", "balance", "conviction", "kind"] \
+            and isinstance(value["aye"], bool) and _is_u32(value["conviction"]) \
+            and value["conviction"] <= 6 and _is_balance(value["balance"]):
+        return democracy_state.Standard(value["aye"], value["conviction"], value["balance"])
+    if isinstance(value, Mapping) and value.get("kind") == "Split" \
+            and sorted(value) == ["aye", "kind", "nay"] \
+            and _is_balance(value["aye"]) and _is_balance(value["nay"]):
+        return democracy_state.Split(value["aye"], value["nay"])
+    raise InvalidInput("a vote is {kind: Standard, aye: bool, conviction: 0..6, balance} "
+                       "or {kind: Split, aye: balance, nay: balance}")
 
 
 def _renouncing(value: Any) -> tuple[str, int]:
@@ -344,6 +373,44 @@ CALLS: Mapping[str, Call] = {
              _in_block(treasury.spend), "TRS-7"),
         Call("Treasury.remove_approval", "extrinsic", (("proposal_id", "u32"),),
              _in_block(treasury.remove_approval), "TRS-8"),
+        Call("Democracy.propose", "extrinsic", (("proposal", "call"), ("value", "balance")),
+             _in_block(democracy.propose), "DEM-4"),
+        Call("Democracy.second", "extrinsic", (("proposal", "u32"),),
+             _in_block(democracy.second), "DEM-5"),
+        Call("Democracy.vote", "extrinsic", (("ref_index", "u32"), ("vote", "vote")),
+             _in_block(democracy.vote), "DEM-9"),
+        Call("Democracy.emergency_cancel", "extrinsic", (("ref_index", "u32"),),
+             _in_block(democracy.emergency_cancel), "DEM-19"),
+        Call("Democracy.external_propose", "extrinsic", (("proposal", "call"),),
+             _in_block(democracy.external_propose), "DEM-14"),
+        Call("Democracy.external_propose_majority", "extrinsic", (("proposal", "call"),),
+             _in_block(democracy.external_propose_majority), "DEM-15"),
+        Call("Democracy.external_propose_default", "extrinsic", (("proposal", "call"),),
+             _in_block(democracy.external_propose_default), "DEM-15"),
+        Call("Democracy.fast_track", "extrinsic",
+             (("proposal_hash", "bytes32"), ("voting_period", "u32"), ("delay", "u32")),
+             _in_block(democracy.fast_track), "DEM-16"),
+        Call("Democracy.veto_external", "extrinsic", (("proposal_hash", "bytes32"),),
+             _in_block(democracy.veto_external), "DEM-17"),
+        Call("Democracy.cancel_referendum", "extrinsic", (("ref_index", "u32"),),
+             _in_block(democracy.cancel_referendum), "DEM-20"),
+        Call("Democracy.delegate", "extrinsic",
+             (("to", "account"), ("conviction", "conviction"), ("balance", "balance")),
+             _in_block(democracy.delegate), "DEM-12"),
+        Call("Democracy.undelegate", "extrinsic", (), _in_block(democracy.undelegate), "DEM-13"),
+        Call("Democracy.clear_public_proposals", "extrinsic", (),
+             _in_block(democracy.clear_public_proposals), "DEM-23"),
+        Call("Democracy.unlock", "extrinsic", (("target", "account"),),
+             _in_block(democracy.unlock), "DEM-11"),
+        Call("Democracy.remove_vote", "extrinsic", (("index", "u32"),),
+             _in_block(democracy.remove_vote), "DEM-11"),
+        Call("Democracy.remove_other_vote", "extrinsic", (("target", "account"), ("index", "u32")),
+             _in_block(democracy.remove_other_vote), "DEM-11"),
+        Call("Democracy.blacklist", "extrinsic",
+             (("proposal_hash", "bytes32"), ("maybe_ref_index", "option_u32")),
+             _in_block(democracy.blacklist), "DEM-22"),
+        Call("Democracy.cancel_proposal", "extrinsic", (("prop_index", "u32"),),
+             _in_block(democracy.cancel_proposal), "DEM-21"),
         # The operation checks the pallet origin itself: the sender is the calling pallet.
         Call("PhalaMq.queue_message", "operation", (("destination", "bytes"), ("payload", "bytes")),
              _extrinsic(mq.queue_message_operation), "MQ-15"),

@@ -13,6 +13,7 @@ import attrs
 import immutables
 
 from .codec import to_data
+from .democracy_state import DemocracyConfig, DemocracyState, SchedulerConfig, SchedulerState
 from .messages import Message, MessageOrigin
 
 if TYPE_CHECKING:
@@ -148,6 +149,9 @@ class ChainConfig:
     technical_committee: CollectiveConfig = attrs.field(factory=lambda: CollectiveConfig())
     elections: ElectionsConfig = attrs.field(factory=lambda: ElectionsConfig())
     treasury: TreasuryConfig = attrs.field(factory=lambda: TreasuryConfig())
+    # democracy and scheduler sections [DEM-2] [SCH-1]
+    democracy: DemocracyConfig = attrs.field(factory=DemocracyConfig)
+    scheduler: SchedulerConfig = attrs.field(factory=SchedulerConfig)
 
 
 @attrs.frozen
@@ -415,3 +419,5 @@ class ChainState:
     technical_committee: CollectiveState = CollectiveState()
     elections: ElectionsState = ElectionsState()
     treasury: TreasuryState = TreasuryState()
+    democracy: DemocracyState = attrs.field(factory=DemocracyState)
+    scheduler: SchedulerState = attrs.field(factory=SchedulerState)

@@ -28,6 +28,7 @@ from .chain import (
     TreasuryConfig,
 )
 from .crypto import dev_keypair
+from .democracy_state import DemocracyConfig, SchedulerConfig
 from .elections import genesis_members
 from .errors import InvalidInput
 
@@ -64,6 +65,16 @@ PRODUCTION_GOVERNANCE: Mapping[str, Mapping[str, int]] = {
                  "burn": 0, "max_approvals": 100},
 }
 
+# Democracy and scheduler parameters [DEM-2] [SCH-1]: the same on Phala and Khala.
+PRODUCTION_DEMOCRACY: Mapping[str, Mapping[str, Any]] = {
+    "democracy": {"launch_period": 7 * DAYS, "voting_period": 7 * DAYS,
+                  "fast_track_voting_period": 3 * HOURS, "instant_allowed": True,
+                  "minimum_deposit": 10 * UNIT, "enactment_period": 8 * DAYS,
+                  "vote_locking_period": 8 * DAYS, "cooloff_period": 7 * DAYS, "max_votes": 100,
+                  "max_proposals": 100, "max_deposits": 100, "max_blacklisted": 100},
+    "scheduler": {"max_scheduled_per_block": 50},
+}
+
 # Runtime parameters per preset [GEN-2]. Balances are in the smallest unit
 # (12 decimals). Both production presets start with 1,000,000,000 PHA.
 PRESETS: Mapping[str, Mapping[str, Any]] = {
@@ -79,6 +90,7 @@ PRESETS: Mapping[str, Mapping[str, Any]] = {
             "verify_relaychain_genesis_block_hash": True,
             "none_attestation_enabled": False,
             **PRODUCTION_GOVERNANCE,
+            **PRODUCTION_DEMOCRACY,
         },
         "balances": _endowments(1_000_000_000 * UNIT, 1_000_000 * UNIT),
     },
@@ -94,6 +106,7 @@ PRESETS: Mapping[str, Mapping[str, Any]] = {
             "verify_relaychain_genesis_block_hash": True,
             "none_attestation_enabled": False,
             **PRODUCTION_GOVERNANCE,
+            **PRODUCTION_DEMOCRACY,
         },
         "balances": _endowments(1_000_000_000 * UNIT, 1_000_000 * UNIT),
     },
@@ -117,6 +130,11 @@ PRESETS: Mapping[str, Mapping[str, Any]] = {
                           "max_votes_per_voter": 16, "max_voters": 8, "max_candidates": 5},
             "treasury": {"proposal_bond": 50_000, "proposal_bond_minimum": 10,
                          "spend_period": 8, "burn": 0, "max_approvals": 3},
+            "democracy": {"launch_period": 5, "voting_period": 5, "fast_track_voting_period": 2,
+                          "instant_allowed": True, "minimum_deposit": 10, "enactment_period": 3,
+                          "vote_locking_period": 3, "cooloff_period": 4, "max_votes": 3,
+                          "max_proposals": 3, "max_deposits": 3, "max_blacklisted": 2},
+            "scheduler": {"max_scheduled_per_block": 3},
         },
         "balances": [(name, 1_000) for name in DEV_ACCOUNTS],
     },
@@ -131,6 +149,8 @@ CONFIG_SECTIONS: Mapping[str, type] = {
     "technical_committee": CollectiveConfig,
     "elections": ElectionsConfig,
     "treasury": TreasuryConfig,
+    "democracy": DemocracyConfig,
+    "scheduler": SchedulerConfig,
 }
 
 

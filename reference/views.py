@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from . import balances, collective, mq, treasury
+from . import balances, collective, democracy, mq, treasury
 from .chain import ChainState
 from .codec import PlainData, to_data
 from .errors import InvalidInput
@@ -129,6 +129,19 @@ def view_treasury(state: ChainState, args: Sequence[Any]) -> PlainData:
     return {"pot": treasury.pot(state), **to_data(state.treasury)}
 
 
+def view_referendum(state: ChainState, args: Sequence[Any]) -> PlainData:
+    """``referendum(index)``: a referendum's info (ongoing with its tally, or finished), or null [DEM-1]."""
+    index = _one_arg(args)
+    if not isinstance(index, int) or isinstance(index, bool):
+        raise InvalidInput("referendum(index) takes a referendum index")
+    return to_data(state.democracy.referendum_info.get(index))
+
+
+def view_democracy_voting(state: ChainState, args: Sequence[Any]) -> PlainData:
+    """``democracy_voting(account)``: the account's voting record, direct or delegating [DEM-1]."""
+    return to_data(democracy.voting_of(state, _account_arg(args)))
+
+
 VIEWS: Mapping[str, Callable[[ChainState, Sequence[Any]], PlainData]] = {
     "balance": view_balance,
     "account": view_account,
@@ -143,6 +156,8 @@ VIEWS: Mapping[str, Callable[[ChainState, Sequence[Any]], PlainData]] = {
     "motion": view_motion,
     "elections": view_elections,
     "treasury": view_treasury,
+    "referendum": view_referendum,
+    "democracy_voting": view_democracy_voting,
 }
 
 
