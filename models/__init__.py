@@ -21,6 +21,7 @@ MODELS: dict[str, str] = {
     "balances": "phala_spec.models.balances:BalancesMachine",
     "mq": "phala_spec.models.mq:MqMachine",
     "network": "phala_spec.models.network:NetworkMachine",
+    "collective": "phala_spec.models.collective:CollectiveMachine",
 }
 
 
