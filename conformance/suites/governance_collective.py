@@ -379,6 +379,35 @@ def technical_committee_motion(b: CaseBuilder) -> None:
     b.finalize_block()
 
 
+@case(suite=SUITE, handler="collective", clauses=("COL-3", "COL-5", "COL-6", "COL-12"))
+def technical_committee_errors(b: CaseBuilder) -> None:
+    """The Technical Committee's own error codes, in the same check order as the Council's:
+    `DuplicateProposal`, `TooManyProposals`, `ProposalMissing`, `WrongIndex`, `DuplicateVote`,
+    `TooEarly` and, from `set_members` by more than half of the Council,
+    `PrimeAccountNotMember`."""
+    council_setup(b)
+    first = propose(b, "dave", pruntime(1), threshold=2, instance=TC)
+    propose(b, "eve", pruntime(1), instance=TC, outcome="TechnicalCommittee.DuplicateProposal")
+    for n in (2, 3, 4):
+        propose(b, "eve", pruntime(n), instance=TC)
+    propose(b, "eve", pruntime(5), instance=TC, outcome="TechnicalCommittee.TooManyProposals")
+    vote(b, "dave", call_hash(pruntime(5)), 0, True, instance=TC,
+         outcome="TechnicalCommittee.ProposalMissing")
+    vote(b, "dave", first, 3, True, instance=TC, outcome="TechnicalCommittee.WrongIndex")
+    vote(b, "dave", first, 0, True, instance=TC)
+    vote(b, "dave", first, 0, True, instance=TC, outcome="TechnicalCommittee.DuplicateVote")
+    close(b, first, 0, instance=TC, outcome="TechnicalCommittee.TooEarly")
+    do(b, "TechnicalCommittee.set_members", {"new_members": ids(b, "dave"),
+                                             "prime": b.account("eve"), "old_count": 2},
+       collective(COUNCIL, 2, 3), outcome="TechnicalCommittee.PrimeAccountNotMember")
+    do(b, "TechnicalCommittee.set_members", {"new_members": ids(b, "dave"),
+                                             "prime": b.account("dave"), "old_count": 2},
+       collective(COUNCIL, 2, 3))
+    expect(motion(b, first, TC).ayes == tuple(ids(b, "dave")), "dave stays, his aye too")
+    b.observe("collective", TC)
+    b.finalize_block()
+
+
 # --- Elections [ELE-3]..[ELE-16] ------------------------------------------------------------
 
 
