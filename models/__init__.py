@@ -22,6 +22,7 @@ MODELS: dict[str, str] = {
     "mq": "phala_spec.models.mq:MqMachine",
     "network": "phala_spec.models.network:NetworkMachine",
     "collective": "phala_spec.models.collective:CollectiveMachine",
+    "democracy": "phala_spec.models.democracy:DemocracyMachine",
 }
 
 

@@ -8,4 +8,5 @@ MODULES: tuple[str, ...] = (
     "phala_spec.proofs.fixed_point",
     "phala_spec.proofs.balances",
     "phala_spec.proofs.mq",
+    "phala_spec.proofs.governance",
 )
