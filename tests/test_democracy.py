@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,6 +13,7 @@ from hypothesis.stateful import run_state_machine_as_test
 import phala_spec.democracy as dem
 from phala_spec.block import apply_call, finalize_block, initialize_block
 from phala_spec.chain import BlockContext, ChainState, Root, Signed
+from phala_spec.conformance.schema import load_vector
 from phala_spec.democracy_state import Finished, Tally
 from phala_spec.genesis import dev_account, genesis
 from phala_spec.models.balances import InvariantViolation
@@ -152,3 +154,17 @@ def test_democracy_obligations_are_proved() -> None:
     assert len(obligations) == 13
     for ob in obligations:
         assert prove_one(ob).status == PROVED, ob.id
+
+
+def test_every_democracy_error_is_reached_by_a_vector() -> None:
+    """Each error code the democracy rules can give is the outcome of some governance vector."""
+    folder = Path(__file__).resolve().parent.parent / "conformance" / "vectors"
+    outcomes = {
+        step["expect"]["outcome"]
+        for path in folder.glob("*/governance/*/*.cbor")
+        for step in load_vector(path)["steps"]
+    }
+    codes = {value for name, value in vars(dem).items()
+             if name.isupper() and isinstance(value, str) and value.startswith("Democracy.")}
+    assert len(codes) == 21
+    assert codes <= outcomes, sorted(codes - outcomes)

@@ -615,3 +615,44 @@ def two_enactments_in_one_agenda(b: CaseBuilder) -> None:
           or dispatched[1]["fields"]["result"].startswith("Token."), "the transfer failed")
     check(b"\x01" * 32 in b.chain.registry.pruntime_allowlist, "the allowlist changed")
     b.finalize_block(observe=[("referendum", r0), ("democracy_voting", b.account("bob"))])
+
+
+@case(suite=SUITE, handler="enactment", presets=("phala",),
+      clauses=("DEM-3", "DEM-15", "DEM-16", "DEM-10", "DEM-11", "SCH-3", "SCH-4"))
+def council_proposal_fast_tracked_on_phala(b: CaseBuilder) -> None:
+    """With Phala's parameters: three quarters of the council (6 of 8) queue a simple-majority
+    external proposal to allow a pRuntime; two thirds of the technical committee (2 of 3)
+    fast-track it with the shortest allowed period, 900 blocks (3 hours), and a delay of 300.
+    bob votes aye with 6x conviction, charlie nay with 1x. It passes at 901 and enacts at 1201 as
+    root. bob's winning vote locks 10 PHA for 32 lock periods of 57 600 blocks after the end:
+    removed early it leaves a prior lock until 901 + 1 843 200, which `unlock` honours one block
+    before and releases at that block. charlie's losing vote is removable by anyone at once."""
+    at(b, 1)
+    unit = 10**12
+    add = {"call": "PhalaRegistry.add_pruntime", "args": {"pruntime_hash": b"\x02" * 32}}
+    dem(b, EXTERNAL_MAJORITY, {"proposal": add}, collective("Council", 5, 8), "BadOrigin")
+    dem(b, EXTERNAL_MAJORITY, {"proposal": add}, collective("Council", 6, 8))
+    dem(b, FAST_TRACK, {"proposal_hash": call_hash(add), "voting_period": 899, "delay": 300},
+        collective("TechnicalCommittee", 2, 3), "BadOrigin")
+    dem(b, FAST_TRACK, {"proposal_hash": call_hash(add), "voting_period": 900, "delay": 300},
+        collective("TechnicalCommittee", 2, 3))
+    dem(b, VOTE, {"ref_index": 0, "vote": standard(True, 6, 10 * unit)}, signed("bob"))
+    dem(b, VOTE, {"ref_index": 0, "vote": standard(False, 1, 50 * unit)}, signed("charlie"))
+    check(ongoing(b, 0).tally == Tally(60 * unit, 50 * unit, 60 * unit), "6x10 ayes, 1x50 nays")
+    at(b, 901)
+    check(finished(b, 0), "passed at 901")
+    check(list(b.chain.scheduler.agenda) == [1201], "enactment at 901 + 300")
+    at(b, 1201)
+    check(b"\x02" * 32 in b.chain.registry.pruntime_allowlist, "enacted as root")
+    dem(b, REMOVE_OTHER, {"target": b.account("charlie"), "index": 0}, signed("dave"))
+    dem(b, REMOVE_OTHER, {"target": b.account("bob"), "index": 0}, signed("dave"),
+        "Democracy.NoPermission")
+    dem(b, REMOVE_VOTE, {"index": 0}, signed("bob"))
+    until = 901 + 32 * 57_600
+    at(b, until - 1)
+    dem(b, UNLOCK, {"target": b.account("bob")}, signed("dave"))
+    check(lock_of(b, "bob") == 10 * unit, "one block before the end the lock holds")
+    at(b, until)
+    dem(b, UNLOCK, {"target": b.account("bob")}, signed("dave"))
+    check(lock_of(b, "bob") == 0, "released at 901 + 1 843 200")
+    b.finalize_block(observe=[("locks", b.account("bob")), ("democracy_voting", b.account("bob"))])
