@@ -1,4 +1,4 @@
-"""pallet-democracy as Phala configures it (polkadot-sdk v1.2.0) [DEM-1]..[DEM-26].
+"""pallet-democracy as Phala configures it (polkadot-sdk v1.2.0) [DEM-1]..[DEM-27].
 
 Public proposals and seconds, the launch period with external/public
 alternation, referenda with adaptive quorum biasing, standard/split/conviction

@@ -1,4 +1,4 @@
-"""Democracy and the scheduler [DEM-1]..[DEM-26] [SCH-1]..[SCH-4]: rules, the model, the proofs."""
+"""Democracy and the scheduler [DEM-1]..[DEM-27] [SCH-1]..[SCH-4]: rules, the model, the proofs."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Authored vectors for democracy and the scheduler [DEM-1]..[DEM-26] [SCH-1]..[SCH-4].
+"""Authored vectors for democracy and the scheduler [DEM-1]..[DEM-27] [SCH-1]..[SCH-4].
 
 Every case is written against ``spec/democracy.md``: each call states the
 outcome the rules give, and fill-time checks recompute what the rules say
