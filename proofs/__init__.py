@@ -9,4 +9,5 @@ MODULES: tuple[str, ...] = (
     "phala_spec.proofs.balances",
     "phala_spec.proofs.mq",
     "phala_spec.proofs.governance",
+    "phala_spec.proofs.collective",
 )

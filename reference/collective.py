@@ -11,10 +11,11 @@ close.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from .arith import Num, ite, le, lt, saturating_sub
 from .balances import ensure_root, ensure_signed
 from .chain import (
     AccountId,
@@ -210,25 +211,53 @@ def prime_default_vote(prime_vote: bool | None, yes: int, no: int, seats: int) -
     return bool(prime_vote)
 
 
+TOO_EARLY_DECISION, APPROVE, DISAPPROVE = 0, 1, 2
+
+
+def close_decision(yes: Num, no: Num, seats: Num, threshold: Num, ended: Any,
+                   prime_aye: Any) -> tuple[Num, Num, Num]:
+    """``(decision, yes, no)`` of closing a motion [COL-6] [COL-7].
+
+    ``decision`` is :data:`APPROVE`, :data:`DISAPPROVE` or
+    :data:`TOO_EARLY_DECISION`; the counts are those ``Closed`` reports (with
+    the abstentions added after the end). ``ended`` says whether the end has
+    come, ``prime_aye`` whether the prime voted aye (``PrimeDefaultVote``).
+    Written with the helpers of :mod:`.arith`, so proofs run it on Z3 terms.
+    """
+    early_yes = le(threshold, yes)
+    early_no = lt(saturating_sub(seats, no), threshold)
+    abstentions = saturating_sub(seats, yes + no)
+    final_yes = ite(prime_aye, yes + abstentions, yes)
+    final_no = ite(prime_aye, no, no + abstentions)
+    early = _or(early_yes, early_no)
+    decision = ite(early_yes, APPROVE, ite(early_no, DISAPPROVE, ite(
+        ended, ite(le(threshold, final_yes), APPROVE, DISAPPROVE), TOO_EARLY_DECISION)))
+    return decision, ite(early, yes, final_yes), ite(early, no, final_no)
+
+
+def _or(a: Any, b: Any) -> Any:
+    if isinstance(a, bool) and isinstance(b, bool):
+        return a or b
+    import z3
+
+    return z3.Or(a, b)
+
+
 def close(state: ChainState, ctx: BlockContext, origin: Origin, instance: str, proposal_hash: bytes,
           index: int, length_bound: int) -> tuple[ChainState, Events]:
     """Anyone closes a motion: early if decided, else after its end with default votes [COL-6] [COL-7]."""
     ensure_signed(origin)
     col = collective_state(state, instance)
     votes = open_motion(col, instance, proposal_hash, index)
-    yes, no = len(votes.ayes), len(votes.nays)
     seats = len(col.members)
-    if yes < votes.threshold and max(seats - no, 0) >= votes.threshold:
-        if ctx.number < votes.end:
-            raise error(instance, TOO_EARLY)
-        prime_vote = None if col.prime is None else col.prime in votes.ayes
-        abstentions = seats - (yes + no)
-        if prime_default_vote(prime_vote, yes, no, seats):
-            yes += abstentions
-        else:
-            no += abstentions
+    prime_vote = None if col.prime is None else col.prime in votes.ayes
+    decision, yes, no = close_decision(
+        len(votes.ayes), len(votes.nays), seats, votes.threshold, ctx.number >= votes.end,
+        prime_default_vote(prime_vote, len(votes.ayes), len(votes.nays), seats))
+    if decision == TOO_EARLY_DECISION:
+        raise error(instance, TOO_EARLY)
     closed = event(f"{instance}.Closed", proposal_hash=proposal_hash, yes=yes, no=no)
-    if yes >= votes.threshold:
+    if decision == APPROVE:
         proposal = col.proposal_of[proposal_hash]
         if len(proposal.encoded) > length_bound:
             raise error(instance, WRONG_PROPOSAL_LENGTH)

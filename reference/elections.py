@@ -18,7 +18,7 @@ from typing import Any
 import attrs
 
 from . import collective
-from .arith import U128_MAX
+from .arith import U128_MAX, Num, floor_div, max_, min_
 from .balances import ensure_root as _ensure_root
 from .balances import ensure_signed as _ensure_signed
 from .balances import (
@@ -90,19 +90,19 @@ def is_runner_up(state: ChainState, who: AccountId) -> bool:
 # --- Currency to vote [ELE-7] -------------------------------------------------------------
 
 
-def vote_factor(issuance: int) -> int:
+def vote_factor(issuance: Num) -> Num:
     """``U128CurrencyToVote``'s factor: ``max(issuance / (2^64 - 1), 1)`` [ELE-7]."""
-    return max(issuance // U64_MAX, 1)
+    return max_(floor_div(issuance, U64_MAX), 1)
 
 
-def to_vote(value: int, issuance: int) -> int:
+def to_vote(value: Num, issuance: Num) -> Num:
     """A balance as a u64 vote weight: divided by the factor, saturating at 2^64 - 1 [ELE-7]."""
-    return min(value // vote_factor(issuance), U64_MAX)
+    return min_(floor_div(value, vote_factor(issuance)), U64_MAX)
 
 
-def to_currency(value: int, issuance: int) -> int:
+def to_currency(value: Num, issuance: Num) -> Num:
     """A vote weight back as a balance: multiplied by the factor, saturating at 2^128 - 1 [ELE-7]."""
-    return min(value * vote_factor(issuance), U128_MAX)
+    return min_(value * vote_factor(issuance), U128_MAX)
 
 
 # --- Voting [ELE-4] [ELE-5] -------------------------------------------------------------------
