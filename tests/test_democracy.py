@@ -62,6 +62,13 @@ def test_thresholds(threshold: str, ayes: int, nays: int, turnout: int, electora
     assert dem.approved(threshold, Tally(ayes, nays, turnout), electorate) is passes
 
 
+def test_turnout_is_not_monotone_for_super_majority_against() -> None:
+    """[DEM-7]: 4 ayes against 2 nays pass with a turnout of 2, and fail once low-conviction
+    votes raise the turnout to 100 without changing the sides."""
+    assert dem.approved("SuperMajorityAgainst", Tally(4, 2, 2), 2)
+    assert not dem.approved("SuperMajorityAgainst", Tally(4, 2, 100), 2)
+
+
 def test_conviction_table() -> None:
     assert [dem.conviction_votes(c, 105).votes for c in range(7)] == [10, 105, 210, 315, 420, 525, 630]
     assert [dem.lock_periods(c) for c in range(7)] == [0, 1, 2, 4, 8, 16, 32]

@@ -322,6 +322,8 @@ def winning_conviction_lock_outlives_the_vote(b: CaseBuilder) -> None:
     dem(b, REMOVE_OTHER, {"target": b.account("bob"), "index": ref}, signed("charlie"),
         "Democracy.NoPermission")
     dem(b, REMOVE_VOTE, {"index": ref}, signed("charlie"), "Democracy.NotVoter")
+    dem(b, REMOVE_OTHER, {"target": b.account("charlie"), "index": ref}, signed("dave"),
+        "Democracy.NotVoter")
     check(lock_of(b, "alice") == 500 and lock_of(b, "bob") == 100, "locks extended to the votes")
     at(b, 3)
     check(finished(b, ref), "passed")
@@ -362,7 +364,7 @@ def single_level_delegation(b: CaseBuilder) -> None:
     at(b, 1)
     ref = instant_referendum(b, transfer("ferdie", 1), 4)
     dem(b, VOTE, {"ref_index": ref, "vote": standard(True, 1, 300)}, signed("alice"))
-    dem(b, DELEGATE, {"to": b.account("bob"), "conviction": 1, "balance": 10}, signed("bob"),
+    dem(b, DELEGATE, {"to": b.account("bob"), "conviction": 1, "balance": 5_000}, signed("bob"),
         "Democracy.Nonsense")
     dem(b, DELEGATE, {"to": b.account("alice"), "conviction": 3, "balance": 1_001}, signed("bob"),
         "Democracy.InsufficientFunds")
@@ -457,8 +459,9 @@ def veto_cooloff_and_vetoers(b: CaseBuilder) -> None:
     `ProposalMissing` for another hash, root is not a member (`BadOrigin`). The hash is blacklisted
     until 1 + 4 = 5: `external_propose` fails with `ProposalBlacklisted`, but
     `external_propose_majority` has no blacklist check. A member vetoes a hash once
-    (`AlreadyVetoed`); the vetoer list is bounded (max 2: `TooMany`). At block 5 the cool-off is
-    over; a second `external_propose` is `DuplicateProposal`."""
+    (`AlreadyVetoed`); the vetoer list is bounded (max 2: `TooMany`). A queued proposal makes
+    `external_propose` fail with `DuplicateProposal` before the blacklist is looked at. At
+    block 5 the cool-off is over."""
     at(b, 1)
     call = transfer("ferdie", 3)
     h = call_hash(call)
@@ -478,6 +481,7 @@ def veto_cooloff_and_vetoers(b: CaseBuilder) -> None:
     vetoers = b.chain.democracy.blacklist[h][1]
     check(vetoers == tuple(sorted((b.account("alice"), b.account("bob")))), "vetoers kept sorted")
     dem(b, EXTERNAL_MAJORITY, {"proposal": call}, root())
+    dem(b, EXTERNAL, {"proposal": call}, root(), "Democracy.DuplicateProposal")
     dem(b, VETO, {"proposal_hash": h}, charlie, "Democracy.TooMany")
     dem(b, VETO, {"proposal_hash": h}, bob, "Democracy.AlreadyVetoed")
     at(b, 4)
