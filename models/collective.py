@@ -37,15 +37,15 @@ from __future__ import annotations
 from typing import Any
 
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
+from hypothesis.stateful import initialize, invariant, precondition, rule
 
-from phala_spec.chain import ChainState, CollectiveState
-from phala_spec.conformance.authoring import default_randomness
+from phala_spec.chain import CollectiveState
 from phala_spec.elections import LOCK_ID
 from phala_spec.genesis import DEV_ACCOUNTS, dev_account, genesis
-from phala_spec.steps import StepResult, apply_step
+from phala_spec.steps import StepResult
 
 from .balances import check
+from .machine import ChainMachine
 
 PRESET = "minimal"
 SUITE = "governance"
@@ -77,42 +77,16 @@ def held_call(kind: int, n: int, members: list[bytes]) -> dict[str, Any]:
     return {"call": "Balances.transfer_keep_alive", "args": {"dest": PEOPLE[0], "value": n}}
 
 
-class CollectiveMachine(RuleBasedStateMachine):
+class CollectiveMachine(ChainMachine):
     """Council and Technical Committee motions while elections change the Council [MOD-9]."""
 
     model_name = "collective"
     suite = SUITE
     preset = PRESET
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.genesis_overrides: dict[str, Any] = {}
-        self.state: ChainState | None = None
-        self.trace: list[dict[str, Any]] = []
-        self.failed_step: Any = None
-
-    @property
-    def chain(self) -> ChainState:
-        assert self.state is not None, "the genesis rule runs first"
-        return self.state
-
-    def apply(self, step: dict[str, Any]) -> StepResult:
-        self.failed_step = step
-        result = apply_step(self.chain, step)
-        self.failed_step = None
-        self.trace.append(step)
-        assert isinstance(result.state, ChainState)
-        self.state = result.state
-        return result
-
     def call(self, origin: dict[str, Any], name: str, **args: Any) -> StepResult:
-        before = self.chain
-        result = self.apply({"kind": "call", "origin": origin, "call": name, "args": args})
-        if result.outcome != "ok":
-            check(result.state is before and result.events == (),
-                  "inv_CHAIN_9_rejected_calls_change_nothing",
-                  f"{name} failed with {result.outcome} but changed the state")
-        return result
+        """Apply a call; a rejected one is checked to change nothing [CHAIN-9]."""
+        return self.apply({"kind": "call", "origin": origin, "call": name, "args": args})
 
     def collective(self, instance: str) -> CollectiveState:
         return self.chain.council if instance == "Council" else self.chain.technical_committee
@@ -134,18 +108,12 @@ class CollectiveMachine(RuleBasedStateMachine):
         self.genesis_overrides = {"governance": {"elections_members": members,
                                                  "technical_committee": ["dave", "eve"]}}
         self.state = genesis(PRESET, self.genesis_overrides)
-        self.apply({"kind": "initialize_block", "number": 1, "timestamp": 12_000,
-                    "randomness": default_randomness(1)})
+        self.open_block(1)
 
     @rule(skip=st.integers(1, 6))
     def next_block(self, skip: int) -> None:
         """Close the block and open a later one; a term may end in between [ELE-14]."""
-        self.apply({"kind": "finalize_block"})
-        block = self.chain.system.block
-        number = block.number + skip
-        self.apply({"kind": "initialize_block", "number": number,
-                    "timestamp": block.timestamp + 12_000 * skip,
-                    "randomness": default_randomness(number)})
+        self.open_block(self.chain.system.block.number + skip)
 
     # -- motions [COL-3]..[COL-8] -------------------------------------------------------
 
