@@ -408,6 +408,49 @@ def technical_committee_errors(b: CaseBuilder) -> None:
     b.finalize_block()
 
 
+@case(suite=SUITE, handler="wiring",
+      clauses=("COL-6", "COL-10", "COL-13", "CHAIN-12", "DEM-15", "DEM-16", "TRS-7", "TRS-9"))
+def council_referendum_treasury(b: CaseBuilder) -> None:
+    """Governance end to end, through real motions. Three of the four councillors pass a motion
+    that queues a simple-majority external proposal (Democracy needs at least 3/4 of the Council);
+    both Technical Committee members pass a motion that fast-tracks it with a 2-block vote (2/3
+    of the committee); bob votes aye; the referendum passes at block 3 and its call, a treasury
+    spend, is enacted as root at block 4 (`SpendApproved`); at the spend period (block 8) the
+    treasury pays ferdie."""
+    people = ("alice", "bob", "charlie", "dave", "eve", "ferdie", "foundation")
+    b.genesis(balances=[(n, 1_000) for n in people],
+              governance={"council": ["alice", "bob", "charlie", "dave"],
+                          "technical_committee": ["eve", "ferdie"]})
+    b.initialize_block()
+    fund_pot(b, 500)
+    spend = held("Treasury.spend", amount=200, beneficiary=b.account("ferdie"))
+    external = held("Democracy.external_propose_majority", proposal=spend)
+    h = propose(b, "alice", external, threshold=3)
+    for who in ("alice", "bob", "charlie"):
+        vote(b, who, h, 0, True)
+    close(b, h, 0)
+    expect(b.last_events[-1].fields[-1] == ("result", "ok"), "3 of 4 may queue it")
+    fast = held("Democracy.fast_track", proposal_hash=call_hash(spend), voting_period=2, delay=0)
+    h = propose(b, "eve", fast, instance=TC)
+    vote(b, "eve", h, 0, True, instance=TC)
+    vote(b, "ferdie", h, 0, True, instance=TC)
+    close(b, h, 0, instance=TC)
+    expect(b.last_events[-1].fields[-1] == ("result", "ok"), "2 of 2 may fast-track it")
+    do(b, "Democracy.vote", {"ref_index": 0, "vote": {"kind": "Standard", "aye": True,
+                                                      "conviction": 1, "balance": 100}},
+       signed("bob"))
+    for number in (2, 3, 4):
+        next_block(b, number=number)
+    expect(b.chain.treasury.approvals == (0,) and "Treasury.SpendApproved" in last_events(b),
+           "the referendum enacted the spend at block 4")
+    free = b.chain.system.accounts[b.account("ferdie")].data.free
+    next_block(b, number=b.config.treasury.spend_period)
+    expect(b.chain.system.accounts[b.account("ferdie")].data.free == free + 200, "ferdie paid")
+    b.observe("treasury")
+    b.observe("balance", b.account("ferdie"))
+    b.finalize_block()
+
+
 # --- Elections [ELE-3]..[ELE-16] ------------------------------------------------------------
 
 
