@@ -732,7 +732,7 @@ def propose_and_reject(b: CaseBuilder) -> None:
     """The bond is the larger of the minimum and 5% of the value; a proposer who cannot reserve
     it gets `InsufficientProposersBalance`. Rejection slashes the bond into the pot
     (`Treasury.Deposit`, `Rejected`); rejecting again gives `InvalidIndex`; a signed origin
-    `BadOrigin`."""
+    gets `BadOrigin`, even for an unknown index (the origin is checked first)."""
     b.initialize_block()
     cfg = b.config.treasury
     free = b.chain.system.accounts[b.account("alice")].data.free
@@ -744,6 +744,7 @@ def propose_and_reject(b: CaseBuilder) -> None:
            "the minimum, then 5% of 100 minimums")
     do(b, "Treasury.propose_spend", {"value": 40 * free, "beneficiary": b.account("bob")},
        signed("alice"), outcome="Treasury.InsufficientProposersBalance")
+    do(b, "Treasury.reject_proposal", {"proposal_id": 9}, signed("alice"), outcome="BadOrigin")
     do(b, "Treasury.reject_proposal", {"proposal_id": 1}, signed("alice"), outcome="BadOrigin")
     do(b, "Treasury.reject_proposal", {"proposal_id": 1}, root())
     expect(b.chain.system.accounts[POT].data.free == 5 * small, "the bond is in the pot")
@@ -785,7 +786,8 @@ def spend_period_pays_in_order(b: CaseBuilder) -> None:
 @case(suite=SUITE, handler="treasury", clauses=("TRS-7", "TRS-8", "TRS-9", "TRS-10"))
 def spend_remove_approval_and_burn(b: CaseBuilder) -> None:
     """With a 10% burn (an override; Phala burns nothing): `spend` queues a bond-less spend
-    (`SpendApproved`), up to `MaxApprovals` (3 on minimal, then `TooManyApprovals`);
+    (`SpendApproved`), up to `MaxApprovals` (3 on minimal, then `TooManyApprovals`; approving
+    checks the origin, then the index, then the room);
     `remove_approval` takes one out (`ProposalNotApproved` if absent); at the period the
     queued spends are paid, nothing is missed, and 10% of the rest is burnt, leaving the
     issuance. `UpdatedInactive` reports the pot whenever it changed."""
@@ -795,6 +797,10 @@ def spend_remove_approval_and_burn(b: CaseBuilder) -> None:
         do(b, "Treasury.spend", {"amount": value, "beneficiary": b.account("dave")},
            collective(COUNCIL, 2, 3))
     do(b, "Treasury.spend", {"amount": 1, "beneficiary": b.account("dave")}, root(),
+       outcome="Treasury.TooManyApprovals")
+    do(b, "Treasury.approve_proposal", {"proposal_id": 7}, signed("dave"), outcome="BadOrigin")
+    do(b, "Treasury.approve_proposal", {"proposal_id": 7}, root(), outcome="Treasury.InvalidIndex")
+    do(b, "Treasury.approve_proposal", {"proposal_id": 0}, root(),
        outcome="Treasury.TooManyApprovals")
     do(b, "Treasury.remove_approval", {"proposal_id": 1}, signed("dave"), outcome="BadOrigin")
     do(b, "Treasury.remove_approval", {"proposal_id": 1}, root())
