@@ -21,6 +21,10 @@ reference's functions. After every step:
   amount whose end has not come [DEM-11];
 * ``inv_DEM_1_records_match``: the reference's voting records hold exactly the
   votes and delegations the machine made [DEM-1].
+* ``inv_DEM_4_reserves_are_deposits``: every reserve is the account's deposits
+  on public proposals, seconds included [DEM-4] [DEM-5];
+* ``inv_DEM_21_slashes_keep_the_issuance``: slashed deposits go into the
+  treasury pot, so the issuance stays the sum of all balances [DEM-21].
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from typing import Any
 from hypothesis import strategies as st
 from hypothesis.stateful import initialize, invariant, rule
 
+from phala_spec.codec import to_data
 from phala_spec.democracy_state import Delegating, Direct, Finished, Ongoing, Tally
 from phala_spec.genesis import DEV_ACCOUNTS, dev_account
 
@@ -126,6 +131,27 @@ class DemocracyMachine(ChainMachine):
     @rule(who=st.sampled_from(ACCOUNTS), value=st.integers(5, 40))
     def propose(self, who: bytes, value: int) -> None:
         self.call(who, "Democracy.propose", proposal=self._fresh_call(), value=value)
+
+    @rule(who=st.sampled_from(ACCOUNTS), back=st.integers(0, 3))
+    def second(self, who: bytes, back: int) -> None:
+        self.call(who, "Democracy.second", proposal=max(self.chain.democracy.public_prop_count - back, 0))
+
+    @rule(back=st.integers(0, 3), how=st.sampled_from(("cancel_proposal", "blacklist", "clear")))
+    def drop_proposals(self, back: int, how: str) -> None:
+        """The technical committee cancels a proposal, root blacklists one, or root clears them all."""
+        from phala_spec.calls import decode_call
+
+        dem = self.chain.democracy
+        index = max(dem.public_prop_count - back, 0)
+        if how == "cancel_proposal":
+            self.apply(call_step({"kind": "collective", "collective": "TechnicalCommittee", "yes": 3,
+                                  "total": 3}, "Democracy.cancel_proposal", prop_index=index))
+        elif how == "blacklist" and dem.public_props:
+            target = dem.public_props[back % len(dem.public_props)].proposal
+            self.call(None, "Democracy.blacklist", proposal_hash=decode_call(to_data(target)).hash,
+                      maybe_ref_index=None)
+        else:
+            self.call(None, "Democracy.clear_public_proposals")
 
     def recent(self, back: int) -> int:
         """A referendum index counted back from the newest (one past it when ``back`` is 0)."""
@@ -228,6 +254,28 @@ class DemocracyMachine(ChainMachine):
                 needed.append(self.delegating[who][2])
             check(lock >= max(needed, default=0), "inv_DEM_11_locks_never_release_early",
                   f"lock {lock} below {max(needed, default=0)} at block {self.now}")
+
+    @invariant()
+    def inv_DEM_4_reserves_are_deposits(self) -> None:
+        if self.state is None:
+            return
+        owed = dict.fromkeys(ACCOUNTS, 0)
+        for depositors, deposit in self.chain.democracy.deposit_of.values():
+            for who in depositors:
+                owed[who] += deposit
+        for who in ACCOUNTS:
+            info = self.chain.system.accounts.get(who)
+            reserved = 0 if info is None else info.data.reserved
+            check(reserved == owed[who], "inv_DEM_4_reserves_are_deposits",
+                  f"reserved {reserved}, deposits {owed[who]}")
+
+    @invariant()
+    def inv_DEM_21_slashes_keep_the_issuance(self) -> None:
+        if self.state is None:
+            return
+        total = sum(info.data.free + info.data.reserved for info in self.chain.system.accounts.values())
+        check(total == self.chain.balances.total_issuance, "inv_DEM_21_slashes_keep_the_issuance",
+              f"issuance {self.chain.balances.total_issuance}, balances {total}")
 
     @invariant()
     def inv_DEM_1_records_match(self) -> None:
