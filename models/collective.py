@@ -101,7 +101,7 @@ class CollectiveMachine(ChainMachine):
 
     # -- genesis and blocks ----------------------------------------------------------
 
-    @initialize(stakes=st.lists(st.integers(20, 600), min_size=1, max_size=3))
+    @initialize(stakes=st.lists(st.integers(20, 600), min_size=1, max_size=2))
     def genesis(self, stakes: list[int]) -> None:
         """Elections members with self-votes seat the Council; two Technical Committee members."""
         members = [[name, stake] for name, stake in zip(DEV_ACCOUNTS, stakes, strict=False)]
@@ -288,7 +288,7 @@ class CollectiveMachine(ChainMachine):
         total = len(el.members) + len(el.runners_up) + len(el.candidates)
         check(len(set().union(*groups)) == total, "inv_ELE_1_seats_disjoint",
               "an account holds two places")
-        check(len(el.members) <= max(self.chain.config.elections.desired_members, 3),
+        check(len(el.members) <= self.chain.config.elections.desired_members,
               "inv_ELE_1_seats_disjoint", "more members than seats")
 
     @invariant()

@@ -257,7 +257,8 @@ def governance_genesis(state: ChainState, data: Any) -> ChainState:
     [[account, stake]]}``, every field optional. Elections members are seated
     with a self-vote and reported to the Council as its members, so a genesis
     may not also give the Council members (production panics: "Members are
-    already initialized!"). A member's stake may not exceed its free balance.
+    already initialized!"). A member's stake may not exceed its free balance,
+    and there may be at most ``desired_members`` of them.
     """
     if not isinstance(data, Mapping) or not set(data) <= set(GOVERNANCE_FIELDS):
         raise InvalidInput(f"genesis governance overrides are a map with fields among {GOVERNANCE_FIELDS}")
@@ -280,6 +281,8 @@ def governance_genesis(state: ChainState, data: Any) -> ChainState:
         if state.system.accounts.get(who, AccountInfo()).data.free < stake:
             raise InvalidInput("genesis member does not have enough stake")
         elected.append((who, stake))
+    if len(elected) > state.config.elections.desired_members:
+        raise InvalidInput("cannot accept more than DesiredMembers genesis members")
     if elected:
         if state.council.members:
             raise InvalidInput("council members are already initialized by the elections")

@@ -58,9 +58,12 @@ def test_borda_prime_weighs_positions_and_breaks_ties_upwards() -> None:
 
 
 def test_genesis_member_needs_its_stake() -> None:
-    """A genesis member's stake may not exceed its free balance [ELE-3]."""
+    """A genesis member's stake may not exceed its free balance; at most DesiredMembers [ELE-3]."""
     with pytest.raises(InvalidInput):
         genesis("minimal", {"governance": {"elections_members": [["alice", 1_001]]}})
+    with pytest.raises(InvalidInput):  # minimal seats two members
+        genesis("minimal", {"governance": {"elections_members": [["alice", 1], ["bob", 1],
+                                                                 ["charlie", 1]]}})
     state = genesis("minimal", {"governance": {"elections_members": [["alice", 1_000]]}})
     assert state.elections.voting[ALICE] == ElectionsVoter((ALICE,), 1_000, 0)
     assert state.council.members == (ALICE,)
