@@ -26,11 +26,18 @@ def _map() -> immutables.Map[Any, Any]:
     return immutables.Map()
 
 
+def _positive(_instance: Any, attribute: Any, value: int) -> None:
+    if value < 1:
+        from .errors import InvalidInput
+
+        raise InvalidInput(f"democracy.{attribute.name} must be at least 1 (production divides by it)")
+
+
 @attrs.frozen
 class DemocracyConfig:
     """pallet-democracy's parameters [DEM-2]; defaults are Phala's (periods in 12-second blocks)."""
 
-    launch_period: int = 50_400
+    launch_period: int = attrs.field(default=50_400, validator=_positive)
     voting_period: int = 50_400
     fast_track_voting_period: int = 900
     instant_allowed: bool = True

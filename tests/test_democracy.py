@@ -15,6 +15,7 @@ from phala_spec.block import apply_call, finalize_block, initialize_block
 from phala_spec.chain import BlockContext, ChainState, Root, Signed
 from phala_spec.conformance.schema import load_vector
 from phala_spec.democracy_state import Finished, Tally
+from phala_spec.errors import InvalidInput
 from phala_spec.genesis import dev_account, genesis
 from phala_spec.models.balances import InvariantViolation
 from phala_spec.models.democracy import DemocracyMachine
@@ -76,6 +77,11 @@ def test_conviction_table() -> None:
     # Phala: Locked6x locks for 32 x 57 600 blocks after the end.
     assert dem.unlock_block(100, 57_600, 32) == 100 + 1_843_200
     assert dem.unlock_block(2**32 - 5, 57_600, 1) == 2**32 - 1
+
+
+def test_a_zero_launch_period_is_invalid_genesis() -> None:
+    with pytest.raises(InvalidInput):
+        genesis("minimal", {"config": {"democracy": {"launch_period": 0}}})
 
 
 def test_enactment_task_name_is_the_encoded_pair() -> None:
