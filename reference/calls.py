@@ -20,7 +20,17 @@ from typing import Any
 
 import attrs
 
-from . import balances, collective, democracy, democracy_state, elections, mq, registry, treasury
+from . import (
+    balances,
+    collective,
+    democracy,
+    democracy_state,
+    elections,
+    membership,
+    mq,
+    registry,
+    treasury,
+)
 from .arith import U128_MAX
 from .chain import ChainState, Events, Origin, PalletOrigin
 from .codec import blake2b_256, encode
@@ -363,6 +373,20 @@ CALLS: Mapping[str, Call] = {
         Call("PhragmenElection.clean_defunct_voters", "extrinsic",
              (("num_voters", "u32"), ("num_defunct", "u32")),
              _in_block(elections.clean_defunct_voters), "ELE-15"),
+        Call("TechnicalMembership.add_member", "extrinsic", (("who", "account"),),
+             _in_block(membership.add_member), "COL-14"),
+        Call("TechnicalMembership.remove_member", "extrinsic", (("who", "account"),),
+             _in_block(membership.remove_member), "COL-14"),
+        Call("TechnicalMembership.swap_member", "extrinsic",
+             (("remove", "account"), ("add", "account")), _in_block(membership.swap_member), "COL-14"),
+        Call("TechnicalMembership.reset_members", "extrinsic", (("members", "accounts"),),
+             _in_block(membership.reset_members), "COL-14"),
+        Call("TechnicalMembership.change_key", "extrinsic", (("new", "account"),),
+             _in_block(membership.change_key), "COL-14"),
+        Call("TechnicalMembership.set_prime", "extrinsic", (("who", "account"),),
+             _in_block(membership.set_prime), "COL-14"),
+        Call("TechnicalMembership.clear_prime", "extrinsic", (),
+             _in_block(membership.clear_prime), "COL-14"),
         Call("Treasury.propose_spend", "extrinsic", (("value", "balance"), ("beneficiary", "account")),
              _in_block(treasury.propose_spend), "TRS-4"),
         Call("Treasury.reject_proposal", "extrinsic", (("proposal_id", "u32"),),

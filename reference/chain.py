@@ -396,6 +396,14 @@ class TreasuryProposal:
 
 
 @attrs.frozen
+class MembershipState:
+    """pallet-membership's storage (``TechnicalMembership``) [COL-14]: members sorted by id, prime."""
+
+    members: tuple[AccountId, ...] = ()
+    prime: AccountId | None = None
+
+
+@attrs.frozen
 class TreasuryState:
     """pallet-treasury's storage [TRS-1]: ``proposals`` index -> proposal, ``approvals`` in order,
     ``proposal_count`` the next index, ``deactivated`` the pot last reported inactive."""
@@ -419,5 +427,6 @@ class ChainState:
     technical_committee: CollectiveState = CollectiveState()
     elections: ElectionsState = ElectionsState()
     treasury: TreasuryState = TreasuryState()
+    technical_membership: MembershipState = MembershipState()
     democracy: DemocracyState = attrs.field(factory=DemocracyState)
     scheduler: SchedulerState = attrs.field(factory=SchedulerState)

@@ -31,6 +31,7 @@ from .crypto import dev_keypair
 from .democracy_state import DemocracyConfig, SchedulerConfig
 from .elections import genesis_members
 from .errors import InvalidInput
+from .membership import genesis_membership
 
 DECIMALS = 12
 UNIT = 10**DECIMALS  # one PHA
@@ -254,7 +255,8 @@ def governance_genesis(state: ChainState, data: Any) -> ChainState:
     """The collectives' and the elections' genesis [GEN-3] [COL-2] [ELE-3].
 
     ``{council: [account], technical_committee: [account], elections_members:
-    [[account, stake]]}``, every field optional. Elections members are seated
+    [[account, stake]]}``, every field optional. The Technical Committee's
+    members are those of ``TechnicalMembership``, which initializes it. Elections members are seated
     with a self-vote and reported to the Council as its members, so a genesis
     may not also give the Council members (production panics: "Members are
     already initialized!"). A member's stake may not exceed its free balance,
@@ -268,7 +270,8 @@ def governance_genesis(state: ChainState, data: Any) -> ChainState:
             raise InvalidInput(f"duplicate {field} member at genesis")
         col = attrs.evolve(getattr(state, field), members=tuple(sorted(members)))
         state = attrs.evolve(state, council=col) if field == "council" else \
-            attrs.evolve(state, technical_committee=col)
+            attrs.evolve(state, technical_committee=col,
+                          technical_membership=genesis_membership(tuple(members)))
     elected: list[tuple[bytes, int]] = []
     for entry in _list(data.get("elections_members", []), "elections_members"):
         if not isinstance(entry, list | tuple) or len(entry) != 2:
