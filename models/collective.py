@@ -20,6 +20,7 @@ Invariants (named after the clause they check):
   have the same hashes; their indices are distinct and below the count;
   no more than ``max_proposals`` are open;
 * ``inv_COL_11_prime_is_member``;
+* ``inv_COL_14_committee_follows_membership`` (after each membership change);
 * ``inv_ELE_14_council_follows_elections``: the Council's members are the
   elections' members (the model never sets the Council's members directly);
 * ``inv_ELE_1_seats_disjoint``: members, runners-up and candidates are
@@ -191,6 +192,26 @@ class CollectiveMachine(ChainMachine):
         """Root replaces the Technical Committee, removing the outgoing members' votes [COL-12]."""
         self.call(ROOT, "TechnicalCommittee.set_members", new_members=new, prime=None,
                   old_count=0)
+
+    @rule(kind=st.sampled_from(["add_member", "remove_member", "swap_member", "reset_members",
+                                "change_key"]),
+          who=people, other=people, crowd=st.lists(people, max_size=4, unique=True))
+    def technical_membership(self, kind: str, who: bytes, other: bytes, crowd: list[bytes]) -> None:
+        """Root changes the committee through ``TechnicalMembership``; a member changes its key
+        [COL-14]. Afterwards the committee's members are the membership's."""
+        if kind == "change_key":
+            result = self.call(signed(who), "TechnicalMembership.change_key", new=other)
+        elif kind == "swap_member":
+            result = self.call(ROOT, "TechnicalMembership.swap_member", remove=who, add=other)
+        elif kind == "reset_members":
+            result = self.call(ROOT, "TechnicalMembership.reset_members", members=crowd)
+        else:
+            result = self.call(ROOT, f"TechnicalMembership.{kind}", who=who)
+        unchanged = kind in ("change_key", "swap_member") and who == other  # nothing happens
+        if result.outcome == "ok" and not unchanged:
+            check(self.chain.technical_committee.members == self.chain.technical_membership.members,
+                  "inv_COL_14_committee_follows_membership",
+                  "the committee's members differ from the membership's after a change")
 
     # -- elections [ELE-4]..[ELE-13] ------------------------------------------------------------
 
