@@ -49,6 +49,17 @@ def rejig_prime(state: ChainState) -> ChainState:
     return _set(state, prime=None)
 
 
+def replace_member(state: ChainState, old: AccountId, new: AccountId) -> ChainState:
+    """``new`` takes ``old``'s seat: ``old`` must be a member (``NotMember``), ``new`` not
+    (``AlreadyMember``) [COL-14]."""
+    members = state.technical_membership.members
+    if old not in members:
+        raise DispatchError(NOT_MEMBER)
+    if new in members:
+        raise DispatchError(ALREADY_MEMBER)
+    return _store(state, tuple(new if m == old else m for m in members), (old,))
+
+
 def add_member(state: ChainState, ctx: BlockContext, origin: Origin, who: AccountId
                ) -> tuple[ChainState, Events]:
     """Add a member: ``AlreadyMember``, ``TooManyMembers``; ``MemberAdded`` [COL-14]."""
@@ -79,12 +90,7 @@ def swap_member(state: ChainState, ctx: BlockContext, origin: Origin, remove: Ac
     collective.ensure_root_or_half_council(origin)
     if remove == add:
         return state, ()
-    members = state.technical_membership.members
-    if remove not in members:
-        raise DispatchError(NOT_MEMBER)
-    if add in members:
-        raise DispatchError(ALREADY_MEMBER)
-    state = _store(state, tuple(add if m == remove else m for m in members), (remove,))
+    state = replace_member(state, remove, add)
     return rejig_prime(state), (event(f"{PALLET}.MembersSwapped"),)
 
 
@@ -106,12 +112,7 @@ def change_key(state: ChainState, ctx: BlockContext, origin: Origin, new: Accoun
     ``AlreadyMember``; ``KeyChanged``, also when the key is unchanged [COL-14]."""
     old = ensure_signed(origin)
     if old != new:
-        members = state.technical_membership.members
-        if old not in members:
-            raise DispatchError(NOT_MEMBER)
-        if new in members:
-            raise DispatchError(ALREADY_MEMBER)
-        state = _store(state, tuple(new if m == old else m for m in members), (old,))
+        state = replace_member(state, old, new)
         if state.technical_membership.prime == old:
             state = collective.set_prime(_set(state, prime=new), TC, new)
     return state, (event(f"{PALLET}.KeyChanged"),)
