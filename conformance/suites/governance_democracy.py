@@ -660,3 +660,26 @@ def council_proposal_fast_tracked_on_phala(b: CaseBuilder) -> None:
     dem(b, UNLOCK, {"target": b.account("bob")}, signed("dave"))
     check(lock_of(b, "bob") == 0, "released at 901 + 1 843 200")
     b.finalize_block(observe=[("locks", b.account("bob")), ("democracy_voting", b.account("bob"))])
+
+
+@case(suite=SUITE, handler="scheduler", clauses=("SCH-2", "SCH-3", "DEM-10", "DEM-19"))
+def full_agenda_drops_an_enactment(b: CaseBuilder) -> None:
+    """Four fast-tracked referenda pass at block 3 with delay 0, all to be enacted at block 4;
+    the minimal preset's agenda holds 3 tasks, so the fourth is silently not scheduled (democracy
+    ignores the scheduler's error): `Passed` without `Scheduled`, and its transfer never happens.
+    Once passed, a referendum can no longer be emergency-cancelled (`ReferendumInvalid`) though
+    its enactment is still to come."""
+    at(b, 1)
+    refs = [instant_referendum(b, transfer("ferdie", n), 2) for n in (1, 2, 3, 4)]
+    for ref, voter in zip(refs, ("alice", "bob", "charlie", "dave"), strict=True):
+        dem(b, VOTE, {"ref_index": ref, "vote": standard(True, 1, 10)}, signed(voter))
+    opened = names(at(b, 3))
+    check(opened.count("Democracy.Passed") == 4 and opened.count("Scheduler.Scheduled") == 3,
+          "four passed, three scheduled")
+    check(len(b.chain.scheduler.agenda[4]) == 3, "the agenda of block 4 is full")
+    dem(b, "Democracy.emergency_cancel", {"ref_index": refs[0]}, root(), "Democracy.ReferendumInvalid")
+    ferdie = b.chain.system.accounts[b.account("ferdie")].data.free
+    at(b, 4)
+    check(b.chain.system.accounts[b.account("ferdie")].data.free == ferdie + 1 + 2 + 3,
+          "only the first three enacted")
+    b.finalize_block(observe=[("balance", b.account("ferdie"))])
