@@ -683,3 +683,18 @@ def full_agenda_drops_an_enactment(b: CaseBuilder) -> None:
     check(b.chain.system.accounts[b.account("ferdie")].data.free == ferdie + 1 + 2 + 3,
           "only the first three enacted")
     b.finalize_block(observe=[("balance", b.account("ferdie"))])
+
+
+@case(suite=SUITE, handler="voting", clauses=("DEM-3", "DEM-11", "DEM-12", "DEM-13"))
+def signed_calls_need_a_signer(b: CaseBuilder) -> None:
+    """The account calls reject root, a council majority and a technical committee member with
+    `BadOrigin` before anything else (here every other check would fail too)."""
+    at(b, 1)
+    bob = b.account("bob")
+    calls = ((DELEGATE, {"to": bob, "conviction": 1, "balance": 5_000}), (UNDELEGATE, {}),
+             (UNLOCK, {"target": bob}), (REMOVE_VOTE, {"index": 9}),
+             (REMOVE_OTHER, {"target": bob, "index": 9}), (SECOND, {"proposal": 9}))
+    for origin in (root(), collective("Council", 3, 3), collective_member("TechnicalCommittee", "bob")):
+        for name, args in calls:
+            dem(b, name, args, origin, "BadOrigin")
+    b.finalize_block()
