@@ -168,14 +168,20 @@ def approved(threshold: str, tally: Tally, electorate: Num) -> Any:
     """
     sqrt_voters = isqrt(tally.turnout)
     sqrt_electorate = isqrt(electorate)
-    if threshold != SIMPLE_MAJORITY:
-        require(lt(0, sqrt_electorate), lambda: RuntimePanic("referendum electorate is zero"))
-    holds = threshold_holds(threshold, tally.ayes, tally.nays, sqrt_voters, sqrt_electorate)
-    if isinstance(holds, bool) and isinstance(sqrt_voters, int):
-        return sqrt_voters > 0 and holds
+    no_turnout = le(sqrt_voters, 0)
+    if isinstance(no_turnout, bool):
+        if no_turnout:
+            return False
+        if threshold != SIMPLE_MAJORITY:
+            require(lt(0, sqrt_electorate), lambda: RuntimePanic("referendum electorate is zero"))
+        return threshold_holds(threshold, tally.ayes, tally.nays, sqrt_voters, sqrt_electorate)
     import z3
 
-    return z3.And(sqrt_voters > 0, holds)
+    if threshold != SIMPLE_MAJORITY:
+        require(z3.Or(no_turnout, lt(0, sqrt_electorate)),
+                lambda: RuntimePanic("referendum electorate is zero"))
+    holds = threshold_holds(threshold, tally.ayes, tally.nays, sqrt_voters, sqrt_electorate)
+    return z3.And(z3.Not(no_turnout), holds)
 
 
 # --- Tallies [DEM-9] ---------------------------------------------------------------------

@@ -15,7 +15,7 @@ from phala_spec.block import apply_call, finalize_block, initialize_block
 from phala_spec.chain import BlockContext, ChainState, Root, Signed
 from phala_spec.conformance.schema import load_vector
 from phala_spec.democracy_state import Finished, Tally
-from phala_spec.errors import InvalidInput
+from phala_spec.errors import InvalidInput, RuntimePanic
 from phala_spec.genesis import dev_account, genesis
 from phala_spec.models.balances import InvariantViolation
 from phala_spec.models.democracy import DemocracyMachine
@@ -55,6 +55,8 @@ def test_compare_rationals_agrees_with_productions_loop(n1: int, d1: int, n2: in
     ("SuperMajorityApprove", 4, 2, 1, 4, False),
     # No turnout never passes, not even a simple majority.
     ("SimpleMajority", 10, 0, 0, 100, False),
+    # No turnout is checked first: no issuance then is no division by zero.
+    ("SuperMajorityApprove", 0, 0, 0, 0, False),
     # A tiny turnout with only None-conviction votes: 0 ayes, 0 nays.
     ("SuperMajorityAgainst", 0, 0, 9, 100, False),
 ])
@@ -68,6 +70,12 @@ def test_turnout_is_not_monotone_for_super_majority_against() -> None:
     votes raise the turnout to 100 without changing the sides."""
     assert dem.approved("SuperMajorityAgainst", Tally(4, 2, 2), 2)
     assert not dem.approved("SuperMajorityAgainst", Tally(4, 2, 100), 2)
+
+
+def test_turnout_without_electorate_is_a_panic() -> None:
+    with pytest.raises(RuntimePanic):
+        dem.approved("SuperMajorityAgainst", Tally(1, 0, 1), 0)
+    assert dem.approved("SimpleMajority", Tally(1, 0, 1), 0)
 
 
 def test_conviction_table() -> None:
