@@ -691,7 +691,7 @@ def signed_calls_need_a_signer(b: CaseBuilder) -> None:
     `BadOrigin` before anything else (here every other check would fail too)."""
     at(b, 1)
     bob = b.account("bob")
-    calls = ((DELEGATE, {"to": bob, "conviction": 1, "balance": 5_000}), (UNDELEGATE, {}),
+    calls: tuple[tuple[str, dict[str, Any]], ...] = ((DELEGATE, {"to": bob, "conviction": 1, "balance": 5_000}), (UNDELEGATE, {}),
              (UNLOCK, {"target": bob}), (REMOVE_VOTE, {"index": 9}),
              (REMOVE_OTHER, {"target": bob, "index": 9}), (SECOND, {"proposal": 9}))
     for origin in (root(), collective("Council", 3, 3), collective_member("TechnicalCommittee", "bob")):
