@@ -785,6 +785,49 @@ def daily_election_scales_stakes(b: CaseBuilder) -> None:
     b.finalize_block()
 
 
+@case(suite=SUITE, handler="elections", presets=("phala",),
+      clauses=("ELE-2", "ELE-4", "ELE-6", "ELE-7", "ELE-14", "ELE-16", "TRS-3"))
+def two_daily_terms_with_production_bonds(b: CaseBuilder) -> None:
+    """Phala's parameters: ten candidates (10 PHA bond each), each backed by its own voter
+    (79 + 32 cents deposit) with stakes 100, 110, ..., 190 PHA. With no shared voters
+    Phragmén elects by approval: the eight best are members, the other two runners-up, the
+    better one last; stakes are reported in steps of 54 units (issuance about 10^9 PHA); the
+    prime is the best-backed member (16 x stake). The next day the best-backed voter leaves:
+    its candidate has no approval, is dropped and loses its bond to the treasury; the best
+    runner-up takes the seat and the next-best member becomes prime."""
+    unit = 10**12
+    cands = [f"cand{i}" for i in range(10)]
+    voters = [f"backer{i}" for i in range(10)]
+    b.genesis(balances=[("foundation", 10**9 * unit), *((n, 1_000 * unit) for n in cands + voters)])
+    b.initialize_block()
+    for who in cands:
+        candidacy(b, who, count=20)
+    for i, (voter, cand) in enumerate(zip(voters, cands, strict=True)):
+        ele_vote(b, voter, [cand], (100 + 10 * i) * unit)
+    cfg = b.config.elections
+    expect(b.chain.system.accounts[b.account("backer0")].data.reserved
+           == cfg.voting_bond_base + cfg.voting_bond_factor == 111 * 10**10, "79 + 32 cents")
+    next_block(b, number=cfg.term_duration)
+    issuance = b.chain.balances.total_issuance
+    factor = vote_factor(issuance)
+    expect(members(b) == sorted(ids(b, *cands[2:])) and runners(b) == ids(b, "cand0", "cand1"),
+           "cand2..cand9 seated; cand0 then cand1 (the better) as runners-up")
+    stakes = {m.who: m.stake for m in b.chain.elections.members}
+    expect(all(stakes[b.account(c)] == (100 + 10 * i) * unit // factor * factor
+               for i, c in enumerate(cands) if i >= 2), "stakes floored to the factor")
+    expect(b.chain.council.prime == b.account("cand9"), "the best-backed member is prime")
+    b.observe("elections")
+    do(b, "PhragmenElection.remove_voter", {}, signed("backer9"))
+    next_block(b, number=2 * cfg.term_duration)
+    expect(members(b) == sorted(ids(b, *cands[1:9])) and runners(b) == ids(b, "cand0"),
+           "cand9 dropped, cand1 seated")
+    expect(b.chain.system.accounts[POT].data.free == cfg.candidacy_bond, "cand9's bond in the pot")
+    expect(b.chain.council.prime == b.account("cand8"), "cand8 is prime now")
+    b.observe("elections")
+    b.observe("treasury")
+    b.finalize_block()
+
+
 # --- Treasury [TRS-3]..[TRS-10] -------------------------------------------------------------------
 
 
