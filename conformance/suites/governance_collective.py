@@ -1,7 +1,11 @@
 """Authored vectors for the collectives, the Council elections and the treasury
-[COL-1]..[COL-13] [ELE-1]..[ELE-16] [TRS-1]..[TRS-10].
+[COL-1]..[COL-14] [ELE-1]..[ELE-16] [TRS-1]..[TRS-10].
 
-Suite ``governance``, handlers ``collective``, ``elections`` and ``treasury``.
+Suite ``governance``, handlers ``collective``, ``membership`` (the Technical
+Committee's ``TechnicalMembership``), ``elections``, ``treasury`` and ``wiring``
+(a Council motion, a Technical Committee motion and a referendum enacting a
+treasury spend).
+
 Every case is written against the spec: each call states the outcome the
 rules give (checked at generation time), a rejected call must leave the whole
 state unchanged, and the facts the rules fix (who voted, who was elected, who
