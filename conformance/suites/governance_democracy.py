@@ -698,3 +698,37 @@ def signed_calls_need_a_signer(b: CaseBuilder) -> None:
         for name, args in calls:
             dem(b, name, args, origin, "BadOrigin")
     b.finalize_block()
+
+
+@case(suite=SUITE, handler="delegation", clauses=("DEM-12", "DEM-13", "DEM-11", "DEM-9"))
+def redelegation_and_split_targets(b: CaseBuilder) -> None:
+    """charlie delegates 200 at 2x to alice, who voted aye (100 at 1x): +400 ayes. He re-delegates
+    300 at no conviction to bob: alice's side loses the 400, and bob's split vote takes no
+    delegation; the old delegation leaves the prior lock (1 + 3*2 = 7, 200). bob replaces his split
+    vote by a nay of 50 at 1x, which now carries charlie's 30 votes and 300 capital. Undelegating
+    at 6 accumulates (6, 300): the prior becomes (7, 300), the later end and the larger amount, so
+    the lock of 300 holds at 6 and goes at 7."""
+    at(b, 1)
+    ref = instant_referendum(b, transfer("ferdie", 1), 4)
+    dem(b, VOTE, {"ref_index": ref, "vote": standard(True, 1, 100)}, signed("alice"))
+    dem(b, VOTE, {"ref_index": ref, "vote": split(50, 50)}, signed("bob"))
+    dem(b, DELEGATE, {"to": b.account("alice"), "conviction": 2, "balance": 200}, signed("charlie"))
+    check(ongoing(b, ref).tally == Tally(505, 5, 400), "alice's aye carries charlie's 400")
+    dem(b, DELEGATE, {"to": b.account("bob"), "conviction": 0, "balance": 300}, signed("charlie"))
+    check(ongoing(b, ref).tally == Tally(105, 5, 200), "withdrawn from alice, not added to a split vote")
+    record = b.chain.democracy.voting_of[b.account("charlie")]
+    check((record.prior.until, record.prior.amount) == (7, 200), "prior (7, 200)")
+    check(lock_of(b, "charlie") == 300, "the lock is extended to 300")
+    dem(b, VOTE, {"ref_index": ref, "vote": standard(False, 1, 50)}, signed("bob"))
+    check(ongoing(b, ref).tally == Tally(100, 80, 450), "bob's nay carries charlie's 30 votes")
+    at(b, 6)
+    check(finished(b, ref), "100 ayes beat 80 nays")
+    dem(b, UNDELEGATE, {}, signed("charlie"))
+    record = b.chain.democracy.voting_of[b.account("charlie")]
+    check((record.prior.until, record.prior.amount) == (7, 300), "prior (7, 300)")
+    dem(b, UNLOCK, {"target": b.account("charlie")}, signed("alice"))
+    check(lock_of(b, "charlie") == 300, "held at block 6")
+    at(b, 7)
+    dem(b, UNLOCK, {"target": b.account("charlie")}, signed("alice"))
+    check(lock_of(b, "charlie") == 0, "released at block 7")
+    b.finalize_block(observe=[("democracy_voting", b.account("charlie")), ("locks", b.account("charlie"))])
