@@ -8,6 +8,12 @@ and voting periods of 5 blocks, enactment and lock periods of 3); the
 lifecycle of a referendum that enacts a transfer also runs with Phala's
 parameters. Block numbers skip: a gap stands for empty blocks whose hooks
 ran [SCH-4].
+
+Handlers: ``proposals`` (propose, second), ``launch`` (alternation, ties),
+``voting`` (vote checks, tallies and thresholds, origins), ``locks``
+(removal and unlock), ``delegation``, ``external`` (external proposals,
+fast-track, veto), ``cancellation`` (emergency cancel, cancel, blacklist,
+clearing), ``enactment`` (whole lifecycles) and ``scheduler`` (agendas).
 """
 
 from __future__ import annotations
