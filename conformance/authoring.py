@@ -95,6 +95,11 @@ def collective(name: str, yes: int, total: int) -> dict[str, Any]:
     return {"kind": "collective", "collective": name, "yes": yes, "total": total}
 
 
+def collective_member(name: str, who: bytes | str) -> dict[str, Any]:
+    """``Member(who)`` of a collective, as ``execute`` dispatches [COL-9]."""
+    return {"kind": "collective_member", "collective": name, "who": account_id(who)}
+
+
 # --- Records -------------------------------------------------------------------
 
 
@@ -189,14 +194,14 @@ class CaseBuilder:
         return self.chain.config
 
     @property
+    def last_events(self) -> Events:
+        """The events of the last recorded step."""
+        return self._events
+
+    @property
     def outcome(self) -> str | None:
         """The outcome of the last recorded step, if any."""
         return self._outcomes[-1] if self._outcomes else None
-
-    @property
-    def last_events(self) -> Events:
-        """The events of the last recorded step (fill-time checks)."""
-        return self._events
 
     def account(self, name: str) -> bytes:
         """The 32-byte id of a named test account: alice, ..., ferdie, foundation, or any fresh name."""
@@ -209,7 +214,7 @@ class CaseBuilder:
         registry: Mapping[str, Any] | None = None,
         runtimes: Iterable[Mapping[str, Any]] | None = None,
         crypto: str | None = None,
-        **pallets: Mapping[str, Any],
+        **pallets: Mapping[str, Any] | None,
     ) -> None:
         """Replace the preset's genesis with overrides; only before the first step.
 
@@ -218,7 +223,7 @@ class CaseBuilder:
         case, which advances by :meth:`network_block` only. ``crypto`` is the
         network's crypto setting (``real`` or ``oracle``, [NET-3]); it must be
         the case's. Any other keyword is a pallet's genesis override
-        (``computation={...}``, [GEN-3]).
+        (``computation={...}``, ``governance={...}``, [GEN-3]); ``None`` leaves it out.
         """
         if self._steps:
             raise AuthoringError("genesis() must come before the first step")
@@ -233,7 +238,7 @@ class CaseBuilder:
             overrides["runtimes"] = [dict(r) for r in runtimes]
         if crypto is not None:
             overrides["crypto"] = crypto
-        overrides.update({name: dict(value) for name, value in pallets.items()})
+        overrides.update({name: dict(value) for name, value in pallets.items() if value is not None})
         try:
             self._state = genesis_state(self.preset, overrides)
         except InvalidInput as exc:

@@ -24,6 +24,8 @@ MODELS: dict[str, str] = {
     "registry": "phala_spec.models.registry:RegistryMachine",
     "staking": "phala_spec.models.staking:StakingMachine",
     "stake_pools": "phala_spec.models.staking_pools:StakePoolMachine",
+    "collective": "phala_spec.models.collective:CollectiveMachine",
+    "democracy": "phala_spec.models.democracy:DemocracyMachine",
 }
 
 

@@ -42,9 +42,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
+from hypothesis.stateful import initialize, invariant, precondition, rule
 
-from phala_spec.chain import ChainState
 from phala_spec.codec import to_data
 from phala_spec.conformance.authoring import default_randomness
 from phala_spec.crypto import Keypair, dev_keypair, sign
@@ -55,9 +54,10 @@ from phala_spec.messages import (
     MessageOrigin,
     signed_bytes,
 )
-from phala_spec.steps import StepResult, apply_step
+from phala_spec.steps import StepResult
 
 from .balances import InvariantViolation, check, violated
+from .machine import ChainMachine
 
 PRESET = "minimal"
 SUITE = "mq"
@@ -94,31 +94,6 @@ def _key(message: Message, sequence: int) -> tuple[bytes, int, bytes]:
 def signed_data(message: Message, sequence: int, signature: bytes | bool) -> dict[str, Any]:
     """The plain-data form of a signed message [MQ-4]."""
     return {"message": to_data(message), "sequence": sequence, "signature": signature}
-
-
-class ChainMachine(RuleBasedStateMachine):
-    """A machine over a chain state: its trace, and steps applied through ``apply_step`` [MOD-3]."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.genesis_overrides: dict[str, Any] = {}
-        self.state: ChainState | None = None
-        self.trace: list[dict[str, Any]] = []
-        self.failed_step: Any = None
-
-    @property
-    def chain(self) -> ChainState:
-        assert self.state is not None, "the genesis rule runs first"
-        return self.state
-
-    def apply(self, step: dict[str, Any]) -> StepResult:
-        self.failed_step = step
-        result = apply_step(self.chain, step)
-        self.failed_step = None
-        self.trace.append(step)
-        assert isinstance(result.state, ChainState)
-        self.state = result.state
-        return result
 
 
 class MqMachine(ChainMachine):

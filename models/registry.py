@@ -70,7 +70,7 @@ from phala_spec.worker_messages import (
 )
 
 from .balances import InvariantViolation, check, violated
-from .mq import ChainMachine
+from .machine import ChainMachine
 
 PRESET = "minimal"
 SUITE = "registry"

@@ -31,7 +31,7 @@ from phala_spec.staking_state import BasePool
 from phala_spec.steps import StepResult
 
 from .balances import PALLET, call_step, check, signed
-from .mq import ChainMachine
+from .machine import ChainMachine
 
 PRESET = "minimal"
 SUITE = "staking"

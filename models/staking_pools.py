@@ -55,7 +55,7 @@ from phala_spec.worker_messages import (
 from phala_spec.wrapped_balances import WPHA_ACCOUNT
 
 from .balances import ROOT, call_step, check, signed
-from .mq import ChainMachine
+from .machine import ChainMachine
 
 PRESET = "minimal"
 SUITE = "staking"

@@ -10,4 +10,6 @@ MODULES: tuple[str, ...] = (
     "phala_spec.proofs.mq",
     "phala_spec.proofs.staking",
     "phala_spec.proofs.stake_pool",
+    "phala_spec.proofs.governance",
+    "phala_spec.proofs.collective",
 )

@@ -166,7 +166,9 @@ def isqrt(a: Num) -> Num:
 
     On a Z3 integer term the result is a fresh term ``r`` with the defining
     facts ``r >= 0``, ``r*r <= a < (r+1)*(r+1)`` recorded in the active
-    :func:`side_conditions` collectors (one must be active).
+    :func:`side_conditions` collectors (one must be active). The same term
+    gets the same root within a collector, so two evaluations of a rule on
+    one input agree.
     """
     if is_concrete(a):
         if a < 0:
@@ -179,8 +181,14 @@ def isqrt(a: Num) -> Num:
         raise TypeError("symbolic isqrt is defined on Z3 Int terms only")
     if not _COLLECTORS.get():
         raise RuntimeError("symbolic isqrt needs an active side_conditions() collector")
+    key = a.sexpr()
+    for collector in _COLLECTORS.get():
+        if key in collector.roots:  # one root per term: two evaluations agree
+            return collector.roots[key]
     root = z3.FreshInt("isqrt")
     assume(z3.And(root >= 0, root * root <= a, a < (root + 1) * (root + 1)))
+    for collector in _COLLECTORS.get():
+        collector.roots[key] = root
     return root
 
 
@@ -195,6 +203,7 @@ class SideConditions:
     def __init__(self) -> None:
         self.guards: list[Any] = []
         self.facts: list[Any] = []
+        self.roots: dict[str, Any] = {}
 
 
 _COLLECTORS: ContextVar[tuple[SideConditions, ...]] = ContextVar(

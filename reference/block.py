@@ -13,7 +13,7 @@ from typing import Any
 
 import attrs
 
-from . import computation, mq
+from . import computation, democracy, elections, mq, treasury
 from .calls import decode_args, lookup
 from .chain import BlockContext, ChainState, Events, Origin
 from .errors import DispatchError, InvalidInput
@@ -21,10 +21,14 @@ from .errors import DispatchError, InvalidInput
 Hook = Callable[[ChainState, BlockContext], tuple[ChainState, Events]]
 
 # Pallet hooks in the runtime's pallet order. Balances has none; PhalaMq
-# clears the outbound messages and delivers the queued ones [MQ-16];
-# PhalaComputation applies scheduled parameters and challenges at the end of
-# the block [CMP-23]; later pallets register theirs here.
-ON_INITIALIZE: tuple[Hook, ...] = (mq.on_initialize,)
+# clears the outbound messages and delivers the queued ones [MQ-16].
+# Treasury (index 63) spends and PhragmenElection (68) elects before
+# PhalaMq's hook [TRS-9] [ELE-14].
+# Scheduler and Democracy (61) come before Treasury: they run first, as one hook so that a
+# gap of empty blocks is caught up block by block [SCH-4]. PhalaComputation applies
+# scheduled parameters and challenges at the end of the block [CMP-23].
+ON_INITIALIZE: tuple[Hook, ...] = (democracy.on_initialize, treasury.on_initialize, elections.on_initialize,
+                                   mq.on_initialize)
 ON_FINALIZE: tuple[Hook, ...] = (computation.on_finalize,)
 
 

@@ -24,10 +24,16 @@ from . import (
     assets,
     balances,
     base_pool,
+    collective,
     computation,
+    democracy,
+    democracy_state,
+    elections,
+    membership,
     mq,
     registry,
     stake_pool_v2,
+    treasury,
     vault,
     wrapped_balances,
 )
@@ -136,11 +142,55 @@ def _decode_arg(name: str, kind: str, value: Any) -> Any:
         if isinstance(value, bytes | bool):
             return value
         raise InvalidInput(f"argument {name!r} is a signature: bytes, or a boolean in the oracle setting")
+    if kind == "accounts":
+        if isinstance(value, list | tuple) and all(isinstance(v, bytes) and len(v) == 32 for v in value):
+            return tuple(value)
+        raise InvalidInput(f"argument {name!r} must be a list of 32-byte account ids")
+    if kind == "renouncing":
+        return _renouncing(value)
+    if kind == "vote":
+        return _account_vote(value)
+    if kind == "conviction":
+        if _is_u32(value) and value <= 6:
+            return value
+        raise InvalidInput(f"argument {name!r} must be a conviction: an integer in 0..6")
+    if kind == "option_u32":
+        if value is None or _is_u32(value):
+            return value
+        raise InvalidInput(f"argument {name!r} must be a u32 or null")
     raise AssertionError(f"unknown parameter type {kind}")
 
 
 def _is_u32(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 2**32 - 1
+
+
+def _is_balance(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= U128_MAX
+
+
+def _account_vote(value: Any) -> democracy_state.AccountVote:
+    """``AccountVote`` [DEM-8]: ``{kind: "Standard", aye, conviction, balance}`` or ``{kind: "Split", aye, nay}``."""
+    if isinstance(value, Mapping) and value.get("kind") == "Standard" \
+            and sorted(value) == ["aye", "balance", "conviction", "kind"] \
+            and isinstance(value["aye"], bool) and _is_u32(value["conviction"]) \
+            and value["conviction"] <= 6 and _is_balance(value["balance"]):
+        return democracy_state.Standard(value["aye"], value["conviction"], value["balance"])
+    if isinstance(value, Mapping) and value.get("kind") == "Split" \
+            and sorted(value) == ["aye", "kind", "nay"] \
+            and _is_balance(value["aye"]) and _is_balance(value["nay"]):
+        return democracy_state.Split(value["aye"], value["nay"])
+    raise InvalidInput("a vote is {kind: Standard, aye: bool, conviction: 0..6, balance} "
+                       "or {kind: Split, aye: balance, nay: balance}")
+
+
+def _renouncing(value: Any) -> tuple[str, int]:
+    """``Renouncing`` [ELE-11]: ``"Member"``, ``"RunnerUp"`` or ``{"Candidate": u32}``."""
+    if value in ("Member", "RunnerUp"):
+        return value, 0
+    if isinstance(value, Mapping) and set(value) == {"Candidate"} and _is_u32(value["Candidate"]):
+        return "Candidate", value["Candidate"]
+    raise InvalidInput('renouncing is "Member", "RunnerUp" or {"Candidate": u32}')
 
 
 _PRUNTIME_INFO_FIELDS = ("version", "machine_id", "pubkey", "ecdh_pubkey", "genesis_block_hash",
@@ -338,6 +388,32 @@ _STAKE_POOL_CALLS = (
          _in_block(vault.check_and_maybe_force_withdraw), "STK-66"),
 )
 
+def _collective_calls(instance: str) -> tuple[Call, ...]:
+    """The calls of one collective instance [COL-3]..[COL-12]."""
+
+    def bind(fn: Callable[..., tuple[ChainState, Events]]) -> Callable[..., Any]:
+        return _in_block(lambda state, ctx, origin, **kwargs: fn(state, ctx, origin, instance, **kwargs))
+
+    return (
+        Call(f"{instance}.propose", "extrinsic",
+             (("threshold", "u32"), ("proposal", "call"), ("length_bound", "u32")),
+             bind(collective.propose), "COL-3"),
+        Call(f"{instance}.vote", "extrinsic",
+             (("proposal", "bytes32"), ("index", "u32"), ("approve", "bool")),
+             bind(collective.vote), "COL-5"),
+        Call(f"{instance}.close", "extrinsic",
+             (("proposal_hash", "bytes32"), ("index", "u32"), ("length_bound", "u32")),
+             bind(collective.close), "COL-6"),
+        Call(f"{instance}.disapprove_proposal", "extrinsic", (("proposal_hash", "bytes32"),),
+             bind(collective.disapprove_proposal), "COL-8"),
+        Call(f"{instance}.execute", "extrinsic", (("proposal", "call"), ("length_bound", "u32")),
+             bind(collective.execute), "COL-9"),
+        Call(f"{instance}.set_members", "extrinsic",
+             (("new_members", "accounts"), ("prime", "option_account"), ("old_count", "u32")),
+             bind(collective.set_members), "COL-12"),
+    )
+
+
 CALLS: Mapping[str, Call] = {
     call.name: call
     for call in (
@@ -460,6 +536,84 @@ CALLS: Mapping[str, Call] = {
              _in_block(computation.set_budget_per_block), "CMP-21"),
         Call("PhalaComputation.update_contract_root", "extrinsic", (("account_id", "account"),),
              _in_block(computation.update_contract_root), "CMP-21"),
+        *_collective_calls(collective.COUNCIL),
+        *_collective_calls(collective.TECHNICAL_COMMITTEE),
+        Call("PhragmenElection.vote", "extrinsic", (("votes", "accounts"), ("value", "balance")),
+             _in_block(elections.vote), "ELE-4"),
+        Call("PhragmenElection.remove_voter", "extrinsic", (),
+             _in_block(elections.remove_voter), "ELE-5"),
+        Call("PhragmenElection.submit_candidacy", "extrinsic", (("candidate_count", "u32"),),
+             _in_block(elections.submit_candidacy), "ELE-6"),
+        Call("PhragmenElection.renounce_candidacy", "extrinsic", (("renouncing", "renouncing"),),
+             _in_block(elections.renounce_candidacy), "ELE-11"),
+        Call("PhragmenElection.remove_member", "extrinsic",
+             (("who", "account"), ("slash_bond", "bool"), ("rerun_election", "bool")),
+             _in_block(elections.remove_member), "ELE-13"),
+        Call("PhragmenElection.clean_defunct_voters", "extrinsic",
+             (("num_voters", "u32"), ("num_defunct", "u32")),
+             _in_block(elections.clean_defunct_voters), "ELE-15"),
+        Call("TechnicalMembership.add_member", "extrinsic", (("who", "account"),),
+             _in_block(membership.add_member), "COL-14"),
+        Call("TechnicalMembership.remove_member", "extrinsic", (("who", "account"),),
+             _in_block(membership.remove_member), "COL-14"),
+        Call("TechnicalMembership.swap_member", "extrinsic",
+             (("remove", "account"), ("add", "account")), _in_block(membership.swap_member), "COL-14"),
+        Call("TechnicalMembership.reset_members", "extrinsic", (("members", "accounts"),),
+             _in_block(membership.reset_members), "COL-14"),
+        Call("TechnicalMembership.change_key", "extrinsic", (("new", "account"),),
+             _in_block(membership.change_key), "COL-14"),
+        Call("TechnicalMembership.set_prime", "extrinsic", (("who", "account"),),
+             _in_block(membership.set_prime), "COL-14"),
+        Call("TechnicalMembership.clear_prime", "extrinsic", (),
+             _in_block(membership.clear_prime), "COL-14"),
+        Call("Treasury.propose_spend", "extrinsic", (("value", "balance"), ("beneficiary", "account")),
+             _in_block(treasury.propose_spend), "TRS-4"),
+        Call("Treasury.reject_proposal", "extrinsic", (("proposal_id", "u32"),),
+             _in_block(treasury.reject_proposal), "TRS-5"),
+        Call("Treasury.approve_proposal", "extrinsic", (("proposal_id", "u32"),),
+             _in_block(treasury.approve_proposal), "TRS-6"),
+        Call("Treasury.spend", "extrinsic", (("amount", "balance"), ("beneficiary", "account")),
+             _in_block(treasury.spend), "TRS-7"),
+        Call("Treasury.remove_approval", "extrinsic", (("proposal_id", "u32"),),
+             _in_block(treasury.remove_approval), "TRS-8"),
+        Call("Democracy.propose", "extrinsic", (("proposal", "call"), ("value", "balance")),
+             _in_block(democracy.propose), "DEM-4"),
+        Call("Democracy.second", "extrinsic", (("proposal", "u32"),),
+             _in_block(democracy.second), "DEM-5"),
+        Call("Democracy.vote", "extrinsic", (("ref_index", "u32"), ("vote", "vote")),
+             _in_block(democracy.vote), "DEM-9"),
+        Call("Democracy.emergency_cancel", "extrinsic", (("ref_index", "u32"),),
+             _in_block(democracy.emergency_cancel), "DEM-19"),
+        Call("Democracy.external_propose", "extrinsic", (("proposal", "call"),),
+             _in_block(democracy.external_propose), "DEM-14"),
+        Call("Democracy.external_propose_majority", "extrinsic", (("proposal", "call"),),
+             _in_block(democracy.external_propose_majority), "DEM-15"),
+        Call("Democracy.external_propose_default", "extrinsic", (("proposal", "call"),),
+             _in_block(democracy.external_propose_default), "DEM-15"),
+        Call("Democracy.fast_track", "extrinsic",
+             (("proposal_hash", "bytes32"), ("voting_period", "u32"), ("delay", "u32")),
+             _in_block(democracy.fast_track), "DEM-16"),
+        Call("Democracy.veto_external", "extrinsic", (("proposal_hash", "bytes32"),),
+             _in_block(democracy.veto_external), "DEM-17"),
+        Call("Democracy.cancel_referendum", "extrinsic", (("ref_index", "u32"),),
+             _in_block(democracy.cancel_referendum), "DEM-20"),
+        Call("Democracy.delegate", "extrinsic",
+             (("to", "account"), ("conviction", "conviction"), ("balance", "balance")),
+             _in_block(democracy.delegate), "DEM-12"),
+        Call("Democracy.undelegate", "extrinsic", (), _in_block(democracy.undelegate), "DEM-13"),
+        Call("Democracy.clear_public_proposals", "extrinsic", (),
+             _in_block(democracy.clear_public_proposals), "DEM-23"),
+        Call("Democracy.unlock", "extrinsic", (("target", "account"),),
+             _in_block(democracy.unlock), "DEM-11"),
+        Call("Democracy.remove_vote", "extrinsic", (("index", "u32"),),
+             _in_block(democracy.remove_vote), "DEM-11"),
+        Call("Democracy.remove_other_vote", "extrinsic", (("target", "account"), ("index", "u32")),
+             _in_block(democracy.remove_other_vote), "DEM-11"),
+        Call("Democracy.blacklist", "extrinsic",
+             (("proposal_hash", "bytes32"), ("maybe_ref_index", "option_u32")),
+             _in_block(democracy.blacklist), "DEM-22"),
+        Call("Democracy.cancel_proposal", "extrinsic", (("prop_index", "u32"),),
+             _in_block(democracy.cancel_proposal), "DEM-21"),
         # The operation checks the pallet origin itself: the sender is the calling pallet.
         Call("PhalaMq.queue_message", "operation", (("destination", "bytes"), ("payload", "bytes")),
              _extrinsic(mq.queue_message_operation), "MQ-15"),

@@ -7,14 +7,18 @@ returns a new state that shares all untouched structure with the old one.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import immutables
 
 from .codec import to_data
+from .democracy_state import DemocracyConfig, DemocracyState, SchedulerConfig, SchedulerState
 from .messages import Message, MessageOrigin
 from .staking_state import AssetsState, BasePoolState, StakingConfig, WrappedBalancesState
+
+if TYPE_CHECKING:
+    from .calls import CallData
 
 AccountId = bytes  # 32 bytes, as Substrate's AccountId32
 
@@ -87,7 +91,18 @@ class CollectiveOrigin:
         return {"kind": "collective", "collective": self.collective, "yes": self.yes, "total": self.total}
 
 
-Origin = Signed | Root | Unsigned | PalletOrigin | CollectiveOrigin
+@attrs.frozen
+class CollectiveMember:
+    """``Member(who)`` of a collective: one member acting alone, through ``execute`` [COL-9]."""
+
+    collective: str
+    who: AccountId
+
+    def __data__(self) -> dict[str, Any]:
+        return {"kind": "collective_member", "collective": self.collective, "who": self.who}
+
+
+Origin = Signed | Root | Unsigned | PalletOrigin | CollectiveOrigin | CollectiveMember
 
 
 # --- Events [CHAIN-3] ---------------------------------------------------------
@@ -145,6 +160,49 @@ class ChainConfig:
     staking: StakingConfig = attrs.field(factory=StakingConfig)
     # pallet computation's constants [CMP-2]
     computation: ComputationConfig = ComputationConfig()
+    # governance sections [COL-2] [ELE-2] [TRS-2]
+    council: CollectiveConfig = attrs.field(factory=lambda: CollectiveConfig())
+    technical_committee: CollectiveConfig = attrs.field(factory=lambda: CollectiveConfig())
+    elections: ElectionsConfig = attrs.field(factory=lambda: ElectionsConfig())
+    treasury: TreasuryConfig = attrs.field(factory=lambda: TreasuryConfig())
+    # democracy and scheduler sections [DEM-2] [SCH-1]
+    democracy: DemocracyConfig = attrs.field(factory=DemocracyConfig)
+    scheduler: SchedulerConfig = attrs.field(factory=SchedulerConfig)
+
+
+@attrs.frozen
+class CollectiveConfig:
+    """A collective's parameters [COL-2]; defaults are Phala's (the same for both collectives)."""
+
+    motion_duration: int = 21_600
+    max_proposals: int = 100
+    max_members: int = 100
+
+
+@attrs.frozen
+class ElectionsConfig:
+    """pallet-elections-phragmen's parameters [ELE-2]; defaults are Phala's."""
+
+    candidacy_bond: int = 10 * 10**12
+    voting_bond_base: int = 79 * 10**10
+    voting_bond_factor: int = 32 * 10**10
+    term_duration: int = 7_200
+    desired_members: int = 8
+    desired_runners_up: int = 8
+    max_votes_per_voter: int = 16
+    max_voters: int = 500
+    max_candidates: int = 20
+
+
+@attrs.frozen
+class TreasuryConfig:
+    """pallet-treasury's parameters [TRS-2]; defaults are Phala's. Permill values are parts per million."""
+
+    proposal_bond: int = 50_000
+    proposal_bond_minimum: int = 10**12
+    spend_period: int = 7_200
+    burn: int = 0
+    max_approvals: int = 100
 
 
 # --- State [CHAIN-5] ----------------------------------------------------------
@@ -364,6 +422,97 @@ class ComputationState:
 
 
 @attrs.frozen
+class MotionVotes:
+    """A motion's ``Votes`` record [COL-1]: its index, threshold, the ayes and nays in order, its end block."""
+
+    index: int
+    threshold: int
+    ayes: tuple[AccountId, ...]
+    nays: tuple[AccountId, ...]
+    end: int
+
+
+@attrs.frozen
+class CollectiveState:
+    """pallet-collective's storage, one per instance (Council, TechnicalCommittee) [COL-1].
+
+    ``members`` sorted by id; ``prime`` a member or none; ``proposals`` the open
+    motions' hashes in proposal order; ``proposal_of`` hash -> held call;
+    ``voting`` hash -> votes; ``proposal_count`` the next motion index.
+    """
+
+    members: tuple[AccountId, ...] = ()
+    prime: AccountId | None = None
+    proposals: tuple[bytes, ...] = ()
+    proposal_of: immutables.Map[bytes, CallData] = attrs.field(factory=_map)
+    voting: immutables.Map[bytes, MotionVotes] = attrs.field(factory=_map)
+    proposal_count: int = 0
+
+
+@attrs.frozen
+class SeatHolder:
+    """A member or runner-up of the elections pallet: who, backing stake, reserved deposit [ELE-1]."""
+
+    who: AccountId
+    stake: int
+    deposit: int
+
+
+@attrs.frozen
+class ElectionsVoter:
+    """A voter's record [ELE-1]: targets in order, locked stake, reserved deposit."""
+
+    votes: tuple[AccountId, ...]
+    stake: int
+    deposit: int
+
+
+@attrs.frozen
+class ElectionsState:
+    """pallet-elections-phragmen's storage [ELE-1].
+
+    ``members`` sorted by id; ``runners_up`` from worst to best (the last is the
+    best); ``candidates`` ``(who, deposit)`` sorted by id; ``voting`` account ->
+    voter; ``election_rounds`` the number of elections held.
+    """
+
+    members: tuple[SeatHolder, ...] = ()
+    runners_up: tuple[SeatHolder, ...] = ()
+    candidates: tuple[tuple[AccountId, int], ...] = ()
+    voting: immutables.Map[AccountId, ElectionsVoter] = attrs.field(factory=_map)
+    election_rounds: int = 0
+
+
+@attrs.frozen
+class TreasuryProposal:
+    """A spending proposal [TRS-1]: proposer, value, beneficiary, reserved bond."""
+
+    proposer: AccountId
+    value: int
+    beneficiary: AccountId
+    bond: int
+
+
+@attrs.frozen
+class MembershipState:
+    """pallet-membership's storage (``TechnicalMembership``) [COL-14]: members sorted by id, prime."""
+
+    members: tuple[AccountId, ...] = ()
+    prime: AccountId | None = None
+
+
+@attrs.frozen
+class TreasuryState:
+    """pallet-treasury's storage [TRS-1]: ``proposals`` index -> proposal, ``approvals`` in order,
+    ``proposal_count`` the next index, ``deactivated`` the pot last reported inactive."""
+
+    proposal_count: int = 0
+    proposals: immutables.Map[int, TreasuryProposal] = attrs.field(factory=_map)
+    approvals: tuple[int, ...] = ()
+    deactivated: int = 0
+
+
+@attrs.frozen
 class ChainState:
     """The whole chain state; later pallets add their own fields [CHAIN-5]."""
 
@@ -376,3 +525,10 @@ class ChainState:
     assets: AssetsState = attrs.field(factory=AssetsState)
     wrapped_balances: WrappedBalancesState = attrs.field(factory=WrappedBalancesState)
     base_pool: BasePoolState = attrs.field(factory=BasePoolState)
+    council: CollectiveState = CollectiveState()
+    technical_committee: CollectiveState = CollectiveState()
+    elections: ElectionsState = ElectionsState()
+    treasury: TreasuryState = TreasuryState()
+    technical_membership: MembershipState = MembershipState()
+    democracy: DemocracyState = attrs.field(factory=DemocracyState)
+    scheduler: SchedulerState = attrs.field(factory=SchedulerState)

@@ -60,7 +60,7 @@ COOLING_DOWN = "WorkerCoolingDown"
 
 # PalletId accounts: b"modl" ++ the 8-byte id, zero-padded to 32 bytes [CMP-3].
 SUBSIDY_POOL = (b"modl" + b"phala/pp").ljust(32, b"\x00")
-TREASURY = (b"modl" + b"py/trsry").ljust(32, b"\x00")
+TREASURY = (b"modl" + b"py/trsry").ljust(32, b"\x00")  # the treasury's pot [TRS-3]
 
 DEFAULT_HEARTBEAT_COUNT = 20
 U256_MAX = 2**256 - 1
@@ -499,11 +499,12 @@ def settle(state: ChainState, ctx: BlockContext, info: SettleInfo,
 
 
 def pay_treasury(state: ChainState, amount: int) -> tuple[ChainState, Events]:
-    """Move ``amount`` from the subsidy pool to the treasury (``OnTreasurySettled``) [CMP-18]."""
-    from .balances import deposit_creating, withdraw
+    """Move ``amount`` from the subsidy pool into the treasury's pot (``OnTreasurySettled``) [CMP-18] [TRS-3]."""
+    from .balances import withdraw
+    from .treasury import on_unbalanced
 
     state, taken = withdraw(state, SUBSIDY_POOL, amount, keep_alive=False)
-    state, given = deposit_creating(state, TREASURY, amount)
+    state, given = on_unbalanced(state, amount)
     return state, (*taken, *given)
 
 

@@ -22,20 +22,29 @@ from .chain import (
     BalancesState,
     ChainConfig,
     ChainState,
+    CollectiveConfig,
     ComputationConfig,
     ComputationState,
+    ElectionsConfig,
     RegistryState,
     SystemState,
     TokenomicParams,
+    TreasuryConfig,
 )
 from .crypto import dev_keypair
+from .democracy_state import DemocracyConfig, SchedulerConfig
+from .elections import genesis_members
 from .errors import InvalidInput
+from .membership import genesis_membership
 from .staking_state import StakingConfig
 
 DECIMALS = 12
 UNIT = 10**DECIMALS  # one PHA
 CENT = UNIT // 100
 MILLICENT = CENT // 1000
+MINUTES = 5  # 12-second blocks [GEN-2]
+HOURS = 60 * MINUTES
+DAYS = 24 * HOURS
 
 DEV_ACCOUNTS = ("alice", "bob", "charlie", "dave", "eve", "ferdie")
 
@@ -49,6 +58,28 @@ def _endowments(total: int, each: int) -> list[tuple[str, int]]:
     rest = total - each * len(DEV_ACCOUNTS)
     return [(name, each) for name in DEV_ACCOUNTS] + [("foundation", rest)]
 
+
+# Governance parameters [COL-2] [ELE-2] [TRS-2]: the same on Phala and Khala.
+PRODUCTION_GOVERNANCE: Mapping[str, Mapping[str, int]] = {
+    "council": {"motion_duration": 3 * DAYS, "max_proposals": 100, "max_members": 100},
+    "technical_committee": {"motion_duration": 3 * DAYS, "max_proposals": 100, "max_members": 100},
+    "elections": {"candidacy_bond": 10 * UNIT, "voting_bond_base": 79 * CENT,
+                  "voting_bond_factor": 32 * CENT, "term_duration": DAYS, "desired_members": 8,
+                  "desired_runners_up": 8, "max_votes_per_voter": 16, "max_voters": 500,
+                  "max_candidates": 20},
+    "treasury": {"proposal_bond": 50_000, "proposal_bond_minimum": UNIT, "spend_period": DAYS,
+                 "burn": 0, "max_approvals": 100},
+}
+
+# Democracy and scheduler parameters [DEM-2] [SCH-1]: the same on Phala and Khala.
+PRODUCTION_DEMOCRACY: Mapping[str, Mapping[str, Any]] = {
+    "democracy": {"launch_period": 7 * DAYS, "voting_period": 7 * DAYS,
+                  "fast_track_voting_period": 3 * HOURS, "instant_allowed": True,
+                  "minimum_deposit": 10 * UNIT, "enactment_period": 8 * DAYS,
+                  "vote_locking_period": 8 * DAYS, "cooloff_period": 7 * DAYS, "max_votes": 100,
+                  "max_proposals": 100, "max_deposits": 100, "max_blacklisted": 100},
+    "scheduler": {"max_scheduled_per_block": 50},
+}
 
 # Runtime parameters per preset [GEN-2]. Balances are in the smallest unit
 # (12 decimals). Both production presets start with 1,000,000,000 PHA.
@@ -68,6 +99,8 @@ PRESETS: Mapping[str, Mapping[str, Any]] = {
             "staking": {"wpha_min_balance": CENT},
             "computation": {"expected_block_time_sec": 12, "min_init_p": 50,
                             "check_worker_register_time": True},
+            **PRODUCTION_GOVERNANCE,
+            **PRODUCTION_DEMOCRACY,
         },
         "balances": _endowments(1_000_000_000 * UNIT, 1_000_000 * UNIT),
     },
@@ -86,6 +119,8 @@ PRESETS: Mapping[str, Mapping[str, Any]] = {
             "staking": {"wpha_min_balance": CENT},
             "computation": {"expected_block_time_sec": 12, "min_init_p": 50,
                             "check_worker_register_time": False},
+            **PRODUCTION_GOVERNANCE,
+            **PRODUCTION_DEMOCRACY,
         },
         "balances": _endowments(1_000_000_000 * UNIT, 1_000_000 * UNIT),
     },
@@ -106,6 +141,19 @@ PRESETS: Mapping[str, Mapping[str, Any]] = {
             "staking": {"wpha_min_balance": 100},
             "computation": {"expected_block_time_sec": 12, "min_init_p": 50,
                             "check_worker_register_time": False},
+            # governance: short periods and small bonds for tests and vectors
+            "council": {"motion_duration": 5, "max_proposals": 4, "max_members": 10},
+            "technical_committee": {"motion_duration": 5, "max_proposals": 4, "max_members": 10},
+            "elections": {"candidacy_bond": 30, "voting_bond_base": 20, "voting_bond_factor": 5,
+                          "term_duration": 10, "desired_members": 2, "desired_runners_up": 2,
+                          "max_votes_per_voter": 16, "max_voters": 8, "max_candidates": 5},
+            "treasury": {"proposal_bond": 50_000, "proposal_bond_minimum": 10,
+                         "spend_period": 8, "burn": 0, "max_approvals": 3},
+            "democracy": {"launch_period": 5, "voting_period": 5, "fast_track_voting_period": 2,
+                          "instant_allowed": True, "minimum_deposit": 10, "enactment_period": 3,
+                          "vote_locking_period": 3, "cooloff_period": 4, "max_votes": 3,
+                          "max_proposals": 3, "max_deposits": 3, "max_blacklisted": 2},
+            "scheduler": {"max_scheduled_per_block": 3},
         },
         "balances": [(name, 1_000) for name in DEV_ACCOUNTS],
     },
@@ -115,7 +163,16 @@ CONFIG_FIELDS = tuple(f.name for f in attrs.fields(ChainConfig) if f.name != "pr
 
 # Pallets whose parameters form their own record in ChainConfig: the preset
 # holds a map for each, and a genesis override may replace any of its fields.
-CONFIG_SECTIONS: Mapping[str, type] = {"staking": StakingConfig, "computation": ComputationConfig}
+CONFIG_SECTIONS: Mapping[str, type] = {
+    "staking": StakingConfig,
+    "computation": ComputationConfig,
+    "council": CollectiveConfig,
+    "technical_committee": CollectiveConfig,
+    "elections": ElectionsConfig,
+    "treasury": TreasuryConfig,
+    "democracy": DemocracyConfig,
+    "scheduler": SchedulerConfig,
+}
 
 
 def _config_params(preset: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
@@ -174,7 +231,7 @@ def genesis(preset: str = "minimal", overrides: Mapping[str, Any] | None = None)
         raise InvalidInput("genesis config overrides are a map")
     if not isinstance(overrides.get("balances", []), list | tuple):
         raise InvalidInput("genesis balances are a list of [account, amount] pairs")
-    unknown = set(overrides) - {"config", "balances", "registry", "computation"}
+    unknown = set(overrides) - {"config", "balances", "registry", "computation", "governance"}
     if unknown:
         raise InvalidInput(f"unknown genesis overrides {sorted(unknown)}")
     params = _config_params(data["config"], overrides.get("config", {}))
@@ -202,13 +259,67 @@ def genesis(preset: str = "minimal", overrides: Mapping[str, Any] | None = None)
         issuance += amount
     if issuance > U128_MAX:
         raise InvalidInput("genesis total issuance overflows u128")
-    return ChainState(
+    state = ChainState(
         config=config,
         system=SystemState(accounts=accounts),
         balances=BalancesState(total_issuance=issuance),
         registry=registry_genesis(overrides.get("registry", {})),
         computation=computation_genesis(overrides.get("computation", {})),
     )
+    return governance_genesis(state, overrides.get("governance", {}))
+
+
+GOVERNANCE_FIELDS = ("council", "technical_committee", "elections_members")
+
+
+def governance_genesis(state: ChainState, data: Any) -> ChainState:
+    """The collectives' and the elections' genesis [GEN-3] [COL-2] [ELE-3].
+
+    ``{council: [account], technical_committee: [account], elections_members:
+    [[account, stake]]}``, every field optional. The Technical Committee's
+    members are those of ``TechnicalMembership``, which initializes it. Elections members are seated
+    with a self-vote and reported to the Council as its members, so a genesis
+    may not also give the Council members (production panics: "Members are
+    already initialized!"). A member's stake may not exceed its free balance,
+    and there may be at most ``desired_members`` of them.
+    """
+    if not isinstance(data, Mapping) or not set(data) <= set(GOVERNANCE_FIELDS):
+        raise InvalidInput(f"genesis governance overrides are a map with fields among {GOVERNANCE_FIELDS}")
+    for field in ("council", "technical_committee"):
+        members = [resolve_account(who) for who in _list(data.get(field, []), field)]
+        if len(set(members)) != len(members):
+            raise InvalidInput(f"duplicate {field} member at genesis")
+        col = attrs.evolve(getattr(state, field), members=tuple(sorted(members)))
+        state = attrs.evolve(state, council=col) if field == "council" else \
+            attrs.evolve(state, technical_committee=col,
+                          technical_membership=genesis_membership(tuple(members)))
+    elected: list[tuple[bytes, int]] = []
+    for entry in _list(data.get("elections_members", []), "elections_members"):
+        if not isinstance(entry, list | tuple) or len(entry) != 2:
+            raise InvalidInput("an elections member is a pair [account, stake]")
+        who, stake = resolve_account(entry[0]), entry[1]
+        if not isinstance(stake, int) or isinstance(stake, bool) or not 0 <= stake <= U128_MAX:
+            raise InvalidInput("an elections member's stake is a balance")
+        if who in dict(elected):
+            raise InvalidInput("duplicate member in elections-phragmen genesis")
+        if state.system.accounts.get(who, AccountInfo()).data.free < stake:
+            raise InvalidInput("genesis member does not have enough stake")
+        elected.append((who, stake))
+    if len(elected) > state.config.elections.desired_members:
+        raise InvalidInput("cannot accept more than DesiredMembers genesis members")
+    if elected:
+        if state.council.members:
+            raise InvalidInput("council members are already initialized by the elections")
+        state = attrs.evolve(state, elections=genesis_members(state, elected))
+        state = attrs.evolve(state, council=attrs.evolve(
+            state.council, members=tuple(sorted(who for who, _ in elected))))
+    return state
+
+
+def _list(value: Any, field: str) -> list[Any]:
+    if not isinstance(value, list | tuple):
+        raise InvalidInput(f"genesis governance {field} is a list")
+    return list(value)
 
 
 COMPUTATION_FIELDS = ("tokenomic", "heartbeat_paused", "cool_down_period", "contract_account")

@@ -6,7 +6,7 @@ A step is a map with a ``kind``:
   (32 bytes) [STEP-2];
 * ``call`` with ``origin`` (a map with ``kind``: ``signed`` + ``who``,
   ``root``, ``none``, ``pallet`` + ``pallet``, ``collective`` +
-  ``collective``/``yes``/``total``), ``call`` (``Pallet.name``) and ``args`` (a
+  ``collective``/``yes``/``total``, ``collective_member`` + ``collective``/``who``), ``call`` (``Pallet.name``) and ``args`` (a
   map) [STEP-3];
 * ``finalize_block`` [STEP-4];
 * ``network_block`` with ``number``, ``timestamp``, ``randomness``,
@@ -30,6 +30,7 @@ import attrs
 from .block import apply_call, finalize_block, initialize_block
 from .chain import (
     BlockContext,
+    CollectiveMember,
     CollectiveOrigin,
     Events,
     Origin,
@@ -84,6 +85,10 @@ def decode_origin(data: Any) -> Origin:
         yes, total = fields["yes"], fields["total"]
         if isinstance(fields["collective"], str) and _nat(yes) and _nat(total) and yes <= total:
             return CollectiveOrigin(fields["collective"], yes, total)
+    elif kind == "collective_member" and set(fields) == {"collective", "who"}:
+        who = fields["who"]
+        if isinstance(fields["collective"], str) and isinstance(who, bytes) and len(who) == 32:
+            return CollectiveMember(fields["collective"], who)
     raise InvalidInput(f"malformed origin {data!r}")
 
 

@@ -11,7 +11,17 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from . import assets, balances, base_pool, mq, registry, wrapped_balances
+from . import (
+    assets,
+    balances,
+    base_pool,
+    collective,
+    democracy,
+    mq,
+    registry,
+    treasury,
+    wrapped_balances,
+)
 from .chain import ChainState
 from .codec import PlainData, to_data
 from .errors import InvalidInput
@@ -205,6 +215,53 @@ def view_stake_pool(state: ChainState, args: Sequence[Any]) -> PlainData:
     locked = assets.balance(state, record.lock_account) if hasattr(record, "lock_account") else 0
     return {**to_data(record), "share_price": base_pool.share_price(record.basepool),
             "free": assets.balance(state, record.basepool.pool_account), "locked": locked}
+def _instance_arg(value: Any) -> str:
+    if value not in collective.INSTANCES:
+        raise InvalidInput(f"a collective is one of {sorted(collective.INSTANCES)}")
+    return str(value)
+
+
+def view_collective(state: ChainState, args: Sequence[Any]) -> PlainData:
+    """``collective(instance)``: members, prime, open motions and the motion count [COL-1]."""
+    col = collective.collective_state(state, _instance_arg(_one_arg(args)))
+    return {"members": list(col.members), "prime": col.prime, "proposals": list(col.proposals),
+            "proposal_count": col.proposal_count}
+
+
+def view_motion(state: ChainState, args: Sequence[Any]) -> PlainData:
+    """``motion(instance, hash)``: the motion's votes and held call, or null [COL-1]."""
+    if len(args) != 2 or not isinstance(args[1], bytes):
+        raise InvalidInput("motion(instance, hash) takes a collective name and a 32-byte hash")
+    col = collective.collective_state(state, _instance_arg(args[0]))
+    votes = col.voting.get(args[1])
+    if votes is None:
+        return None
+    return {**to_data(votes), "proposal": to_data(col.proposal_of[args[1]])}
+
+
+def view_elections(state: ChainState, args: Sequence[Any]) -> PlainData:
+    """``elections()``: members, runners-up, candidates, voters and the round count [ELE-1]."""
+    _no_args(args)
+    return to_data(state.elections)
+
+
+def view_treasury(state: ChainState, args: Sequence[Any]) -> PlainData:
+    """``treasury()``: the spendable pot, proposals, approvals and the proposal count [TRS-1]."""
+    _no_args(args)
+    return {"pot": treasury.pot(state), **to_data(state.treasury)}
+
+
+def view_referendum(state: ChainState, args: Sequence[Any]) -> PlainData:
+    """``referendum(index)``: a referendum's info (ongoing with its tally, or finished), or null [DEM-1]."""
+    index = _one_arg(args)
+    if not isinstance(index, int) or isinstance(index, bool):
+        raise InvalidInput("referendum(index) takes a referendum index")
+    return to_data(state.democracy.referendum_info.get(index))
+
+
+def view_democracy_voting(state: ChainState, args: Sequence[Any]) -> PlainData:
+    """``democracy_voting(account)``: the account's voting record, direct or delegating [DEM-1]."""
+    return to_data(democracy.voting_of(state, _account_arg(args)))
 
 
 VIEWS: Mapping[str, Callable[[ChainState, Sequence[Any]], PlainData]] = {
@@ -227,6 +284,12 @@ VIEWS: Mapping[str, Callable[[ChainState, Sequence[Any]], PlainData]] = {
     "base_pool": view_base_pool,
     "pool_shares": view_pool_shares,
     "stake_pool": view_stake_pool,
+    "collective": view_collective,
+    "motion": view_motion,
+    "elections": view_elections,
+    "treasury": view_treasury,
+    "referendum": view_referendum,
+    "democracy_voting": view_democracy_voting,
 }
 
 
