@@ -99,9 +99,9 @@ class StakePoolMachine(ChainMachine):
         super().__init__()
         self.allowance: dict[int, int] = dict.fromkeys(STAKE_POOLS, 0)
         self.values: dict[bytes, int] = {}
-        self.checkpoints: dict[int, tuple[int, int]] = {}
         self.acted: set[bytes] = set()
         self.last_checkpoint: dict[int, int] = {}
+        self.gained: dict[int, int] = dict.fromkeys(VAULTS, 0)
 
     # -- plumbing -------------------------------------------------------------------------
 
@@ -158,6 +158,10 @@ class StakePoolMachine(ChainMachine):
                                      "PhalaVault.InsufficientContribution", "PhalaVault.InsufficientBalance"),
                   "inv_STK_57_bankrupt_accepts_nothing", f"pool {args['pid']} is bankrupt: {result.outcome}")
         self.budget(result)
+        for event in result.events:
+            if event.name == PV + "OwnerSharesGained":
+                fields = dict(event.fields)
+                self.gained[fields["pid"]] += fields["shares"]
         return result
 
     @staticmethod
@@ -203,8 +207,7 @@ class StakePoolMachine(ChainMachine):
 
     def snapshot(self) -> None:
         self.values = {who: self.wealth(who) for who in STAKERS}
-        self.checkpoints = {pid: (self.vault(pid).owner_shares, self.vault(pid).last_share_price_checkpoint)
-                            for pid in VAULTS}
+        self.gained = dict.fromkeys(VAULTS, 0)
 
     # -- honest rules ---------------------------------------------------------------------
 
@@ -404,7 +407,7 @@ class StakePoolMachine(ChainMachine):
         # each pool may round a holder's value down by a dust value, a swept rest and a planck or two
         tolerance = len((*STAKE_POOLS, *VAULTS)) * (2 * (floor + base_pool.DUST) + 4)
         for pid in VAULTS:  # the owner's commission on a vault's gain is documented [STK-61]
-            gained = self.vault(pid).owner_shares - self.checkpoints[pid][0]
+            gained = self.gained[pid]  # since the last step, even if claimed in the same step
             price = base_pool.share_price(self.vault(pid).basepool)
             tolerance += int(bmul(gained, price)) if gained > 0 and price is not None else 0
         for who, before in self.values.items():

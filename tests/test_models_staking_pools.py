@@ -57,3 +57,17 @@ def test_model_catches_a_contribution_to_a_bankrupt_pool(monkeypatch: pytest.Mon
     monkeypatch.setattr(base_pool, "contribute", careless)
     with pytest.raises(InvariantViolation, match="inv_STK_57_bankrupt_accepts_nothing"):
         machine.contribute(0, STAKERS[1], 10 * UNIT)
+
+
+def test_commission_gained_and_claimed_in_one_step_is_allowed() -> None:
+    """Owner shares gained and claimed by the same rule still count as the documented commission: the
+    vault's other holders lose only that (a trace the deep profile found against an earlier model)."""
+    machine = StakePoolMachine()
+    machine.genesis()
+    machine.set_commission(2, 500_000)
+    machine.inv_STK_57_nobody_loses_but_rounding()
+    machine.reward([(WORKERS[0], 500 << 64)])
+    machine.inv_STK_57_nobody_loses_but_rounding()
+    machine.claim_owner_shares(2, STAKERS[0], 1000)
+    assert machine.vault(2).owner_shares == 0
+    machine.inv_STK_57_nobody_loses_but_rounding()

@@ -402,3 +402,14 @@ def test_force_withdraw_after_the_grace_period() -> None:
     state = ok(state, CHARLIE, SP + "reclaim_pool_worker", pid=0, worker=WORKER.public)
     assert assets.balance(state, BOB) == 10_000 * UNIT
     assert pool(state).basepool.withdraw_queue == ()
+
+
+def test_stake_pool_view() -> None:
+    """``stake_pool(pid)``: the record with its price, free and locked W-PHA; null for a plain pid [STK-56]."""
+    from phala_spec.views import observe
+
+    state = computing()
+    seen = observe(state, "stake_pool", [0])
+    assert (seen["free"], seen["locked"], seen["share_price"]) == (1_000 * UNIT, 4_000 * UNIT, 1 << 64)
+    assert seen["workers"] == [WORKER.public] and seen["basepool"]["total_value"] == 5_000 * UNIT
+    assert observe(state, "stake_pool", [9]) is None
