@@ -41,7 +41,6 @@ from .worker_messages import (
     SettleInfo,
     Started,
     Stopped,
-    TokenomicParameters,
     TokenomicParametersChanged,
     WorkerEvent,
     WorkerEventWithKey,
@@ -523,7 +522,7 @@ def update_tokenomic(state: ChainState, ctx: BlockContext, origin: Origin,
 def apply_tokenomic(state: ChainState, ctx: BlockContext, params: TokenomicParams) -> tuple[ChainState, Events]:
     """Store the parameters, tell the gatekeepers, deposit ``TokenomicParametersChanged`` [CMP-20]."""
     state = _set(state, tokenomic=params)
-    message = TokenomicParametersChanged(TokenomicParameters(**attrs.asdict(params)))
+    message = TokenomicParametersChanged(params)
     state, pushed = _push(state, ctx, GATEKEEPER_EVENT_TOPIC, message)
     return state, (*pushed, event("PhalaComputation.TokenomicParametersChanged"))
 

@@ -38,13 +38,12 @@ from .chain import (
     AccountId,
     BlockContext,
     ChainState,
-    CollectiveMember,
-    CollectiveOrigin,
     Events,
     Origin,
     Root,
     event,
 )
+from .collective import COUNCIL, TECHNICAL_COMMITTEE, ensure_root_or, member_of, proportion_at_least
 from .democracy_state import (
     SIMPLE_MAJORITY,
     SUPER_MAJORITY_AGAINST,
@@ -71,8 +70,6 @@ if TYPE_CHECKING:
 PALLET = "Democracy"
 LOCK_ID = b"democrac"
 ENACTMENT_PRIORITY = 63
-COUNCIL = "Council"
-TECHNICAL_COMMITTEE = "TechnicalCommittee"
 
 VALUE_LOW = "Democracy.ValueLow"
 PROPOSAL_MISSING = "Democracy.ProposalMissing"
@@ -289,22 +286,17 @@ def backing_for(state: ChainState, index: int) -> int | None:
 # --- Origins [DEM-3] ---------------------------------------------------------------------
 
 
-def _at_least(origin: Origin, collective: str, n: int, d: int) -> bool:
-    return (isinstance(origin, CollectiveOrigin) and origin.collective == collective
-            and origin.yes * d >= n * origin.total)
-
-
 def ensure_collective(origin: Origin, collective: str, n: int, d: int) -> None:
-    """Root, or at least ``n/d`` of ``collective`` (``EnsureProportionAtLeast``); else ``BadOrigin`` [DEM-3]."""
-    if not (isinstance(origin, Root) or _at_least(origin, collective, n, d)):
-        raise BadOrigin()
+    """Root, or at least ``n/d`` of ``collective`` (``EnsureProportionAtLeast``); else ``BadOrigin`` [DEM-3] [COL-10]."""
+    ensure_root_or(origin, lambda o: proportion_at_least(o, collective, n, d))
 
 
 def ensure_veto(origin: Origin) -> AccountId:
-    """``VetoOrigin``: one member of the technical committee acting alone; returns that member [DEM-3]."""
-    if isinstance(origin, CollectiveMember) and origin.collective == TECHNICAL_COMMITTEE:
-        return origin.who
-    raise BadOrigin()
+    """``VetoOrigin``: one member of the technical committee acting alone; returns that member [DEM-3] [COL-10]."""
+    who = member_of(origin, TECHNICAL_COMMITTEE)
+    if who is None:
+        raise BadOrigin()
+    return who
 
 
 # --- Public proposals [DEM-4] [DEM-5] ----------------------------------------------------
@@ -719,7 +711,7 @@ def external_propose_default(state: ChainState, ctx: BlockContext, origin: Origi
 def _fast_track_origin(state: ChainState, origin: Origin, voting_period: int) -> None:
     """Fast-track needs two thirds of the technical committee; a shorter vote needs the instant origin [DEM-16]."""
     if voting_period >= _cfg(state).fast_track_voting_period and (
-            isinstance(origin, Root) or _at_least(origin, TECHNICAL_COMMITTEE, 2, 3)):
+            isinstance(origin, Root) or proportion_at_least(origin, TECHNICAL_COMMITTEE, 2, 3)):
         return
     ensure_collective(origin, TECHNICAL_COMMITTEE, 1, 1)
     if not _cfg(state).instant_allowed:

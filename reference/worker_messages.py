@@ -18,6 +18,7 @@ from typing import Any
 import attrs
 
 from . import scale
+from .chain import TokenomicParams
 from .messages import Message, MessageOrigin
 
 U8_MAX = 2**8 - 1
@@ -336,39 +337,11 @@ class WorkingInfoUpdateEvent:
         return not (self.offline or self.recovered_to_online or self.settle)
 
 
-TOKENOMIC_FIELDS = ("pha_rate", "rho", "budget_per_block", "v_max", "cost_k", "cost_b", "slash_rate",
-                    "treasury_ratio", "heartbeat_window", "rig_k", "rig_b", "re", "k", "kappa")
-
-
-@attrs.frozen
-class TokenomicParameters:
-    """``TokenomicParams``: U64F64 bits, except ``heartbeat_window`` (blocks, u32) [OFF-32]."""
-
-    pha_rate: int
-    rho: int
-    budget_per_block: int
-    v_max: int
-    cost_k: int
-    cost_b: int
-    slash_rate: int
-    treasury_ratio: int
-    heartbeat_window: int
-    rig_k: int
-    rig_b: int
-    re: int
-    k: int
-    kappa: int
-
-    def __attrs_post_init__(self) -> None:
-        for name in TOKENOMIC_FIELDS:
-            _check(getattr(self, name), U32_MAX if name == "heartbeat_window" else U128_MAX, name)
-
-
 @attrs.frozen
 class TokenomicParametersChanged:
     """``GatekeeperEvent::TokenomicParametersChanged``: the parameters gatekeepers must use [OFF-32]."""
 
-    params: TokenomicParameters
+    params: TokenomicParams
 
 Payload = (SystemEvent | WorkingReportEvent | RegistryEvent | GatekeeperLaunch | GatekeeperChange
            | GatekeeperRegistryEvent | WorkingInfoUpdateEvent | TokenomicParametersChanged)
@@ -723,7 +696,7 @@ def _payload_from(kind: str, decoded: Any) -> Payload:
             return GatekeeperRegistered(scale.as_bytes(body["pubkey"]), scale.as_bytes(body["ecdh_pubkey"]))
         return GatekeeperUnregistered(scale.as_bytes(body["pubkey"]))
     if kind == "GatekeeperEvent" and name == "TokenomicParametersChanged":
-        return TokenomicParametersChanged(TokenomicParameters(**_fields(body)))
+        return TokenomicParametersChanged(TokenomicParams(**_fields(body)))
     if kind == "GatekeeperEvent":
         raise ValueError("only TokenomicParametersChanged is specified among gatekeeper events")
     return RotatedMasterPubkey(body["rotation_id"], scale.as_bytes(body["master_pubkey"]))
