@@ -39,8 +39,11 @@ import attrs
 from phala_spec import SPEC_VERSION
 from phala_spec.chain import ChainConfig, ChainState, Events
 from phala_spec.codec import PlainData, blake2b_256, digest, encode, to_data
+from phala_spec.crypto import Keypair, sign
 from phala_spec.errors import InvalidInput
 from phala_spec.genesis import PRESETS, dev_account
+from phala_spec.messages import Message, MessageOrigin, signed_bytes
+from phala_spec.mq import ingress
 from phala_spec.network import NetworkState, State, chain_of, genesis_state
 from phala_spec.network import observe as observe_view
 from phala_spec.steps import apply_step
@@ -296,6 +299,11 @@ class CaseBuilder:
         """Close the open block."""
         return self.step({"kind": "finalize_block"}, observe)
 
+    def next_block(self, **init: Any) -> None:
+        """Finalize the open block and initialize the next one (``init``: :meth:`initialize_block`'s arguments)."""
+        self.finalize_block()
+        self.initialize_block(**init)
+
     def block(
         self,
         calls: Iterable[Sequence[Any]] = (),
@@ -527,6 +535,20 @@ def case_per_crypto(
         return story
 
     return register
+
+
+def relay(b: CaseBuilder, setting: str, sender: MessageOrigin, topic: bytes, payload: bytes,
+          key: Keypair, relayer: str = "charlie") -> None:
+    """Submit a message from ``sender`` through ``PhalaMq.sync_offchain_message`` at the sender's
+    next sequence, signed by ``key`` (a ``True`` stand-in in the ``oracle`` setting, [MQ-22]);
+    the queue accepts it whatever its handler makes of it [MQ-10] [MQ-13]."""
+    message = Message(sender, topic, payload)
+    sequence = ingress(b.chain, sender)
+    signature: bytes | bool = True if setting == "oracle" else sign(key, signed_bytes(message, sequence))
+    b.call("PhalaMq.sync_offchain_message",
+           {"signed_message": {"message": to_data(message), "sequence": sequence, "signature": signature}},
+           origin=signed(relayer))
+    b.expect_outcome("ok")
 
 
 def load_suites() -> Registry:

@@ -22,12 +22,12 @@ from phala_spec.conformance.authoring import (
     case,
     case_per_crypto,
     pallet,
+    relay,
     root,
     signed,
 )
-from phala_spec.crypto import Keypair, dev_keypair, sign
-from phala_spec.messages import Message, MessageOrigin, signed_bytes
-from phala_spec.mq import ingress
+from phala_spec.crypto import Keypair, dev_keypair
+from phala_spec.messages import MessageOrigin
 from phala_spec.worker_messages import (
     BenchReport,
     HeartbeatChallenge,
@@ -78,21 +78,6 @@ def names(b: CaseBuilder) -> list[str]:
     return [e.name for e in b.last_events if e.name.startswith(C)]
 
 
-def relay(b: CaseBuilder, setting: str, sender: MessageOrigin, topic: bytes, payload: bytes,
-          key: Keypair) -> None:
-    message = Message(sender, topic, payload)
-    sequence = ingress(b.chain, sender)
-    signature: bytes | bool = True if setting == "oracle" else sign(key, signed_bytes(message, sequence))
-    b.call(SYNC, {"signed_message": {"message": to_data(message), "sequence": sequence,
-                                     "signature": signature}}, origin=signed("charlie"))
-    b.expect_outcome("ok")
-
-
-def next_block(b: CaseBuilder, **kw: Any) -> None:
-    b.finalize_block()
-    b.initialize_block(**kw)
-
-
 def setup(b: CaseBuilder, setting: str, scores: dict[Keypair, int], config: dict[str, Any] | None = None,
           **computation_overrides: Any) -> None:
     """Workers force-registered by root (operator alice) and benchmarked: each relays a report of
@@ -106,13 +91,13 @@ def setup(b: CaseBuilder, setting: str, scores: dict[Keypair, int], config: dict
     for key in (WORKER, WORKER2, WORKER3):
         call(b, "PhalaRegistry.force_register_worker",
              {"pubkey": key.public, "ecdh_pubkey": key.ecdh_public, "operator": b.account(OPERATOR)}, root())
-    next_block(b)
+    b.next_block()
     now = b.chain.system.block.timestamp
     for key, score in scores.items():
         relay(b, setting, MessageOrigin("Worker", key.public), b"^phala/registry/event",
               encode_payload(BenchReport(now - 5000, score // 6 * 5)), key)
         expect(b.chain.registry.workers[key.public].initial_score == score // 6 * 6, f"score {score}")
-    next_block(b)
+    b.next_block()
 
 
 # --- Binding and starting [CMP-9] [CMP-11] ---------------------------------------------------------
@@ -202,9 +187,9 @@ def stop_and_reclaim_after_the_cool_down(b: CaseBuilder, setting: str) -> None:
     expect(names(b) == [C + "WorkerStopped"] and b.chain.computation.online_workers == 0, "stopped")
     stopped_at = b.chain.computation.sessions[SESSION].cool_down_start
     call(b, C + "reclaim", {"session": SESSION2, "check_cooldown": False}, POOL, C + "CoolDownNotReady")
-    next_block(b, timestamp=(stopped_at + 59) * 1000)
+    b.next_block(timestamp=(stopped_at + 59) * 1000)
     call(b, C + "reclaim", {"session": SESSION, "check_cooldown": True}, POOL, C + "CoolDownNotReady")
-    next_block(b, timestamp=(stopped_at + 60) * 1000)
+    b.next_block(timestamp=(stopped_at + 60) * 1000)
     call(b, C + "reclaim", {"session": SESSION, "check_cooldown": True}, POOL)
     expect([(e.name, dict(e.fields)) for e in b.last_events] == [
         (C + "WorkerReclaimed", {"session": SESSION, "original_stake": 4000 * PHA, "slashed": 0})],
@@ -269,7 +254,7 @@ def heartbeats_update_the_benchmark(b: CaseBuilder, setting: str) -> None:
                        n_clusters=0, n_contracts=0)
     relay(b, setting, MessageOrigin("Worker", WORKER.public), b"phala/mining/report", encode_payload(beat), WORKER)
     expect(names(b) == [C + "BenchmarkUpdated"], "BenchmarkUpdated")
-    next_block(b)
+    b.next_block()
     beat = HeartbeatV2(session_id=0, challenge_block=4, challenge_time=now + 12_000,
                        iterations=10**6 + 10**5, n_clusters=0, n_contracts=0)
     relay(b, setting, MessageOrigin("Worker", WORKER.public), b"phala/mining/report", encode_payload(beat), WORKER)
@@ -299,11 +284,11 @@ def gatekeeper_reports_across_blocks(b: CaseBuilder, setting: str) -> None:
     report's; no treasury share moves. Block 6: a treasury share larger than the subsidy pool
     fails (`InternalErrorWorkerSettleFailed`) yet V is stored."""
     computing(b, setting)
-    next_block(b)
+    b.next_block()
     ts = b.chain.system.block.timestamp
     gk_report(b, setting, WorkingInfoUpdateEvent(4, ts, offline=(WORKER.public, WORKER2.public, bytes(32))))
     expect(names(b) == [C + "WorkerEnterUnresponsive"], "only the computing worker")
-    next_block(b)
+    b.next_block()
     ts = b.chain.system.block.timestamp
     settle = SettleInfo(WORKER.public, 4100 * ONE, 2 * ONE, ONE // 2)
     gk_report(b, setting, WorkingInfoUpdateEvent(5, ts, recovered_to_online=(WORKER.public,), settle=(settle,)))
@@ -314,7 +299,7 @@ def gatekeeper_reports_across_blocks(b: CaseBuilder, setting: str) -> None:
     expect(names(b) == [C + "SessionSettlementDropped"], "dropped")
     expect(b.chain.system.accounts[computation.TREASURY].data.free == treasury, "no share moved")
     b.observe("session", SESSION)
-    next_block(b)
+    b.next_block()
     ts = b.chain.system.block.timestamp
     gk_report(b, setting, WorkingInfoUpdateEvent(6, ts, settle=(SettleInfo(WORKER.public, 77, 0, 10**7 * ONE),)))
     expect(names(b) == [C + "InternalErrorWorkerSettleFailed"], "the pool cannot pay")

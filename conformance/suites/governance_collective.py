@@ -114,11 +114,6 @@ def close(b: CaseBuilder, proposal: bytes, index: int, who: str = "ferdie",
                                 "length_bound": length_bound}, signed(who), outcome=outcome)
 
 
-def next_block(b: CaseBuilder, number: int | None = None) -> None:
-    b.finalize_block()
-    b.initialize_block(number=number)
-
-
 def motion(b: CaseBuilder, proposal: bytes, instance: str = COUNCIL) -> Any:
     col = b.chain.council if instance == COUNCIL else b.chain.technical_committee
     return col.voting.get(proposal)
@@ -247,7 +242,7 @@ def prime_default_vote(b: CaseBuilder) -> None:
     vote(b, "bob", h0, 0, False)
     vote(b, "bob", h1, 1, True)
     vote(b, "alice", h2, 2, True)
-    next_block(b, number=1 + b.config.council.motion_duration)
+    b.next_block(number=1 + b.config.council.motion_duration)
     close(b, h0, 0)
     expect(b.last_events[0].fields == (("proposal_hash", h0), ("yes", 3), ("no", 1)),
            "Closed{yes: 3, no: 1} after the default votes")
@@ -444,11 +439,11 @@ def council_referendum_treasury(b: CaseBuilder) -> None:
                                                       "conviction": 1, "balance": 100}},
        signed("bob"))
     for number in (2, 3, 4):
-        next_block(b, number=number)
+        b.next_block(number=number)
     expect(b.chain.treasury.approvals == (0,) and "Treasury.SpendApproved" in last_events(b),
            "the referendum enacted the spend at block 4")
     free = b.chain.system.accounts[b.account("ferdie")].data.free
-    next_block(b, number=b.config.treasury.spend_period)
+    b.next_block(number=b.config.treasury.spend_period)
     expect(b.chain.system.accounts[b.account("ferdie")].data.free == free + 200, "ferdie paid")
     b.observe("treasury")
     b.observe("balance", b.account("ferdie"))
@@ -558,7 +553,7 @@ def term_end(b: CaseBuilder) -> None:
     """Finalize and open the next block at the end of the term."""
     term = b.config.elections.term_duration
     number = (b.chain.system.block.number // term + 1) * term
-    next_block(b, number=number)
+    b.next_block(number=number)
 
 
 @case(suite=SUITE, handler="elections", clauses=("ELE-6",))
@@ -811,7 +806,7 @@ def two_daily_terms_with_production_bonds(b: CaseBuilder) -> None:
     cfg = b.config.elections
     expect(b.chain.system.accounts[b.account("backer0")].data.reserved
            == cfg.voting_bond_base + cfg.voting_bond_factor == 111 * 10**10, "79 + 32 cents")
-    next_block(b, number=cfg.term_duration)
+    b.next_block(number=cfg.term_duration)
     issuance = b.chain.balances.total_issuance
     factor = vote_factor(issuance)
     expect(members(b) == sorted(ids(b, *cands[2:])) and runners(b) == ids(b, "cand0", "cand1"),
@@ -822,7 +817,7 @@ def two_daily_terms_with_production_bonds(b: CaseBuilder) -> None:
     expect(b.chain.council.prime == b.account("cand9"), "the best-backed member is prime")
     b.observe("elections")
     do(b, "PhragmenElection.remove_voter", {}, signed("backer9"))
-    next_block(b, number=2 * cfg.term_duration)
+    b.next_block(number=2 * cfg.term_duration)
     expect(members(b) == sorted(ids(b, *cands[1:9])) and runners(b) == ids(b, "cand0"),
            "cand9 dropped, cand1 seated")
     expect(b.chain.system.accounts[POT].data.free == cfg.candidacy_bond, "cand9's bond in the pot")
@@ -888,13 +883,13 @@ def spend_period_pays_in_order(b: CaseBuilder) -> None:
         do(b, "Treasury.approve_proposal", {"proposal_id": index}, root())
     do(b, "Treasury.approve_proposal", {"proposal_id": 7}, root(), outcome="Treasury.InvalidIndex")
     period = b.config.treasury.spend_period
-    next_block(b, number=period)
+    b.next_block(number=period)
     awarded = [e.fields[0][1] for e in b.last_events if e.name == "Treasury.Awarded"]
     expect(awarded == [0, 2], "0 and 2 paid, 1 missed")
     expect("Treasury.Burnt" not in last_events(b), "no burn when one was missed")
     expect(b.chain.treasury.approvals == (1,), "1 stays approved")
     fund_pot(b, 400)
-    next_block(b, number=2 * period)
+    b.next_block(number=2 * period)
     expect(b.chain.treasury.approvals == () and b.chain.system.accounts[b.account("eve")].data.free
            == 1_000 + 800, "all paid")
     b.observe("treasury")
@@ -926,7 +921,7 @@ def spend_remove_approval_and_burn(b: CaseBuilder) -> None:
     do(b, "Treasury.remove_approval", {"proposal_id": 1}, root(),
        outcome="Treasury.ProposalNotApproved")
     issuance = b.chain.balances.total_issuance
-    next_block(b, number=b.config.treasury.spend_period)
+    b.next_block(number=b.config.treasury.spend_period)
     expect(last_events(b)[0] == "Treasury.UpdatedInactive", "the pot changed since genesis")
     # spendable 600; pays 100 and 300; 200 left; burn 10% = 20
     expect(b.chain.balances.total_issuance == issuance - 20, "20 burnt")

@@ -27,18 +27,19 @@ from importlib import resources
 from typing import Any
 
 from phala_spec.attestation_ias import verify_ias
-from phala_spec.codec import blake2b_256, to_data
+from phala_spec.codec import blake2b_256
 from phala_spec.conformance.authoring import (
     AuthoringError,
     CaseBuilder,
     case,
     case_per_crypto,
     collective,
+    relay,
     root,
     signed,
 )
-from phala_spec.crypto import dev_keypair, sign
-from phala_spec.messages import Message, MessageOrigin, signed_bytes
+from phala_spec.crypto import dev_keypair
+from phala_spec.messages import Message, MessageOrigin
 from phala_spec.mq import ingress
 from phala_spec.registry import PALLET, SYSTEM_EVENT_TOPIC
 from phala_spec.worker_messages import (
@@ -355,15 +356,11 @@ def signed_case(handler: str, clauses: Sequence[str], presets: Sequence[str] = M
                            argument=lambda setting: setting, presets=presets, clauses=clauses)
 
 
-def relay(b: CaseBuilder, setting: str, sender: MessageOrigin, payload: bytes, key: Any) -> None:
+def relay_report(b: CaseBuilder, setting: str, sender: MessageOrigin, payload: bytes, key: Any) -> None:
     """Relay ``payload`` to ``^phala/registry/event`` from ``sender``; the call always succeeds
     and consumes the sequence [MQ-10] [MQ-13]."""
-    message = Message(sender, REGISTRY_EVENT, payload)
     sequence = ingress(b.chain, sender)
-    signature: bytes | bool = True if setting == "oracle" else sign(key, signed_bytes(message, sequence))
-    b.call(SYNC, {"signed_message": {"message": to_data(message), "sequence": sequence,
-                                     "signature": signature}}, origin=signed("charlie"))
-    b.expect_outcome("ok")
+    relay(b, setting, sender, REGISTRY_EVENT, payload, key)
     expect(ingress(b.chain, sender) == sequence + 1, "the sequence consumed")
 
 
@@ -386,10 +383,10 @@ def bench_report_sets_score(b: CaseBuilder, setting: str) -> None:
     and deposits `InitialScoreSet`."""
     registered(b)
     now = b.chain.system.block.timestamp
-    relay(b, setting, worker_origin(WORKER), encode_payload(BenchReport(now - 4500, 10_000)), WORKER)
+    relay_report(b, setting, worker_origin(WORKER), encode_payload(BenchReport(now - 4500, 10_000)), WORKER)
     w = b.chain.registry.workers[WORKER.public]
     expect((w.initial_score, w.last_updated) == (6000, now // 1000), "score 6000")
-    relay(b, setting, worker_origin(WORKER), encode_payload(BenchReport(now - 4500, 2_000)), WORKER)
+    relay_report(b, setting, worker_origin(WORKER), encode_payload(BenchReport(now - 4500, 2_000)), WORKER)
     expect(b.chain.registry.workers[WORKER.public].initial_score == 3000, "score 3000")
     expect_outbound(b, [worker_event(WORKER.public, BenchScore(6000)),
                         worker_event(WORKER.public, BenchScore(3000))])
@@ -408,12 +405,12 @@ def swallowed_handler_errors(b: CaseBuilder, setting: str) -> None:
     now = b.chain.system.block.timestamp
     before = b.chain.registry
     w = worker_origin(WORKER)
-    relay(b, setting, w, encode_payload(BenchReport(now + 1, 10)), WORKER)
-    relay(b, setting, w, encode_payload(BenchReport(now, 10)), WORKER)
-    relay(b, setting, w, b"\x07garbage", WORKER)
-    relay(b, setting, CONTRACT, encode_payload(BenchReport(now - 5000, 10)), CONTRACT_KEY)
-    relay(b, setting, w, encode_payload(MasterPubkey(WORKER.public)), WORKER)
-    relay(b, setting, worker_origin(WORKER2), encode_payload(BenchReport(now - 5000, 10)), WORKER2)
+    relay_report(b, setting, w, encode_payload(BenchReport(now + 1, 10)), WORKER)
+    relay_report(b, setting, w, encode_payload(BenchReport(now, 10)), WORKER)
+    relay_report(b, setting, w, b"\x07garbage", WORKER)
+    relay_report(b, setting, CONTRACT, encode_payload(BenchReport(now - 5000, 10)), CONTRACT_KEY)
+    relay_report(b, setting, w, encode_payload(MasterPubkey(WORKER.public)), WORKER)
+    relay_report(b, setting, worker_origin(WORKER2), encode_payload(BenchReport(now - 5000, 10)), WORKER2)
     expect(b.chain.registry == before, "the registry unchanged")
     expect_outbound(b, [])
     b.finalize_block()

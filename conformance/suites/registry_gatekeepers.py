@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from phala_spec.codec import blake2b_256, to_data
-from phala_spec.conformance.authoring import CaseBuilder, case, case_per_crypto, root, signed
+from phala_spec.conformance.authoring import CaseBuilder, case, case_per_crypto, relay, root, signed
 from phala_spec.conformance.suites.registry import (
     ECDH,
     ECDH2,
@@ -30,7 +30,6 @@ from phala_spec.conformance.suites.registry import (
 )
 from phala_spec.crypto import Keypair, dev_keypair, sign
 from phala_spec.messages import Message, MessageOrigin, signed_bytes, wrap_content_to_sign
-from phala_spec.mq import ingress
 from phala_spec.registry import WorkerEndpointPayload
 from phala_spec.worker_messages import (
     GATEKEEPER_CHANGE_TOPIC,
@@ -75,17 +74,6 @@ def per_crypto(handler: str, clauses: tuple[str, ...]) -> Any:
                            clauses=clauses)
 
 
-def relay(b: CaseBuilder, setting: str, sender: MessageOrigin, topic: bytes, payload: bytes,
-          key: Keypair) -> None:
-    """Relay a message; the queue accepts it whatever its handler makes of it [MQ-10] [MQ-13]."""
-    message = Message(sender, topic, payload)
-    sequence = ingress(b.chain, sender)
-    signature: bytes | bool = True if setting == "oracle" else sign(key, signed_bytes(message, sequence))
-    b.call(SYNC, {"signed_message": {"message": to_data(message), "sequence": sequence,
-                                     "signature": signature}}, origin=signed("charlie"))
-    b.expect_outcome("ok")
-
-
 def upload(b: CaseBuilder, setting: str, gk: Keypair, master: Keypair) -> None:
     relay(b, setting, MessageOrigin("Worker", gk.public), REGISTRY_EVENT,
           encode_payload(MasterPubkey(master.public)), gk)
@@ -116,11 +104,6 @@ def workers(b: CaseBuilder, *keys: tuple[Keypair, bytes], timestamp: int | None 
     b.initialize_block()
 
 
-def next_block(b: CaseBuilder) -> None:
-    b.finalize_block()
-    b.initialize_block()
-
-
 # --- Launch [REG-14] [REG-17] ----------------------------------------------------------------
 
 
@@ -147,7 +130,7 @@ def gatekeeper_launch(b: CaseBuilder, setting: str) -> None:
     expect(event_names(b) == ["PhalaRegistry.GatekeeperLaunched"], "GatekeeperLaunched")
     expect_outbound(b, [launch_message(FirstGatekeeper(GK1.public, ECDH)),
                         launch_message(MasterPubkeyOnChain(MASTER.public))])
-    next_block(b)
+    b.next_block()
     call(b, REGISTER_GK, {"gatekeeper": GK2.public}, root())
     expect_outbound(b, [change_message(GatekeeperRegistered(GK2.public, ECDH2))])
     call(b, REGISTER_GK, {"gatekeeper": GK2.public}, root())
@@ -166,13 +149,13 @@ def master_key_upload_rules(b: CaseBuilder, setting: str) -> None:
     `GatekeeperLaunched`, the launch block stays."""
     workers(b, (GK1, ECDH), (GK2, ECDH2))
     call(b, REGISTER_GK, {"gatekeeper": GK1.public}, root())
-    next_block(b)
+    b.next_block()
     upload(b, setting, GK2, MASTER1)
     expect(b.chain.registry.gatekeeper_master_pubkey is None and event_names(b) == [],
            "a stranger's key ignored")
     upload(b, setting, GK1, MASTER)
     launched = b.chain.registry
-    next_block(b)
+    b.next_block()
     upload(b, setting, GK1, MASTER1)
     upload(b, setting, GK1, MASTER)
     expect(b.chain.registry == launched and event_names(b) == [], "mismatch and repeat change nothing")
@@ -193,13 +176,13 @@ def unregister_gatekeeper(b: CaseBuilder, setting: str) -> None:
     workers(b, (GK1, ECDH), (GK2, ECDH2))
     call(b, REGISTER_GK, {"gatekeeper": GK1.public}, root())
     upload(b, setting, GK1, MASTER)
-    next_block(b)
+    b.next_block()
     call(b, UNREGISTER_GK, {"gatekeeper": GK1.public}, council(2, 4), outcome="BadOrigin")
     call(b, UNREGISTER_GK, {"gatekeeper": GK2.public}, root(), outcome="PhalaRegistry.InvalidGatekeeper")
     call(b, UNREGISTER_GK, {"gatekeeper": GK1.public}, root(),
          outcome="PhalaRegistry.CannotRemoveLastGatekeeper")
     call(b, REGISTER_GK, {"gatekeeper": GK2.public}, root())
-    next_block(b)
+    b.next_block()
     call(b, UNREGISTER_GK, {"gatekeeper": GK1.public}, root())
     expect(event_names(b) == [], "no event")
     expect_outbound(b, [change_message(GatekeeperUnregistered(GK1.public))])
@@ -243,26 +226,26 @@ def master_key_rotations(b: CaseBuilder, setting: str) -> None:
     call(b, REGISTER_GK, {"gatekeeper": GK1.public}, root())
     upload(b, setting, GK1, MASTER)
     call(b, REGISTER_GK, {"gatekeeper": GK2.public}, root())
-    next_block(b)
+    b.next_block()
     call(b, ROTATE, {}, council(2, 3))
     expect(event_names(b) == [], "no event")
     expect_outbound(b, [launch_message(RotateMasterKey(1, (WorkerIdentity(GK1.public, ECDH),
                                                               WorkerIdentity(GK2.public, ECDH2))))])
     b.observe("gatekeepers")
-    next_block(b)
+    b.next_block()
     rotated(b, setting, 2, MASTER1, MASTER)
     expect([(e.name, dict(e.fields)) for e in b.last_events] == [
         ("PhalaRegistry.MasterKeyRotationFailed", {"rotation_lock": 1, "gatekeeper_rotation_id": 2})],
         "MasterKeyRotationFailed{1, 2}")
     expect(b.chain.registry.master_key_rotation_lock == 1, "still locked")
-    next_block(b)
+    b.next_block()
     rotated(b, setting, 1, MASTER1, MASTER)
     reg = b.chain.registry
     expect((reg.gatekeeper_master_pubkey, reg.master_key_rotation_lock, reg.rotation_counter)
            == (MASTER1.public, None, 1), "key 1 stored, unlocked")
     expect([e.name for e in b.last_events] == ["PhalaRegistry.MasterKeyRotated"], "MasterKeyRotated")
     expect_outbound(b, [launch_message(MasterPubkeyRotated(MASTER1.public))])
-    next_block(b)
+    b.next_block()
     call(b, ROTATE, {}, root())
     rotated(b, setting, 2, MASTER2, MASTER1)
     rotated(b, setting, 2, MASTER2, MASTER2)
@@ -284,7 +267,7 @@ def rotated_key_sender_and_signature(b: CaseBuilder) -> None:
     call(b, REGISTER_GK, {"gatekeeper": GK1.public}, root())
     upload(b, "real", GK1, MASTER)
     call(b, ROTATE, {}, root())
-    next_block(b)
+    b.next_block()
     message = Message(GATEKEEPER, GK_EVENT, encode_payload(RotatedMasterPubkey(1, MASTER1.public)))
     b.call(SYNC, {"signed_message": {"message": to_data(message), "sequence": 0,
                                      "signature": sign(MASTER1, signed_bytes(message, 0))}},
@@ -326,7 +309,7 @@ def registered_after_launch(b: CaseBuilder, setting: str) -> None:
     b.observe("registered_after_gk_launched", GK2.public)
     b.observe("registered_after_gk_launched", GK1.public)
     expect(b.chain.registry.worker_added_at[GK2.public] == b.chain.system.block.number, "same block")
-    next_block(b)
+    b.next_block()
     call(b, FORCE_REGISTER, {"pubkey": GK3.public, "ecdh_pubkey": ECDH3, "operator": None}, root())
     call(b, FORCE_REGISTER, {"pubkey": GK1.public, "ecdh_pubkey": ECDH, "operator": None}, root())
     for key in (GK1, GK2, GK3):

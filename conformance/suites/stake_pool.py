@@ -18,15 +18,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from phala_spec import assets, base_pool, stake_pool_v2, vault
-from phala_spec.conformance.authoring import AuthoringError, CaseBuilder, case, root, signed
+from phala_spec.conformance.authoring import AuthoringError, CaseBuilder, case, relay, root, signed
 from phala_spec.conformance.suites.computation import (
     MASTER,
     WORKER,
     WORKER2,
     WORKER3,
     gk_report,
-    next_block,
-    relay,
     setup,
 )
 from phala_spec.crypto import dev_keypair
@@ -111,7 +109,7 @@ def computing(b: CaseBuilder, contribution: int = 10_000, stake: int = 4_000) ->
 
 def settle(b: CaseBuilder, *payouts: tuple[bytes, int]) -> None:
     """A gatekeeper report in a new block settling ``(worker, payout bits)`` pairs."""
-    next_block(b)
+    b.next_block()
     ts = b.chain.system.block.timestamp
     infos = tuple(SettleInfo(worker, 0, bits, 0) for worker, bits in payouts)
     gk_report(b, SETTING, WorkingInfoUpdateEvent(b.chain.system.block.number, ts, settle=infos))
@@ -122,7 +120,7 @@ def rewards(b: CaseBuilder) -> list[tuple[str, dict[str, Any]]]:
 
 
 def later(b: CaseBuilder, seconds: int) -> None:
-    next_block(b, timestamp=b.chain.system.block.timestamp + seconds * 1000)
+    b.next_block(timestamp=b.chain.system.block.timestamp + seconds * 1000)
 
 
 # --- stake_pool_v2 -----------------------------------------------------------------------------
@@ -164,7 +162,7 @@ def at_most_two_hundred_workers(b: CaseBuilder) -> None:
         b.call("PhalaRegistry.force_register_worker", {"pubkey": key.public, "ecdh_pubkey": key.ecdh_public,
                                                        "operator": b.account(ALICE)}, origin=root())
         b.expect_outcome("ok")
-    next_block(b)
+    b.next_block()
     now = b.chain.system.block.timestamp
     for key in keys:
         relay(b, SETTING, MessageOrigin("Worker", key.public), b"^phala/registry/event",
@@ -375,7 +373,7 @@ def force_withdraw_after_the_grace_period(b: CaseBuilder) -> None:
     do(b, SP + "withdraw", BOB, pid=0, shares=10_000 * U, as_vault=None)
     check(wpha(b, BOB) == 92_000 * U, "2,000 paid")
     queued_at = pool(b).basepool.withdraw_queue[0].start_time
-    next_block(b, timestamp=(queued_at + WEEK) * 1000)
+    b.next_block(timestamp=(queued_at + WEEK) * 1000)
     do(b, SP + "check_and_maybe_force_withdraw", CHARLIE, events=[], pid=0)
     later(b, 1)
     do(b, SP + "check_and_maybe_force_withdraw", CHARLIE, events=[PC + "WorkerStopped", PC + "WorkerStopped"],
@@ -467,7 +465,7 @@ def force_shutdown_locks_the_vault(b: CaseBuilder) -> None:
     do(b, PV + "withdraw", BOB, PV + "NoEnoughShareToClaim", pid=1, shares=1_000 * U + 1)
     do(b, PV + "withdraw", BOB, pid=1, shares=400 * U)
     queued_at = the_vault(b, 1).basepool.withdraw_queue[0].start_time
-    next_block(b, timestamp=(queued_at + WEEK) * 1000)
+    b.next_block(timestamp=(queued_at + WEEK) * 1000)
     do(b, PV + "check_and_maybe_force_withdraw", CHARLIE, events=[], vault_pid=1)
     later(b, 1)
     do(b, PV + "check_and_maybe_force_withdraw", CHARLIE, vault_pid=1)
