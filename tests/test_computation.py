@@ -13,19 +13,18 @@ from typing import Any
 
 import attrs
 import pytest
+import relaying
 from hypothesis import given
 from hypothesis import strategies as st
 
 from phala_spec import computation
 from phala_spec.block import CallResult, apply_call, finalize_block, initialize_block
 from phala_spec.chain import BlockContext, ChainState, PalletOrigin, Root, Signed
-from phala_spec.codec import to_data
-from phala_spec.crypto import dev_keypair, sign
+from phala_spec.crypto import dev_keypair
 from phala_spec.errors import RuntimePanic
 from phala_spec.fixed import from_literal, to_fraction
 from phala_spec.genesis import dev_account, genesis
-from phala_spec.messages import Message, MessageOrigin, signed_bytes
-from phala_spec.mq import ingress
+from phala_spec.messages import MessageOrigin
 from phala_spec.worker_messages import (
     HeartbeatChallenge,
     HeartbeatV2,
@@ -246,10 +245,7 @@ def test_challenge_at_the_end_of_the_block_unless_paused() -> None:
 
 
 def relay(state: ChainState, sender: MessageOrigin, topic: bytes, payload: bytes, key: Any) -> CallResult:
-    message = Message(sender, topic, payload)
-    seq = ingress(state, sender)
-    signed = {"message": to_data(message), "sequence": seq, "signature": sign(key, signed_bytes(message, seq))}
-    return apply_call(state, Signed(ALICE), "PhalaMq.sync_offchain_message", {"signed_message": signed})
+    return relaying.relay(state, Signed(ALICE), sender, topic, payload, key)
 
 
 def test_heartbeat_updates_the_benchmark_with_the_cap() -> None:

@@ -9,15 +9,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import relaying
 
 from phala_spec import registry
 from phala_spec.block import CallResult, apply_call, finalize_block, initialize_block
 from phala_spec.chain import BlockContext, ChainState, CollectiveOrigin, Root, Signed
-from phala_spec.codec import to_data
 from phala_spec.crypto import Keypair, dev_keypair, sign
 from phala_spec.genesis import dev_account, genesis
-from phala_spec.messages import Message, MessageOrigin, signed_bytes, wrap_content_to_sign
-from phala_spec.mq import ingress
+from phala_spec.messages import Message, MessageOrigin, wrap_content_to_sign
 from phala_spec.views import observe
 from phala_spec.worker_messages import (
     FirstGatekeeper,
@@ -66,10 +65,7 @@ def with_workers(*keys: Keypair) -> ChainState:
 
 def relay(state: ChainState, sender: MessageOrigin, topic: bytes, payload: bytes,
           key: Keypair) -> CallResult:
-    message = Message(sender, topic, payload)
-    seq = ingress(state, sender)
-    signed = {"message": to_data(message), "sequence": seq, "signature": sign(key, signed_bytes(message, seq))}
-    return apply_call(state, ALICE, "PhalaMq.sync_offchain_message", {"signed_message": signed})
+    return relaying.relay(state, ALICE, sender, topic, payload, key)
 
 
 def upload(state: ChainState, gk: Keypair, master: bytes) -> CallResult:

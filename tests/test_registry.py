@@ -12,6 +12,7 @@ from typing import Any
 
 import attrs
 import pytest
+import relaying
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -19,10 +20,10 @@ from phala_spec import mq, registry
 from phala_spec.block import apply_call, finalize_block, initialize_block
 from phala_spec.chain import BlockContext, ChainState, CollectiveOrigin, Root, Signed
 from phala_spec.codec import blake2b_256, to_data
-from phala_spec.crypto import dev_keypair, sign
+from phala_spec.crypto import dev_keypair
 from phala_spec.errors import DispatchError, InvalidInput
 from phala_spec.genesis import dev_account, genesis
-from phala_spec.messages import Message, MessageOrigin, signed_bytes
+from phala_spec.messages import Message, MessageOrigin
 from phala_spec.worker_messages import (
     BenchReport,
     BenchScore,
@@ -219,10 +220,7 @@ def test_genesis_overrides_validate() -> None:
 
 
 def relayed(state: ChainState, sender: MessageOrigin, payload: bytes, key: Any = WORKER) -> Any:
-    message = Message(sender, b"^phala/registry/event", payload)
-    seq = mq.ingress(state, sender)
-    sm = {"message": to_data(message), "sequence": seq, "signature": sign(key, signed_bytes(message, seq))}
-    return apply_call(state, ALICE, "PhalaMq.sync_offchain_message", {"signed_message": sm})
+    return relaying.relay(state, ALICE, sender, b"^phala/registry/event", payload, key)
 
 
 def registered_chain() -> ChainState:

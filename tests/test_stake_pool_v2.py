@@ -12,17 +12,17 @@ from typing import Any
 
 import attrs
 import pytest
+import relaying
 
 from phala_spec import assets, computation, stake_pool_v2
 from phala_spec.block import CallResult, apply_call, finalize_block, initialize_block
 from phala_spec.chain import BlockContext, ChainState, Root, Signed
-from phala_spec.codec import blake2b_256, to_data
-from phala_spec.crypto import dev_keypair, sign
+from phala_spec.codec import blake2b_256
+from phala_spec.crypto import dev_keypair
 from phala_spec.errors import InvalidInput
 from phala_spec.fixed import from_fixed
 from phala_spec.genesis import UNIT, dev_account, genesis
-from phala_spec.messages import Message, MessageOrigin, signed_bytes
-from phala_spec.mq import ingress
+from phala_spec.messages import MessageOrigin
 from phala_spec.staking_state import StakePool
 from phala_spec.worker_messages import SettleInfo, WorkingInfoUpdateEvent, encode_payload
 from phala_spec.wrapped_balances import WPHA_ACCOUNT
@@ -362,11 +362,8 @@ def test_reward_dismissals() -> None:
 
 
 def relay_report(state: ChainState, report: WorkingInfoUpdateEvent) -> CallResult:
-    sender = MessageOrigin("Gatekeeper", b"")
-    message = Message(sender, b"^phala/mining/update", encode_payload(report))
-    seq = ingress(state, sender)
-    signed = {"message": to_data(message), "sequence": seq, "signature": sign(MASTER, signed_bytes(message, seq))}
-    return apply_call(state, Signed(CHARLIE), "PhalaMq.sync_offchain_message", {"signed_message": signed})
+    return relaying.relay(state, Signed(CHARLIE), MessageOrigin("Gatekeeper", b""), b"^phala/mining/update",
+                          encode_payload(report), MASTER)
 
 
 def test_gatekeeper_settlement_pays_the_pool() -> None:
