@@ -88,15 +88,15 @@ def put_pool(state: ChainState, record: StakePool | Vault) -> ChainState:
 
 
 def worker_assignment(state: ChainState, worker: bytes) -> int | None:
-    """``WorkerAssignments[worker]``: the stake pool holding ``worker`` [STK-40].
+    """``WorkerAssignments[worker]``: the stake pool holding ``worker`` [STK-40]."""
+    return state.base_pool.worker_assignments.get(worker)
 
-    Production keeps an index; a worker is in at most one pool (binding is
-    exclusive), so finding it in the pools' worker lists gives the same answer.
-    """
-    for pid, record in state.base_pool.pools.items():
-        if isinstance(record, StakePool) and worker in record.workers:
-            return int(pid)
-    return None
+
+def _assign(state: ChainState, worker: bytes, pid: int | None) -> ChainState:
+    """Record (or, with ``None``, forget) the pool that holds ``worker`` [STK-40]."""
+    assignments = state.base_pool.worker_assignments
+    assignments = assignments.set(worker, pid) if pid is not None else assignments.delete(worker)
+    return attrs.evolve(state, base_pool=attrs.evolve(state.base_pool, worker_assignments=assignments))
 
 
 def _owner(pool: StakePool | Vault, who: AccountId) -> None:
@@ -140,7 +140,7 @@ def add_worker(state: ChainState, ctx: BlockContext, origin: Origin, pid: int,
         state, bound = computation.bind(state, ctx, session, pubkey)
     except DispatchError:
         raise error("FailedToBindSessionAndWorker") from None
-    state = put_pool(state, attrs.evolve(pool, workers=(*pool.workers, pubkey)))
+    state = _assign(put_pool(state, attrs.evolve(pool, workers=(*pool.workers, pubkey))), pubkey, pid)
     return state, (*bound, event(f"{PALLET}.PoolWorkerAdded", pid=pid, worker=pubkey, session=session))
 
 
@@ -151,6 +151,7 @@ def remove_worker_from_pool(state: ChainState, worker: bytes) -> tuple[ChainStat
         return state, ()
     pool = ensure_stake_pool(state, pid)
     state = put_pool(state, attrs.evolve(pool, workers=tuple(w for w in pool.workers if w != worker)))
+    state = _assign(state, worker, None)
     return state, (event(f"{PALLET}.PoolWorkerRemoved", pid=pid, worker=worker),)
 
 

@@ -100,7 +100,9 @@ class BasePoolState:
     * ``records``: cid -> record id -> ``ShareRecord``;
     * ``owner_index``: cid -> owner -> id of the owner's merged record (users
       and vaults; pallet-owned withdrawing records are reached from the queue);
-    * ``next_record_id``: cid -> the next record id of the collection.
+    * ``next_record_id``: cid -> the next record id of the collection;
+    * ``worker_assignments``: ``WorkerAssignments``, worker -> the stake pool
+      holding it [STK-40].
     """
 
     pools: immutables.Map[int, Any] = attrs.field(factory=_map)
@@ -109,6 +111,7 @@ class BasePoolState:
     records: immutables.Map[int, immutables.Map[int, ShareRecord]] = attrs.field(factory=_map)
     owner_index: immutables.Map[int, immutables.Map[AccountId, int]] = attrs.field(factory=_map)
     next_record_id: immutables.Map[int, int] = attrs.field(factory=_map)
+    worker_assignments: immutables.Map[bytes, int] = attrs.field(factory=_map)
 
 
 # --- stake pool v2 and vault records [STK-40] [STK-60] ------------------------------------
