@@ -70,7 +70,8 @@ def pool_with_stakers(n: int) -> ChainState:
         assets=attrs.evolve(state.assets, balances=balances, supply=state.assets.supply + 2 * n * HOLDING),
         base_pool=attrs.evolve(bp, records=bp.records.set(cid, records_map),
                                owner_index=bp.owner_index.set(cid, index_map),
-                               next_record_id=bp.next_record_id.set(cid, n)))
+                               next_record_id=bp.next_record_id.set(cid, n),
+                               worker_assignments=bp.worker_assignments.set(WORKER, 0)))
     base = attrs.evolve(pool.basepool, total_shares=n * HOLDING, total_value=n * HOLDING)
     pool = attrs.evolve(pool, basepool=base, workers=(WORKER,), payout_commission=100_000)
     return stake_pool_v2.put_pool(state, pool)
