@@ -42,16 +42,29 @@ SECTIONS = ("balances", "mq", "network", "attestation", "staking")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--quick", action="store_true",
-                        help="tiny sizes and few iterations (for smoke tests; figures are noisy)")
-    parser.add_argument("--json", type=Path, default=None, metavar="FILE",
-                        help="also write the figures as JSON to FILE")
-    parser.add_argument("--seed", type=int, default=0, metavar="N",
-                        help="seed of the workload (default 0)")
-    parser.add_argument("--only", action="append", choices=SECTIONS, default=None,
-                        metavar="SECTION",
-                        help=f"run only this section ({', '.join(SECTIONS)}); repeatable; "
-                             "default: all")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="tiny sizes and few iterations (for smoke tests; figures are noisy)",
+    )
+    parser.add_argument(
+        "--json",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="also write the figures as JSON to FILE",
+    )
+    parser.add_argument(
+        "--seed", type=int, default=0, metavar="N", help="seed of the workload (default 0)"
+    )
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=SECTIONS,
+        default=None,
+        metavar="SECTION",
+        help=f"run only this section ({', '.join(SECTIONS)}); repeatable; default: all",
+    )
 
 
 # --- the dict baseline ------------------------------------------------------------
@@ -158,15 +171,23 @@ def reference_state(ids: Sequence[bytes]) -> Any:
     from phala_spec import apply_step, genesis
 
     state = genesis("minimal", {"balances": [[who, ENDOWMENT] for who in ids]})
-    opened = {"kind": "initialize_block", "number": 1, "timestamp": 12_000,
-              "randomness": b"\x00" * 32}
+    opened = {
+        "kind": "initialize_block",
+        "number": 1,
+        "timestamp": 12_000,
+        "randomness": b"\x00" * 32,
+    }
     return apply_step(state, opened).state
 
 
 def as_steps(transfers: Sequence[tuple[bytes, bytes, int]]) -> list[dict[str, Any]]:
     return [
-        {"kind": "call", "origin": {"kind": "signed", "who": source},
-         "call": "Balances.transfer_allow_death", "args": {"dest": dest, "value": value}}
+        {
+            "kind": "call",
+            "origin": {"kind": "signed", "who": source},
+            "call": "Balances.transfer_allow_death",
+            "args": {"dest": dest, "value": value},
+        }
         for source, dest, value in transfers
     ]
 
@@ -200,8 +221,11 @@ def run_dict(ledger: DictLedger, transfers: Sequence[tuple[bytes, bytes, int]]) 
     return [transfer(source, dest, value) for source, dest, value in transfers]
 
 
-def baseline_agrees(ids: Sequence[bytes], transfers: Sequence[tuple[bytes, bytes, int]],
-                    ledger_class: type[DictLedger] = DictLedger) -> bool:
+def baseline_agrees(
+    ids: Sequence[bytes],
+    transfers: Sequence[tuple[bytes, bytes, int]],
+    ledger_class: type[DictLedger] = DictLedger,
+) -> bool:
     """The dict baseline and the reference give the same outcomes, balances and issuance."""
     state, outcomes = run_steps(reference_state(ids), as_steps(transfers))
     ledger = ledger_class(dict.fromkeys(ids, ENDOWMENT), 10)
@@ -217,8 +241,13 @@ def baseline_agrees(ids: Sequence[bytes], transfers: Sequence[tuple[bytes, bytes
 class Runner:
     """One measured implementation: applies batches in order, timing each [CHAIN-5]."""
 
-    def __init__(self, name: str, accounts: int, batches: Sequence[Sequence[Any]],
-                 apply: Callable[[Sequence[Any]], None]) -> None:
+    def __init__(
+        self,
+        name: str,
+        accounts: int,
+        batches: Sequence[Sequence[Any]],
+        apply: Callable[[Sequence[Any]], None],
+    ) -> None:
         self.name, self.accounts, self.batches, self.apply = name, accounts, batches, apply
         self.rates: list[float] = []
 
@@ -236,8 +265,9 @@ class DictRunner(Runner):
     times on fresh copies of the ledger as it was before the batch (copies are
     not timed); then the ledger advances, so it sees the states the reference sees."""
 
-    def __init__(self, accounts: int, batches: Sequence[Sequence[Any]], ledger: DictLedger,
-                 repeat: int) -> None:
+    def __init__(
+        self, accounts: int, batches: Sequence[Sequence[Any]], ledger: DictLedger, repeat: int
+    ) -> None:
         super().__init__("dict_baseline", accounts, batches, lambda batch: None)
         self.ledger, self.repeat = ledger, repeat
 
@@ -273,7 +303,7 @@ def measure(*, quick: bool = False, seed: int = 0) -> dict[str, Any]:
     agrees = baseline_agrees(sample_ids, sample)
 
     def chunks(items: Sequence[Any]) -> list[Sequence[Any]]:
-        return [items[i:i + per_batch] for i in range(0, len(items), per_batch)]
+        return [items[i : i + per_batch] for i in range(0, len(items), per_batch)]
 
     runners: list[Runner] = []
     for size in sizes:
@@ -285,16 +315,18 @@ def measure(*, quick: bool = False, seed: int = 0) -> dict[str, Any]:
         def apply_steps(batch: Sequence[Any], holder: dict[str, Any] = by_steps) -> None:
             holder["state"], _ = run_steps(holder["state"], batch)
 
-        runners.append(Runner("reference_apply_step", size, chunks(as_steps(transfers)),
-                              apply_steps))
+        runners.append(
+            Runner("reference_apply_step", size, chunks(as_steps(transfers)), apply_steps)
+        )
         if size == sizes[-1]:
             by_pallet = {"state": start_state}
 
             def apply_pallet(batch: Sequence[Any], holder: dict[str, Any] = by_pallet) -> None:
                 holder["state"] = run_pallet(holder["state"], batch)
 
-            runners.append(Runner("reference_pallet_function", size, chunks(transfers),
-                                  apply_pallet))
+            runners.append(
+                Runner("reference_pallet_function", size, chunks(transfers), apply_pallet)
+            )
             ledger = DictLedger(dict.fromkeys(ids, ENDOWMENT), 10)
             runners.append(DictRunner(size, chunks(transfers), ledger, 3 if quick else 20))
 
@@ -330,8 +362,7 @@ def measure(*, quick: bool = False, seed: int = 0) -> dict[str, Any]:
             "pallet_function_cost_over_dict": rates["dict_baseline", large]
             / rates["reference_pallet_function", large],
         },
-        "baseline_check": {"accounts": len(sample_ids), "transfers": len(sample),
-                           "agrees": agrees},
+        "baseline_check": {"accounts": len(sample_ids), "transfers": len(sample), "agrees": agrees},
     }
 
 
@@ -382,8 +413,9 @@ def run(args: argparse.Namespace) -> int:
 def _print_balances(console: Any, figures: dict[str, Any], quick: bool) -> bool:
     from rich.table import Table
 
-    table = Table(title="phala-spec bench: balances transfers"
-                  + (" (--quick: noisy)" if quick else ""))
+    table = Table(
+        title="phala-spec bench: balances transfers" + (" (--quick: noisy)" if quick else "")
+    )
     table.add_column("measurement")
     table.add_column("accounts", justify="right")
     table.add_column("transfers/s", justify="right")
@@ -404,8 +436,10 @@ def _print_balances(console: Any, figures: dict[str, Any], quick: bool) -> bool:
     console.print(ratios)
     check = figures["baseline_check"]
     verdict = "[green]agree[/]" if check["agrees"] else "[red]DISAGREE[/]"
-    console.print(f"dict baseline vs reference on {check['transfers']:,} transfers "
-                  f"between {check['accounts']:,} accounts: {verdict}")
+    console.print(
+        f"dict baseline vs reference on {check['transfers']:,} transfers "
+        f"between {check['accounts']:,} accounts: {verdict}"
+    )
     return bool(check["agrees"])
 
 
@@ -422,33 +456,49 @@ def rates_table(title: str, measurements: list[dict[str, Any]], quick: bool) -> 
 
 
 def _print_mq(console: Any, figures: dict[str, Any], quick: bool) -> bool:
-    table = rates_table("signed messages (PhalaMq.sync_offchain_message)", figures["measurements"], quick)
+    table = rates_table(
+        "signed messages (PhalaMq.sync_offchain_message)", figures["measurements"], quick
+    )
     ratios = figures["ratios"]
-    table.add_row("accepted (apply_step) / Ed25519 verifications", f"{ratios['accepted_over_verify']:.2f}")
-    table.add_row("accepted (pallet function) / Ed25519 verifications",
-                  f"{ratios['pallet_function_over_verify']:.2f}")
+    table.add_row(
+        "accepted (apply_step) / Ed25519 verifications", f"{ratios['accepted_over_verify']:.2f}"
+    )
+    table.add_row(
+        "accepted (pallet function) / Ed25519 verifications",
+        f"{ratios['pallet_function_over_verify']:.2f}",
+    )
     console.print(table)
     verdict = "[green]all accepted[/]" if figures["all_accepted"] else "[red]NOT ALL ACCEPTED[/]"
-    console.print(f"{figures['messages']:,} messages from {figures['senders']} workers, "
-                  f"{figures['per_block']} per block: {verdict}")
+    console.print(
+        f"{figures['messages']:,} messages from {figures['senders']} workers, "
+        f"{figures['per_block']} per block: {verdict}"
+    )
     return bool(figures["all_accepted"])
 
 
 def _print_network(console: Any, figures: dict[str, Any], quick: bool) -> None:
     from rich.table import Table
 
-    table = Table(title="phala-spec bench: network steps (chain block + every runtime)"
-                  + (" (--quick: noisy)" if quick else ""))
+    table = Table(
+        title="phala-spec bench: network steps (chain block + every runtime)"
+        + (" (--quick: noisy)" if quick else "")
+    )
     for column in ("runtimes", "steps/s", "runtime-blocks/s", "relayed/block", "egress/block"):
         table.add_column(column, justify="right")
     for m in figures["measurements"]:
-        table.add_row(f"{m['runtimes']:,}", f"{m['steps_per_second']:,.1f}",
-                      f"{m['steps_per_second'] * m['runtimes']:,.0f}",
-                      f"{m['relayed_per_block']:.1f}", f"{m['egress_per_block']:.1f}")
+        table.add_row(
+            f"{m['runtimes']:,}",
+            f"{m['steps_per_second']:,.1f}",
+            f"{m['steps_per_second'] * m['runtimes']:,.0f}",
+            f"{m['relayed_per_block']:.1f}",
+            f"{m['egress_per_block']:.1f}",
+        )
     console.print(table)
     small, large = figures["measurements"]
     ratios = figures["ratios"]
-    console.print(f"steps/s at {small['runtimes']:,} / at {large['runtimes']:,} runtimes: "
-                  f"{ratios['steps_small_over_large']:.1f}; cost per runtime at "
-                  f"{large['runtimes']:,} / at {small['runtimes']:,}: "
-                  f"{ratios['per_runtime_cost_large_over_small']:.2f}")
+    console.print(
+        f"steps/s at {small['runtimes']:,} / at {large['runtimes']:,} runtimes: "
+        f"{ratios['steps_small_over_large']:.1f}; cost per runtime at "
+        f"{large['runtimes']:,} / at {small['runtimes']:,}: "
+        f"{ratios['per_runtime_cost_large_over_small']:.2f}"
+    )

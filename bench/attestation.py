@@ -31,8 +31,11 @@ def _evidence(name: str) -> bytes:
 
 
 def _ias_sample(sample: str) -> tuple[bytes, bytes, bytes]:
-    return (_evidence(f"ias_{sample}_ra_report.json"), _evidence(f"ias_{sample}_signature.bin"),
-            _evidence(f"ias_{sample}_signing_cert.der"))
+    return (
+        _evidence(f"ias_{sample}_ra_report.json"),
+        _evidence(f"ias_{sample}_signature.bin"),
+        _evidence(f"ias_{sample}_signing_cert.der"),
+    )
 
 
 def _operations() -> dict[str, Callable[[], bool]]:
@@ -78,7 +81,9 @@ def _operations() -> dict[str, Callable[[], bool]]:
         return True
 
     parsed = parse_quote(quote)
-    p256_key = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), b"\x04" + parsed.attestation_key)
+    p256_key = ec.EllipticCurvePublicKey.from_encoded_point(
+        ec.SECP256R1(), b"\x04" + parsed.attestation_key
+    )
     isv_signature = raw_to_der(parsed.isv_report_signature)
 
     def p256() -> bool:
@@ -88,8 +93,13 @@ def _operations() -> dict[str, Callable[[], bool]]:
             return False
         return True
 
-    return {"ias": ias, "dcap": dcap, "simulated": simulated, "rsa2048_verify": rsa2048,
-            "p256_verify": p256}
+    return {
+        "ias": ias,
+        "dcap": dcap,
+        "simulated": simulated,
+        "rsa2048_verify": rsa2048,
+        "p256_verify": p256,
+    }
 
 
 def measure_attestation(*, quick: bool = False, seed: int = 0) -> dict[str, Any]:
@@ -115,8 +125,11 @@ def measure_attestation(*, quick: bool = False, seed: int = 0) -> dict[str, Any]
         "rounds": rounds,
         "measurements": [{"name": name, "per_second": rate} for name, rate in rates.items()],
         # how many raw verifications one provider verification costs
-        "ratios": {f"{provider}_over_{raw}": rates[raw] / rates[provider]
-                   for provider in PROVIDERS for raw in RAW},
+        "ratios": {
+            f"{provider}_over_{raw}": rates[raw] / rates[provider]
+            for provider in PROVIDERS
+            for raw in RAW
+        },
         "all_verified": verified,
     }
 
@@ -132,7 +145,9 @@ def print_attestation(console: Any, figures: dict[str, Any], quick: bool) -> boo
     for raw in RAW:
         ratios.add_column(f"× {raw}", justify="right")
     for provider in PROVIDERS:
-        ratios.add_row(provider, *(f"{figures['ratios'][f'{provider}_over_{raw}']:.2f}" for raw in RAW))
+        ratios.add_row(
+            provider, *(f"{figures['ratios'][f'{provider}_over_{raw}']:.2f}" for raw in RAW)
+        )
     console.print(ratios)
     verdict = "[green]all verified[/]" if figures["all_verified"] else "[red]NOT ALL VERIFIED[/]"
     console.print(f"IAS (2 samples), DCAP (1 sample), simulated (1 report): {verdict}")

@@ -72,8 +72,12 @@ def _open_chain(number: int = 1) -> Any:
     from phala_spec import apply_step, genesis
 
     state = genesis("minimal")
-    step = {"kind": "initialize_block", "number": number, "timestamp": number * 12_000,
-            "randomness": b"\x00" * 32}
+    step = {
+        "kind": "initialize_block",
+        "number": number,
+        "timestamp": number * 12_000,
+        "randomness": b"\x00" * 32,
+    }
     return apply_step(state, step).state
 
 
@@ -82,8 +86,15 @@ def _next_block(state: Any) -> Any:
 
     number = state.system.block.number + 1
     state = apply_step(state, {"kind": "finalize_block"}).state
-    return apply_step(state, {"kind": "initialize_block", "number": number,
-                              "timestamp": number * 12_000, "randomness": b"\x00" * 32}).state
+    return apply_step(
+        state,
+        {
+            "kind": "initialize_block",
+            "number": number,
+            "timestamp": number * 12_000,
+            "randomness": b"\x00" * 32,
+        },
+    ).state
 
 
 def measure_mq(*, quick: bool = False, seed: int = 0) -> dict[str, Any]:
@@ -97,7 +108,7 @@ def measure_mq(*, quick: bool = False, seed: int = 0) -> dict[str, Any]:
 
     batches, rounds = (3, 1) if quick else (12, 1)
     messages = signed_workload(PER_BLOCK * batches, seed)
-    chunks = [messages[i:i + PER_BLOCK] for i in range(0, len(messages), PER_BLOCK)]
+    chunks = [messages[i : i + PER_BLOCK] for i in range(0, len(messages), PER_BLOCK)]
     relayer = dev_keypair("bench/mq/relayer").public
     origin = {"kind": "signed", "who": relayer}
 
@@ -105,8 +116,15 @@ def measure_mq(*, quick: bool = False, seed: int = 0) -> dict[str, Any]:
     pallet = {"state": _open_chain()}
 
     def by_steps(chunk: Sequence[Any]) -> Callable[[], int]:
-        plain = [{"kind": "call", "origin": origin, "call": "PhalaMq.sync_offchain_message",
-                  "args": {"signed_message": to_data(m)}} for m in chunk]
+        plain = [
+            {
+                "kind": "call",
+                "origin": origin,
+                "call": "PhalaMq.sync_offchain_message",
+                "args": {"signed_message": to_data(m)},
+            }
+            for m in chunk
+        ]
 
         def run() -> int:
             state = steps["state"]
@@ -130,8 +148,10 @@ def measure_mq(*, quick: bool = False, seed: int = 0) -> dict[str, Any]:
 
         return run
 
-    verify_inputs = [[(m.message.sender.id, signed_bytes(m.message, m.sequence), m.signature)
-                      for m in chunk] for chunk in chunks]
+    verify_inputs = [
+        [(m.message.sender.id, signed_bytes(m.message, m.sequence), m.signature) for m in chunk]
+        for chunk in chunks
+    ]
 
     def by_verify(inputs: Sequence[tuple[bytes, bytes, bytes]]) -> Callable[[], int]:
         def run() -> int:
@@ -146,8 +166,11 @@ def measure_mq(*, quick: bool = False, seed: int = 0) -> dict[str, Any]:
     # Interleave: batch i of every implementation, then batch i + 1, ...
     rates: dict[str, list[float]] = {"apply_step": [], "pallet_function": [], "ed25519_verify": []}
     for index, chunk in enumerate(chunks):
-        for name, make in (("apply_step", by_steps(chunk)), ("pallet_function", by_pallet(chunk)),
-                           ("ed25519_verify", by_verify(verify_inputs[index]))):
+        for name, make in (
+            ("apply_step", by_steps(chunk)),
+            ("pallet_function", by_pallet(chunk)),
+            ("ed25519_verify", by_verify(verify_inputs[index])),
+        ):
             rates[name].append(_median_rate([make], rounds))
     accepted = all(o == "ok" for o in steps["outcomes"]) and len(steps["outcomes"]) == len(messages)
     per_second = {name: statistics.median(values) for name, values in rates.items()}
@@ -158,8 +181,10 @@ def measure_mq(*, quick: bool = False, seed: int = 0) -> dict[str, Any]:
         "all_accepted": accepted,
         "measurements": [
             {"name": "sync_offchain_message_apply_step", "per_second": per_second["apply_step"]},
-            {"name": "sync_offchain_message_pallet_function",
-             "per_second": per_second["pallet_function"]},
+            {
+                "name": "sync_offchain_message_pallet_function",
+                "per_second": per_second["pallet_function"],
+            },
             {"name": "ed25519_verify", "per_second": per_second["ed25519_verify"]},
         ],
         "ratios": {
@@ -187,8 +212,9 @@ def computing_network(size: int) -> Any:
     assert isinstance(net, NetworkState)
     runtimes = {}
     for name, runtime in net.runtimes.items():
-        own = attrs.evolve(runtime.worker, registered=True,
-                           working=WorkingState(1, COMPUTING, 0, 0))
+        own = attrs.evolve(
+            runtime.worker, registered=True, working=WorkingState(1, COMPUTING, 0, 0)
+        )
         runtimes[name] = attrs.evolve(runtime, workers=runtime.workers.set(runtime.pubkey, own))
     return attrs.evolve(net, runtimes=immutables.Map(runtimes))
 
@@ -220,8 +246,13 @@ def measure_network(*, quick: bool = False, seed: int = 0) -> dict[str, Any]:
         rates = []
         for number in range(1, blocks + 2):  # the first block only warms up
             challenge = HeartbeatChallenge(rng.randrange(U256_MAX), U256_MAX // HIT_ONE_IN)
-            extrinsics = [(Root(), "PhalaMq.force_push_pallet_message",
-                           {"destination": SYSTEM_EVENT_TOPIC, "payload": encode_payload(challenge)})]
+            extrinsics = [
+                (
+                    Root(),
+                    "PhalaMq.force_push_pallet_message",
+                    {"destination": SYSTEM_EVENT_TOPIC, "payload": encode_payload(challenge)},
+                )
+            ]
             ctx = BlockContext(number, number * 12_000, rng.randbytes(32))
             start = time.perf_counter()
             net, report = network_step(net, ctx, extrinsics)
@@ -231,8 +262,15 @@ def measure_network(*, quick: bool = False, seed: int = 0) -> dict[str, Any]:
                 relayed += sum(e.runtime is not None for e in report.extrinsics)
                 egress += sum(len(m) for m in report.egress.values())
             assert all(e.outcome == "ok" for e in report.extrinsics)
-        rows.append({"runtimes": size, "blocks": blocks, "steps_per_second": statistics.median(rates),
-                     "relayed_per_block": relayed / blocks, "egress_per_block": egress / blocks})
+        rows.append(
+            {
+                "runtimes": size,
+                "blocks": blocks,
+                "steps_per_second": statistics.median(rates),
+                "relayed_per_block": relayed / blocks,
+                "egress_per_block": egress / blocks,
+            }
+        )
     small, large = rows
     return {
         "hit_one_in": HIT_ONE_IN,

@@ -49,14 +49,20 @@ def staker(i: int) -> bytes:
 
 def pool_with_stakers(n: int) -> ChainState:
     """Stake pool 0 with worker ``WORKER`` and ``n`` stakers, each with 100 PHA of shares and 100 W-PHA."""
-    state = genesis("minimal", {"balances": [["alice", 10**6 * UNIT], [computation.SUBSIDY_POOL, 10**9 * UNIT]]})
+    state = genesis(
+        "minimal", {"balances": [["alice", 10**6 * UNIT], [computation.SUBSIDY_POOL, 10**9 * UNIT]]}
+    )
     state = initialize_block(state, BlockContext(1, 1_700_000_000_000))[0]
     state, _ = stake_pool_v2.create(state, state.system.block, Signed(OWNER))
     pool = stake_pool_v2.ensure_stake_pool(state, 0)
     cid = pool.basepool.cid
     no_records: immutables.Map[int, ShareRecord] = immutables.Map()
     no_index: immutables.Map[bytes, int] = immutables.Map()
-    with no_records.mutate() as records, no_index.mutate() as index, state.assets.balances.mutate() as held:
+    with (
+        no_records.mutate() as records,
+        no_index.mutate() as index,
+        state.assets.balances.mutate() as held,
+    ):
         for i in range(n):
             who = staker(i)
             records[i] = ShareRecord(who, HOLDING)
@@ -67,11 +73,17 @@ def pool_with_stakers(n: int) -> ChainState:
     bp = state.base_pool
     state = attrs.evolve(
         state,
-        assets=attrs.evolve(state.assets, balances=balances, supply=state.assets.supply + 2 * n * HOLDING),
-        base_pool=attrs.evolve(bp, records=bp.records.set(cid, records_map),
-                               owner_index=bp.owner_index.set(cid, index_map),
-                               next_record_id=bp.next_record_id.set(cid, n),
-                               worker_assignments=bp.worker_assignments.set(WORKER, 0)))
+        assets=attrs.evolve(
+            state.assets, balances=balances, supply=state.assets.supply + 2 * n * HOLDING
+        ),
+        base_pool=attrs.evolve(
+            bp,
+            records=bp.records.set(cid, records_map),
+            owner_index=bp.owner_index.set(cid, index_map),
+            next_record_id=bp.next_record_id.set(cid, n),
+            worker_assignments=bp.worker_assignments.set(WORKER, 0),
+        ),
+    )
     base = attrs.evolve(pool.basepool, total_shares=n * HOLDING, total_value=n * HOLDING)
     pool = attrs.evolve(pool, basepool=base, workers=(WORKER,), payout_commission=100_000)
     return stake_pool_v2.put_pool(state, pool)
@@ -90,7 +102,9 @@ def _operations(current: list[ChainState], n: int, seed: int) -> dict[str, Calla
     def withdraw() -> bool:
         s = current[0]
         who = staker(rng.randrange(n))
-        current[0], events = stake_pool_v2.withdraw(s, s.system.block, Signed(who), 0, UNIT // 2, None)
+        current[0], events = stake_pool_v2.withdraw(
+            s, s.system.block, Signed(who), 0, UNIT // 2, None
+        )
         return any(e.name == "PhalaBasePool.Withdrawal" for e in events)
 
     def reward() -> bool:
@@ -124,9 +138,14 @@ def measure_staking(*, quick: bool = False, seed: int = 0) -> dict[str, Any]:
         "sizes": list(sizes),
         "per_batch": per_batch,
         "rounds": rounds,
-        "measurements": [{"name": op, "stakers": n, "per_second": rates[(op, n)]}
-                         for op in OPERATIONS for n in sizes],
-        "ratios": {f"{op}_small_over_large": rates[(op, small)] / rates[(op, large)] for op in OPERATIONS},
+        "measurements": [
+            {"name": op, "stakers": n, "per_second": rates[(op, n)]}
+            for op in OPERATIONS
+            for n in sizes
+        ],
+        "ratios": {
+            f"{op}_small_over_large": rates[(op, small)] / rates[(op, large)] for op in OPERATIONS
+        },
         "all_succeeded": succeeded,
         "value_is_free_plus_locked": all(_balanced(states[n][0]) for n in sizes),
     }
@@ -135,7 +154,9 @@ def measure_staking(*, quick: bool = False, seed: int = 0) -> dict[str, Any]:
 def _balanced(state: ChainState) -> bool:
     """The pool's value equals its free plus locked W-PHA after the run [STK-57]."""
     pool = stake_pool_v2.ensure_stake_pool(state, 0)
-    backing = assets.balance(state, pool.basepool.pool_account) + stake_pool_v2.locked_stake(state, pool)
+    backing = assets.balance(state, pool.basepool.pool_account) + stake_pool_v2.locked_stake(
+        state, pool
+    )
     return pool.basepool.total_value == backing
 
 
@@ -143,18 +164,26 @@ def print_staking(console: Any, figures: dict[str, Any], quick: bool) -> bool:
     from rich.table import Table
 
     small, large = figures["sizes"]
-    table = Table(title="phala-spec bench: stake pool operations" + (" (--quick: noisy)" if quick else ""))
+    table = Table(
+        title="phala-spec bench: stake pool operations" + (" (--quick: noisy)" if quick else "")
+    )
     table.add_column("operation")
     table.add_column(f"per second, {small:,} stakers", justify="right")
     table.add_column(f"per second, {large:,} stakers", justify="right")
     table.add_column(f"{small:,} / {large:,}", justify="right")
     rate = {(m["name"], m["stakers"]): m["per_second"] for m in figures["measurements"]}
     for op in OPERATIONS:
-        table.add_row(op, f"{rate[(op, small)]:,.0f}", f"{rate[(op, large)]:,.0f}",
-                      f"{figures['ratios'][f'{op}_small_over_large']:.2f}")
+        table.add_row(
+            op,
+            f"{rate[(op, small)]:,.0f}",
+            f"{rate[(op, large)]:,.0f}",
+            f"{figures['ratios'][f'{op}_small_over_large']:.2f}",
+        )
     console.print(table)
     verdict = "[green]all succeeded[/]" if figures["all_succeeded"] else "[red]NOT ALL SUCCEEDED[/]"
-    console.print(f"one pool, {figures['rounds']} interleaved rounds of {figures['per_batch']} calls: {verdict}")
+    console.print(
+        f"one pool, {figures['rounds']} interleaved rounds of {figures['per_batch']} calls: {verdict}"
+    )
     balanced = "[green]equal[/]" if figures["value_is_free_plus_locked"] else "[red]DIFFERENT[/]"
     console.print(f"pool value vs free + locked W-PHA after the run: {balanced}")
     return bool(figures["all_succeeded"] and figures["value_is_free_plus_locked"])

@@ -241,7 +241,9 @@ class CaseBuilder:
             overrides["runtimes"] = [dict(r) for r in runtimes]
         if crypto is not None:
             overrides["crypto"] = crypto
-        overrides.update({name: dict(value) for name, value in pallets.items() if value is not None})
+        overrides.update(
+            {name: dict(value) for name, value in pallets.items() if value is not None}
+        )
         try:
             self._state = genesis_state(self.preset, overrides)
         except InvalidInput as exc:
@@ -279,8 +281,12 @@ class CaseBuilder:
             timestamp = current.timestamp + self.config.block_time_ms
         if randomness is None:
             randomness = default_randomness(number)
-        step = {"kind": "initialize_block", "number": number, "timestamp": timestamp,
-                "randomness": randomness}
+        step = {
+            "kind": "initialize_block",
+            "number": number,
+            "timestamp": timestamp,
+            "randomness": randomness,
+        }
         return self.step(step, observe)
 
     def call(
@@ -291,8 +297,12 @@ class CaseBuilder:
         observe: Iterable[Observation] = (),
     ) -> str:
         """Apply a call (``Pallet.name``) with named arguments; default origin: root."""
-        step = {"kind": "call", "origin": dict(origin) if origin is not None else root(),
-                "call": call, "args": dict(args or {})}
+        step = {
+            "kind": "call",
+            "origin": dict(origin) if origin is not None else root(),
+            "call": call,
+            "args": dict(args or {}),
+        }
         return self.step(step, observe)
 
     def finalize_block(self, observe: Iterable[Observation] = ()) -> str:
@@ -344,11 +354,16 @@ class CaseBuilder:
         if timestamp is None:
             timestamp = current.timestamp + self.config.block_time_ms
         step: dict[str, Any] = {
-            "kind": "network_block", "number": number, "timestamp": timestamp,
+            "kind": "network_block",
+            "number": number,
+            "timestamp": timestamp,
             "randomness": default_randomness(number) if randomness is None else randomness,
             "extrinsics": [
-                {"origin": dict(origin) if origin is not None else root(), "call": call,
-                 "args": dict(args or {})}
+                {
+                    "origin": dict(origin) if origin is not None else root(),
+                    "call": call,
+                    "args": dict(args or {}),
+                }
                 for call, args, origin in extrinsics
             ],
         }
@@ -383,14 +398,29 @@ class CaseBuilder:
             )
         self._checks.append((index, outcome))
 
-    def to_spec(self, *, suite: str, handler: str, case: str, description: str = "",
-                clauses: Sequence[str] = (), provenance: Provenance = Provenance(),
-                crypto: str = "none") -> CaseSpec:
+    def to_spec(
+        self,
+        *,
+        suite: str,
+        handler: str,
+        case: str,
+        description: str = "",
+        clauses: Sequence[str] = (),
+        provenance: Provenance = Provenance(),
+        crypto: str = "none",
+    ) -> CaseSpec:
         """The recorded case as a :class:`CaseSpec`."""
         return CaseSpec(
-            preset=self.preset, suite=suite, handler=handler, case=case,
-            description=description, genesis=self._overrides, steps=tuple(self._steps),
-            clauses=tuple(clauses), provenance=provenance, crypto=crypto,
+            preset=self.preset,
+            suite=suite,
+            handler=handler,
+            case=case,
+            description=description,
+            genesis=self._overrides,
+            steps=tuple(self._steps),
+            clauses=tuple(clauses),
+            provenance=provenance,
+            crypto=crypto,
             checks=tuple(self._checks),
         )
 
@@ -433,11 +463,17 @@ class CaseDef:
         try:
             self.func(builder)
         except AuthoringError as exc:
-            raise AuthoringError(f"{preset}/{self.suite}/{self.handler}/{self.name}: {exc}") from exc
+            raise AuthoringError(
+                f"{preset}/{self.suite}/{self.handler}/{self.name}: {exc}"
+            ) from exc
         return builder.to_spec(
-            suite=self.suite, handler=self.handler, case=self.name,
-            description=self.description, clauses=self.clauses,
-            provenance=Provenance("authored", None, self.source), crypto=self.crypto,
+            suite=self.suite,
+            handler=self.handler,
+            case=self.name,
+            description=self.description,
+            clauses=self.clauses,
+            provenance=Provenance("authored", None, self.source),
+            crypto=self.crypto,
         )
 
     def ids(self) -> list[str]:
@@ -464,7 +500,9 @@ class Registry:
             for vector_id in definition.ids()
             if matches(vector_id, pattern)
         ]
-        return [definition.build(preset) for _, definition, preset in sorted(wanted, key=lambda w: w[0])]
+        return [
+            definition.build(preset) for _, definition, preset in sorted(wanted, key=lambda w: w[0])
+        ]
 
 
 REGISTRY = Registry()
@@ -495,9 +533,15 @@ def case(
         if crypto not in CRYPTO_SETTINGS:
             raise AuthoringError(f"{func.__name__}: crypto must be one of {CRYPTO_SETTINGS}")
         definition = CaseDef(
-            suite=suite, handler=handler, name=func.__name__, presets=tuple(presets),
-            clauses=tuple(clauses), description=inspect.cleandoc(func.__doc__ or ""),
-            source=f"{func.__module__}:{func.__qualname__}", func=func, crypto=crypto,
+            suite=suite,
+            handler=handler,
+            name=func.__name__,
+            presets=tuple(presets),
+            clauses=tuple(clauses),
+            description=inspect.cleandoc(func.__doc__ or ""),
+            source=f"{func.__module__}:{func.__qualname__}",
+            func=func,
+            crypto=crypto,
         )
         (registry if registry is not None else REGISTRY).add(definition)
         return func
@@ -530,24 +574,42 @@ def case_per_crypto(
             run.__name__ = run.__qualname__ = f"{story.__name__}_{setting}"
             run.__doc__ = story.__doc__
             run.__module__ = story.__module__
-            case(suite=suite, handler=handler, presets=presets, clauses=clauses,
-                 crypto=setting)(run)
+            case(suite=suite, handler=handler, presets=presets, clauses=clauses, crypto=setting)(
+                run
+            )
         return story
 
     return register
 
 
-def relay(b: CaseBuilder, setting: str, sender: MessageOrigin, topic: bytes, payload: bytes,
-          key: Keypair, relayer: str = "charlie") -> None:
+def relay(
+    b: CaseBuilder,
+    setting: str,
+    sender: MessageOrigin,
+    topic: bytes,
+    payload: bytes,
+    key: Keypair,
+    relayer: str = "charlie",
+) -> None:
     """Submit a message from ``sender`` through ``PhalaMq.sync_offchain_message`` at the sender's
     next sequence, signed by ``key`` (a ``True`` stand-in in the ``oracle`` setting, [MQ-22]);
     the queue accepts it whatever its handler makes of it [MQ-10] [MQ-13]."""
     message = Message(sender, topic, payload)
     sequence = ingress(b.chain, sender)
-    signature: bytes | bool = True if setting == "oracle" else sign(key, signed_bytes(message, sequence))
-    b.call("PhalaMq.sync_offchain_message",
-           {"signed_message": {"message": to_data(message), "sequence": sequence, "signature": signature}},
-           origin=signed(relayer))
+    signature: bytes | bool = (
+        True if setting == "oracle" else sign(key, signed_bytes(message, sequence))
+    )
+    b.call(
+        "PhalaMq.sync_offchain_message",
+        {
+            "signed_message": {
+                "message": to_data(message),
+                "sequence": sequence,
+                "signature": signature,
+            }
+        },
+        origin=signed(relayer),
+    )
     b.expect_outcome("ok")
 
 
@@ -587,8 +649,9 @@ def build_vector(spec: CaseSpec) -> dict[str, PlainData]:
         raise AuthoringError(f"crypto must be one of {CRYPTO_SETTINGS}")
     overrides = to_data(dict(spec.genesis))
     if "runtimes" in overrides and overrides.get("crypto", "real") != spec.crypto:
-        raise AuthoringError(f"{spec.id}: a network's crypto setting [NET-3] must be the "
-                             f"vector's ({spec.crypto!r})")
+        raise AuthoringError(
+            f"{spec.id}: a network's crypto setting [NET-3] must be the vector's ({spec.crypto!r})"
+        )
     try:
         state = genesis_state(spec.preset, overrides)
     except InvalidInput as exc:
@@ -601,8 +664,11 @@ def build_vector(spec: CaseSpec) -> dict[str, PlainData]:
         try:
             result = apply_step(state, step)
             observations = [
-                {"view": view, "args": to_data(list(args)),
-                 "value": observe_view(result.state, view, list(args))}
+                {
+                    "view": view,
+                    "args": to_data(list(args)),
+                    "value": observe_view(result.state, view, list(args)),
+                }
                 for view, args in step_spec.observations
             ]
         except InvalidInput as exc:
@@ -613,8 +679,16 @@ def build_vector(spec: CaseSpec) -> dict[str, PlainData]:
                 f"the reference gives {result.outcome!r}"
             )
         state = result.state
-        steps.append({"step": step, "expect": {**result.report(), "observations": observations,
-                                               "digest": digest(state)}})
+        steps.append(
+            {
+                "step": step,
+                "expect": {
+                    **result.report(),
+                    "observations": observations,
+                    "digest": digest(state),
+                },
+            }
+        )
     vector = {
         "format": FORMAT,
         "id": spec.id,

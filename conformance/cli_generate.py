@@ -7,14 +7,27 @@ from pathlib import Path
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--out", type=Path, required=True, metavar="DIR",
-                        help="directory to write <preset>/<suite>/<handler>/<case>.cbor files into")
-    parser.add_argument("-k", dest="pattern", metavar="PATTERN",
-                        help="only cases whose id contains every word (a 'not WORD' excludes)")
-    parser.add_argument("--lock", type=Path, metavar="FILE",
-                        help="lock file (default: DIR.lock next to DIR)")
-    parser.add_argument("--check", action="store_true",
-                        help="write nothing; fail if regenerated vectors differ from the lock or the files")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        metavar="DIR",
+        help="directory to write <preset>/<suite>/<handler>/<case>.cbor files into",
+    )
+    parser.add_argument(
+        "-k",
+        dest="pattern",
+        metavar="PATTERN",
+        help="only cases whose id contains every word (a 'not WORD' excludes)",
+    )
+    parser.add_argument(
+        "--lock", type=Path, metavar="FILE", help="lock file (default: DIR.lock next to DIR)"
+    )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; fail if regenerated vectors differ from the lock or the files",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -35,7 +48,9 @@ def run(args: argparse.Namespace) -> int:
     except (AuthoringError, SchemaError, ValueError) as exc:
         raise CliError(f"generation failed: {exc}") from exc
     if not generated:
-        raise CliError(f"no case matches -k {args.pattern!r}" if args.pattern else "no cases are registered")
+        raise CliError(
+            f"no case matches -k {args.pattern!r}" if args.pattern else "no cases are registered"
+        )
     partial = bool(args.pattern)
     if args.check:
         try:
@@ -51,14 +66,27 @@ def run(args: argparse.Namespace) -> int:
                 problems.append(f"{item.id}: file {path} differs from the regenerated vector")
         for problem in problems:
             console.print(Text.assemble(("differs ", "red"), problem), soft_wrap=True)
-        console.print(Text(f"{len(generated)} vectors regenerated; "
-                           + (f"{len(problems)} differences" if problems else "identical to the lock and files")),
-                      soft_wrap=True)
+        console.print(
+            Text(
+                f"{len(generated)} vectors regenerated; "
+                + (
+                    f"{len(problems)} differences"
+                    if problems
+                    else "identical to the lock and files"
+                )
+            ),
+            soft_wrap=True,
+        )
         return 1 if problems else 0
     try:
         removed = write_all(generated, args.out, lock, partial=partial)
     except (OSError, LockError) as exc:
         raise CliError(f"cannot write vectors: {exc}") from exc
-    console.print(Text(f"wrote {len(generated)} vectors to {args.out} and the lock {lock}"
-                       + (f"; removed {len(removed)} stale files" if removed else "")), soft_wrap=True)
+    console.print(
+        Text(
+            f"wrote {len(generated)} vectors to {args.out} and the lock {lock}"
+            + (f"; removed {len(removed)} stale files" if removed else "")
+        ),
+        soft_wrap=True,
+    )
     return 0

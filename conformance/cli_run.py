@@ -10,19 +10,39 @@ from typing import Any
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--adapter", metavar="CMD",
-                        help="command starting the implementation's adapter (default: the reference, "
-                             "served in a subprocess through the same protocol)")
-    parser.add_argument("--vectors", type=Path, metavar="DIR",
-                        help="vector directory (default: the vectors shipped with phala-spec)")
-    parser.add_argument("-k", dest="pattern", metavar="PATTERN",
-                        help="only vectors whose id contains every word (a 'not WORD' excludes)")
-    parser.add_argument("--lock", type=Path, metavar="FILE",
-                        help="lock listing the vectors that must exist (default: DIR.lock if present)")
+    parser.add_argument(
+        "--adapter",
+        metavar="CMD",
+        help="command starting the implementation's adapter (default: the reference, "
+        "served in a subprocess through the same protocol)",
+    )
+    parser.add_argument(
+        "--vectors",
+        type=Path,
+        metavar="DIR",
+        help="vector directory (default: the vectors shipped with phala-spec)",
+    )
+    parser.add_argument(
+        "-k",
+        dest="pattern",
+        metavar="PATTERN",
+        help="only vectors whose id contains every word (a 'not WORD' excludes)",
+    )
+    parser.add_argument(
+        "--lock",
+        type=Path,
+        metavar="FILE",
+        help="lock listing the vectors that must exist (default: DIR.lock if present)",
+    )
     parser.add_argument("--json", type=Path, metavar="FILE", help="write a JSON report")
     parser.add_argument("--junit", type=Path, metavar="FILE", help="write a JUnit XML report")
-    parser.add_argument("--timeout", type=float, default=10.0, metavar="S",
-                        help="seconds to wait for each reply (default: 10)")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=10.0,
+        metavar="S",
+        help="seconds to wait for each reply (default: 10)",
+    )
 
 
 def adapter_command(text: str | None) -> list[str]:
@@ -80,13 +100,21 @@ def run(args: argparse.Namespace) -> int:
     out = Console(highlight=False)
     err = Console(stderr=True)
     adapter = AdapterProcess(command, timeout=args.timeout)
-    with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(),
-                  MofNCompleteColumn(), TimeElapsedColumn(), console=err, transient=True,
-                  disable=not err.is_terminal) as progress:
+    with Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    ) as progress:
         task = progress.add_task("vectors", total=len(selected))
         results = run_all(adapter, selected, on_result=lambda r: progress.advance(task))
-    results += [VectorResult(i, "error", message=f"listed in {lock.name} but the file is missing")
-                for i in missing]
+    results += [
+        VectorResult(i, "error", message=f"listed in {lock.name} but the file is missing")
+        for i in missing
+    ]
     hello = adapter.last_hello
     info: dict[str, Any] = {"command": command}
     if hello is not None:

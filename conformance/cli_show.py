@@ -8,17 +8,37 @@ import os
 import sys
 from pathlib import Path
 
-ORDER = ("format", "id", "description", "clauses", "preset", "suite", "handler", "case", "crypto",
-         "provenance", "genesis", "genesis_digest", "steps")
+ORDER = (
+    "format",
+    "id",
+    "description",
+    "clauses",
+    "preset",
+    "suite",
+    "handler",
+    "case",
+    "crypto",
+    "provenance",
+    "genesis",
+    "genesis_digest",
+    "steps",
+)
 PROVENANCE_ORDER = ("generator", "generator_version", "spec_version", "origin", "seed", "source")
 EXPECT_ORDER = ("outcome", "events", "returned", "observations", "digest")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("vector", metavar="ID_OR_PATH",
-                        help="a vector id (preset/suite/handler/case) or the path of a .cbor file")
-    parser.add_argument("--vectors", type=Path, metavar="DIR",
-                        help="vector directory to look ids up in (default: the shipped vectors)")
+    parser.add_argument(
+        "vector",
+        metavar="ID_OR_PATH",
+        help="a vector id (preset/suite/handler/case) or the path of a .cbor file",
+    )
+    parser.add_argument(
+        "--vectors",
+        type=Path,
+        metavar="DIR",
+        help="vector directory to look ids up in (default: the shipped vectors)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -48,8 +68,10 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from exc
     ordered = {key: vector[key] for key in ORDER}
     ordered["steps"] = [
-        {"step": {"kind": e["step"].get("kind"), **e["step"]},
-         "expect": {key: e["expect"][key] for key in EXPECT_ORDER}}
+        {
+            "step": {"kind": e["step"].get("kind"), **e["step"]},
+            "expect": {key: e["expect"][key] for key in EXPECT_ORDER},
+        }
         for e in vector["steps"]
     ]
     ordered["provenance"] = {key: vector["provenance"][key] for key in PROVENANCE_ORDER}

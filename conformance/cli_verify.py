@@ -7,9 +7,16 @@ from pathlib import Path
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("vectors", nargs="?", type=Path, metavar="DIR",
-                        help="vector directory (default: the vectors shipped with phala-spec)")
-    parser.add_argument("--lock", type=Path, metavar="FILE", help="lock file (default: DIR.lock next to DIR)")
+    parser.add_argument(
+        "vectors",
+        nargs="?",
+        type=Path,
+        metavar="DIR",
+        help="vector directory (default: the vectors shipped with phala-spec)",
+    )
+    parser.add_argument(
+        "--lock", type=Path, metavar="FILE", help="lock file (default: DIR.lock next to DIR)"
+    )
 
 
 def verify(vectors_dir: Path, lock: Path) -> tuple[int, list[str]]:
@@ -36,7 +43,9 @@ def verify(vectors_dir: Path, lock: Path) -> tuple[int, list[str]]:
         elif entries[vector_id] != file_hash(path.read_bytes()):
             problems.append(f"{vector_id}: file hash differs from the lock")
     present = {vector_id for vector_id, _ in files}
-    problems += [f"{i}: in the lock but the file is missing" for i in sorted(set(entries) - present)]
+    problems += [
+        f"{i}: in the lock but the file is missing" for i in sorted(set(entries) - present)
+    ]
     return len(files), problems
 
 
@@ -59,6 +68,11 @@ def run(args: argparse.Namespace) -> int:
     console = Console(stderr=True, highlight=False)
     for problem in problems:
         console.print(Text.assemble(("problem ", "red"), problem), soft_wrap=True)
-    console.print(Text(f"{count} files checked against {lock}: "
-                       + (f"{len(problems)} problems" if problems else "all good")), soft_wrap=True)
+    console.print(
+        Text(
+            f"{count} files checked against {lock}: "
+            + (f"{len(problems)} problems" if problems else "all good")
+        ),
+        soft_wrap=True,
+    )
     return 1 if problems else 0

@@ -60,8 +60,14 @@ def parse_hello(reply: dict[str, Any]) -> Hello:
     impl = reply.get("implementation")
     caps = reply.get("capabilities")
     if reply.get("protocol") != PROTOCOL_VERSION:
-        raise AdapterFailure(f"adapter speaks protocol {reply.get('protocol')!r}, not {PROTOCOL_VERSION}")
-    if not isinstance(impl, dict) or not isinstance(impl.get("name"), str) or not isinstance(impl.get("version"), str):
+        raise AdapterFailure(
+            f"adapter speaks protocol {reply.get('protocol')!r}, not {PROTOCOL_VERSION}"
+        )
+    if (
+        not isinstance(impl, dict)
+        or not isinstance(impl.get("name"), str)
+        or not isinstance(impl.get("version"), str)
+    ):
         raise AdapterFailure("hello reply lacks implementation {name, version}")
     if not isinstance(caps, dict):
         raise AdapterFailure("hello reply lacks capabilities")
@@ -117,15 +123,19 @@ class AdapterProcess:
                 start_new_session=os.name == "posix",
             )
         except OSError as exc:
-            raise AdapterFailure(f"cannot start adapter {self.command[0]!r}: {exc.strerror or exc}") from exc
+            raise AdapterFailure(
+                f"cannot start adapter {self.command[0]!r}: {exc.strerror or exc}"
+            ) from exc
         self._replies = queue.Queue()
         self._stderr.clear()
         proc = self._proc
         threading.Thread(target=self._read_replies, args=(proc, self._replies), daemon=True).start()
         self._stderr_thread = threading.Thread(target=self._read_stderr, args=(proc,), daemon=True)
         self._stderr_thread.start()
-        reply = self.request({"request": "hello", "protocol": PROTOCOL_VERSION},
-                             timeout=max(self.timeout, STARTUP_TIMEOUT))
+        reply = self.request(
+            {"request": "hello", "protocol": PROTOCOL_VERSION},
+            timeout=max(self.timeout, STARTUP_TIMEOUT),
+        )
         if reply["status"] != "ok":
             detail = reply.get("reason") or reply.get("message") or ""
             self.stop()

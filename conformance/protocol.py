@@ -60,7 +60,9 @@ def read_frame(stream: IO[bytes]) -> PlainData | None:
         raise ProtocolError("stream ended inside a frame header")
     size = int.from_bytes(head, "big")
     if size > MAX_FRAME:
-        raise ProtocolError(f"frame length {size} exceeds the {MAX_FRAME}-byte limit (garbage on the stream?)")
+        raise ProtocolError(
+            f"frame length {size} exceeds the {MAX_FRAME}-byte limit (garbage on the stream?)"
+        )
     body = _read_exactly(stream, size)
     if len(body) < size:
         raise ProtocolError(f"stream ended inside a frame ({len(body)} of {size} bytes)")

@@ -31,12 +31,25 @@ class _PluginState:
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("phala-spec", "phala-spec conformance vectors")
-    group.addoption("--phala-vectors", metavar="DIR", default=None,
-                    help="collect every vector under DIR as a test ('packaged': the shipped vectors)")
-    group.addoption("--phala-adapter", metavar="CMD", default=None,
-                    help="command starting the adapter under test (default: the reference)")
-    group.addoption("--phala-timeout", metavar="S", type=float, default=10.0,
-                    help="seconds to wait for each adapter reply (default: 10)")
+    group.addoption(
+        "--phala-vectors",
+        metavar="DIR",
+        default=None,
+        help="collect every vector under DIR as a test ('packaged': the shipped vectors)",
+    )
+    group.addoption(
+        "--phala-adapter",
+        metavar="CMD",
+        default=None,
+        help="command starting the adapter under test (default: the reference)",
+    )
+    group.addoption(
+        "--phala-timeout",
+        metavar="S",
+        type=float,
+        default=10.0,
+        help="seconds to wait for each adapter reply (default: 10)",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -86,7 +99,9 @@ class VectorFile(pytest.File):
         from .store import vector_id_of
 
         state = self.config.stash[_STATE]
-        vector_id = vector_id_of(self.path, state.vectors) or str(self.path.relative_to(state.vectors))
+        vector_id = vector_id_of(self.path, state.vectors) or str(
+            self.path.relative_to(state.vectors)
+        )
         return [VectorItem.from_parent(self, name=vector_id)]
 
 
@@ -110,8 +125,10 @@ class VectorItem(pytest.Item):
             if result.status == "fail":
                 from .runner import short
 
-                lines += [f"  expected: {short(result.expected, 400)}",
-                          f"  actual:   {short(result.actual, 400)}"]
+                lines += [
+                    f"  expected: {short(result.expected, 400)}",
+                    f"  actual:   {short(result.actual, 400)}",
+                ]
             raise VectorMismatch("\n".join(lines))
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:

@@ -34,7 +34,9 @@ def adapter_label(adapter: dict[str, Any]) -> str:
     return " ".join(adapter.get("command", ["?"]))
 
 
-def print_summary(console: Console, results: Sequence[VectorResult], adapter: dict[str, Any]) -> None:
+def print_summary(
+    console: Console, results: Sequence[VectorResult], adapter: dict[str, Any]
+) -> None:
     """The summary table per suite, then one block per vector that did not pass."""
     table = Table(title=Text(f"conformance: {adapter_label(adapter)}"))
     table.add_column("preset")
@@ -55,19 +57,24 @@ def print_summary(console: Console, results: Sequence[VectorResult], adapter: di
         line.append(result.id, style="bold")
         console.print(line)
         console.print(Text("    " + result.headline()), soft_wrap=True)
-    verdict = "all vectors passed" if total["pass"] == len(results) else (
-        f"{len(results) - total['pass']} of {len(results)} vectors did not pass"
+    verdict = (
+        "all vectors passed"
+        if total["pass"] == len(results)
+        else (f"{len(results) - total['pass']} of {len(results)} vectors did not pass")
     )
     opened = sum(r.opened for r in results)
     console.print(
-        Text(f"{len(results)} selected, {opened} opened: {verdict}"
-             + (" (unsupported vectors are not passes)" if total["unsupported"] else "")),
+        Text(
+            f"{len(results)} selected, {opened} opened: {verdict}"
+            + (" (unsupported vectors are not passes)" if total["unsupported"] else "")
+        ),
         soft_wrap=True,
     )
 
 
-def json_report(results: Sequence[VectorResult], adapter: dict[str, Any], vectors: str,
-                pattern: str | None) -> dict[str, Any]:
+def json_report(
+    results: Sequence[VectorResult], adapter: dict[str, Any], vectors: str, pattern: str | None
+) -> dict[str, Any]:
     """The machine-readable report [VEC-19]."""
     total = counts(results)
     return {
@@ -80,7 +87,8 @@ def json_report(results: Sequence[VectorResult], adapter: dict[str, Any], vector
         "counts": total,
         "passed": total["pass"] == len(results) and bool(results),
         "suites": [
-            {"preset": preset, "suite": suite, **row} for (preset, suite), row in by_suite(results).items()
+            {"preset": preset, "suite": suite, **row}
+            for (preset, suite), row in by_suite(results).items()
         ],
         "results": [r.to_json() for r in results],
     }
@@ -98,9 +106,13 @@ def junit_tree(results: Sequence[VectorResult], adapter: dict[str, Any]) -> ET.E
     """
     total = counts(results)
     root = ET.Element(
-        "testsuites", name=f"phala-spec conformance: {adapter_label(adapter)}",
-        tests=str(len(results)), failures=str(total["fail"]), errors=str(total["error"]),
-        skipped=str(total["unsupported"]), time=f"{sum(r.seconds for r in results):.3f}",
+        "testsuites",
+        name=f"phala-spec conformance: {adapter_label(adapter)}",
+        tests=str(len(results)),
+        failures=str(total["fail"]),
+        errors=str(total["error"]),
+        skipped=str(total["unsupported"]),
+        time=f"{sum(r.seconds for r in results):.3f}",
     )
     groups: dict[tuple[str, str], list[VectorResult]] = {}
     for result in results:
@@ -108,20 +120,29 @@ def junit_tree(results: Sequence[VectorResult], adapter: dict[str, Any]) -> ET.E
     for (preset, suite), members in sorted(groups.items()):
         tally = counts(members)
         element = ET.SubElement(
-            root, "testsuite", name=f"{preset}/{suite}", tests=str(len(members)),
-            failures=str(tally["fail"]), errors=str(tally["error"]), skipped=str(tally["unsupported"]),
+            root,
+            "testsuite",
+            name=f"{preset}/{suite}",
+            tests=str(len(members)),
+            failures=str(tally["fail"]),
+            errors=str(tally["error"]),
+            skipped=str(tally["unsupported"]),
             time=f"{sum(r.seconds for r in members):.3f}",
         )
         for result in members:
             parts = result.id.split("/")
             case = ET.SubElement(
-                element, "testcase", name=parts[-1], classname=".".join(parts[:-1]) or result.id,
-                file=result.path, time=f"{result.seconds:.3f}",
+                element,
+                "testcase",
+                name=parts[-1],
+                classname=".".join(parts[:-1]) or result.id,
+                file=result.path,
+                time=f"{result.seconds:.3f}",
             )
             if result.status == "fail":
-                ET.SubElement(case, "failure", message=result.headline(), type="fail").text = (
-                    json.dumps(result.to_json(), indent=2, ensure_ascii=False)
-                )
+                ET.SubElement(
+                    case, "failure", message=result.headline(), type="fail"
+                ).text = json.dumps(result.to_json(), indent=2, ensure_ascii=False)
             elif result.status == "error":
                 ET.SubElement(case, "error", message=result.headline(), type="error")
             elif result.status == "unsupported":

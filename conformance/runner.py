@@ -60,11 +60,17 @@ class VectorResult:
         return ": ".join(parts)
 
     def to_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"id": self.id, "status": self.status, "path": self.path,
-                                "opened": self.opened, "seconds": round(self.seconds, 6)}
+        data: dict[str, Any] = {
+            "id": self.id,
+            "status": self.status,
+            "path": self.path,
+            "opened": self.opened,
+            "seconds": round(self.seconds, 6),
+        }
         if self.status != "pass":
-            data.update(step=self.step, step_label=self.step_label, where=self.where,
-                        message=self.message)
+            data.update(
+                step=self.step, step_label=self.step_label, where=self.where, message=self.message
+            )
         if self.status == "fail":
             data.update(expected=to_json(self.expected), actual=to_json(self.actual))
         return data
@@ -78,7 +84,9 @@ def same(a: PlainData, b: PlainData) -> bool:
         return False
 
 
-def first_difference(expected: PlainData, actual: PlainData, path: str = "") -> tuple[str, Any, Any] | None:
+def first_difference(
+    expected: PlainData, actual: PlainData, path: str = ""
+) -> tuple[str, Any, Any] | None:
     """The first place where two plain values differ, as ``(path, expected, actual)``."""
     if same(expected, actual):
         return None
@@ -135,8 +143,9 @@ class _Stop(Exception):
         self.result = result
 
 
-def _reply(adapter: AdapterProcess, message: dict[str, Any], result: VectorResult,
-           fields: Sequence[str]) -> dict[str, Any]:
+def _reply(
+    adapter: AdapterProcess, message: dict[str, Any], result: VectorResult, fields: Sequence[str]
+) -> dict[str, Any]:
     """Send a request; ``unsupported``/``error`` replies and missing fields end the vector."""
     reply = adapter.request(message)
     if reply["status"] == "unsupported":
@@ -194,8 +203,13 @@ def _run(adapter: AdapterProcess, vector_id: str, path: Path, result: VectorResu
         result.status, result.start_failed = "error", True
         result.message = f"adapter could not be started: {failure.reason}"
         raise _Stop(result) from None
-    lacking = sorted({f"{cap[:-1] if cap != 'crypto' else cap} {name}"
-                      for cap, name in vector_requirements(vector) if hello.lacks(cap, name)})
+    lacking = sorted(
+        {
+            f"{cap[:-1] if cap != 'crypto' else cap} {name}"
+            for cap, name in vector_requirements(vector)
+            if hello.lacks(cap, name)
+        }
+    )
     if lacking:
         result.status = "unsupported"
         result.message = "adapter does not declare " + ", ".join(lacking)
@@ -207,13 +221,21 @@ def _run(adapter: AdapterProcess, vector_id: str, path: Path, result: VectorResu
     for index, entry in enumerate(vector["steps"]):
         result.step, result.step_label = index, step_label(entry["step"])
         expect = entry["expect"]
-        reply = _reply(adapter, {"request": "step", "step": entry["step"]}, result,
-                       ["outcome", "events", "returned", "digest"])
+        reply = _reply(
+            adapter,
+            {"request": "step", "step": entry["step"]},
+            result,
+            ["outcome", "events", "returned", "digest"],
+        )
         for field in ("outcome", "events", "returned"):
             _check(result, field, expect[field], reply[field])
         for obs in expect["observations"]:
-            answer = _reply(adapter, {"request": "query", "view": obs["view"], "args": obs["args"]},
-                            result, ["value"])
+            answer = _reply(
+                adapter,
+                {"request": "query", "view": obs["view"], "args": obs["args"]},
+                result,
+                ["value"],
+            )
             label = f"observation {obs['view']}({', '.join(short(a, 40) for a in obs['args'])})"
             _check(result, label, obs["value"], answer["value"])
         _check(result, "digest", expect["digest"], reply["digest"])
@@ -240,8 +262,12 @@ def run_all(
     try:
         for vector_id, path in selected:
             if start_failures >= MAX_START_FAILURES:
-                result = VectorResult(vector_id, "error", path=str(path),
-                                      message=f"not attempted after {start_failures} failed starts; last: {last_reason}")
+                result = VectorResult(
+                    vector_id,
+                    "error",
+                    path=str(path),
+                    message=f"not attempted after {start_failures} failed starts; last: {last_reason}",
+                )
             else:
                 result = run_vector(adapter, vector_id, path)
                 if result.start_failed:

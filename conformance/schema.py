@@ -19,8 +19,19 @@ from .authoring import CRYPTO_SETTINGS, FORMAT, NAME_PATTERN, ORIGINS
 
 OUTCOME_PATTERN = re.compile(r"^(ok|[A-Z][A-Za-z0-9]*(\.[A-Z][A-Za-z0-9]*)?)$")
 TOP_KEYS = {
-    "format", "id", "preset", "suite", "handler", "case", "description", "clauses",
-    "crypto", "provenance", "genesis", "genesis_digest", "steps",
+    "format",
+    "id",
+    "preset",
+    "suite",
+    "handler",
+    "case",
+    "description",
+    "clauses",
+    "crypto",
+    "provenance",
+    "genesis",
+    "genesis_digest",
+    "steps",
 }
 PROVENANCE_KEYS = {"generator", "generator_version", "spec_version", "origin", "seed", "source"}
 EXPECT_KEYS = {"outcome", "events", "returned", "observations", "digest"}
@@ -174,7 +185,10 @@ def to_json(value: PlainData) -> Any:
     if isinstance(value, bytes):
         return "0x" + value.hex()
     if isinstance(value, dict):
-        return {(("0x" + k.hex()) if isinstance(k, bytes) else str(k)): to_json(v) for k, v in value.items()}
+        return {
+            (("0x" + k.hex()) if isinstance(k, bytes) else str(k)): to_json(v)
+            for k, v in value.items()
+        }
     if isinstance(value, list | tuple):
         return [to_json(v) for v in value]
     return value

@@ -147,8 +147,9 @@ _BAD_BY_KIND: dict[str, st.SearchStrategy[Any]] = {
         st.sampled_from(["alice", 0, None, [b"\x00" * 32]]),
     ),
     "bool": st.sampled_from([0, 1, "true", None, b"\x01"]),
-    "lock_id": st.one_of(st.binary(max_size=7), st.binary(min_size=9, max_size=12),
-                         st.sampled_from(["staking ", 0])),
+    "lock_id": st.one_of(
+        st.binary(max_size=7), st.binary(min_size=9, max_size=12), st.sampled_from(["staking ", 0])
+    ),
     "reasons": st.sampled_from(["all", "Everything", 3, None, b"All"]),
     "status": st.sampled_from(["free", "Locked", 0, None]),
 }
@@ -195,39 +196,57 @@ def malformed_calls(draw: st.DrawFn) -> dict[str, Any]:
     elif how == "args":
         args = draw(st.sampled_from([None, [], "args", 5]))
     elif how == "name":
-        name = draw(st.sampled_from(["Balances.transfer_everything", "balances.transfer",
-                                     "Balances", "", 42, None]))
+        name = draw(
+            st.sampled_from(
+                ["Balances.transfer_everything", "balances.transfer", "Balances", "", 42, None]
+            )
+        )
     else:
-        origin = draw(st.sampled_from([
-            {"kind": "signed"},
-            {"kind": "signed", "who": b"\x01" * 31},
-            {"kind": "signed", "who": "alice"},
-            {"kind": "root", "who": DEV[0]},
-            {"kind": "god"},
-            {"kind": "collective", "collective": "Council", "yes": 3, "total": 2},
-            {"kind": "collective", "collective": "Council", "yes": -1, "total": 2},
-            {"kind": "pallet"},
-            "root",
-            None,
-        ]))
+        origin = draw(
+            st.sampled_from(
+                [
+                    {"kind": "signed"},
+                    {"kind": "signed", "who": b"\x01" * 31},
+                    {"kind": "signed", "who": "alice"},
+                    {"kind": "root", "who": DEV[0]},
+                    {"kind": "god"},
+                    {"kind": "collective", "collective": "Council", "yes": 3, "total": 2},
+                    {"kind": "collective", "collective": "Council", "yes": -1, "total": 2},
+                    {"kind": "pallet"},
+                    "root",
+                    None,
+                ]
+            )
+        )
     return {"kind": "call", "origin": origin, "call": name, "args": args}
 
 
 malformed_steps = st.one_of(
     malformed_calls(),
-    st.sampled_from([
-        None,
-        [],
-        {},
-        {"kind": "transfer"},
-        {"kind": "finalize_block", "extra": 1},
-        {"kind": "call", "origin": ROOT, "call": "Balances.force_unreserve"},
-        # a block is always open between rules, so opening one is invalid [CHAIN-8]
-        {"kind": "initialize_block", "number": 10**9, "timestamp": 10**12,
-         "randomness": b"\x00" * 32},
-        {"kind": "initialize_block", "number": 10**9, "timestamp": 10**12, "randomness": "r"},
-        {"kind": "initialize_block", "number": True, "timestamp": 0, "randomness": b"\x00" * 32},
-    ]),
+    st.sampled_from(
+        [
+            None,
+            [],
+            {},
+            {"kind": "transfer"},
+            {"kind": "finalize_block", "extra": 1},
+            {"kind": "call", "origin": ROOT, "call": "Balances.force_unreserve"},
+            # a block is always open between rules, so opening one is invalid [CHAIN-8]
+            {
+                "kind": "initialize_block",
+                "number": 10**9,
+                "timestamp": 10**12,
+                "randomness": b"\x00" * 32,
+            },
+            {"kind": "initialize_block", "number": 10**9, "timestamp": 10**12, "randomness": "r"},
+            {
+                "kind": "initialize_block",
+                "number": True,
+                "timestamp": 0,
+                "randomness": b"\x00" * 32,
+            },
+        ]
+    ),
 )
 
 
@@ -292,16 +311,19 @@ class BalancesMachine(RuleBasedStateMachine):
         after = chain_of(result.state)
         if step["kind"] == "call":
             if result.outcome != "ok":
-                check(after is before and result.events == (),
-                      "inv_CHAIN_9_rejected_calls_change_nothing",
-                      f"{step['call']} failed with {result.outcome} but changed the state or "
-                      "kept events")
+                check(
+                    after is before and result.events == (),
+                    "inv_CHAIN_9_rejected_calls_change_nothing",
+                    f"{step['call']} failed with {result.outcome} but changed the state or "
+                    "kept events",
+                )
             self._check_issuance_moves(before, after)
             self._track_locks(step, before, after)
         self.state = after
         # an account gone from every store starts afresh
         self.tainted = {
-            who for who in self.tainted
+            who
+            for who in self.tainted
             if who in after.system.accounts or who in after.balances.locks
         }
         return result
@@ -313,8 +335,11 @@ class BalancesMachine(RuleBasedStateMachine):
             return
         saturated_up = after.balances.total_issuance == U128_MAX and d_issuance < d_sum
         saturated_down = after.balances.total_issuance == 0 and d_issuance > d_sum and self.clipped
-        check(saturated_up or saturated_down, "inv_BAL_2_issuance_moves_with_balances",
-              f"balances moved by {d_sum}, total issuance by {d_issuance}")
+        check(
+            saturated_up or saturated_down,
+            "inv_BAL_2_issuance_moves_with_balances",
+            f"balances moved by {d_sum}, total issuance by {d_issuance}",
+        )
         self.clipped = True
 
     def _track_locks(self, step: Mapping[str, Any], before: ChainState, after: ChainState) -> None:
@@ -329,13 +354,17 @@ class BalancesMachine(RuleBasedStateMachine):
     def call(self, origin: Mapping[str, Any], name: str, **args: Any) -> StepResult:
         return self.apply(call_step(origin, name, **args))
 
-    def must_reject(self, result: StepResult, invariant: str, why: str,
-                    codes: Sequence[str] | None = None) -> None:
+    def must_reject(
+        self, result: StepResult, invariant: str, why: str, codes: Sequence[str] | None = None
+    ) -> None:
         """An adversarial call must fail (with one of ``codes`` if given)."""
         check(result.outcome != "ok", invariant, f"{why}: the call succeeded")
         if codes is not None:
-            check(result.outcome in codes, invariant, f"{why}: failed with {result.outcome}, "
-                  f"expected one of {list(codes)}")
+            check(
+                result.outcome in codes,
+                invariant,
+                f"{why}: failed with {result.outcome}, expected one of {list(codes)}",
+            )
 
     # -- genesis and blocks [GEN-3] [CHAIN-8] ------------------------------------------
 
@@ -349,9 +378,14 @@ class BalancesMachine(RuleBasedStateMachine):
             "balances": [[DEV[i], ed + x] for i, x in enumerate(extra)],
         }
         self.state = genesis(PRESET, self.genesis_overrides)
-        self.apply({"kind": "initialize_block", "number": 1,
-                    "timestamp": self.chain.config.block_time_ms,
-                    "randomness": default_randomness(1)})
+        self.apply(
+            {
+                "kind": "initialize_block",
+                "number": 1,
+                "timestamp": self.chain.config.block_time_ms,
+                "randomness": default_randomness(1),
+            }
+        )
 
     @rule(skip=st.integers(1, 3), probe=st.sampled_from(("none", "number", "time", "call")))
     def next_block(self, skip: int, probe: str) -> None:
@@ -360,19 +394,32 @@ class BalancesMachine(RuleBasedStateMachine):
         current = self.chain.system.block
         bad: dict[str, Any] | None = None
         if probe == "number":
-            bad = {"kind": "initialize_block", "number": current.number,
-                   "timestamp": current.timestamp, "randomness": default_randomness(0)}
+            bad = {
+                "kind": "initialize_block",
+                "number": current.number,
+                "timestamp": current.timestamp,
+                "randomness": default_randomness(0),
+            }
         elif probe == "time" and current.timestamp > 0:
-            bad = {"kind": "initialize_block", "number": current.number + 1,
-                   "timestamp": current.timestamp - 1, "randomness": default_randomness(0)}
+            bad = {
+                "kind": "initialize_block",
+                "number": current.number + 1,
+                "timestamp": current.timestamp - 1,
+                "randomness": default_randomness(0),
+            }
         elif probe == "call":
             bad = call_step(signed(DEV[0]), "Balances.transfer_allow_death", dest=DEV[1], value=0)
         if bad is not None:
             self.expect_invalid(bad)
         number = current.number + skip
-        self.apply({"kind": "initialize_block", "number": number,
-                    "timestamp": current.timestamp + skip * self.chain.config.block_time_ms,
-                    "randomness": default_randomness(number)})
+        self.apply(
+            {
+                "kind": "initialize_block",
+                "number": number,
+                "timestamp": current.timestamp + skip * self.chain.config.block_time_ms,
+                "randomness": default_randomness(number),
+            }
+        )
 
     # -- honest rules -------------------------------------------------------------------
 
@@ -388,8 +435,9 @@ class BalancesMachine(RuleBasedStateMachine):
         value = self.amount(amount, self.free(source))
         self._transfer(ROOT, "Balances.force_transfer", source, dest, value)
 
-    def _transfer(self, origin: dict[str, Any], call: str, source: bytes, dest: bytes,
-                  value: int) -> StepResult:
+    def _transfer(
+        self, origin: dict[str, Any], call: str, source: bytes, dest: bytes, value: int
+    ) -> StepResult:
         args = {"dest": dest, "value": value}
         if call == "Balances.force_transfer":
             args["source"] = source
@@ -399,23 +447,30 @@ class BalancesMachine(RuleBasedStateMachine):
             self._check_transfer_moves(before, result, source, dest, value)
         return result
 
-    def _check_transfer_moves(self, before: ChainState, result: StepResult, source: bytes,
-                              dest: bytes, value: int) -> None:
+    def _check_transfer_moves(
+        self, before: ChainState, result: StepResult, source: bytes, dest: bytes, value: int
+    ) -> None:
         """A successful transfer moves exactly ``value``; the sender may lose dust [BAL-9]."""
         if source == dest:
-            check(chain_of(result.state) is before or chain_of(result.state) == before,
-                  "inv_BAL_9_transfer_moves_value", "a transfer to oneself changed the state")
+            check(
+                chain_of(result.state) is before or chain_of(result.state) == before,
+                "inv_BAL_9_transfer_moves_value",
+                "a transfer to oneself changed the state",
+            )
             return
         dust = sum(
-            dict(e.fields)["amount"] for e in result.events
+            dict(e.fields)["amount"]
+            for e in result.events
             if e.name == "Balances.DustLost" and dict(e.fields)["account"] == source
         )
         src_before, src_after = _total(before, source), _total(chain_of(result.state), source)
         dst_before, dst_after = _total(before, dest), _total(chain_of(result.state), dest)
-        check(src_before - src_after == value + dust and dst_after - dst_before == value,
-              "inv_BAL_9_transfer_moves_value",
-              f"{_short(source)}: {src_before}->{src_after}, {_short(dest)}: "
-              f"{dst_before}->{dst_after}, value {value}, dust {dust}")
+        check(
+            src_before - src_after == value + dust and dst_after - dst_before == value,
+            "inv_BAL_9_transfer_moves_value",
+            f"{_short(source)}: {src_before}->{src_after}, {_short(dest)}: "
+            f"{dst_before}->{dst_after}, value {value}, dust {dust}",
+        )
 
     @rule(source=accounts, dest=accounts, keep_alive=st.booleans())
     def transfer_all(self, source: bytes, dest: bytes, keep_alive: bool) -> None:
@@ -435,26 +490,43 @@ class BalancesMachine(RuleBasedStateMachine):
         value = self.amount(amount, data.reserved if data is not None else 0)
         self.call(ROOT, "Balances.force_unreserve", who=who, amount=value)
 
-    @rule(op=st.sampled_from(("reserve", "unreserve", "slash_reserved")), who=accounts,
-          amount=amounts)
+    @rule(
+        op=st.sampled_from(("reserve", "unreserve", "slash_reserved")), who=accounts, amount=amounts
+    )
     def reserves(self, op: str, who: bytes, amount: tuple[str, int]) -> None:
         """Reserve, unreserve or slash [BAL-17]..[BAL-19]."""
         data = self.data(who)
         base = 0 if data is None else (data.free if op == "reserve" else data.reserved)
         self.call(PALLET, f"Balances.{op}", who=who, value=self.amount(amount, base))
 
-    @rule(slashed=accounts, beneficiary=accounts, amount=amounts,
-          status=st.sampled_from(("Free", "Reserved")))
-    def repatriate_reserved(self, slashed: bytes, beneficiary: bytes, amount: tuple[str, int],
-                            status: str) -> None:
+    @rule(
+        slashed=accounts,
+        beneficiary=accounts,
+        amount=amounts,
+        status=st.sampled_from(("Free", "Reserved")),
+    )
+    def repatriate_reserved(
+        self, slashed: bytes, beneficiary: bytes, amount: tuple[str, int], status: str
+    ) -> None:
         """Move a reserve to another account [BAL-20]."""
         data = self.data(slashed)
         value = self.amount(amount, data.reserved if data is not None else 0)
-        self.call(PALLET, "Balances.repatriate_reserved", slashed=slashed,
-                  beneficiary=beneficiary, value=value, status=status)
+        self.call(
+            PALLET,
+            "Balances.repatriate_reserved",
+            slashed=slashed,
+            beneficiary=beneficiary,
+            value=value,
+            status=status,
+        )
 
-    @rule(op=st.sampled_from(("set_lock", "extend_lock")), who=accounts, lock_id=lock_ids,
-          amount=amounts, why=reasons)
+    @rule(
+        op=st.sampled_from(("set_lock", "extend_lock")),
+        who=accounts,
+        lock_id=lock_ids,
+        amount=amounts,
+        why=reasons,
+    )
     def lock(self, op: str, who: bytes, lock_id: bytes, amount: tuple[str, int], why: str) -> None:
         """Set or extend a lock [BAL-22] [BAL-23]."""
         value = self.amount(amount, _total(self.chain, who))
@@ -476,8 +548,11 @@ class BalancesMachine(RuleBasedStateMachine):
         value = self.amount(amount, self.free(who))
         self.call(PALLET, "Balances.withdraw", who=who, value=value, keep_alive=keep_alive)
 
-    @rule(op=st.sampled_from(("deposit_creating", "deposit_into_existing")), who=accounts,
-          amount=amounts)
+    @rule(
+        op=st.sampled_from(("deposit_creating", "deposit_into_existing")),
+        who=accounts,
+        amount=amounts,
+    )
     def deposit(self, op: str, who: bytes, amount: tuple[str, int]) -> None:
         """``Currency`` deposits [BAL-28]."""
         value = self.amount(amount, max(self.free(who), self.ed))
@@ -485,8 +560,12 @@ class BalancesMachine(RuleBasedStateMachine):
 
     # -- adversarial rules -------------------------------------------------------------
 
-    @rule(call=st.sampled_from(FUNGIBLE_TRANSFERS), source=accounts, dest=accounts,
-          extra=st.one_of(st.integers(1, 1_000), huge_values))
+    @rule(
+        call=st.sampled_from(FUNGIBLE_TRANSFERS),
+        source=accounts,
+        dest=accounts,
+        extra=st.one_of(st.integers(1, 1_000), huge_values),
+    )
     def overdraft(self, call: str, source: bytes, dest: bytes, extra: int) -> None:
         """Sending more than the free balance is refused [BAL-5]."""
         value = self.free(source) + extra
@@ -494,8 +573,12 @@ class BalancesMachine(RuleBasedStateMachine):
             return
         origin = ROOT if call == "Balances.force_transfer" else signed(source)
         result = self._transfer(origin, call, source, dest, value)
-        self.must_reject(result, "inv_BAL_5_overdraft_is_rejected", f"sending {value}",
-                         ("Token.FundsUnavailable", "Arithmetic.Underflow"))
+        self.must_reject(
+            result,
+            "inv_BAL_5_overdraft_is_rejected",
+            f"sending {value}",
+            ("Token.FundsUnavailable", "Arithmetic.Underflow"),
+        )
 
     @rule(source=accounts, dest=accounts, under=st.integers(0, 5))
     def break_keep_alive(self, source: bytes, dest: bytes, under: int) -> None:
@@ -504,13 +587,19 @@ class BalancesMachine(RuleBasedStateMachine):
         value = free - self.ed + 1 + under
         if free == 0 or not 0 < value <= free:
             return
-        result = self._transfer(signed(source), "Balances.transfer_keep_alive", source, dest,
-                                value)
-        self.must_reject(result, "inv_BAL_11_keep_alive_never_reaps",
-                         f"leaving {free - value} below ED {self.ed}")
+        result = self._transfer(signed(source), "Balances.transfer_keep_alive", source, dest, value)
+        self.must_reject(
+            result,
+            "inv_BAL_11_keep_alive_never_reaps",
+            f"leaving {free - value} below ED {self.ed}",
+        )
 
-    @rule(call=st.sampled_from((*FUNGIBLE_TRANSFERS, "Balances.withdraw", "Balances.reserve")),
-          source=accounts, dest=accounts, over=st.integers(0, 5))
+    @rule(
+        call=st.sampled_from((*FUNGIBLE_TRANSFERS, "Balances.withdraw", "Balances.reserve")),
+        source=accounts,
+        dest=accounts,
+        over=st.integers(0, 5),
+    )
     def move_locked_funds(self, call: str, source: bytes, dest: bytes, over: int) -> None:
         """Locked funds cannot leave [BAL-5] (the total balance) [BAL-16] (the free balance)."""
         data = self.data(source)
@@ -529,28 +618,48 @@ class BalancesMachine(RuleBasedStateMachine):
             result = self.call(PALLET, call, who=source, value=value, keep_alive=False)
         else:
             result = self.call(PALLET, call, who=source, value=value)
-        self.must_reject(result, "inv_BAL_5_locked_funds_do_not_move",
-                         f"{call} of {value} with frozen {data.frozen}")
+        self.must_reject(
+            result,
+            "inv_BAL_5_locked_funds_do_not_move",
+            f"{call} of {value} with frozen {data.frozen}",
+        )
 
-    @rule(stranger=strangers, dest=accounts, call=st.sampled_from(SIGNED_TRANSFERS),
-          value=st.one_of(st.integers(1, 1_000), huge_values))
+    @rule(
+        stranger=strangers,
+        dest=accounts,
+        call=st.sampled_from(SIGNED_TRANSFERS),
+        value=st.one_of(st.integers(1, 1_000), huge_values),
+    )
     def unfunded_sender(self, stranger: bytes, dest: bytes, call: str, value: int) -> None:
         """An account that never existed cannot pay [BAL-5]."""
         result = self._transfer(signed(stranger), call, stranger, dest, value)
-        self.must_reject(result, "inv_BAL_5_unfunded_sender_is_rejected",
-                         f"a never-funded account sent {value}",
-                         ("Token.FundsUnavailable", "Arithmetic.Underflow"))
+        self.must_reject(
+            result,
+            "inv_BAL_5_unfunded_sender_is_rejected",
+            f"a never-funded account sent {value}",
+            ("Token.FundsUnavailable", "Arithmetic.Underflow"),
+        )
 
-    @rule(stranger=strangers, op=st.sampled_from(("reserve", "unreserve", "slash_reserved",
-                                                   "burn_from", "deposit_into_existing",
-                                                   "set_lock", "remove_lock")),
-          value=st.integers(0, 1_000))
+    @rule(
+        stranger=strangers,
+        op=st.sampled_from(
+            (
+                "reserve",
+                "unreserve",
+                "slash_reserved",
+                "burn_from",
+                "deposit_into_existing",
+                "set_lock",
+                "remove_lock",
+            )
+        ),
+        value=st.integers(0, 1_000),
+    )
     def touch_stranger(self, stranger: bytes, op: str, value: int) -> None:
         """Operations on an account that never existed (a lock is stored anyway [BAL-21])."""
         name = f"Balances.{op}"
         if op == "set_lock":
-            self.call(PALLET, name, lock_id=LOCK_IDS[0], who=stranger, amount=value,
-                      reasons="All")
+            self.call(PALLET, name, lock_id=LOCK_IDS[0], who=stranger, amount=value, reasons="All")
         elif op == "remove_lock":
             self.call(PALLET, name, lock_id=LOCK_IDS[0], who=stranger)
         elif op == "burn_from":
@@ -579,21 +688,35 @@ class BalancesMachine(RuleBasedStateMachine):
         origin = PALLET if not extrinsic else (ROOT if "force" in call else signed(who))
         self.call(origin, call, **args)
 
-    @rule(data=st.data(), call=st.sampled_from(sorted(CALLS)),
-          origin=st.sampled_from(("signed", "root", "none", "pallet", "collective")))
+    @rule(
+        data=st.data(),
+        call=st.sampled_from(sorted(CALLS)),
+        origin=st.sampled_from(("signed", "root", "none", "pallet", "collective")),
+    )
     def wrong_origin(self, data: st.DataObject, call: str, origin: str) -> None:
         """A call with the wrong kind of origin fails with ``BadOrigin`` [CHAIN-2]."""
         entry = CALLS[call]
-        wanted = "pallet" if entry.kind == "operation" else (
-            "root" if call.startswith("Balances.force_") else "signed")
+        wanted = (
+            "pallet"
+            if entry.kind == "operation"
+            else ("root" if call.startswith("Balances.force_") else "signed")
+        )
         if origin == wanted:
             return
         args = data.draw(valid_args(call))
-        chosen = {"signed": signed(DEV[0]), "root": ROOT, "none": NONE, "pallet": PALLET,
-                  "collective": COLLECTIVE}[origin]
+        chosen = {
+            "signed": signed(DEV[0]),
+            "root": ROOT,
+            "none": NONE,
+            "pallet": PALLET,
+            "collective": COLLECTIVE,
+        }[origin]
         result = self.call(chosen, call, **args)
-        check(result.outcome == "BadOrigin", "inv_CHAIN_2_wrong_origin_is_bad_origin",
-              f"{call} from a {origin} origin gave {result.outcome}")
+        check(
+            result.outcome == "BadOrigin",
+            "inv_CHAIN_2_wrong_origin_is_bad_origin",
+            f"{call} from a {origin} origin gave {result.outcome}",
+        )
 
     def expect_invalid(self, step: Any) -> None:
         """Malformed input raises ``InvalidInput`` and leaves the state as it was [CHAIN-6]."""
@@ -604,15 +727,20 @@ class BalancesMachine(RuleBasedStateMachine):
             result = apply_step(before, step)
         except InvalidInput:
             self.failed_step = None
-            check(digest(before) == fingerprint, "inv_CHAIN_6_invalid_input_changes_nothing",
-                  "rejecting the input mutated the state")
+            check(
+                digest(before) == fingerprint,
+                "inv_CHAIN_6_invalid_input_changes_nothing",
+                "rejecting the input mutated the state",
+            )
             return
         # Accepted: it is a real step now, so record it (the trace stays replayable).
         self.failed_step = None
         self.trace.append(step)
         self.state = chain_of(result.state)
-        raise InvariantViolation("inv_CHAIN_6_malformed_input_is_invalid",
-                                 f"the step {step!r} was accepted with outcome {result.outcome}")
+        raise InvariantViolation(
+            "inv_CHAIN_6_malformed_input_is_invalid",
+            f"the step {step!r} was accepted with outcome {result.outcome}",
+        )
 
     @rule(step=malformed_steps)
     def malformed(self, step: Any) -> None:
@@ -645,26 +773,36 @@ class BalancesMachine(RuleBasedStateMachine):
         """
         chain = self.chain
         if not 0 <= chain.balances.total_issuance <= U128_MAX:
-            violated("inv_BAL_1_balances_are_u128", f"total issuance {chain.balances.total_issuance}")
+            violated(
+                "inv_BAL_1_balances_are_u128", f"total issuance {chain.balances.total_issuance}"
+            )
         for who, info in chain.system.accounts.items():
             d = info.data
-            if not (0 <= d.free <= U128_MAX and 0 <= d.reserved <= U128_MAX
-                    and 0 <= d.frozen <= U128_MAX):
+            if not (
+                0 <= d.free <= U128_MAX
+                and 0 <= d.reserved <= U128_MAX
+                and 0 <= d.frozen <= U128_MAX
+            ):
                 violated("inv_BAL_1_balances_are_u128", f"{_short(who)}: {d}")
             if d.total > U128_MAX and not self.clipped:
-                violated("inv_BAL_1_balances_are_u128",
-                         f"{_short(who)}: free + reserved exceeds 2^128-1 without a clipped issuance")
+                violated(
+                    "inv_BAL_1_balances_are_u128",
+                    f"{_short(who)}: free + reserved exceeds 2^128-1 without a clipped issuance",
+                )
 
     @invariant()
     def inv_BAL_2_total_issuance_is_sum(self) -> None:
         """Total issuance == sum of free + reserved (<= once a saturating mint clipped it)."""
         issuance, total = self.chain.balances.total_issuance, _sum_balances(self.chain)
         if self.clipped and issuance > total:
-            violated("inv_BAL_2_total_issuance_is_sum",
-                     f"clipped issuance {issuance} exceeds the balances' sum {total}")
+            violated(
+                "inv_BAL_2_total_issuance_is_sum",
+                f"clipped issuance {issuance} exceeds the balances' sum {total}",
+            )
         if not self.clipped and issuance != total:
-            violated("inv_BAL_2_total_issuance_is_sum",
-                     f"issuance {issuance} != sum of balances {total}")
+            violated(
+                "inv_BAL_2_total_issuance_is_sum", f"issuance {issuance} != sum of balances {total}"
+            )
 
     @invariant()
     def inv_BAL_8_dust_is_reaped(self) -> None:
@@ -682,16 +820,20 @@ class BalancesMachine(RuleBasedStateMachine):
             biggest = max((lock.amount for lock in chain.balances.locks.get(who, ())), default=0)
             frozen = info.data.frozen
             if frozen != biggest and not (frozen == 0 and who in self.tainted):
-                violated("inv_BAL_21_frozen_is_max_lock",
-                         f"{_short(who)}: frozen {frozen}, largest lock {biggest}")
+                violated(
+                    "inv_BAL_21_frozen_is_max_lock",
+                    f"{_short(who)}: frozen {frozen}, largest lock {biggest}",
+                )
 
     @invariant()
     def inv_BAL_21_locks_belong_to_accounts(self) -> None:
         """A lock is stored only for a stored account, unless it was set without a provider."""
         for who in self.chain.balances.locks:
             if who not in self.chain.system.accounts and who not in self.tainted:
-                violated("inv_BAL_21_locks_belong_to_accounts",
-                         f"{_short(who)} has locks but no account record")
+                violated(
+                    "inv_BAL_21_locks_belong_to_accounts",
+                    f"{_short(who)} has locks but no account record",
+                )
 
     @invariant()
     def inv_BAL_3_consumers_cover_reserves_and_locks(self) -> None:
@@ -703,8 +845,10 @@ class BalancesMachine(RuleBasedStateMachine):
             d = info.data
             needed = int(d.reserved > 0 or d.frozen > 0) + int(who in chain.balances.locks)
             if info.consumers < needed:
-                violated("inv_BAL_3_consumers_cover_reserves_and_locks",
-                         f"{_short(who)}: consumers {info.consumers} < {needed} for {d}")
+                violated(
+                    "inv_BAL_3_consumers_cover_reserves_and_locks",
+                    f"{_short(who)}: consumers {info.consumers} < {needed} for {d}",
+                )
 
 
 def _total(state: ChainState, who: bytes) -> int:

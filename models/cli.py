@@ -24,14 +24,33 @@ MAX_OBSERVED_ACCOUNTS = 16
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--profile", choices=("ci", "deep"), default="ci",
-                        help="Hypothesis settings profile (default: ci)")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, metavar="DIR",
-                        help=f"where failing traces are written as vectors (default: {DEFAULT_OUT})")
-    parser.add_argument("--seed", type=int, default=None, metavar="N",
-                        help="seed the runs (default: 0 for ci, random for deep; always reported)")
-    parser.add_argument("-k", dest="select", default=None, metavar="MODEL",
-                        help="only run models whose name contains MODEL")
+    parser.add_argument(
+        "--profile",
+        choices=("ci", "deep"),
+        default="ci",
+        help="Hypothesis settings profile (default: ci)",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=DEFAULT_OUT,
+        metavar="DIR",
+        help=f"where failing traces are written as vectors (default: {DEFAULT_OUT})",
+    )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=None,
+        metavar="N",
+        help="seed the runs (default: 0 for ci, random for deep; always reported)",
+    )
+    parser.add_argument(
+        "-k",
+        dest="select",
+        default=None,
+        metavar="MODEL",
+        help="only run models whose name contains MODEL",
+    )
 
 
 @attrs.frozen
@@ -129,8 +148,7 @@ def explore_model(
     except Exception as exc:
         invariant, detail = describe_failure(exc)
         machine = recorder.final if recorder.final is not None else recorder.last
-        result = ExploreResult(name, seed, recorder.runs, recorder.total_steps(), invariant,
-                               detail)
+        result = ExploreResult(name, seed, recorder.runs, recorder.total_steps(), invariant, detail)
         if machine is None or machine.state is None:
             return attrs.evolve(result, vector_error="the model failed before its genesis")
         try:
@@ -142,8 +160,9 @@ def explore_model(
     return ExploreResult(name, seed, recorder.runs, recorder.total_steps())
 
 
-def failure_case(name: str, machine: Any, invariant: str, detail: str, seed: int,
-                 profile_name: str = "") -> Any:
+def failure_case(
+    name: str, machine: Any, invariant: str, detail: str, seed: int, profile_name: str = ""
+) -> Any:
     """The :class:`CaseSpec` of a failed run: the machine's genesis and trace [MOD-6]."""
     from phala_spec.codec import blake2b_256, encode
     from phala_spec.conformance.authoring import CaseSpec, Provenance, StepSpec
@@ -153,8 +172,9 @@ def failure_case(name: str, machine: Any, invariant: str, detail: str, seed: int
     steps = [StepSpec(dict(step)) for step in machine.trace]
     if steps:
         steps[-1] = StepSpec(steps[-1].step, observations_for(machine.trace))
-    trace_id = blake2b_256(encode({"genesis": machine.genesis_overrides,
-                                   "steps": list(machine.trace)})).hex()[:8]
+    trace_id = blake2b_256(
+        encode({"genesis": machine.genesis_overrides, "steps": list(machine.trace)})
+    ).hex()[:8]
     case = _slug(f"{invariant}_seed{seed}_{trace_id}")
     if invariant.startswith("unexpected_"):
         what = f"the reference raised {invariant.removeprefix('unexpected_')}"
@@ -181,8 +201,9 @@ def failure_case(name: str, machine: Any, invariant: str, detail: str, seed: int
         genesis=dict(machine.genesis_overrides),
         steps=tuple(steps),
         clauses=(clause,) if clause else (),
-        provenance=Provenance("hypothesis", seed,
-                              f"{machine_class.__module__}:{machine_class.__qualname__}"),
+        provenance=Provenance(
+            "hypothesis", seed, f"{machine_class.__module__}:{machine_class.__qualname__}"
+        ),
         crypto=getattr(machine, "crypto", "none"),
     )
 
@@ -259,8 +280,14 @@ def run(args: argparse.Namespace, *, loader: Callable[[str], Any] | None = None)
         seed = 0 if settings.derandomize else _fresh_seed()
     load = loader or load_model
     results = [
-        explore_model(name, load(name), settings=settings, seed=seed, out_dir=args.out,
-                      profile_name=args.profile)
+        explore_model(
+            name,
+            load(name),
+            settings=settings,
+            seed=seed,
+            out_dir=args.out,
+            profile_name=args.profile,
+        )
         for name in names
     ]
     _print_table(results, args.profile)
@@ -280,12 +307,16 @@ def _print_table(results: list[ExploreResult], profile_name: str) -> None:
     table = Table(title=f"phala-spec explore (profile {profile_name})")
     for column in ("model", "seed", "examples", "steps", "result", "vector"):
         numeric = column in ("seed", "examples", "steps")
-        table.add_column(column, justify="right" if numeric else "left",
-                         overflow="fold", no_wrap=numeric)
+        table.add_column(
+            column, justify="right" if numeric else "left", overflow="fold", no_wrap=numeric
+        )
     for r in results:
         outcome = "[green]passed[/]" if r.passed else f"[red]FAILED[/] {r.invariant}"
-        vector = str(r.vector) if r.vector else (f"[red]not written: {r.vector_error}[/]"
-                                                 if r.vector_error else "-")
+        vector = (
+            str(r.vector)
+            if r.vector
+            else (f"[red]not written: {r.vector_error}[/]" if r.vector_error else "-")
+        )
         table.add_row(r.model, str(r.seed), str(r.runs), str(r.steps), outcome, vector)
     console = Console()
     console.print(table)

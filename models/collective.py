@@ -73,8 +73,10 @@ def held_call(kind: int, n: int, members: list[bytes]) -> dict[str, Any]:
     if kind == 1:
         return {"call": "Treasury.spend", "args": {"amount": n, "beneficiary": PEOPLE[n % 6]}}
     if kind == 2:
-        return {"call": "TechnicalCommittee.set_members",
-                "args": {"new_members": members, "prime": None, "old_count": n}}
+        return {
+            "call": "TechnicalCommittee.set_members",
+            "args": {"new_members": members, "prime": None, "old_count": n},
+        }
     return {"call": "Balances.transfer_keep_alive", "args": {"dest": PEOPLE[0], "value": n}}
 
 
@@ -87,7 +89,9 @@ class CollectiveMachine(ChainMachine):
 
     def __init__(self) -> None:
         super().__init__()
-        self.stale_voters: set[bytes] = set()  # accounts whose votes production leaves behind [COL-14]
+        self.stale_voters: set[bytes] = (
+            set()
+        )  # accounts whose votes production leaves behind [COL-14]
 
     def call(self, origin: dict[str, Any], name: str, **args: Any) -> StepResult:
         """Apply a call; a rejected one is checked to change nothing [CHAIN-9]."""
@@ -110,8 +114,9 @@ class CollectiveMachine(ChainMachine):
     def genesis(self, stakes: list[int]) -> None:
         """Elections members with self-votes seat the Council; two Technical Committee members."""
         members = [[name, stake] for name, stake in zip(DEV_ACCOUNTS, stakes, strict=False)]
-        self.genesis_overrides = {"governance": {"elections_members": members,
-                                                 "technical_committee": ["dave", "eve"]}}
+        self.genesis_overrides = {
+            "governance": {"elections_members": members, "technical_committee": ["dave", "eve"]}
+        }
         self.state = genesis(PRESET, self.genesis_overrides)
         self.open_block(1)
 
@@ -122,25 +127,61 @@ class CollectiveMachine(ChainMachine):
 
     # -- motions [COL-3]..[COL-8] -------------------------------------------------------
 
-    @rule(instance=instances, pick=st.integers(0, 5), outsider=st.none() | people,
-          threshold=st.integers(0, 4), kind=st.integers(0, 3), n=st.integers(0, 40),
-          picks=st.lists(people, max_size=3))
-    def propose(self, instance: str, pick: int, outsider: bytes | None, threshold: int, kind: int,
-                n: int, picks: list[bytes]) -> None:
+    @rule(
+        instance=instances,
+        pick=st.integers(0, 5),
+        outsider=st.none() | people,
+        threshold=st.integers(0, 4),
+        kind=st.integers(0, 3),
+        n=st.integers(0, 40),
+        picks=st.lists(people, max_size=3),
+    )
+    def propose(
+        self,
+        instance: str,
+        pick: int,
+        outsider: bytes | None,
+        threshold: int,
+        kind: int,
+        n: int,
+        picks: list[bytes],
+    ) -> None:
         """Members and others propose; only members succeed [COL-3] [COL-4]."""
         who = self.actor(instance, pick, outsider)
-        result = self.call(signed(who), f"{instance}.propose", threshold=threshold,
-                           proposal=held_call(kind, n, picks), length_bound=LONG)
+        result = self.call(
+            signed(who),
+            f"{instance}.propose",
+            threshold=threshold,
+            proposal=held_call(kind, n, picks),
+            length_bound=LONG,
+        )
         if who not in self.collective(instance).members:
-            check(result.outcome == f"{instance}.NotMember", "inv_COL_3_members_only",
-                  f"a non-member's proposal gave {result.outcome}")
+            check(
+                result.outcome == f"{instance}.NotMember",
+                "inv_COL_3_members_only",
+                f"a non-member's proposal gave {result.outcome}",
+            )
 
-    @precondition(lambda self: bool(self.chain.council.proposals or
-                                    self.chain.technical_committee.proposals))
-    @rule(instance=instances, voter=st.integers(0, 5), outsider=st.none() | st.none() | people,
-          pick=st.integers(0, 10), approve=st.booleans(), wrong_index=st.integers(0, 5))
-    def vote(self, instance: str, voter: int, outsider: bytes | None, pick: int, approve: bool,
-             wrong_index: int) -> None:
+    @precondition(
+        lambda self: bool(self.chain.council.proposals or self.chain.technical_committee.proposals)
+    )
+    @rule(
+        instance=instances,
+        voter=st.integers(0, 5),
+        outsider=st.none() | st.none() | people,
+        pick=st.integers(0, 10),
+        approve=st.booleans(),
+        wrong_index=st.integers(0, 5),
+    )
+    def vote(
+        self,
+        instance: str,
+        voter: int,
+        outsider: bytes | None,
+        pick: int,
+        approve: bool,
+        wrong_index: int,
+    ) -> None:
         """Members vote, switch sides, or repeat themselves; the rest is rejected [COL-5]."""
         who = self.actor(instance, voter, outsider)
         col = self.collective(instance)
@@ -148,14 +189,19 @@ class CollectiveMachine(ChainMachine):
             return
         proposal = col.proposals[pick % len(col.proposals)]
         index = col.voting[proposal].index + (1 if wrong_index == 0 else 0)
-        result = self.call(signed(who), f"{instance}.vote", proposal=proposal, index=index,
-                           approve=approve)
+        result = self.call(
+            signed(who), f"{instance}.vote", proposal=proposal, index=index, approve=approve
+        )
         if who in col.members and wrong_index == 0:
-            check(result.outcome == f"{instance}.WrongIndex", "inv_COL_5_index_checked",
-                  f"a wrong index gave {result.outcome}")
+            check(
+                result.outcome == f"{instance}.WrongIndex",
+                "inv_COL_5_index_checked",
+                f"a wrong index gave {result.outcome}",
+            )
 
-    @precondition(lambda self: bool(self.chain.council.proposals or
-                                    self.chain.technical_committee.proposals))
+    @precondition(
+        lambda self: bool(self.chain.council.proposals or self.chain.technical_committee.proposals)
+    )
     @rule(instance=instances, sides=st.lists(st.booleans(), min_size=1, max_size=6))
     def rally(self, instance: str, sides: list[bool]) -> None:
         """Every member votes on the newest motion, aye or nay as drawn [COL-5]."""
@@ -164,11 +210,17 @@ class CollectiveMachine(ChainMachine):
             return
         proposal = col.proposals[-1]
         for who, approve in zip(col.members, sides * len(col.members), strict=False):
-            self.call(signed(who), f"{instance}.vote", proposal=proposal,
-                      index=col.voting[proposal].index, approve=approve)
+            self.call(
+                signed(who),
+                f"{instance}.vote",
+                proposal=proposal,
+                index=col.voting[proposal].index,
+                approve=approve,
+            )
 
-    @precondition(lambda self: bool(self.chain.council.proposals or
-                                    self.chain.technical_committee.proposals))
+    @precondition(
+        lambda self: bool(self.chain.council.proposals or self.chain.technical_committee.proposals)
+    )
     @rule(instance=instances, who=people, pick=st.integers(0, 10))
     def close(self, instance: str, who: bytes, pick: int) -> None:
         """Anyone closes a motion; a closed motion is gone whatever it decided [COL-6]."""
@@ -176,30 +228,45 @@ class CollectiveMachine(ChainMachine):
         if not col.proposals:
             return
         proposal = col.proposals[pick % len(col.proposals)]
-        result = self.call(signed(who), f"{instance}.close", proposal_hash=proposal,
-                           index=col.voting[proposal].index, length_bound=LONG)
+        result = self.call(
+            signed(who),
+            f"{instance}.close",
+            proposal_hash=proposal,
+            index=col.voting[proposal].index,
+            length_bound=LONG,
+        )
         if result.outcome == "ok":
-            check(proposal not in self.collective(instance).voting, "inv_COL_6_closed_is_removed",
-                  "a closed motion is still open")
+            check(
+                proposal not in self.collective(instance).voting,
+                "inv_COL_6_closed_is_removed",
+                "a closed motion is still open",
+            )
 
     @rule(instance=instances, pick=st.integers(0, 10), unknown=st.integers(0, 3))
     def disapprove(self, instance: str, pick: int, unknown: int) -> None:
         """Root removes a motion, or a hash that is not one (still fine) [COL-8]."""
         col = self.collective(instance)
-        proposal = b"\x07" * 32 if unknown or not col.proposals else \
-            col.proposals[pick % len(col.proposals)]
+        proposal = (
+            b"\x07" * 32
+            if unknown or not col.proposals
+            else col.proposals[pick % len(col.proposals)]
+        )
         result = self.call(ROOT, f"{instance}.disapprove_proposal", proposal_hash=proposal)
         check(result.outcome == "ok", "inv_COL_8_root_disapproves", result.outcome)
 
     @rule(new=st.lists(people, max_size=4, unique=True))
     def set_technical_committee(self, new: list[bytes]) -> None:
         """Root replaces the Technical Committee, removing the outgoing members' votes [COL-12]."""
-        self.call(ROOT, "TechnicalCommittee.set_members", new_members=new, prime=None,
-                  old_count=0)
+        self.call(ROOT, "TechnicalCommittee.set_members", new_members=new, prime=None, old_count=0)
 
-    @rule(kind=st.sampled_from(["add_member", "remove_member", "swap_member", "reset_members",
-                                "change_key"]),
-          who=people, other=people, crowd=st.lists(people, max_size=4, unique=True))
+    @rule(
+        kind=st.sampled_from(
+            ["add_member", "remove_member", "swap_member", "reset_members", "change_key"]
+        ),
+        who=people,
+        other=people,
+        crowd=st.lists(people, max_size=4, unique=True),
+    )
     def technical_membership(self, kind: str, who: bytes, other: bytes, crowd: list[bytes]) -> None:
         """Root changes the committee through ``TechnicalMembership``; a member changes its key
         [COL-14]. Afterwards the committee's members are the membership's."""
@@ -218,11 +285,14 @@ class CollectiveMachine(ChainMachine):
             # Members that TechnicalCommittee.set_members added but the membership never had are
             # dropped without being named outgoing: their votes stay [COL-14].
             self.stale_voters |= (before_committee - before_membership) - set(
-                self.chain.technical_committee.members)
+                self.chain.technical_committee.members
+            )
         if result.outcome == "ok" and not unchanged:
-            check(self.chain.technical_committee.members == self.chain.technical_membership.members,
-                  "inv_COL_14_committee_follows_membership",
-                  "the committee's members differ from the membership's after a change")
+            check(
+                self.chain.technical_committee.members == self.chain.technical_membership.members,
+                "inv_COL_14_committee_follows_membership",
+                "the committee's members differ from the membership's after a change",
+            )
 
     # -- elections [ELE-4]..[ELE-13] ------------------------------------------------------------
 
@@ -250,8 +320,9 @@ class CollectiveMachine(ChainMachine):
     @rule(who=people, slash=st.booleans(), rerun=st.booleans())
     def remove_member(self, who: bytes, slash: bool, rerun: bool) -> None:
         """Root removes a member, maybe slashing and electing again [ELE-13]."""
-        self.call(ROOT, "PhragmenElection.remove_member", who=who, slash_bond=slash,
-                  rerun_election=rerun)
+        self.call(
+            ROOT, "PhragmenElection.remove_member", who=who, slash_bond=slash, rerun_election=rerun
+        )
 
     # -- invariants ----------------------------------------------------------------------
 
@@ -265,8 +336,11 @@ class CollectiveMachine(ChainMachine):
                 strangers = set(votes.ayes + votes.nays) - set(col.members)
                 if instance == "TechnicalCommittee":
                     strangers -= self.stale_voters  # [COL-14]
-                check(not strangers, "inv_COL_11_votes_from_members",
-                      f"{instance} motion {proposal.hex()[:8]} holds votes of non-members")
+                check(
+                    not strangers,
+                    "inv_COL_11_votes_from_members",
+                    f"{instance} motion {proposal.hex()[:8]} holds votes of non-members",
+                )
 
     @invariant()
     def inv_COL_5_one_vote_each(self) -> None:
@@ -275,8 +349,11 @@ class CollectiveMachine(ChainMachine):
         for instance in INSTANCES:
             for votes in self.collective(instance).voting.values():
                 everyone = votes.ayes + votes.nays
-                check(len(set(everyone)) == len(everyone), "inv_COL_5_one_vote_each",
-                      f"{instance}: someone voted twice")
+                check(
+                    len(set(everyone)) == len(everyone),
+                    "inv_COL_5_one_vote_each",
+                    f"{instance}: someone voted twice",
+                )
 
     @invariant()
     def inv_COL_1_motions_consistent(self) -> None:
@@ -285,14 +362,21 @@ class CollectiveMachine(ChainMachine):
         for instance in INSTANCES:
             col = self.collective(instance)
             hashes = set(col.proposals)
-            check(hashes == set(col.voting) == set(col.proposal_of)
-                  and len(hashes) == len(col.proposals), "inv_COL_1_motions_consistent",
-                  f"{instance}: proposals, calls and votes disagree")
+            check(
+                hashes == set(col.voting) == set(col.proposal_of)
+                and len(hashes) == len(col.proposals),
+                "inv_COL_1_motions_consistent",
+                f"{instance}: proposals, calls and votes disagree",
+            )
             indices = [v.index for v in col.voting.values()]
-            check(len(set(indices)) == len(indices) and all(i < col.proposal_count for i in indices),
-                  "inv_COL_1_motions_consistent", f"{instance}: motion indices {indices}")
-            limit = getattr(self.chain.config, "council" if instance == "Council"
-                            else "technical_committee").max_proposals
+            check(
+                len(set(indices)) == len(indices) and all(i < col.proposal_count for i in indices),
+                "inv_COL_1_motions_consistent",
+                f"{instance}: motion indices {indices}",
+            )
+            limit = getattr(
+                self.chain.config, "council" if instance == "Council" else "technical_committee"
+            ).max_proposals
             check(len(col.proposals) <= limit, "inv_COL_1_motions_consistent", "too many motions")
 
     @invariant()
@@ -301,29 +385,44 @@ class CollectiveMachine(ChainMachine):
             return
         for instance in INSTANCES:
             col = self.collective(instance)
-            check(col.prime is None or col.prime in col.members, "inv_COL_11_prime_is_member",
-                  f"{instance}'s prime is not a member")
+            check(
+                col.prime is None or col.prime in col.members,
+                "inv_COL_11_prime_is_member",
+                f"{instance}'s prime is not a member",
+            )
 
     @invariant()
     def inv_ELE_14_council_follows_elections(self) -> None:
         if self.state is None:
             return
         elected = tuple(m.who for m in self.chain.elections.members)
-        check(self.chain.council.members == elected, "inv_ELE_14_council_follows_elections",
-              "the Council's members are not the elected members")
+        check(
+            self.chain.council.members == elected,
+            "inv_ELE_14_council_follows_elections",
+            "the Council's members are not the elected members",
+        )
 
     @invariant()
     def inv_ELE_1_seats_disjoint(self) -> None:
         if self.state is None:
             return
         el = self.chain.elections
-        groups = [{m.who for m in el.members}, {r.who for r in el.runners_up},
-                  {c for c, _ in el.candidates}]
+        groups = [
+            {m.who for m in el.members},
+            {r.who for r in el.runners_up},
+            {c for c, _ in el.candidates},
+        ]
         total = len(el.members) + len(el.runners_up) + len(el.candidates)
-        check(len(set().union(*groups)) == total, "inv_ELE_1_seats_disjoint",
-              "an account holds two places")
-        check(len(el.members) <= self.chain.config.elections.desired_members,
-              "inv_ELE_1_seats_disjoint", "more members than seats")
+        check(
+            len(set().union(*groups)) == total,
+            "inv_ELE_1_seats_disjoint",
+            "an account holds two places",
+        )
+        check(
+            len(el.members) <= self.chain.config.elections.desired_members,
+            "inv_ELE_1_seats_disjoint",
+            "more members than seats",
+        )
 
     @invariant()
     def inv_ELE_4_reserves_are_deposits(self) -> None:
@@ -343,8 +442,11 @@ class CollectiveMachine(ChainMachine):
         for who, amount in owed.items():
             info = chain.system.accounts.get(who)
             reserved = 0 if info is None else info.data.reserved
-            check(reserved == amount, "inv_ELE_4_reserves_are_deposits",
-                  f"{who.hex()[:8]} has {reserved} reserved, deposits say {amount}")
+            check(
+                reserved == amount,
+                "inv_ELE_4_reserves_are_deposits",
+                f"{who.hex()[:8]} has {reserved} reserved, deposits say {amount}",
+            )
 
     @invariant()
     def inv_ELE_4_lock_is_stake(self) -> None:
@@ -352,13 +454,18 @@ class CollectiveMachine(ChainMachine):
             return
         chain = self.chain
         for who in PEOPLE:
-            lock = next((lk.amount for lk in chain.balances.locks.get(who, ()) if lk.id == LOCK_ID), 0)
+            lock = next(
+                (lk.amount for lk in chain.balances.locks.get(who, ()) if lk.id == LOCK_ID), 0
+            )
             voter = chain.elections.voting.get(who)
             if voter is None:
                 check(lock == 0, "inv_ELE_4_lock_is_stake", "a non-voter keeps the elections lock")
             elif voter.deposit > 0:
-                check(lock == voter.stake, "inv_ELE_4_lock_is_stake",
-                      f"lock {lock} but stake {voter.stake}")
+                check(
+                    lock == voter.stake,
+                    "inv_ELE_4_lock_is_stake",
+                    f"lock {lock} but stake {voter.stake}",
+                )
 
     @invariant()
     def inv_TRS_3_issuance_is_sum(self) -> None:
@@ -366,5 +473,8 @@ class CollectiveMachine(ChainMachine):
             return
         chain = self.chain
         total = sum(info.data.free + info.data.reserved for info in chain.system.accounts.values())
-        check(chain.balances.total_issuance == total, "inv_TRS_3_issuance_is_sum",
-              lambda: f"issuance {chain.balances.total_issuance}, balances {total}")
+        check(
+            chain.balances.total_issuance == total,
+            "inv_TRS_3_issuance_is_sum",
+            lambda: f"issuance {chain.balances.total_issuance}, balances {total}",
+        )

@@ -47,9 +47,18 @@ ACCOUNTS = tuple(dev_account(name) for name in DEV_ACCOUNTS)
 ROOT = {"kind": "root"}
 THRESHOLD_CALLS = ("Democracy.external_propose_majority", "Democracy.external_propose_default")
 # Short periods so that referenda end, locks expire and launches happen within a run.
-CONFIG = {"democracy": {"launch_period": 4, "voting_period": 5, "fast_track_voting_period": 2,
-                        "enactment_period": 2, "vote_locking_period": 2, "max_votes": 8,
-                        "max_proposals": 4, "max_deposits": 4}}
+CONFIG = {
+    "democracy": {
+        "launch_period": 4,
+        "voting_period": 5,
+        "fast_track_voting_period": 2,
+        "enactment_period": 2,
+        "vote_locking_period": 2,
+        "max_votes": 8,
+        "max_proposals": 4,
+        "max_deposits": 4,
+    }
+}
 
 votes = st.one_of(
     st.tuples(st.just("Standard"), st.booleans(), st.integers(0, 6), st.integers(0, 400)),
@@ -116,8 +125,10 @@ class DemocracyMachine(ChainMachine):
 
     def _fresh_call(self) -> dict[str, Any]:
         self.calls_made += 1
-        return {"call": "Balances.force_transfer",
-                "args": {"source": ACCOUNTS[0], "dest": ACCOUNTS[1], "value": self.calls_made}}
+        return {
+            "call": "Balances.force_transfer",
+            "args": {"source": ACCOUNTS[0], "dest": ACCOUNTS[1], "value": self.calls_made},
+        }
 
     @rule(kind=st.sampled_from(THRESHOLD_CALLS), period=st.integers(1, 6))
     def start_referendum(self, kind: str, period: int) -> None:
@@ -125,8 +136,13 @@ class DemocracyMachine(ChainMachine):
 
         call = self._fresh_call()
         self.call(None, kind, proposal=call)
-        self.call(None, "Democracy.fast_track", proposal_hash=decode_call(call).hash,
-                  voting_period=period, delay=0)
+        self.call(
+            None,
+            "Democracy.fast_track",
+            proposal_hash=decode_call(call).hash,
+            voting_period=period,
+            delay=0,
+        )
 
     @rule(who=st.sampled_from(ACCOUNTS), value=st.integers(5, 40))
     def propose(self, who: bytes, value: int) -> None:
@@ -134,7 +150,9 @@ class DemocracyMachine(ChainMachine):
 
     @rule(who=st.sampled_from(ACCOUNTS), back=st.integers(0, 3))
     def second(self, who: bytes, back: int) -> None:
-        self.call(who, "Democracy.second", proposal=max(self.chain.democracy.public_prop_count - back, 0))
+        self.call(
+            who, "Democracy.second", proposal=max(self.chain.democracy.public_prop_count - back, 0)
+        )
 
     @rule(back=st.integers(0, 3), how=st.sampled_from(("cancel_proposal", "blacklist", "clear")))
     def drop_proposals(self, back: int, how: str) -> None:
@@ -144,12 +162,26 @@ class DemocracyMachine(ChainMachine):
         dem = self.chain.democracy
         index = max(dem.public_prop_count - back, 0)
         if how == "cancel_proposal":
-            self.apply(call_step({"kind": "collective", "collective": "TechnicalCommittee", "yes": 3,
-                                  "total": 3}, "Democracy.cancel_proposal", prop_index=index))
+            self.apply(
+                call_step(
+                    {
+                        "kind": "collective",
+                        "collective": "TechnicalCommittee",
+                        "yes": 3,
+                        "total": 3,
+                    },
+                    "Democracy.cancel_proposal",
+                    prop_index=index,
+                )
+            )
         elif how == "blacklist" and dem.public_props:
             target = dem.public_props[back % len(dem.public_props)].proposal
-            self.call(None, "Democracy.blacklist", proposal_hash=decode_call(to_data(target)).hash,
-                      maybe_ref_index=None)
+            self.call(
+                None,
+                "Democracy.blacklist",
+                proposal_hash=decode_call(to_data(target)).hash,
+                maybe_ref_index=None,
+            )
         else:
             self.call(None, "Democracy.clear_public_proposals")
 
@@ -181,14 +213,26 @@ class DemocracyMachine(ChainMachine):
         if not done or vote is None:
             return
         del self.votes[target][index]
-        if isinstance(info, Finished) and vote[0] == "Standard" and vote[2] > 0 and vote[1] == info.approved:
+        if (
+            isinstance(info, Finished)
+            and vote[0] == "Standard"
+            and vote[2] > 0
+            and vote[1] == info.approved
+        ):
             until = info.end + CONFIG["democracy"]["vote_locking_period"] * periods(vote[2])
-            check(caller == target or self.now >= until, "inv_DEM_11_others_remove_only_expired_votes",
-                  "another account removed a vote still locked")
+            check(
+                caller == target or self.now >= until,
+                "inv_DEM_11_others_remove_only_expired_votes",
+                "another account removed a vote still locked",
+            )
             self.owed[target].append((vote[3], until))
 
-    @rule(who=st.sampled_from(ACCOUNTS), to=st.sampled_from(ACCOUNTS), conviction=st.integers(0, 6),
-          balance=st.integers(0, 400))
+    @rule(
+        who=st.sampled_from(ACCOUNTS),
+        to=st.sampled_from(ACCOUNTS),
+        conviction=st.integers(0, 6),
+        balance=st.integers(0, 400),
+    )
     def delegate(self, who: bytes, to: bytes, conviction: int, balance: int) -> None:
         old = self.delegating.get(who)
         if self.call(who, "Democracy.delegate", to=to, conviction=conviction, balance=balance):
@@ -227,10 +271,14 @@ class DemocracyMachine(ChainMachine):
                 if vote is None:
                     continue
                 if vote[0] == "Split":
-                    ayes, nays, turnout = ayes + vote[1] // 10, nays + vote[2] // 10, turnout + vote[1] + vote[2]
+                    ayes, nays, turnout = (
+                        ayes + vote[1] // 10,
+                        nays + vote[2] // 10,
+                        turnout + vote[1] + vote[2],
+                    )
                     continue
                 votes_, capital = weight(vote[2], vote[3])
-                for (target, conviction, balance) in self.delegating.values():
+                for target, conviction, balance in self.delegating.values():
                     if target == voter:
                         v, c = weight(conviction, balance)
                         votes_, capital = votes_ + v, capital + c
@@ -239,21 +287,34 @@ class DemocracyMachine(ChainMachine):
                 else:
                     nays += votes_
                 turnout += capital
-            check(info.tally == Tally(ayes, nays, turnout), "inv_DEM_9_tally_is_the_sum_of_votes",
-                  f"referendum {index}: {info.tally} != {Tally(ayes, nays, turnout)}")
+            check(
+                info.tally == Tally(ayes, nays, turnout),
+                "inv_DEM_9_tally_is_the_sum_of_votes",
+                f"referendum {index}: {info.tally} != {Tally(ayes, nays, turnout)}",
+            )
 
     @invariant()
     def inv_DEM_11_locks_never_release_early(self) -> None:
         if self.state is None:
             return
         for who in ACCOUNTS:
-            lock = next((lk.amount for lk in self.chain.balances.locks.get(who, ()) if lk.id == b"democrac"), 0)
+            lock = next(
+                (
+                    lk.amount
+                    for lk in self.chain.balances.locks.get(who, ())
+                    if lk.id == b"democrac"
+                ),
+                0,
+            )
             needed = [vote_balance(v) for v in self.votes[who].values()]
             needed += [amount for amount, until in self.owed[who] if self.now < until]
             if who in self.delegating:
                 needed.append(self.delegating[who][2])
-            check(lock >= max(needed, default=0), "inv_DEM_11_locks_never_release_early",
-                  f"lock {lock} below {max(needed, default=0)} at block {self.now}")
+            check(
+                lock >= max(needed, default=0),
+                "inv_DEM_11_locks_never_release_early",
+                f"lock {lock} below {max(needed, default=0)} at block {self.now}",
+            )
 
     @invariant()
     def inv_DEM_4_reserves_are_deposits(self) -> None:
@@ -266,16 +327,24 @@ class DemocracyMachine(ChainMachine):
         for who in ACCOUNTS:
             info = self.chain.system.accounts.get(who)
             reserved = 0 if info is None else info.data.reserved
-            check(reserved == owed[who], "inv_DEM_4_reserves_are_deposits",
-                  f"reserved {reserved}, deposits {owed[who]}")
+            check(
+                reserved == owed[who],
+                "inv_DEM_4_reserves_are_deposits",
+                f"reserved {reserved}, deposits {owed[who]}",
+            )
 
     @invariant()
     def inv_DEM_21_slashes_keep_the_issuance(self) -> None:
         if self.state is None:
             return
-        total = sum(info.data.free + info.data.reserved for info in self.chain.system.accounts.values())
-        check(total == self.chain.balances.total_issuance, "inv_DEM_21_slashes_keep_the_issuance",
-              f"issuance {self.chain.balances.total_issuance}, balances {total}")
+        total = sum(
+            info.data.free + info.data.reserved for info in self.chain.system.accounts.values()
+        )
+        check(
+            total == self.chain.balances.total_issuance,
+            "inv_DEM_21_slashes_keep_the_issuance",
+            f"issuance {self.chain.balances.total_issuance}, balances {total}",
+        )
 
     @invariant()
     def inv_DEM_1_records_match(self) -> None:
@@ -285,8 +354,17 @@ class DemocracyMachine(ChainMachine):
             record = self.chain.democracy.voting_of.get(who, Direct())
             if who in self.delegating:
                 target, conviction, balance = self.delegating[who]
-                check(isinstance(record, Delegating) and (record.target, record.conviction, record.balance)
-                      == (target, conviction, balance), "inv_DEM_1_records_match", "delegation differs")
+                check(
+                    isinstance(record, Delegating)
+                    and (record.target, record.conviction, record.balance)
+                    == (target, conviction, balance),
+                    "inv_DEM_1_records_match",
+                    "delegation differs",
+                )
             else:
-                check(isinstance(record, Direct) and [i for i, _ in record.votes] == sorted(self.votes[who]),
-                      "inv_DEM_1_records_match", "votes differ")
+                check(
+                    isinstance(record, Direct)
+                    and [i for i, _ in record.votes] == sorted(self.votes[who]),
+                    "inv_DEM_1_records_match",
+                    "votes differ",
+                )

@@ -43,8 +43,11 @@ class ChainMachine(RuleBasedStateMachine):
         self.trace.append(step)
         after = chain_of(result.state)
         if step["kind"] == "call" and result.outcome != "ok":
-            check(after is before and result.events == (), "inv_CHAIN_9_rejected_calls_change_nothing",
-                  f"{step['call']} failed with {result.outcome} but changed the state")
+            check(
+                after is before and result.events == (),
+                "inv_CHAIN_9_rejected_calls_change_nothing",
+                f"{step['call']} failed with {result.outcome} but changed the state",
+            )
         self.state = after
         return result
 
@@ -54,6 +57,11 @@ class ChainMachine(RuleBasedStateMachine):
 
         if self.chain.system.in_block:
             self.apply({"kind": "finalize_block"})
-        self.apply({"kind": "initialize_block", "number": number,
-                    "timestamp": number * self.chain.config.block_time_ms,
-                    "randomness": default_randomness(number)})
+        self.apply(
+            {
+                "kind": "initialize_block",
+                "number": number,
+                "timestamp": number * self.chain.config.block_time_ms,
+                "randomness": default_randomness(number),
+            }
+        )

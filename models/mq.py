@@ -71,17 +71,28 @@ ADVERSARY = dev_keypair("models/mq/adversary").public
 
 WORKERS = tuple(MessageOrigin("Worker", k.public) for k in WORKER_KEYS)
 # Honest senders and the key each signs with [MQ-9].
-KEYS: dict[MessageOrigin, Keypair] = {**dict(zip(WORKERS, WORKER_KEYS, strict=True)),
-                                      GATEKEEPER: MASTER}
+KEYS: dict[MessageOrigin, Keypair] = {
+    **dict(zip(WORKERS, WORKER_KEYS, strict=True)),
+    GATEKEEPER: MASTER,
+}
 SENDERS = (*WORKERS, GATEKEEPER)
 UNKNOWN_CLUSTER = MessageOrigin("Cluster", b"\x0c" * 32)
 UNKNOWN_CONTRACT = MessageOrigin("Contract", b"\x0d" * 32)
 
-TOPICS = (b"phala/mining/report", b"^phala/registry/event", b"phala/gatekeeper/event",
-          b"^phala/mining/update", b"some/app/topic")
+TOPICS = (
+    b"phala/mining/report",
+    b"^phala/registry/event",
+    b"phala/gatekeeper/event",
+    b"^phala/mining/update",
+    b"some/app/topic",
+)
 BAD_TOPICS = (b"", *(bytes([c]) + b"phala/x" for c in sorted(FORBIDDEN_TOPIC_PREFIXES)))
-NOT_OFFCHAIN = (MessageOrigin("Pallet", b"PhalaRegistry"), MessageOrigin("AccountId", b"\x01" * 32),
-                MessageOrigin("MultiLocation", b"\x00"), MessageOrigin("Reserved"))
+NOT_OFFCHAIN = (
+    MessageOrigin("Pallet", b"PhalaRegistry"),
+    MessageOrigin("AccountId", b"\x01" * 32),
+    MessageOrigin("MultiLocation", b"\x00"),
+    MessageOrigin("Reserved"),
+)
 
 senders = st.sampled_from(SENDERS)
 payloads = st.binary(max_size=12)
@@ -118,38 +129,59 @@ class MqMachine(ChainMachine):
     def ingress(self, sender: MessageOrigin) -> int:
         return int(self.chain.mq.ingress.get(sender, 0))
 
-    def submit(self, signed: Mapping[str, Any], who: bytes = ADVERSARY,
-               origin: Mapping[str, Any] | None = None) -> StepResult:
+    def submit(
+        self,
+        signed: Mapping[str, Any],
+        who: bytes = ADVERSARY,
+        origin: Mapping[str, Any] | None = None,
+    ) -> StepResult:
         """Submit ``sync_offchain_message`` and check what every submission must satisfy."""
         before = self.chain
-        step = {"kind": "call", "origin": dict(origin or {"kind": "signed", "who": who}),
-                "call": SYNC, "args": {"signed_message": dict(signed)}}
+        step = {
+            "kind": "call",
+            "origin": dict(origin or {"kind": "signed", "who": who}),
+            "call": SYNC,
+            "args": {"signed_message": dict(signed)},
+        }
         result = self.apply(step)
         if result.outcome != "ok":
-            check(result.state is before and result.events == (),
-                  "inv_CHAIN_9_rejected_calls_change_nothing",
-                  f"sync_offchain_message failed with {result.outcome} but changed the state")
+            check(
+                result.state is before and result.events == (),
+                "inv_CHAIN_9_rejected_calls_change_nothing",
+                f"sync_offchain_message failed with {result.outcome} but changed the state",
+            )
             return result
         message = signed["message"]
         sender = MessageOrigin(message["sender"]["kind"], message["sender"]["id"])
         sequence = signed["sequence"]
         decoded = Message(sender, message["destination"], message["payload"])
         grown = {s: n for s, n in self.chain.mq.ingress.items() if before.mq.ingress.get(s, 0) != n}
-        check(grown == {sender: before.mq.ingress.get(sender, 0) + 1},
-              "inv_MQ_10_sequence_grows_by_one",
-              lambda: f"accepting {sender.kind} #{sequence} changed the ingress by {grown}")
-        check(sequence not in self.accepted.get(sender, []), "inv_MQ_23_accepted_at_most_once",
-              f"{sender.kind} #{sequence} accepted twice")
-        check(_key(decoded, sequence) in self.authentic, "inv_MQ_9_only_authentic_messages_accepted",
-              f"{sender.kind} #{sequence} accepted without its key's signature")
+        check(
+            grown == {sender: before.mq.ingress.get(sender, 0) + 1},
+            "inv_MQ_10_sequence_grows_by_one",
+            lambda: f"accepting {sender.kind} #{sequence} changed the ingress by {grown}",
+        )
+        check(
+            sequence not in self.accepted.get(sender, []),
+            "inv_MQ_23_accepted_at_most_once",
+            f"{sender.kind} #{sequence} accepted twice",
+        )
+        check(
+            _key(decoded, sequence) in self.authentic,
+            "inv_MQ_9_only_authentic_messages_accepted",
+            f"{sender.kind} #{sequence} accepted without its key's signature",
+        )
         self.accepted.setdefault(sender, []).append(sequence)
         self.accepted_messages.append(dict(signed))
         self.dispatched.add(decoded.encode())
         return result
 
     def must_fail(self, result: StepResult, invariant_name: str, code: str, why: str) -> None:
-        check(result.outcome == code, invariant_name,
-              f"{why}: outcome {result.outcome}, the check order gives {code}")
+        check(
+            result.outcome == code,
+            invariant_name,
+            f"{why}: outcome {result.outcome}, the check order gives {code}",
+        )
 
     def honest_sign(self, sender: MessageOrigin, topic: bytes, payload: bytes) -> dict[str, Any]:
         sequence = self.next_own[sender]
@@ -173,18 +205,33 @@ class MqMachine(ChainMachine):
 
         self.genesis_overrides = {"registry": {"gatekeeper_master_pubkey": MASTER.public}}
         self.state = genesis(PRESET, self.genesis_overrides)
-        self.apply({"kind": "initialize_block", "number": 1, "timestamp": 12_000,
-                    "randomness": default_randomness(1)})
+        self.apply(
+            {
+                "kind": "initialize_block",
+                "number": 1,
+                "timestamp": 12_000,
+                "randomness": default_randomness(1),
+            }
+        )
 
     @rule()
     def next_block(self) -> None:
         """Close the block and open the next one: the outbound messages start empty [MQ-16]."""
         self.apply({"kind": "finalize_block"})
         number = self.chain.system.block.number + 1
-        self.apply({"kind": "initialize_block", "number": number, "timestamp": number * 12_000,
-                    "randomness": default_randomness(number)})
-        check(self.chain.mq.outbound == (), "inv_MQ_16_outbound_cleared_per_block",
-              "a new block starts with outbound messages")
+        self.apply(
+            {
+                "kind": "initialize_block",
+                "number": number,
+                "timestamp": number * 12_000,
+                "randomness": default_randomness(number),
+            }
+        )
+        check(
+            self.chain.mq.outbound == (),
+            "inv_MQ_16_outbound_cleared_per_block",
+            "a new block starts with outbound messages",
+        )
 
     # -- honest senders and relayers ---------------------------------------------------
 
@@ -200,8 +247,11 @@ class MqMachine(ChainMachine):
         if signed is None:
             return
         result = self.submit(signed, RELAYER)
-        check(result.outcome == "ok", "inv_MQ_10_honest_relay_is_accepted",
-              f"{sender.kind} #{signed['sequence']} in order, properly signed: {result.outcome}")
+        check(
+            result.outcome == "ok",
+            "inv_MQ_10_honest_relay_is_accepted",
+            f"{sender.kind} #{signed['sequence']} in order, properly signed: {result.outcome}",
+        )
 
     # -- adversaries -------------------------------------------------------------------
 
@@ -210,8 +260,12 @@ class MqMachine(ChainMachine):
     def replay(self, data: st.DataObject) -> None:
         """Replay an accepted message: ``BadSequence`` [MQ-10] step 4."""
         signed = data.draw(st.sampled_from(self.accepted_messages))
-        self.must_fail(self.submit(signed), "inv_MQ_10_replay_is_rejected", "PhalaMq.BadSequence",
-                       "a replayed message")
+        self.must_fail(
+            self.submit(signed),
+            "inv_MQ_10_replay_is_rejected",
+            "PhalaMq.BadSequence",
+            "a replayed message",
+        )
 
     @rule(sender=senders, skip=st.integers(1, 3))
     def out_of_order(self, sender: MessageOrigin, skip: int) -> None:
@@ -220,12 +274,21 @@ class MqMachine(ChainMachine):
         ahead = [m for m in self.outbox[sender] if m["sequence"] == floor + skip]
         if not ahead:
             return
-        self.must_fail(self.submit(ahead[0]), "inv_MQ_10_reorder_is_rejected",
-                       "PhalaMq.BadSequence", "a message ahead of its sequence")
+        self.must_fail(
+            self.submit(ahead[0]),
+            "inv_MQ_10_reorder_is_rejected",
+            "PhalaMq.BadSequence",
+            "a message ahead of its sequence",
+        )
 
-    @rule(sender=senders, topic=st.sampled_from(TOPICS), payload=payloads,
-          how=st.sampled_from(("other_key", "flipped_bit", "other_sequence", "short", "long",
-                               "empty")))
+    @rule(
+        sender=senders,
+        topic=st.sampled_from(TOPICS),
+        payload=payloads,
+        how=st.sampled_from(
+            ("other_key", "flipped_bit", "other_sequence", "short", "long", "empty")
+        ),
+    )
     def forge(self, sender: MessageOrigin, topic: bytes, payload: bytes, how: str) -> None:
         """A message in an honest sender's name, at its expected sequence, not signed by its key."""
         sequence = self.ingress(sender)
@@ -241,8 +304,12 @@ class MqMachine(ChainMachine):
         else:
             signature = {"short": genuine[:63], "long": genuine + b"\x00", "empty": b""}[how]
             code = "PhalaRegistry.InvalidSignatureLength"
-        self.must_fail(self.submit(signed_data(message, sequence, signature)),
-                       "inv_MQ_9_forgery_is_rejected", code, f"a forgery ({how})")
+        self.must_fail(
+            self.submit(signed_data(message, sequence, signature)),
+            "inv_MQ_9_forgery_is_rejected",
+            code,
+            f"a forgery ({how})",
+        )
 
     @rule(worker=st.sampled_from(WORKER_KEYS), topic=st.sampled_from(TOPICS), payload=payloads)
     def impersonate_gatekeeper(self, worker: Keypair, topic: bytes, payload: bytes) -> None:
@@ -250,8 +317,12 @@ class MqMachine(ChainMachine):
         sequence = self.ingress(GATEKEEPER)
         message = Message(GATEKEEPER, topic, payload)
         signed = signed_data(message, sequence, sign(worker, signed_bytes(message, sequence)))
-        self.must_fail(self.submit(signed), "inv_MQ_9_impersonation_is_rejected",
-                       "PhalaRegistry.InvalidSignature", "the gatekeeper signed by a worker key")
+        self.must_fail(
+            self.submit(signed),
+            "inv_MQ_9_impersonation_is_rejected",
+            "PhalaRegistry.InvalidSignature",
+            "the gatekeeper signed by a worker key",
+        )
 
     @precondition(lambda self: any(self.outbox.values()))
     @rule(data=st.data(), field=st.sampled_from(("payload", "destination", "sender")))
@@ -271,16 +342,27 @@ class MqMachine(ChainMachine):
         forged = {**signed, "message": message, "sequence": self.ingress(target)}
         if forged["sequence"] == signed["sequence"] and message == signed["message"]:
             return
-        self.must_fail(self.submit(forged), "inv_MQ_9_tampering_is_rejected",
-                       "PhalaRegistry.InvalidSignature", f"a message with a tampered {field}")
+        self.must_fail(
+            self.submit(forged),
+            "inv_MQ_9_tampering_is_rejected",
+            "PhalaRegistry.InvalidSignature",
+            f"a message with a tampered {field}",
+        )
 
-    @rule(sender=st.sampled_from(NOT_OFFCHAIN), topic=st.sampled_from((*TOPICS, *BAD_TOPICS)),
-          sequence=st.integers(0, 2))
+    @rule(
+        sender=st.sampled_from(NOT_OFFCHAIN),
+        topic=st.sampled_from((*TOPICS, *BAD_TOPICS)),
+        sequence=st.integers(0, 2),
+    )
     def not_offchain_sender(self, sender: MessageOrigin, topic: bytes, sequence: int) -> None:
         """A sender that is not off-chain: ``BadSender``, before any other check [MQ-10] step 2."""
         signed = signed_data(Message(sender, topic, b"\x00"), sequence, b"\x00" * 64)
-        self.must_fail(self.submit(signed), "inv_MQ_10_bad_sender_is_rejected", "PhalaMq.BadSender",
-                       f"a message from {sender.kind}")
+        self.must_fail(
+            self.submit(signed),
+            "inv_MQ_10_bad_sender_is_rejected",
+            "PhalaMq.BadSender",
+            f"a message from {sender.kind}",
+        )
 
     @rule(sender=senders, topic=st.sampled_from(BAD_TOPICS), payload=payloads)
     def invalid_topic(self, sender: MessageOrigin, topic: bytes, payload: bytes) -> None:
@@ -288,27 +370,46 @@ class MqMachine(ChainMachine):
         sequence = self.ingress(sender)
         message = Message(sender, topic, payload)
         signed = signed_data(message, sequence, sign(KEYS[sender], signed_bytes(message, sequence)))
-        self.must_fail(self.submit(signed), "inv_MQ_10_bad_destination_is_rejected",
-                       "PhalaMq.BadDestination", f"a message to topic {topic!r}")
+        self.must_fail(
+            self.submit(signed),
+            "inv_MQ_10_bad_destination_is_rejected",
+            "PhalaMq.BadDestination",
+            f"a message to topic {topic!r}",
+        )
 
     @rule(sender=st.sampled_from((UNKNOWN_CLUSTER, UNKNOWN_CONTRACT)))
     def keyless_sender(self, sender: MessageOrigin) -> None:
         """A cluster or contract whose key the registry lacks [MQ-9]."""
         message = Message(sender, TOPICS[0], b"\x00")
-        code = ("PhalaRegistry.UnknownCluster" if sender.kind == "Cluster"
-                else "PhalaRegistry.UnknownContract")
-        self.must_fail(self.submit(signed_data(message, 0, sign(FORGER, signed_bytes(message, 0)))),
-                       "inv_MQ_9_unknown_key_is_rejected", code, f"an unknown {sender.kind}")
+        code = (
+            "PhalaRegistry.UnknownCluster"
+            if sender.kind == "Cluster"
+            else "PhalaRegistry.UnknownContract"
+        )
+        self.must_fail(
+            self.submit(signed_data(message, 0, sign(FORGER, signed_bytes(message, 0)))),
+            "inv_MQ_9_unknown_key_is_rejected",
+            code,
+            f"an unknown {sender.kind}",
+        )
 
     @precondition(lambda self: any(self.outbox.values()))
-    @rule(data=st.data(), origin=st.sampled_from(({"kind": "root"}, {"kind": "none"},
-                                                  {"kind": "pallet", "pallet": "Mq"})))
+    @rule(
+        data=st.data(),
+        origin=st.sampled_from(
+            ({"kind": "root"}, {"kind": "none"}, {"kind": "pallet", "pallet": "Mq"})
+        ),
+    )
     def unsigned_relay(self, data: st.DataObject, origin: dict[str, Any]) -> None:
         """A submission without a signed origin: ``BadOrigin`` [MQ-10] step 1."""
         sender = data.draw(st.sampled_from([s for s in SENDERS if self.outbox[s]]))
         signed = data.draw(st.sampled_from(self.outbox[sender]))
-        self.must_fail(self.submit(signed, origin=origin), "inv_MQ_10_unsigned_origin_is_rejected",
-                       "BadOrigin", f"a {origin['kind']} origin")
+        self.must_fail(
+            self.submit(signed, origin=origin),
+            "inv_MQ_10_unsigned_origin_is_rejected",
+            "BadOrigin",
+            f"a {origin['kind']} origin",
+        )
 
     # -- invariants ----------------------------------------------------------------------
 
@@ -319,16 +420,20 @@ class MqMachine(ChainMachine):
         for sender in set(ingress) | set(self.accepted):
             sequences = self.accepted.get(sender, [])
             if sequences != list(range(len(sequences))) or ingress.get(sender, 0) != len(sequences):
-                violated("inv_MQ_23_ingress_counts_accepted",
-                         f"{sender.kind}: next {ingress.get(sender, 0)}, accepted {sequences}")
+                violated(
+                    "inv_MQ_23_ingress_counts_accepted",
+                    f"{sender.kind}: next {ingress.get(sender, 0)}, accepted {sequences}",
+                )
 
     @invariant()
     def inv_MQ_13_no_forged_message_dispatched(self) -> None:
         """Every off-chain-sent outbound message is authentic and was accepted."""
         for message in self.chain.mq.outbound:
             if message.sender.is_offchain() and message.encode() not in self.dispatched:
-                violated("inv_MQ_13_no_forged_message_dispatched",
-                         f"{message.sender.kind} message on {message.destination!r} was never accepted")
+                violated(
+                    "inv_MQ_13_no_forged_message_dispatched",
+                    f"{message.sender.kind} message on {message.destination!r} was never accepted",
+                )
 
 
 __all__ = ["ChainMachine", "InvariantViolation", "MqMachine"]

@@ -88,8 +88,12 @@ RUNTIMES: tuple[dict[str, Any], ...] = (
     {"name": "gk-a", "key": KEY_NAMES["gk"], "role": "gatekeeper", "iterations_per_block": 7},
     {"name": "gk-b", "key": KEY_NAMES["gk"], "role": "gatekeeper", "iterations_per_block": 7},
     {"name": "w1", "key": KEY_NAMES["w1"], "role": "worker"},
-    {"name": "w1-replica", "key": KEY_NAMES["w1"], "role": "worker",
-     "relayer": dev_keypair("models/net/other-relayer").public},
+    {
+        "name": "w1-replica",
+        "key": KEY_NAMES["w1"],
+        "role": "worker",
+        "relayer": dev_keypair("models/net/other-relayer").public,
+    },
 )
 NAMES = tuple(sorted(r["name"] for r in RUNTIMES))
 REPLICA_GROUPS = (("gk-a", "gk-b"), ("w1", "w1-replica"))
@@ -117,12 +121,19 @@ withholdings = st.lists(st.sampled_from(NAMES), max_size=3, unique=True)
 
 def push(payload: Any) -> dict[str, Any]:
     """Root pushes a system event, as a pallet would [MQ-12] [OFF-16]."""
-    return {"origin": {"kind": "root"}, "call": FORCE_PUSH,
-            "args": {"destination": SYSTEM_EVENT_TOPIC, "payload": encode_payload(payload)}}
+    return {
+        "origin": {"kind": "root"},
+        "call": FORCE_PUSH,
+        "args": {"destination": SYSTEM_EVENT_TOPIC, "payload": encode_payload(payload)},
+    }
 
 
 def relay(signed: Any, who: bytes = ADVERSARY) -> dict[str, Any]:
-    return {"origin": {"kind": "signed", "who": who}, "call": SYNC, "args": {"signed_message": signed}}
+    return {
+        "origin": {"kind": "signed", "who": who},
+        "call": SYNC,
+        "args": {"signed_message": signed},
+    }
 
 
 class NetworkMachine(RuleBasedStateMachine):
@@ -151,15 +162,19 @@ class NetworkMachine(RuleBasedStateMachine):
 
     # -- the step ----------------------------------------------------------------------
 
-    def block(self, extrinsics: Sequence[dict[str, Any]] = (), withheld: Sequence[str] = ()
-              ) -> StepResult:
+    def block(
+        self, extrinsics: Sequence[dict[str, Any]] = (), withheld: Sequence[str] = ()
+    ) -> StepResult:
         """Apply one network block and check every per-block property [NET-4]."""
         before = self.net
         number = before.chain.system.block.number + 1
-        step: dict[str, Any] = {"kind": "network_block", "number": number,
-                                "timestamp": number * 12_000,
-                                "randomness": default_randomness(number),
-                                "extrinsics": list(extrinsics)}
+        step: dict[str, Any] = {
+            "kind": "network_block",
+            "number": number,
+            "timestamp": number * 12_000,
+            "randomness": default_randomness(number),
+            "extrinsics": list(extrinsics),
+        }
         if withheld:
             step["withheld"] = list(withheld)
         batch = relay_batch(before, withheld)
@@ -177,8 +192,14 @@ class NetworkMachine(RuleBasedStateMachine):
         self._check_replicas(report)
         return result
 
-    def _check_report(self, before: NetworkState, batch: Any, extrinsics: Sequence[Any],
-                      withheld: Sequence[str], report: dict[str, Any]) -> None:
+    def _check_report(
+        self,
+        before: NetworkState,
+        batch: Any,
+        extrinsics: Sequence[Any],
+        withheld: Sequence[str],
+        report: dict[str, Any],
+    ) -> None:
         listed = [(e["runtime"], e["sequence"], e["sender"]) for e in report["extrinsics"]]
         # [NET-6], restated: runtimes by name, senders by encoding, sequences the chain lacks
         wanted: list[tuple[Any, Any, Any]] = []
@@ -188,17 +209,26 @@ class NetworkMachine(RuleBasedStateMachine):
             channels = before.runtimes[name].queue.channels
             for sender in sorted(channels, key=lambda origin: origin.encode()):
                 floor = before.chain.mq.ingress.get(sender, 0)
-                wanted += [(name, m.sequence, to_data(sender))
-                           for m in sorted(channels[sender].messages, key=lambda m: m.sequence)
-                           if m.sequence >= floor]
-        check([(r.runtime, r.signed.sequence) for r in batch] == [w[:2] for w in wanted],
-              "inv_NET_6_relay_order", "the relay batch is not in [NET-6] order")
+                wanted += [
+                    (name, m.sequence, to_data(sender))
+                    for m in sorted(channels[sender].messages, key=lambda m: m.sequence)
+                    if m.sequence >= floor
+                ]
+        check(
+            [(r.runtime, r.signed.sequence) for r in batch] == [w[:2] for w in wanted],
+            "inv_NET_6_relay_order",
+            "the relay batch is not in [NET-6] order",
+        )
         wanted += [(None, None, None)] * len(extrinsics)
-        check(listed == wanted, "inv_NET_10_report_matches_relay_batch",
-              f"report lists {listed}, the relay batch is {wanted}")
+        check(
+            listed == wanted,
+            "inv_NET_10_report_matches_relay_batch",
+            f"report lists {listed}, the relay batch is {wanted}",
+        )
 
-    def _check_exactly_once(self, before: NetworkState, batch: Any, extrinsics: Sequence[Any],
-                            report: dict[str, Any]) -> None:
+    def _check_exactly_once(
+        self, before: NetworkState, batch: Any, extrinsics: Sequence[Any], report: dict[str, Any]
+    ) -> None:
         relayed = iter([signed_data(r.signed, before.crypto) for r in batch])
         others = iter([e["args"]["signed_message"] for e in extrinsics if e["call"] == SYNC])
         accepted_now: dict[bytes, int] = {}
@@ -218,15 +248,20 @@ class NetworkMachine(RuleBasedStateMachine):
             self.accepted.append(signed)
             if sender in OWN_SENDERS:
                 decoded = Message(sender, message["destination"], message["payload"])
-                check(encode([decoded.encode(), signed["sequence"]]) in self.signed_by_runtimes,
-                      "inv_NET_16_only_signed_egress_accepted",
-                      f"{sender.kind} #{signed['sequence']} accepted but no runtime signed it")
+                check(
+                    encode([decoded.encode(), signed["sequence"]]) in self.signed_by_runtimes,
+                    "inv_NET_16_only_signed_egress_accepted",
+                    f"{sender.kind} #{signed['sequence']} accepted but no runtime signed it",
+                )
         after = self.net.chain.mq.ingress
         for sender in set(before.chain.mq.ingress) | set(after):
             grown = after.get(sender, 0) - before.chain.mq.ingress.get(sender, 0)
-            check(grown == accepted_now.get(sender.encode(), 0), "inv_NET_16_exactly_once",
-                  f"{sender.kind}: next sequence grew by {grown}, "
-                  f"{accepted_now.get(sender.encode(), 0)} accepted")
+            check(
+                grown == accepted_now.get(sender.encode(), 0),
+                "inv_NET_16_exactly_once",
+                f"{sender.kind}: next sequence grew by {grown}, "
+                f"{accepted_now.get(sender.encode(), 0)} accepted",
+            )
 
     def _check_liveness(self, before: NetworkState, withheld: Sequence[str]) -> None:
         for name in NAMES:
@@ -237,27 +272,38 @@ class NetworkMachine(RuleBasedStateMachine):
                 pending = [m.sequence for m in channel.messages if m.sequence >= floor]
                 if pending and pending[0] == floor:
                     now = self.net.chain.mq.ingress.get(sender, 0)
-                    check(now > pending[-1], "inv_NET_16_honest_relayer_liveness",
-                          f"{name}: {sender.kind} had {pending} pending, next is now {now}")
+                    check(
+                        now > pending[-1],
+                        "inv_NET_16_honest_relayer_liveness",
+                        f"{name}: {sender.kind} had {pending} pending, next is now {now}",
+                    )
 
     def _check_solo(self, report: dict[str, Any]) -> None:
         chain = self.net.chain
         # [NET-8], restated: the finalized block's number, time, outbound and ingress
-        block = SyncedBlock(number=chain.system.block.number, timestamp_ms=chain.system.block.timestamp,
-                            messages=chain.mq.outbound, ingress=dict(chain.mq.ingress.items()))
+        block = SyncedBlock(
+            number=chain.system.block.number,
+            timestamp_ms=chain.system.block.timestamp,
+            messages=chain.mq.outbound,
+            ingress=dict(chain.mq.ingress.items()),
+        )
         solo_egress = {}
         for key in SOLOS:
             self.solo[key], solo_egress[key] = process_block(self.solo[key], block)
         for name in NAMES:
             key = SOLO_OF[name]
             egress = solo_egress[key]
-            check(self.net.runtimes[name] == self.solo[key],
-                  "inv_NET_16_runtime_depends_only_on_blocks",
-                  f"{name} differs from a solo runtime fed the same blocks")
+            check(
+                self.net.runtimes[name] == self.solo[key],
+                "inv_NET_16_runtime_depends_only_on_blocks",
+                f"{name} differs from a solo runtime fed the same blocks",
+            )
             shown = [signed_data(m, self.net.crypto) for m in egress]
-            check(report["egress"].get(name, []) == shown,
-                  "inv_NET_16_runtime_depends_only_on_blocks",
-                  f"{name} signed other egress than a solo runtime")
+            check(
+                report["egress"].get(name, []) == shown,
+                "inv_NET_16_runtime_depends_only_on_blocks",
+                f"{name} signed other egress than a solo runtime",
+            )
             for m in egress:
                 self.signed_by_runtimes.add(encode([m.message.encode(), m.sequence]))
 
@@ -266,8 +312,11 @@ class NetworkMachine(RuleBasedStateMachine):
             first, *rest = group
             same_state = all(self.net.runtimes[n] == self.net.runtimes[first] for n in rest)
             blobs = {encode(report["egress"].get(n, [])) for n in group}
-            check(same_state and len(blobs) == 1, "inv_NET_9_replicas_agree",
-                  f"replicas {group} diverged")
+            check(
+                same_state and len(blobs) == 1,
+                "inv_NET_9_replicas_agree",
+                f"replicas {group} diverged",
+            )
 
     # -- genesis --------------------------------------------------------------------------
 
@@ -284,17 +333,27 @@ class NetworkMachine(RuleBasedStateMachine):
         assert isinstance(state, NetworkState)
         self.state = state
         for declaration in RUNTIMES:
-            config = RuntimeConfig(gatekeeper=declaration["role"] == "gatekeeper",
-                                   iterations_per_block=declaration.get("iterations_per_block", 1_000))
+            config = RuntimeConfig(
+                gatekeeper=declaration["role"] == "gatekeeper",
+                iterations_per_block=declaration.get("iterations_per_block", 1_000),
+            )
             self.solo[SOLO_OF[declaration["name"]]] = new_runtime(
-                dev_keypair(declaration["key"]).seed, config)
+                dev_keypair(declaration["key"]).seed, config
+            )
 
     # -- honest blocks --------------------------------------------------------------------
 
-    @rule(events=st.lists(st.tuples(worker_keys, worker_events), max_size=4),
-          challenge=st.one_of(st.none(), challenges), withheld=withholdings)
-    def chain_block(self, events: list[tuple[str, Any]], challenge: HeartbeatChallenge | None,
-                    withheld: list[str]) -> None:
+    @rule(
+        events=st.lists(st.tuples(worker_keys, worker_events), max_size=4),
+        challenge=st.one_of(st.none(), challenges),
+        withheld=withholdings,
+    )
+    def chain_block(
+        self,
+        events: list[tuple[str, Any]],
+        challenge: HeartbeatChallenge | None,
+        withheld: list[str],
+    ) -> None:
         """A block of system events and maybe a challenge; some relayers withheld."""
         extrinsics = [push(WorkerEventWithKey(KEYS[k].public, e)) for k, e in events]
         if challenge is not None:
@@ -305,8 +364,11 @@ class NetworkMachine(RuleBasedStateMachine):
     def start_sessions(self, keys: list[str]) -> None:
         """Register workers, start sessions and benchmarks, and challenge them all in one block:
         the runtimes apply the events in order, so the challenge hits and they sign heartbeats."""
-        extrinsics = [push(WorkerEventWithKey(KEYS[k].public, e)) for k in keys
-                      for e in (Registered(1), Started(1, 0, 0), BenchStart(1))]
+        extrinsics = [
+            push(WorkerEventWithKey(KEYS[k].public, e))
+            for k in keys
+            for e in (Registered(1), Started(1, 0, 0), BenchStart(1))
+        ]
         self.block([*extrinsics, push(HeartbeatChallenge(0, U256_MAX))])
 
     # -- adversarial relayers -------------------------------------------------------------
@@ -317,27 +379,41 @@ class NetworkMachine(RuleBasedStateMachine):
         """Replay accepted messages in a block: each fails with ``BadSequence``."""
         replays = data.draw(st.lists(st.sampled_from(self.accepted), min_size=1, max_size=3))
         result = self.block([relay(m) for m in replays], withheld)
-        outcomes = [e["outcome"] for e in result.returned["extrinsics"][-len(replays):]]
-        check(all(o == "PhalaMq.BadSequence" for o in outcomes), "inv_NET_9_replay_is_rejected",
-              f"replays gave {outcomes}")
+        outcomes = [e["outcome"] for e in result.returned["extrinsics"][-len(replays) :]]
+        check(
+            all(o == "PhalaMq.BadSequence" for o in outcomes),
+            "inv_NET_9_replay_is_rejected",
+            f"replays gave {outcomes}",
+        )
 
     @rule(name=st.sampled_from(NAMES), reverse=st.booleans())
     def reorder(self, name: str, reverse: bool) -> None:
         """Withhold a runtime's relayer and submit its pending egress ourselves, maybe reversed."""
-        pending = [signed_data(r.signed, self.net.crypto) for r in relay_batch(self.net)
-                   if r.runtime == name]
+        pending = [
+            signed_data(r.signed, self.net.crypto)
+            for r in relay_batch(self.net)
+            if r.runtime == name
+        ]
         if reverse:
             pending.reverse()
         self.block([relay(m) for m in pending], withheld=[name])
 
-    @precondition(lambda self: any(channel.messages for runtime in self.net.runtimes.values()
-                                   for channel in runtime.queue.channels.values()))
+    @precondition(
+        lambda self: any(
+            channel.messages
+            for runtime in self.net.runtimes.values()
+            for channel in runtime.queue.channels.values()
+        )
+    )
     @rule(data=st.data(), how=st.sampled_from(("other_key", "flipped_bit")))
     def forge(self, data: st.DataObject, how: str) -> None:
         """Submit a runtime's next message with a bad signature before its relayer can."""
         ingress = self.net.chain.mq.ingress
-        batch = [r for r in relay_batch(self.net)
-                 if r.signed.sequence == ingress.get(r.signed.message.sender, 0)]
+        batch = [
+            r
+            for r in relay_batch(self.net)
+            if r.signed.sequence == ingress.get(r.signed.message.sender, 0)
+        ]
         if not batch:
             return
         target = data.draw(st.sampled_from(batch))
@@ -345,29 +421,39 @@ class NetworkMachine(RuleBasedStateMachine):
         if self.net.crypto == "oracle":
             signed["signature"] = False
         elif how == "other_key":
-            signed["signature"] = sign(FORGER, signed_bytes(target.signed.message,
-                                                           target.signed.sequence))
+            signed["signature"] = sign(
+                FORGER, signed_bytes(target.signed.message, target.signed.sequence)
+            )
         else:
             signature = signed["signature"]
             signed["signature"] = bytes([signature[0] ^ 1]) + signature[1:]
         others = [n for n in NAMES if _same_identity(self.net, n, target.runtime)]
         result = self.block([relay(signed)], withheld=others)
         outcome = result.returned["extrinsics"][-1]["outcome"]
-        check(outcome == "PhalaRegistry.InvalidSignature", "inv_NET_16_forgery_is_rejected",
-              f"a forged message gave {outcome}")
+        check(
+            outcome == "PhalaRegistry.InvalidSignature",
+            "inv_NET_16_forgery_is_rejected",
+            f"a forged message gave {outcome}",
+        )
 
     @rule(worker=worker_keys, payload=st.binary(max_size=8))
     def impersonate_gatekeeper(self, worker: str, payload: bytes) -> None:
         """A ``Gatekeeper`` message signed with a worker key (``false`` in oracle)."""
         sequence = self.net.chain.mq.ingress.get(GATEKEEPER, 0)
         message = Message(GATEKEEPER, b"phala/gatekeeper/event", payload)
-        signature: bytes | bool = (False if self.net.crypto == "oracle"
-                                   else sign(KEYS[worker], signed_bytes(message, sequence)))
+        signature: bytes | bool = (
+            False
+            if self.net.crypto == "oracle"
+            else sign(KEYS[worker], signed_bytes(message, sequence))
+        )
         signed = {"message": to_data(message), "sequence": sequence, "signature": signature}
         result = self.block([relay(signed)])
         outcome = result.returned["extrinsics"][-1]["outcome"]
-        check(outcome == "PhalaRegistry.InvalidSignature", "inv_NET_16_impersonation_is_rejected",
-              f"a gatekeeper message signed by a worker key gave {outcome}")
+        check(
+            outcome == "PhalaRegistry.InvalidSignature",
+            "inv_NET_16_impersonation_is_rejected",
+            f"a gatekeeper message signed by a worker key gave {outcome}",
+        )
 
     @rule(event=worker_events, key=worker_keys, poison=st.booleans())
     def rogue_worker(self, event: Any, key: str, poison: bool) -> None:
@@ -378,16 +464,21 @@ class NetworkMachine(RuleBasedStateMachine):
         sequence = self.net.chain.mq.ingress.get(rogue, 0)
         payload = b"\xff" if poison else encode_payload(WorkerEventWithKey(KEYS[key].public, event))
         message = Message(rogue, SYSTEM_EVENT_TOPIC, payload)
-        signature: bytes | bool = (True if self.net.crypto == "oracle"
-                                   else sign(FORGER, signed_bytes(message, sequence)))
+        signature: bytes | bool = (
+            True if self.net.crypto == "oracle" else sign(FORGER, signed_bytes(message, sequence))
+        )
         before = {n: self.net.runtimes[n] for n in NAMES}
-        result = self.block([relay({"message": to_data(message), "sequence": sequence,
-                                    "signature": signature})])
+        result = self.block(
+            [relay({"message": to_data(message), "sequence": sequence, "signature": signature})]
+        )
         halted = result.returned["halted"]
         if poison:
             self.poisoned = True
-            check(halted == [n for n in NAMES if before[n].halted is None],
-                  "inv_OFF_15_poison_halts_every_runtime", f"halted {halted}")
+            check(
+                halted == [n for n in NAMES if before[n].halted is None],
+                "inv_OFF_15_poison_halts_every_runtime",
+                f"halted {halted}",
+            )
         else:
             check(halted == [], "inv_OFF_16_non_pallet_events_ignored", f"halted {halted}")
 

@@ -82,19 +82,31 @@ WORKER_KEYS = tuple(dev_keypair(f"models/registry/worker{i}") for i in range(4))
 ECDH_KEYS = tuple(blake2b_256(b"models/registry/ecdh%d" % i) for i in range(3))
 MASTER_KEYS = tuple(dev_keypair(f"models/registry/master{i}") for i in range(3))
 MALLORY = dev_keypair("models/registry/mallory")
-RUNTIMES = tuple(blake2b_256(b"models/registry/pruntime%d" % i) * 2 + bytes([i, 0, 0, 0])
-                 for i in range(3))
+RUNTIMES = tuple(
+    blake2b_256(b"models/registry/pruntime%d" % i) * 2 + bytes([i, 0, 0, 0]) for i in range(3)
+)
 RELAY_GENESIS = blake2b_256(b"models/registry/relay-genesis")
 RELAYER = dev_keypair("models/registry/relayer").public
 START = 1_700_000_000  # unix seconds of block 1
 PARA_ID = 2035
 
-STATUSES = ("OK", "UpToDate", "SW_HARDENING_NEEDED", "SWHardeningNeeded", "CONFIGURATION_NEEDED",
-            "ConfigurationAndSWHardeningNeeded", "GROUP_OUT_OF_DATE", "OutOfDate")
+STATUSES = (
+    "OK",
+    "UpToDate",
+    "SW_HARDENING_NEEDED",
+    "SWHardeningNeeded",
+    "CONFIGURATION_NEEDED",
+    "ConfigurationAndSWHardeningNeeded",
+    "GROUP_OUT_OF_DATE",
+    "OutOfDate",
+)
 ADVISORIES = ((), ("INTEL-SA-00334",), ("INTEL-SA-00615",))
 FLAWS = ("stale", "unbound", "tampered", "wrong_authority", "bad_status")
 
-GOVERNANCE = ({"kind": "root"}, {"kind": "collective", "collective": "Council", "yes": 2, "total": 3})
+GOVERNANCE = (
+    {"kind": "root"},
+    {"kind": "collective", "collective": "Council", "yes": 2, "total": 3},
+)
 MINORITY = {"kind": "collective", "collective": "Council", "yes": 1, "total": 2}
 
 workers = st.integers(0, len(WORKER_KEYS) - 1)
@@ -137,19 +149,30 @@ class RegistryMachine(ChainMachine):
     def call(self, name: str, args: Mapping[str, Any], origin: Mapping[str, Any]) -> StepResult:
         """Apply a call; a rejected one must return the state it was given and no events [CHAIN-9]."""
         before = self.chain
-        result = self.apply({"kind": "call", "origin": dict(origin), "call": name, "args": dict(args)})
+        result = self.apply(
+            {"kind": "call", "origin": dict(origin), "call": name, "args": dict(args)}
+        )
         key = self.chain.registry.gatekeeper_master_pubkey
         if key != before.registry.gatekeeper_master_pubkey:
-            check(key is not None and key == self.allowed_key,
-                  "inv_REG_20_master_key_changes_only_by_matching_rotation",
-                  "the master key changed outside a gatekeeper's first upload or a matching rotation")
+            check(
+                key is not None and key == self.allowed_key,
+                "inv_REG_20_master_key_changes_only_by_matching_rotation",
+                "the master key changed outside a gatekeeper's first upload or a matching rotation",
+            )
         if result.outcome != "ok":
-            check(result.state is before and result.events == (), "inv_CHAIN_9_rejected_calls_change_nothing",
-                  f"{name} failed with {result.outcome} but changed the state")
+            check(
+                result.state is before and result.events == (),
+                "inv_CHAIN_9_rejected_calls_change_nothing",
+                f"{name} failed with {result.outcome} but changed the state",
+            )
         return result
 
     def expect(self, result: StepResult, code: str, invariant_name: str, why: str) -> None:
-        check(result.outcome == code, invariant_name, f"{why}: outcome {result.outcome}, the rules give {code}")
+        check(
+            result.outcome == code,
+            invariant_name,
+            f"{why}: outcome {result.outcome}, the rules give {code}",
+        )
 
     def now(self) -> int:
         return self.chain.system.block.timestamp // 1000
@@ -158,16 +181,30 @@ class RegistryMachine(ChainMachine):
         """Relay one properly signed message at the sender's next sequence; the queue accepts it [MQ-10]."""
         sequence = int(self.chain.mq.ingress.get(sender, 0))
         message = Message(sender, topic, payload)
-        signed = {"message": to_data(message), "sequence": sequence,
-                  "signature": sign(key, signed_bytes(message, sequence))}
+        signed = {
+            "message": to_data(message),
+            "sequence": sequence,
+            "signature": sign(key, signed_bytes(message, sequence)),
+        }
         result = self.call(SYNC, {"signed_message": signed}, {"kind": "signed", "who": RELAYER})
-        check(result.outcome == "ok", "inv_MQ_10_honest_relay_is_accepted",
-              f"a signed message at the next sequence: {result.outcome}")
+        check(
+            result.outcome == "ok",
+            "inv_MQ_10_honest_relay_is_accepted",
+            f"a signed message at the next sequence: {result.outcome}",
+        )
 
     def info(self, worker: int, ecdh: int = 0, version: int = 1) -> dict[str, Any]:
-        return {"version": version, "machine_id": b"machine-%d" % worker, "pubkey": WORKER_KEYS[worker].public,
-                "ecdh_pubkey": ECDH_KEYS[ecdh], "genesis_block_hash": RELAY_GENESIS, "features": [1, 4],
-                "operator": None, "para_id": PARA_ID, "max_consensus_version": 0}
+        return {
+            "version": version,
+            "machine_id": b"machine-%d" % worker,
+            "pubkey": WORKER_KEYS[worker].public,
+            "ecdh_pubkey": ECDH_KEYS[ecdh],
+            "genesis_block_hash": RELAY_GENESIS,
+            "features": [1, 4],
+            "operator": None,
+            "para_id": PARA_ID,
+            "max_consensus_version": 0,
+        }
 
     # -- genesis and blocks -----------------------------------------------------------------
 
@@ -177,75 +214,156 @@ class RegistryMachine(ChainMachine):
         from phala_spec.genesis import genesis
 
         self.allowlist = [RUNTIMES[0]]
-        self.genesis_overrides = {"registry": {"pruntime_allowlist": [RUNTIMES[0]],
-                                               "genesis_hash_allowlist": [RELAY_GENESIS]}}
+        self.genesis_overrides = {
+            "registry": {
+                "pruntime_allowlist": [RUNTIMES[0]],
+                "genesis_hash_allowlist": [RELAY_GENESIS],
+            }
+        }
         self.state = genesis(PRESET, self.genesis_overrides)
-        self.apply({"kind": "initialize_block", "number": 1, "timestamp": START * 1000,
-                    "randomness": default_randomness(1)})
+        self.apply(
+            {
+                "kind": "initialize_block",
+                "number": 1,
+                "timestamp": START * 1000,
+                "randomness": default_randomness(1),
+            }
+        )
 
     @rule(seconds=st.sampled_from((12, 3_600, 7_200)))
     def next_block(self, seconds: int) -> None:
         """Close the block; the next one comes ``seconds`` later."""
         self.apply({"kind": "finalize_block"})
         number = self.chain.system.block.number + 1
-        self.apply({"kind": "initialize_block", "number": number,
-                    "timestamp": self.chain.system.block.timestamp + seconds * 1000,
-                    "randomness": default_randomness(number)})
+        self.apply(
+            {
+                "kind": "initialize_block",
+                "number": number,
+                "timestamp": self.chain.system.block.timestamp + seconds * 1000,
+                "randomness": default_randomness(number),
+            }
+        )
 
     # -- registration [ATT-40]..[ATT-46] [REG-10] [REG-11] ------------------------------------
 
-    def register(self, worker: int, runtime: int, *, ecdh: int, version: int, status: str,
-                 advisories: tuple[str, ...], age: int, flaw: str | None) -> None:
+    def register(
+        self,
+        worker: int,
+        runtime: int,
+        *,
+        ecdh: int,
+        version: int,
+        status: str,
+        advisories: tuple[str, ...],
+        age: int,
+        flaw: str | None,
+    ) -> None:
         args = self.info(worker, ecdh, version)
         info = WorkerRegistrationInfoV2(**{**args, "features": tuple(args["features"])})
         other = WorkerRegistrationInfoV2(**{**args, "features": (), "machine_id": b"someone else"})
         evidence = simulated_attestation_for(
-            other if flaw == "unbound" else info, RUNTIMES[runtime], self.now() - age,
-            status="BOGUS" if flaw == "bad_status" else status, advisory_ids=advisories,
-            authority=MALLORY if flaw == "wrong_authority" else AUTHORITY)
+            other if flaw == "unbound" else info,
+            RUNTIMES[runtime],
+            self.now() - age,
+            status="BOGUS" if flaw == "bad_status" else status,
+            advisory_ids=advisories,
+            authority=MALLORY if flaw == "wrong_authority" else AUTHORITY,
+        )
         signature = evidence.signature
         if flaw == "tampered":
             signature = bytes([signature[0] ^ 0x80]) + signature[1:]
         pubkey = WORKER_KEYS[worker].public
         before = self.chain.registry.workers.get(pubkey)
         valid = flaw is None and RUNTIMES[runtime] in self.allowlist
-        result = self.call(REGISTER, {"pruntime_info": args, "attestation": {
-            "kind": "Simulated", "report": evidence.report, "signature": signature}},
-            {"kind": "signed", "who": pubkey})
-        expected = expected_attestation_outcome(flaw=flaw, allowlisted=RUNTIMES[runtime] in self.allowlist)
-        self.expect(result, expected, "inv_ATT_44_outcome_follows_check_order",
-                    f"registration with flaw {flaw} for pRuntime {runtime}")
+        result = self.call(
+            REGISTER,
+            {
+                "pruntime_info": args,
+                "attestation": {
+                    "kind": "Simulated",
+                    "report": evidence.report,
+                    "signature": signature,
+                },
+            },
+            {"kind": "signed", "who": pubkey},
+        )
+        expected = expected_attestation_outcome(
+            flaw=flaw, allowlisted=RUNTIMES[runtime] in self.allowlist
+        )
+        self.expect(
+            result,
+            expected,
+            "inv_ATT_44_outcome_follows_check_order",
+            f"registration with flaw {flaw} for pRuntime {runtime}",
+        )
         if result.outcome != "ok":
             return
-        check(valid, "inv_ATT_44_only_valid_evidence_registers",
-              f"evidence with flaw {flaw} for pRuntime {runtime} registered a worker")
+        check(
+            valid,
+            "inv_ATT_44_only_valid_evidence_registers",
+            f"evidence with flaw {flaw} for pRuntime {runtime} registered a worker",
+        )
         self.validly_registered.add(pubkey)
         record = self.chain.registry.workers[pubkey]
-        check((record.attestation_provider, record.confidence_level)
-              == ("Simulated", confidence_level(status, advisories)),
-              "inv_ATT_43_confidence_from_the_table", f"{status} {advisories} gave {record.confidence_level}")
+        check(
+            (record.attestation_provider, record.confidence_level)
+            == ("Simulated", confidence_level(status, advisories)),
+            "inv_ATT_43_confidence_from_the_table",
+            f"{status} {advisories} gave {record.confidence_level}",
+        )
         if before is None:
             self.first_ecdh.setdefault(pubkey, record.ecdh_pubkey)
         else:
-            check((record.ecdh_pubkey, record.initial_score) == (before.ecdh_pubkey, before.initial_score),
-                  "inv_REG_11_reregistration_keeps_key_and_score",
-                  "a re-registration changed the ECDH key or the initial score")
+            check(
+                (record.ecdh_pubkey, record.initial_score)
+                == (before.ecdh_pubkey, before.initial_score),
+                "inv_REG_11_reregistration_keeps_key_and_score",
+                "a re-registration changed the ECDH key or the initial score",
+            )
 
-    @rule(worker=workers, runtime=st.integers(0, 2), ecdh=st.integers(0, 2), version=st.integers(1, 3),
-          status=st.sampled_from(STATUSES), advisories=st.sampled_from(ADVISORIES),
-          age=st.integers(-3_600, 7_199))
-    def honest_register(self, worker: int, runtime: int, ecdh: int, version: int, status: str,
-                        advisories: tuple[str, ...], age: int) -> None:
+    @rule(
+        worker=workers,
+        runtime=st.integers(0, 2),
+        ecdh=st.integers(0, 2),
+        version=st.integers(1, 3),
+        status=st.sampled_from(STATUSES),
+        advisories=st.sampled_from(ADVISORIES),
+        age=st.integers(-3_600, 7_199),
+    )
+    def honest_register(
+        self,
+        worker: int,
+        runtime: int,
+        ecdh: int,
+        version: int,
+        status: str,
+        advisories: tuple[str, ...],
+        age: int,
+    ) -> None:
         """A worker registers (or refreshes) with fresh, bound evidence from the authority."""
-        self.register(worker, runtime, ecdh=ecdh, version=version, status=status, advisories=advisories,
-                      age=age, flaw=None)
+        self.register(
+            worker,
+            runtime,
+            ecdh=ecdh,
+            version=version,
+            status=status,
+            advisories=advisories,
+            age=age,
+            flaw=None,
+        )
 
-    @rule(worker=workers, runtime=st.integers(0, 2), flaw=st.sampled_from(FLAWS),
-          extra_age=st.integers(0, 100_000))
+    @rule(
+        worker=workers,
+        runtime=st.integers(0, 2),
+        flaw=st.sampled_from(FLAWS),
+        extra_age=st.integers(0, 100_000),
+    )
     def flawed_register(self, worker: int, runtime: int, flaw: str, extra_age: int) -> None:
         """Evidence with one flaw: the check order fixes the code [ATT-43] [ATT-44]."""
         age = 7_200 + extra_age if flaw == "stale" else 0
-        self.register(worker, runtime, ecdh=1, version=1, status="OK", advisories=(), age=age, flaw=flaw)
+        self.register(
+            worker, runtime, ecdh=1, version=1, status="OK", advisories=(), age=age, flaw=flaw
+        )
 
     @precondition(lambda self: bool(self.validly_registered))
     @rule(data=st.data(), iterations=st.integers(0, 40_000))
@@ -254,14 +372,25 @@ class RegistryMachine(ChainMachine):
         pubkey = data.draw(st.sampled_from(sorted(self.validly_registered)))
         key = next(k for k in WORKER_KEYS if k.public == pubkey)
         start = self.chain.system.block.timestamp - 5_000
-        self.send(MessageOrigin("Worker", pubkey), key, b"^phala/registry/event",
-                  encode_payload(BenchReport(start, iterations)))
-        check(self.chain.registry.workers[pubkey].initial_score is not None, "inv_REG_13_bench_sets_score",
-              "a benchmark report left no score")
+        self.send(
+            MessageOrigin("Worker", pubkey),
+            key,
+            b"^phala/registry/event",
+            encode_payload(BenchReport(start, iterations)),
+        )
+        check(
+            self.chain.registry.workers[pubkey].initial_score is not None,
+            "inv_REG_13_bench_sets_score",
+            "a benchmark report left no score",
+        )
 
     # -- governance [REG-4] [REG-5] --------------------------------------------------------------
 
-    @rule(add=st.booleans(), runtime=st.integers(0, 2), origin=st.sampled_from((*GOVERNANCE, MINORITY)))
+    @rule(
+        add=st.booleans(),
+        runtime=st.integers(0, 2),
+        origin=st.sampled_from((*GOVERNANCE, MINORITY)),
+    )
     def governance_pruntime(self, add: bool, runtime: int, origin: dict[str, Any]) -> None:
         """Governance adds or removes a pRuntime; a council minority is ``BadOrigin``."""
         pruntime = RUNTIMES[runtime]
@@ -274,7 +403,12 @@ class RegistryMachine(ChainMachine):
             code = E + "PRuntimeAlreadyExists" if present else "ok"
         else:
             code = "ok" if present else E + "PRuntimeNotFound"
-        self.expect(result, code, "inv_REG_5_governance_outcome", f"{name} ({'present' if present else 'absent'})")
+        self.expect(
+            result,
+            code,
+            "inv_REG_5_governance_outcome",
+            f"{name} ({'present' if present else 'absent'})",
+        )
         if result.outcome == "ok":
             if add:
                 self.allowlist.append(pruntime)
@@ -289,7 +423,9 @@ class RegistryMachine(ChainMachine):
         return int(data.draw(st.sampled_from(indices or range(len(WORKER_KEYS)))))
 
     @rule(data=st.data(), registered=st.booleans(), origin=st.sampled_from(GOVERNANCE))
-    def register_gatekeeper(self, data: st.DataObject, registered: bool, origin: dict[str, Any]) -> None:
+    def register_gatekeeper(
+        self, data: st.DataObject, registered: bool, origin: dict[str, Any]
+    ) -> None:
         """Governance makes a worker (mostly a registered one) a gatekeeper [REG-17]."""
         reg = self.chain.registry
         pubkey = WORKER_KEYS[self.pick_worker(data, reg.workers if registered else ())].public
@@ -317,10 +453,18 @@ class RegistryMachine(ChainMachine):
             code = E + "CannotRemoveLastGatekeeper"
         else:
             code = "ok"
-        result = self.call("PhalaRegistry.unregister_gatekeeper", {"gatekeeper": pubkey}, {"kind": "root"})
-        self.expect(result, code, "inv_REG_18_unregister_gatekeeper_outcome", "unregister_gatekeeper")
+        result = self.call(
+            "PhalaRegistry.unregister_gatekeeper", {"gatekeeper": pubkey}, {"kind": "root"}
+        )
+        self.expect(
+            result, code, "inv_REG_18_unregister_gatekeeper_outcome", "unregister_gatekeeper"
+        )
 
-    @precondition(lambda self: self.state is not None and self.chain.registry.gatekeeper_master_pubkey is not None)
+    @precondition(
+        lambda self: (
+            self.state is not None and self.chain.registry.gatekeeper_master_pubkey is not None
+        )
+    )
     @rule()
     def rotate_master_key(self) -> None:
         """Once launched, governance starts a rotation; refused while one is in progress [REG-19]."""
@@ -340,14 +484,25 @@ class RegistryMachine(ChainMachine):
         before = reg.gatekeeper_master_pubkey
         if pubkey in reg.gatekeepers and before is None:
             self.allowed_key = MASTER_KEYS[master].public
-        self.send(MessageOrigin("Worker", pubkey), WORKER_KEYS[worker], b"^phala/registry/event",
-                  encode_payload(MasterPubkey(MASTER_KEYS[master].public)))
+        self.send(
+            MessageOrigin("Worker", pubkey),
+            WORKER_KEYS[worker],
+            b"^phala/registry/event",
+            encode_payload(MasterPubkey(MASTER_KEYS[master].public)),
+        )
         self.allowed_key = None
         if pubkey not in reg.gatekeepers:
-            check(self.chain.registry.gatekeeper_master_pubkey == before,
-                  "inv_REG_14_non_gatekeeper_upload_has_no_effect", "a non-gatekeeper's upload took effect")
+            check(
+                self.chain.registry.gatekeeper_master_pubkey == before,
+                "inv_REG_14_non_gatekeeper_upload_has_no_effect",
+                "a non-gatekeeper's upload took effect",
+            )
 
-    @precondition(lambda self: self.state is not None and self.chain.registry.gatekeeper_master_pubkey is not None)
+    @precondition(
+        lambda self: (
+            self.state is not None and self.chain.registry.gatekeeper_master_pubkey is not None
+        )
+    )
     @rule(new=st.integers(0, len(MASTER_KEYS) - 1), offset=st.sampled_from((0, 0, 1, -1)))
     def rotated_master_key(self, new: int, offset: int) -> None:
         """The gatekeeper origin (signed with the current master key) reports a rotated key [REG-20]."""
@@ -360,13 +515,20 @@ class RegistryMachine(ChainMachine):
         matching = lock is not None and rotation_id == lock
         if matching:
             self.allowed_key = MASTER_KEYS[new].public
-        self.send(GATEKEEPER, current, b"^phala/registry/gk_event",
-                  encode_payload(RotatedMasterPubkey(rotation_id, MASTER_KEYS[new].public)))
+        self.send(
+            GATEKEEPER,
+            current,
+            b"^phala/registry/gk_event",
+            encode_payload(RotatedMasterPubkey(rotation_id, MASTER_KEYS[new].public)),
+        )
         self.allowed_key = None
         if matching:
-            check(self.chain.registry.master_key_rotation_lock is None
-                  and self.chain.registry.gatekeeper_master_pubkey == MASTER_KEYS[new].public,
-                  "inv_REG_20_matching_rotation_installs_key", "a matching rotation did not complete")
+            check(
+                self.chain.registry.master_key_rotation_lock is None
+                and self.chain.registry.gatekeeper_master_pubkey == MASTER_KEYS[new].public,
+                "inv_REG_20_matching_rotation_installs_key",
+                "a matching rotation did not complete",
+            )
             self.rotation_start_set = None
 
     @rule(worker=workers, new=st.integers(0, len(MASTER_KEYS) - 1))
@@ -375,10 +537,17 @@ class RegistryMachine(ChainMachine):
         the handler refuses the sender ([REG-20]), so nothing changes (checked by the call)."""
         reg = self.chain.registry
         rotation_id = reg.master_key_rotation_lock or reg.rotation_counter
-        self.send(MessageOrigin("Worker", WORKER_KEYS[worker].public), WORKER_KEYS[worker],
-                  b"^phala/registry/gk_event", encode_payload(RotatedMasterPubkey(rotation_id, MASTER_KEYS[new].public)))
-        check(self.chain.registry.master_key_rotation_lock == reg.master_key_rotation_lock,
-              "inv_REG_20_only_the_gatekeeper_rotates", "a worker's rotated key released the lock")
+        self.send(
+            MessageOrigin("Worker", WORKER_KEYS[worker].public),
+            WORKER_KEYS[worker],
+            b"^phala/registry/gk_event",
+            encode_payload(RotatedMasterPubkey(rotation_id, MASTER_KEYS[new].public)),
+        )
+        check(
+            self.chain.registry.master_key_rotation_lock == reg.master_key_rotation_lock,
+            "inv_REG_20_only_the_gatekeeper_rotates",
+            "a worker's rotated key released the lock",
+        )
 
     # -- invariants ----------------------------------------------------------------------------
 
@@ -389,7 +558,10 @@ class RegistryMachine(ChainMachine):
             return
         for pubkey in self.chain.registry.workers:
             if pubkey not in self.validly_registered:
-                violated("inv_ATT_44_only_valid_evidence_registers", f"worker {pubkey.hex()[:8]} appeared")
+                violated(
+                    "inv_ATT_44_only_valid_evidence_registers",
+                    f"worker {pubkey.hex()[:8]} appeared",
+                )
 
     @invariant()
     def inv_REG_11_reregistration_keeps_key_and_score(self) -> None:
@@ -397,34 +569,50 @@ class RegistryMachine(ChainMachine):
         if self.state is None:
             return
         for pubkey, ecdh in self.first_ecdh.items():
-            check(self.chain.registry.workers[pubkey].ecdh_pubkey == ecdh,
-                  "inv_REG_11_reregistration_keeps_key_and_score", "the ECDH key changed")
+            check(
+                self.chain.registry.workers[pubkey].ecdh_pubkey == ecdh,
+                "inv_REG_11_reregistration_keeps_key_and_score",
+                "the ECDH key changed",
+            )
 
     @invariant()
     def inv_REG_5_allowlist_follows_governance(self) -> None:
         if self.state is not None:
-            check(list(self.chain.registry.pruntime_allowlist) == self.allowlist,
-                  "inv_REG_5_allowlist_follows_governance", "the allowlist differs from governance's calls")
+            check(
+                list(self.chain.registry.pruntime_allowlist) == self.allowlist,
+                "inv_REG_5_allowlist_follows_governance",
+                "the allowlist differs from governance's calls",
+            )
 
     @invariant()
     def inv_REG_18_gatekeepers_never_empty_once_launched(self) -> None:
         if self.state is not None and self.chain.registry.gatekeeper_launched_at is not None:
-            check(bool(self.chain.registry.gatekeepers), "inv_REG_18_gatekeepers_never_empty_once_launched",
-                  "no gatekeeper left after the launch")
+            check(
+                bool(self.chain.registry.gatekeepers),
+                "inv_REG_18_gatekeepers_never_empty_once_launched",
+                "no gatekeeper left after the launch",
+            )
 
     @invariant()
     def inv_REG_19_gatekeepers_frozen_during_rotation(self) -> None:
         if self.state is not None and self.chain.registry.master_key_rotation_lock is not None:
-            check(self.chain.registry.gatekeepers == self.rotation_start_set,
-                  "inv_REG_19_gatekeepers_frozen_during_rotation", "the gatekeepers changed during a rotation")
+            check(
+                self.chain.registry.gatekeepers == self.rotation_start_set,
+                "inv_REG_19_gatekeepers_frozen_during_rotation",
+                "the gatekeepers changed during a rotation",
+            )
 
     @invariant()
     def inv_REG_19_rotation_counter_never_decreases(self) -> None:
         if self.state is None:
             return
         counter = self.chain.registry.rotation_counter
-        check(counter >= self.counter_seen, "inv_REG_19_rotation_counter_never_decreases",
-              f"the counter went from {self.counter_seen} to {counter}")
+        check(
+            counter >= self.counter_seen,
+            "inv_REG_19_rotation_counter_never_decreases",
+            f"the counter went from {self.counter_seen} to {counter}",
+        )
         self.counter_seen = counter
+
 
 __all__ = ["InvariantViolation", "RegistryMachine"]

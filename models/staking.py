@@ -60,7 +60,9 @@ class StakingMachine(ChainMachine):
         """Alice, bob, dave and charlie hold 10,000 PHA; charlie owns two pools."""
         self.genesis_overrides = {"balances": [[who, 10_000 * UNIT] for who in (*STAKERS, OWNER)]}
         self.state = genesis(PRESET, self.genesis_overrides)
-        self.apply({"kind": "initialize_block", "number": 1, "timestamp": 12_000, "randomness": bytes(32)})
+        self.apply(
+            {"kind": "initialize_block", "number": 1, "timestamp": 12_000, "randomness": bytes(32)}
+        )
         for _ in range(POOLS):
             self.call(PALLET, "BasePool.create", owner=OWNER)
 
@@ -68,8 +70,11 @@ class StakingMachine(ChainMachine):
         before = self.chain
         result = self.apply(call_step(origin, name, **args))
         if result.outcome != "ok":
-            check(result.state is before and result.events == (), "inv_CHAIN_9_rejected_calls_change_nothing",
-                  f"{name} failed with {result.outcome} but changed the state")
+            check(
+                result.state is before and result.events == (),
+                "inv_CHAIN_9_rejected_calls_change_nothing",
+                f"{name} failed with {result.outcome} but changed the state",
+            )
         return result
 
     # -- rules --------------------------------------------------------------------------
@@ -92,14 +97,19 @@ class StakingMachine(ChainMachine):
         price = base_pool.share_price(base_pool.get_basepool(self.chain, pid))
         result = self.call(PALLET, "BasePool.contribute", pid=pid, who=who, amount=amount)
         if result.outcome == "ok" and price is not None:
-            check(result.returned * price <= amount << 64, "inv_STK_31_shares_worth_at_most_the_amount",
-                  f"{result.returned} shares at {price} for {amount}")
+            check(
+                result.returned * price <= amount << 64,
+                "inv_STK_31_shares_worth_at_most_the_amount",
+                f"{result.returned} shares at {price} for {amount}",
+            )
 
     @rule(pid=pids, who=stakers, part=parts)
     def withdraw(self, pid: int, who: bytes, part: int) -> None:
         pool = base_pool.get_basepool(self.chain, pid)
         amount = base_pool.shares_of(self.chain, pool, who) * part // 1000
-        self.check_payouts(pool, self.call(PALLET, "BasePool.withdraw", pid=pid, who=who, shares=amount))
+        self.check_payouts(
+            pool, self.call(PALLET, "BasePool.withdraw", pid=pid, who=who, shares=amount)
+        )
 
     @rule(pid=pids)
     def process(self, pid: int) -> None:
@@ -121,8 +131,14 @@ class StakingMachine(ChainMachine):
     def next_block(self, seconds: int) -> None:
         block = self.chain.system.block
         self.apply({"kind": "finalize_block"})
-        self.apply({"kind": "initialize_block", "number": block.number + 1,
-                    "timestamp": block.timestamp + seconds * 1000, "randomness": bytes(32)})
+        self.apply(
+            {
+                "kind": "initialize_block",
+                "number": block.number + 1,
+                "timestamp": block.timestamp + seconds * 1000,
+                "randomness": bytes(32),
+            }
+        )
 
     def check_payouts(self, pool: BasePool, result: StepResult) -> None:
         """Every payout is worth at most its shares at the price the processing started with [STK-32]."""
@@ -133,8 +149,11 @@ class StakingMachine(ChainMachine):
         for event in result.events:
             if event.name == "PhalaBasePool.Withdrawal" and price is not None:
                 fields = dict(event.fields)
-                check(fields["amount"] << 64 <= fields["shares"] * price, "inv_STK_32_payout_at_most_worth",
-                      f"{fields['amount']} paid for {fields['shares']} shares at {price}")
+                check(
+                    fields["amount"] << 64 <= fields["shares"] * price,
+                    "inv_STK_32_payout_at_most_worth",
+                    f"{fields['amount']} paid for {fields['shares']} shares at {price}",
+                )
 
     # -- invariants ---------------------------------------------------------------------
 
@@ -145,8 +164,11 @@ class StakingMachine(ChainMachine):
         for pid in range(POOLS):
             pool = base_pool.get_basepool(self.chain, pid)
             held = sum(r.shares for r in self.chain.base_pool.records[pool.cid].values())
-            check(held == pool.total_shares, "inv_STK_24_total_shares_is_sum_of_records",
-                  f"pool {pid}: records hold {held}, total_shares {pool.total_shares}")
+            check(
+                held == pool.total_shares,
+                "inv_STK_24_total_shares_is_sum_of_records",
+                f"pool {pid}: records hold {held}, total_shares {pool.total_shares}",
+            )
 
     @invariant()
     def inv_STK_24_one_request_per_user(self) -> None:
@@ -155,19 +177,32 @@ class StakingMachine(ChainMachine):
         for pid in range(POOLS):
             pool = base_pool.get_basepool(self.chain, pid)
             users = [w.user for w in pool.withdraw_queue]
-            check(len(users) == len(set(users)), "inv_STK_24_one_request_per_user", f"pool {pid}: {users}")
-            owners = [r.owner for r in self.chain.base_pool.records[pool.cid].values()
-                      if r.owner != base_pool.RECORD_ISSUER]
-            check(len(owners) == len(set(owners)), "inv_STK_24_one_request_per_user",
-                  f"pool {pid}: an owner holds two merged records")
+            check(
+                len(users) == len(set(users)),
+                "inv_STK_24_one_request_per_user",
+                f"pool {pid}: {users}",
+            )
+            owners = [
+                r.owner
+                for r in self.chain.base_pool.records[pool.cid].values()
+                if r.owner != base_pool.RECORD_ISSUER
+            ]
+            check(
+                len(owners) == len(set(owners)),
+                "inv_STK_24_one_request_per_user",
+                f"pool {pid}: an owner holds two merged records",
+            )
 
     @invariant()
     def inv_STK_1_supply_is_sum_of_balances(self) -> None:
         if self.state is None:
             return
         total = sum(self.chain.assets.balances.values())
-        check(total == assets.supply(self.chain), "inv_STK_1_supply_is_sum_of_balances",
-              f"balances {total}, supply {assets.supply(self.chain)}")
+        check(
+            total == assets.supply(self.chain),
+            "inv_STK_1_supply_is_sum_of_balances",
+            f"balances {total}, supply {assets.supply(self.chain)}",
+        )
 
     @invariant()
     def inv_STK_9_wpha_is_backed(self) -> None:
@@ -176,5 +211,8 @@ class StakingMachine(ChainMachine):
         from phala_spec.balances import free_balance
 
         backing = free_balance(self.chain, wrapped_balances.WPHA_ACCOUNT)
-        check(backing >= assets.supply(self.chain), "inv_STK_9_wpha_is_backed",
-              f"{backing} PHA behind {assets.supply(self.chain)} W-PHA")
+        check(
+            backing >= assets.supply(self.chain),
+            "inv_STK_9_wpha_is_backed",
+            f"{backing} PHA behind {assets.supply(self.chain)} W-PHA",
+        )

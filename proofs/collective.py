@@ -50,13 +50,18 @@ def approved_motion_meets_its_threshold() -> Claim:
     (yes, no, seats, threshold), ended, prime_aye, given = _motion()
     decision, closed_yes, _ = close_decision(yes, no, seats, threshold, ended, prime_aye)
     origin = CollectiveOrigin(COUNCIL, closed_yes, seats)
-    implied = [z3.Implies(threshold * d >= n * seats, proportion_at_least(origin, COUNCIL, n, d))
-               for n, d in AT_LEAST]
-    implied += [z3.Implies(threshold * d > n * seats, proportion_more_than(origin, COUNCIL, n, d))
-                for n, d in MORE_THAN]
+    implied = [
+        z3.Implies(threshold * d >= n * seats, proportion_at_least(origin, COUNCIL, n, d))
+        for n, d in AT_LEAST
+    ]
+    implied += [
+        z3.Implies(threshold * d > n * seats, proportion_more_than(origin, COUNCIL, n, d))
+        for n, d in MORE_THAN
+    ]
     return Claim(
-        goal=z3.Implies(decision == APPROVE,
-                        z3.And(closed_yes >= threshold, closed_yes <= seats, *implied)),
+        goal=z3.Implies(
+            decision == APPROVE, z3.And(closed_yes >= threshold, closed_yes <= seats, *implied)
+        ),
         given=tuple(given),
     )
 
@@ -74,9 +79,10 @@ def prime_decides_after_the_end() -> Claim:
     return Claim(
         goal=z3.And(
             z3.Implies(ended, decision != TOO_EARLY_DECISION),
-            z3.Implies(z3.And(ended, undecided),
-                       z3.And(closed_yes + closed_no == seats,
-                              (decision == APPROVE) == prime_aye)),
+            z3.Implies(
+                z3.And(ended, undecided),
+                z3.And(closed_yes + closed_no == seats, (decision == APPROVE) == prime_aye),
+            ),
             z3.Implies(z3.Not(ended), (decision == TOO_EARLY_DECISION) == undecided),
         ),
         given=tuple(given),
@@ -114,7 +120,8 @@ def currency_to_vote_round_trip() -> Claim:
     back = to_currency(to_vote(balance, issuance), issuance)
     factor = vote_factor(issuance)
     return Claim(
-        goal=z3.And(back <= balance,
-                    z3.Implies(balance / factor <= U64_MAX, balance - factor < back)),
+        goal=z3.And(
+            back <= balance, z3.Implies(balance / factor <= U64_MAX, balance - factor < back)
+        ),
         given=(balance >= 0, balance <= issuance, issuance >= 0, issuance <= U128_MAX),
     )

@@ -49,7 +49,8 @@ def _ints(bound: int, *names: str) -> tuple[list[Any], list[Any]]:
 def _more_ayes_keep_a_pass(threshold: str) -> Callable[[], Claim]:
     def build() -> Claim:
         (ayes, more, nays, turnout, electorate), bounds = _ints(
-            U128_MAX, "ayes", "more_ayes", "nays", "turnout", "electorate")
+            U128_MAX, "ayes", "more_ayes", "nays", "turnout", "electorate"
+        )
         before = approved(threshold, Tally(ayes, nays, turnout), electorate)
         after = approved(threshold, Tally(more, nays, turnout), electorate)
         return Claim(goal=z3.Implies(before, after), given=(*bounds, more >= ayes))
@@ -60,7 +61,8 @@ def _more_ayes_keep_a_pass(threshold: str) -> Callable[[], Claim]:
 def _more_nays_keep_a_failure(threshold: str) -> Callable[[], Claim]:
     def build() -> Claim:
         (ayes, nays, more, turnout, electorate), bounds = _ints(
-            U128_MAX, "ayes", "nays", "more_nays", "turnout", "electorate")
+            U128_MAX, "ayes", "nays", "more_nays", "turnout", "electorate"
+        )
         before = approved(threshold, Tally(ayes, nays, turnout), electorate)
         after = approved(threshold, Tally(ayes, more, turnout), electorate)
         return Claim(goal=z3.Implies(z3.Not(before), z3.Not(after)), given=(*bounds, more >= nays))
@@ -68,9 +70,14 @@ def _more_nays_keep_a_failure(threshold: str) -> Callable[[], Claim]:
     return build
 
 
-for _n, (_kind, _label) in enumerate(((SUPER_MAJORITY_APPROVE, "super-majority approve"),
-                                      (SUPER_MAJORITY_AGAINST, "super-majority against"),
-                                      (SIMPLE_MAJORITY, "simple majority")), start=1):
+for _n, (_kind, _label) in enumerate(
+    (
+        (SUPER_MAJORITY_APPROVE, "super-majority approve"),
+        (SUPER_MAJORITY_AGAINST, "super-majority against"),
+        (SIMPLE_MAJORITY, "simple majority"),
+    ),
+    start=1,
+):
     obligation(
         id=f"DEM-P{_n}a",
         clauses=("DEM-7",),
@@ -91,9 +98,13 @@ for _n, (_kind, _label) in enumerate(((SUPER_MAJORITY_APPROVE, "super-majority a
     description="a turnout whose integer square root is 0 never passes, whatever the kind",
 )
 def no_turnout_never_passes() -> Claim:
-    (ayes, nays, turnout, electorate), bounds = _ints(U128_MAX, "ayes", "nays", "turnout", "electorate")
-    verdicts = [approved(kind, Tally(ayes, nays, turnout), electorate)
-                for kind in (SUPER_MAJORITY_APPROVE, SUPER_MAJORITY_AGAINST, SIMPLE_MAJORITY)]
+    (ayes, nays, turnout, electorate), bounds = _ints(
+        U128_MAX, "ayes", "nays", "turnout", "electorate"
+    )
+    verdicts = [
+        approved(kind, Tally(ayes, nays, turnout), electorate)
+        for kind in (SUPER_MAJORITY_APPROVE, SUPER_MAJORITY_AGAINST, SIMPLE_MAJORITY)
+    ]
     return Claim(goal=z3.Not(z3.Or(*verdicts)), given=(*bounds, turnout < 1))
 
 
@@ -144,8 +155,11 @@ def unlock_grows_with_conviction() -> Claim:
     for c in range(7):
         at = unlock_block(end, period, lock_periods(c))
         facts.append(at >= end)
-        facts.append(z3.Implies(end + period * lock_periods(c) <= U32_MAX,
-                                at == end + period * lock_periods(c)))
+        facts.append(
+            z3.Implies(
+                end + period * lock_periods(c) <= U32_MAX, at == end + period * lock_periods(c)
+            )
+        )
         if c < 6:
             facts.append(at <= unlock_block(end, period, lock_periods(c + 1)))
     return Claim(goal=z3.And(*facts), given=tuple(bounds))
@@ -161,8 +175,10 @@ def prior_lock_never_released_early() -> Claim:
     (until0, amount0, until, now), bounds = _ints(U32_MAX, "until0", "amount0", "until", "now")
     (amount,), amount_bounds = _ints(U128_MAX, "amount")
     prior = rejig(accumulate(PriorLock(until0, amount0), until, amount), now)
-    return Claim(goal=z3.And(prior.amount >= amount, prior.until >= until),
-                 given=(*bounds, *amount_bounds, now < until))
+    return Claim(
+        goal=z3.And(prior.amount >= amount, prior.until >= until),
+        given=(*bounds, *amount_bounds, now < until),
+    )
 
 
 @obligation(
@@ -175,8 +191,10 @@ def lock_needed_is_the_max() -> Claim:
     (prior, v1, v2, v3), bounds = _ints(U128_MAX, "prior", "v1", "v2", "v3")
     needed = locked_balance(prior, (v1, v2, v3))
     parts = (prior, v1, v2, v3)
-    return Claim(goal=z3.And(*(needed >= p for p in parts), z3.Or(*(needed == p for p in parts))),
-                 given=tuple(bounds))
+    return Claim(
+        goal=z3.And(*(needed >= p for p in parts), z3.Or(*(needed == p for p in parts))),
+        given=tuple(bounds),
+    )
 
 
 @obligation(
@@ -192,9 +210,13 @@ def rejig_and_accumulate() -> Claim:
     rejigged = rejig(PriorLock(u0, a0), now)
     return Claim(
         goal=z3.And(
-            merged.until == z3.If(u0 >= u1, u0, u1), merged.amount == z3.If(a0 >= a1, a0, a1),
-            z3.If(now >= u0, z3.And(rejigged.until == 0, rejigged.amount == 0),
-                  z3.And(rejigged.until == u0, rejigged.amount == a0)),
+            merged.until == z3.If(u0 >= u1, u0, u1),
+            merged.amount == z3.If(a0 >= a1, a0, a1),
+            z3.If(
+                now >= u0,
+                z3.And(rejigged.until == 0, rejigged.amount == 0),
+                z3.And(rejigged.until == u0, rejigged.amount == a0),
+            ),
         ),
         given=(*bounds, *amount_bounds),
     )

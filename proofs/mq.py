@@ -49,7 +49,11 @@ def accepted_sequence_advances_by_one() -> Claim:
 )
 def pool_rule_trichotomy() -> Claim:
     (expected, sequence), bounds = _u64("expected", "sequence")
-    stale, ok, future = is_stale(expected, sequence), accepts(expected, sequence), is_future(expected, sequence)
+    stale, ok, future = (
+        is_stale(expected, sequence),
+        accepts(expected, sequence),
+        is_future(expected, sequence),
+    )
     exactly_one = z3.And(
         z3.Or(stale, ok, future),
         z3.Not(z3.And(stale, ok)),

@@ -53,8 +53,10 @@ _NEAREST = Lemma.of(
     "nearest_pref_down",
     ("y",),
     lambda y: Claim(
-        z3.And(2 * (divide_rounded(y, MILLION, Rounding.NEAREST_PREF_DOWN) * MILLION - y) >= -MILLION,
-               2 * (divide_rounded(y, MILLION, Rounding.NEAREST_PREF_DOWN) * MILLION - y) < MILLION),
+        z3.And(
+            2 * (divide_rounded(y, MILLION, Rounding.NEAREST_PREF_DOWN) * MILLION - y) >= -MILLION,
+            2 * (divide_rounded(y, MILLION, Rounding.NEAREST_PREF_DOWN) * MILLION - y) < MILLION,
+        ),
         (y >= 0,),
     ),
 )
@@ -73,8 +75,13 @@ def commission_split_is_exact() -> Claim:
     commission, to_stakers = reward_split(reward, parts)
     error = 2 * (commission * MILLION - reward * parts)
     return Claim(
-        z3.And(commission + to_stakers == reward, commission >= 0, commission <= reward,
-               error >= -MILLION, error < MILLION),
+        z3.And(
+            commission + to_stakers == reward,
+            commission >= 0,
+            commission <= reward,
+            error >= -MILLION,
+            error < MILLION,
+        ),
         (*bounds, in_range),
         (_EUCLID.at(reward, parts), _NEAREST.at(rem(reward, MILLION) * parts)),
     )
@@ -88,13 +95,20 @@ def commission_split_is_exact() -> Claim:
     "gained shares never price the vault's shares below the new checkpoint",
 )
 def owner_share_gain_within_commission() -> Claim:
-    (tv, ts, current, checkpoint), bounds = _bounded("total_value", "total_shares", "current", "checkpoint")
+    (tv, ts, current, checkpoint), bounds = _bounded(
+        "total_value", "total_shares", "current", "checkpoint"
+    )
     parts, in_range = _parts()
     adjust, new_price = owner_share_gain(tv, ts, current, checkpoint, parts)
     taken = 2 * ((current - new_price) * MILLION - (current - checkpoint) * parts)
     return Claim(
-        z3.And(new_price >= checkpoint, new_price <= current, taken < MILLION, adjust >= 0,
-               z3.Or(adjust == 0, (ts + adjust) * to_fixed(new_price) <= tv * ONE)),
+        z3.And(
+            new_price >= checkpoint,
+            new_price <= current,
+            taken < MILLION,
+            adjust >= 0,
+            z3.Or(adjust == 0, (ts + adjust) * to_fixed(new_price) <= tv * ONE),
+        ),
         (*bounds, in_range, checkpoint >= 1, checkpoint < current),
         (_TO_FIXED.at(new_price), *_bdiv_cuts(tv, to_fixed(new_price))),
     )

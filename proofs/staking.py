@@ -80,12 +80,17 @@ class _Withdrawal:
 
     @classmethod
     def build(cls) -> _Withdrawal:
-        (ts, tv, rs, shares, free), bounds = _balances("total_shares", "total_value", "record_shares",
-                                                       "shares", "free")
+        (ts, tv, rs, shares, free), bounds = _balances(
+            "total_shares", "total_value", "record_shares", "shares", "free"
+        )
         p, price = _price()
-        amount, rest, removed, ts_after, tv_after = remove_stake_amounts(ts, tv, rs, shares, p, free)
+        amount, rest, removed, ts_after, tv_after = remove_stake_amounts(
+            ts, tv, rs, shares, p, free
+        )
         change = _surplus(tv_after, ts_after, p) - _surplus(tv, ts, p)
-        return cls(tv, shares, free, p, amount, rest, removed, rs, ts_after, change, (*bounds, *price))
+        return cls(
+            tv, shares, free, p, amount, rest, removed, rs, ts_after, change, (*bounds, *price)
+        )
 
     @property
     def cuts(self) -> tuple[LemmaUse, ...]:
@@ -106,8 +111,14 @@ def _surplus(tv: Any, ts: Any, p: Any) -> Any:
 def withdrawal_never_overpays() -> Claim:
     w = _Withdrawal.build()
     return Claim(
-        z3.And(w.amount * ONE <= w.shares * w.p, w.amount <= w.free, w.amount >= 0, w.removed >= w.shares,
-               w.removed + w.rest == w.record_shares, w.ts_after >= 0),
+        z3.And(
+            w.amount * ONE <= w.shares * w.p,
+            w.amount <= w.free,
+            w.amount >= 0,
+            w.removed >= w.shares,
+            w.removed + w.rest == w.record_shares,
+            w.ts_after >= 0,
+        ),
         w.domain,
         w.cuts,
     )
@@ -141,7 +152,12 @@ def withdrawal_price_change() -> Claim:
     w = _Withdrawal.build()
     return Claim(
         z3.And(w.change >= 0, 256 * w.change < 257 * ONE + w.p),
-        (*w.domain, bmul(w.shares, w.p) <= w.free, w.record_shares - w.shares > DUST, w.tv - w.amount > DUST),
+        (
+            *w.domain,
+            bmul(w.shares, w.p) <= w.free,
+            w.record_shares - w.shares > DUST,
+            w.tv - w.amount > DUST,
+        ),
         w.cuts,
     )
 
@@ -212,8 +228,11 @@ def extract_dust_is_exact() -> Claim:
     (n,), bounds = _balances("n")
     rest, dust = extract_dust(n)
     return Claim(
-        z3.And(rest + dust == n, dust <= DUST, z3.Or(rest == 0, rest > DUST), z3.Or(dust == 0, rest == 0)),
+        z3.And(
+            rest + dust == n,
+            dust <= DUST,
+            z3.Or(rest == 0, rest > DUST),
+            z3.Or(dust == 0, rest == 0),
+        ),
         tuple(bounds),
     )
-
-

@@ -44,8 +44,12 @@ def min_balance(state: ChainState) -> int:
 def _set(state: ChainState, who: AccountId, amount: int, supply_delta: int) -> ChainState:
     held = state.assets.balances
     balances = held.set(who, amount) if amount else (held.delete(who) if who in held else held)
-    return attrs.evolve(state, assets=attrs.evolve(
-        state.assets, balances=balances, supply=state.assets.supply + supply_delta))
+    return attrs.evolve(
+        state,
+        assets=attrs.evolve(
+            state.assets, balances=balances, supply=state.assets.supply + supply_delta
+        ),
+    )
 
 
 def _can_increase(state: ChainState, who: AccountId, amount: int, minted: bool) -> None:
@@ -86,7 +90,9 @@ def burn(state: ChainState, who: AccountId, amount: int) -> tuple[ChainState, Ev
     return state, (event("Assets.Burned", asset_id=WPHA_ASSET_ID, owner=who, balance=burnt),), burnt
 
 
-def transfer(state: ChainState, source: AccountId, dest: AccountId, amount: int) -> tuple[ChainState, Events, int]:
+def transfer(
+    state: ChainState, source: AccountId, dest: AccountId, amount: int
+) -> tuple[ChainState, Events, int]:
     """``fungibles::Mutate::transfer`` (Expendable) [STK-1]; returns what the destination received.
 
     Check order: the source holds ``amount`` (``Token.FundsUnavailable``), the
@@ -101,5 +107,7 @@ def transfer(state: ChainState, source: AccountId, dest: AccountId, amount: int)
         return state, (), moved
     state = _set(state, source, balance(state, source) - moved, 0)
     state = _set(state, dest, balance(state, dest) + moved, 0)
-    done = event("Assets.Transferred", asset_id=WPHA_ASSET_ID, **{"from": source, "to": dest}, amount=moved)
+    done = event(
+        "Assets.Transferred", asset_id=WPHA_ASSET_ID, **{"from": source, "to": dest}, amount=moved
+    )
     return state, (done,), moved

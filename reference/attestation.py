@@ -121,8 +121,13 @@ def dcap_runtime_hash(mr_enclave: bytes, isv_prod_id: int, isv_svn: int, mr_sign
     )
 
 
-def dated_report_policy(report: AttestationReport, user_data_hash: bytes, now: int,
-                        allowlist: Iterable[bytes], verify_pruntime: bool) -> AttestationReport:
+def dated_report_policy(
+    report: AttestationReport,
+    user_data_hash: bytes,
+    now: int,
+    allowlist: Iterable[bytes],
+    verify_pruntime: bool,
+) -> AttestationReport:
     """The registration policy of a dated report, checks in this order [ATT-12] [ATT-44].
 
     The allowlist (when ``verify_pruntime``), freshness (``now − timestamp <

@@ -119,11 +119,13 @@ def sign_report(report: bytes, authority: Keypair = AUTHORITY) -> bytes:
     return sign(authority, SIGNING_DOMAIN + report)
 
 
-def verify_simulated(report: bytes, signature: bytes,
-                     authority_public: bytes = AUTHORITY.public) -> AttestationReport:
+def verify_simulated(
+    report: bytes, signature: bytes, authority_public: bytes = AUTHORITY.public
+) -> AttestationReport:
     """[ATT-43] signature, decoding, then the confidence level [ATT-4]."""
-    if len(signature) != SIGNATURE_BYTES or not verify(authority_public, SIGNING_DOMAIN + report,
-                                                       signature):
+    if len(signature) != SIGNATURE_BYTES or not verify(
+        authority_public, SIGNING_DOMAIN + report, signature
+    ):
         raise DispatchError(INVALID_SIGNATURE, "not signed by the test attestation authority")
     decoded = decode_report(report)
     return AttestationReport(
@@ -135,9 +137,15 @@ def verify_simulated(report: bytes, signature: bytes,
     )
 
 
-def validate_simulated(report: bytes, signature: bytes, user_data_hash: bytes, now: int,
-                       allowlist: Iterable[bytes], verify_pruntime: bool,
-                       authority_public: bytes = AUTHORITY.public) -> AttestationReport:
+def validate_simulated(
+    report: bytes,
+    signature: bytes,
+    user_data_hash: bytes,
+    now: int,
+    allowlist: Iterable[bytes],
+    verify_pruntime: bool,
+    authority_public: bytes = AUTHORITY.public,
+) -> AttestationReport:
     """[ATT-44] :func:`verify_simulated`, then allowlist, freshness and binding, as [ATT-12]."""
     verified = verify_simulated(report, signature, authority_public)
     return dated_report_policy(verified, user_data_hash, now, allowlist, verify_pruntime)
@@ -152,10 +160,16 @@ def binding_report_data(info: _Encodable) -> bytes:
     return blake2b_256(info.encode()) + bytes(32)
 
 
-def simulated_attestation_for(info: _Encodable, runtime_hash: bytes, timestamp: int, *,
-                              status: str = "OK", advisory_ids: tuple[str, ...] = (),
-                              report_data: bytes | None = None,
-                              authority: Keypair = AUTHORITY) -> SimulatedAttestation:
+def simulated_attestation_for(
+    info: _Encodable,
+    runtime_hash: bytes,
+    timestamp: int,
+    *,
+    status: str = "OK",
+    advisory_ids: tuple[str, ...] = (),
+    report_data: bytes | None = None,
+    authority: Keypair = AUTHORITY,
+) -> SimulatedAttestation:
     """Evidence for registering ``info`` (a ``WorkerRegistrationInfoV2``) [ATT-46].
 
     By default the report binds ``info`` and is signed by the test authority;

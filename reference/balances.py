@@ -240,7 +240,9 @@ def mutate_account(
 
     kept_free, dust = split_dust(after.free, after.reserved, ed)
     reaped = after.free < ed and after.reserved == 0
-    state = _store_data(state, who, AccountData() if reaped else attrs.evolve(after, free=kept_free))
+    state = _store_data(
+        state, who, AccountData() if reaped else attrs.evolve(after, free=kept_free)
+    )
 
     outer: list[Event] = []
     if is_new:
@@ -747,9 +749,7 @@ def mint_into(state: ChainState, who: AccountId, amount: int) -> tuple[ChainStat
 
 def burn_from(state: ChainState, who: AccountId, amount: int) -> tuple[ChainState, Events]:
     """Destroy exactly ``amount`` of ``who``'s free balance, politely, may reap [BAL-26]."""
-    actual = min_(
-        reducible_balance(state, who, Preservation.EXPENDABLE, Fortitude.POLITE), amount
-    )
+    actual = min_(reducible_balance(state, who, Preservation.EXPENDABLE, Fortitude.POLITE), amount)
     if actual != amount:
         raise DispatchError("Token.FundsUnavailable")
     if total_issuance(state) < actual:

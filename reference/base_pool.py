@@ -124,7 +124,13 @@ def remove_stake_amounts(
     require(le(removed, total_shares), ArithmeticUnderflow)
     require(le(amount, total_value), ArithmeticUnderflow)
     value_rest = total_value - amount
-    return amount, record_rest, removed, total_shares - removed, ite(balance_close_to_zero(value_rest), 0, value_rest)
+    return (
+        amount,
+        record_rest,
+        removed,
+        total_shares - removed,
+        ite(balance_close_to_zero(value_rest), 0, value_rest),
+    )
 
 
 def vault_reward_share(vault_shares: Num, total_shares: Num, reward: Num) -> Num:
@@ -148,7 +154,11 @@ def get_basepool(state: ChainState, pid: int) -> BasePool:
 def put_basepool(state: ChainState, pool: BasePool) -> ChainState:
     """Store ``pool`` back into its pool record [STK-10]."""
     record = state.base_pool.pools.get(pool.pid)
-    stored = pool if record is None or isinstance(record, BasePool) else attrs.evolve(record, basepool=pool)
+    stored = (
+        pool
+        if record is None or isinstance(record, BasePool)
+        else attrs.evolve(record, basepool=pool)
+    )
     return _evolve(state, pools=state.base_pool.pools.set(pool.pid, stored))
 
 
@@ -164,10 +174,14 @@ def new_pool(state: ChainState, owner: AccountId) -> tuple[ChainState, BasePool]
     """
     pid, cid = state.base_pool.pool_count, state.base_pool.next_cid
     pool = BasePool(pid=pid, owner=owner, cid=cid, pool_account=pool_account(pid, owner))
-    state = _evolve(state, pool_count=pid + 1, next_cid=cid + 1,
-                    records=state.base_pool.records.set(cid, immutables.Map()),
-                    owner_index=state.base_pool.owner_index.set(cid, immutables.Map()),
-                    next_record_id=state.base_pool.next_record_id.set(cid, 0))
+    state = _evolve(
+        state,
+        pool_count=pid + 1,
+        next_cid=cid + 1,
+        records=state.base_pool.records.set(cid, immutables.Map()),
+        owner_index=state.base_pool.owner_index.set(cid, immutables.Map()),
+        next_record_id=state.base_pool.next_record_id.set(cid, 0),
+    )
     return state, pool
 
 
@@ -197,8 +211,11 @@ def shares_of(state: ChainState, pool: BasePool, owner: AccountId) -> int:
     """``owner``'s shares in ``pool``: its merged record plus its queued withdrawals [STK-11]."""
     rid = owner_record_id(state, pool.cid, owner)
     held = record(state, pool.cid, rid).shares if rid is not None else 0
-    return held + sum(record(state, pool.cid, w.share_record_id).shares
-                      for w in pool.withdraw_queue if w.user == owner)
+    return held + sum(
+        record(state, pool.cid, w.share_record_id).shares
+        for w in pool.withdraw_queue
+        if w.user == owner
+    )
 
 
 def _put_record(state: ChainState, cid: int, rid: int, rec: ShareRecord) -> ChainState:
@@ -212,12 +229,16 @@ def _index(state: ChainState, cid: int, owner: AccountId, rid: int | None) -> Ch
     return _evolve(state, owner_index=index.set(cid, entries))
 
 
-def _mint_record(state: ChainState, pool: BasePool, owner: AccountId, shares: int) -> tuple[ChainState, int, Event]:
+def _mint_record(
+    state: ChainState, pool: BasePool, owner: AccountId, shares: int
+) -> tuple[ChainState, int, Event]:
     """Mint a share record (``mint_nft``) with the collection's next id [STK-11]."""
     rid = state.base_pool.next_record_id[pool.cid]
     state = _evolve(state, next_record_id=state.base_pool.next_record_id.set(pool.cid, rid + 1))
     state = _put_record(state, pool.cid, rid, ShareRecord(owner, shares))
-    created = event(f"{PALLET}.NftCreated", pid=pool.pid, cid=pool.cid, nft_id=rid, owner=owner, shares=shares)
+    created = event(
+        f"{PALLET}.NftCreated", pid=pool.pid, cid=pool.cid, nft_id=rid, owner=owner, shares=shares
+    )
     return state, rid, created
 
 
@@ -226,7 +247,9 @@ def _burn_record(state: ChainState, cid: int, rid: int) -> ChainState:
     return _evolve(state, records=records.set(cid, records[cid].delete(rid)))
 
 
-def add_shares(state: ChainState, pool: BasePool, owner: AccountId, shares: int) -> tuple[ChainState, Events]:
+def add_shares(
+    state: ChainState, pool: BasePool, owner: AccountId, shares: int
+) -> tuple[ChainState, Events]:
     """Mint a record of ``shares`` for ``owner`` and merge it with the owner's record [STK-11].
 
     ``merge_nft_for_staker``: when the owner already holds a record, both
@@ -246,7 +269,9 @@ def add_shares(state: ChainState, pool: BasePool, owner: AccountId, shares: int)
 # --- contribute [STK-14] ---------------------------------------------------------------
 
 
-def contribute(state: ChainState, pool: BasePool, who: AccountId, amount: int) -> tuple[ChainState, BasePool, Events, int]:
+def contribute(
+    state: ChainState, pool: BasePool, who: AccountId, amount: int
+) -> tuple[ChainState, BasePool, Events, int]:
     """``base_pool::contribute``: move ``amount`` W-PHA into the pool for new shares [STK-14].
 
     Check order: the pool is not bankrupt (``total_shares == 0 or
@@ -258,7 +283,9 @@ def contribute(state: ChainState, pool: BasePool, who: AccountId, amount: int) -
     shares = int(shares_for(amount, share_price(pool)))
     state, moved, _ = assets.transfer(state, who, pool.pool_account, amount)
     state, minted = add_shares(state, pool, who, shares)
-    pool = attrs.evolve(pool, total_shares=pool.total_shares + shares, total_value=pool.total_value + amount)
+    pool = attrs.evolve(
+        pool, total_shares=pool.total_shares + shares, total_value=pool.total_value + amount
+    )
     return state, pool, (*moved, *minted), shares
 
 
@@ -278,7 +305,11 @@ def remove_stake(
     rec = record(state, pool.cid, rid)
     free = assets.balance(state, pool.pool_account)
     amount, rest, removed, total_shares, total_value = (
-        int(v) for v in remove_stake_amounts(pool.total_shares, pool.total_value, rec.shares, shares, price, free))
+        int(v)
+        for v in remove_stake_amounts(
+            pool.total_shares, pool.total_value, rec.shares, shares, price, free
+        )
+    )
     state = _put_record(state, pool.cid, rid, attrs.evolve(rec, shares=rest))
     pool = attrs.evolve(pool, total_shares=total_shares, total_value=total_value)
     state, moved, _ = assets.transfer(state, pool.pool_account, user, amount)
@@ -289,11 +320,20 @@ def maybe_remove_dust(pool: BasePool, rec: ShareRecord) -> tuple[BasePool, Share
     """A record holding dust shares gives them up: ``total_shares -= shares``, record emptied [STK-12]."""
     if rec.shares == 0 or not balance_close_to_zero(rec.shares):
         return pool, rec, False
-    return attrs.evolve(pool, total_shares=pool.total_shares - rec.shares), attrs.evolve(rec, shares=0), True
+    return (
+        attrs.evolve(pool, total_shares=pool.total_shares - rec.shares),
+        attrs.evolve(rec, shares=0),
+        True,
+    )
 
 
 def push_withdraw_in_queue(
-    state: ChainState, pool: BasePool, who: AccountId, shares: int, now: int, as_vault: int | None = None
+    state: ChainState,
+    pool: BasePool,
+    who: AccountId,
+    shares: int,
+    now: int,
+    as_vault: int | None = None,
 ) -> tuple[ChainState, BasePool, Events]:
     """Queue a withdrawal of ``shares`` from ``who``'s record [STK-16].
 
@@ -311,11 +351,17 @@ def push_withdraw_in_queue(
     if share_price(pool) is None:
         if rec.shares < shares:
             raise error("InvalidShareToWithdraw")
-        return _put_record(state, pool.cid, rid, attrs.evolve(rec, shares=rec.shares - shares)), pool, ()
+        return (
+            _put_record(state, pool.cid, rid, attrs.evolve(rec, shares=rec.shares - shares)),
+            pool,
+            (),
+        )
     queue: list[WithdrawInfo] = []
     for request in pool.withdraw_queue:
         if request.user == who:
-            rec = attrs.evolve(rec, shares=rec.shares + record(state, pool.cid, request.share_record_id).shares)
+            rec = attrs.evolve(
+                rec, shares=rec.shares + record(state, pool.cid, request.share_record_id).shares
+            )
             state = _burn_record(state, pool.cid, request.share_record_id)
         else:
             queue.append(request)
@@ -324,12 +370,21 @@ def push_withdraw_in_queue(
     state = _put_record(state, pool.cid, rid, attrs.evolve(rec, shares=rec.shares - shares))
     state, wid, created = _mint_record(state, pool, RECORD_ISSUER, shares)
     pool = attrs.evolve(pool, withdraw_queue=(*queue, WithdrawInfo(who, now, wid)))
-    queued = event(f"{PALLET}.WithdrawalQueued", pid=pool.pid, user=who, shares=shares, nft_id=rid,
-                   as_vault=as_vault, withdrawing_nft_id=wid)
+    queued = event(
+        f"{PALLET}.WithdrawalQueued",
+        pid=pool.pid,
+        user=who,
+        shares=shares,
+        nft_id=rid,
+        as_vault=as_vault,
+        withdrawing_nft_id=wid,
+    )
     return state, pool, (created, queued)
 
 
-def try_process_withdraw_queue(state: ChainState, pool: BasePool) -> tuple[ChainState, BasePool, Events]:
+def try_process_withdraw_queue(
+    state: ChainState, pool: BasePool
+) -> tuple[ChainState, BasePool, Events]:
     """Pay queued withdrawals from the pool account's free W-PHA, front first [STK-18].
 
     The price is fixed at entry (none: nothing happens). While the pool
@@ -355,25 +410,44 @@ def try_process_withdraw_queue(state: ChainState, pool: BasePool) -> tuple[Chain
         if rec.shares > 0 and bmul(rec.shares, price) > floor:
             free = assets.balance(state, pool.pool_account)
             take = min(int(bdiv(free, price)), rec.shares) if price != 0 else rec.shares
-            state, pool, moved, amount, removed = remove_stake(state, pool, request.share_record_id, take, request.user)
+            state, pool, moved, amount, removed = remove_stake(
+                state, pool, request.share_record_id, take, request.user
+            )
             events.extend(moved)
             user_totals[0] += amount
             user_totals[1] += removed
             rec = record(state, pool.cid, request.share_record_id)
             if rec.shares > 0 and bmul(rec.shares, price) > floor:
                 break
-        pool = attrs.evolve(pool, total_shares=pool.total_shares - rec.shares, withdraw_queue=pool.withdraw_queue[1:])
+        pool = attrs.evolve(
+            pool,
+            total_shares=pool.total_shares - rec.shares,
+            withdraw_queue=pool.withdraw_queue[1:],
+        )
         user_totals[2] += rec.shares
         state = _burn_record(state, pool.cid, request.share_record_id)
     for user in sorted(totals):
         amount, shares, burnt = totals[user]
-        events.append(event(f"{PALLET}.Withdrawal", pid=pool.pid, user=user, amount=amount, shares=shares,
-                            burnt_shares=burnt))
+        events.append(
+            event(
+                f"{PALLET}.Withdrawal",
+                pid=pool.pid,
+                user=user,
+                amount=amount,
+                shares=shares,
+                burnt_shares=burnt,
+            )
+        )
     return state, pool, tuple(events)
 
 
 def try_withdraw(
-    state: ChainState, pool: BasePool, who: AccountId, shares: int, now: int, as_vault: int | None = None
+    state: ChainState,
+    pool: BasePool,
+    who: AccountId,
+    shares: int,
+    now: int,
+    as_vault: int | None = None,
 ) -> tuple[ChainState, BasePool, Events]:
     """Queue a withdrawal, then process the queue [STK-16] [STK-18]."""
     state, pool, queued = push_withdraw_in_queue(state, pool, who, shares, now, as_vault)
@@ -382,7 +456,12 @@ def try_withdraw(
 
 
 def has_expired_withdrawal(
-    state: ChainState, pool: BasePool, now: int, grace_period: int, vault_period: int | None, releasing: int
+    state: ChainState,
+    pool: BasePool,
+    now: int,
+    grace_period: int,
+    vault_period: int | None,
+    releasing: int,
 ) -> bool:
     """Whether a queued withdrawal waited too long for stake that is not coming [STK-20].
 
@@ -409,7 +488,9 @@ def has_expired_withdrawal(
 # --- rewards [STK-19] ------------------------------------------------------------------
 
 
-def distribute_reward(state: ChainState, pool: BasePool, reward: int) -> tuple[ChainState, BasePool]:
+def distribute_reward(
+    state: ChainState, pool: BasePool, reward: int
+) -> tuple[ChainState, BasePool]:
     """Add ``reward`` to ``total_value`` and pass each subscribed vault its part, recursively [STK-19].
 
     A vault's shares in the pool are its merged record plus its queued
@@ -421,7 +502,11 @@ def distribute_reward(state: ChainState, pool: BasePool, reward: int) -> tuple[C
         vault = get_basepool(state, vault_pid)
         if to_fixed(pool.total_shares) == 0:
             continue
-        settled = int(vault_reward_share(shares_of(state, pool, vault.pool_account), pool.total_shares, reward))
+        settled = int(
+            vault_reward_share(
+                shares_of(state, pool, vault.pool_account), pool.total_shares, reward
+            )
+        )
         state, vault = distribute_reward(state, vault, settled)
         state = put_basepool(state, vault)
     return state, pool
@@ -437,7 +522,9 @@ def slash(pool: BasePool, amount: int) -> BasePool:
 
 
 def _with_pool(
-    state: ChainState, pid: int, step: Callable[[ChainState, BasePool], tuple[ChainState, BasePool, Events]]
+    state: ChainState,
+    pid: int,
+    step: Callable[[ChainState, BasePool], tuple[ChainState, BasePool, Events]],
 ) -> tuple[ChainState, Events]:
     pool = get_basepool(state, pid)
     state, pool, events = step(state, pool)
@@ -450,14 +537,18 @@ def create_operation(state: ChainState, owner: AccountId) -> tuple[ChainState, E
     return state, (), pid
 
 
-def contribute_operation(state: ChainState, pid: int, who: AccountId, amount: int) -> tuple[ChainState, Events, int]:
+def contribute_operation(
+    state: ChainState, pid: int, who: AccountId, amount: int
+) -> tuple[ChainState, Events, int]:
     """``BasePool.contribute``: :func:`contribute`, then the pool joins ``who``'s invest pools [STK-22]."""
     state, pool, events, shares = contribute(state, get_basepool(state, pid), who, amount)
     state = wrapped_balances.subscribe_to_pool(put_basepool(state, pool), who, pid)
     return state, events, shares
 
 
-def withdraw_operation(state: ChainState, pid: int, who: AccountId, shares: int) -> tuple[ChainState, Events]:
+def withdraw_operation(
+    state: ChainState, pid: int, who: AccountId, shares: int
+) -> tuple[ChainState, Events]:
     """``BasePool.withdraw``: :func:`try_withdraw` at the block's time (unix seconds) [STK-22]."""
     now = state.system.block.timestamp // 1000
     return _with_pool(state, pid, lambda s, p: try_withdraw(s, p, who, shares, now))
@@ -468,7 +559,9 @@ def process_queue_operation(state: ChainState, pid: int) -> tuple[ChainState, Ev
     return _with_pool(state, pid, try_process_withdraw_queue)
 
 
-def reward_operation(state: ChainState, pid: int, source: AccountId, amount: int) -> tuple[ChainState, Events]:
+def reward_operation(
+    state: ChainState, pid: int, source: AccountId, amount: int
+) -> tuple[ChainState, Events]:
     """``BasePool.distribute_reward``: a reward arriving as a stake pool receives one [STK-22].
 
     ``amount`` PHA moves from ``source`` to the W-PHA account (may reap the

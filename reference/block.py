@@ -27,8 +27,12 @@ Hook = Callable[[ChainState, BlockContext], tuple[ChainState, Events]]
 # Scheduler and Democracy (61) come before Treasury: they run first, as one hook so that a
 # gap of empty blocks is caught up block by block [SCH-4]. PhalaComputation applies
 # scheduled parameters and challenges at the end of the block [CMP-23].
-ON_INITIALIZE: tuple[Hook, ...] = (democracy.on_initialize, treasury.on_initialize, elections.on_initialize,
-                                   mq.on_initialize)
+ON_INITIALIZE: tuple[Hook, ...] = (
+    democracy.on_initialize,
+    treasury.on_initialize,
+    elections.on_initialize,
+    mq.on_initialize,
+)
 ON_FINALIZE: tuple[Hook, ...] = (computation.on_finalize,)
 
 

@@ -88,7 +88,12 @@ class CollectiveOrigin:
     total: int
 
     def __data__(self) -> dict[str, Any]:
-        return {"kind": "collective", "collective": self.collective, "yes": self.yes, "total": self.total}
+        return {
+            "kind": "collective",
+            "collective": self.collective,
+            "yes": self.yes,
+            "total": self.total,
+        }
 
 
 @attrs.frozen

@@ -19,9 +19,15 @@ COMMANDS: dict[tuple[str, ...], tuple[str, str]] = {
         "run the conformance vectors against an implementation (default: the reference)",
     ),
     ("vectors", "generate"): ("phala_spec.conformance.cli_generate", "generate the vectors"),
-    ("vectors", "verify"): ("phala_spec.conformance.cli_verify", "check vectors: schema, hashes, lock"),
+    ("vectors", "verify"): (
+        "phala_spec.conformance.cli_verify",
+        "check vectors: schema, hashes, lock",
+    ),
     ("vectors", "show"): ("phala_spec.conformance.cli_show", "print a vector as JSON"),
-    ("adapter",): ("phala_spec.conformance.cli_adapter", "serve the reference over the adapter protocol"),
+    ("adapter",): (
+        "phala_spec.conformance.cli_adapter",
+        "serve the reference over the adapter protocol",
+    ),
     ("prove",): ("phala_spec.proofs.cli", "run the Z3 proof obligations"),
     ("explore",): ("phala_spec.models.cli", "run the Hypothesis models; write failures as vectors"),
     ("bench",): ("phala_spec.bench", "measure the reference's performance"),

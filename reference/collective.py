@@ -94,19 +94,27 @@ def ensure_member(state: ChainState, instance: str, origin: Origin) -> AccountId
 
 def proportion_at_least(origin: Origin, instance: str, n: int, d: int) -> bool:
     """``EnsureProportionAtLeast<N, D>``: ``Members(yes, total)`` with ``yes * D >= N * total`` [COL-10]."""
-    return (isinstance(origin, CollectiveOrigin) and origin.collective == instance
-            and origin.yes * d >= n * origin.total)
+    return (
+        isinstance(origin, CollectiveOrigin)
+        and origin.collective == instance
+        and origin.yes * d >= n * origin.total
+    )
 
 
 def proportion_more_than(origin: Origin, instance: str, n: int, d: int) -> bool:
     """``EnsureProportionMoreThan<N, D>``: ``yes * D > N * total`` [COL-10]."""
-    return (isinstance(origin, CollectiveOrigin) and origin.collective == instance
-            and origin.yes * d > n * origin.total)
+    return (
+        isinstance(origin, CollectiveOrigin)
+        and origin.collective == instance
+        and origin.yes * d > n * origin.total
+    )
 
 
 def members_at_least(origin: Origin, instance: str, n: int) -> bool:
     """``EnsureMembers<N>``: at least ``N`` members approved [COL-10]."""
-    return isinstance(origin, CollectiveOrigin) and origin.collective == instance and origin.yes >= n
+    return (
+        isinstance(origin, CollectiveOrigin) and origin.collective == instance and origin.yes >= n
+    )
 
 
 def member_of(origin: Origin, instance: str) -> AccountId | None:
@@ -135,8 +143,15 @@ def _executed(instance: str, name: str, proposal_hash: bytes, outcome: str) -> E
     return (event(f"{instance}.{name}", proposal_hash=proposal_hash, result=outcome),)
 
 
-def propose(state: ChainState, ctx: BlockContext, origin: Origin, instance: str, threshold: int,
-            proposal: CallData, length_bound: int) -> tuple[ChainState, Events]:
+def propose(
+    state: ChainState,
+    ctx: BlockContext,
+    origin: Origin,
+    instance: str,
+    threshold: int,
+    proposal: CallData,
+    length_bound: int,
+) -> tuple[ChainState, Events]:
     """A member proposes a motion [COL-3]; a threshold below 2 executes it at once [COL-4]."""
     from .calls import dispatch
 
@@ -154,7 +169,9 @@ def propose(state: ChainState, ctx: BlockContext, origin: Origin, instance: str,
     if len(col.proposals) >= _max_proposals(state, instance):
         raise error(instance, TOO_MANY_PROPOSALS)
     index = col.proposal_count
-    votes = MotionVotes(index, threshold, (), (), ctx.number + _config_motion_duration(state, instance))
+    votes = MotionVotes(
+        index, threshold, (), (), ctx.number + _config_motion_duration(state, instance)
+    )
     col = attrs.evolve(
         col,
         proposals=(*col.proposals, proposal_hash),
@@ -162,13 +179,25 @@ def propose(state: ChainState, ctx: BlockContext, origin: Origin, instance: str,
         proposal_of=col.proposal_of.set(proposal_hash, proposal),
         voting=col.voting.set(proposal_hash, votes),
     )
-    proposed = event(f"{instance}.Proposed", account=who, proposal_index=index,
-                     proposal_hash=proposal_hash, threshold=threshold)
+    proposed = event(
+        f"{instance}.Proposed",
+        account=who,
+        proposal_index=index,
+        proposal_hash=proposal_hash,
+        threshold=threshold,
+    )
     return _store(state, instance, col), (proposed,)
 
 
-def vote(state: ChainState, ctx: BlockContext, origin: Origin, instance: str, proposal: bytes,
-         index: int, approve: bool) -> tuple[ChainState, Events]:
+def vote(
+    state: ChainState,
+    ctx: BlockContext,
+    origin: Origin,
+    instance: str,
+    proposal: bytes,
+    index: int,
+    approve: bool,
+) -> tuple[ChainState, Events]:
     """A member votes on an open motion, or switches sides [COL-5]."""
     who = ensure_member(state, instance, origin)
     col = collective_state(state, instance)
@@ -182,12 +211,20 @@ def vote(state: ChainState, ctx: BlockContext, origin: Origin, instance: str, pr
     ayes, nays = (mine, other) if approve else (other, mine)
     votes = attrs.evolve(votes, ayes=ayes, nays=nays)
     col = attrs.evolve(col, voting=col.voting.set(proposal, votes))
-    voted = event(f"{instance}.Voted", account=who, proposal_hash=proposal, voted=approve,
-                  yes=len(ayes), no=len(nays))
+    voted = event(
+        f"{instance}.Voted",
+        account=who,
+        proposal_hash=proposal,
+        voted=approve,
+        yes=len(ayes),
+        no=len(nays),
+    )
     return _store(state, instance, col), (voted,)
 
 
-def open_motion(col: CollectiveState, instance: str, proposal_hash: bytes, index: int) -> MotionVotes:
+def open_motion(
+    col: CollectiveState, instance: str, proposal_hash: bytes, index: int
+) -> MotionVotes:
     """The votes of an open motion: ``ProposalMissing`` if none, ``WrongIndex`` if ``index`` is not its own [COL-5]."""
     votes = col.voting.get(proposal_hash)
     if votes is None:
@@ -214,8 +251,9 @@ def prime_default_vote(prime_vote: bool | None, yes: int, no: int, seats: int) -
 TOO_EARLY_DECISION, APPROVE, DISAPPROVE = 0, 1, 2
 
 
-def close_decision(yes: Num, no: Num, seats: Num, threshold: Num, ended: Any,
-                   prime_aye: Any) -> tuple[Num, Num, Num]:
+def close_decision(
+    yes: Num, no: Num, seats: Num, threshold: Num, ended: Any, prime_aye: Any
+) -> tuple[Num, Num, Num]:
     """``(decision, yes, no)`` of closing a motion [COL-6] [COL-7].
 
     ``decision`` is :data:`APPROVE`, :data:`DISAPPROVE` or
@@ -230,8 +268,15 @@ def close_decision(yes: Num, no: Num, seats: Num, threshold: Num, ended: Any,
     final_yes = ite(prime_aye, yes + abstentions, yes)
     final_no = ite(prime_aye, no, no + abstentions)
     early = _or(early_yes, early_no)
-    decision = ite(early_yes, APPROVE, ite(early_no, DISAPPROVE, ite(
-        ended, ite(le(threshold, final_yes), APPROVE, DISAPPROVE), TOO_EARLY_DECISION)))
+    decision = ite(
+        early_yes,
+        APPROVE,
+        ite(
+            early_no,
+            DISAPPROVE,
+            ite(ended, ite(le(threshold, final_yes), APPROVE, DISAPPROVE), TOO_EARLY_DECISION),
+        ),
+    )
     return decision, ite(early, yes, final_yes), ite(early, no, final_no)
 
 
@@ -243,8 +288,15 @@ def _or(a: Any, b: Any) -> Any:
     return z3.Or(a, b)
 
 
-def close(state: ChainState, ctx: BlockContext, origin: Origin, instance: str, proposal_hash: bytes,
-          index: int, length_bound: int) -> tuple[ChainState, Events]:
+def close(
+    state: ChainState,
+    ctx: BlockContext,
+    origin: Origin,
+    instance: str,
+    proposal_hash: bytes,
+    index: int,
+    length_bound: int,
+) -> tuple[ChainState, Events]:
     """Anyone closes a motion: early if decided, else after its end with default votes [COL-6] [COL-7]."""
     ensure_signed(origin)
     col = collective_state(state, instance)
@@ -252,8 +304,13 @@ def close(state: ChainState, ctx: BlockContext, origin: Origin, instance: str, p
     seats = len(col.members)
     prime_vote = None if col.prime is None else col.prime in votes.ayes
     decision, yes, no = close_decision(
-        len(votes.ayes), len(votes.nays), seats, votes.threshold, ctx.number >= votes.end,
-        prime_default_vote(prime_vote, len(votes.ayes), len(votes.nays), seats))
+        len(votes.ayes),
+        len(votes.nays),
+        seats,
+        votes.threshold,
+        ctx.number >= votes.end,
+        prime_default_vote(prime_vote, len(votes.ayes), len(votes.nays), seats),
+    )
     if decision == TOO_EARLY_DECISION:
         raise error(instance, TOO_EARLY)
     closed = event(f"{instance}.Closed", proposal_hash=proposal_hash, yes=yes, no=no)
@@ -266,8 +323,15 @@ def close(state: ChainState, ctx: BlockContext, origin: Origin, instance: str, p
     return state, (closed, *events)
 
 
-def approve_motion(state: ChainState, instance: str, proposal_hash: bytes, proposal: CallData,
-                   yes: int, seats: int, closed: Event) -> tuple[ChainState, Events]:
+def approve_motion(
+    state: ChainState,
+    instance: str,
+    proposal_hash: bytes,
+    proposal: CallData,
+    yes: int,
+    seats: int,
+    closed: Event,
+) -> tuple[ChainState, Events]:
     """Dispatch an approved motion with ``Members(yes, seats)`` and remove it [COL-6]."""
     from .calls import dispatch
 
@@ -278,7 +342,9 @@ def approve_motion(state: ChainState, instance: str, proposal_hash: bytes, propo
     return state, (closed, approved, *call_events, *executed)
 
 
-def disapprove_motion(state: ChainState, instance: str, proposal_hash: bytes) -> tuple[ChainState, Events]:
+def disapprove_motion(
+    state: ChainState, instance: str, proposal_hash: bytes
+) -> tuple[ChainState, Events]:
     """Remove a motion without executing it: ``Disapproved`` [COL-6] [COL-8]."""
     state = remove_motion(state, instance, proposal_hash)
     return state, (event(f"{instance}.Disapproved", proposal_hash=proposal_hash),)
@@ -290,22 +356,30 @@ def remove_motion(state: ChainState, instance: str, proposal_hash: bytes) -> Cha
     col = attrs.evolve(
         col,
         proposals=tuple(h for h in col.proposals if h != proposal_hash),
-        proposal_of=col.proposal_of.delete(proposal_hash) if proposal_hash in col.proposal_of
+        proposal_of=col.proposal_of.delete(proposal_hash)
+        if proposal_hash in col.proposal_of
         else col.proposal_of,
         voting=col.voting.delete(proposal_hash) if proposal_hash in col.voting else col.voting,
     )
     return _store(state, instance, col)
 
 
-def disapprove_proposal(state: ChainState, ctx: BlockContext, origin: Origin, instance: str,
-                        proposal_hash: bytes) -> tuple[ChainState, Events]:
+def disapprove_proposal(
+    state: ChainState, ctx: BlockContext, origin: Origin, instance: str, proposal_hash: bytes
+) -> tuple[ChainState, Events]:
     """Root removes a motion [COL-8]; an unknown hash is not an error (``Disapproved`` all the same)."""
     ensure_root(origin)
     return disapprove_motion(state, instance, proposal_hash)
 
 
-def execute(state: ChainState, ctx: BlockContext, origin: Origin, instance: str, proposal: CallData,
-            length_bound: int) -> tuple[ChainState, Events]:
+def execute(
+    state: ChainState,
+    ctx: BlockContext,
+    origin: Origin,
+    instance: str,
+    proposal: CallData,
+    length_bound: int,
+) -> tuple[ChainState, Events]:
     """A member dispatches a call alone with the origin ``Member(who)`` [COL-9]."""
     from .calls import dispatch
 
@@ -319,8 +393,9 @@ def execute(state: ChainState, ctx: BlockContext, origin: Origin, instance: str,
 # --- Membership [COL-11] [COL-12] ------------------------------------------------------------
 
 
-def change_members_sorted(state: ChainState, instance: str, outgoing: tuple[AccountId, ...],
-                          new: tuple[AccountId, ...]) -> ChainState:
+def change_members_sorted(
+    state: ChainState, instance: str, outgoing: tuple[AccountId, ...], new: tuple[AccountId, ...]
+) -> ChainState:
     """``ChangeMembers::change_members_sorted``: drop the outgoing members' votes from every open
     motion, store the new members and clear the prime [COL-11]."""
     col = collective_state(state, instance)
@@ -329,13 +404,17 @@ def change_members_sorted(state: ChainState, instance: str, outgoing: tuple[Acco
         votes = voting.get(proposal_hash)
         if votes is None:
             continue
-        voting = voting.set(proposal_hash, attrs.evolve(
-            votes,
-            ayes=tuple(a for a in votes.ayes if a not in outgoing),
-            nays=tuple(a for a in votes.nays if a not in outgoing),
-        ))
-    return _store(state, instance, attrs.evolve(col, voting=voting, members=tuple(sorted(new)),
-                                                prime=None))
+        voting = voting.set(
+            proposal_hash,
+            attrs.evolve(
+                votes,
+                ayes=tuple(a for a in votes.ayes if a not in outgoing),
+                nays=tuple(a for a in votes.nays if a not in outgoing),
+            ),
+        )
+    return _store(
+        state, instance, attrs.evolve(col, voting=voting, members=tuple(sorted(new)), prime=None)
+    )
 
 
 def set_members_sorted(state: ChainState, instance: str, new: tuple[AccountId, ...]) -> ChainState:
@@ -350,9 +429,15 @@ def set_prime(state: ChainState, instance: str, prime: AccountId | None) -> Chai
     return _store(state, instance, attrs.evolve(collective_state(state, instance), prime=prime))
 
 
-def set_members(state: ChainState, ctx: BlockContext, origin: Origin, instance: str,
-                new_members: tuple[AccountId, ...], prime: AccountId | None,
-                old_count: int) -> tuple[ChainState, Events]:
+def set_members(
+    state: ChainState,
+    ctx: BlockContext,
+    origin: Origin,
+    instance: str,
+    new_members: tuple[AccountId, ...],
+    prime: AccountId | None,
+    old_count: int,
+) -> tuple[ChainState, Events]:
     """``SetMembersOrigin`` replaces the members and the prime [COL-12].
 
     More than ``MaxMembers`` members or an ``old_count`` below the current

@@ -101,14 +101,17 @@ def _now(ctx: BlockContext) -> int:
     return ctx.timestamp // 1000
 
 
-def _push(state: ChainState, ctx: BlockContext, topic: bytes, payload: Any) -> tuple[ChainState, Events]:
+def _push(
+    state: ChainState, ctx: BlockContext, topic: bytes, payload: Any
+) -> tuple[ChainState, Events]:
     from . import mq  # mq routes messages to this module's handlers
 
     return mq.push_message(state, ctx, PALLET, topic, encode_payload(payload))
 
 
-def _push_worker_event(state: ChainState, ctx: BlockContext, worker: bytes,
-                       worker_event: WorkerEvent) -> tuple[ChainState, Events]:
+def _push_worker_event(
+    state: ChainState, ctx: BlockContext, worker: bytes, worker_event: WorkerEvent
+) -> tuple[ChainState, Events]:
     return _push(state, ctx, SYSTEM_EVENT_TOPIC, WorkerEventWithKey(worker, worker_event))
 
 
@@ -147,7 +150,9 @@ def minimal_stake(params: TokenomicParams, p: int) -> int:
 
 def initial_v(params: TokenomicParams, stake: int, p: int, confidence_level: int) -> int:
     """``Ve = ((Re - 1) · score + 1) · (stake + rig_k · p + rig_b)``, U64F64 bits [CMP-7]."""
-    tweaked_re = fixed.add(fixed.mul(fixed.sub(params.re, ONE), confidence_score(confidence_level)), ONE)
+    tweaked_re = fixed.add(
+        fixed.mul(fixed.sub(params.re, ONE), confidence_score(confidence_level)), ONE
+    )
     rig_cost = fixed.add(fixed.mul(params.rig_k, fixed.from_int(p)), params.rig_b)
     return int(fixed.mul(tweaked_re, fixed.add(fixed.to_fixed(stake), rig_cost)))
 
@@ -162,8 +167,11 @@ def pow_target(num_tx: int, num_workers: int, secs_per_block: int) -> int:
     if num_workers == 0:
         return 0
     workers = fixed.from_int(num_workers, U32F32)
-    max_tx = fixed.div(fixed.mul(workers, fixed.from_int(2, U32F32), U32F32),
-                       fixed.from_int(3600 // secs_per_block, U32F32), U32F32)
+    max_tx = fixed.div(
+        fixed.mul(workers, fixed.from_int(2, U32F32), U32F32),
+        fixed.from_int(3600 // secs_per_block, U32F32),
+        U32F32,
+    )
     target_tx = min(int(max_tx), int(fixed.from_int(num_tx, U32F32)))
     ratio = int(fixed.div(target_tx, workers, U32F32))
     frac = (ratio << 24) >> U32F32.frac_bits
@@ -173,16 +181,19 @@ def pow_target(num_tx: int, num_workers: int, secs_per_block: int) -> int:
 # --- Binding [CMP-9] [CMP-10] ----------------------------------------------------------
 
 
-def bind(state: ChainState, ctx: BlockContext, session_account: bytes,
-         worker: bytes) -> tuple[ChainState, Events]:
+def bind(
+    state: ChainState, ctx: BlockContext, session_account: bytes, worker: bytes
+) -> tuple[ChainState, Events]:
     """Bind a session to a registered, benchmarked worker [CMP-9] (called by the stake pool)."""
     from .registry import is_worker_registered_after_gk_launched
 
     info = state.registry.workers.get(worker)
     if info is None:
         raise DispatchError(WORKER_NOT_REGISTERED)
-    if state.config.computation.check_worker_register_time and \
-            not is_worker_registered_after_gk_launched(state, worker):
+    if (
+        state.config.computation.check_worker_register_time
+        and not is_worker_registered_after_gk_launched(state, worker)
+    ):
         raise DispatchError(WORKER_REREGISTER_NEEDED)
     if info.initial_score is None:
         raise DispatchError(BENCHMARK_MISSING)
@@ -195,16 +206,21 @@ def bind(state: ChainState, ctx: BlockContext, session_account: bytes,
     if existing is not None and existing.state != READY:
         raise DispatchError(WORKER_NOT_READY)
     now = _now(ctx)
-    fresh = SessionInfo(state=READY, ve=0, v=0, v_updated_at=now,
-                        benchmark=Benchmark(working_start_time=now))
-    state = _set(state, sessions=comp.sessions.set(session_account, fresh),
-                 session_bindings=comp.session_bindings.set(session_account, worker),
-                 worker_bindings=comp.worker_bindings.set(worker, session_account))
+    fresh = SessionInfo(
+        state=READY, ve=0, v=0, v_updated_at=now, benchmark=Benchmark(working_start_time=now)
+    )
+    state = _set(
+        state,
+        sessions=comp.sessions.set(session_account, fresh),
+        session_bindings=comp.session_bindings.set(session_account, worker),
+        worker_bindings=comp.worker_bindings.set(worker, session_account),
+    )
     return state, (event("PhalaComputation.SessionBound", session=session_account, worker=worker),)
 
 
-def unbind_session(state: ChainState, ctx: BlockContext, session_account: bytes,
-                   notify: bool) -> tuple[ChainState, Events]:
+def unbind_session(
+    state: ChainState, ctx: BlockContext, session_account: bytes, notify: bool
+) -> tuple[ChainState, Events]:
     """Unbind a session, stopping it first if it computes [CMP-10].
 
     The ``Sessions`` record is kept. With ``notify`` the stake pool is told
@@ -222,17 +238,24 @@ def unbind_session(state: ChainState, ctx: BlockContext, session_account: bytes,
     if force:
         state, events = stop_computing(state, ctx, session_account)
     comp = state.computation
-    state = _set(state, session_bindings=comp.session_bindings.delete(session_account),
-                 worker_bindings=comp.worker_bindings.delete(worker))
-    events = (*events, event("PhalaComputation.SessionUnbound", session=session_account, worker=worker))
+    state = _set(
+        state,
+        session_bindings=comp.session_bindings.delete(session_account),
+        worker_bindings=comp.worker_bindings.delete(worker),
+    )
+    events = (
+        *events,
+        event("PhalaComputation.SessionUnbound", session=session_account, worker=worker),
+    )
     if notify:
         state, unbound = on_unbound(state, ctx, worker, force)
         events = (*events, *unbound)
     return state, events
 
 
-def unbind(state: ChainState, ctx: BlockContext, origin: Origin,
-           session: bytes) -> tuple[ChainState, Events]:
+def unbind(
+    state: ChainState, ctx: BlockContext, origin: Origin, session: bytes
+) -> tuple[ChainState, Events]:
     """The worker's operator unbinds its session [CMP-10]."""
     who = ensure_signed(origin)
     worker = state.computation.session_bindings.get(session)
@@ -247,8 +270,9 @@ def unbind(state: ChainState, ctx: BlockContext, origin: Origin,
 # --- Computing [CMP-11]..[CMP-13] --------------------------------------------------------
 
 
-def start_computing(state: ChainState, ctx: BlockContext, session_account: bytes,
-                    stake: int) -> tuple[ChainState, Events]:
+def start_computing(
+    state: ChainState, ctx: BlockContext, session_account: bytes, stake: int
+) -> tuple[ChainState, Events]:
     """Start computing with ``stake`` [CMP-11]: the minimum stake, Ve within ``v_max``, a global session id."""
     comp = state.computation
     worker = comp.session_bindings.get(session_account)
@@ -272,20 +296,34 @@ def start_computing(state: ChainState, ctx: BlockContext, session_account: bytes
     if ve > params.v_max:
         raise DispatchError(TOO_MUCH_STAKE)
     now = _now(ctx)
-    started = attrs.evolve(info, state=IDLE, ve=ve, v=ve, v_updated_at=now,
-                           benchmark=attrs.evolve(info.benchmark, p_init=p))
+    started = attrs.evolve(
+        info,
+        state=IDLE,
+        ve=ve,
+        v=ve,
+        v_updated_at=now,
+        benchmark=attrs.evolve(info.benchmark, p_init=p),
+    )
     session_id = comp.next_session_id
-    state = _set(state, stakes=comp.stakes.set(session_account, stake),
-                 sessions=comp.sessions.set(session_account, started),
-                 online_workers=comp.online_workers + 1,
-                 next_session_id=(session_id + 1) % U32)
-    state, pushed = _push_worker_event(state, ctx, worker, Started(session_id=session_id, init_v=ve, init_p=p))
-    return state, (*pushed, event("PhalaComputation.WorkerStarted", session=session_account,
-                                  init_v=ve, init_p=p))
+    state = _set(
+        state,
+        stakes=comp.stakes.set(session_account, stake),
+        sessions=comp.sessions.set(session_account, started),
+        online_workers=comp.online_workers + 1,
+        next_session_id=(session_id + 1) % U32,
+    )
+    state, pushed = _push_worker_event(
+        state, ctx, worker, Started(session_id=session_id, init_v=ve, init_p=p)
+    )
+    return state, (
+        *pushed,
+        event("PhalaComputation.WorkerStarted", session=session_account, init_v=ve, init_p=p),
+    )
 
 
-def stop_computing(state: ChainState, ctx: BlockContext,
-                   session_account: bytes) -> tuple[ChainState, Events]:
+def stop_computing(
+    state: ChainState, ctx: BlockContext, session_account: bytes
+) -> tuple[ChainState, Events]:
     """Stop computing: the session cools down from now [CMP-12]; the stake stays until reclaimed."""
     comp = state.computation
     worker = comp.session_bindings.get(session_account)
@@ -297,15 +335,23 @@ def stop_computing(state: ChainState, ctx: BlockContext,
     if info.state in (READY, COOLING_DOWN):
         raise DispatchError(WORKER_NOT_COMPUTING)
     stopped = attrs.evolve(info, state=COOLING_DOWN, cool_down_start=_now(ctx))
-    state = _set(state, sessions=comp.sessions.set(session_account, stopped),
-                 online_workers=max(comp.online_workers - 1, 0))
+    state = _set(
+        state,
+        sessions=comp.sessions.set(session_account, stopped),
+        online_workers=max(comp.online_workers - 1, 0),
+    )
     state, notified = on_stopped(state, ctx, worker, comp.stakes.get(session_account, 0), 0)
     state, pushed = _push_worker_event(state, ctx, worker, Stopped())
-    return state, (*notified, *pushed, event("PhalaComputation.WorkerStopped", session=session_account))
+    return state, (
+        *notified,
+        *pushed,
+        event("PhalaComputation.WorkerStopped", session=session_account),
+    )
 
 
-def reclaim(state: ChainState, ctx: BlockContext, session_account: bytes,
-            check_cooldown: bool) -> tuple[ChainState, Events, tuple[int, int]]:
+def reclaim(
+    state: ChainState, ctx: BlockContext, session_account: bytes, check_cooldown: bool
+) -> tuple[ChainState, Events, tuple[int, int]]:
     """Return a cooled-down session to ``Ready`` and release its stake [CMP-13].
 
     Returns ``(original_stake, slashed)``; stake slashing is disabled in
@@ -316,40 +362,49 @@ def reclaim(state: ChainState, ctx: BlockContext, session_account: bytes,
     if info is None:
         raise DispatchError(SESSION_NOT_FOUND)
     cooled = info.state == COOLING_DOWN and (
-        not check_cooldown or _now(ctx) - info.cool_down_start >= comp.cool_down_period)
+        not check_cooldown or _now(ctx) - info.cool_down_start >= comp.cool_down_period
+    )
     if not cooled:
         raise DispatchError(COOL_DOWN_NOT_READY)
     stake = comp.stakes.get(session_account, 0)
     stakes = comp.stakes.delete(session_account) if session_account in comp.stakes else comp.stakes
-    state = _set(state, sessions=comp.sessions.set(session_account,
-                                                   attrs.evolve(info, state=READY, cool_down_start=0)),
-                 stakes=stakes)
-    reclaimed = event("PhalaComputation.WorkerReclaimed", session=session_account,
-                      original_stake=stake, slashed=0)
+    state = _set(
+        state,
+        sessions=comp.sessions.set(
+            session_account, attrs.evolve(info, state=READY, cool_down_start=0)
+        ),
+        stakes=stakes,
+    )
+    reclaimed = event(
+        "PhalaComputation.WorkerReclaimed", session=session_account, original_stake=stake, slashed=0
+    )
     return state, (reclaimed,), (stake, 0)
 
 
 # --- The stake pool's hooks [CMP-22] -------------------------------------------------------
 
 
-def on_reward(state: ChainState, ctx: BlockContext,
-              settle: tuple[SettleInfo, ...]) -> tuple[ChainState, Events]:
+def on_reward(
+    state: ChainState, ctx: BlockContext, settle: tuple[SettleInfo, ...]
+) -> tuple[ChainState, Events]:
     """``OnReward``: the stake pools pay the settled rewards [CMP-22] [STK-53]."""
     from . import stake_pool_v2  # the stake pool calls back into this module
 
     return stake_pool_v2.on_reward(state, ctx, settle)
 
 
-def on_unbound(state: ChainState, ctx: BlockContext, worker: bytes,
-               force: bool) -> tuple[ChainState, Events]:
+def on_unbound(
+    state: ChainState, ctx: BlockContext, worker: bytes, force: bool
+) -> tuple[ChainState, Events]:
     """``OnUnbound``: the stake pool drops the worker [CMP-22] [STK-43]."""
     from . import stake_pool_v2  # the stake pool calls back into this module
 
     return stake_pool_v2.on_unbound(state, ctx, worker, force)
 
 
-def on_stopped(state: ChainState, ctx: BlockContext, worker: bytes, stake: int,
-               slashed: int) -> tuple[ChainState, Events]:
+def on_stopped(
+    state: ChainState, ctx: BlockContext, worker: bytes, stake: int, slashed: int
+) -> tuple[ChainState, Events]:
     """``OnStopped``: the stake pool learns the worker stopped [CMP-22] [STK-49]."""
     from . import stake_pool_v2  # the stake pool calls back into this module
 
@@ -370,10 +425,15 @@ def heartbeat_challenge(state: ChainState, ctx: BlockContext) -> tuple[ChainStat
     if comp.heartbeat_paused:
         return state, ()
     count = comp.expected_heartbeat_count
-    target = pow_target(DEFAULT_HEARTBEAT_COUNT if count is None else count, comp.online_workers,
-                        state.config.computation.expected_block_time_sec)
+    target = pow_target(
+        DEFAULT_HEARTBEAT_COUNT if count is None else count,
+        comp.online_workers,
+        state.config.computation.expected_block_time_sec,
+    )
     seed = int.from_bytes(ctx.randomness, "big")
-    return _push(state, ctx, SYSTEM_EVENT_TOPIC, HeartbeatChallenge(seed=seed, online_target=target))
+    return _push(
+        state, ctx, SYSTEM_EVENT_TOPIC, HeartbeatChallenge(seed=seed, online_target=target)
+    )
 
 
 def update_benchmark(bench: Benchmark, now: int, iterations: int, challenge_time: int) -> Benchmark:
@@ -384,18 +444,22 @@ def update_benchmark(bench: Benchmark, now: int, iterations: int, challenge_time
     arithmetic (wrapping), truncated to u32, capped at 1.2 × ``p_init``.
     """
     if now <= bench.challenge_time_last:
-        raise RuntimePanic("a heartbeat no later than the last challenge: production's expect panics")
+        raise RuntimePanic(
+            "a heartbeat no later than the last challenge: production's expect panics"
+        )
     last_iterations = min(bench.iterations, iterations)
     delta_iter = iterations - last_iterations
     delta_ts = now - bench.challenge_time_last
     rate = ((delta_iter * 6) % U64 // delta_ts) % U32
     cap = bench.p_init * 12 // 10
-    return attrs.evolve(bench, p_instant=min(rate, cap), iterations=iterations,
-                        challenge_time_last=challenge_time)
+    return attrs.evolve(
+        bench, p_instant=min(rate, cap), iterations=iterations, challenge_time_last=challenge_time
+    )
 
 
-def on_working_message_received(state: ChainState, ctx: BlockContext,
-                                message: Message) -> tuple[ChainState, Events]:
+def on_working_message_received(
+    state: ChainState, ctx: BlockContext, message: Message
+) -> tuple[ChainState, Events]:
     """A worker's heartbeat on ``phala/mining/report`` [CMP-16]: update the session's benchmark."""
     report = decode_working_report(message.payload)
     if isinstance(report, DecodeFailure):
@@ -408,17 +472,23 @@ def on_working_message_received(state: ChainState, ctx: BlockContext,
     info = state.computation.sessions.get(session_account)
     if info is None:
         return state, ()
-    bench = update_benchmark(info.benchmark, _now(ctx), report.iterations, report.challenge_time // 1000)
+    bench = update_benchmark(
+        info.benchmark, _now(ctx), report.iterations, report.challenge_time // 1000
+    )
     state = _put_session(state, session_account, attrs.evolve(info, benchmark=bench))
-    return state, (event("PhalaComputation.BenchmarkUpdated", session=session_account,
-                         p_instant=bench.p_instant),)
+    return state, (
+        event(
+            "PhalaComputation.BenchmarkUpdated", session=session_account, p_instant=bench.p_instant
+        ),
+    )
 
 
 # --- The gatekeepers' report [CMP-17]..[CMP-19] ----------------------------------------------
 
 
-def on_gk_message_received(state: ChainState, ctx: BlockContext,
-                           message: Message) -> tuple[ChainState, Events]:
+def on_gk_message_received(
+    state: ChainState, ctx: BlockContext, message: Message
+) -> tuple[ChainState, Events]:
     """The gatekeepers' ``WorkingInfoUpdateEvent`` on ``^phala/mining/update`` [CMP-17].
 
     Offline workers become unresponsive, recovered ones idle again, then each
@@ -445,8 +515,9 @@ def on_gk_message_received(state: ChainState, ctx: BlockContext,
     return state, (*events, *rewarded)
 
 
-def _set_responsiveness(state: ChainState, ctx: BlockContext, worker: bytes,
-                        target: str) -> tuple[ChainState, Events]:
+def _set_responsiveness(
+    state: ChainState, ctx: BlockContext, worker: bytes, target: str
+) -> tuple[ChainState, Events]:
     """Mark a bound, computing worker unresponsive or idle again [CMP-17]; others are skipped."""
     account = state.computation.worker_bindings.get(worker)
     info = None if account is None else state.computation.sessions.get(account)
@@ -462,8 +533,9 @@ def _set_responsiveness(state: ChainState, ctx: BlockContext, worker: bytes,
     return state, (event(name, session=account), *pushed)
 
 
-def settle(state: ChainState, ctx: BlockContext, info: SettleInfo,
-           emit_ts: int) -> tuple[ChainState, Events]:
+def settle(
+    state: ChainState, ctx: BlockContext, info: SettleInfo, emit_ts: int
+) -> tuple[ChainState, Events]:
     """Apply one settlement [CMP-18].
 
     A session updated at or after the report's time drops it
@@ -478,23 +550,40 @@ def settle(state: ChainState, ctx: BlockContext, info: SettleInfo,
     if account is None or session_info is None:
         return state, ()
     if session_info.v_updated_at >= emit_ts:
-        return state, (event("PhalaComputation.SessionSettlementDropped", session=account,
-                             v=info.v, payout=info.payout),)
+        return state, (
+            event(
+                "PhalaComputation.SessionSettlementDropped",
+                session=account,
+                v=info.v,
+                payout=info.payout,
+            ),
+        )
     failed = (event("PhalaComputation.InternalErrorWorkerSettleFailed", worker=info.pubkey),)
     try:
         payout = int(fixed.from_fixed(info.payout))
         treasury_share = int(fixed.from_fixed(info.treasury))
     except ArithmeticOverflow:
         return state, failed
-    updated = attrs.evolve(session_info, v=info.v, v_updated_at=_now(ctx),
-                           total_reward=(session_info.total_reward + payout) % 2**128)
+    updated = attrs.evolve(
+        session_info,
+        v=info.v,
+        v_updated_at=_now(ctx),
+        total_reward=(session_info.total_reward + payout) % 2**128,
+    )
     state = _put_session(state, account, updated)
     try:
         state, moved = pay_treasury(state, treasury_share)
     except DispatchError:
         return state, failed
-    return state, (*moved, event("PhalaComputation.SessionSettled", session=account,
-                                 v_bits=info.v, payout_bits=info.payout))
+    return state, (
+        *moved,
+        event(
+            "PhalaComputation.SessionSettled",
+            session=account,
+            v_bits=info.v,
+            payout_bits=info.payout,
+        ),
+    )
 
 
 def pay_treasury(state: ChainState, amount: int) -> tuple[ChainState, Events]:
@@ -510,8 +599,9 @@ def pay_treasury(state: ChainState, amount: int) -> tuple[ChainState, Events]:
 # --- Parameters [CMP-20] [CMP-21] --------------------------------------------------------------
 
 
-def update_tokenomic(state: ChainState, ctx: BlockContext, origin: Origin,
-                     new_params: TokenomicParams) -> tuple[ChainState, Events]:
+def update_tokenomic(
+    state: ChainState, ctx: BlockContext, origin: Origin, new_params: TokenomicParams
+) -> tuple[ChainState, Events]:
     """Governance schedules new tokenomic parameters; they apply at this block's end [CMP-20]."""
     from .registry import ensure_governance
 
@@ -519,7 +609,9 @@ def update_tokenomic(state: ChainState, ctx: BlockContext, origin: Origin,
     return _set(state, scheduled_tokenomic=new_params), ()
 
 
-def apply_tokenomic(state: ChainState, ctx: BlockContext, params: TokenomicParams) -> tuple[ChainState, Events]:
+def apply_tokenomic(
+    state: ChainState, ctx: BlockContext, params: TokenomicParams
+) -> tuple[ChainState, Events]:
     """Store the parameters, tell the gatekeepers, deposit ``TokenomicParametersChanged`` [CMP-20]."""
     state = _set(state, tokenomic=params)
     message = TokenomicParametersChanged(params)
@@ -527,8 +619,9 @@ def apply_tokenomic(state: ChainState, ctx: BlockContext, params: TokenomicParam
     return state, (*pushed, event("PhalaComputation.TokenomicParametersChanged"))
 
 
-def set_budget_per_block(state: ChainState, ctx: BlockContext, origin: Origin, nonce: int,
-                         block_number: int, budget: int) -> tuple[ChainState, Events]:
+def set_budget_per_block(
+    state: ChainState, ctx: BlockContext, origin: Origin, nonce: int, block_number: int, budget: int
+) -> tuple[ChainState, Events]:
     """The budget balancer sets the budget per block (U64F64 bits) [CMP-21]."""
     who = ensure_signed(origin)
     comp = state.computation
@@ -546,8 +639,9 @@ def set_budget_per_block(state: ChainState, ctx: BlockContext, origin: Origin, n
     return state, (*events, event("PhalaComputation.BudgetUpdated", nonce=nonce, budget=budget))
 
 
-def set_heartbeat_paused(state: ChainState, ctx: BlockContext, origin: Origin,
-                         paused: bool) -> tuple[ChainState, Events]:
+def set_heartbeat_paused(
+    state: ChainState, ctx: BlockContext, origin: Origin, paused: bool
+) -> tuple[ChainState, Events]:
     """Governance pauses or resumes the heartbeat challenges [CMP-20]."""
     from .registry import ensure_governance
 
@@ -555,16 +649,19 @@ def set_heartbeat_paused(state: ChainState, ctx: BlockContext, origin: Origin,
     return _set(state, heartbeat_paused=paused), ()
 
 
-def set_cool_down_expiration(state: ChainState, ctx: BlockContext, origin: Origin,
-                             period: int) -> tuple[ChainState, Events]:
+def set_cool_down_expiration(
+    state: ChainState, ctx: BlockContext, origin: Origin, period: int
+) -> tuple[ChainState, Events]:
     """Root sets the cool-down period in seconds [CMP-20]."""
     ensure_root(origin)
     return _set(state, cool_down_period=period), (
-        event("PhalaComputation.CoolDownExpirationChanged", period=period),)
+        event("PhalaComputation.CoolDownExpirationChanged", period=period),
+    )
 
 
-def update_contract_root(state: ChainState, ctx: BlockContext, origin: Origin,
-                         account_id: bytes) -> tuple[ChainState, Events]:
+def update_contract_root(
+    state: ChainState, ctx: BlockContext, origin: Origin, account_id: bytes
+) -> tuple[ChainState, Events]:
     """Governance names the budget balancer's account [CMP-21]."""
     from .registry import ensure_governance
 
@@ -572,21 +669,25 @@ def update_contract_root(state: ChainState, ctx: BlockContext, origin: Origin,
     return _set(state, contract_account=account_id), ()
 
 
-def force_heartbeat(state: ChainState, ctx: BlockContext, origin: Origin) -> tuple[ChainState, Events]:
+def force_heartbeat(
+    state: ChainState, ctx: BlockContext, origin: Origin
+) -> tuple[ChainState, Events]:
     """Root challenges every worker at once: seed 0, target ``U256::MAX`` [CMP-14]."""
     ensure_root(origin)
     return _push(state, ctx, SYSTEM_EVENT_TOPIC, HeartbeatChallenge(seed=0, online_target=U256_MAX))
 
 
-def force_start_computing(state: ChainState, ctx: BlockContext, origin: Origin, session: bytes,
-                          stake: int) -> tuple[ChainState, Events]:
+def force_start_computing(
+    state: ChainState, ctx: BlockContext, origin: Origin, session: bytes, stake: int
+) -> tuple[ChainState, Events]:
     """Root starts a session [CMP-11]."""
     ensure_root(origin)
     return start_computing(state, ctx, session, stake)
 
 
-def force_stop_computing(state: ChainState, ctx: BlockContext, origin: Origin,
-                         session: bytes) -> tuple[ChainState, Events]:
+def force_stop_computing(
+    state: ChainState, ctx: BlockContext, origin: Origin, session: bytes
+) -> tuple[ChainState, Events]:
     """Root stops a session [CMP-12]."""
     ensure_root(origin)
     return stop_computing(state, ctx, session)
@@ -641,7 +742,9 @@ def genesis_state(data: Any, contract_account: bytes) -> ComputationState:
     cool_down_period}`` applied."""
     params = attrs.asdict(default_tokenomic())
     params.update(data.get("tokenomic", {}))
-    return ComputationState(tokenomic=TokenomicParams(**params), contract_account=contract_account,
-                            cool_down_period=data.get("cool_down_period", 604_800),
-                            heartbeat_paused=data.get("heartbeat_paused", True))
-
+    return ComputationState(
+        tokenomic=TokenomicParams(**params),
+        contract_account=contract_account,
+        cool_down_period=data.get("cool_down_period", 604_800),
+        heartbeat_paused=data.get("heartbeat_paused", True),
+    )

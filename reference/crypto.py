@@ -100,7 +100,9 @@ def aead_encrypt(key: bytes, nonce: bytes, plaintext: bytes, associated: bytes =
     )
 
 
-def aead_decrypt(key: bytes, nonce: bytes, ciphertext: bytes, associated: bytes = b"") -> bytes | None:
+def aead_decrypt(
+    key: bytes, nonce: bytes, ciphertext: bytes, associated: bytes = b""
+) -> bytes | None:
     """Decrypt and authenticate; ``None`` when the ciphertext is not authentic [CRYPTO-6]."""
     try:
         return bytes(

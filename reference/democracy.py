@@ -147,7 +147,9 @@ def compare_rationals(n1: Num, d1: Num, n2: Num, d2: Num) -> Any:
     return lt(n1 * d2, n2 * d1)
 
 
-def threshold_holds(threshold: str, ayes: Num, nays: Num, sqrt_voters: Num, sqrt_electorate: Num) -> Any:
+def threshold_holds(
+    threshold: str, ayes: Num, nays: Num, sqrt_voters: Num, sqrt_electorate: Num
+) -> Any:
     """The comparison of each threshold kind, given the two integer square roots [DEM-7]."""
     if threshold == SUPER_MAJORITY_APPROVE:
         return compare_rationals(nays, sqrt_voters, ayes, sqrt_electorate)
@@ -175,8 +177,10 @@ def approved(threshold: str, tally: Tally, electorate: Num) -> Any:
     import z3
 
     if threshold != SIMPLE_MAJORITY:
-        require(z3.Or(no_turnout, lt(0, sqrt_electorate)),
-                lambda: RuntimePanic("referendum electorate is zero"))
+        require(
+            z3.Or(no_turnout, lt(0, sqrt_electorate)),
+            lambda: RuntimePanic("referendum electorate is zero"),
+        )
     holds = threshold_holds(threshold, tally.ayes, tally.nays, sqrt_voters, sqrt_electorate)
     return z3.And(z3.Not(no_turnout), holds)
 
@@ -216,7 +220,9 @@ def tally_remove(tally: Tally, vote: AccountVote) -> Tally:
 
 def _shift(tally: Tally, aye: bool, d: Delegations, op: Callable[[int, int], Any]) -> Tally:
     ayes, nays = (d.votes, 0) if aye else (0, d.votes)
-    return Tally(int(op(tally.ayes, ayes)), int(op(tally.nays, nays)), int(op(tally.turnout, d.capital)))
+    return Tally(
+        int(op(tally.ayes, ayes)), int(op(tally.nays, nays)), int(op(tally.turnout, d.capital))
+    )
 
 
 def tally_increase(tally: Tally, aye: bool, d: Delegations) -> Tally:
@@ -230,11 +236,15 @@ def tally_reduce(tally: Tally, aye: bool, d: Delegations) -> Tally:
 
 
 def _add_delegations(a: Delegations, b: Delegations) -> Delegations:
-    return Delegations(int(saturating_add(a.votes, b.votes)), int(saturating_add(a.capital, b.capital)))
+    return Delegations(
+        int(saturating_add(a.votes, b.votes)), int(saturating_add(a.capital, b.capital))
+    )
 
 
 def _sub_delegations(a: Delegations, b: Delegations) -> Delegations:
-    return Delegations(int(saturating_sub(a.votes, b.votes)), int(saturating_sub(a.capital, b.capital)))
+    return Delegations(
+        int(saturating_sub(a.votes, b.votes)), int(saturating_sub(a.capital, b.capital))
+    )
 
 
 # --- Storage helpers ---------------------------------------------------------------------
@@ -255,8 +265,11 @@ def voting_of(state: ChainState, who: AccountId) -> Voting:
 
 def _put_voting(state: ChainState, who: AccountId, record: Voting) -> ChainState:
     voting = state.democracy.voting_of
-    voting = voting.delete(who) if record == Direct() and who in voting else (
-        voting if record == Direct() else voting.set(who, record))
+    voting = (
+        voting.delete(who)
+        if record == Direct() and who in voting
+        else (voting if record == Direct() else voting.set(who, record))
+    )
     return _set(state, voting_of=voting)
 
 
@@ -308,8 +321,9 @@ def _ensure_not_blacklisted(state: ChainState, proposal_hash: bytes, now: int) -
         raise DispatchError(PROPOSAL_BLACKLISTED)
 
 
-def propose(state: ChainState, ctx: BlockContext, origin: Origin, proposal: CallData,
-            value: int) -> tuple[ChainState, Events]:
+def propose(
+    state: ChainState, ctx: BlockContext, origin: Origin, proposal: CallData, value: int
+) -> tuple[ChainState, Events]:
     """A signed account proposes a call with a deposit [DEM-4].
 
     Checks in order: signed origin, ``value >= MinimumDeposit`` (``ValueLow``),
@@ -325,13 +339,18 @@ def propose(state: ChainState, ctx: BlockContext, origin: Origin, proposal: Call
     _ensure_not_blacklisted(state, proposal.hash, ctx.number)
     state, events = balances.reserve(state, who, value)
     index = dem.public_prop_count
-    state = _set(state, deposit_of=dem.deposit_of.set(index, ((who,), value)),
-                 public_prop_count=index + 1,
-                 public_props=(*dem.public_props, PublicProposal(index, proposal, who)))
+    state = _set(
+        state,
+        deposit_of=dem.deposit_of.set(index, ((who,), value)),
+        public_prop_count=index + 1,
+        public_props=(*dem.public_props, PublicProposal(index, proposal, who)),
+    )
     return state, (*events, event("Democracy.Proposed", proposal_index=index, deposit=value))
 
 
-def second(state: ChainState, ctx: BlockContext, origin: Origin, proposal: int) -> tuple[ChainState, Events]:
+def second(
+    state: ChainState, ctx: BlockContext, origin: Origin, proposal: int
+) -> tuple[ChainState, Events]:
     """Second a public proposal by reserving its deposit again [DEM-5].
 
     Checks in order: signed origin, the proposal exists (``ProposalMissing``),
@@ -346,15 +365,18 @@ def second(state: ChainState, ctx: BlockContext, origin: Origin, proposal: int) 
     if len(depositors) >= _cfg(state).max_deposits:
         raise DispatchError(TOO_MANY)
     state, events = balances.reserve(state, who, deposit)
-    state = _set(state, deposit_of=state.democracy.deposit_of.set(proposal, ((*depositors, who), deposit)))
+    state = _set(
+        state, deposit_of=state.democracy.deposit_of.set(proposal, ((*depositors, who), deposit))
+    )
     return state, (*events, event("Democracy.Seconded", seconder=who, prop_index=proposal))
 
 
 # --- Launching and baking [DEM-6] [DEM-10] -----------------------------------------------
 
 
-def inject_referendum(state: ChainState, end: int, proposal: CallData, threshold: str,
-                      delay: int) -> tuple[ChainState, Events, int]:
+def inject_referendum(
+    state: ChainState, end: int, proposal: CallData, threshold: str, delay: int
+) -> tuple[ChainState, Events, int]:
     """Start a referendum with an empty tally [DEM-6]; returns its index."""
     index = state.democracy.referendum_count
     state = _set(state, referendum_count=index + 1)
@@ -395,8 +417,13 @@ def launch_public(state: ChainState, now: int) -> tuple[ChainState, Events] | No
         events = (*events, *unreserved)
     events = (*events, event("Democracy.Tabled", proposal_index=chosen.index, deposit=deposit))
     cfg = _cfg(state)
-    state, started, _ = inject_referendum(state, int(saturating_add(now, cfg.voting_period, U32_MAX)),
-                                          chosen.proposal, SUPER_MAJORITY_APPROVE, cfg.enactment_period)
+    state, started, _ = inject_referendum(
+        state,
+        int(saturating_add(now, cfg.voting_period, U32_MAX)),
+        chosen.proposal,
+        SUPER_MAJORITY_APPROVE,
+        cfg.enactment_period,
+    )
     return state, (*events, *started)
 
 
@@ -407,8 +434,13 @@ def launch_external(state: ChainState, now: int) -> tuple[ChainState, Events] | 
         return None
     state = _set(state, next_external=None, last_tabled_was_external=True)
     cfg = _cfg(state)
-    state, started, _ = inject_referendum(state, int(saturating_add(now, cfg.voting_period, U32_MAX)),
-                                          external[0], external[1], cfg.enactment_period)
+    state, started, _ = inject_referendum(
+        state,
+        int(saturating_add(now, cfg.voting_period, U32_MAX)),
+        external[0],
+        external[1],
+        cfg.enactment_period,
+    )
     return state, (event("Democracy.ExternalTabled"), *started)
 
 
@@ -429,7 +461,9 @@ def launch_next(state: ChainState, now: int) -> tuple[ChainState, Events]:
     return state, ()
 
 
-def bake_referendum(state: ChainState, now: int, index: int, status: Ongoing) -> tuple[ChainState, Events, bool]:
+def bake_referendum(
+    state: ChainState, now: int, index: int, status: Ongoing
+) -> tuple[ChainState, Events, bool]:
     """Decide a referendum at its end [DEM-10].
 
     The electorate is the total issuance at that moment. A passed proposal is
@@ -440,8 +474,9 @@ def bake_referendum(state: ChainState, now: int, index: int, status: Ongoing) ->
     if not passed:
         return state, (event("Democracy.NotPassed", ref_index=index),), False
     when = int(saturating_add(now, max(status.delay, 1), U32_MAX))
-    state, scheduled = scheduler.schedule_named(state, now, enactment_task_name(index), when,
-                                                ENACTMENT_PRIORITY, status.proposal)
+    state, scheduled = scheduler.schedule_named(
+        state, now, enactment_task_name(index), when, ENACTMENT_PRIORITY, status.proposal
+    )
     return state, (event("Democracy.Passed", ref_index=index), *scheduled), True
 
 
@@ -513,8 +548,9 @@ def _extend_lock(state: ChainState, who: AccountId, amount: int) -> tuple[ChainS
     return balances.extend_lock(state, who, LOCK_ID, amount, "All")
 
 
-def vote(state: ChainState, ctx: BlockContext, origin: Origin, ref_index: int,
-         vote: AccountVote) -> tuple[ChainState, Events]:
+def vote(
+    state: ChainState, ctx: BlockContext, origin: Origin, ref_index: int, vote: AccountVote
+) -> tuple[ChainState, Events]:
     """Vote on an ongoing referendum, or replace one's vote [DEM-8] [DEM-9].
 
     Checks in order: signed origin, ongoing referendum (``ReferendumInvalid``),
@@ -547,11 +583,15 @@ def vote(state: ChainState, ctx: BlockContext, origin: Origin, ref_index: int,
     state = _put_voting(state, who, attrs.evolve(record, votes=tuple(sorted(votes.items()))))
     state, lock_events = _extend_lock(state, who, vote_balance(vote))
     state = _put_info(state, ref_index, attrs.evolve(status, tally=tally))
-    return state, (event("Democracy.Voted", voter=who, ref_index=ref_index, vote=vote), *lock_events)
+    return state, (
+        event("Democracy.Voted", voter=who, ref_index=ref_index, vote=vote),
+        *lock_events,
+    )
 
 
-def _remove_vote(state: ChainState, now: int, who: AccountId, ref_index: int,
-                 only_expired: bool) -> ChainState:
+def _remove_vote(
+    state: ChainState, now: int, who: AccountId, ref_index: int, only_expired: bool
+) -> ChainState:
     """``try_remove_vote`` [DEM-11]: the rules for removing ``who``'s vote on ``ref_index``."""
     record = voting_of(state, who)
     if not isinstance(record, Direct):
@@ -569,9 +609,15 @@ def _remove_vote(state: ChainState, now: int, who: AccountId, ref_index: int,
         if isinstance(old, Standard):
             tally = tally_reduce(tally, old.aye, record.delegations)
         state = _put_info(state, ref_index, attrs.evolve(info, tally=tally))
-    elif isinstance(info, Finished) and isinstance(old, Standard) and old.conviction > 0 \
-            and old.aye == info.approved:
-        unlock_at = unlock_block(info.end, _cfg(state).vote_locking_period, lock_periods(old.conviction))
+    elif (
+        isinstance(info, Finished)
+        and isinstance(old, Standard)
+        and old.conviction > 0
+        and old.aye == info.approved
+    ):
+        unlock_at = unlock_block(
+            info.end, _cfg(state).vote_locking_period, lock_periods(old.conviction)
+        )
         if now < unlock_at:
             if only_expired:
                 raise DispatchError(NO_PERMISSION)
@@ -579,14 +625,17 @@ def _remove_vote(state: ChainState, now: int, who: AccountId, ref_index: int,
     return _put_voting(state, who, Direct(tuple(sorted(votes.items())), record.delegations, prior))
 
 
-def remove_vote(state: ChainState, ctx: BlockContext, origin: Origin, index: int) -> tuple[ChainState, Events]:
+def remove_vote(
+    state: ChainState, ctx: BlockContext, origin: Origin, index: int
+) -> tuple[ChainState, Events]:
     """Remove one's own vote [DEM-11]."""
     who = ensure_signed(origin)
     return _remove_vote(state, ctx.number, who, index, only_expired=False), ()
 
 
-def remove_other_vote(state: ChainState, ctx: BlockContext, origin: Origin, target: AccountId,
-                      index: int) -> tuple[ChainState, Events]:
+def remove_other_vote(
+    state: ChainState, ctx: BlockContext, origin: Origin, target: AccountId, index: int
+) -> tuple[ChainState, Events]:
     """Remove someone's vote; for another account only when it no longer locks [DEM-11]."""
     who = ensure_signed(origin)
     return _remove_vote(state, ctx.number, target, index, only_expired=target != who), ()
@@ -599,7 +648,9 @@ def lock_needed(record: Voting) -> int:
     return int(locked_balance(record.prior.amount, tuple(vote_balance(v) for _, v in record.votes)))
 
 
-def unlock(state: ChainState, ctx: BlockContext, origin: Origin, target: AccountId) -> tuple[ChainState, Events]:
+def unlock(
+    state: ChainState, ctx: BlockContext, origin: Origin, target: AccountId
+) -> tuple[ChainState, Events]:
     """Anyone recomputes ``target``'s lock: expired prior locks drop, the lock is set to what remains [DEM-11]."""
     ensure_signed(origin)
     record = voting_of(state, target)
@@ -618,7 +669,9 @@ def _upstream(state: ChainState, target: AccountId, amount: Delegations, add: bo
     """Add (or take) delegated weight at ``target``; a direct target passes it to its standard votes [DEM-12]."""
     record = voting_of(state, target)
     change = _add_delegations if add else _sub_delegations
-    state = _put_voting(state, target, attrs.evolve(record, delegations=change(record.delegations, amount)))
+    state = _put_voting(
+        state, target, attrs.evolve(record, delegations=change(record.delegations, amount))
+    )
     if isinstance(record, Direct):
         for ref_index, account_vote in record.votes:
             info = state.democracy.referendum_info.get(ref_index)
@@ -629,15 +682,25 @@ def _upstream(state: ChainState, target: AccountId, amount: Delegations, add: bo
     return state
 
 
-def _release_delegation(state: ChainState, now: int, record: Delegating) -> tuple[ChainState, PriorLock]:
+def _release_delegation(
+    state: ChainState, now: int, record: Delegating
+) -> tuple[ChainState, PriorLock]:
     """Withdraw a delegation from its target; its balance stays locked for its conviction's periods [DEM-12]."""
-    state = _upstream(state, record.target, conviction_votes(record.conviction, record.balance), add=False)
+    state = _upstream(
+        state, record.target, conviction_votes(record.conviction, record.balance), add=False
+    )
     until = unlock_block(now, _cfg(state).vote_locking_period, lock_periods(record.conviction))
     return state, accumulate(record.prior, until, record.balance)
 
 
-def delegate(state: ChainState, ctx: BlockContext, origin: Origin, to: AccountId, conviction: int,
-             balance: int) -> tuple[ChainState, Events]:
+def delegate(
+    state: ChainState,
+    ctx: BlockContext,
+    origin: Origin,
+    to: AccountId,
+    conviction: int,
+    balance: int,
+) -> tuple[ChainState, Events]:
     """Lend one's voting power to another account (one level only) [DEM-12].
 
     Checks in order: signed origin, not oneself (``Nonsense``), balance within
@@ -680,8 +743,9 @@ def undelegate(state: ChainState, ctx: BlockContext, origin: Origin) -> tuple[Ch
 # --- External proposals, fast-track, veto [DEM-14]..[DEM-18] -----------------------------
 
 
-def external_propose(state: ChainState, ctx: BlockContext, origin: Origin,
-                     proposal: CallData) -> tuple[ChainState, Events]:
+def external_propose(
+    state: ChainState, ctx: BlockContext, origin: Origin, proposal: CallData
+) -> tuple[ChainState, Events]:
     """Half of the council queues the next external proposal (super-majority approve) [DEM-14].
 
     Checks in order: origin, no external proposal queued (``DuplicateProposal``),
@@ -694,15 +758,17 @@ def external_propose(state: ChainState, ctx: BlockContext, origin: Origin,
     return _set(state, next_external=(proposal, SUPER_MAJORITY_APPROVE)), ()
 
 
-def external_propose_majority(state: ChainState, ctx: BlockContext, origin: Origin,
-                              proposal: CallData) -> tuple[ChainState, Events]:
+def external_propose_majority(
+    state: ChainState, ctx: BlockContext, origin: Origin, proposal: CallData
+) -> tuple[ChainState, Events]:
     """Three quarters of the council queue a simple-majority external proposal, replacing any [DEM-15]."""
     ensure_collective(origin, COUNCIL, 3, 4)
     return _set(state, next_external=(proposal, SIMPLE_MAJORITY)), ()
 
 
-def external_propose_default(state: ChainState, ctx: BlockContext, origin: Origin,
-                             proposal: CallData) -> tuple[ChainState, Events]:
+def external_propose_default(
+    state: ChainState, ctx: BlockContext, origin: Origin, proposal: CallData
+) -> tuple[ChainState, Events]:
     """The whole council queues a negative-turnout-bias external proposal, replacing any [DEM-15]."""
     ensure_collective(origin, COUNCIL, 1, 1)
     return _set(state, next_external=(proposal, SUPER_MAJORITY_AGAINST)), ()
@@ -711,15 +777,22 @@ def external_propose_default(state: ChainState, ctx: BlockContext, origin: Origi
 def _fast_track_origin(state: ChainState, origin: Origin, voting_period: int) -> None:
     """Fast-track needs two thirds of the technical committee; a shorter vote needs the instant origin [DEM-16]."""
     if voting_period >= _cfg(state).fast_track_voting_period and (
-            isinstance(origin, Root) or proportion_at_least(origin, TECHNICAL_COMMITTEE, 2, 3)):
+        isinstance(origin, Root) or proportion_at_least(origin, TECHNICAL_COMMITTEE, 2, 3)
+    ):
         return
     ensure_collective(origin, TECHNICAL_COMMITTEE, 1, 1)
     if not _cfg(state).instant_allowed:
         raise DispatchError(INSTANT_NOT_ALLOWED)
 
 
-def fast_track(state: ChainState, ctx: BlockContext, origin: Origin, proposal_hash: bytes,
-               voting_period: int, delay: int) -> tuple[ChainState, Events]:
+def fast_track(
+    state: ChainState,
+    ctx: BlockContext,
+    origin: Origin,
+    proposal_hash: bytes,
+    voting_period: int,
+    delay: int,
+) -> tuple[ChainState, Events]:
     """Start a referendum on the queued external proposal now [DEM-16].
 
     Checks in order: the origin (fast-track, or instant when the period is
@@ -745,8 +818,9 @@ def fast_track(state: ChainState, ctx: BlockContext, origin: Origin, proposal_ha
     return state, events
 
 
-def veto_external(state: ChainState, ctx: BlockContext, origin: Origin,
-                  proposal_hash: bytes) -> tuple[ChainState, Events]:
+def veto_external(
+    state: ChainState, ctx: BlockContext, origin: Origin, proposal_hash: bytes
+) -> tuple[ChainState, Events]:
     """A technical committee member vetoes the queued external proposal [DEM-17].
 
     Checks in order: the origin, a queued external proposal (``NoProposal``)
@@ -767,7 +841,9 @@ def veto_external(state: ChainState, ctx: BlockContext, origin: Origin,
     if len(vetoers) >= _cfg(state).max_blacklisted:
         raise DispatchError(TOO_MANY)
     until = int(saturating_add(ctx.number, _cfg(state).cooloff_period, U32_MAX))
-    blacklist = state.democracy.blacklist.set(proposal_hash, (until, tuple(sorted((*vetoers, who)))))
+    blacklist = state.democracy.blacklist.set(
+        proposal_hash, (until, tuple(sorted((*vetoers, who))))
+    )
     state = _set(state, blacklist=blacklist, next_external=None)
     return state, (event("Democracy.Vetoed", who=who, proposal_hash=proposal_hash, until=until),)
 
@@ -779,8 +855,9 @@ def _cancel(state: ChainState, index: int) -> tuple[ChainState, Events]:
     return _put_info(state, index, None), (event("Democracy.Cancelled", ref_index=index),)
 
 
-def emergency_cancel(state: ChainState, ctx: BlockContext, origin: Origin,
-                     ref_index: int) -> tuple[ChainState, Events]:
+def emergency_cancel(
+    state: ChainState, ctx: BlockContext, origin: Origin, ref_index: int
+) -> tuple[ChainState, Events]:
     """Two thirds of the council cancel an ongoing referendum, once per proposal hash ever [DEM-19]."""
     ensure_collective(origin, COUNCIL, 2, 3)
     status = referendum_status(state, ref_index)
@@ -791,8 +868,9 @@ def emergency_cancel(state: ChainState, ctx: BlockContext, origin: Origin,
     return _cancel(state, ref_index)
 
 
-def cancel_referendum(state: ChainState, ctx: BlockContext, origin: Origin,
-                      ref_index: int) -> tuple[ChainState, Events]:
+def cancel_referendum(
+    state: ChainState, ctx: BlockContext, origin: Origin, ref_index: int
+) -> tuple[ChainState, Events]:
     """Root removes a referendum, whatever its state, even one that does not exist [DEM-20]."""
     ensure_root(origin)
     return _cancel(state, ref_index)
@@ -812,8 +890,9 @@ def _slash_deposits(state: ChainState, prop_index: int) -> tuple[ChainState, Eve
     return state, events
 
 
-def cancel_proposal(state: ChainState, ctx: BlockContext, origin: Origin,
-                    prop_index: int) -> tuple[ChainState, Events]:
+def cancel_proposal(
+    state: ChainState, ctx: BlockContext, origin: Origin, prop_index: int
+) -> tuple[ChainState, Events]:
     """The whole technical committee removes a public proposal and slashes its deposits [DEM-21].
 
     No existence check: an unknown index only deposits the event.
@@ -824,8 +903,13 @@ def cancel_proposal(state: ChainState, ctx: BlockContext, origin: Origin,
     return state, (*events, event("Democracy.ProposalCanceled", prop_index=prop_index))
 
 
-def blacklist(state: ChainState, ctx: BlockContext, origin: Origin, proposal_hash: bytes,
-              maybe_ref_index: int | None) -> tuple[ChainState, Events]:
+def blacklist(
+    state: ChainState,
+    ctx: BlockContext,
+    origin: Origin,
+    proposal_hash: bytes,
+    maybe_ref_index: int | None,
+) -> tuple[ChainState, Events]:
     """Root blacklists a hash for ever and removes it from everywhere it waits [DEM-22].
 
     The first public proposal with the hash is removed (deposits slashed),
@@ -838,7 +922,7 @@ def blacklist(state: ChainState, ctx: BlockContext, origin: Origin, proposal_has
     events: Events = ()
     for i, prop in enumerate(dem.public_props):
         if prop.proposal.hash == proposal_hash:
-            state = _set(state, public_props=(*dem.public_props[:i], *dem.public_props[i + 1:]))
+            state = _set(state, public_props=(*dem.public_props[:i], *dem.public_props[i + 1 :]))
             state, events = _slash_deposits(state, prop.index)
             break
     if dem.next_external is not None and dem.next_external[0].hash == proposal_hash:
@@ -851,8 +935,9 @@ def blacklist(state: ChainState, ctx: BlockContext, origin: Origin, proposal_has
     return state, (*events, event("Democracy.Blacklisted", proposal_hash=proposal_hash))
 
 
-def clear_public_proposals(state: ChainState, ctx: BlockContext, origin: Origin) -> tuple[ChainState, Events]:
+def clear_public_proposals(
+    state: ChainState, ctx: BlockContext, origin: Origin
+) -> tuple[ChainState, Events]:
     """Root empties the public queue; deposits stay reserved and their records stay [DEM-23]."""
     ensure_root(origin)
     return _set(state, public_props=()), ()
-

@@ -30,7 +30,9 @@ def _positive(_instance: Any, attribute: Any, value: int) -> None:
     if value < 1:
         from .errors import InvalidInput
 
-        raise InvalidInput(f"democracy.{attribute.name} must be at least 1 (production divides by it)")
+        raise InvalidInput(
+            f"democracy.{attribute.name} must be at least 1 (production divides by it)"
+        )
 
 
 @attrs.frozen
@@ -84,8 +86,12 @@ class Standard:
     balance: int
 
     def __data__(self) -> dict[str, Any]:
-        return {"kind": "Standard", "aye": self.aye, "conviction": self.conviction,
-                "balance": self.balance}
+        return {
+            "kind": "Standard",
+            "aye": self.aye,
+            "conviction": self.conviction,
+            "balance": self.balance,
+        }
 
 
 @attrs.frozen
@@ -121,8 +127,12 @@ class Direct:
     def __data__(self) -> dict[str, Any]:
         from .codec import to_data
 
-        return {"kind": "Direct", "votes": [[i, to_data(v)] for i, v in self.votes],
-                "delegations": to_data(self.delegations), "prior": to_data(self.prior)}
+        return {
+            "kind": "Direct",
+            "votes": [[i, to_data(v)] for i, v in self.votes],
+            "delegations": to_data(self.delegations),
+            "prior": to_data(self.prior),
+        }
 
 
 @attrs.frozen
@@ -138,9 +148,14 @@ class Delegating:
     def __data__(self) -> dict[str, Any]:
         from .codec import to_data
 
-        return {"kind": "Delegating", "balance": self.balance, "target": self.target,
-                "conviction": self.conviction, "delegations": to_data(self.delegations),
-                "prior": to_data(self.prior)}
+        return {
+            "kind": "Delegating",
+            "balance": self.balance,
+            "target": self.target,
+            "conviction": self.conviction,
+            "delegations": to_data(self.delegations),
+            "prior": to_data(self.prior),
+        }
 
 
 Voting = Direct | Delegating
@@ -159,8 +174,14 @@ class Ongoing:
     def __data__(self) -> dict[str, Any]:
         from .codec import to_data
 
-        return {"kind": "Ongoing", "end": self.end, "proposal": to_data(self.proposal),
-                "threshold": self.threshold, "delay": self.delay, "tally": to_data(self.tally)}
+        return {
+            "kind": "Ongoing",
+            "end": self.end,
+            "proposal": to_data(self.proposal),
+            "threshold": self.threshold,
+            "delay": self.delay,
+            "tally": to_data(self.tally),
+        }
 
 
 @attrs.frozen

@@ -114,8 +114,9 @@ def deposit_of(state: ChainState, count: int) -> int:
     return min(cfg.voting_bond_base + cfg.voting_bond_factor * count, U128_MAX)
 
 
-def vote(state: ChainState, ctx: BlockContext, origin: Origin, votes: tuple[AccountId, ...],
-         value: int) -> tuple[ChainState, Events]:
+def vote(
+    state: ChainState, ctx: BlockContext, origin: Origin, votes: tuple[AccountId, ...], value: int
+) -> tuple[ChainState, Events]:
     """Vote for up to ``MaxVotesPerVoter`` targets with a locked stake and a deposit [ELE-4]."""
     who = _ensure_signed(origin)
     el = state.elections
@@ -167,12 +168,14 @@ def remove_voter(state: ChainState, ctx: BlockContext, origin: Origin) -> tuple[
 
 def is_defunct_voter(state: ChainState, votes: tuple[AccountId, ...]) -> bool:
     """A voter none of whose targets is a candidate, member or runner-up [ELE-15]."""
-    return not any(is_candidate(state, v) or is_member(state, v) or is_runner_up(state, v)
-                   for v in votes)
+    return not any(
+        is_candidate(state, v) or is_member(state, v) or is_runner_up(state, v) for v in votes
+    )
 
 
-def clean_defunct_voters(state: ChainState, ctx: BlockContext, origin: Origin, num_voters: int,
-                         num_defunct: int) -> tuple[ChainState, Events]:
+def clean_defunct_voters(
+    state: ChainState, ctx: BlockContext, origin: Origin, num_voters: int, num_defunct: int
+) -> tuple[ChainState, Events]:
     """Root removes defunct voters among the first ``num_voters`` (in id order) [ELE-15]."""
     _ensure_root(origin)
     first = sorted(state.elections.voting.items())[:num_voters]
@@ -187,8 +190,9 @@ def clean_defunct_voters(state: ChainState, ctx: BlockContext, origin: Origin, n
 # --- Candidacy [ELE-6] [ELE-11] ---------------------------------------------------------------
 
 
-def submit_candidacy(state: ChainState, ctx: BlockContext, origin: Origin,
-                     candidate_count: int) -> tuple[ChainState, Events]:
+def submit_candidacy(
+    state: ChainState, ctx: BlockContext, origin: Origin, candidate_count: int
+) -> tuple[ChainState, Events]:
     """Stand for the next election with a bond [ELE-6]."""
     who = _ensure_signed(origin)
     el = state.elections
@@ -212,8 +216,9 @@ def submit_candidacy(state: ChainState, ctx: BlockContext, origin: Origin,
     return _set(state, candidates=candidates), events
 
 
-def renounce_candidacy(state: ChainState, ctx: BlockContext, origin: Origin,
-                       renouncing: tuple[str, int]) -> tuple[ChainState, Events]:
+def renounce_candidacy(
+    state: ChainState, ctx: BlockContext, origin: Origin, renouncing: tuple[str, int]
+) -> tuple[ChainState, Events]:
     """Give up a seat, a runner-up place or a candidacy; the deposit comes back [ELE-11]."""
     who = _ensure_signed(origin)
     kind, count = renouncing
@@ -242,8 +247,9 @@ def renounce_candidacy(state: ChainState, ctx: BlockContext, origin: Origin,
     return state, (*events, renounced)
 
 
-def remove_and_replace_member(state: ChainState, who: AccountId, slash: bool
-                              ) -> tuple[ChainState, Events]:
+def remove_and_replace_member(
+    state: ChainState, who: AccountId, slash: bool
+) -> tuple[ChainState, Events]:
     """Remove a member (slashing or returning its deposit) and seat the best runner-up [ELE-12].
 
     The Council follows; its prime is kept unless it was the removed member.
@@ -259,8 +265,11 @@ def remove_and_replace_member(state: ChainState, who: AccountId, slash: bool
         before = total_issuance(state)
         state, events, _ = slash_reserved(state, who, removed.deposit)
         state, deposit_events = on_unbalanced(state, before - total_issuance(state))
-        events = (*events, *deposit_events,
-                  event(f"{PALLET}.SeatHolderSlashed", seat_holder=who, amount=removed.deposit))
+        events = (
+            *events,
+            *deposit_events,
+            event(f"{PALLET}.SeatHolderSlashed", seat_holder=who, amount=removed.deposit),
+        )
     else:
         state, events, _ = unreserve(state, who, removed.deposit)
     runners = el.runners_up
@@ -275,8 +284,14 @@ def remove_and_replace_member(state: ChainState, who: AccountId, slash: bool
     return state, events
 
 
-def remove_member(state: ChainState, ctx: BlockContext, origin: Origin, who: AccountId,
-                  slash_bond: bool, rerun_election: bool) -> tuple[ChainState, Events]:
+def remove_member(
+    state: ChainState,
+    ctx: BlockContext,
+    origin: Origin,
+    who: AccountId,
+    slash_bond: bool,
+    rerun_election: bool,
+) -> tuple[ChainState, Events]:
     """Root removes a member, optionally slashing its bond and electing again at once [ELE-13]."""
     _ensure_root(origin)
     if not is_member(state, who):
@@ -311,8 +326,9 @@ def borda_prime(state: ChainState, members: tuple[AccountId, ...]) -> AccountId 
     for voter in state.elections.voting.values():
         for position, target in enumerate(voter.votes):
             if target in scores:
-                scores[target] = min(scores[target] + min(voter.stake * (maximum - position), U128_MAX),
-                                     U128_MAX)
+                scores[target] = min(
+                    scores[target] + min(voter.stake * (maximum - position), U128_MAX), U128_MAX
+                )
     best: AccountId | None = None
     for who in sorted(members):
         if best is None or scores[who] >= scores[best]:
@@ -326,22 +342,29 @@ def do_phragmen(state: ChainState) -> tuple[ChainState, Events]:
 
     el = state.elections
     cfg = state.config.elections
-    candidates = (*el.candidates, *((m.who, m.deposit) for m in el.members),
-                  *((r.who, r.deposit) for r in el.runners_up))
+    candidates = (
+        *el.candidates,
+        *((m.who, m.deposit) for m in el.members),
+        *((r.who, r.deposit) for r in el.runners_up),
+    )
     if not candidates:
         return state, (event(f"{PALLET}.EmptyTerm"),)
     if len(el.voting) > cfg.max_voters:
         return state, (event(f"{PALLET}.ElectionError"),)
     issuance = total_issuance(state)
-    voters = [PhragmenVoter(who, to_vote(v.stake, issuance), v.votes)
-              for who, v in sorted(el.voting.items())]
-    result = seq_phragmen(cfg.desired_members + cfg.desired_runners_up,
-                          [c for c, _ in candidates], voters)
+    voters = [
+        PhragmenVoter(who, to_vote(v.stake, issuance), v.votes)
+        for who, v in sorted(el.voting.items())
+    ]
+    result = seq_phragmen(
+        cfg.desired_members + cfg.desired_runners_up, [c for c, _ in candidates], voters
+    )
     winners = [(who, to_currency(b, issuance)) for who, b in result.winners if b > 0]
     split = min(cfg.desired_members, len(winners))
     deposits = dict(candidates)
-    new_members = tuple(sorted((SeatHolder(w, s, deposits[w]) for w, s in winners[:split]),
-                               key=lambda m: m.who))
+    new_members = tuple(
+        sorted((SeatHolder(w, s, deposits[w]) for w, s in winners[:split]), key=lambda m: m.who)
+    )
     new_runners = tuple(SeatHolder(w, s, deposits[w]) for w, s in reversed(winners[split:]))
     member_ids = _ids(new_members)
     prime = borda_prime(state, member_ids)
@@ -355,10 +378,19 @@ def do_phragmen(state: ChainState) -> tuple[ChainState, Events]:
         before = total_issuance(state)
         state, slashed, _ = slash_reserved(state, who, deposit)
         state, deposited = on_unbalanced(state, before - total_issuance(state))
-        events = (*events, *slashed, *deposited,
-                  event(f"{PALLET}.CandidateSlashed", candidate=who, amount=deposit))
-    state = _set(state, members=new_members, runners_up=new_runners, candidates=(),
-                 election_rounds=state.elections.election_rounds + 1)
+        events = (
+            *events,
+            *slashed,
+            *deposited,
+            event(f"{PALLET}.CandidateSlashed", candidate=who, amount=deposit),
+        )
+    state = _set(
+        state,
+        members=new_members,
+        runners_up=new_runners,
+        candidates=(),
+        election_rounds=state.elections.election_rounds + 1,
+    )
     new_term = event(f"{PALLET}.NewTerm", new_members=[[m.who, m.stake] for m in new_members])
     return state, (*events, new_term)
 
@@ -366,8 +398,9 @@ def do_phragmen(state: ChainState) -> tuple[ChainState, Events]:
 def genesis_members(state: ChainState, members: list[tuple[AccountId, int]]) -> ElectionsState:
     """Genesis members [ELE-3]: seated without deposit, each voting for itself with its stake,
     without bond or lock."""
-    holders = tuple(sorted((SeatHolder(who, stake, 0) for who, stake in members),
-                           key=lambda m: m.who))
+    holders = tuple(
+        sorted((SeatHolder(who, stake, 0) for who, stake in members), key=lambda m: m.who)
+    )
     voting = state.elections.voting
     for who, stake in members:
         voting = voting.set(who, ElectionsVoter((who,), stake, 0))

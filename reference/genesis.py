@@ -63,21 +63,42 @@ def _endowments(total: int, each: int) -> list[tuple[str, int]]:
 PRODUCTION_GOVERNANCE: Mapping[str, Mapping[str, int]] = {
     "council": {"motion_duration": 3 * DAYS, "max_proposals": 100, "max_members": 100},
     "technical_committee": {"motion_duration": 3 * DAYS, "max_proposals": 100, "max_members": 100},
-    "elections": {"candidacy_bond": 10 * UNIT, "voting_bond_base": 79 * CENT,
-                  "voting_bond_factor": 32 * CENT, "term_duration": DAYS, "desired_members": 8,
-                  "desired_runners_up": 8, "max_votes_per_voter": 16, "max_voters": 500,
-                  "max_candidates": 20},
-    "treasury": {"proposal_bond": 50_000, "proposal_bond_minimum": UNIT, "spend_period": DAYS,
-                 "burn": 0, "max_approvals": 100},
+    "elections": {
+        "candidacy_bond": 10 * UNIT,
+        "voting_bond_base": 79 * CENT,
+        "voting_bond_factor": 32 * CENT,
+        "term_duration": DAYS,
+        "desired_members": 8,
+        "desired_runners_up": 8,
+        "max_votes_per_voter": 16,
+        "max_voters": 500,
+        "max_candidates": 20,
+    },
+    "treasury": {
+        "proposal_bond": 50_000,
+        "proposal_bond_minimum": UNIT,
+        "spend_period": DAYS,
+        "burn": 0,
+        "max_approvals": 100,
+    },
 }
 
 # Democracy and scheduler parameters [DEM-2] [SCH-1]: the same on Phala and Khala.
 PRODUCTION_DEMOCRACY: Mapping[str, Mapping[str, Any]] = {
-    "democracy": {"launch_period": 7 * DAYS, "voting_period": 7 * DAYS,
-                  "fast_track_voting_period": 3 * HOURS, "instant_allowed": True,
-                  "minimum_deposit": 10 * UNIT, "enactment_period": 8 * DAYS,
-                  "vote_locking_period": 8 * DAYS, "cooloff_period": 7 * DAYS, "max_votes": 100,
-                  "max_proposals": 100, "max_deposits": 100, "max_blacklisted": 100},
+    "democracy": {
+        "launch_period": 7 * DAYS,
+        "voting_period": 7 * DAYS,
+        "fast_track_voting_period": 3 * HOURS,
+        "instant_allowed": True,
+        "minimum_deposit": 10 * UNIT,
+        "enactment_period": 8 * DAYS,
+        "vote_locking_period": 8 * DAYS,
+        "cooloff_period": 7 * DAYS,
+        "max_votes": 100,
+        "max_proposals": 100,
+        "max_deposits": 100,
+        "max_blacklisted": 100,
+    },
     "scheduler": {"max_scheduled_per_block": 50},
 }
 
@@ -97,8 +118,11 @@ PRESETS: Mapping[str, Mapping[str, Any]] = {
             "none_attestation_enabled": False,
             "simulated_attestation": False,
             "staking": {"wpha_min_balance": CENT},
-            "computation": {"expected_block_time_sec": 12, "min_init_p": 50,
-                            "check_worker_register_time": True},
+            "computation": {
+                "expected_block_time_sec": 12,
+                "min_init_p": 50,
+                "check_worker_register_time": True,
+            },
             **PRODUCTION_GOVERNANCE,
             **PRODUCTION_DEMOCRACY,
         },
@@ -117,8 +141,11 @@ PRESETS: Mapping[str, Mapping[str, Any]] = {
             "none_attestation_enabled": False,
             "simulated_attestation": False,
             "staking": {"wpha_min_balance": CENT},
-            "computation": {"expected_block_time_sec": 12, "min_init_p": 50,
-                            "check_worker_register_time": False},
+            "computation": {
+                "expected_block_time_sec": 12,
+                "min_init_p": 50,
+                "check_worker_register_time": False,
+            },
             **PRODUCTION_GOVERNANCE,
             **PRODUCTION_DEMOCRACY,
         },
@@ -139,20 +166,46 @@ PRESETS: Mapping[str, Mapping[str, Any]] = {
             # Registration with the test attestation authority's reports [ATT-40].
             "simulated_attestation": True,
             "staking": {"wpha_min_balance": 100},
-            "computation": {"expected_block_time_sec": 12, "min_init_p": 50,
-                            "check_worker_register_time": False},
+            "computation": {
+                "expected_block_time_sec": 12,
+                "min_init_p": 50,
+                "check_worker_register_time": False,
+            },
             # governance: short periods and small bonds for tests and vectors
             "council": {"motion_duration": 5, "max_proposals": 4, "max_members": 10},
             "technical_committee": {"motion_duration": 5, "max_proposals": 4, "max_members": 10},
-            "elections": {"candidacy_bond": 30, "voting_bond_base": 20, "voting_bond_factor": 5,
-                          "term_duration": 10, "desired_members": 2, "desired_runners_up": 2,
-                          "max_votes_per_voter": 16, "max_voters": 8, "max_candidates": 5},
-            "treasury": {"proposal_bond": 50_000, "proposal_bond_minimum": 10,
-                         "spend_period": 8, "burn": 0, "max_approvals": 3},
-            "democracy": {"launch_period": 5, "voting_period": 5, "fast_track_voting_period": 2,
-                          "instant_allowed": True, "minimum_deposit": 10, "enactment_period": 3,
-                          "vote_locking_period": 3, "cooloff_period": 4, "max_votes": 3,
-                          "max_proposals": 3, "max_deposits": 3, "max_blacklisted": 2},
+            "elections": {
+                "candidacy_bond": 30,
+                "voting_bond_base": 20,
+                "voting_bond_factor": 5,
+                "term_duration": 10,
+                "desired_members": 2,
+                "desired_runners_up": 2,
+                "max_votes_per_voter": 16,
+                "max_voters": 8,
+                "max_candidates": 5,
+            },
+            "treasury": {
+                "proposal_bond": 50_000,
+                "proposal_bond_minimum": 10,
+                "spend_period": 8,
+                "burn": 0,
+                "max_approvals": 3,
+            },
+            "democracy": {
+                "launch_period": 5,
+                "voting_period": 5,
+                "fast_track_voting_period": 2,
+                "instant_allowed": True,
+                "minimum_deposit": 10,
+                "enactment_period": 3,
+                "vote_locking_period": 3,
+                "cooloff_period": 4,
+                "max_votes": 3,
+                "max_proposals": 3,
+                "max_deposits": 3,
+                "max_blacklisted": 2,
+            },
             "scheduler": {"max_scheduled_per_block": 3},
         },
         "balances": [(name, 1_000) for name in DEV_ACCOUNTS],
@@ -239,7 +292,9 @@ def genesis(preset: str = "minimal", overrides: Mapping[str, Any] | None = None)
         # Production refuses a zero existential deposit at start-up unless built
         # with the insecure_zero_ed feature, which no Phala runtime uses.
         raise InvalidInput("the existential deposit must be at least 1")
-    sections = {name: cls(**params[name]) for name, cls in CONFIG_SECTIONS.items() if name in params}
+    sections = {
+        name: cls(**params[name]) for name, cls in CONFIG_SECTIONS.items() if name in params
+    }
     config = ChainConfig(preset=preset, **{**params, **sections})
     endowed = overrides.get("balances", data["balances"])
     accounts: immutables.Map[bytes, AccountInfo] = immutables.Map()
@@ -284,15 +339,23 @@ def governance_genesis(state: ChainState, data: Any) -> ChainState:
     and there may be at most ``desired_members`` of them.
     """
     if not isinstance(data, Mapping) or not set(data) <= set(GOVERNANCE_FIELDS):
-        raise InvalidInput(f"genesis governance overrides are a map with fields among {GOVERNANCE_FIELDS}")
+        raise InvalidInput(
+            f"genesis governance overrides are a map with fields among {GOVERNANCE_FIELDS}"
+        )
     for field in ("council", "technical_committee"):
         members = [resolve_account(who) for who in _list(data.get(field, []), field)]
         if len(set(members)) != len(members):
             raise InvalidInput(f"duplicate {field} member at genesis")
         col = attrs.evolve(getattr(state, field), members=tuple(sorted(members)))
-        state = attrs.evolve(state, council=col) if field == "council" else \
-            attrs.evolve(state, technical_committee=col,
-                          technical_membership=genesis_membership(tuple(members)))
+        state = (
+            attrs.evolve(state, council=col)
+            if field == "council"
+            else attrs.evolve(
+                state,
+                technical_committee=col,
+                technical_membership=genesis_membership(tuple(members)),
+            )
+        )
     elected: list[tuple[bytes, int]] = []
     for entry in _list(data.get("elections_members", []), "elections_members"):
         if not isinstance(entry, list | tuple) or len(entry) != 2:
@@ -311,8 +374,10 @@ def governance_genesis(state: ChainState, data: Any) -> ChainState:
         if state.council.members:
             raise InvalidInput("council members are already initialized by the elections")
         state = attrs.evolve(state, elections=genesis_members(state, elected))
-        state = attrs.evolve(state, council=attrs.evolve(
-            state.council, members=tuple(sorted(who for who, _ in elected))))
+        state = attrs.evolve(
+            state,
+            council=attrs.evolve(state.council, members=tuple(sorted(who for who, _ in elected))),
+        )
     return state
 
 
@@ -335,12 +400,20 @@ def computation_genesis(data: Any) -> ComputationState:
     and the reference's budget-balancer account.
     """
     if not isinstance(data, Mapping) or not set(data) <= set(COMPUTATION_FIELDS):
-        raise InvalidInput(f"genesis computation overrides are a map with fields among {COMPUTATION_FIELDS}")
+        raise InvalidInput(
+            f"genesis computation overrides are a map with fields among {COMPUTATION_FIELDS}"
+        )
     params = data.get("tokenomic", {})
     names = [f.name for f in attrs.fields(TokenomicParams)]
-    if not isinstance(params, Mapping) or not set(params) <= set(names) or not all(
-        isinstance(v, int) and not isinstance(v, bool)
-        and 0 <= v <= (2**32 - 1 if k == "heartbeat_window" else U128_MAX) for k, v in params.items()
+    if (
+        not isinstance(params, Mapping)
+        or not set(params) <= set(names)
+        or not all(
+            isinstance(v, int)
+            and not isinstance(v, bool)
+            and 0 <= v <= (2**32 - 1 if k == "heartbeat_window" else U128_MAX)
+            for k, v in params.items()
+        )
     ):
         raise InvalidInput(f"genesis tokenomic parameters are a map from {names} to U64F64 bits")
     paused = data.get("heartbeat_paused", True)
@@ -349,14 +422,22 @@ def computation_genesis(data: Any) -> ComputationState:
         raise InvalidInput("heartbeat_paused is a boolean")
     if not isinstance(period, int) or isinstance(period, bool) or not 0 <= period < 2**64:
         raise InvalidInput("cool_down_period is a u64 number of seconds")
-    contract = resolve_account(data["contract_account"]) if "contract_account" in data else BUDGET_BALANCER
-    return computation.genesis_state({"tokenomic": dict(params), "heartbeat_paused": paused,
-                                      "cool_down_period": period}, contract)
+    contract = (
+        resolve_account(data["contract_account"]) if "contract_account" in data else BUDGET_BALANCER
+    )
+    return computation.genesis_state(
+        {"tokenomic": dict(params), "heartbeat_paused": paused, "cool_down_period": period},
+        contract,
+    )
 
 
 REGISTRY_FIELDS = (
-    "gatekeeper_master_pubkey", "cluster_keys", "contract_keys",
-    "pruntime_allowlist", "genesis_hash_allowlist", "benchmark_duration",
+    "gatekeeper_master_pubkey",
+    "cluster_keys",
+    "contract_keys",
+    "pruntime_allowlist",
+    "genesis_hash_allowlist",
+    "benchmark_duration",
 )
 
 
@@ -369,7 +450,9 @@ def registry_genesis(data: Any) -> RegistryState:
     field optional (absent: no key, empty lists, a benchmark duration of 8).
     """
     if not isinstance(data, Mapping) or not set(data) <= set(REGISTRY_FIELDS):
-        raise InvalidInput(f"genesis registry overrides are a map with fields among {REGISTRY_FIELDS}")
+        raise InvalidInput(
+            f"genesis registry overrides are a map with fields among {REGISTRY_FIELDS}"
+        )
     master = data.get("gatekeeper_master_pubkey")
     if master is not None and not _bytes32(master):
         raise InvalidInput("the gatekeeper master public key is 32 bytes or null")
@@ -389,7 +472,9 @@ def registry_genesis(data: Any) -> RegistryState:
         raise InvalidInput("the genesis block hash allowlist is a list of 32-byte hashes")
     duration = data.get("benchmark_duration", 8)
     if duration is not None and (
-        not isinstance(duration, int) or isinstance(duration, bool) or not 0 <= duration <= 2**32 - 1
+        not isinstance(duration, int)
+        or isinstance(duration, bool)
+        or not 0 <= duration <= 2**32 - 1
     ):
         raise InvalidInput("the benchmark duration is a u32 or null")
     return RegistryState(

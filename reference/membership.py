@@ -24,15 +24,18 @@ TC = collective.TECHNICAL_COMMITTEE
 
 
 def _set(state: ChainState, **changes: Any) -> ChainState:
-    return attrs.evolve(state, technical_membership=attrs.evolve(state.technical_membership, **changes))
+    return attrs.evolve(
+        state, technical_membership=attrs.evolve(state.technical_membership, **changes)
+    )
 
 
 def _max_members(state: ChainState) -> int:
     return state.config.technical_committee.max_members
 
 
-def _store(state: ChainState, members: tuple[AccountId, ...], outgoing: tuple[AccountId, ...]
-           ) -> ChainState:
+def _store(
+    state: ChainState, members: tuple[AccountId, ...], outgoing: tuple[AccountId, ...]
+) -> ChainState:
     """Store the sorted members and pass the change on to the committee [COL-11]."""
     members = tuple(sorted(members))
     state = _set(state, members=members)
@@ -60,8 +63,9 @@ def replace_member(state: ChainState, old: AccountId, new: AccountId) -> ChainSt
     return _store(state, tuple(new if m == old else m for m in members), (old,))
 
 
-def add_member(state: ChainState, ctx: BlockContext, origin: Origin, who: AccountId
-               ) -> tuple[ChainState, Events]:
+def add_member(
+    state: ChainState, ctx: BlockContext, origin: Origin, who: AccountId
+) -> tuple[ChainState, Events]:
     """Add a member: ``AlreadyMember``, ``TooManyMembers``; ``MemberAdded`` [COL-14]."""
     collective.ensure_root_or_half_council(origin)
     members = state.technical_membership.members
@@ -72,8 +76,9 @@ def add_member(state: ChainState, ctx: BlockContext, origin: Origin, who: Accoun
     return _store(state, (*members, who), ()), (event(f"{PALLET}.MemberAdded"),)
 
 
-def remove_member(state: ChainState, ctx: BlockContext, origin: Origin, who: AccountId
-                  ) -> tuple[ChainState, Events]:
+def remove_member(
+    state: ChainState, ctx: BlockContext, origin: Origin, who: AccountId
+) -> tuple[ChainState, Events]:
     """Remove a member: ``NotMember``; the prime is kept unless removed; ``MemberRemoved`` [COL-14]."""
     collective.ensure_root_or_half_council(origin)
     members = state.technical_membership.members
@@ -83,8 +88,9 @@ def remove_member(state: ChainState, ctx: BlockContext, origin: Origin, who: Acc
     return rejig_prime(state), (event(f"{PALLET}.MemberRemoved"),)
 
 
-def swap_member(state: ChainState, ctx: BlockContext, origin: Origin, remove: AccountId,
-                add: AccountId) -> tuple[ChainState, Events]:
+def swap_member(
+    state: ChainState, ctx: BlockContext, origin: Origin, remove: AccountId, add: AccountId
+) -> tuple[ChainState, Events]:
     """Replace one member by another (nothing at all if they are the same): ``NotMember``,
     ``AlreadyMember``; ``MembersSwapped`` [COL-14]."""
     collective.ensure_root_or_half_council(origin)
@@ -94,8 +100,9 @@ def swap_member(state: ChainState, ctx: BlockContext, origin: Origin, remove: Ac
     return rejig_prime(state), (event(f"{PALLET}.MembersSwapped"),)
 
 
-def reset_members(state: ChainState, ctx: BlockContext, origin: Origin,
-                  members: tuple[AccountId, ...]) -> tuple[ChainState, Events]:
+def reset_members(
+    state: ChainState, ctx: BlockContext, origin: Origin, members: tuple[AccountId, ...]
+) -> tuple[ChainState, Events]:
     """Replace all members (``TooManyMembers`` above the bound); ``MembersReset`` [COL-14]."""
     collective.ensure_root_or_half_council(origin)
     if len(members) > _max_members(state):
@@ -106,8 +113,9 @@ def reset_members(state: ChainState, ctx: BlockContext, origin: Origin,
     return rejig_prime(state), (event(f"{PALLET}.MembersReset"),)
 
 
-def change_key(state: ChainState, ctx: BlockContext, origin: Origin, new: AccountId
-               ) -> tuple[ChainState, Events]:
+def change_key(
+    state: ChainState, ctx: BlockContext, origin: Origin, new: AccountId
+) -> tuple[ChainState, Events]:
     """A member hands its seat (and the prime, if it has it) to another account: ``NotMember``,
     ``AlreadyMember``; ``KeyChanged``, also when the key is unchanged [COL-14]."""
     old = ensure_signed(origin)
@@ -118,8 +126,9 @@ def change_key(state: ChainState, ctx: BlockContext, origin: Origin, new: Accoun
     return state, (event(f"{PALLET}.KeyChanged"),)
 
 
-def set_prime(state: ChainState, ctx: BlockContext, origin: Origin, who: AccountId
-              ) -> tuple[ChainState, Events]:
+def set_prime(
+    state: ChainState, ctx: BlockContext, origin: Origin, who: AccountId
+) -> tuple[ChainState, Events]:
     """Make a member the prime of the membership and of the committee (``NotMember``) [COL-14]."""
     collective.ensure_root_or_half_council(origin)
     if who not in state.technical_membership.members:

@@ -23,7 +23,15 @@ from .errors import InvalidInput
 # only so that its encoding, 0xff, can prefix non-mq signed content [MQ-5]; it
 # can be *written* as a sender (a relayer may submit anything), and every rule
 # then treats it as not off-chain.
-ORIGIN_KINDS = ("Pallet", "Contract", "Worker", "AccountId", "MultiLocation", "Gatekeeper", "Cluster")
+ORIGIN_KINDS = (
+    "Pallet",
+    "Contract",
+    "Worker",
+    "AccountId",
+    "MultiLocation",
+    "Gatekeeper",
+    "Cluster",
+)
 RESERVED = "Reserved"
 ALL_ORIGIN_KINDS = (*ORIGIN_KINDS, RESERVED)
 FIXED_32 = ("Contract", "Worker", "AccountId", "Cluster")
@@ -116,8 +124,11 @@ class Message:
 
     def encode(self) -> bytes:
         """SCALE encoding: origin, then the topic and the payload as ``Vec<u8>`` [MQ-3]."""
-        return self.sender.encode() + scale.compact(len(self.destination)) + self.destination + (
-            scale.compact(len(self.payload)) + self.payload
+        return (
+            self.sender.encode()
+            + scale.compact(len(self.destination))
+            + self.destination
+            + (scale.compact(len(self.payload)) + self.payload)
         )
 
 
@@ -184,7 +195,9 @@ def message_from_data(data: Any) -> Message:
         raise InvalidInput("a message is a map {sender, destination, payload}")
     if not isinstance(data["destination"], bytes) or not isinstance(data["payload"], bytes):
         raise InvalidInput("a message's destination and payload are bytes")
-    return Message(origin_from_data(data["sender"]), bytes(data["destination"]), bytes(data["payload"]))
+    return Message(
+        origin_from_data(data["sender"]), bytes(data["destination"]), bytes(data["payload"])
+    )
 
 
 def signed_message_from_data(data: Any) -> SignedMessage:

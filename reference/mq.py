@@ -97,7 +97,9 @@ def _set_mq(state: ChainState, mq: MqState) -> ChainState:
 # --- Dispatch [MQ-13] ---------------------------------------------------------------
 
 
-def dispatch_message(state: ChainState, ctx: BlockContext, message: Message) -> tuple[ChainState, Events]:
+def dispatch_message(
+    state: ChainState, ctx: BlockContext, message: Message
+) -> tuple[ChainState, Events]:
     """Deliver a message on chain, then off chain [MQ-13].
 
     1. If a handler is bound to the destination ([MQ-14]), run it. If it
@@ -173,7 +175,9 @@ def sync_offchain_message(
     if not accepts(expected, signed_message.sequence):
         raise DispatchError(BAD_SEQUENCE)
     registry.check_message(state, signed_message)
-    state = _set_mq(state, attrs.evolve(state.mq, ingress=state.mq.ingress.set(sender, next_sequence(expected))))
+    state = _set_mq(
+        state, attrs.evolve(state.mq, ingress=state.mq.ingress.set(sender, next_sequence(expected)))
+    )
     return dispatch_message(state, ctx, message)
 
 

@@ -96,8 +96,10 @@ class NetworkState:
             "chain": to_data(self.chain),
             "crypto": self.crypto,
             "runtimes": {
-                name: {"relayer": self.relayers[name],
-                       "runtime": runtime_data(self.runtimes[name], self.crypto)}
+                name: {
+                    "relayer": self.relayers[name],
+                    "runtime": runtime_data(self.runtimes[name], self.crypto),
+                }
                 for name in self.runtimes
             },
         }
@@ -168,12 +170,16 @@ def network_genesis(chain: ChainState, declarations: Any, crypto: str = "real") 
 
 def _runtime_from_declaration(data: Any) -> tuple[str, RuntimeState, bytes]:
     if not isinstance(data, Mapping) or not set(data) <= RUNTIME_FIELDS:
-        raise InvalidInput(f"a runtime declaration is a map with fields among {sorted(RUNTIME_FIELDS)}")
+        raise InvalidInput(
+            f"a runtime declaration is a map with fields among {sorted(RUNTIME_FIELDS)}"
+        )
     name = data.get("name")
     if not isinstance(name, str) or not NAME_PATTERN.match(name):
         raise InvalidInput(f"a runtime's name is text matching {NAME_PATTERN.pattern}")
     if ("seed" in data) == ("key" in data):
-        raise InvalidInput(f"runtime {name!r}: give exactly one of seed (32 bytes) and key (a name)")
+        raise InvalidInput(
+            f"runtime {name!r}: give exactly one of seed (32 bytes) and key (a name)"
+        )
     if "seed" in data:
         seed = data["seed"]
         if not isinstance(seed, bytes) or len(seed) != 32:
@@ -299,8 +305,10 @@ class BlockReport:
     def __data__(self) -> dict[str, Any]:
         return {
             "extrinsics": [to_data(e) for e in self.extrinsics],
-            "egress": {name: [signed_data(m, self.crypto) for m in self.egress[name]]
-                       for name in sorted(self.egress)},
+            "egress": {
+                name: [signed_data(m, self.crypto) for m in self.egress[name]]
+                for name in sorted(self.egress)
+            },
             "halted": list(self.halted),
         }
 
@@ -341,17 +349,28 @@ def network_step(
     reports: list[ExtrinsicReport] = []
     for item in batch:
         try:
-            result = apply_call(chain, Signed(item.relayer), SYNC_CALL,
-                                sync_call_args(item.signed, net.crypto))
+            result = apply_call(
+                chain, Signed(item.relayer), SYNC_CALL, sync_call_args(item.signed, net.crypto)
+            )
         except RuntimePanic:
             # The block author drops an extrinsic that would panic [CHAIN-11] [NET-5].
-            reports.append(ExtrinsicReport(item.runtime, item.signed.message.sender,
-                                           item.signed.sequence, SYNC_CALL, PANIC))
+            reports.append(
+                ExtrinsicReport(
+                    item.runtime, item.signed.message.sender, item.signed.sequence, SYNC_CALL, PANIC
+                )
+            )
             continue
         chain = result.state
         events = (*events, *result.events)
-        reports.append(ExtrinsicReport(item.runtime, item.signed.message.sender,
-                                       item.signed.sequence, SYNC_CALL, result.outcome))
+        reports.append(
+            ExtrinsicReport(
+                item.runtime,
+                item.signed.message.sender,
+                item.signed.sequence,
+                SYNC_CALL,
+                result.outcome,
+            )
+        )
     for origin, call, args in extrinsics:
         result = apply_call(chain, origin, call, args)
         chain = result.state
@@ -366,8 +385,11 @@ def network_step(
 
 def process_all(
     runtimes: immutables.Map[str, RuntimeState], block: SyncedBlock
-) -> tuple[immutables.Map[str, RuntimeState], immutables.Map[str, tuple[SignedMessage, ...]],
-           tuple[str, ...]]:
+) -> tuple[
+    immutables.Map[str, RuntimeState],
+    immutables.Map[str, tuple[SignedMessage, ...]],
+    tuple[str, ...],
+]:
     """Every runtime processes the block [NET-8]; returns the runtimes, their new egress, who halted."""
     egress: dict[str, tuple[SignedMessage, ...]] = {}
     halted: list[str] = []
@@ -402,8 +424,12 @@ def view_runtimes(net: NetworkState, args: Sequence[Any]) -> PlainData:
     if args:
         raise InvalidInput("this view takes no arguments")
     return [
-        {"name": name, "role": role_of(net.runtimes[name]), "pubkey": net.runtimes[name].pubkey,
-         "relayer": net.relayers[name]}
+        {
+            "name": name,
+            "role": role_of(net.runtimes[name]),
+            "pubkey": net.runtimes[name].pubkey,
+            "relayer": net.relayers[name],
+        }
         for name in net.names
     ]
 
@@ -417,17 +443,24 @@ def view_runtime(net: NetworkState, args: Sequence[Any]) -> PlainData:
         "last_block": runtime.last_block,
         "halted": to_data(runtime.halted),
         "channels": [
-            {"sender": to_data(sender), "sequence": channel.sequence, "dummy": channel.dummy,
-             "pending": len(channel.messages)}
-            for sender, channel in sorted(runtime.queue.channels.items(),
-                                          key=lambda item: item[0].encode())
+            {
+                "sender": to_data(sender),
+                "sequence": channel.sequence,
+                "dummy": channel.dummy,
+                "pending": len(channel.messages),
+            }
+            for sender, channel in sorted(
+                runtime.queue.channels.items(), key=lambda item: item[0].encode()
+            )
         ],
     }
 
 
 def view_pending_egress(net: NetworkState, args: Sequence[Any]) -> PlainData:
     """``pending_egress(name)``: what the runtime's relayer submits in the next block, in order [NET-13]."""
-    return [signed_data(m, net.crypto) for m in unaccepted_egress(net.chain, _runtime_arg(net, args))]
+    return [
+        signed_data(m, net.crypto) for m in unaccepted_egress(net.chain, _runtime_arg(net, args))
+    ]
 
 
 def view_runtime_worker(net: NetworkState, args: Sequence[Any]) -> PlainData:
@@ -439,8 +472,11 @@ def view_runtime_worker(net: NetworkState, args: Sequence[Any]) -> PlainData:
     worker = runtime.workers.get(pubkey)
     if worker is None:
         return None
-    return {"registered": worker.registered, "bench": to_data(worker.bench),
-            "working": to_data(worker.working)}
+    return {
+        "registered": worker.registered,
+        "bench": to_data(worker.bench),
+        "working": to_data(worker.working),
+    }
 
 
 NETWORK_VIEWS: Mapping[str, Callable[[NetworkState, Sequence[Any]], PlainData]] = {

@@ -151,7 +151,9 @@ def enqueue(
     signed = SignedMessage(
         message=message, sequence=sequence, signature=sign(signer, signed_bytes(message, sequence))
     )
-    updated = Channel(sequence=next_sequence(sequence), dummy=False, messages=(*channel.messages, signed))
+    updated = Channel(
+        sequence=next_sequence(sequence), dummy=False, messages=(*channel.messages, signed)
+    )
     return SendQueue(queue.channels.set(sender, updated)), signed
 
 
@@ -491,14 +493,22 @@ def on_gatekeeper_launch(
     """
     if sender.kind != "Pallet" or not runtime.config.gatekeeper:
         return runtime, ()
-    if isinstance(launch, FirstGatekeeper) and launch.pubkey == runtime.pubkey and runtime.master_key is None:
+    if (
+        isinstance(launch, FirstGatekeeper)
+        and launch.pubkey == runtime.pubkey
+        and runtime.master_key is None
+    ):
         master = generate_master_key(runtime)
-        runtime = attrs.evolve(runtime, master_key=master,
-                               queue=set_dummy(runtime.queue, GATEKEEPER, dummy=False))
+        runtime = attrs.evolve(
+            runtime, master_key=master, queue=set_dummy(runtime.queue, GATEKEEPER, dummy=False)
+        )
         runtime, signed = _emit(runtime, MasterPubkey(master.public))
         return runtime, () if signed is None else (signed,)
-    if isinstance(launch, MasterPubkeyOnChain) and runtime.master_key is not None \
-            and launch.master_pubkey == runtime.master_key.public:
+    if (
+        isinstance(launch, MasterPubkeyOnChain)
+        and runtime.master_key is not None
+        and launch.master_pubkey == runtime.master_key.public
+    ):
         return attrs.evolve(runtime, master_pubkey_on_chain=True), ()
     return runtime, ()
 

@@ -36,8 +36,9 @@ class ElectionResult:
     winners: tuple[tuple[bytes, int], ...]
 
 
-def setup_edges(candidates: Sequence[bytes], voters: Sequence[PhragmenVoter]
-                ) -> tuple[list[tuple[int, list[int]]], list[int]]:
+def setup_edges(
+    candidates: Sequence[bytes], voters: Sequence[PhragmenVoter]
+) -> tuple[list[tuple[int, list[int]]], list[int]]:
     """``setup_inputs`` [ELE-8]: keep each voter's targets that are candidates (first occurrence only),
     drop voters left without any, and sum each candidate's approval stake (saturating)."""
     index = {c: i for i, c in enumerate(candidates)}
@@ -56,8 +57,9 @@ def setup_edges(candidates: Sequence[bytes], voters: Sequence[PhragmenVoter]
     return kept, approval
 
 
-def seq_phragmen(to_elect: int, candidates: Sequence[bytes],
-                 voters: Sequence[PhragmenVoter]) -> ElectionResult:
+def seq_phragmen(
+    to_elect: int, candidates: Sequence[bytes], voters: Sequence[PhragmenVoter]
+) -> ElectionResult:
     """Elect up to ``to_elect`` candidates one round at a time [ELE-9], then weigh the edges [ELE-10]."""
     kept, approval = setup_edges(candidates, voters)
     n = len(candidates)
@@ -71,7 +73,9 @@ def seq_phragmen(to_elect: int, candidates: Sequence[bytes],
                 if elected_round[c] is None and approval[c] > 0:
                     score[c] = min(U128_MAX, score[c] + load * budget // approval[c])
         open_ = [c for c in range(n) if elected_round[c] is None]
-        winner = min(open_, key=lambda c: score[c])  # min() keeps the first minimum, as Rust's min_by_key
+        winner = min(
+            open_, key=lambda c: score[c]
+        )  # min() keeps the first minimum, as Rust's min_by_key
         elected_round[winner] = round_
         for v, (_, edges) in enumerate(kept):
             if winner in edges:

@@ -168,8 +168,11 @@ def ensure_governance(origin: Origin) -> None:
     """``GovernanceOrigin``: root, or more than half of the Council [REG-4]."""
     if isinstance(origin, Root):
         return
-    if (isinstance(origin, CollectiveOrigin) and origin.collective == "Council"
-            and origin.yes * 2 > origin.total):
+    if (
+        isinstance(origin, CollectiveOrigin)
+        and origin.collective == "Council"
+        and origin.yes * 2 > origin.total
+    ):
         return
     raise BadOrigin()
 
@@ -178,32 +181,41 @@ def _set(state: ChainState, **changes: Any) -> ChainState:
     return attrs.evolve(state, registry=attrs.evolve(state.registry, **changes))
 
 
-def add_pruntime(state: ChainState, ctx: BlockContext, origin: Origin,
-                 pruntime_hash: bytes) -> tuple[ChainState, Events]:
+def add_pruntime(
+    state: ChainState, ctx: BlockContext, origin: Origin, pruntime_hash: bytes
+) -> tuple[ChainState, Events]:
     """Governance adds a pRuntime hash to the allowlist and records the block [REG-5]."""
     ensure_governance(origin)
     reg = state.registry
     if pruntime_hash in reg.pruntime_allowlist:
         raise DispatchError(PRUNTIME_ALREADY_EXISTS)
-    return _set(state, pruntime_allowlist=(*reg.pruntime_allowlist, pruntime_hash),
-                pruntime_added_at=reg.pruntime_added_at.set(pruntime_hash, ctx.number)), ()
+    return _set(
+        state,
+        pruntime_allowlist=(*reg.pruntime_allowlist, pruntime_hash),
+        pruntime_added_at=reg.pruntime_added_at.set(pruntime_hash, ctx.number),
+    ), ()
 
 
-def remove_pruntime(state: ChainState, ctx: BlockContext, origin: Origin,
-                    pruntime_hash: bytes) -> tuple[ChainState, Events]:
+def remove_pruntime(
+    state: ChainState, ctx: BlockContext, origin: Origin, pruntime_hash: bytes
+) -> tuple[ChainState, Events]:
     """Governance removes a pRuntime hash from the allowlist and forgets its block [REG-5]."""
     ensure_governance(origin)
     reg = state.registry
     if pruntime_hash not in reg.pruntime_allowlist:
         raise DispatchError(PRUNTIME_NOT_FOUND)
     kept = tuple(h for h in reg.pruntime_allowlist if h != pruntime_hash)
-    added = reg.pruntime_added_at.delete(pruntime_hash) if pruntime_hash in reg.pruntime_added_at \
+    added = (
+        reg.pruntime_added_at.delete(pruntime_hash)
+        if pruntime_hash in reg.pruntime_added_at
         else reg.pruntime_added_at
+    )
     return _set(state, pruntime_allowlist=kept, pruntime_added_at=added), ()
 
 
-def add_relaychain_genesis_block_hash(state: ChainState, ctx: BlockContext, origin: Origin,
-                                      genesis_block_hash: bytes) -> tuple[ChainState, Events]:
+def add_relaychain_genesis_block_hash(
+    state: ChainState, ctx: BlockContext, origin: Origin, genesis_block_hash: bytes
+) -> tuple[ChainState, Events]:
     """Governance admits a relay-chain genesis hash [REG-6]."""
     ensure_governance(origin)
     hashes = state.registry.genesis_hash_allowlist
@@ -212,33 +224,44 @@ def add_relaychain_genesis_block_hash(state: ChainState, ctx: BlockContext, orig
     return _set(state, genesis_hash_allowlist=(*hashes, genesis_block_hash)), ()
 
 
-def remove_relaychain_genesis_block_hash(state: ChainState, ctx: BlockContext, origin: Origin,
-                                         genesis_block_hash: bytes) -> tuple[ChainState, Events]:
+def remove_relaychain_genesis_block_hash(
+    state: ChainState, ctx: BlockContext, origin: Origin, genesis_block_hash: bytes
+) -> tuple[ChainState, Events]:
     """Governance withdraws a relay-chain genesis hash [REG-6]."""
     ensure_governance(origin)
     hashes = state.registry.genesis_hash_allowlist
     if genesis_block_hash not in hashes:
         raise DispatchError(GENESIS_BLOCK_HASH_NOT_FOUND)
-    return _set(state, genesis_hash_allowlist=tuple(h for h in hashes if h != genesis_block_hash)), ()
+    return _set(
+        state, genesis_hash_allowlist=tuple(h for h in hashes if h != genesis_block_hash)
+    ), ()
 
 
-def force_set_benchmark_duration(state: ChainState, ctx: BlockContext, origin: Origin,
-                                 value: int) -> tuple[ChainState, Events]:
+def force_set_benchmark_duration(
+    state: ChainState, ctx: BlockContext, origin: Origin, value: int
+) -> tuple[ChainState, Events]:
     """Governance sets the benchmark duration, in blocks [REG-6]."""
     ensure_governance(origin)
     return _set(state, benchmark_duration=value), ()
 
 
-def _push_worker_event(state: ChainState, ctx: BlockContext, pubkey: bytes,
-                       worker_event: WorkerEvent) -> tuple[ChainState, Events]:
+def _push_worker_event(
+    state: ChainState, ctx: BlockContext, pubkey: bytes, worker_event: WorkerEvent
+) -> tuple[ChainState, Events]:
     from . import mq  # mq routes to this module's handler
 
     payload = encode_payload(WorkerEventWithKey(pubkey=pubkey, event=worker_event))
     return mq.push_message(state, ctx, PALLET, SYSTEM_EVENT_TOPIC, payload)
 
 
-def force_register_worker(state: ChainState, ctx: BlockContext, origin: Origin, pubkey: bytes,
-                          ecdh_pubkey: bytes, operator: bytes | None) -> tuple[ChainState, Events]:
+def force_register_worker(
+    state: ChainState,
+    ctx: BlockContext,
+    origin: Origin,
+    pubkey: bytes,
+    ecdh_pubkey: bytes,
+    operator: bytes | None,
+) -> tuple[ChainState, Events]:
     """Root registers a worker without attestation [REG-7].
 
     The record is written whole, replacing any existing one (production's
@@ -247,15 +270,26 @@ def force_register_worker(state: ChainState, ctx: BlockContext, origin: Origin, 
     ``WorkerAddedAt`` to this block. No benchmark is started.
     """
     ensure_root(origin)
-    info = WorkerInfo(pubkey=pubkey, ecdh_pubkey=ecdh_pubkey, runtime_version=0,
-                      last_updated=FORCED_LAST_UPDATED, operator=operator,
-                      attestation_provider="Root", confidence_level=CONFIDENCE_NONE,
-                      initial_score=None, features=FORCED_FEATURES)
+    info = WorkerInfo(
+        pubkey=pubkey,
+        ecdh_pubkey=ecdh_pubkey,
+        runtime_version=0,
+        last_updated=FORCED_LAST_UPDATED,
+        operator=operator,
+        attestation_provider="Root",
+        confidence_level=CONFIDENCE_NONE,
+        initial_score=None,
+        features=FORCED_FEATURES,
+    )
     reg = state.registry
     state = _set(state, workers=reg.workers.set(pubkey, info))
     state, pushed = _push_worker_event(state, ctx, pubkey, Registered(CONFIDENCE_NONE))
-    added = event("PhalaRegistry.WorkerAdded", pubkey=pubkey, attestation_provider="Root",
-                  confidence_level=CONFIDENCE_NONE)
+    added = event(
+        "PhalaRegistry.WorkerAdded",
+        pubkey=pubkey,
+        attestation_provider="Root",
+        confidence_level=CONFIDENCE_NONE,
+    )
     state = _set(state, worker_added_at=state.registry.worker_added_at.set(pubkey, ctx.number))
     return state, (*pushed, added)
 
@@ -279,8 +313,11 @@ class WorkerRegistrationInfoV2:
 
     def encode(self) -> bytes:
         """SCALE: the legacy fields ([REG-23]), then u32 para id, u32 consensus version [REG-8]."""
-        return (_encode_info_fields(self) + self.para_id.to_bytes(4, "little")
-                + self.max_consensus_version.to_bytes(4, "little"))
+        return (
+            _encode_info_fields(self)
+            + self.para_id.to_bytes(4, "little")
+            + self.max_consensus_version.to_bytes(4, "little")
+        )
 
 
 def _encode_info_fields(info: WorkerRegistrationInfoV2 | WorkerRegistrationInfo) -> bytes:
@@ -289,7 +326,9 @@ def _encode_info_fields(info: WorkerRegistrationInfoV2 | WorkerRegistrationInfo)
     out = info.version.to_bytes(4, "little")
     out += scale.compact(len(info.machine_id)) + info.machine_id
     out += info.pubkey + info.ecdh_pubkey + info.genesis_block_hash
-    out += scale.compact(len(info.features)) + b"".join(f.to_bytes(4, "little") for f in info.features)
+    out += scale.compact(len(info.features)) + b"".join(
+        f.to_bytes(4, "little") for f in info.features
+    )
     return out + (b"\x00" if info.operator is None else b"\x01" + info.operator)
 
 
@@ -321,8 +360,14 @@ class SimulatedAttestation:
 Attestation = IasAttestation | DcapAttestation | SimulatedAttestation | None
 
 
-def validate_dcap(quote: bytes, collateral: SgxV30Collateral | None, user_data_hash: bytes,
-                  now: int, allowlist: Iterable[bytes], verify_pruntime: bool) -> AttestationReport:
+def validate_dcap(
+    quote: bytes,
+    collateral: SgxV30Collateral | None,
+    user_data_hash: bytes,
+    now: int,
+    allowlist: Iterable[bytes],
+    verify_pruntime: bool,
+) -> AttestationReport:
     """DCAP registration policy [REG-9]: verify, allowlist, report-data binding, then confidence."""
     from .attestation_dcap import verify_dcap_quote
     from .attestation_ias import INVALID_RUNTIME_INFO_HASH, PRUNTIME_REJECTED
@@ -333,12 +378,18 @@ def validate_dcap(quote: bytes, collateral: SgxV30Collateral | None, user_data_h
     if verified.report.report_data[:32] != user_data_hash:
         raise DispatchError(INVALID_RUNTIME_INFO_HASH, "report data does not bind the runtime info")
     level = confidence_level(verified.tcb_status, verified.advisory_ids)
-    return AttestationReport(provider="Dcap", confidence_level=level, runtime_hash=runtime_hash,
-                             report_data=verified.report.report_data, timestamp=None)
+    return AttestationReport(
+        provider="Dcap",
+        confidence_level=level,
+        runtime_hash=runtime_hash,
+        report_data=verified.report.report_data,
+        timestamp=None,
+    )
 
 
-def validate_attestation(state: ChainState, attestation: Attestation, user_data_hash: bytes,
-                         now: int) -> tuple[str | None, int]:
+def validate_attestation(
+    state: ChainState, attestation: Attestation, user_data_hash: bytes, now: int
+) -> tuple[str | None, int]:
     """Production's ``attestation::validate``: the provider and confidence level [REG-9] [ATT-40]."""
     config = state.config
     allowlist = state.registry.pruntime_allowlist
@@ -349,25 +400,47 @@ def validate_attestation(state: ChainState, attestation: Attestation, user_data_
     if isinstance(attestation, IasAttestation):
         from .attestation_ias import validate_ias
 
-        report = validate_ias(attestation.ra_report, attestation.signature,
-                              attestation.raw_signing_cert, user_data_hash, now, allowlist,
-                              config.verify_pruntime)
+        report = validate_ias(
+            attestation.ra_report,
+            attestation.signature,
+            attestation.raw_signing_cert,
+            user_data_hash,
+            now,
+            allowlist,
+            config.verify_pruntime,
+        )
     elif isinstance(attestation, DcapAttestation):
-        report = validate_dcap(attestation.quote, attestation.collateral, user_data_hash, now,
-                               allowlist, config.verify_pruntime)
+        report = validate_dcap(
+            attestation.quote,
+            attestation.collateral,
+            user_data_hash,
+            now,
+            allowlist,
+            config.verify_pruntime,
+        )
     else:
         from .attestation_simulated import UNSUPPORTED_ATTESTATION_TYPE, validate_simulated
 
         if not config.simulated_attestation:  # [ATT-40] off on the production presets
             raise DispatchError(UNSUPPORTED_ATTESTATION_TYPE, "simulated attestation is disabled")
-        report = validate_simulated(attestation.report, attestation.signature, user_data_hash,
-                                    now, allowlist, config.verify_pruntime)
+        report = validate_simulated(
+            attestation.report,
+            attestation.signature,
+            user_data_hash,
+            now,
+            allowlist,
+            config.verify_pruntime,
+        )
     return report.provider, report.confidence_level
 
 
-def attest(state: ChainState, ctx: BlockContext, origin: Origin,
-           info: WorkerRegistrationInfoV2 | WorkerRegistrationInfo,
-           attestation: Attestation) -> tuple[str | None, int, int]:
+def attest(
+    state: ChainState,
+    ctx: BlockContext,
+    origin: Origin,
+    info: WorkerRegistrationInfoV2 | WorkerRegistrationInfo,
+    attestation: Attestation,
+) -> tuple[str | None, int, int]:
     """The first checks of both registration calls: a signed origin, then the evidence bound to
     BLAKE2b-256 of the info's encoding [REG-10] [REG-23]; gives provider, level and ``now_s``."""
     ensure_signed(origin)
@@ -376,17 +449,23 @@ def attest(state: ChainState, ctx: BlockContext, origin: Origin,
     return provider, level, now
 
 
-def register_worker_v2(state: ChainState, ctx: BlockContext, origin: Origin,
-                       pruntime_info: WorkerRegistrationInfoV2,
-                       attestation: Attestation) -> tuple[ChainState, Events]:
+def register_worker_v2(
+    state: ChainState,
+    ctx: BlockContext,
+    origin: Origin,
+    pruntime_info: WorkerRegistrationInfoV2,
+    attestation: Attestation,
+) -> tuple[ChainState, Events]:
     """A worker registers (or refreshes its registration) with attestation evidence [REG-10] [REG-11]."""
     provider, level, now = attest(state, ctx, origin, pruntime_info, attestation)
     config = state.config
     if pruntime_info.para_id != config.parachain_id:
         raise DispatchError(PARACHAIN_ID_MISMATCH)
     reg = state.registry
-    if config.verify_relaychain_genesis_block_hash and \
-            pruntime_info.genesis_block_hash not in reg.genesis_hash_allowlist:
+    if (
+        config.verify_relaychain_genesis_block_hash
+        and pruntime_info.genesis_block_hash not in reg.genesis_hash_allowlist
+    ):
         raise DispatchError(GENESIS_BLOCK_HASH_REJECTED)
     known = reg.max_known_consensus_version
     version = pruntime_info.max_consensus_version
@@ -398,9 +477,14 @@ def register_worker_v2(state: ChainState, ctx: BlockContext, origin: Origin,
     return _upsert_worker(state, ctx, pruntime_info, provider, level, now)
 
 
-def _upsert_worker(state: ChainState, ctx: BlockContext,
-                   info: WorkerRegistrationInfoV2 | WorkerRegistrationInfo,
-                   provider: str | None, level: int, now: int) -> tuple[ChainState, Events]:
+def _upsert_worker(
+    state: ChainState,
+    ctx: BlockContext,
+    info: WorkerRegistrationInfoV2 | WorkerRegistrationInfo,
+    provider: str | None,
+    level: int,
+    now: int,
+) -> tuple[ChainState, Events]:
     """Insert or refresh the worker record, then start its benchmark [REG-11].
 
     A refresh never changes the ECDH key, the initial score or the provider.
@@ -410,23 +494,48 @@ def _upsert_worker(state: ChainState, ctx: BlockContext,
     existing = reg.workers.get(pubkey)
     events: Events = ()
     if existing is not None:
-        updated = attrs.evolve(existing, last_updated=now, operator=info.operator,
-                               runtime_version=info.version, confidence_level=level,
-                               features=info.features)
+        updated = attrs.evolve(
+            existing,
+            last_updated=now,
+            operator=info.operator,
+            runtime_version=info.version,
+            confidence_level=level,
+            features=info.features,
+        )
         state = _set(state, workers=state.registry.workers.set(pubkey, updated))
         state, pushed = _push_worker_event(state, ctx, pubkey, Registered(level))
-        events = (*pushed, event("PhalaRegistry.WorkerUpdated", pubkey=pubkey,
-                                 attestation_provider=provider, confidence_level=level))
+        events = (
+            *pushed,
+            event(
+                "PhalaRegistry.WorkerUpdated",
+                pubkey=pubkey,
+                attestation_provider=provider,
+                confidence_level=level,
+            ),
+        )
     else:
-        record = WorkerInfo(pubkey=pubkey, ecdh_pubkey=info.ecdh_pubkey,
-                            runtime_version=info.version, last_updated=now,
-                            operator=info.operator, attestation_provider=provider,
-                            confidence_level=level, initial_score=None,
-                            features=info.features)
+        record = WorkerInfo(
+            pubkey=pubkey,
+            ecdh_pubkey=info.ecdh_pubkey,
+            runtime_version=info.version,
+            last_updated=now,
+            operator=info.operator,
+            attestation_provider=provider,
+            confidence_level=level,
+            initial_score=None,
+            features=info.features,
+        )
         state = _set(state, workers=state.registry.workers.set(pubkey, record))
         state, pushed = _push_worker_event(state, ctx, pubkey, Registered(level))
-        events = (*pushed, event("PhalaRegistry.WorkerAdded", pubkey=pubkey,
-                                 attestation_provider=provider, confidence_level=level))
+        events = (
+            *pushed,
+            event(
+                "PhalaRegistry.WorkerAdded",
+                pubkey=pubkey,
+                attestation_provider=provider,
+                confidence_level=level,
+            ),
+        )
         state = _set(state, worker_added_at=state.registry.worker_added_at.set(pubkey, ctx.number))
     duration = state.registry.benchmark_duration or 0
     state, pushed = _push_worker_event(state, ctx, pubkey, BenchStart(duration))
@@ -450,13 +559,19 @@ class WorkerRegistrationInfo:
         return _encode_info_fields(self)
 
 
-def register_worker(state: ChainState, ctx: BlockContext, origin: Origin,
-                    pruntime_info: WorkerRegistrationInfo,
-                    attestation: IasAttestation) -> tuple[ChainState, Events]:
+def register_worker(
+    state: ChainState,
+    ctx: BlockContext,
+    origin: Origin,
+    pruntime_info: WorkerRegistrationInfo,
+    attestation: IasAttestation,
+) -> tuple[ChainState, Events]:
     """The legacy registration: IAS evidence only, no para id, no consensus version [REG-23]."""
     provider, level, now = attest(state, ctx, origin, pruntime_info, attestation)
-    if state.config.verify_relaychain_genesis_block_hash and \
-            pruntime_info.genesis_block_hash not in state.registry.genesis_hash_allowlist:
+    if (
+        state.config.verify_relaychain_genesis_block_hash
+        and pruntime_info.genesis_block_hash not in state.registry.genesis_hash_allowlist
+    ):
         raise DispatchError(GENESIS_BLOCK_HASH_REJECTED)
     return _upsert_worker(state, ctx, pruntime_info, provider, level, now)
 
@@ -474,12 +589,16 @@ def bench_score(start_time: int, iterations: int, now_ms: int) -> int:
     """
     seconds = (now_ms - start_time) // 1000
     if seconds == 0:
-        raise RuntimePanic("BenchReport less than 1000 ms after its start: production divides by zero "
-                           "and panics, so no block can include this message")
+        raise RuntimePanic(
+            "BenchReport less than 1000 ms after its start: production divides by zero "
+            "and panics, so no block can include this message"
+        )
     return min(MAX_SCORE, ((iterations // seconds) * SCORE_FACTOR) % U64)
 
 
-def on_message_received(state: ChainState, ctx: BlockContext, message: Message) -> tuple[ChainState, Events]:
+def on_message_received(
+    state: ChainState, ctx: BlockContext, message: Message
+) -> tuple[ChainState, Events]:
     """``PhalaRegistry.on_message_received``: a worker's ``RegistryEvent`` [REG-12].
 
     Decode (``MessageCodecError``), the sender must be a worker
@@ -506,8 +625,9 @@ def on_message_received(state: ChainState, ctx: BlockContext, message: Message) 
     return state, (*pushed, event("PhalaRegistry.InitialScoreSet", pubkey=pubkey, init_score=score))
 
 
-def upload_master_pubkey(state: ChainState, ctx: BlockContext, gatekeeper: bytes,
-                         master_pubkey: bytes) -> tuple[ChainState, Events]:
+def upload_master_pubkey(
+    state: ChainState, ctx: BlockContext, gatekeeper: bytes, master_pubkey: bytes
+) -> tuple[ChainState, Events]:
     """A gatekeeper's ``MasterPubkey`` message: the first one launches the gatekeepers [REG-14].
 
     The sender must be a gatekeeper. A stored key must be equal (a repeat
@@ -531,22 +651,25 @@ def upload_master_pubkey(state: ChainState, ctx: BlockContext, gatekeeper: bytes
 # --- Gatekeepers and the master key [REG-16]..[REG-21] -------------------------------------
 
 
-def _push_launch(state: ChainState, ctx: BlockContext,
-                 payload: GatekeeperLaunch) -> tuple[ChainState, Events]:
+def _push_launch(
+    state: ChainState, ctx: BlockContext, payload: GatekeeperLaunch
+) -> tuple[ChainState, Events]:
     from . import mq
 
     return mq.push_message(state, ctx, PALLET, GATEKEEPER_LAUNCH_TOPIC, encode_payload(payload))
 
 
-def _push_change(state: ChainState, ctx: BlockContext,
-                 payload: GatekeeperChange) -> tuple[ChainState, Events]:
+def _push_change(
+    state: ChainState, ctx: BlockContext, payload: GatekeeperChange
+) -> tuple[ChainState, Events]:
     from . import mq
 
     return mq.push_message(state, ctx, PALLET, GATEKEEPER_CHANGE_TOPIC, encode_payload(payload))
 
 
-def register_gatekeeper(state: ChainState, ctx: BlockContext, origin: Origin,
-                        gatekeeper: bytes) -> tuple[ChainState, Events]:
+def register_gatekeeper(
+    state: ChainState, ctx: BlockContext, origin: Origin, gatekeeper: bytes
+) -> tuple[ChainState, Events]:
     """Governance makes a registered worker a gatekeeper [REG-17].
 
     Refused during a rotation, and, once there is a gatekeeper, until the
@@ -566,14 +689,19 @@ def register_gatekeeper(state: ChainState, ctx: BlockContext, origin: Origin,
             raise DispatchError(WORKER_NOT_FOUND)
         state = _set(state, gatekeepers=(*reg.gatekeepers, gatekeeper))
         if len(state.registry.gatekeepers) == 1:
-            state, events = _push_launch(state, ctx, FirstGatekeeper(gatekeeper, worker.ecdh_pubkey))
+            state, events = _push_launch(
+                state, ctx, FirstGatekeeper(gatekeeper, worker.ecdh_pubkey)
+            )
         else:
-            state, events = _push_change(state, ctx, GatekeeperRegistered(gatekeeper, worker.ecdh_pubkey))
+            state, events = _push_change(
+                state, ctx, GatekeeperRegistered(gatekeeper, worker.ecdh_pubkey)
+            )
     return state, (*events, event("PhalaRegistry.GatekeeperAdded", pubkey=gatekeeper))
 
 
-def unregister_gatekeeper(state: ChainState, ctx: BlockContext, origin: Origin,
-                          gatekeeper: bytes) -> tuple[ChainState, Events]:
+def unregister_gatekeeper(
+    state: ChainState, ctx: BlockContext, origin: Origin, gatekeeper: bytes
+) -> tuple[ChainState, Events]:
     """Governance removes a gatekeeper; the last one can never leave [REG-18].
 
     Production declares ``GatekeeperRemoved`` but never deposits it: the only
@@ -591,7 +719,9 @@ def unregister_gatekeeper(state: ChainState, ctx: BlockContext, origin: Origin,
     return _push_change(state, ctx, GatekeeperUnregistered(gatekeeper))
 
 
-def rotate_master_key(state: ChainState, ctx: BlockContext, origin: Origin) -> tuple[ChainState, Events]:
+def rotate_master_key(
+    state: ChainState, ctx: BlockContext, origin: Origin
+) -> tuple[ChainState, Events]:
     """Governance starts a master-key rotation among the current gatekeepers [REG-19].
 
     The counter is incremented (rotation ids start at 1; 0 is the launch key)
@@ -612,8 +742,9 @@ def rotate_master_key(state: ChainState, ctx: BlockContext, origin: Origin) -> t
     return _push_launch(state, ctx, RotateMasterKey(rotation_id, tuple(identities)))
 
 
-def on_gk_message_received(state: ChainState, ctx: BlockContext,
-                           message: Message) -> tuple[ChainState, Events]:
+def on_gk_message_received(
+    state: ChainState, ctx: BlockContext, message: Message
+) -> tuple[ChainState, Events]:
     """``PhalaRegistry.on_gk_message_received``: the gatekeepers' rotated master key [REG-20].
 
     Only the ``Gatekeeper`` origin may send it (signed with the current
@@ -629,11 +760,21 @@ def on_gk_message_received(state: ChainState, ctx: BlockContext,
         raise DispatchError(INVALID_SENDER)
     lock = state.registry.master_key_rotation_lock
     if lock != decoded.rotation_id:
-        return state, (event("PhalaRegistry.MasterKeyRotationFailed", rotation_lock=lock,
-                             gatekeeper_rotation_id=decoded.rotation_id),)
-    state = _set(state, gatekeeper_master_pubkey=decoded.master_pubkey, master_key_rotation_lock=None)
-    rotated = event("PhalaRegistry.MasterKeyRotated", rotation_id=decoded.rotation_id,
-                    master_pubkey=decoded.master_pubkey)
+        return state, (
+            event(
+                "PhalaRegistry.MasterKeyRotationFailed",
+                rotation_lock=lock,
+                gatekeeper_rotation_id=decoded.rotation_id,
+            ),
+        )
+    state = _set(
+        state, gatekeeper_master_pubkey=decoded.master_pubkey, master_key_rotation_lock=None
+    )
+    rotated = event(
+        "PhalaRegistry.MasterKeyRotated",
+        rotation_id=decoded.rotation_id,
+        master_pubkey=decoded.master_pubkey,
+    )
     state, pushed = _push_launch(state, ctx, MasterPubkeyRotated(decoded.master_pubkey))
     return state, (rotated, *pushed)
 
@@ -670,9 +811,13 @@ class WorkerEndpointPayload:
         return out + scale.u64_le(self.signing_time)
 
 
-def update_worker_endpoint(state: ChainState, ctx: BlockContext, origin: Origin,
-                           endpoint_payload: WorkerEndpointPayload,
-                           signature: bytes | bool) -> tuple[ChainState, Events]:
+def update_worker_endpoint(
+    state: ChainState,
+    ctx: BlockContext,
+    origin: Origin,
+    endpoint_payload: WorkerEndpointPayload,
+    signature: bytes | bool,
+) -> tuple[ChainState, Events]:
     """A worker publishes its endpoints, signed by its identity key [REG-22].
 
     Anyone may submit; the signature (under ``EndpointInfo`` domain

@@ -28,7 +28,11 @@ TYPES: dict[str, Any] = {
     },
     "PhalaMessage": {
         "type": "struct",
-        "type_mapping": [["sender", "MessageOrigin"], ["destination", "Vec<u8>"], ["payload", "Vec<u8>"]],
+        "type_mapping": [
+            ["sender", "MessageOrigin"],
+            ["destination", "Vec<u8>"],
+            ["payload", "Vec<u8>"],
+        ],
     },
 }
 

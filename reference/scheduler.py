@@ -19,9 +19,9 @@ if TYPE_CHECKING:
     from .calls import CallData
 
 
-
-def schedule_named(state: ChainState, now: int, name: bytes, when: int, priority: int,
-                   call: CallData) -> tuple[ChainState, Events]:
+def schedule_named(
+    state: ChainState, now: int, name: bytes, when: int, priority: int, call: CallData
+) -> tuple[ChainState, Events]:
     """Put a named task in the agenda of block ``when``, dispatched as root [SCH-2].
 
     A task that cannot be scheduled (the name is taken, ``when`` is not in the
@@ -38,12 +38,15 @@ def schedule_named(state: ChainState, now: int, name: bytes, when: int, priority
         agenda = (*agenda, task)
     elif None in agenda:
         slot = agenda.index(None)
-        agenda = (*agenda[:slot], task, *agenda[slot + 1:])
+        agenda = (*agenda[:slot], task, *agenda[slot + 1 :])
     else:
         return state, ()
-    sched = attrs.evolve(sched, agenda=sched.agenda.set(when, agenda),
-                         lookup=sched.lookup.set(name, (when, slot)))
-    return attrs.evolve(state, scheduler=sched), (event("Scheduler.Scheduled", when=when, index=slot),)
+    sched = attrs.evolve(
+        sched, agenda=sched.agenda.set(when, agenda), lookup=sched.lookup.set(name, (when, slot))
+    )
+    return attrs.evolve(state, scheduler=sched), (
+        event("Scheduler.Scheduled", when=when, index=slot),
+    )
 
 
 def service_agenda(state: ChainState, now: int) -> tuple[ChainState, Events]:
@@ -70,6 +73,9 @@ def service_agenda(state: ChainState, now: int) -> tuple[ChainState, Events]:
             lookup = state.scheduler.lookup.delete(task.id)
             state = attrs.evolve(state, scheduler=attrs.evolve(state.scheduler, lookup=lookup))
         state, outcome, dispatched = dispatch(state, Root(), task.call)
-        events = (*events, *dispatched,
-                  event("Scheduler.Dispatched", task=[now, slot], id=task.id, result=outcome))
+        events = (
+            *events,
+            *dispatched,
+            event("Scheduler.Dispatched", task=[now, slot], id=task.id, result=outcome),
+        )
     return state, events

@@ -96,7 +96,9 @@ def _assign(state: ChainState, worker: bytes, pid: int | None) -> ChainState:
     """Record (or, with ``None``, forget) the pool that holds ``worker`` [STK-40]."""
     assignments = state.base_pool.worker_assignments
     assignments = assignments.set(worker, pid) if pid is not None else assignments.delete(worker)
-    return attrs.evolve(state, base_pool=attrs.evolve(state.base_pool, worker_assignments=assignments))
+    return attrs.evolve(
+        state, base_pool=attrs.evolve(state.base_pool, worker_assignments=assignments)
+    )
 
 
 def _owner(pool: StakePool | Vault, who: AccountId) -> None:
@@ -108,18 +110,27 @@ def create(state: ChainState, ctx: BlockContext, origin: Origin) -> tuple[ChainS
     """``create()``: a new stake pool owned by the caller, with the next pid and collection [STK-41]."""
     owner = ensure_signed(origin)
     state, base = base_pool.new_pool(state, owner)
-    pool = StakePool(basepool=base, lock_account=lock_account(base.pid, owner),
-                     owner_reward_account=owner_reward_account(base.pid, owner))
-    created = event(f"{PALLET}.PoolCreated", owner=owner, pid=base.pid, cid=base.cid,
-                    pool_account_id=base.pool_account)
+    pool = StakePool(
+        basepool=base,
+        lock_account=lock_account(base.pid, owner),
+        owner_reward_account=owner_reward_account(base.pid, owner),
+    )
+    created = event(
+        f"{PALLET}.PoolCreated",
+        owner=owner,
+        pid=base.pid,
+        cid=base.cid,
+        pool_account_id=base.pool_account,
+    )
     return put_pool(state, pool), (created,)
 
 
 # --- workers [STK-42] [STK-43] ----------------------------------------------------------------
 
 
-def add_worker(state: ChainState, ctx: BlockContext, origin: Origin, pid: int,
-               pubkey: bytes) -> tuple[ChainState, Events]:
+def add_worker(
+    state: ChainState, ctx: BlockContext, origin: Origin, pid: int, pubkey: bytes
+) -> tuple[ChainState, Events]:
     """``add_worker(pid, pubkey)``: bind a worker the caller operates to the pool's session [STK-42]."""
     owner = ensure_signed(origin)
     info = state.registry.workers.get(pubkey)
@@ -140,8 +151,13 @@ def add_worker(state: ChainState, ctx: BlockContext, origin: Origin, pid: int,
         state, bound = computation.bind(state, ctx, session, pubkey)
     except DispatchError:
         raise error("FailedToBindSessionAndWorker") from None
-    state = _assign(put_pool(state, attrs.evolve(pool, workers=(*pool.workers, pubkey))), pubkey, pid)
-    return state, (*bound, event(f"{PALLET}.PoolWorkerAdded", pid=pid, worker=pubkey, session=session))
+    state = _assign(
+        put_pool(state, attrs.evolve(pool, workers=(*pool.workers, pubkey))), pubkey, pid
+    )
+    return state, (
+        *bound,
+        event(f"{PALLET}.PoolWorkerAdded", pid=pid, worker=pubkey, session=session),
+    )
 
 
 def remove_worker_from_pool(state: ChainState, worker: bytes) -> tuple[ChainState, Events]:
@@ -150,13 +166,16 @@ def remove_worker_from_pool(state: ChainState, worker: bytes) -> tuple[ChainStat
     if pid is None:
         return state, ()
     pool = ensure_stake_pool(state, pid)
-    state = put_pool(state, attrs.evolve(pool, workers=tuple(w for w in pool.workers if w != worker)))
+    state = put_pool(
+        state, attrs.evolve(pool, workers=tuple(w for w in pool.workers if w != worker))
+    )
     state = _assign(state, worker, None)
     return state, (event(f"{PALLET}.PoolWorkerRemoved", pid=pid, worker=worker),)
 
 
-def remove_worker(state: ChainState, ctx: BlockContext, origin: Origin, pid: int,
-                  worker: bytes) -> tuple[ChainState, Events]:
+def remove_worker(
+    state: ChainState, ctx: BlockContext, origin: Origin, pid: int, worker: bytes
+) -> tuple[ChainState, Events]:
     """``remove_worker(pid, worker)``: unbind a ``Ready`` worker without notification [STK-43]."""
     owner = ensure_signed(origin)
     pool = ensure_stake_pool(state, pid)
@@ -174,7 +193,9 @@ def remove_worker(state: ChainState, ctx: BlockContext, origin: Origin, pid: int
     return state, (*unbound, *removed)
 
 
-def on_unbound(state: ChainState, ctx: BlockContext, worker: bytes, force: bool) -> tuple[ChainState, Events]:
+def on_unbound(
+    state: ChainState, ctx: BlockContext, worker: bytes, force: bool
+) -> tuple[ChainState, Events]:
     """``OnUnbound``: a worker unbound by its operator leaves its pool [STK-43] [CMP-22]."""
     return remove_worker_from_pool(state, worker)
 
@@ -182,28 +203,36 @@ def on_unbound(state: ChainState, ctx: BlockContext, worker: bytes, force: bool)
 # --- owner settings [STK-44] [STK-45] [STK-52] --------------------------------------------------
 
 
-def set_cap(state: ChainState, ctx: BlockContext, origin: Origin, pid: int, cap: int) -> tuple[ChainState, Events]:
+def set_cap(
+    state: ChainState, ctx: BlockContext, origin: Origin, pid: int, cap: int
+) -> tuple[ChainState, Events]:
     """``set_cap(pid, cap)``: the owner caps ``total_value``; never below it (``InadequateCapacity``) [STK-44]."""
     owner = ensure_signed(origin)
     pool = ensure_stake_pool(state, pid)
     _owner(pool, owner)
     if pool.basepool.total_value > cap:
         raise error("InadequateCapacity")
-    return put_pool(state, attrs.evolve(pool, cap=cap)), (event(f"{PALLET}.PoolCapacitySet", pid=pid, cap=cap),)
+    return put_pool(state, attrs.evolve(pool, cap=cap)), (
+        event(f"{PALLET}.PoolCapacitySet", pid=pid, cap=cap),
+    )
 
 
-def set_payout_pref(state: ChainState, ctx: BlockContext, origin: Origin, pid: int,
-                    payout_commission: int | None) -> tuple[ChainState, Events]:
+def set_payout_pref(
+    state: ChainState, ctx: BlockContext, origin: Origin, pid: int, payout_commission: int | None
+) -> tuple[ChainState, Events]:
     """``set_payout_pref(pid, commission)``: the owner's commission (Permill parts, or none) [STK-45]."""
     owner = ensure_signed(origin)
     pool = ensure_stake_pool(state, pid)
     _owner(pool, owner)
     state = put_pool(state, attrs.evolve(pool, payout_commission=payout_commission))
-    return state, (event(f"{PALLET}.PoolCommissionSet", pid=pid, commission=payout_commission or 0),)
+    return state, (
+        event(f"{PALLET}.PoolCommissionSet", pid=pid, commission=payout_commission or 0),
+    )
 
 
-def claim_owner_rewards(state: ChainState, ctx: BlockContext, origin: Origin, pid: int,
-                        target: AccountId) -> tuple[ChainState, Events]:
+def claim_owner_rewards(
+    state: ChainState, ctx: BlockContext, origin: Origin, pid: int, target: AccountId
+) -> tuple[ChainState, Events]:
     """``claim_owner_rewards(pid, target)``: the whole owner-reward account goes to ``target`` [STK-52]."""
     who = ensure_signed(origin)
     pool = ensure_stake_pool(state, pid)
@@ -212,13 +241,18 @@ def claim_owner_rewards(state: ChainState, ctx: BlockContext, origin: Origin, pi
     if rewards == 0:
         raise error("NoRewardToClaim")
     state, moved, _ = assets.transfer(state, pool.owner_reward_account, target, rewards)
-    return state, (*moved, event(f"{PALLET}.OwnerRewardsWithdrawn", pid=pid, user=who, amount=rewards))
+    return state, (
+        *moved,
+        event(f"{PALLET}.OwnerRewardsWithdrawn", pid=pid, user=who, amount=rewards),
+    )
 
 
 # --- contribute and withdraw [STK-46] [STK-47] -----------------------------------------------------
 
 
-def _as_vault(state: ChainState, who: AccountId, as_vault: int | None) -> tuple[AccountId, Vault | None]:
+def _as_vault(
+    state: ChainState, who: AccountId, as_vault: int | None
+) -> tuple[AccountId, Vault | None]:
     """Acting for a vault [STK-46]: not locked (``VaultIsLocked``), a vault, owned by the caller."""
     if as_vault is None:
         return who, None
@@ -230,8 +264,14 @@ def _as_vault(state: ChainState, who: AccountId, as_vault: int | None) -> tuple[
     return vault.basepool.pool_account, vault
 
 
-def contribute(state: ChainState, ctx: BlockContext, origin: Origin, pid: int, amount: int,
-               as_vault: int | None) -> tuple[ChainState, Events]:
+def contribute(
+    state: ChainState,
+    ctx: BlockContext,
+    origin: Origin,
+    pid: int,
+    amount: int,
+    as_vault: int | None,
+) -> tuple[ChainState, Events]:
     """``contribute(pid, amount, as_vault)`` [STK-46].
 
     Check order: the pool, the minimum contribution, the vault (if any), the
@@ -250,25 +290,33 @@ def contribute(state: ChainState, ctx: BlockContext, origin: Origin, pid: int, a
         if pid not in vault.invest_pools:
             state = put_pool(state, attrs.evolve(vault, invest_pools=(*vault.invest_pools, pid)))
         if vault.basepool.pid not in base.value_subscribers:
-            base = attrs.evolve(base, value_subscribers=(*base.value_subscribers, vault.basepool.pid))
+            base = attrs.evolve(
+                base, value_subscribers=(*base.value_subscribers, vault.basepool.pid)
+            )
     else:
         state = wrapped_balances.subscribe_to_pool(state, who, pid)
     state, base, paid = base_pool.try_process_withdraw_queue(state, base)
     if pool.cap is not None and base.total_value > pool.cap:
         raise error("StakeExceedsCapacity")
     state = put_pool(state, attrs.evolve(pool, basepool=base))
-    contributed = event(f"{PALLET}.Contribution", pid=pid, user=who, amount=amount, shares=shares,
-                        as_vault=as_vault)
+    contributed = event(
+        f"{PALLET}.Contribution", pid=pid, user=who, amount=amount, shares=shares, as_vault=as_vault
+    )
     return state, (*events, *paid, contributed)
 
 
 def queued_shares(state: ChainState, pool: BasePool, who: AccountId) -> int:
     """The shares of ``who``'s queued withdrawal in ``pool`` (0 if none) [STK-47]."""
-    return sum(base_pool.record(state, pool.cid, w.share_record_id).shares
-               for w in pool.withdraw_queue if w.user == who)
+    return sum(
+        base_pool.record(state, pool.cid, w.share_record_id).shares
+        for w in pool.withdraw_queue
+        if w.user == who
+    )
 
 
-def check_withdrawal(state: ChainState, pool: BasePool, who: AccountId, shares: int, invalid: DispatchError) -> None:
+def check_withdrawal(
+    state: ChainState, pool: BasePool, who: AccountId, shares: int, invalid: DispatchError
+) -> None:
     """``who`` holds a record (``NoNftToWithdraw``) and ``shares`` is not dust and at most its record
     plus its queued shares (else ``invalid``) [STK-47] [STK-65]."""
     rid = base_pool.owner_record_id(state, pool.cid, who)
@@ -279,16 +327,30 @@ def check_withdrawal(state: ChainState, pool: BasePool, who: AccountId, shares: 
         raise invalid
 
 
-def do_withdraw(state: ChainState, ctx: BlockContext, pool: StakePool, who: AccountId, shares: int,
-                as_vault: int | None) -> tuple[ChainState, Events]:
+def do_withdraw(
+    state: ChainState,
+    ctx: BlockContext,
+    pool: StakePool,
+    who: AccountId,
+    shares: int,
+    as_vault: int | None,
+) -> tuple[ChainState, Events]:
     """Queue and process a withdrawal of ``who``'s ``shares`` from a stake pool [STK-47]."""
     check_withdrawal(state, pool.basepool, who, shares, error("InvalidWithdrawalAmount"))
-    state, base, events = base_pool.try_withdraw(state, pool.basepool, who, shares, _now(ctx), as_vault)
+    state, base, events = base_pool.try_withdraw(
+        state, pool.basepool, who, shares, _now(ctx), as_vault
+    )
     return put_pool(state, attrs.evolve(pool, basepool=base)), events
 
 
-def withdraw(state: ChainState, ctx: BlockContext, origin: Origin, pid: int, shares: int,
-             as_vault: int | None) -> tuple[ChainState, Events]:
+def withdraw(
+    state: ChainState,
+    ctx: BlockContext,
+    origin: Origin,
+    pid: int,
+    shares: int,
+    as_vault: int | None,
+) -> tuple[ChainState, Events]:
     """``withdraw(pid, shares, as_vault)``: the vault (if any), the pool, then [STK-47]'s checks."""
     who = ensure_signed(origin)
     who, _ = _as_vault(state, who, as_vault)
@@ -299,8 +361,9 @@ def withdraw(state: ChainState, ctx: BlockContext, origin: Origin, pid: int, sha
 # --- computing [STK-48]..[STK-51] -------------------------------------------------------------------
 
 
-def do_start_computing(state: ChainState, ctx: BlockContext, owner: AccountId, pid: int, worker: bytes,
-                       stake: int) -> tuple[ChainState, Events]:
+def do_start_computing(
+    state: ChainState, ctx: BlockContext, owner: AccountId, pid: int, worker: bytes, stake: int
+) -> tuple[ChainState, Events]:
     """Start ``worker`` with ``stake`` from the pool account, moved to the lock account [STK-48]."""
     pool = ensure_stake_pool(state, pid)
     _owner(pool, owner)
@@ -310,29 +373,38 @@ def do_start_computing(state: ChainState, ctx: BlockContext, owner: AccountId, p
         raise error("WorkerDoesNotExist")
     state, started = computation.start_computing(state, ctx, pool_sub_account(pid, worker), stake)
     state, moved, _ = assets.transfer(state, pool.basepool.pool_account, pool.lock_account, stake)
-    return state, (*started, *moved, event(f"{PALLET}.WorkingStarted", pid=pid, worker=worker, amount=stake))
+    return state, (
+        *started,
+        *moved,
+        event(f"{PALLET}.WorkingStarted", pid=pid, worker=worker, amount=stake),
+    )
 
 
-def start_computing(state: ChainState, ctx: BlockContext, origin: Origin, pid: int, worker: bytes,
-                    stake: int) -> tuple[ChainState, Events]:
+def start_computing(
+    state: ChainState, ctx: BlockContext, origin: Origin, pid: int, worker: bytes, stake: int
+) -> tuple[ChainState, Events]:
     """``start_computing(pid, worker, stake)`` [STK-48]."""
     return do_start_computing(state, ctx, ensure_signed(origin), pid, worker, stake)
 
 
-def do_stop_computing(state: ChainState, ctx: BlockContext, pool: StakePool,
-                      worker: bytes) -> tuple[ChainState, StakePool, Events]:
+def do_stop_computing(
+    state: ChainState, ctx: BlockContext, pool: StakePool, worker: bytes
+) -> tuple[ChainState, StakePool, Events]:
     """Stop a pool's worker: it joins ``cd_workers`` [STK-49]."""
     if worker not in pool.workers:
         raise error("WorkerDoesNotExist")
     if worker in pool.cd_workers:
         raise error("WorkerAlreadyStopped")
-    state, stopped = computation.stop_computing(state, ctx, pool_sub_account(pool.basepool.pid, worker))
+    state, stopped = computation.stop_computing(
+        state, ctx, pool_sub_account(pool.basepool.pid, worker)
+    )
     pool = attrs.evolve(pool, cd_workers=(*pool.cd_workers, worker))
     return put_pool(state, pool), pool, stopped
 
 
-def stop_computing(state: ChainState, ctx: BlockContext, origin: Origin, pid: int,
-                   worker: bytes) -> tuple[ChainState, Events]:
+def stop_computing(
+    state: ChainState, ctx: BlockContext, origin: Origin, pid: int, worker: bytes
+) -> tuple[ChainState, Events]:
     """``stop_computing(pid, worker)``: the owner stops a worker; its stake cools down [STK-49]."""
     owner = ensure_signed(origin)
     pool = ensure_stake_pool(state, pid)
@@ -341,30 +413,38 @@ def stop_computing(state: ChainState, ctx: BlockContext, origin: Origin, pid: in
     return state, events
 
 
-def on_stopped(state: ChainState, ctx: BlockContext, worker: bytes, stake: int,
-               slashed: int) -> tuple[ChainState, Events]:
+def on_stopped(
+    state: ChainState, ctx: BlockContext, worker: bytes, stake: int, slashed: int
+) -> tuple[ChainState, Events]:
     """``OnStopped``: nothing for stake pool v2 [STK-49] [CMP-22]; the pool tracks its stops itself."""
     return state, ()
 
 
-def do_reclaim(state: ChainState, ctx: BlockContext, pid: int, worker: bytes,
-               check_cooldown: bool) -> tuple[ChainState, Events, int]:
+def do_reclaim(
+    state: ChainState, ctx: BlockContext, pid: int, worker: bytes, check_cooldown: bool
+) -> tuple[ChainState, Events, int]:
     """Reclaim ``worker``'s session; its stake goes back from the lock account, then the queue is paid [STK-50].
 
     Returns the released stake (original stake less the slash, always 0).
     """
-    state, reclaimed, (stake, slashed) = computation.reclaim(state, ctx, pool_sub_account(pid, worker),
-                                                             check_cooldown)
+    state, reclaimed, (stake, slashed) = computation.reclaim(
+        state, ctx, pool_sub_account(pid, worker), check_cooldown
+    )
     pool = ensure_stake_pool(state, pid)
     released = stake - slashed
-    state, moved, _ = assets.transfer(state, pool.lock_account, pool.basepool.pool_account, released)
+    state, moved, _ = assets.transfer(
+        state, pool.lock_account, pool.basepool.pool_account, released
+    )
     state, base, paid = base_pool.try_process_withdraw_queue(state, pool.basepool)
-    pool = attrs.evolve(pool, basepool=base, cd_workers=tuple(w for w in pool.cd_workers if w != worker))
+    pool = attrs.evolve(
+        pool, basepool=base, cd_workers=tuple(w for w in pool.cd_workers if w != worker)
+    )
     return put_pool(state, pool), (*reclaimed, *moved, *paid), released
 
 
-def reclaim_pool_worker(state: ChainState, ctx: BlockContext, origin: Origin, pid: int,
-                        worker: bytes) -> tuple[ChainState, Events]:
+def reclaim_pool_worker(
+    state: ChainState, ctx: BlockContext, origin: Origin, pid: int, worker: bytes
+) -> tuple[ChainState, Events]:
     """``reclaim_pool_worker(pid, worker)``: anyone, after the cool-down [STK-50]."""
     ensure_signed(origin)
     ensure_stake_pool(state, pid)
@@ -372,8 +452,9 @@ def reclaim_pool_worker(state: ChainState, ctx: BlockContext, origin: Origin, pi
     return state, events
 
 
-def restart_computing(state: ChainState, ctx: BlockContext, origin: Origin, pid: int, worker: bytes,
-                      stake: int) -> tuple[ChainState, Events]:
+def restart_computing(
+    state: ChainState, ctx: BlockContext, origin: Origin, pid: int, worker: bytes, stake: int
+) -> tuple[ChainState, Events]:
     """``restart_computing(pid, worker, stake)``: stop and reclaim at once, start with more stake [STK-51]."""
     owner = ensure_signed(origin)
     pool = ensure_stake_pool(state, pid)
@@ -397,7 +478,9 @@ def reward_split(reward: Num, commission_parts: Num) -> tuple[Num, Num]:
     return commission, reward - commission
 
 
-def handle_pool_new_reward(state: ChainState, pool: StakePool, reward: int) -> tuple[ChainState, Events]:
+def handle_pool_new_reward(
+    state: ChainState, pool: StakePool, reward: int
+) -> tuple[ChainState, Events]:
     """Pay ``reward`` (a balance) to a stake pool [STK-53]."""
     pid = pool.basepool.pid
     if reward == 0:
@@ -412,21 +495,36 @@ def handle_pool_new_reward(state: ChainState, pool: StakePool, reward: int) -> t
         raise RuntimePanic(f"the subsidy pool cannot pay a reward: {exc.code}") from exc
     commission, to_stakers = (int(v) for v in reward_split(reward, pool.payout_commission or 0))
     events: Events = funded
-    state, minted_events, minted = wrapped_balances.mint_into(state, pool.owner_reward_account, commission)
+    state, minted_events, minted = wrapped_balances.mint_into(
+        state, pool.owner_reward_account, commission
+    )
     events = (*events, *minted_events)
     if not minted:
-        events = (*events, event(f"{PALLET}.RewardToOwnerDismissedDust", pid=pid, amount=commission))
-    state, minted_events, minted = wrapped_balances.mint_into(state, pool.basepool.pool_account, to_stakers)
+        events = (
+            *events,
+            event(f"{PALLET}.RewardToOwnerDismissedDust", pid=pid, amount=commission),
+        )
+    state, minted_events, minted = wrapped_balances.mint_into(
+        state, pool.basepool.pool_account, to_stakers
+    )
     events = (*events, *minted_events)
     if minted and not base_pool.balance_close_to_zero(to_stakers):
         state, base = base_pool.distribute_reward(state, pool.basepool, to_stakers)
         state = put_pool(state, attrs.evolve(ensure_stake_pool(state, pid), basepool=base))
     else:
-        events = (*events, event(f"{PALLET}.RewardToDistributionDismissedDust", pid=pid, amount=to_stakers))
-    return state, (*events, event(f"{PALLET}.RewardReceived", pid=pid, to_owner=commission, to_stakers=to_stakers))
+        events = (
+            *events,
+            event(f"{PALLET}.RewardToDistributionDismissedDust", pid=pid, amount=to_stakers),
+        )
+    return state, (
+        *events,
+        event(f"{PALLET}.RewardReceived", pid=pid, to_owner=commission, to_stakers=to_stakers),
+    )
 
 
-def on_reward(state: ChainState, ctx: BlockContext, settle: tuple[SettleInfo, ...]) -> tuple[ChainState, Events]:
+def on_reward(
+    state: ChainState, ctx: BlockContext, settle: tuple[SettleInfo, ...]
+) -> tuple[ChainState, Events]:
     """``OnReward``: each settlement's payout goes to the worker's pool, in order [STK-53] [CMP-22].
 
     *Quirk:* a worker in no pool ends the loop (production ``return``s), so
@@ -437,7 +535,10 @@ def on_reward(state: ChainState, ctx: BlockContext, settle: tuple[SettleInfo, ..
         reward = int(from_fixed(info.payout))
         pid = worker_assignment(state, info.pubkey)
         if pid is None:
-            events = (*events, event(f"{PALLET}.RewardDismissedNotInPool", worker=info.pubkey, amount=reward))
+            events = (
+                *events,
+                event(f"{PALLET}.RewardDismissedNotInPool", worker=info.pubkey, amount=reward),
+            )
             break
         state, paid = handle_pool_new_reward(state, ensure_stake_pool(state, pid), reward)
         events = (*events, *paid)
@@ -453,8 +554,9 @@ def releasing_stake(state: ChainState, pool: StakePool) -> int:
     return sum(stakes.get(pool_sub_account(pool.basepool.pid, w), 0) for w in pool.cd_workers)
 
 
-def check_and_maybe_force_withdraw(state: ChainState, ctx: BlockContext, origin: Origin,
-                                   pid: int) -> tuple[ChainState, Events]:
+def check_and_maybe_force_withdraw(
+    state: ChainState, ctx: BlockContext, origin: Origin, pid: int
+) -> tuple[ChainState, Events]:
     """``check_and_maybe_force_withdraw(pid)`` (anyone) [STK-54].
 
     Pay the queue; if a withdrawal waited more than the grace period for
@@ -466,8 +568,9 @@ def check_and_maybe_force_withdraw(state: ChainState, ctx: BlockContext, origin:
     state, base, events = base_pool.try_process_withdraw_queue(state, pool.basepool)
     pool = attrs.evolve(pool, basepool=base)
     state = put_pool(state, pool)
-    if not base_pool.has_expired_withdrawal(state, base, _now(ctx), GRACE_PERIOD, None,
-                                            releasing_stake(state, pool)):
+    if not base_pool.has_expired_withdrawal(
+        state, base, _now(ctx), GRACE_PERIOD, None, releasing_stake(state, pool)
+    ):
         return state, events
     for worker in pool.workers:
         if worker in pool.cd_workers:

@@ -152,4 +152,3 @@ class Vault:
     owner_shares: int = 0
     invest_pools: tuple[int, ...] = ()
     locked: bool = False
-

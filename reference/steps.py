@@ -103,8 +103,9 @@ def apply_step(state: State, step: Any) -> StepResult:
     kind = step["kind"]
     if isinstance(state, NetworkState):
         if kind != "network_block":
-            raise InvalidInput("a network advances by network_block steps only: every runtime "
-                               "must see every block")
+            raise InvalidInput(
+                "a network advances by network_block steps only: every runtime must see every block"
+            )
         return _network_block(state, step)
     if kind == "network_block":
         raise InvalidInput("a network_block step needs a network: a genesis with runtimes")

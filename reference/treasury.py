@@ -75,8 +75,9 @@ def calculate_bond(state: ChainState, value: int) -> int:
     return max(cfg.proposal_bond_minimum, int(Permill.from_parts(cfg.proposal_bond) * value))
 
 
-def propose_spend(state: ChainState, ctx: BlockContext, origin: Origin, value: int,
-                  beneficiary: AccountId) -> tuple[ChainState, Events]:
+def propose_spend(
+    state: ChainState, ctx: BlockContext, origin: Origin, value: int, beneficiary: AccountId
+) -> tuple[ChainState, Events]:
     """Anyone proposes a spend, reserving the bond [TRS-4]."""
     proposer = _ensure_signed(origin)
     bond = calculate_bond(state, value)
@@ -86,8 +87,9 @@ def propose_spend(state: ChainState, ctx: BlockContext, origin: Origin, value: i
         raise DispatchError(INSUFFICIENT_PROPOSERS_BALANCE) from exc
     index = state.treasury.proposal_count
     proposal = TreasuryProposal(proposer, value, beneficiary, bond)
-    state = _set(state, proposal_count=index + 1,
-                 proposals=state.treasury.proposals.set(index, proposal))
+    state = _set(
+        state, proposal_count=index + 1, proposals=state.treasury.proposals.set(index, proposal)
+    )
     return state, (*events, event(f"{PALLET}.Proposed", proposal_index=index))
 
 
@@ -97,8 +99,9 @@ def ensure_reject_origin(origin: Origin) -> None:
     collective.ensure_root_or_half_council(origin)
 
 
-def reject_proposal(state: ChainState, ctx: BlockContext, origin: Origin,
-                    proposal_id: int) -> tuple[ChainState, Events]:
+def reject_proposal(
+    state: ChainState, ctx: BlockContext, origin: Origin, proposal_id: int
+) -> tuple[ChainState, Events]:
     """Governance rejects a proposal: its bond is slashed into the pot [TRS-5]."""
     ensure_reject_origin(origin)
     proposal = state.treasury.proposals.get(proposal_id)
@@ -112,10 +115,13 @@ def reject_proposal(state: ChainState, ctx: BlockContext, origin: Origin,
     return state, (*events, *deposited, rejected)
 
 
-def approve_proposal(state: ChainState, ctx: BlockContext, origin: Origin,
-                     proposal_id: int) -> tuple[ChainState, Events]:
+def approve_proposal(
+    state: ChainState, ctx: BlockContext, origin: Origin, proposal_id: int
+) -> tuple[ChainState, Events]:
     """Root or three fifths of the Council queue a proposal for payment [TRS-6]."""
-    collective.ensure_root_or(origin, lambda o: collective.proportion_at_least(o, collective.COUNCIL, 3, 5))
+    collective.ensure_root_or(
+        origin, lambda o: collective.proportion_at_least(o, collective.COUNCIL, 3, 5)
+    )
     if proposal_id not in state.treasury.proposals:
         raise DispatchError(INVALID_INDEX)
     return _append_approval(state, proposal_id), ()
@@ -127,29 +133,33 @@ def _append_approval(state: ChainState, proposal_id: int) -> ChainState:
     return _set(state, approvals=(*state.treasury.approvals, proposal_id))
 
 
-def spend(state: ChainState, ctx: BlockContext, origin: Origin, amount: int,
-          beneficiary: AccountId) -> tuple[ChainState, Events]:
+def spend(
+    state: ChainState, ctx: BlockContext, origin: Origin, amount: int, beneficiary: AccountId
+) -> tuple[ChainState, Events]:
     """Governance approves a spend directly, without a bond [TRS-7]."""
     ensure_reject_origin(origin)
     index = state.treasury.proposal_count
     state = _append_approval(state, index)
     proposal = TreasuryProposal(beneficiary, amount, beneficiary, 0)
-    state = _set(state, proposals=state.treasury.proposals.set(index, proposal),
-                 proposal_count=index + 1)
-    approved = event(f"{PALLET}.SpendApproved", proposal_index=index, amount=amount,
-                     beneficiary=beneficiary)
+    state = _set(
+        state, proposals=state.treasury.proposals.set(index, proposal), proposal_count=index + 1
+    )
+    approved = event(
+        f"{PALLET}.SpendApproved", proposal_index=index, amount=amount, beneficiary=beneficiary
+    )
     return state, (approved,)
 
 
-def remove_approval(state: ChainState, ctx: BlockContext, origin: Origin,
-                    proposal_id: int) -> tuple[ChainState, Events]:
+def remove_approval(
+    state: ChainState, ctx: BlockContext, origin: Origin, proposal_id: int
+) -> tuple[ChainState, Events]:
     """Governance takes a proposal out of the approvals (it stays proposed, bond reserved) [TRS-8]."""
     ensure_reject_origin(origin)
     approvals = state.treasury.approvals
     if proposal_id not in approvals:
         raise DispatchError(PROPOSAL_NOT_APPROVED)
     position = approvals.index(proposal_id)
-    return _set(state, approvals=approvals[:position] + approvals[position + 1:]), ()
+    return _set(state, approvals=approvals[:position] + approvals[position + 1 :]), ()
 
 
 # --- The spend period [TRS-9] [TRS-10] ------------------------------------------------------------
@@ -191,8 +201,12 @@ def spend_funds(state: ChainState) -> tuple[ChainState, Events]:
         before = account_data(state, proposal.beneficiary).free
         state, deposited = deposit_creating(state, proposal.beneficiary, proposal.value)
         paid += account_data(state, proposal.beneficiary).free - before
-        awarded = event(f"{PALLET}.Awarded", proposal_index=index, award=proposal.value,
-                        account=proposal.beneficiary)
+        awarded = event(
+            f"{PALLET}.Awarded",
+            proposal_index=index,
+            award=proposal.value,
+            account=proposal.beneficiary,
+        )
         events = (*events, *unreserved, *deposited, awarded)
     state = _set(state, approvals=tuple(kept))
     if not missed_any:

@@ -67,16 +67,26 @@ def create(state: ChainState, ctx: BlockContext, origin: Origin) -> tuple[ChainS
     """``create()``: a new vault owned by the caller, checkpoint 1 PHA [STK-60]."""
     owner = ensure_signed(origin)
     state, base = base_pool.new_pool(state, owner)
-    state = put_pool(state, Vault(basepool=base, last_share_price_checkpoint=INITIAL_PRICE_CHECKPOINT))
-    return state, (event(f"{PALLET}.PoolCreated", owner=owner, pid=base.pid, cid=base.cid,
-                         pool_account_id=base.pool_account),)
+    state = put_pool(
+        state, Vault(basepool=base, last_share_price_checkpoint=INITIAL_PRICE_CHECKPOINT)
+    )
+    return state, (
+        event(
+            f"{PALLET}.PoolCreated",
+            owner=owner,
+            pid=base.pid,
+            cid=base.cid,
+            pool_account_id=base.pool_account,
+        ),
+    )
 
 
 # --- owner shares [STK-61]..[STK-63] --------------------------------------------------------------------
 
 
-def owner_share_gain(total_value: Num, total_shares: Num, current_price: Num, checkpoint: Num,
-                     commission_parts: Num) -> tuple[Num, Num]:
+def owner_share_gain(
+    total_value: Num, total_shares: Num, current_price: Num, checkpoint: Num, commission_parts: Num
+) -> tuple[Num, Num]:
     """``(adjust, new_price)`` for a price that rose from ``checkpoint`` to ``current_price`` [STK-61].
 
     ``new_price = current - commission × (current - checkpoint)`` (Permill,
@@ -99,15 +109,30 @@ def gain_owner_shares(vault: Vault) -> tuple[Vault, Events]:
     if current <= vault.last_share_price_checkpoint:
         return vault, ()
     base = vault.basepool
-    adjust, new_price = (int(v) for v in owner_share_gain(base.total_value, base.total_shares, current,
-                                                          vault.last_share_price_checkpoint, vault.commission or 0))
-    vault = attrs.evolve(vault, basepool=attrs.evolve(base, total_shares=base.total_shares + adjust),
-                         owner_shares=vault.owner_shares + adjust, last_share_price_checkpoint=new_price)
-    return vault, (event(f"{PALLET}.OwnerSharesGained", pid=base.pid, shares=adjust, checkpoint=new_price),)
+    adjust, new_price = (
+        int(v)
+        for v in owner_share_gain(
+            base.total_value,
+            base.total_shares,
+            current,
+            vault.last_share_price_checkpoint,
+            vault.commission or 0,
+        )
+    )
+    vault = attrs.evolve(
+        vault,
+        basepool=attrs.evolve(base, total_shares=base.total_shares + adjust),
+        owner_shares=vault.owner_shares + adjust,
+        last_share_price_checkpoint=new_price,
+    )
+    return vault, (
+        event(f"{PALLET}.OwnerSharesGained", pid=base.pid, shares=adjust, checkpoint=new_price),
+    )
 
 
-def maybe_gain_owner_shares(state: ChainState, ctx: BlockContext, origin: Origin,
-                            vault_pid: int) -> tuple[ChainState, Events]:
+def maybe_gain_owner_shares(
+    state: ChainState, ctx: BlockContext, origin: Origin, vault_pid: int
+) -> tuple[ChainState, Events]:
     """``maybe_gain_owner_shares(vault_pid)``: the owner settles its commission now [STK-63]."""
     who = ensure_signed(origin)
     vault = ensure_vault(state, vault_pid)
@@ -116,8 +141,9 @@ def maybe_gain_owner_shares(state: ChainState, ctx: BlockContext, origin: Origin
     return put_pool(state, vault), events
 
 
-def set_payout_pref(state: ChainState, ctx: BlockContext, origin: Origin, pid: int,
-                    payout_commission: int | None) -> tuple[ChainState, Events]:
+def set_payout_pref(
+    state: ChainState, ctx: BlockContext, origin: Origin, pid: int, payout_commission: int | None
+) -> tuple[ChainState, Events]:
     """``set_payout_pref(pid, commission)``: settle at the old rate, then change it [STK-62]."""
     who = ensure_signed(origin)
     vault = ensure_vault(state, pid)
@@ -126,11 +152,20 @@ def set_payout_pref(state: ChainState, ctx: BlockContext, origin: Origin, pid: i
         raise error("CommissionNotChanged")
     vault, gained = gain_owner_shares(vault)
     state = put_pool(state, attrs.evolve(vault, commission=payout_commission))
-    return state, (*gained, event(f"{PALLET}.VaultCommissionSet", pid=pid, commission=payout_commission or 0))
+    return state, (
+        *gained,
+        event(f"{PALLET}.VaultCommissionSet", pid=pid, commission=payout_commission or 0),
+    )
 
 
-def claim_owner_shares(state: ChainState, ctx: BlockContext, origin: Origin, vault_pid: int, target: AccountId,
-                       shares: int) -> tuple[ChainState, Events]:
+def claim_owner_shares(
+    state: ChainState,
+    ctx: BlockContext,
+    origin: Origin,
+    vault_pid: int,
+    target: AccountId,
+    shares: int,
+) -> tuple[ChainState, Events]:
     """``claim_owner_shares(vault_pid, target, shares)``: owner shares become ``target``'s record [STK-63]."""
     who, pid = ensure_signed(origin), vault_pid
     vault = ensure_vault(state, pid)
@@ -148,7 +183,9 @@ def claim_owner_shares(state: ChainState, ctx: BlockContext, origin: Origin, vau
 # --- contribute and withdraw [STK-64] [STK-65] -------------------------------------------------------------
 
 
-def contribute(state: ChainState, ctx: BlockContext, origin: Origin, pid: int, amount: int) -> tuple[ChainState, Events]:
+def contribute(
+    state: ChainState, ctx: BlockContext, origin: Origin, pid: int, amount: int
+) -> tuple[ChainState, Events]:
     """``contribute(pid, amount)`` [STK-64].
 
     Check order: the vault, the minimum contribution (``InsufficientContribution``),
@@ -168,12 +205,20 @@ def contribute(state: ChainState, ctx: BlockContext, origin: Origin, pid: int, a
     vault, gained = gain_owner_shares(vault)
     state, base, events, shares = base_pool.contribute(state, vault.basepool, who, amount)
     state, base, paid = base_pool.try_process_withdraw_queue(state, base)
-    state = wrapped_balances.subscribe_to_pool(put_pool(state, attrs.evolve(vault, basepool=base)), who, pid)
-    return state, (*gained, *events, *paid,
-                   event(f"{PALLET}.Contribution", pid=pid, user=who, amount=amount, shares=shares))
+    state = wrapped_balances.subscribe_to_pool(
+        put_pool(state, attrs.evolve(vault, basepool=base)), who, pid
+    )
+    return state, (
+        *gained,
+        *events,
+        *paid,
+        event(f"{PALLET}.Contribution", pid=pid, user=who, amount=amount, shares=shares),
+    )
 
 
-def withdraw(state: ChainState, ctx: BlockContext, origin: Origin, pid: int, shares: int) -> tuple[ChainState, Events]:
+def withdraw(
+    state: ChainState, ctx: BlockContext, origin: Origin, pid: int, shares: int
+) -> tuple[ChainState, Events]:
     """``withdraw(pid, shares)``: owner shares gained first, then as a stake pool's withdrawal [STK-65]."""
     who = ensure_signed(origin)
     vault = ensure_vault(state, pid)
@@ -202,13 +247,16 @@ def shutdown_reason(state: ChainState, vault: Vault, now: int) -> str | None:
     queue = vault.basepool.withdraw_queue
     if queue and queue[0].start_time + 3 * GRACE_PERIOD < now:
         return "Waiting3xGracePeriod"
-    if base_pool.has_expired_withdrawal(state, vault.basepool, now, GRACE_PERIOD, VAULT_QUEUE_PERIOD,
-                                        releasing_value(state, vault)):
+    if base_pool.has_expired_withdrawal(
+        state, vault.basepool, now, GRACE_PERIOD, VAULT_QUEUE_PERIOD, releasing_value(state, vault)
+    ):
         return "NoEnoughReleasingStake"
     return None
 
 
-def withdraw_everything(state: ChainState, ctx: BlockContext, vault: Vault) -> tuple[ChainState, Vault, Events]:
+def withdraw_everything(
+    state: ChainState, ctx: BlockContext, vault: Vault
+) -> tuple[ChainState, Vault, Events]:
     """Withdraw all the vault's shares from every invest pool; pools where it holds none or dust are dropped [STK-66]."""
     account = vault.basepool.pool_account
     events: list[Event] = []
@@ -216,8 +264,9 @@ def withdraw_everything(state: ChainState, ctx: BlockContext, vault: Vault) -> t
     for pid in vault.invest_pools:
         pool = ensure_stake_pool(state, pid)
         shares = base_pool.shares_of(state, pool.basepool, account)
-        if base_pool.owner_record_id(state, pool.basepool.cid, account) is None or \
-                base_pool.balance_close_to_zero(shares):
+        if base_pool.owner_record_id(
+            state, pool.basepool.cid, account
+        ) is None or base_pool.balance_close_to_zero(shares):
             continue
         state, withdrawn = do_withdraw(state, ctx, pool, account, shares, vault.basepool.pid)
         events.extend(withdrawn)
@@ -226,8 +275,9 @@ def withdraw_everything(state: ChainState, ctx: BlockContext, vault: Vault) -> t
     return state, vault, tuple(events)
 
 
-def check_and_maybe_force_withdraw(state: ChainState, ctx: BlockContext, origin: Origin,
-                                   vault_pid: int) -> tuple[ChainState, Events]:
+def check_and_maybe_force_withdraw(
+    state: ChainState, ctx: BlockContext, origin: Origin, vault_pid: int
+) -> tuple[ChainState, Events]:
     """``check_and_maybe_force_withdraw(vault_pid)`` (anyone) [STK-66].
 
     Pay the vault's queue; an empty queue unlocks the vault; a locked vault

@@ -116,17 +116,24 @@ def view_worker(state: ChainState, args: Sequence[Any]) -> PlainData:
     info = state.registry.workers.get(pubkey)
     if info is None:
         return None
-    return {**to_data(info), "added_at": state.registry.worker_added_at.get(pubkey),
-            "endpoints": to_data(state.registry.endpoints.get(pubkey))}
+    return {
+        **to_data(info),
+        "added_at": state.registry.worker_added_at.get(pubkey),
+        "endpoints": to_data(state.registry.endpoints.get(pubkey)),
+    }
 
 
 def view_gatekeepers(state: ChainState, args: Sequence[Any]) -> PlainData:
     """``gatekeepers()``: the gatekeeper set, master key, launch and rotation state [REG-24]."""
     _no_args(args)
     reg = state.registry
-    return {"gatekeepers": list(reg.gatekeepers), "master_pubkey": reg.gatekeeper_master_pubkey,
-            "launched_at": to_data(reg.gatekeeper_launched_at),
-            "rotation_counter": reg.rotation_counter, "rotation_lock": reg.master_key_rotation_lock}
+    return {
+        "gatekeepers": list(reg.gatekeepers),
+        "master_pubkey": reg.gatekeeper_master_pubkey,
+        "launched_at": to_data(reg.gatekeeper_launched_at),
+        "rotation_counter": reg.rotation_counter,
+        "rotation_lock": reg.master_key_rotation_lock,
+    }
 
 
 def view_registered_after_gk_launched(state: ChainState, args: Sequence[Any]) -> PlainData:
@@ -143,18 +150,27 @@ def view_session(state: ChainState, args: Sequence[Any]) -> PlainData:
     info = comp.sessions.get(account)
     if info is None:
         return None
-    return {**to_data(info), "worker": comp.session_bindings.get(account), "stake": comp.stakes.get(account)}
+    return {
+        **to_data(info),
+        "worker": comp.session_bindings.get(account),
+        "stake": comp.stakes.get(account),
+    }
 
 
 def view_computation(state: ChainState, args: Sequence[Any]) -> PlainData:
     """``computation()``: the pallet's counters and parameters [CMP-19]."""
     _no_args(args)
     comp = state.computation
-    return {"online_workers": comp.online_workers, "next_session_id": comp.next_session_id,
-            "heartbeat_paused": comp.heartbeat_paused, "cool_down_period": comp.cool_down_period,
-            "tokenomic": to_data(comp.tokenomic), "scheduled_tokenomic": to_data(comp.scheduled_tokenomic),
-            "budget_update_nonce": comp.budget_update_nonce,
-            "last_budget_update_block": comp.last_budget_update_block}
+    return {
+        "online_workers": comp.online_workers,
+        "next_session_id": comp.next_session_id,
+        "heartbeat_paused": comp.heartbeat_paused,
+        "cool_down_period": comp.cool_down_period,
+        "tokenomic": to_data(comp.tokenomic),
+        "scheduled_tokenomic": to_data(comp.scheduled_tokenomic),
+        "budget_update_nonce": comp.budget_update_nonce,
+        "last_budget_update_block": comp.last_budget_update_block,
+    }
 
 
 def _pid_arg(args: Sequence[Any]) -> int:
@@ -168,15 +184,21 @@ def view_wpha(state: ChainState, args: Sequence[Any]) -> PlainData:
     """``wpha(acct)``: W-PHA balance, staker account and net value [STK-8]."""
     who = _account_arg(args)
     account = wrapped_balances.staker_account(state, who)
-    return {"balance": assets.balance(state, who), "staker_account": to_data(account),
-            "net_value": wrapped_balances.net_value(state, who)}
+    return {
+        "balance": assets.balance(state, who),
+        "staker_account": to_data(account),
+        "net_value": wrapped_balances.net_value(state, who),
+    }
 
 
 def view_wpha_totals(state: ChainState, args: Sequence[Any]) -> PlainData:
     """``wpha_totals()``: W-PHA supply, unmintable dust, PHA held by the W-PHA account [STK-8]."""
     _no_args(args)
-    return {"supply": assets.supply(state), "unmintable_dust": state.wrapped_balances.unmintable_dust,
-            "wpha_account": balances.free_balance(state, wrapped_balances.WPHA_ACCOUNT)}
+    return {
+        "supply": assets.supply(state),
+        "unmintable_dust": state.wrapped_balances.unmintable_dust,
+        "wpha_account": balances.free_balance(state, wrapped_balances.WPHA_ACCOUNT),
+    }
 
 
 def view_base_pool(state: ChainState, args: Sequence[Any]) -> PlainData:
@@ -187,8 +209,11 @@ def view_base_pool(state: ChainState, args: Sequence[Any]) -> PlainData:
     if pid not in state.base_pool.pools:
         return None
     pool = base_pool.get_basepool(state, pid)
-    return {**to_data(pool), "share_price": base_pool.share_price(pool),
-            "free": assets.balance(state, pool.pool_account)}
+    return {
+        **to_data(pool),
+        "share_price": base_pool.share_price(pool),
+        "free": assets.balance(state, pool.pool_account),
+    }
 
 
 def view_pool_shares(state: ChainState, args: Sequence[Any]) -> PlainData:
@@ -213,8 +238,14 @@ def view_stake_pool(state: ChainState, args: Sequence[Any]) -> PlainData:
     if record is None or not hasattr(record, "basepool"):
         return None
     locked = assets.balance(state, record.lock_account) if hasattr(record, "lock_account") else 0
-    return {**to_data(record), "share_price": base_pool.share_price(record.basepool),
-            "free": assets.balance(state, record.basepool.pool_account), "locked": locked}
+    return {
+        **to_data(record),
+        "share_price": base_pool.share_price(record.basepool),
+        "free": assets.balance(state, record.basepool.pool_account),
+        "locked": locked,
+    }
+
+
 def _instance_arg(value: Any) -> str:
     if value not in collective.INSTANCES:
         raise InvalidInput(f"a collective is one of {sorted(collective.INSTANCES)}")
@@ -224,8 +255,12 @@ def _instance_arg(value: Any) -> str:
 def view_collective(state: ChainState, args: Sequence[Any]) -> PlainData:
     """``collective(instance)``: members, prime, open motions and the motion count [COL-1]."""
     col = collective.collective_state(state, _instance_arg(_one_arg(args)))
-    return {"members": list(col.members), "prime": col.prime, "proposals": list(col.proposals),
-            "proposal_count": col.proposal_count}
+    return {
+        "members": list(col.members),
+        "prime": col.prime,
+        "proposals": list(col.proposals),
+        "proposal_count": col.proposal_count,
+    }
 
 
 def view_motion(state: ChainState, args: Sequence[Any]) -> PlainData:

@@ -343,8 +343,17 @@ class TokenomicParametersChanged:
 
     params: TokenomicParams
 
-Payload = (SystemEvent | WorkingReportEvent | RegistryEvent | GatekeeperLaunch | GatekeeperChange
-           | GatekeeperRegistryEvent | WorkingInfoUpdateEvent | TokenomicParametersChanged)
+
+Payload = (
+    SystemEvent
+    | WorkingReportEvent
+    | RegistryEvent
+    | GatekeeperLaunch
+    | GatekeeperChange
+    | GatekeeperRegistryEvent
+    | WorkingInfoUpdateEvent
+    | TokenomicParametersChanged
+)
 
 # --- SCALE layouts [OFF-2]..[OFF-5] ---------------------------------------------
 
@@ -456,7 +465,12 @@ TYPES: dict[str, Any] = {
     },
     "OffSettleInfo": {
         "type": "struct",
-        "type_mapping": [["pubkey", "[u8; 32]"], ["v", "u128"], ["payout", "u128"], ["treasury", "u128"]],
+        "type_mapping": [
+            ["pubkey", "[u8; 32]"],
+            ["v", "u128"],
+            ["payout", "u128"],
+            ["treasury", "u128"],
+        ],
     },
     "OffWorkingInfoUpdateEvent": {
         "type": "struct",
@@ -470,15 +484,33 @@ TYPES: dict[str, Any] = {
     },
     "OffTokenomicParameters": {
         "type": "struct",
-        "type_mapping": [[name, "u32" if name == "heartbeat_window" else "u128"]
-                         for name in ("pha_rate", "rho", "budget_per_block", "v_max", "cost_k", "cost_b",
-                                      "slash_rate", "treasury_ratio", "heartbeat_window", "rig_k",
-                                      "rig_b", "re", "k", "kappa")],
+        "type_mapping": [
+            [name, "u32" if name == "heartbeat_window" else "u128"]
+            for name in (
+                "pha_rate",
+                "rho",
+                "budget_per_block",
+                "v_max",
+                "cost_k",
+                "cost_b",
+                "slash_rate",
+                "treasury_ratio",
+                "heartbeat_window",
+                "rig_k",
+                "rig_b",
+                "re",
+                "k",
+                "kappa",
+            )
+        ],
     },
     "OffRandomNumberEvent": {
         "type": "struct",
-        "type_mapping": [["block_number", "u32"], ["random_number", "[u8; 32]"],
-                         ["last_random_number", "[u8; 32]"]],
+        "type_mapping": [
+            ["block_number", "u32"],
+            ["random_number", "[u8; 32]"],
+            ["last_random_number", "[u8; 32]"],
+        ],
     },
     "OffGatekeeperEvent": {
         "type": "enum",
@@ -580,7 +612,9 @@ def kind_of(payload: Payload) -> str:
         return "WorkingReportEvent"
     if isinstance(payload, BenchReport | MasterPubkey):
         return "RegistryEvent"
-    if isinstance(payload, FirstGatekeeper | MasterPubkeyOnChain | RotateMasterKey | MasterPubkeyRotated):
+    if isinstance(
+        payload, FirstGatekeeper | MasterPubkeyOnChain | RotateMasterKey | MasterPubkeyRotated
+    ):
         return "GatekeeperLaunch"
     if isinstance(payload, GatekeeperRegistered | GatekeeperUnregistered):
         return "GatekeeperChange"
@@ -615,15 +649,22 @@ def encode_payload(payload: Payload) -> bytes:
         case MasterPubkeyOnChain() | MasterPubkeyRotated() | RotatedMasterPubkey():
             value = {_VARIANT_NAMES[type(payload)]: attrs.asdict(payload)}
         case WorkingInfoUpdateEvent():
-            value = {"block_number": payload.block_number, "timestamp_ms": payload.timestamp_ms,
-                     "offline": list(payload.offline),
-                     "recovered_to_online": list(payload.recovered_to_online),
-                     "settle": [attrs.asdict(info) for info in payload.settle]}
+            value = {
+                "block_number": payload.block_number,
+                "timestamp_ms": payload.timestamp_ms,
+                "offline": list(payload.offline),
+                "recovered_to_online": list(payload.recovered_to_online),
+                "settle": [attrs.asdict(info) for info in payload.settle],
+            }
         case TokenomicParametersChanged(params=params):
             value = {"TokenomicParametersChanged": attrs.asdict(params)}
         case RotateMasterKey(rotation_id=rotation_id, gk_identities=identities):
-            value = {"RotateMasterKey": {"rotation_id": rotation_id,
-                                         "gk_identities": [attrs.asdict(i) for i in identities]}}
+            value = {
+                "RotateMasterKey": {
+                    "rotation_id": rotation_id,
+                    "gk_identities": [attrs.asdict(i) for i in identities],
+                }
+            }
         case _:
             raise TypeError(f"not a payload: {payload!r}")
     return scale.encode(KINDS[kind_of(payload)][0], value)
@@ -693,7 +734,9 @@ def _payload_from(kind: str, decoded: Any) -> Payload:
         return _gatekeeper_launch_from(name, body)
     if kind == "GatekeeperChange":
         if name == "Registered":
-            return GatekeeperRegistered(scale.as_bytes(body["pubkey"]), scale.as_bytes(body["ecdh_pubkey"]))
+            return GatekeeperRegistered(
+                scale.as_bytes(body["pubkey"]), scale.as_bytes(body["ecdh_pubkey"])
+            )
         return GatekeeperUnregistered(scale.as_bytes(body["pubkey"]))
     if kind == "GatekeeperEvent" and name == "TokenomicParametersChanged":
         return TokenomicParametersChanged(TokenomicParams(**_fields(body)))
@@ -703,21 +746,27 @@ def _payload_from(kind: str, decoded: Any) -> Payload:
 
 
 def _working_info_update_from(body: Any) -> WorkingInfoUpdateEvent:
-    settle = tuple(SettleInfo(scale.as_bytes(i["pubkey"]), i["v"], i["payout"], i["treasury"])
-                   for i in body["settle"])
+    settle = tuple(
+        SettleInfo(scale.as_bytes(i["pubkey"]), i["v"], i["payout"], i["treasury"])
+        for i in body["settle"]
+    )
     return WorkingInfoUpdateEvent(
-        block_number=body["block_number"], timestamp_ms=body["timestamp_ms"],
+        block_number=body["block_number"],
+        timestamp_ms=body["timestamp_ms"],
         offline=tuple(scale.as_bytes(k) for k in body["offline"]),
         recovered_to_online=tuple(scale.as_bytes(k) for k in body["recovered_to_online"]),
-        settle=settle)
+        settle=settle,
+    )
 
 
 def _gatekeeper_launch_from(name: str, body: Any) -> GatekeeperLaunch:
     if name == "FirstGatekeeper":
         return FirstGatekeeper(scale.as_bytes(body["pubkey"]), scale.as_bytes(body["ecdh_pubkey"]))
     if name == "RotateMasterKey":
-        identities = tuple(WorkerIdentity(scale.as_bytes(i["pubkey"]), scale.as_bytes(i["ecdh_pubkey"]))
-                           for i in body["gk_identities"])
+        identities = tuple(
+            WorkerIdentity(scale.as_bytes(i["pubkey"]), scale.as_bytes(i["ecdh_pubkey"]))
+            for i in body["gk_identities"]
+        )
         return RotateMasterKey(body["rotation_id"], identities)
     key = scale.as_bytes(body["master_pubkey"])
     return MasterPubkeyOnChain(key) if name == "MasterPubkeyOnChain" else MasterPubkeyRotated(key)
@@ -762,8 +811,14 @@ def decode_working_report(data: bytes) -> WorkingReportEvent | DecodeFailure:
 def decode_gatekeeper_launch(data: bytes) -> GatekeeperLaunch | DecodeFailure:
     """Decode a ``GatekeeperLaunch`` payload [OFF-25] [OFF-6]."""
     result = decode_payload("GatekeeperLaunch", data)
-    assert isinstance(result, FirstGatekeeper | MasterPubkeyOnChain | RotateMasterKey
-                      | MasterPubkeyRotated | DecodeFailure)
+    assert isinstance(
+        result,
+        FirstGatekeeper
+        | MasterPubkeyOnChain
+        | RotateMasterKey
+        | MasterPubkeyRotated
+        | DecodeFailure,
+    )
     return result
 
 

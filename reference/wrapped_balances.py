@@ -36,8 +36,10 @@ def staker_account(state: ChainState, who: AccountId) -> FinanceAccount | None:
 
 def _put_account(state: ChainState, who: AccountId, account: FinanceAccount) -> ChainState:
     wb = state.wrapped_balances
-    return attrs.evolve(state, wrapped_balances=attrs.evolve(
-        wb, staker_accounts=wb.staker_accounts.set(who, account)))
+    return attrs.evolve(
+        state,
+        wrapped_balances=attrs.evolve(wb, staker_accounts=wb.staker_accounts.set(who, account)),
+    )
 
 
 def _ensure_account(state: ChainState, who: AccountId) -> ChainState:
@@ -51,7 +53,9 @@ def subscribe_to_pool(state: ChainState, who: AccountId, pid: int) -> ChainState
     account = staker_account(state, who) or FinanceAccount()
     if pid in account.invest_pools:
         return _ensure_account(state, who)
-    return _put_account(state, who, attrs.evolve(account, invest_pools=(*account.invest_pools, pid)))
+    return _put_account(
+        state, who, attrs.evolve(account, invest_pools=(*account.invest_pools, pid))
+    )
 
 
 def set_locked(state: ChainState, who: AccountId, amount: int) -> tuple[ChainState, Events]:
@@ -91,12 +95,16 @@ def mint_into(state: ChainState, who: AccountId, amount: int) -> tuple[ChainStat
         if exc.code != "Token.BelowMinimum":
             raise
         wb = state.wrapped_balances
-        state = attrs.evolve(state, wrapped_balances=attrs.evolve(wb, unmintable_dust=wb.unmintable_dust + amount))
+        state = attrs.evolve(
+            state, wrapped_balances=attrs.evolve(wb, unmintable_dust=wb.unmintable_dust + amount)
+        )
         return state, (), False
     return state, events, True
 
 
-def fund_wpha_account(state: ChainState, source: AccountId, amount: int) -> tuple[ChainState, Events]:
+def fund_wpha_account(
+    state: ChainState, source: AccountId, amount: int
+) -> tuple[ChainState, Events]:
     """Move ``amount`` PHA from ``source`` to the W-PHA account (``AllowDeath``) [STK-22]."""
     return balances.transfer_funds(state, source, WPHA_ACCOUNT, amount, Preservation.EXPENDABLE)
 

@@ -10,11 +10,20 @@ from phala_spec.messages import Message, MessageOrigin, signed_bytes
 from phala_spec.mq import ingress
 
 
-def relay(state: ChainState, relayer: Origin, sender: MessageOrigin, topic: bytes, payload: bytes,
-          key: Keypair) -> CallResult:
+def relay(
+    state: ChainState,
+    relayer: Origin,
+    sender: MessageOrigin,
+    topic: bytes,
+    payload: bytes,
+    key: Keypair,
+) -> CallResult:
     """``sync_offchain_message`` of ``payload`` from ``sender`` at its next sequence, signed by ``key``."""
     message = Message(sender, topic, payload)
     sequence = ingress(state, sender)
-    signed = {"message": to_data(message), "sequence": sequence,
-              "signature": sign(key, signed_bytes(message, sequence))}
+    signed = {
+        "message": to_data(message),
+        "sequence": sequence,
+        "signature": sign(key, signed_bytes(message, sequence)),
+    }
     return apply_call(state, relayer, "PhalaMq.sync_offchain_message", {"signed_message": signed})

@@ -317,9 +317,9 @@ def test_samples_are_not_interchangeable() -> None:
 def test_malformed_signature_and_cert() -> None:
     ev, f = load_sample("pallet")
     now = f["timestamp"]
-    root_der = x509.load_pem_x509_certificate(INTEL_IAS_REPORT_SIGNING_ROOT_PEM.encode()).public_bytes(
-        serialization.Encoding.DER
-    )
+    root_der = x509.load_pem_x509_certificate(
+        INTEL_IAS_REPORT_SIGNING_ROOT_PEM.encode()
+    ).public_bytes(serialization.Encoding.DER)
     bad: list[tuple[bytes, bytes, bytes]] = [
         (ev.ra_report, b"", ev.raw_signing_cert),
         (ev.ra_report, ev.signature[:-1], ev.raw_signing_cert),
@@ -345,7 +345,13 @@ def test_decode_evidence_encodings() -> None:
     assert raw == ias.IasEvidence(b"{}", b"\x0a\x0b", b"\xff")
     assert ias.decode_ias_evidence(b"{}", "Cgs=", "/w==", "base64") == raw
     assert ias.decode_ias_evidence("{}", b"\x0a\x0b", b"\xff", "raw") == raw
-    for sig, enc in (("0g", "hex"), ("abc", "hex"), ("0a 0b", "hex"), ("Cgs", "base64"), ("C$s=", "base64")):
+    for sig, enc in (
+        ("0g", "hex"),
+        ("abc", "hex"),
+        ("0a 0b", "hex"),
+        ("Cgs", "base64"),
+        ("C$s=", "base64"),
+    ):
         assert (
             code_of(lambda s=sig, e=enc: ias.decode_ias_evidence("{}", s, "", e))
             == ias.INVALID_IAS_SIGNING_CERT
@@ -526,9 +532,7 @@ def test_signing_key_must_be_rsa(ca: SigningCA) -> None:
     sig = key.sign(report, ec.ECDSA(hashes.SHA256()))
     der = cert.public_bytes(serialization.Encoding.DER)
     assert (
-        code_of(
-            lambda: ias.verify_ias(report, sig, der, 1_700_000_000, trust_root_pem=ca.root_pem)
-        )
+        code_of(lambda: ias.verify_ias(report, sig, der, 1_700_000_000, trust_root_pem=ca.root_pem))
         == ias.INVALID_IAS_SIGNING_CERT
     )
 
@@ -650,8 +654,13 @@ def test_arbitrary_signed_reports_are_typed_errors(report: bytes) -> None:
 
 @given(
     st.dictionaries(
-        st.sampled_from(["timestamp", "isvEnclaveQuoteStatus", "isvEnclaveQuoteBody", "advisoryIDs"]),
-        st.none() | st.integers() | st.text(max_size=20) | st.lists(st.text(max_size=5), max_size=3),
+        st.sampled_from(
+            ["timestamp", "isvEnclaveQuoteStatus", "isvEnclaveQuoteBody", "advisoryIDs"]
+        ),
+        st.none()
+        | st.integers()
+        | st.text(max_size=20)
+        | st.lists(st.text(max_size=5), max_size=3),
     )
 )
 def test_arbitrary_signed_fields_are_typed_errors(fields: dict[str, Any]) -> None:
@@ -693,8 +702,15 @@ def test_mutated_certificate_is_a_typed_error(data: st.DataObject) -> None:
         )
 
 
-@pytest.mark.parametrize("raw", ["2021-09-12T18:06:20", "2021-09-12T18:06:20.123456", "2020-02-29T00:00:00",
-                                 "2021-06-30T23:59:60"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "2021-09-12T18:06:20",
+        "2021-09-12T18:06:20.123456",
+        "2020-02-29T00:00:00",
+        "2021-06-30T23:59:60",
+    ],
+)
 def test_report_timestamps_that_parse(raw: str) -> None:
     """[ATT-9] RFC 3339 in UTC, the fraction dropped, a leap second counted as the 59th."""
     import calendar
@@ -706,8 +722,18 @@ def test_report_timestamps_that_parse(raw: str) -> None:
     assert ias.parse_report_timestamp(raw) == expected
 
 
-@pytest.mark.parametrize("raw", ["", "2021-09-12 18:06:20", "2021-02-29T00:00:00", "2021-13-01T00:00:00",
-                                 "2021-09-12T24:00:00", "2021-09-12T18:06:20Z", "tomorrow"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "",
+        "2021-09-12 18:06:20",
+        "2021-02-29T00:00:00",
+        "2021-13-01T00:00:00",
+        "2021-09-12T24:00:00",
+        "2021-09-12T18:06:20Z",
+        "tomorrow",
+    ],
+)
 def test_malformed_report_timestamps_are_bad_ias_reports(raw: str) -> None:
     """[ATT-9] a timestamp that is not a valid RFC 3339 UTC time: `BadIASReport`."""
     with pytest.raises(DispatchError) as info:
@@ -715,7 +741,9 @@ def test_malformed_report_timestamps_are_bad_ias_reports(raw: str) -> None:
     assert info.value.code == "PhalaRegistry.BadIASReport"
 
 
-@pytest.mark.parametrize("raw", ["not base64!", "QUJD", base64.b64encode(bytes(431)).decode(), "QUJ=D"])
+@pytest.mark.parametrize(
+    "raw", ["not base64!", "QUJD", base64.b64encode(bytes(431)).decode(), "QUJ=D"]
+)
 def test_malformed_quote_bodies(raw: str) -> None:
     """[ATT-11] a quote body that is not canonical base64 of at least 432 bytes: `UnknownQuoteBodyFormat`."""
     with pytest.raises(DispatchError) as info:

@@ -31,10 +31,17 @@ from phala_spec.registry import (
 
 RUNTIME = bytes(range(68))
 NOW = 1_700_000_000
-INFO = WorkerRegistrationInfoV2(version=1, machine_id=b"m", pubkey=dev_keypair("w").public,
-                                ecdh_pubkey=b"\x02" * 32, genesis_block_hash=b"\x03" * 32,
-                                features=(1, 4), operator=None, para_id=2035,
-                                max_consensus_version=0)
+INFO = WorkerRegistrationInfoV2(
+    version=1,
+    machine_id=b"m",
+    pubkey=dev_keypair("w").public,
+    ecdh_pubkey=b"\x02" * 32,
+    genesis_block_hash=b"\x03" * 32,
+    features=(1, 4),
+    operator=None,
+    para_id=2035,
+    max_consensus_version=0,
+)
 # [ATT-41] the authority: seed BLAKE2b-256("phala-spec/dev/attestation-authority") [CRYPTO-2].
 AUTHORITY = keypair_from_seed(blake2b_256(b"phala-spec/dev/attestation-authority"))
 DOMAIN = b"phala-spec/simulated-attestation/v1"
@@ -45,12 +52,24 @@ def _text(s: str) -> bytes:
     return bytes([len(raw)]) + raw
 
 
-def report_bytes(*, runtime: bytes = RUNTIME, data: bytes | None = None, timestamp: int = NOW,
-                 status: str = "OK", advisories: tuple[str, ...] = ()) -> bytes:
+def report_bytes(
+    *,
+    runtime: bytes = RUNTIME,
+    data: bytes | None = None,
+    timestamp: int = NOW,
+    status: str = "OK",
+    advisories: tuple[str, ...] = (),
+) -> bytes:
     """[ATT-42] written out by hand."""
     data = blake2b_256(INFO.encode()) + bytes(32) if data is None else data
-    return (runtime + data + timestamp.to_bytes(8, "little") + _text(status)
-            + bytes([len(advisories)]) + b"".join(_text(a) for a in advisories))
+    return (
+        runtime
+        + data
+        + timestamp.to_bytes(8, "little")
+        + _text(status)
+        + bytes([len(advisories)])
+        + b"".join(_text(a) for a in advisories)
+    )
 
 
 def evidence(report: bytes, key: Any = AUTHORITY) -> SimulatedAttestation:
@@ -62,7 +81,9 @@ def chain(allowlist: tuple[bytes, ...] = (RUNTIME,), **config: Any) -> ChainStat
     return attrs.evolve(state, registry=attrs.evolve(state.registry, pruntime_allowlist=allowlist))
 
 
-def outcome(state: ChainState, att: SimulatedAttestation, now: int = NOW) -> str | tuple[str | None, int]:
+def outcome(
+    state: ChainState, att: SimulatedAttestation, now: int = NOW
+) -> str | tuple[str | None, int]:
     try:
         return validate_attestation(state, att, blake2b_256(INFO.encode()), now)
     except DispatchError as exc:
@@ -109,7 +130,10 @@ def test_check_order() -> None:
     rest = report_bytes(timestamp=stale, data=unbound)
     assert outcome(chain(()), evidence(rest)) == "PhalaRegistry.PRuntimeRejected"
     assert outcome(chain(), evidence(rest)) == "PhalaRegistry.OutdatedIASReport"
-    assert outcome(chain(), evidence(report_bytes(data=unbound))) == "PhalaRegistry.InvalidRuntimeInfoHash"
+    assert (
+        outcome(chain(), evidence(report_bytes(data=unbound)))
+        == "PhalaRegistry.InvalidRuntimeInfoHash"
+    )
     # the allowlist is not consulted when verify_pruntime is off
     assert outcome(chain((), verify_pruntime=False), evidence(report_bytes())) == ("Simulated", 1)
 
@@ -125,9 +149,11 @@ def test_tampered_signature_and_report() -> None:
     """[ATT-43] any changed byte of the report or the signature, or a wrong length, is rejected."""
     good = evidence(report_bytes())
     flipped = bytes([good.signature[0] ^ 1]) + good.signature[1:]
-    for att in (SimulatedAttestation(good.report, flipped),
-                SimulatedAttestation(good.report, good.signature[:63]),
-                SimulatedAttestation(good.report[:-1] + b"\x01", good.signature)):
+    for att in (
+        SimulatedAttestation(good.report, flipped),
+        SimulatedAttestation(good.report, good.signature[:63]),
+        SimulatedAttestation(good.report[:-1] + b"\x01", good.signature),
+    ):
         assert outcome(chain(), att) == "PhalaRegistry.InvalidIASSigningCert"
 
 
@@ -136,9 +162,12 @@ def test_malformed_reports_are_typed(report: bytes) -> None:
     """[ATT-5] [ATT-45] any signed bytes give a provider code or a verdict, never an exception."""
     got = outcome(chain(), evidence(report))
     assert isinstance(got, tuple) or got in {
-        "PhalaRegistry.InvalidReport", "PhalaRegistry.InvalidQuoteStatus",
-        "PhalaRegistry.PRuntimeRejected", "PhalaRegistry.OutdatedIASReport",
-        "PhalaRegistry.InvalidRuntimeInfoHash"}
+        "PhalaRegistry.InvalidReport",
+        "PhalaRegistry.InvalidQuoteStatus",
+        "PhalaRegistry.PRuntimeRejected",
+        "PhalaRegistry.OutdatedIASReport",
+        "PhalaRegistry.InvalidRuntimeInfoHash",
+    }
 
 
 def test_truncated_and_non_utf8_reports() -> None:
@@ -153,14 +182,30 @@ def test_truncated_and_non_utf8_reports() -> None:
 def test_call_decoding() -> None:
     """[ATT-40] the plain-data form; any other shape is invalid input."""
     call = CALLS["PhalaRegistry.register_worker_v2"]
-    info = {"version": 1, "machine_id": b"m", "pubkey": INFO.pubkey, "ecdh_pubkey": INFO.ecdh_pubkey,
-            "genesis_block_hash": INFO.genesis_block_hash, "features": [1, 4], "operator": None,
-            "para_id": 2035, "max_consensus_version": 0}
-    args = decode_args(call, {"pruntime_info": info,
-                              "attestation": {"kind": "Simulated", "report": b"r", "signature": b"s"}})
+    info = {
+        "version": 1,
+        "machine_id": b"m",
+        "pubkey": INFO.pubkey,
+        "ecdh_pubkey": INFO.ecdh_pubkey,
+        "genesis_block_hash": INFO.genesis_block_hash,
+        "features": [1, 4],
+        "operator": None,
+        "para_id": 2035,
+        "max_consensus_version": 0,
+    }
+    args = decode_args(
+        call,
+        {
+            "pruntime_info": info,
+            "attestation": {"kind": "Simulated", "report": b"r", "signature": b"s"},
+        },
+    )
     assert args["attestation"] == SimulatedAttestation(b"r", b"s")
-    for bad in ({"kind": "Simulated", "report": b"r"}, {"kind": "Simulated", "report": "r", "signature": b"s"},
-                {"kind": "Simulated", "report": b"r", "signature": b"s", "extra": 1}):
+    for bad in (
+        {"kind": "Simulated", "report": b"r"},
+        {"kind": "Simulated", "report": "r", "signature": b"s"},
+        {"kind": "Simulated", "report": b"r", "signature": b"s", "extra": 1},
+    ):
         with pytest.raises(InvalidInput):
             decode_args(call, {"pruntime_info": info, "attestation": bad})
 
@@ -169,9 +214,16 @@ def test_register_worker_v2_with_simulated_evidence() -> None:
     """[ATT-46] [REG-10] [REG-11] the produced evidence registers the worker it binds."""
     state = chain()
     ctx = BlockContext(number=1, timestamp=NOW * 1000)
-    state = attrs.evolve(state, registry=attrs.evolve(
-        state.registry, genesis_hash_allowlist=(INFO.genesis_block_hash,)))
-    after, _ = register_worker_v2(state, ctx, Signed(dev_keypair("alice").public), INFO,
-                                  sim.simulated_attestation_for(INFO, RUNTIME, NOW))
+    state = attrs.evolve(
+        state,
+        registry=attrs.evolve(state.registry, genesis_hash_allowlist=(INFO.genesis_block_hash,)),
+    )
+    after, _ = register_worker_v2(
+        state,
+        ctx,
+        Signed(dev_keypair("alice").public),
+        INFO,
+        sim.simulated_attestation_for(INFO, RUNTIME, NOW),
+    )
     worker = after.registry.workers[INFO.pubkey]
     assert (worker.attestation_provider, worker.confidence_level) == ("Simulated", 1)

@@ -24,8 +24,12 @@ UNREACHABLE = {attestation_ias.BAD_IAS_REPORT, attestation_ias.UNKNOWN_QUOTE_BOD
 
 def _codes() -> set[str]:
     modules = (attestation, attestation_ias, attestation_dcap, attestation_simulated)
-    return {value for module in modules for name, value in vars(module).items()
-            if name.isupper() and isinstance(value, str) and value.startswith("PhalaRegistry.")}
+    return {
+        value
+        for module in modules
+        for name, value in vars(module).items()
+        if name.isupper() and isinstance(value, str) and value.startswith("PhalaRegistry.")
+    }
 
 
 def _outcomes(suite: str) -> set[str]:
@@ -58,7 +62,10 @@ def test_simulated_vectors_run_only_where_enabled() -> None:
     for path in VECTORS.glob("*/attestation/*/simulated_*.cbor"):
         vector = cbor2.loads(path.read_bytes())
         assert vector["crypto"] == "real"
-        outcomes = {entry["expect"]["outcome"] for entry in vector["steps"]
-                    if entry["step"].get("call") == "PhalaRegistry.register_worker_v2"}
+        outcomes = {
+            entry["expect"]["outcome"]
+            for entry in vector["steps"]
+            if entry["step"].get("call") == "PhalaRegistry.register_worker_v2"
+        }
         if vector["preset"] != "minimal":
             assert outcomes == {attestation_simulated.UNSUPPORTED_ATTESTATION_TYPE}

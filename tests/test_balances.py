@@ -41,20 +41,30 @@ OPS = PalletOrigin("Test")
 LOCK_A, LOCK_B, LOCK_C = b"lock_aaa", b"lock_bbb", b"lock_ccc"
 
 
-def chain(balances: Iterable[tuple[bytes, int]] = ((ALICE, 1000), (BOB, 1000)),
-          **config: int) -> ChainState:
+def chain(
+    balances: Iterable[tuple[bytes, int]] = ((ALICE, 1000), (BOB, 1000)), **config: int
+) -> ChainState:
     """A minimal-preset state with an open block."""
     state = genesis("minimal", {"balances": [list(x) for x in balances], "config": config})
     state, _ = initialize_block(state, BlockContext(1, 12_000))
     return state
 
 
-def call(state: ChainState, name: str, origin: Any = OPS, **args: Any) -> tuple[ChainState, str, list[tuple[str, dict[str, Any]]], Any]:
+def call(
+    state: ChainState, name: str, origin: Any = OPS, **args: Any
+) -> tuple[ChainState, str, list[tuple[str, dict[str, Any]]], Any]:
     result = apply_call(state, origin, name, args)
-    return result.state, result.outcome, [(e.name, dict(e.fields)) for e in result.events], result.returned
+    return (
+        result.state,
+        result.outcome,
+        [(e.name, dict(e.fields)) for e in result.events],
+        result.returned,
+    )
 
 
-def ok(state: ChainState, name: str, origin: Any = OPS, **args: Any) -> tuple[ChainState, list[tuple[str, dict[str, Any]]]]:
+def ok(
+    state: ChainState, name: str, origin: Any = OPS, **args: Any
+) -> tuple[ChainState, list[tuple[str, dict[str, Any]]]]:
     state, outcome, events, _ = call(state, name, origin, **args)
     assert outcome == "ok", outcome
     return state, events
@@ -101,8 +111,9 @@ def test_transfer_moves_the_amount() -> None:
 def test_reaping_transfer_burns_the_dust_in_event_order() -> None:
     before = chain()
     value = 1000 - (ED - 1)  # leaves ED - 1: dust
-    state, events = ok(before, "Balances.transfer_allow_death", Signed(ALICE), dest=DAVE,
-                       value=value)
+    state, events = ok(
+        before, "Balances.transfer_allow_death", Signed(ALICE), dest=DAVE, value=value
+    )
     assert events == [
         ("System.KilledAccount", {"account": ALICE}),
         ("Balances.DustLost", {"account": ALICE, "amount": ED - 1}),
@@ -132,11 +143,13 @@ def test_transfer_limits(call_name: str, value: int, expected: str) -> None:
 
 def test_transfer_to_self_passes_checks_and_does_nothing() -> None:
     before = chain()
-    state, events = ok(before, "Balances.transfer_allow_death", Signed(ALICE), dest=ALICE,
-                       value=999)
+    state, events = ok(
+        before, "Balances.transfer_allow_death", Signed(ALICE), dest=ALICE, value=999
+    )
     assert events == [] and digest(state) == digest(before)
-    _, outcome, _, _ = call(before, "Balances.transfer_keep_alive", Signed(ALICE), dest=ALICE,
-                            value=999)
+    _, outcome, _, _ = call(
+        before, "Balances.transfer_keep_alive", Signed(ALICE), dest=ALICE, value=999
+    )
     assert outcome == "Token.NotExpendable"
 
 
@@ -150,31 +163,44 @@ def test_zero_transfer_from_empty_account_emits_endowed_zero() -> None:
 
 
 def test_destination_checks_come_after_source_checks() -> None:
-    _, outcome, _, _ = call(chain(), "Balances.transfer_allow_death", Signed(DAVE), dest=CHARLIE,
-                            value=ED - 1)
+    _, outcome, _, _ = call(
+        chain(), "Balances.transfer_allow_death", Signed(DAVE), dest=CHARLIE, value=ED - 1
+    )
     assert outcome == "Token.FundsUnavailable"
-    _, outcome, _, _ = call(chain(), "Balances.transfer_allow_death", Signed(ALICE),
-                            dest=CHARLIE, value=ED - 1)
+    _, outcome, _, _ = call(
+        chain(), "Balances.transfer_allow_death", Signed(ALICE), dest=CHARLIE, value=ED - 1
+    )
     assert outcome == "Token.BelowMinimum"
 
 
 def test_origin_is_checked_first() -> None:
     for origin in (Root(), Unsigned(), OPS):
-        _, outcome, _, _ = call(chain(), "Balances.transfer_allow_death", origin, dest=BOB,
-                                value=10**9)
+        _, outcome, _, _ = call(
+            chain(), "Balances.transfer_allow_death", origin, dest=BOB, value=10**9
+        )
         assert outcome == "BadOrigin"
-    for name, args in (("Balances.force_transfer", {"source": ALICE, "dest": BOB, "value": 1}),
-                       ("Balances.force_set_balance", {"who": ALICE, "new_free": 1}),
-                       ("Balances.force_unreserve", {"who": ALICE, "amount": 1})):
+    for name, args in (
+        ("Balances.force_transfer", {"source": ALICE, "dest": BOB, "value": 1}),
+        ("Balances.force_set_balance", {"who": ALICE, "new_free": 1}),
+        ("Balances.force_unreserve", {"who": ALICE, "amount": 1}),
+    ):
         _, outcome, _, _ = call(chain(), name, Signed(ALICE), **args)
         assert outcome == "BadOrigin"
 
 
-@pytest.mark.parametrize("name", sorted(n for n, c in CALLS.items()
-                                  if c.kind == "operation" and n.startswith("Balances.")))
+@pytest.mark.parametrize(
+    "name",
+    sorted(n for n, c in CALLS.items() if c.kind == "operation" and n.startswith("Balances.")),
+)
 def test_operations_only_accept_a_pallet_origin(name: str) -> None:
-    sample = {"account": ALICE, "balance": 1, "bool": True, "lock_id": LOCK_A,
-              "reasons": "All", "status": "Free"}
+    sample = {
+        "account": ALICE,
+        "balance": 1,
+        "bool": True,
+        "lock_id": LOCK_A,
+        "reasons": "All",
+        "status": "Free",
+    }
     args = {param: sample[kind] for param, kind in CALLS[name].params}
     for origin in (Signed(ALICE), Root(), Unsigned()):
         state = chain()
@@ -192,8 +218,9 @@ def test_can_withdraw_order_on_constructed_states() -> None:
     assert bal.can_withdraw(odd, DAVE, 95) == ("Frozen", 0)  # Frozen beats ReducedToZero
     assert bal.can_withdraw(odd, DAVE, 50) == ("Success", 0)
     # The same with a consumer: WouldDie beats Frozen.
-    locked = with_account(state, DAVE, AccountInfo(providers=1, consumers=1,
-                                                   data=AccountData(100, 0, 50)))
+    locked = with_account(
+        state, DAVE, AccountInfo(providers=1, consumers=1, data=AccountData(100, 0, 50))
+    )
     assert bal.can_withdraw(locked, DAVE, 95) == ("WouldDie", 0)
     assert bal.can_withdraw(locked, DAVE, 101) == ("BalanceLow", 0)
     # Issuance underflow comes before everything.
@@ -205,10 +232,15 @@ def test_can_withdraw_order_on_constructed_states() -> None:
 
 @pytest.mark.parametrize(
     ("consequence", "keep", "error"),
-    [("Underflow", False, "Arithmetic.Underflow"), ("BalanceLow", False, "Token.FundsUnavailable"),
-     ("WouldDie", False, "Token.OnlyProvider"), ("Frozen", False, "Token.Frozen"),
-     ("ReducedToZero", True, "Token.NotExpendable"), ("ReducedToZero", False, None),
-     ("Success", True, None)],
+    [
+        ("Underflow", False, "Arithmetic.Underflow"),
+        ("BalanceLow", False, "Token.FundsUnavailable"),
+        ("WouldDie", False, "Token.OnlyProvider"),
+        ("Frozen", False, "Token.Frozen"),
+        ("ReducedToZero", True, "Token.NotExpendable"),
+        ("ReducedToZero", False, None),
+        ("Success", True, None),
+    ],
 )
 def test_withdraw_consequence_errors(consequence: str, keep: bool, error: str | None) -> None:
     if error is None:
@@ -223,15 +255,31 @@ def test_withdraw_consequence_errors(consequence: str, keep: bool, error: str | 
 
 
 @settings(max_examples=150, deadline=None)
-@given(free=st.integers(0, 500), reserved=st.integers(0, 500), frozen=st.integers(0, 800),
-       consumers=st.integers(0, 2), providers=st.integers(1, 2),
-       preservation=st.sampled_from(list(bal.Preservation)),
-       force=st.sampled_from(list(bal.Fortitude)))
-def test_reducible_balance_formula(free: int, reserved: int, frozen: int, consumers: int,
-                                   providers: int, preservation: bal.Preservation,
-                                   force: bal.Fortitude) -> None:
-    state = with_account(chain(), DAVE, AccountInfo(consumers=consumers, providers=providers,
-                                                    data=AccountData(free, reserved, frozen)))
+@given(
+    free=st.integers(0, 500),
+    reserved=st.integers(0, 500),
+    frozen=st.integers(0, 800),
+    consumers=st.integers(0, 2),
+    providers=st.integers(1, 2),
+    preservation=st.sampled_from(list(bal.Preservation)),
+    force=st.sampled_from(list(bal.Fortitude)),
+)
+def test_reducible_balance_formula(
+    free: int,
+    reserved: int,
+    frozen: int,
+    consumers: int,
+    providers: int,
+    preservation: bal.Preservation,
+    force: bal.Fortitude,
+) -> None:
+    state = with_account(
+        chain(),
+        DAVE,
+        AccountInfo(
+            consumers=consumers, providers=providers, data=AccountData(free, reserved, frozen)
+        ),
+    )
     floor = max(frozen - reserved, 0) if force is bal.Fortitude.POLITE else 0
     can_lose_provider = consumers == 0 or providers > 1
     keep_ed = {
@@ -263,10 +311,12 @@ def test_transfer_all_amount(reserve: int, lock: int, keep_alive: bool, sent: in
     if reserve:
         state, _ = ok(state, "Balances.reserve", who=ALICE, value=reserve)
     if lock:
-        state, _ = ok(state, "Balances.set_lock", lock_id=LOCK_A, who=ALICE, amount=lock,
-                      reasons="All")
-    state, events = ok(state, "Balances.transfer_all", Signed(ALICE), dest=BOB,
-                       keep_alive=keep_alive)
+        state, _ = ok(
+            state, "Balances.set_lock", lock_id=LOCK_A, who=ALICE, amount=lock, reasons="All"
+        )
+    state, events = ok(
+        state, "Balances.transfer_all", Signed(ALICE), dest=BOB, keep_alive=keep_alive
+    )
     assert events[-1] == ("Balances.Transfer", {"from": ALICE, "to": BOB, "amount": sent})
     assert data(state, BOB).free == 1000 + sent
 
@@ -277,8 +327,9 @@ def test_transfer_all_amount(reserve: int, lock: int, keep_alive: bool, sent: in
 def test_force_set_balance_moves_issuance_by_the_difference() -> None:
     before = chain()
     for new_free, stored in ((1500, 1500), (400, 400), (ED - 1, 0), (0, 0)):
-        state, events = ok(before, "Balances.force_set_balance", Root(), who=ALICE,
-                           new_free=new_free)
+        state, events = ok(
+            before, "Balances.force_set_balance", Root(), who=ALICE, new_free=new_free
+        )
         assert data(state, ALICE).free == stored
         assert events[-1] == ("Balances.BalanceSet", {"who": ALICE, "free": stored})
         assert bal.total_issuance(state) == bal.total_issuance(before) + stored - 1000
@@ -325,8 +376,9 @@ def test_reserve_and_unreserve_round_trip() -> None:
 def test_reserve_checks(lock: int, value: int, expected: str) -> None:
     state = chain()
     if lock:
-        state, _ = ok(state, "Balances.set_lock", lock_id=LOCK_A, who=ALICE, amount=lock,
-                      reasons="All")
+        state, _ = ok(
+            state, "Balances.set_lock", lock_id=LOCK_A, who=ALICE, amount=lock, reasons="All"
+        )
     _, outcome, _, _ = call(state, "Balances.reserve", who=ALICE, value=value)
     assert outcome == expected
 
@@ -334,19 +386,22 @@ def test_reserve_checks(lock: int, value: int, expected: str) -> None:
 def test_fungible_and_currency_disagree_about_locks() -> None:
     state = chain()
     state, _ = ok(state, "Balances.reserve", who=ALICE, value=200)
-    state, _ = ok(state, "Balances.set_lock", lock_id=LOCK_A, who=ALICE, amount=800,
-                  reasons="All")
+    state, _ = ok(state, "Balances.set_lock", lock_id=LOCK_A, who=ALICE, amount=800, reasons="All")
     assert data(state, ALICE) == AccountData(800, 200, 800)
     # Currency: the free balance must stay above the lock.
-    for name, args in (("Balances.withdraw", {"who": ALICE, "value": 1, "keep_alive": False}),
-                       ("Balances.reserve", {"who": ALICE, "value": 1})):
+    for name, args in (
+        ("Balances.withdraw", {"who": ALICE, "value": 1, "keep_alive": False}),
+        ("Balances.reserve", {"who": ALICE, "value": 1}),
+    ):
         _, outcome, _, _ = call(state, name, **args)
         assert outcome == "Balances.LiquidityRestrictions"
     # fungible: free + reserved must stay above the lock.
-    assert bal.reducible_balance(state, ALICE, bal.Preservation.EXPENDABLE,
-                                 bal.Fortitude.POLITE) == 800 - (800 - 200)
-    _, outcome, _, _ = call(state, "Balances.transfer_allow_death", Signed(ALICE), dest=BOB,
-                            value=201)
+    assert bal.reducible_balance(
+        state, ALICE, bal.Preservation.EXPENDABLE, bal.Fortitude.POLITE
+    ) == 800 - (800 - 200)
+    _, outcome, _, _ = call(
+        state, "Balances.transfer_allow_death", Signed(ALICE), dest=BOB, value=201
+    )
     assert outcome == "Token.Frozen"
     state, _ = ok(state, "Balances.transfer_allow_death", Signed(ALICE), dest=BOB, value=200)
     assert data(state, ALICE) == AccountData(600, 200, 800)
@@ -355,11 +410,17 @@ def test_fungible_and_currency_disagree_about_locks() -> None:
 def test_unreserve_and_slash_report_zero_when_nothing_is_reserved() -> None:
     state = chain()
     _, outcome, events, leftover = call(state, "Balances.unreserve", who=ALICE, value=50)
-    assert (outcome, events, leftover) == ("ok", [("Balances.Unreserved",
-                                                   {"who": ALICE, "amount": 0})], 50)
+    assert (outcome, events, leftover) == (
+        "ok",
+        [("Balances.Unreserved", {"who": ALICE, "amount": 0})],
+        50,
+    )
     _, outcome, events, leftover = call(state, "Balances.slash_reserved", who=ALICE, value=50)
-    assert (outcome, events, leftover) == ("ok", [("Balances.Slashed",
-                                                   {"who": ALICE, "amount": 0})], 50)
+    assert (outcome, events, leftover) == (
+        "ok",
+        [("Balances.Slashed", {"who": ALICE, "amount": 0})],
+        50,
+    )
     for name in ("Balances.unreserve", "Balances.slash_reserved"):
         after, outcome, events, leftover = call(state, name, who=DAVE, value=50)
         assert (outcome, events, leftover) == ("ok", [], 50)
@@ -391,30 +452,56 @@ def test_unreserve_saturates_the_free_balance() -> None:
 def test_repatriate_moves_only_the_part_not_needed_by_the_lock() -> None:
     state = chain()
     state, _ = ok(state, "Balances.reserve", who=ALICE, value=300)
-    state, _ = ok(state, "Balances.set_lock", lock_id=LOCK_A, who=ALICE, amount=900,
-                  reasons="All")
+    state, _ = ok(state, "Balances.set_lock", lock_id=LOCK_A, who=ALICE, amount=900, reasons="All")
     movable = 300 - (900 - 700)
-    state, outcome, events, leftover = call(state, "Balances.repatriate_reserved", slashed=ALICE,
-                                            beneficiary=BOB, value=300, status="Reserved")
+    state, outcome, events, leftover = call(
+        state,
+        "Balances.repatriate_reserved",
+        slashed=ALICE,
+        beneficiary=BOB,
+        value=300,
+        status="Reserved",
+    )
     assert (outcome, leftover) == ("ok", 300 - movable)
-    assert events == [("Balances.ReserveRepatriated", {"from": ALICE, "to": BOB,
-                                                       "amount": movable,
-                                                       "destination_status": "Reserved"})]
+    assert events == [
+        (
+            "Balances.ReserveRepatriated",
+            {"from": ALICE, "to": BOB, "amount": movable, "destination_status": "Reserved"},
+        )
+    ]
     assert data(state, BOB) == AccountData(1000, movable, 0)
     assert account_info(state, BOB).consumers == 1
 
 
 def test_repatriate_checks_beneficiary_before_overflow_and_after_zero() -> None:
     state, _ = ok(chain(), "Balances.reserve", who=ALICE, value=300)
-    _, outcome, _, _ = call(state, "Balances.repatriate_reserved", slashed=ALICE,
-                            beneficiary=DAVE, value=10, status="Free")
+    _, outcome, _, _ = call(
+        state,
+        "Balances.repatriate_reserved",
+        slashed=ALICE,
+        beneficiary=DAVE,
+        value=10,
+        status="Free",
+    )
     assert outcome == "Balances.DeadAccount"
-    _, outcome, events, leftover = call(state, "Balances.repatriate_reserved", slashed=ALICE,
-                                        beneficiary=DAVE, value=0, status="Free")
+    _, outcome, events, leftover = call(
+        state,
+        "Balances.repatriate_reserved",
+        slashed=ALICE,
+        beneficiary=DAVE,
+        value=0,
+        status="Free",
+    )
     assert (outcome, events, leftover) == ("ok", [], 0)
     rich, _ = ok(state, "Balances.force_set_balance", Root(), who=BOB, new_free=U128_MAX)
-    _, outcome, _, _ = call(rich, "Balances.repatriate_reserved", slashed=ALICE, beneficiary=BOB,
-                            value=10, status="Free")
+    _, outcome, _, _ = call(
+        rich,
+        "Balances.repatriate_reserved",
+        slashed=ALICE,
+        beneficiary=BOB,
+        value=10,
+        status="Free",
+    )
     assert outcome == "Arithmetic.Overflow"
 
 
@@ -422,28 +509,35 @@ def test_repatriate_checks_beneficiary_before_overflow_and_after_zero() -> None:
 
 
 def test_lock_events_and_consumers() -> None:
-    state, events = ok(chain(), "Balances.set_lock", lock_id=LOCK_A, who=ALICE, amount=300,
-                       reasons="All")
+    state, events = ok(
+        chain(), "Balances.set_lock", lock_id=LOCK_A, who=ALICE, amount=300, reasons="All"
+    )
     assert events == [("Balances.Locked", {"who": ALICE, "amount": 300})]
     assert account_info(state, ALICE).consumers == 2
-    state, events = ok(state, "Balances.set_lock", lock_id=LOCK_B, who=ALICE, amount=100,
-                       reasons="Fee")
+    state, events = ok(
+        state, "Balances.set_lock", lock_id=LOCK_B, who=ALICE, amount=100, reasons="Fee"
+    )
     assert events == [] and data(state, ALICE).frozen == 300
     state, events = ok(state, "Balances.remove_lock", lock_id=LOCK_A, who=ALICE)
     assert events == [("Balances.Unlocked", {"who": ALICE, "amount": 200})]
-    state, events = ok(state, "Balances.set_lock", lock_id=LOCK_B, who=ALICE, amount=0,
-                       reasons="Fee")
+    state, events = ok(
+        state, "Balances.set_lock", lock_id=LOCK_B, who=ALICE, amount=0, reasons="Fee"
+    )
     assert events == [("Balances.Unlocked", {"who": ALICE, "amount": 100})]
     assert account_info(state, ALICE).consumers == 0
     assert bal.locks(state, ALICE) == ()
 
 
 LOCK_OPS = st.lists(
-    st.tuples(st.sampled_from(["set", "extend", "remove"]),
-              st.sampled_from([LOCK_A, LOCK_B, LOCK_C]),
-              st.integers(0, 2000), st.sampled_from(["None", "Fee", "Misc", "All"])),
+    st.tuples(
+        st.sampled_from(["set", "extend", "remove"]),
+        st.sampled_from([LOCK_A, LOCK_B, LOCK_C]),
+        st.integers(0, 2000),
+        st.sampled_from(["None", "Fee", "Misc", "All"]),
+    ),
     max_size=12,
 )
+
 
 def merge(a: str, b: str) -> str:
     return a if a == b else "All"
@@ -458,19 +552,32 @@ def test_frozen_is_the_largest_lock(ops: list[tuple[str, bytes, int, str]]) -> N
     for op, lock_id, amount, reasons in ops:
         before = data(state, ALICE).frozen
         if op == "set":
-            state, events = ok(state, "Balances.set_lock", lock_id=lock_id, who=ALICE,
-                               amount=amount, reasons=reasons)
+            state, events = ok(
+                state,
+                "Balances.set_lock",
+                lock_id=lock_id,
+                who=ALICE,
+                amount=amount,
+                reasons=reasons,
+            )
             if amount == 0 or reasons == "None":
                 model.pop(lock_id, None)
             else:
                 model[lock_id] = (amount, reasons)
         elif op == "extend":
-            state, events = ok(state, "Balances.extend_lock", lock_id=lock_id, who=ALICE,
-                               amount=amount, reasons=reasons)
+            state, events = ok(
+                state,
+                "Balances.extend_lock",
+                lock_id=lock_id,
+                who=ALICE,
+                amount=amount,
+                reasons=reasons,
+            )
             if amount and reasons != "None":
                 old = model.get(lock_id)
-                model[lock_id] = ((max(old[0], amount), merge(old[1], reasons)) if old
-                                  else (amount, reasons))
+                model[lock_id] = (
+                    (max(old[0], amount), merge(old[1], reasons)) if old else (amount, reasons)
+                )
         else:
             state, events = ok(state, "Balances.remove_lock", lock_id=lock_id, who=ALICE)
             model.pop(lock_id, None)
@@ -478,17 +585,21 @@ def test_frozen_is_the_largest_lock(ops: list[tuple[str, bytes, int, str]]) -> N
         assert data(state, ALICE).frozen == frozen
         assert {lock.id: (lock.amount, lock.reasons) for lock in bal.locks(state, ALICE)} == model
         assert account_info(state, ALICE).consumers == (2 if model else 0)
-        expected = ([("Balances.Locked", {"who": ALICE, "amount": frozen - before})]
-                    if frozen > before else
-                    [("Balances.Unlocked", {"who": ALICE, "amount": before - frozen})]
-                    if frozen < before else [])
+        expected = (
+            [("Balances.Locked", {"who": ALICE, "amount": frozen - before})]
+            if frozen > before
+            else [("Balances.Unlocked", {"who": ALICE, "amount": before - frozen})]
+            if frozen < before
+            else []
+        )
         assert events == expected
         assert data(state, ALICE).free == 1000  # locks never move funds
 
 
 def test_lock_on_provider_less_account_is_stored_without_freezing() -> None:
-    state, events = ok(chain(), "Balances.set_lock", lock_id=LOCK_A, who=DAVE, amount=300,
-                       reasons="All")
+    state, events = ok(
+        chain(), "Balances.set_lock", lock_id=LOCK_A, who=DAVE, amount=300, reasons="All"
+    )
     assert events == [("Balances.Locked", {"who": DAVE, "amount": 300})]
     assert not account_exists(state, DAVE)
     assert [lock.amount for lock in bal.locks(state, DAVE)] == [300]
@@ -501,8 +612,14 @@ def test_max_locks_is_not_enforced() -> None:
     state = chain()
     count = state.config.max_locks + 2
     for i in range(count):
-        state, _ = ok(state, "Balances.set_lock", lock_id=b"lock%04d" % i, who=ALICE,
-                      amount=10 * (i + 1), reasons="Misc")
+        state, _ = ok(
+            state,
+            "Balances.set_lock",
+            lock_id=b"lock%04d" % i,
+            who=ALICE,
+            amount=10 * (i + 1),
+            reasons="Misc",
+        )
     assert len(bal.locks(state, ALICE)) == count
     assert data(state, ALICE).frozen == 10 * count
 
@@ -516,9 +633,11 @@ def test_mint_and_burn_change_issuance_by_the_amount() -> None:
     assert names(events) == ["System.NewAccount", "Balances.Endowed", "Balances.Minted"]
     assert bal.total_issuance(state) == bal.total_issuance(before) + 500
     state, events = ok(state, "Balances.burn_from", who=DAVE, amount=500 - (ED - 1))
-    assert events == [("System.KilledAccount", {"account": DAVE}),
-                      ("Balances.DustLost", {"account": DAVE, "amount": ED - 1}),
-                      ("Balances.Burned", {"who": DAVE, "amount": 500 - (ED - 1)})]
+    assert events == [
+        ("System.KilledAccount", {"account": DAVE}),
+        ("Balances.DustLost", {"account": DAVE, "amount": ED - 1}),
+        ("Balances.Burned", {"who": DAVE, "amount": 500 - (ED - 1)}),
+    ]
     assert bal.total_issuance(state) == bal.total_issuance(before)
 
 
@@ -532,20 +651,30 @@ def test_mint_and_burn_change_issuance_by_the_amount() -> None:
         ("Balances.mint_into", {"who": ALICE, "amount": U128_MAX - 2000}, "ok"),
         ("Balances.burn_from", {"who": ALICE, "amount": 1001}, "Token.FundsUnavailable"),
         ("Balances.burn_from", {"who": ALICE, "amount": 1000}, "ok"),
-        ("Balances.withdraw", {"who": ALICE, "value": 1001, "keep_alive": True},
-         "Balances.InsufficientBalance"),
-        ("Balances.withdraw", {"who": ALICE, "value": 1000 - ED + 1, "keep_alive": True},
-         "Balances.Expendability"),
+        (
+            "Balances.withdraw",
+            {"who": ALICE, "value": 1001, "keep_alive": True},
+            "Balances.InsufficientBalance",
+        ),
+        (
+            "Balances.withdraw",
+            {"who": ALICE, "value": 1000 - ED + 1, "keep_alive": True},
+            "Balances.Expendability",
+        ),
         ("Balances.withdraw", {"who": ALICE, "value": 1000 - ED + 1, "keep_alive": False}, "ok"),
         ("Balances.deposit_into_existing", {"who": DAVE, "value": 500}, "Balances.DeadAccount"),
-        ("Balances.deposit_into_existing", {"who": ALICE, "value": U128_MAX},
-         "Arithmetic.Overflow"),
+        (
+            "Balances.deposit_into_existing",
+            {"who": ALICE, "value": U128_MAX},
+            "Arithmetic.Overflow",
+        ),
         ("Balances.deposit_creating", {"who": DAVE, "value": ED - 1}, "ok"),
         ("Balances.deposit_creating", {"who": ALICE, "value": U128_MAX}, "ok"),
     ],
 )
-def test_mint_burn_withdraw_deposit_outcomes(name: str, args: dict[str, Any],
-                                             expected: str) -> None:
+def test_mint_burn_withdraw_deposit_outcomes(
+    name: str, args: dict[str, Any], expected: str
+) -> None:
     _, outcome, _, _ = call(chain(), name, **args)
     assert outcome == expected
 
@@ -569,9 +698,11 @@ def test_deposit_and_withdraw_event_order() -> None:
     state, events = ok(chain(), "Balances.deposit_creating", who=DAVE, value=50)
     assert names(events) == ["Balances.Deposit", "System.NewAccount", "Balances.Endowed"]
     state, events = ok(state, "Balances.withdraw", who=DAVE, value=45, keep_alive=False)
-    assert events == [("Balances.Withdraw", {"who": DAVE, "amount": 45}),
-                      ("System.KilledAccount", {"account": DAVE}),
-                      ("Balances.DustLost", {"account": DAVE, "amount": 5})]
+    assert events == [
+        ("Balances.Withdraw", {"who": DAVE, "amount": 45}),
+        ("System.KilledAccount", {"account": DAVE}),
+        ("Balances.DustLost", {"account": DAVE, "amount": 5}),
+    ]
 
 
 def test_burn_from_reports_issuance_underflow_as_overflow() -> None:
@@ -580,8 +711,9 @@ def test_burn_from_reports_issuance_underflow_as_overflow() -> None:
     issuance = bal.total_issuance(state)
     _, outcome, _, _ = call(state, "Balances.burn_from", who=BOB, amount=issuance + 1)
     assert outcome == "Arithmetic.Overflow"
-    _, outcome, _, _ = call(state, "Balances.transfer_allow_death", Signed(BOB), dest=ALICE,
-                            value=issuance + 1)
+    _, outcome, _, _ = call(
+        state, "Balances.transfer_allow_death", Signed(BOB), dest=ALICE, value=issuance + 1
+    )
     assert outcome == "Arithmetic.Underflow"
 
 
@@ -601,8 +733,9 @@ def test_too_many_consumers() -> None:
     _, outcome, _, _ = call(state, "Balances.reserve", who=ALICE, value=100)
     assert outcome == "TooManyConsumers"
     # set_lock swallows it: the lock is stored, the frozen amount is not written.
-    state, events = ok(state, "Balances.set_lock", lock_id=LOCK_A, who=ALICE, amount=100,
-                       reasons="All")
+    state, events = ok(
+        state, "Balances.set_lock", lock_id=LOCK_A, who=ALICE, amount=100, reasons="All"
+    )
     assert events == [("Balances.Locked", {"who": ALICE, "amount": 100})]
     assert data(state, ALICE).frozen == 0
     assert account_info(state, ALICE).consumers == 1
@@ -616,8 +749,10 @@ def test_invalid_arguments_are_not_dispatch_errors() -> None:
         ("Balances.transfer_allow_death", {"dest": BOB[:31], "value": 1}),
         ("Balances.set_lock", {"lock_id": b"short", "who": ALICE, "amount": 1, "reasons": "All"}),
         ("Balances.set_lock", {"lock_id": LOCK_A, "who": ALICE, "amount": 1, "reasons": "Some"}),
-        ("Balances.repatriate_reserved", {"slashed": ALICE, "beneficiary": BOB, "value": 1,
-                                          "status": "Held"}),
+        (
+            "Balances.repatriate_reserved",
+            {"slashed": ALICE, "beneficiary": BOB, "value": 1, "status": "Held"},
+        ),
         ("Balances.transfer_all", {"dest": BOB, "keep_alive": 1}),
         ("Balances.nope", {}),
     ):
@@ -630,64 +765,131 @@ def test_invalid_arguments_are_not_dispatch_errors() -> None:
 
 ACCOUNTS = (ALICE, BOB, CHARLIE, DAVE)
 # Small amounts, edges around the ED and the endowments (to reach dust and reaping), any amount.
-AMOUNT = st.one_of(st.integers(0, 30),
-                   st.sampled_from([ED - 1, ED, ED + 1, 15, 985, 990, 995, 1000, 1005]),
-                   st.integers(0, 3000))
+AMOUNT = st.one_of(
+    st.integers(0, 30),
+    st.sampled_from([ED - 1, ED, ED + 1, 15, 985, 990, 995, 1000, 1005]),
+    st.integers(0, 3000),
+)
 ACCOUNT = st.sampled_from(ACCOUNTS)
 
 
 def _call_strategy() -> st.SearchStrategy[tuple[str, Any, dict[str, Any]]]:
     signed = ACCOUNT.map(Signed)
     return st.one_of(
-        st.builds(lambda o, d, v: ("Balances.transfer_allow_death", o, {"dest": d, "value": v}),
-                  signed, ACCOUNT, AMOUNT),
-        st.builds(lambda o, d, v: ("Balances.transfer_keep_alive", o, {"dest": d, "value": v}),
-                  signed, ACCOUNT, AMOUNT),
-        st.builds(lambda o, d, k: ("Balances.transfer_all", o, {"dest": d, "keep_alive": k}),
-                  signed, ACCOUNT, st.booleans()),
-        st.builds(lambda s, d, v: ("Balances.force_transfer", Root(),
-                                   {"source": s, "dest": d, "value": v}), ACCOUNT, ACCOUNT, AMOUNT),
-        st.builds(lambda w, v: ("Balances.force_set_balance", Root(), {"who": w, "new_free": v}),
-                  ACCOUNT, AMOUNT),
-        st.builds(lambda w, v: ("Balances.force_unreserve", Root(), {"who": w, "amount": v}),
-                  ACCOUNT, AMOUNT),
-        st.builds(lambda n, w, v: (n, OPS, {"who": w, "value": v}),
-                  st.sampled_from(["Balances.reserve", "Balances.unreserve",
-                                   "Balances.slash_reserved", "Balances.deposit_creating",
-                                   "Balances.deposit_into_existing"]), ACCOUNT, AMOUNT),
-        st.builds(lambda n, w, v: (n, OPS, {"who": w, "amount": v}),
-                  st.sampled_from(["Balances.mint_into", "Balances.burn_from"]), ACCOUNT, AMOUNT),
-        st.builds(lambda w, v, k: ("Balances.withdraw", OPS,
-                                   {"who": w, "value": v, "keep_alive": k}),
-                  ACCOUNT, AMOUNT, st.booleans()),
-        st.builds(lambda s, t, v, st_: ("Balances.repatriate_reserved", OPS,
-                                        {"slashed": s, "beneficiary": t, "value": v,
-                                         "status": st_}),
-                  ACCOUNT, ACCOUNT, AMOUNT, st.sampled_from(["Free", "Reserved"])),
-        st.builds(lambda n, i, w, v, r: (n, OPS, {"lock_id": i, "who": w, "amount": v,
-                                                  "reasons": r}),
-                  st.sampled_from(["Balances.set_lock", "Balances.extend_lock"]),
-                  st.sampled_from([LOCK_A, LOCK_B]), ACCOUNT, AMOUNT,
-                  st.sampled_from(["Fee", "Misc", "All"])),
-        st.builds(lambda i, w: ("Balances.remove_lock", OPS, {"lock_id": i, "who": w}),
-                  st.sampled_from([LOCK_A, LOCK_B]), ACCOUNT),
-        st.builds(lambda o, d, v: ("Balances.transfer", o, {"dest": d, "value": v}),
-                  st.sampled_from([Root(), Unsigned(), OPS]), ACCOUNT, AMOUNT),
+        st.builds(
+            lambda o, d, v: ("Balances.transfer_allow_death", o, {"dest": d, "value": v}),
+            signed,
+            ACCOUNT,
+            AMOUNT,
+        ),
+        st.builds(
+            lambda o, d, v: ("Balances.transfer_keep_alive", o, {"dest": d, "value": v}),
+            signed,
+            ACCOUNT,
+            AMOUNT,
+        ),
+        st.builds(
+            lambda o, d, k: ("Balances.transfer_all", o, {"dest": d, "keep_alive": k}),
+            signed,
+            ACCOUNT,
+            st.booleans(),
+        ),
+        st.builds(
+            lambda s, d, v: (
+                "Balances.force_transfer",
+                Root(),
+                {"source": s, "dest": d, "value": v},
+            ),
+            ACCOUNT,
+            ACCOUNT,
+            AMOUNT,
+        ),
+        st.builds(
+            lambda w, v: ("Balances.force_set_balance", Root(), {"who": w, "new_free": v}),
+            ACCOUNT,
+            AMOUNT,
+        ),
+        st.builds(
+            lambda w, v: ("Balances.force_unreserve", Root(), {"who": w, "amount": v}),
+            ACCOUNT,
+            AMOUNT,
+        ),
+        st.builds(
+            lambda n, w, v: (n, OPS, {"who": w, "value": v}),
+            st.sampled_from(
+                [
+                    "Balances.reserve",
+                    "Balances.unreserve",
+                    "Balances.slash_reserved",
+                    "Balances.deposit_creating",
+                    "Balances.deposit_into_existing",
+                ]
+            ),
+            ACCOUNT,
+            AMOUNT,
+        ),
+        st.builds(
+            lambda n, w, v: (n, OPS, {"who": w, "amount": v}),
+            st.sampled_from(["Balances.mint_into", "Balances.burn_from"]),
+            ACCOUNT,
+            AMOUNT,
+        ),
+        st.builds(
+            lambda w, v, k: ("Balances.withdraw", OPS, {"who": w, "value": v, "keep_alive": k}),
+            ACCOUNT,
+            AMOUNT,
+            st.booleans(),
+        ),
+        st.builds(
+            lambda s, t, v, st_: (
+                "Balances.repatriate_reserved",
+                OPS,
+                {"slashed": s, "beneficiary": t, "value": v, "status": st_},
+            ),
+            ACCOUNT,
+            ACCOUNT,
+            AMOUNT,
+            st.sampled_from(["Free", "Reserved"]),
+        ),
+        st.builds(
+            lambda n, i, w, v, r: (n, OPS, {"lock_id": i, "who": w, "amount": v, "reasons": r}),
+            st.sampled_from(["Balances.set_lock", "Balances.extend_lock"]),
+            st.sampled_from([LOCK_A, LOCK_B]),
+            ACCOUNT,
+            AMOUNT,
+            st.sampled_from(["Fee", "Misc", "All"]),
+        ),
+        st.builds(
+            lambda i, w: ("Balances.remove_lock", OPS, {"lock_id": i, "who": w}),
+            st.sampled_from([LOCK_A, LOCK_B]),
+            ACCOUNT,
+        ),
+        st.builds(
+            lambda o, d, v: ("Balances.transfer", o, {"dest": d, "value": v}),
+            st.sampled_from([Root(), Unsigned(), OPS]),
+            ACCOUNT,
+            AMOUNT,
+        ),
     )
 
 
 CALL_SEQUENCES = st.lists(_call_strategy(), min_size=1, max_size=25)
 
 
-def issuance_delta(before: ChainState, name: str, args: dict[str, Any],
-                   events: list[tuple[str, dict[str, Any]]]) -> int:
+def issuance_delta(
+    before: ChainState, name: str, args: dict[str, Any], events: list[tuple[str, dict[str, Any]]]
+) -> int:
     """How [BAL-2] says the issuance moves for a successful call, read off its events."""
     delta = 0
     for event, fields in events:
         if event in ("Balances.Minted", "Balances.Deposit"):
             delta += fields["amount"]
-        elif event in ("Balances.Burned", "Balances.Slashed", "Balances.Withdraw",
-                       "Balances.DustLost"):
+        elif event in (
+            "Balances.Burned",
+            "Balances.Slashed",
+            "Balances.Withdraw",
+            "Balances.DustLost",
+        ):
             delta -= fields["amount"]
         elif event == "Balances.BalanceSet":
             delta += fields["free"] - data(before, fields["who"]).free
@@ -734,10 +936,15 @@ def _events_of(result_events: tuple[Event, ...]) -> list[str]:
 
 
 @settings(max_examples=80, deadline=None)
-@given(free=st.integers(ED, 5000), value=st.integers(0, 6000), dest_free=st.integers(0, 5000),
-       keep_alive=st.booleans())
-def test_transfer_outcome_matches_the_rules(free: int, value: int, dest_free: int,
-                                            keep_alive: bool) -> None:
+@given(
+    free=st.integers(ED, 5000),
+    value=st.integers(0, 6000),
+    dest_free=st.integers(0, 5000),
+    keep_alive=st.booleans(),
+)
+def test_transfer_outcome_matches_the_rules(
+    free: int, value: int, dest_free: int, keep_alive: bool
+) -> None:
     """The outcome of a plain transfer (no locks, no reserves), computed from [BAL-5]/[BAL-7]."""
     balances = [(ALICE, free)] + ([(BOB, dest_free)] if dest_free >= ED else [])
     state = chain(balances)
@@ -763,8 +970,9 @@ def test_transfer_outcome_matches_the_rules(free: int, value: int, dest_free: in
     left = free - value
     dust = left if left < ED else 0
     assert bal.free_balance(result.state, ALICE) == (left if left >= ED else 0)
-    assert bal.free_balance(result.state, BOB) == dest_has + (value if dest_has + value >= ED
-                                                             else 0)
+    assert bal.free_balance(result.state, BOB) == dest_has + (
+        value if dest_has + value >= ED else 0
+    )
     assert bal.total_issuance(result.state) == issuance - dust
     evs = _events_of(result.events)
     assert evs[-1] == "Balances.Transfer"

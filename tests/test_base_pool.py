@@ -26,7 +26,9 @@ MIN = 100
 
 
 def chain(timestamp: int = 12_000) -> ChainState:
-    state = genesis("minimal", {"balances": [[n, 10_000 * UNIT] for n in ("alice", "bob", "charlie", "dave")]})
+    state = genesis(
+        "minimal", {"balances": [[n, 10_000 * UNIT] for n in ("alice", "bob", "charlie", "dave")]}
+    )
     state = initialize_block(state, BlockContext(1, timestamp))[0]
     for who in (ALICE, BOB, DAVE):
         state = ok(state, Signed(who), "PhalaWrappedBalances.wrap", amount=1_000 * UNIT)
@@ -57,8 +59,12 @@ def records_total(state: ChainState, pid: int = 0) -> int:
 
 def next_block(state: ChainState, seconds: int) -> ChainState:
     block = state.system.block
-    return attrs.evolve(state, system=attrs.evolve(state.system, block=BlockContext(
-        block.number + 1, block.timestamp + seconds * 1000)))
+    return attrs.evolve(
+        state,
+        system=attrs.evolve(
+            state.system, block=BlockContext(block.number + 1, block.timestamp + seconds * 1000)
+        ),
+    )
 
 
 def test_pool_account_and_ids() -> None:
@@ -67,17 +73,27 @@ def test_pool_account_and_ids() -> None:
     assert (p.pid, p.cid) == (0, 10_000)
     assert p.pool_account == b"bp/" + blake2b_256((0).to_bytes(8, "little") + CHARLIE)[:29]
     state, pid = base_pool.create_pool(state, CHARLIE)
-    assert pid == 1 and pool(state, 1).cid == 10_001 and pool(state, 1).pool_account != p.pool_account
+    assert (
+        pid == 1 and pool(state, 1).cid == 10_001 and pool(state, 1).pool_account != p.pool_account
+    )
 
 
 def test_dust_and_price_rules() -> None:
-    assert base_pool.extract_dust(1_000) == (0, 1_000) and base_pool.extract_dust(1_001) == (1_001, 0)
+    assert base_pool.extract_dust(1_000) == (0, 1_000) and base_pool.extract_dust(1_001) == (
+        1_001,
+        0,
+    )
     empty = pool(chain())
     assert base_pool.share_price(empty) is None
     # one unit of shares against a million PHA: the quotient overflows U64F64 [STK-13]
-    assert base_pool.share_price(attrs.evolve(empty, total_shares=1, total_value=10**8 * UNIT)) is None
+    assert (
+        base_pool.share_price(attrs.evolve(empty, total_shares=1, total_value=10**8 * UNIT)) is None
+    )
     assert base_pool.share_price(attrs.evolve(empty, total_shares=1, total_value=1)) == 1 << 64
-    assert base_pool.share_price(attrs.evolve(empty, total_shares=100 * UNIT, total_value=150 * UNIT)) == 3 << 63
+    assert (
+        base_pool.share_price(attrs.evolve(empty, total_shares=100 * UNIT, total_value=150 * UNIT))
+        == 3 << 63
+    )
 
 
 def test_contribute_at_a_price() -> None:
@@ -106,15 +122,26 @@ def test_contributions_merge_into_one_record() -> None:
 
 def test_bankrupt_pool_refuses_contributions() -> None:
     state = chain()
-    state = base_pool.put_basepool(state, attrs.evolve(pool(state), total_shares=5 * UNIT, total_value=0))
-    assert call(state, OPS, "BasePool.contribute", pid=0, who=ALICE, amount=UNIT).outcome == "PhalaBasePool.PoolBankrupt"
+    state = base_pool.put_basepool(
+        state, attrs.evolve(pool(state), total_shares=5 * UNIT, total_value=0)
+    )
+    assert (
+        call(state, OPS, "BasePool.contribute", pid=0, who=ALICE, amount=UNIT).outcome
+        == "PhalaBasePool.PoolBankrupt"
+    )
     # bankrupt wins over missing funds [STK-14]
-    assert call(state, OPS, "BasePool.contribute", pid=0, who=CHARLIE, amount=UNIT).outcome == \
-        "PhalaBasePool.PoolBankrupt"
-    assert call(chain(), OPS, "BasePool.contribute", pid=0, who=CHARLIE, amount=UNIT).outcome == \
-        "Token.FundsUnavailable"
-    assert call(chain(), OPS, "BasePool.contribute", pid=7, who=ALICE, amount=UNIT).outcome == \
-        "PhalaBasePool.PoolNotExist"
+    assert (
+        call(state, OPS, "BasePool.contribute", pid=0, who=CHARLIE, amount=UNIT).outcome
+        == "PhalaBasePool.PoolBankrupt"
+    )
+    assert (
+        call(chain(), OPS, "BasePool.contribute", pid=0, who=CHARLIE, amount=UNIT).outcome
+        == "Token.FundsUnavailable"
+    )
+    assert (
+        call(chain(), OPS, "BasePool.contribute", pid=7, who=ALICE, amount=UNIT).outcome
+        == "PhalaBasePool.PoolNotExist"
+    )
 
 
 def test_withdraw_pays_at_the_price() -> None:
@@ -123,7 +150,9 @@ def test_withdraw_pays_at_the_price() -> None:
     result = call(state, OPS, "BasePool.withdraw", pid=0, who=ALICE, shares=40 * UNIT)
     assert result.outcome == "ok"
     paid = [dict(e.fields) for e in result.events if e.name == "PhalaBasePool.Withdrawal"]
-    assert paid == [{"pid": 0, "user": ALICE, "amount": 60 * UNIT, "shares": 40 * UNIT, "burnt_shares": 0}]
+    assert paid == [
+        {"pid": 0, "user": ALICE, "amount": 60 * UNIT, "shares": 40 * UNIT, "burnt_shares": 0}
+    ]
     state = result.state
     assert (pool(state).total_shares, pool(state).total_value) == (60 * UNIT, 90 * UNIT)
     assert pool(state).withdraw_queue == () and assets.balance(state, ALICE) == 960 * UNIT
@@ -132,10 +161,18 @@ def test_withdraw_pays_at_the_price() -> None:
 
 def test_withdraw_errors() -> None:
     state = ok(chain(), OPS, "BasePool.contribute", pid=0, who=ALICE, amount=10 * UNIT)
-    assert call(state, OPS, "BasePool.withdraw", pid=0, who=BOB, shares=1).outcome == "PhalaBasePool.NftIdNotFound"
-    assert call(state, OPS, "BasePool.withdraw", pid=0, who=ALICE, shares=10 * UNIT + 1).outcome == \
-        "PhalaBasePool.InvalidShareToWithdraw"
-    assert call(state, Signed(ALICE), "BasePool.withdraw", pid=0, who=ALICE, shares=1).outcome == "BadOrigin"
+    assert (
+        call(state, OPS, "BasePool.withdraw", pid=0, who=BOB, shares=1).outcome
+        == "PhalaBasePool.NftIdNotFound"
+    )
+    assert (
+        call(state, OPS, "BasePool.withdraw", pid=0, who=ALICE, shares=10 * UNIT + 1).outcome
+        == "PhalaBasePool.InvalidShareToWithdraw"
+    )
+    assert (
+        call(state, Signed(ALICE), "BasePool.withdraw", pid=0, who=ALICE, shares=1).outcome
+        == "BadOrigin"
+    )
 
 
 def lock_away(state: ChainState, amount: int) -> ChainState:
@@ -151,7 +188,9 @@ def test_queue_waits_for_funds_and_later_contributions_pay_it() -> None:
     state = result.state
     paid = [dict(e.fields) for e in result.events if e.name == "PhalaBasePool.Withdrawal"]
     # 10 PHA free pays 10 shares at price 1; 20 shares stay queued
-    assert paid == [{"pid": 0, "user": ALICE, "amount": 10 * UNIT, "shares": 10 * UNIT, "burnt_shares": 0}]
+    assert paid == [
+        {"pid": 0, "user": ALICE, "amount": 10 * UNIT, "shares": 10 * UNIT, "burnt_shares": 0}
+    ]
     (request,) = pool(state).withdraw_queue
     assert base_pool.record(state, pool(state).cid, request.share_record_id).shares == 20 * UNIT
     assert (pool(state).total_shares, pool(state).total_value) == (90 * UNIT, 90 * UNIT)
@@ -191,7 +230,11 @@ def test_dust_valued_request_is_burnt() -> None:
     paid = [dict(e.fields) for e in result.events if e.name == "PhalaBasePool.Withdrawal"]
     assert paid == [{"pid": 0, "user": ALICE, "amount": 0, "shares": 0, "burnt_shares": MIN}]
     p = pool(result.state)
-    assert p.withdraw_queue == () and p.total_shares == 201 * UNIT - MIN and p.total_value == 201 * UNIT
+    assert (
+        p.withdraw_queue == ()
+        and p.total_shares == 201 * UNIT - MIN
+        and p.total_value == 201 * UNIT
+    )
 
 
 def test_record_rest_that_is_dust_goes_with_the_withdrawal() -> None:

@@ -17,7 +17,8 @@ def test_bench_staking_section_shape(tmp_path: Path, capsys) -> None:
     figures = json.loads(out.read_text())["staking"]
     assert figures["sizes"] == list(QUICK_SIZES)
     assert {(m["name"], m["stakers"]) for m in figures["measurements"]} == {
-        (op, n) for op in OPERATIONS for n in QUICK_SIZES}
+        (op, n) for op in OPERATIONS for n in QUICK_SIZES
+    }
     assert all(m["per_second"] > 0 for m in figures["measurements"])
     assert set(figures["ratios"]) == {f"{op}_small_over_large" for op in OPERATIONS}
     assert figures["all_succeeded"] is True and figures["value_is_free_plus_locked"] is True

@@ -79,7 +79,9 @@ def test_block_phases_are_enforced():
 def test_rejected_call_keeps_state_and_drops_events():
     state = open_block(genesis("minimal"))
     # More than alice has (1,000) but less than the total issuance (6,000) [BAL-5].
-    result = apply_call(state, Signed(ALICE), "Balances.transfer_allow_death", {"dest": BOB, "value": 2_000})
+    result = apply_call(
+        state, Signed(ALICE), "Balances.transfer_allow_death", {"dest": BOB, "value": 2_000}
+    )
     assert result.outcome == "Token.FundsUnavailable"
     assert result.state is state
     assert result.events == ()
@@ -87,7 +89,9 @@ def test_rejected_call_keeps_state_and_drops_events():
 
 def test_bad_origin_is_checked_first():
     state = open_block(genesis("minimal"))
-    result = apply_call(state, Root(), "Balances.transfer_allow_death", {"dest": BOB, "value": 10**6})
+    result = apply_call(
+        state, Root(), "Balances.transfer_allow_death", {"dest": BOB, "value": 10**6}
+    )
     assert result.outcome == "BadOrigin"
 
 
@@ -112,8 +116,16 @@ def test_execute_block_equals_its_steps():
     calls = [(Signed(ALICE), "Balances.transfer_allow_death", {"dest": BOB, "value": 100})] * 2
     whole, results = execute_block(state, ctx, calls)
     assert [r.outcome for r in results] == ["ok", "ok"]
-    stepped = apply_step(state, {"kind": "initialize_block", "number": 1, "timestamp": 12_000, "randomness": b"\x07" * 32}).state
-    call = {"kind": "call", "origin": {"kind": "signed", "who": ALICE}, "call": "Balances.transfer_allow_death", "args": {"dest": BOB, "value": 100}}
+    stepped = apply_step(
+        state,
+        {"kind": "initialize_block", "number": 1, "timestamp": 12_000, "randomness": b"\x07" * 32},
+    ).state
+    call = {
+        "kind": "call",
+        "origin": {"kind": "signed", "who": ALICE},
+        "call": "Balances.transfer_allow_death",
+        "args": {"dest": BOB, "value": 100},
+    }
     stepped = apply_step(apply_step(stepped, call).state, call).state
     stepped = apply_step(stepped, {"kind": "finalize_block"}).state
     assert digest(whole) == digest(stepped)
@@ -129,7 +141,12 @@ def test_malformed_steps_are_invalid_input():
         {"kind": "initialize_block", "number": 1, "timestamp": 0},
         {"kind": "initialize_block", "number": 1, "timestamp": 0, "randomness": b"short"},
         {"kind": "call", "origin": {"kind": "signed"}, "call": "Balances.transfer", "args": {}},
-        {"kind": "call", "origin": {"kind": "collective", "collective": "Council", "yes": 3, "total": 2}, "call": "Balances.transfer", "args": {}},
+        {
+            "kind": "call",
+            "origin": {"kind": "collective", "collective": "Council", "yes": 3, "total": 2},
+            "call": "Balances.transfer",
+            "args": {},
+        },
     ):
         with pytest.raises(InvalidInput):
             apply_step(state, step)
@@ -160,11 +177,19 @@ def test_held_call_is_checked_on_decode_and_dispatched_transactionally() -> None
         decode_call({"call": "Balances.transfer", "args": {"dest": b"\x01" * 32}})
     state, _ = initialize_block(genesis("minimal"), BlockContext(1, 12_000))
     alice, bob = dev_account("alice"), dev_account("bob")
-    pay = decode_call({"call": "Balances.force_transfer",
-                       "args": {"source": alice, "dest": bob, "value": 100}})
+    pay = decode_call(
+        {"call": "Balances.force_transfer", "args": {"source": alice, "dest": bob, "value": 100}}
+    )
     assert pay.hash == decode_call(to_data_of(pay)).hash
-    assert pay.hash != decode_call({"call": "Balances.force_transfer",
-                                    "args": {"source": alice, "dest": bob, "value": 101}}).hash
+    assert (
+        pay.hash
+        != decode_call(
+            {
+                "call": "Balances.force_transfer",
+                "args": {"source": alice, "dest": bob, "value": 101},
+            }
+        ).hash
+    )
     after, outcome, events = dispatch(state, Root(), pay)
     assert outcome == "ok" and events
     assert after.system.accounts[bob].data.free == state.system.accounts[bob].data.free + 100

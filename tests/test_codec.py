@@ -12,8 +12,10 @@ from phala_spec.codec import blake2b_256, decode, digest, encode, to_data
 
 plain = st.recursive(
     st.none() | st.booleans() | st.integers(-(2**200), 2**200) | st.text() | st.binary(),
-    lambda inner: st.lists(inner, max_size=4)
-    | st.dictionaries(st.text(max_size=5) | st.binary(max_size=5), inner, max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.text(max_size=5) | st.binary(max_size=5), inner, max_size=4)
+    ),
     max_leaves=12,
 )
 

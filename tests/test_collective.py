@@ -77,14 +77,23 @@ def _step(state: ChainState, step: dict[str, Any]) -> tuple[ChainState, str]:
 
 def _council(*members: str) -> ChainState:
     state = genesis("minimal", {"governance": {"council": list(members)}})
-    state, _ = _step(state, {"kind": "initialize_block", "number": 1, "timestamp": 12_000,
-                             "randomness": default_randomness(1)})
+    state, _ = _step(
+        state,
+        {
+            "kind": "initialize_block",
+            "number": 1,
+            "timestamp": 12_000,
+            "randomness": default_randomness(1),
+        },
+    )
     return state
 
 
 def _call(state: ChainState, who: bytes, name: str, **args: Any) -> tuple[ChainState, str]:
-    return _step(state, {"kind": "call", "origin": {"kind": "signed", "who": who}, "call": name,
-                         "args": args})
+    return _step(
+        state,
+        {"kind": "call", "origin": {"kind": "signed", "who": who}, "call": name, "args": args},
+    )
 
 
 def test_membership_change_removes_votes_and_the_prime() -> None:
@@ -92,8 +101,9 @@ def test_membership_change_removes_votes_and_the_prime() -> None:
     prime is cleared [COL-11]."""
     state = _council("alice", "bob", "charlie", "dave")
     held = {"call": "Balances.transfer_keep_alive", "args": {"dest": ALICE, "value": 1}}
-    state, outcome = _call(state, ALICE, "Council.propose", threshold=3, proposal=held,
-                           length_bound=1000)
+    state, outcome = _call(
+        state, ALICE, "Council.propose", threshold=3, proposal=held, length_bound=1000
+    )
     assert outcome == "ok"
     h = decode_call(held).hash
     for who, approve in ((DAVE, True), (BOB, True), (CHARLIE, False), (ALICE, True)):
@@ -110,11 +120,13 @@ def test_threshold_above_the_seats_closes_early() -> None:
     since seats - no < threshold [COL-3] [COL-6]."""
     state = _council("alice", "bob")
     held = {"call": "Balances.transfer_keep_alive", "args": {"dest": ALICE, "value": 1}}
-    state, outcome = _call(state, ALICE, "Council.propose", threshold=3, proposal=held,
-                           length_bound=1000)
+    state, outcome = _call(
+        state, ALICE, "Council.propose", threshold=3, proposal=held, length_bound=1000
+    )
     assert outcome == "ok"
-    state, outcome = _call(state, BOB, "Council.close", proposal_hash=decode_call(held).hash,
-                           index=0, length_bound=0)
+    state, outcome = _call(
+        state, BOB, "Council.close", proposal_hash=decode_call(held).hash, index=0, length_bound=0
+    )
     assert outcome == "ok" and not state.council.proposals
 
 
@@ -122,14 +134,21 @@ def test_bad_held_call_is_invalid_input() -> None:
     """A motion's call is checked when proposed: an unknown call is not a call at all [CHAIN-12]."""
     state = _council("alice")
     with pytest.raises(InvalidInput):
-        _call(state, ALICE, "Council.propose", threshold=2,
-              proposal={"call": "Nope.nothing", "args": {}}, length_bound=10)
+        _call(
+            state,
+            ALICE,
+            "Council.propose",
+            threshold=2,
+            proposal={"call": "Nope.nothing", "args": {}},
+            length_bound=10,
+        )
 
 
 def test_genesis_refuses_council_members_twice() -> None:
     """Elections members initialize the Council; giving both is a genesis panic [COL-2] [ELE-3]."""
     with pytest.raises(InvalidInput):
-        genesis("minimal", {"governance": {"council": ["bob"],
-                                           "elections_members": [["alice", 10]]}})
+        genesis(
+            "minimal", {"governance": {"council": ["bob"], "elections_members": [["alice", 10]]}}
+        )
     with pytest.raises(InvalidInput):
         genesis("minimal", {"governance": {"technical_committee": ["bob", "bob"]}})

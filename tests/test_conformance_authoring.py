@@ -39,7 +39,11 @@ def test_builder_defaults_and_state() -> None:
     assert b.preset == "minimal" and b.config.existential_deposit == 10
     b.initialize_block()
     block = b.state.system.block
-    assert (block.number, block.timestamp, block.randomness) == (1, b.config.block_time_ms, default_randomness(1))
+    assert (block.number, block.timestamp, block.randomness) == (
+        1,
+        b.config.block_time_ms,
+        default_randomness(1),
+    )
     b.finalize_block()
     b.initialize_block(number=5)
     assert b.state.system.block.number == 5
@@ -69,8 +73,11 @@ def test_builder_refuses_misuse() -> None:
     assert b.account("mallory") == b.account("mallory") != b.account("alice")
     with pytest.raises(AuthoringError, match="32 bytes"):
         signed(b"short")
-    b.call("Balances.transfer_allow_death", {"dest": b.account("bob"), "value": 10**9},
-           origin=signed("alice"))
+    b.call(
+        "Balances.transfer_allow_death",
+        {"dest": b.account("bob"), "value": 10**9},
+        origin=signed("alice"),
+    )
     with pytest.raises(AuthoringError, match="expected outcome 'ok'"):
         b.expect_outcome("ok")
 
@@ -78,8 +85,12 @@ def test_builder_refuses_misuse() -> None:
 def test_block_convenience_and_observe() -> None:
     b = CaseBuilder("minimal")
     alice = b.account("alice")
-    outcomes = b.block(calls=[("Balances.reserve", {"who": alice, "value": 5}, pallet("Test"),
-                               [("balance", alice)])], observe=[("block",)])
+    outcomes = b.block(
+        calls=[
+            ("Balances.reserve", {"who": alice, "value": 5}, pallet("Test"), [("balance", alice)])
+        ],
+        observe=[("block",)],
+    )
     assert outcomes == ["ok"]
     b.observe("total_issuance")
     spec = b.to_spec(suite="s", handler="h", case="c")
@@ -91,7 +102,9 @@ def test_block_convenience_and_observe() -> None:
 def test_case_registry_rules() -> None:
     registry = Registry()
 
-    @case(suite="x", handler="y", presets=("minimal", "phala"), clauses=("BAL-10",), registry=registry)
+    @case(
+        suite="x", handler="y", presets=("minimal", "phala"), clauses=("BAL-10",), registry=registry
+    )
     def one(b: CaseBuilder) -> None:
         """Doc."""
         b.initialize_block()
@@ -126,14 +139,30 @@ def test_build_vector_from_plain_steps() -> None:
     """A Hypothesis-shrunk trace becomes a vector with origin 'hypothesis' [VEC-15]."""
     alice = CaseBuilder("minimal").account("alice")
     steps = (
-        StepSpec({"kind": "initialize_block", "number": 1, "timestamp": 6, "randomness": bytes(32)}),
-        StepSpec({"kind": "call", "origin": {"kind": "pallet", "pallet": "M"}, "call": "Balances.reserve",
-                  "args": {"who": alice, "value": 3}}, (("balance", (alice,)),)),
+        StepSpec(
+            {"kind": "initialize_block", "number": 1, "timestamp": 6, "randomness": bytes(32)}
+        ),
+        StepSpec(
+            {
+                "kind": "call",
+                "origin": {"kind": "pallet", "pallet": "M"},
+                "call": "Balances.reserve",
+                "args": {"who": alice, "value": 3},
+            },
+            (("balance", (alice,)),),
+        ),
     )
-    spec = CaseSpec(preset="minimal", suite="models", handler="balances", case="shrunk_0001",
-                    description="found by a model", genesis={}, steps=steps,
-                    provenance=Provenance("hypothesis", 1234, "models.balances:BalancesMachine"),
-                    checks=((1, "ok"),))
+    spec = CaseSpec(
+        preset="minimal",
+        suite="models",
+        handler="balances",
+        case="shrunk_0001",
+        description="found by a model",
+        genesis={},
+        steps=steps,
+        provenance=Provenance("hypothesis", 1234, "models.balances:BalancesMachine"),
+        checks=((1, "ok"),),
+    )
     vector = build_vector(spec)
     check_vector(vector)
     assert vector["format"] == FORMAT and vector["id"] == "minimal/models/balances/shrunk_0001"
@@ -151,8 +180,12 @@ def test_generation_is_deterministic(tmp_path: Path) -> None:
     assert ids and len(ids) == sum(len(d.presets) for d in SAMPLE.cases.values())
     for vector_id in ids:
         rel = Path(*vector_id.split("/")).with_suffix(".cbor")
-        assert (tmp_path / "a" / "vectors" / rel).read_bytes() == (tmp_path / "b" / "vectors" / rel).read_bytes()
-    assert (tmp_path / "a" / "vectors.lock").read_bytes() == (tmp_path / "b" / "vectors.lock").read_bytes()
+        assert (tmp_path / "a" / "vectors" / rel).read_bytes() == (
+            tmp_path / "b" / "vectors" / rel
+        ).read_bytes()
+    assert (tmp_path / "a" / "vectors.lock").read_bytes() == (
+        tmp_path / "b" / "vectors.lock"
+    ).read_bytes()
 
 
 def test_generation_is_independent_of_hash_seed_and_cwd(tmp_path: Path) -> None:
@@ -164,9 +197,15 @@ def test_generation_is_independent_of_hash_seed_and_cwd(tmp_path: Path) -> None:
     )
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
     other = tmp_path / "there" / "vectors"
-    subprocess.run([sys.executable, "-c", script, str(other), str(ROOT / "tests")],
-                   check=True, env=env, cwd=tmp_path)
-    assert read_lock(tmp_path / "here" / "vectors.lock") == read_lock(tmp_path / "there" / "vectors.lock")
+    subprocess.run(
+        [sys.executable, "-c", script, str(other), str(ROOT / "tests")],
+        check=True,
+        env=env,
+        cwd=tmp_path,
+    )
+    assert read_lock(tmp_path / "here" / "vectors.lock") == read_lock(
+        tmp_path / "there" / "vectors.lock"
+    )
 
 
 def test_vectors_follow_the_format(tmp_path: Path) -> None:

@@ -23,8 +23,13 @@ ROOT = TESTS.parent
 
 def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     """Run the real ``phala-spec`` command line in a fresh interpreter."""
-    return subprocess.run([sys.executable, "-m", "phala_spec", *args], capture_output=True, text=True,
-                          timeout=300, cwd=cwd)
+    return subprocess.run(
+        [sys.executable, "-m", "phala_spec", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=cwd,
+    )
 
 
 def adapter(name: str, *args: str) -> str:
@@ -39,8 +44,16 @@ def vectors(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_run_reference_writes_reports(vectors: Path, tmp_path: Path) -> None:
-    done = cli("conformance", "run", "--vectors", str(vectors), "--json", str(tmp_path / "r.json"),
-               "--junit", str(tmp_path / "r.xml"))
+    done = cli(
+        "conformance",
+        "run",
+        "--vectors",
+        str(vectors),
+        "--json",
+        str(tmp_path / "r.json"),
+        "--junit",
+        str(tmp_path / "r.xml"),
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "6 selected, 6 opened: all vectors passed" in done.stdout
     assert "sample" in done.stdout and "phala-spec reference" in done.stdout
@@ -54,31 +67,64 @@ def test_run_reference_writes_reports(vectors: Path, tmp_path: Path) -> None:
 
 
 def test_run_reports_failures_with_the_step(vectors: Path, tmp_path: Path) -> None:
-    done = cli("conformance", "run", "--vectors", str(vectors), "-k", "plain_transfer minimal",
-               "--adapter", adapter("wrong.py", "event"), "--json", str(tmp_path / "r.json"),
-               "--junit", str(tmp_path / "r.xml"))
+    done = cli(
+        "conformance",
+        "run",
+        "--vectors",
+        str(vectors),
+        "-k",
+        "plain_transfer minimal",
+        "--adapter",
+        adapter("wrong.py", "event"),
+        "--json",
+        str(tmp_path / "r.json"),
+        "--junit",
+        str(tmp_path / "r.xml"),
+    )
     assert done.returncode == 1
     assert "FAIL" in done.stdout and "minimal/sample/transfer/plain_transfer" in done.stdout
     assert "step 1 (call Balances.transfer_allow_death): events[0].name" in done.stdout
     assert "Balances.Wrong" in done.stdout
     [result] = json.loads((tmp_path / "r.json").read_text())["results"]
-    assert result["status"] == "fail" and result["step"] == 1 and result["actual"] == "Balances.Wrong"
+    assert (
+        result["status"] == "fail" and result["step"] == 1 and result["actual"] == "Balances.Wrong"
+    )
     failure = ET.parse(tmp_path / "r.xml").getroot().find(".//failure")
     assert failure is not None and "events[0].name" in failure.get("message", "")
 
 
 def test_run_counts_unsupported_as_not_passed(vectors: Path, tmp_path: Path) -> None:
-    done = cli("conformance", "run", "--vectors", str(vectors), "--adapter", adapter("unsupported.py", "caps"),
-               "--junit", str(tmp_path / "r.xml"))
+    done = cli(
+        "conformance",
+        "run",
+        "--vectors",
+        str(vectors),
+        "--adapter",
+        adapter("unsupported.py", "caps"),
+        "--junit",
+        str(tmp_path / "r.xml"),
+    )
     assert done.returncode == 1
     assert "unsupported vectors are not passes" in done.stdout
     skipped = ET.parse(tmp_path / "r.xml").getroot().findall(".//skipped")
-    assert len(skipped) == 3 and all(s.get("message", "").startswith("unsupported:") for s in skipped)
+    assert len(skipped) == 3 and all(
+        s.get("message", "").startswith("unsupported:") for s in skipped
+    )
 
 
 def test_run_with_a_hanging_adapter_reports_every_vector(vectors: Path, tmp_path: Path) -> None:
-    done = cli("conformance", "run", "--vectors", str(vectors), "--adapter", adapter("hang.py"),
-               "--timeout", "0.5", "--json", str(tmp_path / "r.json"))
+    done = cli(
+        "conformance",
+        "run",
+        "--vectors",
+        str(vectors),
+        "--adapter",
+        adapter("hang.py"),
+        "--timeout",
+        "0.5",
+        "--json",
+        str(tmp_path / "r.json"),
+    )
     assert done.returncode == 1
     report = json.loads((tmp_path / "r.json").read_text())
     assert report["selected"] == report["opened"] == 6
@@ -100,17 +146,31 @@ def test_run_reports_files_missing_from_the_lock(vectors: Path, tmp_path: Path) 
     ("args", "message"),
     [
         (["conformance", "run", "--vectors", "/nonexistent/dir"], "no vector directory"),
-        (["conformance", "run", "--vectors", "{vectors}", "-k", "no_such_vector_anywhere"], "matches -k"),
+        (
+            ["conformance", "run", "--vectors", "{vectors}", "-k", "no_such_vector_anywhere"],
+            "matches -k",
+        ),
         (["conformance", "run", "--vectors", "{vectors}", "--timeout", "0"], "--timeout"),
-        (["conformance", "run", "--vectors", "{vectors}", "--adapter", "'unbalanced"], "cannot parse --adapter"),
-        (["vectors", "show", "minimal/no/such/vector", "--vectors", "{vectors}"], "unknown vector id"),
+        (
+            ["conformance", "run", "--vectors", "{vectors}", "--adapter", "'unbalanced"],
+            "cannot parse --adapter",
+        ),
+        (
+            ["vectors", "show", "minimal/no/such/vector", "--vectors", "{vectors}"],
+            "unknown vector id",
+        ),
         (["vectors", "show", "nonsense", "--vectors", "{vectors}"], "neither a file nor an id"),
-        (["vectors", "show", "minimal/a/b/c", "--vectors", "/nonexistent/dir"], "no vector directory"),
+        (
+            ["vectors", "show", "minimal/a/b/c", "--vectors", "/nonexistent/dir"],
+            "no vector directory",
+        ),
         (["vectors", "show", "/nonexistent/x.cbor"], "no vector file"),
         (["vectors", "verify", "/nonexistent/dir"], "no vector directory"),
     ],
 )
-def test_bad_input_is_one_line_without_traceback(vectors: Path, args: list[str], message: str) -> None:
+def test_bad_input_is_one_line_without_traceback(
+    vectors: Path, args: list[str], message: str
+) -> None:
     done = cli(*(a.replace("{vectors}", str(vectors)) for a in args))
     assert done.returncode == 2
     assert message in done.stderr and "Traceback" not in done.stderr
@@ -127,17 +187,32 @@ def test_show(vectors: Path, tmp_path: Path) -> None:
     done = cli("vectors", "show", "phala/sample/big/big_numbers", "--vectors", str(vectors))
     assert done.returncode == 0, done.stderr
     shown = json.loads(done.stdout)
-    assert shown["id"] == "phala/sample/big/big_numbers" and shown["provenance"]["origin"] == "authored"
+    assert (
+        shown["id"] == "phala/sample/big/big_numbers"
+        and shown["provenance"]["origin"] == "authored"
+    )
     assert shown["genesis_digest"].startswith("0x") and len(shown["genesis_digest"]) == 66
     assert shown["steps"][1]["step"]["args"]["value"] == 2**65  # exact, not a float
-    assert list(shown["steps"][1]["expect"]) == ["outcome", "events", "returned", "observations", "digest"]
+    assert list(shown["steps"][1]["expect"]) == [
+        "outcome",
+        "events",
+        "returned",
+        "observations",
+        "digest",
+    ]
     by_path = cli("vectors", "show", str(vectors / "phala/sample/big/big_numbers.cbor"))
     assert by_path.returncode == 0 and json.loads(by_path.stdout) == shown
-    for name, blob in (("truncated.cbor", (vectors / "phala/sample/big/big_numbers.cbor").read_bytes()[:50]),
-                       ("schema.cbor", b"\xa1\x61a\x01")):
+    for name, blob in (
+        ("truncated.cbor", (vectors / "phala/sample/big/big_numbers.cbor").read_bytes()[:50]),
+        ("schema.cbor", b"\xa1\x61a\x01"),
+    ):
         (tmp_path / name).write_bytes(blob)
         done = cli("vectors", "show", str(tmp_path / name))
-        assert done.returncode == 2 and "malformed vector" in done.stderr and "Traceback" not in done.stderr
+        assert (
+            done.returncode == 2
+            and "malformed vector" in done.stderr
+            and "Traceback" not in done.stderr
+        )
 
 
 def test_verify(vectors: Path, tmp_path: Path) -> None:
@@ -180,7 +255,9 @@ def test_generate_check_and_partial(monkeypatch: pytest.MonkeyPatch, tmp_path: P
     assert generate(monkeypatch, "--out", str(out), "--check") == 0
     (out / "minimal/sample/transfer/too_much.cbor").write_bytes(b"\xa0")
     assert generate(monkeypatch, "--out", str(out), "--check") == 1
-    assert generate(monkeypatch, "--out", str(out), "-k", "too_much") == 0  # partial: keeps the other entries
+    assert (
+        generate(monkeypatch, "--out", str(out), "-k", "too_much") == 0
+    )  # partial: keeps the other entries
     assert read_lock(tmp_path / "vectors.lock") == lock
     assert generate(monkeypatch, "--out", str(out), "--check") == 0
     with pytest.raises(CliError, match="matches -k"):

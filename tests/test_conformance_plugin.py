@@ -20,8 +20,13 @@ def vectors(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def pytest_run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-rs", *args],
-                          capture_output=True, text=True, cwd=cwd, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-rs", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=300,
+    )
 
 
 def adapter(name: str, *args: str) -> str:
@@ -43,8 +48,15 @@ def test_parallel_with_xdist(vectors: Path, tmp_path: Path) -> None:
 
 
 def test_failures_name_the_diverging_step(vectors: Path, tmp_path: Path) -> None:
-    done = pytest_run(tmp_path, "--phala-vectors", str(vectors), "--phala-adapter", adapter("wrong.py", "digest"),
-                      "-k", "plain_transfer")
+    done = pytest_run(
+        tmp_path,
+        "--phala-vectors",
+        str(vectors),
+        "--phala-adapter",
+        adapter("wrong.py", "digest"),
+        "-k",
+        "plain_transfer",
+    )
     assert done.returncode == 1
     assert "2 failed" in done.stdout
     assert "fail: minimal/sample/transfer/plain_transfer" in done.stdout
@@ -52,10 +64,18 @@ def test_failures_name_the_diverging_step(vectors: Path, tmp_path: Path) -> None
 
 
 def test_errors_and_unsupported(vectors: Path, tmp_path: Path) -> None:
-    done = pytest_run(tmp_path, "--phala-vectors", str(vectors), "--phala-adapter", adapter("crash.py"))
+    done = pytest_run(
+        tmp_path, "--phala-vectors", str(vectors), "--phala-adapter", adapter("crash.py")
+    )
     assert done.returncode == 1 and "1 failed, 5 passed" in done.stdout
     assert "error: minimal/sample/transfer/magic_transfer" in done.stdout
-    done = pytest_run(tmp_path, "--phala-vectors", str(vectors), "--phala-adapter", adapter("unsupported.py", "caps"))
+    done = pytest_run(
+        tmp_path,
+        "--phala-vectors",
+        str(vectors),
+        "--phala-adapter",
+        adapter("unsupported.py", "caps"),
+    )
     assert "3 passed, 3 skipped" in done.stdout
     assert "unsupported (not a pass): adapter does not declare preset phala" in done.stdout
     assert "skipped is not passed" in done.stdout

@@ -61,12 +61,23 @@ def test_reference_adapter_requests() -> None:
     reply = adapter.handle({"request": "step", "step": BLOCK})
     assert reply["status"] == "ok" and reply["outcome"] == "ok" and reply["events"] == []
     bob = dev_account("bob")
-    call = {"kind": "call", "origin": signed("alice"), "call": "Balances.transfer", "args": {"dest": bob, "value": 7}}
+    call = {
+        "kind": "call",
+        "origin": signed("alice"),
+        "call": "Balances.transfer",
+        "args": {"dest": bob, "value": 7},
+    }
     reply = adapter.handle({"request": "step", "step": call})
     assert reply["outcome"] == "ok" and reply["events"]
-    assert adapter.handle({"request": "query", "view": "balance", "args": [bob]})["value"]["free"] == 1007
+    assert (
+        adapter.handle({"request": "query", "view": "balance", "args": [bob]})["value"]["free"]
+        == 1007
+    )
     assert adapter.handle({"request": "reset"}) == {"status": "ok"}
-    assert adapter.handle({"request": "query", "view": "total_issuance", "args": []})["status"] == "error"
+    assert (
+        adapter.handle({"request": "query", "view": "total_issuance", "args": []})["status"]
+        == "error"
+    )
 
 
 def test_invalid_input_is_an_error_and_changes_nothing() -> None:
@@ -75,11 +86,20 @@ def test_invalid_input_is_an_error_and_changes_nothing() -> None:
     adapter.handle({"request": "load", "genesis": {"preset": "minimal", "overrides": {}}})
     adapter.handle({"request": "step", "step": BLOCK})
     before = adapter.state
-    for bad in ({"kind": "fly"}, {"kind": "call", "origin": {"kind": "root"}, "call": "Nope.x", "args": {}}, BLOCK):
+    for bad in (
+        {"kind": "fly"},
+        {"kind": "call", "origin": {"kind": "root"}, "call": "Nope.x", "args": {}},
+        BLOCK,
+    ):
         reply = adapter.handle({"request": "step", "step": bad})
         assert reply["status"] == "error" and reply["message"]
         assert adapter.state is before
-    assert adapter.handle({"request": "load", "genesis": {"preset": "mainnet", "overrides": {}}})["status"] == "error"
+    assert (
+        adapter.handle({"request": "load", "genesis": {"preset": "mainnet", "overrides": {}}})[
+            "status"
+        ]
+        == "error"
+    )
     assert adapter.state is before
     assert adapter.handle({"request": "fly"})["status"] == "error"
     assert adapter.handle({"no": "request"})["status"] == "error"
@@ -87,7 +107,11 @@ def test_invalid_input_is_an_error_and_changes_nothing() -> None:
 
 
 def test_serve_until_bye() -> None:
-    inp = io.BytesIO(frame({"request": "hello", "protocol": 1}) + frame({"request": "bye"}) + frame({"request": "reset"}))
+    inp = io.BytesIO(
+        frame({"request": "hello", "protocol": 1})
+        + frame({"request": "bye"})
+        + frame({"request": "reset"})
+    )
     out = io.BytesIO()
     assert serve(inp, out, log=io.StringIO()) == 0
     out.seek(0)
@@ -105,7 +129,12 @@ def test_serve_stops_on_garbage() -> None:
 def test_adapter_subcommand_speaks_the_protocol() -> None:
     """``phala-spec adapter`` answers on stdout with frames only."""
     requests = frame({"request": "hello", "protocol": 1}) + frame({"request": "bye"})
-    done = subprocess.run([sys.executable, "-m", "phala_spec", "adapter"], input=requests, capture_output=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "phala_spec", "adapter"],
+        input=requests,
+        capture_output=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     out = io.BytesIO(done.stdout)
     assert read_frame(out)["implementation"]["name"] == "phala-spec reference"

@@ -24,11 +24,17 @@ def vectors(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def run(vectors: Path, command: list[str] | tuple[str, ...] = REFERENCE_COMMAND, timeout: float = 30.0,
-        pattern: str | None = None) -> dict[str, VectorResult]:
+def run(
+    vectors: Path,
+    command: list[str] | tuple[str, ...] = REFERENCE_COMMAND,
+    timeout: float = 30.0,
+    pattern: str | None = None,
+) -> dict[str, VectorResult]:
     selected = [(i, p) for i, p in discover(vectors) if pattern is None or pattern in i]
     results = run_all(AdapterProcess(command, timeout=timeout), selected)
-    assert [r.id for r in results] == [i for i, _ in selected]  # every selected vector, once, in order
+    assert [r.id for r in results] == [
+        i for i, _ in selected
+    ]  # every selected vector, once, in order
     return {r.id: r for r in results}
 
 
@@ -39,7 +45,9 @@ def script(name: str, *args: str) -> list[str]:
 def test_reference_passes_every_sample_vector(vectors: Path) -> None:
     results = run(vectors)
     assert len(results) == 6
-    assert {r.status for r in results.values()} == {"pass"}, [r.headline() for r in results.values()]
+    assert {r.status for r in results.values()} == {"pass"}, [
+        r.headline() for r in results.values()
+    ]
     assert all(r.opened for r in results.values())
 
 
@@ -59,11 +67,15 @@ def test_reference_passes_every_shipped_vector() -> None:
         ("bool", "observation block().open", 2),
     ],
 )
-def test_wrong_adapter_fails_at_the_diverging_step(vectors: Path, mode: str, where: str, step: int) -> None:
+def test_wrong_adapter_fails_at_the_diverging_step(
+    vectors: Path, mode: str, where: str, step: int
+) -> None:
     result = run(vectors, script("wrong.py", mode))["minimal/sample/transfer/plain_transfer"]
     assert result.status == "fail"
     assert result.step == step and result.where.startswith(where), result.headline()
-    assert result.step_label == ("call Balances.transfer_allow_death" if step == 1 else "finalize_block")
+    assert result.step_label == (
+        "call Balances.transfer_allow_death" if step == 1 else "finalize_block"
+    )
     assert not same(result.expected, result.actual)
 
 
@@ -83,13 +95,17 @@ def test_wrong_genesis_digest_fails_at_genesis(vectors: Path) -> None:
         (["garbage.py", "--no-status"], "no valid status"),
     ],
 )
-def test_broken_adapter_is_reported_and_the_run_goes_on(vectors: Path, adapter: list[str], reason: str) -> None:
+def test_broken_adapter_is_reported_and_the_run_goes_on(
+    vectors: Path, adapter: list[str], reason: str
+) -> None:
     results = run(vectors, script(*adapter), timeout=1.0)
     broken = results.pop(MAGIC_ID)
     assert broken.status == "error" and reason in broken.message
     assert broken.step == 1 and "transfer_allow_death" in broken.step_label
     # the adapter was restarted and every other vector still passed
-    assert {r.status for r in results.values()} == {"pass"}, [r.headline() for r in results.values()]
+    assert {r.status for r in results.values()} == {"pass"}, [
+        r.headline() for r in results.values()
+    ]
 
 
 def test_crash_reports_the_adapters_last_words(vectors: Path) -> None:
@@ -111,7 +127,9 @@ def test_unsupported_is_not_a_pass(vectors: Path) -> None:
     assert tally == {"pass": 3, "fail": 0, "unsupported": 3, "error": 0}
     assert "call Balances.reserve" in results["minimal/sample/reserve/reserve_then_slash"].message
     assert "preset phala" in results["phala/sample/big/big_numbers"].message
-    result = run(vectors, script("unsupported.py", "reply"))["minimal/sample/reserve/reserve_then_slash"]
+    result = run(vectors, script("unsupported.py", "reply"))[
+        "minimal/sample/reserve/reserve_then_slash"
+    ]
     assert result.status == "unsupported" and result.step == 4 and "no slashing" in result.message
     results = run(vectors, script("unsupported.py", "protocol"))
     assert {r.status for r in results.values()} == {"error"}

@@ -6,7 +6,11 @@ from phala_spec import crypto
 
 
 def test_dev_keys_are_deterministic_and_distinct():
-    alice, again, bob = crypto.dev_keypair("alice"), crypto.dev_keypair("alice"), crypto.dev_keypair("bob")
+    alice, again, bob = (
+        crypto.dev_keypair("alice"),
+        crypto.dev_keypair("alice"),
+        crypto.dev_keypair("bob"),
+    )
     assert alice == again
     assert alice.public != bob.public
     assert alice.seed == hashlib.blake2b(b"phala-spec/dev/alice", digest_size=32).digest()

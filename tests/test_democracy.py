@@ -41,27 +41,36 @@ def rust_compare_rationals(n1: int, d1: int, n2: int, d2: int) -> int:
         n1, n2, d1, d2 = d2, d1, r2, r1
 
 
-@given(st.integers(0, 2**128 - 1), st.integers(1, 2**64), st.integers(0, 2**128 - 1), st.integers(1, 2**64))
+@given(
+    st.integers(0, 2**128 - 1),
+    st.integers(1, 2**64),
+    st.integers(0, 2**128 - 1),
+    st.integers(1, 2**64),
+)
 def test_compare_rationals_agrees_with_productions_loop(n1: int, d1: int, n2: int, d2: int) -> None:
     assert dem.compare_rationals(n1, d1, n2, d2) == (rust_compare_rationals(n1, d1, n2, d2) < 0)
 
 
-@pytest.mark.parametrize(("threshold", "ayes", "nays", "turnout", "electorate", "passes"), [
-    # Upstream's vote_threshold tests: 60 ayes / 50 nays, turnout 110 of 210.
-    ("SuperMajorityApprove", 60, 50, 110, 210, False),
-    ("SuperMajorityAgainst", 60, 50, 110, 210, True),
-    ("SimpleMajority", 60, 50, 110, 210, True),
-    # Equal ratios fail: 2/1 < 4/2 is false (isqrt(4) = 2, isqrt(1) = 1).
-    ("SuperMajorityApprove", 4, 2, 1, 4, False),
-    # No turnout never passes, not even a simple majority.
-    ("SimpleMajority", 10, 0, 0, 100, False),
-    # No turnout is checked first: no issuance then is no division by zero.
-    ("SuperMajorityApprove", 0, 0, 0, 0, False),
-    # A tiny turnout with only None-conviction votes: 0 ayes, 0 nays.
-    ("SuperMajorityAgainst", 0, 0, 9, 100, False),
-])
-def test_thresholds(threshold: str, ayes: int, nays: int, turnout: int, electorate: int,
-                    passes: bool) -> None:
+@pytest.mark.parametrize(
+    ("threshold", "ayes", "nays", "turnout", "electorate", "passes"),
+    [
+        # Upstream's vote_threshold tests: 60 ayes / 50 nays, turnout 110 of 210.
+        ("SuperMajorityApprove", 60, 50, 110, 210, False),
+        ("SuperMajorityAgainst", 60, 50, 110, 210, True),
+        ("SimpleMajority", 60, 50, 110, 210, True),
+        # Equal ratios fail: 2/1 < 4/2 is false (isqrt(4) = 2, isqrt(1) = 1).
+        ("SuperMajorityApprove", 4, 2, 1, 4, False),
+        # No turnout never passes, not even a simple majority.
+        ("SimpleMajority", 10, 0, 0, 100, False),
+        # No turnout is checked first: no issuance then is no division by zero.
+        ("SuperMajorityApprove", 0, 0, 0, 0, False),
+        # A tiny turnout with only None-conviction votes: 0 ayes, 0 nays.
+        ("SuperMajorityAgainst", 0, 0, 9, 100, False),
+    ],
+)
+def test_thresholds(
+    threshold: str, ayes: int, nays: int, turnout: int, electorate: int, passes: bool
+) -> None:
     assert dem.approved(threshold, Tally(ayes, nays, turnout), electorate) is passes
 
 
@@ -79,7 +88,15 @@ def test_turnout_without_electorate_is_a_panic() -> None:
 
 
 def test_conviction_table() -> None:
-    assert [dem.conviction_votes(c, 105).votes for c in range(7)] == [10, 105, 210, 315, 420, 525, 630]
+    assert [dem.conviction_votes(c, 105).votes for c in range(7)] == [
+        10,
+        105,
+        210,
+        315,
+        420,
+        525,
+        630,
+    ]
     assert [dem.lock_periods(c) for c in range(7)] == [0, 1, 2, 4, 8, 16, 32]
     assert dem.conviction_votes(6, 2**128 - 1).votes == 2**128 - 1  # saturates
     # Phala: Locked6x locks for 32 x 57 600 blocks after the end.
@@ -110,7 +127,10 @@ def _do(state: ChainState, origin: Any, name: str, **args: Any) -> ChainState:
 
 
 def _transfer(value: int) -> dict[str, Any]:
-    return {"call": "Balances.force_transfer", "args": {"source": ALICE, "dest": CHARLIE, "value": value}}
+    return {
+        "call": "Balances.force_transfer",
+        "args": {"source": ALICE, "dest": CHARLIE, "value": value},
+    }
 
 
 def _scenario(numbers: list[int]) -> ChainState:
@@ -119,8 +139,13 @@ def _scenario(numbers: list[int]) -> ChainState:
     state = _do(state, Signed(ALICE), "Democracy.propose", proposal=_transfer(7), value=10)
     state = _do(state, Signed(BOB), "Democracy.propose", proposal=_transfer(8), value=10)
     state = _block(state, 5)
-    state = _do(state, Signed(BOB), "Democracy.vote", ref_index=0,
-                vote={"kind": "Standard", "aye": True, "conviction": 1, "balance": 100})
+    state = _do(
+        state,
+        Signed(BOB),
+        "Democracy.vote",
+        ref_index=0,
+        vote={"kind": "Standard", "aye": True, "conviction": 1, "balance": 100},
+    )
     for number in numbers:
         state = _block(state, number)
     return state
@@ -133,7 +158,10 @@ def test_a_gap_is_the_empty_blocks_it_stands_for() -> None:
     assert stepped == skipped
     # Block 5 launched bob's proposal (a tie: the last maximal entry), block 10 alice's;
     # referendum 0 passed at 10 and was enacted at 13, referendum 1 had no votes.
-    assert dict(skipped.democracy.referendum_info) == {0: Finished(True, 10), 1: Finished(False, 15)}
+    assert dict(skipped.democracy.referendum_info) == {
+        0: Finished(True, 10),
+        1: Finished(False, 15),
+    }
     assert skipped.system.accounts[CHARLIE].data.free == 1_008
     assert skipped.democracy.lowest_unbaked == 2 and not skipped.scheduler.agenda
 
@@ -185,7 +213,10 @@ def test_every_democracy_error_is_reached_by_a_vector() -> None:
         for path in folder.glob("*/governance/*/*.cbor")
         for step in load_vector(path)["steps"]
     }
-    codes = {value for name, value in vars(dem).items()
-             if name.isupper() and isinstance(value, str) and value.startswith("Democracy.")}
+    codes = {
+        value
+        for name, value in vars(dem).items()
+        if name.isupper() and isinstance(value, str) and value.startswith("Democracy.")
+    }
     assert len(codes) == 21
     assert codes <= outcomes, sorted(codes - outcomes)

@@ -51,8 +51,10 @@ def test_borda_prime_weighs_positions_and_breaks_ties_upwards() -> None:
     state = _with_voters(state, {ALICE: ElectionsVoter((high,), 1, 0)})
     # high: 225 + 16 = 241
     assert borda_prime(state, (low, high)) == high
-    tied = _with_voters(genesis("minimal"), {CHARLIE: ElectionsVoter((low,), 15, 0),
-                                             ALICE: ElectionsVoter((high,), 15, 0)})
+    tied = _with_voters(
+        genesis("minimal"),
+        {CHARLIE: ElectionsVoter((low,), 15, 0), ALICE: ElectionsVoter((high,), 15, 0)},
+    )
     assert borda_prime(tied, (low, high)) == high
     assert borda_prime(state, ()) is None
 
@@ -62,8 +64,10 @@ def test_genesis_member_needs_its_stake() -> None:
     with pytest.raises(InvalidInput):
         genesis("minimal", {"governance": {"elections_members": [["alice", 1_001]]}})
     with pytest.raises(InvalidInput):  # minimal seats two members
-        genesis("minimal", {"governance": {"elections_members": [["alice", 1], ["bob", 1],
-                                                                 ["charlie", 1]]}})
+        genesis(
+            "minimal",
+            {"governance": {"elections_members": [["alice", 1], ["bob", 1], ["charlie", 1]]}},
+        )
     state = genesis("minimal", {"governance": {"elections_members": [["alice", 1_000]]}})
     assert state.elections.voting[ALICE] == ElectionsVoter((ALICE,), 1_000, 0)
     assert state.council.members == (ALICE,)
@@ -84,14 +88,22 @@ def test_pot_account_is_the_pallet_id() -> None:
 
 
 def _pot_state(pot_free: int, approvals: list[int], burn: int = 0) -> ChainState:
-    state = genesis("minimal", {"balances": [["alice", 1_000], [POT, pot_free]],
-                                "config": {"treasury": {"burn": burn}}})
+    state = genesis(
+        "minimal",
+        {"balances": [["alice", 1_000], [POT, pot_free]], "config": {"treasury": {"burn": burn}}},
+    )
     proposals = state.treasury.proposals
     for index, value in enumerate(approvals):
         proposals = proposals.set(index, TreasuryProposal(ALICE, value, BOB, 0))
-    return attrs.evolve(state, treasury=attrs.evolve(
-        state.treasury, proposals=proposals, approvals=tuple(range(len(approvals))),
-        proposal_count=len(approvals)))
+    return attrs.evolve(
+        state,
+        treasury=attrs.evolve(
+            state.treasury,
+            proposals=proposals,
+            approvals=tuple(range(len(approvals))),
+            proposal_count=len(approvals),
+        ),
+    )
 
 
 def test_spend_funds_skips_what_it_cannot_pay_and_burns_only_without_misses() -> None:

@@ -47,9 +47,14 @@ def test_a_trace_replays_to_the_same_state() -> None:
     machine.reserves("reserve", DEV[1], ("abs", 20))
     machine.next_block(2, "number")
     machine.transfer_all(FRESH[0], DEV[1], False)
-    machine.malformed({"kind": "call", "origin": {"kind": "root"},
-                       "call": "Balances.force_set_balance",
-                       "args": {"who": DEV[0], "new_free": -1}})
+    machine.malformed(
+        {
+            "kind": "call",
+            "origin": {"kind": "root"},
+            "call": "Balances.force_set_balance",
+            "args": {"who": DEV[0], "new_free": -1},
+        }
+    )
     _invariants(machine)
 
     state = genesis(machine.preset, machine.genesis_overrides)
@@ -77,8 +82,11 @@ class NoReapingMachine(BalancesMachine):
     @invariant()
     def inv_BAL_8_demo_no_endowed_account_is_reaped(self) -> None:
         endowed = [who for who, _ in self.genesis_overrides["balances"]]
-        check(all(who in self.chain.system.accounts for who in endowed),
-              "inv_BAL_8_demo_no_endowed_account_is_reaped", "an endowed account was reaped")
+        check(
+            all(who in self.chain.system.accounts for who in endowed),
+            "inv_BAL_8_demo_no_endowed_account_is_reaped",
+            "an endowed account was reaped",
+        )
 
 
 def _replay(vector: dict) -> None:
@@ -93,8 +101,14 @@ def _replay(vector: dict) -> None:
 
 
 def test_explore_writes_the_shrunk_failure_as_a_vector(tmp_path: Path) -> None:
-    result = explore_model("no_reaping", NoReapingMachine, settings=SMALL, seed=7,
-                           out_dir=tmp_path, profile_name="test")
+    result = explore_model(
+        "no_reaping",
+        NoReapingMachine,
+        settings=SMALL,
+        seed=7,
+        out_dir=tmp_path,
+        profile_name="test",
+    )
     assert not result.passed
     assert result.invariant == "inv_BAL_8_demo_no_endowed_account_is_reaped"
     assert result.vector is not None and result.vector.is_file()
@@ -112,15 +126,15 @@ def test_explore_writes_the_shrunk_failure_as_a_vector(tmp_path: Path) -> None:
 
 
 def test_explore_finds_nothing_on_a_sound_model(tmp_path: Path) -> None:
-    result = explore_model("balances", BalancesMachine, settings=SMALL, seed=1,
-                           out_dir=tmp_path)
+    result = explore_model("balances", BalancesMachine, settings=SMALL, seed=1, out_dir=tmp_path)
     assert result.passed and result.vector is None
     assert result.runs >= SMALL.max_examples and result.steps > 0
     assert not any(tmp_path.iterdir())
 
 
-def test_explore_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_explore_command(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setitem(MODELS, "no_reaping_demo", f"{__name__}:NoReapingMachine")
     out = tmp_path / "found"
     status = main(["explore", "-k", "no_reaping_demo", "--out", str(out), "--seed", "3"])

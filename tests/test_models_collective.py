@@ -22,12 +22,17 @@ def test_collective_model_holds_under_the_ci_profile() -> None:
 def test_model_catches_votes_kept_after_a_membership_change(monkeypatch: Any) -> None:
     """A reference that forgets to remove outgoing members' votes breaks [COL-11]."""
 
-    def keep_votes(state: ChainState, instance: str, outgoing: tuple[AccountId, ...],
-                   new: tuple[AccountId, ...]) -> ChainState:
+    def keep_votes(
+        state: ChainState,
+        instance: str,
+        outgoing: tuple[AccountId, ...],
+        new: tuple[AccountId, ...],
+    ) -> ChainState:
         del outgoing
         col = phala_spec.collective.collective_state(state, instance)
-        return phala_spec.collective._store(state, instance,
-                                            attrs.evolve(col, members=tuple(sorted(new)), prime=None))
+        return phala_spec.collective._store(
+            state, instance, attrs.evolve(col, members=tuple(sorted(new)), prime=None)
+        )
 
     monkeypatch.setattr(phala_spec.collective, "change_members_sorted", keep_votes)
     with pytest.raises(InvariantViolation) as caught:

@@ -85,14 +85,26 @@ class EventuallyQuietMachine(NetworkMachine):
     def inv_NET_16_demo_no_egress(self) -> None:
         if self.state is None:
             return
-        check(all(not channel.messages for runtime in self.net.runtimes.values()
-                  for channel in runtime.queue.channels.values()),
-              "inv_NET_16_demo_no_egress", "a runtime has pending egress")
+        check(
+            all(
+                not channel.messages
+                for runtime in self.net.runtimes.values()
+                for channel in runtime.queue.channels.values()
+            ),
+            "inv_NET_16_demo_no_egress",
+            "a runtime has pending egress",
+        )
 
 
 def test_explore_writes_a_network_failure_as_a_replayable_vector(tmp_path: Path) -> None:
-    result = explore_model("quiet", EventuallyQuietMachine, settings=SMALL, seed=5,
-                           out_dir=tmp_path, profile_name="test")
+    result = explore_model(
+        "quiet",
+        EventuallyQuietMachine,
+        settings=SMALL,
+        seed=5,
+        out_dir=tmp_path,
+        profile_name="test",
+    )
     assert not result.passed and result.invariant == "inv_NET_16_demo_no_egress"
     assert result.vector is not None
     vector = load_vector(result.vector)

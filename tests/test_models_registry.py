@@ -36,9 +36,18 @@ def test_registry_model_holds_under_the_ci_profile() -> None:
 
 def test_expected_outcome_follows_the_clause_order() -> None:
     """[ATT-43] [ATT-44]: the signature before the status, the allowlist before freshness."""
-    assert expected_attestation_outcome(flaw="tampered", allowlisted=False) == "PhalaRegistry.InvalidIASSigningCert"
-    assert expected_attestation_outcome(flaw="bad_status", allowlisted=False) == "PhalaRegistry.InvalidQuoteStatus"
-    assert expected_attestation_outcome(flaw="stale", allowlisted=False) == "PhalaRegistry.PRuntimeRejected"
+    assert (
+        expected_attestation_outcome(flaw="tampered", allowlisted=False)
+        == "PhalaRegistry.InvalidIASSigningCert"
+    )
+    assert (
+        expected_attestation_outcome(flaw="bad_status", allowlisted=False)
+        == "PhalaRegistry.InvalidQuoteStatus"
+    )
+    assert (
+        expected_attestation_outcome(flaw="stale", allowlisted=False)
+        == "PhalaRegistry.PRuntimeRejected"
+    )
     assert expected_attestation_outcome(flaw=None, allowlisted=True) == "ok"
 
 
@@ -57,8 +66,11 @@ def test_a_trace_replays_to_the_same_state() -> None:
 
 def test_model_catches_an_unchecked_allowlist(monkeypatch: pytest.MonkeyPatch) -> None:
     real = phala_spec.attestation.dated_report_policy
-    monkeypatch.setattr(phala_spec.attestation_simulated, "dated_report_policy",
-                        lambda report, data, now, allowlist, verify: real(report, data, now, (), False))
+    monkeypatch.setattr(
+        phala_spec.attestation_simulated,
+        "dated_report_policy",
+        lambda report, data, now, allowlist, verify: real(report, data, now, (), False),
+    )
     with pytest.raises(InvariantViolation) as caught:
         run_state_machine_as_test(RegistryMachine, settings=SMALL)
     assert caught.value.invariant.startswith("inv_ATT_44_")
@@ -80,13 +92,18 @@ def test_model_catches_an_upload_from_a_non_gatekeeper(monkeypatch: pytest.Monke
 
 
 def test_explore_writes_a_registry_failure_as_a_replayable_vector(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """[MOD-6] a failure of this model becomes a vector that replays to its recorded digests."""
     real = phala_spec.attestation.dated_report_policy
-    monkeypatch.setattr(phala_spec.attestation_simulated, "dated_report_policy",
-                        lambda report, data, now, allowlist, verify: real(report, data, now, (), False))
-    result = explore_model("registry", RegistryMachine, settings=SMALL, seed=3, out_dir=tmp_path,
-                           profile_name="test")
+    monkeypatch.setattr(
+        phala_spec.attestation_simulated,
+        "dated_report_policy",
+        lambda report, data, now, allowlist, verify: real(report, data, now, (), False),
+    )
+    result = explore_model(
+        "registry", RegistryMachine, settings=SMALL, seed=3, out_dir=tmp_path, profile_name="test"
+    )
     assert not result.passed and result.invariant is not None
     assert result.invariant.startswith("inv_ATT_44_") and result.vector is not None
     vector = load_vector(result.vector)

@@ -55,7 +55,13 @@ W = MessageOrigin("Worker", WORKER.public)
 W2 = MessageOrigin("Worker", OTHER_WORKER.public)
 CLUSTER = MessageOrigin("Cluster", CLUSTER_ID)
 CONTRACT = MessageOrigin("Contract", CONTRACT_ID)
-KEYS = {W: WORKER, W2: OTHER_WORKER, GATEKEEPER: MASTER, CLUSTER: CLUSTER_KEY, CONTRACT: CONTRACT_KEY}
+KEYS = {
+    W: WORKER,
+    W2: OTHER_WORKER,
+    GATEKEEPER: MASTER,
+    CLUSTER: CLUSTER_KEY,
+    CONTRACT: CONTRACT_KEY,
+}
 
 REPORT = b"phala/mining/report"
 REGISTRY_EVENT = b"^phala/registry/event"
@@ -91,8 +97,15 @@ def sm_data(message: Message, sequence: int, sig: bytes | bool) -> dict[str, Any
     return {"message": to_data(message), "sequence": sequence, "signature": sig}
 
 
-def sync(state: ChainState, message: Message, sequence: int, setting: str = "real",
-         valid: bool = True, sig: bytes | bool | None = None, origin: Any = RELAYER) -> Any:
+def sync(
+    state: ChainState,
+    message: Message,
+    sequence: int,
+    setting: str = "real",
+    valid: bool = True,
+    sig: bytes | bool | None = None,
+    origin: Any = RELAYER,
+) -> Any:
     if sig is None:
         sig = signature(message, sequence, setting, valid)
     return apply_call(state, origin, SYNC, {"signed_message": sm_data(message, sequence, sig)})
@@ -117,8 +130,12 @@ def test_origin_encodings_and_classes() -> None:
         assert origin.encode() == encoding
         assert origin.is_offchain() is offchain
         assert origin.always_well_formed() is well_formed
-    for bad in (("Worker", b"\x00" * 31), ("Gatekeeper", b"\x01"), ("Reserved", b"\x01"),
-                ("Nobody", b"")):
+    for bad in (
+        ("Worker", b"\x00" * 31),
+        ("Gatekeeper", b"\x01"),
+        ("Reserved", b"\x01"),
+        ("Nobody", b""),
+    ):
         with pytest.raises(ValueError):
             MessageOrigin(*bad)
 
@@ -188,8 +205,12 @@ def test_unhandled_sender_and_malformed_signature_are_unreachable_through_the_ca
     """CannotHandleUnknownMessage needs a sender that is not off-chain, which BadSender stops
     first; MalformedSignature cannot follow a passed length check [MQ-9]."""
     state = chain()
-    for kind, ident in (("Pallet", b"x"), ("AccountId", ALICE), ("MultiLocation", b""),
-                        ("Reserved", b"")):
+    for kind, ident in (
+        ("Pallet", b"x"),
+        ("AccountId", ALICE),
+        ("MultiLocation", b""),
+        ("Reserved", b""),
+    ):
         sender = MessageOrigin(kind, ident)
         assert not sender.is_offchain()
         with pytest.raises(DispatchError) as raised:
@@ -223,9 +244,15 @@ def test_malformed_signed_messages_are_invalid_input() -> None:
     state = chain()
     good = sm_data(Message(W, REPORT, b""), 0, True)
     bad_values: list[Any] = [
-        None, [], {**good, "extra": 1}, {k: v for k, v in good.items() if k != "sequence"},
-        {**good, "sequence": -1}, {**good, "sequence": 2**64}, {**good, "sequence": True},
-        {**good, "signature": "ab"}, {**good, "signature": 1},
+        None,
+        [],
+        {**good, "extra": 1},
+        {k: v for k, v in good.items() if k != "sequence"},
+        {**good, "sequence": -1},
+        {**good, "sequence": 2**64},
+        {**good, "sequence": True},
+        {**good, "signature": "ab"},
+        {**good, "signature": 1},
         {**good, "message": {**good["message"], "destination": "text"}},
         {**good, "message": {**good["message"], "sender": {"kind": "Worker", "id": b"\x00"}}},
         {**good, "message": {**good["message"], "sender": {"kind": "Alien", "id": b""}}},
@@ -255,16 +282,20 @@ submission = st.tuples(
 )
 
 
-def run_plan(plan: list[tuple[MessageOrigin, str, bool, bytes, bool]], setting: str
-             ) -> Iterator[tuple[Message, int, bool, Any, ChainState]]:
+def run_plan(
+    plan: list[tuple[MessageOrigin, str, bool, bytes, bool]], setting: str
+) -> Iterator[tuple[Message, int, bool, Any, ChainState]]:
     """Submit each planned message; yields (message, sequence, valid, result, state before)."""
     state = chain()
     for index, (sender, relative, valid, topic, new_block) in enumerate(plan):
         if new_block:
             state, _ = next_block(state)
         expected = mq.ingress(state, sender)
-        sequence = {"next": expected, "replay": max(expected - 1, 0) if expected else 0,
-                    "ahead": expected + 1 + index % 3}[relative]
+        sequence = {
+            "next": expected,
+            "replay": max(expected - 1, 0) if expected else 0,
+            "ahead": expected + 1 + index % 3,
+        }[relative]
         message = Message(sender, topic, index.to_bytes(2, "little"))
         result = sync(state, message, sequence, setting, valid)
         yield message, sequence, valid, result, state
@@ -311,17 +342,33 @@ def test_oracle_and_real_settings_agree(plan: list[Any]) -> None:
 
 def test_push_and_force_push_senders_and_origins() -> None:
     state = chain()
-    pushed = apply_call(state, Signed(BOB), "PhalaMq.push_message",
-                        {"destination": b"", "payload": b"x"})
+    pushed = apply_call(
+        state, Signed(BOB), "PhalaMq.push_message", {"destination": b"", "payload": b"x"}
+    )
     assert pushed.outcome == "ok"
     assert pushed.state.mq.outbound == (Message(MessageOrigin("AccountId", BOB), b"", b"x"),)
-    forced = apply_call(pushed.state, Root(), "PhalaMq.force_push_pallet_message",
-                        {"destination": b"^on-chain", "payload": b"y"})
+    forced = apply_call(
+        pushed.state,
+        Root(),
+        "PhalaMq.force_push_pallet_message",
+        {"destination": b"^on-chain", "payload": b"y"},
+    )
     assert forced.outcome == "ok" and forced.state.mq.outbound == pushed.state.mq.outbound
-    assert apply_call(state, Root(), "PhalaMq.push_message",
-                      {"destination": b"a", "payload": b""}).outcome == "BadOrigin"
-    assert apply_call(state, RELAYER, "PhalaMq.force_push_pallet_message",
-                      {"destination": b"a", "payload": b""}).outcome == "BadOrigin"
+    assert (
+        apply_call(
+            state, Root(), "PhalaMq.push_message", {"destination": b"a", "payload": b""}
+        ).outcome
+        == "BadOrigin"
+    )
+    assert (
+        apply_call(
+            state,
+            RELAYER,
+            "PhalaMq.force_push_pallet_message",
+            {"destination": b"a", "payload": b""},
+        ).outcome
+        == "BadOrigin"
+    )
     assert mq.FORCE_PUSHED.encode() == b"\x00\x2cForcePushed"
 
 
@@ -345,40 +392,55 @@ def test_queue_then_kill_then_deliver() -> None:
 
 def test_handler_table_follows_the_routing_order() -> None:
     # The registry's and the computation pallet's handlers [REG-12] [REG-20] [CMP-16] [CMP-17].
-    expected = ((b"^phala/registry/event", registry.on_message_received),
-                (b"^phala/registry/gk_event", registry.on_gk_message_received),
-                (b"^phala/mining/update", computation.on_gk_message_received),
-                (b"phala/mining/report", computation.on_working_message_received))
+    expected = (
+        (b"^phala/registry/event", registry.on_message_received),
+        (b"^phala/registry/gk_event", registry.on_gk_message_received),
+        (b"^phala/mining/update", computation.on_gk_message_received),
+        (b"phala/mining/report", computation.on_working_message_received),
+    )
     assert expected == mq.HANDLERS
     assert mq.route(b"^phala/registry/event") is registry.on_message_received
     assert mq.route(b"^phala/registry/event/x") is None
     routed = [topic for topic, _ in mq.HANDLERS]
     assert routed == [topic for topic, _ in mq.ROUTING_ORDER if topic in routed]
     order = [topic for topic, _ in mq.ROUTING_ORDER]
-    assert order == [b"^phala/registry/event", b"^phala/registry/gk_event",
-                     b"^phala/mining/update", b"phala/mining/report"]
+    assert order == [
+        b"^phala/registry/event",
+        b"^phala/registry/gk_event",
+        b"^phala/mining/update",
+        b"phala/mining/report",
+    ]
     assert len(set(order)) == len(order)  # exact matching: at most one handler per topic
 
 
-def _marking_handler(state: ChainState, ctx: BlockContext, message: Message) -> tuple[ChainState, Any]:
+def _marking_handler(
+    state: ChainState, ctx: BlockContext, message: Message
+) -> tuple[ChainState, Any]:
     """A test handler: it records the payload as a balance change (any visible write will do)."""
-    state = attrs.evolve(state, balances=attrs.evolve(state.balances,
-                                                      total_issuance=state.balances.total_issuance + 1))
+    state = attrs.evolve(
+        state,
+        balances=attrs.evolve(state.balances, total_issuance=state.balances.total_issuance + 1),
+    )
     return state, (event("Test.Handled", payload=message.payload, block=ctx.number),)
 
 
-def _failing_handler(state: ChainState, ctx: BlockContext, message: Message) -> tuple[ChainState, Any]:
+def _failing_handler(
+    state: ChainState, ctx: BlockContext, message: Message
+) -> tuple[ChainState, Any]:
     raise DispatchError("Test.HandlerFailed")
 
 
-def test_handler_runs_on_exact_topic_and_its_events_are_the_calls(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_handler_runs_on_exact_topic_and_its_events_are_the_calls(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setattr(mq, "HANDLERS", ((REPORT, _marking_handler),))
     state = chain()
     issuance = state.balances.total_issuance
     result = sync(state, Message(W, REPORT, b"hi"), 0)
     assert result.outcome == "ok"
     assert [(e.name, dict(e.fields)) for e in result.events] == [
-        ("Test.Handled", {"payload": b"hi", "block": 1})]
+        ("Test.Handled", {"payload": b"hi", "block": 1})
+    ]
     assert result.state.balances.total_issuance == issuance + 1
     # A longer topic with the same prefix is not routed.
     other = sync(state, Message(W, REPORT + b"/x", b""), 0)
@@ -395,31 +457,44 @@ def test_handler_error_is_swallowed(monkeypatch: pytest.MonkeyPatch, topic: byte
     assert mq.ingress(result.state, W) == 1  # the sequence is consumed
     assert result.state.mq.outbound == ((message,) if topic_is_offchain(topic) else ())
     # Apart from the sequence and the outbound messages, nothing changed.
-    expected = attrs.evolve(state, mq=attrs.evolve(state.mq, ingress=state.mq.ingress.set(W, 1),
-                                                   outbound=result.state.mq.outbound))
+    expected = attrs.evolve(
+        state,
+        mq=attrs.evolve(
+            state.mq, ingress=state.mq.ingress.set(W, 1), outbound=result.state.mq.outbound
+        ),
+    )
     assert digest(result.state) == digest(expected)
     # The message cannot be replayed to retry the handler.
     assert sync(result.state, message, 0).outcome == "PhalaMq.BadSequence"
 
 
-def test_handler_errors_are_swallowed_for_pushed_and_queued_messages(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_handler_errors_are_swallowed_for_pushed_and_queued_messages(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setattr(mq, "HANDLERS", ((b"fail", _failing_handler), (b"mark", _marking_handler)))
     state = chain()
-    pushed = apply_call(state, RELAYER, "PhalaMq.push_message", {"destination": b"fail", "payload": b""})
+    pushed = apply_call(
+        state, RELAYER, "PhalaMq.push_message", {"destination": b"fail", "payload": b""}
+    )
     assert (pushed.outcome, pushed.events) == ("ok", ())
     state = mq.queue_message(pushed.state, pallet_origin("P"), b"fail", b"")
     state = mq.queue_message(state, pallet_origin("P"), b"mark", b"q")
     state, events = next_block(state)
     # The queued messages were dispatched when the block opened: the failure was swallowed and
     # the second handler's event is an event of block initialization.
-    assert [(e.name, dict(e.fields)) for e in events] == [("Test.Handled", {"payload": b"q", "block": 2})]
+    assert [(e.name, dict(e.fields)) for e in events] == [
+        ("Test.Handled", {"payload": b"q", "block": 2})
+    ]
     assert [m.destination for m in state.mq.outbound] == [b"fail", b"mark"]
 
 
-def test_messages_dispatched_by_a_handler_precede_the_message(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_messages_dispatched_by_a_handler_precede_the_message(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     def relay(state: ChainState, ctx: BlockContext, message: Message) -> tuple[ChainState, Any]:
-        return mq.push_message(state, ctx, pallet_origin("PhalaRegistry"), b"phala/system/event",
-                               b"inner")
+        return mq.push_message(
+            state, ctx, pallet_origin("PhalaRegistry"), b"phala/system/event", b"inner"
+        )
 
     monkeypatch.setattr(mq, "HANDLERS", ((REPORT, relay),))
     result = sync(chain(), Message(W, REPORT, b"outer"), 0)
@@ -448,10 +523,16 @@ def test_pool_rule_forms() -> None:
     assert validity(1) == mq.PoolValidity("Stale", (), (), "Stale")
     assert validity(2) == mq.PoolValidity("valid", (tag(2),), (), "ok")
     assert validity(3) == mq.PoolValidity("valid", (tag(3),), (tag(2),), "Future")
-    assert validity(2**64 - 1) == mq.PoolValidity("valid", (tag(2**64 - 1),), (tag(2**64 - 2),), "Future")
+    assert validity(2**64 - 1) == mq.PoolValidity(
+        "valid", (tag(2**64 - 1),), (tag(2**64 - 2),), "Future"
+    )
     view = observe(state, "mq_pool_validity", [sm_data(Message(W, REPORT, b""), 3, True)])
-    assert view == {"validate": "valid", "provides": [tag(3)], "requires": [tag(2)],
-                    "pre_dispatch": "Future"}
+    assert view == {
+        "validate": "valid",
+        "provides": [tag(3)],
+        "requires": [tag(2)],
+        "pre_dispatch": "Future",
+    }
 
 
 # --- Views, genesis and the state digest [MQ-7] [MQ-8] [MQ-18]..[MQ-21] -------------------------
@@ -463,8 +544,13 @@ def test_views() -> None:
     assert observe(state, "mq_ingress", [to_data(GATEKEEPER)]) == 0
     assert observe(state, "mq_outbound") == [to_data(Message(W, REPORT, b"v"))]
     assert observe(state, "mq_queued") == []
-    for view, args in (("mq_ingress", []), ("mq_ingress", [{"kind": "Worker", "id": b""}]),
-                       ("mq_outbound", [1]), ("mq_queued", [None]), ("mq_pool_validity", [{}])):
+    for view, args in (
+        ("mq_ingress", []),
+        ("mq_ingress", [{"kind": "Worker", "id": b""}]),
+        ("mq_outbound", [1]),
+        ("mq_queued", [None]),
+        ("mq_pool_validity", [{}]),
+    ):
         with pytest.raises(InvalidInput):
             observe(state, view, args)
 
@@ -474,9 +560,13 @@ def test_registry_genesis_overrides() -> None:
     assert state.registry.gatekeeper_master_pubkey == MASTER.public
     assert dict(state.registry.cluster_keys) == {CLUSTER_ID: CLUSTER_KEY.public}
     assert genesis("minimal").registry.gatekeeper_master_pubkey is None
-    for bad in ({"unknown": 1}, {"gatekeeper_master_pubkey": b"\x00"},
-                {"cluster_keys": [[CLUSTER_ID, CLUSTER_KEY.public]]},
-                {"contract_keys": {CONTRACT_ID: b"short"}}, []):
+    for bad in (
+        {"unknown": 1},
+        {"gatekeeper_master_pubkey": b"\x00"},
+        {"cluster_keys": [[CLUSTER_ID, CLUSTER_KEY.public]]},
+        {"contract_keys": {CONTRACT_ID: b"short"}},
+        [],
+    ):
         with pytest.raises(InvalidInput):
             genesis("minimal", {"registry": bad})
 
@@ -515,8 +605,13 @@ def test_every_error_code_of_the_table_is_reached_by_its_vectors() -> None:
                 outcomes |= {entry["expect"]["outcome"] for entry in vector["steps"]}
         assert code in outcomes, f"{code}: none of {names} reaches it"
     assert codes == {
-        "BadOrigin", "PhalaMq.BadSender", "PhalaMq.BadDestination", "PhalaMq.BadSequence",
-        "PhalaRegistry.UnknownContract", "PhalaRegistry.UnknownCluster",
-        "PhalaRegistry.MasterKeyUninitialized", "PhalaRegistry.InvalidSignatureLength",
+        "BadOrigin",
+        "PhalaMq.BadSender",
+        "PhalaMq.BadDestination",
+        "PhalaMq.BadSequence",
+        "PhalaRegistry.UnknownContract",
+        "PhalaRegistry.UnknownCluster",
+        "PhalaRegistry.MasterKeyUninitialized",
+        "PhalaRegistry.InvalidSignatureLength",
         "PhalaRegistry.InvalidSignature",
     }

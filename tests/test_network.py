@@ -55,7 +55,11 @@ def worker(key: Any) -> MessageOrigin:
 
 
 def push(payload: Any) -> tuple[Any, str, dict[str, Any]]:
-    return Root(), FORCE_PUSH, {"destination": SYSTEM_EVENT_TOPIC, "payload": encode_payload(payload)}
+    return (
+        Root(),
+        FORCE_PUSH,
+        {"destination": SYSTEM_EVENT_TOPIC, "payload": encode_payload(payload)},
+    )
 
 
 def replicas_genesis(crypto: str = "real", extra: tuple[dict[str, Any], ...] = ()) -> NetworkState:
@@ -69,13 +73,17 @@ def ctx(number: int) -> BlockContext:
     return BlockContext(number, number * 12_000, default_randomness(number))
 
 
-def story(n_blocks: int, keys: tuple[Any, ...], seed: int = 7) -> list[list[tuple[Any, str, dict[str, Any]]]]:
+def story(
+    n_blocks: int, keys: tuple[Any, ...], seed: int = 7
+) -> list[list[tuple[Any, str, dict[str, Any]]]]:
     """A seeded, eventful sequence of blocks of system events for ``keys``."""
     rng = random.Random(seed)
     blocks: list[list[tuple[Any, str, dict[str, Any]]]] = [[]]
     for key in keys:
-        blocks[0] += [push(WorkerEventWithKey(key.public, Registered(1))),
-                      push(WorkerEventWithKey(key.public, BenchStart(rng.randrange(0, 4))))]
+        blocks[0] += [
+            push(WorkerEventWithKey(key.public, Registered(1))),
+            push(WorkerEventWithKey(key.public, BenchStart(rng.randrange(0, 4)))),
+        ]
     session = 0
     for _ in range(n_blocks - 1):
         extrinsics = []
@@ -91,7 +99,9 @@ def story(n_blocks: int, keys: tuple[Any, ...], seed: int = 7) -> list[list[tupl
             elif roll < 0.3:
                 extrinsics.append(push(WorkerEventWithKey(key.public, ExitUnresponsive())))
             elif roll < 0.35:
-                extrinsics.append(push(WorkerEventWithKey(key.public, BenchStart(rng.randrange(0, 3)))))
+                extrinsics.append(
+                    push(WorkerEventWithKey(key.public, BenchStart(rng.randrange(0, 3))))
+                )
         if rng.random() < 0.6:
             target = rng.choice([U256_MAX, 0, rng.randrange(U256_MAX), U256_MAX // 2])
             extrinsics.append(push(HeartbeatChallenge(rng.randrange(U256_MAX), target)))
@@ -113,7 +123,9 @@ def test_three_gatekeeper_replicas_emit_byte_identical_egress_over_100_blocks() 
         assert blobs[0] == blobs[1] == blobs[2]
         for message in egress[0]:
             assert isinstance(message.signature, bytes)
-            assert verify(GK.public, signed_bytes(message.message, message.sequence), message.signature)
+            assert verify(
+                GK.public, signed_bytes(message.message, message.sequence), message.signature
+            )
         total += len(egress[0])
         # the race of [NET-9]: gk-a's copies win, the other replicas' fail harmlessly
         for entry in report.extrinsics:
@@ -125,20 +137,30 @@ def test_three_gatekeeper_replicas_emit_byte_identical_egress_over_100_blocks() 
         assert states[0] == states[1] == states[2]
     assert total >= 20  # the story is eventful: heartbeats and benchmark reports
     # every message the replicas signed was accepted exactly once
-    assert observe(net, "mq_ingress", [to_data(worker(GK))]) + len(
-        unaccepted_egress(net.chain, net.runtimes["gk-a"])
-    ) == net.runtimes["gk-a"].queue.channels[worker(GK)].sequence
+    assert (
+        observe(net, "mq_ingress", [to_data(worker(GK))])
+        + len(unaccepted_egress(net.chain, net.runtimes["gk-a"]))
+        == net.runtimes["gk-a"].queue.channels[worker(GK)].sequence
+    )
 
 
 def test_replicas_fed_the_same_blocks_directly_agree_byte_for_byte() -> None:
     """[OFF-23] off the network: three runtimes built separately, the same 100 synced blocks."""
-    net = genesis_state("minimal", {"runtimes": [{"name": "probe", "key": "test/w2", "role": "worker"}]})
+    net = genesis_state(
+        "minimal", {"runtimes": [{"name": "probe", "key": "test/w2", "role": "worker"}]}
+    )
     assert isinstance(net, NetworkState)
     blocks = []
     for number, extrinsics in enumerate(story(100, (GK,), seed=3), start=1):
         net, _ = network_step(net, ctx(number), extrinsics)
-        blocks.append(SyncedBlock(number=number, timestamp_ms=number * 12_000,
-                                  messages=net.chain.mq.outbound, ingress={}))
+        blocks.append(
+            SyncedBlock(
+                number=number,
+                timestamp_ms=number * 12_000,
+                messages=net.chain.mq.outbound,
+                ingress={},
+            )
+        )
     replicas = [new_runtime(GK.seed, RuntimeConfig(gatekeeper=True)) for _ in range(3)]
     streams: list[list[bytes]] = [[], [], []]
     for block in blocks:
@@ -154,13 +176,27 @@ def test_replicas_fed_the_same_blocks_directly_agree_byte_for_byte() -> None:
 
 
 def _busy_network(crypto: str = "real") -> NetworkState:
-    net = genesis_state("minimal", {"crypto": crypto, "runtimes": [
-        {"name": "zeta", "key": "test/w1", "role": "worker"},
-        {"name": "alpha", "key": "test/w2", "role": "worker", "relayer": dev_keypair("bob").public},
-    ]})
+    net = genesis_state(
+        "minimal",
+        {
+            "crypto": crypto,
+            "runtimes": [
+                {"name": "zeta", "key": "test/w1", "role": "worker"},
+                {
+                    "name": "alpha",
+                    "key": "test/w2",
+                    "role": "worker",
+                    "relayer": dev_keypair("bob").public,
+                },
+            ],
+        },
+    )
     assert isinstance(net, NetworkState)
-    events = [push(WorkerEventWithKey(k.public, e)) for k in (W1, W2)
-              for e in (Registered(1), Started(1, 0, 0), BenchStart(1))]
+    events = [
+        push(WorkerEventWithKey(k.public, e))
+        for k in (W1, W2)
+        for e in (Registered(1), Started(1, 0, 0), BenchStart(1))
+    ]
     net, _ = network_step(net, ctx(1), events)
     net, report = network_step(net, ctx(2), [push(HeartbeatChallenge(0, U256_MAX))])
     assert {name: len(e) for name, e in report.egress.items()} == {"alpha": 2, "zeta": 2}
@@ -171,14 +207,22 @@ def test_relayers_submit_in_name_then_sender_then_sequence_order() -> None:
     net = _busy_network()
     batch = relay_batch(net)
     assert [(r.runtime, r.signed.sequence) for r in batch] == [
-        ("alpha", 0), ("alpha", 1), ("zeta", 0), ("zeta", 1)]
+        ("alpha", 0),
+        ("alpha", 1),
+        ("zeta", 0),
+        ("zeta", 1),
+    ]
     assert batch[0].relayer == dev_keypair("bob").public  # a declared relayer account
     assert batch[2].relayer == default_relayer("zeta")
     assert [r.runtime for r in relay_batch(net, withheld=["alpha"])] == ["zeta", "zeta"]
 
     after, report = network_step(net, ctx(3))
     assert [(e.runtime, e.sequence, e.outcome) for e in report.extrinsics] == [
-        ("alpha", 0, "ok"), ("alpha", 1, "ok"), ("zeta", 0, "ok"), ("zeta", 1, "ok")]
+        ("alpha", 0, "ok"),
+        ("alpha", 1, "ok"),
+        ("zeta", 0, "ok"),
+        ("zeta", 1, "ok"),
+    ]
     assert relay_batch(after) == ()
     assert observe(after, "pending_egress", ["alpha"]) == []
 
@@ -190,10 +234,14 @@ def test_a_withheld_relayer_delays_and_a_halted_runtime_is_filtered() -> None:
     assert len(observe(net, "pending_egress", ["zeta"])) == 2
     # halt everyone with an undecodable system event from a self-made worker key [OFF-15]
     poison = Message(worker(FORGER), SYSTEM_EVENT_TOPIC, b"\xff")
-    signed = {"message": to_data(poison), "sequence": 0,
-              "signature": sign(FORGER, signed_bytes(poison, 0))}
-    net, report = network_step(net, ctx(4), [(Signed(FORGER.public), SYNC, {"signed_message": signed})],
-                               withheld=["zeta"])
+    signed = {
+        "message": to_data(poison),
+        "sequence": 0,
+        "signature": sign(FORGER, signed_bytes(poison, 0)),
+    }
+    net, report = network_step(
+        net, ctx(4), [(Signed(FORGER.public), SYNC, {"signed_message": signed})], withheld=["zeta"]
+    )
     assert report.halted == ("alpha", "zeta")
     net, report = network_step(net, ctx(5))
     assert [(e.runtime, e.outcome) for e in report.extrinsics] == [("zeta", "ok"), ("zeta", "ok")]
@@ -221,17 +269,32 @@ def test_oracle_setting_writes_runtime_signatures_as_true() -> None:
 
 def test_a_runtime_depends_on_nothing_but_its_key_config_and_blocks() -> None:
     """Same key in two networks that differ in names, relayers, neighbours and withholding."""
-    first = genesis_state("minimal", {"runtimes": [{"name": "one", "key": "test/w1", "role": "worker"}]})
-    second = genesis_state("minimal", {"runtimes": [
-        {"name": "other-name", "key": "test/w1", "role": "worker", "relayer": dev_keypair("eve").public},
-        {"name": "neighbour", "key": "test/w2", "role": "gatekeeper"},
-    ]})
+    first = genesis_state(
+        "minimal", {"runtimes": [{"name": "one", "key": "test/w1", "role": "worker"}]}
+    )
+    second = genesis_state(
+        "minimal",
+        {
+            "runtimes": [
+                {
+                    "name": "other-name",
+                    "key": "test/w1",
+                    "role": "worker",
+                    "relayer": dev_keypair("eve").public,
+                },
+                {"name": "neighbour", "key": "test/w2", "role": "gatekeeper"},
+            ]
+        },
+    )
     assert isinstance(first, NetworkState) and isinstance(second, NetworkState)
     for number, extrinsics in enumerate(story(40, (W1,), seed=11), start=1):
         first, a = network_step(first, ctx(number), extrinsics)
-        second, b = network_step(second, ctx(number), extrinsics,
-                                 withheld=["other-name"] if number % 3 == 0 else [])
-        assert encode(to_data(a.egress.get("one", ()))) == encode(to_data(b.egress.get("other-name", ())))
+        second, b = network_step(
+            second, ctx(number), extrinsics, withheld=["other-name"] if number % 3 == 0 else []
+        )
+        assert encode(to_data(a.egress.get("one", ()))) == encode(
+            to_data(b.egress.get("other-name", ()))
+        )
     assert first.runtimes["one"].workers == second.runtimes["other-name"].workers
 
 
@@ -256,25 +319,29 @@ def test_network_steps_are_deterministic_and_pure() -> None:
 
 def test_chain_genesis_is_unchanged_without_runtimes() -> None:
     assert digest(genesis_state("minimal", {"config": {"existential_deposit": 1}})) == digest(
-        genesis("minimal", {"config": {"existential_deposit": 1}}))
+        genesis("minimal", {"config": {"existential_deposit": 1}})
+    )
     empty = genesis_state("minimal", {"runtimes": []})
     assert isinstance(empty, NetworkState) and not empty.runtimes
 
 
-@pytest.mark.parametrize("bad", [
-    {"runtimes": "w1"},
-    {"runtimes": [{"name": "w", "role": "worker"}]},  # neither seed nor key
-    {"runtimes": [{"name": "w", "key": "k", "seed": b"\x00" * 32, "role": "worker"}]},
-    {"runtimes": [{"name": "w", "seed": b"\x00" * 31, "role": "worker"}]},
-    {"runtimes": [{"name": "w", "key": "k", "role": "miner"}]},
-    {"runtimes": [{"name": "W!", "key": "k", "role": "worker"}]},
-    {"runtimes": [{"name": "w", "key": "k", "role": "worker", "colour": 1}]},
-    {"runtimes": [{"name": "w", "key": "k", "role": "worker", "relayer": b"\x01"}]},
-    {"runtimes": [{"name": "w", "key": "k", "role": "worker", "iterations_per_block": -1}]},
-    {"runtimes": [{"name": "w", "key": "k", "role": "worker"}] * 2},
-    {"runtimes": [], "crypto": "none"},
-    {"crypto": "oracle"},  # not a chain override
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"runtimes": "w1"},
+        {"runtimes": [{"name": "w", "role": "worker"}]},  # neither seed nor key
+        {"runtimes": [{"name": "w", "key": "k", "seed": b"\x00" * 32, "role": "worker"}]},
+        {"runtimes": [{"name": "w", "seed": b"\x00" * 31, "role": "worker"}]},
+        {"runtimes": [{"name": "w", "key": "k", "role": "miner"}]},
+        {"runtimes": [{"name": "W!", "key": "k", "role": "worker"}]},
+        {"runtimes": [{"name": "w", "key": "k", "role": "worker", "colour": 1}]},
+        {"runtimes": [{"name": "w", "key": "k", "role": "worker", "relayer": b"\x01"}]},
+        {"runtimes": [{"name": "w", "key": "k", "role": "worker", "iterations_per_block": -1}]},
+        {"runtimes": [{"name": "w", "key": "k", "role": "worker"}] * 2},
+        {"runtimes": [], "crypto": "none"},
+        {"crypto": "oracle"},  # not a chain override
+    ],
+)
 def test_bad_network_genesis_is_invalid_input(bad: dict[str, Any]) -> None:
     with pytest.raises(InvalidInput):
         genesis_state("minimal", bad)
@@ -283,22 +350,38 @@ def test_bad_network_genesis_is_invalid_input(bad: dict[str, Any]) -> None:
 def test_steps_fit_their_state() -> None:
     net = replicas_genesis()
     chain = genesis("minimal")
-    block = {"kind": "network_block", "number": 1, "timestamp": 12_000,
-             "randomness": default_randomness(1), "extrinsics": []}
+    block = {
+        "kind": "network_block",
+        "number": 1,
+        "timestamp": 12_000,
+        "randomness": default_randomness(1),
+        "extrinsics": [],
+    }
     with pytest.raises(InvalidInput):
         apply_step(chain, block)
-    for step in ({"kind": "initialize_block", "number": 1, "timestamp": 1, "randomness": b"\x00" * 32},
-                 {"kind": "finalize_block"}):
+    for step in (
+        {"kind": "initialize_block", "number": 1, "timestamp": 1, "randomness": b"\x00" * 32},
+        {"kind": "finalize_block"},
+    ):
         with pytest.raises(InvalidInput):
             apply_step(net, step)
-    for bad in ({**block, "withheld": ["nobody"]}, {**block, "number": 2**32},
-                {**block, "timestamp": 2**64}, {**block, "extrinsics": [{"call": "x"}]},
-                {**block, "extrinsics": [{"origin": {"kind": "root"}, "call": "Nope.nope", "args": {}}]},
-                {**block, "extra": 1}, {**block, "withheld": "gk-a"}):
+    for bad in (
+        {**block, "withheld": ["nobody"]},
+        {**block, "number": 2**32},
+        {**block, "timestamp": 2**64},
+        {**block, "extrinsics": [{"call": "x"}]},
+        {**block, "extrinsics": [{"origin": {"kind": "root"}, "call": "Nope.nope", "args": {}}]},
+        {**block, "extra": 1},
+        {**block, "withheld": "gk-a"},
+    ):
         with pytest.raises(InvalidInput):
             apply_step(net, bad)
     result = apply_step(net, {**block, "withheld": ["gk-a"]})
-    assert result.outcome == "ok" and result.returned == {"extrinsics": [], "egress": {}, "halted": []}
+    assert result.outcome == "ok" and result.returned == {
+        "extrinsics": [],
+        "egress": {},
+        "halted": [],
+    }
     with pytest.raises(InvalidInput):  # the number must increase [CHAIN-8]
         apply_step(result.state, block)
 
@@ -308,13 +391,18 @@ def test_views_of_a_network() -> None:
     assert [r["name"] for r in observe(net, "runtimes")] == ["alpha", "zeta"]
     runtime = observe(net, "runtime", ["zeta"])
     assert runtime["role"] == "worker" and runtime["last_block"] == 2 and runtime["halted"] is None
-    assert runtime["channels"] == [{"sender": to_data(worker(W1)), "sequence": 2, "dummy": False,
-                                    "pending": 2}]
+    assert runtime["channels"] == [
+        {"sender": to_data(worker(W1)), "sequence": 2, "dummy": False, "pending": 2}
+    ]
     record = observe(net, "runtime_worker", ["zeta", W1.public])
     assert record["registered"] is True and record["working"]["state"] == "Computing"
     assert observe(net, "runtime_worker", ["zeta", W2.public]) is None
     assert observe(net, "block")["number"] == 2  # chain views see the network's chain
-    for view, args in (("runtime", ["nobody"]), ("runtime", []), ("runtime_worker", ["zeta", b"x"])):
+    for view, args in (
+        ("runtime", ["nobody"]),
+        ("runtime", []),
+        ("runtime_worker", ["zeta", b"x"]),
+    ):
         with pytest.raises(InvalidInput):
             observe(net, view, args)
     with pytest.raises(InvalidInput):
@@ -324,11 +412,22 @@ def test_views_of_a_network() -> None:
 def test_chain_events_of_a_network_block() -> None:
     net = replicas_genesis()
     alice, bob = dev_keypair("alice").public, dev_keypair("bob").public
-    result = apply_step(net, {
-        "kind": "network_block", "number": 1, "timestamp": 12_000, "randomness": b"\x00" * 32,
-        "extrinsics": [{"origin": {"kind": "signed", "who": alice},
-                        "call": "Balances.transfer_allow_death", "args": {"dest": bob, "value": 7}}],
-    })
+    result = apply_step(
+        net,
+        {
+            "kind": "network_block",
+            "number": 1,
+            "timestamp": 12_000,
+            "randomness": b"\x00" * 32,
+            "extrinsics": [
+                {
+                    "origin": {"kind": "signed", "who": alice},
+                    "call": "Balances.transfer_allow_death",
+                    "args": {"dest": bob, "value": 7},
+                }
+            ],
+        },
+    )
     assert [e.name for e in result.events] == ["Balances.Transfer"]
     assert result.returned["extrinsics"][0]["outcome"] == "ok"
 
@@ -341,25 +440,51 @@ def test_reference_adapter_runs_a_network() -> None:
     hello = parse_hello(adapter.handle({"request": "hello", "protocol": 1}))
     assert not hello.lacks("steps", "network_block") and not hello.lacks("views", "pending_egress")
     overrides = {"runtimes": [{"name": "w", "key": "test/w1", "role": "worker"}]}
-    loaded = adapter.handle({"request": "load", "genesis": {"preset": "minimal", "overrides": overrides}})
+    loaded = adapter.handle(
+        {"request": "load", "genesis": {"preset": "minimal", "overrides": overrides}}
+    )
     assert loaded["digest"] == digest(genesis_state("minimal", overrides))
-    step = {"kind": "network_block", "number": 1, "timestamp": 12_000, "randomness": b"\x00" * 32,
-            "extrinsics": []}
+    step = {
+        "kind": "network_block",
+        "number": 1,
+        "timestamp": 12_000,
+        "randomness": b"\x00" * 32,
+        "extrinsics": [],
+    }
     assert adapter.handle({"request": "step", "step": step})["outcome"] == "ok"
-    assert adapter.handle({"request": "query", "view": "runtime", "args": ["w"]})["value"]["last_block"] == 1
-    assert adapter.handle({"request": "step", "step": {"kind": "finalize_block"}})["status"] == "error"
+    assert (
+        adapter.handle({"request": "query", "view": "runtime", "args": ["w"]})["value"][
+            "last_block"
+        ]
+        == 1
+    )
+    assert (
+        adapter.handle({"request": "step", "step": {"kind": "finalize_block"}})["status"] == "error"
+    )
 
 
 def test_an_adapter_without_network_steps_finds_network_vectors_unsupported() -> None:
     reply = ReferenceAdapter().handle({"request": "hello", "protocol": 1})
     del reply["capabilities"]["steps"]  # an adapter written before the capability existed
     hello = parse_hello(reply)
-    vector = {"preset": "minimal", "suite": "network", "crypto": "real", "steps": [
-        {"step": {"kind": "network_block", "extrinsics": [{"call": "Balances.transfer"}]},
-         "expect": {"observations": [{"view": "runtime"}]}}]}
+    vector = {
+        "preset": "minimal",
+        "suite": "network",
+        "crypto": "real",
+        "steps": [
+            {
+                "step": {"kind": "network_block", "extrinsics": [{"call": "Balances.transfer"}]},
+                "expect": {"observations": [{"view": "runtime"}]},
+            }
+        ],
+    }
     requirements = set(vector_requirements(vector))
-    assert {("steps", "network_block"), ("calls", SYNC), ("calls", "Balances.transfer"),
-            ("views", "runtime")} <= requirements
+    assert {
+        ("steps", "network_block"),
+        ("calls", SYNC),
+        ("calls", "Balances.transfer"),
+        ("views", "runtime"),
+    } <= requirements
     assert hello.lacks("steps", "network_block")
     assert not hello.lacks("steps", "call")
 
@@ -379,7 +504,10 @@ def test_bench_sections_for_the_network(tmp_path, capsys) -> None:
     mq = figures["mq"]
     assert mq["all_accepted"] is True
     assert {m["name"] for m in mq["measurements"]} == {
-        "sync_offchain_message_apply_step", "sync_offchain_message_pallet_function", "ed25519_verify"}
+        "sync_offchain_message_apply_step",
+        "sync_offchain_message_pallet_function",
+        "ed25519_verify",
+    }
     assert all(m["per_second"] > 0 for m in mq["measurements"])
     assert set(mq["ratios"]) == {"accepted_over_verify", "pallet_function_over_verify"}
     network = figures["network"]

@@ -10,8 +10,9 @@ from hypothesis import strategies as st
 from phala_spec.phragmen import PhragmenVoter, seq_phragmen, setup_edges
 
 
-def exact_phragmen(to_elect: int, candidates: list[bytes], voters: list[PhragmenVoter]
-                   ) -> tuple[list[bytes], dict[bytes, Fraction], list[list[Fraction]]]:
+def exact_phragmen(
+    to_elect: int, candidates: list[bytes], voters: list[PhragmenVoter]
+) -> tuple[list[bytes], dict[bytes, Fraction], list[list[Fraction]]]:
     """Phragmén's method with exact rationals, no rounding: winners in order, their backing,
     and each round's scores (to tell clear decisions from near ties)."""
     approval = {c: 0 for c in candidates}
@@ -38,8 +39,13 @@ def exact_phragmen(to_elect: int, candidates: list[bytes], voters: list[Phragmen
                 score[c] = Fraction(10**60)
                 continue
             score[c] = Fraction(1, approval[c]) + sum(
-                (load[i] * budget / approval[c] for i, (budget, mine) in enumerate(edges)
-                 if c in mine), Fraction(0))
+                (
+                    load[i] * budget / approval[c]
+                    for i, (budget, mine) in enumerate(edges)
+                    if c in mine
+                ),
+                Fraction(0),
+            )
         rounds.append(sorted(score.values()))
         winner = min(score, key=lambda c: score[c])
         elected.append(winner)
@@ -62,8 +68,11 @@ NAMES = [bytes([i]) * 32 for i in range(1, 7)]
 def elections(draw: st.DrawFn) -> tuple[int, list[bytes], list[PhragmenVoter]]:
     candidates = draw(st.lists(st.sampled_from(NAMES), min_size=1, max_size=5, unique=True))
     voters = [
-        PhragmenVoter(bytes([100 + i]) * 32, draw(st.integers(10, 10**6)),
-                      tuple(draw(st.lists(st.sampled_from(NAMES), min_size=1, max_size=4))))
+        PhragmenVoter(
+            bytes([100 + i]) * 32,
+            draw(st.integers(10, 10**6)),
+            tuple(draw(st.lists(st.sampled_from(NAMES), min_size=1, max_size=4))),
+        )
         for i in range(draw(st.integers(0, 6)))
     ]
     return draw(st.integers(1, 5)), candidates, voters
@@ -71,7 +80,9 @@ def elections(draw: st.DrawFn) -> tuple[int, list[bytes], list[PhragmenVoter]]:
 
 @settings(max_examples=300, derandomize=True, deadline=None)
 @given(elections())
-def test_integer_phragmen_agrees_with_exact_rationals(case: tuple[int, list[bytes], list[PhragmenVoter]]) -> None:
+def test_integer_phragmen_agrees_with_exact_rationals(
+    case: tuple[int, list[bytes], list[PhragmenVoter]],
+) -> None:
     """Where every round has a clear winner, the integer version elects the same candidates in
     the same order, and each backing is the exact one rounded down by less than one unit per
     edge [ELE-9] [ELE-10]. Stakes of at least 10 keep every score below one, far from the
@@ -93,8 +104,11 @@ def test_setup_drops_unknown_and_duplicate_targets() -> None:
     """Targets that are not candidates are ignored, duplicates count once, voters left with
     nothing do not take part, approvals add up [ELE-8]."""
     a, b, c = NAMES[:3]
-    voters = [PhragmenVoter(NAMES[5], 10, (a, a, c, b)), PhragmenVoter(NAMES[4], 7, (c,)),
-              PhragmenVoter(NAMES[3], 5, (a,))]
+    voters = [
+        PhragmenVoter(NAMES[5], 10, (a, a, c, b)),
+        PhragmenVoter(NAMES[4], 7, (c,)),
+        PhragmenVoter(NAMES[3], 5, (a,)),
+    ]
     kept, approval = setup_edges([a, b], voters)
     assert kept == [(10, [0, 1]), (5, [0])]
     assert approval == [15, 10]
@@ -122,8 +136,11 @@ def test_split_voter_rounding_of_the_upstream_example() -> None:
     first with backing 20 + 15 = 35; candidate 2 then. Voter 30's two weights are each rounded
     down, so candidate 2's backing is 10 + 14 = 24, one below the exact 25 [ELE-10]."""
     c1, c2, c3 = NAMES[:3]
-    voters = [PhragmenVoter(b"\x0a" * 32, 10, (c1, c2)), PhragmenVoter(b"\x14" * 32, 20, (c1, c3)),
-              PhragmenVoter(b"\x1e" * 32, 30, (c2, c3))]
+    voters = [
+        PhragmenVoter(b"\x0a" * 32, 10, (c1, c2)),
+        PhragmenVoter(b"\x14" * 32, 20, (c1, c3)),
+        PhragmenVoter(b"\x1e" * 32, 30, (c2, c3)),
+    ]
     result = seq_phragmen(2, [c1, c2, c3], voters)
     elected, backing, _ = exact_phragmen(2, [c1, c2, c3], voters)
     assert [w for w, _ in result.winners] == elected == [c3, c2]

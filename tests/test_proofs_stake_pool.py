@@ -17,6 +17,6 @@ def test_stake_pool_obligations_are_proved() -> None:
 def test_the_bounds_are_reached() -> None:
     """The tie rounds down (error exactly -10^6/2 x 2); the owner takes the whole gain at 100%."""
     commission, _ = reward_split(3, 500_000)
-    assert 2 * (commission * 10**6 - 3 * 500_000) == -10**6
+    assert 2 * (commission * 10**6 - 3 * 500_000) == -(10**6)
     adjust, new_price = owner_share_gain(2 * 10**12, 10**12, 2 * 10**12, 10**12, 1_000_000)
     assert new_price == 10**12 and adjust == 10**12

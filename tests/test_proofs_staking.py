@@ -37,9 +37,11 @@ def test_contribute_bound_is_tight() -> None:
     def build() -> Claim:
         amount, p = z3.Int("amount"), z3.Int("p")
         shares = shares_for(amount, p)
-        return Claim(shares * p == amount * ONE,
-                     (amount >= 0, amount <= TO_FIXED_MAX_BALANCE, p >= 1, p < 1 << 128),
-                     _bdiv_cuts(amount, p))
+        return Claim(
+            shares * p == amount * ONE,
+            (amount >= 0, amount <= TO_FIXED_MAX_BALANCE, p >= 1, p < 1 << 128),
+            _bdiv_cuts(amount, p),
+        )
 
     result = prove_one(Obligation("STK-T1", ("STK-31",), "exact shares", build))
     assert result.status == COUNTEREXAMPLE and result.counterexample is not None

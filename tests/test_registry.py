@@ -52,16 +52,30 @@ def chain(preset: str = "minimal", timestamp: int = T0, **registry_overrides: An
 
 
 def info(**changes: Any) -> dict[str, Any]:
-    data = {"version": 7, "machine_id": b"m", "pubkey": PK, "ecdh_pubkey": ECDH,
-            "genesis_block_hash": GENESIS_HASH, "features": [1, 4], "operator": None,
-            "para_id": 2035, "max_consensus_version": 0}
+    data = {
+        "version": 7,
+        "machine_id": b"m",
+        "pubkey": PK,
+        "ecdh_pubkey": ECDH,
+        "genesis_block_hash": GENESIS_HASH,
+        "features": [1, 4],
+        "operator": None,
+        "para_id": 2035,
+        "max_consensus_version": 0,
+    }
     data.update(changes)
     return data
 
 
-def register(state: ChainState, origin: Any = ALICE, attestation: Any = None, **changes: Any) -> Any:
-    return apply_call(state, origin, "PhalaRegistry.register_worker_v2",
-                      {"pruntime_info": info(**changes), "attestation": attestation})
+def register(
+    state: ChainState, origin: Any = ALICE, attestation: Any = None, **changes: Any
+) -> Any:
+    return apply_call(
+        state,
+        origin,
+        "PhalaRegistry.register_worker_v2",
+        {"pruntime_info": info(**changes), "attestation": attestation},
+    )
 
 
 def system_events(state: ChainState) -> list[Any]:
@@ -81,12 +95,30 @@ def system_events(state: ChainState) -> list[Any]:
 def test_registration_info_scale_layout() -> None:
     op = b"\xaa" * 32
     value = registry.WorkerRegistrationInfoV2(
-        version=0x01020304, machine_id=b"abc", pubkey=b"\x01" * 32, ecdh_pubkey=b"\x02" * 32,
-        genesis_block_hash=b"\x03" * 32, features=(1, 4), operator=op, para_id=2035,
-        max_consensus_version=5)
-    expected = (b"\x04\x03\x02\x01" + b"\x0cabc" + b"\x01" * 32 + b"\x02" * 32 + b"\x03" * 32
-                + b"\x08" + b"\x01\x00\x00\x00" + b"\x04\x00\x00\x00" + b"\x01" + op
-                + (2035).to_bytes(4, "little") + b"\x05\x00\x00\x00")
+        version=0x01020304,
+        machine_id=b"abc",
+        pubkey=b"\x01" * 32,
+        ecdh_pubkey=b"\x02" * 32,
+        genesis_block_hash=b"\x03" * 32,
+        features=(1, 4),
+        operator=op,
+        para_id=2035,
+        max_consensus_version=5,
+    )
+    expected = (
+        b"\x04\x03\x02\x01"
+        + b"\x0cabc"
+        + b"\x01" * 32
+        + b"\x02" * 32
+        + b"\x03" * 32
+        + b"\x08"
+        + b"\x01\x00\x00\x00"
+        + b"\x04\x00\x00\x00"
+        + b"\x01"
+        + op
+        + (2035).to_bytes(4, "little")
+        + b"\x05\x00\x00\x00"
+    )
     assert value.encode() == expected
     assert attrs.evolve(value, operator=None).encode() == expected.replace(b"\x01" + op, b"\x00")
     assert blake2b_256(expected) == hashlib.blake2b(expected, digest_size=32).digest()
@@ -95,11 +127,18 @@ def test_registration_info_scale_layout() -> None:
 # --- [REG-4]..[REG-6] ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("origin", "allowed"), [
-    (Root(), True), (CollectiveOrigin("Council", 3, 5), True), (CollectiveOrigin("Council", 1, 1), True),
-    (CollectiveOrigin("Council", 2, 4), False), (CollectiveOrigin("Council", 0, 0), False),
-    (CollectiveOrigin("TechnicalCommittee", 3, 3), False), (ALICE, False),
-])
+@pytest.mark.parametrize(
+    ("origin", "allowed"),
+    [
+        (Root(), True),
+        (CollectiveOrigin("Council", 3, 5), True),
+        (CollectiveOrigin("Council", 1, 1), True),
+        (CollectiveOrigin("Council", 2, 4), False),
+        (CollectiveOrigin("Council", 0, 0), False),
+        (CollectiveOrigin("TechnicalCommittee", 3, 3), False),
+        (ALICE, False),
+    ],
+)
 def test_governance_origin(origin: Any, allowed: bool) -> None:
     result = apply_call(chain(), origin, "PhalaRegistry.add_pruntime", {"pruntime_hash": b"h"})
     assert result.outcome == ("ok" if allowed else "BadOrigin")
@@ -109,18 +148,31 @@ def test_allowlists_and_duration() -> None:
     state = chain()
     r = apply_call(state, Root(), "PhalaRegistry.add_pruntime", {"pruntime_hash": b"h"})
     assert r.outcome == "ok" and r.state.registry.pruntime_added_at[b"h"] == 1
-    assert apply_call(r.state, Root(), "PhalaRegistry.add_pruntime",
-                      {"pruntime_hash": b"h"}).outcome == "PhalaRegistry.PRuntimeAlreadyExists"
+    assert (
+        apply_call(r.state, Root(), "PhalaRegistry.add_pruntime", {"pruntime_hash": b"h"}).outcome
+        == "PhalaRegistry.PRuntimeAlreadyExists"
+    )
     r2 = apply_call(r.state, Root(), "PhalaRegistry.remove_pruntime", {"pruntime_hash": b"h"})
-    assert r2.state.registry.pruntime_allowlist == () and b"h" not in r2.state.registry.pruntime_added_at
-    assert apply_call(r2.state, Root(), "PhalaRegistry.remove_pruntime",
-                      {"pruntime_hash": b"h"}).outcome == "PhalaRegistry.PRuntimeNotFound"
+    assert (
+        r2.state.registry.pruntime_allowlist == ()
+        and b"h" not in r2.state.registry.pruntime_added_at
+    )
+    assert (
+        apply_call(
+            r2.state, Root(), "PhalaRegistry.remove_pruntime", {"pruntime_hash": b"h"}
+        ).outcome
+        == "PhalaRegistry.PRuntimeNotFound"
+    )
     add = "PhalaRegistry.add_relaychain_genesis_block_hash"
     remove = "PhalaRegistry.remove_relaychain_genesis_block_hash"
-    assert apply_call(state, Root(), add, {"genesis_block_hash": GENESIS_HASH}).outcome == \
-        "PhalaRegistry.GenesisBlockHashAlreadyExists"
-    assert apply_call(state, Root(), remove, {"genesis_block_hash": b"\x00" * 32}).outcome == \
-        "PhalaRegistry.GenesisBlockHashNotFound"
+    assert (
+        apply_call(state, Root(), add, {"genesis_block_hash": GENESIS_HASH}).outcome
+        == "PhalaRegistry.GenesisBlockHashAlreadyExists"
+    )
+    assert (
+        apply_call(state, Root(), remove, {"genesis_block_hash": b"\x00" * 32}).outcome
+        == "PhalaRegistry.GenesisBlockHashNotFound"
+    )
     assert state.registry.benchmark_duration == 8
     r3 = apply_call(state, Root(), "PhalaRegistry.force_set_benchmark_duration", {"value": 3})
     assert r3.state.registry.benchmark_duration == 3
@@ -134,17 +186,32 @@ def test_allowlists_and_duration() -> None:
 def test_force_register_worker_replaces_the_record() -> None:
     state = chain()
     args = {"pubkey": PK, "ecdh_pubkey": ECDH, "operator": None}
-    assert apply_call(state, ALICE, "PhalaRegistry.force_register_worker", args).outcome == "BadOrigin"
+    assert (
+        apply_call(state, ALICE, "PhalaRegistry.force_register_worker", args).outcome == "BadOrigin"
+    )
     r = apply_call(state, Root(), "PhalaRegistry.force_register_worker", args)
     w = r.state.registry.workers[PK]
     assert w == w.__class__(PK, ECDH, 0, 1, None, "Root", 128, None, (1, 4))
     assert system_events(r.state) == [(PK, Registered(128))]
     assert [(e.name, dict(e.fields)) for e in r.events] == [
-        ("PhalaRegistry.WorkerAdded", {"pubkey": PK, "attestation_provider": "Root", "confidence_level": 128})]
-    scored = attrs.evolve(r.state, registry=attrs.evolve(
-        r.state.registry, workers=r.state.registry.workers.set(PK, attrs.evolve(w, initial_score=5))))
-    again = apply_call(scored, Root(), "PhalaRegistry.force_register_worker",
-                       {"pubkey": PK, "ecdh_pubkey": ECDH2, "operator": None})
+        (
+            "PhalaRegistry.WorkerAdded",
+            {"pubkey": PK, "attestation_provider": "Root", "confidence_level": 128},
+        )
+    ]
+    scored = attrs.evolve(
+        r.state,
+        registry=attrs.evolve(
+            r.state.registry,
+            workers=r.state.registry.workers.set(PK, attrs.evolve(w, initial_score=5)),
+        ),
+    )
+    again = apply_call(
+        scored,
+        Root(),
+        "PhalaRegistry.force_register_worker",
+        {"pubkey": PK, "ecdh_pubkey": ECDH2, "operator": None},
+    )
     assert again.state.registry.workers[PK].initial_score is None
     assert again.state.registry.workers[PK].ecdh_pubkey == ECDH2
 
@@ -157,22 +224,41 @@ def test_register_new_then_update() -> None:
     r = register(state)
     assert r.outcome == "ok"
     w = r.state.registry.workers[PK]
-    assert (w.ecdh_pubkey, w.runtime_version, w.last_updated, w.attestation_provider,
-            w.confidence_level, w.initial_score) == (ECDH, 7, T0 // 1000, None, 128, None)
+    assert (
+        w.ecdh_pubkey,
+        w.runtime_version,
+        w.last_updated,
+        w.attestation_provider,
+        w.confidence_level,
+        w.initial_score,
+    ) == (ECDH, 7, T0 // 1000, None, 128, None)
     assert r.state.registry.worker_added_at[PK] == 1
     assert system_events(r.state) == [(PK, Registered(128)), (PK, BenchStart(8))]
     assert [e.name for e in r.events] == ["PhalaRegistry.WorkerAdded"]
     assert to_data(r.state.registry.max_known_consensus_version) == {"version": 0, "count": 1}
     # Give it a score, then re-register in block 2 with changes.
-    state = attrs.evolve(r.state, registry=attrs.evolve(r.state.registry, workers=r.state.registry.workers.set(
-        PK, attrs.evolve(w, initial_score=4000))))
+    state = attrs.evolve(
+        r.state,
+        registry=attrs.evolve(
+            r.state.registry,
+            workers=r.state.registry.workers.set(PK, attrs.evolve(w, initial_score=4000)),
+        ),
+    )
     state, _ = finalize_block(state)
     state, _ = initialize_block(state, BlockContext(2, T0 + 12_000))
     op = dev_account("bob")
-    r2 = register(state, ecdh_pubkey=ECDH2, version=9, operator=op, features=[2], max_consensus_version=0)
+    r2 = register(
+        state, ecdh_pubkey=ECDH2, version=9, operator=op, features=[2], max_consensus_version=0
+    )
     w2 = r2.state.registry.workers[PK]
-    assert (w2.ecdh_pubkey, w2.runtime_version, w2.operator, w2.features, w2.initial_score,
-            w2.last_updated) == (ECDH, 9, op, (2,), 4000, (T0 + 12_000) // 1000)
+    assert (
+        w2.ecdh_pubkey,
+        w2.runtime_version,
+        w2.operator,
+        w2.features,
+        w2.initial_score,
+        w2.last_updated,
+    ) == (ECDH, 9, op, (2,), 4000, (T0 + 12_000) // 1000)
     assert r2.state.registry.worker_added_at[PK] == 1
     assert [e.name for e in r2.events] == ["PhalaRegistry.WorkerUpdated"]
     assert to_data(r2.state.registry.max_known_consensus_version) == {"version": 0, "count": 2}
@@ -185,16 +271,26 @@ def test_register_new_then_update() -> None:
 def test_register_check_order() -> None:
     state = chain()
     assert register(state, origin=Root(), para_id=1).outcome == "BadOrigin"
-    assert register(state, para_id=1, genesis_block_hash=b"\x00" * 32).outcome == \
-        "PhalaRegistry.ParachainIdMismatch"
-    assert register(state, genesis_block_hash=b"\x00" * 32).outcome == "PhalaRegistry.GenesisBlockHashRejected"
-    off = attrs.evolve(state, config=attrs.evolve(state.config, verify_relaychain_genesis_block_hash=False))
+    assert (
+        register(state, para_id=1, genesis_block_hash=b"\x00" * 32).outcome
+        == "PhalaRegistry.ParachainIdMismatch"
+    )
+    assert (
+        register(state, genesis_block_hash=b"\x00" * 32).outcome
+        == "PhalaRegistry.GenesisBlockHashRejected"
+    )
+    off = attrs.evolve(
+        state, config=attrs.evolve(state.config, verify_relaychain_genesis_block_hash=False)
+    )
     assert register(off, genesis_block_hash=b"\x00" * 32).outcome == "ok"
     for preset, para in (("phala", 2035), ("khala", 2004)):
         prod = chain(preset)
         assert register(prod, para_id=para).outcome == "PhalaRegistry.NoneAttestationDisabled"
     bad_ias = {"kind": "SgxIas", "ra_report": b"{}", "signature": b"", "raw_signing_cert": b"x"}
-    assert register(state, attestation=bad_ias, para_id=1).outcome == "PhalaRegistry.InvalidIASSigningCert"
+    assert (
+        register(state, attestation=bad_ias, para_id=1).outcome
+        == "PhalaRegistry.InvalidIASSigningCert"
+    )
     dcap = {"kind": "SgxDcap", "quote": b"", "collateral": None}
     assert register(state, attestation=dcap).outcome == "PhalaRegistry.UnsupportedAttestationType"
     with pytest.raises(InvalidInput):
@@ -206,14 +302,26 @@ def test_register_check_order() -> None:
 
 
 def test_genesis_overrides_validate() -> None:
-    for bad in ({"pruntime_allowlist": ["x"]}, {"genesis_hash_allowlist": [b"x"]},
-                {"benchmark_duration": -1}, {"benchmark_duration": True}):
+    for bad in (
+        {"pruntime_allowlist": ["x"]},
+        {"genesis_hash_allowlist": [b"x"]},
+        {"benchmark_duration": -1},
+        {"benchmark_duration": True},
+    ):
         with pytest.raises(InvalidInput):
             genesis("minimal", {"registry": bad})
-    assert genesis("minimal", {"registry": {"benchmark_duration": None}}).registry.benchmark_duration is None
+    assert (
+        genesis("minimal", {"registry": {"benchmark_duration": None}}).registry.benchmark_duration
+        is None
+    )
     with pytest.raises(InvalidInput):
         genesis("minimal", {"config": {"verify_pruntime": 1}})
-    assert genesis("minimal", {"config": {"none_attestation_enabled": False}}).config.none_attestation_enabled is False
+    assert (
+        genesis(
+            "minimal", {"config": {"none_attestation_enabled": False}}
+        ).config.none_attestation_enabled
+        is False
+    )
 
 
 # --- [REG-12]..[REG-14] -------------------------------------------------------------------------
@@ -224,8 +332,12 @@ def relayed(state: ChainState, sender: MessageOrigin, payload: bytes, key: Any =
 
 
 def registered_chain() -> ChainState:
-    r = apply_call(chain(), Root(), "PhalaRegistry.force_register_worker",
-                   {"pubkey": PK, "ecdh_pubkey": ECDH, "operator": None})
+    r = apply_call(
+        chain(),
+        Root(),
+        "PhalaRegistry.force_register_worker",
+        {"pubkey": PK, "ecdh_pubkey": ECDH, "operator": None},
+    )
     state, _ = finalize_block(r.state)
     state, _ = initialize_block(state, BlockContext(2, T0 + 12_000))
     return state
@@ -246,16 +358,23 @@ def test_bench_report_sets_score() -> None:
     assert (w.initial_score, w.last_updated) == (1000 // 2 * 6, now // 1000)
     assert system_events(r.state) == [(PK, BenchScore(3000))]
     assert [(e.name, dict(e.fields)) for e in r.events] == [
-        ("PhalaRegistry.InitialScoreSet", {"pubkey": PK, "init_score": 3000})]
+        ("PhalaRegistry.InitialScoreSet", {"pubkey": PK, "init_score": 3000})
+    ]
 
 
-@pytest.mark.parametrize("case", ["future", "equal", "garbage", "contract", "master", "unregistered"])
+@pytest.mark.parametrize(
+    "case", ["future", "equal", "garbage", "contract", "master", "unregistered"]
+)
 def test_swallowed_handler_errors(case: str) -> None:
     contract_key = dev_keypair("test-registry/contract")
     cid = b"\x42" * 32
     state = registered_chain()
-    state = attrs.evolve(state, registry=attrs.evolve(
-        state.registry, contract_keys=state.registry.contract_keys.set(cid, contract_key.public)))
+    state = attrs.evolve(
+        state,
+        registry=attrs.evolve(
+            state.registry, contract_keys=state.registry.contract_keys.set(cid, contract_key.public)
+        ),
+    )
     now = state.system.block.timestamp
     w = MessageOrigin("Worker", PK)
     other = dev_keypair("test-registry/other")
@@ -263,10 +382,17 @@ def test_swallowed_handler_errors(case: str) -> None:
         "future": (w, encode_payload(BenchReport(now + 1, 5)), WORKER),
         "equal": (w, encode_payload(BenchReport(now, 5)), WORKER),
         "garbage": (w, b"\x05", WORKER),
-        "contract": (MessageOrigin("Contract", cid), encode_payload(BenchReport(now - 5000, 5)), contract_key),
+        "contract": (
+            MessageOrigin("Contract", cid),
+            encode_payload(BenchReport(now - 5000, 5)),
+            contract_key,
+        ),
         "master": (w, encode_payload(MasterPubkey(PK)), WORKER),
-        "unregistered": (MessageOrigin("Worker", other.public),
-                         encode_payload(BenchReport(now - 5000, 5)), other),
+        "unregistered": (
+            MessageOrigin("Worker", other.public),
+            encode_payload(BenchReport(now - 5000, 5)),
+            other,
+        ),
     }[case]
     r = relayed(state, sender, payload, key)
     assert (r.outcome, r.events) == ("ok", ())
@@ -275,20 +401,29 @@ def test_swallowed_handler_errors(case: str) -> None:
     assert mq.ingress(r.state, sender) == 1
 
 
-@pytest.mark.parametrize(("payload", "code"), [
-    (b"\x05", "MessageCodecError"),
-    (encode_payload(BenchReport(10**13, 1)), "PhalaRegistry.InvalidBenchReport"),
-    (encode_payload(MasterPubkey(PK)), "PhalaRegistry.InvalidGatekeeper"),
-])
+@pytest.mark.parametrize(
+    ("payload", "code"),
+    [
+        (b"\x05", "MessageCodecError"),
+        (encode_payload(BenchReport(10**13, 1)), "PhalaRegistry.InvalidBenchReport"),
+        (encode_payload(MasterPubkey(PK)), "PhalaRegistry.InvalidGatekeeper"),
+    ],
+)
 def test_handler_errors_directly(payload: bytes, code: str) -> None:
     state = registered_chain()
     with pytest.raises(DispatchError) as info:
-        registry.on_message_received(state, state.system.block, Message(MessageOrigin("Worker", PK),
-                                                                         b"^phala/registry/event", payload))
+        registry.on_message_received(
+            state,
+            state.system.block,
+            Message(MessageOrigin("Worker", PK), b"^phala/registry/event", payload),
+        )
     assert info.value.code == code
     with pytest.raises(DispatchError) as info:
-        registry.on_message_received(state, state.system.block,
-                                     Message(MessageOrigin("Gatekeeper", b""), b"", encode_payload(MasterPubkey(PK))))
+        registry.on_message_received(
+            state,
+            state.system.block,
+            Message(MessageOrigin("Gatekeeper", b""), b"", encode_payload(MasterPubkey(PK))),
+        )
     assert info.value.code == "PhalaRegistry.InvalidSender"
 
 
@@ -298,8 +433,12 @@ def test_subsecond_bench_report_is_invalid_input() -> None:
     now = state.system.block.timestamp
     with pytest.raises(InvalidInput):
         relayed(state, MessageOrigin("Worker", PK), encode_payload(BenchReport(now - 999, 5)))
-    assert relayed(state, MessageOrigin("Worker", PK),
-                   encode_payload(BenchReport(now - 1000, 5))).outcome == "ok"
+    assert (
+        relayed(
+            state, MessageOrigin("Worker", PK), encode_payload(BenchReport(now - 1000, 5))
+        ).outcome
+        == "ok"
+    )
 
 
 def test_a_relayed_subsecond_bench_report_is_left_out_until_a_second_has_passed() -> None:
@@ -311,7 +450,9 @@ def test_a_relayed_subsecond_bench_report_is_left_out_until_a_second_has_passed(
 
     b = CaseBuilder("minimal")
     net.setup(b, "oracle")
-    b.network_block([net.event(net.W1, Registered(1)), net.event(net.W1, BenchStart(1))], timestamp=1000)
+    b.network_block(
+        [net.event(net.W1, Registered(1)), net.event(net.W1, BenchStart(1))], timestamp=1000
+    )
     b.network_block([], timestamp=1001)
     panicked = b.network_block([], timestamp=1002)
     outcomes = [e["outcome"] for e in panicked["extrinsics"]]

@@ -70,17 +70,31 @@ def invested(commission: int | None = 100_000) -> ChainState:
 
 
 def rewarded(state: ChainState, pha: int) -> ChainState:
-    state, _ = stake_pool_v2.on_reward(state, state.system.block, (SettleInfo(WORKER.public, 0, pha << 64, 0),))
+    state, _ = stake_pool_v2.on_reward(
+        state, state.system.block, (SettleInfo(WORKER.public, 0, pha << 64, 0),)
+    )
     return state
 
 
 def test_create_and_checkpoint() -> None:
     result = call(chain(), ALICE, PV + "create")
     v = the_vault(result.state, 0)
-    assert (v.last_share_price_checkpoint, v.commission, v.owner_shares, v.invest_pools, v.locked) == (
-        10**12, None, 0, (), False)
+    assert (
+        v.last_share_price_checkpoint,
+        v.commission,
+        v.owner_shares,
+        v.invest_pools,
+        v.locked,
+    ) == (10**12, None, 0, (), False)
     assert [e.name for e in result.events] == [PV + "PoolCreated"]
-    fails(result.state, ALICE, SP + "add_worker", "PhalaBasePool.PoolTypeNotMatch", pid=0, pubkey=WORKER.public)
+    fails(
+        result.state,
+        ALICE,
+        SP + "add_worker",
+        "PhalaBasePool.PoolTypeNotMatch",
+        pid=0,
+        pubkey=WORKER.public,
+    )
 
 
 def test_vault_invests_and_subscribes() -> None:
@@ -89,9 +103,21 @@ def test_vault_invests_and_subscribes() -> None:
     assert v.invest_pools == (0,) and p.basepool.value_subscribers == (1,)
     assert base_pool.shares_of(state, p.basepool, v.basepool.pool_account) == 1_000 * UNIT
     assert assets.balance(state, v.basepool.pool_account) == 0
-    fails(state, BOB, SP + "contribute", SP + "UnauthorizedPoolOwner", pid=0, amount=UNIT, as_vault=1)
-    fails(state, ALICE, SP + "contribute", SP + "InsufficientBalance", pid=0, amount=UNIT, as_vault=1)
-    fails(state, ALICE, SP + "contribute", "PhalaBasePool.PoolTypeNotMatch", pid=0, amount=UNIT, as_vault=0)
+    fails(
+        state, BOB, SP + "contribute", SP + "UnauthorizedPoolOwner", pid=0, amount=UNIT, as_vault=1
+    )
+    fails(
+        state, ALICE, SP + "contribute", SP + "InsufficientBalance", pid=0, amount=UNIT, as_vault=1
+    )
+    fails(
+        state,
+        ALICE,
+        SP + "contribute",
+        "PhalaBasePool.PoolTypeNotMatch",
+        pid=0,
+        amount=UNIT,
+        as_vault=0,
+    )
 
 
 def test_owner_shares_at_the_checkpoint_price() -> None:
@@ -106,7 +132,8 @@ def test_owner_shares_at_the_checkpoint_price() -> None:
     assert (v.owner_shares, v.last_share_price_checkpoint) == (adjust, new_price)
     assert v.basepool.total_shares == 1_000 * UNIT + adjust
     assert [(e.name, dict(e.fields)) for e in result.events] == [
-        (PV + "OwnerSharesGained", {"pid": 1, "shares": adjust, "checkpoint": new_price})]
+        (PV + "OwnerSharesGained", {"pid": 1, "shares": adjust, "checkpoint": new_price})
+    ]
     # the holders keep their shares' worth at the new checkpoint price [STK-71]; the owner's part is the
     # 10 PHA commission plus what the floored price left over (about a planck per PHA of shares)
     holders = Fraction(1_000 * UNIT * 1_100 * UNIT, 1_000 * UNIT + adjust)
@@ -132,8 +159,22 @@ def test_zero_commission_still_gains_from_the_floored_price() -> None:
 
 def test_commission_change_settles_first() -> None:
     state = rewarded(invested(), 100)
-    fails(state, ALICE, PV + "set_payout_pref", PV + "CommissionNotChanged", pid=1, payout_commission=100_000)
-    fails(state, BOB, PV + "set_payout_pref", PV + "UnauthorizedPoolOwner", pid=1, payout_commission=900_000)
+    fails(
+        state,
+        ALICE,
+        PV + "set_payout_pref",
+        PV + "CommissionNotChanged",
+        pid=1,
+        payout_commission=100_000,
+    )
+    fails(
+        state,
+        BOB,
+        PV + "set_payout_pref",
+        PV + "UnauthorizedPoolOwner",
+        pid=1,
+        payout_commission=900_000,
+    )
     result = call(state, ALICE, PV + "set_payout_pref", pid=1, payout_commission=900_000)
     adjust, _ = expected_gain(1_100 * UNIT, 1_000 * UNIT, 10**12, 100_000)
     v = the_vault(result.state)
@@ -144,11 +185,36 @@ def test_commission_change_settles_first() -> None:
 def test_claim_owner_shares() -> None:
     state = ok(rewarded(invested(), 100), ALICE, PV + "maybe_gain_owner_shares", vault_pid=1)
     owned = the_vault(state).owner_shares
-    fails(state, BOB, PV + "claim_owner_shares", PV + "UnauthorizedPoolOwner", vault_pid=1, target=CHARLIE, shares=1)
-    fails(state, ALICE, PV + "claim_owner_shares", PV + "NoEnoughShareToClaim", vault_pid=1, target=CHARLIE,
-          shares=owned + 1)
-    fails(state, ALICE, PV + "claim_owner_shares", PV + "NoRewardToClaim", vault_pid=1, target=CHARLIE, shares=0)
-    result = call(state, ALICE, PV + "claim_owner_shares", vault_pid=1, target=CHARLIE, shares=owned)
+    fails(
+        state,
+        BOB,
+        PV + "claim_owner_shares",
+        PV + "UnauthorizedPoolOwner",
+        vault_pid=1,
+        target=CHARLIE,
+        shares=1,
+    )
+    fails(
+        state,
+        ALICE,
+        PV + "claim_owner_shares",
+        PV + "NoEnoughShareToClaim",
+        vault_pid=1,
+        target=CHARLIE,
+        shares=owned + 1,
+    )
+    fails(
+        state,
+        ALICE,
+        PV + "claim_owner_shares",
+        PV + "NoRewardToClaim",
+        vault_pid=1,
+        target=CHARLIE,
+        shares=0,
+    )
+    result = call(
+        state, ALICE, PV + "claim_owner_shares", vault_pid=1, target=CHARLIE, shares=owned
+    )
     v = the_vault(result.state)
     assert v.owner_shares == 0 and base_pool.shares_of(result.state, v.basepool, CHARLIE) == owned
     assert v.basepool.total_shares == 1_000 * UNIT + owned
@@ -157,7 +223,14 @@ def test_claim_owner_shares() -> None:
 
 def test_contribute_and_withdraw_checks() -> None:
     state = invested()
-    fails(state, ALICE, PV + "contribute", PV + "InsufficientContribution", pid=1, amount=UNIT // 100 - 1)
+    fails(
+        state,
+        ALICE,
+        PV + "contribute",
+        PV + "InsufficientContribution",
+        pid=1,
+        amount=UNIT // 100 - 1,
+    )
     fails(state, ALICE, PV + "contribute", PV + "AssetAccountNotExist", pid=1, amount=UNIT)
     fails(state, BOB, PV + "contribute", PV + "InsufficientBalance", pid=1, amount=9_001 * UNIT)
     fails(state, BOB, PV + "contribute", "PhalaBasePool.PoolTypeNotMatch", pid=0, amount=UNIT)
@@ -192,7 +265,9 @@ def test_force_shutdown_withdraws_everything_and_locks() -> None:
     assert not v.locked and v.basepool.withdraw_queue == ()
     assert assets.balance(result.state, BOB) == 9_400 * UNIT
     # the emptied pool is dropped from the invest pools at the next shutdown only; shares are gone
-    assert base_pool.shares_of(result.state, pool(result.state).basepool, v.basepool.pool_account) == 0
+    assert (
+        base_pool.shares_of(result.state, pool(result.state).basepool, v.basepool.pool_account) == 0
+    )
 
 
 def test_waiting_three_grace_periods() -> None:
@@ -200,12 +275,16 @@ def test_waiting_three_grace_periods() -> None:
     (the vault's own queued withdrawal in the stake pool) keeps ``NoEnoughReleasingStake`` away; after
     three grace periods the reason is ``Waiting3xGracePeriod``."""
     state = ok(invested(), CHARLIE, SP + "contribute", pid=0, amount=4_000 * UNIT, as_vault=None)
-    state = ok(state, ALICE, SP + "start_computing", pid=0, worker=WORKER.public, stake=5_000 * UNIT)
+    state = ok(
+        state, ALICE, SP + "start_computing", pid=0, worker=WORKER.public, stake=5_000 * UNIT
+    )
     state = ok(state, BOB, PV + "withdraw", pid=1, shares=400 * UNIT)
     state = ok(state, ALICE, SP + "withdraw", pid=0, shares=400 * UNIT, as_vault=1)
     assert vault.releasing_value(state, the_vault(state)) == 400 * UNIT
     state = block(state, 3, WEEK + 1)
-    assert vault.shutdown_reason(state, the_vault(state), state.system.block.timestamp // 1000) is None
+    assert (
+        vault.shutdown_reason(state, the_vault(state), state.system.block.timestamp // 1000) is None
+    )
     state = block(state, 4, 2 * WEEK)
     result = call(state, CHARLIE, PV + "check_and_maybe_force_withdraw", vault_pid=1)
     assert dict(result.events[-1].fields) == {"pid": 1, "reason": "Waiting3xGracePeriod"}
@@ -213,8 +292,11 @@ def test_waiting_three_grace_periods() -> None:
 
 @pytest.mark.parametrize("parts", [0, 1, 100_000, 500_000, 999_999, 1_000_000])
 def test_accrual_kernel_matches_the_recipe(parts: int) -> None:
-    for tv, ts, checkpoint in [(1_100 * UNIT, 1_000 * UNIT, 10**12), (3 * UNIT + 7, 2 * UNIT, 10**12 + 5),
-                               (10**18, 10**17, 9 * 10**12)]:
+    for tv, ts, checkpoint in [
+        (1_100 * UNIT, 1_000 * UNIT, 10**12),
+        (3 * UNIT + 7, 2 * UNIT, 10**12 + 5),
+        (10**18, 10**17, 9 * 10**12),
+    ]:
         current = from_fixed((to_fixed(tv) << 64) // to_fixed(ts))
         adjust, new_price = vault.owner_share_gain(tv, ts, current, checkpoint, parts)
         assert (adjust, new_price) == expected_gain(tv, ts, checkpoint, parts)

@@ -64,8 +64,16 @@ MINIMAL = ("minimal",)
 BOTH_PRESETS = ("minimal", "phala")
 
 E = "PhalaRegistry."
-REJECTED, OUTDATED, UNBOUND = E + "PRuntimeRejected", E + "OutdatedIASReport", E + "InvalidRuntimeInfoHash"
-BAD_CERT, BAD_REPORT, BAD_STATUS = E + "InvalidIASSigningCert", E + "InvalidReport", E + "InvalidQuoteStatus"
+REJECTED, OUTDATED, UNBOUND = (
+    E + "PRuntimeRejected",
+    E + "OutdatedIASReport",
+    E + "InvalidRuntimeInfoHash",
+)
+BAD_CERT, BAD_REPORT, BAD_STATUS = (
+    E + "InvalidIASSigningCert",
+    E + "InvalidReport",
+    E + "InvalidQuoteStatus",
+)
 BAD_DCAP, UNSUPPORTED = E + "InvalidDCAPQuote", E + "UnsupportedAttestationType"
 
 SIM_RUNTIME = bytes(range(68))
@@ -85,11 +93,16 @@ def ias_cert_validity(sample: str) -> tuple[int, int]:
     return (int(cert.not_valid_before_utc.timestamp()), int(cert.not_valid_after_utc.timestamp()))
 
 
-def dcap_evidence(*, quote: bytes | None = None, collateral: bytes | bool | None = True) -> dict[str, Any]:
+def dcap_evidence(
+    *, quote: bytes | None = None, collateral: bytes | bool | None = True
+) -> dict[str, Any]:
     """Production's DCAP sample as call data [REG-9]; ``collateral=None`` leaves it out."""
     raw = _evidence_file("dcap_collateral_sgxv30.scale")
-    return {"kind": "SgxDcap", "quote": _evidence_file("dcap_quote_v3.bin") if quote is None else quote,
-            "collateral": raw if collateral is True else collateral}
+    return {
+        "kind": "SgxDcap",
+        "quote": _evidence_file("dcap_quote_v3.bin") if quote is None else quote,
+        "collateral": raw if collateral is True else collateral,
+    }
 
 
 DCAP_TIME = 1_699_301_000  # production verifies the sample at this time [ATT-34]
@@ -112,7 +125,7 @@ def at(b: CaseBuilder, seconds: int) -> None:
 
 
 def flip(data: bytes, index: int) -> bytes:
-    return data[:index] + bytes([data[index] ^ 1]) + data[index + 1:]
+    return data[:index] + bytes([data[index] ^ 1]) + data[index + 1 :]
 
 
 @case(suite=SUITE, handler=HANDLER, presets=BOTH_PRESETS, clauses=("ATT-7", "ATT-12", "REG-9"))
@@ -143,8 +156,13 @@ def ias_report_from_the_future_is_fresh(b: CaseBuilder) -> None:
     on the binding (`InvalidRuntimeInfoHash`)."""
     when, runtime_hash = ias_facts("pallet")
     setup(b, timestamp=(when - 8 * 3600) * 1000, pruntime_allowlist=[runtime_hash])
-    call(b, REGISTER, {"pruntime_info": pruntime_info(), "attestation": ias_evidence("pallet")},
-         signed("alice"), outcome=UNBOUND)
+    call(
+        b,
+        REGISTER,
+        {"pruntime_info": pruntime_info(), "attestation": ias_evidence("pallet")},
+        signed("alice"),
+        outcome=UNBOUND,
+    )
     b.finalize_block()
 
 
@@ -174,7 +192,9 @@ def ias_tampered_or_garbled_evidence(b: CaseBuilder) -> None:
     when, runtime_hash = ias_facts("pallet")
     setup(b, timestamp=(when + 60) * 1000, pruntime_allowlist=[runtime_hash])
     good = ias_evidence("pallet")
-    root_der = x509.load_pem_x509_certificate(INTEL_IAS_REPORT_SIGNING_ROOT_PEM.encode()).public_bytes(Encoding.DER)
+    root_der = x509.load_pem_x509_certificate(
+        INTEL_IAS_REPORT_SIGNING_ROOT_PEM.encode()
+    ).public_bytes(Encoding.DER)
     report = good["ra_report"]
     variants = [
         {"signature": flip(good["signature"], 17)},
@@ -186,12 +206,22 @@ def ias_tampered_or_garbled_evidence(b: CaseBuilder) -> None:
         {"raw_signing_cert": good["raw_signing_cert"] + b"\x00"},
     ]
     for change in variants:
-        call(b, REGISTER, {"pruntime_info": pruntime_info(), "attestation": {**good, **change}},
-             signed("alice"), outcome=BAD_CERT)
+        call(
+            b,
+            REGISTER,
+            {"pruntime_info": pruntime_info(), "attestation": {**good, **change}},
+            signed("alice"),
+            outcome=BAD_CERT,
+        )
     b.finalize_block()
 
 
-@case(suite=SUITE, handler=HANDLER, presets=BOTH_PRESETS, clauses=("ATT-20", "ATT-30", "ATT-33", "REG-9"))
+@case(
+    suite=SUITE,
+    handler=HANDLER,
+    presets=BOTH_PRESETS,
+    clauses=("ATT-20", "ATT-30", "ATT-33", "REG-9"),
+)
 def dcap_sample_precedence(b: CaseBuilder) -> None:
     """Production's DCAP sample at production's test instant, with a wrong para id. Without
     collateral: `UnsupportedAttestationType`. Not allowlisted: `PRuntimeRejected`. Allowlisted:
@@ -200,13 +230,28 @@ def dcap_sample_precedence(b: CaseBuilder) -> None:
     runtime_hash, _, _ = dcap_facts()
     setup(b, timestamp=DCAP_TIME * 1000)
     info = pruntime_info(para_id=1)
-    call(b, REGISTER, {"pruntime_info": info, "attestation": dcap_evidence(collateral=None)},
-         signed("alice"), outcome=UNSUPPORTED)
-    call(b, REGISTER, {"pruntime_info": info, "attestation": dcap_evidence()}, signed("alice"),
-         outcome=REJECTED)
+    call(
+        b,
+        REGISTER,
+        {"pruntime_info": info, "attestation": dcap_evidence(collateral=None)},
+        signed("alice"),
+        outcome=UNSUPPORTED,
+    )
+    call(
+        b,
+        REGISTER,
+        {"pruntime_info": info, "attestation": dcap_evidence()},
+        signed("alice"),
+        outcome=REJECTED,
+    )
     call(b, ADD_PRUNTIME, {"pruntime_hash": runtime_hash}, root())
-    call(b, REGISTER, {"pruntime_info": info, "attestation": dcap_evidence()}, signed("alice"),
-         outcome=UNBOUND)
+    call(
+        b,
+        REGISTER,
+        {"pruntime_info": info, "attestation": dcap_evidence()},
+        signed("alice"),
+        outcome=UNBOUND,
+    )
     b.finalize_block()
 
 
@@ -232,8 +277,13 @@ def dcap_before_pck_certificate(b: CaseBuilder) -> None:
     `InvalidDCAPQuote`."""
     runtime_hash, _, not_before = dcap_facts()
     setup(b, timestamp=(not_before - 1) * 1000, pruntime_allowlist=[runtime_hash])
-    call(b, REGISTER, {"pruntime_info": pruntime_info(), "attestation": dcap_evidence()},
-         signed("alice"), outcome=BAD_DCAP)
+    call(
+        b,
+        REGISTER,
+        {"pruntime_info": pruntime_info(), "attestation": dcap_evidence()},
+        signed("alice"),
+        outcome=BAD_DCAP,
+    )
     b.finalize_block()
 
 
@@ -245,9 +295,14 @@ def dcap_tampered_quote(b: CaseBuilder) -> None:
     runtime_hash, _, _ = dcap_facts()
     setup(b, timestamp=DCAP_TIME * 1000, pruntime_allowlist=[runtime_hash])
     quote = dcap_evidence()["quote"]
-    for bad in (flip(quote, 48 + 320), quote[:48 + 384]):
-        call(b, REGISTER, {"pruntime_info": pruntime_info(), "attestation": dcap_evidence(quote=bad)},
-             signed("alice"), outcome=BAD_DCAP)
+    for bad in (flip(quote, 48 + 320), quote[: 48 + 384]):
+        call(
+            b,
+            REGISTER,
+            {"pruntime_info": pruntime_info(), "attestation": dcap_evidence(quote=bad)},
+            signed("alice"),
+            outcome=BAD_DCAP,
+        )
     b.finalize_block()
 
 
@@ -256,10 +311,14 @@ def dcap_tampered_quote(b: CaseBuilder) -> None:
 
 def info_object(args: dict[str, Any]) -> Any:
     """The ``WorkerRegistrationInfoV2`` of plain-data call arguments, as the chain decodes it."""
-    return decode_args(CALLS[REGISTER], {"pruntime_info": args, "attestation": None})["pruntime_info"]
+    return decode_args(CALLS[REGISTER], {"pruntime_info": args, "attestation": None})[
+        "pruntime_info"
+    ]
 
 
-def simulated(info: dict[str, Any], timestamp: int, runtime: bytes = SIM_RUNTIME, **kw: Any) -> dict[str, Any]:
+def simulated(
+    info: dict[str, Any], timestamp: int, runtime: bytes = SIM_RUNTIME, **kw: Any
+) -> dict[str, Any]:
     """Simulated evidence for a plain-data registration info [ATT-46], as call data."""
     att = simulated_attestation_for(info_object(info), runtime, timestamp, **kw)
     return {"kind": "Simulated", "report": att.report, "signature": att.signature}
@@ -277,8 +336,13 @@ def sim_setup(b: CaseBuilder, timestamp: int = SIM_TIME * 1000, **registry: Any)
     setup(b, timestamp, **registry)
 
 
-@case(suite=SUITE, handler=HANDLER, presets=MINIMAL, clauses=("ATT-40", "ATT-44", "ATT-46", "REG-11"),
-      crypto="real")
+@case(
+    suite=SUITE,
+    handler=HANDLER,
+    presets=MINIMAL,
+    clauses=("ATT-40", "ATT-44", "ATT-46", "REG-11"),
+    crypto="real",
+)
 def simulated_register_and_refresh(b: CaseBuilder) -> None:
     """A worker registers with simulated evidence (status `OK`): `WorkerAdded`, provider
     `Simulated`, confidence 1. In the next block it registers again with another ECDH key and
@@ -286,18 +350,35 @@ def simulated_register_and_refresh(b: CaseBuilder) -> None:
     initial score unchanged."""
     sim_setup(b)
     info = pruntime_info()
-    call(b, REGISTER, {"pruntime_info": info, "attestation": simulated(info, now_s(b))}, signed("alice"))
+    call(
+        b,
+        REGISTER,
+        {"pruntime_info": info, "attestation": simulated(info, now_s(b))},
+        signed("alice"),
+    )
     w = b.chain.registry.workers[WORKER.public]
-    expect((w.attestation_provider, w.confidence_level) == ("Simulated", 1), "provider Simulated, level 1")
+    expect(
+        (w.attestation_provider, w.confidence_level) == ("Simulated", 1),
+        "provider Simulated, level 1",
+    )
     b.finalize_block()
     b.initialize_block()
     again = pruntime_info(ecdh=b"\x09" * 32, version=2)
-    call(b, REGISTER, {"pruntime_info": again,
-                       "attestation": simulated(again, now_s(b), status="GROUP_OUT_OF_DATE")},
-         signed("alice"))
+    call(
+        b,
+        REGISTER,
+        {
+            "pruntime_info": again,
+            "attestation": simulated(again, now_s(b), status="GROUP_OUT_OF_DATE"),
+        },
+        signed("alice"),
+    )
     after = b.chain.registry.workers[WORKER.public]
-    expect((after.confidence_level, after.ecdh_pubkey, after.initial_score, after.runtime_version)
-           == (5, w.ecdh_pubkey, w.initial_score, 2), "level 5, ECDH key and score kept")
+    expect(
+        (after.confidence_level, after.ecdh_pubkey, after.initial_score, after.runtime_version)
+        == (5, w.ecdh_pubkey, w.initial_score, 2),
+        "level 5, ECDH key and score kept",
+    )
     b.finalize_block()
 
 
@@ -307,24 +388,46 @@ def simulated_confidence_levels(b: CaseBuilder) -> None:
     `CONFIGURATION_NEEDED` with whitelisted advisories 3, with `INTEL-SA-00615` 4;
     `OutOfDateConfigurationNeeded` 5; `GROUP_REVOKED` is `InvalidQuoteStatus`."""
     sim_setup(b)
-    cases = [("SWHardeningNeeded", ()), ("CONFIGURATION_NEEDED", ("INTEL-SA-00334", "INTEL-SA-00219")),
-             ("CONFIGURATION_NEEDED", ("INTEL-SA-00334", "INTEL-SA-00615")),
-             ("OutOfDateConfigurationNeeded", ())]
+    cases = [
+        ("SWHardeningNeeded", ()),
+        ("CONFIGURATION_NEEDED", ("INTEL-SA-00334", "INTEL-SA-00219")),
+        ("CONFIGURATION_NEEDED", ("INTEL-SA-00334", "INTEL-SA-00615")),
+        ("OutOfDateConfigurationNeeded", ()),
+    ]
     for i, (status, advisories) in enumerate(cases):
         key = dev_keypair(f"attestation/level-worker{i}").public
         info = pruntime_info(key)
-        call(b, REGISTER, {"pruntime_info": info, "attestation": simulated(
-            info, now_s(b), status=status, advisory_ids=advisories)}, signed("alice"))
-        expect(b.chain.registry.workers[key].confidence_level == confidence_level(status, advisories),
-               f"the table's level for {status}")
+        call(
+            b,
+            REGISTER,
+            {
+                "pruntime_info": info,
+                "attestation": simulated(info, now_s(b), status=status, advisory_ids=advisories),
+            },
+            signed("alice"),
+        )
+        expect(
+            b.chain.registry.workers[key].confidence_level == confidence_level(status, advisories),
+            f"the table's level for {status}",
+        )
     info = pruntime_info(WORKER2.public)
-    call(b, REGISTER, {"pruntime_info": info, "attestation": simulated(info, now_s(b), status="GROUP_REVOKED")},
-         signed("alice"), outcome=BAD_STATUS)
+    call(
+        b,
+        REGISTER,
+        {"pruntime_info": info, "attestation": simulated(info, now_s(b), status="GROUP_REVOKED")},
+        signed("alice"),
+        outcome=BAD_STATUS,
+    )
     b.finalize_block()
 
 
-@case(suite=SUITE, handler=HANDLER, presets=MINIMAL,
-      clauses=("ATT-41", "ATT-42", "ATT-43", "ATT-44", "REG-9", "REG-10"), crypto="real")
+@case(
+    suite=SUITE,
+    handler=HANDLER,
+    presets=MINIMAL,
+    clauses=("ATT-41", "ATT-42", "ATT-43", "ATT-44", "REG-9", "REG-10"),
+    crypto="real",
+)
 def simulated_rejections_in_order(b: CaseBuilder) -> None:
     """Evidence that fails every check, with a wrong para id, is repaired one check at a time;
     each step shows the next check's code: signed by another key (`InvalidIASSigningCert`),
@@ -348,7 +451,13 @@ def simulated_rejections_in_order(b: CaseBuilder) -> None:
         (simulated(info, now), E + "ParachainIdMismatch"),
     ]
     for evidence, outcome in steps:
-        call(b, REGISTER, {"pruntime_info": info, "attestation": evidence}, signed("alice"), outcome=outcome)
+        call(
+            b,
+            REGISTER,
+            {"pruntime_info": info, "attestation": evidence},
+            signed("alice"),
+            outcome=outcome,
+        )
     b.finalize_block()
 
 
@@ -360,7 +469,13 @@ def _trailing_byte(evidence: dict[str, Any]) -> dict[str, Any]:
     return {**evidence, "report": report, "signature": sign_report(report)}
 
 
-@case(suite=SUITE, handler=HANDLER, presets=MINIMAL, clauses=("ATT-5", "ATT-42", "ATT-43"), crypto="real")
+@case(
+    suite=SUITE,
+    handler=HANDLER,
+    presets=MINIMAL,
+    clauses=("ATT-5", "ATT-42", "ATT-43"),
+    crypto="real",
+)
 def simulated_garbled_and_tampered(b: CaseBuilder) -> None:
     """A flipped signature bit, a 63-byte signature and a report byte changed after signing
     are `InvalidIASSigningCert`; an authority-signed empty report and one cut inside its
@@ -370,14 +485,23 @@ def simulated_garbled_and_tampered(b: CaseBuilder) -> None:
     sim_setup(b)
     info = pruntime_info()
     good = simulated(info, now_s(b))
-    for change, outcome in (({"signature": flip(good["signature"], 0)}, BAD_CERT),
-                            ({"signature": good["signature"][:63]}, BAD_CERT),
-                            ({"report": flip(good["report"], 70)}, BAD_CERT),
-                            ({"report": b"", "signature": sign_report(b"")}, BAD_REPORT),
-                            ({"report": good["report"][:-2], "signature": sign_report(good["report"][:-2])},
-                             BAD_REPORT)):
-        call(b, REGISTER, {"pruntime_info": info, "attestation": {**good, **change}}, signed("alice"),
-             outcome=outcome)
+    for change, outcome in (
+        ({"signature": flip(good["signature"], 0)}, BAD_CERT),
+        ({"signature": good["signature"][:63]}, BAD_CERT),
+        ({"report": flip(good["report"], 70)}, BAD_CERT),
+        ({"report": b"", "signature": sign_report(b"")}, BAD_REPORT),
+        (
+            {"report": good["report"][:-2], "signature": sign_report(good["report"][:-2])},
+            BAD_REPORT,
+        ),
+    ):
+        call(
+            b,
+            REGISTER,
+            {"pruntime_info": info, "attestation": {**good, **change}},
+            signed("alice"),
+            outcome=outcome,
+        )
     b.finalize_block()
 
 
@@ -388,11 +512,26 @@ def simulated_freshness_bounds(b: CaseBuilder) -> None:
     sim_setup(b)
     now = now_s(b)
     info = pruntime_info()
-    call(b, REGISTER, {"pruntime_info": info, "attestation": simulated(info, now - 7200)}, signed("alice"),
-         outcome=OUTDATED)
-    call(b, REGISTER, {"pruntime_info": info, "attestation": simulated(info, now - 7199)}, signed("alice"))
+    call(
+        b,
+        REGISTER,
+        {"pruntime_info": info, "attestation": simulated(info, now - 7200)},
+        signed("alice"),
+        outcome=OUTDATED,
+    )
+    call(
+        b,
+        REGISTER,
+        {"pruntime_info": info, "attestation": simulated(info, now - 7199)},
+        signed("alice"),
+    )
     info2 = pruntime_info(WORKER2.public)
-    call(b, REGISTER, {"pruntime_info": info2, "attestation": simulated(info2, now + 3600)}, signed("alice"))
+    call(
+        b,
+        REGISTER,
+        {"pruntime_info": info2, "attestation": simulated(info2, now + 3600)},
+        signed("alice"),
+    )
     b.finalize_block()
 
 
@@ -403,16 +542,31 @@ def simulated_deallowlisted_runtime(b: CaseBuilder) -> None:
     the refresh succeeds."""
     sim_setup(b)
     info = pruntime_info()
-    call(b, REGISTER, {"pruntime_info": info, "attestation": simulated(info, now_s(b))}, signed("alice"))
+    call(
+        b,
+        REGISTER,
+        {"pruntime_info": info, "attestation": simulated(info, now_s(b))},
+        signed("alice"),
+    )
     call(b, REMOVE_PRUNTIME, {"pruntime_hash": SIM_RUNTIME}, root())
     b.finalize_block()
     b.initialize_block()
     before = b.chain.registry.workers[WORKER.public]
-    call(b, REGISTER, {"pruntime_info": info, "attestation": simulated(info, now_s(b))}, signed("alice"),
-         outcome=REJECTED)
+    call(
+        b,
+        REGISTER,
+        {"pruntime_info": info, "attestation": simulated(info, now_s(b))},
+        signed("alice"),
+        outcome=REJECTED,
+    )
     expect(b.chain.registry.workers[WORKER.public] == before, "the record unchanged")
     call(b, ADD_PRUNTIME, {"pruntime_hash": SIM_RUNTIME}, root())
-    call(b, REGISTER, {"pruntime_info": info, "attestation": simulated(info, now_s(b))}, signed("alice"))
+    call(
+        b,
+        REGISTER,
+        {"pruntime_info": info, "attestation": simulated(info, now_s(b))},
+        signed("alice"),
+    )
     b.finalize_block()
 
 
@@ -420,14 +574,25 @@ def simulated_deallowlisted_runtime(b: CaseBuilder) -> None:
 def simulated_without_pruntime_verification(b: CaseBuilder) -> None:
     """With `verify_pruntime` off, a pRuntime absent from the allowlist registers; freshness
     and binding still apply (`OutdatedIASReport`)."""
-    b.genesis(config={"verify_pruntime": False},
-              registry={"genesis_hash_allowlist": [pruntime_info()["genesis_block_hash"]]})
+    b.genesis(
+        config={"verify_pruntime": False},
+        registry={"genesis_hash_allowlist": [pruntime_info()["genesis_block_hash"]]},
+    )
     b.initialize_block(timestamp=SIM_TIME * 1000)
     info = pruntime_info()
-    call(b, REGISTER, {"pruntime_info": info, "attestation": simulated(info, now_s(b) - 7200, SIM_RUNTIME2)},
-         signed("alice"), outcome=OUTDATED)
-    call(b, REGISTER, {"pruntime_info": info, "attestation": simulated(info, now_s(b), SIM_RUNTIME2)},
-         signed("alice"))
+    call(
+        b,
+        REGISTER,
+        {"pruntime_info": info, "attestation": simulated(info, now_s(b) - 7200, SIM_RUNTIME2)},
+        signed("alice"),
+        outcome=OUTDATED,
+    )
+    call(
+        b,
+        REGISTER,
+        {"pruntime_info": info, "attestation": simulated(info, now_s(b), SIM_RUNTIME2)},
+        signed("alice"),
+    )
     b.finalize_block()
 
 
@@ -437,11 +602,23 @@ def simulated_refused_on_production(b: CaseBuilder) -> None:
     `UnsupportedAttestationType`, and so is garbage."""
     sim_setup(b)
     info = pruntime_info(para_id=b.config.parachain_id)
-    call(b, REGISTER, {"pruntime_info": info, "attestation": simulated(info, now_s(b))}, signed("alice"),
-         outcome=UNSUPPORTED)
-    call(b, REGISTER, {"pruntime_info": info, "attestation": {"kind": "Simulated", "report": b"",
-                                                              "signature": b""}},
-         signed("alice"), outcome=UNSUPPORTED)
+    call(
+        b,
+        REGISTER,
+        {"pruntime_info": info, "attestation": simulated(info, now_s(b))},
+        signed("alice"),
+        outcome=UNSUPPORTED,
+    )
+    call(
+        b,
+        REGISTER,
+        {
+            "pruntime_info": info,
+            "attestation": {"kind": "Simulated", "report": b"", "signature": b""},
+        },
+        signed("alice"),
+        outcome=UNSUPPORTED,
+    )
     b.finalize_block()
 
 
@@ -449,11 +626,20 @@ def simulated_refused_on_production(b: CaseBuilder) -> None:
 def simulated_switched_off_at_genesis(b: CaseBuilder) -> None:
     """On `minimal` with `simulated_attestation` overridden to false, valid evidence is
     `UnsupportedAttestationType`."""
-    b.genesis(config={"simulated_attestation": False},
-              registry={"pruntime_allowlist": [SIM_RUNTIME],
-                        "genesis_hash_allowlist": [pruntime_info()["genesis_block_hash"]]})
+    b.genesis(
+        config={"simulated_attestation": False},
+        registry={
+            "pruntime_allowlist": [SIM_RUNTIME],
+            "genesis_hash_allowlist": [pruntime_info()["genesis_block_hash"]],
+        },
+    )
     b.initialize_block(timestamp=SIM_TIME * 1000)
     info = pruntime_info()
-    call(b, REGISTER, {"pruntime_info": info, "attestation": simulated(info, now_s(b))}, signed("alice"),
-         outcome=UNSUPPORTED)
+    call(
+        b,
+        REGISTER,
+        {"pruntime_info": info, "attestation": simulated(info, now_s(b))},
+        signed("alice"),
+        outcome=UNSUPPORTED,
+    )
     b.finalize_block()

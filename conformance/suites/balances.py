@@ -179,8 +179,12 @@ def expect(
         "consumers": info.consumers,
     }
     want = {
-        "free": free, "reserved": reserved, "frozen": frozen, "exists": exists,
-        "providers": providers, "consumers": consumers,
+        "free": free,
+        "reserved": reserved,
+        "frozen": frozen,
+        "exists": exists,
+        "providers": providers,
+        "consumers": consumers,
     }
     for key, value in want.items():
         if value is not None and got[key] != value:
@@ -203,10 +207,21 @@ def transfer(b: CaseBuilder, source: bytes, dest: bytes, value: int, **kw: Any) 
     do(b, TRANSFER, {"dest": dest, "value": value}, signed(source), **kw)
 
 
-def lock(b: CaseBuilder, who: bytes, amount: int, lock_id: bytes = DEMOCRACY,
-         reasons: str = "All", **kw: Any) -> None:
-    do(b, SET_LOCK, {"lock_id": lock_id, "who": who, "amount": amount, "reasons": reasons},
-       OPS, **kw)
+def lock(
+    b: CaseBuilder,
+    who: bytes,
+    amount: int,
+    lock_id: bytes = DEMOCRACY,
+    reasons: str = "All",
+    **kw: Any,
+) -> None:
+    do(
+        b,
+        SET_LOCK,
+        {"lock_id": lock_id, "who": who, "amount": amount, "reasons": reasons},
+        OPS,
+        **kw,
+    )
 
 
 def reserve(b: CaseBuilder, who: bytes, value: int, **kw: Any) -> None:
@@ -233,57 +248,91 @@ def transfer_between_existing_accounts(b: CaseBuilder) -> None:
     """A transfer between two live accounts moves the amount and emits only Transfer."""
     a = setup(b)
     b.initialize_block()
-    transfer(b, a.alice, a.bob, 300 * a.u, events=[tr(a.alice, a.bob, 300 * a.u)],
-             observe=watch(a.alice, a.bob))
+    transfer(
+        b,
+        a.alice,
+        a.bob,
+        300 * a.u,
+        events=[tr(a.alice, a.bob, 300 * a.u)],
+        observe=watch(a.alice, a.bob),
+    )
     expect(b, a.alice, free=700 * a.u)
     expect(b, a.bob, free=1300 * a.u)
     expect_issuance(b, 3000 * a.u)
     b.finalize_block()
 
 
-@case(suite=SUITE, handler="transfer_allow_death", presets=BOTH,
-      clauses=("BAL-9", "BAL-10", "BAL-3", "SYS-3"))
+@case(
+    suite=SUITE,
+    handler="transfer_allow_death",
+    presets=BOTH,
+    clauses=("BAL-9", "BAL-10", "BAL-3", "SYS-3"),
+)
 def transfer_creates_destination(b: CaseBuilder) -> None:
     """Funding a fresh account creates it: System.NewAccount, then Endowed, then Transfer."""
     a = setup(b)
     b.initialize_block()
-    transfer(b, a.alice, a.dave, 300 * a.u,
-             events=[ev("System.NewAccount", account=a.dave),
-                     ev("Balances.Endowed", account=a.dave, free_balance=300 * a.u),
-                     tr(a.alice, a.dave, 300 * a.u)],
-             observe=watch(a.alice, a.dave))
+    transfer(
+        b,
+        a.alice,
+        a.dave,
+        300 * a.u,
+        events=[
+            ev("System.NewAccount", account=a.dave),
+            ev("Balances.Endowed", account=a.dave, free_balance=300 * a.u),
+            tr(a.alice, a.dave, 300 * a.u),
+        ],
+        observe=watch(a.alice, a.dave),
+    )
     expect(b, a.dave, free=300 * a.u, exists=True, providers=1, consumers=0)
     expect_issuance(b, 3000 * a.u)
     b.finalize_block()
 
 
-@case(suite=SUITE, handler="transfer_allow_death", presets=BOTH,
-      clauses=("BAL-10", "BAL-8", "SYS-4"))
+@case(
+    suite=SUITE, handler="transfer_allow_death", presets=BOTH, clauses=("BAL-10", "BAL-8", "SYS-4")
+)
 def transfer_reaps_sender_and_burns_dust(b: CaseBuilder) -> None:
     """Leaving 5u (below the ED) reaps the sender: KilledAccount, DustLost 5u, Transfer; the dust
     leaves the total issuance."""
     a = setup(b)
     b.initialize_block()
-    transfer(b, a.alice, a.bob, 995 * a.u,
-             events=[ev("System.KilledAccount", account=a.alice),
-                     ev("Balances.DustLost", account=a.alice, amount=5 * a.u),
-                     tr(a.alice, a.bob, 995 * a.u)],
-             observe=watch(a.alice, a.bob))
+    transfer(
+        b,
+        a.alice,
+        a.bob,
+        995 * a.u,
+        events=[
+            ev("System.KilledAccount", account=a.alice),
+            ev("Balances.DustLost", account=a.alice, amount=5 * a.u),
+            tr(a.alice, a.bob, 995 * a.u),
+        ],
+        observe=watch(a.alice, a.bob),
+    )
     expect(b, a.alice, free=0, exists=False)
     expect(b, a.bob, free=1995 * a.u)
     expect_issuance(b, 3000 * a.u - 5 * a.u)
     b.finalize_block()
 
 
-@case(suite=SUITE, handler="transfer_allow_death", presets=MINIMAL,
-      clauses=("BAL-10", "BAL-8", "SYS-4"))
+@case(
+    suite=SUITE,
+    handler="transfer_allow_death",
+    presets=MINIMAL,
+    clauses=("BAL-10", "BAL-8", "SYS-4"),
+)
 def transfer_entire_balance_reaps_without_dust(b: CaseBuilder) -> None:
     """Sending everything reaps the sender with no DustLost and no change of issuance."""
     a = setup(b)
     b.initialize_block()
-    transfer(b, a.alice, a.bob, 1000 * a.u,
-             events=[ev("System.KilledAccount", account=a.alice), tr(a.alice, a.bob, 1000 * a.u)],
-             observe=watch(a.alice, a.bob))
+    transfer(
+        b,
+        a.alice,
+        a.bob,
+        1000 * a.u,
+        events=[ev("System.KilledAccount", account=a.alice), tr(a.alice, a.bob, 1000 * a.u)],
+        observe=watch(a.alice, a.bob),
+    )
     expect(b, a.alice, exists=False)
     expect_issuance(b, 3000 * a.u)
     b.finalize_block()
@@ -294,8 +343,9 @@ def transfer_below_ed_to_new_account_fails(b: CaseBuilder) -> None:
     """A transfer that would create an account below the ED is refused: Token.BelowMinimum."""
     a = setup(b)
     b.initialize_block()
-    transfer(b, a.alice, a.dave, 5 * a.u, outcome="Token.BelowMinimum",
-             observe=watch(a.alice, a.dave))
+    transfer(
+        b, a.alice, a.dave, 5 * a.u, outcome="Token.BelowMinimum", observe=watch(a.alice, a.dave)
+    )
     b.finalize_block()
 
 
@@ -304,8 +354,7 @@ def transfer_below_ed_to_existing_account(b: CaseBuilder) -> None:
     """Any amount may go to an account that already holds at least the ED."""
     a = setup(b)
     b.initialize_block()
-    transfer(b, a.alice, a.bob, 5 * a.u, events=[tr(a.alice, a.bob, 5 * a.u)],
-             observe=watch(a.bob))
+    transfer(b, a.alice, a.bob, 5 * a.u, events=[tr(a.alice, a.bob, 5 * a.u)], observe=watch(a.bob))
     expect(b, a.bob, free=1005 * a.u)
     b.finalize_block()
 
@@ -315,8 +364,9 @@ def transfer_more_than_free_balance(b: CaseBuilder) -> None:
     """Sending more than the free balance (but less than the issuance) is Token.FundsUnavailable."""
     a = setup(b)
     b.initialize_block()
-    transfer(b, a.alice, a.bob, 1001 * a.u, outcome="Token.FundsUnavailable",
-             observe=watch(a.alice))
+    transfer(
+        b, a.alice, a.bob, 1001 * a.u, outcome="Token.FundsUnavailable", observe=watch(a.alice)
+    )
     b.finalize_block()
 
 
@@ -326,8 +376,7 @@ def transfer_more_than_total_issuance_underflows(b: CaseBuilder) -> None:
     not Token.FundsUnavailable."""
     a = setup(b)
     b.initialize_block()
-    transfer(b, a.alice, a.bob, 3001 * a.u, outcome="Arithmetic.Underflow",
-             observe=watch(a.alice))
+    transfer(b, a.alice, a.bob, 3001 * a.u, outcome="Arithmetic.Underflow", observe=watch(a.alice))
     b.finalize_block()
 
 
@@ -365,9 +414,14 @@ def zero_transfer_from_empty_account_endows_zero(b: CaseBuilder) -> None:
     for the sender, which still does not exist afterwards."""
     a = setup(b)
     b.initialize_block()
-    transfer(b, a.dave, a.bob, 0,
-             events=[ev("Balances.Endowed", account=a.dave, free_balance=0), tr(a.dave, a.bob, 0)],
-             observe=watch(a.dave))
+    transfer(
+        b,
+        a.dave,
+        a.bob,
+        0,
+        events=[ev("Balances.Endowed", account=a.dave, free_balance=0), tr(a.dave, a.bob, 0)],
+        observe=watch(a.dave),
+    )
     expect(b, a.dave, exists=False)
     b.finalize_block()
 
@@ -411,8 +465,9 @@ def transfer_to_self_may_go_below_ed(b: CaseBuilder) -> None:
     b.finalize_block()
 
 
-@case(suite=SUITE, handler="transfer_allow_death", presets=BOTH,
-      clauses=("BAL-5", "BAL-21", "SYS-2"))
+@case(
+    suite=SUITE, handler="transfer_allow_death", presets=BOTH, clauses=("BAL-5", "BAL-21", "SYS-2")
+)
 def locked_account_cannot_be_reaped(b: CaseBuilder) -> None:
     """With a lock the account has consumers, so dropping below the ED is WouldDie
     (Token.OnlyProvider), which is checked before the lock itself (Token.Frozen)."""
@@ -430,8 +485,9 @@ def frozen_balance_cannot_move(b: CaseBuilder) -> None:
     b.initialize_block()
     lock(b, a.alice, 500 * a.u)
     transfer(b, a.alice, a.bob, 600 * a.u, outcome="Token.Frozen")
-    transfer(b, a.alice, a.bob, 500 * a.u, events=[tr(a.alice, a.bob, 500 * a.u)],
-             observe=watch(a.alice))
+    transfer(
+        b, a.alice, a.bob, 500 * a.u, events=[tr(a.alice, a.bob, 500 * a.u)], observe=watch(a.alice)
+    )
     expect(b, a.alice, free=500 * a.u, frozen=500 * a.u)
     b.finalize_block()
 
@@ -456,8 +512,12 @@ def transfer_destination_overflow(b: CaseBuilder) -> None:
     b.finalize_block()
 
 
-@case(suite=SUITE, handler="transfer_allow_death", presets=MINIMAL,
-      clauses=("BAL-7", "BAL-14", "BAL-17"))
+@case(
+    suite=SUITE,
+    handler="transfer_allow_death",
+    presets=MINIMAL,
+    clauses=("BAL-7", "BAL-14", "BAL-17"),
+)
 def transfer_destination_total_overflow(b: CaseBuilder) -> None:
     """The new free balance fits but free + reserved would not: Arithmetic.Overflow."""
     a = setup(b)
@@ -486,8 +546,14 @@ def legacy_transfer_name(b: CaseBuilder) -> None:
     """Balances.transfer is the legacy name of transfer_allow_death."""
     a = setup(b)
     b.initialize_block()
-    do(b, LEGACY, {"dest": a.bob, "value": 300 * a.u}, signed(a.alice),
-       events=[tr(a.alice, a.bob, 300 * a.u)], observe=watch(a.alice, a.bob))
+    do(
+        b,
+        LEGACY,
+        {"dest": a.bob, "value": 300 * a.u},
+        signed(a.alice),
+        events=[tr(a.alice, a.bob, 300 * a.u)],
+        observe=watch(a.alice, a.bob),
+    )
     b.finalize_block()
 
 
@@ -496,10 +562,18 @@ def legacy_transfer_may_reap(b: CaseBuilder) -> None:
     """Like transfer_allow_death, the legacy call may reap the sender and burn the dust."""
     a = setup(b)
     b.initialize_block()
-    do(b, LEGACY, {"dest": a.bob, "value": 995 * a.u}, signed(a.alice),
-       events=["System.KilledAccount", ev("Balances.DustLost", amount=5 * a.u),
-               tr(a.alice, a.bob, 995 * a.u)],
-       observe=watch(a.alice))
+    do(
+        b,
+        LEGACY,
+        {"dest": a.bob, "value": 995 * a.u},
+        signed(a.alice),
+        events=[
+            "System.KilledAccount",
+            ev("Balances.DustLost", amount=5 * a.u),
+            tr(a.alice, a.bob, 995 * a.u),
+        ],
+        observe=watch(a.alice),
+    )
     expect_issuance(b, 2995 * a.u)
     b.finalize_block()
 
@@ -512,8 +586,14 @@ def keep_alive_transfer(b: CaseBuilder) -> None:
     """A keep-alive transfer that leaves plenty behind works like any transfer."""
     a = setup(b)
     b.initialize_block()
-    do(b, KEEP_ALIVE, {"dest": a.bob, "value": 300 * a.u}, signed(a.alice),
-       events=[tr(a.alice, a.bob, 300 * a.u)], observe=watch(a.alice, a.bob))
+    do(
+        b,
+        KEEP_ALIVE,
+        {"dest": a.bob, "value": 300 * a.u},
+        signed(a.alice),
+        events=[tr(a.alice, a.bob, 300 * a.u)],
+        observe=watch(a.alice, a.bob),
+    )
     expect(b, a.alice, free=700 * a.u)
     b.finalize_block()
 
@@ -523,8 +603,14 @@ def keep_alive_below_ed(b: CaseBuilder) -> None:
     """Leaving 5u (below the ED) is refused by keep-alive: Token.NotExpendable."""
     a = setup(b)
     b.initialize_block()
-    do(b, KEEP_ALIVE, {"dest": a.bob, "value": 995 * a.u}, signed(a.alice),
-       outcome="Token.NotExpendable", observe=watch(a.alice, a.bob))
+    do(
+        b,
+        KEEP_ALIVE,
+        {"dest": a.bob, "value": 995 * a.u},
+        signed(a.alice),
+        outcome="Token.NotExpendable",
+        observe=watch(a.alice, a.bob),
+    )
     b.finalize_block()
 
 
@@ -533,46 +619,73 @@ def keep_alive_may_leave_exactly_ed(b: CaseBuilder) -> None:
     """Leaving exactly the ED is allowed."""
     a = setup(b)
     b.initialize_block()
-    do(b, KEEP_ALIVE, {"dest": a.bob, "value": 990 * a.u}, signed(a.alice),
-       events=[tr(a.alice, a.bob, 990 * a.u)], observe=watch(a.alice))
+    do(
+        b,
+        KEEP_ALIVE,
+        {"dest": a.bob, "value": 990 * a.u},
+        signed(a.alice),
+        events=[tr(a.alice, a.bob, 990 * a.u)],
+        observe=watch(a.alice),
+    )
     expect(b, a.alice, free=a.ed, exists=True)
     b.finalize_block()
 
 
-@case(suite=SUITE, handler="transfer_keep_alive", presets=MINIMAL,
-      clauses=("BAL-5", "BAL-11", "BAL-21"))
+@case(
+    suite=SUITE,
+    handler="transfer_keep_alive",
+    presets=MINIMAL,
+    clauses=("BAL-5", "BAL-11", "BAL-21"),
+)
 def keep_alive_with_lock_reports_only_provider(b: CaseBuilder) -> None:
     """With a lock, dropping below the ED is WouldDie (Token.OnlyProvider), which wins over
     keep-alive's Token.NotExpendable."""
     a = setup(b)
     b.initialize_block()
     lock(b, a.alice, 100 * a.u)
-    do(b, KEEP_ALIVE, {"dest": a.bob, "value": 995 * a.u}, signed(a.alice),
-       outcome="Token.OnlyProvider")
+    do(
+        b,
+        KEEP_ALIVE,
+        {"dest": a.bob, "value": 995 * a.u},
+        signed(a.alice),
+        outcome="Token.OnlyProvider",
+    )
     b.finalize_block()
 
 
-@case(suite=SUITE, handler="transfer_keep_alive", presets=MINIMAL,
-      clauses=("BAL-5", "BAL-11", "BAL-21"))
+@case(
+    suite=SUITE,
+    handler="transfer_keep_alive",
+    presets=MINIMAL,
+    clauses=("BAL-5", "BAL-11", "BAL-21"),
+)
 def keep_alive_frozen(b: CaseBuilder) -> None:
     """Above the ED but into the locked part: Token.Frozen."""
     a = setup(b)
     b.initialize_block()
     lock(b, a.alice, 500 * a.u)
-    do(b, KEEP_ALIVE, {"dest": a.bob, "value": 600 * a.u}, signed(a.alice),
-       outcome="Token.Frozen")
+    do(b, KEEP_ALIVE, {"dest": a.bob, "value": 600 * a.u}, signed(a.alice), outcome="Token.Frozen")
     b.finalize_block()
 
 
-@case(suite=SUITE, handler="transfer_keep_alive", presets=MINIMAL,
-      clauses=("BAL-5", "BAL-7", "BAL-11"))
+@case(
+    suite=SUITE,
+    handler="transfer_keep_alive",
+    presets=MINIMAL,
+    clauses=("BAL-5", "BAL-7", "BAL-11"),
+)
 def not_expendable_beats_below_minimum(b: CaseBuilder) -> None:
     """Alice holds 15u: sending 8u to a fresh account breaks keep-alive and the destination's
     minimum; the source check wins (Token.NotExpendable)."""
     a = setup(b, balances={"alice": 15, "bob": 1000})
     b.initialize_block()
-    do(b, KEEP_ALIVE, {"dest": a.dave, "value": 8 * a.u}, signed(a.alice),
-       outcome="Token.NotExpendable")
+    do(
+        b,
+        KEEP_ALIVE,
+        {"dest": a.dave, "value": 8 * a.u},
+        signed(a.alice),
+        outcome="Token.NotExpendable",
+    )
     b.finalize_block()
 
 
@@ -590,8 +703,13 @@ def keep_alive_to_self_still_checked(b: CaseBuilder) -> None:
     """The keep-alive check runs even for a transfer to oneself: Token.NotExpendable."""
     a = setup(b)
     b.initialize_block()
-    do(b, KEEP_ALIVE, {"dest": a.alice, "value": 995 * a.u}, signed(a.alice),
-       outcome="Token.NotExpendable")
+    do(
+        b,
+        KEEP_ALIVE,
+        {"dest": a.alice, "value": 995 * a.u},
+        signed(a.alice),
+        outcome="Token.NotExpendable",
+    )
     b.finalize_block()
 
 
@@ -603,8 +721,14 @@ def force_transfer_moves_funds(b: CaseBuilder) -> None:
     """Root moves funds between two accounts."""
     a = setup(b)
     b.initialize_block()
-    do(b, FORCE_TRANSFER, {"source": a.alice, "dest": a.bob, "value": 300 * a.u}, root(),
-       events=[tr(a.alice, a.bob, 300 * a.u)], observe=watch(a.alice, a.bob))
+    do(
+        b,
+        FORCE_TRANSFER,
+        {"source": a.alice, "dest": a.bob, "value": 300 * a.u},
+        root(),
+        events=[tr(a.alice, a.bob, 300 * a.u)],
+        observe=watch(a.alice, a.bob),
+    )
     expect(b, a.alice, free=700 * a.u)
     expect(b, a.bob, free=1300 * a.u)
     b.finalize_block()
@@ -616,13 +740,20 @@ def force_transfer_reaps_source_and_creates_dest(b: CaseBuilder) -> None:
     the destination is created (NewAccount, Endowed); Transfer comes last."""
     a = setup(b)
     b.initialize_block()
-    do(b, FORCE_TRANSFER, {"source": a.alice, "dest": a.dave, "value": 995 * a.u}, root(),
-       events=[ev("System.KilledAccount", account=a.alice),
-               ev("Balances.DustLost", account=a.alice, amount=5 * a.u),
-               ev("System.NewAccount", account=a.dave),
-               ev("Balances.Endowed", account=a.dave, free_balance=995 * a.u),
-               tr(a.alice, a.dave, 995 * a.u)],
-       observe=watch(a.alice, a.dave))
+    do(
+        b,
+        FORCE_TRANSFER,
+        {"source": a.alice, "dest": a.dave, "value": 995 * a.u},
+        root(),
+        events=[
+            ev("System.KilledAccount", account=a.alice),
+            ev("Balances.DustLost", account=a.alice, amount=5 * a.u),
+            ev("System.NewAccount", account=a.dave),
+            ev("Balances.Endowed", account=a.dave, free_balance=995 * a.u),
+            tr(a.alice, a.dave, 995 * a.u),
+        ],
+        observe=watch(a.alice, a.dave),
+    )
     expect_issuance(b, 2995 * a.u)
     b.finalize_block()
 
@@ -632,8 +763,13 @@ def force_transfer_requires_root(b: CaseBuilder) -> None:
     """A signed origin cannot force a transfer, not even from its own account: BadOrigin."""
     a = setup(b)
     b.initialize_block()
-    do(b, FORCE_TRANSFER, {"source": a.alice, "dest": a.bob, "value": 10 * a.u},
-       signed(a.alice), outcome="BadOrigin")
+    do(
+        b,
+        FORCE_TRANSFER,
+        {"source": a.alice, "dest": a.bob, "value": 10 * a.u},
+        signed(a.alice),
+        outcome="BadOrigin",
+    )
     b.finalize_block()
 
 
@@ -643,8 +779,13 @@ def force_transfer_respects_locks(b: CaseBuilder) -> None:
     a = setup(b)
     b.initialize_block()
     lock(b, a.alice, 500 * a.u)
-    do(b, FORCE_TRANSFER, {"source": a.alice, "dest": a.bob, "value": 600 * a.u}, root(),
-       outcome="Token.Frozen")
+    do(
+        b,
+        FORCE_TRANSFER,
+        {"source": a.alice, "dest": a.bob, "value": 600 * a.u},
+        root(),
+        outcome="Token.Frozen",
+    )
     b.finalize_block()
 
 
@@ -653,8 +794,13 @@ def force_transfer_from_empty_account(b: CaseBuilder) -> None:
     """Root cannot take from an account that has nothing: Token.FundsUnavailable."""
     a = setup(b)
     b.initialize_block()
-    do(b, FORCE_TRANSFER, {"source": a.dave, "dest": a.bob, "value": 10 * a.u}, root(),
-       outcome="Token.FundsUnavailable")
+    do(
+        b,
+        FORCE_TRANSFER,
+        {"source": a.dave, "dest": a.bob, "value": 10 * a.u},
+        root(),
+        outcome="Token.FundsUnavailable",
+    )
     b.finalize_block()
 
 
@@ -666,9 +812,14 @@ def transfer_all_reaps_sender(b: CaseBuilder) -> None:
     """Without keep-alive everything goes and the sender is reaped."""
     a = setup(b)
     b.initialize_block()
-    do(b, TRANSFER_ALL, {"dest": a.bob, "keep_alive": False}, signed(a.alice),
-       events=[ev("System.KilledAccount", account=a.alice), tr(a.alice, a.bob, 1000 * a.u)],
-       observe=watch(a.alice, a.bob))
+    do(
+        b,
+        TRANSFER_ALL,
+        {"dest": a.bob, "keep_alive": False},
+        signed(a.alice),
+        events=[ev("System.KilledAccount", account=a.alice), tr(a.alice, a.bob, 1000 * a.u)],
+        observe=watch(a.alice, a.bob),
+    )
     expect(b, a.alice, exists=False)
     expect(b, a.bob, free=2000 * a.u)
     b.finalize_block()
@@ -679,8 +830,14 @@ def transfer_all_keep_alive_leaves_ed(b: CaseBuilder) -> None:
     """With keep-alive the ED stays behind."""
     a = setup(b)
     b.initialize_block()
-    do(b, TRANSFER_ALL, {"dest": a.bob, "keep_alive": True}, signed(a.alice),
-       events=[tr(a.alice, a.bob, 1000 * a.u - a.ed)], observe=watch(a.alice, a.bob))
+    do(
+        b,
+        TRANSFER_ALL,
+        {"dest": a.bob, "keep_alive": True},
+        signed(a.alice),
+        events=[tr(a.alice, a.bob, 1000 * a.u - a.ed)],
+        observe=watch(a.alice, a.bob),
+    )
     expect(b, a.alice, free=a.ed, exists=True)
     b.finalize_block()
 
@@ -692,8 +849,14 @@ def transfer_all_leaves_the_lock(b: CaseBuilder) -> None:
     a = setup(b)
     b.initialize_block()
     lock(b, a.alice, 300 * a.u)
-    do(b, TRANSFER_ALL, {"dest": a.bob, "keep_alive": False}, signed(a.alice),
-       events=[tr(a.alice, a.bob, 700 * a.u)], observe=watch(a.alice))
+    do(
+        b,
+        TRANSFER_ALL,
+        {"dest": a.bob, "keep_alive": False},
+        signed(a.alice),
+        events=[tr(a.alice, a.bob, 700 * a.u)],
+        observe=watch(a.alice),
+    )
     expect(b, a.alice, free=300 * a.u, frozen=300 * a.u)
     b.finalize_block()
 
@@ -704,8 +867,14 @@ def transfer_all_with_reserve_keeps_ed(b: CaseBuilder) -> None:
     a = setup(b)
     b.initialize_block()
     reserve(b, a.alice, 300 * a.u)
-    do(b, TRANSFER_ALL, {"dest": a.bob, "keep_alive": False}, signed(a.alice),
-       events=[tr(a.alice, a.bob, 690 * a.u)], observe=watch(a.alice))
+    do(
+        b,
+        TRANSFER_ALL,
+        {"dest": a.bob, "keep_alive": False},
+        signed(a.alice),
+        events=[tr(a.alice, a.bob, 690 * a.u)],
+        observe=watch(a.alice),
+    )
     expect(b, a.alice, free=a.ed, reserved=300 * a.u)
     b.finalize_block()
 
@@ -717,8 +886,14 @@ def transfer_all_reserve_covers_part_of_lock(b: CaseBuilder) -> None:
     b.initialize_block()
     reserve(b, a.alice, 300 * a.u)
     lock(b, a.alice, 500 * a.u)
-    do(b, TRANSFER_ALL, {"dest": a.bob, "keep_alive": False}, signed(a.alice),
-       events=[tr(a.alice, a.bob, 500 * a.u)], observe=watch(a.alice))
+    do(
+        b,
+        TRANSFER_ALL,
+        {"dest": a.bob, "keep_alive": False},
+        signed(a.alice),
+        events=[tr(a.alice, a.bob, 500 * a.u)],
+        observe=watch(a.alice),
+    )
     expect(b, a.alice, free=200 * a.u, reserved=300 * a.u, frozen=500 * a.u)
     b.finalize_block()
 
@@ -728,9 +903,14 @@ def transfer_all_from_empty_account(b: CaseBuilder) -> None:
     """Quirk: transfer_all from an account with nothing transfers 0 and emits Endowed 0."""
     a = setup(b)
     b.initialize_block()
-    do(b, TRANSFER_ALL, {"dest": a.bob, "keep_alive": False}, signed(a.dave),
-       events=[ev("Balances.Endowed", account=a.dave, free_balance=0), tr(a.dave, a.bob, 0)],
-       observe=watch(a.dave))
+    do(
+        b,
+        TRANSFER_ALL,
+        {"dest": a.bob, "keep_alive": False},
+        signed(a.dave),
+        events=[ev("Balances.Endowed", account=a.dave, free_balance=0), tr(a.dave, a.bob, 0)],
+        observe=watch(a.dave),
+    )
     expect(b, a.dave, exists=False)
     b.finalize_block()
 
@@ -741,8 +921,13 @@ def transfer_all_below_ed_to_new_account(b: CaseBuilder) -> None:
     Token.BelowMinimum."""
     a = setup(b, balances={"alice": 15, "bob": 1000})
     b.initialize_block()
-    do(b, TRANSFER_ALL, {"dest": a.dave, "keep_alive": True}, signed(a.alice),
-       outcome="Token.BelowMinimum")
+    do(
+        b,
+        TRANSFER_ALL,
+        {"dest": a.dave, "keep_alive": True},
+        signed(a.alice),
+        outcome="Token.BelowMinimum",
+    )
     b.finalize_block()
 
 
@@ -751,8 +936,7 @@ def transfer_all_requires_signed_origin(b: CaseBuilder) -> None:
     """An unsigned transfer_all is BadOrigin."""
     a = setup(b)
     b.initialize_block()
-    do(b, TRANSFER_ALL, {"dest": a.bob, "keep_alive": False}, none_origin(),
-       outcome="BadOrigin")
+    do(b, TRANSFER_ALL, {"dest": a.bob, "keep_alive": False}, none_origin(), outcome="BadOrigin")
     b.finalize_block()
 
 
@@ -761,8 +945,14 @@ def transfer_all_to_self(b: CaseBuilder) -> None:
     """transfer_all to oneself passes the checks and does nothing."""
     a = setup(b)
     b.initialize_block()
-    do(b, TRANSFER_ALL, {"dest": a.alice, "keep_alive": False}, signed(a.alice), events=[],
-       observe=watch(a.alice))
+    do(
+        b,
+        TRANSFER_ALL,
+        {"dest": a.alice, "keep_alive": False},
+        signed(a.alice),
+        events=[],
+        observe=watch(a.alice),
+    )
     expect(b, a.alice, free=1000 * a.u)
     b.finalize_block()
 
@@ -775,9 +965,13 @@ def set_balance_up_mints(b: CaseBuilder) -> None:
     """Raising a balance adds the difference to the total issuance."""
     a = setup(b)
     b.initialize_block()
-    set_balance(b, a.alice, 1500 * a.u,
-                events=[ev("Balances.BalanceSet", who=a.alice, free=1500 * a.u)],
-                observe=watch(a.alice))
+    set_balance(
+        b,
+        a.alice,
+        1500 * a.u,
+        events=[ev("Balances.BalanceSet", who=a.alice, free=1500 * a.u)],
+        observe=watch(a.alice),
+    )
     expect_issuance(b, 3500 * a.u)
     b.finalize_block()
 
@@ -787,9 +981,13 @@ def set_balance_down_burns(b: CaseBuilder) -> None:
     """Lowering a balance removes the difference from the total issuance."""
     a = setup(b)
     b.initialize_block()
-    set_balance(b, a.alice, 400 * a.u,
-                events=[ev("Balances.BalanceSet", who=a.alice, free=400 * a.u)],
-                observe=watch(a.alice))
+    set_balance(
+        b,
+        a.alice,
+        400 * a.u,
+        events=[ev("Balances.BalanceSet", who=a.alice, free=400 * a.u)],
+        observe=watch(a.alice),
+    )
     expect_issuance(b, 2400 * a.u)
     b.finalize_block()
 
@@ -799,10 +997,16 @@ def set_balance_below_ed_reaps(b: CaseBuilder) -> None:
     """A new balance below the ED is taken as zero: the account is reaped, BalanceSet says 0."""
     a = setup(b)
     b.initialize_block()
-    set_balance(b, a.alice, 5 * a.u,
-                events=[ev("System.KilledAccount", account=a.alice),
-                        ev("Balances.BalanceSet", who=a.alice, free=0)],
-                observe=watch(a.alice))
+    set_balance(
+        b,
+        a.alice,
+        5 * a.u,
+        events=[
+            ev("System.KilledAccount", account=a.alice),
+            ev("Balances.BalanceSet", who=a.alice, free=0),
+        ],
+        observe=watch(a.alice),
+    )
     expect(b, a.alice, exists=False)
     expect_issuance(b, 2000 * a.u)
     b.finalize_block()
@@ -813,10 +1017,17 @@ def set_balance_creates_account(b: CaseBuilder) -> None:
     """Setting a balance on a fresh account creates it."""
     a = setup(b)
     b.initialize_block()
-    set_balance(b, a.dave, 500 * a.u,
-                events=["System.NewAccount", ev("Balances.Endowed", free_balance=500 * a.u),
-                        ev("Balances.BalanceSet", who=a.dave, free=500 * a.u)],
-                observe=watch(a.dave))
+    set_balance(
+        b,
+        a.dave,
+        500 * a.u,
+        events=[
+            "System.NewAccount",
+            ev("Balances.Endowed", free_balance=500 * a.u),
+            ev("Balances.BalanceSet", who=a.dave, free=500 * a.u),
+        ],
+        observe=watch(a.dave),
+    )
     expect(b, a.dave, exists=True, providers=1)
     expect_issuance(b, 3500 * a.u)
     b.finalize_block()
@@ -827,17 +1038,22 @@ def set_balance_below_ed_on_new_account_endows_zero(b: CaseBuilder) -> None:
     """Quirk: setting 5u on a fresh account stores nothing but emits Endowed 0 and BalanceSet 0."""
     a = setup(b)
     b.initialize_block()
-    set_balance(b, a.dave, 5 * a.u,
-                events=[ev("Balances.Endowed", account=a.dave, free_balance=0),
-                        ev("Balances.BalanceSet", who=a.dave, free=0)],
-                observe=watch(a.dave))
+    set_balance(
+        b,
+        a.dave,
+        5 * a.u,
+        events=[
+            ev("Balances.Endowed", account=a.dave, free_balance=0),
+            ev("Balances.BalanceSet", who=a.dave, free=0),
+        ],
+        observe=watch(a.dave),
+    )
     expect(b, a.dave, exists=False)
     expect_issuance(b, 3000 * a.u)
     b.finalize_block()
 
 
-@case(suite=SUITE, handler="force_set_balance", presets=BOTH,
-      clauses=("BAL-14", "SYS-4", "BAL-17"))
+@case(suite=SUITE, handler="force_set_balance", presets=BOTH, clauses=("BAL-14", "SYS-4", "BAL-17"))
 def set_balance_zero_with_reserve_fails(b: CaseBuilder) -> None:
     """An account with a reserve has a consumer, so its provider cannot go: ConsumerRemaining."""
     a = setup(b)
@@ -852,8 +1068,13 @@ def set_balance_requires_root(b: CaseBuilder) -> None:
     """A signed origin cannot set balances: BadOrigin."""
     a = setup(b)
     b.initialize_block()
-    do(b, SET_BALANCE, {"who": a.alice, "new_free": 2000 * a.u}, signed(a.alice),
-       outcome="BadOrigin")
+    do(
+        b,
+        SET_BALANCE,
+        {"who": a.alice, "new_free": 2000 * a.u},
+        signed(a.alice),
+        outcome="BadOrigin",
+    )
     b.finalize_block()
 
 
@@ -863,8 +1084,13 @@ def set_balance_issuance_saturates(b: CaseBuilder) -> None:
     now sum to more."""
     a = setup(b)
     b.initialize_block()
-    set_balance(b, a.bob, U128_MAX, events=[ev("Balances.BalanceSet", who=a.bob, free=U128_MAX)],
-                observe=watch(a.bob))
+    set_balance(
+        b,
+        a.bob,
+        U128_MAX,
+        events=[ev("Balances.BalanceSet", who=a.bob, free=U128_MAX)],
+        observe=watch(a.bob),
+    )
     expect_issuance(b, U128_MAX)
     b.finalize_block()
 
@@ -878,23 +1104,34 @@ def force_unreserve_part(b: CaseBuilder) -> None:
     a = setup(b)
     b.initialize_block()
     reserve(b, a.alice, 300 * a.u)
-    do(b, FORCE_UNRESERVE, {"who": a.alice, "amount": 100 * a.u}, root(),
-       events=[ev("Balances.Unreserved", who=a.alice, amount=100 * a.u)],
-       observe=watch(a.alice))
+    do(
+        b,
+        FORCE_UNRESERVE,
+        {"who": a.alice, "amount": 100 * a.u},
+        root(),
+        events=[ev("Balances.Unreserved", who=a.alice, amount=100 * a.u)],
+        observe=watch(a.alice),
+    )
     expect(b, a.alice, free=800 * a.u, reserved=200 * a.u, consumers=1)
     b.finalize_block()
 
 
-@case(suite=SUITE, handler="force_unreserve", presets=MINIMAL,
-      clauses=("BAL-15", "BAL-18", "SYS-5"))
+@case(
+    suite=SUITE, handler="force_unreserve", presets=MINIMAL, clauses=("BAL-15", "BAL-18", "SYS-5")
+)
 def force_unreserve_more_than_reserved(b: CaseBuilder) -> None:
     """Asking for more than is reserved unreserves all of it and drops the consumer."""
     a = setup(b)
     b.initialize_block()
     reserve(b, a.alice, 300 * a.u)
-    do(b, FORCE_UNRESERVE, {"who": a.alice, "amount": 500 * a.u}, root(),
-       events=[ev("Balances.Unreserved", who=a.alice, amount=300 * a.u)],
-       observe=watch(a.alice))
+    do(
+        b,
+        FORCE_UNRESERVE,
+        {"who": a.alice, "amount": 500 * a.u},
+        root(),
+        events=[ev("Balances.Unreserved", who=a.alice, amount=300 * a.u)],
+        observe=watch(a.alice),
+    )
     expect(b, a.alice, free=1000 * a.u, reserved=0, consumers=0)
     b.finalize_block()
 
@@ -904,8 +1141,14 @@ def force_unreserve_nothing_reserved_still_emits(b: CaseBuilder) -> None:
     """Quirk: with nothing reserved, Unreserved is still emitted, with amount 0."""
     a = setup(b)
     b.initialize_block()
-    do(b, FORCE_UNRESERVE, {"who": a.alice, "amount": 100 * a.u}, root(),
-       events=[ev("Balances.Unreserved", who=a.alice, amount=0)], observe=watch(a.alice))
+    do(
+        b,
+        FORCE_UNRESERVE,
+        {"who": a.alice, "amount": 100 * a.u},
+        root(),
+        events=[ev("Balances.Unreserved", who=a.alice, amount=0)],
+        observe=watch(a.alice),
+    )
     b.finalize_block()
 
 
@@ -914,8 +1157,14 @@ def force_unreserve_unknown_account(b: CaseBuilder) -> None:
     """An account with no balance at all: nothing happens, no event."""
     a = setup(b)
     b.initialize_block()
-    do(b, FORCE_UNRESERVE, {"who": a.dave, "amount": 100 * a.u}, root(), events=[],
-       observe=watch(a.dave))
+    do(
+        b,
+        FORCE_UNRESERVE,
+        {"who": a.dave, "amount": 100 * a.u},
+        root(),
+        events=[],
+        observe=watch(a.dave),
+    )
     b.finalize_block()
 
 
@@ -925,8 +1174,13 @@ def force_unreserve_requires_root(b: CaseBuilder) -> None:
     a = setup(b)
     b.initialize_block()
     reserve(b, a.alice, 300 * a.u)
-    do(b, FORCE_UNRESERVE, {"who": a.alice, "amount": 100 * a.u}, signed(a.alice),
-       outcome="BadOrigin")
+    do(
+        b,
+        FORCE_UNRESERVE,
+        {"who": a.alice, "amount": 100 * a.u},
+        signed(a.alice),
+        outcome="BadOrigin",
+    )
     b.finalize_block()
 
 
@@ -938,8 +1192,13 @@ def reserve_moves_free_to_reserved(b: CaseBuilder) -> None:
     """Reserving moves free to reserved, takes one consumer and leaves the issuance alone."""
     a = setup(b)
     b.initialize_block()
-    reserve(b, a.alice, 300 * a.u, events=[ev("Balances.Reserved", who=a.alice, amount=300 * a.u)],
-            observe=watch(a.alice))
+    reserve(
+        b,
+        a.alice,
+        300 * a.u,
+        events=[ev("Balances.Reserved", who=a.alice, amount=300 * a.u)],
+        observe=watch(a.alice),
+    )
     expect(b, a.alice, free=700 * a.u, reserved=300 * a.u, consumers=1, providers=1)
     expect_issuance(b, 3000 * a.u)
     b.finalize_block()
@@ -1050,9 +1309,16 @@ def unreserve_part(b: CaseBuilder) -> None:
     a = setup(b)
     b.initialize_block()
     reserve(b, a.alice, 300 * a.u)
-    do(b, UNRESERVE, {"who": a.alice, "value": 100 * a.u}, OPS,
-       events=[ev("Balances.Unreserved", who=a.alice, amount=100 * a.u)],
-       returned=0, check_returned=True, observe=watch(a.alice))
+    do(
+        b,
+        UNRESERVE,
+        {"who": a.alice, "value": 100 * a.u},
+        OPS,
+        events=[ev("Balances.Unreserved", who=a.alice, amount=100 * a.u)],
+        returned=0,
+        check_returned=True,
+        observe=watch(a.alice),
+    )
     expect(b, a.alice, free=800 * a.u, reserved=200 * a.u, consumers=1)
     b.finalize_block()
 
@@ -1063,9 +1329,16 @@ def unreserve_everything_releases_consumer(b: CaseBuilder) -> None:
     a = setup(b)
     b.initialize_block()
     reserve(b, a.alice, 300 * a.u)
-    do(b, UNRESERVE, {"who": a.alice, "value": 1000 * a.u}, OPS,
-       events=[ev("Balances.Unreserved", who=a.alice, amount=300 * a.u)],
-       returned=700 * a.u, check_returned=True, observe=watch(a.alice))
+    do(
+        b,
+        UNRESERVE,
+        {"who": a.alice, "value": 1000 * a.u},
+        OPS,
+        events=[ev("Balances.Unreserved", who=a.alice, amount=300 * a.u)],
+        returned=700 * a.u,
+        check_returned=True,
+        observe=watch(a.alice),
+    )
     expect(b, a.alice, free=1000 * a.u, reserved=0, consumers=0)
     b.finalize_block()
 
@@ -1075,9 +1348,15 @@ def unreserve_without_reserve_emits_zero_event(b: CaseBuilder) -> None:
     """Quirk: Unreserved with amount 0 when nothing is reserved; all of the value is returned."""
     a = setup(b)
     b.initialize_block()
-    do(b, UNRESERVE, {"who": a.alice, "value": 100 * a.u}, OPS,
-       events=[ev("Balances.Unreserved", who=a.alice, amount=0)],
-       returned=100 * a.u, check_returned=True)
+    do(
+        b,
+        UNRESERVE,
+        {"who": a.alice, "value": 100 * a.u},
+        OPS,
+        events=[ev("Balances.Unreserved", who=a.alice, amount=0)],
+        returned=100 * a.u,
+        check_returned=True,
+    )
     b.finalize_block()
 
 
@@ -1086,8 +1365,16 @@ def unreserve_unknown_account(b: CaseBuilder) -> None:
     """No balance at all: no event, the whole value is returned."""
     a = setup(b)
     b.initialize_block()
-    do(b, UNRESERVE, {"who": a.dave, "value": 100 * a.u}, OPS, events=[],
-       returned=100 * a.u, check_returned=True, observe=watch(a.dave))
+    do(
+        b,
+        UNRESERVE,
+        {"who": a.dave, "value": 100 * a.u},
+        OPS,
+        events=[],
+        returned=100 * a.u,
+        check_returned=True,
+        observe=watch(a.dave),
+    )
     b.finalize_block()
 
 
@@ -1097,8 +1384,7 @@ def unreserve_zero(b: CaseBuilder) -> None:
     a = setup(b)
     b.initialize_block()
     reserve(b, a.alice, 300 * a.u)
-    do(b, UNRESERVE, {"who": a.alice, "value": 0}, OPS, events=[], returned=0,
-       check_returned=True)
+    do(b, UNRESERVE, {"who": a.alice, "value": 0}, OPS, events=[], returned=0, check_returned=True)
     b.finalize_block()
 
 
@@ -1111,24 +1397,37 @@ def slash_part_of_reserve(b: CaseBuilder) -> None:
     a = setup(b)
     b.initialize_block()
     reserve(b, a.alice, 300 * a.u)
-    do(b, SLASH, {"who": a.alice, "value": 100 * a.u}, OPS,
-       events=[ev("Balances.Slashed", who=a.alice, amount=100 * a.u)],
-       returned=0, check_returned=True, observe=watch(a.alice))
+    do(
+        b,
+        SLASH,
+        {"who": a.alice, "value": 100 * a.u},
+        OPS,
+        events=[ev("Balances.Slashed", who=a.alice, amount=100 * a.u)],
+        returned=0,
+        check_returned=True,
+        observe=watch(a.alice),
+    )
     expect(b, a.alice, free=700 * a.u, reserved=200 * a.u)
     expect_issuance(b, 2900 * a.u)
     b.finalize_block()
 
 
-@case(suite=SUITE, handler="slash_reserved", presets=MINIMAL,
-      clauses=("BAL-19", "BAL-2", "SYS-5"))
+@case(suite=SUITE, handler="slash_reserved", presets=MINIMAL, clauses=("BAL-19", "BAL-2", "SYS-5"))
 def slash_more_than_reserved(b: CaseBuilder) -> None:
     """Slashing 500u of a 300u reserve burns 300u, returns 200u and drops the consumer."""
     a = setup(b)
     b.initialize_block()
     reserve(b, a.alice, 300 * a.u)
-    do(b, SLASH, {"who": a.alice, "value": 500 * a.u}, OPS,
-       events=[ev("Balances.Slashed", who=a.alice, amount=300 * a.u)],
-       returned=200 * a.u, check_returned=True, observe=watch(a.alice))
+    do(
+        b,
+        SLASH,
+        {"who": a.alice, "value": 500 * a.u},
+        OPS,
+        events=[ev("Balances.Slashed", who=a.alice, amount=300 * a.u)],
+        returned=200 * a.u,
+        check_returned=True,
+        observe=watch(a.alice),
+    )
     expect(b, a.alice, free=700 * a.u, reserved=0, consumers=0)
     expect_issuance(b, 2700 * a.u)
     b.finalize_block()
@@ -1139,9 +1438,16 @@ def slash_without_reserve(b: CaseBuilder) -> None:
     """Nothing reserved: Slashed with amount 0, the whole value returned, free untouched."""
     a = setup(b)
     b.initialize_block()
-    do(b, SLASH, {"who": a.alice, "value": 100 * a.u}, OPS,
-       events=[ev("Balances.Slashed", who=a.alice, amount=0)],
-       returned=100 * a.u, check_returned=True, observe=watch(a.alice))
+    do(
+        b,
+        SLASH,
+        {"who": a.alice, "value": 100 * a.u},
+        OPS,
+        events=[ev("Balances.Slashed", who=a.alice, amount=0)],
+        returned=100 * a.u,
+        check_returned=True,
+        observe=watch(a.alice),
+    )
     expect(b, a.alice, free=1000 * a.u)
     expect_issuance(b, 3000 * a.u)
     b.finalize_block()
@@ -1152,8 +1458,15 @@ def slash_unknown_account(b: CaseBuilder) -> None:
     """No balance at all: no event, the whole value returned."""
     a = setup(b)
     b.initialize_block()
-    do(b, SLASH, {"who": a.dave, "value": 100 * a.u}, OPS, events=[],
-       returned=100 * a.u, check_returned=True)
+    do(
+        b,
+        SLASH,
+        {"who": a.dave, "value": 100 * a.u},
+        OPS,
+        events=[],
+        returned=100 * a.u,
+        check_returned=True,
+    )
     b.finalize_block()
 
 
@@ -1164,9 +1477,16 @@ def slash_ignores_locks(b: CaseBuilder) -> None:
     b.initialize_block()
     reserve(b, a.alice, 300 * a.u)
     lock(b, a.alice, 900 * a.u)
-    do(b, SLASH, {"who": a.alice, "value": 300 * a.u}, OPS,
-       events=[ev("Balances.Slashed", amount=300 * a.u)], returned=0, check_returned=True,
-       observe=watch(a.alice))
+    do(
+        b,
+        SLASH,
+        {"who": a.alice, "value": 300 * a.u},
+        OPS,
+        events=[ev("Balances.Slashed", amount=300 * a.u)],
+        returned=0,
+        check_returned=True,
+        observe=watch(a.alice),
+    )
     expect(b, a.alice, free=700 * a.u, reserved=0, frozen=900 * a.u)
     b.finalize_block()
 
@@ -1174,16 +1494,23 @@ def slash_ignores_locks(b: CaseBuilder) -> None:
 # --- repatriate_reserved [BAL-20] ---------------------------------------------------------
 
 
-def repatriate(b: CaseBuilder, slashed: bytes, beneficiary: bytes, value: int, status: str,
-               **kw: Any) -> None:
-    do(b, REPATRIATE,
-       {"slashed": slashed, "beneficiary": beneficiary, "value": value, "status": status},
-       OPS, **kw)
+def repatriate(
+    b: CaseBuilder, slashed: bytes, beneficiary: bytes, value: int, status: str, **kw: Any
+) -> None:
+    do(
+        b,
+        REPATRIATE,
+        {"slashed": slashed, "beneficiary": beneficiary, "value": value, "status": status},
+        OPS,
+        **kw,
+    )
 
 
 def repatriated(source: bytes, dest: bytes, amount: int, status: str) -> Expected:
-    return ev("Balances.ReserveRepatriated", **{"from": source, "to": dest, "amount": amount,
-                                                "destination_status": status})
+    return ev(
+        "Balances.ReserveRepatriated",
+        **{"from": source, "to": dest, "amount": amount, "destination_status": status},
+    )
 
 
 @case(suite=SUITE, handler="repatriate_reserved", presets=BOTH, clauses=("BAL-20",))
@@ -1192,9 +1519,17 @@ def repatriate_to_free_balance(b: CaseBuilder) -> None:
     a = setup(b)
     b.initialize_block()
     reserve(b, a.alice, 300 * a.u)
-    repatriate(b, a.alice, a.bob, 200 * a.u, "Free",
-               events=[repatriated(a.alice, a.bob, 200 * a.u, "Free")],
-               returned=0, check_returned=True, observe=watch(a.alice, a.bob))
+    repatriate(
+        b,
+        a.alice,
+        a.bob,
+        200 * a.u,
+        "Free",
+        events=[repatriated(a.alice, a.bob, 200 * a.u, "Free")],
+        returned=0,
+        check_returned=True,
+        observe=watch(a.alice, a.bob),
+    )
     expect(b, a.alice, free=700 * a.u, reserved=100 * a.u)
     expect(b, a.bob, free=1200 * a.u, reserved=0)
     expect_issuance(b, 3000 * a.u)
@@ -1207,9 +1542,17 @@ def repatriate_to_reserved_balance(b: CaseBuilder) -> None:
     a = setup(b)
     b.initialize_block()
     reserve(b, a.alice, 300 * a.u)
-    repatriate(b, a.alice, a.bob, 200 * a.u, "Reserved",
-               events=[repatriated(a.alice, a.bob, 200 * a.u, "Reserved")],
-               returned=0, check_returned=True, observe=watch(a.alice, a.bob))
+    repatriate(
+        b,
+        a.alice,
+        a.bob,
+        200 * a.u,
+        "Reserved",
+        events=[repatriated(a.alice, a.bob, 200 * a.u, "Reserved")],
+        returned=0,
+        check_returned=True,
+        observe=watch(a.alice, a.bob),
+    )
     expect(b, a.bob, free=1000 * a.u, reserved=200 * a.u, consumers=1)
     b.finalize_block()
 
@@ -1220,9 +1563,17 @@ def repatriate_more_than_reserved(b: CaseBuilder) -> None:
     a = setup(b)
     b.initialize_block()
     reserve(b, a.alice, 300 * a.u)
-    repatriate(b, a.alice, a.bob, 500 * a.u, "Free",
-               events=[repatriated(a.alice, a.bob, 300 * a.u, "Free")],
-               returned=200 * a.u, check_returned=True, observe=watch(a.alice, a.bob))
+    repatriate(
+        b,
+        a.alice,
+        a.bob,
+        500 * a.u,
+        "Free",
+        events=[repatriated(a.alice, a.bob, 300 * a.u, "Free")],
+        returned=200 * a.u,
+        check_returned=True,
+        observe=watch(a.alice, a.bob),
+    )
     expect(b, a.alice, reserved=0, consumers=0)
     b.finalize_block()
 
@@ -1287,9 +1638,17 @@ def repatriate_keeps_frozen_part(b: CaseBuilder) -> None:
     b.initialize_block()
     reserve(b, a.alice, 300 * a.u)
     lock(b, a.alice, 900 * a.u)
-    repatriate(b, a.alice, a.bob, 300 * a.u, "Free",
-               events=[repatriated(a.alice, a.bob, 100 * a.u, "Free")],
-               returned=200 * a.u, check_returned=True, observe=watch(a.alice, a.bob))
+    repatriate(
+        b,
+        a.alice,
+        a.bob,
+        300 * a.u,
+        "Free",
+        events=[repatriated(a.alice, a.bob, 100 * a.u, "Free")],
+        returned=200 * a.u,
+        check_returned=True,
+        observe=watch(a.alice, a.bob),
+    )
     expect(b, a.alice, free=700 * a.u, reserved=200 * a.u, frozen=900 * a.u)
     b.finalize_block()
 
@@ -1300,9 +1659,17 @@ def repatriate_to_self_free_unreserves(b: CaseBuilder) -> None:
     a = setup(b)
     b.initialize_block()
     reserve(b, a.alice, 300 * a.u)
-    repatriate(b, a.alice, a.alice, 100 * a.u, "Free",
-               events=[ev("Balances.Unreserved", who=a.alice, amount=100 * a.u)],
-               returned=0, check_returned=True, observe=watch(a.alice))
+    repatriate(
+        b,
+        a.alice,
+        a.alice,
+        100 * a.u,
+        "Free",
+        events=[ev("Balances.Unreserved", who=a.alice, amount=100 * a.u)],
+        returned=0,
+        check_returned=True,
+        observe=watch(a.alice),
+    )
     expect(b, a.alice, free=800 * a.u, reserved=200 * a.u)
     b.finalize_block()
 
@@ -1313,8 +1680,17 @@ def repatriate_to_self_reserved_is_noop(b: CaseBuilder) -> None:
     a = setup(b)
     b.initialize_block()
     reserve(b, a.alice, 300 * a.u)
-    repatriate(b, a.alice, a.alice, 100 * a.u, "Reserved", events=[], returned=0,
-               check_returned=True, observe=watch(a.alice))
+    repatriate(
+        b,
+        a.alice,
+        a.alice,
+        100 * a.u,
+        "Reserved",
+        events=[],
+        returned=0,
+        check_returned=True,
+        observe=watch(a.alice),
+    )
     expect(b, a.alice, free=700 * a.u, reserved=300 * a.u)
     b.finalize_block()
 
@@ -1325,10 +1701,20 @@ def repatriate_from_empty_account_endows_zero(b: CaseBuilder) -> None:
     ReserveRepatriated event reports 0; the whole value is returned."""
     a = setup(b)
     b.initialize_block()
-    repatriate(b, a.dave, a.bob, 100 * a.u, "Free",
-               events=[ev("Balances.Endowed", account=a.dave, free_balance=0),
-                       repatriated(a.dave, a.bob, 0, "Free")],
-               returned=100 * a.u, check_returned=True, observe=watch(a.dave, a.bob))
+    repatriate(
+        b,
+        a.dave,
+        a.bob,
+        100 * a.u,
+        "Free",
+        events=[
+            ev("Balances.Endowed", account=a.dave, free_balance=0),
+            repatriated(a.dave, a.bob, 0, "Free"),
+        ],
+        returned=100 * a.u,
+        check_returned=True,
+        observe=watch(a.dave, a.bob),
+    )
     expect(b, a.dave, exists=False)
     b.finalize_block()
 
@@ -1342,8 +1728,13 @@ def set_lock_freezes(b: CaseBuilder) -> None:
     one for the lock storage."""
     a = setup(b)
     b.initialize_block()
-    lock(b, a.alice, 300 * a.u, events=[ev("Balances.Locked", who=a.alice, amount=300 * a.u)],
-         observe=[*watch(a.alice), ("locks", a.alice)])
+    lock(
+        b,
+        a.alice,
+        300 * a.u,
+        events=[ev("Balances.Locked", who=a.alice, amount=300 * a.u)],
+        observe=[*watch(a.alice), ("locks", a.alice)],
+    )
     expect(b, a.alice, free=1000 * a.u, frozen=300 * a.u, consumers=2)
     expect_locks(b, a.alice, [(DEMOCRACY, 300 * a.u, "All")])
     b.finalize_block()
@@ -1355,8 +1746,13 @@ def set_lock_lowering_unlocks(b: CaseBuilder) -> None:
     a = setup(b)
     b.initialize_block()
     lock(b, a.alice, 300 * a.u)
-    lock(b, a.alice, 100 * a.u, events=[ev("Balances.Unlocked", who=a.alice, amount=200 * a.u)],
-         observe=[*watch(a.alice), ("locks", a.alice)])
+    lock(
+        b,
+        a.alice,
+        100 * a.u,
+        events=[ev("Balances.Unlocked", who=a.alice, amount=200 * a.u)],
+        observe=[*watch(a.alice), ("locks", a.alice)],
+    )
     expect(b, a.alice, frozen=100 * a.u, consumers=2)
     b.finalize_block()
 
@@ -1368,12 +1764,24 @@ def locks_take_the_max_not_the_sum(b: CaseBuilder) -> None:
     a = setup(b)
     b.initialize_block()
     lock(b, a.alice, 300 * a.u, DEMOCRACY, events=[ev("Balances.Locked", amount=300 * a.u)])
-    lock(b, a.alice, 500 * a.u, ELECTIONS, events=[ev("Balances.Locked", amount=200 * a.u)],
-         observe=[*watch(a.alice), ("locks", a.alice)])
+    lock(
+        b,
+        a.alice,
+        500 * a.u,
+        ELECTIONS,
+        events=[ev("Balances.Locked", amount=200 * a.u)],
+        observe=[*watch(a.alice), ("locks", a.alice)],
+    )
     expect(b, a.alice, frozen=500 * a.u, consumers=2)
     transfer(b, a.alice, a.bob, 500 * a.u, events=[tr(a.alice, a.bob, 500 * a.u)])
-    lock(b, a.alice, 200 * a.u, ELECTIONS, events=[ev("Balances.Unlocked", amount=200 * a.u)],
-         observe=[*watch(a.alice), ("locks", a.alice)])
+    lock(
+        b,
+        a.alice,
+        200 * a.u,
+        ELECTIONS,
+        events=[ev("Balances.Unlocked", amount=200 * a.u)],
+        observe=[*watch(a.alice), ("locks", a.alice)],
+    )
     expect(b, a.alice, free=500 * a.u, frozen=300 * a.u)
     expect_locks(b, a.alice, [(DEMOCRACY, 300 * a.u, "All"), (ELECTIONS, 200 * a.u, "All")])
     b.finalize_block()
@@ -1385,8 +1793,13 @@ def set_lock_zero_amount_removes(b: CaseBuilder) -> None:
     a = setup(b)
     b.initialize_block()
     lock(b, a.alice, 300 * a.u)
-    lock(b, a.alice, 0, events=[ev("Balances.Unlocked", who=a.alice, amount=300 * a.u)],
-         observe=[*watch(a.alice), ("locks", a.alice)])
+    lock(
+        b,
+        a.alice,
+        0,
+        events=[ev("Balances.Unlocked", who=a.alice, amount=300 * a.u)],
+        observe=[*watch(a.alice), ("locks", a.alice)],
+    )
     expect(b, a.alice, frozen=0, consumers=0)
     expect_locks(b, a.alice, [])
     b.finalize_block()
@@ -1398,9 +1811,14 @@ def set_lock_no_reasons_removes(b: CaseBuilder) -> None:
     a = setup(b)
     b.initialize_block()
     lock(b, a.alice, 300 * a.u)
-    lock(b, a.alice, 500 * a.u, reasons="None",
-         events=[ev("Balances.Unlocked", who=a.alice, amount=300 * a.u)],
-         observe=[*watch(a.alice), ("locks", a.alice)])
+    lock(
+        b,
+        a.alice,
+        500 * a.u,
+        reasons="None",
+        events=[ev("Balances.Unlocked", who=a.alice, amount=300 * a.u)],
+        observe=[*watch(a.alice), ("locks", a.alice)],
+    )
     expect_locks(b, a.alice, [])
     b.finalize_block()
 
@@ -1410,8 +1828,13 @@ def set_lock_above_balance(b: CaseBuilder) -> None:
     """A lock may exceed the balance; then nothing at all can be transferred."""
     a = setup(b)
     b.initialize_block()
-    lock(b, a.alice, 5000 * a.u, events=[ev("Balances.Locked", amount=5000 * a.u)],
-         observe=watch(a.alice))
+    lock(
+        b,
+        a.alice,
+        5000 * a.u,
+        events=[ev("Balances.Locked", amount=5000 * a.u)],
+        observe=watch(a.alice),
+    )
     expect(b, a.alice, free=1000 * a.u, frozen=5000 * a.u)
     transfer(b, a.alice, a.bob, 1 * a.u, outcome="Token.Frozen")
     b.finalize_block()
@@ -1423,8 +1846,13 @@ def set_lock_on_empty_account_is_recorded(b: CaseBuilder) -> None:
     record, frozen amount or consumer comes into existence."""
     a = setup(b)
     b.initialize_block()
-    lock(b, a.dave, 300 * a.u, events=[ev("Balances.Locked", who=a.dave, amount=300 * a.u)],
-         observe=[*watch(a.dave), ("locks", a.dave)])
+    lock(
+        b,
+        a.dave,
+        300 * a.u,
+        events=[ev("Balances.Locked", who=a.dave, amount=300 * a.u)],
+        observe=[*watch(a.dave), ("locks", a.dave)],
+    )
     expect(b, a.dave, exists=False, frozen=0, consumers=0)
     expect_locks(b, a.dave, [(DEMOCRACY, 300 * a.u, "All")])
     b.finalize_block()
@@ -1437,12 +1865,18 @@ def more_locks_than_max_locks_are_kept(b: CaseBuilder) -> None:
     b.initialize_block()
     ids = [b"lock%04d" % i for i in range(5)]
     for i, lock_id in enumerate(ids):
-        lock(b, a.alice, (i + 1) * 100 * a.u, lock_id,
-             events=[ev("Balances.Locked", amount=100 * a.u)])
+        lock(
+            b,
+            a.alice,
+            (i + 1) * 100 * a.u,
+            lock_id,
+            events=[ev("Balances.Locked", amount=100 * a.u)],
+        )
     b.observe("locks", a.alice)
     expect(b, a.alice, frozen=500 * a.u, consumers=2)
-    expect_locks(b, a.alice, [(lock_id, (i + 1) * 100 * a.u, "All")
-                              for i, lock_id in enumerate(ids)])
+    expect_locks(
+        b, a.alice, [(lock_id, (i + 1) * 100 * a.u, "All") for i, lock_id in enumerate(ids)]
+    )
     b.finalize_block()
 
 
@@ -1464,8 +1898,13 @@ def set_lock_without_consumer_room_skips_freeze(b: CaseBuilder) -> None:
     intended 300u."""
     a = setup(b, config={"max_consumers": 0})
     b.initialize_block()
-    lock(b, a.alice, 300 * a.u, events=[ev("Balances.Locked", amount=300 * a.u)],
-         observe=[*watch(a.alice), ("locks", a.alice)])
+    lock(
+        b,
+        a.alice,
+        300 * a.u,
+        events=[ev("Balances.Locked", amount=300 * a.u)],
+        observe=[*watch(a.alice), ("locks", a.alice)],
+    )
     expect(b, a.alice, frozen=0, consumers=1)
     expect_locks(b, a.alice, [(DEMOCRACY, 300 * a.u, "All")])
     b.finalize_block()
@@ -1474,10 +1913,21 @@ def set_lock_without_consumer_room_skips_freeze(b: CaseBuilder) -> None:
 # --- extend_lock [BAL-23] -----------------------------------------------------------------
 
 
-def extend(b: CaseBuilder, who: bytes, amount: int, lock_id: bytes = DEMOCRACY,
-           reasons: str = "All", **kw: Any) -> None:
-    do(b, EXTEND_LOCK, {"lock_id": lock_id, "who": who, "amount": amount, "reasons": reasons},
-       OPS, **kw)
+def extend(
+    b: CaseBuilder,
+    who: bytes,
+    amount: int,
+    lock_id: bytes = DEMOCRACY,
+    reasons: str = "All",
+    **kw: Any,
+) -> None:
+    do(
+        b,
+        EXTEND_LOCK,
+        {"lock_id": lock_id, "who": who, "amount": amount, "reasons": reasons},
+        OPS,
+        **kw,
+    )
 
 
 @case(suite=SUITE, handler="extend_lock", presets=BOTH, clauses=("BAL-21", "BAL-23"))
@@ -1486,8 +1936,13 @@ def extend_lock_raises_amount(b: CaseBuilder) -> None:
     a = setup(b)
     b.initialize_block()
     lock(b, a.alice, 300 * a.u)
-    extend(b, a.alice, 500 * a.u, events=[ev("Balances.Locked", who=a.alice, amount=200 * a.u)],
-           observe=[*watch(a.alice), ("locks", a.alice)])
+    extend(
+        b,
+        a.alice,
+        500 * a.u,
+        events=[ev("Balances.Locked", who=a.alice, amount=200 * a.u)],
+        observe=[*watch(a.alice), ("locks", a.alice)],
+    )
     expect(b, a.alice, frozen=500 * a.u)
     b.finalize_block()
 
@@ -1509,9 +1964,15 @@ def extend_lock_creates_missing_lock(b: CaseBuilder) -> None:
     """Extending a lock that does not exist creates it."""
     a = setup(b)
     b.initialize_block()
-    extend(b, a.alice, 300 * a.u, STAKING, reasons="Misc",
-           events=[ev("Balances.Locked", amount=300 * a.u)],
-           observe=[*watch(a.alice), ("locks", a.alice)])
+    extend(
+        b,
+        a.alice,
+        300 * a.u,
+        STAKING,
+        reasons="Misc",
+        events=[ev("Balances.Locked", amount=300 * a.u)],
+        observe=[*watch(a.alice), ("locks", a.alice)],
+    )
     expect(b, a.alice, frozen=300 * a.u, consumers=2)
     expect_locks(b, a.alice, [(STAKING, 300 * a.u, "Misc")])
     b.finalize_block()
@@ -1538,9 +1999,14 @@ def remove_lock_unfreezes(b: CaseBuilder) -> None:
     a = setup(b)
     b.initialize_block()
     lock(b, a.alice, 300 * a.u)
-    do(b, REMOVE_LOCK, {"lock_id": DEMOCRACY, "who": a.alice}, OPS,
-       events=[ev("Balances.Unlocked", who=a.alice, amount=300 * a.u)],
-       observe=[*watch(a.alice), ("locks", a.alice)])
+    do(
+        b,
+        REMOVE_LOCK,
+        {"lock_id": DEMOCRACY, "who": a.alice},
+        OPS,
+        events=[ev("Balances.Unlocked", who=a.alice, amount=300 * a.u)],
+        observe=[*watch(a.alice), ("locks", a.alice)],
+    )
     expect(b, a.alice, frozen=0, consumers=0)
     expect_locks(b, a.alice, [])
     b.finalize_block()
@@ -1553,9 +2019,14 @@ def remove_lock_keeps_the_others(b: CaseBuilder) -> None:
     b.initialize_block()
     lock(b, a.alice, 300 * a.u, DEMOCRACY)
     lock(b, a.alice, 500 * a.u, ELECTIONS)
-    do(b, REMOVE_LOCK, {"lock_id": ELECTIONS, "who": a.alice}, OPS,
-       events=[ev("Balances.Unlocked", amount=200 * a.u)],
-       observe=[*watch(a.alice), ("locks", a.alice)])
+    do(
+        b,
+        REMOVE_LOCK,
+        {"lock_id": ELECTIONS, "who": a.alice},
+        OPS,
+        events=[ev("Balances.Unlocked", amount=200 * a.u)],
+        observe=[*watch(a.alice), ("locks", a.alice)],
+    )
     expect(b, a.alice, frozen=300 * a.u, consumers=2)
     expect_locks(b, a.alice, [(DEMOCRACY, 300 * a.u, "All")])
     b.finalize_block()
@@ -1567,8 +2038,14 @@ def remove_absent_lock_is_noop(b: CaseBuilder) -> None:
     a = setup(b)
     b.initialize_block()
     lock(b, a.alice, 300 * a.u, DEMOCRACY)
-    do(b, REMOVE_LOCK, {"lock_id": STAKING, "who": a.alice}, OPS, events=[],
-       observe=[*watch(a.alice), ("locks", a.alice)])
+    do(
+        b,
+        REMOVE_LOCK,
+        {"lock_id": STAKING, "who": a.alice},
+        OPS,
+        events=[],
+        observe=[*watch(a.alice), ("locks", a.alice)],
+    )
     expect(b, a.alice, frozen=300 * a.u, consumers=2)
     b.finalize_block()
 
@@ -1585,8 +2062,13 @@ def mint_into_existing_account(b: CaseBuilder) -> None:
     """Minting raises the balance and the total issuance."""
     a = setup(b)
     b.initialize_block()
-    mint(b, a.alice, 500 * a.u, events=[ev("Balances.Minted", who=a.alice, amount=500 * a.u)],
-         observe=watch(a.alice))
+    mint(
+        b,
+        a.alice,
+        500 * a.u,
+        events=[ev("Balances.Minted", who=a.alice, amount=500 * a.u)],
+        observe=watch(a.alice),
+    )
     expect(b, a.alice, free=1500 * a.u)
     expect_issuance(b, 3500 * a.u)
     b.finalize_block()
@@ -1597,11 +2079,17 @@ def mint_into_creates_account(b: CaseBuilder) -> None:
     """Minting into a fresh account creates it: NewAccount, Endowed, Minted."""
     a = setup(b)
     b.initialize_block()
-    mint(b, a.dave, 500 * a.u,
-         events=[ev("System.NewAccount", account=a.dave),
-                 ev("Balances.Endowed", account=a.dave, free_balance=500 * a.u),
-                 ev("Balances.Minted", who=a.dave, amount=500 * a.u)],
-         observe=watch(a.dave))
+    mint(
+        b,
+        a.dave,
+        500 * a.u,
+        events=[
+            ev("System.NewAccount", account=a.dave),
+            ev("Balances.Endowed", account=a.dave, free_balance=500 * a.u),
+            ev("Balances.Minted", who=a.dave, amount=500 * a.u),
+        ],
+        observe=watch(a.dave),
+    )
     expect_issuance(b, 3500 * a.u)
     b.finalize_block()
 
@@ -1660,8 +2148,13 @@ def burn_from_account(b: CaseBuilder) -> None:
     """Burning lowers the balance and the total issuance."""
     a = setup(b)
     b.initialize_block()
-    burn(b, a.alice, 300 * a.u, events=[ev("Balances.Burned", who=a.alice, amount=300 * a.u)],
-         observe=watch(a.alice))
+    burn(
+        b,
+        a.alice,
+        300 * a.u,
+        events=[ev("Balances.Burned", who=a.alice, amount=300 * a.u)],
+        observe=watch(a.alice),
+    )
     expect(b, a.alice, free=700 * a.u)
     expect_issuance(b, 2700 * a.u)
     b.finalize_block()
@@ -1672,11 +2165,17 @@ def burn_may_reap_and_burn_dust(b: CaseBuilder) -> None:
     """Burning 995u reaps alice; the 5u of dust are burnt too: the issuance falls by 1000u."""
     a = setup(b)
     b.initialize_block()
-    burn(b, a.alice, 995 * a.u,
-         events=[ev("System.KilledAccount", account=a.alice),
-                 ev("Balances.DustLost", account=a.alice, amount=5 * a.u),
-                 ev("Balances.Burned", who=a.alice, amount=995 * a.u)],
-         observe=watch(a.alice))
+    burn(
+        b,
+        a.alice,
+        995 * a.u,
+        events=[
+            ev("System.KilledAccount", account=a.alice),
+            ev("Balances.DustLost", account=a.alice, amount=5 * a.u),
+            ev("Balances.Burned", who=a.alice, amount=995 * a.u),
+        ],
+        observe=watch(a.alice),
+    )
     expect(b, a.alice, exists=False)
     expect_issuance(b, 2000 * a.u)
     b.finalize_block()
@@ -1698,8 +2197,13 @@ def burn_respects_locks(b: CaseBuilder) -> None:
     b.initialize_block()
     lock(b, a.alice, 300 * a.u)
     burn(b, a.alice, 800 * a.u, outcome="Token.FundsUnavailable")
-    burn(b, a.alice, 700 * a.u, events=[ev("Balances.Burned", amount=700 * a.u)],
-         observe=watch(a.alice))
+    burn(
+        b,
+        a.alice,
+        700 * a.u,
+        events=[ev("Balances.Burned", amount=700 * a.u)],
+        observe=watch(a.alice),
+    )
     expect(b, a.alice, free=300 * a.u)
     b.finalize_block()
 
@@ -1711,8 +2215,13 @@ def burn_with_reserve_keeps_ed(b: CaseBuilder) -> None:
     b.initialize_block()
     reserve(b, a.alice, 300 * a.u)
     burn(b, a.alice, 700 * a.u, outcome="Token.FundsUnavailable")
-    burn(b, a.alice, 690 * a.u, events=[ev("Balances.Burned", amount=690 * a.u)],
-         observe=watch(a.alice))
+    burn(
+        b,
+        a.alice,
+        690 * a.u,
+        events=[ev("Balances.Burned", amount=690 * a.u)],
+        observe=watch(a.alice),
+    )
     expect(b, a.alice, free=a.ed, reserved=300 * a.u)
     b.finalize_block()
 
@@ -1752,9 +2261,14 @@ def withdraw_burns(b: CaseBuilder) -> None:
     """A withdrawal takes from the free balance and the total issuance."""
     a = setup(b)
     b.initialize_block()
-    withdraw(b, a.alice, 300 * a.u, True,
-             events=[ev("Balances.Withdraw", who=a.alice, amount=300 * a.u)],
-             observe=watch(a.alice))
+    withdraw(
+        b,
+        a.alice,
+        300 * a.u,
+        True,
+        events=[ev("Balances.Withdraw", who=a.alice, amount=300 * a.u)],
+        observe=watch(a.alice),
+    )
     expect(b, a.alice, free=700 * a.u)
     expect_issuance(b, 2700 * a.u)
     b.finalize_block()
@@ -1766,11 +2280,18 @@ def withdraw_allow_death_reaps(b: CaseBuilder) -> None:
     by the value and the dust."""
     a = setup(b)
     b.initialize_block()
-    withdraw(b, a.alice, 995 * a.u, False,
-             events=[ev("Balances.Withdraw", who=a.alice, amount=995 * a.u),
-                     ev("System.KilledAccount", account=a.alice),
-                     ev("Balances.DustLost", account=a.alice, amount=5 * a.u)],
-             observe=watch(a.alice))
+    withdraw(
+        b,
+        a.alice,
+        995 * a.u,
+        False,
+        events=[
+            ev("Balances.Withdraw", who=a.alice, amount=995 * a.u),
+            ev("System.KilledAccount", account=a.alice),
+            ev("Balances.DustLost", account=a.alice, amount=5 * a.u),
+        ],
+        observe=watch(a.alice),
+    )
     expect(b, a.alice, exists=False)
     expect_issuance(b, 2000 * a.u)
     b.finalize_block()
@@ -1813,8 +2334,14 @@ def withdraw_reserve_does_not_cover_lock(b: CaseBuilder) -> None:
     b.initialize_block()
     reserve(b, a.alice, 200 * a.u)
     lock(b, a.alice, 800 * a.u)
-    withdraw(b, a.alice, 100 * a.u, True, outcome="Balances.LiquidityRestrictions",
-             observe=watch(a.alice))
+    withdraw(
+        b,
+        a.alice,
+        100 * a.u,
+        True,
+        outcome="Balances.LiquidityRestrictions",
+        observe=watch(a.alice),
+    )
     b.finalize_block()
 
 
@@ -1849,9 +2376,14 @@ def deposit_creating_into_existing_account(b: CaseBuilder) -> None:
     """A deposit into a live account raises the balance and the issuance."""
     a = setup(b)
     b.initialize_block()
-    deposit(b, DEPOSIT_CREATING, a.alice, 500 * a.u,
-            events=[ev("Balances.Deposit", who=a.alice, amount=500 * a.u)],
-            observe=watch(a.alice))
+    deposit(
+        b,
+        DEPOSIT_CREATING,
+        a.alice,
+        500 * a.u,
+        events=[ev("Balances.Deposit", who=a.alice, amount=500 * a.u)],
+        observe=watch(a.alice),
+    )
     expect_issuance(b, 3500 * a.u)
     b.finalize_block()
 
@@ -1861,11 +2393,18 @@ def deposit_creating_new_account(b: CaseBuilder) -> None:
     """Deposit comes before the account's creation events: Deposit, NewAccount, Endowed."""
     a = setup(b)
     b.initialize_block()
-    deposit(b, DEPOSIT_CREATING, a.dave, 500 * a.u,
-            events=[ev("Balances.Deposit", who=a.dave, amount=500 * a.u),
-                    ev("System.NewAccount", account=a.dave),
-                    ev("Balances.Endowed", account=a.dave, free_balance=500 * a.u)],
-            observe=watch(a.dave))
+    deposit(
+        b,
+        DEPOSIT_CREATING,
+        a.dave,
+        500 * a.u,
+        events=[
+            ev("Balances.Deposit", who=a.dave, amount=500 * a.u),
+            ev("System.NewAccount", account=a.dave),
+            ev("Balances.Endowed", account=a.dave, free_balance=500 * a.u),
+        ],
+        observe=watch(a.dave),
+    )
     expect_issuance(b, 3500 * a.u)
     b.finalize_block()
 
@@ -1907,9 +2446,14 @@ def deposit_into_existing_account(b: CaseBuilder) -> None:
     """A deposit into a live account raises the balance and the issuance."""
     a = setup(b)
     b.initialize_block()
-    deposit(b, DEPOSIT_EXISTING, a.alice, 500 * a.u,
-            events=[ev("Balances.Deposit", who=a.alice, amount=500 * a.u)],
-            observe=watch(a.alice))
+    deposit(
+        b,
+        DEPOSIT_EXISTING,
+        a.alice,
+        500 * a.u,
+        events=[ev("Balances.Deposit", who=a.alice, amount=500 * a.u)],
+        observe=watch(a.alice),
+    )
     expect(b, a.alice, free=1500 * a.u)
     expect_issuance(b, 3500 * a.u)
     b.finalize_block()
@@ -1945,8 +2489,12 @@ def deposit_zero_into_dead_account_is_ok(b: CaseBuilder) -> None:
 # --- scenarios ----------------------------------------------------------------------------
 
 
-@case(suite=SUITE, handler="scenario", presets=BOTH,
-      clauses=("BAL-9", "BAL-10", "BAL-11", "BAL-13", "BAL-8", "SYS-3", "SYS-4"))
+@case(
+    suite=SUITE,
+    handler="scenario",
+    presets=BOTH,
+    clauses=("BAL-9", "BAL-10", "BAL-11", "BAL-13", "BAL-8", "SYS-3", "SYS-4"),
+)
 def payments_over_several_blocks(b: CaseBuilder) -> None:
     """Four blocks of everyday payments between five accounts: creation, keep-alive refusals,
     reaping with dust, re-creation of a reaped account, transfer_all; the issuance only moves by
@@ -1954,45 +2502,98 @@ def payments_over_several_blocks(b: CaseBuilder) -> None:
     a = setup(b)
     u = a.u
     b.initialize_block()
-    transfer(b, a.alice, a.dave, 250 * u, events=["System.NewAccount", "Balances.Endowed",
-                                                 tr(a.alice, a.dave, 250 * u)])
+    transfer(
+        b,
+        a.alice,
+        a.dave,
+        250 * u,
+        events=["System.NewAccount", "Balances.Endowed", tr(a.alice, a.dave, 250 * u)],
+    )
     transfer(b, a.bob, a.dave, 50 * u, events=[tr(a.bob, a.dave, 50 * u)])
-    do(b, KEEP_ALIVE, {"dest": a.eve, "value": 296 * u}, signed(a.dave),
-       outcome="Token.NotExpendable")
-    do(b, KEEP_ALIVE, {"dest": a.eve, "value": 290 * u}, signed(a.dave),
-       events=["System.NewAccount", "Balances.Endowed", tr(a.dave, a.eve, 290 * u)],
-       observe=watch(a.dave, a.eve))
+    do(
+        b,
+        KEEP_ALIVE,
+        {"dest": a.eve, "value": 296 * u},
+        signed(a.dave),
+        outcome="Token.NotExpendable",
+    )
+    do(
+        b,
+        KEEP_ALIVE,
+        {"dest": a.eve, "value": 290 * u},
+        signed(a.dave),
+        events=["System.NewAccount", "Balances.Endowed", tr(a.dave, a.eve, 290 * u)],
+        observe=watch(a.dave, a.eve),
+    )
     b.finalize_block()
 
     b.initialize_block()
-    transfer(b, a.eve, a.charlie, 285 * u,
-             events=[ev("System.KilledAccount", account=a.eve),
-                     ev("Balances.DustLost", account=a.eve, amount=5 * u),
-                     tr(a.eve, a.charlie, 285 * u)])
+    transfer(
+        b,
+        a.eve,
+        a.charlie,
+        285 * u,
+        events=[
+            ev("System.KilledAccount", account=a.eve),
+            ev("Balances.DustLost", account=a.eve, amount=5 * u),
+            tr(a.eve, a.charlie, 285 * u),
+        ],
+    )
     transfer(b, a.eve, a.charlie, 1 * u, outcome="Token.FundsUnavailable")
     transfer(b, a.charlie, a.eve, 5 * u, outcome="Token.BelowMinimum")
-    transfer(b, a.charlie, a.eve, 10 * u,
-             events=["System.NewAccount", ev("Balances.Endowed", free_balance=10 * u),
-                     tr(a.charlie, a.eve, 10 * u)],
-             observe=watch(a.eve, a.charlie))
+    transfer(
+        b,
+        a.charlie,
+        a.eve,
+        10 * u,
+        events=[
+            "System.NewAccount",
+            ev("Balances.Endowed", free_balance=10 * u),
+            tr(a.charlie, a.eve, 10 * u),
+        ],
+        observe=watch(a.eve, a.charlie),
+    )
     b.finalize_block()
     expect_issuance(b, 3000 * u - 5 * u)
 
     b.initialize_block()
-    do(b, TRANSFER_ALL, {"dest": a.alice, "keep_alive": True}, signed(a.dave),
-       events=[tr(a.dave, a.alice, 0)])  # dave holds exactly the ED: nothing is reducible
-    do(b, TRANSFER_ALL, {"dest": a.alice, "keep_alive": False}, signed(a.dave),
-       events=["System.KilledAccount", tr(a.dave, a.alice, 10 * u)])
+    do(
+        b,
+        TRANSFER_ALL,
+        {"dest": a.alice, "keep_alive": True},
+        signed(a.dave),
+        events=[tr(a.dave, a.alice, 0)],
+    )  # dave holds exactly the ED: nothing is reducible
+    do(
+        b,
+        TRANSFER_ALL,
+        {"dest": a.alice, "keep_alive": False},
+        signed(a.dave),
+        events=["System.KilledAccount", tr(a.dave, a.alice, 10 * u)],
+    )
     transfer(b, a.alice, a.bob, 0, events=[tr(a.alice, a.bob, 0)])
-    do(b, FORCE_TRANSFER, {"source": a.bob, "dest": a.ferdie, "value": 450 * u}, root(),
-       events=["System.NewAccount", "Balances.Endowed", tr(a.bob, a.ferdie, 450 * u)])
+    do(
+        b,
+        FORCE_TRANSFER,
+        {"source": a.bob, "dest": a.ferdie, "value": 450 * u},
+        root(),
+        events=["System.NewAccount", "Balances.Endowed", tr(a.bob, a.ferdie, 450 * u)],
+    )
     b.finalize_block(observe=watch(a.alice, a.bob, a.charlie, a.dave, a.eve, a.ferdie))
 
     b.initialize_block()
     do(b, TRANSFER, {"dest": a.alice, "value": 1 * u}, root(), outcome="BadOrigin")
-    do(b, LEGACY, {"dest": a.alice, "value": 445 * u}, signed(a.ferdie),
-       events=["System.KilledAccount", ev("Balances.DustLost", amount=5 * u),
-               tr(a.ferdie, a.alice, 445 * u)])
+    do(
+        b,
+        LEGACY,
+        {"dest": a.alice, "value": 445 * u},
+        signed(a.ferdie),
+        events=[
+            "System.KilledAccount",
+            ev("Balances.DustLost", amount=5 * u),
+            tr(a.ferdie, a.alice, 445 * u),
+        ],
+    )
     b.finalize_block(observe=watch(a.alice, a.bob, a.charlie, a.dave, a.eve, a.ferdie))
     expect(b, a.alice, free=(1000 - 250 + 10 + 445) * u)
     expect(b, a.bob, free=(1000 - 50 - 450) * u)
@@ -2003,8 +2604,12 @@ def payments_over_several_blocks(b: CaseBuilder) -> None:
     expect_issuance(b, 3000 * u - 10 * u)
 
 
-@case(suite=SUITE, handler="scenario", presets=BOTH,
-      clauses=("BAL-5", "BAL-21", "BAL-22", "BAL-23", "BAL-24"))
+@case(
+    suite=SUITE,
+    handler="scenario",
+    presets=BOTH,
+    clauses=("BAL-5", "BAL-21", "BAL-22", "BAL-23", "BAL-24"),
+)
 def lock_lifecycle(b: CaseBuilder) -> None:
     """A lock is set, extended, overlapped by a second one, lowered and removed, across blocks;
     transfers are refused or allowed by the frozen amount of the moment."""
@@ -2019,26 +2624,41 @@ def lock_lifecycle(b: CaseBuilder) -> None:
 
     b.initialize_block()
     lock(b, a.alice, 300 * u, ELECTIONS, events=[])
-    do(b, REMOVE_LOCK, {"lock_id": DEMOCRACY, "who": a.alice}, OPS,
-       events=[ev("Balances.Unlocked", amount=300 * u)])
+    do(
+        b,
+        REMOVE_LOCK,
+        {"lock_id": DEMOCRACY, "who": a.alice},
+        OPS,
+        events=[ev("Balances.Unlocked", amount=300 * u)],
+    )
     transfer(b, a.alice, a.bob, 700 * u, events=[tr(a.alice, a.bob, 700 * u)])
     b.finalize_block(observe=[*watch(a.alice), ("locks", a.alice)])
 
     b.initialize_block()
     transfer(b, a.alice, a.bob, 1 * u, outcome="Token.Frozen")
     extend(b, a.alice, 100 * u, ELECTIONS, reasons="Fee", events=[])
-    do(b, REMOVE_LOCK, {"lock_id": ELECTIONS, "who": a.alice}, OPS,
-       events=[ev("Balances.Unlocked", amount=300 * u)])
-    transfer(b, a.alice, a.bob, 300 * u,
-             events=["System.KilledAccount", tr(a.alice, a.bob, 300 * u)])
+    do(
+        b,
+        REMOVE_LOCK,
+        {"lock_id": ELECTIONS, "who": a.alice},
+        OPS,
+        events=[ev("Balances.Unlocked", amount=300 * u)],
+    )
+    transfer(
+        b, a.alice, a.bob, 300 * u, events=["System.KilledAccount", tr(a.alice, a.bob, 300 * u)]
+    )
     b.finalize_block(observe=[*watch(a.alice, a.bob), ("locks", a.alice)])
     expect(b, a.alice, exists=False)
     expect_locks(b, a.alice, [])
     expect_issuance(b, 3000 * u)
 
 
-@case(suite=SUITE, handler="scenario", presets=BOTH,
-      clauses=("BAL-4", "BAL-5", "BAL-16", "BAL-17", "BAL-21", "BAL-27"))
+@case(
+    suite=SUITE,
+    handler="scenario",
+    presets=BOTH,
+    clauses=("BAL-4", "BAL-5", "BAL-16", "BAL-17", "BAL-21", "BAL-27"),
+)
 def lock_and_reserve_interplay(b: CaseBuilder) -> None:
     """fungible and Currency disagree about locks: with free 800u, reserved 200u and an 800u lock,
     a transfer of 200u is allowed (the lock bounds the total) but a Currency withdrawal or
@@ -2052,26 +2672,44 @@ def lock_and_reserve_interplay(b: CaseBuilder) -> None:
     withdraw(b, a.alice, 100 * u, False, outcome="Balances.LiquidityRestrictions")
     reserve(b, a.alice, 100 * u, outcome="Balances.LiquidityRestrictions")
     transfer(b, a.alice, a.bob, 201 * u, outcome="Token.Frozen")
-    transfer(b, a.alice, a.bob, 200 * u, events=[tr(a.alice, a.bob, 200 * u)],
-             observe=watch(a.alice))
+    transfer(
+        b, a.alice, a.bob, 200 * u, events=[tr(a.alice, a.bob, 200 * u)], observe=watch(a.alice)
+    )
     b.finalize_block()
 
     b.initialize_block()
-    do(b, UNRESERVE, {"who": a.alice, "value": 200 * u}, OPS,
-       events=[ev("Balances.Unreserved", amount=200 * u)], returned=0, check_returned=True)
+    do(
+        b,
+        UNRESERVE,
+        {"who": a.alice, "value": 200 * u},
+        OPS,
+        events=[ev("Balances.Unreserved", amount=200 * u)],
+        returned=0,
+        check_returned=True,
+    )
     expect(b, a.alice, free=800 * u, reserved=0, frozen=800 * u, consumers=2)
     transfer(b, a.alice, a.bob, 1 * u, outcome="Token.Frozen")
     withdraw(b, a.alice, 1 * u, False, outcome="Balances.LiquidityRestrictions")
     lock(b, a.alice, 0, events=[ev("Balances.Unlocked", amount=800 * u)])
     expect(b, a.alice, consumers=0)
-    withdraw(b, a.alice, 800 * u, False,
-             events=["Balances.Withdraw", "System.KilledAccount"], observe=watch(a.alice))
+    withdraw(
+        b,
+        a.alice,
+        800 * u,
+        False,
+        events=["Balances.Withdraw", "System.KilledAccount"],
+        observe=watch(a.alice),
+    )
     b.finalize_block()
     expect_issuance(b, 3000 * u - 800 * u)
 
 
-@case(suite=SUITE, handler="scenario", presets=BOTH,
-      clauses=("BAL-2", "BAL-8", "BAL-14", "BAL-19", "BAL-25", "BAL-26", "BAL-27", "BAL-28"))
+@case(
+    suite=SUITE,
+    handler="scenario",
+    presets=BOTH,
+    clauses=("BAL-2", "BAL-8", "BAL-14", "BAL-19", "BAL-25", "BAL-26", "BAL-27", "BAL-28"),
+)
 def issuance_bookkeeping(b: CaseBuilder) -> None:
     """Every way the total issuance moves, one after the other, with the running total checked
     after each step: mint, burn, slash, withdraw, deposits, force_set_balance and dust."""
@@ -2110,21 +2748,35 @@ def issuance_bookkeeping(b: CaseBuilder) -> None:
     set_balance(b, a.dave, 0, observe=[("total_issuance",)])
     total -= 100 * u
     expect_issuance(b, total)
-    transfer(b, a.alice, a.eve, 1145 * u, events=["System.KilledAccount",
-                                                   ev("Balances.DustLost", amount=5 * u),
-                                                   "System.NewAccount", "Balances.Endowed",
-                                                   tr(a.alice, a.eve, 1145 * u)])
+    transfer(
+        b,
+        a.alice,
+        a.eve,
+        1145 * u,
+        events=[
+            "System.KilledAccount",
+            ev("Balances.DustLost", amount=5 * u),
+            "System.NewAccount",
+            "Balances.Endowed",
+            tr(a.alice, a.eve, 1145 * u),
+        ],
+    )
     total -= 5 * u
     b.finalize_block(observe=watch(a.alice, a.bob, a.charlie, a.dave, a.eve))
     expect_issuance(b, total)
-    held = sum(account_info(b.chain, who).data.total
-               for who in (a.alice, a.bob, a.charlie, a.dave, a.eve))
+    held = sum(
+        account_info(b.chain, who).data.total for who in (a.alice, a.bob, a.charlie, a.dave, a.eve)
+    )
     if held != total:
         raise AuthoringError(f"balances sum to {held}, the issuance is {total}")
 
 
-@case(suite=SUITE, handler="scenario", presets=MINIMAL,
-      clauses=("BAL-21", "BAL-22", "BAL-24", "BAL-28", "SYS-5"))
+@case(
+    suite=SUITE,
+    handler="scenario",
+    presets=MINIMAL,
+    clauses=("BAL-21", "BAL-22", "BAL-24", "BAL-28", "SYS-5"),
+)
 def lock_on_empty_account_does_not_freeze_later_deposit(b: CaseBuilder) -> None:
     """Quirk: a lock set on an account with no provider is stored without a frozen amount; funds
     deposited later are not frozen by it until the locks are next updated."""
@@ -2132,27 +2784,44 @@ def lock_on_empty_account_does_not_freeze_later_deposit(b: CaseBuilder) -> None:
     u = a.u
     b.initialize_block()
     lock(b, a.dave, 300 * u, events=[ev("Balances.Locked", who=a.dave, amount=300 * u)])
-    deposit(b, DEPOSIT_CREATING, a.dave, 500 * u,
-            events=["Balances.Deposit", "System.NewAccount", "Balances.Endowed"],
-            observe=[*watch(a.dave), ("locks", a.dave)])
+    deposit(
+        b,
+        DEPOSIT_CREATING,
+        a.dave,
+        500 * u,
+        events=["Balances.Deposit", "System.NewAccount", "Balances.Endowed"],
+        observe=[*watch(a.dave), ("locks", a.dave)],
+    )
     expect(b, a.dave, free=500 * u, frozen=0, consumers=0)
     b.finalize_block()
 
     b.initialize_block()
     transfer(b, a.dave, a.bob, 400 * u, events=[tr(a.dave, a.bob, 400 * u)])
-    extend(b, a.dave, 50 * u, reasons="Fee",
-           events=[ev("Balances.Locked", who=a.dave, amount=300 * u)],
-           observe=[*watch(a.dave), ("locks", a.dave)])
+    extend(
+        b,
+        a.dave,
+        50 * u,
+        reasons="Fee",
+        events=[ev("Balances.Locked", who=a.dave, amount=300 * u)],
+        observe=[*watch(a.dave), ("locks", a.dave)],
+    )
     expect(b, a.dave, free=100 * u, frozen=300 * u, consumers=1)
     transfer(b, a.dave, a.bob, 1 * u, outcome="Token.Frozen")
-    do(b, REMOVE_LOCK, {"lock_id": DEMOCRACY, "who": a.dave}, OPS,
-       events=[ev("Balances.Unlocked", amount=300 * u)], observe=watch(a.dave))
+    do(
+        b,
+        REMOVE_LOCK,
+        {"lock_id": DEMOCRACY, "who": a.dave},
+        OPS,
+        events=[ev("Balances.Unlocked", amount=300 * u)],
+        observe=watch(a.dave),
+    )
     expect(b, a.dave, frozen=0, consumers=0)
     b.finalize_block()
 
 
-@case(suite=SUITE, handler="scenario", presets=MINIMAL,
-      clauses=("BAL-2", "BAL-5", "BAL-14", "BAL-26"))
+@case(
+    suite=SUITE, handler="scenario", presets=MINIMAL, clauses=("BAL-2", "BAL-5", "BAL-14", "BAL-26")
+)
 def saturated_issuance(b: CaseBuilder) -> None:
     """force_set_balance saturates the issuance at 2^128-1; after alice is wiped, bob holds more
     than the whole issuance: transferring or burning more than it fails with
@@ -2170,16 +2839,19 @@ def saturated_issuance(b: CaseBuilder) -> None:
     b.initialize_block()
     transfer(b, a.bob, a.charlie, issuance + 1, outcome="Arithmetic.Underflow")
     burn(b, a.bob, issuance + 1, outcome="Arithmetic.Overflow")
-    burn(b, a.bob, issuance, events=[ev("Balances.Burned", amount=issuance)],
-         observe=watch(a.bob))
+    burn(b, a.bob, issuance, events=[ev("Balances.Burned", amount=issuance)], observe=watch(a.bob))
     expect_issuance(b, 0)
     expect(b, a.bob, free=1000 * u)
     transfer(b, a.bob, a.charlie, 1 * u, outcome="Arithmetic.Underflow")
     b.finalize_block(observe=watch(a.bob, a.charlie))
 
 
-@case(suite=SUITE, handler="scenario", presets=MINIMAL,
-      clauses=("BAL-3", "BAL-8", "BAL-17", "BAL-18", "SYS-3", "SYS-4", "SYS-5"))
+@case(
+    suite=SUITE,
+    handler="scenario",
+    presets=MINIMAL,
+    clauses=("BAL-3", "BAL-8", "BAL-17", "BAL-18", "SYS-3", "SYS-4", "SYS-5"),
+)
 def reference_counts_through_an_account_life(b: CaseBuilder) -> None:
     """dave is created, reserves, locks, is refused reaping while he has consumers, releases them
     and is reaped, then created again: each step's providers and consumers follow the rules."""
@@ -2193,8 +2865,14 @@ def reference_counts_through_an_account_life(b: CaseBuilder) -> None:
     lock(b, a.dave, 20 * u)
     expect(b, a.dave, providers=1, consumers=2)
     transfer(b, a.dave, a.alice, 70 * u, outcome="Token.OnlyProvider")
-    do(b, TRANSFER_ALL, {"dest": a.alice, "keep_alive": False}, signed(a.dave),
-       events=[tr(a.dave, a.alice, 60 * u)], observe=watch(a.dave))
+    do(
+        b,
+        TRANSFER_ALL,
+        {"dest": a.alice, "keep_alive": False},
+        signed(a.dave),
+        events=[tr(a.dave, a.alice, 60 * u)],
+        observe=watch(a.dave),
+    )
     b.finalize_block()
 
     b.initialize_block()
@@ -2202,15 +2880,26 @@ def reference_counts_through_an_account_life(b: CaseBuilder) -> None:
     expect(b, a.dave, providers=1, consumers=1)
     do(b, UNRESERVE, {"who": a.dave, "value": 30 * u}, OPS)
     expect(b, a.dave, providers=1, consumers=0, free=40 * u)
-    do(b, TRANSFER_ALL, {"dest": a.alice, "keep_alive": False}, signed(a.dave),
-       events=["System.KilledAccount", tr(a.dave, a.alice, 40 * u)], observe=watch(a.dave))
+    do(
+        b,
+        TRANSFER_ALL,
+        {"dest": a.alice, "keep_alive": False},
+        signed(a.dave),
+        events=["System.KilledAccount", tr(a.dave, a.alice, 40 * u)],
+        observe=watch(a.dave),
+    )
     expect(b, a.dave, exists=False, providers=0, consumers=0)
     b.finalize_block()
 
     b.initialize_block()
-    transfer(b, a.bob, a.dave, 10 * u, events=["System.NewAccount", "Balances.Endowed",
-                                              tr(a.bob, a.dave, 10 * u)],
-             observe=watch(a.dave))
+    transfer(
+        b,
+        a.bob,
+        a.dave,
+        10 * u,
+        events=["System.NewAccount", "Balances.Endowed", tr(a.bob, a.dave, 10 * u)],
+        observe=watch(a.dave),
+    )
     expect(b, a.dave, exists=True, providers=1, consumers=0, free=10 * u)
     b.finalize_block()
     expect_issuance(b, 3000 * u)
@@ -2226,11 +2915,12 @@ def operations_need_a_pallet_origin(b: CaseBuilder) -> None:
         (RESERVE, {"who": a.alice, "value": 5000 * u}),
         (UNRESERVE, {"who": a.alice, "value": 10 * u}),
         (SLASH, {"who": a.alice, "value": 10 * u}),
-        (REPATRIATE, {"slashed": a.alice, "beneficiary": a.dave, "value": 10 * u,
-                      "status": "Free"}),
+        (
+            REPATRIATE,
+            {"slashed": a.alice, "beneficiary": a.dave, "value": 10 * u, "status": "Free"},
+        ),
         (SET_LOCK, {"lock_id": DEMOCRACY, "who": a.alice, "amount": 10 * u, "reasons": "All"}),
-        (EXTEND_LOCK, {"lock_id": DEMOCRACY, "who": a.alice, "amount": 10 * u,
-                       "reasons": "All"}),
+        (EXTEND_LOCK, {"lock_id": DEMOCRACY, "who": a.alice, "amount": 10 * u, "reasons": "All"}),
         (REMOVE_LOCK, {"lock_id": DEMOCRACY, "who": a.alice}),
         (MINT, {"who": a.dave, "amount": 1 * u}),
         (BURN, {"who": a.alice, "amount": 5000 * u}),
@@ -2246,8 +2936,12 @@ def operations_need_a_pallet_origin(b: CaseBuilder) -> None:
     expect_issuance(b, 3000 * u)
 
 
-@case(suite=SUITE, handler="scenario", presets=("phala",),
-      clauses=("BAL-10", "BAL-11", "BAL-13", "BAL-17", "BAL-22"))
+@case(
+    suite=SUITE,
+    handler="scenario",
+    presets=("phala",),
+    clauses=("BAL-10", "BAL-11", "BAL-13", "BAL-17", "BAL-22"),
+)
 def phala_genesis_accounts(b: CaseBuilder) -> None:
     """On the production genesis (1,000,000 PHA per dev account, the rest with the foundation,
     1e9 PHA in total): a 1 PHA payment, a keep-alive sweep leaving the 0.01 PHA ED, a staking
@@ -2259,20 +2953,45 @@ def phala_genesis_accounts(b: CaseBuilder) -> None:
     b.initialize_block()
     expect_issuance(b, 10**9 * pha)
     transfer(b, alice, bob, 1 * pha, events=[tr(alice, bob, 1 * pha)], observe=watch(alice, bob))
-    do(b, KEEP_ALIVE, {"dest": zed, "value": ed - 1}, signed(foundation),
-       outcome="Token.BelowMinimum")
-    do(b, KEEP_ALIVE, {"dest": zed, "value": ed}, signed(foundation),
-       events=["System.NewAccount", ev("Balances.Endowed", account=zed, free_balance=ed),
-               tr(foundation, zed, ed)], observe=watch(zed))
+    do(
+        b,
+        KEEP_ALIVE,
+        {"dest": zed, "value": ed - 1},
+        signed(foundation),
+        outcome="Token.BelowMinimum",
+    )
+    do(
+        b,
+        KEEP_ALIVE,
+        {"dest": zed, "value": ed},
+        signed(foundation),
+        events=[
+            "System.NewAccount",
+            ev("Balances.Endowed", account=zed, free_balance=ed),
+            tr(foundation, zed, ed),
+        ],
+        observe=watch(zed),
+    )
     b.finalize_block()
 
     b.initialize_block()
     lock(b, bob, 500_000 * pha, STAKING, events=[ev("Balances.Locked", amount=500_000 * pha)])
     reserve(b, bob, 200_000 * pha)
-    do(b, TRANSFER_ALL, {"dest": alice, "keep_alive": True}, signed(bob),
-       events=[tr(bob, alice, 1_000_001 * pha - 500_000 * pha)], observe=watch(alice, bob))
+    do(
+        b,
+        TRANSFER_ALL,
+        {"dest": alice, "keep_alive": True},
+        signed(bob),
+        events=[tr(bob, alice, 1_000_001 * pha - 500_000 * pha)],
+        observe=watch(alice, bob),
+    )
     expect(b, bob, free=300_000 * pha, reserved=200_000 * pha, frozen=500_000 * pha)
-    do(b, TRANSFER_ALL, {"dest": alice, "keep_alive": True}, signed(zed),
-       events=[tr(zed, alice, 0)])
+    do(
+        b,
+        TRANSFER_ALL,
+        {"dest": alice, "keep_alive": True},
+        signed(zed),
+        events=[tr(zed, alice, 0)],
+    )
     b.finalize_block(observe=watch(alice, bob, zed))
     expect_issuance(b, 10**9 * pha)

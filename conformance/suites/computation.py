@@ -56,9 +56,17 @@ SYNC = "PhalaMq.sync_offchain_message"
 C = "PhalaComputation."
 
 
-def per_crypto(handler: str, clauses: tuple[str, ...], presets: tuple[str, ...] = ("minimal",)) -> Any:
-    return case_per_crypto(suite=SUITE, handler=handler, settings=SETTINGS, argument=lambda s: s,
-                           clauses=clauses, presets=presets)
+def per_crypto(
+    handler: str, clauses: tuple[str, ...], presets: tuple[str, ...] = ("minimal",)
+) -> Any:
+    return case_per_crypto(
+        suite=SUITE,
+        handler=handler,
+        settings=SETTINGS,
+        argument=lambda s: s,
+        clauses=clauses,
+        presets=presets,
+    )
 
 
 def expect(condition: bool, what: str) -> None:
@@ -66,7 +74,9 @@ def expect(condition: bool, what: str) -> None:
         raise AuthoringError(f"the rules give {what}")
 
 
-def call(b: CaseBuilder, name: str, args: dict[str, Any], origin: dict[str, Any], outcome: str = "ok") -> None:
+def call(
+    b: CaseBuilder, name: str, args: dict[str, Any], origin: dict[str, Any], outcome: str = "ok"
+) -> None:
     before = b.chain
     b.call(name, args, origin=origin)
     b.expect_outcome(outcome)
@@ -78,25 +88,49 @@ def names(b: CaseBuilder) -> list[str]:
     return [e.name for e in b.last_events if e.name.startswith(C)]
 
 
-def setup(b: CaseBuilder, setting: str, scores: dict[Keypair, int], config: dict[str, Any] | None = None,
-          **computation_overrides: Any) -> None:
+def setup(
+    b: CaseBuilder,
+    setting: str,
+    scores: dict[Keypair, int],
+    config: dict[str, Any] | None = None,
+    **computation_overrides: Any,
+) -> None:
     """Workers force-registered by root (operator alice) and benchmarked: each relays a report of
     ``score/6 · 5`` iterations over five seconds, which scores ``score`` [REG-13]."""
     balances: list[tuple[bytes | str, int]] = [
-        ("alice", 10**7 * PHA), ("bob", 10**6 * PHA), ("charlie", 10**6 * PHA),
-        (computation.SUBSIDY_POOL, 10**6 * PHA)]
-    b.genesis(config=config, balances=balances, registry={"gatekeeper_master_pubkey": MASTER.public},
-              computation=computation_overrides)
+        ("alice", 10**7 * PHA),
+        ("bob", 10**6 * PHA),
+        ("charlie", 10**6 * PHA),
+        (computation.SUBSIDY_POOL, 10**6 * PHA),
+    ]
+    b.genesis(
+        config=config,
+        balances=balances,
+        registry={"gatekeeper_master_pubkey": MASTER.public},
+        computation=computation_overrides,
+    )
     b.initialize_block(timestamp=T0)
     for key in (WORKER, WORKER2, WORKER3):
-        call(b, "PhalaRegistry.force_register_worker",
-             {"pubkey": key.public, "ecdh_pubkey": key.ecdh_public, "operator": b.account(OPERATOR)}, root())
+        call(
+            b,
+            "PhalaRegistry.force_register_worker",
+            {"pubkey": key.public, "ecdh_pubkey": key.ecdh_public, "operator": b.account(OPERATOR)},
+            root(),
+        )
     b.next_block()
     now = b.chain.system.block.timestamp
     for key, score in scores.items():
-        relay(b, setting, MessageOrigin("Worker", key.public), b"^phala/registry/event",
-              encode_payload(BenchReport(now - 5000, score // 6 * 5)), key)
-        expect(b.chain.registry.workers[key.public].initial_score == score // 6 * 6, f"score {score}")
+        relay(
+            b,
+            setting,
+            MessageOrigin("Worker", key.public),
+            b"^phala/registry/event",
+            encode_payload(BenchReport(now - 5000, score // 6 * 5)),
+            key,
+        )
+        expect(
+            b.chain.registry.workers[key.public].initial_score == score // 6 * 6, f"score {score}"
+        )
     b.next_block()
 
 
@@ -112,12 +146,26 @@ def bind_check_order(b: CaseBuilder, setting: str) -> None:
     setup(b, setting, {WORKER: 1200, WORKER2: 1200})
     stranger = dev_keypair("computation/stranger").public
     call(b, C + "bind", {"session": SESSION, "worker": stranger}, POOL, C + "WorkerNotRegistered")
-    call(b, C + "bind", {"session": SESSION, "worker": WORKER3.public}, POOL, C + "BenchmarkMissing")
+    call(
+        b, C + "bind", {"session": SESSION, "worker": WORKER3.public}, POOL, C + "BenchmarkMissing"
+    )
     call(b, C + "bind", {"session": SESSION, "worker": WORKER.public}, signed("alice"), "BadOrigin")
     call(b, C + "bind", {"session": SESSION, "worker": WORKER.public}, POOL)
     expect(names(b) == [C + "SessionBound"], "SessionBound")
-    call(b, C + "bind", {"session": SESSION, "worker": WORKER2.public}, POOL, C + "DuplicateBoundSession")
-    call(b, C + "bind", {"session": SESSION2, "worker": WORKER.public}, POOL, C + "DuplicateBoundWorker")
+    call(
+        b,
+        C + "bind",
+        {"session": SESSION, "worker": WORKER2.public},
+        POOL,
+        C + "DuplicateBoundSession",
+    )
+    call(
+        b,
+        C + "bind",
+        {"session": SESSION2, "worker": WORKER.public},
+        POOL,
+        C + "DuplicateBoundWorker",
+    )
     b.observe("session", SESSION)
     b.finalize_block()
 
@@ -127,8 +175,20 @@ def bind_needs_registration_after_the_launch(b: CaseBuilder, setting: str) -> No
     """On `phala` (`CheckWorkerRegisterTime`), a worker registered while no gatekeeper has
     launched cannot be bound: `WorkerReregisterNeeded`, checked before the benchmark."""
     setup(b, setting, {WORKER: 1200})
-    call(b, C + "bind", {"session": SESSION, "worker": WORKER.public}, POOL, C + "WorkerReregisterNeeded")
-    call(b, C + "bind", {"session": SESSION, "worker": WORKER3.public}, POOL, C + "WorkerReregisterNeeded")
+    call(
+        b,
+        C + "bind",
+        {"session": SESSION, "worker": WORKER.public},
+        POOL,
+        C + "WorkerReregisterNeeded",
+    )
+    call(
+        b,
+        C + "bind",
+        {"session": SESSION, "worker": WORKER3.public},
+        POOL,
+        C + "WorkerReregisterNeeded",
+    )
     b.finalize_block()
 
 
@@ -140,23 +200,56 @@ def start_computing_check_order(b: CaseBuilder, setting: str) -> None:
     (`TooMuchStake`: 1.3·(25000 + 360) > 30000). The minimum stake starts it: `WorkerIdle`,
     Ve = 1.3·(stake + 0.3·1200), session id 0, `Started` pushed; starting again fails
     `WorkerNotReady`."""
-    setup(b, setting, {WORKER: 1200, WORKER2: 42},
-          config={"computation": {"check_worker_register_time": False}})
+    setup(
+        b,
+        setting,
+        {WORKER: 1200, WORKER2: 42},
+        config={"computation": {"check_worker_register_time": False}},
+    )
     params = b.chain.computation.tokenomic
     assert params is not None
     minimum = computation.minimal_stake(params, 1200)
-    call(b, C + "start_computing", {"session": SESSION, "stake": minimum}, POOL, C + "SessionNotFound")
+    call(
+        b,
+        C + "start_computing",
+        {"session": SESSION, "stake": minimum},
+        POOL,
+        C + "SessionNotFound",
+    )
     call(b, C + "bind", {"session": SESSION, "worker": WORKER.public}, POOL)
     call(b, C + "bind", {"session": SESSION2, "worker": WORKER2.public}, POOL)
-    call(b, C + "start_computing", {"session": SESSION2, "stake": 10**6 * PHA}, POOL, C + "BenchmarkTooLow")
-    call(b, C + "start_computing", {"session": SESSION, "stake": minimum - 1}, POOL, C + "InsufficientStake")
-    call(b, C + "start_computing", {"session": SESSION, "stake": 25_000 * PHA}, POOL, C + "TooMuchStake")
+    call(
+        b,
+        C + "start_computing",
+        {"session": SESSION2, "stake": 10**6 * PHA},
+        POOL,
+        C + "BenchmarkTooLow",
+    )
+    call(
+        b,
+        C + "start_computing",
+        {"session": SESSION, "stake": minimum - 1},
+        POOL,
+        C + "InsufficientStake",
+    )
+    call(
+        b,
+        C + "start_computing",
+        {"session": SESSION, "stake": 25_000 * PHA},
+        POOL,
+        C + "TooMuchStake",
+    )
     call(b, C + "start_computing", {"session": SESSION, "stake": minimum}, POOL)
     info = b.chain.computation.sessions[SESSION]
-    expect(info.state == computation.IDLE and info.ve == computation.initial_v(params, minimum, 1200, 128),
-           "WorkerIdle with Ve of [CMP-7]")
+    expect(
+        info.state == computation.IDLE
+        and info.ve == computation.initial_v(params, minimum, 1200, 128),
+        "WorkerIdle with Ve of [CMP-7]",
+    )
     expect(names(b) == [C + "WorkerStarted"], "WorkerStarted")
-    call(b, C + "start_computing", {"session": SESSION, "stake": minimum}, POOL, C + "WorkerNotReady")
+    call(
+        b, C + "start_computing", {"session": SESSION, "stake": minimum}, POOL, C + "WorkerNotReady"
+    )
     b.observe("session", SESSION)
     b.observe("computation")
     b.finalize_block()
@@ -186,14 +279,29 @@ def stop_and_reclaim_after_the_cool_down(b: CaseBuilder, setting: str) -> None:
     call(b, C + "stop_computing", {"session": SESSION}, POOL)
     expect(names(b) == [C + "WorkerStopped"] and b.chain.computation.online_workers == 0, "stopped")
     stopped_at = b.chain.computation.sessions[SESSION].cool_down_start
-    call(b, C + "reclaim", {"session": SESSION2, "check_cooldown": False}, POOL, C + "CoolDownNotReady")
+    call(
+        b,
+        C + "reclaim",
+        {"session": SESSION2, "check_cooldown": False},
+        POOL,
+        C + "CoolDownNotReady",
+    )
     b.next_block(timestamp=(stopped_at + 59) * 1000)
-    call(b, C + "reclaim", {"session": SESSION, "check_cooldown": True}, POOL, C + "CoolDownNotReady")
+    call(
+        b, C + "reclaim", {"session": SESSION, "check_cooldown": True}, POOL, C + "CoolDownNotReady"
+    )
     b.next_block(timestamp=(stopped_at + 60) * 1000)
     call(b, C + "reclaim", {"session": SESSION, "check_cooldown": True}, POOL)
-    expect([(e.name, dict(e.fields)) for e in b.last_events] == [
-        (C + "WorkerReclaimed", {"session": SESSION, "original_stake": 4000 * PHA, "slashed": 0})],
-        "the whole stake released")
+    expect(
+        [(e.name, dict(e.fields)) for e in b.last_events]
+        == [
+            (
+                C + "WorkerReclaimed",
+                {"session": SESSION, "original_stake": 4000 * PHA, "slashed": 0},
+            )
+        ],
+        "the whole stake released",
+    )
     b.observe("session", SESSION)
     b.finalize_block()
 
@@ -214,7 +322,9 @@ def operator_unbinds_a_computing_session(b: CaseBuilder, setting: str) -> None:
     b.observe("session", SESSION)
     call(b, C + "unbind_session", {"session": SESSION2, "notify": False}, POOL)
     expect(names(b) == [C + "SessionUnbound"], "a ready session is unbound without a stop")
-    call(b, C + "unbind_session", {"session": SESSION2, "notify": False}, POOL, C + "SessionNotBound")
+    call(
+        b, C + "unbind_session", {"session": SESSION2, "notify": False}, POOL, C + "SessionNotBound"
+    )
     b.finalize_block()
 
 
@@ -234,9 +344,16 @@ def challenges_follow_the_pause_flag(b: CaseBuilder, setting: str) -> None:
     call(b, C + "force_heartbeat", {}, root())
     b.finalize_block()
     b.observe("mq_outbound")
-    expect(b.chain.mq.outbound[-1].payload == encode_payload(HeartbeatChallenge(
-        int.from_bytes(b.chain.system.block.randomness, "big"), computation.pow_target(20, 1, 12))),
-        "the block's challenge")
+    expect(
+        b.chain.mq.outbound[-1].payload
+        == encode_payload(
+            HeartbeatChallenge(
+                int.from_bytes(b.chain.system.block.randomness, "big"),
+                computation.pow_target(20, 1, 12),
+            )
+        ),
+        "the block's challenge",
+    )
     b.initialize_block()
     b.finalize_block()
     b.observe("mq_outbound")
@@ -250,18 +367,50 @@ def heartbeats_update_the_benchmark(b: CaseBuilder, setting: str) -> None:
     contract (`BadSender`) are swallowed."""
     computing(b, setting)
     now = b.chain.system.block.timestamp
-    beat = HeartbeatV2(session_id=0, challenge_block=3, challenge_time=now, iterations=10**6,
-                       n_clusters=0, n_contracts=0)
-    relay(b, setting, MessageOrigin("Worker", WORKER.public), b"phala/mining/report", encode_payload(beat), WORKER)
+    beat = HeartbeatV2(
+        session_id=0,
+        challenge_block=3,
+        challenge_time=now,
+        iterations=10**6,
+        n_clusters=0,
+        n_contracts=0,
+    )
+    relay(
+        b,
+        setting,
+        MessageOrigin("Worker", WORKER.public),
+        b"phala/mining/report",
+        encode_payload(beat),
+        WORKER,
+    )
     expect(names(b) == [C + "BenchmarkUpdated"], "BenchmarkUpdated")
     b.next_block()
-    beat = HeartbeatV2(session_id=0, challenge_block=4, challenge_time=now + 12_000,
-                       iterations=10**6 + 10**5, n_clusters=0, n_contracts=0)
-    relay(b, setting, MessageOrigin("Worker", WORKER.public), b"phala/mining/report", encode_payload(beat), WORKER)
+    beat = HeartbeatV2(
+        session_id=0,
+        challenge_block=4,
+        challenge_time=now + 12_000,
+        iterations=10**6 + 10**5,
+        n_clusters=0,
+        n_contracts=0,
+    )
+    relay(
+        b,
+        setting,
+        MessageOrigin("Worker", WORKER.public),
+        b"phala/mining/report",
+        encode_payload(beat),
+        WORKER,
+    )
     expect(b.chain.computation.sessions[SESSION].benchmark.p_instant == 1440, "capped at 1440")
     before = b.chain.computation
-    relay(b, setting, MessageOrigin("Worker", WORKER3.public), b"phala/mining/report", encode_payload(beat),
-          WORKER3)
+    relay(
+        b,
+        setting,
+        MessageOrigin("Worker", WORKER3.public),
+        b"phala/mining/report",
+        encode_payload(beat),
+        WORKER3,
+    )
     expect(b.chain.computation == before and names(b) == [], "swallowed")
     b.observe("session", SESSION)
     b.finalize_block()
@@ -286,22 +435,40 @@ def gatekeeper_reports_across_blocks(b: CaseBuilder, setting: str) -> None:
     computing(b, setting)
     b.next_block()
     ts = b.chain.system.block.timestamp
-    gk_report(b, setting, WorkingInfoUpdateEvent(4, ts, offline=(WORKER.public, WORKER2.public, bytes(32))))
+    gk_report(
+        b,
+        setting,
+        WorkingInfoUpdateEvent(4, ts, offline=(WORKER.public, WORKER2.public, bytes(32))),
+    )
     expect(names(b) == [C + "WorkerEnterUnresponsive"], "only the computing worker")
     b.next_block()
     ts = b.chain.system.block.timestamp
     settle = SettleInfo(WORKER.public, 4100 * ONE, 2 * ONE, ONE // 2)
-    gk_report(b, setting, WorkingInfoUpdateEvent(5, ts, recovered_to_online=(WORKER.public,), settle=(settle,)))
-    expect(names(b) == [C + "WorkerExitUnresponsive", C + "SessionSettled"], "recovered and settled")
+    gk_report(
+        b,
+        setting,
+        WorkingInfoUpdateEvent(5, ts, recovered_to_online=(WORKER.public,), settle=(settle,)),
+    )
+    expect(
+        names(b) == [C + "WorkerExitUnresponsive", C + "SessionSettled"], "recovered and settled"
+    )
     treasury = b.chain.system.accounts[computation.TREASURY].data.free
     expect(treasury == PHA // 2, "0.5 PHA in the treasury")
-    gk_report(b, setting, WorkingInfoUpdateEvent(5, ts, settle=(SettleInfo(WORKER.public, ONE, ONE, ONE),)))
+    gk_report(
+        b,
+        setting,
+        WorkingInfoUpdateEvent(5, ts, settle=(SettleInfo(WORKER.public, ONE, ONE, ONE),)),
+    )
     expect(names(b) == [C + "SessionSettlementDropped"], "dropped")
     expect(b.chain.system.accounts[computation.TREASURY].data.free == treasury, "no share moved")
     b.observe("session", SESSION)
     b.next_block()
     ts = b.chain.system.block.timestamp
-    gk_report(b, setting, WorkingInfoUpdateEvent(6, ts, settle=(SettleInfo(WORKER.public, 77, 0, 10**7 * ONE),)))
+    gk_report(
+        b,
+        setting,
+        WorkingInfoUpdateEvent(6, ts, settle=(SettleInfo(WORKER.public, 77, 0, 10**7 * ONE),)),
+    )
     expect(names(b) == [C + "InternalErrorWorkerSettleFailed"], "the pool cannot pay")
     expect(b.chain.computation.sessions[SESSION].v == 77, "V stored")
     b.observe("session", SESSION)
@@ -317,8 +484,14 @@ def gatekeeper_report_sender_and_payload(b: CaseBuilder, setting: str) -> None:
     ts = b.chain.system.block.timestamp
     before = b.chain.computation
     report = WorkingInfoUpdateEvent(3, ts, offline=(WORKER.public,))
-    relay(b, setting, MessageOrigin("Worker", WORKER.public), b"^phala/mining/update", encode_payload(report),
-          WORKER)
+    relay(
+        b,
+        setting,
+        MessageOrigin("Worker", WORKER.public),
+        b"^phala/mining/update",
+        encode_payload(report),
+        WORKER,
+    )
     gk_report(b, setting, WorkingInfoUpdateEvent(3, ts))
     relay(b, setting, GATEKEEPER, b"^phala/mining/update", b"\x01\x02", MASTER)
     expect(b.chain.computation == before, "nothing changed")
@@ -328,7 +501,12 @@ def gatekeeper_report_sender_and_payload(b: CaseBuilder, setting: str) -> None:
 # --- Parameters [CMP-20] [CMP-21] ----------------------------------------------------------------------
 
 
-@case(suite=SUITE, handler="update_tokenomic", presets=("minimal", "phala"), clauses=("CMP-4", "CMP-20", "CMP-23"))
+@case(
+    suite=SUITE,
+    handler="update_tokenomic",
+    presets=("minimal", "phala"),
+    clauses=("CMP-4", "CMP-20", "CMP-23"),
+)
 def tokenomic_update_applies_at_the_block_end(b: CaseBuilder) -> None:
     """A council majority schedules new parameters (v_max 40000); a signed account cannot
     (`BadOrigin`). They are not in force during the block; its end stores them, pushes
@@ -341,8 +519,12 @@ def tokenomic_update_applies_at_the_block_end(b: CaseBuilder) -> None:
     new = dict(to_data(params))
     new["v_max"] = 40_000 * ONE
     call(b, C + "update_tokenomic", {"new_params": new}, signed("alice"), "BadOrigin")
-    call(b, C + "update_tokenomic", {"new_params": new}, {"kind": "collective", "collective": "Council",
-                                                           "yes": 2, "total": 3})
+    call(
+        b,
+        C + "update_tokenomic",
+        {"new_params": new},
+        {"kind": "collective", "collective": "Council", "yes": 2, "total": 3},
+    )
     expect(b.chain.computation.tokenomic == params, "not yet")
     b.observe("computation")
     b.finalize_block()
@@ -362,9 +544,16 @@ def budget_per_block_rules(b: CaseBuilder) -> None:
     balancer = signed(dev_keypair("budget-balancer").public)
     limit = b.chain.computation.max_budget_limit
 
-    def budget(origin: dict[str, Any], nonce: int, number: int, value: int, outcome: str = "ok") -> None:
-        call(b, C + "set_budget_per_block", {"nonce": nonce, "block_number": number, "budget": value},
-             origin, outcome)
+    def budget(
+        origin: dict[str, Any], nonce: int, number: int, value: int, outcome: str = "ok"
+    ) -> None:
+        call(
+            b,
+            C + "set_budget_per_block",
+            {"nonce": nonce, "block_number": number, "budget": value},
+            origin,
+            outcome,
+        )
 
     budget(signed("alice"), 1, 1, ONE, "BadOrigin")
     budget(balancer, 1, 1, 2 * limit + 1, C + "BudgetExceedMaxLimit")
@@ -383,7 +572,9 @@ def budget_per_block_rules(b: CaseBuilder) -> None:
 # --- End to end: a worker computes through the network [CMP-11] [CMP-14] [CMP-16] [OFF-20] ------
 
 
-@per_crypto("scenario", ("CMP-9", "CMP-11", "CMP-14", "CMP-16", "REG-13", "OFF-20", "OFF-21", "NET-4"))
+@per_crypto(
+    "scenario", ("CMP-9", "CMP-11", "CMP-14", "CMP-16", "REG-13", "OFF-20", "OFF-21", "NET-4")
+)
 def computing_worker_round_trip(b: CaseBuilder, setting: str) -> None:
     """One worker runtime (1,000 iterations a block) and a benchmark of one block. Block 1: alice
     registers it as its operator (no attestation: the development preset). Its runtime reports
@@ -394,26 +585,51 @@ def computing_worker_round_trip(b: CaseBuilder, setting: str) -> None:
     the on-chain benchmark (`BenchmarkUpdated`)."""
     worker = dev_keypair("computation/net-worker")
     genesis_hash = bytes([0x11]) * 32
-    b.genesis(registry={"benchmark_duration": 1, "genesis_hash_allowlist": [genesis_hash]},
-              runtimes=[{"name": "worker1", "key": "computation/net-worker", "role": "worker"}],
-              crypto=setting)
-    info = {"version": 1, "machine_id": b"machine-1", "pubkey": worker.public, "ecdh_pubkey": worker.ecdh_public,
-            "genesis_block_hash": genesis_hash, "features": [1, 4], "operator": b.account(OPERATOR),
-            "para_id": 2035, "max_consensus_version": 0}
-    report = b.network_block([("PhalaRegistry.register_worker_v2",
-                               {"pruntime_info": info, "attestation": None}, signed(OPERATOR))])
+    b.genesis(
+        registry={"benchmark_duration": 1, "genesis_hash_allowlist": [genesis_hash]},
+        runtimes=[{"name": "worker1", "key": "computation/net-worker", "role": "worker"}],
+        crypto=setting,
+    )
+    info = {
+        "version": 1,
+        "machine_id": b"machine-1",
+        "pubkey": worker.public,
+        "ecdh_pubkey": worker.ecdh_public,
+        "genesis_block_hash": genesis_hash,
+        "features": [1, 4],
+        "operator": b.account(OPERATOR),
+        "para_id": 2035,
+        "max_consensus_version": 0,
+    }
+    report = b.network_block(
+        [
+            (
+                "PhalaRegistry.register_worker_v2",
+                {"pruntime_info": info, "attestation": None},
+                signed(OPERATOR),
+            )
+        ]
+    )
     expect([e["outcome"] for e in report["extrinsics"]] == ["ok"], "registered")
     b.network_block()
     b.network_block()
     expect(b.chain.registry.workers[worker.public].initial_score is not None, "benchmarked")
-    report = b.network_block([
-        (C + "bind", {"session": SESSION, "worker": worker.public}, POOL),
-        (C + "start_computing", {"session": SESSION, "stake": 5000 * PHA}, POOL),
-    ])
+    report = b.network_block(
+        [
+            (C + "bind", {"session": SESSION, "worker": worker.public}, POOL),
+            (C + "start_computing", {"session": SESSION, "stake": 5000 * PHA}, POOL),
+        ]
+    )
     expect([e["outcome"] for e in report["extrinsics"]] == ["ok", "ok"], "bound and started")
     report = b.network_block([(C + "force_heartbeat", {}, root())])
-    expect({name: len(m) for name, m in report["egress"].items()} == {"worker1": 1}, "one heartbeat signed")
+    expect(
+        {name: len(m) for name, m in report["egress"].items()} == {"worker1": 1},
+        "one heartbeat signed",
+    )
     report = b.network_block()
-    expect([(e["runtime"], e["outcome"]) for e in report["extrinsics"]] == [("worker1", "ok")], "relayed")
+    expect(
+        [(e["runtime"], e["outcome"]) for e in report["extrinsics"]] == [("worker1", "ok")],
+        "relayed",
+    )
     expect(C + "BenchmarkUpdated" in names(b), "the benchmark updated")
     b.observe("session", SESSION)

@@ -56,8 +56,9 @@ def expect(condition: bool, what: str) -> None:
         raise AuthoringError(f"the rules give {what}")
 
 
-def do(b: CaseBuilder, name: str, args: dict[str, Any], origin: dict[str, Any], *,
-       outcome: str = "ok") -> None:
+def do(
+    b: CaseBuilder, name: str, args: dict[str, Any], origin: dict[str, Any], *, outcome: str = "ok"
+) -> None:
     """Apply a call and check its outcome; a rejected call must leave the state as it was."""
     before = digest(b.chain)
     b.call(name, args, origin=origin)
@@ -88,30 +89,69 @@ def ids(b: CaseBuilder, *names: str) -> list[bytes]:
     return [b.account(n) for n in names]
 
 
-def council_setup(b: CaseBuilder, members: Sequence[str] = ("alice", "bob", "charlie"),
-                  **config: Any) -> None:
-    b.genesis(governance={"council": list(members), "technical_committee": ["dave", "eve"]},
-              config=config or None)
+def council_setup(
+    b: CaseBuilder, members: Sequence[str] = ("alice", "bob", "charlie"), **config: Any
+) -> None:
+    b.genesis(
+        governance={"council": list(members), "technical_committee": ["dave", "eve"]},
+        config=config or None,
+    )
     b.initialize_block()
 
 
-def propose(b: CaseBuilder, who: str, call: dict[str, Any], threshold: int = 2,
-            instance: str = COUNCIL, outcome: str = "ok", length_bound: int = LONG) -> bytes:
-    do(b, f"{instance}.propose", {"threshold": threshold, "proposal": call,
-                                  "length_bound": length_bound}, signed(who), outcome=outcome)
+def propose(
+    b: CaseBuilder,
+    who: str,
+    call: dict[str, Any],
+    threshold: int = 2,
+    instance: str = COUNCIL,
+    outcome: str = "ok",
+    length_bound: int = LONG,
+) -> bytes:
+    do(
+        b,
+        f"{instance}.propose",
+        {"threshold": threshold, "proposal": call, "length_bound": length_bound},
+        signed(who),
+        outcome=outcome,
+    )
     return call_hash(call)
 
 
-def vote(b: CaseBuilder, who: str, proposal: bytes, index: int, approve: bool,
-         instance: str = COUNCIL, outcome: str = "ok") -> None:
-    do(b, f"{instance}.vote", {"proposal": proposal, "index": index, "approve": approve},
-       signed(who), outcome=outcome)
+def vote(
+    b: CaseBuilder,
+    who: str,
+    proposal: bytes,
+    index: int,
+    approve: bool,
+    instance: str = COUNCIL,
+    outcome: str = "ok",
+) -> None:
+    do(
+        b,
+        f"{instance}.vote",
+        {"proposal": proposal, "index": index, "approve": approve},
+        signed(who),
+        outcome=outcome,
+    )
 
 
-def close(b: CaseBuilder, proposal: bytes, index: int, who: str = "ferdie",
-          instance: str = COUNCIL, outcome: str = "ok", length_bound: int = LONG) -> None:
-    do(b, f"{instance}.close", {"proposal_hash": proposal, "index": index,
-                                "length_bound": length_bound}, signed(who), outcome=outcome)
+def close(
+    b: CaseBuilder,
+    proposal: bytes,
+    index: int,
+    who: str = "ferdie",
+    instance: str = COUNCIL,
+    outcome: str = "ok",
+    length_bound: int = LONG,
+) -> None:
+    do(
+        b,
+        f"{instance}.close",
+        {"proposal_hash": proposal, "index": index, "length_bound": length_bound},
+        signed(who),
+        outcome=outcome,
+    )
 
 
 def motion(b: CaseBuilder, proposal: bytes, instance: str = COUNCIL) -> Any:
@@ -122,7 +162,9 @@ def motion(b: CaseBuilder, proposal: bytes, instance: str = COUNCIL) -> Any:
 # --- Collective [COL-3]..[COL-13] ---------------------------------------------------------
 
 
-@case(suite=SUITE, handler="collective", presets=BOTH, clauses=("COL-3", "COL-5", "COL-6", "COL-10"))
+@case(
+    suite=SUITE, handler="collective", presets=BOTH, clauses=("COL-3", "COL-5", "COL-6", "COL-10")
+)
 def motion_passes_and_enacts(b: CaseBuilder) -> None:
     """Alice proposes a registry call with threshold 2; Bob and Alice vote aye; anyone closes it
     early: `Closed{2, 0}`, `Approved`, `Executed{ok}`, and the call ran with `Members(2, 3)`,
@@ -147,11 +189,18 @@ def low_threshold_executes_at_once(b: CaseBuilder) -> None:
     the call (1 of 1 is more than half)."""
     council_setup(b)
     propose(b, "alice", pruntime(1), threshold=1)
-    expect(b.last_events[-1].fields[-1] == ("result", "BadOrigin")
-           and not b.chain.council.proposals and b.chain.registry.pruntime_allowlist == (),
-           "nothing stored, nothing enacted")
-    do(b, "Council.set_members", {"new_members": ids(b, "alice"), "prime": None, "old_count": 3},
-       root())
+    expect(
+        b.last_events[-1].fields[-1] == ("result", "BadOrigin")
+        and not b.chain.council.proposals
+        and b.chain.registry.pruntime_allowlist == (),
+        "nothing stored, nothing enacted",
+    )
+    do(
+        b,
+        "Council.set_members",
+        {"new_members": ids(b, "alice"), "prime": None, "old_count": 3},
+        root(),
+    )
     propose(b, "alice", pruntime(2), threshold=0)
     expect(b.chain.registry.pruntime_allowlist == (b"pruntime-2",), "1 of 1 is more than half")
     b.finalize_block()
@@ -167,8 +216,13 @@ def propose_errors_in_order(b: CaseBuilder) -> None:
     first = pruntime(1)
     length = len(decode_call(first).encoded)
     propose(b, "alice", first)
-    do(b, "Council.propose", {"threshold": 2, "proposal": first, "length_bound": LONG}, root(),
-       outcome="BadOrigin")
+    do(
+        b,
+        "Council.propose",
+        {"threshold": 2, "proposal": first, "length_bound": LONG},
+        root(),
+        outcome="BadOrigin",
+    )
     propose(b, "dave", first, outcome="Council.NotMember", length_bound=0)
     propose(b, "bob", first, outcome="Council.WrongProposalLength", length_bound=length - 1)
     propose(b, "bob", first, outcome="Council.DuplicateProposal", length_bound=length)
@@ -196,8 +250,10 @@ def vote_errors_and_switching(b: CaseBuilder) -> None:
     vote(b, "bob", h, 0, False, outcome="Council.DuplicateVote")
     vote(b, "alice", h, 0, True)
     votes = motion(b, h)
-    expect(votes.ayes == tuple(ids(b, "alice")) and votes.nays == tuple(ids(b, "charlie", "bob")),
-           "ayes [alice], nays [charlie, bob] after the swap_remove")
+    expect(
+        votes.ayes == tuple(ids(b, "alice")) and votes.nays == tuple(ids(b, "charlie", "bob")),
+        "ayes [alice], nays [charlie, bob] after the swap_remove",
+    )
     vote(b, "alice", h, 0, True, outcome="Council.DuplicateVote")
     b.observe("motion", COUNCIL, h)
     b.finalize_block()
@@ -215,8 +271,13 @@ def close_early_and_too_early(b: CaseBuilder) -> None:
     close(b, h, 0, outcome="Council.TooEarly")
     close(b, call_hash(pruntime(2)), 5, outcome="Council.ProposalMissing")
     close(b, h, 1, outcome="Council.WrongIndex")
-    do(b, "Council.close", {"proposal_hash": h, "index": 0, "length_bound": LONG}, root(),
-       outcome="BadOrigin")
+    do(
+        b,
+        "Council.close",
+        {"proposal_hash": h, "index": 0, "length_bound": LONG},
+        root(),
+        outcome="BadOrigin",
+    )
     vote(b, "bob", h, 0, False)
     vote(b, "charlie", h, 0, False)
     close(b, h, 0)
@@ -233,8 +294,16 @@ def prime_default_vote(b: CaseBuilder) -> None:
     carries it, and only this approve path checks the length bound (`WrongProposalLength`)."""
     b.genesis(governance={"council": ["alice", "bob", "charlie", "dave"]})
     b.initialize_block()
-    do(b, "Council.set_members", {"new_members": ids(b, "alice", "bob", "charlie", "dave"),
-                                  "prime": b.account("alice"), "old_count": 4}, root())
+    do(
+        b,
+        "Council.set_members",
+        {
+            "new_members": ids(b, "alice", "bob", "charlie", "dave"),
+            "prime": b.account("alice"),
+            "old_count": 4,
+        },
+        root(),
+    )
     h0 = propose(b, "bob", pruntime(1), threshold=3)
     h1 = propose(b, "bob", pruntime(2), threshold=3)
     h2 = propose(b, "bob", pruntime(3), threshold=3)
@@ -244,8 +313,10 @@ def prime_default_vote(b: CaseBuilder) -> None:
     vote(b, "alice", h2, 2, True)
     b.next_block(number=1 + b.config.council.motion_duration)
     close(b, h0, 0)
-    expect(b.last_events[0].fields == (("proposal_hash", h0), ("yes", 3), ("no", 1)),
-           "Closed{yes: 3, no: 1} after the default votes")
+    expect(
+        b.last_events[0].fields == (("proposal_hash", h0), ("yes", 3), ("no", 1)),
+        "Closed{yes: 3, no: 1} after the default votes",
+    )
     close(b, h1, 1)
     expect(last_events(b)[-1] == "Council.Disapproved", "no prime aye: disapproved")
     close(b, h2, 2, outcome="Council.WrongProposalLength", length_bound=1)
@@ -275,12 +346,26 @@ def execute_as_member(b: CaseBuilder) -> None:
     `NotMember`, a too small length bound `WrongProposalLength`."""
     council_setup(b)
     transfer = held("Balances.transfer_keep_alive", dest=b.account("bob"), value=1)
-    do(b, "TechnicalCommittee.execute", {"proposal": transfer, "length_bound": LONG},
-       signed("alice"), outcome="TechnicalCommittee.NotMember")
-    do(b, "TechnicalCommittee.execute", {"proposal": transfer, "length_bound": 3},
-       signed("dave"), outcome="TechnicalCommittee.WrongProposalLength")
-    do(b, "TechnicalCommittee.execute", {"proposal": transfer, "length_bound": LONG},
-       signed("dave"))
+    do(
+        b,
+        "TechnicalCommittee.execute",
+        {"proposal": transfer, "length_bound": LONG},
+        signed("alice"),
+        outcome="TechnicalCommittee.NotMember",
+    )
+    do(
+        b,
+        "TechnicalCommittee.execute",
+        {"proposal": transfer, "length_bound": 3},
+        signed("dave"),
+        outcome="TechnicalCommittee.WrongProposalLength",
+    )
+    do(
+        b,
+        "TechnicalCommittee.execute",
+        {"proposal": transfer, "length_bound": LONG},
+        signed("dave"),
+    )
     expect(b.last_events[-1].fields[-1] == ("result", "BadOrigin"), "the transfer needs Signed")
     b.finalize_block()
 
@@ -293,8 +378,12 @@ def membership_change_removes_votes(b: CaseBuilder) -> None:
     `PrimeAccountNotMember`; a Council `set_members` by a Council origin, and the Technical
     Committee's by a single Council member (`Member(alice)`), get `BadOrigin`."""
     council_setup(b)
-    tc = held("TechnicalCommittee.set_members", new_members=ids(b, "ferdie", "eve"),
-              prime=b.account("ferdie"), old_count=2)
+    tc = held(
+        "TechnicalCommittee.set_members",
+        new_members=ids(b, "ferdie", "eve"),
+        prime=b.account("ferdie"),
+        old_count=2,
+    )
     h = propose(b, "alice", tc)
     vote(b, "alice", h, 0, True)
     vote(b, "bob", h, 0, True)
@@ -302,18 +391,39 @@ def membership_change_removes_votes(b: CaseBuilder) -> None:
     vote(b, "bob", other, 1, True)
     vote(b, "charlie", other, 1, False)
     close(b, h, 0)
-    expect(b.chain.technical_committee.members == tuple(sorted(ids(b, "eve", "ferdie"))),
-           "the TC's members sorted")
+    expect(
+        b.chain.technical_committee.members == tuple(sorted(ids(b, "eve", "ferdie"))),
+        "the TC's members sorted",
+    )
     expect(b.chain.technical_committee.prime == b.account("ferdie"), "the TC's prime")
     new = ids(b, "alice", "charlie", "dave")
-    do(b, "Council.set_members", {"new_members": new, "prime": b.account("bob"), "old_count": 3},
-       root(), outcome="Council.PrimeAccountNotMember")
-    do(b, "Council.set_members", {"new_members": new, "prime": None, "old_count": 3},
-       collective(COUNCIL, 3, 3), outcome="BadOrigin")
-    do(b, "TechnicalCommittee.set_members", {"new_members": new, "prime": None, "old_count": 2},
-       collective_member(COUNCIL, "alice"), outcome="BadOrigin")
-    do(b, "Council.set_members", {"new_members": new, "prime": b.account("dave"), "old_count": 0},
-       root())
+    do(
+        b,
+        "Council.set_members",
+        {"new_members": new, "prime": b.account("bob"), "old_count": 3},
+        root(),
+        outcome="Council.PrimeAccountNotMember",
+    )
+    do(
+        b,
+        "Council.set_members",
+        {"new_members": new, "prime": None, "old_count": 3},
+        collective(COUNCIL, 3, 3),
+        outcome="BadOrigin",
+    )
+    do(
+        b,
+        "TechnicalCommittee.set_members",
+        {"new_members": new, "prime": None, "old_count": 2},
+        collective_member(COUNCIL, "alice"),
+        outcome="BadOrigin",
+    )
+    do(
+        b,
+        "Council.set_members",
+        {"new_members": new, "prime": b.account("dave"), "old_count": 0},
+        root(),
+    )
     votes = motion(b, other)
     expect(votes.ayes == () and votes.nays == tuple(ids(b, "charlie")), "bob's aye removed")
     b.observe("motion", COUNCIL, other)
@@ -328,22 +438,44 @@ def council_proportions_for_treasury(b: CaseBuilder) -> None:
     (4 > 4 is false: `Executed{BadOrigin}`) and a 3-aye one can. A Technical Committee origin
     never counts."""
     council_setup(b, members=("alice", "bob", "charlie", "dave", "eve"))
-    do(b, "Treasury.propose_spend", {"value": 100, "beneficiary": b.account("ferdie")},
-       signed("ferdie"))
-    do(b, "Treasury.approve_proposal", {"proposal_id": 0}, collective(COUNCIL, 2, 5),
-       outcome="BadOrigin")
-    do(b, "Treasury.approve_proposal", {"proposal_id": 0}, collective(TC, 5, 5),
-       outcome="BadOrigin")
+    do(
+        b,
+        "Treasury.propose_spend",
+        {"value": 100, "beneficiary": b.account("ferdie")},
+        signed("ferdie"),
+    )
+    do(
+        b,
+        "Treasury.approve_proposal",
+        {"proposal_id": 0},
+        collective(COUNCIL, 2, 5),
+        outcome="BadOrigin",
+    )
+    do(
+        b,
+        "Treasury.approve_proposal",
+        {"proposal_id": 0},
+        collective(TC, 5, 5),
+        outcome="BadOrigin",
+    )
     approve = held("Treasury.approve_proposal", proposal_id=0)
     h = propose(b, "alice", approve, threshold=3)
     for who in ("alice", "bob", "charlie"):
         vote(b, who, h, 0, True)
     close(b, h, 0)
     expect(b.chain.treasury.approvals == (0,), "approved with 3 of 5")
-    do(b, "Treasury.propose_spend", {"value": 100, "beneficiary": b.account("ferdie")},
-       signed("ferdie"))
-    do(b, "Council.set_members", {"new_members": ids(b, "alice", "bob", "charlie", "dave"),
-                                  "prime": None, "old_count": 5}, root())
+    do(
+        b,
+        "Treasury.propose_spend",
+        {"value": 100, "beneficiary": b.account("ferdie")},
+        signed("ferdie"),
+    )
+    do(
+        b,
+        "Council.set_members",
+        {"new_members": ids(b, "alice", "bob", "charlie", "dave"), "prime": None, "old_count": 5},
+        root(),
+    )
     reject = held("Treasury.reject_proposal", proposal_id=1)
     h = propose(b, "alice", reject, threshold=2)
     vote(b, "alice", h, 1, True)
@@ -372,8 +504,11 @@ def technical_committee_motion(b: CaseBuilder) -> None:
     vote(b, "dave", h, 0, True, instance=TC)
     vote(b, "eve", h, 0, True, instance=TC)
     close(b, h, 0, instance=TC)
-    expect(b.last_events[-1].name == "TechnicalCommittee.Executed"
-           and b.last_events[-1].fields[-1] == ("result", "BadOrigin"), "the registry wants the Council")
+    expect(
+        b.last_events[-1].name == "TechnicalCommittee.Executed"
+        and b.last_events[-1].fields[-1] == ("result", "BadOrigin"),
+        "the registry wants the Council",
+    )
     b.observe("collective", TC)
     b.finalize_block()
 
@@ -390,25 +525,42 @@ def technical_committee_errors(b: CaseBuilder) -> None:
     for n in (2, 3, 4):
         propose(b, "eve", pruntime(n), instance=TC)
     propose(b, "eve", pruntime(5), instance=TC, outcome="TechnicalCommittee.TooManyProposals")
-    vote(b, "dave", call_hash(pruntime(5)), 0, True, instance=TC,
-         outcome="TechnicalCommittee.ProposalMissing")
+    vote(
+        b,
+        "dave",
+        call_hash(pruntime(5)),
+        0,
+        True,
+        instance=TC,
+        outcome="TechnicalCommittee.ProposalMissing",
+    )
     vote(b, "dave", first, 3, True, instance=TC, outcome="TechnicalCommittee.WrongIndex")
     vote(b, "dave", first, 0, True, instance=TC)
     vote(b, "dave", first, 0, True, instance=TC, outcome="TechnicalCommittee.DuplicateVote")
     close(b, first, 0, instance=TC, outcome="TechnicalCommittee.TooEarly")
-    do(b, "TechnicalCommittee.set_members", {"new_members": ids(b, "dave"),
-                                             "prime": b.account("eve"), "old_count": 2},
-       collective(COUNCIL, 2, 3), outcome="TechnicalCommittee.PrimeAccountNotMember")
-    do(b, "TechnicalCommittee.set_members", {"new_members": ids(b, "dave"),
-                                             "prime": b.account("dave"), "old_count": 2},
-       collective(COUNCIL, 2, 3))
+    do(
+        b,
+        "TechnicalCommittee.set_members",
+        {"new_members": ids(b, "dave"), "prime": b.account("eve"), "old_count": 2},
+        collective(COUNCIL, 2, 3),
+        outcome="TechnicalCommittee.PrimeAccountNotMember",
+    )
+    do(
+        b,
+        "TechnicalCommittee.set_members",
+        {"new_members": ids(b, "dave"), "prime": b.account("dave"), "old_count": 2},
+        collective(COUNCIL, 2, 3),
+    )
     expect(motion(b, first, TC).ayes == tuple(ids(b, "dave")), "dave stays, his aye too")
     b.observe("collective", TC)
     b.finalize_block()
 
 
-@case(suite=SUITE, handler="wiring",
-      clauses=("COL-6", "COL-10", "COL-13", "CHAIN-12", "DEM-15", "DEM-16", "TRS-7", "TRS-9"))
+@case(
+    suite=SUITE,
+    handler="wiring",
+    clauses=("COL-6", "COL-10", "COL-13", "CHAIN-12", "DEM-15", "DEM-16", "TRS-7", "TRS-9"),
+)
 def council_referendum_treasury(b: CaseBuilder) -> None:
     """Governance end to end, through real motions. Three of the four councillors pass a motion
     that queues a simple-majority external proposal (Democracy needs at least 3/4 of the Council);
@@ -417,9 +569,13 @@ def council_referendum_treasury(b: CaseBuilder) -> None:
     spend, is enacted as root at block 4 (`SpendApproved`); at the spend period (block 8) the
     treasury pays ferdie."""
     people = ("alice", "bob", "charlie", "dave", "eve", "ferdie", "foundation")
-    b.genesis(balances=[(n, 1_000) for n in people],
-              governance={"council": ["alice", "bob", "charlie", "dave"],
-                          "technical_committee": ["eve", "ferdie"]})
+    b.genesis(
+        balances=[(n, 1_000) for n in people],
+        governance={
+            "council": ["alice", "bob", "charlie", "dave"],
+            "technical_committee": ["eve", "ferdie"],
+        },
+    )
     b.initialize_block()
     fund_pot(b, 500)
     spend = held("Treasury.spend", amount=200, beneficiary=b.account("ferdie"))
@@ -435,13 +591,21 @@ def council_referendum_treasury(b: CaseBuilder) -> None:
     vote(b, "ferdie", h, 0, True, instance=TC)
     close(b, h, 0, instance=TC)
     expect(b.last_events[-1].fields[-1] == ("result", "ok"), "2 of 2 may fast-track it")
-    do(b, "Democracy.vote", {"ref_index": 0, "vote": {"kind": "Standard", "aye": True,
-                                                      "conviction": 1, "balance": 100}},
-       signed("bob"))
+    do(
+        b,
+        "Democracy.vote",
+        {
+            "ref_index": 0,
+            "vote": {"kind": "Standard", "aye": True, "conviction": 1, "balance": 100},
+        },
+        signed("bob"),
+    )
     for number in (2, 3, 4):
         b.next_block(number=number)
-    expect(b.chain.treasury.approvals == (0,) and "Treasury.SpendApproved" in last_events(b),
-           "the referendum enacted the spend at block 4")
+    expect(
+        b.chain.treasury.approvals == (0,) and "Treasury.SpendApproved" in last_events(b),
+        "the referendum enacted the spend at block 4",
+    )
     free = b.chain.system.accounts[b.account("ferdie")].data.free
     b.next_block(number=b.config.treasury.spend_period)
     expect(b.chain.system.accounts[b.account("ferdie")].data.free == free + 200, "ferdie paid")
@@ -450,8 +614,9 @@ def council_referendum_treasury(b: CaseBuilder) -> None:
     b.finalize_block()
 
 
-def membership(b: CaseBuilder, name: str, args: dict[str, Any], origin: dict[str, Any], *,
-               outcome: str = "ok") -> None:
+def membership(
+    b: CaseBuilder, name: str, args: dict[str, Any], origin: dict[str, Any], *, outcome: str = "ok"
+) -> None:
     do(b, f"TechnicalMembership.{name}", args, origin, outcome=outcome)
 
 
@@ -467,26 +632,48 @@ def membership_changes_reach_the_committee(b: CaseBuilder) -> None:
     vote(b, "eve", h, 0, True, instance=TC)
     membership(b, "add_member", {"who": b.account("ferdie")}, signed("alice"), outcome="BadOrigin")
     membership(b, "add_member", {"who": b.account("ferdie")}, collective(COUNCIL, 2, 3))
-    membership(b, "add_member", {"who": b.account("ferdie")}, root(),
-               outcome="TechnicalMembership.AlreadyMember")
-    membership(b, "set_prime", {"who": b.account("alice")}, root(),
-               outcome="TechnicalMembership.NotMember")
+    membership(
+        b,
+        "add_member",
+        {"who": b.account("ferdie")},
+        root(),
+        outcome="TechnicalMembership.AlreadyMember",
+    )
+    membership(
+        b, "set_prime", {"who": b.account("alice")}, root(), outcome="TechnicalMembership.NotMember"
+    )
     membership(b, "set_prime", {"who": b.account("dave")}, root())
     membership(b, "remove_member", {"who": b.account("eve")}, root())
-    expect(motion(b, h, TC).ayes == () and b.chain.technical_committee.prime == b.account("dave"),
-           "eve's aye gone, dave still prime")
-    membership(b, "remove_member", {"who": b.account("eve")}, root(),
-               outcome="TechnicalMembership.NotMember")
+    expect(
+        motion(b, h, TC).ayes == () and b.chain.technical_committee.prime == b.account("dave"),
+        "eve's aye gone, dave still prime",
+    )
+    membership(
+        b,
+        "remove_member",
+        {"who": b.account("eve")},
+        root(),
+        outcome="TechnicalMembership.NotMember",
+    )
     membership(b, "add_member", {"who": b.account("eve")}, root())
-    expect(b.chain.technical_committee.prime is None
-           and b.chain.technical_membership.prime == b.account("dave"), "no rejig on add")
-    membership(b, "swap_member", {"remove": b.account("eve"), "add": b.account("ferdie")}, root(),
-               outcome="TechnicalMembership.AlreadyMember")
+    expect(
+        b.chain.technical_committee.prime is None
+        and b.chain.technical_membership.prime == b.account("dave"),
+        "no rejig on add",
+    )
+    membership(
+        b,
+        "swap_member",
+        {"remove": b.account("eve"), "add": b.account("ferdie")},
+        root(),
+        outcome="TechnicalMembership.AlreadyMember",
+    )
     membership(b, "swap_member", {"remove": b.account("eve"), "add": b.account("alice")}, root())
     expect(b.chain.technical_committee.prime == b.account("dave"), "the swap rejigs the prime")
     crowd = [b.account(f"member{i}") for i in range(11)]
-    membership(b, "reset_members", {"members": crowd}, root(),
-               outcome="TechnicalMembership.TooManyMembers")
+    membership(
+        b, "reset_members", {"members": crowd}, root(), outcome="TechnicalMembership.TooManyMembers"
+    )
     b.observe("collective", TC)
     b.finalize_block()
 
@@ -500,21 +687,39 @@ def change_key_and_reset(b: CaseBuilder) -> None:
     `clear_prime` clears both."""
     council_setup(b)
     membership(b, "set_prime", {"who": b.account("dave")}, root())
-    membership(b, "change_key", {"new": b.account("ferdie")}, signed("alice"),
-               outcome="TechnicalMembership.NotMember")
-    membership(b, "change_key", {"new": b.account("eve")}, signed("dave"),
-               outcome="TechnicalMembership.AlreadyMember")
+    membership(
+        b,
+        "change_key",
+        {"new": b.account("ferdie")},
+        signed("alice"),
+        outcome="TechnicalMembership.NotMember",
+    )
+    membership(
+        b,
+        "change_key",
+        {"new": b.account("eve")},
+        signed("dave"),
+        outcome="TechnicalMembership.AlreadyMember",
+    )
     membership(b, "change_key", {"new": b.account("dave")}, signed("dave"))
     membership(b, "change_key", {"new": b.account("ferdie")}, signed("dave"))
-    expect(b.chain.technical_committee.prime == b.account("ferdie")
-           and b.chain.technical_membership.prime == b.account("ferdie"), "the prime moves along")
+    expect(
+        b.chain.technical_committee.prime == b.account("ferdie")
+        and b.chain.technical_membership.prime == b.account("ferdie"),
+        "the prime moves along",
+    )
     membership(b, "change_key", {"new": b.account("charlie")}, signed("eve"))
-    expect(b.chain.technical_committee.prime is None
-           and b.chain.technical_membership.prime == b.account("ferdie"), "not told again")
+    expect(
+        b.chain.technical_committee.prime is None
+        and b.chain.technical_membership.prime == b.account("ferdie"),
+        "not told again",
+    )
     membership(b, "reset_members", {"members": ids(b, "alice", "bob")}, root())
-    expect(b.chain.technical_membership.prime is None
-           and b.chain.technical_committee.members == tuple(sorted(ids(b, "alice", "bob"))),
-           "the prime was not kept")
+    expect(
+        b.chain.technical_membership.prime is None
+        and b.chain.technical_committee.members == tuple(sorted(ids(b, "alice", "bob"))),
+        "the prime was not kept",
+    )
     membership(b, "set_prime", {"who": b.account("bob")}, root())
     membership(b, "clear_prime", {}, collective(COUNCIL, 1, 3), outcome="BadOrigin")
     membership(b, "clear_prime", {}, root())
@@ -525,20 +730,34 @@ def change_key_and_reset(b: CaseBuilder) -> None:
 # --- Elections [ELE-3]..[ELE-16] ------------------------------------------------------------
 
 
-def elections_setup(b: CaseBuilder, extra: Sequence[tuple[str, int]] = (), **governance: Any) -> None:
+def elections_setup(
+    b: CaseBuilder, extra: Sequence[tuple[str, int]] = (), **governance: Any
+) -> None:
     endowed = [(n, 1_000) for n in ("alice", "bob", "charlie", "dave", "eve", "ferdie")]
     b.genesis(balances=[*endowed, *extra], governance=governance or None)
     b.initialize_block()
 
 
 def candidacy(b: CaseBuilder, who: str, count: int = 5, outcome: str = "ok") -> None:
-    do(b, "PhragmenElection.submit_candidacy", {"candidate_count": count}, signed(who),
-       outcome=outcome)
+    do(
+        b,
+        "PhragmenElection.submit_candidacy",
+        {"candidate_count": count},
+        signed(who),
+        outcome=outcome,
+    )
 
 
-def ele_vote(b: CaseBuilder, who: str, targets: Sequence[str], value: int, outcome: str = "ok") -> None:
-    do(b, "PhragmenElection.vote", {"votes": ids(b, *targets), "value": value}, signed(who),
-       outcome=outcome)
+def ele_vote(
+    b: CaseBuilder, who: str, targets: Sequence[str], value: int, outcome: str = "ok"
+) -> None:
+    do(
+        b,
+        "PhragmenElection.vote",
+        {"votes": ids(b, *targets), "value": value},
+        signed(who),
+        outcome=outcome,
+    )
 
 
 def members(b: CaseBuilder) -> list[bytes]:
@@ -562,8 +781,9 @@ def candidacy_errors_in_order(b: CaseBuilder) -> None:
     (`TooManyCandidates`, 5 on minimal), duplicates (`DuplicatedCandidate`), members
     (`MemberSubmit`), runners-up (`RunnerUpSubmit`) and the bond
     (`InsufficientCandidateFunds`); the bond is reserved and candidates are kept in id order."""
-    elections_setup(b, extra=[("poor", 20), ("c1", 100), ("c2", 100)],
-                    elections_members=[("alice", 100)])
+    elections_setup(
+        b, extra=[("poor", 20), ("c1", 100), ("c2", 100)], elections_members=[("alice", 100)]
+    )
     candidacy(b, "bob", count=0)
     candidacy(b, "charlie", count=0, outcome="PhragmenElection.InvalidWitnessData")
     candidacy(b, "bob", outcome="PhragmenElection.DuplicatedCandidate")
@@ -571,8 +791,11 @@ def candidacy_errors_in_order(b: CaseBuilder) -> None:
     candidacy(b, "poor", outcome="PhragmenElection.InsufficientCandidateFunds")
     for who in ("charlie", "dave", "eve", "ferdie"):
         candidacy(b, who)
-    expect([c for c, _ in b.chain.elections.candidates]
-           == sorted(ids(b, "bob", "charlie", "dave", "eve", "ferdie")), "sorted by id")
+    expect(
+        [c for c, _ in b.chain.elections.candidates]
+        == sorted(ids(b, "bob", "charlie", "dave", "eve", "ferdie")),
+        "sorted by id",
+    )
     candidacy(b, "c1", outcome="PhragmenElection.TooManyCandidates")
     b.observe("balance", b.account("bob"))
     b.finalize_block()
@@ -588,8 +811,10 @@ def runner_up_cannot_stand(b: CaseBuilder) -> None:
     ele_vote(b, "dave", ["alice", "bob", "charlie"], 300)
     ele_vote(b, "eve", ["alice", "bob"], 200)
     term_end(b)
-    expect(members(b) == sorted(ids(b, "alice", "bob")) and runners(b) == ids(b, "charlie"),
-           "alice and bob seated, charlie runner-up")
+    expect(
+        members(b) == sorted(ids(b, "alice", "bob")) and runners(b) == ids(b, "charlie"),
+        "alice and bob seated, charlie runner-up",
+    )
     candidacy(b, "charlie", count=0, outcome="PhragmenElection.RunnerUpSubmit")
     candidacy(b, "bob", count=0, outcome="PhragmenElection.MemberSubmit")
     b.finalize_block()
@@ -618,10 +843,19 @@ def vote_errors_bonds_and_locks(b: CaseBuilder) -> None:
     expect(data.reserved == cfg.voting_bond_base + 2 * cfg.voting_bond_factor, "base + 2 factors")
     expect(b.chain.elections.voting[b.account("dave")].stake == data.free, "stake = free balance")
     ele_vote(b, "dave", ["bob"], 300)
-    expect(b.chain.system.accounts[b.account("dave")].data.reserved
-           == cfg.voting_bond_base + cfg.voting_bond_factor, "one factor returned")
+    expect(
+        b.chain.system.accounts[b.account("dave")].data.reserved
+        == cfg.voting_bond_base + cfg.voting_bond_factor,
+        "one factor returned",
+    )
     b.observe("locks", b.account("dave"))
-    do(b, "PhragmenElection.remove_voter", {}, signed("eve"), outcome="PhragmenElection.MustBeVoter")
+    do(
+        b,
+        "PhragmenElection.remove_voter",
+        {},
+        signed("eve"),
+        outcome="PhragmenElection.MustBeVoter",
+    )
     do(b, "PhragmenElection.remove_voter", {}, signed("dave"))
     b.observe("locks", b.account("dave"))
     b.observe("balance", b.account("dave"))
@@ -645,8 +879,10 @@ def elections_over_several_terms(b: CaseBuilder) -> None:
     ele_vote(b, "ferdie", ["charlie", "alice"], 400)
     ele_vote(b, "v1", ["dave"], 100)
     term_end(b)
-    expect(members(b) == sorted(ids(b, "alice", "bob")) and runners(b) == ids(b, "dave", "charlie"),
-           "members alice, bob; runners-up dave (worst), charlie (best)")
+    expect(
+        members(b) == sorted(ids(b, "alice", "bob")) and runners(b) == ids(b, "dave", "charlie"),
+        "members alice, bob; runners-up dave (worst), charlie (best)",
+    )
     # Borda: alice 600 * 16 + 400 * 15 = 15600, bob 600 * 15 = 9000.
     expect(b.chain.council.prime == b.account("alice"), "alice is the prime")
     expect(list(b.chain.council.members) == members(b), "the Council follows")
@@ -654,8 +890,12 @@ def elections_over_several_terms(b: CaseBuilder) -> None:
     b.observe("collective", COUNCIL)
     first = b.chain.elections
     term_end(b)
-    expect(b.chain.elections.members == first.members and b.chain.elections.runners_up
-           == first.runners_up and b.chain.elections.election_rounds == 2, "the same set again")
+    expect(
+        b.chain.elections.members == first.members
+        and b.chain.elections.runners_up == first.runners_up
+        and b.chain.elections.election_rounds == 2,
+        "the same set again",
+    )
     expect("PhragmenElection.CandidateSlashed" not in last_events(b), "no bond lost")
     # v2 stands with 1600 of approval and is elected first; v1 left dave, who has no approval
     # any more and is not among the four elected: it loses its bond.
@@ -663,13 +903,21 @@ def elections_over_several_terms(b: CaseBuilder) -> None:
     ele_vote(b, "v1", ["v2"], 800)
     ele_vote(b, "v2", ["v2"], 800)
     term_end(b)
-    slashed = [dict(e.fields) for e in b.last_events if e.name == "PhragmenElection.CandidateSlashed"]
-    expect(slashed == [{"candidate": b.account("dave"), "amount": b.config.elections.candidacy_bond}],
-           "dave loses his bond")
-    expect(members(b) == sorted(ids(b, "v2", "alice")) and runners(b) == ids(b, "charlie", "bob"),
-           "members v2, alice; runners-up charlie, bob (best)")
-    expect(b.chain.system.accounts[POT].data.free == b.config.elections.candidacy_bond,
-           "the bond went to the treasury")
+    slashed = [
+        dict(e.fields) for e in b.last_events if e.name == "PhragmenElection.CandidateSlashed"
+    ]
+    expect(
+        slashed == [{"candidate": b.account("dave"), "amount": b.config.elections.candidacy_bond}],
+        "dave loses his bond",
+    )
+    expect(
+        members(b) == sorted(ids(b, "v2", "alice")) and runners(b) == ids(b, "charlie", "bob"),
+        "members v2, alice; runners-up charlie, bob (best)",
+    )
+    expect(
+        b.chain.system.accounts[POT].data.free == b.config.elections.candidacy_bond,
+        "the bond went to the treasury",
+    )
     b.observe("elections")
     b.observe("treasury")
     b.finalize_block()
@@ -707,21 +955,43 @@ def renounce_member_runner_up_candidate(b: CaseBuilder) -> None:
     prime = b.chain.council.prime
     leaving = next(m for m in members(b) if m != prime)
     name = next(n for n in ("alice", "bob", "charlie", "dave") if b.account(n) == leaving)
-    do(b, "PhragmenElection.renounce_candidacy", {"renouncing": "RunnerUp"}, signed(name),
-       outcome="PhragmenElection.InvalidRenouncing")
+    do(
+        b,
+        "PhragmenElection.renounce_candidacy",
+        {"renouncing": "RunnerUp"},
+        signed(name),
+        outcome="PhragmenElection.InvalidRenouncing",
+    )
     do(b, "PhragmenElection.renounce_candidacy", {"renouncing": "Member"}, signed(name))
     expect(best in members(b) and leaving not in members(b), "the best runner-up is seated")
-    expect(b.chain.council.prime == prime and list(b.chain.council.members) == members(b),
-           "the Council follows, its prime kept")
+    expect(
+        b.chain.council.prime == prime and list(b.chain.council.members) == members(b),
+        "the Council follows, its prime kept",
+    )
     runner = next(n for n in ("alice", "bob", "charlie", "dave") if [b.account(n)] == runners(b))
-    do(b, "PhragmenElection.renounce_candidacy", {"renouncing": "Member"}, signed(runner),
-       outcome="PhragmenElection.InvalidRenouncing")
+    do(
+        b,
+        "PhragmenElection.renounce_candidacy",
+        {"renouncing": "Member"},
+        signed(runner),
+        outcome="PhragmenElection.InvalidRenouncing",
+    )
     do(b, "PhragmenElection.renounce_candidacy", {"renouncing": "RunnerUp"}, signed(runner))
     candidacy(b, name, count=0)
-    do(b, "PhragmenElection.renounce_candidacy", {"renouncing": {"Candidate": 0}}, signed(name),
-       outcome="PhragmenElection.InvalidWitnessData")
-    do(b, "PhragmenElection.renounce_candidacy", {"renouncing": {"Candidate": 1}}, signed("eve"),
-       outcome="PhragmenElection.InvalidRenouncing")
+    do(
+        b,
+        "PhragmenElection.renounce_candidacy",
+        {"renouncing": {"Candidate": 0}},
+        signed(name),
+        outcome="PhragmenElection.InvalidWitnessData",
+    )
+    do(
+        b,
+        "PhragmenElection.renounce_candidacy",
+        {"renouncing": {"Candidate": 1}},
+        signed("eve"),
+        outcome="PhragmenElection.InvalidRenouncing",
+    )
     do(b, "PhragmenElection.renounce_candidacy", {"renouncing": {"Candidate": 1}}, signed(name))
     expect(b.chain.system.accounts[b.account(name)].data.reserved == 0, "deposit returned")
     b.observe("elections")
@@ -745,19 +1015,44 @@ def remove_member_slash_and_rerun(b: CaseBuilder) -> None:
     expect(prime == b.account("alice"), "alice has the best Borda score")
     args = {"who": b.account("alice"), "slash_bond": True, "rerun_election": False}
     do(b, "PhragmenElection.remove_member", args, signed("alice"), outcome="BadOrigin")
-    do(b, "PhragmenElection.remove_member", {**args, "who": b.account("dave")}, root(),
-       outcome="PhragmenElection.NotMember")
+    do(
+        b,
+        "PhragmenElection.remove_member",
+        {**args, "who": b.account("dave")},
+        root(),
+        outcome="PhragmenElection.NotMember",
+    )
     do(b, "PhragmenElection.remove_member", args, root())
-    expect(last_events(b)[-3:] == ["Treasury.Deposit", "PhragmenElection.SeatHolderSlashed",
-                                   "PhragmenElection.MemberKicked"], "slash, deposit, kick")
-    expect(b.chain.council.prime is None and len(members(b)) == 2 and not runners(b),
-           "the prime removed; charlie seated")
-    do(b, "PhragmenElection.remove_member", {**args, "who": b.account("bob"), "slash_bond": False,
-                                             "rerun_election": True}, root())
-    expect(last_events(b)[-1] == "PhragmenElection.NewTerm" and members(b) == ids(b, "charlie"),
-           "elected again at once: only charlie stands")
-    do(b, "PhragmenElection.clean_defunct_voters", {"num_voters": 10, "num_defunct": 10},
-       signed("eve"), outcome="BadOrigin")
+    expect(
+        last_events(b)[-3:]
+        == [
+            "Treasury.Deposit",
+            "PhragmenElection.SeatHolderSlashed",
+            "PhragmenElection.MemberKicked",
+        ],
+        "slash, deposit, kick",
+    )
+    expect(
+        b.chain.council.prime is None and len(members(b)) == 2 and not runners(b),
+        "the prime removed; charlie seated",
+    )
+    do(
+        b,
+        "PhragmenElection.remove_member",
+        {**args, "who": b.account("bob"), "slash_bond": False, "rerun_election": True},
+        root(),
+    )
+    expect(
+        last_events(b)[-1] == "PhragmenElection.NewTerm" and members(b) == ids(b, "charlie"),
+        "elected again at once: only charlie stands",
+    )
+    do(
+        b,
+        "PhragmenElection.clean_defunct_voters",
+        {"num_voters": 10, "num_defunct": 10},
+        signed("eve"),
+        outcome="BadOrigin",
+    )
     do(b, "PhragmenElection.clean_defunct_voters", {"num_voters": 10, "num_defunct": 10}, root())
     expect(set(b.chain.elections.voting) == {b.account("eve")}, "ferdie voted only for alice")
     b.observe("elections")
@@ -777,15 +1072,23 @@ def daily_election_scales_stakes(b: CaseBuilder) -> None:
     factor = vote_factor(issuance)
     expect(factor == 54, "factor 54 for 10^9 PHA")
     stakes = {m.who: m.stake for m in b.chain.elections.members}
-    expect(stakes[b.account("alice")] == to_vote(1_000 * unit + 53, issuance) * factor
-           == 1_000 * unit + 53 - (1_000 * unit + 53) % 54, "rounded down to a multiple of 54")
+    expect(
+        stakes[b.account("alice")]
+        == to_vote(1_000 * unit + 53, issuance) * factor
+        == 1_000 * unit + 53 - (1_000 * unit + 53) % 54,
+        "rounded down to a multiple of 54",
+    )
     expect(b.chain.council.prime == b.account("alice"), "the larger self-vote is the prime")
     b.observe("elections")
     b.finalize_block()
 
 
-@case(suite=SUITE, handler="elections", presets=("phala",),
-      clauses=("ELE-2", "ELE-4", "ELE-6", "ELE-7", "ELE-14", "ELE-16", "TRS-3"))
+@case(
+    suite=SUITE,
+    handler="elections",
+    presets=("phala",),
+    clauses=("ELE-2", "ELE-4", "ELE-6", "ELE-7", "ELE-14", "ELE-16", "TRS-3"),
+)
 def two_daily_terms_with_production_bonds(b: CaseBuilder) -> None:
     """Phala's parameters: ten candidates (10 PHA bond each), each backed by its own voter
     (79 + 32 cents deposit) with stakes 100, 110, ..., 190 PHA. With no shared voters
@@ -804,22 +1107,36 @@ def two_daily_terms_with_production_bonds(b: CaseBuilder) -> None:
     for i, (voter, cand) in enumerate(zip(voters, cands, strict=True)):
         ele_vote(b, voter, [cand], (100 + 10 * i) * unit)
     cfg = b.config.elections
-    expect(b.chain.system.accounts[b.account("backer0")].data.reserved
-           == cfg.voting_bond_base + cfg.voting_bond_factor == 111 * 10**10, "79 + 32 cents")
+    expect(
+        b.chain.system.accounts[b.account("backer0")].data.reserved
+        == cfg.voting_bond_base + cfg.voting_bond_factor
+        == 111 * 10**10,
+        "79 + 32 cents",
+    )
     b.next_block(number=cfg.term_duration)
     issuance = b.chain.balances.total_issuance
     factor = vote_factor(issuance)
-    expect(members(b) == sorted(ids(b, *cands[2:])) and runners(b) == ids(b, "cand0", "cand1"),
-           "cand2..cand9 seated; cand0 then cand1 (the better) as runners-up")
+    expect(
+        members(b) == sorted(ids(b, *cands[2:])) and runners(b) == ids(b, "cand0", "cand1"),
+        "cand2..cand9 seated; cand0 then cand1 (the better) as runners-up",
+    )
     stakes = {m.who: m.stake for m in b.chain.elections.members}
-    expect(all(stakes[b.account(c)] == (100 + 10 * i) * unit // factor * factor
-               for i, c in enumerate(cands) if i >= 2), "stakes floored to the factor")
+    expect(
+        all(
+            stakes[b.account(c)] == (100 + 10 * i) * unit // factor * factor
+            for i, c in enumerate(cands)
+            if i >= 2
+        ),
+        "stakes floored to the factor",
+    )
     expect(b.chain.council.prime == b.account("cand9"), "the best-backed member is prime")
     b.observe("elections")
     do(b, "PhragmenElection.remove_voter", {}, signed("backer9"))
     b.next_block(number=2 * cfg.term_duration)
-    expect(members(b) == sorted(ids(b, *cands[1:9])) and runners(b) == ids(b, "cand0"),
-           "cand9 dropped, cand1 seated")
+    expect(
+        members(b) == sorted(ids(b, *cands[1:9])) and runners(b) == ids(b, "cand0"),
+        "cand9 dropped, cand1 seated",
+    )
     expect(b.chain.system.accounts[POT].data.free == cfg.candidacy_bond, "cand9's bond in the pot")
     expect(b.chain.council.prime == b.account("cand8"), "cand8 is prime now")
     b.observe("elections")
@@ -835,9 +1152,12 @@ def fund_pot(b: CaseBuilder, amount: int, who: str = "foundation") -> None:
 
 
 def treasury_setup(b: CaseBuilder, **treasury: Any) -> None:
-    b.genesis(balances=[(n, 1_000) for n in ("alice", "bob", "charlie", "dave", "eve", "ferdie",
-                                             "foundation")],
-              config={"treasury": treasury} if treasury else None)
+    b.genesis(
+        balances=[
+            (n, 1_000) for n in ("alice", "bob", "charlie", "dave", "eve", "ferdie", "foundation")
+        ],
+        config={"treasury": treasury} if treasury else None,
+    )
     b.initialize_block()
 
 
@@ -851,13 +1171,30 @@ def propose_and_reject(b: CaseBuilder) -> None:
     cfg = b.config.treasury
     free = b.chain.system.accounts[b.account("alice")].data.free
     small, large = cfg.proposal_bond_minimum, 100 * cfg.proposal_bond_minimum
-    do(b, "Treasury.propose_spend", {"value": small, "beneficiary": b.account("bob")}, signed("alice"))
-    do(b, "Treasury.propose_spend", {"value": large, "beneficiary": b.account("bob")}, signed("alice"))
+    do(
+        b,
+        "Treasury.propose_spend",
+        {"value": small, "beneficiary": b.account("bob")},
+        signed("alice"),
+    )
+    do(
+        b,
+        "Treasury.propose_spend",
+        {"value": large, "beneficiary": b.account("bob")},
+        signed("alice"),
+    )
     proposals = b.chain.treasury.proposals
-    expect(proposals[0].bond == cfg.proposal_bond_minimum and proposals[1].bond == 5 * small,
-           "the minimum, then 5% of 100 minimums")
-    do(b, "Treasury.propose_spend", {"value": 40 * free, "beneficiary": b.account("bob")},
-       signed("alice"), outcome="Treasury.InsufficientProposersBalance")
+    expect(
+        proposals[0].bond == cfg.proposal_bond_minimum and proposals[1].bond == 5 * small,
+        "the minimum, then 5% of 100 minimums",
+    )
+    do(
+        b,
+        "Treasury.propose_spend",
+        {"value": 40 * free, "beneficiary": b.account("bob")},
+        signed("alice"),
+        outcome="Treasury.InsufficientProposersBalance",
+    )
     do(b, "Treasury.reject_proposal", {"proposal_id": 9}, signed("alice"), outcome="BadOrigin")
     do(b, "Treasury.reject_proposal", {"proposal_id": 1}, signed("alice"), outcome="BadOrigin")
     do(b, "Treasury.reject_proposal", {"proposal_id": 1}, root())
@@ -877,8 +1214,12 @@ def spend_period_pays_in_order(b: CaseBuilder) -> None:
     treasury_setup(b)
     fund_pot(b, 500)
     for value in (300, 400, 100):
-        do(b, "Treasury.propose_spend", {"value": value, "beneficiary": b.account("eve")},
-           signed("bob"))
+        do(
+            b,
+            "Treasury.propose_spend",
+            {"value": value, "beneficiary": b.account("eve")},
+            signed("bob"),
+        )
     for index in (0, 1, 2):
         do(b, "Treasury.approve_proposal", {"proposal_id": index}, root())
     do(b, "Treasury.approve_proposal", {"proposal_id": 7}, root(), outcome="Treasury.InvalidIndex")
@@ -890,8 +1231,11 @@ def spend_period_pays_in_order(b: CaseBuilder) -> None:
     expect(b.chain.treasury.approvals == (1,), "1 stays approved")
     fund_pot(b, 400)
     b.next_block(number=2 * period)
-    expect(b.chain.treasury.approvals == () and b.chain.system.accounts[b.account("eve")].data.free
-           == 1_000 + 800, "all paid")
+    expect(
+        b.chain.treasury.approvals == ()
+        and b.chain.system.accounts[b.account("eve")].data.free == 1_000 + 800,
+        "all paid",
+    )
     b.observe("treasury")
     b.observe("balance", POT)
     b.finalize_block()
@@ -908,18 +1252,37 @@ def spend_remove_approval_and_burn(b: CaseBuilder) -> None:
     treasury_setup(b, burn=100_000)
     fund_pot(b, 610)
     for value in (100, 200, 300):
-        do(b, "Treasury.spend", {"amount": value, "beneficiary": b.account("dave")},
-           collective(COUNCIL, 2, 3))
-    do(b, "Treasury.spend", {"amount": 1, "beneficiary": b.account("dave")}, root(),
-       outcome="Treasury.TooManyApprovals")
+        do(
+            b,
+            "Treasury.spend",
+            {"amount": value, "beneficiary": b.account("dave")},
+            collective(COUNCIL, 2, 3),
+        )
+    do(
+        b,
+        "Treasury.spend",
+        {"amount": 1, "beneficiary": b.account("dave")},
+        root(),
+        outcome="Treasury.TooManyApprovals",
+    )
     do(b, "Treasury.approve_proposal", {"proposal_id": 7}, signed("dave"), outcome="BadOrigin")
     do(b, "Treasury.approve_proposal", {"proposal_id": 7}, root(), outcome="Treasury.InvalidIndex")
-    do(b, "Treasury.approve_proposal", {"proposal_id": 0}, root(),
-       outcome="Treasury.TooManyApprovals")
+    do(
+        b,
+        "Treasury.approve_proposal",
+        {"proposal_id": 0},
+        root(),
+        outcome="Treasury.TooManyApprovals",
+    )
     do(b, "Treasury.remove_approval", {"proposal_id": 1}, signed("dave"), outcome="BadOrigin")
     do(b, "Treasury.remove_approval", {"proposal_id": 1}, root())
-    do(b, "Treasury.remove_approval", {"proposal_id": 1}, root(),
-       outcome="Treasury.ProposalNotApproved")
+    do(
+        b,
+        "Treasury.remove_approval",
+        {"proposal_id": 1},
+        root(),
+        outcome="Treasury.ProposalNotApproved",
+    )
     issuance = b.chain.balances.total_issuance
     b.next_block(number=b.config.treasury.spend_period)
     expect(last_events(b)[0] == "Treasury.UpdatedInactive", "the pot changed since genesis")

@@ -72,8 +72,9 @@ def run(b: CaseBuilder, step: dict[str, Any]) -> list[dict[str, Any]]:
     return events
 
 
-def dem(b: CaseBuilder, name: str, args: dict[str, Any], origin: dict[str, Any],
-        outcome: str = "ok") -> list[dict[str, Any]]:
+def dem(
+    b: CaseBuilder, name: str, args: dict[str, Any], origin: dict[str, Any], outcome: str = "ok"
+) -> list[dict[str, Any]]:
     """Apply a call, check its outcome (a rejection must leave the state as it was); its events."""
     before = b.chain
     events = run(b, {"kind": "call", "origin": origin, "call": name, "args": args})
@@ -85,8 +86,10 @@ def dem(b: CaseBuilder, name: str, args: dict[str, Any], origin: dict[str, Any],
 
 def transfer(dest: str, value: int, source: str = "alice") -> dict[str, Any]:
     """A held ``Balances.force_transfer`` (root only): what the referenda below enact."""
-    return {"call": "Balances.force_transfer",
-            "args": {"source": account_id(source), "dest": account_id(dest), "value": value}}
+    return {
+        "call": "Balances.force_transfer",
+        "args": {"source": account_id(source), "dest": account_id(dest), "value": value},
+    }
 
 
 def call_hash(call: dict[str, Any]) -> bytes:
@@ -105,9 +108,15 @@ def at(b: CaseBuilder, number: int) -> list[dict[str, Any]]:
     """Close the open block (if any), open block ``number`` (12 s per block); its events."""
     if b.chain.system.in_block:
         b.finalize_block()
-    return run(b, {"kind": "initialize_block", "number": number,
-                   "timestamp": number * b.config.block_time_ms,
-                   "randomness": default_randomness(number)})
+    return run(
+        b,
+        {
+            "kind": "initialize_block",
+            "number": number,
+            "timestamp": number * b.config.block_time_ms,
+            "randomness": default_randomness(number),
+        },
+    )
 
 
 def names(events: list[dict[str, Any]]) -> list[str]:
@@ -140,12 +149,21 @@ def passes(threshold: str, tally: Tally, electorate: int) -> bool:
     return tally.ayes > tally.nays
 
 
-def instant_referendum(b: CaseBuilder, call: dict[str, Any], voting_period: int, delay: int = 0,
-                       kind: str = EXTERNAL_MAJORITY) -> int:
+def instant_referendum(
+    b: CaseBuilder,
+    call: dict[str, Any],
+    voting_period: int,
+    delay: int = 0,
+    kind: str = EXTERNAL_MAJORITY,
+) -> int:
     """Root queues ``call`` as a simple-majority external proposal and fast-tracks it [DEM-15] [DEM-16]."""
     dem(b, kind, {"proposal": call}, root())
-    dem(b, FAST_TRACK, {"proposal_hash": call_hash(call), "voting_period": voting_period,
-                        "delay": delay}, root())
+    dem(
+        b,
+        FAST_TRACK,
+        {"proposal_hash": call_hash(call), "voting_period": voting_period, "delay": delay},
+        root(),
+    )
     return b.chain.democracy.referendum_count - 1
 
 
@@ -170,13 +188,28 @@ def propose_errors_in_order(b: CaseBuilder) -> None:
     the reserve: each case below is built so that every later check would fail too."""
     at(b, 1)
     banned = transfer("bob", 1)
-    dem(b, "Democracy.blacklist", {"proposal_hash": call_hash(banned), "maybe_ref_index": None}, root())
+    dem(
+        b,
+        "Democracy.blacklist",
+        {"proposal_hash": call_hash(banned), "maybe_ref_index": None},
+        root(),
+    )
     dem(b, PROPOSE, {"proposal": banned, "value": 5_000}, root(), "BadOrigin")
     dem(b, PROPOSE, {"proposal": banned, "value": 9}, signed("alice"), "Democracy.ValueLow")
-    dem(b, PROPOSE, {"proposal": banned, "value": 5_000}, signed("alice"),
-        "Democracy.ProposalBlacklisted")
-    dem(b, PROPOSE, {"proposal": transfer("bob", 2), "value": 5_000}, signed("alice"),
-        "Balances.InsufficientBalance")
+    dem(
+        b,
+        PROPOSE,
+        {"proposal": banned, "value": 5_000},
+        signed("alice"),
+        "Democracy.ProposalBlacklisted",
+    )
+    dem(
+        b,
+        PROPOSE,
+        {"proposal": transfer("bob", 2), "value": 5_000},
+        signed("alice"),
+        "Balances.InsufficientBalance",
+    )
     for n in range(3):
         dem(b, PROPOSE, {"proposal": transfer("bob", 10 + n), "value": 10 + n}, signed("bob"))
     check(reserved(b, "bob") == 33, "bob reserved 10 + 11 + 12")
@@ -224,8 +257,10 @@ def alternation_tie_break_and_swap_remove(b: CaseBuilder) -> None:
     check(ongoing(b, 0).proposal == decode_call(transfer("ferdie", 1)), "p0 launched first")
     check([p.index for p in b.chain.democracy.public_props] == [2, 1], "swap-remove: [p2, p1]")
     opened = names(at(b, 10))
-    check(opened.index("Democracy.Started") < opened.index("Democracy.NotPassed"),
-          "referendum 0 baked after the launch")
+    check(
+        opened.index("Democracy.Started") < opened.index("Democracy.NotPassed"),
+        "referendum 0 baked after the launch",
+    )
     check(ongoing(b, 1).proposal == decode_call(transfer("ferdie", 2)), "tie: the last maximal, p1")
     at(b, 11)
     dem(b, EXTERNAL, {"proposal": transfer("ferdie", 9)}, collective("Council", 1, 3), "BadOrigin")
@@ -253,16 +288,37 @@ def vote_errors_in_order(b: CaseBuilder) -> None:
     for n in range(4):
         instant_referendum(b, transfer("ferdie", n + 1), voting_period=3)
     dem(b, VOTE, {"ref_index": 0, "vote": standard(True, 1, 10)}, root(), "BadOrigin")
-    dem(b, VOTE, {"ref_index": 4, "vote": standard(True, 1, 5_000)}, signed("alice"),
-        "Democracy.ReferendumInvalid")
+    dem(
+        b,
+        VOTE,
+        {"ref_index": 4, "vote": standard(True, 1, 5_000)},
+        signed("alice"),
+        "Democracy.ReferendumInvalid",
+    )
     dem(b, DELEGATE, {"to": b.account("bob"), "conviction": 1, "balance": 100}, signed("eve"))
-    dem(b, VOTE, {"ref_index": 0, "vote": split(900, 200)}, signed("eve"), "Democracy.InsufficientFunds")
-    dem(b, VOTE, {"ref_index": 0, "vote": standard(True, 1, 10)}, signed("eve"),
-        "Democracy.AlreadyDelegating")
+    dem(
+        b,
+        VOTE,
+        {"ref_index": 0, "vote": split(900, 200)},
+        signed("eve"),
+        "Democracy.InsufficientFunds",
+    )
+    dem(
+        b,
+        VOTE,
+        {"ref_index": 0, "vote": standard(True, 1, 10)},
+        signed("eve"),
+        "Democracy.AlreadyDelegating",
+    )
     for n in range(3):
         dem(b, VOTE, {"ref_index": n, "vote": standard(True, 1, 10)}, signed("alice"))
-    dem(b, VOTE, {"ref_index": 3, "vote": standard(True, 1, 10)}, signed("alice"),
-        "Democracy.MaxVotesReached")
+    dem(
+        b,
+        VOTE,
+        {"ref_index": 3, "vote": standard(True, 1, 10)},
+        signed("alice"),
+        "Democracy.MaxVotesReached",
+    )
     dem(b, VOTE, {"ref_index": 2, "vote": standard(False, 2, 20)}, signed("alice"))
     check(ongoing(b, 2).tally == Tally(0, 40, 20), "the replaced vote is gone from the tally")
     b.finalize_block()
@@ -277,8 +333,11 @@ def tallies_and_the_three_thresholds(b: CaseBuilder) -> None:
     at(b, 1)
     dem(b, EXTERNAL, {"proposal": transfer("ferdie", 2)}, root())
     at(b, 5)  # the launch takes the super-majority-approve external proposal: referendum 0
-    refs = [instant_referendum(b, transfer("ferdie", 1), 5, kind=EXTERNAL_MAJORITY), 0,
-            instant_referendum(b, transfer("ferdie", 3), 5, kind=EXTERNAL_DEFAULT)]
+    refs = [
+        instant_referendum(b, transfer("ferdie", 1), 5, kind=EXTERNAL_MAJORITY),
+        0,
+        instant_referendum(b, transfer("ferdie", 3), 5, kind=EXTERNAL_DEFAULT),
+    ]
     for ref in refs:
         dem(b, VOTE, {"ref_index": ref, "vote": standard(True, 0, 100)}, signed("alice"))
         dem(b, VOTE, {"ref_index": ref, "vote": split(30, 20)}, signed("bob"))
@@ -325,21 +384,38 @@ def winning_conviction_lock_outlives_the_vote(b: CaseBuilder) -> None:
     ref = instant_referendum(b, transfer("ferdie", 1), 2)
     dem(b, VOTE, {"ref_index": ref, "vote": standard(True, 2, 500)}, signed("alice"))
     dem(b, VOTE, {"ref_index": ref, "vote": standard(False, 1, 100)}, signed("bob"))
-    dem(b, REMOVE_OTHER, {"target": b.account("bob"), "index": ref}, signed("charlie"),
-        "Democracy.NoPermission")
+    dem(
+        b,
+        REMOVE_OTHER,
+        {"target": b.account("bob"), "index": ref},
+        signed("charlie"),
+        "Democracy.NoPermission",
+    )
     dem(b, REMOVE_VOTE, {"index": ref}, signed("charlie"), "Democracy.NotVoter")
-    dem(b, REMOVE_OTHER, {"target": b.account("charlie"), "index": ref}, signed("dave"),
-        "Democracy.NotVoter")
+    dem(
+        b,
+        REMOVE_OTHER,
+        {"target": b.account("charlie"), "index": ref},
+        signed("dave"),
+        "Democracy.NotVoter",
+    )
     check(lock_of(b, "alice") == 500 and lock_of(b, "bob") == 100, "locks extended to the votes")
     at(b, 3)
     check(finished(b, ref), "passed")
     dem(b, REMOVE_OTHER, {"target": b.account("bob"), "index": ref}, signed("charlie"))
-    dem(b, REMOVE_OTHER, {"target": b.account("alice"), "index": ref}, signed("charlie"),
-        "Democracy.NoPermission")
+    dem(
+        b,
+        REMOVE_OTHER,
+        {"target": b.account("alice"), "index": ref},
+        signed("charlie"),
+        "Democracy.NoPermission",
+    )
     dem(b, REMOVE_VOTE, {"index": ref}, signed("alice"))
     record = b.chain.democracy.voting_of[b.account("alice")]
-    check(isinstance(record, Direct) and (record.prior.until, record.prior.amount) == (9, 500),
-          "prior lock (9, 500)")
+    check(
+        isinstance(record, Direct) and (record.prior.until, record.prior.amount) == (9, 500),
+        "prior lock (9, 500)",
+    )
     dem(b, UNLOCK, {"target": b.account("bob")}, signed("charlie"))
     check(lock_of(b, "bob") == 0, "bob's lock is gone")
     at(b, 8)
@@ -370,12 +446,27 @@ def single_level_delegation(b: CaseBuilder) -> None:
     at(b, 1)
     ref = instant_referendum(b, transfer("ferdie", 1), 4)
     dem(b, VOTE, {"ref_index": ref, "vote": standard(True, 1, 300)}, signed("alice"))
-    dem(b, DELEGATE, {"to": b.account("bob"), "conviction": 1, "balance": 5_000}, signed("bob"),
-        "Democracy.Nonsense")
-    dem(b, DELEGATE, {"to": b.account("alice"), "conviction": 3, "balance": 1_001}, signed("bob"),
-        "Democracy.InsufficientFunds")
-    dem(b, DELEGATE, {"to": b.account("bob"), "conviction": 3, "balance": 10}, signed("alice"),
-        "Democracy.VotesExist")
+    dem(
+        b,
+        DELEGATE,
+        {"to": b.account("bob"), "conviction": 1, "balance": 5_000},
+        signed("bob"),
+        "Democracy.Nonsense",
+    )
+    dem(
+        b,
+        DELEGATE,
+        {"to": b.account("alice"), "conviction": 3, "balance": 1_001},
+        signed("bob"),
+        "Democracy.InsufficientFunds",
+    )
+    dem(
+        b,
+        DELEGATE,
+        {"to": b.account("bob"), "conviction": 3, "balance": 10},
+        signed("alice"),
+        "Democracy.VotesExist",
+    )
     dem(b, UNDELEGATE, {}, signed("bob"), "Democracy.NotDelegating")
     dem(b, DELEGATE, {"to": b.account("alice"), "conviction": 3, "balance": 100}, signed("bob"))
     check(ongoing(b, ref).tally == Tally(600, 0, 400), "alice's vote carries bob's 300")
@@ -386,8 +477,12 @@ def single_level_delegation(b: CaseBuilder) -> None:
     dem(b, UNDELEGATE, {}, signed("bob"))
     check(ongoing(b, ref).tally == Tally(300, 0, 300), "bob's weight withdrawn")
     record = b.chain.democracy.voting_of[b.account("bob")]
-    check(isinstance(record, Direct) and record.delegations.votes == 50
-          and (record.prior.until, record.prior.amount) == (14, 100), "prior (14, 100), delegations kept")
+    check(
+        isinstance(record, Direct)
+        and record.delegations.votes == 50
+        and (record.prior.until, record.prior.amount) == (14, 100),
+        "prior (14, 100), delegations kept",
+    )
     dem(b, VOTE, {"ref_index": ref, "vote": standard(False, 1, 20)}, signed("bob"))
     check(ongoing(b, ref).tally == Tally(300, 70, 370), "bob's own vote now carries charlie's 50")
     dem(b, UNLOCK, {"target": b.account("bob")}, signed("eve"))
@@ -414,27 +509,58 @@ def fast_track_checks_in_order(b: CaseBuilder) -> None:
     call = transfer("ferdie", 7)
     h = call_hash(call)
     dem(b, FAST_TRACK, {"proposal_hash": h, "voting_period": 1, "delay": 0}, tech, "BadOrigin")
-    dem(b, FAST_TRACK, {"proposal_hash": h, "voting_period": 2, "delay": 0},
-        collective("Council", 3, 3), "BadOrigin")
-    dem(b, FAST_TRACK, {"proposal_hash": h, "voting_period": 0, "delay": 0}, root(),
-        "Democracy.VotingPeriodLow")
-    dem(b, FAST_TRACK, {"proposal_hash": h, "voting_period": 2, "delay": 0}, tech,
-        "Democracy.ProposalMissing")
+    dem(
+        b,
+        FAST_TRACK,
+        {"proposal_hash": h, "voting_period": 2, "delay": 0},
+        collective("Council", 3, 3),
+        "BadOrigin",
+    )
+    dem(
+        b,
+        FAST_TRACK,
+        {"proposal_hash": h, "voting_period": 0, "delay": 0},
+        root(),
+        "Democracy.VotingPeriodLow",
+    )
+    dem(
+        b,
+        FAST_TRACK,
+        {"proposal_hash": h, "voting_period": 2, "delay": 0},
+        tech,
+        "Democracy.ProposalMissing",
+    )
     dem(b, EXTERNAL, {"proposal": call}, collective("Council", 1, 2))
-    dem(b, FAST_TRACK, {"proposal_hash": h, "voting_period": 2, "delay": 0}, tech,
-        "Democracy.NotSimpleMajority")
+    dem(
+        b,
+        FAST_TRACK,
+        {"proposal_hash": h, "voting_period": 2, "delay": 0},
+        tech,
+        "Democracy.NotSimpleMajority",
+    )
     dem(b, EXTERNAL_MAJORITY, {"proposal": call}, collective("Council", 2, 3), "BadOrigin")
     dem(b, EXTERNAL_MAJORITY, {"proposal": call}, collective("Council", 3, 4))
-    dem(b, FAST_TRACK, {"proposal_hash": call_hash(transfer("ferdie", 8)), "voting_period": 2,
-                        "delay": 0}, tech, "Democracy.InvalidHash")
+    dem(
+        b,
+        FAST_TRACK,
+        {"proposal_hash": call_hash(transfer("ferdie", 8)), "voting_period": 2, "delay": 0},
+        tech,
+        "Democracy.InvalidHash",
+    )
     dem(b, FAST_TRACK, {"proposal_hash": h, "voting_period": 2, "delay": 5}, tech)
     info = ongoing(b, 0)
     check((info.end, info.delay, info.threshold) == (3, 5, "SimpleMajority"), "ends at 3, delay 5")
     dem(b, EXTERNAL_DEFAULT, {"proposal": call}, collective("Council", 3, 4), "BadOrigin")
-    dem(b, EXTERNAL_DEFAULT, {"proposal": call}, collective("TechnicalCommittee", 3, 3), "BadOrigin")
+    dem(
+        b, EXTERNAL_DEFAULT, {"proposal": call}, collective("TechnicalCommittee", 3, 3), "BadOrigin"
+    )
     dem(b, EXTERNAL_DEFAULT, {"proposal": call}, collective("Council", 4, 4))
-    dem(b, FAST_TRACK, {"proposal_hash": h, "voting_period": 1, "delay": 0},
-        collective("TechnicalCommittee", 3, 3))
+    dem(
+        b,
+        FAST_TRACK,
+        {"proposal_hash": h, "voting_period": 1, "delay": 0},
+        collective("TechnicalCommittee", 3, 3),
+    )
     check(ongoing(b, 1).threshold == "SuperMajorityAgainst", "instant, against")
     b.finalize_block()
 
@@ -449,13 +575,27 @@ def instant_not_allowed(b: CaseBuilder) -> None:
     at(b, 1)
     call = transfer("ferdie", 7)
     h = call_hash(call)
-    dem(b, FAST_TRACK, {"proposal_hash": h, "voting_period": 0, "delay": 0},
-        collective("TechnicalCommittee", 2, 3), "BadOrigin")
-    dem(b, FAST_TRACK, {"proposal_hash": h, "voting_period": 0, "delay": 0}, root(),
-        "Democracy.InstantNotAllowed")
+    dem(
+        b,
+        FAST_TRACK,
+        {"proposal_hash": h, "voting_period": 0, "delay": 0},
+        collective("TechnicalCommittee", 2, 3),
+        "BadOrigin",
+    )
+    dem(
+        b,
+        FAST_TRACK,
+        {"proposal_hash": h, "voting_period": 0, "delay": 0},
+        root(),
+        "Democracy.InstantNotAllowed",
+    )
     dem(b, EXTERNAL_MAJORITY, {"proposal": call}, root())
-    dem(b, FAST_TRACK, {"proposal_hash": h, "voting_period": 2, "delay": 0},
-        collective("TechnicalCommittee", 2, 3))
+    dem(
+        b,
+        FAST_TRACK,
+        {"proposal_hash": h, "voting_period": 2, "delay": 0},
+        collective("TechnicalCommittee", 2, 3),
+    )
     b.finalize_block()
 
 
@@ -471,12 +611,20 @@ def veto_cooloff_and_vetoers(b: CaseBuilder) -> None:
     at(b, 1)
     call = transfer("ferdie", 3)
     h = call_hash(call)
-    alice, bob, charlie = (collective_member("TechnicalCommittee", w) for w in ("alice", "bob", "charlie"))
+    alice, bob, charlie = (
+        collective_member("TechnicalCommittee", w) for w in ("alice", "bob", "charlie")
+    )
     dem(b, VETO, {"proposal_hash": h}, alice, "Democracy.NoProposal")
     dem(b, EXTERNAL, {"proposal": call}, root())
     dem(b, VETO, {"proposal_hash": h}, root(), "BadOrigin")
     dem(b, VETO, {"proposal_hash": h}, collective_member("Council", "alice"), "BadOrigin")
-    dem(b, VETO, {"proposal_hash": call_hash(transfer("ferdie", 4))}, alice, "Democracy.ProposalMissing")
+    dem(
+        b,
+        VETO,
+        {"proposal_hash": call_hash(transfer("ferdie", 4))},
+        alice,
+        "Democracy.ProposalMissing",
+    )
     dem(b, VETO, {"proposal_hash": h}, bob)
     check(b.chain.democracy.blacklist[h] == (5, (b.account("bob"),)), "blacklisted until 5 by bob")
     check(b.chain.democracy.next_external is None, "the queue is emptied")
@@ -511,14 +659,27 @@ def emergency_cancel_once_per_hash(b: CaseBuilder) -> None:
     at(b, 1)
     call = transfer("ferdie", 3)
     r0 = instant_referendum(b, call, 3)
-    dem(b, "Democracy.emergency_cancel", {"ref_index": r0}, collective("Council", 3, 5), "BadOrigin")
-    dem(b, "Democracy.emergency_cancel", {"ref_index": 7}, collective("Council", 2, 3),
-        "Democracy.ReferendumInvalid")
+    dem(
+        b, "Democracy.emergency_cancel", {"ref_index": r0}, collective("Council", 3, 5), "BadOrigin"
+    )
+    dem(
+        b,
+        "Democracy.emergency_cancel",
+        {"ref_index": 7},
+        collective("Council", 2, 3),
+        "Democracy.ReferendumInvalid",
+    )
     dem(b, "Democracy.emergency_cancel", {"ref_index": r0}, collective("Council", 2, 3))
     check(r0 not in b.chain.democracy.referendum_info, "removed")
     r1 = instant_referendum(b, call, 3)
     dem(b, "Democracy.emergency_cancel", {"ref_index": r1}, root(), "Democracy.AlreadyCanceled")
-    dem(b, "Democracy.cancel_referendum", {"ref_index": r1}, collective("Council", 3, 3), "BadOrigin")
+    dem(
+        b,
+        "Democracy.cancel_referendum",
+        {"ref_index": r1},
+        collective("Council", 3, 3),
+        "BadOrigin",
+    )
     dem(b, "Democracy.cancel_referendum", {"ref_index": r1}, root())
     cancelled = names(dem(b, "Democracy.cancel_referendum", {"ref_index": 42}, root()))
     check(cancelled == ["Democracy.Cancelled"], "an absent referendum is 'cancelled' too")
@@ -535,8 +696,13 @@ def slashing_blacklist_and_clearing(b: CaseBuilder) -> None:
     dem(b, PROPOSE, {"proposal": transfer("ferdie", 1), "value": 20}, signed("alice"))
     dem(b, SECOND, {"proposal": 0}, signed("bob"))
     dem(b, SECOND, {"proposal": 0}, signed("bob"))
-    dem(b, "Democracy.cancel_proposal", {"prop_index": 0}, collective("TechnicalCommittee", 2, 3),
-        "BadOrigin")
+    dem(
+        b,
+        "Democracy.cancel_proposal",
+        {"prop_index": 0},
+        collective("TechnicalCommittee", 2, 3),
+        "BadOrigin",
+    )
     issuance = b.chain.balances.total_issuance
     dem(b, "Democracy.cancel_proposal", {"prop_index": 0}, collective("TechnicalCommittee", 3, 3))
     check(b.chain.system.accounts[POT].data.free == 60, "60 slashed into the pot")
@@ -547,16 +713,30 @@ def slashing_blacklist_and_clearing(b: CaseBuilder) -> None:
     dem(b, PROPOSE, {"proposal": banned, "value": 11}, signed("dave"))
     ref = instant_referendum(b, banned, 3)
     dem(b, EXTERNAL_MAJORITY, {"proposal": banned}, root())
-    dem(b, "Democracy.blacklist", {"proposal_hash": call_hash(banned), "maybe_ref_index": ref},
-        collective("Council", 3, 3), "BadOrigin")
-    dem(b, "Democracy.blacklist", {"proposal_hash": call_hash(banned), "maybe_ref_index": ref}, root())
+    dem(
+        b,
+        "Democracy.blacklist",
+        {"proposal_hash": call_hash(banned), "maybe_ref_index": ref},
+        collective("Council", 3, 3),
+        "BadOrigin",
+    )
+    dem(
+        b,
+        "Democracy.blacklist",
+        {"proposal_hash": call_hash(banned), "maybe_ref_index": ref},
+        root(),
+    )
     check([p.index for p in b.chain.democracy.public_props] == [2], "only the first match removed")
     check(reserved(b, "charlie") == 0 and reserved(b, "dave") == 11, "charlie slashed")
-    check(b.chain.democracy.next_external is None and ref not in b.chain.democracy.referendum_info,
-          "external dropped, referendum cancelled")
+    check(
+        b.chain.democracy.next_external is None and ref not in b.chain.democracy.referendum_info,
+        "external dropped, referendum cancelled",
+    )
     dem(b, "Democracy.clear_public_proposals", {}, signed("alice"), "BadOrigin")
     dem(b, "Democracy.clear_public_proposals", {}, root())
-    check(b.chain.democracy.public_props == () and reserved(b, "dave") == 11, "deposit stays reserved")
+    check(
+        b.chain.democracy.public_props == () and reserved(b, "dave") == 11, "deposit stays reserved"
+    )
     check(2 in b.chain.democracy.deposit_of, "and its record stays")
     b.finalize_block()
 
@@ -564,8 +744,12 @@ def slashing_blacklist_and_clearing(b: CaseBuilder) -> None:
 # --- Enactment [DEM-10] [SCH-2] [SCH-3] [SCH-4] ----------------------------------------------------
 
 
-@case(suite=SUITE, handler="enactment", presets=BOTH_PRESETS,
-      clauses=("DEM-4", "DEM-6", "DEM-10", "DEM-18", "SCH-2", "SCH-3", "SCH-4"))
+@case(
+    suite=SUITE,
+    handler="enactment",
+    presets=BOTH_PRESETS,
+    clauses=("DEM-4", "DEM-6", "DEM-10", "DEM-18", "SCH-2", "SCH-3", "SCH-4"),
+)
 def public_referendum_enacts_a_transfer(b: CaseBuilder) -> None:
     """The whole life of a public proposal with the preset's periods: proposed at block 1,
     launched at the first launch block L, voted on (a 1x aye of a tenth of alice's balance), baked
@@ -577,8 +761,12 @@ def public_referendum_enacts_a_transfer(b: CaseBuilder) -> None:
     at(b, 1)
     value = 1_000 if b.preset == "minimal" else 1_000 * 10**12
     eve_before = b.chain.system.accounts[b.account("eve")].data.free
-    dem(b, PROPOSE, {"proposal": transfer("ferdie", value // 10, source="eve"), "value": deposit},
-        signed("alice"))
+    dem(
+        b,
+        PROPOSE,
+        {"proposal": transfer("ferdie", value // 10, source="eve"), "value": deposit},
+        signed("alice"),
+    )
     launch = cfg.launch_period
     opened = names(at(b, launch))
     check("Democracy.Started" in opened, "launched at the first launch block")
@@ -586,8 +774,10 @@ def public_referendum_enacts_a_transfer(b: CaseBuilder) -> None:
     dem(b, VOTE, {"ref_index": 0, "vote": standard(True, 1, stake)}, signed("alice"))
     end = launch + cfg.voting_period
     check(ongoing(b, 0).end == end, "ends after the voting period")
-    check(passes("SuperMajorityApprove", ongoing(b, 0).tally, b.chain.balances.total_issuance),
-          "the aye passes the positive-turnout-bias threshold")
+    check(
+        passes("SuperMajorityApprove", ongoing(b, 0).tally, b.chain.balances.total_issuance),
+        "the aye passes the positive-turnout-bias threshold",
+    )
     at(b, end - 1)
     check(isinstance(b.chain.democracy.referendum_info[0], Ongoing), "still ongoing before its end")
     at(b, end)
@@ -598,8 +788,10 @@ def public_referendum_enacts_a_transfer(b: CaseBuilder) -> None:
     check(b.chain.system.accounts[b.account("eve")].data.free == eve_before, "not enacted yet")
     opened = names(at(b, when))
     check("Scheduler.Dispatched" in opened, "dispatched")
-    check(b.chain.system.accounts[b.account("eve")].data.free == eve_before - value // 10,
-          "eve paid ferdie")
+    check(
+        b.chain.system.accounts[b.account("eve")].data.free == eve_before - value // 10,
+        "eve paid ferdie",
+    )
     check(not b.chain.scheduler.agenda and not b.chain.scheduler.lookup, "the agenda is served")
     b.finalize_block(observe=[("balance", b.account("ferdie")), ("referendum", 0)])
 
@@ -621,14 +813,21 @@ def two_enactments_in_one_agenda(b: CaseBuilder) -> None:
     dispatched = [e for e in opened if e["name"] == "Scheduler.Dispatched"]
     check(len(dispatched) == 2, "both dispatched at block 4")
     check([d["fields"]["task"] for d in dispatched] == [[4, 0], [4, 1]], "slot order at block 4")
-    check(dispatched[1]["fields"]["result"] == "Balances.InsufficientBalance"
-          or dispatched[1]["fields"]["result"].startswith("Token."), "the transfer failed")
+    check(
+        dispatched[1]["fields"]["result"] == "Balances.InsufficientBalance"
+        or dispatched[1]["fields"]["result"].startswith("Token."),
+        "the transfer failed",
+    )
     check(b"\x01" * 32 in b.chain.registry.pruntime_allowlist, "the allowlist changed")
     b.finalize_block(observe=[("referendum", r0), ("democracy_voting", b.account("bob"))])
 
 
-@case(suite=SUITE, handler="enactment", presets=("phala",),
-      clauses=("DEM-3", "DEM-15", "DEM-16", "DEM-10", "DEM-11", "SCH-3", "SCH-4"))
+@case(
+    suite=SUITE,
+    handler="enactment",
+    presets=("phala",),
+    clauses=("DEM-3", "DEM-15", "DEM-16", "DEM-10", "DEM-11", "SCH-3", "SCH-4"),
+)
 def council_proposal_fast_tracked_on_phala(b: CaseBuilder) -> None:
     """With Phala's parameters: three quarters of the council (6 of 8) queue a simple-majority
     external proposal to allow a pRuntime; two thirds of the technical committee (2 of 3)
@@ -642,10 +841,19 @@ def council_proposal_fast_tracked_on_phala(b: CaseBuilder) -> None:
     add = {"call": "PhalaRegistry.add_pruntime", "args": {"pruntime_hash": b"\x02" * 32}}
     dem(b, EXTERNAL_MAJORITY, {"proposal": add}, collective("Council", 5, 8), "BadOrigin")
     dem(b, EXTERNAL_MAJORITY, {"proposal": add}, collective("Council", 6, 8))
-    dem(b, FAST_TRACK, {"proposal_hash": call_hash(add), "voting_period": 899, "delay": 300},
-        collective("TechnicalCommittee", 2, 3), "BadOrigin")
-    dem(b, FAST_TRACK, {"proposal_hash": call_hash(add), "voting_period": 900, "delay": 300},
-        collective("TechnicalCommittee", 2, 3))
+    dem(
+        b,
+        FAST_TRACK,
+        {"proposal_hash": call_hash(add), "voting_period": 899, "delay": 300},
+        collective("TechnicalCommittee", 2, 3),
+        "BadOrigin",
+    )
+    dem(
+        b,
+        FAST_TRACK,
+        {"proposal_hash": call_hash(add), "voting_period": 900, "delay": 300},
+        collective("TechnicalCommittee", 2, 3),
+    )
     dem(b, VOTE, {"ref_index": 0, "vote": standard(True, 6, 10 * unit)}, signed("bob"))
     dem(b, VOTE, {"ref_index": 0, "vote": standard(False, 1, 50 * unit)}, signed("charlie"))
     check(ongoing(b, 0).tally == Tally(60 * unit, 50 * unit, 60 * unit), "6x10 ayes, 1x50 nays")
@@ -655,8 +863,13 @@ def council_proposal_fast_tracked_on_phala(b: CaseBuilder) -> None:
     at(b, 1201)
     check(b"\x02" * 32 in b.chain.registry.pruntime_allowlist, "enacted as root")
     dem(b, REMOVE_OTHER, {"target": b.account("charlie"), "index": 0}, signed("dave"))
-    dem(b, REMOVE_OTHER, {"target": b.account("bob"), "index": 0}, signed("dave"),
-        "Democracy.NoPermission")
+    dem(
+        b,
+        REMOVE_OTHER,
+        {"target": b.account("bob"), "index": 0},
+        signed("dave"),
+        "Democracy.NoPermission",
+    )
     dem(b, REMOVE_VOTE, {"index": 0}, signed("bob"))
     until = 901 + 32 * 57_600
     at(b, until - 1)
@@ -680,14 +893,24 @@ def full_agenda_drops_an_enactment(b: CaseBuilder) -> None:
     for ref, voter in zip(refs, ("alice", "bob", "charlie", "dave"), strict=True):
         dem(b, VOTE, {"ref_index": ref, "vote": standard(True, 1, 10)}, signed(voter))
     opened = names(at(b, 3))
-    check(opened.count("Democracy.Passed") == 4 and opened.count("Scheduler.Scheduled") == 3,
-          "four passed, three scheduled")
+    check(
+        opened.count("Democracy.Passed") == 4 and opened.count("Scheduler.Scheduled") == 3,
+        "four passed, three scheduled",
+    )
     check(len(b.chain.scheduler.agenda[4]) == 3, "the agenda of block 4 is full")
-    dem(b, "Democracy.emergency_cancel", {"ref_index": refs[0]}, root(), "Democracy.ReferendumInvalid")
+    dem(
+        b,
+        "Democracy.emergency_cancel",
+        {"ref_index": refs[0]},
+        root(),
+        "Democracy.ReferendumInvalid",
+    )
     ferdie = b.chain.system.accounts[b.account("ferdie")].data.free
     at(b, 4)
-    check(b.chain.system.accounts[b.account("ferdie")].data.free == ferdie + 1 + 2 + 3,
-          "only the first three enacted")
+    check(
+        b.chain.system.accounts[b.account("ferdie")].data.free == ferdie + 1 + 2 + 3,
+        "only the first three enacted",
+    )
     b.finalize_block(observe=[("balance", b.account("ferdie"))])
 
 
@@ -697,10 +920,19 @@ def signed_calls_need_a_signer(b: CaseBuilder) -> None:
     `BadOrigin` before anything else (here every other check would fail too)."""
     at(b, 1)
     bob = b.account("bob")
-    calls: tuple[tuple[str, dict[str, Any]], ...] = ((DELEGATE, {"to": bob, "conviction": 1, "balance": 5_000}), (UNDELEGATE, {}),
-             (UNLOCK, {"target": bob}), (REMOVE_VOTE, {"index": 9}),
-             (REMOVE_OTHER, {"target": bob, "index": 9}), (SECOND, {"proposal": 9}))
-    for origin in (root(), collective("Council", 3, 3), collective_member("TechnicalCommittee", "bob")):
+    calls: tuple[tuple[str, dict[str, Any]], ...] = (
+        (DELEGATE, {"to": bob, "conviction": 1, "balance": 5_000}),
+        (UNDELEGATE, {}),
+        (UNLOCK, {"target": bob}),
+        (REMOVE_VOTE, {"index": 9}),
+        (REMOVE_OTHER, {"target": bob, "index": 9}),
+        (SECOND, {"proposal": 9}),
+    )
+    for origin in (
+        root(),
+        collective("Council", 3, 3),
+        collective_member("TechnicalCommittee", "bob"),
+    ):
         for name, args in calls:
             dem(b, name, args, origin, "BadOrigin")
     b.finalize_block()
@@ -721,7 +953,10 @@ def redelegation_and_split_targets(b: CaseBuilder) -> None:
     dem(b, DELEGATE, {"to": b.account("alice"), "conviction": 2, "balance": 200}, signed("charlie"))
     check(ongoing(b, ref).tally == Tally(505, 5, 400), "alice's aye carries charlie's 400")
     dem(b, DELEGATE, {"to": b.account("bob"), "conviction": 0, "balance": 300}, signed("charlie"))
-    check(ongoing(b, ref).tally == Tally(105, 5, 200), "withdrawn from alice, not added to a split vote")
+    check(
+        ongoing(b, ref).tally == Tally(105, 5, 200),
+        "withdrawn from alice, not added to a split vote",
+    )
     record = b.chain.democracy.voting_of[b.account("charlie")]
     check((record.prior.until, record.prior.amount) == (7, 200), "prior (7, 200)")
     check(lock_of(b, "charlie") == 300, "the lock is extended to 300")
@@ -737,4 +972,6 @@ def redelegation_and_split_targets(b: CaseBuilder) -> None:
     at(b, 7)
     dem(b, UNLOCK, {"target": b.account("charlie")}, signed("alice"))
     check(lock_of(b, "charlie") == 0, "released at block 7")
-    b.finalize_block(observe=[("democracy_voting", b.account("charlie")), ("locks", b.account("charlie"))])
+    b.finalize_block(
+        observe=[("democracy_voting", b.account("charlie")), ("locks", b.account("charlie"))]
+    )

@@ -88,8 +88,13 @@ CLUSTER = MessageOrigin("Cluster", CLUSTER_ID)
 CONTRACT = MessageOrigin("Contract", CONTRACT_ID)
 
 # Who must have signed a message from each off-chain sender [MQ-9].
-KEYS = {WORKER_ORIGIN: WORKER, WORKER2_ORIGIN: WORKER2, GATEKEEPER: MASTER,
-        CLUSTER: CLUSTER_KEY, CONTRACT: CONTRACT_KEY}
+KEYS = {
+    WORKER_ORIGIN: WORKER,
+    WORKER2_ORIGIN: WORKER2,
+    GATEKEEPER: MASTER,
+    CLUSTER: CLUSTER_KEY,
+    CONTRACT: CONTRACT_KEY,
+}
 
 RELAYER = "alice"
 
@@ -115,7 +120,9 @@ class Signer:
         return sign(signer, signed_bytes(message, sequence))
 
 
-def registry_keys(master: bool = True, cluster: bool = True, contract: bool = True) -> dict[str, Any]:
+def registry_keys(
+    master: bool = True, cluster: bool = True, contract: bool = True
+) -> dict[str, Any]:
     """Genesis registry overrides with the cast's keys [MQ-8]."""
     keys: dict[str, Any] = {}
     if master:
@@ -133,7 +140,9 @@ def setup(b: CaseBuilder, **registry: bool) -> None:
     b.initialize_block()
 
 
-def msg(sender: MessageOrigin, destination: bytes = REPORT, payload: bytes = b"\x00payload") -> Message:
+def msg(
+    sender: MessageOrigin, destination: bytes = REPORT, payload: bytes = b"\x00payload"
+) -> Message:
     return Message(sender, destination, payload)
 
 
@@ -147,8 +156,15 @@ def watch(*senders: MessageOrigin) -> list[tuple[Any, ...]]:
     return [*(("mq_ingress", to_data(s)) for s in senders), ("mq_outbound",), ("mq_queued",)]
 
 
-def call(b: CaseBuilder, name: str, args: dict[str, Any], origin: dict[str, Any], *,
-         outcome: str = "ok", observe: Iterable[Sequence[Any]] = ()) -> None:
+def call(
+    b: CaseBuilder,
+    name: str,
+    args: dict[str, Any],
+    origin: dict[str, Any],
+    *,
+    outcome: str = "ok",
+    observe: Iterable[Sequence[Any]] = (),
+) -> None:
     """Apply a call; check the outcome, that mq deposits no event, and that a rejection changes nothing."""
     before = b.chain
     b.call(name, args, origin=origin, observe=observe)
@@ -160,18 +176,32 @@ def call(b: CaseBuilder, name: str, args: dict[str, Any], origin: dict[str, Any]
         raise AuthoringError(f"{name}: a rejected call must change nothing")
 
 
-def sync(b: CaseBuilder, signer: Signer, message: Message, sequence: int, *,
-         outcome: str = "ok", valid: bool = True, signature: bytes | bool | None = None,
-         relayer: str = RELAYER, origin: dict[str, Any] | None = None) -> None:
+def sync(
+    b: CaseBuilder,
+    signer: Signer,
+    message: Message,
+    sequence: int,
+    *,
+    outcome: str = "ok",
+    valid: bool = True,
+    signature: bytes | bool | None = None,
+    relayer: str = RELAYER,
+    origin: dict[str, Any] | None = None,
+) -> None:
     """Relay a signed message; on success the sender's next sequence grows by exactly one [MQ-10]."""
     if signature is None:
         signature = signer.signature(message, sequence, valid)
     sender = message.sender
     before_seq = ingress(b.chain, sender) if sender.is_offchain() else None
     before_outbound = b.chain.mq.outbound
-    call(b, SYNC, {"signed_message": signed_message(message, sequence, signature)},
-         origin if origin is not None else signed(relayer), outcome=outcome,
-         observe=watch(sender))
+    call(
+        b,
+        SYNC,
+        {"signed_message": signed_message(message, sequence, signature)},
+        origin if origin is not None else signed(relayer),
+        outcome=outcome,
+        observe=watch(sender),
+    )
     if outcome == "ok":
         expect_ingress(b, sender, (before_seq or 0) + 1)
         appended = (message,) if not message.destination.startswith(b"^") else ()
@@ -199,18 +229,29 @@ def expect_queued(b: CaseBuilder, messages: Sequence[Message]) -> None:
 Story = Callable[[CaseBuilder, Signer], None]
 
 
-def signed_case(handler: str, clauses: Sequence[str], presets: Sequence[str] = MINIMAL,
-                settings: Sequence[str] = ("real", "oracle")) -> Callable[[Story], Story]:
+def signed_case(
+    handler: str,
+    clauses: Sequence[str],
+    presets: Sequence[str] = MINIMAL,
+    settings: Sequence[str] = ("real", "oracle"),
+) -> Callable[[Story], Story]:
     """Register a story once per crypto setting, as ``<name>_<setting>`` [MQ-22]."""
-    return case_per_crypto(suite=SUITE, handler=handler, settings=settings, argument=Signer,
-                           presets=presets, clauses=clauses)
+    return case_per_crypto(
+        suite=SUITE,
+        handler=handler,
+        settings=settings,
+        argument=Signer,
+        presets=presets,
+        clauses=clauses,
+    )
 
 
 # --- sync_offchain_message: acceptance [MQ-10] [MQ-13] -----------------------------------
 
 
-@signed_case("sync_offchain_message", ("MQ-4", "MQ-7", "MQ-9", "MQ-10", "MQ-13"),
-             presets=BOTH_PRESETS)
+@signed_case(
+    "sync_offchain_message", ("MQ-4", "MQ-7", "MQ-9", "MQ-10", "MQ-13"), presets=BOTH_PRESETS
+)
 def worker_message_accepted(b: CaseBuilder, s: Signer) -> None:
     """A worker's first message (sequence 0) to an off-chain topic, relayed by an account, is
     accepted: the worker's next sequence becomes 1 and the message is in the block's outbound
@@ -328,10 +369,20 @@ def bad_sender(b: CaseBuilder, s: Signer) -> None:
     """Senders that are not off-chain (a pallet, an account, a multi-location, and the reserved
     origin 0xff) are `PhalaMq.BadSender`, whatever the signature."""
     setup(b)
-    for sender in (pallet_origin("PhalaRegistry"), MessageOrigin("AccountId", b.account("bob")),
-                   MessageOrigin("MultiLocation", b"\x01\x00"), MessageOrigin("Reserved")):
-        sync(b, s, msg(sender), 0, signature=s.signature(msg(WORKER_ORIGIN), 0),
-             outcome="PhalaMq.BadSender")
+    for sender in (
+        pallet_origin("PhalaRegistry"),
+        MessageOrigin("AccountId", b.account("bob")),
+        MessageOrigin("MultiLocation", b"\x01\x00"),
+        MessageOrigin("Reserved"),
+    ):
+        sync(
+            b,
+            s,
+            msg(sender),
+            0,
+            signature=s.signature(msg(WORKER_ORIGIN), 0),
+            outcome="PhalaMq.BadSender",
+        )
     b.finalize_block()
 
 
@@ -341,8 +392,13 @@ def bad_destination(b: CaseBuilder, s: Signer) -> None:
     `PhalaMq.BadDestination`; the sequence is not consumed."""
     setup(b)
     for first in sorted(FORBIDDEN_TOPIC_PREFIXES):
-        sync(b, s, msg(WORKER_ORIGIN, bytes([first]) + b"phala/mining/report"), 0,
-             outcome="PhalaMq.BadDestination")
+        sync(
+            b,
+            s,
+            msg(WORKER_ORIGIN, bytes([first]) + b"phala/mining/report"),
+            0,
+            outcome="PhalaMq.BadDestination",
+        )
     sync(b, s, msg(WORKER_ORIGIN, b""), 0, outcome="PhalaMq.BadDestination")
     sync(b, s, msg(WORKER_ORIGIN), 0)
     b.finalize_block()
@@ -381,8 +437,7 @@ def invalid_signature_length(b: CaseBuilder, s: Signer) -> None:
     message = msg(WORKER_ORIGIN)
     real = sign(WORKER, signed_bytes(message, 0))
     for signature in (b"", real[:63], real + b"\x00"):
-        sync(b, s, message, 0, signature=signature,
-             outcome="PhalaRegistry.InvalidSignatureLength")
+        sync(b, s, message, 0, signature=signature, outcome="PhalaRegistry.InvalidSignatureLength")
     b.finalize_block()
 
 
@@ -413,8 +468,14 @@ def signature_binds_message_and_sequence(b: CaseBuilder, s: Signer) -> None:
     ):
         sync(b, s, message, 0, signature=signature, outcome="PhalaRegistry.InvalidSignature")
     cluster_message = msg(CLUSTER, CLUSTER_REGISTRY)
-    sync(b, s, cluster_message, 0, signature=sign(WORKER, signed_bytes(cluster_message, 0)),
-         outcome="PhalaRegistry.InvalidSignature")
+    sync(
+        b,
+        s,
+        cluster_message,
+        0,
+        signature=sign(WORKER, signed_bytes(cluster_message, 0)),
+        outcome="PhalaRegistry.InvalidSignature",
+    )
     sync(b, s, message, 0)
     sync(b, s, cluster_message, 0)
     b.finalize_block()
@@ -474,28 +535,59 @@ def unknown_key_beats_signature_length(b: CaseBuilder, s: Signer) -> None:
     cluster, an unknown contract and a missing master key win over a 10-byte signature."""
     setup(b, master=False, cluster=False, contract=False)
     short = b"\x00" * 10
-    sync(b, s, msg(CLUSTER, CLUSTER_REGISTRY), 0, signature=short,
-         outcome="PhalaRegistry.UnknownCluster")
-    sync(b, s, msg(CONTRACT, CONTRACT_REGISTRY), 0, signature=short,
-         outcome="PhalaRegistry.UnknownContract")
-    sync(b, s, msg(GATEKEEPER, GK_EVENT), 0, signature=short,
-         outcome="PhalaRegistry.MasterKeyUninitialized")
-    sync(b, s, msg(WORKER_ORIGIN), 0, signature=short,
-         outcome="PhalaRegistry.InvalidSignatureLength")
+    sync(
+        b,
+        s,
+        msg(CLUSTER, CLUSTER_REGISTRY),
+        0,
+        signature=short,
+        outcome="PhalaRegistry.UnknownCluster",
+    )
+    sync(
+        b,
+        s,
+        msg(CONTRACT, CONTRACT_REGISTRY),
+        0,
+        signature=short,
+        outcome="PhalaRegistry.UnknownContract",
+    )
+    sync(
+        b,
+        s,
+        msg(GATEKEEPER, GK_EVENT),
+        0,
+        signature=short,
+        outcome="PhalaRegistry.MasterKeyUninitialized",
+    )
+    sync(
+        b, s, msg(WORKER_ORIGIN), 0, signature=short, outcome="PhalaRegistry.InvalidSignatureLength"
+    )
     b.finalize_block()
 
 
 # --- The pool rule [MQ-17] [MQ-21] ----------------------------------------------------------
 
 
-def pool(b: CaseBuilder, message: Message, sequence: int, signature: bytes | bool,
-         validate: str, provides: Sequence[int], requires: Sequence[int], pre_dispatch: str) -> None:
+def pool(
+    b: CaseBuilder,
+    message: Message,
+    sequence: int,
+    signature: bytes | bool,
+    validate: str,
+    provides: Sequence[int],
+    requires: Sequence[int],
+    pre_dispatch: str,
+) -> None:
     """Observe the pool rule for ``(message, sequence)`` and check it against the rule."""
     args = signed_message(message, sequence, signature)
     b.observe("mq_pool_validity", args)
     sender = message.sender
-    want = {"validate": validate, "provides": [sequence_tag(sender, n) for n in provides],
-            "requires": [sequence_tag(sender, n) for n in requires], "pre_dispatch": pre_dispatch}
+    want = {
+        "validate": validate,
+        "provides": [sequence_tag(sender, n) for n in provides],
+        "requires": [sequence_tag(sender, n) for n in requires],
+        "pre_dispatch": pre_dispatch,
+    }
     got = observe(b.chain, "mq_pool_validity", [args])
     if got != want:
         raise AuthoringError(f"pool rule gives {got}, the rules give {want}")
@@ -526,10 +618,17 @@ def pool_rule_sees_only_the_sequence(b: CaseBuilder, s: Signer) -> None:
     tags of different senders differ."""
     setup(b)
     sender = pallet_origin("PhalaRegistry")
-    pool(b, msg(sender), 0, True if s.setting == "oracle" else b"\x00" * 64,
-         "valid", [0], [], "ok")
-    pool(b, msg(WORKER_ORIGIN, b""), 0, s.signature(msg(WORKER_ORIGIN), 0, valid=False),
-         "valid", [0], [], "ok")
+    pool(b, msg(sender), 0, True if s.setting == "oracle" else b"\x00" * 64, "valid", [0], [], "ok")
+    pool(
+        b,
+        msg(WORKER_ORIGIN, b""),
+        0,
+        s.signature(msg(WORKER_ORIGIN), 0, valid=False),
+        "valid",
+        [0],
+        [],
+        "ok",
+    )
     sync(b, s, msg(WORKER2_ORIGIN), 0)
     pool(b, msg(WORKER2_ORIGIN), 0, s.signature(msg(WORKER2_ORIGIN), 0), "Stale", [], [], "Stale")
     pool(b, msg(WORKER_ORIGIN), 0, s.signature(msg(WORKER_ORIGIN), 0), "valid", [0], [], "ok")
@@ -539,11 +638,23 @@ def pool_rule_sees_only_the_sequence(b: CaseBuilder, s: Signer) -> None:
 # --- push_message [MQ-11] -------------------------------------------------------------------
 
 
-def push(b: CaseBuilder, who: str, destination: bytes, payload: bytes = b"\x01push", *,
-         outcome: str = "ok") -> None:
+def push(
+    b: CaseBuilder,
+    who: str,
+    destination: bytes,
+    payload: bytes = b"\x01push",
+    *,
+    outcome: str = "ok",
+) -> None:
     before = b.chain.mq.outbound
-    call(b, PUSH, {"destination": destination, "payload": payload}, signed(who),
-         outcome=outcome, observe=watch(MessageOrigin("AccountId", b.account(who))))
+    call(
+        b,
+        PUSH,
+        {"destination": destination, "payload": payload},
+        signed(who),
+        outcome=outcome,
+        observe=watch(MessageOrigin("AccountId", b.account(who))),
+    )
     if outcome == "ok":
         message = Message(MessageOrigin("AccountId", b.account(who)), destination, payload)
         expect_outbound(b, (*before, message) if not destination.startswith(b"^") else before)
@@ -596,23 +707,35 @@ def outbound_keeps_dispatch_order(b: CaseBuilder) -> None:
     push(b, "alice", SYSTEM_EVENT, b"1")
     call(b, FORCE_PUSH, {"destination": SYSTEM_EVENT, "payload": b"2"}, root())
     push(b, "bob", GK_EVENT, b"3")
-    call(b, FORCE_PUSH, {"destination": SYSTEM_EVENT, "payload": b"x"}, signed("bob"),
-         outcome="BadOrigin")
+    call(
+        b,
+        FORCE_PUSH,
+        {"destination": SYSTEM_EVENT, "payload": b"x"},
+        signed("bob"),
+        outcome="BadOrigin",
+    )
     push(b, "alice", SYSTEM_EVENT, b"4")
-    expect_outbound(b, (
-        Message(MessageOrigin("AccountId", b.account("alice")), SYSTEM_EVENT, b"1"),
-        Message(pallet_origin("ForcePushed"), SYSTEM_EVENT, b"2"),
-        Message(MessageOrigin("AccountId", b.account("bob")), GK_EVENT, b"3"),
-        Message(MessageOrigin("AccountId", b.account("alice")), SYSTEM_EVENT, b"4"),
-    ))
+    expect_outbound(
+        b,
+        (
+            Message(MessageOrigin("AccountId", b.account("alice")), SYSTEM_EVENT, b"1"),
+            Message(pallet_origin("ForcePushed"), SYSTEM_EVENT, b"2"),
+            Message(MessageOrigin("AccountId", b.account("bob")), GK_EVENT, b"3"),
+            Message(MessageOrigin("AccountId", b.account("alice")), SYSTEM_EVENT, b"4"),
+        ),
+    )
     b.finalize_block(observe=watch())
 
 
 # --- force_push_pallet_message [MQ-12] ---------------------------------------------------------
 
 
-@case(suite=SUITE, handler="force_push_pallet_message", presets=BOTH_PRESETS,
-      clauses=("MQ-12", "MQ-13"))
+@case(
+    suite=SUITE,
+    handler="force_push_pallet_message",
+    presets=BOTH_PRESETS,
+    clauses=("MQ-12", "MQ-13"),
+)
 def force_push_sender_is_force_pushed(b: CaseBuilder) -> None:
     """Root pushes a message as `Pallet("ForcePushed")`; it is appended to the outbound messages
     (the destination is not validated)."""
@@ -620,8 +743,13 @@ def force_push_sender_is_force_pushed(b: CaseBuilder) -> None:
     call(b, FORCE_PUSH, {"destination": SYSTEM_EVENT, "payload": b"\x05"}, root(), observe=watch())
     call(b, FORCE_PUSH, {"destination": b"", "payload": b""}, root(), observe=watch())
     call(b, FORCE_PUSH, {"destination": MINING_UPDATE, "payload": b""}, root(), observe=watch())
-    expect_outbound(b, (Message(pallet_origin("ForcePushed"), SYSTEM_EVENT, b"\x05"),
-                        Message(pallet_origin("ForcePushed"), b"", b"")))
+    expect_outbound(
+        b,
+        (
+            Message(pallet_origin("ForcePushed"), SYSTEM_EVENT, b"\x05"),
+            Message(pallet_origin("ForcePushed"), b"", b""),
+        ),
+    )
     b.finalize_block()
 
 
@@ -630,8 +758,14 @@ def force_push_requires_root(b: CaseBuilder) -> None:
     """A signed account, the none origin and a pallet origin get `BadOrigin`."""
     b.initialize_block()
     for origin in (signed("alice"), none_origin(), pallet("PhalaRegistry")):
-        call(b, FORCE_PUSH, {"destination": SYSTEM_EVENT, "payload": b""}, origin,
-             outcome="BadOrigin", observe=watch())
+        call(
+            b,
+            FORCE_PUSH,
+            {"destination": SYSTEM_EVENT, "payload": b""},
+            origin,
+            outcome="BadOrigin",
+            observe=watch(),
+        )
     b.finalize_block()
 
 
@@ -654,19 +788,33 @@ def outbound_cleared_when_the_next_block_opens(b: CaseBuilder) -> None:
     b.finalize_block()
 
 
-def queue(b: CaseBuilder, pallet_name: str, destination: bytes, payload: bytes, *,
-          outcome: str = "ok", origin: dict[str, Any] | None = None) -> Message:
+def queue(
+    b: CaseBuilder,
+    pallet_name: str,
+    destination: bytes,
+    payload: bytes,
+    *,
+    outcome: str = "ok",
+    origin: dict[str, Any] | None = None,
+) -> Message:
     before = b.chain.mq.queued
-    call(b, QUEUE, {"destination": destination, "payload": payload},
-         origin if origin is not None else pallet(pallet_name), outcome=outcome, observe=watch())
+    call(
+        b,
+        QUEUE,
+        {"destination": destination, "payload": payload},
+        origin if origin is not None else pallet(pallet_name),
+        outcome=outcome,
+        observe=watch(),
+    )
     message = Message(pallet_origin(pallet_name), destination, payload)
     if outcome == "ok":
         expect_queued(b, (*before, message))
     return message
 
 
-@case(suite=SUITE, handler="queue_message", presets=BOTH_PRESETS,
-      clauses=("MQ-7", "MQ-15", "MQ-16"))
+@case(
+    suite=SUITE, handler="queue_message", presets=BOTH_PRESETS, clauses=("MQ-7", "MQ-15", "MQ-16")
+)
 def queued_message_delivered_next_block(b: CaseBuilder) -> None:
     """A pallet's queued message waits in the queue (not in the outbound messages) until the next
     block opens, is then dispatched, and leaves the outbound messages one block later."""
@@ -695,9 +843,16 @@ def queued_messages_come_after_the_kill(b: CaseBuilder) -> None:
     b.initialize_block(observe=watch())
     expect_outbound(b, (first, second))
     push(b, "bob", SYSTEM_EVENT, b"pushed in block 2")
-    expect_outbound(b, (first, second,
-                        Message(MessageOrigin("AccountId", b.account("bob")), SYSTEM_EVENT,
-                                b"pushed in block 2")))
+    expect_outbound(
+        b,
+        (
+            first,
+            second,
+            Message(
+                MessageOrigin("AccountId", b.account("bob")), SYSTEM_EVENT, b"pushed in block 2"
+            ),
+        ),
+    )
     b.finalize_block()
 
 
@@ -741,8 +896,7 @@ def racing_relayers(b: CaseBuilder, s: Signer) -> None:
         for n in block_messages:
             for relayer in ("alice", "bob"):
                 outcome = "ok" if relayer == "alice" else "PhalaMq.BadSequence"
-                sync(b, s, stream[n], n, signature=signatures[n], relayer=relayer,
-                     outcome=outcome)
+                sync(b, s, stream[n], n, signature=signatures[n], relayer=relayer, outcome=outcome)
         expect_outbound(b, [stream[n] for n in block_messages])
         b.finalize_block(observe=watch(GATEKEEPER))
         b.initialize_block()

@@ -83,20 +83,29 @@ def worker(key: Keypair) -> MessageOrigin:
 
 def setup(b: CaseBuilder, setting: str, runtimes: Iterable[dict[str, Any]] = RUNTIMES) -> None:
     """A network genesis: the preset's chain with the master key registered, the given runtimes."""
-    b.genesis(registry={"gatekeeper_master_pubkey": MASTER.public},
-              runtimes=list(runtimes), crypto=setting)
+    b.genesis(
+        registry={"gatekeeper_master_pubkey": MASTER.public},
+        runtimes=list(runtimes),
+        crypto=setting,
+    )
 
 
 def push(payload: Any) -> tuple[str, dict[str, Any], dict[str, Any]]:
     """Root pushes a system event: a ``Pallet("ForcePushed")`` message runtimes obey [MQ-12] [OFF-16]."""
-    return FORCE_PUSH, {"destination": SYSTEM_EVENT_TOPIC, "payload": encode_payload(payload)}, root()
+    return (
+        FORCE_PUSH,
+        {"destination": SYSTEM_EVENT_TOPIC, "payload": encode_payload(payload)},
+        root(),
+    )
 
 
 def event(key: Keypair, what: Any) -> tuple[str, dict[str, Any], dict[str, Any]]:
     return push(WorkerEventWithKey(key.public, what))
 
 
-def challenge(online_target: int = U256_MAX, seed: int = 0) -> tuple[str, dict[str, Any], dict[str, Any]]:
+def challenge(
+    online_target: int = U256_MAX, seed: int = 0
+) -> tuple[str, dict[str, Any], dict[str, Any]]:
     return push(HeartbeatChallenge(seed=seed, online_target=online_target))
 
 
@@ -107,13 +116,17 @@ def relay(signed_message: Any, who: str = ADVERSARY) -> tuple[str, dict[str, Any
 
 def forged(setting: str, message: Message, sequence: int, key: Keypair = FORGER) -> dict[str, Any]:
     """A signed message whose signature is not the sender's: another key's bytes, or ``false``."""
-    signature: bytes | bool = False if setting == "oracle" else sign(key, signed_bytes(message, sequence))
+    signature: bytes | bool = (
+        False if setting == "oracle" else sign(key, signed_bytes(message, sequence))
+    )
     return {"message": to_data(message), "sequence": sequence, "signature": signature}
 
 
 def authentic(setting: str, key: Keypair, message: Message, sequence: int) -> dict[str, Any]:
     """A message properly signed by ``key`` (``true`` in the oracle setting)."""
-    signature: bytes | bool = True if setting == "oracle" else sign(key, signed_bytes(message, sequence))
+    signature: bytes | bool = (
+        True if setting == "oracle" else sign(key, signed_bytes(message, sequence))
+    )
     return {"message": to_data(message), "sequence": sequence, "signature": signature}
 
 
@@ -126,9 +139,15 @@ def watch(b: CaseBuilder, *senders: MessageOrigin) -> list[tuple[Any, ...]]:
     ]
 
 
-def block(b: CaseBuilder, extrinsics: Sequence[Any] = (), *, expect: Sequence[tuple[Any, ...]] = (),
-          withheld: Sequence[str] = (), senders: Sequence[MessageOrigin] = (),
-          **context: Any) -> dict[str, Any]:
+def block(
+    b: CaseBuilder,
+    extrinsics: Sequence[Any] = (),
+    *,
+    expect: Sequence[tuple[Any, ...]] = (),
+    withheld: Sequence[str] = (),
+    senders: Sequence[MessageOrigin] = (),
+    **context: Any,
+) -> dict[str, Any]:
     """One network block; checks the outcome of every extrinsic against ``expect``.
 
     ``expect`` lists ``(runtime, sequence, outcome)`` for the relayed messages
@@ -139,8 +158,9 @@ def block(b: CaseBuilder, extrinsics: Sequence[Any] = (), *, expect: Sequence[tu
     got = [(e["runtime"], e["sequence"], e["outcome"]) for e in report["extrinsics"]]
     wanted = [tuple(e) for e in expect]
     if got != wanted:
-        raise AuthoringError(f"block {b.chain.system.block.number}: extrinsics {got}, the rules "
-                             f"give {wanted}")
+        raise AuthoringError(
+            f"block {b.chain.system.block.number}: extrinsics {got}, the rules give {wanted}"
+        )
     for entry in report["extrinsics"]:
         if entry["runtime"] is not None and entry["outcome"] == "PhalaMq.BadSequence":
             # [NET-9]: an honest relayer's copy fails only once the chain has the original
@@ -178,18 +198,26 @@ def expect_identical(report: dict[str, Any], names: Sequence[str]) -> None:
 Story = Callable[[CaseBuilder, str], None]
 
 
-def network_case(handler: str, clauses: Sequence[str], presets: Sequence[str] = MINIMAL
-                 ) -> Callable[[Story], Story]:
+def network_case(
+    handler: str, clauses: Sequence[str], presets: Sequence[str] = MINIMAL
+) -> Callable[[Story], Story]:
     """Register a story once per crypto setting, as ``<name>_<setting>`` [NET-3]."""
-    return case_per_crypto(suite=SUITE, handler=handler, settings=SETTINGS,
-                           argument=lambda setting: setting, presets=presets, clauses=clauses)
+    return case_per_crypto(
+        suite=SUITE,
+        handler=handler,
+        settings=SETTINGS,
+        argument=lambda setting: setting,
+        presets=presets,
+        clauses=clauses,
+    )
 
 
 def start_computing(b: CaseBuilder, *keys: Keypair) -> None:
     """Block: register each worker and start a session for it (session ids 1, 2, ...)."""
     extrinsics = [event(k, Registered(confidence_level=1)) for k in keys]
-    extrinsics += [event(k, Started(session_id=i, init_v=0, init_p=0))
-                   for i, k in enumerate(keys, start=1)]
+    extrinsics += [
+        event(k, Started(session_id=i, init_v=0, init_p=0)) for i, k in enumerate(keys, start=1)
+    ]
     report = block(b, extrinsics, expect=[(None, None, "ok")] * len(extrinsics))
     expect_egress(report, {})
 
@@ -197,8 +225,11 @@ def start_computing(b: CaseBuilder, *keys: Keypair) -> None:
 # --- Blocks and genesis [NET-1] [NET-2] [NET-4] [NET-8] ----------------------------------
 
 
-@network_case("network_block", ("NET-1", "NET-2", "NET-3", "NET-4", "NET-8", "NET-11", "NET-12"),
-              presets=BOTH_PRESETS)
+@network_case(
+    "network_block",
+    ("NET-1", "NET-2", "NET-3", "NET-4", "NET-8", "NET-11", "NET-12"),
+    presets=BOTH_PRESETS,
+)
 def empty_blocks(b: CaseBuilder, setting: str) -> None:
     """Two workers follow three empty blocks, the last one after a gap of block numbers: each
     runtime records the block it processed, signs nothing, and nothing is relayed."""
@@ -218,10 +249,14 @@ def chain_extrinsics_and_events(b: CaseBuilder, setting: str) -> None:
     both outcomes in block order."""
     setup(b, setting)
     alice, bob = b.account("alice"), b.account("bob")
-    report = block(b, [
-        ("Balances.transfer_allow_death", {"dest": bob, "value": 5}, signed(alice)),
-        ("Balances.transfer_allow_death", {"dest": bob, "value": 2_000}, signed(alice)),
-    ], expect=[(None, None, "ok"), (None, None, "Token.FundsUnavailable")])
+    report = block(
+        b,
+        [
+            ("Balances.transfer_allow_death", {"dest": bob, "value": 5}, signed(alice)),
+            ("Balances.transfer_allow_death", {"dest": bob, "value": 2_000}, signed(alice)),
+        ],
+        expect=[(None, None, "ok"), (None, None, "Token.FundsUnavailable")],
+    )
     expect_egress(report, {})
     b.observe("balance", alice)
     b.observe("balance", bob)
@@ -230,8 +265,11 @@ def chain_extrinsics_and_events(b: CaseBuilder, setting: str) -> None:
 # --- Relaying [NET-5] [NET-6] [NET-8] --------------------------------------------------
 
 
-@network_case("relay", ("NET-5", "NET-6", "NET-8", "NET-10", "NET-13", "OFF-22", "MQ-10"),
-              presets=BOTH_PRESETS)
+@network_case(
+    "relay",
+    ("NET-5", "NET-6", "NET-8", "NET-10", "NET-13", "OFF-22", "MQ-10"),
+    presets=BOTH_PRESETS,
+)
 def bench_report_relayed_next_block(b: CaseBuilder, setting: str) -> None:
     """A worker told to benchmark for one block signs its report while processing the next
     block; the report is pending for one block, then its relayer submits it with
@@ -239,8 +277,12 @@ def bench_report_relayed_next_block(b: CaseBuilder, setting: str) -> None:
     purged after the block and nothing more is submitted."""
     setup(b, setting)
     w1 = worker(W1)
-    report = block(b, [event(W1, Registered(confidence_level=1)), event(W1, BenchStart(duration=1))],
-                   expect=[(None, None, "ok")] * 2, senders=[w1])
+    report = block(
+        b,
+        [event(W1, Registered(confidence_level=1)), event(W1, BenchStart(duration=1))],
+        expect=[(None, None, "ok")] * 2,
+        senders=[w1],
+    )
     expect_egress(report, {})
     report = block(b, senders=[w1])
     expect_egress(report, {"worker1": 1})
@@ -258,8 +300,13 @@ def panicking_report_is_left_out_until_it_can_be_included(b: CaseBuilder, settin
     the next block, a second later, and accepted (sequence 0, next 1)."""
     setup(b, setting)
     w1 = worker(W1)
-    block(b, [event(W1, Registered(confidence_level=1)), event(W1, BenchStart(duration=1))],
-          expect=[(None, None, "ok")] * 2, senders=[w1], timestamp=1_000)
+    block(
+        b,
+        [event(W1, Registered(confidence_level=1)), event(W1, BenchStart(duration=1))],
+        expect=[(None, None, "ok")] * 2,
+        senders=[w1],
+        timestamp=1_000,
+    )
     report = block(b, senders=[w1], timestamp=1_001)
     expect_egress(report, {"worker1": 1})
     block(b, expect=[("worker1", 0, "Panic")], senders=[w1], timestamp=1_002)
@@ -279,9 +326,12 @@ def heartbeat_round_trip(b: CaseBuilder, setting: str) -> None:
     start_computing(b, W1, W2)
     report = block(b, [challenge()], expect=[(None, None, "ok")])
     expect_egress(report, {"worker1": 1, "worker2": 1})
-    report = block(b, [challenge(online_target=0)],
-                   expect=[("worker1", 0, "ok"), ("worker2", 0, "ok"), (None, None, "ok")],
-                   senders=[w1, w2])
+    report = block(
+        b,
+        [challenge(online_target=0)],
+        expect=[("worker1", 0, "ok"), ("worker2", 0, "ok"), (None, None, "ok")],
+        senders=[w1, w2],
+    )
     expect_egress(report, {})
     b.observe("mq_outbound")
     topics = [m.destination for m in b.chain.mq.outbound]
@@ -303,8 +353,9 @@ def withheld_relayer_catches_up(b: CaseBuilder, setting: str) -> None:
     expect_ingress(b, w1, 0)
     if len(b.network.runtimes["worker1"].queue.channels[w1].messages) != 3:
         raise AuthoringError("three heartbeats are pending")
-    block(b, expect=[("worker1", 0, "ok"), ("worker1", 1, "ok"), ("worker1", 2, "ok")],
-          senders=[w1])
+    block(
+        b, expect=[("worker1", 0, "ok"), ("worker1", 1, "ok"), ("worker1", 2, "ok")], senders=[w1]
+    )
     expect_ingress(b, w1, 3)
 
 
@@ -336,15 +387,24 @@ def three_gatekeeper_replicas_race(b: CaseBuilder, setting: str) -> None:
     setup(b, setting, [*REPLICAS, RUNTIMES[0]])
     gk = worker(GK)
     names = [r["name"] for r in REPLICAS]
-    report = block(b, [event(GK, Registered(confidence_level=1)), event(GK, BenchStart(duration=1)),
-                       event(GK, Started(session_id=1, init_v=0, init_p=0))],
-                   expect=[(None, None, "ok")] * 3)
+    report = block(
+        b,
+        [
+            event(GK, Registered(confidence_level=1)),
+            event(GK, BenchStart(duration=1)),
+            event(GK, Started(session_id=1, init_v=0, init_p=0)),
+        ],
+        expect=[(None, None, "ok")] * 3,
+    )
     expect_egress(report, {})
     report = block(b, [challenge()], expect=[(None, None, "ok")])
     expect_egress(report, {name: 2 for name in names})  # the heartbeat, then the report
     expect_identical(report, names)
-    race = [(name, seq, "ok" if name == "gk-a" else "PhalaMq.BadSequence")
-            for name in names for seq in (0, 1)]
+    race = [
+        (name, seq, "ok" if name == "gk-a" else "PhalaMq.BadSequence")
+        for name in names
+        for seq in (0, 1)
+    ]
     block(b, expect=race, senders=[gk])
     expect_ingress(b, gk, 2)
     block(b, expect=[], senders=[gk])
@@ -360,8 +420,12 @@ def withheld_replica_loses_nothing(b: CaseBuilder, setting: str) -> None:
     start_computing(b, GK)
     report = block(b, [challenge()], expect=[(None, None, "ok")])
     expect_identical(report, [r["name"] for r in REPLICAS])
-    block(b, expect=[("gk-b", 0, "ok"), ("gk-c", 0, "PhalaMq.BadSequence")], withheld=["gk-a"],
-          senders=[gk])
+    block(
+        b,
+        expect=[("gk-b", 0, "ok"), ("gk-c", 0, "PhalaMq.BadSequence")],
+        withheld=["gk-a"],
+        senders=[gk],
+    )
     block(b, expect=[], senders=[gk])
 
 
@@ -377,8 +441,12 @@ def replayed_egress_is_rejected(b: CaseBuilder, setting: str) -> None:
     start_computing(b, W1)
     report = block(b, [challenge()], expect=[(None, None, "ok")])
     (heartbeat,) = egress_of(report, "worker1")
-    block(b, [relay(heartbeat)], expect=[("worker1", 0, "ok"), (None, None, "PhalaMq.BadSequence")],
-          senders=[w1])
+    block(
+        b,
+        [relay(heartbeat)],
+        expect=[("worker1", 0, "ok"), (None, None, "PhalaMq.BadSequence")],
+        senders=[w1],
+    )
     block(b, [relay(heartbeat)], expect=[(None, None, "PhalaMq.BadSequence")], senders=[w1])
     expect_ingress(b, w1, 1)
 
@@ -391,14 +459,24 @@ def reordered_egress(b: CaseBuilder, setting: str) -> None:
     lost and nothing is accepted out of order."""
     setup(b, setting)
     w1 = worker(W1)
-    report = block(b, [event(W1, Registered(confidence_level=1)),
-                       event(W1, Started(session_id=1, init_v=0, init_p=0)),
-                       event(W1, BenchStart(duration=1))], expect=[(None, None, "ok")] * 3)
+    report = block(
+        b,
+        [
+            event(W1, Registered(confidence_level=1)),
+            event(W1, Started(session_id=1, init_v=0, init_p=0)),
+            event(W1, BenchStart(duration=1)),
+        ],
+        expect=[(None, None, "ok")] * 3,
+    )
     report = block(b, [challenge()], expect=[(None, None, "ok")])
     first, second = egress_of(report, "worker1")
-    block(b, [relay(second), relay(first)],
-          expect=[(None, None, "PhalaMq.BadSequence"), (None, None, "ok")], withheld=["worker1"],
-          senders=[w1])
+    block(
+        b,
+        [relay(second), relay(first)],
+        expect=[(None, None, "PhalaMq.BadSequence"), (None, None, "ok")],
+        withheld=["worker1"],
+        senders=[w1],
+    )
     block(b, expect=[("worker1", 1, "ok")], senders=[w1])
     expect_ingress(b, w1, 2)
 
@@ -414,9 +492,13 @@ def forged_worker_message(b: CaseBuilder, setting: str) -> None:
     report = block(b, [challenge()], expect=[(None, None, "ok")])
     (heartbeat,) = egress_of(report, "worker1")
     message = Message(w1, heartbeat["message"]["destination"], heartbeat["message"]["payload"])
-    block(b, [relay(forged(setting, message, 0))],
-          expect=[(None, None, "PhalaRegistry.InvalidSignature")], withheld=["worker1"],
-          senders=[w1])
+    block(
+        b,
+        [relay(forged(setting, message, 0))],
+        expect=[(None, None, "PhalaRegistry.InvalidSignature")],
+        withheld=["worker1"],
+        senders=[w1],
+    )
     b.observe("mq_outbound")
     block(b, expect=[("worker1", 0, "ok")], senders=[w1])
 
@@ -428,10 +510,12 @@ def impersonated_gatekeeper(b: CaseBuilder, setting: str) -> None:
     dispatched. The same message signed with the master key is accepted (sequence 0)."""
     setup(b, setting)
     message = Message(GATEKEEPER, b"phala/gatekeeper/event", b"\x00")
-    block(b, [relay(forged(setting, message, 0, W1)),
-              relay(authentic(setting, MASTER, message, 0))],
-          expect=[(None, None, "PhalaRegistry.InvalidSignature"), (None, None, "ok")],
-          senders=[GATEKEEPER])
+    block(
+        b,
+        [relay(forged(setting, message, 0, W1)), relay(authentic(setting, MASTER, message, 0))],
+        expect=[(None, None, "PhalaRegistry.InvalidSignature"), (None, None, "ok")],
+        senders=[GATEKEEPER],
+    )
     expect_ingress(b, GATEKEEPER, 1)
     b.observe("mq_outbound")
 
@@ -451,14 +535,27 @@ def poison_message_halts_every_runtime(b: CaseBuilder, setting: str) -> None:
     start_computing(b, W1)
     report = block(b, [challenge()], expect=[(None, None, "ok")])
     expect_egress(report, {"worker1": 1})
-    ignored = Message(rogue, SYSTEM_EVENT_TOPIC,
-                      encode_payload(WorkerEventWithKey(W2.public, EnterUnresponsive())))
+    ignored = Message(
+        rogue,
+        SYSTEM_EVENT_TOPIC,
+        encode_payload(WorkerEventWithKey(W2.public, EnterUnresponsive())),
+    )
     poison = Message(rogue, SYSTEM_EVENT_TOPIC, b"\xff")
-    report = block(b, [relay(authentic(setting, FORGER, ignored, 0))],
-                   expect=[(None, None, "ok")], withheld=["worker1"], senders=[w1, rogue])
+    report = block(
+        b,
+        [relay(authentic(setting, FORGER, ignored, 0))],
+        expect=[(None, None, "ok")],
+        withheld=["worker1"],
+        senders=[w1, rogue],
+    )
     expect_egress(report, {})
-    report = block(b, [relay(authentic(setting, FORGER, poison, 1))],
-                   expect=[(None, None, "ok")], withheld=["worker1"], senders=[w1, rogue])
+    report = block(
+        b,
+        [relay(authentic(setting, FORGER, poison, 1))],
+        expect=[(None, None, "ok")],
+        withheld=["worker1"],
+        senders=[w1, rogue],
+    )
     if report["halted"] != ["gk-a", "worker1", "worker2"]:
         raise AuthoringError(f"halted {report['halted']}")
     block(b, expect=[("worker1", 0, "ok")], senders=[w1, rogue])

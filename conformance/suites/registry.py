@@ -83,8 +83,9 @@ REGISTRY_EVENT = b"^phala/registry/event"
 # --- Helpers ------------------------------------------------------------------------------
 
 
-def call(b: CaseBuilder, name: str, args: dict[str, Any], origin: dict[str, Any], *,
-         outcome: str = "ok") -> None:
+def call(
+    b: CaseBuilder, name: str, args: dict[str, Any], origin: dict[str, Any], *, outcome: str = "ok"
+) -> None:
     """Apply a call, check its outcome and that a rejection changes nothing."""
     before = b.chain
     b.call(name, args, origin=origin)
@@ -104,19 +105,37 @@ def worker_event(pubkey: bytes, ev: WorkerEvent) -> Message:
 
 
 def expect_outbound(b: CaseBuilder, messages: Sequence[Message]) -> None:
-    expect(b.chain.mq.outbound == tuple(messages), f"outbound {tuple(messages)}, not {b.chain.mq.outbound}")
+    expect(
+        b.chain.mq.outbound == tuple(messages),
+        f"outbound {tuple(messages)}, not {b.chain.mq.outbound}",
+    )
 
 
-def pruntime_info(pubkey: bytes = WORKER.public, *, ecdh: bytes = ECDH, version: int = 1,
-                  operator: bytes | str | None = None, para_id: int = 2035,
-                  genesis: bytes = GENESIS, consensus: int = 0,
-                  features: Sequence[int] = (1, 4)) -> dict[str, Any]:
+def pruntime_info(
+    pubkey: bytes = WORKER.public,
+    *,
+    ecdh: bytes = ECDH,
+    version: int = 1,
+    operator: bytes | str | None = None,
+    para_id: int = 2035,
+    genesis: bytes = GENESIS,
+    consensus: int = 0,
+    features: Sequence[int] = (1, 4),
+) -> dict[str, Any]:
     """The plain-data ``WorkerRegistrationInfoV2`` [REG-8]."""
     if isinstance(operator, str):
         operator = dev_keypair(operator).public
-    return {"version": version, "machine_id": b"machine-1", "pubkey": pubkey, "ecdh_pubkey": ecdh,
-            "genesis_block_hash": genesis, "features": list(features), "operator": operator,
-            "para_id": para_id, "max_consensus_version": consensus}
+    return {
+        "version": version,
+        "machine_id": b"machine-1",
+        "pubkey": pubkey,
+        "ecdh_pubkey": ecdh,
+        "genesis_block_hash": genesis,
+        "features": list(features),
+        "operator": operator,
+        "para_id": para_id,
+        "max_consensus_version": consensus,
+    }
 
 
 def setup(b: CaseBuilder, timestamp: int | None = None, **registry: Any) -> None:
@@ -129,10 +148,12 @@ def setup(b: CaseBuilder, timestamp: int | None = None, **registry: Any) -> None
 def ias_evidence(sample: str) -> dict[str, Any]:
     """Production's public IAS sample ``pallet`` or ``crate``, decoded, as call data [REG-9]."""
     folder = resources.files("phala_spec.conformance") / "evidence"
-    return {"kind": "SgxIas",
-            "ra_report": (folder / f"ias_{sample}_ra_report.json").read_bytes(),
-            "signature": (folder / f"ias_{sample}_signature.bin").read_bytes(),
-            "raw_signing_cert": (folder / f"ias_{sample}_signing_cert.der").read_bytes()}
+    return {
+        "kind": "SgxIas",
+        "ra_report": (folder / f"ias_{sample}_ra_report.json").read_bytes(),
+        "signature": (folder / f"ias_{sample}_signature.bin").read_bytes(),
+        "raw_signing_cert": (folder / f"ias_{sample}_signing_cert.der").read_bytes(),
+    }
 
 
 def ias_facts(sample: str) -> tuple[int, bytes]:
@@ -158,14 +179,28 @@ def add_and_remove_pruntime(b: CaseBuilder) -> None:
     setup(b)
     call(b, ADD_PRUNTIME, {"pruntime_hash": PRUNTIME}, root())
     expect(b.chain.registry.pruntime_added_at.get(PRUNTIME) == 1, "PRuntimeAddedAt = block 1")
-    call(b, ADD_PRUNTIME, {"pruntime_hash": PRUNTIME}, root(), outcome="PhalaRegistry.PRuntimeAlreadyExists")
+    call(
+        b,
+        ADD_PRUNTIME,
+        {"pruntime_hash": PRUNTIME},
+        root(),
+        outcome="PhalaRegistry.PRuntimeAlreadyExists",
+    )
     b.finalize_block()
     b.initialize_block()
     call(b, ADD_PRUNTIME, {"pruntime_hash": PRUNTIME2}, council(2, 3))
     expect(b.chain.registry.pruntime_allowlist == (PRUNTIME, PRUNTIME2), "both hashes, in order")
     call(b, REMOVE_PRUNTIME, {"pruntime_hash": PRUNTIME2}, root())
-    expect(PRUNTIME2 not in b.chain.registry.pruntime_added_at, "the removed hash's block forgotten")
-    call(b, REMOVE_PRUNTIME, {"pruntime_hash": PRUNTIME2}, root(), outcome="PhalaRegistry.PRuntimeNotFound")
+    expect(
+        PRUNTIME2 not in b.chain.registry.pruntime_added_at, "the removed hash's block forgotten"
+    )
+    call(
+        b,
+        REMOVE_PRUNTIME,
+        {"pruntime_hash": PRUNTIME2},
+        root(),
+        outcome="PhalaRegistry.PRuntimeNotFound",
+    )
     b.finalize_block()
 
 
@@ -185,18 +220,32 @@ def governance_origin_checked_first(b: CaseBuilder) -> None:
     b.finalize_block()
 
 
-@case(suite=SUITE, handler="add_relaychain_genesis_block_hash", presets=BOTH_PRESETS,
-      clauses=("REG-4", "REG-6"))
+@case(
+    suite=SUITE,
+    handler="add_relaychain_genesis_block_hash",
+    presets=BOTH_PRESETS,
+    clauses=("REG-4", "REG-6"),
+)
 def genesis_hash_allowlist(b: CaseBuilder) -> None:
     """Adding an allowed genesis hash fails with `GenesisBlockHashAlreadyExists`; a new one is
     appended; removing an absent one fails with `GenesisBlockHashNotFound`; removing works."""
     setup(b)
-    call(b, ADD_GENESIS, {"genesis_block_hash": GENESIS}, root(),
-         outcome="PhalaRegistry.GenesisBlockHashAlreadyExists")
+    call(
+        b,
+        ADD_GENESIS,
+        {"genesis_block_hash": GENESIS},
+        root(),
+        outcome="PhalaRegistry.GenesisBlockHashAlreadyExists",
+    )
     call(b, ADD_GENESIS, {"genesis_block_hash": GENESIS2}, council(1, 1))
     call(b, REMOVE_GENESIS, {"genesis_block_hash": GENESIS}, root())
-    call(b, REMOVE_GENESIS, {"genesis_block_hash": GENESIS}, root(),
-         outcome="PhalaRegistry.GenesisBlockHashNotFound")
+    call(
+        b,
+        REMOVE_GENESIS,
+        {"genesis_block_hash": GENESIS},
+        root(),
+        outcome="PhalaRegistry.GenesisBlockHashNotFound",
+    )
     expect(b.chain.registry.genesis_hash_allowlist == (GENESIS2,), "only the second hash")
     b.finalize_block()
 
@@ -209,15 +258,19 @@ def benchmark_duration_set(b: CaseBuilder) -> None:
     expect(b.chain.registry.benchmark_duration == 8, "genesis duration 8")
     call(b, SET_DURATION, {"value": 0}, root())
     call(b, REGISTER, {"pruntime_info": pruntime_info(), "attestation": None}, signed("alice"))
-    expect_outbound(b, [worker_event(WORKER.public, Registered(128)),
-                        worker_event(WORKER.public, BenchStart(0))])
+    expect_outbound(
+        b,
+        [worker_event(WORKER.public, Registered(128)), worker_event(WORKER.public, BenchStart(0))],
+    )
     b.finalize_block()
 
 
 # --- force_register_worker [REG-7] ------------------------------------------------------------
 
 
-@case(suite=SUITE, handler="force_register_worker", presets=BOTH_PRESETS, clauses=("REG-1", "REG-7"))
+@case(
+    suite=SUITE, handler="force_register_worker", presets=BOTH_PRESETS, clauses=("REG-1", "REG-7")
+)
 def force_register_worker_twice(b: CaseBuilder) -> None:
     """Root registers a worker: provider Root, confidence 128, features [1, 4], runtime version
     0, last updated 1; `Registered{128}` is pushed (no benchmark) and `WorkerAdded` deposited.
@@ -228,13 +281,26 @@ def force_register_worker_twice(b: CaseBuilder) -> None:
     call(b, FORCE_REGISTER, args, signed("alice"), outcome="BadOrigin")
     call(b, FORCE_REGISTER, args, root())
     info = b.chain.registry.workers[WORKER.public]
-    expect((info.attestation_provider, info.confidence_level, info.features, info.runtime_version,
-            info.last_updated) == ("Root", 128, (1, 4), 0, 1), "the forced record")
+    expect(
+        (
+            info.attestation_provider,
+            info.confidence_level,
+            info.features,
+            info.runtime_version,
+            info.last_updated,
+        )
+        == ("Root", 128, (1, 4), 0, 1),
+        "the forced record",
+    )
     expect_outbound(b, [worker_event(WORKER.public, Registered(128))])
     b.finalize_block()
     b.initialize_block()
-    call(b, FORCE_REGISTER, {"pubkey": WORKER.public, "ecdh_pubkey": ECDH2,
-                             "operator": b.account("bob")}, root())
+    call(
+        b,
+        FORCE_REGISTER,
+        {"pubkey": WORKER.public, "ecdh_pubkey": ECDH2, "operator": b.account("bob")},
+        root(),
+    )
     reg = b.chain.registry
     expect(reg.workers[WORKER.public].ecdh_pubkey == ECDH2, "the record replaced")
     expect(reg.worker_added_at[WORKER.public] == 2, "WorkerAddedAt = 2")
@@ -254,22 +320,35 @@ def register_then_update(b: CaseBuilder) -> None:
     for a higher version."""
     setup(b)
     call(b, REGISTER, {"pruntime_info": pruntime_info(), "attestation": None}, signed("alice"))
-    expect_outbound(b, [worker_event(WORKER.public, Registered(128)),
-                        worker_event(WORKER.public, BenchStart(8))])
+    expect_outbound(
+        b,
+        [worker_event(WORKER.public, Registered(128)), worker_event(WORKER.public, BenchStart(8))],
+    )
     b.finalize_block()
     b.initialize_block()
     info = pruntime_info(ecdh=ECDH2, version=2, operator="bob", features=(1,))
     call(b, REGISTER, {"pruntime_info": info, "attestation": None}, signed("bob"))
     reg = b.chain.registry
     w = reg.workers[WORKER.public]
-    expect((w.ecdh_pubkey, w.runtime_version, w.features, w.last_updated) ==
-           (ECDH, 2, (1,), b.chain.system.block.timestamp // 1000), "the upsert rules")
+    expect(
+        (w.ecdh_pubkey, w.runtime_version, w.features, w.last_updated)
+        == (ECDH, 2, (1,), b.chain.system.block.timestamp // 1000),
+        "the upsert rules",
+    )
     expect(reg.worker_added_at[WORKER.public] == 1, "WorkerAddedAt unchanged")
-    expect((reg.max_known_consensus_version.version, reg.max_known_consensus_version.count) == (0, 2),
-           "version 0 seen twice")
-    call(b, REGISTER, {"pruntime_info": pruntime_info(WORKER2.public, consensus=3),
-                       "attestation": None}, signed("bob"))
-    expect(b.chain.registry.max_known_consensus_version.count == 1, "higher version resets the count")
+    expect(
+        (reg.max_known_consensus_version.version, reg.max_known_consensus_version.count) == (0, 2),
+        "version 0 seen twice",
+    )
+    call(
+        b,
+        REGISTER,
+        {"pruntime_info": pruntime_info(WORKER2.public, consensus=3), "attestation": None},
+        signed("bob"),
+    )
+    expect(
+        b.chain.registry.max_known_consensus_version.count == 1, "higher version resets the count"
+    )
     b.finalize_block()
 
 
@@ -279,22 +358,47 @@ def register_rejections_in_order(b: CaseBuilder) -> None:
     unknown genesis hash (the para id is checked first); an unknown genesis hash
     `GenesisBlockHashRejected`. Rejections change nothing."""
     setup(b)
-    call(b, REGISTER, {"pruntime_info": pruntime_info(para_id=1, genesis=GENESIS2), "attestation": None},
-         root(), outcome="BadOrigin")
-    call(b, REGISTER, {"pruntime_info": pruntime_info(para_id=1, genesis=GENESIS2), "attestation": None},
-         signed("alice"), outcome="PhalaRegistry.ParachainIdMismatch")
-    call(b, REGISTER, {"pruntime_info": pruntime_info(genesis=GENESIS2), "attestation": None},
-         signed("alice"), outcome="PhalaRegistry.GenesisBlockHashRejected")
+    call(
+        b,
+        REGISTER,
+        {"pruntime_info": pruntime_info(para_id=1, genesis=GENESIS2), "attestation": None},
+        root(),
+        outcome="BadOrigin",
+    )
+    call(
+        b,
+        REGISTER,
+        {"pruntime_info": pruntime_info(para_id=1, genesis=GENESIS2), "attestation": None},
+        signed("alice"),
+        outcome="PhalaRegistry.ParachainIdMismatch",
+    )
+    call(
+        b,
+        REGISTER,
+        {"pruntime_info": pruntime_info(genesis=GENESIS2), "attestation": None},
+        signed("alice"),
+        outcome="PhalaRegistry.GenesisBlockHashRejected",
+    )
     b.finalize_block()
 
 
-@case(suite=SUITE, handler="register_worker_v2", presets=("phala", "khala"), clauses=("REG-2", "REG-9"))
+@case(
+    suite=SUITE,
+    handler="register_worker_v2",
+    presets=("phala", "khala"),
+    clauses=("REG-2", "REG-9"),
+)
 def none_attestation_disabled(b: CaseBuilder) -> None:
     """Production chains refuse a registration without attestation (`NoneAttestationDisabled`),
     before the para id is looked at."""
     setup(b)
-    call(b, REGISTER, {"pruntime_info": pruntime_info(para_id=1), "attestation": None},
-         signed("alice"), outcome="PhalaRegistry.NoneAttestationDisabled")
+    call(
+        b,
+        REGISTER,
+        {"pruntime_info": pruntime_info(para_id=1), "attestation": None},
+        signed("alice"),
+        outcome="PhalaRegistry.NoneAttestationDisabled",
+    )
     b.finalize_block()
 
 
@@ -303,13 +407,29 @@ def malformed_ias_evidence_rejected(b: CaseBuilder) -> None:
     """IAS evidence whose signing certificate is not a certificate fails the first IAS check
     (`InvalidIASSigningCert`)."""
     setup(b)
-    evidence = {"kind": "SgxIas", "ra_report": b"{}", "signature": b"\x00" * 256,
-                "raw_signing_cert": b"not a certificate"}
-    call(b, REGISTER, {"pruntime_info": pruntime_info(), "attestation": evidence},
-         signed("alice"), outcome="PhalaRegistry.InvalidIASSigningCert")
-    call(b, REGISTER, {"pruntime_info": pruntime_info(),
-                       "attestation": {"kind": "SgxDcap", "quote": b"\x03\x00", "collateral": None}},
-         signed("alice"), outcome="PhalaRegistry.UnsupportedAttestationType")
+    evidence = {
+        "kind": "SgxIas",
+        "ra_report": b"{}",
+        "signature": b"\x00" * 256,
+        "raw_signing_cert": b"not a certificate",
+    }
+    call(
+        b,
+        REGISTER,
+        {"pruntime_info": pruntime_info(), "attestation": evidence},
+        signed("alice"),
+        outcome="PhalaRegistry.InvalidIASSigningCert",
+    )
+    call(
+        b,
+        REGISTER,
+        {
+            "pruntime_info": pruntime_info(),
+            "attestation": {"kind": "SgxDcap", "quote": b"\x03\x00", "collateral": None},
+        },
+        signed("alice"),
+        outcome="PhalaRegistry.UnsupportedAttestationType",
+    )
     b.finalize_block()
 
 
@@ -349,14 +469,23 @@ def real_ias_evidence_outdated(b: CaseBuilder) -> None:
 Story = Callable[[CaseBuilder, str], None]
 
 
-def signed_case(handler: str, clauses: Sequence[str], presets: Sequence[str] = MINIMAL
-                ) -> Callable[[Story], Story]:
+def signed_case(
+    handler: str, clauses: Sequence[str], presets: Sequence[str] = MINIMAL
+) -> Callable[[Story], Story]:
     """Register a story once per crypto setting, as ``<name>_<setting>`` [MQ-22]."""
-    return case_per_crypto(suite=SUITE, handler=handler, settings=("real", "oracle"),
-                           argument=lambda setting: setting, presets=presets, clauses=clauses)
+    return case_per_crypto(
+        suite=SUITE,
+        handler=handler,
+        settings=("real", "oracle"),
+        argument=lambda setting: setting,
+        presets=presets,
+        clauses=clauses,
+    )
 
 
-def relay_report(b: CaseBuilder, setting: str, sender: MessageOrigin, payload: bytes, key: Any) -> None:
+def relay_report(
+    b: CaseBuilder, setting: str, sender: MessageOrigin, payload: bytes, key: Any
+) -> None:
     """Relay ``payload`` to ``^phala/registry/event`` from ``sender``; the call always succeeds
     and consumes the sequence [MQ-10] [MQ-13]."""
     sequence = ingress(b.chain, sender)
@@ -370,7 +499,9 @@ def worker_origin(key: Any) -> MessageOrigin:
 
 def registered(b: CaseBuilder) -> None:
     setup(b)
-    call(b, FORCE_REGISTER, {"pubkey": WORKER.public, "ecdh_pubkey": ECDH, "operator": None}, root())
+    call(
+        b, FORCE_REGISTER, {"pubkey": WORKER.public, "ecdh_pubkey": ECDH, "operator": None}, root()
+    )
     b.finalize_block()
     b.initialize_block()
 
@@ -383,13 +514,22 @@ def bench_report_sets_score(b: CaseBuilder, setting: str) -> None:
     and deposits `InitialScoreSet`."""
     registered(b)
     now = b.chain.system.block.timestamp
-    relay_report(b, setting, worker_origin(WORKER), encode_payload(BenchReport(now - 4500, 10_000)), WORKER)
+    relay_report(
+        b, setting, worker_origin(WORKER), encode_payload(BenchReport(now - 4500, 10_000)), WORKER
+    )
     w = b.chain.registry.workers[WORKER.public]
     expect((w.initial_score, w.last_updated) == (6000, now // 1000), "score 6000")
-    relay_report(b, setting, worker_origin(WORKER), encode_payload(BenchReport(now - 4500, 2_000)), WORKER)
+    relay_report(
+        b, setting, worker_origin(WORKER), encode_payload(BenchReport(now - 4500, 2_000)), WORKER
+    )
     expect(b.chain.registry.workers[WORKER.public].initial_score == 3000, "score 3000")
-    expect_outbound(b, [worker_event(WORKER.public, BenchScore(6000)),
-                        worker_event(WORKER.public, BenchScore(3000))])
+    expect_outbound(
+        b,
+        [
+            worker_event(WORKER.public, BenchScore(6000)),
+            worker_event(WORKER.public, BenchScore(3000)),
+        ],
+    )
     b.finalize_block()
 
 
@@ -410,7 +550,9 @@ def swallowed_handler_errors(b: CaseBuilder, setting: str) -> None:
     relay_report(b, setting, w, b"\x07garbage", WORKER)
     relay_report(b, setting, CONTRACT, encode_payload(BenchReport(now - 5000, 10)), CONTRACT_KEY)
     relay_report(b, setting, w, encode_payload(MasterPubkey(WORKER.public)), WORKER)
-    relay_report(b, setting, worker_origin(WORKER2), encode_payload(BenchReport(now - 5000, 10)), WORKER2)
+    relay_report(
+        b, setting, worker_origin(WORKER2), encode_payload(BenchReport(now - 5000, 10)), WORKER2
+    )
     expect(b.chain.registry == before, "the registry unchanged")
     expect_outbound(b, [])
     b.finalize_block()
@@ -432,16 +574,20 @@ def registered_worker_benchmark_round_trip(b: CaseBuilder, setting: str) -> None
     processing the next block and its relayer submits it in the block after; the chain scores
     it: `InitialScoreSet`, and `BenchScore` is pushed to the runtime."""
     worker_key = dev_keypair("registry/net-worker")
-    b.genesis(registry={"genesis_hash_allowlist": [GENESIS], "benchmark_duration": 1},
-              runtimes=[{"name": "worker1", "key": "registry/net-worker", "role": "worker"}],
-              crypto=setting)
+    b.genesis(
+        registry={"genesis_hash_allowlist": [GENESIS], "benchmark_duration": 1},
+        runtimes=[{"name": "worker1", "key": "registry/net-worker", "role": "worker"}],
+        crypto=setting,
+    )
     register_args = {"pruntime_info": pruntime_info(worker_key.public), "attestation": None}
     report = b.network_block([(REGISTER, register_args, signed("alice"))])
     expect([e["outcome"] for e in report["extrinsics"]] == ["ok"], "the registration accepted")
     b.network_block()
     report = b.network_block()
-    expect([(e["runtime"], e["outcome"]) for e in report["extrinsics"]] == [("worker1", "ok")],
-           "the report relayed and accepted")
+    expect(
+        [(e["runtime"], e["outcome"]) for e in report["extrinsics"]] == [("worker1", "ok")],
+        "the report relayed and accepted",
+    )
     worker = b.chain.registry.workers[worker_key.public]
     expect(worker.initial_score is not None, "a score set")
     expect_outbound(b, [worker_event(worker_key.public, BenchScore(worker.initial_score or 0))])

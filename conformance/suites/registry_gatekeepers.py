@@ -70,18 +70,31 @@ SETTINGS = ("real", "oracle")
 
 
 def per_crypto(handler: str, clauses: tuple[str, ...]) -> Any:
-    return case_per_crypto(suite=SUITE, handler=handler, settings=SETTINGS, argument=lambda s: s,
-                           clauses=clauses)
+    return case_per_crypto(
+        suite=SUITE, handler=handler, settings=SETTINGS, argument=lambda s: s, clauses=clauses
+    )
 
 
 def upload(b: CaseBuilder, setting: str, gk: Keypair, master: Keypair) -> None:
-    relay(b, setting, MessageOrigin("Worker", gk.public), REGISTRY_EVENT,
-          encode_payload(MasterPubkey(master.public)), gk)
+    relay(
+        b,
+        setting,
+        MessageOrigin("Worker", gk.public),
+        REGISTRY_EVENT,
+        encode_payload(MasterPubkey(master.public)),
+        gk,
+    )
 
 
 def rotated(b: CaseBuilder, setting: str, rotation_id: int, new: Keypair, signer: Keypair) -> None:
-    relay(b, setting, GATEKEEPER, GK_EVENT, encode_payload(RotatedMasterPubkey(rotation_id, new.public)),
-          signer)
+    relay(
+        b,
+        setting,
+        GATEKEEPER,
+        GK_EVENT,
+        encode_payload(RotatedMasterPubkey(rotation_id, new.public)),
+        signer,
+    )
 
 
 def launch_message(payload: Any) -> Message:
@@ -99,7 +112,9 @@ def event_names(b: CaseBuilder) -> list[str]:
 def workers(b: CaseBuilder, *keys: tuple[Keypair, bytes], timestamp: int | None = None) -> None:
     setup(b, timestamp=timestamp)
     for key, ecdh in keys:
-        call(b, FORCE_REGISTER, {"pubkey": key.public, "ecdh_pubkey": ecdh, "operator": None}, root())
+        call(
+            b, FORCE_REGISTER, {"pubkey": key.public, "ecdh_pubkey": ecdh, "operator": None}, root()
+        )
     b.finalize_block()
     b.initialize_block()
 
@@ -119,17 +134,31 @@ def gatekeeper_launch(b: CaseBuilder, setting: str) -> None:
     call(b, REGISTER_GK, {"gatekeeper": GK1.public}, council(3, 5))
     expect(event_names(b) == ["PhalaRegistry.GatekeeperAdded"], "GatekeeperAdded")
     expect_outbound(b, [launch_message(FirstGatekeeper(GK1.public, ECDH))])
-    call(b, REGISTER_GK, {"gatekeeper": GK2.public}, root(), outcome="PhalaRegistry.MasterKeyUninitialized")
+    call(
+        b,
+        REGISTER_GK,
+        {"gatekeeper": GK2.public},
+        root(),
+        outcome="PhalaRegistry.MasterKeyUninitialized",
+    )
     upload(b, setting, GK1, MASTER)
     b.observe("gatekeepers")
     ctx = b.chain.system.block
     launched = b.chain.registry.gatekeeper_launched_at
     expect(b.chain.registry.gatekeeper_master_pubkey == MASTER.public, "the master key stored")
-    expect(launched is not None and (launched.block, launched.timestamp) == (ctx.number, ctx.timestamp // 1000),
-           "the launch block and second")
+    expect(
+        launched is not None
+        and (launched.block, launched.timestamp) == (ctx.number, ctx.timestamp // 1000),
+        "the launch block and second",
+    )
     expect(event_names(b) == ["PhalaRegistry.GatekeeperLaunched"], "GatekeeperLaunched")
-    expect_outbound(b, [launch_message(FirstGatekeeper(GK1.public, ECDH)),
-                        launch_message(MasterPubkeyOnChain(MASTER.public))])
+    expect_outbound(
+        b,
+        [
+            launch_message(FirstGatekeeper(GK1.public, ECDH)),
+            launch_message(MasterPubkeyOnChain(MASTER.public)),
+        ],
+    )
     b.next_block()
     call(b, REGISTER_GK, {"gatekeeper": GK2.public}, root())
     expect_outbound(b, [change_message(GatekeeperRegistered(GK2.public, ECDH2))])
@@ -151,14 +180,18 @@ def master_key_upload_rules(b: CaseBuilder, setting: str) -> None:
     call(b, REGISTER_GK, {"gatekeeper": GK1.public}, root())
     b.next_block()
     upload(b, setting, GK2, MASTER1)
-    expect(b.chain.registry.gatekeeper_master_pubkey is None and event_names(b) == [],
-           "a stranger's key ignored")
+    expect(
+        b.chain.registry.gatekeeper_master_pubkey is None and event_names(b) == [],
+        "a stranger's key ignored",
+    )
     upload(b, setting, GK1, MASTER)
     launched = b.chain.registry
     b.next_block()
     upload(b, setting, GK1, MASTER1)
     upload(b, setting, GK1, MASTER)
-    expect(b.chain.registry == launched and event_names(b) == [], "mismatch and repeat change nothing")
+    expect(
+        b.chain.registry == launched and event_names(b) == [], "mismatch and repeat change nothing"
+    )
     b.observe("gatekeepers")
     b.finalize_block()
 
@@ -178,16 +211,29 @@ def unregister_gatekeeper(b: CaseBuilder, setting: str) -> None:
     upload(b, setting, GK1, MASTER)
     b.next_block()
     call(b, UNREGISTER_GK, {"gatekeeper": GK1.public}, council(2, 4), outcome="BadOrigin")
-    call(b, UNREGISTER_GK, {"gatekeeper": GK2.public}, root(), outcome="PhalaRegistry.InvalidGatekeeper")
-    call(b, UNREGISTER_GK, {"gatekeeper": GK1.public}, root(),
-         outcome="PhalaRegistry.CannotRemoveLastGatekeeper")
+    call(
+        b,
+        UNREGISTER_GK,
+        {"gatekeeper": GK2.public},
+        root(),
+        outcome="PhalaRegistry.InvalidGatekeeper",
+    )
+    call(
+        b,
+        UNREGISTER_GK,
+        {"gatekeeper": GK1.public},
+        root(),
+        outcome="PhalaRegistry.CannotRemoveLastGatekeeper",
+    )
     call(b, REGISTER_GK, {"gatekeeper": GK2.public}, root())
     b.next_block()
     call(b, UNREGISTER_GK, {"gatekeeper": GK1.public}, root())
     expect(event_names(b) == [], "no event")
     expect_outbound(b, [change_message(GatekeeperUnregistered(GK1.public))])
-    expect(b.chain.registry.gatekeepers == (GK2.public,) and GK1.public in b.chain.registry.workers,
-           "GK2 left alone; GK1 still a worker")
+    expect(
+        b.chain.registry.gatekeepers == (GK2.public,) and GK1.public in b.chain.registry.workers,
+        "GK2 left alone; GK1 still a worker",
+    )
     b.observe("worker", GK1.public)
     b.finalize_block()
 
@@ -201,12 +247,30 @@ def register_gatekeeper_check_order(b: CaseBuilder) -> None:
     workers(b, (GK1, ECDH))
     call(b, REGISTER_GK, {"gatekeeper": GK3.public}, root(), outcome="PhalaRegistry.WorkerNotFound")
     call(b, REGISTER_GK, {"gatekeeper": GK1.public}, root())
-    call(b, REGISTER_GK, {"gatekeeper": GK3.public}, root(), outcome="PhalaRegistry.MasterKeyUninitialized")
+    call(
+        b,
+        REGISTER_GK,
+        {"gatekeeper": GK3.public},
+        root(),
+        outcome="PhalaRegistry.MasterKeyUninitialized",
+    )
     call(b, ROTATE, {}, root())
     expect(b.chain.registry.master_key_rotation_lock == 1, "rotation 1 locked")
     call(b, REGISTER_GK, {"gatekeeper": GK3.public}, signed("alice"), outcome="BadOrigin")
-    call(b, REGISTER_GK, {"gatekeeper": GK3.public}, root(), outcome="PhalaRegistry.MasterKeyInRotation")
-    call(b, UNREGISTER_GK, {"gatekeeper": GK3.public}, root(), outcome="PhalaRegistry.MasterKeyInRotation")
+    call(
+        b,
+        REGISTER_GK,
+        {"gatekeeper": GK3.public},
+        root(),
+        outcome="PhalaRegistry.MasterKeyInRotation",
+    )
+    call(
+        b,
+        UNREGISTER_GK,
+        {"gatekeeper": GK3.public},
+        root(),
+        outcome="PhalaRegistry.MasterKeyInRotation",
+    )
     call(b, ROTATE, {}, root(), outcome="PhalaRegistry.MasterKeyInRotation")
     b.finalize_block()
 
@@ -229,35 +293,67 @@ def master_key_rotations(b: CaseBuilder, setting: str) -> None:
     b.next_block()
     call(b, ROTATE, {}, council(2, 3))
     expect(event_names(b) == [], "no event")
-    expect_outbound(b, [launch_message(RotateMasterKey(1, (WorkerIdentity(GK1.public, ECDH),
-                                                              WorkerIdentity(GK2.public, ECDH2))))])
+    expect_outbound(
+        b,
+        [
+            launch_message(
+                RotateMasterKey(
+                    1, (WorkerIdentity(GK1.public, ECDH), WorkerIdentity(GK2.public, ECDH2))
+                )
+            )
+        ],
+    )
     b.observe("gatekeepers")
     b.next_block()
     rotated(b, setting, 2, MASTER1, MASTER)
-    expect([(e.name, dict(e.fields)) for e in b.last_events] == [
-        ("PhalaRegistry.MasterKeyRotationFailed", {"rotation_lock": 1, "gatekeeper_rotation_id": 2})],
-        "MasterKeyRotationFailed{1, 2}")
+    expect(
+        [(e.name, dict(e.fields)) for e in b.last_events]
+        == [
+            (
+                "PhalaRegistry.MasterKeyRotationFailed",
+                {"rotation_lock": 1, "gatekeeper_rotation_id": 2},
+            )
+        ],
+        "MasterKeyRotationFailed{1, 2}",
+    )
     expect(b.chain.registry.master_key_rotation_lock == 1, "still locked")
     b.next_block()
     rotated(b, setting, 1, MASTER1, MASTER)
     reg = b.chain.registry
-    expect((reg.gatekeeper_master_pubkey, reg.master_key_rotation_lock, reg.rotation_counter)
-           == (MASTER1.public, None, 1), "key 1 stored, unlocked")
-    expect([e.name for e in b.last_events] == ["PhalaRegistry.MasterKeyRotated"], "MasterKeyRotated")
+    expect(
+        (reg.gatekeeper_master_pubkey, reg.master_key_rotation_lock, reg.rotation_counter)
+        == (MASTER1.public, None, 1),
+        "key 1 stored, unlocked",
+    )
+    expect(
+        [e.name for e in b.last_events] == ["PhalaRegistry.MasterKeyRotated"], "MasterKeyRotated"
+    )
     expect_outbound(b, [launch_message(MasterPubkeyRotated(MASTER1.public))])
     b.next_block()
     call(b, ROTATE, {}, root())
     rotated(b, setting, 2, MASTER2, MASTER1)
     rotated(b, setting, 2, MASTER2, MASTER2)
-    expect([(e.name, dict(e.fields)) for e in b.last_events] == [
-        ("PhalaRegistry.MasterKeyRotationFailed", {"rotation_lock": None, "gatekeeper_rotation_id": 2})],
-        "no rotation in progress")
+    expect(
+        [(e.name, dict(e.fields)) for e in b.last_events]
+        == [
+            (
+                "PhalaRegistry.MasterKeyRotationFailed",
+                {"rotation_lock": None, "gatekeeper_rotation_id": 2},
+            )
+        ],
+        "no rotation in progress",
+    )
     expect(b.chain.registry.gatekeeper_master_pubkey == MASTER2.public, "key 2 stored")
     b.observe("gatekeepers")
     b.finalize_block()
 
 
-@case(suite=SUITE, handler="on_gk_message_received", clauses=("REG-20", "MQ-9", "MQ-13"), crypto="real")
+@case(
+    suite=SUITE,
+    handler="on_gk_message_received",
+    clauses=("REG-20", "MQ-9", "MQ-13"),
+    crypto="real",
+)
 def rotated_key_sender_and_signature(b: CaseBuilder) -> None:
     """During rotation 1: a rotated key signed with the new key instead of the current one is
     rejected by the queue (`InvalidSignature`, sequence not consumed); a `RotatedMasterPubkey`
@@ -269,13 +365,27 @@ def rotated_key_sender_and_signature(b: CaseBuilder) -> None:
     call(b, ROTATE, {}, root())
     b.next_block()
     message = Message(GATEKEEPER, GK_EVENT, encode_payload(RotatedMasterPubkey(1, MASTER1.public)))
-    b.call(SYNC, {"signed_message": {"message": to_data(message), "sequence": 0,
-                                     "signature": sign(MASTER1, signed_bytes(message, 0))}},
-           origin=signed("charlie"))
+    b.call(
+        SYNC,
+        {
+            "signed_message": {
+                "message": to_data(message),
+                "sequence": 0,
+                "signature": sign(MASTER1, signed_bytes(message, 0)),
+            }
+        },
+        origin=signed("charlie"),
+    )
     b.expect_outcome("PhalaRegistry.InvalidSignature")
     before = b.chain.registry
-    relay(b, "real", MessageOrigin("Worker", GK1.public), GK_EVENT,
-          encode_payload(RotatedMasterPubkey(1, MASTER1.public)), GK1)
+    relay(
+        b,
+        "real",
+        MessageOrigin("Worker", GK1.public),
+        GK_EVENT,
+        encode_payload(RotatedMasterPubkey(1, MASTER1.public)),
+        GK1,
+    )
     relay(b, "real", GATEKEEPER, GK_EVENT, b"\x01garbage", MASTER)
     expect(b.chain.registry == before and event_names(b) == [], "nothing changed")
     b.finalize_block()
@@ -289,7 +399,13 @@ def rotation_without_gatekeepers(b: CaseBuilder) -> None:
     workers(b, (GK1, ECDH))
     call(b, ROTATE, {}, root())
     expect_outbound(b, [launch_message(RotateMasterKey(1, ()))])
-    call(b, REGISTER_GK, {"gatekeeper": GK1.public}, root(), outcome="PhalaRegistry.MasterKeyInRotation")
+    call(
+        b,
+        REGISTER_GK,
+        {"gatekeeper": GK1.public},
+        root(),
+        outcome="PhalaRegistry.MasterKeyInRotation",
+    )
     b.observe("gatekeepers")
     b.finalize_block()
 
@@ -308,7 +424,9 @@ def registered_after_launch(b: CaseBuilder, setting: str) -> None:
     call(b, FORCE_REGISTER, {"pubkey": GK2.public, "ecdh_pubkey": ECDH2, "operator": None}, root())
     b.observe("registered_after_gk_launched", GK2.public)
     b.observe("registered_after_gk_launched", GK1.public)
-    expect(b.chain.registry.worker_added_at[GK2.public] == b.chain.system.block.number, "same block")
+    expect(
+        b.chain.registry.worker_added_at[GK2.public] == b.chain.system.block.number, "same block"
+    )
     b.next_block()
     call(b, FORCE_REGISTER, {"pubkey": GK3.public, "ecdh_pubkey": ECDH3, "operator": None}, root())
     call(b, FORCE_REGISTER, {"pubkey": GK1.public, "ecdh_pubkey": ECDH, "operator": None}, root())
@@ -320,16 +438,18 @@ def registered_after_launch(b: CaseBuilder, setting: str) -> None:
 # --- Endpoints [REG-22] -------------------------------------------------------------------------
 
 
-def endpoint(pubkey: bytes, signing_time: int, endpoints: tuple[str, ...] = ("https://gk1.example",)
-             ) -> dict[str, Any]:
+def endpoint(
+    pubkey: bytes, signing_time: int, endpoints: tuple[str, ...] = ("https://gk1.example",)
+) -> dict[str, Any]:
     return {"pubkey": pubkey, "endpoints": list(endpoints), "signing_time": signing_time}
 
 
 def endpoint_signature(setting: str, payload: dict[str, Any], key: Keypair) -> bytes | bool:
     if setting == "oracle":
         return True
-    encoded = WorkerEndpointPayload(payload["pubkey"], tuple(payload["endpoints"]),
-                                    payload["signing_time"]).encode()
+    encoded = WorkerEndpointPayload(
+        payload["pubkey"], tuple(payload["endpoints"]), payload["signing_time"]
+    ).encode()
     return sign(key, wrap_content_to_sign(encoded, "EndpointInfo"))
 
 
@@ -344,44 +464,84 @@ def worker_endpoints(b: CaseBuilder, setting: str) -> None:
     now = b.chain.system.block.timestamp
     window = 4 * 60 * 60 * 1000
     first = endpoint(GK1.public, now - window)
-    call(b, ENDPOINT, {"endpoint_payload": first, "signature": endpoint_signature(setting, first, GK1)},
-         signed("dave"))
+    call(
+        b,
+        ENDPOINT,
+        {"endpoint_payload": first, "signature": endpoint_signature(setting, first, GK1)},
+        signed("dave"),
+    )
     expect(event_names(b) == [], "no event")
     second = endpoint(GK1.public, now - 1, ("https://gk1.example", "wss://gk1.example"))
-    call(b, ENDPOINT, {"endpoint_payload": second, "signature": endpoint_signature(setting, second, GK1)},
-         signed("dave"))
+    call(
+        b,
+        ENDPOINT,
+        {"endpoint_payload": second, "signature": endpoint_signature(setting, second, GK1)},
+        signed("dave"),
+    )
     b.observe("worker", GK1.public)
     if setting == "real":
-        call(b, ENDPOINT, {"endpoint_payload": second, "signature": b"\x00" * 63}, signed("dave"),
-             outcome="PhalaRegistry.InvalidSignatureLength")
-        call(b, ENDPOINT, {"endpoint_payload": second, "signature": endpoint_signature(setting, second, GK2)},
-             signed("dave"), outcome="PhalaRegistry.InvalidSignature")
+        call(
+            b,
+            ENDPOINT,
+            {"endpoint_payload": second, "signature": b"\x00" * 63},
+            signed("dave"),
+            outcome="PhalaRegistry.InvalidSignatureLength",
+        )
+        call(
+            b,
+            ENDPOINT,
+            {"endpoint_payload": second, "signature": endpoint_signature(setting, second, GK2)},
+            signed("dave"),
+            outcome="PhalaRegistry.InvalidSignature",
+        )
     else:
-        call(b, ENDPOINT, {"endpoint_payload": second, "signature": False}, signed("dave"),
-             outcome="PhalaRegistry.InvalidSignature")
+        call(
+            b,
+            ENDPOINT,
+            {"endpoint_payload": second, "signature": False},
+            signed("dave"),
+            outcome="PhalaRegistry.InvalidSignature",
+        )
     for payload, key, outcome in (
         (endpoint(GK1.public, now), GK1, "PhalaRegistry.InvalidEndpointSigningTime"),
         (endpoint(GK1.public, now - window - 1), GK1, "PhalaRegistry.InvalidEndpointSigningTime"),
         (endpoint(GK2.public, now - 1), GK2, "PhalaRegistry.InvalidPubKey"),
         (endpoint(GK2.public, now), GK2, "PhalaRegistry.InvalidEndpointSigningTime"),
     ):
-        call(b, ENDPOINT, {"endpoint_payload": payload, "signature": endpoint_signature(setting, payload, key)},
-             signed("dave"), outcome=outcome)
+        call(
+            b,
+            ENDPOINT,
+            {"endpoint_payload": payload, "signature": endpoint_signature(setting, payload, key)},
+            signed("dave"),
+            outcome=outcome,
+        )
     b.finalize_block()
 
 
 # --- Legacy registration [REG-23] ----------------------------------------------------------------
 
 
-@case(suite=SUITE, handler="register_worker", presets=("minimal", "phala"), clauses=("REG-23", "REG-9"))
+@case(
+    suite=SUITE,
+    handler="register_worker",
+    presets=("minimal", "phala"),
+    clauses=("REG-23", "REG-9"),
+)
 def legacy_register_worker_with_real_evidence(b: CaseBuilder) -> None:
     """The legacy call with production's public IAS sample at its report time: rejected as not
     allowlisted (`PRuntimeRejected`); once governance allows its pRuntime, rejected because the
     report data does not bind this seven-field registration info (`InvalidRuntimeInfoHash`)."""
     when, runtime_hash = ias_facts("pallet")
     setup(b, timestamp=when * 1000)
-    info = {"version": 1, "machine_id": b"machine-1", "pubkey": GK1.public, "ecdh_pubkey": ECDH,
-            "genesis_block_hash": GENESIS, "features": [1, 4], "operator": None}
+    info = {
+        "version": 1,
+        "machine_id": b"machine-1",
+        "pubkey": GK1.public,
+        "ecdh_pubkey": ECDH,
+        "genesis_block_hash": GENESIS,
+        "features": [1, 4],
+        "operator": None,
+    }
     args = {"pruntime_info": info, "attestation": ias_evidence("pallet")}
     call(b, LEGACY_REGISTER, args, signed("alice"), outcome="PhalaRegistry.PRuntimeRejected")
     call(b, "PhalaRegistry.add_pruntime", {"pruntime_hash": runtime_hash}, root())
@@ -401,28 +561,48 @@ def gatekeeper_launch_through_the_network(b: CaseBuilder, setting: str) -> None:
     relayers race; the first upload is accepted (`GatekeeperLaunched`) and the other two fail
     with `BadSequence`. The replicas then read `MasterPubkeyOnChain` with their own key; the plain
     worker ignores the launch topic."""
-    replicas = [{"name": f"gk-{x}", "key": "registry/net-gatekeeper", "role": "gatekeeper"}
-                for x in ("a", "b", "c")]
+    replicas = [
+        {"name": f"gk-{x}", "key": "registry/net-gatekeeper", "role": "gatekeeper"}
+        for x in ("a", "b", "c")
+    ]
     gk = dev_keypair("registry/net-gatekeeper")
-    b.genesis(registry={"genesis_hash_allowlist": [GENESIS]},
-              runtimes=[*replicas, {"name": "worker1", "key": "registry/net-worker1", "role": "worker"}],
-              crypto=setting)
-    report = b.network_block([
-        (FORCE_REGISTER, {"pubkey": gk.public, "ecdh_pubkey": gk.ecdh_public, "operator": None}, root()),
-        (REGISTER_GK, {"gatekeeper": gk.public}, council(2, 3)),
-    ])
+    b.genesis(
+        registry={"genesis_hash_allowlist": [GENESIS]},
+        runtimes=[*replicas, {"name": "worker1", "key": "registry/net-worker1", "role": "worker"}],
+        crypto=setting,
+    )
+    report = b.network_block(
+        [
+            (
+                FORCE_REGISTER,
+                {"pubkey": gk.public, "ecdh_pubkey": gk.ecdh_public, "operator": None},
+                root(),
+            ),
+            (REGISTER_GK, {"gatekeeper": gk.public}, council(2, 3)),
+        ]
+    )
     expect([e["outcome"] for e in report["extrinsics"]] == ["ok", "ok"], "both accepted")
-    expect({name: len(messages) for name, messages in report["egress"].items()}
-           == {"gk-a": 1, "gk-b": 1, "gk-c": 1}, "one upload per replica")
+    expect(
+        {name: len(messages) for name, messages in report["egress"].items()}
+        == {"gk-a": 1, "gk-b": 1, "gk-c": 1},
+        "one upload per replica",
+    )
     report = b.network_block()
-    expect([(e["runtime"], e["outcome"]) for e in report["extrinsics"]]
-           == [("gk-a", "ok"), ("gk-b", "PhalaMq.BadSequence"), ("gk-c", "PhalaMq.BadSequence")],
-           "the first upload wins")
+    expect(
+        [(e["runtime"], e["outcome"]) for e in report["extrinsics"]]
+        == [("gk-a", "ok"), ("gk-b", "PhalaMq.BadSequence"), ("gk-c", "PhalaMq.BadSequence")],
+        "the first upload wins",
+    )
     master = b.chain.registry.gatekeeper_master_pubkey
     runtimes = b.network.runtimes
     keys = [runtimes[r["name"]].master_key for r in replicas]
-    expect(all(key is not None and key.public == master for key in keys), "the replicas' key is on chain")
-    expect(all(runtimes[r["name"]].master_pubkey_on_chain for r in replicas), "the replicas launched")
+    expect(
+        all(key is not None and key.public == master for key in keys),
+        "the replicas' key is on chain",
+    )
+    expect(
+        all(runtimes[r["name"]].master_pubkey_on_chain for r in replicas), "the replicas launched"
+    )
     expect(runtimes["worker1"].master_key is None, "the worker holds no master key")
     b.observe("gatekeepers")
     b.network_block()

@@ -17,12 +17,18 @@ Hook = Callable[[dict[str, Any], dict[str, Any]], dict[str, Any] | None]
 def is_magic(request: dict[str, Any]) -> bool:
     """Whether a request is the step transferring the magic amount."""
     step = request.get("step")
-    return (request.get("request") == "step" and isinstance(step, dict)
-            and isinstance(step.get("args"), dict) and step["args"].get("value") == MAGIC)
+    return (
+        request.get("request") == "step"
+        and isinstance(step, dict)
+        and isinstance(step.get("args"), dict)
+        and step["args"].get("value") == MAGIC
+    )
 
 
-def serve(before: Callable[[dict[str, Any]], None] | None = None,
-          after: Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]] | None = None) -> None:
+def serve(
+    before: Callable[[dict[str, Any]], None] | None = None,
+    after: Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]] | None = None,
+) -> None:
     """Serve the reference; ``before`` may act on a request, ``after`` may rewrite a reply."""
     adapter = ReferenceAdapter()
     inp, out = sys.stdin.buffer, sys.stdout.buffer

@@ -23,25 +23,41 @@ MAGIC = 13
 SAMPLE = Registry()
 
 
-@case(suite="sample", handler="transfer", presets=("minimal", "phala"), clauses=("BAL-10",), registry=SAMPLE)
+@case(
+    suite="sample",
+    handler="transfer",
+    presets=("minimal", "phala"),
+    clauses=("BAL-10",),
+    registry=SAMPLE,
+)
 def plain_transfer(b: CaseBuilder) -> None:
     """Alice sends Bob a little; balances and issuance are observed."""
     alice, bob = b.account("alice"), b.account("bob")
     b.initialize_block()
-    b.call("Balances.transfer_allow_death", {"dest": bob, "value": 5}, origin=signed(alice),
-           observe=[("balance", alice), ("balance", bob), ("total_issuance",)])
+    b.call(
+        "Balances.transfer_allow_death",
+        {"dest": bob, "value": 5},
+        origin=signed(alice),
+        observe=[("balance", alice), ("balance", bob), ("total_issuance",)],
+    )
     b.expect_outcome("ok")
     b.finalize_block(observe=[("block",)])
 
 
-@case(suite="sample", handler="transfer", presets=("minimal",), clauses=("BAL-10",), registry=SAMPLE)
+@case(
+    suite="sample", handler="transfer", presets=("minimal",), clauses=("BAL-10",), registry=SAMPLE
+)
 def too_much(b: CaseBuilder) -> None:
     """A transfer above the free balance is rejected and changes nothing."""
     alice, bob = b.account("alice"), b.account("bob")
     b.genesis(balances=[(alice, 100), (bob, 100)])
     b.initialize_block()
-    b.call("Balances.transfer_allow_death", {"dest": bob, "value": 1_000}, origin=signed(alice),
-           observe=[("balance", alice)])
+    b.call(
+        "Balances.transfer_allow_death",
+        {"dest": bob, "value": 1_000},
+        origin=signed(alice),
+        observe=[("balance", alice)],
+    )
     if b.outcome == "ok":  # the exact code is the balances suite's business
         raise AuthoringError("the transfer should have been rejected")
     b.finalize_block()
@@ -61,8 +77,12 @@ def big_numbers(b: CaseBuilder) -> None:
     """Amounts beyond 64 bits travel as CBOR bignums without loss."""
     foundation = b.account("foundation")
     b.initialize_block()
-    b.call("Balances.transfer_allow_death", {"dest": b.account("bob"), "value": 2**65},
-           origin=signed(foundation), observe=[("balance", foundation), ("total_issuance",)])
+    b.call(
+        "Balances.transfer_allow_death",
+        {"dest": b.account("bob"), "value": 2**65},
+        origin=signed(foundation),
+        observe=[("balance", foundation), ("total_issuance",)],
+    )
     b.expect_outcome("ok")
     b.finalize_block()
 
@@ -73,8 +93,12 @@ def reserve_then_slash(b: CaseBuilder) -> None:
     alice = b.account("alice")
     b.block(calls=[("Balances.reserve", {"who": alice, "value": 50}, pallet("Test"))])
     b.initialize_block()
-    b.call("Balances.slash_reserved", {"who": alice, "value": 20}, origin=pallet("Test"),
-           observe=[("balance", alice), ("account", alice)])
+    b.call(
+        "Balances.slash_reserved",
+        {"who": alice, "value": 20},
+        origin=pallet("Test"),
+        observe=[("balance", alice), ("account", alice)],
+    )
     b.finalize_block()
 
 

@@ -22,7 +22,11 @@ def after(request, reply):
             caps = dict(reply["capabilities"], presets=["minimal"])
             caps["calls"] = [c for c in caps["calls"] if c != "Balances.reserve"]
             return dict(reply, capabilities=caps)
-    if MODE == "reply" and kind == "step" and request["step"].get("call") == "Balances.slash_reserved":
+    if (
+        MODE == "reply"
+        and kind == "step"
+        and request["step"].get("call") == "Balances.slash_reserved"
+    ):
         return {"status": "unsupported", "reason": "no slashing here"}
     return reply
 
