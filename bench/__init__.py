@@ -126,7 +126,7 @@ class DictLedger:
 
 def account_ids(n: int) -> list[bytes]:
     """``n`` distinct 32-byte account ids, derived from their index."""
-    from phala_spec.codec import blake2b_256
+    from phala_spec.primitives.codec import blake2b_256
 
     return [blake2b_256(b"phala-spec/bench/%d" % i) for i in range(n)]
 
@@ -141,7 +141,7 @@ def workload(ids: Sequence[bytes], count: int, seed: int) -> list[tuple[bytes, b
     """
     import random
 
-    from phala_spec.codec import blake2b_256
+    from phala_spec.primitives.codec import blake2b_256
 
     rng = random.Random(seed)
     transfers: list[tuple[bytes, bytes, int]] = []
@@ -168,7 +168,8 @@ def workload(ids: Sequence[bytes], count: int, seed: int) -> list[tuple[bytes, b
 
 def reference_state(ids: Sequence[bytes]) -> Any:
     """The ``minimal`` genesis with every id endowed, inside an open block 1."""
-    from phala_spec import apply_step, genesis
+    from phala_spec import apply_step
+    from phala_spec.runtime.genesis import genesis
 
     state = genesis("minimal", {"balances": [[who, ENDOWMENT] for who in ids]})
     opened = {
@@ -206,9 +207,9 @@ def run_steps(state: Any, steps: Sequence[dict[str, Any]]) -> tuple[Any, list[st
 
 def run_pallet(state: Any, transfers: Sequence[tuple[bytes, bytes, int]]) -> Any:
     """The same transfers on the pallet function, as a block keeps the state on failure."""
-    from phala_spec.balances import transfer_allow_death
-    from phala_spec.chain import Signed
-    from phala_spec.errors import DispatchError
+    from phala_spec.chain.state import Signed
+    from phala_spec.pallets.balances import transfer_allow_death
+    from phala_spec.primitives.errors import DispatchError
 
     for source, dest, value in transfers:
         with contextlib.suppress(DispatchError):

@@ -45,9 +45,9 @@ def _operations() -> dict[str, Callable[[], bool]]:
     from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 
-    from phala_spec.attestation_dcap import decode_collateral, parse_quote, raw_to_der, verify_dcap
-    from phala_spec.attestation_ias import verify_ias
-    from phala_spec.attestation_simulated import SimulatedReport, sign_report, verify_simulated
+    from phala_spec.tee.dcap import decode_collateral, parse_quote, raw_to_der, verify_dcap
+    from phala_spec.tee.ias import verify_ias
+    from phala_spec.tee.simulated import SimulatedReport, sign_report, verify_simulated
 
     samples = [_ias_sample("pallet"), _ias_sample("crate")]
     times = [verify_ias(*s, now=1_697_619_675).timestamp or 0 for s in samples]

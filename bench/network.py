@@ -52,8 +52,8 @@ def _median_rate(batches: Sequence[Callable[[], int]], rounds: int) -> float:
 
 def signed_workload(count: int, seed: int) -> list[Any]:
     """``count`` signed messages from :data:`SENDERS` workers, each sender's in sequence order."""
-    from phala_spec.crypto import dev_keypair, sign
-    from phala_spec.messages import Message, MessageOrigin, SignedMessage, signed_bytes
+    from phala_spec.chain.messages import Message, MessageOrigin, SignedMessage, signed_bytes
+    from phala_spec.primitives.crypto import dev_keypair, sign
 
     rng = random.Random(seed)
     keys = [dev_keypair(f"bench/mq/worker{i}") for i in range(SENDERS)]
@@ -69,7 +69,8 @@ def signed_workload(count: int, seed: int) -> list[Any]:
 
 
 def _open_chain(number: int = 1) -> Any:
-    from phala_spec import apply_step, genesis
+    from phala_spec import apply_step
+    from phala_spec.runtime.genesis import genesis
 
     state = genesis("minimal")
     step = {
@@ -100,11 +101,11 @@ def _next_block(state: Any) -> Any:
 def measure_mq(*, quick: bool = False, seed: int = 0) -> dict[str, Any]:
     """Accepted signed messages per second beside raw Ed25519 verifications per second."""
     from phala_spec import apply_step
-    from phala_spec.chain import Signed
-    from phala_spec.codec import to_data
-    from phala_spec.crypto import dev_keypair, verify
-    from phala_spec.messages import signed_bytes
-    from phala_spec.mq import sync_offchain_message
+    from phala_spec.chain.messages import signed_bytes
+    from phala_spec.chain.state import Signed
+    from phala_spec.pallets.mq import sync_offchain_message
+    from phala_spec.primitives.codec import to_data
+    from phala_spec.primitives.crypto import dev_keypair, verify
 
     batches, rounds = (3, 1) if quick else (12, 1)
     messages = signed_workload(PER_BLOCK * batches, seed)
@@ -205,7 +206,7 @@ def computing_network(size: int) -> Any:
     import immutables
 
     from phala_spec.network import NetworkState, genesis_state
-    from phala_spec.offchain import COMPUTING, WorkingState
+    from phala_spec.offchain.pruntime import COMPUTING, WorkingState
 
     declarations = [{"name": f"w{i:05d}", "seed": _seed(i), "role": "worker"} for i in range(size)]
     net = genesis_state("minimal", {"runtimes": declarations})
@@ -220,21 +221,21 @@ def computing_network(size: int) -> Any:
 
 
 def _seed(i: int) -> bytes:
-    from phala_spec.codec import blake2b_256
+    from phala_spec.primitives.codec import blake2b_256
 
     return bytes(blake2b_256(b"phala-spec/bench/runtime/%d" % i))
 
 
 def measure_network(*, quick: bool = False, seed: int = 0) -> dict[str, Any]:
     """Network steps per second with 10 and 1,000 runtimes (quick: 10 and 100)."""
-    from phala_spec.chain import BlockContext, Root
-    from phala_spec.network import network_step
-    from phala_spec.worker_messages import (
+    from phala_spec.chain.state import BlockContext, Root
+    from phala_spec.chain.worker_messages import (
         SYSTEM_EVENT_TOPIC,
         U256_MAX,
         HeartbeatChallenge,
         encode_payload,
     )
+    from phala_spec.network import network_step
 
     sizes = QUICK_NETWORK_SIZES if quick else NETWORK_SIZES
     rng = random.Random(seed)

@@ -27,13 +27,14 @@ from typing import Any
 import attrs
 import immutables
 
-from phala_spec import assets, computation, stake_pool_v2
-from phala_spec.block import initialize_block
-from phala_spec.chain import BlockContext, ChainState, Signed
-from phala_spec.codec import blake2b_256
-from phala_spec.genesis import UNIT, dev_account, genesis
-from phala_spec.staking_state import ShareRecord
-from phala_spec.worker_messages import SettleInfo
+from phala_spec.chain.staking_state import ShareRecord
+from phala_spec.chain.state import BlockContext, ChainState, Signed
+from phala_spec.chain.worker_messages import SettleInfo
+from phala_spec.pallets import computation
+from phala_spec.pallets.staking import assets, stake_pool_v2
+from phala_spec.primitives.codec import blake2b_256
+from phala_spec.runtime.block import initialize_block
+from phala_spec.runtime.genesis import UNIT, dev_account, genesis
 
 SIZES = (10, 100_000)
 QUICK_SIZES = (100, 1_000)

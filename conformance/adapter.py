@@ -2,7 +2,7 @@
 
 :func:`serve` reads request frames from a binary stream and answers each with
 one reply frame. It never raises on bad input: malformed requests and the
-reference's :class:`~phala_spec.errors.InvalidInput` become ``error`` replies
+reference's :class:`~phala_spec.primitives.errors.InvalidInput` become ``error`` replies
 and leave the loaded state unchanged [ADP-7].
 """
 
@@ -12,11 +12,11 @@ import sys
 from typing import Any, BinaryIO
 
 from phala_spec import SPEC_VERSION
-from phala_spec.calls import CALLS
-from phala_spec.codec import digest
-from phala_spec.errors import InvalidInput
-from phala_spec.genesis import PRESETS
 from phala_spec.network import State, genesis_state, observe, view_names
+from phala_spec.primitives.codec import digest
+from phala_spec.primitives.errors import InvalidInput
+from phala_spec.runtime.calls import CALLS
+from phala_spec.runtime.genesis import PRESETS
 from phala_spec.steps import STEP_KINDS, apply_step
 
 from .protocol import PROTOCOL_VERSION, ProtocolError, read_frame, write_frame

@@ -37,15 +37,15 @@ from typing import Any
 import attrs
 
 from phala_spec import SPEC_VERSION
-from phala_spec.chain import ChainConfig, ChainState, Events
-from phala_spec.codec import PlainData, blake2b_256, digest, encode, to_data
-from phala_spec.crypto import Keypair, sign
-from phala_spec.errors import InvalidInput
-from phala_spec.genesis import PRESETS, dev_account
-from phala_spec.messages import Message, MessageOrigin, signed_bytes
-from phala_spec.mq import ingress
+from phala_spec.chain.messages import Message, MessageOrigin, signed_bytes
+from phala_spec.chain.state import ChainConfig, ChainState, Events
 from phala_spec.network import NetworkState, State, chain_of, genesis_state
 from phala_spec.network import observe as observe_view
+from phala_spec.pallets.mq import ingress
+from phala_spec.primitives.codec import PlainData, blake2b_256, digest, encode, to_data
+from phala_spec.primitives.crypto import Keypair, sign
+from phala_spec.primitives.errors import InvalidInput
+from phala_spec.runtime.genesis import PRESETS, dev_account
 from phala_spec.steps import apply_step
 
 FORMAT = "phala-spec/vector/1"

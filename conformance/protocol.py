@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import IO, Any
 
-from phala_spec.codec import PlainData, decode, encode
+from phala_spec.primitives.codec import PlainData, decode, encode
 
 PROTOCOL_VERSION = 1
 MAX_FRAME = 64 * 1024 * 1024  # [ADP-2]: a longer frame is a protocol error

@@ -19,7 +19,7 @@ from typing import Any
 
 import attrs
 
-from phala_spec.codec import PlainData, encode
+from phala_spec.primitives.codec import PlainData, encode
 
 from .client import AdapterFailure, AdapterProcess
 from .schema import VectorFileError, load_vector, to_json, vector_requirements

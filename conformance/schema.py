@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from phala_spec.codec import PlainData, decode, encode
+from phala_spec.primitives.codec import PlainData, decode, encode
 
 from .authoring import CRYPTO_SETTINGS, FORMAT, NAME_PATTERN, ORIGINS
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import attrs
 
-from phala_spec.codec import blake2b_256, encode
+from phala_spec.primitives.codec import blake2b_256, encode
 
 from .authoring import FORMAT, CaseSpec, build_vector, vector_path
 from .schema import check_vector

@@ -33,14 +33,14 @@ from typing import Any, NoReturn
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
-from phala_spec.arith import U128_MAX
-from phala_spec.calls import CALLS as ALL_CALLS
-from phala_spec.chain import ChainState
-from phala_spec.codec import blake2b_256, digest
+from phala_spec.chain.state import ChainState
 from phala_spec.conformance.authoring import default_randomness
-from phala_spec.errors import InvalidInput
-from phala_spec.genesis import DEV_ACCOUNTS, dev_account
 from phala_spec.network import chain_of
+from phala_spec.primitives.arith import U128_MAX
+from phala_spec.primitives.codec import blake2b_256, digest
+from phala_spec.primitives.errors import InvalidInput
+from phala_spec.runtime.calls import CALLS as ALL_CALLS
+from phala_spec.runtime.genesis import DEV_ACCOUNTS, dev_account
 from phala_spec.steps import StepResult, apply_step
 
 PRESET = "minimal"
@@ -371,7 +371,7 @@ class BalancesMachine(RuleBasedStateMachine):
     @initialize(ed=st.sampled_from([10, 1, 1_000]), extra=endowments)
     def genesis(self, ed: int, extra: list[int]) -> None:
         """Start from the ``minimal`` preset with drawn endowments of the first dev accounts."""
-        from phala_spec.genesis import genesis
+        from phala_spec.runtime.genesis import genesis
 
         self.genesis_overrides = {
             "config": {"existential_deposit": ed},

@@ -164,8 +164,8 @@ def failure_case(
     name: str, machine: Any, invariant: str, detail: str, seed: int, profile_name: str = ""
 ) -> Any:
     """The :class:`CaseSpec` of a failed run: the machine's genesis and trace [MOD-6]."""
-    from phala_spec.codec import blake2b_256, encode
     from phala_spec.conformance.authoring import CaseSpec, Provenance, StepSpec
+    from phala_spec.primitives.codec import blake2b_256, encode
 
     from .balances import clause_of
 

@@ -40,9 +40,9 @@ from typing import Any
 from hypothesis import strategies as st
 from hypothesis.stateful import initialize, invariant, precondition, rule
 
-from phala_spec.chain import CollectiveState
-from phala_spec.elections import LOCK_ID
-from phala_spec.genesis import DEV_ACCOUNTS, dev_account, genesis
+from phala_spec.chain.state import CollectiveState
+from phala_spec.pallets.governance.elections import LOCK_ID
+from phala_spec.runtime.genesis import DEV_ACCOUNTS, dev_account, genesis
 from phala_spec.steps import StepResult
 
 from .balances import check

@@ -34,9 +34,9 @@ from typing import Any
 from hypothesis import strategies as st
 from hypothesis.stateful import initialize, invariant, rule
 
-from phala_spec.codec import to_data
-from phala_spec.democracy_state import Delegating, Direct, Finished, Ongoing, Tally
-from phala_spec.genesis import DEV_ACCOUNTS, dev_account
+from phala_spec.chain.democracy_state import Delegating, Direct, Finished, Ongoing, Tally
+from phala_spec.primitives.codec import to_data
+from phala_spec.runtime.genesis import DEV_ACCOUNTS, dev_account
 
 from .balances import call_step, check
 from .machine import ChainMachine
@@ -111,7 +111,7 @@ class DemocracyMachine(ChainMachine):
 
     @initialize()
     def genesis(self) -> None:
-        from phala_spec.genesis import genesis
+        from phala_spec.runtime.genesis import genesis
 
         self.genesis_overrides = {"config": CONFIG}
         self.state = genesis(PRESET, self.genesis_overrides)
@@ -132,7 +132,7 @@ class DemocracyMachine(ChainMachine):
 
     @rule(kind=st.sampled_from(THRESHOLD_CALLS), period=st.integers(1, 6))
     def start_referendum(self, kind: str, period: int) -> None:
-        from phala_spec.calls import decode_call
+        from phala_spec.runtime.calls import decode_call
 
         call = self._fresh_call()
         self.call(None, kind, proposal=call)
@@ -157,7 +157,7 @@ class DemocracyMachine(ChainMachine):
     @rule(back=st.integers(0, 3), how=st.sampled_from(("cancel_proposal", "blacklist", "clear")))
     def drop_proposals(self, back: int, how: str) -> None:
         """The technical committee cancels a proposal, root blacklists one, or root clears them all."""
-        from phala_spec.calls import decode_call
+        from phala_spec.runtime.calls import decode_call
 
         dem = self.chain.democracy
         index = max(dem.public_prop_count - back, 0)

@@ -12,7 +12,7 @@ from typing import Any
 
 from hypothesis.stateful import RuleBasedStateMachine
 
-from phala_spec.chain import ChainState
+from phala_spec.chain.state import ChainState
 from phala_spec.network import chain_of
 from phala_spec.steps import StepResult, apply_step
 

@@ -44,16 +44,16 @@ from typing import Any
 from hypothesis import strategies as st
 from hypothesis.stateful import initialize, invariant, precondition, rule
 
-from phala_spec.codec import to_data
-from phala_spec.conformance.authoring import default_randomness
-from phala_spec.crypto import Keypair, dev_keypair, sign
-from phala_spec.messages import (
+from phala_spec.chain.messages import (
     FORBIDDEN_TOPIC_PREFIXES,
     GATEKEEPER,
     Message,
     MessageOrigin,
     signed_bytes,
 )
+from phala_spec.conformance.authoring import default_randomness
+from phala_spec.primitives.codec import to_data
+from phala_spec.primitives.crypto import Keypair, dev_keypair, sign
 from phala_spec.steps import StepResult
 
 from .balances import InvariantViolation, check, violated
@@ -201,7 +201,7 @@ class MqMachine(ChainMachine):
     @initialize()
     def genesis(self) -> None:
         """The ``minimal`` preset with the gatekeeper master key registered [MQ-8]."""
-        from phala_spec.genesis import genesis
+        from phala_spec.runtime.genesis import genesis
 
         self.genesis_overrides = {"registry": {"gatekeeper_master_pubkey": MASTER.public}}
         self.state = genesis(PRESET, self.genesis_overrides)

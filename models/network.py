@@ -44,19 +44,8 @@ from typing import Any
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from phala_spec.codec import encode, to_data
-from phala_spec.conformance.authoring import default_randomness
-from phala_spec.crypto import dev_keypair, sign
-from phala_spec.messages import GATEKEEPER, Message, MessageOrigin, signed_bytes
-from phala_spec.network import (
-    NetworkState,
-    genesis_state,
-    relay_batch,
-    signed_data,
-)
-from phala_spec.offchain import RuntimeConfig, RuntimeState, SyncedBlock, new_runtime, process_block
-from phala_spec.steps import StepResult, apply_step
-from phala_spec.worker_messages import (
+from phala_spec.chain.messages import GATEKEEPER, Message, MessageOrigin, signed_bytes
+from phala_spec.chain.worker_messages import (
     SYSTEM_EVENT_TOPIC,
     U256_MAX,
     BenchStart,
@@ -69,6 +58,18 @@ from phala_spec.worker_messages import (
     WorkerEventWithKey,
     encode_payload,
 )
+from phala_spec.conformance.authoring import default_randomness
+from phala_spec.network import NetworkState, genesis_state, relay_batch, signed_data
+from phala_spec.offchain.pruntime import (
+    RuntimeConfig,
+    RuntimeState,
+    SyncedBlock,
+    new_runtime,
+    process_block,
+)
+from phala_spec.primitives.codec import encode, to_data
+from phala_spec.primitives.crypto import dev_keypair, sign
+from phala_spec.steps import StepResult, apply_step
 
 from .balances import InvariantViolation, check, violated
 

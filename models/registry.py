@@ -54,20 +54,20 @@ from typing import Any
 from hypothesis import strategies as st
 from hypothesis.stateful import initialize, invariant, precondition, rule
 
-from phala_spec.attestation import confidence_level
-from phala_spec.attestation_simulated import AUTHORITY, simulated_attestation_for
-from phala_spec.codec import blake2b_256, to_data
-from phala_spec.conformance.authoring import default_randomness
-from phala_spec.crypto import Keypair, dev_keypair, sign
-from phala_spec.messages import GATEKEEPER, Message, MessageOrigin, signed_bytes
-from phala_spec.registry import WorkerRegistrationInfoV2
-from phala_spec.steps import StepResult
-from phala_spec.worker_messages import (
+from phala_spec.chain.messages import GATEKEEPER, Message, MessageOrigin, signed_bytes
+from phala_spec.chain.worker_messages import (
     BenchReport,
     MasterPubkey,
     RotatedMasterPubkey,
     encode_payload,
 )
+from phala_spec.conformance.authoring import default_randomness
+from phala_spec.pallets.registry import WorkerRegistrationInfoV2
+from phala_spec.primitives.codec import blake2b_256, to_data
+from phala_spec.primitives.crypto import Keypair, dev_keypair, sign
+from phala_spec.steps import StepResult
+from phala_spec.tee.attestation import confidence_level
+from phala_spec.tee.simulated import AUTHORITY, simulated_attestation_for
 
 from .balances import InvariantViolation, check, violated
 from .machine import ChainMachine
@@ -211,7 +211,7 @@ class RegistryMachine(ChainMachine):
     @initialize()
     def genesis(self) -> None:
         """``minimal`` with the first pRuntime allowlisted and the relay genesis admitted [REG-3]."""
-        from phala_spec.genesis import genesis
+        from phala_spec.runtime.genesis import genesis
 
         self.allowlist = [RUNTIMES[0]]
         self.genesis_overrides = {

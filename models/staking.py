@@ -25,9 +25,9 @@ from typing import Any
 from hypothesis import strategies as st
 from hypothesis.stateful import initialize, invariant, rule
 
-from phala_spec import assets, base_pool, wrapped_balances
-from phala_spec.genesis import UNIT, dev_account, genesis
-from phala_spec.staking_state import BasePool
+from phala_spec.chain.staking_state import BasePool
+from phala_spec.pallets.staking import assets, base_pool, wrapped_balances
+from phala_spec.runtime.genesis import UNIT, dev_account, genesis
 from phala_spec.steps import StepResult
 
 from .balances import PALLET, call_step, check, signed
@@ -208,7 +208,7 @@ class StakingMachine(ChainMachine):
     def inv_STK_9_wpha_is_backed(self) -> None:
         if self.state is None:
             return
-        from phala_spec.balances import free_balance
+        from phala_spec.pallets.balances import free_balance
 
         backing = free_balance(self.chain, wrapped_balances.WPHA_ACCOUNT)
         check(

@@ -36,23 +36,24 @@ from typing import Any
 from hypothesis import strategies as st
 from hypothesis.stateful import initialize, invariant, rule
 
-from phala_spec import assets, base_pool, computation, stake_pool_v2, vault
-from phala_spec.balances import free_balance
-from phala_spec.codec import to_data
-from phala_spec.crypto import dev_keypair
-from phala_spec.fixed import bmul, from_fixed
-from phala_spec.genesis import UNIT, dev_account, genesis
-from phala_spec.messages import Message, MessageOrigin
-from phala_spec.mq import ingress
-from phala_spec.staking_state import StakePool, Vault
-from phala_spec.steps import StepResult
-from phala_spec.worker_messages import (
+from phala_spec.chain.messages import Message, MessageOrigin
+from phala_spec.chain.staking_state import StakePool, Vault
+from phala_spec.chain.worker_messages import (
     BenchReport,
     SettleInfo,
     WorkingInfoUpdateEvent,
     encode_payload,
 )
-from phala_spec.wrapped_balances import WPHA_ACCOUNT
+from phala_spec.pallets import computation
+from phala_spec.pallets.balances import free_balance
+from phala_spec.pallets.mq import ingress
+from phala_spec.pallets.staking import assets, base_pool, stake_pool_v2, vault
+from phala_spec.pallets.staking.wrapped_balances import WPHA_ACCOUNT
+from phala_spec.primitives.codec import to_data
+from phala_spec.primitives.crypto import dev_keypair
+from phala_spec.primitives.fixed import bmul, from_fixed
+from phala_spec.runtime.genesis import UNIT, dev_account, genesis
+from phala_spec.steps import StepResult
 
 from .balances import ROOT, call_step, check, signed
 from .machine import ChainMachine

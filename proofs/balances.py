@@ -1,6 +1,6 @@
 """Balances conservation obligations [BAL-2] [BAL-8] [BAL-9] [BAL-17]..[BAL-21].
 
-Each obligation runs the balance arithmetic of ``phala_spec.balances`` (the
+Each obligation runs the balance arithmetic of ``phala_spec.pallets.balances`` (the
 functions the reference itself calls: ``debit``, ``credit``, ``split_dust``,
 ``reserve_amounts``, ``unreserve_amounts``, ``slash_amounts``,
 ``frozen_amount``) on Z3 integers. The preconditions are exactly the checks
@@ -17,8 +17,7 @@ from typing import Any
 
 import z3
 
-from phala_spec.arith import U128_MAX
-from phala_spec.balances import (
+from phala_spec.pallets.balances import (
     credit,
     debit,
     frozen_amount,
@@ -27,6 +26,7 @@ from phala_spec.balances import (
     split_dust,
     unreserve_amounts,
 )
+from phala_spec.primitives.arith import U128_MAX
 
 from .obligations import Claim, obligation
 

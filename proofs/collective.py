@@ -1,19 +1,18 @@
 """Collective and elections obligations [COL-6] [COL-7] [COL-10] [ELE-7].
 
 They run the reference's own rules on Z3 integers: the close decision
-(``phala_spec.collective.close_decision``, which ``close`` calls), the
+(``phala_spec.pallets.governance.collective.close_decision``, which ``close`` calls), the
 origin checks Phala uses (``proportion_at_least``, ``proportion_more_than``)
 and the currency-to-vote conversion of the elections
-(``phala_spec.elections.to_vote`` / ``to_currency``).
+(``phala_spec.pallets.governance.elections.to_vote`` / ``to_currency``).
 """
 
 from __future__ import annotations
 
 import z3
 
-from phala_spec.arith import U64_MAX, U128_MAX
-from phala_spec.chain import CollectiveOrigin
-from phala_spec.collective import (
+from phala_spec.chain.state import CollectiveOrigin
+from phala_spec.pallets.governance.collective import (
     APPROVE,
     COUNCIL,
     DISAPPROVE,
@@ -22,7 +21,8 @@ from phala_spec.collective import (
     proportion_at_least,
     proportion_more_than,
 )
-from phala_spec.elections import to_currency, to_vote, vote_factor
+from phala_spec.pallets.governance.elections import to_currency, to_vote, vote_factor
+from phala_spec.primitives.arith import U64_MAX, U128_MAX
 
 from .obligations import Claim, obligation
 

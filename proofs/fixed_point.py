@@ -1,7 +1,7 @@
 """Obligations about fixed point, balance conversion and per-things.
 
-Every claim evaluates the reference functions (:mod:`phala_spec.fixed`,
-:mod:`phala_spec.perthings`) on Z3 integer terms. Bounds are stated in the
+Every claim evaluates the reference functions (:mod:`phala_spec.primitives.fixed`,
+:mod:`phala_spec.primitives.perthings`) on Z3 integer terms. Bounds are stated in the
 integers of the representation, so "the value of ``f``" is ``f / 2**64`` and a
 balance is in planck (``10**-12`` PHA). The exact product of a balance ``b``
 and a ``U64F64`` factor ``f`` is ``b * f / 2**64`` planck.
@@ -14,8 +14,8 @@ from typing import Any
 
 import z3
 
-from phala_spec.arith import U128_MAX, shr
-from phala_spec.fixed import (
+from phala_spec.primitives.arith import U128_MAX, shr
+from phala_spec.primitives.fixed import (
     FROM_FIXED_MAX,
     PHA,
     TO_FIXED_MAX_BALANCE,
@@ -30,13 +30,7 @@ from phala_spec.fixed import (
     sqrt,
     to_fixed,
 )
-from phala_spec.perthings import (
-    Perbill,
-    Permill,
-    PerThing,
-    Rounding,
-    divide_rounded,
-)
+from phala_spec.primitives.perthings import Perbill, Permill, PerThing, Rounding, divide_rounded
 from phala_spec.proofs.obligations import Claim, Lemma, LemmaUse, guards_of, obligation
 
 ONE = U64F64.one  # 2**64, the bits of 1.0

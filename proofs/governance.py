@@ -1,6 +1,6 @@
 """Democracy obligations: thresholds, convictions and locks [DEM-7] [DEM-8] [DEM-11].
 
-They run the reference's own functions (``phala_spec.democracy.approved``,
+They run the reference's own functions (``phala_spec.pallets.governance.democracy.approved``,
 ``compare_rationals``, ``conviction_votes``, ``lock_periods``,
 ``unlock_block``, ``accumulate``, ``rejig``, ``locked_balance``) on Z3
 integers bounded like production's types: balances u128, block numbers u32.
@@ -19,8 +19,14 @@ from typing import Any
 
 import z3
 
-from phala_spec.arith import U32_MAX, U128_MAX
-from phala_spec.democracy import (
+from phala_spec.chain.democracy_state import (
+    SIMPLE_MAJORITY,
+    SUPER_MAJORITY_AGAINST,
+    SUPER_MAJORITY_APPROVE,
+    PriorLock,
+    Tally,
+)
+from phala_spec.pallets.governance.democracy import (
     accumulate,
     approved,
     compare_rationals,
@@ -30,13 +36,7 @@ from phala_spec.democracy import (
     rejig,
     unlock_block,
 )
-from phala_spec.democracy_state import (
-    SIMPLE_MAJORITY,
-    SUPER_MAJORITY_AGAINST,
-    SUPER_MAJORITY_APPROVE,
-    PriorLock,
-    Tally,
-)
+from phala_spec.primitives.arith import U32_MAX, U128_MAX
 
 from .obligations import Claim, obligation
 

@@ -1,7 +1,7 @@
 """Message-queue sequence obligations [MQ-4] [MQ-10] [MQ-17].
 
-They run the reference's own sequence rules (``phala_spec.mq.accepts``,
-``is_stale``, ``is_future`` and ``phala_spec.messages.next_sequence``, the
+They run the reference's own sequence rules (``phala_spec.pallets.mq.accepts``,
+``is_stale``, ``is_future`` and ``phala_spec.chain.messages.next_sequence``, the
 functions ``sync_offchain_message``, the pool rule and the off-chain send
 queues call) on Z3 integers bounded to u64, as production's sequences are.
 """
@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import z3
 
-from phala_spec.arith import U64_MAX
-from phala_spec.messages import next_sequence
-from phala_spec.mq import accepts, is_future, is_stale
+from phala_spec.chain.messages import next_sequence
+from phala_spec.pallets.mq import accepts, is_future, is_stale
+from phala_spec.primitives.arith import U64_MAX
 
 from .obligations import Claim, obligation
 

@@ -4,7 +4,7 @@ An obligation is a named claim about the reference arithmetic, proved with Z3
 over the *same* functions the reference runs (evaluated on Z3 integer terms).
 Its builder returns a :class:`Claim`: hypotheses about the inputs and a goal.
 
-The runner evaluates the builder inside :func:`phala_spec.arith.side_conditions`
+The runner evaluates the builder inside :func:`phala_spec.primitives.arith.side_conditions`
 and asks Z3 whether
 
     hypotheses ∧ facts ∧ guards ⇒ goal
@@ -37,7 +37,7 @@ from typing import Any
 import attrs
 import z3
 
-from phala_spec.arith import SideConditions, side_conditions
+from phala_spec.primitives.arith import SideConditions, side_conditions
 
 PROVED = "proved"
 COUNTEREXAMPLE = "counterexample"

@@ -1,8 +1,8 @@
 """Stake pool and vault arithmetic [STK-70] [STK-71].
 
-The claims run :func:`phala_spec.stake_pool_v2.reward_split` (the commission
+The claims run :func:`phala_spec.pallets.staking.stake_pool_v2.reward_split` (the commission
 split of every reward a stake pool receives) and
-:func:`phala_spec.vault.owner_share_gain` (the owner-share accrual of a vault)
+:func:`phala_spec.pallets.staking.vault.owner_share_gain` (the owner-share accrual of a vault)
 on Z3 integers. Bounds: balances and prices (planck per share) lie in the
 domain of ``to_fixed`` (``0 .. 2^80 - 1``); a commission is a ``Permill``'s
 parts, ``0 .. 10^6``. Guards of the fixed-point operations are hypotheses,
@@ -16,11 +16,11 @@ from typing import Any
 
 import z3
 
-from phala_spec.arith import floor_div, rem
-from phala_spec.fixed import TO_FIXED_MAX_BALANCE, U64F64, to_fixed
-from phala_spec.perthings import Rounding, divide_rounded
-from phala_spec.stake_pool_v2 import reward_split
-from phala_spec.vault import owner_share_gain
+from phala_spec.pallets.staking.stake_pool_v2 import reward_split
+from phala_spec.pallets.staking.vault import owner_share_gain
+from phala_spec.primitives.arith import floor_div, rem
+from phala_spec.primitives.fixed import TO_FIXED_MAX_BALANCE, U64F64, to_fixed
+from phala_spec.primitives.perthings import Rounding, divide_rounded
 
 from .fixed_point import _TO_FIXED, _bdiv_cuts
 from .obligations import Claim, Lemma, obligation

@@ -1,6 +1,6 @@
 """Base-pool share arithmetic [STK-30]..[STK-34].
 
-Every claim runs the kernels of :mod:`phala_spec.base_pool` (the functions
+Every claim runs the kernels of :mod:`phala_spec.pallets.staking.base_pool` (the functions
 ``contribute``, ``remove_stake`` and ``distribute_reward`` call) on Z3
 integers. Bounds: balances and share counts lie in the domain of ``to_fixed``
 (``0 .. 2^80 - 1``); a price is U64F64 bits, at least 1. The guards of the
@@ -19,7 +19,7 @@ from typing import Any
 import attrs
 import z3
 
-from phala_spec.base_pool import (
+from phala_spec.pallets.staking.base_pool import (
     DUST,
     extract_dust,
     remove_stake_amounts,
@@ -27,7 +27,14 @@ from phala_spec.base_pool import (
     shares_for,
     vault_reward_share,
 )
-from phala_spec.fixed import TO_FIXED_MAX_BALANCE, U64F64, bmul, div, from_fixed, to_fixed
+from phala_spec.primitives.fixed import (
+    TO_FIXED_MAX_BALANCE,
+    U64F64,
+    bmul,
+    div,
+    from_fixed,
+    to_fixed,
+)
 
 from .fixed_point import _FROM_FIXED, _TO_FIXED, _bdiv_cuts, _bmul_cuts
 from .obligations import Claim, Lemma, LemmaUse, obligation

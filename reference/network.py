@@ -32,15 +32,9 @@ from typing import Any
 import attrs
 import immutables
 
-from . import mq
-from .block import apply_call, finalize_block, initialize_block
-from .chain import BlockContext, ChainState, Events, Origin, Signed
-from .codec import PlainData, to_data
-from .crypto import dev_keypair
-from .errors import InvalidInput, RuntimePanic
-from .genesis import genesis
-from .messages import MessageOrigin, SignedMessage
-from .offchain import (
+from .chain.messages import MessageOrigin, SignedMessage
+from .chain.state import BlockContext, ChainState, Events, Origin, Signed
+from .offchain.pruntime import (
     RuntimeConfig,
     RuntimeState,
     SyncedBlock,
@@ -48,8 +42,14 @@ from .offchain import (
     pending_egress,
     process_block,
 )
-from .views import VIEWS
-from .views import observe as observe_chain
+from .pallets import mq
+from .primitives.codec import PlainData, to_data
+from .primitives.crypto import dev_keypair
+from .primitives.errors import InvalidInput, RuntimePanic
+from .runtime.block import apply_call, finalize_block, initialize_block
+from .runtime.genesis import genesis
+from .runtime.views import VIEWS
+from .runtime.views import observe as observe_chain
 
 ROLES = ("worker", "gatekeeper")
 CRYPTO_SETTINGS = ("real", "oracle")
@@ -137,7 +137,7 @@ State = ChainState | NetworkState
 def genesis_state(preset: str = "minimal", overrides: Mapping[str, Any] | None = None) -> State:
     """The genesis of a vector: a chain, or a network when the overrides declare ``runtimes`` [NET-2].
 
-    Without a ``runtimes`` override this is exactly :func:`~phala_spec.genesis.genesis`.
+    Without a ``runtimes`` override this is exactly :func:`~phala_spec.runtime.genesis.genesis`.
     """
     if overrides is None or not isinstance(overrides, Mapping) or "runtimes" not in overrides:
         return genesis(preset, overrides)

@@ -27,8 +27,7 @@ from typing import Any
 
 import attrs
 
-from .block import apply_call, finalize_block, initialize_block
-from .chain import (
+from .chain.state import (
     BlockContext,
     CollectiveMember,
     CollectiveOrigin,
@@ -39,9 +38,10 @@ from .chain import (
     Signed,
     Unsigned,
 )
-from .codec import PlainData, to_data
-from .errors import InvalidInput
 from .network import Extrinsic, NetworkState, State, network_step
+from .primitives.codec import PlainData, to_data
+from .primitives.errors import InvalidInput
+from .runtime.block import apply_call, finalize_block, initialize_block
 
 CHAIN_STEP_KINDS = ("initialize_block", "call", "finalize_block")
 STEP_KINDS = (*CHAIN_STEP_KINDS, "network_block")

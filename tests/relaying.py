@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from phala_spec.block import CallResult, apply_call
-from phala_spec.chain import ChainState, Origin
-from phala_spec.codec import to_data
-from phala_spec.crypto import Keypair, sign
-from phala_spec.messages import Message, MessageOrigin, signed_bytes
-from phala_spec.mq import ingress
+from phala_spec.chain.messages import Message, MessageOrigin, signed_bytes
+from phala_spec.chain.state import ChainState, Origin
+from phala_spec.pallets.mq import ingress
+from phala_spec.primitives.codec import to_data
+from phala_spec.primitives.crypto import Keypair, sign
+from phala_spec.runtime.block import CallResult, apply_call
 
 
 def relay(

@@ -16,10 +16,10 @@ from cryptography import x509
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from phala_spec import attestation_dcap as dcap
-from phala_spec.attestation import dcap_runtime_hash
-from phala_spec.errors import DispatchError
-from phala_spec.intel_dcap_root import INTEL_SGX_ROOT_CA_PEM, INTEL_SGX_ROOT_CA_SHA256
+from phala_spec.primitives.errors import DispatchError
+from phala_spec.tee import dcap as dcap
+from phala_spec.tee.attestation import dcap_runtime_hash
+from phala_spec.tee.intel_dcap_root import INTEL_SGX_ROOT_CA_PEM, INTEL_SGX_ROOT_CA_SHA256
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "testdata" / "attestation"
 QUOTE = (DATA / "dcap_quote_v3.bin").read_bytes()

@@ -26,16 +26,16 @@ from cryptography.x509.oid import NameOID
 from hypothesis import given
 from hypothesis import strategies as st
 
-from phala_spec import attestation_ias as ias
-from phala_spec.attestation import (
+from phala_spec.primitives.errors import DispatchError
+from phala_spec.tee import ias as ias
+from phala_spec.tee.attestation import (
     ADVISORY_WHITELIST,
     AttestationReport,
     confidence_level,
     dcap_runtime_hash,
     ias_runtime_hash,
 )
-from phala_spec.errors import DispatchError
-from phala_spec.intel_roots import INTEL_IAS_REPORT_SIGNING_ROOT_PEM
+from phala_spec.tee.intel_roots import INTEL_IAS_REPORT_SIGNING_ROOT_PEM
 
 
 def _find_testdata() -> Path | None:

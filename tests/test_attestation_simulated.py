@@ -14,20 +14,20 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from phala_spec import attestation_simulated as sim
-from phala_spec.attestation import confidence_level
-from phala_spec.calls import CALLS, decode_args
-from phala_spec.chain import BlockContext, ChainState, Signed
-from phala_spec.codec import blake2b_256
-from phala_spec.crypto import dev_keypair, keypair_from_seed, sign
-from phala_spec.errors import DispatchError, InvalidInput
-from phala_spec.genesis import genesis
-from phala_spec.registry import (
+from phala_spec.chain.state import BlockContext, ChainState, Signed
+from phala_spec.pallets.registry import (
     SimulatedAttestation,
     WorkerRegistrationInfoV2,
     register_worker_v2,
     validate_attestation,
 )
+from phala_spec.primitives.codec import blake2b_256
+from phala_spec.primitives.crypto import dev_keypair, keypair_from_seed, sign
+from phala_spec.primitives.errors import DispatchError, InvalidInput
+from phala_spec.runtime.calls import CALLS, decode_args
+from phala_spec.runtime.genesis import genesis
+from phala_spec.tee import simulated as sim
+from phala_spec.tee.attestation import confidence_level
 
 RUNTIME = bytes(range(68))
 NOW = 1_700_000_000

@@ -14,7 +14,10 @@ from pathlib import Path
 import cbor2
 import pytest
 
-from phala_spec import attestation, attestation_dcap, attestation_ias, attestation_simulated
+from phala_spec.tee import attestation
+from phala_spec.tee import dcap as attestation_dcap
+from phala_spec.tee import ias as attestation_ias
+from phala_spec.tee import simulated as attestation_simulated
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "testdata" / "attestation"

@@ -14,11 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from phala_spec import balances as bal
-from phala_spec.arith import U128_MAX
-from phala_spec.block import apply_call, initialize_block
-from phala_spec.calls import CALLS
-from phala_spec.chain import (
+from phala_spec.chain.state import (
     AccountData,
     AccountInfo,
     BlockContext,
@@ -29,10 +25,14 @@ from phala_spec.chain import (
     Signed,
     Unsigned,
 )
-from phala_spec.codec import digest
-from phala_spec.errors import DispatchError, InvalidInput
-from phala_spec.genesis import dev_account, genesis
-from phala_spec.system import account_exists, account_info
+from phala_spec.chain.system import account_exists, account_info
+from phala_spec.pallets import balances as bal
+from phala_spec.primitives.arith import U128_MAX
+from phala_spec.primitives.codec import digest
+from phala_spec.primitives.errors import DispatchError, InvalidInput
+from phala_spec.runtime.block import apply_call, initialize_block
+from phala_spec.runtime.calls import CALLS
+from phala_spec.runtime.genesis import dev_account, genesis
 
 ED = 10  # the minimal preset
 ALICE, BOB, CHARLIE = dev_account("alice"), dev_account("bob"), dev_account("charlie")

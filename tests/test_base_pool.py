@@ -12,13 +12,13 @@ from typing import Any
 import attrs
 import pytest
 
-from phala_spec import assets, base_pool, wrapped_balances
-from phala_spec.block import apply_call, initialize_block
-from phala_spec.chain import BlockContext, ChainState, PalletOrigin, Signed
-from phala_spec.codec import blake2b_256
-from phala_spec.fixed import bdiv, bmul
-from phala_spec.genesis import UNIT, dev_account, genesis
-from phala_spec.staking_state import BasePool
+from phala_spec.chain.staking_state import BasePool
+from phala_spec.chain.state import BlockContext, ChainState, PalletOrigin, Signed
+from phala_spec.pallets.staking import assets, base_pool, wrapped_balances
+from phala_spec.primitives.codec import blake2b_256
+from phala_spec.primitives.fixed import bdiv, bmul
+from phala_spec.runtime.block import apply_call, initialize_block
+from phala_spec.runtime.genesis import UNIT, dev_account, genesis
 
 ALICE, BOB, CHARLIE, DAVE = (dev_account(n) for n in ("alice", "bob", "charlie", "dave"))
 OPS = PalletOrigin("Caller")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from phala_spec import base_pool, stake_pool_v2
 from phala_spec.bench.staking import HOLDING, OPERATIONS, QUICK_SIZES, pool_with_stakers, staker
 from phala_spec.cli import main
+from phala_spec.pallets.staking import base_pool, stake_pool_v2
 
 
 def test_bench_staking_section_shape(tmp_path: Path, capsys) -> None:

@@ -14,11 +14,10 @@ from phala_spec import (
     digest,
     execute_block,
     finalize_block,
-    genesis,
     initialize_block,
     observe,
 )
-from phala_spec.genesis import UNIT
+from phala_spec.runtime.genesis import UNIT, genesis
 
 ALICE, BOB = dev_account("alice"), dev_account("bob")
 
@@ -165,10 +164,10 @@ def test_views_reject_bad_arguments():
 
 def test_held_call_is_checked_on_decode_and_dispatched_transactionally() -> None:
     """[CHAIN-12] a held call is validated when it is decoded; its dispatch keeps the state on an error."""
-    from phala_spec.calls import decode_call, dispatch
-    from phala_spec.chain import BlockContext, Root, Signed
-    from phala_spec.errors import InvalidInput
-    from phala_spec.genesis import dev_account, genesis
+    from phala_spec.chain.state import BlockContext, Root, Signed
+    from phala_spec.primitives.errors import InvalidInput
+    from phala_spec.runtime.calls import decode_call, dispatch
+    from phala_spec.runtime.genesis import dev_account, genesis
     from phala_spec.steps import initialize_block
 
     with pytest.raises(InvalidInput):
@@ -198,6 +197,6 @@ def test_held_call_is_checked_on_decode_and_dispatched_transactionally() -> None
 
 
 def to_data_of(call: object) -> object:
-    from phala_spec.codec import to_data
+    from phala_spec.primitives.codec import to_data
 
     return to_data(call)

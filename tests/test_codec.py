@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from phala_spec import genesis
-from phala_spec.chain import AccountData, event
-from phala_spec.codec import blake2b_256, decode, digest, encode, to_data
+from phala_spec.chain.state import AccountData, event
+from phala_spec.primitives.codec import blake2b_256, decode, digest, encode, to_data
+from phala_spec.runtime.genesis import genesis
 
 plain = st.recursive(
     st.none() | st.booleans() | st.integers(-(2**200), 2**200) | st.text() | st.binary(),

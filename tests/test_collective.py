@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
-from phala_spec import apply_step, dev_account, genesis
-from phala_spec.calls import decode_call
-from phala_spec.chain import ChainState, CollectiveMember, CollectiveOrigin, Root, Signed
-from phala_spec.collective import (
+from phala_spec import apply_step, dev_account
+from phala_spec.chain.state import ChainState, CollectiveMember, CollectiveOrigin, Root, Signed
+from phala_spec.conformance.authoring import default_randomness
+from phala_spec.pallets.governance.collective import (
     COUNCIL,
     TECHNICAL_COMMITTEE,
     change_members_sorted,
@@ -21,8 +21,9 @@ from phala_spec.collective import (
     proportion_more_than,
     swap_remove,
 )
-from phala_spec.conformance.authoring import default_randomness
-from phala_spec.errors import BadOrigin, InvalidInput
+from phala_spec.primitives.errors import BadOrigin, InvalidInput
+from phala_spec.runtime.calls import decode_call
+from phala_spec.runtime.genesis import genesis
 
 ALICE, BOB, CHARLIE, DAVE = (dev_account(n) for n in ("alice", "bob", "charlie", "dave"))
 

@@ -17,15 +17,9 @@ import relaying
 from hypothesis import given
 from hypothesis import strategies as st
 
-from phala_spec import computation
-from phala_spec.block import CallResult, apply_call, finalize_block, initialize_block
-from phala_spec.chain import BlockContext, ChainState, PalletOrigin, Root, Signed
-from phala_spec.crypto import dev_keypair
-from phala_spec.errors import RuntimePanic
-from phala_spec.fixed import from_literal, to_fraction
-from phala_spec.genesis import dev_account, genesis
-from phala_spec.messages import MessageOrigin
-from phala_spec.worker_messages import (
+from phala_spec.chain.messages import MessageOrigin
+from phala_spec.chain.state import BlockContext, ChainState, PalletOrigin, Root, Signed
+from phala_spec.chain.worker_messages import (
     HeartbeatChallenge,
     HeartbeatV2,
     SettleInfo,
@@ -35,6 +29,12 @@ from phala_spec.worker_messages import (
     decode_system_event,
     encode_payload,
 )
+from phala_spec.pallets import computation
+from phala_spec.primitives.crypto import dev_keypair
+from phala_spec.primitives.errors import RuntimePanic
+from phala_spec.primitives.fixed import from_literal, to_fraction
+from phala_spec.runtime.block import CallResult, apply_call, finalize_block, initialize_block
+from phala_spec.runtime.genesis import dev_account, genesis
 
 PALLET = PalletOrigin("PhalaStakePoolv2")
 WORKER = dev_keypair("test-computation/worker")

@@ -11,7 +11,6 @@ import attrs
 import pytest
 from adapters.sample_cases import SAMPLE, write_sample_vectors
 
-from phala_spec.codec import decode, encode
 from phala_spec.conformance.authoring import (
     FORMAT,
     AuthoringError,
@@ -30,6 +29,7 @@ from phala_spec.conformance.authoring import (
 )
 from phala_spec.conformance.schema import SchemaError, check_vector, parse_vector
 from phala_spec.conformance.store import read_lock
+from phala_spec.primitives.codec import decode, encode
 
 ROOT = Path(__file__).resolve().parent.parent
 

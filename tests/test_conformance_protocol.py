@@ -8,7 +8,6 @@ import sys
 
 import pytest
 
-from phala_spec.codec import digest, encode
 from phala_spec.conformance.adapter import ReferenceAdapter, serve
 from phala_spec.conformance.authoring import signed
 from phala_spec.conformance.client import (
@@ -18,7 +17,8 @@ from phala_spec.conformance.client import (
     parse_hello,
 )
 from phala_spec.conformance.protocol import MAX_FRAME, ProtocolError, frame, read_frame, write_frame
-from phala_spec.genesis import dev_account, genesis
+from phala_spec.primitives.codec import digest, encode
+from phala_spec.runtime.genesis import dev_account, genesis
 
 BLOCK = {"kind": "initialize_block", "number": 1, "timestamp": 6000, "randomness": bytes(32)}
 

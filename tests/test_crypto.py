@@ -2,7 +2,7 @@
 
 import hashlib
 
-from phala_spec import crypto
+from phala_spec.primitives import crypto
 
 
 def test_dev_keys_are_deterministic_and_distinct():

@@ -10,17 +10,17 @@ from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import run_state_machine_as_test
 
-import phala_spec.democracy as dem
-from phala_spec.block import apply_call, finalize_block, initialize_block
-from phala_spec.chain import BlockContext, ChainState, Root, Signed
+import phala_spec.pallets.governance.democracy as dem
+from phala_spec.chain.democracy_state import Finished, Tally
+from phala_spec.chain.state import BlockContext, ChainState, Root, Signed
 from phala_spec.conformance.schema import load_vector
-from phala_spec.democracy_state import Finished, Tally
-from phala_spec.errors import InvalidInput, RuntimePanic
-from phala_spec.genesis import dev_account, genesis
 from phala_spec.models.balances import InvariantViolation
 from phala_spec.models.democracy import DemocracyMachine
 from phala_spec.models.settings import profile
+from phala_spec.primitives.errors import InvalidInput, RuntimePanic
 from phala_spec.proofs.obligations import PROVED, discover, prove_one, select
+from phala_spec.runtime.block import apply_call, finalize_block, initialize_block
+from phala_spec.runtime.genesis import dev_account, genesis
 
 ALICE, BOB, CHARLIE = (dev_account(n) for n in ("alice", "bob", "charlie"))
 # Finding a planted bug needs no shrinking.

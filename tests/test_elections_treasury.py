@@ -5,12 +5,18 @@ from __future__ import annotations
 import attrs
 import pytest
 
-from phala_spec import dev_account, genesis
-from phala_spec.chain import ChainState, ElectionsVoter, TreasuryProposal
-from phala_spec.elections import borda_prime, deposit_of, to_currency, to_vote, vote_factor
-from phala_spec.errors import InvalidInput
-from phala_spec.genesis import UNIT
-from phala_spec.treasury import POT, calculate_bond, pot, spend_funds
+from phala_spec import dev_account
+from phala_spec.chain.state import ChainState, ElectionsVoter, TreasuryProposal
+from phala_spec.pallets.governance.elections import (
+    borda_prime,
+    deposit_of,
+    to_currency,
+    to_vote,
+    vote_factor,
+)
+from phala_spec.pallets.governance.treasury import POT, calculate_bond, pot, spend_funds
+from phala_spec.primitives.errors import InvalidInput
+from phala_spec.runtime.genesis import UNIT, genesis
 
 ALICE, BOB, CHARLIE = (dev_account(n) for n in ("alice", "bob", "charlie"))
 U64_MAX = 2**64 - 1

@@ -15,9 +15,9 @@ import z3
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from phala_spec import arith
-from phala_spec.errors import ArithmeticOverflow, ArithmeticUnderflow
-from phala_spec.fixed import (
+from phala_spec.primitives import arith
+from phala_spec.primitives.errors import ArithmeticOverflow, ArithmeticUnderflow
+from phala_spec.primitives.fixed import (
     FROM_FIXED_MAX,
     PHA,
     TO_FIXED_MAX_BALANCE,

@@ -11,14 +11,9 @@ from typing import Any
 import pytest
 import relaying
 
-from phala_spec import registry
-from phala_spec.block import CallResult, apply_call, finalize_block, initialize_block
-from phala_spec.chain import BlockContext, ChainState, CollectiveOrigin, Root, Signed
-from phala_spec.crypto import Keypair, dev_keypair, sign
-from phala_spec.genesis import dev_account, genesis
-from phala_spec.messages import Message, MessageOrigin, wrap_content_to_sign
-from phala_spec.views import observe
-from phala_spec.worker_messages import (
+from phala_spec.chain.messages import Message, MessageOrigin, wrap_content_to_sign
+from phala_spec.chain.state import BlockContext, ChainState, CollectiveOrigin, Root, Signed
+from phala_spec.chain.worker_messages import (
     FirstGatekeeper,
     GatekeeperRegistered,
     GatekeeperUnregistered,
@@ -32,6 +27,11 @@ from phala_spec.worker_messages import (
     decode_gatekeeper_launch,
     encode_payload,
 )
+from phala_spec.pallets import registry
+from phala_spec.primitives.crypto import Keypair, dev_keypair, sign
+from phala_spec.runtime.block import CallResult, apply_call, finalize_block, initialize_block
+from phala_spec.runtime.genesis import dev_account, genesis
+from phala_spec.runtime.views import observe
 
 GK1, GK2, GK3 = (dev_keypair(f"test-gk/{i}") for i in range(3))
 MASTER = dev_keypair("test-gk/master")
@@ -472,10 +472,10 @@ def test_legacy_registration_binds_the_seven_field_info() -> None:
 
 
 def test_first_gatekeeper_uploads_a_derived_master_key_and_goes_live() -> None:
-    from phala_spec.crypto import derive_keypair
-    from phala_spec.messages import GATEKEEPER
-    from phala_spec.offchain import RuntimeConfig, SyncedBlock, new_runtime, process_block
-    from phala_spec.worker_messages import decode_registry_event
+    from phala_spec.chain.messages import GATEKEEPER
+    from phala_spec.chain.worker_messages import decode_registry_event
+    from phala_spec.offchain.pruntime import RuntimeConfig, SyncedBlock, new_runtime, process_block
+    from phala_spec.primitives.crypto import derive_keypair
 
     seed = b"\x07" * 32
     gk = new_runtime(seed, RuntimeConfig(gatekeeper=True))

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import settings
 from hypothesis.stateful import invariant, run_state_machine_as_test
 
-import phala_spec.offchain
-import phala_spec.registry
-from phala_spec.codec import digest
+import phala_spec.offchain.pruntime
+import phala_spec.pallets.registry
+from phala_spec.chain.worker_messages import BenchStart, Registered
 from phala_spec.conformance.schema import load_vector
 from phala_spec.models import MODELS, load_model
 from phala_spec.models.balances import InvariantViolation, check
@@ -20,8 +20,8 @@ from phala_spec.models.mq import MqMachine
 from phala_spec.models.network import NetworkMachine
 from phala_spec.models.settings import profile
 from phala_spec.network import genesis_state
+from phala_spec.primitives.codec import digest
 from phala_spec.steps import apply_step
-from phala_spec.worker_messages import BenchStart, Registered
 
 SMALL = settings(profile("ci"), max_examples=30, stateful_step_count=15)
 
@@ -40,14 +40,14 @@ def test_network_model_holds() -> None:
 
 
 def test_mq_model_catches_an_unchecked_signature(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(phala_spec.registry, "check_message", lambda state, signed: None)
+    monkeypatch.setattr(phala_spec.pallets.registry, "check_message", lambda state, signed: None)
     with pytest.raises(InvariantViolation) as caught:
         run_state_machine_as_test(MqMachine, settings=SMALL)
     assert caught.value.invariant.startswith("inv_MQ_9_")
 
 
 def test_network_model_catches_a_runtime_that_never_purges(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(phala_spec.offchain, "purge", lambda queue, ingress: queue)
+    monkeypatch.setattr(phala_spec.offchain.pruntime, "purge", lambda queue, ingress: queue)
     with pytest.raises(InvariantViolation) as caught:
         run_state_machine_as_test(NetworkMachine, settings=SMALL)
     assert caught.value.invariant == "inv_OFF_10_queues_purged"

@@ -10,17 +10,17 @@ import pytest
 from hypothesis import settings
 from hypothesis.stateful import run_state_machine_as_test
 
-import phala_spec.attestation
-import phala_spec.attestation_simulated
-import phala_spec.registry
-from phala_spec.codec import digest
+import phala_spec.pallets.registry
+import phala_spec.tee.attestation
+import phala_spec.tee.simulated
 from phala_spec.conformance.schema import load_vector
-from phala_spec.genesis import genesis
 from phala_spec.models import load_model
 from phala_spec.models.balances import InvariantViolation
 from phala_spec.models.cli import explore_model
 from phala_spec.models.registry import RegistryMachine, expected_attestation_outcome
 from phala_spec.models.settings import profile
+from phala_spec.primitives.codec import digest
+from phala_spec.runtime.genesis import genesis
 from phala_spec.steps import apply_step
 
 SMALL = settings(profile("ci"), max_examples=40, stateful_step_count=20)
@@ -65,9 +65,9 @@ def test_a_trace_replays_to_the_same_state() -> None:
 
 
 def test_model_catches_an_unchecked_allowlist(monkeypatch: pytest.MonkeyPatch) -> None:
-    real = phala_spec.attestation.dated_report_policy
+    real = phala_spec.tee.attestation.dated_report_policy
     monkeypatch.setattr(
-        phala_spec.attestation_simulated,
+        phala_spec.tee.simulated,
         "dated_report_policy",
         lambda report, data, now, allowlist, verify: real(report, data, now, (), False),
     )
@@ -77,7 +77,7 @@ def test_model_catches_an_unchecked_allowlist(monkeypatch: pytest.MonkeyPatch) -
 
 
 def test_model_catches_an_upload_from_a_non_gatekeeper(monkeypatch: pytest.MonkeyPatch) -> None:
-    real = phala_spec.registry.upload_master_pubkey
+    real = phala_spec.pallets.registry.upload_master_pubkey
 
     def upload(state, ctx, sender, key):  # forgets that only a gatekeeper may upload [REG-14]
         reg = state.registry
@@ -85,7 +85,7 @@ def test_model_catches_an_upload_from_a_non_gatekeeper(monkeypatch: pytest.Monke
             return attrs.evolve(state, registry=attrs.evolve(reg, gatekeeper_master_pubkey=key)), ()
         return real(state, ctx, sender, key)
 
-    monkeypatch.setattr(phala_spec.registry, "upload_master_pubkey", upload)
+    monkeypatch.setattr(phala_spec.pallets.registry, "upload_master_pubkey", upload)
     with pytest.raises(InvariantViolation) as caught:
         run_state_machine_as_test(RegistryMachine, settings=SMALL)
     assert caught.value.invariant.startswith(("inv_REG_14_", "inv_REG_20_"))
@@ -95,9 +95,9 @@ def test_explore_writes_a_registry_failure_as_a_replayable_vector(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """[MOD-6] a failure of this model becomes a vector that replays to its recorded digests."""
-    real = phala_spec.attestation.dated_report_policy
+    real = phala_spec.tee.attestation.dated_report_policy
     monkeypatch.setattr(
-        phala_spec.attestation_simulated,
+        phala_spec.tee.simulated,
         "dated_report_policy",
         lambda report, data, now, allowlist, verify: real(report, data, now, (), False),
     )

@@ -6,11 +6,11 @@ import pytest
 from hypothesis import settings
 from hypothesis.stateful import run_state_machine_as_test
 
-from phala_spec import base_pool
-from phala_spec.genesis import UNIT
 from phala_spec.models.balances import PALLET, InvariantViolation
 from phala_spec.models.settings import profile
 from phala_spec.models.staking import LOCK, STAKERS, StakingMachine
+from phala_spec.pallets.staking import base_pool
+from phala_spec.runtime.genesis import UNIT
 
 ALICE = STAKERS[0]
 RUN = settings(profile("ci"), max_examples=60, stateful_step_count=40)

@@ -9,12 +9,12 @@ import pytest
 from hypothesis import settings
 from hypothesis.stateful import run_state_machine_as_test
 
-from phala_spec import base_pool, stake_pool_v2
-from phala_spec.genesis import UNIT
+from phala_spec.chain.staking_state import BasePool
 from phala_spec.models.balances import InvariantViolation
 from phala_spec.models.settings import profile
 from phala_spec.models.staking_pools import STAKERS, WORKERS, StakePoolMachine
-from phala_spec.staking_state import BasePool
+from phala_spec.pallets.staking import base_pool, stake_pool_v2
+from phala_spec.runtime.genesis import UNIT
 
 RUN = settings(profile("ci"), max_examples=25, stateful_step_count=30)
 

@@ -17,16 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from phala_spec import computation, mq, registry
-from phala_spec.block import apply_call, finalize_block, initialize_block
-from phala_spec.calls import CALLS
-from phala_spec.chain import BlockContext, ChainState, Root, Signed, Unsigned, event
-from phala_spec.codec import blake2b_256, digest, to_data
-from phala_spec.conformance.schema import load_vector
-from phala_spec.crypto import dev_keypair, sign
-from phala_spec.errors import DispatchError, InvalidInput
-from phala_spec.genesis import dev_account, genesis
-from phala_spec.messages import (
+from phala_spec.chain.messages import (
     FORBIDDEN_TOPIC_PREFIXES,
     GATEKEEPER,
     Message,
@@ -38,7 +29,16 @@ from phala_spec.messages import (
     topic_is_valid,
     wrap_content_to_sign,
 )
-from phala_spec.views import observe
+from phala_spec.chain.state import BlockContext, ChainState, Root, Signed, Unsigned, event
+from phala_spec.conformance.schema import load_vector
+from phala_spec.pallets import computation, mq, registry
+from phala_spec.primitives.codec import blake2b_256, digest, to_data
+from phala_spec.primitives.crypto import dev_keypair, sign
+from phala_spec.primitives.errors import DispatchError, InvalidInput
+from phala_spec.runtime.block import apply_call, finalize_block, initialize_block
+from phala_spec.runtime.calls import CALLS
+from phala_spec.runtime.genesis import dev_account, genesis
+from phala_spec.runtime.views import observe
 
 ALICE, BOB = dev_account("alice"), dev_account("bob")
 RELAYER = Signed(ALICE)

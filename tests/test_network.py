@@ -7,28 +7,9 @@ from typing import Any
 
 import pytest
 
-from phala_spec.chain import BlockContext, Root, Signed
-from phala_spec.codec import digest, encode, to_data
-from phala_spec.conformance.adapter import ReferenceAdapter
-from phala_spec.conformance.authoring import default_randomness
-from phala_spec.conformance.client import parse_hello
-from phala_spec.conformance.schema import vector_requirements
-from phala_spec.crypto import dev_keypair, sign, verify
-from phala_spec.errors import InvalidInput
-from phala_spec.genesis import genesis
-from phala_spec.messages import Message, MessageOrigin, signed_bytes
-from phala_spec.network import (
-    NetworkState,
-    default_relayer,
-    genesis_state,
-    network_step,
-    observe,
-    relay_batch,
-    unaccepted_egress,
-)
-from phala_spec.offchain import RuntimeConfig, SyncedBlock, new_runtime, process_block
-from phala_spec.steps import apply_step
-from phala_spec.worker_messages import (
+from phala_spec.chain.messages import Message, MessageOrigin, signed_bytes
+from phala_spec.chain.state import BlockContext, Root, Signed
+from phala_spec.chain.worker_messages import (
     SYSTEM_EVENT_TOPIC,
     U256_MAX,
     BenchStart,
@@ -41,6 +22,25 @@ from phala_spec.worker_messages import (
     WorkerEventWithKey,
     encode_payload,
 )
+from phala_spec.conformance.adapter import ReferenceAdapter
+from phala_spec.conformance.authoring import default_randomness
+from phala_spec.conformance.client import parse_hello
+from phala_spec.conformance.schema import vector_requirements
+from phala_spec.network import (
+    NetworkState,
+    default_relayer,
+    genesis_state,
+    network_step,
+    observe,
+    relay_batch,
+    unaccepted_egress,
+)
+from phala_spec.offchain.pruntime import RuntimeConfig, SyncedBlock, new_runtime, process_block
+from phala_spec.primitives.codec import digest, encode, to_data
+from phala_spec.primitives.crypto import dev_keypair, sign, verify
+from phala_spec.primitives.errors import InvalidInput
+from phala_spec.runtime.genesis import genesis
+from phala_spec.steps import apply_step
 
 GK = dev_keypair("test/gk")
 W1 = dev_keypair("test/w1")

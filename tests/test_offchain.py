@@ -8,30 +8,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from phala_spec import crypto, digest
-from phala_spec.messages import GATEKEEPER, Message, MessageOrigin, pallet_origin, signed_bytes
-from phala_spec.offchain import (
-    COMPUTING,
-    PAUSED,
-    RuntimeConfig,
-    SendQueue,
-    SyncedBlock,
-    WorkerState,
-    WorkingState,
-    enqueue,
-    hashed_id,
-    heartbeat_hit,
-    new_runtime,
-    on_heartbeat_challenge,
-    open_channel,
-    pending,
-    pending_egress,
-    process_block,
-    purge,
-    set_dummy,
-    worker_origin,
+from phala_spec import digest
+from phala_spec.chain.messages import (
+    GATEKEEPER,
+    Message,
+    MessageOrigin,
+    pallet_origin,
+    signed_bytes,
 )
-from phala_spec.worker_messages import (
+from phala_spec.chain.worker_messages import (
     REGISTRY_EVENT_TOPIC,
     SYSTEM_EVENT_TOPIC,
     U256_MAX,
@@ -59,6 +44,28 @@ from phala_spec.worker_messages import (
     message_of,
     topic_of,
 )
+from phala_spec.offchain.pruntime import (
+    COMPUTING,
+    PAUSED,
+    RuntimeConfig,
+    SendQueue,
+    SyncedBlock,
+    WorkerState,
+    WorkingState,
+    enqueue,
+    hashed_id,
+    heartbeat_hit,
+    new_runtime,
+    on_heartbeat_challenge,
+    open_channel,
+    pending,
+    pending_egress,
+    process_block,
+    purge,
+    set_dummy,
+    worker_origin,
+)
+from phala_spec.primitives import crypto
 
 REGISTRY = pallet_origin("PhalaRegistry")
 COMPUTATION = pallet_origin("PhalaComputation")

@@ -10,7 +10,7 @@ import z3
 from hypothesis import given
 from hypothesis import strategies as st
 
-from phala_spec.perthings import Perbill, Permill, PerThing, Rounding
+from phala_spec.primitives.perthings import Perbill, Permill, PerThing, Rounding
 
 PER_THINGS = (Permill, Perbill)
 u128 = st.integers(0, (1 << 128) - 1)

@@ -7,7 +7,7 @@ from fractions import Fraction
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from phala_spec.phragmen import PhragmenVoter, seq_phragmen, setup_edges
+from phala_spec.pallets.governance.phragmen import PhragmenVoter, seq_phragmen, setup_edges
 
 
 def exact_phragmen(

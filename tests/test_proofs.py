@@ -19,8 +19,8 @@ from typing import Any
 import pytest
 import z3
 
-from phala_spec.arith import shr
-from phala_spec.fixed import (
+from phala_spec.primitives.arith import shr
+from phala_spec.primitives.fixed import (
     FROM_FIXED_MAX,
     PHA,
     TO_FIXED_MAX_BALANCE,
@@ -31,7 +31,7 @@ from phala_spec.fixed import (
     sqrt,
     to_fixed,
 )
-from phala_spec.perthings import Permill, Rounding, rational_mul_correction
+from phala_spec.primitives.perthings import Permill, Rounding, rational_mul_correction
 from phala_spec.proofs import cli
 from phala_spec.proofs.obligations import (
     COUNTEREXAMPLE,

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from phala_spec.pallets.staking.stake_pool_v2 import reward_split
+from phala_spec.pallets.staking.vault import owner_share_gain
 from phala_spec.proofs.obligations import PROVED, discover, prove
-from phala_spec.stake_pool_v2 import reward_split
-from phala_spec.vault import owner_share_gain
 
 
 def test_stake_pool_obligations_are_proved() -> None:

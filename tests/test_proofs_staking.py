@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import z3
 
-from phala_spec.base_pool import shares_for
-from phala_spec.fixed import TO_FIXED_MAX_BALANCE
+from phala_spec.pallets.staking.base_pool import shares_for
+from phala_spec.primitives.fixed import TO_FIXED_MAX_BALANCE
 from phala_spec.proofs.fixed_point import _bdiv_cuts
 from phala_spec.proofs.obligations import (
     COUNTEREXAMPLE,

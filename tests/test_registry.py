@@ -16,15 +16,9 @@ import relaying
 from hypothesis import given
 from hypothesis import strategies as st
 
-from phala_spec import mq, registry
-from phala_spec.block import apply_call, finalize_block, initialize_block
-from phala_spec.chain import BlockContext, ChainState, CollectiveOrigin, Root, Signed
-from phala_spec.codec import blake2b_256, to_data
-from phala_spec.crypto import dev_keypair
-from phala_spec.errors import DispatchError, InvalidInput
-from phala_spec.genesis import dev_account, genesis
-from phala_spec.messages import Message, MessageOrigin
-from phala_spec.worker_messages import (
+from phala_spec.chain.messages import Message, MessageOrigin
+from phala_spec.chain.state import BlockContext, ChainState, CollectiveOrigin, Root, Signed
+from phala_spec.chain.worker_messages import (
     BenchReport,
     BenchScore,
     BenchStart,
@@ -34,6 +28,12 @@ from phala_spec.worker_messages import (
     decode_system_event,
     encode_payload,
 )
+from phala_spec.pallets import mq, registry
+from phala_spec.primitives.codec import blake2b_256, to_data
+from phala_spec.primitives.crypto import dev_keypair
+from phala_spec.primitives.errors import DispatchError, InvalidInput
+from phala_spec.runtime.block import apply_call, finalize_block, initialize_block
+from phala_spec.runtime.genesis import dev_account, genesis
 
 WORKER = dev_keypair("test-registry/worker")
 PK = WORKER.public

@@ -14,18 +14,19 @@ import attrs
 import pytest
 import relaying
 
-from phala_spec import assets, computation, stake_pool_v2
-from phala_spec.block import CallResult, apply_call, finalize_block, initialize_block
-from phala_spec.chain import BlockContext, ChainState, Root, Signed
-from phala_spec.codec import blake2b_256
-from phala_spec.crypto import dev_keypair
-from phala_spec.errors import InvalidInput
-from phala_spec.fixed import from_fixed
-from phala_spec.genesis import UNIT, dev_account, genesis
-from phala_spec.messages import MessageOrigin
-from phala_spec.staking_state import StakePool
-from phala_spec.worker_messages import SettleInfo, WorkingInfoUpdateEvent, encode_payload
-from phala_spec.wrapped_balances import WPHA_ACCOUNT
+from phala_spec.chain.messages import MessageOrigin
+from phala_spec.chain.staking_state import StakePool
+from phala_spec.chain.state import BlockContext, ChainState, Root, Signed
+from phala_spec.chain.worker_messages import SettleInfo, WorkingInfoUpdateEvent, encode_payload
+from phala_spec.pallets import computation
+from phala_spec.pallets.staking import assets, stake_pool_v2
+from phala_spec.pallets.staking.wrapped_balances import WPHA_ACCOUNT
+from phala_spec.primitives.codec import blake2b_256
+from phala_spec.primitives.crypto import dev_keypair
+from phala_spec.primitives.errors import InvalidInput
+from phala_spec.primitives.fixed import from_fixed
+from phala_spec.runtime.block import CallResult, apply_call, finalize_block, initialize_block
+from phala_spec.runtime.genesis import UNIT, dev_account, genesis
 
 ALICE, BOB, CHARLIE = (dev_account(n) for n in ("alice", "bob", "charlie"))
 WORKER, WORKER2, WORKER3 = (dev_keypair(f"test-stake-pool/worker{i}") for i in (1, 2, 3))
@@ -626,7 +627,7 @@ def test_force_withdraw_after_the_grace_period() -> None:
 
 def test_stake_pool_view() -> None:
     """``stake_pool(pid)``: the record with its price, free and locked W-PHA; null for a plain pid [STK-56]."""
-    from phala_spec.views import observe
+    from phala_spec.runtime.views import observe
 
     state = computing()
     seen = observe(state, "stake_pool", [0])

@@ -1,14 +1,12 @@
-"""frame_system reference counting [SYS-1]..[SYS-5]: unit tests of phala_spec.system."""
+"""frame_system reference counting [SYS-1]..[SYS-5]: unit tests of phala_spec.chain.system."""
 
 from __future__ import annotations
 
 import attrs
 import pytest
 
-from phala_spec import genesis
-from phala_spec.chain import AccountData, AccountInfo, ChainState
-from phala_spec.errors import DispatchError
-from phala_spec.system import (
+from phala_spec.chain.state import AccountData, AccountInfo, ChainState
+from phala_spec.chain.system import (
     account_exists,
     account_info,
     can_dec_provider,
@@ -18,6 +16,8 @@ from phala_spec.system import (
     inc_providers,
     put_account_info,
 )
+from phala_spec.primitives.errors import DispatchError
+from phala_spec.runtime.genesis import genesis
 
 WHO = b"\x11" * 32
 

@@ -6,10 +6,11 @@ from typing import Any
 
 import pytest
 
-from phala_spec import assets, balances, wrapped_balances
-from phala_spec.block import apply_call, initialize_block
-from phala_spec.chain import BlockContext, ChainState, PalletOrigin, Signed
-from phala_spec.genesis import UNIT, dev_account, genesis
+from phala_spec.chain.state import BlockContext, ChainState, PalletOrigin, Signed
+from phala_spec.pallets import balances
+from phala_spec.pallets.staking import assets, wrapped_balances
+from phala_spec.runtime.block import apply_call, initialize_block
+from phala_spec.runtime.genesis import UNIT, dev_account, genesis
 
 ALICE, BOB, CHARLIE = dev_account("alice"), dev_account("bob"), dev_account("charlie")
 OPS = PalletOrigin("Caller")
@@ -108,7 +109,7 @@ def test_net_value_counts_pool_shares_at_the_price() -> None:
 
 @pytest.mark.parametrize("origin", [Signed(ALICE), None])
 def test_set_locked_is_an_operation(origin: Any) -> None:
-    from phala_spec.chain import Root
+    from phala_spec.chain.state import Root
 
     _, outcome, _ = run(
         chain(), origin or Root(), "PhalaWrappedBalances.set_locked", who=ALICE, amount=1

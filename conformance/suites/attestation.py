@@ -31,16 +31,6 @@ from typing import Any
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from phala_spec.attestation import confidence_level
-from phala_spec.attestation_dcap import (
-    decode_collateral,
-    extract_certs,
-    parse_quote,
-    parse_tcb_info,
-    verify_dcap,
-)
-from phala_spec.attestation_simulated import simulated_attestation_for
-from phala_spec.calls import CALLS, decode_args
 from phala_spec.conformance.authoring import CaseBuilder, case, root, signed
 from phala_spec.conformance.suites.registry import (
     ADD_PRUNTIME,
@@ -55,8 +45,18 @@ from phala_spec.conformance.suites.registry import (
     pruntime_info,
     setup,
 )
-from phala_spec.crypto import dev_keypair
-from phala_spec.intel_roots import INTEL_IAS_REPORT_SIGNING_ROOT_PEM
+from phala_spec.primitives.crypto import dev_keypair
+from phala_spec.runtime.calls import CALLS, decode_args
+from phala_spec.tee.attestation import confidence_level
+from phala_spec.tee.dcap import (
+    decode_collateral,
+    extract_certs,
+    parse_quote,
+    parse_tcb_info,
+    verify_dcap,
+)
+from phala_spec.tee.intel_roots import INTEL_IAS_REPORT_SIGNING_ROOT_PEM
+from phala_spec.tee.simulated import simulated_attestation_for
 
 SUITE = "attestation"
 HANDLER = "register_worker_v2"
@@ -463,7 +463,7 @@ def simulated_rejections_in_order(b: CaseBuilder) -> None:
 
 def _trailing_byte(evidence: dict[str, Any]) -> dict[str, Any]:
     """The same report with one byte appended, signed again by the authority [ATT-42]."""
-    from phala_spec.attestation_simulated import sign_report
+    from phala_spec.tee.simulated import sign_report
 
     report = evidence["report"] + b"\x00"
     return {**evidence, "report": report, "signature": sign_report(report)}
@@ -480,7 +480,7 @@ def simulated_garbled_and_tampered(b: CaseBuilder) -> None:
     """A flipped signature bit, a 63-byte signature and a report byte changed after signing
     are `InvalidIASSigningCert`; an authority-signed empty report and one cut inside its
     status are `InvalidReport`."""
-    from phala_spec.attestation_simulated import sign_report
+    from phala_spec.tee.simulated import sign_report
 
     sim_setup(b)
     info = pruntime_info()

@@ -22,9 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from phala_spec.arith import U128_MAX
-from phala_spec.block import apply_call
-from phala_spec.codec import blake2b_256
+from phala_spec.chain.system import account_exists, account_info
 from phala_spec.conformance.authoring import (
     AuthoringError,
     CaseBuilder,
@@ -34,8 +32,10 @@ from phala_spec.conformance.authoring import (
     root,
     signed,
 )
+from phala_spec.primitives.arith import U128_MAX
+from phala_spec.primitives.codec import blake2b_256
+from phala_spec.runtime.block import apply_call
 from phala_spec.steps import decode_origin
-from phala_spec.system import account_exists, account_info
 
 SUITE = "balances"
 MINIMAL = ("minimal",)

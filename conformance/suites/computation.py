@@ -14,8 +14,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from phala_spec import computation
-from phala_spec.codec import to_data
+from phala_spec.chain.messages import MessageOrigin
+from phala_spec.chain.worker_messages import (
+    BenchReport,
+    HeartbeatChallenge,
+    HeartbeatV2,
+    SettleInfo,
+    WorkingInfoUpdateEvent,
+    encode_payload,
+)
 from phala_spec.conformance.authoring import (
     AuthoringError,
     CaseBuilder,
@@ -26,16 +33,9 @@ from phala_spec.conformance.authoring import (
     root,
     signed,
 )
-from phala_spec.crypto import Keypair, dev_keypair
-from phala_spec.messages import MessageOrigin
-from phala_spec.worker_messages import (
-    BenchReport,
-    HeartbeatChallenge,
-    HeartbeatV2,
-    SettleInfo,
-    WorkingInfoUpdateEvent,
-    encode_payload,
-)
+from phala_spec.pallets import computation
+from phala_spec.primitives.codec import to_data
+from phala_spec.primitives.crypto import Keypair, dev_keypair
 
 SUITE = "computation"
 SETTINGS = ("real", "oracle")

@@ -23,8 +23,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from phala_spec.calls import decode_call
-from phala_spec.codec import digest
 from phala_spec.conformance.authoring import (
     AuthoringError,
     CaseBuilder,
@@ -34,8 +32,10 @@ from phala_spec.conformance.authoring import (
     root,
     signed,
 )
-from phala_spec.elections import to_vote, vote_factor
-from phala_spec.treasury import POT
+from phala_spec.pallets.governance.elections import to_vote, vote_factor
+from phala_spec.pallets.governance.treasury import POT
+from phala_spec.primitives.codec import digest
+from phala_spec.runtime.calls import decode_call
 
 SUITE = "governance"
 MINIMAL = ("minimal",)

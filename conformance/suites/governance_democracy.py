@@ -22,7 +22,7 @@ from fractions import Fraction
 from math import isqrt
 from typing import Any
 
-from phala_spec.calls import decode_call
+from phala_spec.chain.democracy_state import Direct, Finished, Ongoing, Tally
 from phala_spec.conformance.authoring import (
     AuthoringError,
     CaseBuilder,
@@ -34,9 +34,9 @@ from phala_spec.conformance.authoring import (
     root,
     signed,
 )
-from phala_spec.democracy_state import Direct, Finished, Ongoing, Tally
+from phala_spec.pallets.governance.treasury import POT
+from phala_spec.runtime.calls import decode_call
 from phala_spec.steps import apply_step
-from phala_spec.treasury import POT
 
 SUITE = "governance"
 BOTH_PRESETS = ("minimal", "phala")

@@ -8,7 +8,7 @@ observations, so a failing implementation learns which one differs.
 
 Signed messages come in both crypto settings [MQ-22]. A story that carries
 signed input is written once and registered twice, as ``<name>_real`` (Ed25519
-signatures made with :func:`phala_spec.crypto.sign` over the signed bytes) and
+signatures made with :func:`phala_spec.primitives.crypto.sign` over the signed bytes) and
 ``<name>_oracle`` (each signature is the boolean it stands for). Stories whose
 signatures only make sense as bytes (a signature over other bytes, a
 domain-separated signature) exist in ``real`` only. In ``oracle`` vectors a
@@ -28,8 +28,15 @@ from typing import Any
 
 import attrs
 
-from phala_spec.block import apply_call
-from phala_spec.codec import blake2b_256, to_data
+from phala_spec.chain.messages import (
+    FORBIDDEN_TOPIC_PREFIXES,
+    GATEKEEPER,
+    Message,
+    MessageOrigin,
+    pallet_origin,
+    signed_bytes,
+    wrap_content_to_sign,
+)
 from phala_spec.conformance.authoring import (
     AuthoringError,
     CaseBuilder,
@@ -40,19 +47,12 @@ from phala_spec.conformance.authoring import (
     root,
     signed,
 )
-from phala_spec.crypto import dev_keypair, sign
-from phala_spec.messages import (
-    FORBIDDEN_TOPIC_PREFIXES,
-    GATEKEEPER,
-    Message,
-    MessageOrigin,
-    pallet_origin,
-    signed_bytes,
-    wrap_content_to_sign,
-)
-from phala_spec.mq import ingress, sequence_tag
+from phala_spec.pallets.mq import ingress, sequence_tag
+from phala_spec.primitives.codec import blake2b_256, to_data
+from phala_spec.primitives.crypto import dev_keypair, sign
+from phala_spec.runtime.block import apply_call
+from phala_spec.runtime.views import observe
 from phala_spec.steps import decode_origin
-from phala_spec.views import observe
 
 SUITE = "mq"
 MINIMAL = ("minimal",)

@@ -24,19 +24,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from phala_spec.codec import to_data
-from phala_spec.conformance.authoring import (
-    AuthoringError,
-    CaseBuilder,
-    case_per_crypto,
-    root,
-    signed,
-)
-from phala_spec.crypto import Keypair, dev_keypair, sign
-from phala_spec.messages import GATEKEEPER, Message, MessageOrigin, signed_bytes
-from phala_spec.mq import ingress
-from phala_spec.network import NetworkState
-from phala_spec.worker_messages import (
+from phala_spec.chain.messages import GATEKEEPER, Message, MessageOrigin, signed_bytes
+from phala_spec.chain.worker_messages import (
     SYSTEM_EVENT_TOPIC,
     U256_MAX,
     WORKING_REPORT_TOPIC,
@@ -48,6 +37,17 @@ from phala_spec.worker_messages import (
     WorkerEventWithKey,
     encode_payload,
 )
+from phala_spec.conformance.authoring import (
+    AuthoringError,
+    CaseBuilder,
+    case_per_crypto,
+    root,
+    signed,
+)
+from phala_spec.network import NetworkState
+from phala_spec.pallets.mq import ingress
+from phala_spec.primitives.codec import to_data
+from phala_spec.primitives.crypto import Keypair, dev_keypair, sign
 
 SUITE = "network"
 MINIMAL = ("minimal",)

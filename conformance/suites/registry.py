@@ -26,8 +26,17 @@ from collections.abc import Callable, Sequence
 from importlib import resources
 from typing import Any
 
-from phala_spec.attestation_ias import verify_ias
-from phala_spec.codec import blake2b_256
+from phala_spec.chain.messages import Message, MessageOrigin
+from phala_spec.chain.worker_messages import (
+    BenchReport,
+    BenchScore,
+    BenchStart,
+    MasterPubkey,
+    Registered,
+    WorkerEvent,
+    WorkerEventWithKey,
+    encode_payload,
+)
 from phala_spec.conformance.authoring import (
     AuthoringError,
     CaseBuilder,
@@ -38,20 +47,11 @@ from phala_spec.conformance.authoring import (
     root,
     signed,
 )
-from phala_spec.crypto import dev_keypair
-from phala_spec.messages import Message, MessageOrigin
-from phala_spec.mq import ingress
-from phala_spec.registry import PALLET, SYSTEM_EVENT_TOPIC
-from phala_spec.worker_messages import (
-    BenchReport,
-    BenchScore,
-    BenchStart,
-    MasterPubkey,
-    Registered,
-    WorkerEvent,
-    WorkerEventWithKey,
-    encode_payload,
-)
+from phala_spec.pallets.mq import ingress
+from phala_spec.pallets.registry import PALLET, SYSTEM_EVENT_TOPIC
+from phala_spec.primitives.codec import blake2b_256
+from phala_spec.primitives.crypto import dev_keypair
+from phala_spec.tee.ias import verify_ias
 
 SUITE = "registry"
 MINIMAL = ("minimal",)

@@ -13,7 +13,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from phala_spec.codec import blake2b_256, to_data
+from phala_spec.chain.messages import Message, MessageOrigin, signed_bytes, wrap_content_to_sign
+from phala_spec.chain.worker_messages import (
+    GATEKEEPER_CHANGE_TOPIC,
+    GATEKEEPER_LAUNCH_TOPIC,
+    FirstGatekeeper,
+    GatekeeperRegistered,
+    GatekeeperUnregistered,
+    MasterPubkey,
+    MasterPubkeyOnChain,
+    MasterPubkeyRotated,
+    RotatedMasterPubkey,
+    RotateMasterKey,
+    WorkerIdentity,
+    encode_payload,
+)
 from phala_spec.conformance.authoring import CaseBuilder, case, case_per_crypto, relay, root, signed
 from phala_spec.conformance.suites.registry import (
     ECDH,
@@ -28,23 +42,9 @@ from phala_spec.conformance.suites.registry import (
     ias_facts,
     setup,
 )
-from phala_spec.crypto import Keypair, dev_keypair, sign
-from phala_spec.messages import Message, MessageOrigin, signed_bytes, wrap_content_to_sign
-from phala_spec.registry import WorkerEndpointPayload
-from phala_spec.worker_messages import (
-    GATEKEEPER_CHANGE_TOPIC,
-    GATEKEEPER_LAUNCH_TOPIC,
-    FirstGatekeeper,
-    GatekeeperRegistered,
-    GatekeeperUnregistered,
-    MasterPubkey,
-    MasterPubkeyOnChain,
-    MasterPubkeyRotated,
-    RotatedMasterPubkey,
-    RotateMasterKey,
-    WorkerIdentity,
-    encode_payload,
-)
+from phala_spec.pallets.registry import WorkerEndpointPayload
+from phala_spec.primitives.codec import blake2b_256, to_data
+from phala_spec.primitives.crypto import Keypair, dev_keypair, sign
 
 SUITE = "registry"
 GK1 = dev_keypair("registry/gatekeeper1")

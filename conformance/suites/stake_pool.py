@@ -17,7 +17,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from phala_spec import assets, base_pool, stake_pool_v2, vault
+from phala_spec.chain.messages import MessageOrigin
+from phala_spec.chain.staking_state import StakePool, Vault
+from phala_spec.chain.worker_messages import (
+    BenchReport,
+    SettleInfo,
+    WorkingInfoUpdateEvent,
+    encode_payload,
+)
 from phala_spec.conformance.authoring import AuthoringError, CaseBuilder, case, relay, root, signed
 from phala_spec.conformance.suites.computation import (
     MASTER,
@@ -27,16 +34,9 @@ from phala_spec.conformance.suites.computation import (
     gk_report,
     setup,
 )
-from phala_spec.crypto import dev_keypair
-from phala_spec.genesis import UNIT
-from phala_spec.messages import MessageOrigin
-from phala_spec.staking_state import StakePool, Vault
-from phala_spec.worker_messages import (
-    BenchReport,
-    SettleInfo,
-    WorkingInfoUpdateEvent,
-    encode_payload,
-)
+from phala_spec.pallets.staking import assets, base_pool, stake_pool_v2, vault
+from phala_spec.primitives.crypto import dev_keypair
+from phala_spec.runtime.genesis import UNIT
 
 SUITE = "staking"
 SETTING = "oracle"

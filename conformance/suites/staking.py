@@ -17,10 +17,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from phala_spec import base_pool
+from phala_spec.chain.staking_state import BasePool
 from phala_spec.conformance.authoring import AuthoringError, CaseBuilder, case, pallet, root, signed
-from phala_spec.genesis import UNIT
-from phala_spec.staking_state import BasePool
+from phala_spec.pallets.staking import base_pool
+from phala_spec.runtime.genesis import UNIT
 
 SUITE = "staking"
 MINIMAL = ("minimal",)

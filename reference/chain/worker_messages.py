@@ -1,0 +1,850 @@
+"""Typed payloads of the system topics and their SCALE layouts [OFF-1]..[OFF-6].
+
+The chain and the off-chain runtimes talk through messages whose payloads are
+SCALE-encoded typed values. This module declares the ones the worker state
+machine needs: ``SystemEvent`` (pallets → runtimes), ``WorkingReportEvent``
+(worker heartbeats) and ``RegistryEvent`` (benchmark report, master public
+key), with the topic each is bound to. Encoding goes through
+:mod:`phala_spec.primitives.scale`; decoding never raises: it returns the value or a
+:class:`DecodeFailure`.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from ..primitives import scale
+from .messages import Message, MessageOrigin
+from .state import TokenomicParams
+
+U8_MAX = 2**8 - 1
+U32_MAX = 2**32 - 1
+U64_MAX = 2**64 - 1
+U128_MAX = 2**128 - 1
+U256_MAX = 2**256 - 1
+
+# --- Topics [OFF-1] ------------------------------------------------------------
+
+SYSTEM_EVENT_TOPIC = b"phala/system/event"
+WORKING_REPORT_TOPIC = b"phala/mining/report"
+WORKING_INFO_UPDATE_TOPIC = b"^phala/mining/update"
+GATEKEEPER_LAUNCH_TOPIC = b"phala/gatekeeper/launch"
+GATEKEEPER_CHANGE_TOPIC = b"phala/gatekeeper/change"
+GATEKEEPER_KEY_TOPIC = b"phala/gatekeeper/key"
+GATEKEEPER_EVENT_TOPIC = b"phala/gatekeeper/event"
+REGISTRY_EVENT_TOPIC = b"^phala/registry/event"
+GATEKEEPER_REGISTRY_EVENT_TOPIC = b"^phala/registry/gk_event"
+
+
+def _check(value: int, maximum: int, name: str) -> None:
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= maximum:
+        raise ValueError(f"{name} must be an integer in 0..={maximum}, got {value!r}")
+
+
+def _check_key(value: bytes, name: str) -> None:
+    if not isinstance(value, bytes) or len(value) != 32:
+        raise ValueError(f"{name} must be 32 bytes")
+
+
+# --- WorkerEvent [OFF-3] --------------------------------------------------------
+
+
+@attrs.frozen
+class Registered:
+    """The worker's registration succeeded (or was refreshed) [OFF-3]."""
+
+    confidence_level: int
+
+    def __attrs_post_init__(self) -> None:
+        _check(self.confidence_level, U8_MAX, "confidence_level")
+
+
+@attrs.frozen
+class BenchStart:
+    """Run the benchmark for ``duration`` blocks [OFF-3]."""
+
+    duration: int
+
+    def __attrs_post_init__(self) -> None:
+        _check(self.duration, U32_MAX, "duration")
+
+
+@attrs.frozen
+class BenchScore:
+    """The chain's score of the benchmark report (informational for the worker) [OFF-3]."""
+
+    score: int
+
+    def __attrs_post_init__(self) -> None:
+        _check(self.score, U32_MAX, "score")
+
+
+@attrs.frozen
+class Started:
+    """A computing session started: global session id, initial V (U64F64 bits) and P [OFF-3]."""
+
+    session_id: int
+    init_v: int
+    init_p: int
+
+    def __attrs_post_init__(self) -> None:
+        _check(self.session_id, U32_MAX, "session_id")
+        _check(self.init_v, U128_MAX, "init_v")
+        _check(self.init_p, U32_MAX, "init_p")
+
+
+@attrs.frozen
+class Stopped:
+    """The computing session stopped [OFF-3]."""
+
+
+@attrs.frozen
+class EnterUnresponsive:
+    """The chain marked the worker unresponsive [OFF-3]."""
+
+
+@attrs.frozen
+class ExitUnresponsive:
+    """The chain marked the worker responsive again [OFF-3]."""
+
+
+WorkerEvent = (
+    Registered | BenchStart | BenchScore | Started | Stopped | EnterUnresponsive | ExitUnresponsive
+)
+
+# --- SystemEvent [OFF-2] --------------------------------------------------------
+
+
+@attrs.frozen
+class WorkerEventWithKey:
+    """``SystemEvent::WorkerEvent``: an event about the worker with this public key [OFF-2]."""
+
+    pubkey: bytes
+    event: WorkerEvent
+
+    def __attrs_post_init__(self) -> None:
+        _check_key(self.pubkey, "pubkey")
+
+
+@attrs.frozen
+class HeartbeatChallenge:
+    """``SystemEvent::HeartbeatChallenge``: this block's seed and online target (U256) [OFF-2]."""
+
+    seed: int
+    online_target: int
+
+    def __attrs_post_init__(self) -> None:
+        _check(self.seed, U256_MAX, "seed")
+        _check(self.online_target, U256_MAX, "online_target")
+
+
+SystemEvent = WorkerEventWithKey | HeartbeatChallenge
+
+# --- WorkingReportEvent [OFF-4] -------------------------------------------------
+
+
+@attrs.frozen
+class Heartbeat:
+    """Legacy heartbeat report (decoded, never emitted by the reference) [OFF-4]."""
+
+    session_id: int
+    challenge_block: int
+    challenge_time: int
+    iterations: int
+
+    def __attrs_post_init__(self) -> None:
+        _check(self.session_id, U32_MAX, "session_id")
+        _check(self.challenge_block, U32_MAX, "challenge_block")
+        _check(self.challenge_time, U64_MAX, "challenge_time")
+        _check(self.iterations, U64_MAX, "iterations")
+
+
+@attrs.frozen
+class HeartbeatV2:
+    """Heartbeat report: the answered challenge and the iterations since the session began [OFF-4]."""
+
+    session_id: int
+    challenge_block: int
+    challenge_time: int
+    iterations: int
+    n_clusters: int
+    n_contracts: int
+
+    def __attrs_post_init__(self) -> None:
+        _check(self.session_id, U32_MAX, "session_id")
+        _check(self.challenge_block, U32_MAX, "challenge_block")
+        _check(self.challenge_time, U64_MAX, "challenge_time")
+        _check(self.iterations, U64_MAX, "iterations")
+        _check(self.n_clusters, U32_MAX, "n_clusters")
+        _check(self.n_contracts, U32_MAX, "n_contracts")
+
+
+WorkingReportEvent = Heartbeat | HeartbeatV2
+
+# --- RegistryEvent [OFF-5] ------------------------------------------------------
+
+
+@attrs.frozen
+class BenchReport:
+    """The benchmark result: start time (ms) and iterations counted [OFF-5]."""
+
+    start_time: int
+    iterations: int
+
+    def __attrs_post_init__(self) -> None:
+        _check(self.start_time, U64_MAX, "start_time")
+        _check(self.iterations, U64_MAX, "iterations")
+
+
+@attrs.frozen
+class _MasterKeyRecord:
+    """A record carrying one master public key."""
+
+    master_pubkey: bytes
+
+    def __attrs_post_init__(self) -> None:
+        _check_key(self.master_pubkey, "master_pubkey")
+
+
+@attrs.frozen
+class _IdentityRecord:
+    """A record carrying a worker's identity key and ECDH key."""
+
+    pubkey: bytes
+    ecdh_pubkey: bytes
+
+    def __attrs_post_init__(self) -> None:
+        _check_key(self.pubkey, "pubkey")
+        _check_key(self.ecdh_pubkey, "ecdh_pubkey")
+
+
+@attrs.frozen
+class MasterPubkey(_MasterKeyRecord):
+    """The first gatekeeper's master public key [OFF-5]."""
+
+
+RegistryEvent = BenchReport | MasterPubkey
+
+# --- Gatekeeper launch, change and registry events [OFF-25]..[OFF-27] ------------
+
+
+@attrs.frozen
+class WorkerIdentity(_IdentityRecord):
+    """A gatekeeper's identity and encryption keys [OFF-25]."""
+
+
+@attrs.frozen
+class FirstGatekeeper(_IdentityRecord):
+    """``GatekeeperLaunch::FirstGatekeeper``: the first gatekeeper is registered [OFF-25]."""
+
+
+@attrs.frozen
+class MasterPubkeyOnChain(_MasterKeyRecord):
+    """``GatekeeperLaunch::MasterPubkeyOnChain``: the chain stored the master public key [OFF-25]."""
+
+
+@attrs.frozen
+class RotateMasterKey:
+    """``GatekeeperLaunch::RotateMasterKey``: rotation ``rotation_id`` among these gatekeepers [OFF-25]."""
+
+    rotation_id: int
+    gk_identities: tuple[WorkerIdentity, ...]
+
+    def __attrs_post_init__(self) -> None:
+        _check(self.rotation_id, U64_MAX, "rotation_id")
+
+
+@attrs.frozen
+class MasterPubkeyRotated(_MasterKeyRecord):
+    """``GatekeeperLaunch::MasterPubkeyRotated``: the chain switched to a new master public key [OFF-25]."""
+
+
+GatekeeperLaunch = FirstGatekeeper | MasterPubkeyOnChain | RotateMasterKey | MasterPubkeyRotated
+
+
+@attrs.frozen
+class GatekeeperRegistered(_IdentityRecord):
+    """``GatekeeperChange::Registered``: another gatekeeper joined [OFF-26]."""
+
+
+@attrs.frozen
+class GatekeeperUnregistered:
+    """``GatekeeperChange::Unregistered``: a gatekeeper left [OFF-26]."""
+
+    pubkey: bytes
+
+    def __attrs_post_init__(self) -> None:
+        _check_key(self.pubkey, "pubkey")
+
+
+GatekeeperChange = GatekeeperRegistered | GatekeeperUnregistered
+
+
+@attrs.frozen
+class RotatedMasterPubkey:
+    """``GatekeeperRegistryEvent::RotatedMasterPubkey``: the gatekeepers' new master key [OFF-27]."""
+
+    rotation_id: int
+    master_pubkey: bytes
+
+    def __attrs_post_init__(self) -> None:
+        _check(self.rotation_id, U64_MAX, "rotation_id")
+        _check_key(self.master_pubkey, "master_pubkey")
+
+
+GatekeeperRegistryEvent = RotatedMasterPubkey
+
+# --- Computation: settlement and tokenomic parameters [OFF-31] [OFF-32] ----------
+
+
+@attrs.frozen
+class SettleInfo:
+    """One worker's settlement in a gatekeeper report: V, payout and treasury share, U64F64 bits [OFF-31]."""
+
+    pubkey: bytes
+    v: int
+    payout: int
+    treasury: int
+
+    def __attrs_post_init__(self) -> None:
+        _check_key(self.pubkey, "pubkey")
+        for name in ("v", "payout", "treasury"):
+            _check(getattr(self, name), U128_MAX, name)
+
+
+@attrs.frozen
+class WorkingInfoUpdateEvent:
+    """The gatekeepers' per-block computation report to the chain [OFF-31]."""
+
+    block_number: int
+    timestamp_ms: int
+    offline: tuple[bytes, ...] = ()
+    recovered_to_online: tuple[bytes, ...] = ()
+    settle: tuple[SettleInfo, ...] = ()
+
+    def __attrs_post_init__(self) -> None:
+        _check(self.block_number, U32_MAX, "block_number")
+        _check(self.timestamp_ms, U64_MAX, "timestamp_ms")
+        for key in (*self.offline, *self.recovered_to_online):
+            _check_key(key, "worker")
+
+    def is_empty(self) -> bool:
+        """No offline, recovered or settled worker."""
+        return not (self.offline or self.recovered_to_online or self.settle)
+
+
+@attrs.frozen
+class TokenomicParametersChanged:
+    """``GatekeeperEvent::TokenomicParametersChanged``: the parameters gatekeepers must use [OFF-32]."""
+
+    params: TokenomicParams
+
+
+Payload = (
+    SystemEvent
+    | WorkingReportEvent
+    | RegistryEvent
+    | GatekeeperLaunch
+    | GatekeeperChange
+    | GatekeeperRegistryEvent
+    | WorkingInfoUpdateEvent
+    | TokenomicParametersChanged
+)
+
+# --- SCALE layouts [OFF-2]..[OFF-5] ---------------------------------------------
+
+# Enum variants in production declaration order: the list position is the
+# SCALE index. A variant carries a struct (named fields), one value, or nothing.
+TYPES: dict[str, Any] = {
+    "OffWorkerInfo": {"type": "struct", "type_mapping": [["confidence_level", "u8"]]},
+    "OffBenchStart": {"type": "struct", "type_mapping": [["duration", "u32"]]},
+    "OffStarted": {
+        "type": "struct",
+        "type_mapping": [["session_id", "u32"], ["init_v", "u128"], ["init_p", "u32"]],
+    },
+    "OffWorkerEvent": {
+        "type": "enum",
+        "type_mapping": [
+            ["Registered", "OffWorkerInfo"],
+            ["BenchStart", "OffBenchStart"],
+            ["BenchScore", "u32"],
+            ["Started", "OffStarted"],
+            ["Stopped", "Null"],
+            ["EnterUnresponsive", "Null"],
+            ["ExitUnresponsive", "Null"],
+        ],
+    },
+    "OffWorkerEventWithKey": {
+        "type": "struct",
+        "type_mapping": [["pubkey", "[u8; 32]"], ["event", "OffWorkerEvent"]],
+    },
+    "OffHeartbeatChallenge": {
+        "type": "struct",
+        "type_mapping": [["seed", "U256"], ["online_target", "U256"]],
+    },
+    "OffSystemEvent": {
+        "type": "enum",
+        "type_mapping": [
+            ["WorkerEvent", "OffWorkerEventWithKey"],
+            ["HeartbeatChallenge", "OffHeartbeatChallenge"],
+        ],
+    },
+    "OffHeartbeat": {
+        "type": "struct",
+        "type_mapping": [
+            ["session_id", "u32"],
+            ["challenge_block", "u32"],
+            ["challenge_time", "u64"],
+            ["iterations", "u64"],
+        ],
+    },
+    "OffHeartbeatV2": {
+        "type": "struct",
+        "type_mapping": [
+            ["session_id", "u32"],
+            ["challenge_block", "u32"],
+            ["challenge_time", "u64"],
+            ["iterations", "u64"],
+            ["n_clusters", "u32"],
+            ["n_contracts", "u32"],
+        ],
+    },
+    "OffWorkingReportEvent": {
+        "type": "enum",
+        "type_mapping": [["Heartbeat", "OffHeartbeat"], ["HeartbeatV2", "OffHeartbeatV2"]],
+    },
+    "OffBenchReport": {
+        "type": "struct",
+        "type_mapping": [["start_time", "u64"], ["iterations", "u64"]],
+    },
+    "OffMasterPubkey": {"type": "struct", "type_mapping": [["master_pubkey", "[u8; 32]"]]},
+    "OffRegistryEvent": {
+        "type": "enum",
+        "type_mapping": [["BenchReport", "OffBenchReport"], ["MasterPubkey", "OffMasterPubkey"]],
+    },
+    "OffNewGatekeeperEvent": {
+        "type": "struct",
+        "type_mapping": [["pubkey", "[u8; 32]"], ["ecdh_pubkey", "[u8; 32]"]],
+    },
+    "OffWorkerIdentity": {
+        "type": "struct",
+        "type_mapping": [["pubkey", "[u8; 32]"], ["ecdh_pubkey", "[u8; 32]"]],
+    },
+    "OffRotateMasterKeyEvent": {
+        "type": "struct",
+        "type_mapping": [["rotation_id", "u64"], ["gk_identities", "Vec<OffWorkerIdentity>"]],
+    },
+    "OffGatekeeperLaunch": {
+        "type": "enum",
+        "type_mapping": [
+            ["FirstGatekeeper", "OffNewGatekeeperEvent"],
+            ["MasterPubkeyOnChain", "OffMasterPubkey"],
+            ["RotateMasterKey", "OffRotateMasterKeyEvent"],
+            ["MasterPubkeyRotated", "OffMasterPubkey"],
+        ],
+    },
+    "OffRemoveGatekeeperEvent": {"type": "struct", "type_mapping": [["pubkey", "[u8; 32]"]]},
+    "OffGatekeeperChange": {
+        "type": "enum",
+        "type_mapping": [
+            ["Registered", "OffNewGatekeeperEvent"],
+            ["Unregistered", "OffRemoveGatekeeperEvent"],
+        ],
+    },
+    "OffRotatedMasterPubkey": {
+        "type": "struct",
+        "type_mapping": [["rotation_id", "u64"], ["master_pubkey", "[u8; 32]"]],
+    },
+    "OffGatekeeperRegistryEvent": {
+        "type": "enum",
+        "type_mapping": [["RotatedMasterPubkey", "OffRotatedMasterPubkey"]],
+    },
+    "OffSettleInfo": {
+        "type": "struct",
+        "type_mapping": [
+            ["pubkey", "[u8; 32]"],
+            ["v", "u128"],
+            ["payout", "u128"],
+            ["treasury", "u128"],
+        ],
+    },
+    "OffWorkingInfoUpdateEvent": {
+        "type": "struct",
+        "type_mapping": [
+            ["block_number", "u32"],
+            ["timestamp_ms", "u64"],
+            ["offline", "Vec<[u8; 32]>"],
+            ["recovered_to_online", "Vec<[u8; 32]>"],
+            ["settle", "Vec<OffSettleInfo>"],
+        ],
+    },
+    "OffTokenomicParameters": {
+        "type": "struct",
+        "type_mapping": [
+            [name, "u32" if name == "heartbeat_window" else "u128"]
+            for name in (
+                "pha_rate",
+                "rho",
+                "budget_per_block",
+                "v_max",
+                "cost_k",
+                "cost_b",
+                "slash_rate",
+                "treasury_ratio",
+                "heartbeat_window",
+                "rig_k",
+                "rig_b",
+                "re",
+                "k",
+                "kappa",
+            )
+        ],
+    },
+    "OffRandomNumberEvent": {
+        "type": "struct",
+        "type_mapping": [
+            ["block_number", "u32"],
+            ["random_number", "[u8; 32]"],
+            ["last_random_number", "[u8; 32]"],
+        ],
+    },
+    "OffGatekeeperEvent": {
+        "type": "enum",
+        "type_mapping": [
+            ["NewRandomNumber", "OffRandomNumberEvent"],
+            ["TokenomicParametersChanged", "OffTokenomicParameters"],
+        ],
+    },
+}
+scale.register_types(TYPES)
+
+_FIXED_SIZES = {"Null": 0, "u8": 1, "u32": 4, "u64": 8, "u128": 16, "U256": 32, "[u8; 32]": 32}
+
+# The payload kinds: SCALE type and the topic the type is bound to [OFF-1].
+KINDS: dict[str, tuple[str, bytes]] = {
+    "SystemEvent": ("OffSystemEvent", SYSTEM_EVENT_TOPIC),
+    "WorkingReportEvent": ("OffWorkingReportEvent", WORKING_REPORT_TOPIC),
+    "RegistryEvent": ("OffRegistryEvent", REGISTRY_EVENT_TOPIC),
+    "GatekeeperLaunch": ("OffGatekeeperLaunch", GATEKEEPER_LAUNCH_TOPIC),
+    "GatekeeperChange": ("OffGatekeeperChange", GATEKEEPER_CHANGE_TOPIC),
+    "GatekeeperRegistryEvent": ("OffGatekeeperRegistryEvent", GATEKEEPER_REGISTRY_EVENT_TOPIC),
+    "WorkingInfoUpdateEvent": ("OffWorkingInfoUpdateEvent", WORKING_INFO_UPDATE_TOPIC),
+    "GatekeeperEvent": ("OffGatekeeperEvent", GATEKEEPER_EVENT_TOPIC),
+}
+
+
+@attrs.frozen
+class DecodeFailure:
+    """A payload that is not a valid encoding of its topic's type [OFF-6]."""
+
+    kind: str
+    reason: str
+
+
+def _encoded_length(type_name: str, data: bytes, offset: int) -> int | None:
+    """Length of the encoding of ``type_name`` starting at ``offset``, or None if malformed.
+
+    Every type here has a size fixed by its enum indices, so the length of the
+    leading value can be read off before decoding it [OFF-6].
+    """
+    if type_name in _FIXED_SIZES:
+        fixed = _FIXED_SIZES[type_name]
+        return fixed if offset + fixed <= len(data) else None
+    if type_name.startswith("Vec<"):
+        return _vec_length(type_name[4:-1], data, offset)
+    declaration = TYPES[type_name]
+    if declaration["type"] == "struct":
+        total = 0
+        for _, field_type in declaration["type_mapping"]:
+            field_size = _encoded_length(field_type, data, offset + total)
+            if field_size is None:
+                return None
+            total += field_size
+        return total
+    if offset >= len(data) or data[offset] >= len(declaration["type_mapping"]):
+        return None
+    variant_type = declaration["type_mapping"][data[offset]][1]
+    variant_size = _encoded_length(variant_type, data, offset + 1)
+    return None if variant_size is None else 1 + variant_size
+
+
+def _vec_length(item_type: str, data: bytes, offset: int) -> int | None:
+    """Length of a ``Vec<item_type>``: a compact count, then the items [OFF-6]."""
+    prefix = scale.compact_prefix(data, offset)
+    if prefix is None:
+        return None
+    count, total = prefix
+    for _ in range(count):
+        item_size = _encoded_length(item_type, data, offset + total)
+        if item_size is None:
+            return None
+        total += item_size
+    return total
+
+
+# --- Encoding -------------------------------------------------------------------
+
+
+def _worker_event_value(event: WorkerEvent) -> Any:
+    match event:
+        case Registered(confidence_level=level):
+            return {"Registered": {"confidence_level": level}}
+        case BenchStart(duration=duration):
+            return {"BenchStart": {"duration": duration}}
+        case BenchScore(score=score):
+            return {"BenchScore": score}
+        case Started():
+            return {"Started": attrs.asdict(event)}
+        case Stopped() | EnterUnresponsive() | ExitUnresponsive():
+            return {type(event).__name__: None}
+    raise TypeError(f"not a WorkerEvent: {event!r}")
+
+
+def kind_of(payload: Payload) -> str:
+    """The payload kind (``SystemEvent``, ``WorkingReportEvent``, ``RegistryEvent``) of a value."""
+    if isinstance(payload, WorkerEventWithKey | HeartbeatChallenge):
+        return "SystemEvent"
+    if isinstance(payload, Heartbeat | HeartbeatV2):
+        return "WorkingReportEvent"
+    if isinstance(payload, BenchReport | MasterPubkey):
+        return "RegistryEvent"
+    if isinstance(
+        payload, FirstGatekeeper | MasterPubkeyOnChain | RotateMasterKey | MasterPubkeyRotated
+    ):
+        return "GatekeeperLaunch"
+    if isinstance(payload, GatekeeperRegistered | GatekeeperUnregistered):
+        return "GatekeeperChange"
+    if isinstance(payload, RotatedMasterPubkey):
+        return "GatekeeperRegistryEvent"
+    if isinstance(payload, WorkingInfoUpdateEvent):
+        return "WorkingInfoUpdateEvent"
+    if isinstance(payload, TokenomicParametersChanged):
+        return "GatekeeperEvent"
+    raise TypeError(f"not a payload: {payload!r}")
+
+
+def topic_of(payload: Payload) -> bytes:
+    """The topic a payload's type is bound to [OFF-1]."""
+    return KINDS[kind_of(payload)][1]
+
+
+def encode_payload(payload: Payload) -> bytes:
+    """The SCALE encoding of a payload [OFF-2]..[OFF-5]."""
+    value: Any
+    match payload:
+        case WorkerEventWithKey(pubkey=pubkey, event=event):
+            value = {"WorkerEvent": {"pubkey": pubkey, "event": _worker_event_value(event)}}
+        case HeartbeatChallenge():
+            value = {"HeartbeatChallenge": attrs.asdict(payload)}
+        case Heartbeat() | HeartbeatV2() | BenchReport():
+            value = {type(payload).__name__: attrs.asdict(payload)}
+        case MasterPubkey(master_pubkey=key):
+            value = {"MasterPubkey": {"master_pubkey": key}}
+        case FirstGatekeeper() | GatekeeperRegistered() | GatekeeperUnregistered():
+            value = {_VARIANT_NAMES[type(payload)]: attrs.asdict(payload)}
+        case MasterPubkeyOnChain() | MasterPubkeyRotated() | RotatedMasterPubkey():
+            value = {_VARIANT_NAMES[type(payload)]: attrs.asdict(payload)}
+        case WorkingInfoUpdateEvent():
+            value = {
+                "block_number": payload.block_number,
+                "timestamp_ms": payload.timestamp_ms,
+                "offline": list(payload.offline),
+                "recovered_to_online": list(payload.recovered_to_online),
+                "settle": [attrs.asdict(info) for info in payload.settle],
+            }
+        case TokenomicParametersChanged(params=params):
+            value = {"TokenomicParametersChanged": attrs.asdict(params)}
+        case RotateMasterKey(rotation_id=rotation_id, gk_identities=identities):
+            value = {
+                "RotateMasterKey": {
+                    "rotation_id": rotation_id,
+                    "gk_identities": [attrs.asdict(i) for i in identities],
+                }
+            }
+        case _:
+            raise TypeError(f"not a payload: {payload!r}")
+    return scale.encode(KINDS[kind_of(payload)][0], value)
+
+
+# Production's variant names where the reference's class name differs.
+_VARIANT_NAMES: dict[type, str] = {
+    FirstGatekeeper: "FirstGatekeeper",
+    MasterPubkeyOnChain: "MasterPubkeyOnChain",
+    MasterPubkeyRotated: "MasterPubkeyRotated",
+    GatekeeperRegistered: "Registered",
+    GatekeeperUnregistered: "Unregistered",
+    RotatedMasterPubkey: "RotatedMasterPubkey",
+}
+
+
+def message_of(sender: MessageOrigin, payload: Payload) -> Message:
+    """The message carrying ``payload`` on its bound topic [OFF-1]."""
+    return Message(sender=sender, destination=topic_of(payload), payload=encode_payload(payload))
+
+
+# --- Decoding [OFF-6] -----------------------------------------------------------
+
+
+def _variant(decoded: Any) -> tuple[str, Any]:
+    if isinstance(decoded, str):
+        return decoded, None
+    ((name, body),) = decoded.items()
+    return str(name), body
+
+
+def _worker_event_from(decoded: Any) -> WorkerEvent:
+    name, body = _variant(decoded)
+    if name == "Registered":
+        return Registered(confidence_level=body["confidence_level"])
+    if name == "BenchStart":
+        return BenchStart(duration=body["duration"])
+    if name == "BenchScore":
+        return BenchScore(score=body)
+    if name == "Started":
+        return Started(session_id=body["session_id"], init_v=body["init_v"], init_p=body["init_p"])
+    unit: dict[str, WorkerEvent] = {
+        "Stopped": Stopped(),
+        "EnterUnresponsive": EnterUnresponsive(),
+        "ExitUnresponsive": ExitUnresponsive(),
+    }
+    return unit[name]
+
+
+def _payload_from(kind: str, decoded: Any) -> Payload:
+    if kind == "WorkingInfoUpdateEvent":  # a struct, not an enum
+        return _working_info_update_from(decoded)
+    name, body = _variant(decoded)
+    if kind == "SystemEvent":
+        if name == "WorkerEvent":
+            return WorkerEventWithKey(
+                pubkey=scale.as_bytes(body["pubkey"]), event=_worker_event_from(body["event"])
+            )
+        return HeartbeatChallenge(seed=body["seed"], online_target=body["online_target"])
+    if kind == "WorkingReportEvent":
+        return Heartbeat(**_fields(body)) if name == "Heartbeat" else HeartbeatV2(**_fields(body))
+    if kind == "RegistryEvent":
+        if name == "BenchReport":
+            return BenchReport(**_fields(body))
+        return MasterPubkey(master_pubkey=scale.as_bytes(body["master_pubkey"]))
+    if kind == "GatekeeperLaunch":
+        return _gatekeeper_launch_from(name, body)
+    if kind == "GatekeeperChange":
+        if name == "Registered":
+            return GatekeeperRegistered(
+                scale.as_bytes(body["pubkey"]), scale.as_bytes(body["ecdh_pubkey"])
+            )
+        return GatekeeperUnregistered(scale.as_bytes(body["pubkey"]))
+    if kind == "GatekeeperEvent" and name == "TokenomicParametersChanged":
+        return TokenomicParametersChanged(TokenomicParams(**_fields(body)))
+    if kind == "GatekeeperEvent":
+        raise ValueError("only TokenomicParametersChanged is specified among gatekeeper events")
+    return RotatedMasterPubkey(body["rotation_id"], scale.as_bytes(body["master_pubkey"]))
+
+
+def _working_info_update_from(body: Any) -> WorkingInfoUpdateEvent:
+    settle = tuple(
+        SettleInfo(scale.as_bytes(i["pubkey"]), i["v"], i["payout"], i["treasury"])
+        for i in body["settle"]
+    )
+    return WorkingInfoUpdateEvent(
+        block_number=body["block_number"],
+        timestamp_ms=body["timestamp_ms"],
+        offline=tuple(scale.as_bytes(k) for k in body["offline"]),
+        recovered_to_online=tuple(scale.as_bytes(k) for k in body["recovered_to_online"]),
+        settle=settle,
+    )
+
+
+def _gatekeeper_launch_from(name: str, body: Any) -> GatekeeperLaunch:
+    if name == "FirstGatekeeper":
+        return FirstGatekeeper(scale.as_bytes(body["pubkey"]), scale.as_bytes(body["ecdh_pubkey"]))
+    if name == "RotateMasterKey":
+        identities = tuple(
+            WorkerIdentity(scale.as_bytes(i["pubkey"]), scale.as_bytes(i["ecdh_pubkey"]))
+            for i in body["gk_identities"]
+        )
+        return RotateMasterKey(body["rotation_id"], identities)
+    key = scale.as_bytes(body["master_pubkey"])
+    return MasterPubkeyOnChain(key) if name == "MasterPubkeyOnChain" else MasterPubkeyRotated(key)
+
+
+def _fields(body: Mapping[str, Any]) -> dict[str, Any]:
+    return {str(k): v for k, v in body.items()}
+
+
+@functools.lru_cache(maxsize=65536)
+def decode_payload(kind: str, data: bytes) -> Payload | DecodeFailure:
+    """Decode a payload of the given kind; never raises [OFF-6].
+
+    Like production's ``Decode::decode``, the leading value is decoded and any
+    bytes after it are ignored; a payload whose leading bytes are not a value
+    (unknown variant index, too short) is a :class:`DecodeFailure`.
+    """
+    type_name = KINDS[kind][0]
+    length = _encoded_length(type_name, data, 0)
+    if length is None:
+        return DecodeFailure(kind, "not a valid encoding")
+    try:
+        return _payload_from(kind, scale.decode(type_name, data[:length]))
+    except (ValueError, KeyError, TypeError) as exc:
+        return DecodeFailure(kind, str(exc))
+
+
+def decode_system_event(data: bytes) -> SystemEvent | DecodeFailure:
+    """Decode a ``SystemEvent`` payload [OFF-2] [OFF-6]."""
+    result = decode_payload("SystemEvent", data)
+    assert isinstance(result, WorkerEventWithKey | HeartbeatChallenge | DecodeFailure)
+    return result
+
+
+def decode_working_report(data: bytes) -> WorkingReportEvent | DecodeFailure:
+    """Decode a ``WorkingReportEvent`` payload [OFF-4] [OFF-6]."""
+    result = decode_payload("WorkingReportEvent", data)
+    assert isinstance(result, Heartbeat | HeartbeatV2 | DecodeFailure)
+    return result
+
+
+def decode_gatekeeper_launch(data: bytes) -> GatekeeperLaunch | DecodeFailure:
+    """Decode a ``GatekeeperLaunch`` payload [OFF-25] [OFF-6]."""
+    result = decode_payload("GatekeeperLaunch", data)
+    assert isinstance(
+        result,
+        FirstGatekeeper
+        | MasterPubkeyOnChain
+        | RotateMasterKey
+        | MasterPubkeyRotated
+        | DecodeFailure,
+    )
+    return result
+
+
+def decode_gatekeeper_change(data: bytes) -> GatekeeperChange | DecodeFailure:
+    """Decode a ``GatekeeperChange`` payload [OFF-26] [OFF-6]."""
+    result = decode_payload("GatekeeperChange", data)
+    assert isinstance(result, GatekeeperRegistered | GatekeeperUnregistered | DecodeFailure)
+    return result
+
+
+def decode_gatekeeper_registry_event(data: bytes) -> GatekeeperRegistryEvent | DecodeFailure:
+    """Decode a ``GatekeeperRegistryEvent`` payload [OFF-27] [OFF-6]."""
+    result = decode_payload("GatekeeperRegistryEvent", data)
+    assert isinstance(result, RotatedMasterPubkey | DecodeFailure)
+    return result
+
+
+def decode_working_info_update(data: bytes) -> WorkingInfoUpdateEvent | DecodeFailure:
+    """Decode a ``WorkingInfoUpdateEvent`` payload [OFF-31] [OFF-6]."""
+    result = decode_payload("WorkingInfoUpdateEvent", data)
+    assert isinstance(result, WorkingInfoUpdateEvent | DecodeFailure)
+    return result
+
+
+def decode_registry_event(data: bytes) -> RegistryEvent | DecodeFailure:
+    """Decode a ``RegistryEvent`` payload [OFF-5] [OFF-6]."""
+    result = decode_payload("RegistryEvent", data)
+    assert isinstance(result, BenchReport | MasterPubkey | DecodeFailure)
+    return result

@@ -1,0 +1,589 @@
+"""The off-chain runtime (pRuntime) as a pure state machine [OFF-7]..[OFF-30].
+
+A runtime follows the chain block by block: it is handed each block's
+outbound messages and the chain's next expected sequence per off-chain sender,
+replays the messages addressed to it, and emits signed egress that a relayer
+submits back with ``PhalaMq.sync_offchain_message``. Its output depends on its
+identity, its configuration and the blocks, and on nothing else: no clock, no
+randomness, no benchmark thread.
+
+Entry points: :func:`new_runtime`, :func:`process_block`, :func:`pending`.
+The send queue (:func:`open_channel`, :func:`enqueue`, :func:`purge`) and the
+worker state machine (:func:`on_worker_event`, :func:`on_heartbeat_challenge`,
+:func:`on_block_end`) are usable on their own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import attrs
+import immutables
+
+from ..chain.messages import (
+    GATEKEEPER,
+    Message,
+    MessageOrigin,
+    SignedMessage,
+    next_sequence,
+    signed_bytes,
+    topic_is_offchain,
+)
+from ..chain.worker_messages import (
+    GATEKEEPER_LAUNCH_TOPIC,
+    SYSTEM_EVENT_TOPIC,
+    U32_MAX,
+    U64_MAX,
+    WORKING_REPORT_TOPIC,
+    BenchReport,
+    BenchStart,
+    DecodeFailure,
+    EnterUnresponsive,
+    ExitUnresponsive,
+    FirstGatekeeper,
+    GatekeeperLaunch,
+    HeartbeatChallenge,
+    HeartbeatV2,
+    MasterPubkey,
+    MasterPubkeyOnChain,
+    Payload,
+    Registered,
+    Started,
+    Stopped,
+    SystemEvent,
+    WorkerEvent,
+    WorkerEventWithKey,
+    WorkingReportEvent,
+    decode_gatekeeper_launch,
+    decode_system_event,
+    decode_working_report,
+    encode_payload,
+    topic_of,
+)
+from ..primitives.codec import blake2b_256, to_data
+from ..primitives.crypto import Keypair, derive_keypair, keypair_from_seed, sign
+
+COMPUTING = "Computing"
+PAUSED = "Paused"
+
+# The reference's benchmark speed when the configuration does not say [OFF-19].
+DEFAULT_ITERATIONS_PER_BLOCK = 1_000
+
+
+def worker_origin(pubkey: bytes) -> MessageOrigin:
+    """The origin of a worker's own messages: ``Worker(pubkey)``."""
+    return MessageOrigin("Worker", pubkey)
+
+
+# --- Send queue [OFF-7]..[OFF-11] ------------------------------------------------
+
+
+@attrs.frozen
+class Channel:
+    """One sender's egress channel: next sequence, dummy flag, pending messages in order [OFF-7]."""
+
+    sequence: int = 0
+    dummy: bool = False
+    messages: tuple[SignedMessage, ...] = ()
+
+
+def _channels() -> immutables.Map[MessageOrigin, Channel]:
+    return immutables.Map()
+
+
+def _ingress() -> immutables.Map[MessageOrigin, int]:
+    return immutables.Map()
+
+
+def _as_messages(value: Iterable[Message]) -> tuple[Message, ...]:
+    return tuple(value)
+
+
+def _as_ingress(value: Mapping[MessageOrigin, int]) -> immutables.Map[MessageOrigin, int]:
+    # The chain's own persistent map is kept as is (no copy per block).
+    return value if isinstance(value, immutables.Map) else immutables.Map(value)
+
+
+@attrs.frozen
+class SendQueue:
+    """The runtime's egress: one channel per sender origin [OFF-7]."""
+
+    channels: immutables.Map[MessageOrigin, Channel] = attrs.field(factory=_channels)
+
+    def __data__(self) -> list[Any]:
+        # Channels in the order of their senders' SCALE encodings, so the plain
+        # data (and a digest of it) does not depend on map iteration order.
+        return [
+            {"sender": to_data(sender), **to_data(channel)}
+            for sender, channel in sorted(self.channels.items(), key=lambda kv: kv[0].encode())
+        ]
+
+
+def open_channel(queue: SendQueue, sender: MessageOrigin, dummy: bool = False) -> SendQueue:
+    """Open ``sender``'s channel at sequence 0, live or dummy; an open channel is kept as is [OFF-7]."""
+    if sender in queue.channels:
+        return queue
+    return SendQueue(queue.channels.set(sender, Channel(dummy=dummy)))
+
+
+def set_dummy(queue: SendQueue, sender: MessageOrigin, dummy: bool) -> SendQueue:
+    """Switch an open channel between dummy and live; the sequence is kept [OFF-9]."""
+    channel = queue.channels[sender]
+    return SendQueue(queue.channels.set(sender, attrs.evolve(channel, dummy=dummy)))
+
+
+def enqueue(
+    queue: SendQueue, sender: MessageOrigin, destination: bytes, payload: bytes, signer: Keypair
+) -> tuple[SendQueue, SignedMessage | None]:
+    """Sign and queue a message with the channel's current sequence, then advance it [OFF-8] [OFF-9].
+
+    Returns the new queue and the signed message, or ``None`` when the channel
+    is dummy: the sequence advances but the message is dropped. Raises
+    ``KeyError`` if the channel was never opened.
+    """
+    channel = queue.channels[sender]
+    sequence = channel.sequence
+    if channel.dummy:
+        counted = attrs.evolve(channel, sequence=next_sequence(sequence))
+        return SendQueue(queue.channels.set(sender, counted)), None
+    message = Message(sender=sender, destination=destination, payload=payload)
+    signed = SignedMessage(
+        message=message, sequence=sequence, signature=sign(signer, signed_bytes(message, sequence))
+    )
+    updated = Channel(
+        sequence=next_sequence(sequence), dummy=False, messages=(*channel.messages, signed)
+    )
+    return SendQueue(queue.channels.set(sender, updated)), signed
+
+
+def purge(queue: SendQueue, next_sequence_for: Mapping[MessageOrigin, int]) -> SendQueue:
+    """Drop every queued message the chain has already accepted [OFF-10].
+
+    A message is dropped when its sequence is below the chain's next expected
+    sequence for its sender (``OffchainIngress``, absent = 0).
+    """
+    channels = queue.channels
+    for sender, channel in queue.channels.items():
+        floor = next_sequence_for.get(sender, 0)
+        kept = tuple(m for m in channel.messages if m.sequence >= floor)
+        if len(kept) != len(channel.messages):
+            channels = channels.set(sender, attrs.evolve(channel, messages=kept))
+    return SendQueue(channels)
+
+
+def pending(queue: SendQueue) -> tuple[tuple[MessageOrigin, tuple[SignedMessage, ...]], ...]:
+    """Pending egress grouped by sender, senders ordered by SCALE encoding, messages by sequence [OFF-11]."""
+    return tuple(
+        (sender, channel.messages)
+        for sender, channel in sorted(queue.channels.items(), key=lambda kv: kv[0].encode())
+        if channel.messages
+    )
+
+
+# --- Worker state machine [OFF-17]..[OFF-22] --------------------------------------
+
+
+def hashed_id(pubkey: bytes) -> int:
+    """The worker's challenge identity: BLAKE2b-256 of the public key read as a big-endian U256 [OFF-20]."""
+    return int.from_bytes(blake2b_256(pubkey), "big")
+
+
+def heartbeat_hit(worker_hashed_id: int, seed: int, online_target: int) -> bool:
+    """A challenge hits a worker iff ``hashed_id XOR seed <= online_target`` (all U256) [OFF-20]."""
+    return (worker_hashed_id ^ seed) <= online_target
+
+
+@attrs.frozen
+class BenchState:
+    """A running benchmark: where it started (block, ms, counter) and how many blocks it lasts [OFF-18]."""
+
+    start_block: int
+    start_time: int
+    start_iter: int
+    duration: int
+
+
+@attrs.frozen
+class WorkingState:
+    """A computing session as the worker sees it [OFF-18]."""
+
+    session_id: int
+    state: str  # COMPUTING or PAUSED
+    start_time: int
+    start_iter: int
+
+
+@attrs.frozen
+class WorkerState:
+    """What a runtime knows about one worker [OFF-17]."""
+
+    pubkey: bytes
+    registered: bool = False
+    bench: BenchState | None = None
+    working: WorkingState | None = None
+    hashed_id: int = attrs.field(init=False)
+
+    @hashed_id.default
+    def _hashed_id(self) -> int:
+        return hashed_id(self.pubkey)
+
+
+@attrs.frozen
+class SyncedBlock:
+    """What a runtime reads from one verified chain block [OFF-13].
+
+    ``messages`` are the block's ``PhalaMq::OutboundMessages`` in order;
+    ``ingress`` is ``OffchainIngress`` after the block (next sequence per sender).
+    """
+
+    number: int
+    timestamp_ms: int
+    messages: tuple[Message, ...] = attrs.field(default=(), converter=_as_messages)
+    ingress: immutables.Map[MessageOrigin, int] = attrs.field(
+        factory=_ingress, converter=_as_ingress
+    )
+
+    def __attrs_post_init__(self) -> None:
+        if not 0 <= self.number <= U32_MAX:
+            raise ValueError("a block number is a u32")
+        if not 0 <= self.timestamp_ms <= U64_MAX:
+            raise ValueError("a timestamp is a u64 of milliseconds")
+
+
+def on_worker_event(
+    worker: WorkerState, event: WorkerEvent, block: SyncedBlock, counter: int
+) -> WorkerState:
+    """Apply a ``WorkerEvent`` about this worker [OFF-18]; ``counter`` is the bench counter now [OFF-19]."""
+    match event:
+        case Registered():
+            return attrs.evolve(worker, registered=True)
+        case BenchStart(duration=duration):
+            bench = BenchState(block.number, block.timestamp_ms, counter, duration)
+            return attrs.evolve(worker, bench=bench)
+        case Started(session_id=session_id):
+            working = WorkingState(session_id, COMPUTING, block.timestamp_ms, counter)
+            return attrs.evolve(worker, working=working)
+        case Stopped():
+            return attrs.evolve(worker, working=None)
+        case EnterUnresponsive() if (
+            worker.working is not None and worker.working.state == COMPUTING
+        ):
+            return attrs.evolve(worker, working=attrs.evolve(worker.working, state=PAUSED))
+        case ExitUnresponsive() if worker.working is not None and worker.working.state == PAUSED:
+            return attrs.evolve(worker, working=attrs.evolve(worker.working, state=COMPUTING))
+    return worker  # BenchScore, and Enter/ExitUnresponsive in any other state
+
+
+def on_heartbeat_challenge(
+    worker: WorkerState, challenge: HeartbeatChallenge, block: SyncedBlock, counter: int
+) -> HeartbeatV2 | None:
+    """The heartbeat a challenge demands of this worker, if it hits [OFF-20] [OFF-21].
+
+    Only a registered worker whose session is computing (not paused) can be
+    hit; the report carries the challenge block, its time and the iterations
+    counted since the session started. No Phat contracts are modelled, so
+    ``n_clusters`` and ``n_contracts`` are 0.
+    """
+    working = worker.working
+    if not worker.registered or working is None or working.state != COMPUTING:
+        return None
+    if not heartbeat_hit(worker.hashed_id, challenge.seed, challenge.online_target):
+        return None
+    return HeartbeatV2(
+        session_id=working.session_id,
+        challenge_block=block.number,
+        challenge_time=block.timestamp_ms,
+        iterations=counter - working.start_iter,
+        n_clusters=0,
+        n_contracts=0,
+    )
+
+
+def on_block_end(
+    worker: WorkerState, block: SyncedBlock, counter: int
+) -> tuple[WorkerState, BenchReport | None]:
+    """End of block: a benchmark that has run ``duration`` blocks ends with its report [OFF-22]."""
+    bench = worker.bench
+    if bench is None or block.number - bench.start_block < bench.duration:
+        return worker, None
+    report = BenchReport(start_time=bench.start_time, iterations=counter - bench.start_iter)
+    return attrs.evolve(worker, bench=None), report
+
+
+# --- Runtime state [OFF-12] ------------------------------------------------------
+
+
+@attrs.frozen
+class RuntimeConfig:
+    """A runtime's configuration [OFF-12] [OFF-19]."""
+
+    iterations_per_block: int = DEFAULT_ITERATIONS_PER_BLOCK
+    gatekeeper: bool = False
+
+    def __attrs_post_init__(self) -> None:
+        # Keeps every counter value below 2^64 for any u32 block number.
+        if not 0 <= self.iterations_per_block <= U32_MAX:
+            raise ValueError("iterations_per_block must be in 0..=2^32-1")
+
+
+@attrs.frozen
+class RuntimeHalted:
+    """Why a runtime stopped: an undecodable payload from an always-well-formed sender [OFF-15]."""
+
+    block: int
+    index: int
+    sender: MessageOrigin
+    destination: bytes
+    reason: str
+
+
+def _workers() -> immutables.Map[bytes, WorkerState]:
+    return immutables.Map()
+
+
+@attrs.frozen
+class RuntimeState:
+    """One pRuntime: identity, configuration, tracked workers, egress, progress [OFF-12]."""
+
+    identity: Keypair
+    config: RuntimeConfig
+    workers: immutables.Map[bytes, WorkerState] = attrs.field(factory=_workers)
+    queue: SendQueue = SendQueue()
+    last_block: int = 0
+    halted: RuntimeHalted | None = None
+    master_key: Keypair | None = None
+    master_pubkey_on_chain: bool = False
+
+    @property
+    def pubkey(self) -> bytes:
+        return self.identity.public
+
+    @property
+    def worker(self) -> WorkerState:
+        """The runtime's own worker state."""
+        return self.workers[self.identity.public]
+
+
+def new_runtime(seed: bytes, config: RuntimeConfig | None = None) -> RuntimeState:
+    """A runtime that has processed nothing yet [OFF-12].
+
+    It tracks its own worker (unregistered), has its worker channel open and
+    live, and, if it is a gatekeeper, the shared ``Gatekeeper`` channel open in
+    dummy mode [OFF-9].
+    """
+    identity = keypair_from_seed(seed)
+    config = config if config is not None else RuntimeConfig()
+    queue = open_channel(SendQueue(), worker_origin(identity.public))
+    if config.gatekeeper:
+        queue = open_channel(queue, GATEKEEPER, dummy=True)
+    workers = immutables.Map({identity.public: WorkerState(identity.public)})
+    return RuntimeState(identity=identity, config=config, workers=workers, queue=queue)
+
+
+def pending_egress(
+    runtime: RuntimeState,
+) -> tuple[tuple[MessageOrigin, tuple[SignedMessage, ...]], ...]:
+    """The runtime's pending egress by sender [OFF-11]."""
+    return pending(runtime.queue)
+
+
+def bench_counter(runtime: RuntimeState, pubkey: bytes, block: SyncedBlock) -> int:
+    """The benchmark iteration counter seen by ``pubkey``'s state machine at ``block`` [OFF-19].
+
+    The runtime's own counter is ``iterations_per_block × block number``. A
+    gatekeeper cannot observe another worker's counter; its replica of that
+    worker's machine reads 0.
+    """
+    if pubkey != runtime.pubkey:
+        return 0
+    return runtime.config.iterations_per_block * block.number
+
+
+def subscriptions(runtime: RuntimeState) -> tuple[bytes, ...]:
+    """The topics the runtime subscribes to [OFF-14]."""
+    if runtime.config.gatekeeper:
+        return (SYSTEM_EVENT_TOPIC, WORKING_REPORT_TOPIC, GATEKEEPER_LAUNCH_TOPIC)
+    return (SYSTEM_EVENT_TOPIC,)
+
+
+def _emit(runtime: RuntimeState, payload: Payload) -> tuple[RuntimeState, SignedMessage | None]:
+    """Queue a payload from the runtime's own worker origin, on its bound topic [OFF-21] [OFF-22]."""
+    queue, signed = enqueue(
+        runtime.queue,
+        worker_origin(runtime.pubkey),
+        topic_of(payload),
+        encode_payload(payload),
+        runtime.identity,
+    )
+    return attrs.evolve(runtime, queue=queue), signed
+
+
+Emitted = tuple[SignedMessage, ...]
+
+
+def on_system_event(
+    runtime: RuntimeState, block: SyncedBlock, sender: MessageOrigin, event: SystemEvent
+) -> tuple[RuntimeState, Emitted]:
+    """Handle a decoded ``SystemEvent`` [OFF-16] [OFF-17] [OFF-20] [OFF-21]."""
+    if sender.kind != "Pallet":
+        return runtime, ()
+    if isinstance(event, WorkerEventWithKey):
+        return _on_worker_event_with_key(runtime, block, event), ()
+    emitted: list[SignedMessage] = []
+    for pubkey in sorted(runtime.workers):
+        worker = runtime.workers[pubkey]
+        report = on_heartbeat_challenge(worker, event, block, bench_counter(runtime, pubkey, block))
+        # A gatekeeper's hits on other workers feed the economics (a later issue).
+        if report is not None and pubkey == runtime.pubkey:
+            runtime, signed = _emit(runtime, report)
+            if signed is not None:
+                emitted.append(signed)
+    return runtime, tuple(emitted)
+
+
+def _on_worker_event_with_key(
+    runtime: RuntimeState, block: SyncedBlock, event: WorkerEventWithKey
+) -> RuntimeState:
+    """Route a worker event to the tracked worker it is about [OFF-17]."""
+    worker = runtime.workers.get(event.pubkey)
+    if worker is None:
+        if not (runtime.config.gatekeeper and isinstance(event.event, Registered)):
+            return runtime
+        worker = WorkerState(event.pubkey)
+    updated = on_worker_event(
+        worker, event.event, block, bench_counter(runtime, event.pubkey, block)
+    )
+    return attrs.evolve(runtime, workers=runtime.workers.set(event.pubkey, updated))
+
+
+def on_working_report(
+    runtime: RuntimeState, block: SyncedBlock, sender: MessageOrigin, report: WorkingReportEvent
+) -> tuple[RuntimeState, Emitted]:
+    """A gatekeeper's handling of a decoded heartbeat report [OFF-24]: nothing yet (economics is a later issue)."""
+    return runtime, ()
+
+
+# --- Gatekeeper launch [OFF-28]..[OFF-30] -------------------------------------------------
+
+MASTER_KEY_INFO = (b"phala-spec/master-key", b"rotation-0")
+
+
+def generate_master_key(runtime: RuntimeState) -> Keypair:
+    """The master key the first gatekeeper generates [OFF-29].
+
+    Production draws it from the enclave's random source. The reference
+    derives it from the gatekeeper's identity ([CRYPTO-5]) so that a run is a
+    pure function of its inputs; replicas of one gatekeeper therefore agree on
+    it, as the sealed key makes them agree in production.
+    """
+    return derive_keypair(runtime.identity, MASTER_KEY_INFO)
+
+
+def on_gatekeeper_launch(
+    runtime: RuntimeState, sender: MessageOrigin, launch: GatekeeperLaunch
+) -> tuple[RuntimeState, Emitted]:
+    """A gatekeeper's handling of ``GatekeeperLaunch`` [OFF-29] [OFF-30].
+
+    ``FirstGatekeeper`` naming this runtime: generate the master key, upload
+    its public key from the worker channel and switch the ``Gatekeeper``
+    channel live. ``MasterPubkeyOnChain`` with this runtime's key: the
+    gatekeeper is launched. Anything else, and anything not from a pallet,
+    is not acted on here (key distribution and rotation are not specified).
+    """
+    if sender.kind != "Pallet" or not runtime.config.gatekeeper:
+        return runtime, ()
+    if (
+        isinstance(launch, FirstGatekeeper)
+        and launch.pubkey == runtime.pubkey
+        and runtime.master_key is None
+    ):
+        master = generate_master_key(runtime)
+        runtime = attrs.evolve(
+            runtime, master_key=master, queue=set_dummy(runtime.queue, GATEKEEPER, dummy=False)
+        )
+        runtime, signed = _emit(runtime, MasterPubkey(master.public))
+        return runtime, () if signed is None else (signed,)
+    if (
+        isinstance(launch, MasterPubkeyOnChain)
+        and runtime.master_key is not None
+        and launch.master_pubkey == runtime.master_key.public
+    ):
+        return attrs.evolve(runtime, master_pubkey_on_chain=True), ()
+    return runtime, ()
+
+
+def deliver(
+    runtime: RuntimeState, block: SyncedBlock, index: int, message: Message
+) -> tuple[RuntimeState, Emitted] | RuntimeHalted:
+    """Deliver one outbound message of the block [OFF-14] [OFF-15]."""
+    topic = message.destination
+    if not topic_is_offchain(topic) or topic not in subscriptions(runtime):
+        return runtime, ()
+    if topic == SYSTEM_EVENT_TOPIC:
+        event = decode_system_event(message.payload)
+        if isinstance(event, DecodeFailure):
+            return _decode_failed(runtime, block, index, message, event)
+        return on_system_event(runtime, block, message.sender, event)
+    if topic == GATEKEEPER_LAUNCH_TOPIC:
+        launch = decode_gatekeeper_launch(message.payload)
+        if isinstance(launch, DecodeFailure):
+            return _decode_failed(runtime, block, index, message, launch)
+        return on_gatekeeper_launch(runtime, message.sender, launch)
+    report = decode_working_report(message.payload)
+    if isinstance(report, DecodeFailure):
+        return _decode_failed(runtime, block, index, message, report)
+    return on_working_report(runtime, block, message.sender, report)
+
+
+def _decode_failed(
+    runtime: RuntimeState, block: SyncedBlock, index: int, message: Message, failure: DecodeFailure
+) -> tuple[RuntimeState, Emitted] | RuntimeHalted:
+    """An undecodable payload halts the runtime if its sender is always well formed, else is skipped [OFF-15]."""
+    if message.sender.always_well_formed():
+        return RuntimeHalted(
+            block.number, index, message.sender, message.destination, failure.reason
+        )
+    return runtime, ()
+
+
+def end_of_block(runtime: RuntimeState, block: SyncedBlock) -> tuple[RuntimeState, Emitted]:
+    """End-of-block hooks: finished benchmarks report [OFF-22]."""
+    emitted: list[SignedMessage] = []
+    for pubkey in sorted(runtime.workers):
+        worker, report = on_block_end(
+            runtime.workers[pubkey], block, bench_counter(runtime, pubkey, block)
+        )
+        if worker is runtime.workers[pubkey]:
+            continue
+        runtime = attrs.evolve(runtime, workers=runtime.workers.set(pubkey, worker))
+        if report is not None and pubkey == runtime.pubkey:
+            runtime, signed = _emit(runtime, report)
+            if signed is not None:
+                emitted.append(signed)
+    return runtime, tuple(emitted)
+
+
+def process_block(runtime: RuntimeState, block: SyncedBlock) -> tuple[RuntimeState, Emitted]:
+    """Process one synced block; returns the new runtime and the egress it signed in this block [OFF-13].
+
+    A halted runtime, or a block at or below the last processed number, changes
+    nothing and emits nothing. Otherwise: purge the send queue by the block's
+    ingress [OFF-10], deliver every outbound message in order [OFF-14], run
+    the end-of-block hooks [OFF-22] and record the block number. If a message
+    halts the runtime [OFF-15], the result is the runtime as it was before
+    the block, marked halted, with no egress.
+    """
+    if runtime.halted is not None or block.number <= runtime.last_block:
+        return runtime, ()
+    state = attrs.evolve(runtime, queue=purge(runtime.queue, block.ingress))
+    egress: list[SignedMessage] = []
+    for index, message in enumerate(block.messages):
+        delivered = deliver(state, block, index, message)
+        if isinstance(delivered, RuntimeHalted):
+            return attrs.evolve(runtime, halted=delivered), ()
+        state, emitted = delivered
+        egress.extend(emitted)
+    state, emitted = end_of_block(state, block)
+    egress.extend(emitted)
+    return attrs.evolve(state, last_block=block.number), tuple(egress)

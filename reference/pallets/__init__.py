@@ -1,0 +1,11 @@
+"""Pallets: the chain's rules, one module per production pallet.
+
+Balances, the message queue (:mod:`.mq`), the registry, computation, and two
+families: :mod:`.staking` and :mod:`.governance`.
+
+May use: :mod:`phala_spec.primitives`, :mod:`phala_spec.chain`,
+:mod:`phala_spec.tee`, and pallets that come before them (a pallet never
+imports its caller). What a pallet needs from a later one (OnReward,
+OnUnbalanced, mq routes, the dispatch of held calls) is a port that the
+runtime composition (:mod:`phala_spec.runtime`) wires.
+"""

@@ -1,0 +1,114 @@
+"""Block execution [CHAIN-8]..[CHAIN-10].
+
+A block is executed in three phases, as Substrate's executive does: every
+pallet's ``on_initialize`` hook, the extrinsics in order, every pallet's
+``on_finalize`` hook. An extrinsic that is rejected leaves the state as it was
+before it (its events are dropped too) and the block goes on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import attrs
+
+from ..chain.state import BlockContext, ChainState, Events, Origin
+from ..pallets import computation, mq
+from ..pallets.governance import democracy, elections, treasury
+from ..primitives.errors import DispatchError, InvalidInput
+from .calls import decode_args, lookup
+
+Hook = Callable[[ChainState, BlockContext], tuple[ChainState, Events]]
+
+# Pallet hooks in the runtime's pallet order. Balances has none; PhalaMq
+# clears the outbound messages and delivers the queued ones [MQ-16].
+# Treasury (index 63) spends and PhragmenElection (68) elects before
+# PhalaMq's hook [TRS-9] [ELE-14].
+# Scheduler and Democracy (61) come before Treasury: they run first, as one hook so that a
+# gap of empty blocks is caught up block by block [SCH-4]. PhalaComputation applies
+# scheduled parameters and challenges at the end of the block [CMP-23].
+ON_INITIALIZE: tuple[Hook, ...] = (
+    democracy.on_initialize,
+    treasury.on_initialize,
+    elections.on_initialize,
+    mq.on_initialize,
+)
+ON_FINALIZE: tuple[Hook, ...] = (computation.on_finalize,)
+
+
+@attrs.frozen
+class CallResult:
+    """What one call did: ``outcome`` is ``"ok"`` or an error code [CHAIN-9]."""
+
+    state: ChainState
+    outcome: str
+    events: Events
+    returned: Any = None
+
+
+def initialize_block(state: ChainState, ctx: BlockContext) -> tuple[ChainState, Events]:
+    """Open block ``ctx.number`` and run the ``on_initialize`` hooks [CHAIN-8].
+
+    Block numbers strictly increase (they may skip, which stands for empty
+    blocks), timestamps never decrease, and a block must be finalized before
+    the next one opens.
+    """
+    current = state.system.block
+    if state.system.in_block:
+        raise InvalidInput("the current block has not been finalized")
+    if ctx.number <= current.number:
+        raise InvalidInput("block numbers must increase")
+    if ctx.timestamp < current.timestamp:
+        raise InvalidInput("timestamps must not decrease")
+    if len(ctx.randomness) != 32:
+        raise InvalidInput("block randomness is 32 bytes")
+    state = attrs.evolve(state, system=attrs.evolve(state.system, block=ctx, in_block=True))
+    events: Events = ()
+    for hook in ON_INITIALIZE:
+        state, hook_events = hook(state, ctx)
+        events = (*events, *hook_events)
+    return state, events
+
+
+def apply_call(state: ChainState, origin: Origin, name: str, args: Any) -> CallResult:
+    """Dispatch one call inside the open block [CHAIN-9].
+
+    A :class:`DispatchError` becomes the outcome and the state is kept; input
+    that cannot be a call raises :class:`InvalidInput`.
+    """
+    if not state.system.in_block:
+        raise InvalidInput("calls are applied inside a block: initialize one first")
+    call = lookup(name)
+    kwargs = decode_args(call, args)
+    try:
+        new_state, events, returned = call.run(state, origin, **kwargs)
+    except DispatchError as error:
+        return CallResult(state, error.code, ())
+    return CallResult(new_state, "ok", events, returned)
+
+
+def finalize_block(state: ChainState) -> tuple[ChainState, Events]:
+    """Run the ``on_finalize`` hooks and close the block [CHAIN-10]."""
+    if not state.system.in_block:
+        raise InvalidInput("no block is open")
+    ctx = state.system.block
+    events: Events = ()
+    for hook in ON_FINALIZE:
+        state, hook_events = hook(state, ctx)
+        events = (*events, *hook_events)
+    return attrs.evolve(state, system=attrs.evolve(state.system, in_block=False)), events
+
+
+def execute_block(
+    state: ChainState, ctx: BlockContext, calls: Sequence[tuple[Origin, str, Any]]
+) -> tuple[ChainState, list[CallResult]]:
+    """Execute a whole block: initialize, every call in order, finalize [CHAIN-8]..[CHAIN-10]."""
+    state, _ = initialize_block(state, ctx)
+    results = []
+    for origin, name, args in calls:
+        result = apply_call(state, origin, name, args)
+        state = result.state
+        results.append(result)
+    state, _ = finalize_block(state)
+    return state, results

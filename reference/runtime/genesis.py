@@ -1,0 +1,500 @@
+"""Presets and genesis [GEN-1]..[GEN-4].
+
+Like consensus-specs, the reference has presets: ``phala`` and ``khala`` carry
+the production runtime parameters, ``minimal`` carries small numbers for tests
+and vectors. A preset is plain data; :func:`genesis` builds the chain state
+from it, after applying a vector's overrides.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+import immutables
+
+from ..chain.democracy_state import DemocracyConfig, SchedulerConfig
+from ..chain.staking_state import StakingConfig
+from ..chain.state import (
+    AccountData,
+    AccountInfo,
+    BalancesState,
+    ChainConfig,
+    ChainState,
+    CollectiveConfig,
+    ComputationConfig,
+    ComputationState,
+    ElectionsConfig,
+    RegistryState,
+    SystemState,
+    TokenomicParams,
+    TreasuryConfig,
+)
+from ..pallets import computation
+from ..pallets.governance.elections import genesis_members
+from ..pallets.governance.membership import genesis_membership
+from ..primitives.arith import U128_MAX
+from ..primitives.crypto import dev_keypair
+from ..primitives.errors import InvalidInput
+
+DECIMALS = 12
+UNIT = 10**DECIMALS  # one PHA
+CENT = UNIT // 100
+MILLICENT = CENT // 1000
+MINUTES = 5  # 12-second blocks [GEN-2]
+HOURS = 60 * MINUTES
+DAYS = 24 * HOURS
+
+DEV_ACCOUNTS = ("alice", "bob", "charlie", "dave", "eve", "ferdie")
+
+
+def dev_account(name: str) -> bytes:
+    """The account id of a named test account: its dev key's public key [CRYPTO-2]."""
+    return dev_keypair(name).public
+
+
+def _endowments(total: int, each: int) -> list[tuple[str, int]]:
+    rest = total - each * len(DEV_ACCOUNTS)
+    return [(name, each) for name in DEV_ACCOUNTS] + [("foundation", rest)]
+
+
+# Governance parameters [COL-2] [ELE-2] [TRS-2]: the same on Phala and Khala.
+PRODUCTION_GOVERNANCE: Mapping[str, Mapping[str, int]] = {
+    "council": {"motion_duration": 3 * DAYS, "max_proposals": 100, "max_members": 100},
+    "technical_committee": {"motion_duration": 3 * DAYS, "max_proposals": 100, "max_members": 100},
+    "elections": {
+        "candidacy_bond": 10 * UNIT,
+        "voting_bond_base": 79 * CENT,
+        "voting_bond_factor": 32 * CENT,
+        "term_duration": DAYS,
+        "desired_members": 8,
+        "desired_runners_up": 8,
+        "max_votes_per_voter": 16,
+        "max_voters": 500,
+        "max_candidates": 20,
+    },
+    "treasury": {
+        "proposal_bond": 50_000,
+        "proposal_bond_minimum": UNIT,
+        "spend_period": DAYS,
+        "burn": 0,
+        "max_approvals": 100,
+    },
+}
+
+# Democracy and scheduler parameters [DEM-2] [SCH-1]: the same on Phala and Khala.
+PRODUCTION_DEMOCRACY: Mapping[str, Mapping[str, Any]] = {
+    "democracy": {
+        "launch_period": 7 * DAYS,
+        "voting_period": 7 * DAYS,
+        "fast_track_voting_period": 3 * HOURS,
+        "instant_allowed": True,
+        "minimum_deposit": 10 * UNIT,
+        "enactment_period": 8 * DAYS,
+        "vote_locking_period": 8 * DAYS,
+        "cooloff_period": 7 * DAYS,
+        "max_votes": 100,
+        "max_proposals": 100,
+        "max_deposits": 100,
+        "max_blacklisted": 100,
+    },
+    "scheduler": {"max_scheduled_per_block": 50},
+}
+
+# Runtime parameters per preset [GEN-2]. Balances are in the smallest unit
+# (12 decimals). Both production presets start with 1,000,000,000 PHA.
+PRESETS: Mapping[str, Mapping[str, Any]] = {
+    "phala": {
+        "config": {
+            "existential_deposit": CENT,
+            "max_locks": 50,
+            "max_reserves": 50,
+            "max_consumers": 16,
+            "block_time_ms": 12_000,
+            "parachain_id": 2035,
+            "verify_pruntime": True,
+            "verify_relaychain_genesis_block_hash": True,
+            "none_attestation_enabled": False,
+            "simulated_attestation": False,
+            "staking": {"wpha_min_balance": CENT},
+            "computation": {
+                "expected_block_time_sec": 12,
+                "min_init_p": 50,
+                "check_worker_register_time": True,
+            },
+            **PRODUCTION_GOVERNANCE,
+            **PRODUCTION_DEMOCRACY,
+        },
+        "balances": _endowments(1_000_000_000 * UNIT, 1_000_000 * UNIT),
+    },
+    "khala": {
+        "config": {
+            "existential_deposit": CENT,
+            "max_locks": 50,
+            "max_reserves": 50,
+            "max_consumers": 16,
+            "block_time_ms": 12_000,
+            "parachain_id": 2004,
+            "verify_pruntime": True,
+            "verify_relaychain_genesis_block_hash": True,
+            "none_attestation_enabled": False,
+            "simulated_attestation": False,
+            "staking": {"wpha_min_balance": CENT},
+            "computation": {
+                "expected_block_time_sec": 12,
+                "min_init_p": 50,
+                "check_worker_register_time": False,
+            },
+            **PRODUCTION_GOVERNANCE,
+            **PRODUCTION_DEMOCRACY,
+        },
+        "balances": _endowments(1_000_000_000 * UNIT, 1_000_000 * UNIT),
+    },
+    "minimal": {
+        "config": {
+            "existential_deposit": 10,
+            "max_locks": 4,
+            "max_reserves": 4,
+            "max_consumers": 4,
+            "block_time_ms": 12_000,
+            # A development chain: registration without attestation is allowed [REG-2].
+            "parachain_id": 2035,
+            "verify_pruntime": True,
+            "verify_relaychain_genesis_block_hash": True,
+            "none_attestation_enabled": True,
+            # Registration with the test attestation authority's reports [ATT-40].
+            "simulated_attestation": True,
+            "staking": {"wpha_min_balance": 100},
+            "computation": {
+                "expected_block_time_sec": 12,
+                "min_init_p": 50,
+                "check_worker_register_time": False,
+            },
+            # governance: short periods and small bonds for tests and vectors
+            "council": {"motion_duration": 5, "max_proposals": 4, "max_members": 10},
+            "technical_committee": {"motion_duration": 5, "max_proposals": 4, "max_members": 10},
+            "elections": {
+                "candidacy_bond": 30,
+                "voting_bond_base": 20,
+                "voting_bond_factor": 5,
+                "term_duration": 10,
+                "desired_members": 2,
+                "desired_runners_up": 2,
+                "max_votes_per_voter": 16,
+                "max_voters": 8,
+                "max_candidates": 5,
+            },
+            "treasury": {
+                "proposal_bond": 50_000,
+                "proposal_bond_minimum": 10,
+                "spend_period": 8,
+                "burn": 0,
+                "max_approvals": 3,
+            },
+            "democracy": {
+                "launch_period": 5,
+                "voting_period": 5,
+                "fast_track_voting_period": 2,
+                "instant_allowed": True,
+                "minimum_deposit": 10,
+                "enactment_period": 3,
+                "vote_locking_period": 3,
+                "cooloff_period": 4,
+                "max_votes": 3,
+                "max_proposals": 3,
+                "max_deposits": 3,
+                "max_blacklisted": 2,
+            },
+            "scheduler": {"max_scheduled_per_block": 3},
+        },
+        "balances": [(name, 1_000) for name in DEV_ACCOUNTS],
+    },
+}
+
+CONFIG_FIELDS = tuple(f.name for f in attrs.fields(ChainConfig) if f.name != "preset")
+
+# Pallets whose parameters form their own record in ChainConfig: the preset
+# holds a map for each, and a genesis override may replace any of its fields.
+CONFIG_SECTIONS: Mapping[str, type] = {
+    "staking": StakingConfig,
+    "computation": ComputationConfig,
+    "council": CollectiveConfig,
+    "technical_committee": CollectiveConfig,
+    "elections": ElectionsConfig,
+    "treasury": TreasuryConfig,
+    "democracy": DemocracyConfig,
+    "scheduler": SchedulerConfig,
+}
+
+
+def _config_params(preset: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
+    """The preset's runtime parameters with a genesis override's changes applied [GEN-3].
+
+    A parameter keeps the type the preset gives it: a flag stays a boolean, a
+    number stays a non-negative integer, a pallet section stays a map of its
+    own parameters.
+    """
+    params = dict(preset)
+    for key, value in changes.items():
+        if key not in CONFIG_FIELDS:
+            raise InvalidInput(f"unknown config parameter {key!r}")
+        if key in CONFIG_SECTIONS:
+            if not isinstance(value, Mapping):
+                raise InvalidInput(f"config section {key!r} is a map of its parameters")
+            section = dict(params[key])
+            for name, item in value.items():
+                if name not in section:
+                    raise InvalidInput(f"unknown config parameter {key}.{name!r}")
+                section[name] = _config_value(f"{key}.{name}", section[name], item)
+            params[key] = section
+        else:
+            params[key] = _config_value(key, params[key], value)
+    if params["parachain_id"] > 2**32 - 1:
+        raise InvalidInput("the parachain id is a u32")
+    return params
+
+
+def _config_value(name: str, preset_value: Any, value: Any) -> Any:
+    if isinstance(preset_value, bool):
+        if not isinstance(value, bool):
+            raise InvalidInput(f"config flag {name!r} must be a boolean")
+    elif not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise InvalidInput(f"config parameter {name!r} must be a non-negative integer")
+    return value
+
+
+def genesis(preset: str = "minimal", overrides: Mapping[str, Any] | None = None) -> ChainState:
+    """The genesis state of a preset with optional overrides [GEN-3].
+
+    ``overrides`` may hold ``config`` (a map replacing runtime parameters),
+    ``balances`` (a list of ``[account, amount]`` pairs replacing the preset's
+    endowments; an account is a 32-byte id or a dev account name) and
+    ``registry`` (the registry keys the message queue reads, see
+    :func:`registry_genesis`). Every endowment must be at least the
+    existential deposit, as Substrate's genesis builder requires [GEN-4].
+    """
+    if preset not in PRESETS:
+        raise InvalidInput(f"unknown preset {preset!r}; presets are {sorted(PRESETS)}")
+    data = PRESETS[preset]
+    if overrides is not None and not isinstance(overrides, Mapping):
+        raise InvalidInput("genesis overrides are a map")
+    overrides = dict(overrides or {})
+    if not isinstance(overrides.get("config", {}), Mapping):
+        raise InvalidInput("genesis config overrides are a map")
+    if not isinstance(overrides.get("balances", []), list | tuple):
+        raise InvalidInput("genesis balances are a list of [account, amount] pairs")
+    unknown = set(overrides) - {"config", "balances", "registry", "computation", "governance"}
+    if unknown:
+        raise InvalidInput(f"unknown genesis overrides {sorted(unknown)}")
+    params = _config_params(data["config"], overrides.get("config", {}))
+    if params["existential_deposit"] == 0:
+        # Production refuses a zero existential deposit at start-up unless built
+        # with the insecure_zero_ed feature, which no Phala runtime uses.
+        raise InvalidInput("the existential deposit must be at least 1")
+    sections = {
+        name: cls(**params[name]) for name, cls in CONFIG_SECTIONS.items() if name in params
+    }
+    config = ChainConfig(preset=preset, **{**params, **sections})
+    endowed = overrides.get("balances", data["balances"])
+    accounts: immutables.Map[bytes, AccountInfo] = immutables.Map()
+    issuance = 0
+    for entry in endowed:
+        if not isinstance(entry, list | tuple) or len(entry) != 2:
+            raise InvalidInput("a genesis balance is a pair [account, amount]")
+        who = resolve_account(entry[0])
+        amount = entry[1]
+        if not isinstance(amount, int) or isinstance(amount, bool) or not 0 <= amount <= U128_MAX:
+            raise InvalidInput("a genesis amount is an integer in 0..2^128-1")
+        if amount < config.existential_deposit:
+            raise InvalidInput("every genesis balance must be at least the existential deposit")
+        if who in accounts:
+            raise InvalidInput("duplicate genesis account")
+        accounts = accounts.set(who, AccountInfo(providers=1, data=AccountData(free=amount)))
+        issuance += amount
+    if issuance > U128_MAX:
+        raise InvalidInput("genesis total issuance overflows u128")
+    state = ChainState(
+        config=config,
+        system=SystemState(accounts=accounts),
+        balances=BalancesState(total_issuance=issuance),
+        registry=registry_genesis(overrides.get("registry", {})),
+        computation=computation_genesis(overrides.get("computation", {})),
+    )
+    return governance_genesis(state, overrides.get("governance", {}))
+
+
+GOVERNANCE_FIELDS = ("council", "technical_committee", "elections_members")
+
+
+def governance_genesis(state: ChainState, data: Any) -> ChainState:
+    """The collectives' and the elections' genesis [GEN-3] [COL-2] [ELE-3].
+
+    ``{council: [account], technical_committee: [account], elections_members:
+    [[account, stake]]}``, every field optional. The Technical Committee's
+    members are those of ``TechnicalMembership``, which initializes it. Elections members are seated
+    with a self-vote and reported to the Council as its members, so a genesis
+    may not also give the Council members (production panics: "Members are
+    already initialized!"). A member's stake may not exceed its free balance,
+    and there may be at most ``desired_members`` of them.
+    """
+    if not isinstance(data, Mapping) or not set(data) <= set(GOVERNANCE_FIELDS):
+        raise InvalidInput(
+            f"genesis governance overrides are a map with fields among {GOVERNANCE_FIELDS}"
+        )
+    for field in ("council", "technical_committee"):
+        members = [resolve_account(who) for who in _list(data.get(field, []), field)]
+        if len(set(members)) != len(members):
+            raise InvalidInput(f"duplicate {field} member at genesis")
+        col = attrs.evolve(getattr(state, field), members=tuple(sorted(members)))
+        state = (
+            attrs.evolve(state, council=col)
+            if field == "council"
+            else attrs.evolve(
+                state,
+                technical_committee=col,
+                technical_membership=genesis_membership(tuple(members)),
+            )
+        )
+    elected: list[tuple[bytes, int]] = []
+    for entry in _list(data.get("elections_members", []), "elections_members"):
+        if not isinstance(entry, list | tuple) or len(entry) != 2:
+            raise InvalidInput("an elections member is a pair [account, stake]")
+        who, stake = resolve_account(entry[0]), entry[1]
+        if not isinstance(stake, int) or isinstance(stake, bool) or not 0 <= stake <= U128_MAX:
+            raise InvalidInput("an elections member's stake is a balance")
+        if who in dict(elected):
+            raise InvalidInput("duplicate member in elections-phragmen genesis")
+        if state.system.accounts.get(who, AccountInfo()).data.free < stake:
+            raise InvalidInput("genesis member does not have enough stake")
+        elected.append((who, stake))
+    if len(elected) > state.config.elections.desired_members:
+        raise InvalidInput("cannot accept more than DesiredMembers genesis members")
+    if elected:
+        if state.council.members:
+            raise InvalidInput("council members are already initialized by the elections")
+        state = attrs.evolve(state, elections=genesis_members(state, elected))
+        state = attrs.evolve(
+            state,
+            council=attrs.evolve(state.council, members=tuple(sorted(who for who, _ in elected))),
+        )
+    return state
+
+
+def _list(value: Any, field: str) -> list[Any]:
+    if not isinstance(value, list | tuple):
+        raise InvalidInput(f"genesis governance {field} is a list")
+    return list(value)
+
+
+COMPUTATION_FIELDS = ("tokenomic", "heartbeat_paused", "cool_down_period", "contract_account")
+BUDGET_BALANCER = dev_keypair("budget-balancer").public
+
+
+def computation_genesis(data: Any) -> ComputationState:
+    """The computation storage of a genesis override [GEN-3] [CMP-4].
+
+    ``{tokenomic: {name: U64F64 bits, heartbeat_window: u32}, heartbeat_paused: bool,
+    cool_down_period: u64 seconds, contract_account: account}``, every field
+    optional: the pallet's default parameters, a paused heartbeat, seven days,
+    and the reference's budget-balancer account.
+    """
+    if not isinstance(data, Mapping) or not set(data) <= set(COMPUTATION_FIELDS):
+        raise InvalidInput(
+            f"genesis computation overrides are a map with fields among {COMPUTATION_FIELDS}"
+        )
+    params = data.get("tokenomic", {})
+    names = [f.name for f in attrs.fields(TokenomicParams)]
+    if (
+        not isinstance(params, Mapping)
+        or not set(params) <= set(names)
+        or not all(
+            isinstance(v, int)
+            and not isinstance(v, bool)
+            and 0 <= v <= (2**32 - 1 if k == "heartbeat_window" else U128_MAX)
+            for k, v in params.items()
+        )
+    ):
+        raise InvalidInput(f"genesis tokenomic parameters are a map from {names} to U64F64 bits")
+    paused = data.get("heartbeat_paused", True)
+    period = data.get("cool_down_period", 604_800)
+    if not isinstance(paused, bool):
+        raise InvalidInput("heartbeat_paused is a boolean")
+    if not isinstance(period, int) or isinstance(period, bool) or not 0 <= period < 2**64:
+        raise InvalidInput("cool_down_period is a u64 number of seconds")
+    contract = (
+        resolve_account(data["contract_account"]) if "contract_account" in data else BUDGET_BALANCER
+    )
+    return computation.genesis_state(
+        {"tokenomic": dict(params), "heartbeat_paused": paused, "cool_down_period": period},
+        contract,
+    )
+
+
+REGISTRY_FIELDS = (
+    "gatekeeper_master_pubkey",
+    "cluster_keys",
+    "contract_keys",
+    "pruntime_allowlist",
+    "genesis_hash_allowlist",
+    "benchmark_duration",
+)
+
+
+def registry_genesis(data: Any) -> RegistryState:
+    """The registry storage of a genesis override [GEN-3] [MQ-8] [REG-3].
+
+    ``{gatekeeper_master_pubkey: bytes32 | null, cluster_keys: {bytes32: bytes32},
+    contract_keys: {bytes32: bytes32}, pruntime_allowlist: [bytes],
+    genesis_hash_allowlist: [bytes32], benchmark_duration: u32 | null}``, every
+    field optional (absent: no key, empty lists, a benchmark duration of 8).
+    """
+    if not isinstance(data, Mapping) or not set(data) <= set(REGISTRY_FIELDS):
+        raise InvalidInput(
+            f"genesis registry overrides are a map with fields among {REGISTRY_FIELDS}"
+        )
+    master = data.get("gatekeeper_master_pubkey")
+    if master is not None and not _bytes32(master):
+        raise InvalidInput("the gatekeeper master public key is 32 bytes or null")
+    keys = {}
+    for field in ("cluster_keys", "contract_keys"):
+        entries = data.get(field, {})
+        if not isinstance(entries, Mapping) or not all(
+            _bytes32(k) and _bytes32(v) for k, v in entries.items()
+        ):
+            raise InvalidInput(f"genesis {field} map 32-byte ids to 32-byte public keys")
+        keys[field] = immutables.Map({bytes(k): bytes(v) for k, v in entries.items()})
+    allowlist = data.get("pruntime_allowlist", [])
+    if not isinstance(allowlist, list | tuple) or not all(isinstance(h, bytes) for h in allowlist):
+        raise InvalidInput("the genesis pRuntime allowlist is a list of byte strings")
+    hashes = data.get("genesis_hash_allowlist", [])
+    if not isinstance(hashes, list | tuple) or not all(_bytes32(h) for h in hashes):
+        raise InvalidInput("the genesis block hash allowlist is a list of 32-byte hashes")
+    duration = data.get("benchmark_duration", 8)
+    if duration is not None and (
+        not isinstance(duration, int)
+        or isinstance(duration, bool)
+        or not 0 <= duration <= 2**32 - 1
+    ):
+        raise InvalidInput("the benchmark duration is a u32 or null")
+    return RegistryState(
+        gatekeeper_master_pubkey=master,
+        pruntime_allowlist=tuple(bytes(h) for h in allowlist),
+        genesis_hash_allowlist=tuple(bytes(h) for h in hashes),
+        benchmark_duration=duration,
+        cluster_keys=keys["cluster_keys"],
+        contract_keys=keys["contract_keys"],
+    )
+
+
+def _bytes32(value: Any) -> bool:
+    return isinstance(value, bytes) and len(value) == 32
+
+
+def resolve_account(value: Any) -> bytes:
+    """An account id from plain data: 32 bytes, or the name of a dev account."""
+    if isinstance(value, bytes) and len(value) == 32:
+        return value
+    if isinstance(value, str) and value in (*DEV_ACCOUNTS, "foundation"):
+        return dev_account(value)
+    raise InvalidInput("an account is 32 bytes or a dev account name")

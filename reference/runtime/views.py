@@ -1,0 +1,329 @@
+"""Observations: named views of the state that vectors check [VIEW-1].
+
+A view is a function of the state and some plain-data arguments returning
+plain data. Vectors list observations by view name; an implementation answers
+``query`` requests with the same views, so a failing vector can say which
+quantity differs, not only that the state digest does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from ..chain.messages import origin_from_data, signed_message_from_data
+from ..chain.state import ChainState
+from ..chain.system import account_exists, account_info
+from ..pallets import balances, mq, registry
+from ..pallets.governance import collective, democracy, treasury
+from ..pallets.staking import assets, base_pool, wrapped_balances
+from ..primitives.codec import PlainData, to_data
+from ..primitives.errors import InvalidInput
+
+
+def _account_arg(args: Sequence[Any]) -> bytes:
+    if len(args) != 1 or not isinstance(args[0], bytes) or len(args[0]) != 32:
+        raise InvalidInput("this view takes one 32-byte account id")
+    return bytes(args[0])
+
+
+def _no_args(args: Sequence[Any]) -> None:
+    if args:
+        raise InvalidInput("this view takes no arguments")
+
+
+def view_balance(state: ChainState, args: Sequence[Any]) -> PlainData:
+    """``balance(acct)``: ``{free, reserved, frozen}`` [VIEW-2]."""
+    return to_data(balances.account_data(state, _account_arg(args)))
+
+
+def view_account(state: ChainState, args: Sequence[Any]) -> PlainData:
+    """``account(acct)``: existence and reference counters [VIEW-3]."""
+    who = _account_arg(args)
+    info = account_info(state, who)
+    return {
+        "exists": account_exists(state, who),
+        "providers": info.providers,
+        "consumers": info.consumers,
+        "sufficients": info.sufficients,
+    }
+
+
+def view_locks(state: ChainState, args: Sequence[Any]) -> PlainData:
+    """``locks(acct)``: the account's locks in storage order [VIEW-4]."""
+    return to_data(balances.locks(state, _account_arg(args)))
+
+
+def view_total_issuance(state: ChainState, args: Sequence[Any]) -> PlainData:
+    """``total_issuance()`` [VIEW-5]."""
+    _no_args(args)
+    return balances.total_issuance(state)
+
+
+def view_block(state: ChainState, args: Sequence[Any]) -> PlainData:
+    """``block()``: the current block context and whether it is open [VIEW-6]."""
+    _no_args(args)
+    return {**to_data(state.system.block), "open": state.system.in_block}
+
+
+def _one_arg(args: Sequence[Any]) -> Any:
+    if len(args) != 1:
+        raise InvalidInput("this view takes one argument")
+    return args[0]
+
+
+def view_mq_ingress(state: ChainState, args: Sequence[Any]) -> PlainData:
+    """``mq_ingress(origin)``: the next sequence expected from a sender [MQ-18]."""
+    return mq.ingress(state, origin_from_data(_one_arg(args)))
+
+
+def view_mq_outbound(state: ChainState, args: Sequence[Any]) -> PlainData:
+    """``mq_outbound()``: this block's outbound messages, in order [MQ-19]."""
+    _no_args(args)
+    return to_data(state.mq.outbound)
+
+
+def view_mq_queued(state: ChainState, args: Sequence[Any]) -> PlainData:
+    """``mq_queued()``: the messages waiting for the next block, in order [MQ-20]."""
+    _no_args(args)
+    return to_data(state.mq.queued)
+
+
+def view_mq_pool_validity(state: ChainState, args: Sequence[Any]) -> PlainData:
+    """``mq_pool_validity(signed_message)``: the transaction-pool rule [MQ-21]."""
+    validity = mq.check_sequence(state, signed_message_from_data(_one_arg(args)))
+    return to_data(validity)
+
+
+def _pubkey_arg(args: Sequence[Any]) -> bytes:
+    pubkey = _one_arg(args)
+    if not (isinstance(pubkey, bytes) and len(pubkey) == 32):
+        raise InvalidInput("this view takes a 32-byte worker public key")
+    return pubkey
+
+
+def view_worker(state: ChainState, args: Sequence[Any]) -> PlainData:
+    """``worker(pubkey)``: the worker record and its insertion block, or null [REG-24]."""
+    pubkey = _pubkey_arg(args)
+    info = state.registry.workers.get(pubkey)
+    if info is None:
+        return None
+    return {
+        **to_data(info),
+        "added_at": state.registry.worker_added_at.get(pubkey),
+        "endpoints": to_data(state.registry.endpoints.get(pubkey)),
+    }
+
+
+def view_gatekeepers(state: ChainState, args: Sequence[Any]) -> PlainData:
+    """``gatekeepers()``: the gatekeeper set, master key, launch and rotation state [REG-24]."""
+    _no_args(args)
+    reg = state.registry
+    return {
+        "gatekeepers": list(reg.gatekeepers),
+        "master_pubkey": reg.gatekeeper_master_pubkey,
+        "launched_at": to_data(reg.gatekeeper_launched_at),
+        "rotation_counter": reg.rotation_counter,
+        "rotation_lock": reg.master_key_rotation_lock,
+    }
+
+
+def view_registered_after_gk_launched(state: ChainState, args: Sequence[Any]) -> PlainData:
+    """``registered_after_gk_launched(pubkey)`` [REG-21] [REG-24]."""
+    return registry.is_worker_registered_after_gk_launched(state, _pubkey_arg(args))
+
+
+def view_session(state: ChainState, args: Sequence[Any]) -> PlainData:
+    """``session(account)``: the session record, its worker and stake, or null [CMP-19]."""
+    account = _one_arg(args)
+    if not (isinstance(account, bytes) and len(account) == 32):
+        raise InvalidInput("session takes a 32-byte session account")
+    comp = state.computation
+    info = comp.sessions.get(account)
+    if info is None:
+        return None
+    return {
+        **to_data(info),
+        "worker": comp.session_bindings.get(account),
+        "stake": comp.stakes.get(account),
+    }
+
+
+def view_computation(state: ChainState, args: Sequence[Any]) -> PlainData:
+    """``computation()``: the pallet's counters and parameters [CMP-19]."""
+    _no_args(args)
+    comp = state.computation
+    return {
+        "online_workers": comp.online_workers,
+        "next_session_id": comp.next_session_id,
+        "heartbeat_paused": comp.heartbeat_paused,
+        "cool_down_period": comp.cool_down_period,
+        "tokenomic": to_data(comp.tokenomic),
+        "scheduled_tokenomic": to_data(comp.scheduled_tokenomic),
+        "budget_update_nonce": comp.budget_update_nonce,
+        "last_budget_update_block": comp.last_budget_update_block,
+    }
+
+
+def _pid_arg(args: Sequence[Any]) -> int:
+    pid = args[0] if args else None
+    if not (isinstance(pid, int) and not isinstance(pid, bool) and 0 <= pid < 2**64):
+        raise InvalidInput("this view takes a pool id (u64) first")
+    return pid
+
+
+def view_wpha(state: ChainState, args: Sequence[Any]) -> PlainData:
+    """``wpha(acct)``: W-PHA balance, staker account and net value [STK-8]."""
+    who = _account_arg(args)
+    account = wrapped_balances.staker_account(state, who)
+    return {
+        "balance": assets.balance(state, who),
+        "staker_account": to_data(account),
+        "net_value": wrapped_balances.net_value(state, who),
+    }
+
+
+def view_wpha_totals(state: ChainState, args: Sequence[Any]) -> PlainData:
+    """``wpha_totals()``: W-PHA supply, unmintable dust, PHA held by the W-PHA account [STK-8]."""
+    _no_args(args)
+    return {
+        "supply": assets.supply(state),
+        "unmintable_dust": state.wrapped_balances.unmintable_dust,
+        "wpha_account": balances.free_balance(state, wrapped_balances.WPHA_ACCOUNT),
+    }
+
+
+def view_base_pool(state: ChainState, args: Sequence[Any]) -> PlainData:
+    """``base_pool(pid)``: the pool record, its share price bits (or null) and its free W-PHA, or null [STK-23]."""
+    if len(args) != 1:
+        raise InvalidInput("this view takes one pool id")
+    pid = _pid_arg(args)
+    if pid not in state.base_pool.pools:
+        return None
+    pool = base_pool.get_basepool(state, pid)
+    return {
+        **to_data(pool),
+        "share_price": base_pool.share_price(pool),
+        "free": assets.balance(state, pool.pool_account),
+    }
+
+
+def view_pool_shares(state: ChainState, args: Sequence[Any]) -> PlainData:
+    """``pool_shares(pid, acct)``: the owner's merged record (id, shares) and queued shares [STK-23]."""
+    if len(args) != 2:
+        raise InvalidInput("this view takes a pool id and an account")
+    pid, who = _pid_arg(args), _account_arg(args[1:])
+    if pid not in state.base_pool.pools:
+        return None
+    pool = base_pool.get_basepool(state, pid)
+    rid = base_pool.owner_record_id(state, pool.cid, who)
+    held = base_pool.record(state, pool.cid, rid).shares if rid is not None else None
+    return {"record": rid, "shares": held, "total": base_pool.shares_of(state, pool, who)}
+
+
+def view_stake_pool(state: ChainState, args: Sequence[Any]) -> PlainData:
+    """``stake_pool(pid)``: a stake pool or vault record with its share price bits, free and locked
+    W-PHA, or null [STK-56] [STK-67]."""
+    if len(args) != 1:
+        raise InvalidInput("this view takes one pool id")
+    record = state.base_pool.pools.get(_pid_arg(args))
+    if record is None or not hasattr(record, "basepool"):
+        return None
+    locked = assets.balance(state, record.lock_account) if hasattr(record, "lock_account") else 0
+    return {
+        **to_data(record),
+        "share_price": base_pool.share_price(record.basepool),
+        "free": assets.balance(state, record.basepool.pool_account),
+        "locked": locked,
+    }
+
+
+def _instance_arg(value: Any) -> str:
+    if value not in collective.INSTANCES:
+        raise InvalidInput(f"a collective is one of {sorted(collective.INSTANCES)}")
+    return str(value)
+
+
+def view_collective(state: ChainState, args: Sequence[Any]) -> PlainData:
+    """``collective(instance)``: members, prime, open motions and the motion count [COL-1]."""
+    col = collective.collective_state(state, _instance_arg(_one_arg(args)))
+    return {
+        "members": list(col.members),
+        "prime": col.prime,
+        "proposals": list(col.proposals),
+        "proposal_count": col.proposal_count,
+    }
+
+
+def view_motion(state: ChainState, args: Sequence[Any]) -> PlainData:
+    """``motion(instance, hash)``: the motion's votes and held call, or null [COL-1]."""
+    if len(args) != 2 or not isinstance(args[1], bytes):
+        raise InvalidInput("motion(instance, hash) takes a collective name and a 32-byte hash")
+    col = collective.collective_state(state, _instance_arg(args[0]))
+    votes = col.voting.get(args[1])
+    if votes is None:
+        return None
+    return {**to_data(votes), "proposal": to_data(col.proposal_of[args[1]])}
+
+
+def view_elections(state: ChainState, args: Sequence[Any]) -> PlainData:
+    """``elections()``: members, runners-up, candidates, voters and the round count [ELE-1]."""
+    _no_args(args)
+    return to_data(state.elections)
+
+
+def view_treasury(state: ChainState, args: Sequence[Any]) -> PlainData:
+    """``treasury()``: the spendable pot, proposals, approvals and the proposal count [TRS-1]."""
+    _no_args(args)
+    return {"pot": treasury.pot(state), **to_data(state.treasury)}
+
+
+def view_referendum(state: ChainState, args: Sequence[Any]) -> PlainData:
+    """``referendum(index)``: a referendum's info (ongoing with its tally, or finished), or null [DEM-1]."""
+    index = _one_arg(args)
+    if not isinstance(index, int) or isinstance(index, bool):
+        raise InvalidInput("referendum(index) takes a referendum index")
+    return to_data(state.democracy.referendum_info.get(index))
+
+
+def view_democracy_voting(state: ChainState, args: Sequence[Any]) -> PlainData:
+    """``democracy_voting(account)``: the account's voting record, direct or delegating [DEM-1]."""
+    return to_data(democracy.voting_of(state, _account_arg(args)))
+
+
+VIEWS: Mapping[str, Callable[[ChainState, Sequence[Any]], PlainData]] = {
+    "balance": view_balance,
+    "account": view_account,
+    "locks": view_locks,
+    "total_issuance": view_total_issuance,
+    "block": view_block,
+    "mq_ingress": view_mq_ingress,
+    "mq_outbound": view_mq_outbound,
+    "mq_queued": view_mq_queued,
+    "mq_pool_validity": view_mq_pool_validity,
+    "worker": view_worker,
+    "gatekeepers": view_gatekeepers,
+    "registered_after_gk_launched": view_registered_after_gk_launched,
+    "session": view_session,
+    "computation": view_computation,
+    "wpha": view_wpha,
+    "wpha_totals": view_wpha_totals,
+    "base_pool": view_base_pool,
+    "pool_shares": view_pool_shares,
+    "stake_pool": view_stake_pool,
+    "collective": view_collective,
+    "motion": view_motion,
+    "elections": view_elections,
+    "treasury": view_treasury,
+    "referendum": view_referendum,
+    "democracy_voting": view_democracy_voting,
+}
+
+
+def observe(state: ChainState, view: Any, args: Any = ()) -> PlainData:
+    """Evaluate a named view [VIEW-1]; an unknown view or bad arguments are invalid input."""
+    if not isinstance(view, str) or view not in VIEWS:
+        raise InvalidInput(f"unknown view {view!r}; views are {sorted(VIEWS)}")
+    if not isinstance(args, list | tuple):
+        raise InvalidInput("view arguments are a list")
+    return VIEWS[view](state, args)
