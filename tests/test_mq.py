@@ -35,6 +35,7 @@ from phala_spec.pallets import computation, mq, registry
 from phala_spec.primitives.codec import blake2b_256, digest, to_data
 from phala_spec.primitives.crypto import dev_keypair, sign
 from phala_spec.primitives.errors import DispatchError, InvalidInput
+from phala_spec.runtime import composition
 from phala_spec.runtime.block import apply_call, finalize_block, initialize_block
 from phala_spec.runtime.calls import CALLS
 from phala_spec.runtime.genesis import dev_account, genesis
@@ -398,12 +399,12 @@ def test_handler_table_follows_the_routing_order() -> None:
         (b"^phala/mining/update", computation.on_gk_message_received),
         (b"phala/mining/report", computation.on_working_message_received),
     )
-    assert expected == mq.HANDLERS
+    assert expected == composition.ROUTES
     assert mq.route(b"^phala/registry/event") is registry.on_message_received
     assert mq.route(b"^phala/registry/event/x") is None
-    routed = [topic for topic, _ in mq.HANDLERS]
-    assert routed == [topic for topic, _ in mq.ROUTING_ORDER if topic in routed]
-    order = [topic for topic, _ in mq.ROUTING_ORDER]
+    routed = [topic for topic, _ in composition.ROUTES]
+    assert routed == [topic for topic, _ in composition.ROUTING_ORDER if topic in routed]
+    order = [topic for topic, _ in composition.ROUTING_ORDER]
     assert order == [
         b"^phala/registry/event",
         b"^phala/registry/gk_event",
@@ -433,7 +434,7 @@ def _failing_handler(
 def test_handler_runs_on_exact_topic_and_its_events_are_the_calls(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(mq, "HANDLERS", ((REPORT, _marking_handler),))
+    monkeypatch.setattr(composition, "ROUTES", ((REPORT, _marking_handler),))
     state = chain()
     issuance = state.balances.total_issuance
     result = sync(state, Message(W, REPORT, b"hi"), 0)
@@ -449,7 +450,7 @@ def test_handler_runs_on_exact_topic_and_its_events_are_the_calls(
 
 @pytest.mark.parametrize("topic", [REPORT, REGISTRY_EVENT])
 def test_handler_error_is_swallowed(monkeypatch: pytest.MonkeyPatch, topic: bytes) -> None:
-    monkeypatch.setattr(mq, "HANDLERS", ((topic, _failing_handler),))
+    monkeypatch.setattr(composition, "ROUTES", ((topic, _failing_handler),))
     state = chain()
     message = Message(W, topic, b"")
     result = sync(state, message, 0)
@@ -471,7 +472,9 @@ def test_handler_error_is_swallowed(monkeypatch: pytest.MonkeyPatch, topic: byte
 def test_handler_errors_are_swallowed_for_pushed_and_queued_messages(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(mq, "HANDLERS", ((b"fail", _failing_handler), (b"mark", _marking_handler)))
+    monkeypatch.setattr(
+        composition, "ROUTES", ((b"fail", _failing_handler), (b"mark", _marking_handler))
+    )
     state = chain()
     pushed = apply_call(
         state, RELAYER, "PhalaMq.push_message", {"destination": b"fail", "payload": b""}
@@ -496,7 +499,7 @@ def test_messages_dispatched_by_a_handler_precede_the_message(
             state, ctx, pallet_origin("PhalaRegistry"), b"phala/system/event", b"inner"
         )
 
-    monkeypatch.setattr(mq, "HANDLERS", ((REPORT, relay),))
+    monkeypatch.setattr(composition, "ROUTES", ((REPORT, relay),))
     result = sync(chain(), Message(W, REPORT, b"outer"), 0)
     assert [m.payload for m in result.state.mq.outbound] == [b"inner", b"outer"]
 

@@ -11,8 +11,11 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import immutables
 
+from ..primitives.codec import to_data
+from ..primitives.errors import InvalidInput
+
 if TYPE_CHECKING:
-    from ..runtime.calls import CallData
+    from .dispatch import CallData
 
 AccountId = bytes
 
@@ -28,8 +31,6 @@ def _map() -> immutables.Map[Any, Any]:
 
 def _positive(_instance: Any, attribute: Any, value: int) -> None:
     if value < 1:
-        from ..primitives.errors import InvalidInput
-
         raise InvalidInput(
             f"democracy.{attribute.name} must be at least 1 (production divides by it)"
         )
@@ -125,8 +126,6 @@ class Direct:
     prior: PriorLock = PriorLock()
 
     def __data__(self) -> dict[str, Any]:
-        from ..primitives.codec import to_data
-
         return {
             "kind": "Direct",
             "votes": [[i, to_data(v)] for i, v in self.votes],
@@ -146,8 +145,6 @@ class Delegating:
     prior: PriorLock = PriorLock()
 
     def __data__(self) -> dict[str, Any]:
-        from ..primitives.codec import to_data
-
         return {
             "kind": "Delegating",
             "balance": self.balance,
@@ -172,8 +169,6 @@ class Ongoing:
     tally: Tally = Tally()
 
     def __data__(self) -> dict[str, Any]:
-        from ..primitives.codec import to_data
-
         return {
             "kind": "Ongoing",
             "end": self.end,

@@ -18,7 +18,7 @@ from .messages import Message, MessageOrigin
 from .staking_state import AssetsState, BasePoolState, StakingConfig, WrappedBalancesState
 
 if TYPE_CHECKING:
-    from ..runtime.calls import CallData
+    from .dispatch import CallData
 
 AccountId = bytes  # 32 bytes, as Substrate's AccountId32
 

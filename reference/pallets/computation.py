@@ -16,6 +16,7 @@ from typing import Any
 import attrs
 
 from ..chain.messages import Message, pallet_origin
+from ..chain.ports import Port
 from ..chain.state import (
     Benchmark,
     BlockContext,
@@ -47,7 +48,9 @@ from ..chain.worker_messages import (
 from ..primitives import fixed
 from ..primitives.errors import ArithmeticOverflow, BadOrigin, DispatchError, RuntimePanic
 from ..primitives.fixed import U32F32
-from .balances import ensure_root, ensure_signed
+from . import mq
+from .balances import ensure_root, ensure_signed, withdraw
+from .registry import ensure_governance, is_worker_registered_after_gk_launched
 
 PALLET = pallet_origin("PhalaComputation")
 
@@ -104,8 +107,6 @@ def _now(ctx: BlockContext) -> int:
 def _push(
     state: ChainState, ctx: BlockContext, topic: bytes, payload: Any
 ) -> tuple[ChainState, Events]:
-    from . import mq  # mq routes messages to this module's handlers
-
     return mq.push_message(state, ctx, PALLET, topic, encode_payload(payload))
 
 
@@ -185,8 +186,6 @@ def bind(
     state: ChainState, ctx: BlockContext, session_account: bytes, worker: bytes
 ) -> tuple[ChainState, Events]:
     """Bind a session to a registered, benchmarked worker [CMP-9] (called by the stake pool)."""
-    from .registry import is_worker_registered_after_gk_launched
-
     info = state.registry.workers.get(worker)
     if info is None:
         raise DispatchError(WORKER_NOT_REGISTERED)
@@ -384,31 +383,25 @@ def reclaim(
 # --- The stake pool's hooks [CMP-22] -------------------------------------------------------
 
 
-def on_reward(
-    state: ChainState, ctx: BlockContext, settle: tuple[SettleInfo, ...]
-) -> tuple[ChainState, Events]:
-    """``OnReward``: the stake pools pay the settled rewards [CMP-22] [STK-53]."""
-    from .staking import stake_pool_v2  # the stake pool calls back into this module
+on_reward: Port[[ChainState, BlockContext, tuple[SettleInfo, ...]], tuple[ChainState, Events]] = (
+    Port("PhalaComputation.OnReward")
+)
+"""``OnReward``: the stake pools pay the settled rewards [CMP-22] [STK-53]."""
 
-    return stake_pool_v2.on_reward(state, ctx, settle)
+on_unbound: Port[[ChainState, BlockContext, bytes, bool], tuple[ChainState, Events]] = Port(
+    "PhalaComputation.OnUnbound"
+)
+"""``OnUnbound``: the stake pool drops the worker [CMP-22] [STK-43]."""
 
+on_stopped: Port[[ChainState, BlockContext, bytes, int, int], tuple[ChainState, Events]] = Port(
+    "PhalaComputation.OnStopped"
+)
+"""``OnStopped``: the stake pool learns the worker stopped [CMP-22] [STK-49]."""
 
-def on_unbound(
-    state: ChainState, ctx: BlockContext, worker: bytes, force: bool
-) -> tuple[ChainState, Events]:
-    """``OnUnbound``: the stake pool drops the worker [CMP-22] [STK-43]."""
-    from .staking import stake_pool_v2  # the stake pool calls back into this module
-
-    return stake_pool_v2.on_unbound(state, ctx, worker, force)
-
-
-def on_stopped(
-    state: ChainState, ctx: BlockContext, worker: bytes, stake: int, slashed: int
-) -> tuple[ChainState, Events]:
-    """``OnStopped``: the stake pool learns the worker stopped [CMP-22] [STK-49]."""
-    from .staking import stake_pool_v2  # the stake pool calls back into this module
-
-    return stake_pool_v2.on_stopped(state, ctx, worker, stake, slashed)
+on_treasury_settled: Port[[ChainState, int], tuple[ChainState, Events]] = Port(
+    "PhalaComputation.OnTreasurySettled"
+)
+"""``OnTreasurySettled``: the treasury takes an imbalance into its pot [CMP-18] [TRS-3]."""
 
 
 # --- Heartbeats [CMP-14]..[CMP-16] -----------------------------------------------------------
@@ -588,11 +581,8 @@ def settle(
 
 def pay_treasury(state: ChainState, amount: int) -> tuple[ChainState, Events]:
     """Move ``amount`` from the subsidy pool into the treasury's pot (``OnTreasurySettled``) [CMP-18] [TRS-3]."""
-    from .balances import withdraw
-    from .governance.treasury import on_unbalanced
-
     state, taken = withdraw(state, SUBSIDY_POOL, amount, keep_alive=False)
-    state, given = on_unbalanced(state, amount)
+    state, given = on_treasury_settled(state, amount)
     return state, (*taken, *given)
 
 
@@ -603,8 +593,6 @@ def update_tokenomic(
     state: ChainState, ctx: BlockContext, origin: Origin, new_params: TokenomicParams
 ) -> tuple[ChainState, Events]:
     """Governance schedules new tokenomic parameters; they apply at this block's end [CMP-20]."""
-    from .registry import ensure_governance
-
     ensure_governance(origin)
     return _set(state, scheduled_tokenomic=new_params), ()
 
@@ -643,8 +631,6 @@ def set_heartbeat_paused(
     state: ChainState, ctx: BlockContext, origin: Origin, paused: bool
 ) -> tuple[ChainState, Events]:
     """Governance pauses or resumes the heartbeat challenges [CMP-20]."""
-    from .registry import ensure_governance
-
     ensure_governance(origin)
     return _set(state, heartbeat_paused=paused), ()
 
@@ -663,8 +649,6 @@ def update_contract_root(
     state: ChainState, ctx: BlockContext, origin: Origin, account_id: bytes
 ) -> tuple[ChainState, Events]:
     """Governance names the budget balancer's account [CMP-21]."""
-    from .registry import ensure_governance
-
     ensure_governance(origin)
     return _set(state, contract_account=account_id), ()
 

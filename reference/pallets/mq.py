@@ -34,11 +34,11 @@ from ..chain.messages import (
     topic_is_offchain,
     topic_is_valid,
 )
+from ..chain.ports import Port
 from ..chain.state import BlockContext, ChainState, Events, MqState, Origin, PalletOrigin
 from ..primitives import scale
 from ..primitives.arith import Num, lt
 from ..primitives.errors import BadOrigin, DispatchError
-from . import computation, registry
 from .balances import ensure_root, ensure_signed
 
 BAD_SENDER = "PhalaMq.BadSender"
@@ -52,35 +52,15 @@ FORCE_PUSHED = pallet_origin("ForcePushed")
 
 Handler = Callable[[ChainState, BlockContext, Message], tuple[ChainState, Events]]
 
-# The runtime's message router (production: the runtime's msg_routing), in the
-# order it tries the handlers; a handler is chosen by exact topic equality.
-# The Phat-contract handlers come after these and are not specified here.
-ROUTING_ORDER: tuple[tuple[bytes, str], ...] = (
-    (b"^phala/registry/event", "PhalaRegistry.on_message_received"),
-    (b"^phala/registry/gk_event", "PhalaRegistry.on_gk_message_received"),
-    (b"^phala/mining/update", "PhalaComputation.on_gk_message_received"),
-    (b"phala/mining/report", "PhalaComputation.on_working_message_received"),
-)
+# The runtime's message router (production: the runtime's ``msg_routing``) and
+# the signature check: both are the runtime's, wired by the composition
+# (:mod:`phala_spec.runtime.composition`) [CHAIN-13].
 
-# The on-chain handlers that are specified, as (topic, handler) in routing
-# order: each chapter adds its handlers at their place in ROUTING_ORDER (the
-# registry chapter [REG-12]; the computation chapter will follow). A topic
-# without an entry has no on-chain handler; its messages are only delivered
-# off-chain.
-HANDLERS: tuple[tuple[bytes, Handler], ...] = (
-    (b"^phala/registry/event", registry.on_message_received),
-    (b"^phala/registry/gk_event", registry.on_gk_message_received),
-    (b"^phala/mining/update", computation.on_gk_message_received),
-    (b"phala/mining/report", computation.on_working_message_received),
-)
+route: Port[[bytes], Handler | None] = Port("PhalaMq.route")
+"""The on-chain handler bound to a topic, if any [MQ-14]."""
 
-
-def route(topic: bytes) -> Handler | None:
-    """The on-chain handler of a topic: the first entry of :data:`HANDLERS` with exactly this topic [MQ-14]."""
-    for handler_topic, handler in HANDLERS:
-        if handler_topic == topic:
-            return handler
-    return None
+check_message: Port[[ChainState, SignedMessage], None] = Port("PhalaMq.check_message")
+"""Raise unless the message is signed by its sender, by the keys the registry holds [MQ-9]."""
 
 
 # --- Storage [MQ-7] -----------------------------------------------------------------
@@ -175,7 +155,7 @@ def sync_offchain_message(
     expected = ingress(state, sender)
     if not accepts(expected, signed_message.sequence):
         raise DispatchError(BAD_SEQUENCE)
-    registry.check_message(state, signed_message)
+    check_message(state, signed_message)
     state = _set_mq(
         state, attrs.evolve(state.mq, ingress=state.mq.ingress.set(sender, next_sequence(expected)))
     )

@@ -74,6 +74,7 @@ from ..tee.attestation import Attestation as Attestation
 from ..tee.attestation import DcapAttestation as DcapAttestation
 from ..tee.attestation import IasAttestation as IasAttestation
 from ..tee.attestation import SimulatedAttestation as SimulatedAttestation
+from . import mq
 from .balances import ensure_root, ensure_signed
 
 UNKNOWN_CLUSTER = "PhalaRegistry.UnknownCluster"
@@ -258,8 +259,6 @@ def force_set_benchmark_duration(
 def _push_worker_event(
     state: ChainState, ctx: BlockContext, pubkey: bytes, worker_event: WorkerEvent
 ) -> tuple[ChainState, Events]:
-    from . import mq  # mq routes to this module's handler
-
     payload = encode_payload(WorkerEventWithKey(pubkey=pubkey, event=worker_event))
     return mq.push_message(state, ctx, PALLET, SYSTEM_EVENT_TOPIC, payload)
 
@@ -636,16 +635,12 @@ def upload_master_pubkey(
 def _push_launch(
     state: ChainState, ctx: BlockContext, payload: GatekeeperLaunch
 ) -> tuple[ChainState, Events]:
-    from . import mq
-
     return mq.push_message(state, ctx, PALLET, GATEKEEPER_LAUNCH_TOPIC, encode_payload(payload))
 
 
 def _push_change(
     state: ChainState, ctx: BlockContext, payload: GatekeeperChange
 ) -> tuple[ChainState, Events]:
-    from . import mq
-
     return mq.push_message(state, ctx, PALLET, GATEKEEPER_CHANGE_TOPIC, encode_payload(payload))
 
 

@@ -8,33 +8,15 @@ before it (its events are dropped too) and the block goes on.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import attrs
 
 from ..chain.state import BlockContext, ChainState, Events, Origin
-from ..pallets import computation, mq
-from ..pallets.governance import democracy, elections, treasury
 from ..primitives.errors import DispatchError, InvalidInput
 from .calls import decode_args, lookup
-
-Hook = Callable[[ChainState, BlockContext], tuple[ChainState, Events]]
-
-# Pallet hooks in the runtime's pallet order. Balances has none; PhalaMq
-# clears the outbound messages and delivers the queued ones [MQ-16].
-# Treasury (index 63) spends and PhragmenElection (68) elects before
-# PhalaMq's hook [TRS-9] [ELE-14].
-# Scheduler and Democracy (61) come before Treasury: they run first, as one hook so that a
-# gap of empty blocks is caught up block by block [SCH-4]. PhalaComputation applies
-# scheduled parameters and challenges at the end of the block [CMP-23].
-ON_INITIALIZE: tuple[Hook, ...] = (
-    democracy.on_initialize,
-    treasury.on_initialize,
-    elections.on_initialize,
-    mq.on_initialize,
-)
-ON_FINALIZE: tuple[Hook, ...] = (computation.on_finalize,)
+from .composition import ON_FINALIZE, ON_INITIALIZE
 
 
 @attrs.frozen

@@ -21,13 +21,14 @@ from typing import Any
 import attrs
 
 from ..chain import democracy_state
+from ..chain.dispatch import CallData as CallData
 from ..chain.messages import signed_message_from_data
 from ..chain.state import ChainState, Events, Origin, PalletOrigin, TokenomicParams
 from ..pallets import balances, computation, mq, registry
 from ..pallets.governance import collective, democracy, elections, membership, treasury
 from ..pallets.staking import assets, base_pool, stake_pool_v2, vault, wrapped_balances
 from ..primitives.arith import U128_MAX
-from ..primitives.codec import blake2b_256, encode
+from ..primitives.codec import encode
 from ..primitives.errors import BadOrigin, DispatchError, InvalidInput
 from ..tee.attestation import Attestation, DcapAttestation, IasAttestation, SimulatedAttestation
 
@@ -1289,28 +1290,6 @@ CALLS: Mapping[str, Call] = {
         *_STAKE_POOL_CALLS,
     )
 }
-
-
-@attrs.frozen
-class CallData:
-    """A call carried as an argument of another call [CHAIN-12].
-
-    Collective motions, referenda and scheduled tasks hold calls. ``args`` is
-    the plain-data argument map, already checked against the call table, so a
-    held call can always be dispatched later.
-    """
-
-    name: str
-    args: Mapping[str, Any] = attrs.field(eq=False)
-    encoded: bytes = attrs.field(repr=False)
-
-    @property
-    def hash(self) -> bytes:
-        """The call's hash: BLAKE2b-256 of its canonical encoding [CHAIN-12]."""
-        return blake2b_256(self.encoded)
-
-    def __data__(self) -> dict[str, Any]:
-        return {"call": self.name, "args": dict(self.args)}
 
 
 def decode_call(value: Any) -> CallData:

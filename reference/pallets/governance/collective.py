@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from ...chain.dispatch import dispatch
 from ...chain.state import (
     AccountId,
     BlockContext,
@@ -34,7 +35,7 @@ from ...primitives.errors import BadOrigin, DispatchError
 from ..balances import ensure_root, ensure_signed
 
 if TYPE_CHECKING:
-    from ...runtime.calls import CallData
+    from ...chain.dispatch import CallData
 
 COUNCIL = "Council"
 TECHNICAL_COMMITTEE = "TechnicalCommittee"
@@ -153,8 +154,6 @@ def propose(
     length_bound: int,
 ) -> tuple[ChainState, Events]:
     """A member proposes a motion [COL-3]; a threshold below 2 executes it at once [COL-4]."""
-    from ...runtime.calls import dispatch
-
     who = ensure_member(state, instance, origin)
     if len(proposal.encoded) > length_bound:
         raise error(instance, WRONG_PROPOSAL_LENGTH)
@@ -333,8 +332,6 @@ def approve_motion(
     closed: Event,
 ) -> tuple[ChainState, Events]:
     """Dispatch an approved motion with ``Members(yes, seats)`` and remove it [COL-6]."""
-    from ...runtime.calls import dispatch
-
     approved = event(f"{instance}.Approved", proposal_hash=proposal_hash)
     state, outcome, call_events = dispatch(state, CollectiveOrigin(instance, yes, seats), proposal)
     state = remove_motion(state, instance, proposal_hash)
@@ -381,8 +378,6 @@ def execute(
     length_bound: int,
 ) -> tuple[ChainState, Events]:
     """A member dispatches a call alone with the origin ``Member(who)`` [COL-9]."""
-    from ...runtime.calls import dispatch
-
     who = ensure_member(state, instance, origin)
     if len(proposal.encoded) > length_bound:
         raise error(instance, WRONG_PROPOSAL_LENGTH)

@@ -34,6 +34,7 @@ from ...chain.democracy_state import (
     Tally,
     Voting,
 )
+from ...chain.ports import Port
 from ...chain.state import AccountId, BlockContext, ChainState, Events, Origin, Root, event
 from ...primitives.arith import (
     U32_MAX,
@@ -53,12 +54,12 @@ from ...primitives.arith import (
 from ...primitives.errors import BadOrigin, DispatchError, RuntimePanic
 from .. import balances
 from ..balances import ensure_root, ensure_signed
-from . import scheduler, treasury
+from . import scheduler
 from .collective import COUNCIL, TECHNICAL_COMMITTEE, ensure_root_or, member_of, proportion_at_least
 
 if TYPE_CHECKING:
+    from ...chain.dispatch import CallData
     from ...primitives.arith import Num
-    from ...runtime.calls import CallData
 
 PALLET = "Democracy"
 LOCK_ID = b"democrac"
@@ -88,6 +89,10 @@ VOTING_PERIOD_LOW = "Democracy.VotingPeriodLow"
 
 
 # --- Arithmetic: convictions, thresholds, locks [DEM-7] [DEM-8] [DEM-11] -----------------
+
+
+slash: Port[[ChainState, int], tuple[ChainState, Events]] = Port("Democracy.Slash")
+"""``Slash``: takes slashed deposits; Phala's runtime gives them to the treasury [DEM-21] [TRS-3]."""
 
 
 def conviction_votes(conviction: int, capital: Num) -> Delegations:
@@ -878,7 +883,7 @@ def _slash_deposits(state: ChainState, prop_index: int) -> tuple[ChainState, Eve
     events: Events = ()
     for who in entry[0]:
         state, slashed, missing = balances.slash_reserved(state, who, entry[1])
-        state, paid = treasury.on_unbalanced(state, entry[1] - missing)
+        state, paid = slash(state, entry[1] - missing)
         events = (*events, *slashed, *paid)
     return state, events
 

@@ -17,6 +17,7 @@ from typing import Any
 
 import attrs
 
+from ...chain.ports import Port
 from ...chain.state import (
     AccountId,
     BlockContext,
@@ -65,6 +66,19 @@ NOT_MEMBER = f"{PALLET}.NotMember"
 INVALID_WITNESS_DATA = f"{PALLET}.InvalidWitnessData"
 INVALID_RENOUNCING = f"{PALLET}.InvalidRenouncing"
 INVALID_REPLACEMENT = f"{PALLET}.InvalidReplacement"  # declared, never raised by v1.2.0
+
+
+# What the slashed bonds pay: Phala's runtime gives both to the treasury
+# (wired by the runtime composition) [CHAIN-13] [TRS-3].
+kicked_member: Port[[ChainState, int], tuple[ChainState, Events]] = Port(
+    "PhragmenElection.KickedMember"
+)
+"""``KickedMember``: takes the bond of a member removed with a slash [ELE-12]."""
+
+loser_candidate: Port[[ChainState, int], tuple[ChainState, Events]] = Port(
+    "PhragmenElection.LoserCandidate"
+)
+"""``LoserCandidate``: takes the bonds of the candidates an election leaves out [ELE-14]."""
 
 
 def _set(state: ChainState, **changes: Any) -> ChainState:
@@ -255,8 +269,6 @@ def remove_and_replace_member(
     The Council follows; its prime is kept unless it was the removed member.
     The caller has checked that ``who`` is a member.
     """
-    from .treasury import on_unbalanced
-
     el = state.elections
     removed = next(m for m in el.members if m.who == who)
     members = tuple(m for m in el.members if m.who != who)
@@ -264,7 +276,7 @@ def remove_and_replace_member(
     if slash:
         before = total_issuance(state)
         state, events, _ = slash_reserved(state, who, removed.deposit)
-        state, deposit_events = on_unbalanced(state, before - total_issuance(state))
+        state, deposit_events = kicked_member(state, before - total_issuance(state))
         events = (
             *events,
             *deposit_events,
@@ -338,8 +350,6 @@ def borda_prime(state: ChainState, members: tuple[AccountId, ...]) -> AccountId 
 
 def do_phragmen(state: ChainState) -> tuple[ChainState, Events]:
     """Run an election: Phragmén over candidates, members and runners-up; seat, slash, report [ELE-14]."""
-    from .treasury import on_unbalanced
-
     el = state.elections
     cfg = state.config.elections
     candidates = (
@@ -377,7 +387,7 @@ def do_phragmen(state: ChainState) -> tuple[ChainState, Events]:
             continue
         before = total_issuance(state)
         state, slashed, _ = slash_reserved(state, who, deposit)
-        state, deposited = on_unbalanced(state, before - total_issuance(state))
+        state, deposited = loser_candidate(state, before - total_issuance(state))
         events = (
             *events,
             *slashed,

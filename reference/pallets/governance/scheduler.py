@@ -13,10 +13,11 @@ from typing import TYPE_CHECKING
 import attrs
 
 from ...chain.democracy_state import ScheduledTask
+from ...chain.dispatch import dispatch
 from ...chain.state import ChainState, Events, Root, event
 
 if TYPE_CHECKING:
-    from ...runtime.calls import CallData
+    from ...chain.dispatch import CallData
 
 
 def schedule_named(
@@ -57,8 +58,6 @@ def service_agenda(state: ChainState, now: int) -> tuple[ChainState, Events]:
     by ``Scheduler.Dispatched`` with its address ``(block, slot)``, its name
     and ``ok`` or the error code. The agenda of the block is then gone.
     """
-    from ...runtime.calls import dispatch
-
     agenda = state.scheduler.agenda.get(now)
     if agenda is None:
         return state, ()

@@ -218,6 +218,13 @@ def shares_of(state: ChainState, pool: BasePool, owner: AccountId) -> int:
     )
 
 
+def stake_value(state: ChainState, pid: int, owner: AccountId) -> int:
+    """``bmul(shares, price)`` of ``owner``'s shares in pool ``pid``; 0 without a share price [STK-4]."""
+    pool = get_basepool(state, pid)
+    price = share_price(pool)
+    return 0 if price is None else int(bmul(shares_of(state, pool, owner), price))
+
+
 def _put_record(state: ChainState, cid: int, rid: int, rec: ShareRecord) -> ChainState:
     records = state.base_pool.records
     return _evolve(state, records=records.set(cid, records[cid].set(rid, rec)))

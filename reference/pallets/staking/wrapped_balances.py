@@ -15,19 +15,25 @@ from __future__ import annotations
 
 import attrs
 
+from ...chain.ports import Port
 from ...chain.staking_state import FinanceAccount
 from ...chain.state import AccountId, ChainState, Events, Origin, event
 from ...primitives.arith import saturating_sub
 from ...primitives.errors import DispatchError
-from ...primitives.fixed import bmul
 from .. import balances
 from ..balances import Preservation
-from . import assets, base_pool
+from . import assets
 
 PALLET = "PhalaWrappedBalances"
 
 WPHA_ACCOUNT = b"wpha/".ljust(32, b"\x00")
 """The account holding the PHA behind W-PHA: ``"wpha/"`` zero-padded [STK-1]."""
+
+
+stake_value: Port[[ChainState, int, AccountId], int] = Port("PhalaWrappedBalances.StakeValue")
+"""What ``who``'s shares in pool ``pid`` are worth at the pool's share price, 0 for a
+pool without a price [STK-4]. The base pool prices them; the runtime composition
+wires it [CHAIN-13]."""
 
 
 def staker_account(state: ChainState, who: AccountId) -> FinanceAccount | None:
@@ -74,10 +80,7 @@ def net_value(state: ChainState, who: AccountId) -> int:
     total = assets.balance(state, who)
     account = staker_account(state, who)
     for pid in account.invest_pools if account is not None else ():
-        pool = base_pool.get_basepool(state, pid)
-        price = base_pool.share_price(pool)
-        if price is not None:
-            total += int(bmul(base_pool.shares_of(state, pool, who), price))
+        total += stake_value(state, pid, who)
     return total
 
 
