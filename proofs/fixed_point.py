@@ -14,7 +14,7 @@ from typing import Any
 
 import z3
 
-from phala_spec.primitives.arith import U128_MAX, shr
+from phala_spec.primitives.arith import U128_MAX, Num, shr
 from phala_spec.primitives.fixed import (
     FROM_FIXED_MAX,
     PHA,
@@ -34,7 +34,7 @@ from phala_spec.primitives.perthings import Perbill, Permill, PerThing, Rounding
 from phala_spec.proofs.obligations import Claim, Lemma, LemmaUse, guards_of, obligation
 
 ONE = U64F64.one  # 2**64, the bits of 1.0
-PER_THINGS: tuple[type[PerThing], ...] = (Permill, Perbill)
+PER_THINGS: tuple[type[PerThing[Num]], ...] = (Permill, Perbill)
 
 
 def _balance(name: str) -> tuple[Any, tuple[Any, ...]]:
@@ -301,7 +301,7 @@ def bdiv_total() -> Claim:
 # --- per-things -------------------------------------------------------------------
 
 
-def _per_thing_inputs(cls: type[PerThing]) -> tuple[Any, Any, tuple[Any, ...]]:
+def _per_thing_inputs(cls: type[PerThing[Num]]) -> tuple[Any, Any, tuple[Any, ...]]:
     """A u128 balance ``x`` and a parts count ``p`` of ``cls``."""
     x = z3.Int(f"x_{cls.__name__}")
     p = z3.Int(f"p_{cls.__name__}")
@@ -319,7 +319,7 @@ def _rounded(rounding: Rounding, num: Any, den: int, r: Any) -> Any:
     return z3.And(2 * num - den < 2 * den * r, 2 * den * r <= 2 * num + den)
 
 
-def _division_lemma(cls: type[PerThing], rounding: Rounding) -> Lemma:
+def _division_lemma(cls: type[PerThing[Num]], rounding: Rounding) -> Lemma:
     """``divide_rounded(m, ACCURACY, rounding)`` is ``m / ACCURACY`` rounded (linear)."""
     d = cls.ACCURACY
     return Lemma.of(
@@ -334,12 +334,12 @@ _DIVISION = {
 }
 
 
-def _correction_use(cls: type[PerThing], rounding: Rounding, x: Any, p: Any) -> LemmaUse:
+def _correction_use(cls: type[PerThing[Num]], rounding: Rounding, x: Any, p: Any) -> LemmaUse:
     """The division lemma at the correction term of ``x * p``: ``m = (x % D) * p``."""
     return _DIVISION[cls, rounding].at((x % cls.ACCURACY) * p)
 
 
-def _product_is_rounded(rounding: Rounding, product: Callable[[PerThing, Any], Any]) -> Claim:
+def _product_is_rounded(rounding: Rounding, product: Callable[[PerThing[Num], Num], Num]) -> Claim:
     """``product(per, x)`` is ``x * parts / ACCURACY`` rounded, for both per-things.
 
     The proof cuts at the rounded division inside the correction for

@@ -151,7 +151,9 @@ def conviction_arithmetic() -> Claim:
 )
 def unlock_grows_with_conviction() -> Claim:
     (end, period), bounds = _ints(U32_MAX, "end", "period")
-    facts = [lock_periods(c) == (0 if c == 0 else 2 ** (c - 1)) for c in range(7)]
+    facts: list[z3.BoolRef | bool] = [
+        lock_periods(c) == (0 if c == 0 else 2 ** (c - 1)) for c in range(7)
+    ]
     for c in range(7):
         at = unlock_block(end, period, lock_periods(c))
         facts.append(at >= end)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, overload
 
 import attrs
 
@@ -87,6 +87,10 @@ def _encode_origin(kind: str, id: bytes) -> bytes:
     return scale.encode("MessageOrigin", {kind: "0x" + id.hex()})
 
 
+@overload
+def next_sequence(sequence: int) -> int: ...
+@overload
+def next_sequence(sequence: Num) -> Num: ...
 def next_sequence(sequence: Num) -> Num:
     """The sequence after ``sequence``: every sender numbers its messages 0, 1, 2, ... [MQ-4]."""
     return sequence + 1

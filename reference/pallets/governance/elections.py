@@ -13,7 +13,7 @@ reference specifies the pallet faithfully all the same [ELE-3].
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, overload
 
 import attrs
 
@@ -90,16 +90,28 @@ def is_runner_up(state: ChainState, who: AccountId) -> bool:
 # --- Currency to vote [ELE-7] -------------------------------------------------------------
 
 
+@overload
+def vote_factor(issuance: int) -> int: ...
+@overload
+def vote_factor(issuance: Num) -> Num: ...
 def vote_factor(issuance: Num) -> Num:
     """``U128CurrencyToVote``'s factor: ``max(issuance / (2^64 - 1), 1)`` [ELE-7]."""
     return max_(floor_div(issuance, U64_MAX), 1)
 
 
+@overload
+def to_vote(value: int, issuance: int) -> int: ...
+@overload
+def to_vote(value: Num, issuance: Num) -> Num: ...
 def to_vote(value: Num, issuance: Num) -> Num:
     """A balance as a u64 vote weight: divided by the factor, saturating at 2^64 - 1 [ELE-7]."""
     return min_(floor_div(value, vote_factor(issuance)), U64_MAX)
 
 
+@overload
+def to_currency(value: int, issuance: int) -> int: ...
+@overload
+def to_currency(value: Num, issuance: Num) -> Num: ...
 def to_currency(value: Num, issuance: Num) -> Num:
     """A vote weight back as a balance: multiplied by the factor, saturating at 2^128 - 1 [ELE-7]."""
     return min_(value * vote_factor(issuance), U128_MAX)
