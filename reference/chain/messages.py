@@ -15,7 +15,7 @@ from typing import Any, overload
 import attrs
 
 from ..primitives import scale
-from ..primitives.arith import Num
+from ..primitives.arith import U64_MAX, Num
 from ..primitives.errors import InvalidInput
 
 # SCALE enum indices of MessageOrigin [MQ-1] (position in this tuple); these are
@@ -177,8 +177,6 @@ def wrap_content_to_sign(data: bytes, content_type: str) -> bytes:
 
 
 # --- Plain data [MQ-3] [MQ-4] -----------------------------------------------------
-
-U64_MAX = 2**64 - 1
 
 
 def origin_from_data(data: Any) -> MessageOrigin:

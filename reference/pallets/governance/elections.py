@@ -28,7 +28,7 @@ from ...chain.state import (
     SeatHolder,
     event,
 )
-from ...primitives.arith import U128_MAX, Num, floor_div, max_, min_
+from ...primitives.arith import U64_MAX, U128_MAX, Num, floor_div, max_, min_
 from ...primitives.errors import DispatchError
 from ..balances import ensure_root as _ensure_root
 from ..balances import ensure_signed as _ensure_signed
@@ -47,7 +47,6 @@ from .phragmen import PhragmenVoter, seq_phragmen
 
 PALLET = "PhragmenElection"
 LOCK_ID = b"phrelect"
-U64_MAX = 2**64 - 1
 
 UNABLE_TO_VOTE = f"{PALLET}.UnableToVote"
 NO_VOTES = f"{PALLET}.NoVotes"
