@@ -41,7 +41,8 @@ from phala_spec.primitives.arith import U32_MAX, U128_MAX
 from .obligations import Claim, obligation
 
 
-def _ints(bound: int, *names: str) -> tuple[list[Any], list[Any]]:
+# Any: these terms also go into chain records (Tally, PriorLock) whose fields are typed int
+def _ints(bound: int, *names: str) -> tuple[list[Any], list[z3.BoolRef]]:
     terms = [z3.Int(name) for name in names]
     return terms, [z3.And(t >= 0, t <= bound) for t in terms]
 
