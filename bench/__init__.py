@@ -34,10 +34,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from phala_spec.primitives.arith import U128_MAX
+
 SIZES = (1_000, 100_000)
 QUICK_SIZES = (100, 1_000)
 ENDOWMENT = 1_000_000  # per account, with the minimal preset's existential deposit of 10
-U128_MAX = (1 << 128) - 1
 SECTIONS = ("balances", "mq", "network", "attestation", "staking")
 
 

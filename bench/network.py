@@ -231,11 +231,11 @@ def measure_network(*, quick: bool = False, seed: int = 0) -> dict[str, Any]:
     from phala_spec.chain.state import BlockContext, Root
     from phala_spec.chain.worker_messages import (
         SYSTEM_EVENT_TOPIC,
-        U256_MAX,
         HeartbeatChallenge,
         encode_payload,
     )
     from phala_spec.network import network_step
+    from phala_spec.primitives.arith import U256_MAX
 
     sizes = QUICK_NETWORK_SIZES if quick else NETWORK_SIZES
     rng = random.Random(seed)

@@ -32,7 +32,7 @@ import pkgutil
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias, TypeVar
 
 import attrs
 
@@ -549,26 +549,31 @@ def case(
     return register
 
 
+A = TypeVar("A")
+Story: TypeAlias = Callable[[CaseBuilder, A], None]
+"""A story registered once per crypto setting: it also takes a value for the setting."""
+
+
 def case_per_crypto(
     *,
     suite: str,
     handler: str,
     settings: Sequence[str],
-    argument: Callable[[str], Any],
+    argument: Callable[[str], A],
     presets: Sequence[str] = ("minimal",),
     clauses: Sequence[str] = (),
-) -> Callable[[Callable[[CaseBuilder, Any], None]], Callable[[CaseBuilder, Any], None]]:
+) -> Callable[[Story[A]], Story[A]]:
     """Register a story once per crypto setting, as the case ``<name>_<setting>`` [VEC-7].
 
     The story receives ``argument(setting)`` (the setting itself, or a signer
     for it) besides the builder.
     """
 
-    def register(story: Callable[[CaseBuilder, Any], None]) -> Callable[[CaseBuilder, Any], None]:
+    def register(story: Story[A]) -> Story[A]:
         for setting in settings:
             value = argument(setting)
 
-            def run(b: CaseBuilder, story: Any = story, value: Any = value) -> None:
+            def run(b: CaseBuilder, story: Story[A] = story, value: A = value) -> None:
                 story(b, value)
 
             run.__name__ = run.__qualname__ = f"{story.__name__}_{setting}"

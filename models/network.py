@@ -47,7 +47,6 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 from phala_spec.chain.messages import GATEKEEPER, Message, MessageOrigin, signed_bytes
 from phala_spec.chain.worker_messages import (
     SYSTEM_EVENT_TOPIC,
-    U256_MAX,
     BenchStart,
     EnterUnresponsive,
     ExitUnresponsive,
@@ -67,6 +66,7 @@ from phala_spec.offchain.pruntime import (
     new_runtime,
     process_block,
 )
+from phala_spec.primitives.arith import U256_MAX
 from phala_spec.primitives.codec import encode, to_data
 from phala_spec.primitives.crypto import dev_keypair, sign
 from phala_spec.steps import StepResult, apply_step

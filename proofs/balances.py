@@ -13,8 +13,6 @@ balances model (``phala_spec.models.balances``).
 
 from __future__ import annotations
 
-from typing import Any
-
 import z3
 
 from phala_spec.pallets.balances import (
@@ -31,7 +29,7 @@ from phala_spec.primitives.arith import U128_MAX
 from .obligations import Claim, obligation
 
 
-def _u128(*names: str) -> tuple[list[Any], list[Any]]:
+def _u128(*names: str) -> tuple[list[z3.ArithRef], list[z3.BoolRef]]:
     terms = [z3.Int(name) for name in names]
     bounds = [z3.And(t >= 0, t <= U128_MAX) for t in terms]
     return terms, bounds

@@ -49,7 +49,8 @@ def _motion() -> tuple[tuple[z3.ArithRef, ...], z3.BoolRef, z3.BoolRef, list[z3.
 def approved_motion_meets_its_threshold() -> Claim:
     (yes, no, seats, threshold), ended, prime_aye, given = _motion()
     decision, closed_yes, _ = close_decision(yes, no, seats, threshold, ended, prime_aye)
-    origin = CollectiveOrigin(COUNCIL, closed_yes, seats)
+    # the origin's fields are typed for the chain; here they hold Z3 terms
+    origin = CollectiveOrigin(COUNCIL, closed_yes, seats)  # type: ignore[arg-type]
     implied = [
         z3.Implies(threshold * d >= n * seats, proportion_at_least(origin, COUNCIL, n, d))
         for n, d in AT_LEAST

@@ -10,11 +10,10 @@ and a ``U64F64`` factor ``f`` is ``b * f / 2**64`` planck.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import z3
 
-from phala_spec.primitives.arith import U128_MAX, shr
+from phala_spec.primitives.arith import U128_MAX, Num, shr
 from phala_spec.primitives.fixed import (
     FROM_FIXED_MAX,
     PHA,
@@ -34,16 +33,16 @@ from phala_spec.primitives.perthings import Perbill, Permill, PerThing, Rounding
 from phala_spec.proofs.obligations import Claim, Lemma, LemmaUse, guards_of, obligation
 
 ONE = U64F64.one  # 2**64, the bits of 1.0
-PER_THINGS: tuple[type[PerThing], ...] = (Permill, Perbill)
+PER_THINGS: tuple[type[PerThing[Num]], ...] = (Permill, Perbill)
 
 
-def _balance(name: str) -> tuple[Any, tuple[Any, ...]]:
+def _balance(name: str) -> tuple[z3.ArithRef, tuple[z3.BoolRef, ...]]:
     """A balance variable in the domain of ``to_fixed``."""
     b = z3.Int(name)
     return b, (b >= 0, b <= TO_FIXED_MAX_BALANCE)
 
 
-def _raw(name: str, fmt: FixedFormat = U64F64) -> tuple[Any, tuple[Any, ...]]:
+def _raw(name: str, fmt: FixedFormat = U64F64) -> tuple[z3.ArithRef, tuple[z3.BoolRef, ...]]:
     """A variable ranging over the raw bits of ``fmt``."""
     v = z3.Int(name)
     return v, (v >= 0, v <= fmt.max_bits)
@@ -125,13 +124,13 @@ def to_fixed_total() -> Claim:
 _STEP_48 = 1 << 16  # 2^-48 in U64F64 bits
 
 
-def _to_fixed_truncates(b: Any) -> Any:
+def _to_fixed_truncates(b: Num) -> z3.BoolRef:
     """``to_fixed(b)`` is within one 2^-48 step below the exact ``b / 10^12``."""
     t = to_fixed(b)
     return z3.And(t * PHA <= b * ONE, b * ONE < (t + _STEP_48) * PHA)
 
 
-def _from_fixed_bounds(v: Any) -> Any:
+def _from_fixed_bounds(v: Num) -> z3.BoolRef:
     r = from_fixed(v)
     return z3.And(r * ONE <= v * PHA, v * PHA < (r + 2) * ONE)
 
@@ -214,12 +213,12 @@ def round_trip_exact() -> Claim:
     return Claim((r == b) == (b % _FIVE_12 == 0), domain, uses=(_EXACT_TO_FIXED.at(b),))
 
 
-def _bmul_cuts(b: Any, f: Any) -> tuple[LemmaUse, ...]:
+def _bmul_cuts(b: Num, f: Num) -> tuple[LemmaUse, ...]:
     """Cut at the two conversions inside ``bmul``; Z3 then only reasons about ``mul``."""
     return (_TO_FIXED.at(b), _FROM_FIXED.at(mul(to_fixed(b), f)))
 
 
-def _bdiv_cuts(b: Any, f: Any) -> tuple[LemmaUse, ...]:
+def _bdiv_cuts(b: Num, f: Num) -> tuple[LemmaUse, ...]:
     """Cut at the two conversions inside ``bdiv``; Z3 then only reasons about ``div``."""
     return (_TO_FIXED.at(b), _FROM_FIXED.at(div(to_fixed(b), f)))
 
@@ -301,14 +300,16 @@ def bdiv_total() -> Claim:
 # --- per-things -------------------------------------------------------------------
 
 
-def _per_thing_inputs(cls: type[PerThing]) -> tuple[Any, Any, tuple[Any, ...]]:
+def _per_thing_inputs(
+    cls: type[PerThing[Num]],
+) -> tuple[z3.ArithRef, z3.ArithRef, tuple[z3.BoolRef, ...]]:
     """A u128 balance ``x`` and a parts count ``p`` of ``cls``."""
     x = z3.Int(f"x_{cls.__name__}")
     p = z3.Int(f"p_{cls.__name__}")
     return x, p, (x >= 0, x <= U128_MAX, p >= 0, p <= cls.ACCURACY)
 
 
-def _rounded(rounding: Rounding, num: Any, den: int, r: Any) -> Any:
+def _rounded(rounding: Rounding, num: Num, den: int, r: Num) -> z3.BoolRef:
     """``r`` is ``num / den`` rounded as ``rounding`` says (for ``num >= 0``, ``den > 0``)."""
     if rounding is Rounding.DOWN:
         return z3.And(r * den <= num, num < (r + 1) * den)
@@ -319,7 +320,7 @@ def _rounded(rounding: Rounding, num: Any, den: int, r: Any) -> Any:
     return z3.And(2 * num - den < 2 * den * r, 2 * den * r <= 2 * num + den)
 
 
-def _division_lemma(cls: type[PerThing], rounding: Rounding) -> Lemma:
+def _division_lemma(cls: type[PerThing[Num]], rounding: Rounding) -> Lemma:
     """``divide_rounded(m, ACCURACY, rounding)`` is ``m / ACCURACY`` rounded (linear)."""
     d = cls.ACCURACY
     return Lemma.of(
@@ -334,12 +335,12 @@ _DIVISION = {
 }
 
 
-def _correction_use(cls: type[PerThing], rounding: Rounding, x: Any, p: Any) -> LemmaUse:
+def _correction_use(cls: type[PerThing[Num]], rounding: Rounding, x: Num, p: Num) -> LemmaUse:
     """The division lemma at the correction term of ``x * p``: ``m = (x % D) * p``."""
     return _DIVISION[cls, rounding].at((x % cls.ACCURACY) * p)
 
 
-def _product_is_rounded(rounding: Rounding, product: Callable[[PerThing, Any], Any]) -> Claim:
+def _product_is_rounded(rounding: Rounding, product: Callable[[PerThing[Num], Num], Num]) -> Claim:
     """``product(per, x)`` is ``x * parts / ACCURACY`` rounded, for both per-things.
 
     The proof cuts at the rounded division inside the correction for

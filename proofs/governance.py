@@ -41,7 +41,8 @@ from phala_spec.primitives.arith import U32_MAX, U128_MAX
 from .obligations import Claim, obligation
 
 
-def _ints(bound: int, *names: str) -> tuple[list[Any], list[Any]]:
+# Any: these terms also go into chain records (Tally, PriorLock) whose fields are typed int
+def _ints(bound: int, *names: str) -> tuple[list[Any], list[z3.BoolRef]]:
     terms = [z3.Int(name) for name in names]
     return terms, [z3.And(t >= 0, t <= bound) for t in terms]
 
@@ -151,7 +152,9 @@ def conviction_arithmetic() -> Claim:
 )
 def unlock_grows_with_conviction() -> Claim:
     (end, period), bounds = _ints(U32_MAX, "end", "period")
-    facts = [lock_periods(c) == (0 if c == 0 else 2 ** (c - 1)) for c in range(7)]
+    facts: list[z3.BoolRef | bool] = [
+        lock_periods(c) == (0 if c == 0 else 2 ** (c - 1)) for c in range(7)
+    ]
     for c in range(7):
         at = unlock_block(end, period, lock_periods(c))
         facts.append(at >= end)

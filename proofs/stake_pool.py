@@ -12,8 +12,6 @@ as in :mod:`.staking`; the accrual cuts at the balance conversions inside
 
 from __future__ import annotations
 
-from typing import Any
-
 import z3
 
 from phala_spec.pallets.staking.stake_pool_v2 import reward_split
@@ -29,12 +27,12 @@ ONE = U64F64.one
 MILLION = 1_000_000
 
 
-def _bounded(*names: str) -> tuple[list[Any], list[Any]]:
+def _bounded(*names: str) -> tuple[list[z3.ArithRef], list[z3.BoolRef]]:
     terms = [z3.Int(name) for name in names]
     return terms, [z3.And(t >= 0, t <= TO_FIXED_MAX_BALANCE) for t in terms]
 
 
-def _parts() -> tuple[Any, Any]:
+def _parts() -> tuple[z3.ArithRef, z3.BoolRef]:
     parts = z3.Int("parts")
     return parts, z3.And(parts >= 0, parts <= MILLION)
 

@@ -14,8 +14,6 @@ only reasons about the fixed-point ``mul``/``div``.
 
 from __future__ import annotations
 
-from typing import Any
-
 import attrs
 import z3
 
@@ -27,6 +25,7 @@ from phala_spec.pallets.staking.base_pool import (
     shares_for,
     vault_reward_share,
 )
+from phala_spec.primitives.arith import Num
 from phala_spec.primitives.fixed import (
     TO_FIXED_MAX_BALANCE,
     U64F64,
@@ -42,12 +41,12 @@ from .obligations import Claim, Lemma, LemmaUse, obligation
 ONE = U64F64.one
 
 
-def _balances(*names: str) -> tuple[list[Any], list[Any]]:
+def _balances(*names: str) -> tuple[list[z3.ArithRef], list[z3.BoolRef]]:
     terms = [z3.Int(name) for name in names]
     return terms, [z3.And(t >= 0, t <= TO_FIXED_MAX_BALANCE) for t in terms]
 
 
-def _price(name: str = "p") -> tuple[Any, tuple[Any, ...]]:
+def _price(name: str = "p") -> tuple[z3.ArithRef, tuple[z3.BoolRef, ...]]:
     p = z3.Int(name)
     return p, (p >= 1, p <= U64F64.max_bits)
 
@@ -73,17 +72,17 @@ def contribute_never_overpays() -> Claim:
 class _Withdrawal:
     """``remove_stake_amounts`` on fresh variables: inputs, outputs, domain and cuts."""
 
-    tv: Any
-    shares: Any
-    free: Any
-    p: Any
-    amount: Any
-    rest: Any
-    removed: Any
-    record_shares: Any
-    ts_after: Any
-    change: Any  # of the surplus at p
-    domain: tuple[Any, ...]
+    tv: Num
+    shares: Num
+    free: Num
+    p: Num
+    amount: Num
+    rest: Num
+    removed: Num
+    record_shares: Num
+    ts_after: Num
+    change: Num  # of the surplus at p
+    domain: tuple[z3.BoolRef, ...]
 
     @classmethod
     def build(cls) -> _Withdrawal:
@@ -104,7 +103,7 @@ class _Withdrawal:
         return _bmul_cuts(self.shares, self.p)
 
 
-def _surplus(tv: Any, ts: Any, p: Any) -> Any:
+def _surplus(tv: Num, ts: Num, p: Num) -> Num:
     """The pool's value over its shares at price ``p``, times 2^64."""
     return tv * ONE - p * ts
 

@@ -43,6 +43,7 @@ from .offchain.pruntime import (
     process_block,
 )
 from .pallets import mq
+from .primitives.arith import U32_MAX, U64_MAX
 from .primitives.codec import PlainData, to_data
 from .primitives.crypto import dev_keypair
 from .primitives.errors import InvalidInput, RuntimePanic
@@ -59,8 +60,6 @@ SYNC_CALL = "PhalaMq.sync_offchain_message"
 # The outcome recorded for a relayed extrinsic that production would panic on:
 # it is left out of the block, its sequence is not consumed [NET-5].
 PANIC = "Panic"
-U32_MAX = 2**32 - 1
-U64_MAX = 2**64 - 1
 
 
 def _runtimes() -> immutables.Map[str, RuntimeState]:

@@ -15,11 +15,11 @@ from phala_spec.pallets.governance.elections import (
     vote_factor,
 )
 from phala_spec.pallets.governance.treasury import POT, calculate_bond, pot, spend_funds
+from phala_spec.primitives.arith import U64_MAX
 from phala_spec.primitives.errors import InvalidInput
 from phala_spec.runtime.genesis import UNIT, genesis
 
 ALICE, BOB, CHARLIE = (dev_account(n) for n in ("alice", "bob", "charlie"))
-U64_MAX = 2**64 - 1
 
 
 def test_currency_to_vote_scales_by_issuance() -> None:

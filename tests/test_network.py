@@ -11,7 +11,6 @@ from phala_spec.chain.messages import Message, MessageOrigin, signed_bytes
 from phala_spec.chain.state import BlockContext, Root, Signed
 from phala_spec.chain.worker_messages import (
     SYSTEM_EVENT_TOPIC,
-    U256_MAX,
     BenchStart,
     EnterUnresponsive,
     ExitUnresponsive,
@@ -36,6 +35,7 @@ from phala_spec.network import (
     unaccepted_egress,
 )
 from phala_spec.offchain.pruntime import RuntimeConfig, SyncedBlock, new_runtime, process_block
+from phala_spec.primitives.arith import U256_MAX
 from phala_spec.primitives.codec import digest, encode, to_data
 from phala_spec.primitives.crypto import dev_keypair, sign, verify
 from phala_spec.primitives.errors import InvalidInput

@@ -19,7 +19,6 @@ from phala_spec.chain.messages import (
 from phala_spec.chain.worker_messages import (
     REGISTRY_EVENT_TOPIC,
     SYSTEM_EVENT_TOPIC,
-    U256_MAX,
     WORKING_REPORT_TOPIC,
     BenchReport,
     BenchScore,
@@ -66,6 +65,7 @@ from phala_spec.offchain.pruntime import (
     worker_origin,
 )
 from phala_spec.primitives import crypto
+from phala_spec.primitives.arith import U256_MAX
 
 REGISTRY = pallet_origin("PhalaRegistry")
 COMPUTATION = pallet_origin("PhalaComputation")

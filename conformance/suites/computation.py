@@ -12,6 +12,7 @@ at generation time against spec/computation.md.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from phala_spec.chain.messages import MessageOrigin
@@ -26,6 +27,7 @@ from phala_spec.chain.worker_messages import (
 from phala_spec.conformance.authoring import (
     AuthoringError,
     CaseBuilder,
+    Story,
     case,
     case_per_crypto,
     pallet,
@@ -58,7 +60,7 @@ C = "PhalaComputation."
 
 def per_crypto(
     handler: str, clauses: tuple[str, ...], presets: tuple[str, ...] = ("minimal",)
-) -> Any:
+) -> Callable[[Story[str]], Story[str]]:
     return case_per_crypto(
         suite=SUITE,
         handler=handler,

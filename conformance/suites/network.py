@@ -27,7 +27,6 @@ from typing import Any
 from phala_spec.chain.messages import GATEKEEPER, Message, MessageOrigin, signed_bytes
 from phala_spec.chain.worker_messages import (
     SYSTEM_EVENT_TOPIC,
-    U256_MAX,
     WORKING_REPORT_TOPIC,
     BenchStart,
     EnterUnresponsive,
@@ -46,6 +45,7 @@ from phala_spec.conformance.authoring import (
 )
 from phala_spec.network import NetworkState
 from phala_spec.pallets.mq import ingress
+from phala_spec.primitives.arith import U256_MAX
 from phala_spec.primitives.codec import to_data
 from phala_spec.primitives.crypto import Keypair, dev_keypair, sign
 

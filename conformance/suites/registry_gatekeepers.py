@@ -11,6 +11,7 @@ gives.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from phala_spec.chain.messages import Message, MessageOrigin, signed_bytes, wrap_content_to_sign
@@ -28,12 +29,19 @@ from phala_spec.chain.worker_messages import (
     WorkerIdentity,
     encode_payload,
 )
-from phala_spec.conformance.authoring import CaseBuilder, case, case_per_crypto, relay, root, signed
+from phala_spec.conformance.authoring import (
+    CaseBuilder,
+    Story,
+    case,
+    case_per_crypto,
+    relay,
+    root,
+    signed,
+)
 from phala_spec.conformance.suites.registry import (
     ECDH,
     ECDH2,
     GENESIS,
-    PALLET,
     call,
     council,
     expect,
@@ -42,7 +50,7 @@ from phala_spec.conformance.suites.registry import (
     ias_facts,
     setup,
 )
-from phala_spec.pallets.registry import WorkerEndpointPayload
+from phala_spec.pallets.registry import PALLET, WorkerEndpointPayload
 from phala_spec.primitives.codec import blake2b_256, to_data
 from phala_spec.primitives.crypto import Keypair, dev_keypair, sign
 
@@ -69,7 +77,7 @@ SYNC = "PhalaMq.sync_offchain_message"
 SETTINGS = ("real", "oracle")
 
 
-def per_crypto(handler: str, clauses: tuple[str, ...]) -> Any:
+def per_crypto(handler: str, clauses: tuple[str, ...]) -> Callable[[Story[str]], Story[str]]:
     return case_per_crypto(
         suite=SUITE, handler=handler, settings=SETTINGS, argument=lambda s: s, clauses=clauses
     )

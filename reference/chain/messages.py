@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, overload
 
 import attrs
 
 from ..primitives import scale
-from ..primitives.arith import Num
+from ..primitives.arith import U64_MAX, Num
 from ..primitives.errors import InvalidInput
 
 # SCALE enum indices of MessageOrigin [MQ-1] (position in this tuple); these are
@@ -87,6 +87,10 @@ def _encode_origin(kind: str, id: bytes) -> bytes:
     return scale.encode("MessageOrigin", {kind: "0x" + id.hex()})
 
 
+@overload
+def next_sequence(sequence: int) -> int: ...
+@overload
+def next_sequence(sequence: Num) -> Num: ...
 def next_sequence(sequence: Num) -> Num:
     """The sequence after ``sequence``: every sender numbers its messages 0, 1, 2, ... [MQ-4]."""
     return sequence + 1
@@ -173,8 +177,6 @@ def wrap_content_to_sign(data: bytes, content_type: str) -> bytes:
 
 
 # --- Plain data [MQ-3] [MQ-4] -----------------------------------------------------
-
-U64_MAX = 2**64 - 1
 
 
 def origin_from_data(data: Any) -> MessageOrigin:

@@ -18,14 +18,9 @@ from typing import Any
 import attrs
 
 from ..primitives import scale
+from ..primitives.arith import U8_MAX, U32_MAX, U64_MAX, U128_MAX, U256_MAX
 from .messages import Message, MessageOrigin
 from .state import TokenomicParams
-
-U8_MAX = 2**8 - 1
-U32_MAX = 2**32 - 1
-U64_MAX = 2**64 - 1
-U128_MAX = 2**128 - 1
-U256_MAX = 2**256 - 1
 
 # --- Topics [OFF-1] ------------------------------------------------------------
 

@@ -33,8 +33,6 @@ from ..chain.messages import (
 from ..chain.worker_messages import (
     GATEKEEPER_LAUNCH_TOPIC,
     SYSTEM_EVENT_TOPIC,
-    U32_MAX,
-    U64_MAX,
     WORKING_REPORT_TOPIC,
     BenchReport,
     BenchStart,
@@ -61,6 +59,7 @@ from ..chain.worker_messages import (
     encode_payload,
     topic_of,
 )
+from ..primitives.arith import U32_MAX, U64_MAX
 from ..primitives.codec import blake2b_256, to_data
 from ..primitives.crypto import Keypair, derive_keypair, keypair_from_seed, sign
 

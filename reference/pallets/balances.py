@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 from enum import Enum
+from typing import overload
 
 import attrs
 
@@ -90,6 +91,10 @@ STATUSES = ("Free", "Reserved")
 # these very functions.
 
 
+@overload
+def split_dust(free: int, reserved: int, ed: int) -> tuple[int, int]: ...
+@overload
+def split_dust(free: Num, reserved: Num, ed: Num) -> tuple[Num, Num]: ...
 def split_dust(free: Num, reserved: Num, ed: Num) -> tuple[Num, Num]:
     """``(kept_free, dust)``: a free balance below the existential deposit with nothing
     reserved is dust and is lost entirely [BAL-8]."""
@@ -97,33 +102,57 @@ def split_dust(free: Num, reserved: Num, ed: Num) -> tuple[Num, Num]:
     return free - dust, dust
 
 
+@overload
+def debit(free: int, amount: int) -> int: ...
+@overload
+def debit(free: Num, amount: Num) -> Num: ...
 def debit(free: Num, amount: Num) -> Num:
     """The free balance after taking ``amount`` (checked by the caller to be available) [BAL-6]."""
     return free - amount
 
 
+@overload
+def credit(free: int, amount: int) -> int: ...
+@overload
+def credit(free: Num, amount: Num) -> Num: ...
 def credit(free: Num, amount: Num) -> Num:
     """The free balance after adding ``amount`` [BAL-6]."""
     return free + amount
 
 
+@overload
+def reserve_amounts(free: int, reserved: int, value: int) -> tuple[int, int]: ...
+@overload
+def reserve_amounts(free: Num, reserved: Num, value: Num) -> tuple[Num, Num]: ...
 def reserve_amounts(free: Num, reserved: Num, value: Num) -> tuple[Num, Num]:
     """``(free, reserved)`` after reserving ``value`` (at most ``free``) [BAL-17]."""
     return free - value, reserved + value
 
 
+@overload
+def unreserve_amounts(free: int, reserved: int, value: int) -> tuple[int, int, int]: ...
+@overload
+def unreserve_amounts(free: Num, reserved: Num, value: Num) -> tuple[Num, Num, Num]: ...
 def unreserve_amounts(free: Num, reserved: Num, value: Num) -> tuple[Num, Num, Num]:
     """``(free, reserved, actual)`` after unreserving up to ``value`` [BAL-18]."""
     actual = min_(reserved, value)
     return free + actual, reserved - actual, actual
 
 
+@overload
+def slash_amounts(reserved: int, value: int) -> tuple[int, int]: ...
+@overload
+def slash_amounts(reserved: Num, value: Num) -> tuple[Num, Num]: ...
 def slash_amounts(reserved: Num, value: Num) -> tuple[Num, Num]:
     """``(reserved, actual)`` after slashing up to ``value`` of the reserve [BAL-19]."""
     actual = min_(value, reserved)
     return reserved - actual, actual
 
 
+@overload
+def frozen_amount(lock_amounts: tuple[int, ...]) -> int: ...
+@overload
+def frozen_amount(lock_amounts: tuple[Num, ...]) -> Num: ...
 def frozen_amount(lock_amounts: tuple[Num, ...]) -> Num:
     """The frozen amount is the largest lock, never the sum [BAL-21]."""
     frozen: Num = 0

@@ -46,6 +46,7 @@ from ..chain.worker_messages import (
     encode_payload,
 )
 from ..primitives import fixed
+from ..primitives.arith import U256_MAX
 from ..primitives.errors import ArithmeticOverflow, BadOrigin, DispatchError, RuntimePanic
 from ..primitives.fixed import U32F32
 from . import mq
@@ -65,7 +66,6 @@ SUBSIDY_POOL = (b"modl" + b"phala/pp").ljust(32, b"\x00")
 TREASURY = (b"modl" + b"py/trsry").ljust(32, b"\x00")  # the treasury's pot [TRS-3]
 
 DEFAULT_HEARTBEAT_COUNT = 20
-U256_MAX = 2**256 - 1
 U64 = 2**64
 U32 = 2**32
 

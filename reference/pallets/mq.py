@@ -21,7 +21,7 @@ the ``mq_pool_validity`` view [MQ-17].
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import overload
 
 import attrs
 
@@ -37,7 +37,7 @@ from ..chain.messages import (
 from ..chain.ports import Port
 from ..chain.state import BlockContext, ChainState, Events, MqState, Origin, PalletOrigin
 from ..primitives import scale
-from ..primitives.arith import Num, lt
+from ..primitives.arith import Cond, Num, lt
 from ..primitives.errors import BadOrigin, DispatchError
 from .balances import ensure_root, ensure_signed
 
@@ -220,17 +220,29 @@ class PoolValidity:
     pre_dispatch: str
 
 
-def accepts(expected: Num, sequence: Num) -> Any:
+@overload
+def accepts(expected: int, sequence: int) -> bool: ...
+@overload
+def accepts(expected: Num, sequence: Num) -> Cond: ...
+def accepts(expected: Num, sequence: Num) -> Cond:
     """The chain accepts exactly the next expected sequence of a sender [MQ-10]."""
     return sequence == expected
 
 
-def is_stale(expected: Num, sequence: Num) -> Any:
+@overload
+def is_stale(expected: int, sequence: int) -> bool: ...
+@overload
+def is_stale(expected: Num, sequence: Num) -> Cond: ...
+def is_stale(expected: Num, sequence: Num) -> Cond:
     """A sequence the chain has already accepted [MQ-17]."""
     return lt(sequence, expected)
 
 
-def is_future(expected: Num, sequence: Num) -> Any:
+@overload
+def is_future(expected: int, sequence: int) -> bool: ...
+@overload
+def is_future(expected: Num, sequence: Num) -> Cond: ...
+def is_future(expected: Num, sequence: Num) -> Cond:
     """A sequence that must wait for earlier ones [MQ-17]."""
     return lt(expected, sequence)
 

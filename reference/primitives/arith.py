@@ -16,15 +16,24 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, TypeAlias, overload
 
 from .errors import ArithmeticOverflow, ArithmeticUnderflow
 
-# A value is either a Python int or a z3 term; z3 is imported lazily so that
-# the reference does not pay for the solver when it only computes.
-Num = Any
-T = TypeVar("T")
+if TYPE_CHECKING:
+    from z3 import ArithRef, BoolRef
 
+# z3 is imported lazily (inside the functions) so that the reference does not
+# pay for the solver when it only computes; the aliases are strings for that.
+Num: TypeAlias = "int | ArithRef"
+"""A Python int or a Z3 Int term [ARITH-1]. The helpers also take Z3
+bit-vector terms (they use the unsigned operations then); the reference and
+the proofs use Int terms, so the type names those and mypy treats the
+bit-vector branches as unreachable."""
+Cond: TypeAlias = "bool | BoolRef"
+"""A Python bool or a Z3 Boolean term: what comparing two ``Num`` gives."""
+
+U8_MAX = (1 << 8) - 1
 U32_MAX = (1 << 32) - 1
 U64_MAX = (1 << 64) - 1
 U128_MAX = (1 << 128) - 1
@@ -36,103 +45,155 @@ def is_concrete(*values: Num) -> bool:
     return all(isinstance(v, int) for v in values)
 
 
-def _z3() -> Any:
-    import z3
-
-    return z3
-
-
-def ite(cond: Any, then: Num, other: Num) -> Num:
+@overload
+def ite(cond: bool, then: int, other: int) -> int: ...
+@overload
+def ite(cond: Cond, then: Num, other: Num) -> Num: ...
+def ite(cond: Cond, then: Num, other: Num) -> Num:
     """``then if cond else other``, usable inside a Z3 formula [ARITH-1]."""
     if isinstance(cond, bool):
         return then if cond else other
-    return _z3().If(cond, then, other)
+    import z3
+
+    return z3.If(cond, then, other)
 
 
+@overload
+def floor_div(a: int, b: int) -> int: ...
+@overload
+def floor_div(a: Num, b: Num) -> Num: ...
 def floor_div(a: Num, b: Num) -> Num:
     """Floor division of non-negative values (Rust's unsigned ``/``) [ARITH-3].
 
     Division by zero is an error in production (a panic); with ints it raises
     ``ZeroDivisionError`` so callers must rule it out first.
     """
-    if is_concrete(a, b):
+    if isinstance(a, int) and isinstance(b, int):
         return a // b
-    z3 = _z3()
+    import z3
+
     if z3.is_bv(a) or z3.is_bv(b):
-        return z3.UDiv(a, b)
-    return a / b  # z3 Int division is floor division for non-negative operands
+        return z3.UDiv(a, b)  # bit-vector terms, see Num
+    # z3 Int division is floor division for non-negative operands; one of them is a
+    # term here, so this is never int / int (a float)
+    return a / b  # type: ignore[return-value]
 
 
+@overload
+def rem(a: int, b: int) -> int: ...
+@overload
+def rem(a: Num, b: Num) -> Num: ...
 def rem(a: Num, b: Num) -> Num:
     """Remainder of the unsigned division ``a / b`` [ARITH-3]."""
-    if is_concrete(a, b):
+    if isinstance(a, int) and isinstance(b, int):
         return a % b
-    z3 = _z3()
+    import z3
+
     if z3.is_bv(a) or z3.is_bv(b):
-        return z3.URem(a, b)
+        return z3.URem(a, b)  # bit-vector terms, see Num
     return a % b
 
 
+@overload
+def shl(a: int, n: int) -> int: ...
+@overload
+def shl(a: Num, n: int) -> Num: ...
 def shl(a: Num, n: int) -> Num:
     """``a << n`` for a non-negative ``a`` (exact, no truncation)."""
-    if is_concrete(a):
+    if isinstance(a, int):
         return a << n
-    z3 = _z3()
+    import z3
+
     if z3.is_bv(a):
-        return a << n
+        return a << n  # a bit-vector term, see Num
     return a * (1 << n)
 
 
+@overload
+def shr(a: int, n: int) -> int: ...
+@overload
+def shr(a: Num, n: int) -> Num: ...
 def shr(a: Num, n: int) -> Num:
     """``a >> n`` for a non-negative ``a`` (floor division by 2**n)."""
-    if is_concrete(a):
+    if isinstance(a, int):
         return a >> n
-    z3 = _z3()
+    import z3
+
     if z3.is_bv(a):
-        return z3.LShR(a, n)
+        return z3.LShR(a, n)  # a bit-vector term, see Num
     return a / (1 << n)
 
 
-def lt(a: Num, b: Num) -> Any:
+@overload
+def lt(a: int, b: int) -> bool: ...
+@overload
+def lt(a: Num, b: Num) -> Cond: ...
+def lt(a: Num, b: Num) -> Cond:
     """Unsigned ``a < b``."""
-    if is_concrete(a, b):
+    if isinstance(a, int) and isinstance(b, int):
         return a < b
-    z3 = _z3()
+    import z3
+
     if z3.is_bv(a) or z3.is_bv(b):
-        return z3.ULT(a, b)
+        return z3.ULT(a, b)  # bit-vector terms, see Num
     return a < b
 
 
-def le(a: Num, b: Num) -> Any:
+@overload
+def le(a: int, b: int) -> bool: ...
+@overload
+def le(a: Num, b: Num) -> Cond: ...
+def le(a: Num, b: Num) -> Cond:
     """Unsigned ``a <= b``."""
-    if is_concrete(a, b):
+    if isinstance(a, int) and isinstance(b, int):
         return a <= b
-    z3 = _z3()
+    import z3
+
     if z3.is_bv(a) or z3.is_bv(b):
-        return z3.ULE(a, b)
+        return z3.ULE(a, b)  # bit-vector terms, see Num
     return a <= b
 
 
+@overload
+def min_(a: int, b: int) -> int: ...
+@overload
+def min_(a: Num, b: Num) -> Num: ...
 def min_(a: Num, b: Num) -> Num:
     """The smaller of two values [ARITH-1]."""
     return ite(le(a, b), a, b)
 
 
+@overload
+def max_(a: int, b: int) -> int: ...
+@overload
+def max_(a: Num, b: Num) -> Num: ...
 def max_(a: Num, b: Num) -> Num:
     """The larger of two values [ARITH-1]."""
     return ite(le(a, b), b, a)
 
 
+@overload
+def saturating_sub(a: int, b: int) -> int: ...
+@overload
+def saturating_sub(a: Num, b: Num) -> Num: ...
 def saturating_sub(a: Num, b: Num) -> Num:
     """``a - b`` clamped at zero, like Rust's ``saturating_sub`` on unsigned ints [ARITH-2]."""
     return ite(le(b, a), a - b, 0)
 
 
+@overload
+def saturating_add(a: int, b: int, bound: int = U128_MAX) -> int: ...
+@overload
+def saturating_add(a: Num, b: Num, bound: int = U128_MAX) -> Num: ...
 def saturating_add(a: Num, b: Num, bound: int = U128_MAX) -> Num:
     """``a + b`` clamped at ``bound`` (the type's maximum) [ARITH-2]."""
     return min_(a + b, bound)
 
 
+@overload
+def saturating_mul(a: int, b: int, bound: int = U128_MAX) -> int: ...
+@overload
+def saturating_mul(a: Num, b: Num, bound: int = U128_MAX) -> Num: ...
 def saturating_mul(a: Num, b: Num, bound: int = U128_MAX) -> Num:
     """``a * b`` clamped at ``bound`` [ARITH-2]."""
     return min_(a * b, bound)
@@ -161,6 +222,10 @@ def checked_mul(a: int, b: int, bound: int = U128_MAX) -> int:
     return product
 
 
+@overload
+def isqrt(a: int) -> int: ...
+@overload
+def isqrt(a: Num) -> Num: ...
 def isqrt(a: Num) -> Num:
     """Integer square root (floor) of a non-negative value [ARITH-4].
 
@@ -170,13 +235,14 @@ def isqrt(a: Num) -> Num:
     gets the same root within a collector, so two evaluations of a rule on
     one input agree.
     """
-    if is_concrete(a):
+    if isinstance(a, int):
         if a < 0:
             raise ValueError("isqrt of a negative number")
         import math
 
         return math.isqrt(a)
-    z3 = _z3()
+    import z3
+
     if z3.is_bv(a):
         raise TypeError("symbolic isqrt is defined on Z3 Int terms only")
     if not _COLLECTORS.get():
@@ -201,9 +267,9 @@ class SideConditions:
     """
 
     def __init__(self) -> None:
-        self.guards: list[Any] = []
-        self.facts: list[Any] = []
-        self.roots: dict[str, Any] = {}
+        self.guards: list[BoolRef] = []
+        self.facts: list[BoolRef] = []
+        self.roots: dict[str, ArithRef] = {}
 
 
 _COLLECTORS: ContextVar[tuple[SideConditions, ...]] = ContextVar(
@@ -225,7 +291,7 @@ def side_conditions() -> Iterator[SideConditions]:
         _COLLECTORS.reset(token)
 
 
-def require(cond: Any, error: Callable[[], Exception]) -> None:
+def require(cond: Cond, error: Callable[[], Exception]) -> None:
     """Raise ``error()`` unless ``cond`` holds [ARITH-2].
 
     With a concrete condition this is an ordinary check. With a Z3 condition
@@ -243,7 +309,7 @@ def require(cond: Any, error: Callable[[], Exception]) -> None:
         collectors[-1].guards.append(cond)
 
 
-def assume(fact: Any) -> None:
+def assume(fact: BoolRef) -> None:
     """Record a defining fact of a fresh symbolic term in every active collector."""
     for collector in _COLLECTORS.get():
         collector.facts.append(fact)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from fractions import Fraction
+from typing import overload
 
 import attrs
 
@@ -68,6 +69,10 @@ FROM_FIXED_MAX = ((U64F64.max_bits // PHA + 1) << 16) - 1
 """Largest ``U64F64`` bits :func:`from_fixed` accepts (about 1.1e12 PHA)."""
 
 
+@overload
+def _fits(value: int, fmt: FixedFormat) -> int: ...
+@overload
+def _fits(value: Num, fmt: FixedFormat) -> Num: ...
 def _fits(value: Num, fmt: FixedFormat) -> Num:
     """``value`` if it fits ``fmt``'s raw width, else ``ArithmeticOverflow`` [FIX-9]."""
     require(le(value, fmt.max_bits), ArithmeticOverflow)
@@ -83,6 +88,10 @@ def _division_by_zero() -> Exception:
 _DECIMAL = re.compile(r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 
 
+@overload
+def from_int(n: int, fmt: FixedFormat = U64F64) -> int: ...
+@overload
+def from_int(n: Num, fmt: FixedFormat = U64F64) -> Num: ...
 def from_int(n: Num, fmt: FixedFormat = U64F64) -> Num:
     """The fixed value of the integer ``n`` (``from_num``): ``n << frac_bits`` [FIX-1]."""
     return _fits(shl(n, fmt.frac_bits), fmt)
@@ -105,6 +114,10 @@ def from_literal(text: str, fmt: FixedFormat = U64F64) -> int:
     return bits
 
 
+@overload
+def to_int_floor(x: int, fmt: FixedFormat = U64F64) -> int: ...
+@overload
+def to_int_floor(x: Num, fmt: FixedFormat = U64F64) -> Num: ...
 def to_int_floor(x: Num, fmt: FixedFormat = U64F64) -> Num:
     """The integer part of ``x`` (``to_num::<uN>()`` truncates) [FIX-1]."""
     return shr(x, fmt.frac_bits)
@@ -115,6 +128,10 @@ def to_fraction(x: int, fmt: FixedFormat = U64F64) -> Fraction:
     return Fraction(x, fmt.one)
 
 
+@overload
+def convert(x: int, src: FixedFormat, dst: FixedFormat) -> int: ...
+@overload
+def convert(x: Num, src: FixedFormat, dst: FixedFormat) -> Num: ...
 def convert(x: Num, src: FixedFormat, dst: FixedFormat) -> Num:
     """Re-express ``x`` from ``src`` in ``dst`` (``Dst::from_fixed``) [FIX-1].
 
@@ -129,22 +146,38 @@ def convert(x: Num, src: FixedFormat, dst: FixedFormat) -> Num:
 # --- arithmetic --------------------------------------------------------------
 
 
+@overload
+def add(a: int, b: int, fmt: FixedFormat = U64F64) -> int: ...
+@overload
+def add(a: Num, b: Num, fmt: FixedFormat = U64F64) -> Num: ...
 def add(a: Num, b: Num, fmt: FixedFormat = U64F64) -> Num:
     """``a + b``; ``ArithmeticOverflow`` past the format's maximum [FIX-9]."""
     return _fits(a + b, fmt)
 
 
+@overload
+def sub(a: int, b: int, fmt: FixedFormat = U64F64) -> int: ...
+@overload
+def sub(a: Num, b: Num, fmt: FixedFormat = U64F64) -> Num: ...
 def sub(a: Num, b: Num, fmt: FixedFormat = U64F64) -> Num:
     """``a - b``; ``ArithmeticUnderflow`` when ``b > a`` [FIX-9]."""
     require(le(b, a), ArithmeticUnderflow)
     return a - b
 
 
+@overload
+def mul(a: int, b: int, fmt: FixedFormat = U64F64) -> int: ...
+@overload
+def mul(a: Num, b: Num, fmt: FixedFormat = U64F64) -> Num: ...
 def mul(a: Num, b: Num, fmt: FixedFormat = U64F64) -> Num:
     """``a * b`` = ``(a_bits * b_bits) >> frac_bits``, truncated [FIX-3]."""
     return _fits(shr(a * b, fmt.frac_bits), fmt)
 
 
+@overload
+def div(a: int, b: int, fmt: FixedFormat = U64F64) -> int: ...
+@overload
+def div(a: Num, b: Num, fmt: FixedFormat = U64F64) -> Num: ...
 def div(a: Num, b: Num, fmt: FixedFormat = U64F64) -> Num:
     """``a / b`` = ``(a_bits << frac_bits) // b_bits``, truncated [FIX-4].
 
@@ -154,32 +187,56 @@ def div(a: Num, b: Num, fmt: FixedFormat = U64F64) -> Num:
     return _fits(floor_div(shl(a, fmt.frac_bits), b), fmt)
 
 
+@overload
+def mul_int(a: int, n: int, fmt: FixedFormat = U64F64) -> int: ...
+@overload
+def mul_int(a: Num, n: Num, fmt: FixedFormat = U64F64) -> Num: ...
 def mul_int(a: Num, n: Num, fmt: FixedFormat = U64F64) -> Num:
     """``a * n`` for an integer ``n``: the bits times ``n`` [FIX-3]."""
     return _fits(a * n, fmt)
 
 
+@overload
+def div_int(a: int, n: int, fmt: FixedFormat = U64F64) -> int: ...
+@overload
+def div_int(a: Num, n: Num, fmt: FixedFormat = U64F64) -> Num: ...
 def div_int(a: Num, n: Num, fmt: FixedFormat = U64F64) -> Num:
     """``a / n`` for an integer ``n``: the bits divided by ``n``, truncated [FIX-4]."""
     require(n != 0, _division_by_zero)
     return floor_div(a, n)
 
 
+@overload
+def saturating_add(a: int, b: int, fmt: FixedFormat = U64F64) -> int: ...
+@overload
+def saturating_add(a: Num, b: Num, fmt: FixedFormat = U64F64) -> Num: ...
 def saturating_add(a: Num, b: Num, fmt: FixedFormat = U64F64) -> Num:
     """``a + b`` clamped at the format's maximum [FIX-9]."""
     return min_(a + b, fmt.max_bits)
 
 
+@overload
+def saturating_sub(a: int, b: int, fmt: FixedFormat = U64F64) -> int: ...
+@overload
+def saturating_sub(a: Num, b: Num, fmt: FixedFormat = U64F64) -> Num: ...
 def saturating_sub(a: Num, b: Num, fmt: FixedFormat = U64F64) -> Num:
     """``a - b`` clamped at zero [FIX-9]."""
     return _saturating_sub(a, b)
 
 
+@overload
+def saturating_mul(a: int, b: int, fmt: FixedFormat = U64F64) -> int: ...
+@overload
+def saturating_mul(a: Num, b: Num, fmt: FixedFormat = U64F64) -> Num: ...
 def saturating_mul(a: Num, b: Num, fmt: FixedFormat = U64F64) -> Num:
     """``a * b`` (truncated as :func:`mul`) clamped at the format's maximum [FIX-9]."""
     return min_(shr(a * b, fmt.frac_bits), fmt.max_bits)
 
 
+@overload
+def sqrt(x: int, fmt: FixedFormat = U64F64) -> int: ...
+@overload
+def sqrt(x: Num, fmt: FixedFormat = U64F64) -> Num: ...
 def sqrt(x: Num, fmt: FixedFormat = U64F64) -> Num:
     """Square root as the ``fixed-sqrt`` crate computes it [FIX-10].
 
@@ -192,6 +249,10 @@ def sqrt(x: Num, fmt: FixedFormat = U64F64) -> Num:
 # --- balance <-> fixed (utils/balance_convert.rs) ----------------------------
 
 
+@overload
+def to_fixed(balance: int) -> int: ...
+@overload
+def to_fixed(balance: Num) -> Num: ...
 def to_fixed(balance: Num) -> Num:
     """A balance in planck as a ``U64F64`` number of PHA [FIX-5].
 
@@ -204,6 +265,10 @@ def to_fixed(balance: Num) -> Num:
     return convert(pha, U80F48, U64F64)
 
 
+@overload
+def from_fixed(value: int) -> int: ...
+@overload
+def from_fixed(value: Num) -> Num: ...
 def from_fixed(value: Num) -> Num:
     """A ``U64F64`` number of PHA as a balance in planck [FIX-6].
 
@@ -216,11 +281,19 @@ def from_fixed(value: Num) -> Num:
     return to_int_floor(planck, U80F48)
 
 
+@overload
+def bmul(balance: int, factor: int) -> int: ...
+@overload
+def bmul(balance: Num, factor: Num) -> Num: ...
 def bmul(balance: Num, factor: Num) -> Num:
     """``balance * factor`` for a ``U64F64`` factor: ``from_fixed(to_fixed(b) * f)`` [FIX-7]."""
     return from_fixed(mul(to_fixed(balance), factor))
 
 
+@overload
+def bdiv(balance: int, divisor: int) -> int: ...
+@overload
+def bdiv(balance: Num, divisor: Num) -> Num: ...
 def bdiv(balance: Num, divisor: Num) -> Num:
     """``balance / divisor`` for a ``U64F64`` divisor: ``from_fixed(to_fixed(b) / d)`` [FIX-8]."""
     return from_fixed(div(to_fixed(balance), divisor))

@@ -11,7 +11,7 @@ close.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, overload
 
 import attrs
 
@@ -30,7 +30,7 @@ from ...chain.state import (
     Root,
     event,
 )
-from ...primitives.arith import Num, ite, le, lt, saturating_sub
+from ...primitives.arith import Cond, Num, ite, le, lt, saturating_sub
 from ...primitives.errors import BadOrigin, DispatchError
 from ..balances import ensure_root, ensure_signed
 
@@ -250,8 +250,16 @@ def prime_default_vote(prime_vote: bool | None, yes: int, no: int, seats: int) -
 TOO_EARLY_DECISION, APPROVE, DISAPPROVE = 0, 1, 2
 
 
+@overload
 def close_decision(
-    yes: Num, no: Num, seats: Num, threshold: Num, ended: Any, prime_aye: Any
+    yes: int, no: int, seats: int, threshold: int, ended: bool, prime_aye: bool
+) -> tuple[int, int, int]: ...
+@overload
+def close_decision(
+    yes: Num, no: Num, seats: Num, threshold: Num, ended: Cond, prime_aye: Cond
+) -> tuple[Num, Num, Num]: ...
+def close_decision(
+    yes: Num, no: Num, seats: Num, threshold: Num, ended: Cond, prime_aye: Cond
 ) -> tuple[Num, Num, Num]:
     """``(decision, yes, no)`` of closing a motion [COL-6] [COL-7].
 
@@ -279,7 +287,7 @@ def close_decision(
     return decision, ite(early, yes, final_yes), ite(early, no, final_no)
 
 
-def _or(a: Any, b: Any) -> Any:
+def _or(a: Cond, b: Cond) -> Cond:
     if isinstance(a, bool) and isinstance(b, bool):
         return a or b
     import z3

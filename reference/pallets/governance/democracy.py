@@ -13,7 +13,7 @@ proves its properties over these very functions.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 import attrs
 
@@ -59,7 +59,7 @@ from .collective import COUNCIL, TECHNICAL_COMMITTEE, ensure_root_or, member_of,
 
 if TYPE_CHECKING:
     from ...chain.dispatch import CallData
-    from ...primitives.arith import Num
+    from ...primitives.arith import Cond, Num
 
 PALLET = "Democracy"
 LOCK_ID = b"democrac"
@@ -102,8 +102,10 @@ def conviction_votes(conviction: int, capital: Num) -> Delegations:
     saturating at the largest balance. The capital is always the whole amount.
     """
     if conviction == 0:
-        return Delegations(floor_div(capital, 10), capital)
-    return Delegations(saturating_mul(capital, conviction), capital)
+        # the record's fields are typed for the chain; in proofs they hold Z3 terms
+        return Delegations(floor_div(capital, 10), capital)  # type: ignore[arg-type]
+    # the record's fields are typed for the chain; in proofs they hold Z3 terms
+    return Delegations(saturating_mul(capital, conviction), capital)  # type: ignore[arg-type]
 
 
 def lock_periods(conviction: int) -> int:
@@ -111,6 +113,10 @@ def lock_periods(conviction: int) -> int:
     return 0 if conviction == 0 else 1 << (conviction - 1)
 
 
+@overload
+def unlock_block(start: int, locking_period: int, periods: int) -> int: ...
+@overload
+def unlock_block(start: Num, locking_period: Num, periods: int) -> Num: ...
 def unlock_block(start: Num, locking_period: Num, periods: int) -> Num:
     """``start + locking_period * periods`` in saturating block-number (u32) arithmetic [DEM-11]."""
     return saturating_add(start, saturating_mul(locking_period, periods, U32_MAX), U32_MAX)
@@ -118,15 +124,21 @@ def unlock_block(start: Num, locking_period: Num, periods: int) -> Num:
 
 def accumulate(prior: PriorLock, until: Num, amount: Num) -> PriorLock:
     """``PriorLock::accumulate``: the later end and the larger amount [DEM-11]."""
-    return PriorLock(max_(prior.until, until), max_(prior.amount, amount))
+    # the record's fields are typed for the chain; in proofs they hold Z3 terms
+    return PriorLock(max_(prior.until, until), max_(prior.amount, amount))  # type: ignore[arg-type]
 
 
 def rejig(prior: PriorLock, now: Num) -> PriorLock:
     """``PriorLock::rejig``: a prior lock whose end has come is forgotten [DEM-11]."""
     expired = le(prior.until, now)
-    return PriorLock(ite(expired, 0, prior.until), ite(expired, 0, prior.amount))
+    # the record's fields are typed for the chain; in proofs they hold Z3 terms
+    return PriorLock(ite(expired, 0, prior.until), ite(expired, 0, prior.amount))  # type: ignore[arg-type]
 
 
+@overload
+def locked_balance(prior_amount: int, amounts: tuple[int, ...]) -> int: ...
+@overload
+def locked_balance(prior_amount: Num, amounts: tuple[Num, ...]) -> Num: ...
 def locked_balance(prior_amount: Num, amounts: tuple[Num, ...]) -> Num:
     """The lock a voting record needs: the largest of the prior lock and every amount it holds [DEM-11]."""
     needed = prior_amount
@@ -135,7 +147,11 @@ def locked_balance(prior_amount: Num, amounts: tuple[Num, ...]) -> Num:
     return needed
 
 
-def compare_rationals(n1: Num, d1: Num, n2: Num, d2: Num) -> Any:
+@overload
+def compare_rationals(n1: int, d1: int, n2: int, d2: int) -> bool: ...
+@overload
+def compare_rationals(n1: Num, d1: Num, n2: Num, d2: Num) -> Cond: ...
+def compare_rationals(n1: Num, d1: Num, n2: Num, d2: Num) -> Cond:
     """``n1 / d1 < n2 / d2`` exactly, for positive denominators [DEM-7].
 
     Production compares with a continued-fraction loop that never overflows;
@@ -145,9 +161,17 @@ def compare_rationals(n1: Num, d1: Num, n2: Num, d2: Num) -> Any:
     return lt(n1 * d2, n2 * d1)
 
 
+@overload
+def threshold_holds(
+    threshold: str, ayes: int, nays: int, sqrt_voters: int, sqrt_electorate: int
+) -> bool: ...
+@overload
 def threshold_holds(
     threshold: str, ayes: Num, nays: Num, sqrt_voters: Num, sqrt_electorate: Num
-) -> Any:
+) -> Cond: ...
+def threshold_holds(
+    threshold: str, ayes: Num, nays: Num, sqrt_voters: Num, sqrt_electorate: Num
+) -> Cond:
     """The comparison of each threshold kind, given the two integer square roots [DEM-7]."""
     if threshold == SUPER_MAJORITY_APPROVE:
         return compare_rationals(nays, sqrt_voters, ayes, sqrt_electorate)
@@ -156,7 +180,7 @@ def threshold_holds(
     return lt(nays, ayes)
 
 
-def approved(threshold: str, tally: Tally, electorate: Num) -> Any:
+def approved(threshold: str, tally: Tally, electorate: Num) -> Cond:
     """``VoteThreshold::approved`` with adaptive quorum biasing [DEM-7].
 
     No turnout (its integer square root is 0) never passes. An electorate

@@ -13,7 +13,7 @@ reference specifies the pallet faithfully all the same [ELE-3].
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, overload
 
 import attrs
 
@@ -29,7 +29,7 @@ from ...chain.state import (
     SeatHolder,
     event,
 )
-from ...primitives.arith import U128_MAX, Num, floor_div, max_, min_
+from ...primitives.arith import U64_MAX, U128_MAX, Num, floor_div, max_, min_
 from ...primitives.errors import DispatchError
 from ..balances import ensure_root as _ensure_root
 from ..balances import ensure_signed as _ensure_signed
@@ -48,7 +48,6 @@ from .phragmen import PhragmenVoter, seq_phragmen
 
 PALLET = "PhragmenElection"
 LOCK_ID = b"phrelect"
-U64_MAX = 2**64 - 1
 
 UNABLE_TO_VOTE = f"{PALLET}.UnableToVote"
 NO_VOTES = f"{PALLET}.NoVotes"
@@ -104,16 +103,28 @@ def is_runner_up(state: ChainState, who: AccountId) -> bool:
 # --- Currency to vote [ELE-7] -------------------------------------------------------------
 
 
+@overload
+def vote_factor(issuance: int) -> int: ...
+@overload
+def vote_factor(issuance: Num) -> Num: ...
 def vote_factor(issuance: Num) -> Num:
     """``U128CurrencyToVote``'s factor: ``max(issuance / (2^64 - 1), 1)`` [ELE-7]."""
     return max_(floor_div(issuance, U64_MAX), 1)
 
 
+@overload
+def to_vote(value: int, issuance: int) -> int: ...
+@overload
+def to_vote(value: Num, issuance: Num) -> Num: ...
 def to_vote(value: Num, issuance: Num) -> Num:
     """A balance as a u64 vote weight: divided by the factor, saturating at 2^64 - 1 [ELE-7]."""
     return min_(floor_div(value, vote_factor(issuance)), U64_MAX)
 
 
+@overload
+def to_currency(value: int, issuance: int) -> int: ...
+@overload
+def to_currency(value: Num, issuance: Num) -> Num: ...
 def to_currency(value: Num, issuance: Num) -> Num:
     """A vote weight back as a balance: multiplied by the factor, saturating at 2^128 - 1 [ELE-7]."""
     return min_(value * vote_factor(issuance), U128_MAX)

@@ -21,14 +21,14 @@ queued withdrawal.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, overload
 
 import attrs
 import immutables
 
 from ...chain.staking_state import BasePool, ShareRecord, WithdrawInfo
 from ...chain.state import AccountId, ChainState, Event, Events, event
-from ...primitives.arith import Num, is_concrete, ite, le, min_, require
+from ...primitives.arith import Cond, Num, is_concrete, ite, le, min_, require
 from ...primitives.codec import blake2b_256
 from ...primitives.errors import ArithmeticUnderflow, DispatchError
 from ...primitives.fixed import U64F64, bdiv, bmul, div, from_fixed, to_fixed
@@ -68,17 +68,29 @@ def pool_account(pid: int, owner: AccountId) -> AccountId:
 # --- arithmetic kernels [STK-12]..[STK-14] ------------------------------------------
 
 
-def balance_close_to_zero(n: Num) -> Any:
+@overload
+def balance_close_to_zero(n: int) -> bool: ...
+@overload
+def balance_close_to_zero(n: Num) -> Cond: ...
+def balance_close_to_zero(n: Num) -> Cond:
     """``n <= 1000`` [STK-12]."""
     return le(n, DUST)
 
 
+@overload
+def extract_dust(n: int) -> tuple[int, int]: ...
+@overload
+def extract_dust(n: Num) -> tuple[Num, Num]: ...
 def extract_dust(n: Num) -> tuple[Num, Num]:
     """``(rest, dust)``: ``(0, n)`` if ``n`` is dust, else ``(n, 0)`` [STK-12]."""
     dust = balance_close_to_zero(n)
     return ite(dust, 0, n), ite(dust, n, 0)
 
 
+@overload
+def share_price_bits(total_value: int, total_shares: int) -> int: ...
+@overload
+def share_price_bits(total_value: Num, total_shares: Num) -> Num: ...
 def share_price_bits(total_value: Num, total_shares: Num) -> Num:
     """``to_fixed(total_value) / to_fixed(total_shares)``, truncated (U64F64 bits) [STK-13]."""
     return div(to_fixed(total_value), to_fixed(total_shares))
@@ -97,6 +109,10 @@ def share_price(pool: BasePool) -> int | None:
     return int(share_price_bits(pool.total_value, pool.total_shares))
 
 
+@overload
+def shares_for(amount: int, price: int | None) -> int: ...
+@overload
+def shares_for(amount: Num, price: Num | None) -> Num: ...
 def shares_for(amount: Num, price: Num | None) -> Num:
     """Shares minted for ``amount``: ``bdiv(amount, price)``, or ``amount`` without a price or at price 0 [STK-14]."""
     if price is None or (is_concrete(price) and price == 0):
@@ -104,11 +120,23 @@ def shares_for(amount: Num, price: Num | None) -> Num:
     return bdiv(amount, price)
 
 
+@overload
+def payout(shares: int, price: int, free: int) -> int: ...
+@overload
+def payout(shares: Num, price: Num, free: Num) -> Num: ...
 def payout(shares: Num, price: Num, free: Num) -> Num:
     """What removing ``shares`` pays: ``min(bmul(shares, price), free)`` [STK-17]."""
     return min_(bmul(shares, price), free)
 
 
+@overload
+def remove_stake_amounts(
+    total_shares: int, total_value: int, record_shares: int, shares: int, price: int, free: int
+) -> tuple[int, int, int, int, int]: ...
+@overload
+def remove_stake_amounts(
+    total_shares: Num, total_value: Num, record_shares: Num, shares: Num, price: Num, free: Num
+) -> tuple[Num, Num, Num, Num, Num]: ...
 def remove_stake_amounts(
     total_shares: Num, total_value: Num, record_shares: Num, shares: Num, price: Num, free: Num
 ) -> tuple[Num, Num, Num, Num, Num]:
@@ -133,6 +161,10 @@ def remove_stake_amounts(
     )
 
 
+@overload
+def vault_reward_share(vault_shares: int, total_shares: int, reward: int) -> int: ...
+@overload
+def vault_reward_share(vault_shares: Num, total_shares: Num, reward: Num) -> Num: ...
 def vault_reward_share(vault_shares: Num, total_shares: Num, reward: Num) -> Num:
     """A subscribed vault's part of a reward: ``bmul(from_fixed(vs / ts), to_fixed(reward))`` [STK-19]."""
     ratio = from_fixed(div(to_fixed(vault_shares), to_fixed(total_shares)))

@@ -15,7 +15,7 @@ claims about this very function.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, overload
 
 import attrs
 
@@ -473,6 +473,10 @@ def restart_computing(
 # --- rewards [STK-53] ----------------------------------------------------------------------------------
 
 
+@overload
+def reward_split(reward: int, commission_parts: int) -> tuple[int, int]: ...
+@overload
+def reward_split(reward: Num, commission_parts: Num) -> tuple[Num, Num]: ...
 def reward_split(reward: Num, commission_parts: Num) -> tuple[Num, Num]:
     """``(commission, to_stakers)``: ``Permill × reward`` rounded to nearest, ties down, and the rest [STK-53]."""
     commission = Permill(commission_parts) * reward

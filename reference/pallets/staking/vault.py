@@ -15,6 +15,8 @@ claims about this very function.
 
 from __future__ import annotations
 
+from typing import overload
+
 import attrs
 
 from ...chain.staking_state import Vault
@@ -84,6 +86,14 @@ def create(state: ChainState, ctx: BlockContext, origin: Origin) -> tuple[ChainS
 # --- owner shares [STK-61]..[STK-63] --------------------------------------------------------------------
 
 
+@overload
+def owner_share_gain(
+    total_value: int, total_shares: int, current_price: int, checkpoint: int, commission_parts: int
+) -> tuple[int, int]: ...
+@overload
+def owner_share_gain(
+    total_value: Num, total_shares: Num, current_price: Num, checkpoint: Num, commission_parts: Num
+) -> tuple[Num, Num]: ...
 def owner_share_gain(
     total_value: Num, total_shares: Num, current_price: Num, checkpoint: Num, commission_parts: Num
 ) -> tuple[Num, Num]:
