@@ -10,12 +10,13 @@ pRuntime hash layouts [ATT-3] and the confidence level table [ATT-4]
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Annotated, Any
 
 import attrs
 
-from ..primitives.errors import DispatchError
+from ..primitives.errors import DispatchError, InvalidInput
+from ..primitives.types import BYTES, Kind, fields_of, is_unsigned, option
 
 if TYPE_CHECKING:  # the DCAP verifier loads the X.509 stack
     from .dcap import SgxV30Collateral
@@ -115,7 +116,7 @@ def dcap_runtime_hash(mr_enclave: bytes, isv_prod_id: int, isv_svn: int, mr_sign
     _check_len("mr_enclave", mr_enclave, 32)
     _check_len("mr_signer", mr_signer, 32)
     for name, v in (("isv_prod_id", isv_prod_id), ("isv_svn", isv_svn)):
-        if not 0 <= v <= 0xFFFF:
+        if not is_unsigned(v, 0xFFFF):
             raise ValueError(f"{name} must be a u16, got {v}")
     return (
         bytes(mr_enclave)
@@ -176,3 +177,59 @@ class SimulatedAttestation:
 
 
 Attestation = IasAttestation | DcapAttestation | SimulatedAttestation | None
+
+
+_COLLATERAL = option(BYTES)  # the SCALE encoding of an SgxV30QuoteCollateral [ATT-21]
+
+
+def _evidence(value: Any) -> Attestation:
+    """``Option<AttestationReport>`` from plain data [REG-9] [ATT-40]."""
+    if value is None:
+        return None
+    tag = value.get("kind") if isinstance(value, Mapping) else None
+    if tag == "SgxIas":
+        fields = fields_of(value, ("kind", "ra_report", "signature", "raw_signing_cert"))
+        return IasAttestation(
+            BYTES.decode(fields["ra_report"], "ra_report"),
+            BYTES.decode(fields["signature"], "signature"),
+            BYTES.decode(fields["raw_signing_cert"], "raw_signing_cert"),
+        )
+    if tag == "SgxDcap":
+        fields = fields_of(value, ("kind", "quote", "collateral"))
+        quote = BYTES.decode(fields["quote"], "quote")
+        collateral = _COLLATERAL.decode(fields["collateral"], "collateral")
+        if collateral is None:
+            return DcapAttestation(quote, None)
+        from .dcap import decode_collateral  # the X.509 stack, loaded on demand
+
+        try:
+            return DcapAttestation(quote, decode_collateral(collateral))
+        except DispatchError as exc:  # not the SCALE encoding of a collateral: not a call
+            raise InvalidInput(f"collateral: {exc}") from exc
+    if tag == "Simulated":
+        fields = fields_of(value, ("kind", "report", "signature"))
+        return SimulatedAttestation(
+            BYTES.decode(fields["report"], "report"), BYTES.decode(fields["signature"], "signature")
+        )
+    raise InvalidInput()
+
+
+def _ias_evidence(value: Any) -> IasAttestation:
+    """The legacy registration's evidence: an IAS report only [REG-23]."""
+    evidence = _evidence(value)
+    if isinstance(evidence, IasAttestation):
+        return evidence
+    raise InvalidInput()
+
+
+ATTESTATION: Kind[Attestation] = Kind(
+    "attestation",
+    "null, {kind: SgxIas, ra_report, signature, raw_signing_cert}, "
+    "{kind: SgxDcap, quote, collateral: bytes | null} or {kind: Simulated, report, signature}",
+    _evidence,
+)
+IAS_ATTESTATION: Kind[IasAttestation] = Kind(
+    "ias_attestation", "{kind: SgxIas, ra_report, signature, raw_signing_cert}", _ias_evidence
+)
+Evidence = Annotated[Attestation, ATTESTATION]
+IasEvidence = Annotated[IasAttestation, IAS_ATTESTATION]

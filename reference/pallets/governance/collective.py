@@ -31,10 +31,11 @@ from ...chain.state import (
 )
 from ...primitives.arith import Num, ite, le, lt, saturating_sub
 from ...primitives.errors import BadOrigin, DispatchError
+from ...primitives.types import U32, AccountIds, Bool, Bytes32, OptionAccountId
 from ..balances import ensure_root, ensure_signed
 
 if TYPE_CHECKING:
-    from ...runtime.calls import CallData
+    from ...runtime.calls import CallData, HeldCall
 
 COUNCIL = "Council"
 TECHNICAL_COMMITTEE = "TechnicalCommittee"
@@ -148,9 +149,9 @@ def propose(
     ctx: BlockContext,
     origin: Origin,
     instance: str,
-    threshold: int,
-    proposal: CallData,
-    length_bound: int,
+    threshold: U32,
+    proposal: HeldCall,
+    length_bound: U32,
 ) -> tuple[ChainState, Events]:
     """A member proposes a motion [COL-3]; a threshold below 2 executes it at once [COL-4]."""
     from ...runtime.calls import dispatch
@@ -194,9 +195,9 @@ def vote(
     ctx: BlockContext,
     origin: Origin,
     instance: str,
-    proposal: bytes,
-    index: int,
-    approve: bool,
+    proposal: Bytes32,
+    index: U32,
+    approve: Bool,
 ) -> tuple[ChainState, Events]:
     """A member votes on an open motion, or switches sides [COL-5]."""
     who = ensure_member(state, instance, origin)
@@ -293,9 +294,9 @@ def close(
     ctx: BlockContext,
     origin: Origin,
     instance: str,
-    proposal_hash: bytes,
-    index: int,
-    length_bound: int,
+    proposal_hash: Bytes32,
+    index: U32,
+    length_bound: U32,
 ) -> tuple[ChainState, Events]:
     """Anyone closes a motion: early if decided, else after its end with default votes [COL-6] [COL-7]."""
     ensure_signed(origin)
@@ -365,7 +366,7 @@ def remove_motion(state: ChainState, instance: str, proposal_hash: bytes) -> Cha
 
 
 def disapprove_proposal(
-    state: ChainState, ctx: BlockContext, origin: Origin, instance: str, proposal_hash: bytes
+    state: ChainState, ctx: BlockContext, origin: Origin, instance: str, proposal_hash: Bytes32
 ) -> tuple[ChainState, Events]:
     """Root removes a motion [COL-8]; an unknown hash is not an error (``Disapproved`` all the same)."""
     ensure_root(origin)
@@ -377,8 +378,8 @@ def execute(
     ctx: BlockContext,
     origin: Origin,
     instance: str,
-    proposal: CallData,
-    length_bound: int,
+    proposal: HeldCall,
+    length_bound: U32,
 ) -> tuple[ChainState, Events]:
     """A member dispatches a call alone with the origin ``Member(who)`` [COL-9]."""
     from ...runtime.calls import dispatch
@@ -434,9 +435,9 @@ def set_members(
     ctx: BlockContext,
     origin: Origin,
     instance: str,
-    new_members: tuple[AccountId, ...],
-    prime: AccountId | None,
-    old_count: int,
+    new_members: AccountIds,
+    prime: OptionAccountId,
+    old_count: U32,
 ) -> tuple[ChainState, Events]:
     """``SetMembersOrigin`` replaces the members and the prime [COL-12].
 
