@@ -18,6 +18,7 @@ from typing import Any
 import attrs
 
 from ..primitives import scale
+from ..primitives.types import is_unsigned
 from .messages import Message, MessageOrigin
 from .state import TokenomicParams
 
@@ -41,7 +42,7 @@ GATEKEEPER_REGISTRY_EVENT_TOPIC = b"^phala/registry/gk_event"
 
 
 def _check(value: int, maximum: int, name: str) -> None:
-    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= maximum:
+    if not is_unsigned(value, maximum):
         raise ValueError(f"{name} must be an integer in 0..={maximum}, got {value!r}")
 
 
