@@ -36,9 +36,11 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from phala_spec.chain.state import ChainState
 from phala_spec.conformance.authoring import default_randomness
 from phala_spec.network import chain_of
+from phala_spec.pallets.balances import BALANCE_STATUS, LOCK_REASONS
 from phala_spec.primitives.arith import U128_MAX
 from phala_spec.primitives.codec import blake2b_256, digest
 from phala_spec.primitives.errors import InvalidInput
+from phala_spec.primitives.types import ACCOUNT_ID, BALANCE, BOOL, LOCK_ID, Kind
 from phala_spec.runtime.calls import CALLS as ALL_CALLS
 from phala_spec.runtime.genesis import DEV_ACCOUNTS, dev_account
 from phala_spec.steps import StepResult, apply_step
@@ -134,35 +136,35 @@ def _short(who: bytes) -> str:
 
 # --- Malformed input [CHAIN-6] [STEP-1] -----------------------------------------
 
-_BAD_BY_KIND: dict[str, st.SearchStrategy[Any]] = {
-    "balance": st.one_of(
+_BAD_BY_KIND: dict[Kind[Any], st.SearchStrategy[Any]] = {
+    BALANCE: st.one_of(
         st.integers(max_value=-1),
         st.integers(min_value=U128_MAX + 1, max_value=2**140),
         st.booleans(),
         st.sampled_from(["1", None, b"\x01", [1]]),
     ),
-    "account": st.one_of(
+    ACCOUNT_ID: st.one_of(
         st.binary(max_size=31),
         st.binary(min_size=33, max_size=40),
         st.sampled_from(["alice", 0, None, [b"\x00" * 32]]),
     ),
-    "bool": st.sampled_from([0, 1, "true", None, b"\x01"]),
-    "lock_id": st.one_of(
+    BOOL: st.sampled_from([0, 1, "true", None, b"\x01"]),
+    LOCK_ID: st.one_of(
         st.binary(max_size=7), st.binary(min_size=9, max_size=12), st.sampled_from(["staking ", 0])
     ),
-    "reasons": st.sampled_from(["all", "Everything", 3, None, b"All"]),
-    "status": st.sampled_from(["free", "Locked", 0, None]),
+    LOCK_REASONS: st.sampled_from(["all", "Everything", 3, None, b"All"]),
+    BALANCE_STATUS: st.sampled_from(["free", "Locked", 0, None]),
 }
 
 
-def _good_arg(kind: str) -> st.SearchStrategy[Any]:
+def _good_arg(kind: Kind[Any]) -> st.SearchStrategy[Any]:
     return {
-        "balance": st.integers(0, 2_000),
-        "account": accounts,
-        "bool": st.booleans(),
-        "lock_id": lock_ids,
-        "reasons": reasons,
-        "status": st.sampled_from(("Free", "Reserved")),
+        BALANCE: st.integers(0, 2_000),
+        ACCOUNT_ID: accounts,
+        BOOL: st.booleans(),
+        LOCK_ID: lock_ids,
+        LOCK_REASONS: reasons,
+        BALANCE_STATUS: st.sampled_from(("Free", "Reserved")),
     }[kind]
 
 
@@ -670,20 +672,15 @@ class BalancesMachine(RuleBasedStateMachine):
     @rule(call=st.sampled_from(sorted(CALLS)), who=accounts, value=huge_values)
     def huge_value(self, call: str, who: bytes, value: int) -> None:
         """Values near 2^128-1 are valid input; overflow is checked or saturates as specified."""
-        args: dict[str, Any] = {}
-        for name, kind in CALLS[call].params:
-            if kind == "balance":
-                args[name] = value
-            elif kind == "account":
-                args[name] = who
-            elif kind == "bool":
-                args[name] = False
-            elif kind == "lock_id":
-                args[name] = LOCK_IDS[1]
-            elif kind == "reasons":
-                args[name] = "All"
-            else:
-                args[name] = "Free"
+        sample: dict[Kind[Any], Any] = {
+            BALANCE: value,
+            ACCOUNT_ID: who,
+            BOOL: False,
+            LOCK_ID: LOCK_IDS[1],
+            LOCK_REASONS: "All",
+            BALANCE_STATUS: "Free",
+        }
+        args = {name: sample[kind] for name, kind in CALLS[call].params}
         extrinsic = CALLS[call].kind == "extrinsic"
         origin = PALLET if not extrinsic else (ROOT if "force" in call else signed(who))
         self.call(origin, call, **args)

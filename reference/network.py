@@ -43,10 +43,10 @@ from .offchain.pruntime import (
     process_block,
 )
 from .pallets import mq
-from .primitives.arith import U32_MAX, U64_MAX
 from .primitives.codec import PlainData, to_data
 from .primitives.crypto import dev_keypair
 from .primitives.errors import InvalidInput, RuntimePanic
+from .primitives.types import ACCOUNT_ID, BLOCK_NUMBER, BYTES32, U32_KIND, U64_KIND
 from .runtime.block import apply_call, finalize_block, initialize_block
 from .runtime.genesis import genesis
 from .runtime.views import VIEWS
@@ -180,9 +180,7 @@ def _runtime_from_declaration(data: Any) -> tuple[str, RuntimeState, bytes]:
             f"runtime {name!r}: give exactly one of seed (32 bytes) and key (a name)"
         )
     if "seed" in data:
-        seed = data["seed"]
-        if not isinstance(seed, bytes) or len(seed) != 32:
-            raise InvalidInput(f"runtime {name!r}: a seed is 32 bytes")
+        seed = BYTES32.decode(data["seed"], f"runtime {name!r}: the seed")
     else:
         key = data["key"]
         if not isinstance(key, str) or not key:
@@ -192,14 +190,12 @@ def _runtime_from_declaration(data: Any) -> tuple[str, RuntimeState, bytes]:
     if role not in ROLES:
         raise InvalidInput(f"runtime {name!r}: role is one of {ROLES}")
     relayer = data["relayer"] if "relayer" in data else default_relayer(name)
-    if not isinstance(relayer, bytes) or len(relayer) != 32:
-        raise InvalidInput(f"runtime {name!r}: a relayer account is 32 bytes")
+    relayer = ACCOUNT_ID.decode(relayer, f"runtime {name!r}: the relayer account")
     options: dict[str, Any] = {"gatekeeper": role == "gatekeeper"}
     if "iterations_per_block" in data:
-        iterations = data["iterations_per_block"]
-        if not isinstance(iterations, int) or isinstance(iterations, bool):
-            raise InvalidInput(f"runtime {name!r}: iterations_per_block is an integer")
-        options["iterations_per_block"] = iterations
+        options["iterations_per_block"] = U32_KIND.decode(
+            data["iterations_per_block"], f"runtime {name!r}: iterations_per_block"
+        )
     try:
         config = RuntimeConfig(**options)
     except ValueError as exc:
@@ -341,8 +337,8 @@ def network_step(
     unknown = sorted(skipped - set(net.runtimes))
     if unknown:
         raise InvalidInput(f"withheld names unknown runtimes {unknown}")
-    if not 0 <= ctx.number <= U32_MAX or not 0 <= ctx.timestamp <= U64_MAX:
-        raise InvalidInput("a network block's number is a u32 and its timestamp a u64")
+    BLOCK_NUMBER.decode(ctx.number, "a network block's number")
+    U64_KIND.decode(ctx.timestamp, "a network block's timestamp")
     batch = relay_batch(net, skipped)
     chain, events = initialize_block(net.chain, ctx)
     reports: list[ExtrinsicReport] = []
@@ -465,9 +461,7 @@ def view_pending_egress(net: NetworkState, args: Sequence[Any]) -> PlainData:
 def view_runtime_worker(net: NetworkState, args: Sequence[Any]) -> PlainData:
     """``runtime_worker(name, pubkey)``: the runtime's record of a worker, or null [NET-14]."""
     runtime = _runtime_arg(net, args, 2)
-    pubkey = args[1]
-    if not isinstance(pubkey, bytes) or len(pubkey) != 32:
-        raise InvalidInput("a worker is named by its 32-byte public key")
+    pubkey = BYTES32.decode(args[1], "a worker's public key")
     worker = runtime.workers.get(pubkey)
     if worker is None:
         return None

@@ -41,6 +41,7 @@ from .chain.state import (
 from .network import Extrinsic, NetworkState, State, network_step
 from .primitives.codec import PlainData, to_data
 from .primitives.errors import InvalidInput
+from .primitives.types import ACCOUNT_ID
 from .runtime.block import apply_call, finalize_block, initialize_block
 
 CHAIN_STEP_KINDS = ("initialize_block", "call", "finalize_block")
@@ -72,9 +73,7 @@ def decode_origin(data: Any) -> Origin:
     kind = data["kind"]
     fields = {k: v for k, v in data.items() if k != "kind"}
     if kind == "signed" and set(fields) == {"who"}:
-        who = fields["who"]
-        if isinstance(who, bytes) and len(who) == 32:
-            return Signed(who)
+        return Signed(ACCOUNT_ID.decode(fields["who"], "a signed origin's account"))
     elif kind == "root" and not fields:
         return Root()
     elif kind == "none" and not fields:
@@ -86,8 +85,8 @@ def decode_origin(data: Any) -> Origin:
         if isinstance(fields["collective"], str) and _nat(yes) and _nat(total) and yes <= total:
             return CollectiveOrigin(fields["collective"], yes, total)
     elif kind == "collective_member" and set(fields) == {"collective", "who"}:
-        who = fields["who"]
-        if isinstance(fields["collective"], str) and isinstance(who, bytes) and len(who) == 32:
+        who = ACCOUNT_ID.decode(fields["who"], "a collective member's account")
+        if isinstance(fields["collective"], str):
             return CollectiveMember(fields["collective"], who)
     raise InvalidInput(f"malformed origin {data!r}")
 

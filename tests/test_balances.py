@@ -27,9 +27,11 @@ from phala_spec.chain.state import (
 )
 from phala_spec.chain.system import account_exists, account_info
 from phala_spec.pallets import balances as bal
+from phala_spec.pallets.balances import BALANCE_STATUS, LOCK_REASONS
 from phala_spec.primitives.arith import U128_MAX
 from phala_spec.primitives.codec import digest
 from phala_spec.primitives.errors import DispatchError, InvalidInput
+from phala_spec.primitives.types import ACCOUNT_ID, BALANCE, BOOL, LOCK_ID, Kind
 from phala_spec.runtime.block import apply_call, initialize_block
 from phala_spec.runtime.calls import CALLS
 from phala_spec.runtime.genesis import dev_account, genesis
@@ -193,13 +195,13 @@ def test_origin_is_checked_first() -> None:
     sorted(n for n, c in CALLS.items() if c.kind == "operation" and n.startswith("Balances.")),
 )
 def test_operations_only_accept_a_pallet_origin(name: str) -> None:
-    sample = {
-        "account": ALICE,
-        "balance": 1,
-        "bool": True,
-        "lock_id": LOCK_A,
-        "reasons": "All",
-        "status": "Free",
+    sample: dict[Kind[Any], Any] = {
+        ACCOUNT_ID: ALICE,
+        BALANCE: 1,
+        BOOL: True,
+        LOCK_ID: LOCK_A,
+        LOCK_REASONS: "All",
+        BALANCE_STATUS: "Free",
     }
     args = {param: sample[kind] for param, kind in CALLS[name].params}
     for origin in (Signed(ALICE), Root(), Unsigned()):

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from phala_spec.chain.messages import (
     FORBIDDEN_TOPIC_PREFIXES,
     GATEKEEPER,
+    SIGNED_MESSAGE,
     Message,
     MessageOrigin,
     SignedMessage,
@@ -265,7 +266,7 @@ def test_malformed_signed_messages_are_invalid_input() -> None:
     for name in ("PhalaMq.push_message", "PhalaMq.force_push_pallet_message"):
         with pytest.raises(InvalidInput):
             apply_call(state, RELAYER, name, {"destination": "text", "payload": b""})
-    assert CALLS[SYNC].params == (("signed_message", "signed_message"),)
+    assert CALLS[SYNC].params == (("signed_message", SIGNED_MESSAGE),)
 
 
 # --- Properties of sequences [MQ-23] and of the crypto settings [MQ-22] ---------------------------

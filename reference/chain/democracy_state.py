@@ -6,18 +6,18 @@ They live apart from :mod:`.democracy` so that :mod:`.chain` can hold them in
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Annotated, Any
 
 import attrs
 import immutables
 
 from ..primitives.codec import to_data
 from ..primitives.errors import InvalidInput
+from ..primitives.types import BALANCE, BOOL, AccountId, Kind, fields_of, is_unsigned
 
 if TYPE_CHECKING:
     from .dispatch import CallData
-
-AccountId = bytes
 
 SUPER_MAJORITY_APPROVE = "SuperMajorityApprove"
 SUPER_MAJORITY_AGAINST = "SuperMajorityAgainst"
@@ -107,6 +107,38 @@ class Split:
 
 
 AccountVote = Standard | Split
+
+
+def _conviction(value: Any) -> int:
+    if is_unsigned(value, 6):
+        return value
+    raise InvalidInput()
+
+
+def _account_vote(value: Any) -> AccountVote:
+    tag = value.get("kind") if isinstance(value, Mapping) else None
+    if tag == "Standard":
+        fields = fields_of(value, ("kind", "aye", "conviction", "balance"))
+        return Standard(
+            BOOL.decode(fields["aye"], "aye"),
+            CONVICTION.decode(fields["conviction"], "conviction"),
+            BALANCE.decode(fields["balance"], "balance"),
+        )
+    if tag == "Split":
+        fields = fields_of(value, ("kind", "aye", "nay"))
+        return Split(BALANCE.decode(fields["aye"], "aye"), BALANCE.decode(fields["nay"], "nay"))
+    raise InvalidInput()
+
+
+CONVICTION: Kind[int] = Kind("conviction", "a conviction: an integer in 0..6", _conviction)
+VOTE: Kind[AccountVote] = Kind(
+    "vote",
+    "a vote: {kind: Standard, aye: bool, conviction: 0..6, balance} "
+    "or {kind: Split, aye: balance, nay: balance}",
+    _account_vote,
+)
+Conviction = Annotated[int, CONVICTION]
+Vote = Annotated[AccountVote, VOTE]  # [DEM-8]
 
 
 @attrs.frozen

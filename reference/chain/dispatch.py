@@ -4,17 +4,19 @@ Council motions, referenda and scheduled tasks hold a call and dispatch it
 later with an origin of their own. The pallets that do so (collective,
 scheduler, democracy) come before the call table in the runtime, so they
 reach it through the :data:`dispatch` port, which the runtime composition
-wires to the call table's transactional dispatch.
+wires to the call table's transactional dispatch, and decode one through the
+:data:`decode_call` port, wired to the call table's check.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Annotated, Any
 
 import attrs
 
 from ..primitives.codec import blake2b_256
+from ..primitives.types import Kind
 from .ports import Port
 from .state import ChainState, Events, Origin
 
@@ -40,6 +42,16 @@ class CallData:
     def __data__(self) -> dict[str, Any]:
         return {"call": self.name, "args": dict(self.args)}
 
+
+decode_call: Port[[Any], CallData] = Port("RuntimeCall.decode")
+"""A held call from plain data ``{call: "Pallet.name", args: {...}}``, checked against the
+call table; anything else is invalid input [CHAIN-12]."""
+
+HELD_CALL: Kind[CallData] = Kind(
+    "call", "a held call {call: Pallet.name, args} of the call table", decode_call
+)
+HeldCall = Annotated[CallData, HELD_CALL]
+"""The argument kind of a call that holds another call [CHAIN-7] [CHAIN-12]."""
 
 dispatch: Port[[ChainState, Origin, CallData], tuple[ChainState, str, Events]] = Port(
     "RuntimeCall.dispatch"

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from typing import Any, overload
+from typing import Annotated, Any, overload
 
 import attrs
 
 from ..primitives import scale
-from ..primitives.arith import U64_MAX, Num
+from ..primitives.arith import Num
 from ..primitives.errors import InvalidInput
+from ..primitives.types import SIGNATURE, U64_KIND, Kind
 
 # SCALE enum indices of MessageOrigin [MQ-1] (position in this tuple); these are
 # the kinds that can send a message. Reserved (index 255) exists in the enum
@@ -211,9 +212,14 @@ def signed_message_from_data(data: Any) -> SignedMessage:
     """
     if not isinstance(data, Mapping) or set(data) != {"message", "sequence", "signature"}:
         raise InvalidInput("a signed message is a map {message, sequence, signature}")
-    sequence, signature = data["sequence"], data["signature"]
-    if not isinstance(sequence, int) or isinstance(sequence, bool) or not 0 <= sequence <= U64_MAX:
-        raise InvalidInput("a signed message's sequence is an integer in 0..2^64-1")
-    if not isinstance(signature, bytes | bool):
-        raise InvalidInput("a signature is bytes, or a boolean in the oracle crypto setting")
+    sequence = U64_KIND.decode(data["sequence"], "a signed message's sequence")
+    signature = SIGNATURE.decode(data["signature"], "a signed message's signature")
     return SignedMessage(message_from_data(data["message"]), sequence, signature)
+
+
+SIGNED_MESSAGE: Kind[SignedMessage] = Kind(
+    "signed_message",
+    "a signed message {message: {sender, destination, payload}, sequence: u64, signature}",
+    signed_message_from_data,
+)
+OffchainMessage = Annotated[SignedMessage, SIGNED_MESSAGE]  # as synced from off-chain [MQ-10]

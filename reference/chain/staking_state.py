@@ -13,7 +13,7 @@ from typing import Any
 import attrs
 import immutables
 
-AccountId = bytes
+from ..primitives.types import AccountId
 
 RESERVE_CID_START = 10_000
 """The first collection id of pool share records (production's ``RESERVE_CID_START``) [STK-11]."""

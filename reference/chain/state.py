@@ -7,20 +7,21 @@ returns a new state that shares all untouched structure with the old one.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import attrs
 import immutables
 
 from ..primitives.codec import to_data
+from ..primitives.errors import InvalidInput
+from ..primitives.types import FIXED_BITS, U32_KIND, Kind, fields_of
+from ..primitives.types import AccountId as AccountId
 from .democracy_state import DemocracyConfig, DemocracyState, SchedulerConfig, SchedulerState
 from .messages import Message, MessageOrigin
 from .staking_state import AssetsState, BasePoolState, StakingConfig, WrappedBalancesState
 
 if TYPE_CHECKING:
     from .dispatch import CallData
-
-AccountId = bytes  # 32 bytes, as Substrate's AccountId32
 
 
 def _map() -> immutables.Map[Any, Any]:
@@ -403,6 +404,33 @@ class TokenomicParams:
     re: int
     k: int
     kappa: int
+
+
+TOKENOMIC_FIELDS = tuple(field.name for field in attrs.fields(TokenomicParams))
+
+
+def tokenomic_field(name: str, value: Any) -> int:
+    """One tokenomic parameter [CMP-20]: ``heartbeat_window`` is a u32 number of blocks,
+    every other field U64F64 bits."""
+    if name not in TOKENOMIC_FIELDS:
+        raise InvalidInput(f"{name!r} is not a tokenomic parameter; they are {TOKENOMIC_FIELDS}")
+    kind = U32_KIND if name == "heartbeat_window" else FIXED_BITS
+    return kind.decode(value, name)
+
+
+def _tokenomic(value: Any) -> TokenomicParams:
+    fields = fields_of(value, TOKENOMIC_FIELDS)
+    return TokenomicParams(
+        **{name: tokenomic_field(name, fields[name]) for name in TOKENOMIC_FIELDS}
+    )
+
+
+TOKENOMIC: Kind[TokenomicParams] = Kind(
+    "tokenomic",
+    "tokenomic parameters: every field, U64F64 bits (heartbeat_window a u32)",
+    _tokenomic,
+)
+Tokenomic = Annotated[TokenomicParams, TOKENOMIC]
 
 
 @attrs.frozen

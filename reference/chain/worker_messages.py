@@ -19,6 +19,7 @@ import attrs
 
 from ..primitives import scale
 from ..primitives.arith import U8_MAX, U32_MAX, U64_MAX, U128_MAX, U256_MAX
+from ..primitives.types import is_unsigned
 from .messages import Message, MessageOrigin
 from .state import TokenomicParams
 
@@ -36,7 +37,7 @@ GATEKEEPER_REGISTRY_EVENT_TOPIC = b"^phala/registry/gk_event"
 
 
 def _check(value: int, maximum: int, name: str) -> None:
-    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= maximum:
+    if not is_unsigned(value, maximum):
         raise ValueError(f"{name} must be an integer in 0..={maximum}, got {value!r}")
 
 

@@ -62,6 +62,7 @@ from ..chain.worker_messages import (
 from ..primitives.arith import U32_MAX, U64_MAX
 from ..primitives.codec import blake2b_256, to_data
 from ..primitives.crypto import Keypair, derive_keypair, keypair_from_seed, sign
+from ..primitives.types import is_unsigned
 
 COMPUTING = "Computing"
 PAUSED = "Paused"
@@ -244,9 +245,9 @@ class SyncedBlock:
     )
 
     def __attrs_post_init__(self) -> None:
-        if not 0 <= self.number <= U32_MAX:
+        if not is_unsigned(self.number, U32_MAX):
             raise ValueError("a block number is a u32")
-        if not 0 <= self.timestamp_ms <= U64_MAX:
+        if not is_unsigned(self.timestamp_ms, U64_MAX):
             raise ValueError("a timestamp is a u64 of milliseconds")
 
 
@@ -322,7 +323,7 @@ class RuntimeConfig:
 
     def __attrs_post_init__(self) -> None:
         # Keeps every counter value below 2^64 for any u32 block number.
-        if not 0 <= self.iterations_per_block <= U32_MAX:
+        if not is_unsigned(self.iterations_per_block, U32_MAX):
             raise ValueError("iterations_per_block must be in 0..=2^32-1")
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 from enum import Enum
-from typing import overload
+from typing import Annotated, Any, overload
 
 import attrs
 
@@ -47,6 +47,7 @@ from ..chain.system import (
 )
 from ..primitives.arith import U128_MAX, Num, ite, lt, max_, min_, saturating_add, saturating_sub
 from ..primitives.errors import ArithmeticOverflow, BadOrigin, DispatchError, InvalidInput
+from ..primitives.types import Balance, Bool, Kind, LockId
 
 PALLET = "Balances"
 
@@ -82,6 +83,24 @@ class Provenance(Enum):
 
 REASONS = ("None", "Fee", "Misc", "All")
 STATUSES = ("Free", "Reserved")
+
+
+def _reasons(value: Any) -> str:
+    if isinstance(value, str) and value in REASONS:
+        return value
+    raise InvalidInput()
+
+
+def _status(value: Any) -> str:
+    if isinstance(value, str) and value in STATUSES:
+        return value
+    raise InvalidInput()
+
+
+LOCK_REASONS: Kind[str] = Kind("lock_reasons", f"lock reasons: one of {REASONS}", _reasons)
+BALANCE_STATUS: Kind[str] = Kind("balance_status", f"a balance status: one of {STATUSES}", _status)
+LockReasons = Annotated[str, LOCK_REASONS]  # [BAL-21]
+BalanceStatus = Annotated[str, BALANCE_STATUS]  # [BAL-20]
 
 
 # --- Balance arithmetic [BAL-29] ---------------------------------------------------
@@ -468,7 +487,7 @@ def ensure_root(origin: Origin) -> None:
 
 
 def transfer_allow_death(
-    state: ChainState, origin: Origin, dest: AccountId, value: int
+    state: ChainState, origin: Origin, dest: AccountId, value: Balance
 ) -> tuple[ChainState, Events]:
     """Transfer that may reap the sender [BAL-10]."""
     source = ensure_signed(origin)
@@ -476,7 +495,7 @@ def transfer_allow_death(
 
 
 def transfer_keep_alive(
-    state: ChainState, origin: Origin, dest: AccountId, value: int
+    state: ChainState, origin: Origin, dest: AccountId, value: Balance
 ) -> tuple[ChainState, Events]:
     """Transfer that must leave the sender at or above the existential deposit [BAL-11]."""
     source = ensure_signed(origin)
@@ -484,7 +503,7 @@ def transfer_keep_alive(
 
 
 def force_transfer(
-    state: ChainState, origin: Origin, source: AccountId, dest: AccountId, value: int
+    state: ChainState, origin: Origin, source: AccountId, dest: AccountId, value: Balance
 ) -> tuple[ChainState, Events]:
     """Root moves funds from any account, which may be reaped [BAL-12]."""
     ensure_root(origin)
@@ -492,7 +511,7 @@ def force_transfer(
 
 
 def transfer_all(
-    state: ChainState, origin: Origin, dest: AccountId, keep_alive: bool
+    state: ChainState, origin: Origin, dest: AccountId, keep_alive: Bool
 ) -> tuple[ChainState, Events]:
     """Transfer everything that can be withdrawn politely [BAL-13].
 
@@ -506,7 +525,7 @@ def transfer_all(
 
 
 def force_set_balance(
-    state: ChainState, origin: Origin, who: AccountId, new_free: int
+    state: ChainState, origin: Origin, who: AccountId, new_free: Balance
 ) -> tuple[ChainState, Events]:
     """Root sets a free balance; below the existential deposit it becomes zero [BAL-14].
 
@@ -529,7 +548,7 @@ def force_set_balance(
 
 
 def force_unreserve(
-    state: ChainState, origin: Origin, who: AccountId, amount: int
+    state: ChainState, origin: Origin, who: AccountId, amount: Balance
 ) -> tuple[ChainState, Events]:
     """Root unreserves up to ``amount`` [BAL-15]."""
     ensure_root(origin)
@@ -552,7 +571,7 @@ def ensure_can_withdraw(state: ChainState, who: AccountId, amount: int, new_free
         raise DispatchError("Balances.LiquidityRestrictions")
 
 
-def reserve(state: ChainState, who: AccountId, value: int) -> tuple[ChainState, Events]:
+def reserve(state: ChainState, who: AccountId, value: Balance) -> tuple[ChainState, Events]:
     """Move ``value`` from free to reserved [BAL-17].
 
     Fails with ``Balances.InsufficientBalance`` if the free balance is short,
@@ -577,7 +596,7 @@ def reserve(state: ChainState, who: AccountId, value: int) -> tuple[ChainState, 
     return state, (*events, event("Balances.Reserved", who=who, amount=value))
 
 
-def unreserve(state: ChainState, who: AccountId, value: int) -> tuple[ChainState, Events, int]:
+def unreserve(state: ChainState, who: AccountId, value: Balance) -> tuple[ChainState, Events, int]:
     """Move up to ``value`` from reserved back to free; returns what could not be unreserved [BAL-18].
 
     It never fails. ``Unreserved`` is deposited even when nothing was reserved,
@@ -598,7 +617,9 @@ def unreserve(state: ChainState, who: AccountId, value: int) -> tuple[ChainState
     return state, (*events, event("Balances.Unreserved", who=who, amount=actual)), value - actual
 
 
-def slash_reserved(state: ChainState, who: AccountId, value: int) -> tuple[ChainState, Events, int]:
+def slash_reserved(
+    state: ChainState, who: AccountId, value: Balance
+) -> tuple[ChainState, Events, int]:
     """Burn up to ``value`` of the reserve; returns what could not be slashed [BAL-19].
 
     The slashed amount leaves the total issuance (the caller drops the
@@ -621,7 +642,11 @@ def slash_reserved(state: ChainState, who: AccountId, value: int) -> tuple[Chain
 
 
 def repatriate_reserved(
-    state: ChainState, slashed: AccountId, beneficiary: AccountId, value: int, status: str
+    state: ChainState,
+    slashed: AccountId,
+    beneficiary: AccountId,
+    value: Balance,
+    status: BalanceStatus,
 ) -> tuple[ChainState, Events, int]:
     """Move up to ``value`` of one account's reserve to another's free or reserved balance [BAL-20].
 
@@ -711,7 +736,7 @@ def update_locks(
 
 
 def set_lock(
-    state: ChainState, who: AccountId, lock_id: bytes, amount: int, reasons: str
+    state: ChainState, who: AccountId, lock_id: LockId, amount: Balance, reasons: LockReasons
 ) -> tuple[ChainState, Events]:
     """Create or replace the lock ``lock_id`` [BAL-22]; a zero amount or no reasons removes it."""
     _check_lock_args(lock_id, reasons)
@@ -726,7 +751,7 @@ def set_lock(
 
 
 def extend_lock(
-    state: ChainState, who: AccountId, lock_id: bytes, amount: int, reasons: str
+    state: ChainState, who: AccountId, lock_id: LockId, amount: Balance, reasons: LockReasons
 ) -> tuple[ChainState, Events]:
     """Raise the lock ``lock_id`` to at least ``amount``, merging reasons [BAL-23]."""
     _check_lock_args(lock_id, reasons)
@@ -745,7 +770,7 @@ def extend_lock(
     return update_locks(state, who, extended)
 
 
-def remove_lock(state: ChainState, who: AccountId, lock_id: bytes) -> tuple[ChainState, Events]:
+def remove_lock(state: ChainState, who: AccountId, lock_id: LockId) -> tuple[ChainState, Events]:
     """Remove the lock ``lock_id`` if present [BAL-24]."""
     kept = tuple(lock for lock in locks(state, who) if lock.id != lock_id)
     return update_locks(state, who, kept)
@@ -767,7 +792,7 @@ def _merge_reasons(a: str, b: str) -> str:
 # --- Minting and burning for other pallets [BAL-25]..[BAL-28] -----------------------
 
 
-def mint_into(state: ChainState, who: AccountId, amount: int) -> tuple[ChainState, Events]:
+def mint_into(state: ChainState, who: AccountId, amount: Balance) -> tuple[ChainState, Events]:
     """Create ``amount`` new tokens in ``who``'s free balance (``fungible::Mutate::mint_into``) [BAL-25]."""
     if total_issuance(state) + amount > U128_MAX:
         raise ArithmeticOverflow()
@@ -776,7 +801,7 @@ def mint_into(state: ChainState, who: AccountId, amount: int) -> tuple[ChainStat
     return state, (*events, event("Balances.Minted", who=who, amount=amount))
 
 
-def burn_from(state: ChainState, who: AccountId, amount: int) -> tuple[ChainState, Events]:
+def burn_from(state: ChainState, who: AccountId, amount: Balance) -> tuple[ChainState, Events]:
     """Destroy exactly ``amount`` of ``who``'s free balance, politely, may reap [BAL-26]."""
     actual = min_(reducible_balance(state, who, Preservation.EXPENDABLE, Fortitude.POLITE), amount)
     if actual != amount:
@@ -791,7 +816,7 @@ def burn_from(state: ChainState, who: AccountId, amount: int) -> tuple[ChainStat
 
 
 def withdraw(
-    state: ChainState, who: AccountId, value: int, keep_alive: bool
+    state: ChainState, who: AccountId, value: Balance, keep_alive: Bool
 ) -> tuple[ChainState, Events]:
     """``Currency::withdraw``: take ``value`` from the free balance and burn it [BAL-27].
 
@@ -820,7 +845,9 @@ def withdraw(
     return state, (*withdrawn, *events)
 
 
-def deposit_creating(state: ChainState, who: AccountId, value: int) -> tuple[ChainState, Events]:
+def deposit_creating(
+    state: ChainState, who: AccountId, value: Balance
+) -> tuple[ChainState, Events]:
     """``Currency::deposit_creating``: mint ``value`` into ``who``, creating the account [BAL-28].
 
     A deposit that cannot be made (below the existential deposit on a new
@@ -847,7 +874,7 @@ def deposit_creating(state: ChainState, who: AccountId, value: int) -> tuple[Cha
 
 
 def deposit_into_existing(
-    state: ChainState, who: AccountId, value: int
+    state: ChainState, who: AccountId, value: Balance
 ) -> tuple[ChainState, Events]:
     """``Currency::deposit_into_existing``: mint into an existing account only (``Balances.DeadAccount``) [BAL-28]."""
     if value == 0:

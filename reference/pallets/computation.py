@@ -25,6 +25,7 @@ from ..chain.state import (
     Events,
     Origin,
     SessionInfo,
+    Tokenomic,
     TokenomicParams,
     event,
 )
@@ -45,10 +46,14 @@ from ..chain.worker_messages import (
     decode_working_report,
     encode_payload,
 )
-from ..primitives import fixed
+from ..primitives import (
+    fixed,
+    types,  # its U64 kind; U64 here is the wrap-around modulus 2^64
+)
 from ..primitives.arith import U256_MAX
 from ..primitives.errors import ArithmeticOverflow, BadOrigin, DispatchError, RuntimePanic
 from ..primitives.fixed import U32F32
+from ..primitives.types import AccountId, Balance, BlockNumber, Bool, Bytes32, FixedBits
 from . import mq
 from .balances import ensure_root, ensure_signed, withdraw
 from .registry import ensure_governance, is_worker_registered_after_gk_launched
@@ -183,7 +188,7 @@ def pow_target(num_tx: int, num_workers: int, secs_per_block: int) -> int:
 
 
 def bind(
-    state: ChainState, ctx: BlockContext, session_account: bytes, worker: bytes
+    state: ChainState, ctx: BlockContext, session: AccountId, worker: Bytes32
 ) -> tuple[ChainState, Events]:
     """Bind a session to a registered, benchmarked worker [CMP-9] (called by the stake pool)."""
     info = state.registry.workers.get(worker)
@@ -197,11 +202,11 @@ def bind(
     if info.initial_score is None:
         raise DispatchError(BENCHMARK_MISSING)
     comp = state.computation
-    if session_account in comp.session_bindings:
+    if session in comp.session_bindings:
         raise DispatchError(DUPLICATE_BOUND_SESSION)
     if worker in comp.worker_bindings:
         raise DispatchError(DUPLICATE_BOUND_WORKER)
-    existing = comp.sessions.get(session_account)
+    existing = comp.sessions.get(session)
     if existing is not None and existing.state != READY:
         raise DispatchError(WORKER_NOT_READY)
     now = _now(ctx)
@@ -210,15 +215,15 @@ def bind(
     )
     state = _set(
         state,
-        sessions=comp.sessions.set(session_account, fresh),
-        session_bindings=comp.session_bindings.set(session_account, worker),
-        worker_bindings=comp.worker_bindings.set(worker, session_account),
+        sessions=comp.sessions.set(session, fresh),
+        session_bindings=comp.session_bindings.set(session, worker),
+        worker_bindings=comp.worker_bindings.set(worker, session),
     )
-    return state, (event("PhalaComputation.SessionBound", session=session_account, worker=worker),)
+    return state, (event("PhalaComputation.SessionBound", session=session, worker=worker),)
 
 
 def unbind_session(
-    state: ChainState, ctx: BlockContext, session_account: bytes, notify: bool
+    state: ChainState, ctx: BlockContext, session: AccountId, notify: Bool
 ) -> tuple[ChainState, Events]:
     """Unbind a session, stopping it first if it computes [CMP-10].
 
@@ -226,25 +231,25 @@ def unbind_session(
     (``OnUnbound``), with ``force`` true when computing had to be stopped.
     """
     comp = state.computation
-    worker = comp.session_bindings.get(session_account)
+    worker = comp.session_bindings.get(session)
     if worker is None:
         raise DispatchError(SESSION_NOT_BOUND)
-    info = comp.sessions.get(session_account)
+    info = comp.sessions.get(session)
     if info is None:
         raise DispatchError(SESSION_NOT_FOUND)
     events: Events = ()
     force = info.state not in (READY, COOLING_DOWN)
     if force:
-        state, events = stop_computing(state, ctx, session_account)
+        state, events = stop_computing(state, ctx, session)
     comp = state.computation
     state = _set(
         state,
-        session_bindings=comp.session_bindings.delete(session_account),
+        session_bindings=comp.session_bindings.delete(session),
         worker_bindings=comp.worker_bindings.delete(worker),
     )
     events = (
         *events,
-        event("PhalaComputation.SessionUnbound", session=session_account, worker=worker),
+        event("PhalaComputation.SessionUnbound", session=session, worker=worker),
     )
     if notify:
         state, unbound = on_unbound(state, ctx, worker, force)
@@ -253,7 +258,7 @@ def unbind_session(
 
 
 def unbind(
-    state: ChainState, ctx: BlockContext, origin: Origin, session: bytes
+    state: ChainState, ctx: BlockContext, origin: Origin, session: AccountId
 ) -> tuple[ChainState, Events]:
     """The worker's operator unbinds its session [CMP-10]."""
     who = ensure_signed(origin)
@@ -270,17 +275,17 @@ def unbind(
 
 
 def start_computing(
-    state: ChainState, ctx: BlockContext, session_account: bytes, stake: int
+    state: ChainState, ctx: BlockContext, session: AccountId, stake: Balance
 ) -> tuple[ChainState, Events]:
     """Start computing with ``stake`` [CMP-11]: the minimum stake, Ve within ``v_max``, a global session id."""
     comp = state.computation
-    worker = comp.session_bindings.get(session_account)
+    worker = comp.session_bindings.get(session)
     if worker is None:
         raise DispatchError(SESSION_NOT_FOUND)
-    info = comp.sessions[session_account]
+    info = comp.sessions[session]
     if info.state != READY:
         raise DispatchError(WORKER_NOT_READY)
-    if session_account in comp.stakes:
+    if session in comp.stakes:
         raise DispatchError(EXISTING_STAKE)
     record = state.registry.workers[worker]
     p = record.initial_score
@@ -306,8 +311,8 @@ def start_computing(
     session_id = comp.next_session_id
     state = _set(
         state,
-        stakes=comp.stakes.set(session_account, stake),
-        sessions=comp.sessions.set(session_account, started),
+        stakes=comp.stakes.set(session, stake),
+        sessions=comp.sessions.set(session, started),
         online_workers=comp.online_workers + 1,
         next_session_id=(session_id + 1) % U32,
     )
@@ -316,19 +321,19 @@ def start_computing(
     )
     return state, (
         *pushed,
-        event("PhalaComputation.WorkerStarted", session=session_account, init_v=ve, init_p=p),
+        event("PhalaComputation.WorkerStarted", session=session, init_v=ve, init_p=p),
     )
 
 
 def stop_computing(
-    state: ChainState, ctx: BlockContext, session_account: bytes
+    state: ChainState, ctx: BlockContext, session: AccountId
 ) -> tuple[ChainState, Events]:
     """Stop computing: the session cools down from now [CMP-12]; the stake stays until reclaimed."""
     comp = state.computation
-    worker = comp.session_bindings.get(session_account)
+    worker = comp.session_bindings.get(session)
     if worker is None:
         raise DispatchError(SESSION_NOT_BOUND)
-    info = comp.sessions.get(session_account)
+    info = comp.sessions.get(session)
     if info is None:
         raise DispatchError(SESSION_NOT_FOUND)
     if info.state in (READY, COOLING_DOWN):
@@ -336,20 +341,20 @@ def stop_computing(
     stopped = attrs.evolve(info, state=COOLING_DOWN, cool_down_start=_now(ctx))
     state = _set(
         state,
-        sessions=comp.sessions.set(session_account, stopped),
+        sessions=comp.sessions.set(session, stopped),
         online_workers=max(comp.online_workers - 1, 0),
     )
-    state, notified = on_stopped(state, ctx, worker, comp.stakes.get(session_account, 0), 0)
+    state, notified = on_stopped(state, ctx, worker, comp.stakes.get(session, 0), 0)
     state, pushed = _push_worker_event(state, ctx, worker, Stopped())
     return state, (
         *notified,
         *pushed,
-        event("PhalaComputation.WorkerStopped", session=session_account),
+        event("PhalaComputation.WorkerStopped", session=session),
     )
 
 
 def reclaim(
-    state: ChainState, ctx: BlockContext, session_account: bytes, check_cooldown: bool
+    state: ChainState, ctx: BlockContext, session: AccountId, check_cooldown: Bool
 ) -> tuple[ChainState, Events, tuple[int, int]]:
     """Return a cooled-down session to ``Ready`` and release its stake [CMP-13].
 
@@ -357,7 +362,7 @@ def reclaim(
     production, so ``slashed`` is always 0.
     """
     comp = state.computation
-    info = comp.sessions.get(session_account)
+    info = comp.sessions.get(session)
     if info is None:
         raise DispatchError(SESSION_NOT_FOUND)
     cooled = info.state == COOLING_DOWN and (
@@ -365,17 +370,15 @@ def reclaim(
     )
     if not cooled:
         raise DispatchError(COOL_DOWN_NOT_READY)
-    stake = comp.stakes.get(session_account, 0)
-    stakes = comp.stakes.delete(session_account) if session_account in comp.stakes else comp.stakes
+    stake = comp.stakes.get(session, 0)
+    stakes = comp.stakes.delete(session) if session in comp.stakes else comp.stakes
     state = _set(
         state,
-        sessions=comp.sessions.set(
-            session_account, attrs.evolve(info, state=READY, cool_down_start=0)
-        ),
+        sessions=comp.sessions.set(session, attrs.evolve(info, state=READY, cool_down_start=0)),
         stakes=stakes,
     )
     reclaimed = event(
-        "PhalaComputation.WorkerReclaimed", session=session_account, original_stake=stake, slashed=0
+        "PhalaComputation.WorkerReclaimed", session=session, original_stake=stake, slashed=0
     )
     return state, (reclaimed,), (stake, 0)
 
@@ -590,7 +593,7 @@ def pay_treasury(state: ChainState, amount: int) -> tuple[ChainState, Events]:
 
 
 def update_tokenomic(
-    state: ChainState, ctx: BlockContext, origin: Origin, new_params: TokenomicParams
+    state: ChainState, ctx: BlockContext, origin: Origin, new_params: Tokenomic
 ) -> tuple[ChainState, Events]:
     """Governance schedules new tokenomic parameters; they apply at this block's end [CMP-20]."""
     ensure_governance(origin)
@@ -608,7 +611,12 @@ def apply_tokenomic(
 
 
 def set_budget_per_block(
-    state: ChainState, ctx: BlockContext, origin: Origin, nonce: int, block_number: int, budget: int
+    state: ChainState,
+    ctx: BlockContext,
+    origin: Origin,
+    nonce: types.U64,
+    block_number: BlockNumber,
+    budget: FixedBits,
 ) -> tuple[ChainState, Events]:
     """The budget balancer sets the budget per block (U64F64 bits) [CMP-21]."""
     who = ensure_signed(origin)
@@ -628,7 +636,7 @@ def set_budget_per_block(
 
 
 def set_heartbeat_paused(
-    state: ChainState, ctx: BlockContext, origin: Origin, paused: bool
+    state: ChainState, ctx: BlockContext, origin: Origin, paused: Bool
 ) -> tuple[ChainState, Events]:
     """Governance pauses or resumes the heartbeat challenges [CMP-20]."""
     ensure_governance(origin)
@@ -636,7 +644,7 @@ def set_heartbeat_paused(
 
 
 def set_cool_down_expiration(
-    state: ChainState, ctx: BlockContext, origin: Origin, period: int
+    state: ChainState, ctx: BlockContext, origin: Origin, period: types.U64
 ) -> tuple[ChainState, Events]:
     """Root sets the cool-down period in seconds [CMP-20]."""
     ensure_root(origin)
@@ -646,7 +654,7 @@ def set_cool_down_expiration(
 
 
 def update_contract_root(
-    state: ChainState, ctx: BlockContext, origin: Origin, account_id: bytes
+    state: ChainState, ctx: BlockContext, origin: Origin, account_id: AccountId
 ) -> tuple[ChainState, Events]:
     """Governance names the budget balancer's account [CMP-21]."""
     ensure_governance(origin)
@@ -662,7 +670,7 @@ def force_heartbeat(
 
 
 def force_start_computing(
-    state: ChainState, ctx: BlockContext, origin: Origin, session: bytes, stake: int
+    state: ChainState, ctx: BlockContext, origin: Origin, session: AccountId, stake: Balance
 ) -> tuple[ChainState, Events]:
     """Root starts a session [CMP-11]."""
     ensure_root(origin)
@@ -670,7 +678,7 @@ def force_start_computing(
 
 
 def force_stop_computing(
-    state: ChainState, ctx: BlockContext, origin: Origin, session: bytes
+    state: ChainState, ctx: BlockContext, origin: Origin, session: AccountId
 ) -> tuple[ChainState, Events]:
     """Root stops a session [CMP-12]."""
     ensure_root(origin)

@@ -28,6 +28,7 @@ import attrs
 from ..chain.messages import (
     Message,
     MessageOrigin,
+    OffchainMessage,
     SignedMessage,
     next_sequence,
     pallet_origin,
@@ -39,6 +40,7 @@ from ..chain.state import BlockContext, ChainState, Events, MqState, Origin, Pal
 from ..primitives import scale
 from ..primitives.arith import Cond, Num, lt
 from ..primitives.errors import BadOrigin, DispatchError
+from ..primitives.types import Bytes
 from .balances import ensure_root, ensure_signed
 
 BAD_SENDER = "PhalaMq.BadSender"
@@ -136,7 +138,7 @@ def on_initialize(state: ChainState, ctx: BlockContext) -> tuple[ChainState, Eve
 
 
 def sync_offchain_message(
-    state: ChainState, ctx: BlockContext, origin: Origin, signed_message: SignedMessage
+    state: ChainState, ctx: BlockContext, origin: Origin, signed_message: OffchainMessage
 ) -> tuple[ChainState, Events]:
     """Accept an off-chain sender's signed message, relayed by anyone [MQ-10].
 
@@ -163,7 +165,7 @@ def sync_offchain_message(
 
 
 def push_message_extrinsic(
-    state: ChainState, ctx: BlockContext, origin: Origin, destination: bytes, payload: bytes
+    state: ChainState, ctx: BlockContext, origin: Origin, destination: Bytes, payload: Bytes
 ) -> tuple[ChainState, Events]:
     """``PhalaMq.push_message``: an account sends a message as ``AccountId(who)`` [MQ-11].
 
@@ -174,7 +176,7 @@ def push_message_extrinsic(
 
 
 def force_push_pallet_message(
-    state: ChainState, ctx: BlockContext, origin: Origin, destination: bytes, payload: bytes
+    state: ChainState, ctx: BlockContext, origin: Origin, destination: Bytes, payload: Bytes
 ) -> tuple[ChainState, Events]:
     """Root sends a message as ``Pallet("ForcePushed")`` [MQ-12]."""
     ensure_root(origin)
@@ -182,7 +184,7 @@ def force_push_pallet_message(
 
 
 def queue_message_operation(
-    state: ChainState, origin: Origin, destination: bytes, payload: bytes
+    state: ChainState, origin: Origin, destination: Bytes, payload: Bytes
 ) -> tuple[ChainState, Events]:
     """The ``PhalaMq.queue_message`` operation: a pallet queues a message as itself [MQ-15]."""
     if not isinstance(origin, PalletOrigin):

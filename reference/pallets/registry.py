@@ -12,8 +12,8 @@ master-key rotation with the handler of ``^phala/registry/gk_event``
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Annotated, Any
 
 import attrs
 
@@ -63,17 +63,30 @@ from ..chain.worker_messages import (
 from ..primitives import crypto, scale
 from ..primitives.codec import blake2b_256
 from ..primitives.errors import BadOrigin, DispatchError, RuntimePanic
-from ..tee.attestation import (
-    CONFIDENCE_NONE,
-    AttestationReport,
-    confidence_level,
+from ..primitives.types import (
+    BYTES,
+    BYTES32,
+    OPTION_ACCOUNT_ID,
+    TEXT,
+    U32,
+    U32_KIND,
+    U64_KIND,
+    Bytes,
+    Bytes32,
+    Kind,
+    OptionAccountId,
+    Signature,
+    fields_of,
+    list_of,
 )
+from ..tee.attestation import CONFIDENCE_NONE, AttestationReport, confidence_level
 
 # 0.1 declared the evidence records here; they are the TEE layer's now.
-from ..tee.attestation import Attestation as Attestation
-from ..tee.attestation import DcapAttestation as DcapAttestation
-from ..tee.attestation import IasAttestation as IasAttestation
-from ..tee.attestation import SimulatedAttestation as SimulatedAttestation
+from ..tee.evidence import Attestation as Attestation
+from ..tee.evidence import DcapAttestation as DcapAttestation
+from ..tee.evidence import Evidence, IasEvidence
+from ..tee.evidence import IasAttestation as IasAttestation
+from ..tee.evidence import SimulatedAttestation as SimulatedAttestation
 from . import mq
 from .balances import ensure_root, ensure_signed
 
@@ -193,7 +206,7 @@ def _set(state: ChainState, **changes: Any) -> ChainState:
 
 
 def add_pruntime(
-    state: ChainState, ctx: BlockContext, origin: Origin, pruntime_hash: bytes
+    state: ChainState, ctx: BlockContext, origin: Origin, pruntime_hash: Bytes
 ) -> tuple[ChainState, Events]:
     """Governance adds a pRuntime hash to the allowlist and records the block [REG-5]."""
     ensure_governance(origin)
@@ -208,7 +221,7 @@ def add_pruntime(
 
 
 def remove_pruntime(
-    state: ChainState, ctx: BlockContext, origin: Origin, pruntime_hash: bytes
+    state: ChainState, ctx: BlockContext, origin: Origin, pruntime_hash: Bytes
 ) -> tuple[ChainState, Events]:
     """Governance removes a pRuntime hash from the allowlist and forgets its block [REG-5]."""
     ensure_governance(origin)
@@ -225,7 +238,7 @@ def remove_pruntime(
 
 
 def add_relaychain_genesis_block_hash(
-    state: ChainState, ctx: BlockContext, origin: Origin, genesis_block_hash: bytes
+    state: ChainState, ctx: BlockContext, origin: Origin, genesis_block_hash: Bytes32
 ) -> tuple[ChainState, Events]:
     """Governance admits a relay-chain genesis hash [REG-6]."""
     ensure_governance(origin)
@@ -236,7 +249,7 @@ def add_relaychain_genesis_block_hash(
 
 
 def remove_relaychain_genesis_block_hash(
-    state: ChainState, ctx: BlockContext, origin: Origin, genesis_block_hash: bytes
+    state: ChainState, ctx: BlockContext, origin: Origin, genesis_block_hash: Bytes32
 ) -> tuple[ChainState, Events]:
     """Governance withdraws a relay-chain genesis hash [REG-6]."""
     ensure_governance(origin)
@@ -249,7 +262,7 @@ def remove_relaychain_genesis_block_hash(
 
 
 def force_set_benchmark_duration(
-    state: ChainState, ctx: BlockContext, origin: Origin, value: int
+    state: ChainState, ctx: BlockContext, origin: Origin, value: U32
 ) -> tuple[ChainState, Events]:
     """Governance sets the benchmark duration, in blocks [REG-6]."""
     ensure_governance(origin)
@@ -267,9 +280,9 @@ def force_register_worker(
     state: ChainState,
     ctx: BlockContext,
     origin: Origin,
-    pubkey: bytes,
-    ecdh_pubkey: bytes,
-    operator: bytes | None,
+    pubkey: Bytes32,
+    ecdh_pubkey: Bytes32,
+    operator: OptionAccountId,
 ) -> tuple[ChainState, Events]:
     """Root registers a worker without attestation [REG-7].
 
@@ -327,6 +340,52 @@ class WorkerRegistrationInfoV2:
             + self.para_id.to_bytes(4, "little")
             + self.max_consensus_version.to_bytes(4, "little")
         )
+
+
+_INFO_FIELDS = (
+    "version",
+    "machine_id",
+    "pubkey",
+    "ecdh_pubkey",
+    "genesis_block_hash",
+    "features",
+    "operator",
+)
+_FEATURES = list_of(U32_KIND)
+
+
+def _info_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields the legacy and the v2 registration info share, decoded [REG-8] [REG-23]."""
+    return {
+        "version": U32_KIND.decode(fields["version"], "version"),
+        "machine_id": BYTES.decode(fields["machine_id"], "machine_id"),
+        "pubkey": BYTES32.decode(fields["pubkey"], "pubkey"),
+        "ecdh_pubkey": BYTES32.decode(fields["ecdh_pubkey"], "ecdh_pubkey"),
+        "genesis_block_hash": BYTES32.decode(fields["genesis_block_hash"], "genesis_block_hash"),
+        "features": _FEATURES.decode(fields["features"], "features"),
+        "operator": OPTION_ACCOUNT_ID.decode(fields["operator"], "operator"),
+    }
+
+
+def _pruntime_info(value: Any) -> WorkerRegistrationInfoV2:
+    fields = fields_of(value, (*_INFO_FIELDS, "para_id", "max_consensus_version"))
+    return WorkerRegistrationInfoV2(
+        **_info_fields(fields),
+        para_id=U32_KIND.decode(fields["para_id"], "para_id"),
+        max_consensus_version=U32_KIND.decode(
+            fields["max_consensus_version"], "max_consensus_version"
+        ),
+    )
+
+
+PRUNTIME_INFO: Kind[WorkerRegistrationInfoV2] = Kind(
+    "pruntime_info",
+    "pRuntime info {version: u32, machine_id: bytes, pubkey: bytes32, ecdh_pubkey: bytes32, "
+    "genesis_block_hash: bytes32, features: [u32], operator: account id | null, para_id: u32, "
+    "max_consensus_version: u32}",
+    _pruntime_info,
+)
+PRuntimeInfo = Annotated[WorkerRegistrationInfoV2, PRUNTIME_INFO]
 
 
 def _encode_info_fields(info: WorkerRegistrationInfoV2 | WorkerRegistrationInfo) -> bytes:
@@ -434,8 +493,8 @@ def register_worker_v2(
     state: ChainState,
     ctx: BlockContext,
     origin: Origin,
-    pruntime_info: WorkerRegistrationInfoV2,
-    attestation: Attestation,
+    pruntime_info: PRuntimeInfo,
+    attestation: Evidence,
 ) -> tuple[ChainState, Events]:
     """A worker registers (or refreshes its registration) with attestation evidence [REG-10] [REG-11]."""
     provider, level, now = attest(state, ctx, origin, pruntime_info, attestation)
@@ -540,12 +599,24 @@ class WorkerRegistrationInfo:
         return _encode_info_fields(self)
 
 
+def _pruntime_info_v1(value: Any) -> WorkerRegistrationInfo:
+    return WorkerRegistrationInfo(**_info_fields(fields_of(value, _INFO_FIELDS)))
+
+
+PRUNTIME_INFO_V1: Kind[WorkerRegistrationInfo] = Kind(
+    "pruntime_info_v1",
+    "legacy pRuntime info: pruntime_info without para_id and max_consensus_version",
+    _pruntime_info_v1,
+)
+PRuntimeInfoV1 = Annotated[WorkerRegistrationInfo, PRUNTIME_INFO_V1]
+
+
 def register_worker(
     state: ChainState,
     ctx: BlockContext,
     origin: Origin,
-    pruntime_info: WorkerRegistrationInfo,
-    attestation: IasAttestation,
+    pruntime_info: PRuntimeInfoV1,
+    attestation: IasEvidence,
 ) -> tuple[ChainState, Events]:
     """The legacy registration: IAS evidence only, no para id, no consensus version [REG-23]."""
     provider, level, now = attest(state, ctx, origin, pruntime_info, attestation)
@@ -645,7 +716,7 @@ def _push_change(
 
 
 def register_gatekeeper(
-    state: ChainState, ctx: BlockContext, origin: Origin, gatekeeper: bytes
+    state: ChainState, ctx: BlockContext, origin: Origin, gatekeeper: Bytes32
 ) -> tuple[ChainState, Events]:
     """Governance makes a registered worker a gatekeeper [REG-17].
 
@@ -677,7 +748,7 @@ def register_gatekeeper(
 
 
 def unregister_gatekeeper(
-    state: ChainState, ctx: BlockContext, origin: Origin, gatekeeper: bytes
+    state: ChainState, ctx: BlockContext, origin: Origin, gatekeeper: Bytes32
 ) -> tuple[ChainState, Events]:
     """Governance removes a gatekeeper; the last one can never leave [REG-18].
 
@@ -788,12 +859,32 @@ class WorkerEndpointPayload:
         return out + scale.u64_le(self.signing_time)
 
 
+_ENDPOINTS = list_of(TEXT)
+
+
+def _endpoint_payload(value: Any) -> WorkerEndpointPayload:
+    fields = fields_of(value, ("pubkey", "endpoints", "signing_time"))
+    return WorkerEndpointPayload(
+        BYTES32.decode(fields["pubkey"], "pubkey"),
+        _ENDPOINTS.decode(fields["endpoints"], "endpoints"),
+        U64_KIND.decode(fields["signing_time"], "signing_time"),
+    )
+
+
+ENDPOINT_PAYLOAD: Kind[WorkerEndpointPayload] = Kind(
+    "endpoint_payload",
+    "an endpoint payload {pubkey: bytes32, endpoints: [text], signing_time: u64}",
+    _endpoint_payload,
+)
+EndpointPayload = Annotated[WorkerEndpointPayload, ENDPOINT_PAYLOAD]
+
+
 def update_worker_endpoint(
     state: ChainState,
     ctx: BlockContext,
     origin: Origin,
-    endpoint_payload: WorkerEndpointPayload,
-    signature: bytes | bool,
+    endpoint_payload: EndpointPayload,
+    signature: Signature,
 ) -> tuple[ChainState, Events]:
     """A worker publishes its endpoints, signed by its identity key [REG-22].
 

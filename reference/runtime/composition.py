@@ -69,6 +69,7 @@ def wire() -> None:
     """Wire every pallet's ports, as Phala's runtime configures them [CHAIN-13]."""
     # Held calls are dispatched through the call table [CHAIN-12].
     dispatch.dispatch.wire(calls.dispatch)
+    dispatch.decode_call.wire(calls.decode_call)
     # The message queue: the router, and the registry's signature check [MQ-9] [MQ-14].
     mq.route.wire(route)
     mq.check_message.wire(registry.check_message)

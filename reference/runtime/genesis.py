@@ -28,15 +28,25 @@ from ..chain.state import (
     ElectionsConfig,
     RegistryState,
     SystemState,
-    TokenomicParams,
     TreasuryConfig,
+    tokenomic_field,
 )
 from ..pallets import computation
 from ..pallets.governance.elections import genesis_members
 from ..pallets.governance.membership import genesis_membership
-from ..primitives.arith import U128_MAX
 from ..primitives.crypto import dev_keypair
 from ..primitives.errors import InvalidInput
+from ..primitives.types import (
+    ACCOUNT_ID,
+    BALANCE,
+    BYTES,
+    BYTES32,
+    OPTION_U32,
+    U32_KIND,
+    U64_KIND,
+    list_of,
+    option,
+)
 
 DECIMALS = 12
 UNIT = 10**DECIMALS  # one PHA
@@ -250,8 +260,7 @@ def _config_params(preset: Mapping[str, Any], changes: Mapping[str, Any]) -> dic
             params[key] = section
         else:
             params[key] = _config_value(key, params[key], value)
-    if params["parachain_id"] > 2**32 - 1:
-        raise InvalidInput("the parachain id is a u32")
+    U32_KIND.decode(params["parachain_id"], "the parachain id")
     return params
 
 
@@ -303,17 +312,14 @@ def genesis(preset: str = "minimal", overrides: Mapping[str, Any] | None = None)
         if not isinstance(entry, list | tuple) or len(entry) != 2:
             raise InvalidInput("a genesis balance is a pair [account, amount]")
         who = resolve_account(entry[0])
-        amount = entry[1]
-        if not isinstance(amount, int) or isinstance(amount, bool) or not 0 <= amount <= U128_MAX:
-            raise InvalidInput("a genesis amount is an integer in 0..2^128-1")
+        amount = BALANCE.decode(entry[1], "a genesis amount")
         if amount < config.existential_deposit:
             raise InvalidInput("every genesis balance must be at least the existential deposit")
         if who in accounts:
             raise InvalidInput("duplicate genesis account")
         accounts = accounts.set(who, AccountInfo(providers=1, data=AccountData(free=amount)))
         issuance += amount
-    if issuance > U128_MAX:
-        raise InvalidInput("genesis total issuance overflows u128")
+    BALANCE.decode(issuance, "the genesis total issuance")
     state = ChainState(
         config=config,
         system=SystemState(accounts=accounts),
@@ -360,9 +366,8 @@ def governance_genesis(state: ChainState, data: Any) -> ChainState:
     for entry in _list(data.get("elections_members", []), "elections_members"):
         if not isinstance(entry, list | tuple) or len(entry) != 2:
             raise InvalidInput("an elections member is a pair [account, stake]")
-        who, stake = resolve_account(entry[0]), entry[1]
-        if not isinstance(stake, int) or isinstance(stake, bool) or not 0 <= stake <= U128_MAX:
-            raise InvalidInput("an elections member's stake is a balance")
+        who = resolve_account(entry[0])
+        stake = BALANCE.decode(entry[1], "an elections member's stake")
         if who in dict(elected):
             raise InvalidInput("duplicate member in elections-phragmen genesis")
         if state.system.accounts.get(who, AccountInfo()).data.free < stake:
@@ -404,29 +409,18 @@ def computation_genesis(data: Any) -> ComputationState:
             f"genesis computation overrides are a map with fields among {COMPUTATION_FIELDS}"
         )
     params = data.get("tokenomic", {})
-    names = [f.name for f in attrs.fields(TokenomicParams)]
-    if (
-        not isinstance(params, Mapping)
-        or not set(params) <= set(names)
-        or not all(
-            isinstance(v, int)
-            and not isinstance(v, bool)
-            and 0 <= v <= (2**32 - 1 if k == "heartbeat_window" else U128_MAX)
-            for k, v in params.items()
-        )
-    ):
-        raise InvalidInput(f"genesis tokenomic parameters are a map from {names} to U64F64 bits")
+    if not isinstance(params, Mapping):
+        raise InvalidInput("genesis tokenomic parameters are a map from name to value")
+    tokenomic = {name: tokenomic_field(name, value) for name, value in params.items()}
     paused = data.get("heartbeat_paused", True)
-    period = data.get("cool_down_period", 604_800)
     if not isinstance(paused, bool):
         raise InvalidInput("heartbeat_paused is a boolean")
-    if not isinstance(period, int) or isinstance(period, bool) or not 0 <= period < 2**64:
-        raise InvalidInput("cool_down_period is a u64 number of seconds")
+    period = U64_KIND.decode(data.get("cool_down_period", 604_800), "cool_down_period (seconds)")
     contract = (
         resolve_account(data["contract_account"]) if "contract_account" in data else BUDGET_BALANCER
     )
     return computation.genesis_state(
-        {"tokenomic": dict(params), "heartbeat_paused": paused, "cool_down_period": period},
+        {"tokenomic": tokenomic, "heartbeat_paused": paused, "cool_down_period": period},
         contract,
     )
 
@@ -441,6 +435,11 @@ REGISTRY_FIELDS = (
 )
 
 
+_OPTION_KEY = option(BYTES32)
+_HASHES = list_of(BYTES)
+_HASHES32 = list_of(BYTES32)
+
+
 def registry_genesis(data: Any) -> RegistryState:
     """The registry storage of a genesis override [GEN-3] [MQ-8] [REG-3].
 
@@ -453,48 +452,40 @@ def registry_genesis(data: Any) -> RegistryState:
         raise InvalidInput(
             f"genesis registry overrides are a map with fields among {REGISTRY_FIELDS}"
         )
-    master = data.get("gatekeeper_master_pubkey")
-    if master is not None and not _bytes32(master):
-        raise InvalidInput("the gatekeeper master public key is 32 bytes or null")
+    master = _OPTION_KEY.decode(
+        data.get("gatekeeper_master_pubkey"), "the gatekeeper master public key"
+    )
     keys = {}
     for field in ("cluster_keys", "contract_keys"):
         entries = data.get(field, {})
-        if not isinstance(entries, Mapping) or not all(
-            _bytes32(k) and _bytes32(v) for k, v in entries.items()
-        ):
+        if not isinstance(entries, Mapping):
             raise InvalidInput(f"genesis {field} map 32-byte ids to 32-byte public keys")
-        keys[field] = immutables.Map({bytes(k): bytes(v) for k, v in entries.items()})
-    allowlist = data.get("pruntime_allowlist", [])
-    if not isinstance(allowlist, list | tuple) or not all(isinstance(h, bytes) for h in allowlist):
-        raise InvalidInput("the genesis pRuntime allowlist is a list of byte strings")
-    hashes = data.get("genesis_hash_allowlist", [])
-    if not isinstance(hashes, list | tuple) or not all(_bytes32(h) for h in hashes):
-        raise InvalidInput("the genesis block hash allowlist is a list of 32-byte hashes")
-    duration = data.get("benchmark_duration", 8)
-    if duration is not None and (
-        not isinstance(duration, int)
-        or isinstance(duration, bool)
-        or not 0 <= duration <= 2**32 - 1
-    ):
-        raise InvalidInput("the benchmark duration is a u32 or null")
+        keys[field] = immutables.Map(
+            {
+                BYTES32.decode(k, f"an id of {field}"): BYTES32.decode(v, f"a key of {field}")
+                for k, v in entries.items()
+            }
+        )
+    allowlist = _HASHES.decode(data.get("pruntime_allowlist", []), "the genesis pRuntime allowlist")
+    hashes = _HASHES32.decode(
+        data.get("genesis_hash_allowlist", []), "the genesis block hash allowlist"
+    )
+    duration = OPTION_U32.decode(data.get("benchmark_duration", 8), "the benchmark duration")
     return RegistryState(
         gatekeeper_master_pubkey=master,
-        pruntime_allowlist=tuple(bytes(h) for h in allowlist),
-        genesis_hash_allowlist=tuple(bytes(h) for h in hashes),
+        pruntime_allowlist=allowlist,
+        genesis_hash_allowlist=hashes,
         benchmark_duration=duration,
         cluster_keys=keys["cluster_keys"],
         contract_keys=keys["contract_keys"],
     )
 
 
-def _bytes32(value: Any) -> bool:
-    return isinstance(value, bytes) and len(value) == 32
-
-
 def resolve_account(value: Any) -> bytes:
     """An account id from plain data: 32 bytes, or the name of a dev account."""
-    if isinstance(value, bytes) and len(value) == 32:
-        return value
-    if isinstance(value, str) and value in (*DEV_ACCOUNTS, "foundation"):
+    names = (*DEV_ACCOUNTS, "foundation")
+    if isinstance(value, str):
+        if value not in names:
+            raise InvalidInput(f"unknown dev account {value!r}; the dev accounts are {names}")
         return dev_account(value)
-    raise InvalidInput("an account is 32 bytes or a dev account name")
+    return ACCOUNT_ID.decode(value, "an account (or a dev account name)")

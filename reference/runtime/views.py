@@ -19,12 +19,13 @@ from ..pallets.governance import collective, democracy, treasury
 from ..pallets.staking import assets, base_pool, wrapped_balances
 from ..primitives.codec import PlainData, to_data
 from ..primitives.errors import InvalidInput
+from ..primitives.types import ACCOUNT_ID, BYTES32, POOL_ID
 
 
 def _account_arg(args: Sequence[Any]) -> bytes:
-    if len(args) != 1 or not isinstance(args[0], bytes) or len(args[0]) != 32:
+    if len(args) != 1:
         raise InvalidInput("this view takes one 32-byte account id")
-    return bytes(args[0])
+    return ACCOUNT_ID.decode(args[0], "the account")
 
 
 def _no_args(args: Sequence[Any]) -> None:
@@ -96,10 +97,7 @@ def view_mq_pool_validity(state: ChainState, args: Sequence[Any]) -> PlainData:
 
 
 def _pubkey_arg(args: Sequence[Any]) -> bytes:
-    pubkey = _one_arg(args)
-    if not (isinstance(pubkey, bytes) and len(pubkey) == 32):
-        raise InvalidInput("this view takes a 32-byte worker public key")
-    return pubkey
+    return BYTES32.decode(_one_arg(args), "the worker public key")
 
 
 def view_worker(state: ChainState, args: Sequence[Any]) -> PlainData:
@@ -135,9 +133,7 @@ def view_registered_after_gk_launched(state: ChainState, args: Sequence[Any]) ->
 
 def view_session(state: ChainState, args: Sequence[Any]) -> PlainData:
     """``session(account)``: the session record, its worker and stake, or null [CMP-19]."""
-    account = _one_arg(args)
-    if not (isinstance(account, bytes) and len(account) == 32):
-        raise InvalidInput("session takes a 32-byte session account")
+    account = ACCOUNT_ID.decode(_one_arg(args), "the session account")
     comp = state.computation
     info = comp.sessions.get(account)
     if info is None:
@@ -166,10 +162,9 @@ def view_computation(state: ChainState, args: Sequence[Any]) -> PlainData:
 
 
 def _pid_arg(args: Sequence[Any]) -> int:
-    pid = args[0] if args else None
-    if not (isinstance(pid, int) and not isinstance(pid, bool) and 0 <= pid < 2**64):
-        raise InvalidInput("this view takes a pool id (u64) first")
-    return pid
+    if not args:
+        raise InvalidInput("this view takes a pool id first")
+    return POOL_ID.decode(args[0], "the pool id")
 
 
 def view_wpha(state: ChainState, args: Sequence[Any]) -> PlainData:

@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING
 import attrs
 
 from ..primitives.errors import DispatchError
+from ..primitives.types import is_unsigned
 
 if TYPE_CHECKING:  # the DCAP verifier loads the X.509 stack
-    from .dcap import SgxV30Collateral
+    pass
 
 INVALID_QUOTE_STATUS = "PhalaRegistry.InvalidQuoteStatus"
 PRUNTIME_REJECTED = "PhalaRegistry.PRuntimeRejected"
@@ -115,7 +116,7 @@ def dcap_runtime_hash(mr_enclave: bytes, isv_prod_id: int, isv_svn: int, mr_sign
     _check_len("mr_enclave", mr_enclave, 32)
     _check_len("mr_signer", mr_signer, 32)
     for name, v in (("isv_prod_id", isv_prod_id), ("isv_svn", isv_svn)):
-        if not 0 <= v <= 0xFFFF:
+        if not is_unsigned(v, 0xFFFF):
             raise ValueError(f"{name} must be a u16, got {v}")
     return (
         bytes(mr_enclave)
@@ -145,34 +146,3 @@ def dated_report_policy(
     if report.report_data[:32] != bytes(user_data_hash):
         raise DispatchError(INVALID_RUNTIME_INFO_HASH, "report data does not bind the runtime info")
     return report
-
-
-# The evidence a worker submits: production's ``AttestationReport`` enum [REG-9].
-
-
-@attrs.frozen
-class IasAttestation:
-    """``AttestationReport::SgxIas``: the IAS report, its signature and signing certificate [REG-9]."""
-
-    ra_report: bytes
-    signature: bytes
-    raw_signing_cert: bytes
-
-
-@attrs.frozen
-class DcapAttestation:
-    """``AttestationReport::SgxDcap``: a quote and its ``SgxV30`` collateral, if any [REG-9]."""
-
-    quote: bytes
-    collateral: SgxV30Collateral | None
-
-
-@attrs.frozen
-class SimulatedAttestation:
-    """The reference-only simulated provider's evidence: a report and the authority's signature [ATT-40]."""
-
-    report: bytes
-    signature: bytes
-
-
-Attestation = IasAttestation | DcapAttestation | SimulatedAttestation | None

@@ -36,6 +36,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import SignatureAlgorithmOID
 
 from ..primitives.errors import DispatchError
+from ..primitives.types import is_unsigned
 from .attestation import PROVIDER_DCAP, AttestationReport, confidence_level, dcap_runtime_hash
 from .intel_dcap_root import INTEL_SGX_ROOT_CA_PEM, INTEL_SGX_ROOT_CA_SHA256
 
@@ -489,7 +490,7 @@ def parse_rfc3339(text: object) -> int:
 
 
 def _int_in(v: object, bound: int, what: str) -> int:
-    if isinstance(v, bool) or not isinstance(v, int) or not 0 <= v <= bound:
+    if not is_unsigned(v, bound):
         raise _fail(f"TCB info: {what} out of range")
     return v
 

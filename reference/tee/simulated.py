@@ -21,18 +21,20 @@ from typing import Protocol
 
 import attrs
 
+from ..primitives.arith import U64_MAX
 from ..primitives.codec import blake2b_256
 from ..primitives.crypto import SIGNATURE_BYTES, Keypair, dev_keypair, sign, verify
 from ..primitives.errors import DispatchError
+from ..primitives.types import is_unsigned
 from .attestation import (
     PROVIDER_SIMULATED,
     REPORT_DATA_LEN,
     RUNTIME_HASH_LEN,
     AttestationReport,
-    SimulatedAttestation,
     confidence_level,
     dated_report_policy,
 )
+from .evidence import SimulatedAttestation
 
 # The IAS codes, which the simulated provider reuses [ATT-45] (spelled here so
 # that this module does not load the X.509 stack of the IAS verifier).
@@ -43,7 +45,6 @@ UNSUPPORTED_ATTESTATION_TYPE = "PhalaRegistry.UnsupportedAttestationType"
 # [ATT-41] the authority and the signing domain.
 AUTHORITY = dev_keypair("attestation-authority")
 SIGNING_DOMAIN = b"phala-spec/simulated-attestation/v1"
-_U64 = 2**64
 
 
 @attrs.frozen
@@ -64,7 +65,7 @@ class SimulatedReport:
         """
         if len(self.runtime_hash) != RUNTIME_HASH_LEN or len(self.report_data) != REPORT_DATA_LEN:
             raise ValueError("a runtime hash is 68 bytes and report data 64 bytes")
-        if not 0 <= self.timestamp < _U64 or len(self.advisory_ids) > 255:
+        if not is_unsigned(self.timestamp, U64_MAX) or len(self.advisory_ids) > 255:
             raise ValueError("the timestamp is a u64 and there are at most 255 advisories")
         out = self.runtime_hash + self.report_data + self.timestamp.to_bytes(8, "little")
         out += _encode_str(self.status) + bytes([len(self.advisory_ids)])

@@ -11,11 +11,11 @@ close.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, overload
+from typing import overload
 
 import attrs
 
-from ...chain.dispatch import dispatch
+from ...chain.dispatch import CallData, HeldCall, dispatch
 from ...chain.state import (
     AccountId,
     BlockContext,
@@ -32,10 +32,8 @@ from ...chain.state import (
 )
 from ...primitives.arith import Cond, Num, ite, le, lt, saturating_sub
 from ...primitives.errors import BadOrigin, DispatchError
+from ...primitives.types import U32, AccountIds, Bool, Bytes32, OptionAccountId
 from ..balances import ensure_root, ensure_signed
-
-if TYPE_CHECKING:
-    from ...chain.dispatch import CallData
 
 COUNCIL = "Council"
 TECHNICAL_COMMITTEE = "TechnicalCommittee"
@@ -149,9 +147,9 @@ def propose(
     ctx: BlockContext,
     origin: Origin,
     instance: str,
-    threshold: int,
-    proposal: CallData,
-    length_bound: int,
+    threshold: U32,
+    proposal: HeldCall,
+    length_bound: U32,
 ) -> tuple[ChainState, Events]:
     """A member proposes a motion [COL-3]; a threshold below 2 executes it at once [COL-4]."""
     who = ensure_member(state, instance, origin)
@@ -193,9 +191,9 @@ def vote(
     ctx: BlockContext,
     origin: Origin,
     instance: str,
-    proposal: bytes,
-    index: int,
-    approve: bool,
+    proposal: Bytes32,
+    index: U32,
+    approve: Bool,
 ) -> tuple[ChainState, Events]:
     """A member votes on an open motion, or switches sides [COL-5]."""
     who = ensure_member(state, instance, origin)
@@ -300,9 +298,9 @@ def close(
     ctx: BlockContext,
     origin: Origin,
     instance: str,
-    proposal_hash: bytes,
-    index: int,
-    length_bound: int,
+    proposal_hash: Bytes32,
+    index: U32,
+    length_bound: U32,
 ) -> tuple[ChainState, Events]:
     """Anyone closes a motion: early if decided, else after its end with default votes [COL-6] [COL-7]."""
     ensure_signed(origin)
@@ -370,7 +368,7 @@ def remove_motion(state: ChainState, instance: str, proposal_hash: bytes) -> Cha
 
 
 def disapprove_proposal(
-    state: ChainState, ctx: BlockContext, origin: Origin, instance: str, proposal_hash: bytes
+    state: ChainState, ctx: BlockContext, origin: Origin, instance: str, proposal_hash: Bytes32
 ) -> tuple[ChainState, Events]:
     """Root removes a motion [COL-8]; an unknown hash is not an error (``Disapproved`` all the same)."""
     ensure_root(origin)
@@ -382,8 +380,8 @@ def execute(
     ctx: BlockContext,
     origin: Origin,
     instance: str,
-    proposal: CallData,
-    length_bound: int,
+    proposal: HeldCall,
+    length_bound: U32,
 ) -> tuple[ChainState, Events]:
     """A member dispatches a call alone with the origin ``Member(who)`` [COL-9]."""
     who = ensure_member(state, instance, origin)
@@ -437,9 +435,9 @@ def set_members(
     ctx: BlockContext,
     origin: Origin,
     instance: str,
-    new_members: tuple[AccountId, ...],
-    prime: AccountId | None,
-    old_count: int,
+    new_members: AccountIds,
+    prime: OptionAccountId,
+    old_count: U32,
 ) -> tuple[ChainState, Events]:
     """``SetMembersOrigin`` replaces the members and the prime [COL-12].
 

@@ -22,6 +22,7 @@ from ...chain.democracy_state import (
     SUPER_MAJORITY_AGAINST,
     SUPER_MAJORITY_APPROVE,
     AccountVote,
+    Conviction,
     Delegating,
     Delegations,
     Direct,
@@ -32,8 +33,10 @@ from ...chain.democracy_state import (
     ReferendumInfo,
     Standard,
     Tally,
+    Vote,
     Voting,
 )
+from ...chain.dispatch import CallData, HeldCall
 from ...chain.ports import Port
 from ...chain.state import AccountId, BlockContext, ChainState, Events, Origin, Root, event
 from ...primitives.arith import (
@@ -52,13 +55,13 @@ from ...primitives.arith import (
     saturating_sub,
 )
 from ...primitives.errors import BadOrigin, DispatchError, RuntimePanic
+from ...primitives.types import U32, Balance, BlockNumber, Bytes32, OptionU32
 from .. import balances
 from ..balances import ensure_root, ensure_signed
 from . import scheduler
 from .collective import COUNCIL, TECHNICAL_COMMITTEE, ensure_root_or, member_of, proportion_at_least
 
 if TYPE_CHECKING:
-    from ...chain.dispatch import CallData
     from ...primitives.arith import Cond, Num
 
 PALLET = "Democracy"
@@ -344,7 +347,7 @@ def _ensure_not_blacklisted(state: ChainState, proposal_hash: bytes, now: int) -
 
 
 def propose(
-    state: ChainState, ctx: BlockContext, origin: Origin, proposal: CallData, value: int
+    state: ChainState, ctx: BlockContext, origin: Origin, proposal: HeldCall, value: Balance
 ) -> tuple[ChainState, Events]:
     """A signed account proposes a call with a deposit [DEM-4].
 
@@ -371,7 +374,7 @@ def propose(
 
 
 def second(
-    state: ChainState, ctx: BlockContext, origin: Origin, proposal: int
+    state: ChainState, ctx: BlockContext, origin: Origin, proposal: U32
 ) -> tuple[ChainState, Events]:
     """Second a public proposal by reserving its deposit again [DEM-5].
 
@@ -571,7 +574,7 @@ def _extend_lock(state: ChainState, who: AccountId, amount: int) -> tuple[ChainS
 
 
 def vote(
-    state: ChainState, ctx: BlockContext, origin: Origin, ref_index: int, vote: AccountVote
+    state: ChainState, ctx: BlockContext, origin: Origin, ref_index: U32, vote: Vote
 ) -> tuple[ChainState, Events]:
     """Vote on an ongoing referendum, or replace one's vote [DEM-8] [DEM-9].
 
@@ -648,7 +651,7 @@ def _remove_vote(
 
 
 def remove_vote(
-    state: ChainState, ctx: BlockContext, origin: Origin, index: int
+    state: ChainState, ctx: BlockContext, origin: Origin, index: U32
 ) -> tuple[ChainState, Events]:
     """Remove one's own vote [DEM-11]."""
     who = ensure_signed(origin)
@@ -656,7 +659,7 @@ def remove_vote(
 
 
 def remove_other_vote(
-    state: ChainState, ctx: BlockContext, origin: Origin, target: AccountId, index: int
+    state: ChainState, ctx: BlockContext, origin: Origin, target: AccountId, index: U32
 ) -> tuple[ChainState, Events]:
     """Remove someone's vote; for another account only when it no longer locks [DEM-11]."""
     who = ensure_signed(origin)
@@ -720,8 +723,8 @@ def delegate(
     ctx: BlockContext,
     origin: Origin,
     to: AccountId,
-    conviction: int,
-    balance: int,
+    conviction: Conviction,
+    balance: Balance,
 ) -> tuple[ChainState, Events]:
     """Lend one's voting power to another account (one level only) [DEM-12].
 
@@ -766,7 +769,7 @@ def undelegate(state: ChainState, ctx: BlockContext, origin: Origin) -> tuple[Ch
 
 
 def external_propose(
-    state: ChainState, ctx: BlockContext, origin: Origin, proposal: CallData
+    state: ChainState, ctx: BlockContext, origin: Origin, proposal: HeldCall
 ) -> tuple[ChainState, Events]:
     """Half of the council queues the next external proposal (super-majority approve) [DEM-14].
 
@@ -781,7 +784,7 @@ def external_propose(
 
 
 def external_propose_majority(
-    state: ChainState, ctx: BlockContext, origin: Origin, proposal: CallData
+    state: ChainState, ctx: BlockContext, origin: Origin, proposal: HeldCall
 ) -> tuple[ChainState, Events]:
     """Three quarters of the council queue a simple-majority external proposal, replacing any [DEM-15]."""
     ensure_collective(origin, COUNCIL, 3, 4)
@@ -789,7 +792,7 @@ def external_propose_majority(
 
 
 def external_propose_default(
-    state: ChainState, ctx: BlockContext, origin: Origin, proposal: CallData
+    state: ChainState, ctx: BlockContext, origin: Origin, proposal: HeldCall
 ) -> tuple[ChainState, Events]:
     """The whole council queues a negative-turnout-bias external proposal, replacing any [DEM-15]."""
     ensure_collective(origin, COUNCIL, 1, 1)
@@ -811,9 +814,9 @@ def fast_track(
     state: ChainState,
     ctx: BlockContext,
     origin: Origin,
-    proposal_hash: bytes,
-    voting_period: int,
-    delay: int,
+    proposal_hash: Bytes32,
+    voting_period: BlockNumber,
+    delay: BlockNumber,
 ) -> tuple[ChainState, Events]:
     """Start a referendum on the queued external proposal now [DEM-16].
 
@@ -841,7 +844,7 @@ def fast_track(
 
 
 def veto_external(
-    state: ChainState, ctx: BlockContext, origin: Origin, proposal_hash: bytes
+    state: ChainState, ctx: BlockContext, origin: Origin, proposal_hash: Bytes32
 ) -> tuple[ChainState, Events]:
     """A technical committee member vetoes the queued external proposal [DEM-17].
 
@@ -878,7 +881,7 @@ def _cancel(state: ChainState, index: int) -> tuple[ChainState, Events]:
 
 
 def emergency_cancel(
-    state: ChainState, ctx: BlockContext, origin: Origin, ref_index: int
+    state: ChainState, ctx: BlockContext, origin: Origin, ref_index: U32
 ) -> tuple[ChainState, Events]:
     """Two thirds of the council cancel an ongoing referendum, once per proposal hash ever [DEM-19]."""
     ensure_collective(origin, COUNCIL, 2, 3)
@@ -891,7 +894,7 @@ def emergency_cancel(
 
 
 def cancel_referendum(
-    state: ChainState, ctx: BlockContext, origin: Origin, ref_index: int
+    state: ChainState, ctx: BlockContext, origin: Origin, ref_index: U32
 ) -> tuple[ChainState, Events]:
     """Root removes a referendum, whatever its state, even one that does not exist [DEM-20]."""
     ensure_root(origin)
@@ -913,7 +916,7 @@ def _slash_deposits(state: ChainState, prop_index: int) -> tuple[ChainState, Eve
 
 
 def cancel_proposal(
-    state: ChainState, ctx: BlockContext, origin: Origin, prop_index: int
+    state: ChainState, ctx: BlockContext, origin: Origin, prop_index: U32
 ) -> tuple[ChainState, Events]:
     """The whole technical committee removes a public proposal and slashes its deposits [DEM-21].
 
@@ -929,8 +932,8 @@ def blacklist(
     state: ChainState,
     ctx: BlockContext,
     origin: Origin,
-    proposal_hash: bytes,
-    maybe_ref_index: int | None,
+    proposal_hash: Bytes32,
+    maybe_ref_index: OptionU32,
 ) -> tuple[ChainState, Events]:
     """Root blacklists a hash for ever and removes it from everywhere it waits [DEM-22].
 

@@ -13,7 +13,8 @@ reference specifies the pallet faithfully all the same [ELE-3].
 
 from __future__ import annotations
 
-from typing import Any, overload
+from collections.abc import Mapping
+from typing import Annotated, Any, overload
 
 import attrs
 
@@ -30,7 +31,8 @@ from ...chain.state import (
     event,
 )
 from ...primitives.arith import U64_MAX, U128_MAX, Num, floor_div, max_, min_
-from ...primitives.errors import DispatchError
+from ...primitives.errors import DispatchError, InvalidInput
+from ...primitives.types import U32, U32_KIND, AccountIds, Balance, Bool, Kind
 from ..balances import ensure_root as _ensure_root
 from ..balances import ensure_signed as _ensure_signed
 from ..balances import (
@@ -140,7 +142,7 @@ def deposit_of(state: ChainState, count: int) -> int:
 
 
 def vote(
-    state: ChainState, ctx: BlockContext, origin: Origin, votes: tuple[AccountId, ...], value: int
+    state: ChainState, ctx: BlockContext, origin: Origin, votes: AccountIds, value: Balance
 ) -> tuple[ChainState, Events]:
     """Vote for up to ``MaxVotesPerVoter`` targets with a locked stake and a deposit [ELE-4]."""
     who = _ensure_signed(origin)
@@ -199,7 +201,7 @@ def is_defunct_voter(state: ChainState, votes: tuple[AccountId, ...]) -> bool:
 
 
 def clean_defunct_voters(
-    state: ChainState, ctx: BlockContext, origin: Origin, num_voters: int, num_defunct: int
+    state: ChainState, ctx: BlockContext, origin: Origin, num_voters: U32, num_defunct: U32
 ) -> tuple[ChainState, Events]:
     """Root removes defunct voters among the first ``num_voters`` (in id order) [ELE-15]."""
     _ensure_root(origin)
@@ -216,7 +218,7 @@ def clean_defunct_voters(
 
 
 def submit_candidacy(
-    state: ChainState, ctx: BlockContext, origin: Origin, candidate_count: int
+    state: ChainState, ctx: BlockContext, origin: Origin, candidate_count: U32
 ) -> tuple[ChainState, Events]:
     """Stand for the next election with a bond [ELE-6]."""
     who = _ensure_signed(origin)
@@ -241,8 +243,22 @@ def submit_candidacy(
     return _set(state, candidates=candidates), events
 
 
+def _renouncing(value: Any) -> tuple[str, int]:
+    if isinstance(value, str) and value in ("Member", "RunnerUp"):
+        return value, 0
+    if isinstance(value, Mapping) and set(value) == {"Candidate"}:
+        return "Candidate", U32_KIND.decode(value["Candidate"], "the candidate count")
+    raise InvalidInput()
+
+
+RENOUNCING: Kind[tuple[str, int]] = Kind(
+    "renouncing", 'renouncing: "Member", "RunnerUp" or {"Candidate": u32}', _renouncing
+)
+Renouncing = Annotated[tuple[str, int], RENOUNCING]  # [ELE-11]
+
+
 def renounce_candidacy(
-    state: ChainState, ctx: BlockContext, origin: Origin, renouncing: tuple[str, int]
+    state: ChainState, ctx: BlockContext, origin: Origin, renouncing: Renouncing
 ) -> tuple[ChainState, Events]:
     """Give up a seat, a runner-up place or a candidacy; the deposit comes back [ELE-11]."""
     who = _ensure_signed(origin)
@@ -312,8 +328,8 @@ def remove_member(
     ctx: BlockContext,
     origin: Origin,
     who: AccountId,
-    slash_bond: bool,
-    rerun_election: bool,
+    slash_bond: Bool,
+    rerun_election: Bool,
 ) -> tuple[ChainState, Events]:
     """Root removes a member, optionally slashing its bond and electing again at once [ELE-13]."""
     _ensure_root(origin)

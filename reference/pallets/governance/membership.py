@@ -21,6 +21,7 @@ from ...chain.state import (
     event,
 )
 from ...primitives.errors import DispatchError
+from ...primitives.types import AccountIds
 from ..balances import ensure_signed
 from . import collective
 
@@ -109,7 +110,7 @@ def swap_member(
 
 
 def reset_members(
-    state: ChainState, ctx: BlockContext, origin: Origin, members: tuple[AccountId, ...]
+    state: ChainState, ctx: BlockContext, origin: Origin, members: AccountIds
 ) -> tuple[ChainState, Events]:
     """Replace all members (``TooManyMembers`` above the bound); ``MembersReset`` [COL-14]."""
     collective.ensure_root_or_half_council(origin)

@@ -25,6 +25,7 @@ from ...chain.state import (
 )
 from ...primitives.errors import DispatchError
 from ...primitives.perthings import Permill
+from ...primitives.types import U32, Balance
 from ..balances import (
     account_data,
     deposit_creating,
@@ -84,7 +85,7 @@ def calculate_bond(state: ChainState, value: int) -> int:
 
 
 def propose_spend(
-    state: ChainState, ctx: BlockContext, origin: Origin, value: int, beneficiary: AccountId
+    state: ChainState, ctx: BlockContext, origin: Origin, value: Balance, beneficiary: AccountId
 ) -> tuple[ChainState, Events]:
     """Anyone proposes a spend, reserving the bond [TRS-4]."""
     proposer = _ensure_signed(origin)
@@ -108,7 +109,7 @@ def ensure_reject_origin(origin: Origin) -> None:
 
 
 def reject_proposal(
-    state: ChainState, ctx: BlockContext, origin: Origin, proposal_id: int
+    state: ChainState, ctx: BlockContext, origin: Origin, proposal_id: U32
 ) -> tuple[ChainState, Events]:
     """Governance rejects a proposal: its bond is slashed into the pot [TRS-5]."""
     ensure_reject_origin(origin)
@@ -124,7 +125,7 @@ def reject_proposal(
 
 
 def approve_proposal(
-    state: ChainState, ctx: BlockContext, origin: Origin, proposal_id: int
+    state: ChainState, ctx: BlockContext, origin: Origin, proposal_id: U32
 ) -> tuple[ChainState, Events]:
     """Root or three fifths of the Council queue a proposal for payment [TRS-6]."""
     collective.ensure_root_or(
@@ -142,7 +143,7 @@ def _append_approval(state: ChainState, proposal_id: int) -> ChainState:
 
 
 def spend(
-    state: ChainState, ctx: BlockContext, origin: Origin, amount: int, beneficiary: AccountId
+    state: ChainState, ctx: BlockContext, origin: Origin, amount: Balance, beneficiary: AccountId
 ) -> tuple[ChainState, Events]:
     """Governance approves a spend directly, without a bond [TRS-7]."""
     ensure_reject_origin(origin)
@@ -159,7 +160,7 @@ def spend(
 
 
 def remove_approval(
-    state: ChainState, ctx: BlockContext, origin: Origin, proposal_id: int
+    state: ChainState, ctx: BlockContext, origin: Origin, proposal_id: U32
 ) -> tuple[ChainState, Events]:
     """Governance takes a proposal out of the approvals (it stays proposed, bond reserved) [TRS-8]."""
     ensure_reject_origin(origin)

@@ -22,6 +22,7 @@ import attrs
 from ...chain.state import AccountId, ChainState, Events, event
 from ...primitives.arith import U128_MAX
 from ...primitives.errors import ArithmeticOverflow, DispatchError
+from ...primitives.types import Balance
 
 WPHA_ASSET_ID = 10_000
 
@@ -91,7 +92,7 @@ def burn(state: ChainState, who: AccountId, amount: int) -> tuple[ChainState, Ev
 
 
 def transfer(
-    state: ChainState, source: AccountId, dest: AccountId, amount: int
+    state: ChainState, source: AccountId, dest: AccountId, amount: Balance
 ) -> tuple[ChainState, Events, int]:
     """``fungibles::Mutate::transfer`` (Expendable) [STK-1]; returns what the destination received.
 

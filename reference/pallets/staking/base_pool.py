@@ -33,6 +33,7 @@ from ...primitives.codec import blake2b_256
 from ...primitives.errors import ArithmeticUnderflow, DispatchError
 from ...primitives.fixed import U64F64, bdiv, bmul, div, from_fixed, to_fixed
 from ...primitives.scale import u64_le
+from ...primitives.types import Balance, PoolId
 from . import assets, wrapped_balances
 
 PALLET = "PhalaBasePool"
@@ -577,7 +578,7 @@ def create_operation(state: ChainState, owner: AccountId) -> tuple[ChainState, E
 
 
 def contribute_operation(
-    state: ChainState, pid: int, who: AccountId, amount: int
+    state: ChainState, pid: PoolId, who: AccountId, amount: Balance
 ) -> tuple[ChainState, Events, int]:
     """``BasePool.contribute``: :func:`contribute`, then the pool joins ``who``'s invest pools [STK-22]."""
     state, pool, events, shares = contribute(state, get_basepool(state, pid), who, amount)
@@ -586,20 +587,20 @@ def contribute_operation(
 
 
 def withdraw_operation(
-    state: ChainState, pid: int, who: AccountId, shares: int
+    state: ChainState, pid: PoolId, who: AccountId, shares: Balance
 ) -> tuple[ChainState, Events]:
     """``BasePool.withdraw``: :func:`try_withdraw` at the block's time (unix seconds) [STK-22]."""
     now = state.system.block.timestamp // 1000
     return _with_pool(state, pid, lambda s, p: try_withdraw(s, p, who, shares, now))
 
 
-def process_queue_operation(state: ChainState, pid: int) -> tuple[ChainState, Events]:
+def process_queue_operation(state: ChainState, pid: PoolId) -> tuple[ChainState, Events]:
     """``BasePool.process_withdraw_queue``: :func:`try_process_withdraw_queue` [STK-22]."""
     return _with_pool(state, pid, try_process_withdraw_queue)
 
 
 def reward_operation(
-    state: ChainState, pid: int, source: AccountId, amount: int
+    state: ChainState, pid: PoolId, source: AccountId, amount: Balance
 ) -> tuple[ChainState, Events]:
     """``BasePool.distribute_reward``: a reward arriving as a stake pool receives one [STK-22].
 

@@ -26,6 +26,7 @@ from ...primitives.arith import Num
 from ...primitives.errors import DispatchError, RuntimePanic
 from ...primitives.fixed import bmul, from_fixed
 from ...primitives.perthings import Permill
+from ...primitives.types import Balance, Bytes32, OptionPermillParts, OptionPoolId, PoolId
 from .. import computation
 from ..balances import ensure_signed
 from . import assets, base_pool, wrapped_balances
@@ -130,7 +131,7 @@ def create(state: ChainState, ctx: BlockContext, origin: Origin) -> tuple[ChainS
 
 
 def add_worker(
-    state: ChainState, ctx: BlockContext, origin: Origin, pid: int, pubkey: bytes
+    state: ChainState, ctx: BlockContext, origin: Origin, pid: PoolId, pubkey: Bytes32
 ) -> tuple[ChainState, Events]:
     """``add_worker(pid, pubkey)``: bind a worker the caller operates to the pool's session [STK-42]."""
     owner = ensure_signed(origin)
@@ -175,7 +176,7 @@ def remove_worker_from_pool(state: ChainState, worker: bytes) -> tuple[ChainStat
 
 
 def remove_worker(
-    state: ChainState, ctx: BlockContext, origin: Origin, pid: int, worker: bytes
+    state: ChainState, ctx: BlockContext, origin: Origin, pid: PoolId, worker: Bytes32
 ) -> tuple[ChainState, Events]:
     """``remove_worker(pid, worker)``: unbind a ``Ready`` worker without notification [STK-43]."""
     owner = ensure_signed(origin)
@@ -205,7 +206,7 @@ def on_unbound(
 
 
 def set_cap(
-    state: ChainState, ctx: BlockContext, origin: Origin, pid: int, cap: int
+    state: ChainState, ctx: BlockContext, origin: Origin, pid: PoolId, cap: Balance
 ) -> tuple[ChainState, Events]:
     """``set_cap(pid, cap)``: the owner caps ``total_value``; never below it (``InadequateCapacity``) [STK-44]."""
     owner = ensure_signed(origin)
@@ -219,7 +220,11 @@ def set_cap(
 
 
 def set_payout_pref(
-    state: ChainState, ctx: BlockContext, origin: Origin, pid: int, payout_commission: int | None
+    state: ChainState,
+    ctx: BlockContext,
+    origin: Origin,
+    pid: PoolId,
+    payout_commission: OptionPermillParts,
 ) -> tuple[ChainState, Events]:
     """``set_payout_pref(pid, commission)``: the owner's commission (Permill parts, or none) [STK-45]."""
     owner = ensure_signed(origin)
@@ -232,7 +237,7 @@ def set_payout_pref(
 
 
 def claim_owner_rewards(
-    state: ChainState, ctx: BlockContext, origin: Origin, pid: int, target: AccountId
+    state: ChainState, ctx: BlockContext, origin: Origin, pid: PoolId, target: AccountId
 ) -> tuple[ChainState, Events]:
     """``claim_owner_rewards(pid, target)``: the whole owner-reward account goes to ``target`` [STK-52]."""
     who = ensure_signed(origin)
@@ -269,9 +274,9 @@ def contribute(
     state: ChainState,
     ctx: BlockContext,
     origin: Origin,
-    pid: int,
-    amount: int,
-    as_vault: int | None,
+    pid: PoolId,
+    amount: Balance,
+    as_vault: OptionPoolId,
 ) -> tuple[ChainState, Events]:
     """``contribute(pid, amount, as_vault)`` [STK-46].
 
@@ -348,9 +353,9 @@ def withdraw(
     state: ChainState,
     ctx: BlockContext,
     origin: Origin,
-    pid: int,
-    shares: int,
-    as_vault: int | None,
+    pid: PoolId,
+    shares: Balance,
+    as_vault: OptionPoolId,
 ) -> tuple[ChainState, Events]:
     """``withdraw(pid, shares, as_vault)``: the vault (if any), the pool, then [STK-47]'s checks."""
     who = ensure_signed(origin)
@@ -382,7 +387,12 @@ def do_start_computing(
 
 
 def start_computing(
-    state: ChainState, ctx: BlockContext, origin: Origin, pid: int, worker: bytes, stake: int
+    state: ChainState,
+    ctx: BlockContext,
+    origin: Origin,
+    pid: PoolId,
+    worker: Bytes32,
+    stake: Balance,
 ) -> tuple[ChainState, Events]:
     """``start_computing(pid, worker, stake)`` [STK-48]."""
     return do_start_computing(state, ctx, ensure_signed(origin), pid, worker, stake)
@@ -404,7 +414,7 @@ def do_stop_computing(
 
 
 def stop_computing(
-    state: ChainState, ctx: BlockContext, origin: Origin, pid: int, worker: bytes
+    state: ChainState, ctx: BlockContext, origin: Origin, pid: PoolId, worker: Bytes32
 ) -> tuple[ChainState, Events]:
     """``stop_computing(pid, worker)``: the owner stops a worker; its stake cools down [STK-49]."""
     owner = ensure_signed(origin)
@@ -444,7 +454,7 @@ def do_reclaim(
 
 
 def reclaim_pool_worker(
-    state: ChainState, ctx: BlockContext, origin: Origin, pid: int, worker: bytes
+    state: ChainState, ctx: BlockContext, origin: Origin, pid: PoolId, worker: Bytes32
 ) -> tuple[ChainState, Events]:
     """``reclaim_pool_worker(pid, worker)``: anyone, after the cool-down [STK-50]."""
     ensure_signed(origin)
@@ -454,7 +464,12 @@ def reclaim_pool_worker(
 
 
 def restart_computing(
-    state: ChainState, ctx: BlockContext, origin: Origin, pid: int, worker: bytes, stake: int
+    state: ChainState,
+    ctx: BlockContext,
+    origin: Origin,
+    pid: PoolId,
+    worker: Bytes32,
+    stake: Balance,
 ) -> tuple[ChainState, Events]:
     """``restart_computing(pid, worker, stake)``: stop and reclaim at once, start with more stake [STK-51]."""
     owner = ensure_signed(origin)
@@ -560,7 +575,7 @@ def releasing_stake(state: ChainState, pool: StakePool) -> int:
 
 
 def check_and_maybe_force_withdraw(
-    state: ChainState, ctx: BlockContext, origin: Origin, pid: int
+    state: ChainState, ctx: BlockContext, origin: Origin, pid: PoolId
 ) -> tuple[ChainState, Events]:
     """``check_and_maybe_force_withdraw(pid)`` (anyone) [STK-54].
 

@@ -25,6 +25,7 @@ from ...primitives.arith import Num, saturating_sub
 from ...primitives.errors import DispatchError
 from ...primitives.fixed import bdiv, bmul, from_fixed, to_fixed
 from ...primitives.perthings import Permill
+from ...primitives.types import Balance, OptionPermillParts, PoolId
 from ..balances import ensure_signed
 from . import assets, base_pool, wrapped_balances
 from .stake_pool_v2 import (
@@ -141,7 +142,7 @@ def gain_owner_shares(vault: Vault) -> tuple[Vault, Events]:
 
 
 def maybe_gain_owner_shares(
-    state: ChainState, ctx: BlockContext, origin: Origin, vault_pid: int
+    state: ChainState, ctx: BlockContext, origin: Origin, vault_pid: PoolId
 ) -> tuple[ChainState, Events]:
     """``maybe_gain_owner_shares(vault_pid)``: the owner settles its commission now [STK-63]."""
     who = ensure_signed(origin)
@@ -152,7 +153,11 @@ def maybe_gain_owner_shares(
 
 
 def set_payout_pref(
-    state: ChainState, ctx: BlockContext, origin: Origin, pid: int, payout_commission: int | None
+    state: ChainState,
+    ctx: BlockContext,
+    origin: Origin,
+    pid: PoolId,
+    payout_commission: OptionPermillParts,
 ) -> tuple[ChainState, Events]:
     """``set_payout_pref(pid, commission)``: settle at the old rate, then change it [STK-62]."""
     who = ensure_signed(origin)
@@ -172,9 +177,9 @@ def claim_owner_shares(
     state: ChainState,
     ctx: BlockContext,
     origin: Origin,
-    vault_pid: int,
+    vault_pid: PoolId,
     target: AccountId,
-    shares: int,
+    shares: Balance,
 ) -> tuple[ChainState, Events]:
     """``claim_owner_shares(vault_pid, target, shares)``: owner shares become ``target``'s record [STK-63]."""
     who, pid = ensure_signed(origin), vault_pid
@@ -194,7 +199,7 @@ def claim_owner_shares(
 
 
 def contribute(
-    state: ChainState, ctx: BlockContext, origin: Origin, pid: int, amount: int
+    state: ChainState, ctx: BlockContext, origin: Origin, pid: PoolId, amount: Balance
 ) -> tuple[ChainState, Events]:
     """``contribute(pid, amount)`` [STK-64].
 
@@ -227,7 +232,7 @@ def contribute(
 
 
 def withdraw(
-    state: ChainState, ctx: BlockContext, origin: Origin, pid: int, shares: int
+    state: ChainState, ctx: BlockContext, origin: Origin, pid: PoolId, shares: Balance
 ) -> tuple[ChainState, Events]:
     """``withdraw(pid, shares)``: owner shares gained first, then as a stake pool's withdrawal [STK-65]."""
     who = ensure_signed(origin)
@@ -286,7 +291,7 @@ def withdraw_everything(
 
 
 def check_and_maybe_force_withdraw(
-    state: ChainState, ctx: BlockContext, origin: Origin, vault_pid: int
+    state: ChainState, ctx: BlockContext, origin: Origin, vault_pid: PoolId
 ) -> tuple[ChainState, Events]:
     """``check_and_maybe_force_withdraw(vault_pid)`` (anyone) [STK-66].
 

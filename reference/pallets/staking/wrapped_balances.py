@@ -20,6 +20,7 @@ from ...chain.staking_state import FinanceAccount
 from ...chain.state import AccountId, ChainState, Events, Origin, event
 from ...primitives.arith import saturating_sub
 from ...primitives.errors import DispatchError
+from ...primitives.types import Balance
 from .. import balances
 from ..balances import Preservation
 from . import assets
@@ -65,7 +66,7 @@ def subscribe_to_pool(state: ChainState, who: AccountId, pid: int) -> ChainState
     )
 
 
-def set_locked(state: ChainState, who: AccountId, amount: int) -> tuple[ChainState, Events]:
+def set_locked(state: ChainState, who: AccountId, amount: Balance) -> tuple[ChainState, Events]:
     """Set ``who``'s locked amount (stand-in for the W-PHA votes' lock) [STK-7]."""
     account = staker_account(state, who) or FinanceAccount()
     return _put_account(state, who, attrs.evolve(account, locked=amount)), ()
@@ -116,7 +117,7 @@ def fund_wpha_account(
 # --- extrinsics [STK-5] ----------------------------------------------------------------
 
 
-def wrap(state: ChainState, origin: Origin, amount: int) -> tuple[ChainState, Events]:
+def wrap(state: ChainState, origin: Origin, amount: Balance) -> tuple[ChainState, Events]:
     """``wrap(amount)``: PHA to the W-PHA account (``KeepAlive``), W-PHA minted 1:1 [STK-5].
 
     Below W-PHA's minimum balance the PHA is still taken and the amount is
@@ -136,7 +137,7 @@ def _unwrap(state: ChainState, who: AccountId, amount: int) -> tuple[ChainState,
     return state, (*burnt, *paid, event(f"{PALLET}.Unwrapped", user=who, amount=amount))
 
 
-def unwrap(state: ChainState, origin: Origin, amount: int) -> tuple[ChainState, Events]:
+def unwrap(state: ChainState, origin: Origin, amount: Balance) -> tuple[ChainState, Events]:
     """``unwrap(amount)``: ``amount <= min(net_value - locked, free W-PHA)``, else
     ``UnwrapAmountExceedsAvaliableStake``; burn, then pay the PHA back (``AllowDeath``) [STK-5]."""
     who = balances.ensure_signed(origin)
