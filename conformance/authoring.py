@@ -13,15 +13,18 @@ trace) into a vector by replaying it on the reference, and
 Example::
 
     @case(suite="balances", handler="transfer_keep_alive", presets=("minimal",),
-          clauses=("BAL-11",))
+          clauses=("BAL-11",), block=1)
     def keep_alive_below_ed(b: CaseBuilder) -> None:
         \"\"\"Docstring becomes the vector description.\"\"\"
         alice, bob = b.account("alice"), b.account("bob")
         b.genesis(config={"existential_deposit": 10}, balances=[(alice, 1000)])
-        b.initialize_block()
         b.call("Balances.transfer_keep_alive", {"dest": bob, "value": 995},
                origin=signed(alice), observe=[("balance", alice)])
-        b.finalize_block()
+
+A case that runs inside one block declares it (``block=1``): the builder
+opens that block as soon as the genesis is fixed and closes it when the case
+returns, so the steps are ``initialize_block``, the case's own, and
+``finalize_block``. A case of several blocks opens and closes them itself.
 """
 
 from __future__ import annotations
@@ -55,6 +58,7 @@ GENERATOR_VERSION = "1"
 ORIGINS = ("authored", "hypothesis", "z3", "mutant")
 CRYPTO_SETTINGS = ("none", "real", "oracle")
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_]*$")
+SUITES_PACKAGE = "phala_spec.conformance.suites"
 
 
 class AuthoringError(Exception):
@@ -161,10 +165,13 @@ Observation = Sequence[Any]  # (view, *args)
 class CaseBuilder:
     """Records a case while running it on the reference; see the module docstring."""
 
-    def __init__(self, preset: str) -> None:
+    def __init__(self, preset: str, block: int | None = None) -> None:
         if preset not in PRESETS:
             raise AuthoringError(f"unknown preset {preset!r}")
         self.preset = preset
+        # The block the whole case runs in, opened once the genesis is fixed.
+        self._block = block
+        self._block_opened = False
         self._overrides: dict[str, Any] = {}
         self._state: State = genesis_state(preset)
         self._steps: list[StepSpec] = []
@@ -249,9 +256,22 @@ class CaseBuilder:
         except InvalidInput as exc:
             raise AuthoringError(f"bad genesis: {exc}") from exc
         self._overrides = overrides
+        self._open_case_block()
+
+    def _open_case_block(self) -> None:
+        """Open the block the case declared, once: after genesis(), or before the first step."""
+        if self._block is not None and not self._block_opened:
+            self._block_opened = True
+            self.initialize_block(number=self._block)
+
+    def close_case_block(self) -> None:
+        """Close the block the case declared if the case left a block open."""
+        if self._block is not None and self.chain.system.in_block:
+            self.finalize_block()
 
     def step(self, step: Mapping[str, Any], observe: Iterable[Observation] = ()) -> str:
         """Record any plain-data step; returns its outcome."""
+        self._open_case_block()
         requests = tuple(_observation(o) for o in observe)
         try:
             result = apply_step(self._state, step)
@@ -454,14 +474,17 @@ class CaseDef:
     source: str
     func: Callable[[CaseBuilder], None]
     crypto: str = "none"
+    block: int | None = None
+    location: str = ""
 
     def build(self, preset: str) -> CaseSpec:
         """Run the case function for one preset."""
         if preset not in self.presets:
             raise AuthoringError(f"{self.name} is not defined for preset {preset!r}")
-        builder = CaseBuilder(preset)
+        builder = CaseBuilder(preset, block=self.block)
         try:
             self.func(builder)
+            builder.close_case_block()
         except AuthoringError as exc:
             raise AuthoringError(
                 f"{preset}/{self.suite}/{self.handler}/{self.name}: {exc}"
@@ -488,7 +511,7 @@ class Registry:
 
     def add(self, definition: CaseDef) -> None:
         key = f"{definition.suite}/{definition.handler}/{definition.name}"
-        if key in self.cases and self.cases[key].source != definition.source:
+        if key in self.cases and self.cases[key].location != definition.location:
             raise AuthoringError(f"case {key} is defined twice")
         self.cases[key] = definition
 
@@ -516,11 +539,14 @@ def case(
     clauses: Sequence[str] = (),
     registry: Registry | None = None,
     crypto: str = "none",
+    block: int | None = None,
 ) -> Callable[[Callable[[CaseBuilder], None]], Callable[[CaseBuilder], None]]:
     """Register a case function; its name is the case name, its docstring the description.
 
     ``crypto`` is the vector's crypto setting [VEC-7]: ``none`` (no signed
-    input), ``real`` or ``oracle``.
+    input), ``real`` or ``oracle``. ``block`` is the number of the one block
+    the case runs in: the builder opens it after the genesis and closes it
+    when the case returns (see the module docstring).
     """
 
     def register(func: Callable[[CaseBuilder], None]) -> Callable[[CaseBuilder], None]:
@@ -539,14 +565,26 @@ def case(
             presets=tuple(presets),
             clauses=tuple(clauses),
             description=inspect.cleandoc(func.__doc__ or ""),
-            source=f"{func.__module__}:{func.__qualname__}",
+            source=case_source(func),
             func=func,
             crypto=crypto,
+            block=block,
+            location=f"{func.__module__}:{func.__qualname__}",
         )
         (registry if registry is not None else REGISTRY).add(definition)
         return func
 
     return register
+
+
+def case_source(func: Callable[..., Any]) -> str:
+    """A case's ``source`` [VEC-9]: ``module:function``, where the module of a suite that is a
+    package of modules (``suites/balances/transfers.py``) is the suite's (``suites.balances``)."""
+    module = func.__module__
+    prefix = f"{SUITES_PACKAGE}."
+    if module.startswith(prefix):
+        module = prefix + module.removeprefix(prefix).split(".")[0]
+    return f"{module}:{func.__qualname__}"
 
 
 def case_per_crypto(
@@ -557,6 +595,7 @@ def case_per_crypto(
     argument: Callable[[str], Any],
     presets: Sequence[str] = ("minimal",),
     clauses: Sequence[str] = (),
+    block: int | None = None,
 ) -> Callable[[Callable[[CaseBuilder, Any], None]], Callable[[CaseBuilder, Any], None]]:
     """Register a story once per crypto setting, as the case ``<name>_<setting>`` [VEC-7].
 
@@ -574,9 +613,14 @@ def case_per_crypto(
             run.__name__ = run.__qualname__ = f"{story.__name__}_{setting}"
             run.__doc__ = story.__doc__
             run.__module__ = story.__module__
-            case(suite=suite, handler=handler, presets=presets, clauses=clauses, crypto=setting)(
-                run
-            )
+            case(
+                suite=suite,
+                handler=handler,
+                presets=presets,
+                clauses=clauses,
+                crypto=setting,
+                block=block,
+            )(run)
         return story
 
     return register
@@ -614,10 +658,11 @@ def relay(
 
 
 def load_suites() -> Registry:
-    """Import every module of ``phala_spec.conformance.suites``; returns the default registry."""
-    package = importlib.import_module("phala_spec.conformance.suites")
-    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
-        importlib.import_module(f"{package.__name__}.{info.name}")
+    """Import every module of ``phala_spec.conformance.suites`` and of its packages; returns the
+    default registry."""
+    package = importlib.import_module(SUITES_PACKAGE)
+    for info in pkgutil.walk_packages(package.__path__, f"{SUITES_PACKAGE}."):
+        importlib.import_module(info.name)
     return REGISTRY
 
 

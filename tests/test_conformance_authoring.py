@@ -127,6 +127,29 @@ def test_case_registry_rules() -> None:
         case(suite="x", handler="y", registry=registry)(clash)
 
 
+def test_case_declares_its_block() -> None:
+    """``block=N``: the builder opens block N after the genesis and closes it at the end [VEC-12]."""
+    registry = Registry()
+
+    @case(suite="x", handler="y", registry=registry, block=1)
+    def in_one_block(b: CaseBuilder) -> None:
+        b.genesis(balances=[("alice", 1000)])
+        assert b.chain.system.in_block
+        b.call("Balances.reserve", {"who": b.account("alice"), "value": 5}, pallet("Test"))
+
+    @case(suite="x", handler="y", registry=registry, block=1)
+    def closes_itself(b: CaseBuilder) -> None:
+        b.call("Balances.reserve", {"who": b.account("alice"), "value": 5}, pallet("Test"))
+        b.finalize_block(observe=[("total_issuance",)])
+
+    built, closed = registry.specs()[1], registry.specs()[0]
+    kinds = ["initialize_block", "call", "finalize_block"]
+    assert [s.step["kind"] for s in built.steps] == kinds
+    assert built.steps[0].step["number"] == 1
+    assert [s.step["kind"] for s in closed.steps] == kinds
+    assert closed.steps[2].observations == (("total_issuance", ()),)
+
+
 def test_matches() -> None:
     assert matches("minimal/balances/transfer/a", None)
     assert matches("minimal/balances/transfer/a", "balances transfer")
