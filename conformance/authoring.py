@@ -21,10 +21,12 @@ Example::
         b.call("Balances.transfer_keep_alive", {"dest": bob, "value": 995},
                origin=signed(alice), observe=[("balance", alice)])
 
-A case that runs inside one block declares it (``block=1``): the builder
-opens that block as soon as the genesis is fixed and closes it when the case
-returns, so the steps are ``initialize_block``, the case's own, and
-``finalize_block``. A case of several blocks opens and closes them itself.
+A case declares the block it starts in (``block=1``): the builder opens that
+block as soon as the genesis is fixed and, when the case returns, closes the
+block then open, so the steps are ``initialize_block``, the case's own, and
+``finalize_block``. In between, a case of several blocks moves on with
+:meth:`CaseBuilder.next_block`; one that declares no block opens and closes
+its blocks itself.
 """
 
 from __future__ import annotations
@@ -40,13 +42,10 @@ from typing import Any
 import attrs
 
 from phala_spec import SPEC_VERSION
-from phala_spec.chain.messages import Message, MessageOrigin, signed_bytes
 from phala_spec.chain.state import ChainConfig, ChainState, Events
 from phala_spec.network import NetworkState, State, chain_of, genesis_state
 from phala_spec.network import observe as observe_view
-from phala_spec.pallets.mq import ingress
 from phala_spec.primitives.codec import PlainData, blake2b_256, digest, encode, to_data
-from phala_spec.primitives.crypto import Keypair, sign
 from phala_spec.primitives.errors import InvalidInput
 from phala_spec.runtime.genesis import PRESETS, dev_account
 from phala_spec.steps import apply_step
@@ -265,7 +264,7 @@ class CaseBuilder:
             self.initialize_block(number=self._block)
 
     def close_case_block(self) -> None:
-        """Close the block the case declared if the case left a block open."""
+        """For a case that declared its block: close the block the case left open, if any."""
         if self._block is not None and self.chain.system.in_block:
             self.finalize_block()
 
@@ -544,9 +543,9 @@ def case(
     """Register a case function; its name is the case name, its docstring the description.
 
     ``crypto`` is the vector's crypto setting [VEC-7]: ``none`` (no signed
-    input), ``real`` or ``oracle``. ``block`` is the number of the one block
-    the case runs in: the builder opens it after the genesis and closes it
-    when the case returns (see the module docstring).
+    input), ``real`` or ``oracle``. ``block`` is the number of the block the
+    case starts in: the builder opens it after the genesis and closes the
+    block then open when the case returns (see the module docstring).
     """
 
     def register(func: Callable[[CaseBuilder], None]) -> Callable[[CaseBuilder], None]:
@@ -624,37 +623,6 @@ def case_per_crypto(
         return story
 
     return register
-
-
-def relay(
-    b: CaseBuilder,
-    setting: str,
-    sender: MessageOrigin,
-    topic: bytes,
-    payload: bytes,
-    key: Keypair,
-    relayer: str = "charlie",
-) -> None:
-    """Submit a message from ``sender`` through ``PhalaMq.sync_offchain_message`` at the sender's
-    next sequence, signed by ``key`` (a ``True`` stand-in in the ``oracle`` setting, [MQ-22]);
-    the queue accepts it whatever its handler makes of it [MQ-10] [MQ-13]."""
-    message = Message(sender, topic, payload)
-    sequence = ingress(b.chain, sender)
-    signature: bytes | bool = (
-        True if setting == "oracle" else sign(key, signed_bytes(message, sequence))
-    )
-    b.call(
-        "PhalaMq.sync_offchain_message",
-        {
-            "signed_message": {
-                "message": to_data(message),
-                "sequence": sequence,
-                "signature": signature,
-            }
-        },
-        origin=signed(relayer),
-    )
-    b.expect_outcome("ok")
 
 
 def load_suites() -> Registry:

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-import relaying
 
 from phala_spec.chain.messages import Message, MessageOrigin, wrap_content_to_sign
 from phala_spec.chain.state import BlockContext, ChainState, CollectiveOrigin, Root, Signed
@@ -27,6 +26,7 @@ from phala_spec.chain.worker_messages import (
     decode_gatekeeper_launch,
     encode_payload,
 )
+from phala_spec.conformance.relaying import apply_relay
 from phala_spec.pallets import registry
 from phala_spec.primitives.crypto import Keypair, dev_keypair, sign
 from phala_spec.runtime.block import CallResult, apply_call, finalize_block, initialize_block
@@ -72,7 +72,7 @@ def with_workers(*keys: Keypair) -> ChainState:
 def relay(
     state: ChainState, sender: MessageOrigin, topic: bytes, payload: bytes, key: Keypair
 ) -> CallResult:
-    return relaying.relay(state, ALICE, sender, topic, payload, key)
+    return apply_relay(state, ALICE, sender, topic, payload, key)
 
 
 def upload(state: ChainState, gk: Keypair, master: bytes) -> CallResult:

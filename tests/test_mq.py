@@ -30,6 +30,7 @@ from phala_spec.chain.messages import (
     wrap_content_to_sign,
 )
 from phala_spec.chain.state import BlockContext, ChainState, Root, Signed, Unsigned, event
+from phala_spec.conformance import relaying
 from phala_spec.conformance.schema import load_vector
 from phala_spec.pallets import computation, mq, registry
 from phala_spec.primitives.codec import blake2b_256, digest, to_data
@@ -88,13 +89,8 @@ def next_block(state: ChainState) -> tuple[ChainState, Any]:
 
 
 def signature(message: Message, sequence: int, setting: str, valid: bool = True) -> bytes | bool:
-    if setting == "oracle":
-        return valid
-    return sign(KEYS[message.sender] if valid else FORGER, signed_bytes(message, sequence))
-
-
-def sm_data(message: Message, sequence: int, sig: bytes | bool) -> dict[str, Any]:
-    return {"message": to_data(message), "sequence": sequence, "signature": sig}
+    key = KEYS[message.sender] if valid else FORGER
+    return relaying.signature(key, message, sequence, setting, valid)
 
 
 def sync(
@@ -108,7 +104,9 @@ def sync(
 ) -> Any:
     if sig is None:
         sig = signature(message, sequence, setting, valid)
-    return apply_call(state, origin, SYNC, {"signed_message": sm_data(message, sequence, sig)})
+    return apply_call(
+        state, origin, SYNC, {"signed_message": relaying.signed_message(message, sequence, sig)}
+    )
 
 
 # --- Messages [MQ-1]..[MQ-5] -----------------------------------------------------------------
@@ -242,7 +240,7 @@ def test_registered_cluster_contract_and_gatekeeper_keys_are_used() -> None:
 
 def test_malformed_signed_messages_are_invalid_input() -> None:
     state = chain()
-    good = sm_data(Message(W, REPORT, b""), 0, True)
+    good = relaying.signed_message(Message(W, REPORT, b""), 0, True)
     bad_values: list[Any] = [
         None,
         [],
@@ -526,7 +524,9 @@ def test_pool_rule_forms() -> None:
     assert validity(2**64 - 1) == mq.PoolValidity(
         "valid", (tag(2**64 - 1),), (tag(2**64 - 2),), "Future"
     )
-    view = observe(state, "mq_pool_validity", [sm_data(Message(W, REPORT, b""), 3, True)])
+    view = observe(
+        state, "mq_pool_validity", [relaying.signed_message(Message(W, REPORT, b""), 3, True)]
+    )
     assert view == {
         "validate": "valid",
         "provides": [tag(3)],

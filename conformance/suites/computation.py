@@ -29,10 +29,10 @@ from phala_spec.conformance.authoring import (
     case,
     case_per_crypto,
     pallet,
-    relay,
     root,
     signed,
 )
+from phala_spec.conformance.relaying import relay
 from phala_spec.pallets import computation
 from phala_spec.primitives.codec import to_data
 from phala_spec.primitives.crypto import Keypair, dev_keypair

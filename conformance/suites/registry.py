@@ -43,10 +43,10 @@ from phala_spec.conformance.authoring import (
     case,
     case_per_crypto,
     collective,
-    relay,
     root,
     signed,
 )
+from phala_spec.conformance.relaying import relay
 from phala_spec.pallets.mq import ingress
 from phala_spec.pallets.registry import PALLET, SYSTEM_EVENT_TOPIC
 from phala_spec.primitives.codec import blake2b_256

@@ -28,7 +28,8 @@ from phala_spec.chain.worker_messages import (
     WorkerIdentity,
     encode_payload,
 )
-from phala_spec.conformance.authoring import CaseBuilder, case, case_per_crypto, relay, root, signed
+from phala_spec.conformance.authoring import CaseBuilder, case, case_per_crypto, root, signed
+from phala_spec.conformance.relaying import relay
 from phala_spec.conformance.suites.registry import (
     ECDH,
     ECDH2,

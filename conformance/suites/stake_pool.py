@@ -25,7 +25,8 @@ from phala_spec.chain.worker_messages import (
     WorkingInfoUpdateEvent,
     encode_payload,
 )
-from phala_spec.conformance.authoring import AuthoringError, CaseBuilder, case, relay, root, signed
+from phala_spec.conformance.authoring import AuthoringError, CaseBuilder, case, root, signed
+from phala_spec.conformance.relaying import relay
 from phala_spec.conformance.suites.computation import (
     MASTER,
     WORKER,
