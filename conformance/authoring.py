@@ -22,7 +22,8 @@ Example::
                origin=signed(alice), observe=[("balance", alice)])
 
 A case declares the block it starts in (``block=1``): the builder opens that
-block as soon as the genesis is fixed and, when the case returns, closes the
+block as soon as the genesis is fixed (at ``genesis()``, or when the case
+first reads the state or records a step) and, when the case returns, closes the
 block then open, so the steps are ``initialize_block``, the case's own, and
 ``finalize_block``. In between, a case of several blocks moves on with
 :meth:`CaseBuilder.next_block`; one that declares no block opens and closes
@@ -183,16 +184,18 @@ class CaseBuilder:
     @property
     def state(self) -> State:
         """The reference state after the last recorded step: a chain, or a network [NET-1]."""
+        self._open_case_block()
         return self._state
 
     @property
     def chain(self) -> ChainState:
         """The chain state after the last recorded step (a network's chain) [NET-1]."""
-        return chain_of(self._state)
+        return chain_of(self.state)
 
     @property
     def network(self) -> NetworkState:
         """The network state after the last recorded step; only for a genesis with runtimes."""
+        self._open_case_block()
         if not isinstance(self._state, NetworkState):
             raise AuthoringError("this case has no runtimes: declare them in genesis(runtimes=...)")
         return self._state
@@ -200,7 +203,7 @@ class CaseBuilder:
     @property
     def config(self) -> ChainConfig:
         """The runtime parameters of this case's genesis."""
-        return self.chain.config
+        return chain_of(self._state).config
 
     @property
     def last_events(self) -> Events:
@@ -258,7 +261,8 @@ class CaseBuilder:
         self._open_case_block()
 
     def _open_case_block(self) -> None:
-        """Open the block the case declared, once: after genesis(), or before the first step."""
+        """Open the block the case declared, once the case has fixed its genesis: at genesis(),
+        or when it first reads the state or records a step."""
         if self._block is not None and not self._block_opened:
             self._block_opened = True
             self.initialize_block(number=self._block)
