@@ -25,8 +25,8 @@ def do(
     name: str,
     args: Mapping[str, Any],
     origin: Mapping[str, Any],
-    *,
     outcome: str = "ok",
+    *,
     events: Sequence[str] | None = None,
     observe: Iterable[Sequence[Any]] = (),
 ) -> None:
