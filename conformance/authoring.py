@@ -594,21 +594,21 @@ def case_per_crypto(
     *,
     suite: str,
     handler: str,
-    settings: Sequence[str],
-    argument: Callable[[str], Any],
+    settings: Sequence[str] = ("real", "oracle"),
+    argument: Callable[[str], Any] | None = None,
     presets: Sequence[str] = ("minimal",),
     clauses: Sequence[str] = (),
     block: int | None = None,
 ) -> Callable[[Callable[[CaseBuilder, Any], None]], Callable[[CaseBuilder, Any], None]]:
     """Register a story once per crypto setting, as the case ``<name>_<setting>`` [VEC-7].
 
-    The story receives ``argument(setting)`` (the setting itself, or a signer
-    for it) besides the builder.
+    The story receives ``argument(setting)`` (by default the setting itself;
+    or, say, a signer for it) besides the builder.
     """
 
     def register(story: Callable[[CaseBuilder, Any], None]) -> Callable[[CaseBuilder, Any], None]:
         for setting in settings:
-            value = argument(setting)
+            value = setting if argument is None else argument(setting)
 
             def run(b: CaseBuilder, story: Any = story, value: Any = value) -> None:
                 story(b, value)

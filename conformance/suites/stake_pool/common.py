@@ -10,7 +10,13 @@ from phala_spec.chain.worker_messages import SettleInfo, WorkingInfoUpdateEvent
 from phala_spec.conformance import checks
 from phala_spec.conformance.authoring import CaseBuilder, signed
 from phala_spec.conformance.checks import check
-from phala_spec.conformance.suites.computation import MASTER, WORKER, WORKER2, gk_report, setup
+from phala_spec.conformance.suites.computation.common import (
+    MASTER,
+    WORKER,
+    WORKER2,
+    gk_report,
+    setup,
+)
 from phala_spec.pallets.staking import assets, stake_pool_v2, vault
 from phala_spec.runtime.genesis import UNIT
 

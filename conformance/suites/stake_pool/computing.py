@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from phala_spec.conformance.authoring import CaseBuilder, case
 from phala_spec.conformance.checks import check
-from phala_spec.conformance.suites.computation import WORKER, WORKER2, WORKER3
+from phala_spec.conformance.suites.computation.common import WORKER, WORKER2, WORKER3
 from phala_spec.conformance.suites.stake_pool.common import (
     ALICE,
     BOB,

@@ -7,7 +7,7 @@ from phala_spec.chain.worker_messages import BenchReport, encode_payload
 from phala_spec.conformance.authoring import CaseBuilder, case, root
 from phala_spec.conformance.checks import check
 from phala_spec.conformance.relaying import relay
-from phala_spec.conformance.suites.computation import WORKER, WORKER2, WORKER3
+from phala_spec.conformance.suites.computation.common import WORKER, WORKER2, WORKER3
 from phala_spec.conformance.suites.stake_pool.common import (
     ALICE,
     BOB,

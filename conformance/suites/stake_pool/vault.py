@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from phala_spec.conformance.authoring import CaseBuilder, case
 from phala_spec.conformance.checks import check
-from phala_spec.conformance.suites.computation import WORKER
+from phala_spec.conformance.suites.computation.common import WORKER
 from phala_spec.conformance.suites.stake_pool.common import (
     ALICE,
     BOB,
