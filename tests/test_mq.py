@@ -32,9 +32,24 @@ from phala_spec.chain.messages import (
 from phala_spec.chain.state import BlockContext, ChainState, Root, Signed, Unsigned, event
 from phala_spec.conformance import relaying
 from phala_spec.conformance.schema import load_vector
+from phala_spec.conformance.suites.mq.common import (
+    CLUSTER,
+    CLUSTER_ID,
+    CLUSTER_KEY,
+    CONTRACT,
+    CONTRACT_ID,
+    FORGER,
+    KEYS,
+    MASTER,
+    WORKER,
+    WORKER2,
+    WORKER2_ORIGIN,
+    WORKER_ORIGIN,
+    registry_keys,
+)
 from phala_spec.pallets import computation, mq, registry
-from phala_spec.primitives.codec import blake2b_256, digest, to_data
-from phala_spec.primitives.crypto import dev_keypair, sign
+from phala_spec.primitives.codec import digest, to_data
+from phala_spec.primitives.crypto import sign
 from phala_spec.primitives.errors import DispatchError, InvalidInput
 from phala_spec.runtime.block import apply_call, finalize_block, initialize_block
 from phala_spec.runtime.calls import CALLS
@@ -43,26 +58,8 @@ from phala_spec.runtime.views import observe
 
 ALICE, BOB = dev_account("alice"), dev_account("bob")
 RELAYER = Signed(ALICE)
-WORKER = dev_keypair("test/worker")
-OTHER_WORKER = dev_keypair("test/worker2")
-MASTER = dev_keypair("test/master")
-CLUSTER_KEY = dev_keypair("test/cluster")
-CONTRACT_KEY = dev_keypair("test/contract")
-FORGER = dev_keypair("test/forger")
-CLUSTER_ID = blake2b_256(b"cluster")
-CONTRACT_ID = blake2b_256(b"contract")
-
-W = MessageOrigin("Worker", WORKER.public)
-W2 = MessageOrigin("Worker", OTHER_WORKER.public)
-CLUSTER = MessageOrigin("Cluster", CLUSTER_ID)
-CONTRACT = MessageOrigin("Contract", CONTRACT_ID)
-KEYS = {
-    W: WORKER,
-    W2: OTHER_WORKER,
-    GATEKEEPER: MASTER,
-    CLUSTER: CLUSTER_KEY,
-    CONTRACT: CONTRACT_KEY,
-}
+# The mq suite's cast: off-chain senders, their keys [MQ-9] and a forger.
+W, W2 = WORKER_ORIGIN, WORKER2_ORIGIN
 
 REPORT = b"phala/mining/report"
 REGISTRY_EVENT = b"^phala/registry/event"
@@ -71,13 +68,7 @@ SYNC = "PhalaMq.sync_offchain_message"
 
 def chain(**registry_overrides: Any) -> ChainState:
     """A minimal-preset state with every test key registered and block 1 open."""
-    keys = {
-        "gatekeeper_master_pubkey": MASTER.public,
-        "cluster_keys": {CLUSTER_ID: CLUSTER_KEY.public},
-        "contract_keys": {CONTRACT_ID: CONTRACT_KEY.public},
-        **registry_overrides,
-    }
-    state = genesis("minimal", {"registry": keys})
+    state = genesis("minimal", {"registry": {**registry_keys(), **registry_overrides}})
     state, _ = initialize_block(state, BlockContext(1, 12_000))
     return state
 
@@ -225,7 +216,7 @@ def test_worker_key_is_the_key_in_its_origin() -> None:
     message = Message(W, REPORT, b"")
     assert sync(state, message, 0).outcome == "ok"
     # Signed by another worker's key: the origin's key decides.
-    forged = sign(OTHER_WORKER, signed_bytes(message, 0))
+    forged = sign(WORKER2, signed_bytes(message, 0))
     assert sync(state, message, 0, sig=forged).outcome == "PhalaRegistry.InvalidSignature"
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import attrs
@@ -110,16 +110,11 @@ def watch(*senders: MessageOrigin) -> list[tuple[Any, ...]]:
 
 
 def call(
-    b: CaseBuilder,
-    name: str,
-    args: dict[str, Any],
-    origin: dict[str, Any],
-    *,
-    outcome: str = "ok",
-    observe: Iterable[Sequence[Any]] = (),
+    b: CaseBuilder, name: str, args: dict[str, Any], origin: dict[str, Any], **kw: Any
 ) -> None:
-    """Apply a call; check the outcome, that mq deposits no event, and that a rejection changes nothing."""
-    do(b, name, args, origin, outcome=outcome, events=[], observe=observe)
+    """:func:`~phala_spec.conformance.checks.do` (``outcome``, ``observe``) for a call of the
+    message queue, which deposits no event."""
+    do(b, name, args, origin, events=[], **kw)
 
 
 def sync(
