@@ -85,19 +85,18 @@ def signature(message: Message, sequence: int, setting: str, valid: bool = True)
 
 
 def sync(
-    state: ChainState,
-    message: Message,
-    sequence: int,
-    setting: str = "real",
-    valid: bool = True,
-    sig: bytes | bool | None = None,
-    origin: Any = RELAYER,
+    state: ChainState, message: Message, sequence: int, setting: str = "real", valid: bool = True
 ) -> Any:
-    if sig is None:
-        sig = signature(message, sequence, setting, valid)
-    return apply_call(
-        state, origin, SYNC, {"signed_message": relaying.signed_message(message, sequence, sig)}
-    )
+    """Relay ``message`` signed by its sender's key (``valid``) or by the forger."""
+    return sync_signed(state, message, sequence, signature(message, sequence, setting, valid))
+
+
+def sync_signed(
+    state: ChainState, message: Message, sequence: int, sig: bytes | bool, origin: Any = RELAYER
+) -> Any:
+    """Relay ``message`` with the signature ``sig``."""
+    signed = relaying.signed_message(message, sequence, sig)
+    return apply_call(state, origin, SYNC, {"signed_message": signed})
 
 
 # --- Messages [MQ-1]..[MQ-5] -----------------------------------------------------------------
@@ -185,7 +184,7 @@ def test_check_order_of_sync_offchain_message() -> None:
         (RELAYER, W, REPORT, 0, False, "PhalaRegistry.InvalidSignature"),
     ]
     for origin, sender, topic, sequence, sig, code in table:
-        result = sync(state, Message(sender, topic, b""), sequence, sig=sig, origin=origin)
+        result = sync_signed(state, Message(sender, topic, b""), sequence, sig, origin)
         assert result.outcome == code, (sender, topic, sequence, sig)
         assert result.state is state and result.events == ()
 
@@ -217,7 +216,7 @@ def test_worker_key_is_the_key_in_its_origin() -> None:
     assert sync(state, message, 0).outcome == "ok"
     # Signed by another worker's key: the origin's key decides.
     forged = sign(WORKER2, signed_bytes(message, 0))
-    assert sync(state, message, 0, sig=forged).outcome == "PhalaRegistry.InvalidSignature"
+    assert sync_signed(state, message, 0, forged).outcome == "PhalaRegistry.InvalidSignature"
 
 
 def test_registered_cluster_contract_and_gatekeeper_keys_are_used() -> None:
@@ -226,7 +225,7 @@ def test_registered_cluster_contract_and_gatekeeper_keys_are_used() -> None:
         message = Message(sender, REPORT, b"")
         assert sync(state, message, 0).outcome == "ok"
         wrong = sign(WORKER, signed_bytes(message, 0))
-        assert sync(state, message, 0, sig=wrong).outcome == "PhalaRegistry.InvalidSignature"
+        assert sync_signed(state, message, 0, wrong).outcome == "PhalaRegistry.InvalidSignature"
 
 
 def test_malformed_signed_messages_are_invalid_input() -> None:
