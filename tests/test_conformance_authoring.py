@@ -21,6 +21,7 @@ from phala_spec.conformance.authoring import (
     StepSpec,
     build_vector,
     case,
+    case_source,
     default_randomness,
     matches,
     pallet,
@@ -148,6 +149,21 @@ def test_case_declares_its_block() -> None:
     assert built.steps[0].step["number"] == 1
     assert [s.step["kind"] for s in closed.steps] == kinds
     assert closed.steps[2].observations == (("total_issuance", ()),)
+
+
+def test_case_source_names_the_suite_module() -> None:
+    """A case in a suite package's module records the suite's module as its source [VEC-9]."""
+
+    def story(b: CaseBuilder) -> None:
+        pass
+
+    story.__qualname__ = "story"
+    story.__module__ = "phala_spec.conformance.suites.balances.transfers"
+    assert case_source(story) == "phala_spec.conformance.suites.balances:story"
+    story.__module__ = "phala_spec.conformance.suites.network"
+    assert case_source(story) == "phala_spec.conformance.suites.network:story"
+    story.__module__ = "tests.somewhere"
+    assert case_source(story) == "tests.somewhere:story"
 
 
 def test_matches() -> None:
