@@ -170,8 +170,7 @@ def add_and_remove_pruntime(b: CaseBuilder) -> None:
         root(),
         outcome="PhalaRegistry.PRuntimeAlreadyExists",
     )
-    b.finalize_block()
-    b.initialize_block()
+    b.next_block()
     do(b, ADD_PRUNTIME, {"pruntime_hash": PRUNTIME2}, council(2, 3))
     check(b.chain.registry.pruntime_allowlist == (PRUNTIME, PRUNTIME2), "both hashes, in order")
     do(b, REMOVE_PRUNTIME, {"pruntime_hash": PRUNTIME2}, root())
@@ -275,8 +274,7 @@ def force_register_worker_twice(b: CaseBuilder) -> None:
         "the forced record",
     )
     expect_outbound(b, [worker_event(WORKER.public, Registered(128))])
-    b.finalize_block()
-    b.initialize_block()
+    b.next_block()
     do(
         b,
         FORCE_REGISTER,
@@ -306,8 +304,7 @@ def register_then_update(b: CaseBuilder) -> None:
         b,
         [worker_event(WORKER.public, Registered(128)), worker_event(WORKER.public, BenchStart(8))],
     )
-    b.finalize_block()
-    b.initialize_block()
+    b.next_block()
     info = pruntime_info(ecdh=ECDH2, version=2, operator="bob", features=(1,))
     do(b, REGISTER, {"pruntime_info": info, "attestation": None}, signed("bob"))
     reg = b.chain.registry
@@ -475,8 +472,7 @@ def worker_origin(key: Any) -> MessageOrigin:
 def registered(b: CaseBuilder) -> None:
     setup(b)
     do(b, FORCE_REGISTER, {"pubkey": WORKER.public, "ecdh_pubkey": ECDH, "operator": None}, root())
-    b.finalize_block()
-    b.initialize_block()
+    b.next_block()
 
 
 @signed_case("on_message_received", ("REG-12", "REG-13"), presets=BOTH_PRESETS)

@@ -106,8 +106,7 @@ def workers(b: CaseBuilder, *keys: tuple[Keypair, bytes], timestamp: int | None 
     setup(b, timestamp=timestamp)
     for key, ecdh in keys:
         do(b, FORCE_REGISTER, {"pubkey": key.public, "ecdh_pubkey": ecdh, "operator": None}, root())
-    b.finalize_block()
-    b.initialize_block()
+    b.next_block()
 
 
 # --- Launch [REG-14] [REG-17] ----------------------------------------------------------------

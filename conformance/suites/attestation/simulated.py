@@ -92,8 +92,7 @@ def simulated_register_and_refresh(b: CaseBuilder) -> None:
         (w.attestation_provider, w.confidence_level) == ("Simulated", 1),
         "provider Simulated, level 1",
     )
-    b.finalize_block()
-    b.initialize_block()
+    b.next_block()
     again = pruntime_info(ecdh=b"\x09" * 32, version=2)
     do(
         b,
@@ -280,8 +279,7 @@ def simulated_deallowlisted_runtime(b: CaseBuilder) -> None:
         signed("alice"),
     )
     do(b, REMOVE_PRUNTIME, {"pruntime_hash": SIM_RUNTIME}, root())
-    b.finalize_block()
-    b.initialize_block()
+    b.next_block()
     before = b.chain.registry.workers[WORKER.public]
     do(
         b,

@@ -68,6 +68,7 @@ from phala_spec.primitives.arith import U128_MAX
     handler="scenario",
     presets=BOTH,
     clauses=("BAL-9", "BAL-10", "BAL-11", "BAL-13", "BAL-8", "SYS-3", "SYS-4"),
+    block=1,
 )
 def payments_over_several_blocks(b: CaseBuilder) -> None:
     """Four blocks of everyday payments between five accounts: creation, keep-alive refusals,
@@ -75,7 +76,6 @@ def payments_over_several_blocks(b: CaseBuilder) -> None:
     the dust burnt."""
     a = setup(b)
     u = a.u
-    b.initialize_block()
     transfer(
         b,
         a.alice,
@@ -99,9 +99,7 @@ def payments_over_several_blocks(b: CaseBuilder) -> None:
         events=["System.NewAccount", "Balances.Endowed", tr(a.dave, a.eve, 290 * u)],
         observe=watch(a.dave, a.eve),
     )
-    b.finalize_block()
-
-    b.initialize_block()
+    b.next_block()
     transfer(
         b,
         a.eve,
@@ -183,13 +181,13 @@ def payments_over_several_blocks(b: CaseBuilder) -> None:
     handler="scenario",
     presets=BOTH,
     clauses=("BAL-5", "BAL-21", "BAL-22", "BAL-23", "BAL-24"),
+    block=1,
 )
 def lock_lifecycle(b: CaseBuilder) -> None:
     """A lock is set, extended, overlapped by a second one, lowered and removed, across blocks;
     transfers are refused or allowed by the frozen amount of the moment."""
     a = setup(b)
     u = a.u
-    b.initialize_block()
     lock(b, a.alice, 400 * u, DEMOCRACY, events=[ev("Balances.Locked", amount=400 * u)])
     transfer(b, a.alice, a.bob, 601 * u, outcome="Token.Frozen")
     extend(b, a.alice, 600 * u, DEMOCRACY, events=[ev("Balances.Locked", amount=200 * u)])
@@ -232,6 +230,7 @@ def lock_lifecycle(b: CaseBuilder) -> None:
     handler="scenario",
     presets=BOTH,
     clauses=("BAL-4", "BAL-5", "BAL-16", "BAL-17", "BAL-21", "BAL-27"),
+    block=1,
 )
 def lock_and_reserve_interplay(b: CaseBuilder) -> None:
     """fungible and Currency disagree about locks: with free 800u, reserved 200u and an 800u lock,
@@ -239,7 +238,6 @@ def lock_and_reserve_interplay(b: CaseBuilder) -> None:
     reserve of 100u is refused (the lock bounds the free balance)."""
     a = setup(b)
     u = a.u
-    b.initialize_block()
     reserve(b, a.alice, 200 * u)
     lock(b, a.alice, 800 * u)
     expect(b, a.alice, free=800 * u, reserved=200 * u, frozen=800 * u, consumers=2)
@@ -249,9 +247,7 @@ def lock_and_reserve_interplay(b: CaseBuilder) -> None:
     transfer(
         b, a.alice, a.bob, 200 * u, events=[tr(a.alice, a.bob, 200 * u)], observe=watch(a.alice)
     )
-    b.finalize_block()
-
-    b.initialize_block()
+    b.next_block()
     do(
         b,
         UNRESERVE,
@@ -283,6 +279,7 @@ def lock_and_reserve_interplay(b: CaseBuilder) -> None:
     handler="scenario",
     presets=BOTH,
     clauses=("BAL-2", "BAL-8", "BAL-14", "BAL-19", "BAL-25", "BAL-26", "BAL-27", "BAL-28"),
+    block=1,
 )
 def issuance_bookkeeping(b: CaseBuilder) -> None:
     """Every way the total issuance moves, one after the other, with the running total checked
@@ -290,7 +287,6 @@ def issuance_bookkeeping(b: CaseBuilder) -> None:
     a = setup(b)
     u = a.u
     total = 3000 * u
-    b.initialize_block()
     mint(b, a.alice, 200 * u, observe=[("total_issuance",)])
     total += 200 * u
     expect_issuance(b, total)
@@ -301,9 +297,7 @@ def issuance_bookkeeping(b: CaseBuilder) -> None:
     do(b, SLASH, {"who": a.charlie, "value": 120 * u}, OPS, observe=[("total_issuance",)])
     total -= 120 * u
     expect_issuance(b, total)
-    b.finalize_block()
-
-    b.initialize_block()
+    b.next_block()
     withdraw(b, a.alice, 50 * u, True, observe=[("total_issuance",)])
     total -= 50 * u
     expect_issuance(b, total)
@@ -313,9 +307,7 @@ def issuance_bookkeeping(b: CaseBuilder) -> None:
     deposit(b, DEPOSIT_EXISTING, a.dave, 30 * u, observe=[("total_issuance",)])
     total += 30 * u
     expect_issuance(b, total)
-    b.finalize_block()
-
-    b.initialize_block()
+    b.next_block()
     set_balance(b, a.bob, 2000 * u, observe=[("total_issuance",)])
     total += 2000 * u - 900 * u
     expect_issuance(b, total)
@@ -350,13 +342,13 @@ def issuance_bookkeeping(b: CaseBuilder) -> None:
     handler="scenario",
     presets=MINIMAL,
     clauses=("BAL-21", "BAL-22", "BAL-24", "BAL-28", "SYS-5"),
+    block=1,
 )
 def lock_on_empty_account_does_not_freeze_later_deposit(b: CaseBuilder) -> None:
     """Quirk: a lock set on an account with no provider is stored without a frozen amount; funds
     deposited later are not frozen by it until the locks are next updated."""
     a = setup(b)
     u = a.u
-    b.initialize_block()
     lock(b, a.dave, 300 * u, events=[ev("Balances.Locked", who=a.dave, amount=300 * u)])
     deposit(
         b,
@@ -367,9 +359,7 @@ def lock_on_empty_account_does_not_freeze_later_deposit(b: CaseBuilder) -> None:
         observe=[*watch(a.dave), ("locks", a.dave)],
     )
     expect(b, a.dave, free=500 * u, frozen=0, consumers=0)
-    b.finalize_block()
-
-    b.initialize_block()
+    b.next_block()
     transfer(b, a.dave, a.bob, 400 * u, events=[tr(a.dave, a.bob, 400 * u)])
     extend(
         b,
@@ -390,11 +380,14 @@ def lock_on_empty_account_does_not_freeze_later_deposit(b: CaseBuilder) -> None:
         observe=watch(a.dave),
     )
     expect(b, a.dave, frozen=0, consumers=0)
-    b.finalize_block()
 
 
 @case(
-    suite=SUITE, handler="scenario", presets=MINIMAL, clauses=("BAL-2", "BAL-5", "BAL-14", "BAL-26")
+    suite=SUITE,
+    handler="scenario",
+    presets=MINIMAL,
+    clauses=("BAL-2", "BAL-5", "BAL-14", "BAL-26"),
+    block=1,
 )
 def saturated_issuance(b: CaseBuilder) -> None:
     """force_set_balance saturates the issuance at 2^128-1; after alice is wiped, bob holds more
@@ -402,7 +395,6 @@ def saturated_issuance(b: CaseBuilder) -> None:
     Arithmetic.Underflow and Arithmetic.Overflow respectively, less than it works."""
     a = setup(b)
     u = a.u
-    b.initialize_block()
     set_balance(b, a.bob, U128_MAX)
     expect_issuance(b, U128_MAX)
     set_balance(b, a.alice, 0, events=["System.KilledAccount", "Balances.BalanceSet"])
@@ -425,13 +417,13 @@ def saturated_issuance(b: CaseBuilder) -> None:
     handler="scenario",
     presets=MINIMAL,
     clauses=("BAL-3", "BAL-8", "BAL-17", "BAL-18", "SYS-3", "SYS-4", "SYS-5"),
+    block=1,
 )
 def reference_counts_through_an_account_life(b: CaseBuilder) -> None:
     """dave is created, reserves, locks, is refused reaping while he has consumers, releases them
     and is reaped, then created again: each step's providers and consumers follow the rules."""
     a = setup(b)
     u = a.u
-    b.initialize_block()
     transfer(b, a.alice, a.dave, 100 * u)
     expect(b, a.dave, providers=1, consumers=0)
     reserve(b, a.dave, 30 * u)
@@ -447,9 +439,7 @@ def reference_counts_through_an_account_life(b: CaseBuilder) -> None:
         events=[tr(a.dave, a.alice, 60 * u)],
         observe=watch(a.dave),
     )
-    b.finalize_block()
-
-    b.initialize_block()
+    b.next_block()
     do(b, REMOVE_LOCK, {"lock_id": DEMOCRACY, "who": a.dave}, OPS)
     expect(b, a.dave, providers=1, consumers=1)
     do(b, UNRESERVE, {"who": a.dave, "value": 30 * u}, OPS)
@@ -463,9 +453,7 @@ def reference_counts_through_an_account_life(b: CaseBuilder) -> None:
         observe=watch(a.dave),
     )
     expect(b, a.dave, exists=False, providers=0, consumers=0)
-    b.finalize_block()
-
-    b.initialize_block()
+    b.next_block()
     transfer(
         b,
         a.bob,
@@ -514,6 +502,7 @@ def operations_need_a_pallet_origin(b: CaseBuilder) -> None:
     handler="scenario",
     presets=("phala",),
     clauses=("BAL-10", "BAL-11", "BAL-13", "BAL-17", "BAL-22"),
+    block=1,
 )
 def phala_genesis_accounts(b: CaseBuilder) -> None:
     """On the production genesis (1,000,000 PHA per dev account, the rest with the foundation,
@@ -523,7 +512,6 @@ def phala_genesis_accounts(b: CaseBuilder) -> None:
     ed = b.config.existential_deposit
     alice, bob, foundation = b.account("alice"), b.account("bob"), b.account("foundation")
     zed = fresh("zed")
-    b.initialize_block()
     expect_issuance(b, 10**9 * pha)
     transfer(b, alice, bob, 1 * pha, events=[tr(alice, bob, 1 * pha)], observe=watch(alice, bob))
     do(
@@ -545,9 +533,7 @@ def phala_genesis_accounts(b: CaseBuilder) -> None:
         ],
         observe=watch(zed),
     )
-    b.finalize_block()
-
-    b.initialize_block()
+    b.next_block()
     lock(b, bob, 500_000 * pha, STAKING, events=[ev("Balances.Locked", amount=500_000 * pha)])
     reserve(b, bob, 200_000 * pha)
     do(

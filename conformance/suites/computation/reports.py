@@ -44,8 +44,7 @@ def challenges_follow_the_pause_flag(b: CaseBuilder, setting: str) -> None:
     `pow_target(20, online workers, 12)`; root's `force_heartbeat` challenges at once with seed 0
     and the greatest target."""
     computing(b, setting)
-    b.finalize_block()
-    b.initialize_block()
+    b.next_block()
     do(b, C + "set_heartbeat_paused", {"paused": False}, root())
     do(b, C + "force_heartbeat", {}, root())
     b.finalize_block()

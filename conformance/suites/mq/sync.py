@@ -95,8 +95,7 @@ def replayed_message_is_rejected(b: CaseBuilder, s: Signer) -> None:
     sync(b, s, message, 0, signature=signature)
     sync(b, s, message, 0, signature=signature, outcome="PhalaMq.BadSequence")
     sync(b, s, message, 0, signature=signature, relayer="bob", outcome="PhalaMq.BadSequence")
-    b.finalize_block()
-    b.initialize_block()
+    b.next_block()
     sync(b, s, message, 0, signature=signature, outcome="PhalaMq.BadSequence")
 
 

@@ -209,11 +209,9 @@ def new_request_replaces_the_old_one_at_the_back(b: CaseBuilder) -> None:
     do(b, CONTRIBUTE, {"pid": 0, "who": bob, "amount": 100 * U}, OPS)
     stake_out(b, 200 * U)
     do(b, WITHDRAW, {"pid": 0, "who": alice, "shares": 30 * U}, OPS)
-    b.finalize_block()
-    b.initialize_block()
+    b.next_block()
     do(b, WITHDRAW, {"pid": 0, "who": bob, "shares": 10 * U}, OPS)
-    b.finalize_block()
-    b.initialize_block()
+    b.next_block()
     do(b, WITHDRAW, {"pid": 0, "who": alice, "shares": 50 * U}, OPS)
     watch(b, 0, "alice", "bob")
     queue = pool(b).withdraw_queue
@@ -391,18 +389,14 @@ def pool_life(b: CaseBuilder) -> None:
     do(b, CONTRIBUTE, {"pid": 0, "who": dave, "amount": 30 * U}, OPS)
     watch(b, 0, "alice", "bob", "dave")
     check((pool(b).total_shares, pool(b).total_value) == (170 * U, 255 * U), "price 1.5")
-    b.finalize_block()
-
-    b.initialize_block()
+    b.next_block()
     stake_out(b, 150 * U)
     do(b, WITHDRAW, {"pid": 0, "who": alice, "shares": 100 * U}, OPS)
     check(paid(b) == [(alice, 105 * U, 70 * U, 0)], "105 free PHA pay 70 shares")
     do(b, WITHDRAW, {"pid": 0, "who": bob, "shares": 50 * U}, OPS)
     check(paid(b) == [], "nothing free for bob")
     watch(b, 0, "alice", "bob")
-    b.finalize_block()
-
-    b.initialize_block()
+    b.next_block()
     do(b, CONTRIBUTE, {"pid": 0, "who": dave, "amount": 90 * U}, OPS)
     do(b, PROCESS, {"pid": 0}, OPS)
     check(
@@ -411,9 +405,7 @@ def pool_life(b: CaseBuilder) -> None:
     )
     do(b, WITHDRAW, {"pid": 0, "who": bob, "shares": 20 * U}, OPS)
     watch(b, 0, "alice", "bob", "dave")
-    b.finalize_block()
-
-    b.initialize_block()
+    b.next_block()
     do(
         b,
         TRANSFER,
