@@ -187,15 +187,12 @@ def lock(
     amount: int,
     lock_id: bytes = DEMOCRACY,
     reasons: str = "All",
+    call: str = SET_LOCK,
     **kw: Any,
 ) -> None:
-    do(
-        b,
-        SET_LOCK,
-        {"lock_id": lock_id, "who": who, "amount": amount, "reasons": reasons},
-        OPS,
-        **kw,
-    )
+    """``set_lock`` (or ``call``: ``extend_lock``) of ``amount`` on ``who`` [BAL-22] [BAL-23]."""
+    args = {"lock_id": lock_id, "who": who, "amount": amount, "reasons": reasons}
+    do(b, call, args, OPS, **kw)
 
 
 def reserve(b: CaseBuilder, who: bytes, value: int, **kw: Any) -> None:
@@ -214,21 +211,9 @@ def tr(source: bytes, dest: bytes, amount: int) -> tuple[str, dict[str, Any]]:
     return ("Balances.Transfer", {"from": source, "to": dest, "amount": amount})
 
 
-def extend(
-    b: CaseBuilder,
-    who: bytes,
-    amount: int,
-    lock_id: bytes = DEMOCRACY,
-    reasons: str = "All",
-    **kw: Any,
-) -> None:
-    do(
-        b,
-        EXTEND_LOCK,
-        {"lock_id": lock_id, "who": who, "amount": amount, "reasons": reasons},
-        OPS,
-        **kw,
-    )
+def extend(b: CaseBuilder, who: bytes, amount: int, *args: Any, **kw: Any) -> None:
+    """``extend_lock`` [BAL-23], with :func:`lock`'s arguments."""
+    lock(b, who, amount, *args, call=EXTEND_LOCK, **kw)
 
 
 def mint(b: CaseBuilder, who: bytes, amount: int, **kw: Any) -> None:
