@@ -211,9 +211,9 @@ def tr(source: bytes, dest: bytes, amount: int) -> tuple[str, dict[str, Any]]:
     return ("Balances.Transfer", {"from": source, "to": dest, "amount": amount})
 
 
-def extend(b: CaseBuilder, who: bytes, amount: int, *args: Any, **kw: Any) -> None:
+def extend(b: CaseBuilder, who: bytes, amount: int, lock_id: bytes = DEMOCRACY, **kw: Any) -> None:
     """``extend_lock`` [BAL-23], with :func:`lock`'s arguments."""
-    lock(b, who, amount, *args, call=EXTEND_LOCK, **kw)
+    lock(b, who, amount, lock_id, call=EXTEND_LOCK, **kw)
 
 
 def mint(b: CaseBuilder, who: bytes, amount: int, **kw: Any) -> None:
