@@ -13,15 +13,21 @@ trace) into a vector by replaying it on the reference, and
 Example::
 
     @case(suite="balances", handler="transfer_keep_alive", presets=("minimal",),
-          clauses=("BAL-11",))
+          clauses=("BAL-11",), block=1)
     def keep_alive_below_ed(b: CaseBuilder) -> None:
         \"\"\"Docstring becomes the vector description.\"\"\"
         alice, bob = b.account("alice"), b.account("bob")
         b.genesis(config={"existential_deposit": 10}, balances=[(alice, 1000)])
-        b.initialize_block()
         b.call("Balances.transfer_keep_alive", {"dest": bob, "value": 995},
                origin=signed(alice), observe=[("balance", alice)])
-        b.finalize_block()
+
+A case declares the block it starts in (``block=1``): the builder opens that
+block as soon as the genesis is fixed (at ``genesis()``, or when the case
+first reads the state or records a step) and, when the case returns, closes the
+block then open, so the steps are ``initialize_block``, the case's own, and
+``finalize_block``. In between, a case of several blocks moves on with
+:meth:`CaseBuilder.next_block`; one that declares no block opens and closes
+its blocks itself.
 """
 
 from __future__ import annotations
@@ -32,18 +38,15 @@ import pkgutil
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, TypeAlias, TypeVar
+from typing import Any
 
 import attrs
 
 from phala_spec import SPEC_VERSION
-from phala_spec.chain.messages import Message, MessageOrigin, signed_bytes
 from phala_spec.chain.state import ChainConfig, ChainState, Events
 from phala_spec.network import NetworkState, State, chain_of, genesis_state
 from phala_spec.network import observe as observe_view
-from phala_spec.pallets.mq import ingress
 from phala_spec.primitives.codec import PlainData, blake2b_256, digest, encode, to_data
-from phala_spec.primitives.crypto import Keypair, sign
 from phala_spec.primitives.errors import InvalidInput
 from phala_spec.runtime.genesis import PRESETS, dev_account
 from phala_spec.steps import apply_step
@@ -55,6 +58,7 @@ GENERATOR_VERSION = "1"
 ORIGINS = ("authored", "hypothesis", "z3", "mutant")
 CRYPTO_SETTINGS = ("none", "real", "oracle")
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_]*$")
+SUITES_PACKAGE = "phala_spec.conformance.suites"
 
 
 class AuthoringError(Exception):
@@ -161,10 +165,13 @@ Observation = Sequence[Any]  # (view, *args)
 class CaseBuilder:
     """Records a case while running it on the reference; see the module docstring."""
 
-    def __init__(self, preset: str) -> None:
+    def __init__(self, preset: str, block: int | None = None) -> None:
         if preset not in PRESETS:
             raise AuthoringError(f"unknown preset {preset!r}")
         self.preset = preset
+        # The block the whole case runs in, opened once the genesis is fixed.
+        self._block = block
+        self._block_opened = False
         self._overrides: dict[str, Any] = {}
         self._state: State = genesis_state(preset)
         self._steps: list[StepSpec] = []
@@ -177,16 +184,18 @@ class CaseBuilder:
     @property
     def state(self) -> State:
         """The reference state after the last recorded step: a chain, or a network [NET-1]."""
+        self._open_case_block()
         return self._state
 
     @property
     def chain(self) -> ChainState:
         """The chain state after the last recorded step (a network's chain) [NET-1]."""
-        return chain_of(self._state)
+        return chain_of(self.state)
 
     @property
     def network(self) -> NetworkState:
         """The network state after the last recorded step; only for a genesis with runtimes."""
+        self._open_case_block()
         if not isinstance(self._state, NetworkState):
             raise AuthoringError("this case has no runtimes: declare them in genesis(runtimes=...)")
         return self._state
@@ -194,7 +203,7 @@ class CaseBuilder:
     @property
     def config(self) -> ChainConfig:
         """The runtime parameters of this case's genesis."""
-        return self.chain.config
+        return chain_of(self._state).config
 
     @property
     def last_events(self) -> Events:
@@ -249,9 +258,23 @@ class CaseBuilder:
         except InvalidInput as exc:
             raise AuthoringError(f"bad genesis: {exc}") from exc
         self._overrides = overrides
+        self._open_case_block()
+
+    def _open_case_block(self) -> None:
+        """Open the block the case declared, once the case has fixed its genesis: at genesis(),
+        or when it first reads the state or records a step."""
+        if self._block is not None and not self._block_opened:
+            self._block_opened = True
+            self.initialize_block(number=self._block)
+
+    def close_case_block(self) -> None:
+        """For a case that declared its block: close the block the case left open, if any."""
+        if self._block is not None and self.chain.system.in_block:
+            self.finalize_block()
 
     def step(self, step: Mapping[str, Any], observe: Iterable[Observation] = ()) -> str:
         """Record any plain-data step; returns its outcome."""
+        self._open_case_block()
         requests = tuple(_observation(o) for o in observe)
         try:
             result = apply_step(self._state, step)
@@ -454,14 +477,17 @@ class CaseDef:
     source: str
     func: Callable[[CaseBuilder], None]
     crypto: str = "none"
+    block: int | None = None
+    location: str = ""
 
     def build(self, preset: str) -> CaseSpec:
         """Run the case function for one preset."""
         if preset not in self.presets:
             raise AuthoringError(f"{self.name} is not defined for preset {preset!r}")
-        builder = CaseBuilder(preset)
+        builder = CaseBuilder(preset, block=self.block)
         try:
             self.func(builder)
+            builder.close_case_block()
         except AuthoringError as exc:
             raise AuthoringError(
                 f"{preset}/{self.suite}/{self.handler}/{self.name}: {exc}"
@@ -488,7 +514,7 @@ class Registry:
 
     def add(self, definition: CaseDef) -> None:
         key = f"{definition.suite}/{definition.handler}/{definition.name}"
-        if key in self.cases and self.cases[key].source != definition.source:
+        if key in self.cases and self.cases[key].location != definition.location:
             raise AuthoringError(f"case {key} is defined twice")
         self.cases[key] = definition
 
@@ -516,11 +542,14 @@ def case(
     clauses: Sequence[str] = (),
     registry: Registry | None = None,
     crypto: str = "none",
+    block: int | None = None,
 ) -> Callable[[Callable[[CaseBuilder], None]], Callable[[CaseBuilder], None]]:
     """Register a case function; its name is the case name, its docstring the description.
 
     ``crypto`` is the vector's crypto setting [VEC-7]: ``none`` (no signed
-    input), ``real`` or ``oracle``.
+    input), ``real`` or ``oracle``. ``block`` is the number of the block the
+    case starts in: the builder opens it after the genesis and closes the
+    block then open when the case returns (see the module docstring).
     """
 
     def register(func: Callable[[CaseBuilder], None]) -> Callable[[CaseBuilder], None]:
@@ -539,9 +568,11 @@ def case(
             presets=tuple(presets),
             clauses=tuple(clauses),
             description=inspect.cleandoc(func.__doc__ or ""),
-            source=f"{func.__module__}:{func.__qualname__}",
+            source=case_source(func),
             func=func,
             crypto=crypto,
+            block=block,
+            location=f"{func.__module__}:{func.__qualname__}",
         )
         (registry if registry is not None else REGISTRY).add(definition)
         return func
@@ -549,8 +580,17 @@ def case(
     return register
 
 
-A = TypeVar("A")
-Story: TypeAlias = Callable[[CaseBuilder, A], None]
+def case_source(func: Callable[..., Any]) -> str:
+    """A case's ``source`` [VEC-9]: ``module:function``, where the module of a suite that is a
+    package of modules (``suites/balances/transfers.py``) is the suite's (``suites.balances``)."""
+    module = func.__module__
+    prefix = f"{SUITES_PACKAGE}."
+    if module.startswith(prefix):
+        module = prefix + module.removeprefix(prefix).split(".")[0]
+    return f"{module}:{func.__qualname__}"
+
+
+Story = Callable[[CaseBuilder, Any], None]
 """A story registered once per crypto setting: it also takes a value for the setting."""
 
 
@@ -558,71 +598,47 @@ def case_per_crypto(
     *,
     suite: str,
     handler: str,
-    settings: Sequence[str],
-    argument: Callable[[str], A],
+    settings: Sequence[str] = ("real", "oracle"),
+    argument: Callable[[str], Any] | None = None,
     presets: Sequence[str] = ("minimal",),
     clauses: Sequence[str] = (),
-) -> Callable[[Story[A]], Story[A]]:
+    block: int | None = None,
+) -> Callable[[Story], Story]:
     """Register a story once per crypto setting, as the case ``<name>_<setting>`` [VEC-7].
 
-    The story receives ``argument(setting)`` (the setting itself, or a signer
-    for it) besides the builder.
+    The story receives ``argument(setting)`` (by default the setting itself;
+    or, say, a signer for it) besides the builder.
     """
 
-    def register(story: Story[A]) -> Story[A]:
+    def register(story: Story) -> Story:
         for setting in settings:
-            value = argument(setting)
+            value = setting if argument is None else argument(setting)
 
-            def run(b: CaseBuilder, story: Story[A] = story, value: A = value) -> None:
+            def run(b: CaseBuilder, story: Any = story, value: Any = value) -> None:
                 story(b, value)
 
             run.__name__ = run.__qualname__ = f"{story.__name__}_{setting}"
             run.__doc__ = story.__doc__
             run.__module__ = story.__module__
-            case(suite=suite, handler=handler, presets=presets, clauses=clauses, crypto=setting)(
-                run
-            )
+            case(
+                suite=suite,
+                handler=handler,
+                presets=presets,
+                clauses=clauses,
+                crypto=setting,
+                block=block,
+            )(run)
         return story
 
     return register
 
 
-def relay(
-    b: CaseBuilder,
-    setting: str,
-    sender: MessageOrigin,
-    topic: bytes,
-    payload: bytes,
-    key: Keypair,
-    relayer: str = "charlie",
-) -> None:
-    """Submit a message from ``sender`` through ``PhalaMq.sync_offchain_message`` at the sender's
-    next sequence, signed by ``key`` (a ``True`` stand-in in the ``oracle`` setting, [MQ-22]);
-    the queue accepts it whatever its handler makes of it [MQ-10] [MQ-13]."""
-    message = Message(sender, topic, payload)
-    sequence = ingress(b.chain, sender)
-    signature: bytes | bool = (
-        True if setting == "oracle" else sign(key, signed_bytes(message, sequence))
-    )
-    b.call(
-        "PhalaMq.sync_offchain_message",
-        {
-            "signed_message": {
-                "message": to_data(message),
-                "sequence": sequence,
-                "signature": signature,
-            }
-        },
-        origin=signed(relayer),
-    )
-    b.expect_outcome("ok")
-
-
 def load_suites() -> Registry:
-    """Import every module of ``phala_spec.conformance.suites``; returns the default registry."""
-    package = importlib.import_module("phala_spec.conformance.suites")
-    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
-        importlib.import_module(f"{package.__name__}.{info.name}")
+    """Import every module of ``phala_spec.conformance.suites`` and of its packages; returns the
+    default registry."""
+    package = importlib.import_module(SUITES_PACKAGE)
+    for info in pkgutil.walk_packages(package.__path__, f"{SUITES_PACKAGE}."):
+        importlib.import_module(info.name)
     return REGISTRY
 
 

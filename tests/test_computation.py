@@ -13,7 +13,6 @@ from typing import Any
 
 import attrs
 import pytest
-import relaying
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -29,6 +28,7 @@ from phala_spec.chain.worker_messages import (
     decode_system_event,
     encode_payload,
 )
+from phala_spec.conformance.relaying import apply_relay
 from phala_spec.pallets import computation
 from phala_spec.primitives.crypto import dev_keypair
 from phala_spec.primitives.errors import RuntimePanic
@@ -333,7 +333,7 @@ def test_challenge_at_the_end_of_the_block_unless_paused() -> None:
 def relay(
     state: ChainState, sender: MessageOrigin, topic: bytes, payload: bytes, key: Any
 ) -> CallResult:
-    return relaying.relay(state, Signed(ALICE), sender, topic, payload, key)
+    return apply_relay(state, Signed(ALICE), sender, topic, payload, key)
 
 
 def test_heartbeat_updates_the_benchmark_with_the_cap() -> None:

@@ -21,6 +21,7 @@ from phala_spec.conformance.authoring import (
     StepSpec,
     build_vector,
     case,
+    case_source,
     default_randomness,
     matches,
     pallet,
@@ -125,6 +126,44 @@ def test_case_registry_rules() -> None:
     clash.__name__ = clash.__qualname__ = "one"
     with pytest.raises(AuthoringError, match="defined twice"):
         case(suite="x", handler="y", registry=registry)(clash)
+
+
+def test_case_declares_its_block() -> None:
+    """``block=N``: the builder opens block N after the genesis and closes it at the end [VEC-12]."""
+    registry = Registry()
+
+    @case(suite="x", handler="y", registry=registry, block=1)
+    def in_one_block(b: CaseBuilder) -> None:
+        b.genesis(balances=[("alice", 1000)])
+        assert b.chain.system.in_block
+        b.call("Balances.reserve", {"who": b.account("alice"), "value": 5}, pallet("Test"))
+
+    @case(suite="x", handler="y", registry=registry, block=1)
+    def closes_itself(b: CaseBuilder) -> None:
+        b.call("Balances.reserve", {"who": b.account("alice"), "value": 5}, pallet("Test"))
+        b.finalize_block(observe=[("total_issuance",)])
+
+    built, closed = registry.specs()[1], registry.specs()[0]
+    kinds = ["initialize_block", "call", "finalize_block"]
+    assert [s.step["kind"] for s in built.steps] == kinds
+    assert built.steps[0].step["number"] == 1
+    assert [s.step["kind"] for s in closed.steps] == kinds
+    assert closed.steps[2].observations == (("total_issuance", ()),)
+
+
+def test_case_source_names_the_suite_module() -> None:
+    """A case in a suite package's module records the suite's module as its source [VEC-9]."""
+
+    def story(b: CaseBuilder) -> None:
+        pass
+
+    story.__qualname__ = "story"
+    story.__module__ = "phala_spec.conformance.suites.balances.transfers"
+    assert case_source(story) == "phala_spec.conformance.suites.balances:story"
+    story.__module__ = "phala_spec.conformance.suites.network"
+    assert case_source(story) == "phala_spec.conformance.suites.network:story"
+    story.__module__ = "tests.somewhere"
+    assert case_source(story) == "tests.somewhere:story"
 
 
 def test_matches() -> None:

@@ -9,24 +9,16 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-import relaying
 
+from phala_spec.chain import worker_messages as wm
 from phala_spec.chain.messages import Message, MessageOrigin, wrap_content_to_sign
 from phala_spec.chain.state import BlockContext, ChainState, CollectiveOrigin, Root, Signed
 from phala_spec.chain.worker_messages import (
-    FirstGatekeeper,
-    GatekeeperRegistered,
-    GatekeeperUnregistered,
-    MasterPubkey,
-    MasterPubkeyOnChain,
-    MasterPubkeyRotated,
-    RotatedMasterPubkey,
-    RotateMasterKey,
-    WorkerIdentity,
     decode_gatekeeper_change,
     decode_gatekeeper_launch,
     encode_payload,
 )
+from phala_spec.conformance.relaying import apply_relay
 from phala_spec.pallets import registry
 from phala_spec.primitives.crypto import Keypair, dev_keypair, sign
 from phala_spec.runtime.block import CallResult, apply_call, finalize_block, initialize_block
@@ -72,7 +64,7 @@ def with_workers(*keys: Keypair) -> ChainState:
 def relay(
     state: ChainState, sender: MessageOrigin, topic: bytes, payload: bytes, key: Keypair
 ) -> CallResult:
-    return relaying.relay(state, ALICE, sender, topic, payload, key)
+    return apply_relay(state, ALICE, sender, topic, payload, key)
 
 
 def upload(state: ChainState, gk: Keypair, master: bytes) -> CallResult:
@@ -80,7 +72,7 @@ def upload(state: ChainState, gk: Keypair, master: bytes) -> CallResult:
         state,
         MessageOrigin(WORKER_ORIGIN, gk.public),
         b"^phala/registry/event",
-        encode_payload(MasterPubkey(master)),
+        encode_payload(wm.MasterPubkey(master)),
         gk,
     )
 
@@ -92,7 +84,7 @@ def rotated(
         state,
         MessageOrigin("Gatekeeper", b""),
         b"^phala/registry/gk_event",
-        encode_payload(RotatedMasterPubkey(rotation_id, new_key)),
+        encode_payload(wm.RotatedMasterPubkey(rotation_id, new_key)),
         signer,
     )
 
@@ -125,7 +117,7 @@ def test_first_gatekeeper_is_announced_on_the_launch_topic() -> None:
         MessageOrigin("Pallet", b"PhalaRegistry"),
         b"phala/gatekeeper/launch",
     )
-    assert decode_gatekeeper_launch(message.payload) == FirstGatekeeper(
+    assert decode_gatekeeper_launch(message.payload) == wm.FirstGatekeeper(
         GK1.public, ECDH[GK1.public]
     )
 
@@ -146,7 +138,7 @@ def test_second_gatekeeper_waits_for_the_master_key_then_is_a_change() -> None:
     assert r.outcome == "ok" and r.state.registry.gatekeepers == (GK1.public, GK2.public)
     (message,) = r.state.mq.outbound
     assert message.destination == b"phala/gatekeeper/change"
-    assert decode_gatekeeper_change(message.payload) == GatekeeperRegistered(
+    assert decode_gatekeeper_change(message.payload) == wm.GatekeeperRegistered(
         GK2.public, ECDH[GK2.public]
     )
 
@@ -203,7 +195,7 @@ def test_master_key_upload_launches_once() -> None:
         for m in r.state.mq.outbound
         if m.destination == b"phala/gatekeeper/launch"
     ]
-    assert launch[-1] == MasterPubkeyOnChain(MASTER.public)
+    assert launch[-1] == wm.MasterPubkeyOnChain(MASTER.public)
     # the same key again changes nothing; another key is a swallowed MasterKeyMismatch
     state = block(r.state, 3)
     for key in (MASTER.public, NEW_MASTER.public):
@@ -245,7 +237,7 @@ def test_unregister_keeps_the_last_gatekeeper_and_deposits_no_event() -> None:
     assert (r.outcome, r.events) == ("ok", ())
     assert r.state.registry.gatekeepers == (GK2.public,)
     (message,) = r.state.mq.outbound
-    assert decode_gatekeeper_change(message.payload) == GatekeeperUnregistered(GK1.public)
+    assert decode_gatekeeper_change(message.payload) == wm.GatekeeperUnregistered(GK1.public)
 
 
 # --- [REG-19] [REG-20] rotation ----------------------------------------------------------------
@@ -266,11 +258,11 @@ def test_rotation_locks_the_gatekeeper_set_and_names_every_gatekeeper() -> None:
     reg = r.state.registry
     assert (reg.rotation_counter, reg.master_key_rotation_lock) == (1, 1)
     (message,) = r.state.mq.outbound
-    assert decode_gatekeeper_launch(message.payload) == RotateMasterKey(
+    assert decode_gatekeeper_launch(message.payload) == wm.RotateMasterKey(
         1,
         (
-            WorkerIdentity(GK1.public, ECDH[GK1.public]),
-            WorkerIdentity(GK2.public, ECDH[GK2.public]),
+            wm.WorkerIdentity(GK1.public, ECDH[GK1.public]),
+            wm.WorkerIdentity(GK2.public, ECDH[GK2.public]),
         ),
     )
     locked = r.state
@@ -303,7 +295,7 @@ def test_rotated_master_key_must_match_the_lock() -> None:
         1,
     )
     (message,) = right.state.mq.outbound  # ^-topics are on-chain only [MQ-2]
-    assert decode_gatekeeper_launch(message.payload) == MasterPubkeyRotated(NEW_MASTER.public)
+    assert decode_gatekeeper_launch(message.payload) == wm.MasterPubkeyRotated(NEW_MASTER.public)
     # the next gatekeeper message is checked against the new key [MQ-9]
     stale = rotated(block(right.state, 5), 1, MASTER.public, signer=MASTER)
     assert stale.outcome == "PhalaRegistry.InvalidSignature"
@@ -320,7 +312,7 @@ def test_rotated_key_from_a_worker_is_an_invalid_sender() -> None:
         state,
         MessageOrigin(WORKER_ORIGIN, GK1.public),
         b"^phala/registry/gk_event",
-        encode_payload(RotatedMasterPubkey(1, NEW_MASTER.public)),
+        encode_payload(wm.RotatedMasterPubkey(1, NEW_MASTER.public)),
         GK1,
     )
     assert (r.outcome, r.events, r.state.registry) == ("ok", (), state.registry)
@@ -482,14 +474,14 @@ def test_first_gatekeeper_uploads_a_derived_master_key_and_goes_live() -> None:
     launch = Message(
         MessageOrigin("Pallet", b"PhalaRegistry"),
         b"phala/gatekeeper/launch",
-        encode_payload(FirstGatekeeper(gk.pubkey, gk.identity.ecdh_public)),
+        encode_payload(wm.FirstGatekeeper(gk.pubkey, gk.identity.ecdh_public)),
     )
     gk2, egress = process_block(gk, SyncedBlock(1, T0, (launch,), {}))
     expected = derive_keypair(gk.identity, (b"phala-spec/master-key", b"rotation-0"))
     assert gk2.master_key == expected
     (upload_msg,) = egress
     assert upload_msg.message.sender == MessageOrigin("Worker", gk.pubkey)
-    assert decode_registry_event(upload_msg.message.payload) == MasterPubkey(expected.public)
+    assert decode_registry_event(upload_msg.message.payload) == wm.MasterPubkey(expected.public)
     assert gk2.queue.channels[GATEKEEPER].dummy is False
     # naming another gatekeeper, or a non-gatekeeper runtime, does nothing
     worker = new_runtime(seed)
@@ -497,11 +489,11 @@ def test_first_gatekeeper_uploads_a_derived_master_key_and_goes_live() -> None:
     other = Message(
         launch.sender,
         launch.destination,
-        encode_payload(FirstGatekeeper(GK1.public, ECDH[GK1.public])),
+        encode_payload(wm.FirstGatekeeper(GK1.public, ECDH[GK1.public])),
     )
     assert process_block(gk, SyncedBlock(1, T0, (other,), {}))[0].master_key is None
     on_chain = Message(
-        launch.sender, launch.destination, encode_payload(MasterPubkeyOnChain(expected.public))
+        launch.sender, launch.destination, encode_payload(wm.MasterPubkeyOnChain(expected.public))
     )
     gk3, _ = process_block(gk2, SyncedBlock(2, T0 + 12_000, (on_chain,), {}))
     assert gk3.master_pubkey_on_chain

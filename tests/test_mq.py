@@ -31,10 +31,26 @@ from phala_spec.chain.messages import (
     wrap_content_to_sign,
 )
 from phala_spec.chain.state import BlockContext, ChainState, Root, Signed, Unsigned, event
+from phala_spec.conformance import relaying
 from phala_spec.conformance.schema import load_vector
+from phala_spec.conformance.suites.mq.common import (
+    CLUSTER,
+    CLUSTER_ID,
+    CLUSTER_KEY,
+    CONTRACT,
+    CONTRACT_ID,
+    FORGER,
+    KEYS,
+    MASTER,
+    WORKER,
+    WORKER2,
+    WORKER2_ORIGIN,
+    WORKER_ORIGIN,
+    registry_keys,
+)
 from phala_spec.pallets import computation, mq, registry
-from phala_spec.primitives.codec import blake2b_256, digest, to_data
-from phala_spec.primitives.crypto import dev_keypair, sign
+from phala_spec.primitives.codec import digest, to_data
+from phala_spec.primitives.crypto import sign
 from phala_spec.primitives.errors import DispatchError, InvalidInput
 from phala_spec.runtime import composition
 from phala_spec.runtime.block import apply_call, finalize_block, initialize_block
@@ -44,26 +60,8 @@ from phala_spec.runtime.views import observe
 
 ALICE, BOB = dev_account("alice"), dev_account("bob")
 RELAYER = Signed(ALICE)
-WORKER = dev_keypair("test/worker")
-OTHER_WORKER = dev_keypair("test/worker2")
-MASTER = dev_keypair("test/master")
-CLUSTER_KEY = dev_keypair("test/cluster")
-CONTRACT_KEY = dev_keypair("test/contract")
-FORGER = dev_keypair("test/forger")
-CLUSTER_ID = blake2b_256(b"cluster")
-CONTRACT_ID = blake2b_256(b"contract")
-
-W = MessageOrigin("Worker", WORKER.public)
-W2 = MessageOrigin("Worker", OTHER_WORKER.public)
-CLUSTER = MessageOrigin("Cluster", CLUSTER_ID)
-CONTRACT = MessageOrigin("Contract", CONTRACT_ID)
-KEYS = {
-    W: WORKER,
-    W2: OTHER_WORKER,
-    GATEKEEPER: MASTER,
-    CLUSTER: CLUSTER_KEY,
-    CONTRACT: CONTRACT_KEY,
-}
+# The mq suite's cast: off-chain senders, their keys [MQ-9] and a forger.
+W, W2 = WORKER_ORIGIN, WORKER2_ORIGIN
 
 REPORT = b"phala/mining/report"
 REGISTRY_EVENT = b"^phala/registry/event"
@@ -72,13 +70,7 @@ SYNC = "PhalaMq.sync_offchain_message"
 
 def chain(**registry_overrides: Any) -> ChainState:
     """A minimal-preset state with every test key registered and block 1 open."""
-    keys = {
-        "gatekeeper_master_pubkey": MASTER.public,
-        "cluster_keys": {CLUSTER_ID: CLUSTER_KEY.public},
-        "contract_keys": {CONTRACT_ID: CONTRACT_KEY.public},
-        **registry_overrides,
-    }
-    state = genesis("minimal", {"registry": keys})
+    state = genesis("minimal", {"registry": {**registry_keys(), **registry_overrides}})
     state, _ = initialize_block(state, BlockContext(1, 12_000))
     return state
 
@@ -90,27 +82,23 @@ def next_block(state: ChainState) -> tuple[ChainState, Any]:
 
 
 def signature(message: Message, sequence: int, setting: str, valid: bool = True) -> bytes | bool:
-    if setting == "oracle":
-        return valid
-    return sign(KEYS[message.sender] if valid else FORGER, signed_bytes(message, sequence))
-
-
-def sm_data(message: Message, sequence: int, sig: bytes | bool) -> dict[str, Any]:
-    return {"message": to_data(message), "sequence": sequence, "signature": sig}
+    key = KEYS[message.sender] if valid else FORGER
+    return relaying.signature(key, message, sequence, setting, valid)
 
 
 def sync(
-    state: ChainState,
-    message: Message,
-    sequence: int,
-    setting: str = "real",
-    valid: bool = True,
-    sig: bytes | bool | None = None,
-    origin: Any = RELAYER,
+    state: ChainState, message: Message, sequence: int, setting: str = "real", valid: bool = True
 ) -> Any:
-    if sig is None:
-        sig = signature(message, sequence, setting, valid)
-    return apply_call(state, origin, SYNC, {"signed_message": sm_data(message, sequence, sig)})
+    """Relay ``message`` signed by its sender's key (``valid``) or by the forger."""
+    return sync_signed(state, message, sequence, signature(message, sequence, setting, valid))
+
+
+def sync_signed(
+    state: ChainState, message: Message, sequence: int, sig: bytes | bool, origin: Any = RELAYER
+) -> Any:
+    """Relay ``message`` with the signature ``sig``."""
+    signed = relaying.signed_message(message, sequence, sig)
+    return apply_call(state, origin, SYNC, {"signed_message": signed})
 
 
 # --- Messages [MQ-1]..[MQ-5] -----------------------------------------------------------------
@@ -198,7 +186,7 @@ def test_check_order_of_sync_offchain_message() -> None:
         (RELAYER, W, REPORT, 0, False, "PhalaRegistry.InvalidSignature"),
     ]
     for origin, sender, topic, sequence, sig, code in table:
-        result = sync(state, Message(sender, topic, b""), sequence, sig=sig, origin=origin)
+        result = sync_signed(state, Message(sender, topic, b""), sequence, sig, origin)
         assert result.outcome == code, (sender, topic, sequence, sig)
         assert result.state is state and result.events == ()
 
@@ -229,8 +217,8 @@ def test_worker_key_is_the_key_in_its_origin() -> None:
     message = Message(W, REPORT, b"")
     assert sync(state, message, 0).outcome == "ok"
     # Signed by another worker's key: the origin's key decides.
-    forged = sign(OTHER_WORKER, signed_bytes(message, 0))
-    assert sync(state, message, 0, sig=forged).outcome == "PhalaRegistry.InvalidSignature"
+    forged = sign(WORKER2, signed_bytes(message, 0))
+    assert sync_signed(state, message, 0, forged).outcome == "PhalaRegistry.InvalidSignature"
 
 
 def test_registered_cluster_contract_and_gatekeeper_keys_are_used() -> None:
@@ -239,12 +227,12 @@ def test_registered_cluster_contract_and_gatekeeper_keys_are_used() -> None:
         message = Message(sender, REPORT, b"")
         assert sync(state, message, 0).outcome == "ok"
         wrong = sign(WORKER, signed_bytes(message, 0))
-        assert sync(state, message, 0, sig=wrong).outcome == "PhalaRegistry.InvalidSignature"
+        assert sync_signed(state, message, 0, wrong).outcome == "PhalaRegistry.InvalidSignature"
 
 
 def test_malformed_signed_messages_are_invalid_input() -> None:
     state = chain()
-    good = sm_data(Message(W, REPORT, b""), 0, True)
+    good = relaying.signed_message(Message(W, REPORT, b""), 0, True)
     bad_values: list[Any] = [
         None,
         [],
@@ -530,7 +518,9 @@ def test_pool_rule_forms() -> None:
     assert validity(2**64 - 1) == mq.PoolValidity(
         "valid", (tag(2**64 - 1),), (tag(2**64 - 2),), "Future"
     )
-    view = observe(state, "mq_pool_validity", [sm_data(Message(W, REPORT, b""), 3, True)])
+    view = observe(
+        state, "mq_pool_validity", [relaying.signed_message(Message(W, REPORT, b""), 3, True)]
+    )
     assert view == {
         "validate": "valid",
         "provides": [tag(3)],

@@ -12,7 +12,6 @@ from typing import Any
 
 import attrs
 import pytest
-import relaying
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -28,6 +27,7 @@ from phala_spec.chain.worker_messages import (
     decode_system_event,
     encode_payload,
 )
+from phala_spec.conformance.relaying import apply_relay
 from phala_spec.pallets import mq, registry
 from phala_spec.primitives.codec import blake2b_256, to_data
 from phala_spec.primitives.crypto import dev_keypair
@@ -328,7 +328,7 @@ def test_genesis_overrides_validate() -> None:
 
 
 def relayed(state: ChainState, sender: MessageOrigin, payload: bytes, key: Any = WORKER) -> Any:
-    return relaying.relay(state, ALICE, sender, b"^phala/registry/event", payload, key)
+    return apply_relay(state, ALICE, sender, b"^phala/registry/event", payload, key)
 
 
 def registered_chain() -> ChainState:

@@ -12,12 +12,12 @@ from typing import Any
 
 import attrs
 import pytest
-import relaying
 
 from phala_spec.chain.messages import MessageOrigin
 from phala_spec.chain.staking_state import StakePool
 from phala_spec.chain.state import BlockContext, ChainState, Root, Signed
 from phala_spec.chain.worker_messages import SettleInfo, WorkingInfoUpdateEvent, encode_payload
+from phala_spec.conformance.relaying import apply_relay
 from phala_spec.pallets import computation
 from phala_spec.pallets.staking import assets, stake_pool_v2
 from phala_spec.pallets.staking.wrapped_balances import WPHA_ACCOUNT
@@ -578,7 +578,7 @@ def test_reward_dismissals() -> None:
 
 
 def relay_report(state: ChainState, report: WorkingInfoUpdateEvent) -> CallResult:
-    return relaying.relay(
+    return apply_relay(
         state,
         Signed(CHARLIE),
         MessageOrigin("Gatekeeper", b""),

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from phala_spec.chain.messages import GATEKEEPER, Message, MessageOrigin, signed_bytes
+from phala_spec.chain.messages import GATEKEEPER, Message, MessageOrigin
 from phala_spec.chain.worker_messages import (
     SYSTEM_EVENT_TOPIC,
     WORKING_REPORT_TOPIC,
@@ -36,6 +36,7 @@ from phala_spec.chain.worker_messages import (
     WorkerEventWithKey,
     encode_payload,
 )
+from phala_spec.conformance import relaying
 from phala_spec.conformance.authoring import (
     AuthoringError,
     CaseBuilder,
@@ -47,12 +48,11 @@ from phala_spec.network import NetworkState
 from phala_spec.pallets.mq import ingress
 from phala_spec.primitives.arith import U256_MAX
 from phala_spec.primitives.codec import to_data
-from phala_spec.primitives.crypto import Keypair, dev_keypair, sign
+from phala_spec.primitives.crypto import Keypair, dev_keypair
 
 SUITE = "network"
 MINIMAL = ("minimal",)
 BOTH_PRESETS = ("minimal", "phala")
-SETTINGS = ("real", "oracle")
 
 SYNC = "PhalaMq.sync_offchain_message"
 FORCE_PUSH = "PhalaMq.force_push_pallet_message"
@@ -116,18 +116,14 @@ def relay(signed_message: Any, who: str = ADVERSARY) -> tuple[str, dict[str, Any
 
 def forged(setting: str, message: Message, sequence: int, key: Keypair = FORGER) -> dict[str, Any]:
     """A signed message whose signature is not the sender's: another key's bytes, or ``false``."""
-    signature: bytes | bool = (
-        False if setting == "oracle" else sign(key, signed_bytes(message, sequence))
-    )
-    return {"message": to_data(message), "sequence": sequence, "signature": signature}
+    signature = relaying.signature(key, message, sequence, setting, valid=False)
+    return relaying.signed_message(message, sequence, signature)
 
 
 def authentic(setting: str, key: Keypair, message: Message, sequence: int) -> dict[str, Any]:
     """A message properly signed by ``key`` (``true`` in the oracle setting)."""
-    signature: bytes | bool = (
-        True if setting == "oracle" else sign(key, signed_bytes(message, sequence))
-    )
-    return {"message": to_data(message), "sequence": sequence, "signature": signature}
+    signature = relaying.signature(key, message, sequence, setting)
+    return relaying.signed_message(message, sequence, signature)
 
 
 def watch(b: CaseBuilder, *senders: MessageOrigin) -> list[tuple[Any, ...]]:
@@ -202,14 +198,7 @@ def network_case(
     handler: str, clauses: Sequence[str], presets: Sequence[str] = MINIMAL
 ) -> Callable[[Story], Story]:
     """Register a story once per crypto setting, as ``<name>_<setting>`` [NET-3]."""
-    return case_per_crypto(
-        suite=SUITE,
-        handler=handler,
-        settings=SETTINGS,
-        argument=lambda setting: setting,
-        presets=presets,
-        clauses=clauses,
-    )
+    return case_per_crypto(suite=SUITE, handler=handler, presets=presets, clauses=clauses)
 
 
 def start_computing(b: CaseBuilder, *keys: Keypair) -> None:

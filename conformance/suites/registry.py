@@ -38,15 +38,15 @@ from phala_spec.chain.worker_messages import (
     encode_payload,
 )
 from phala_spec.conformance.authoring import (
-    AuthoringError,
     CaseBuilder,
     case,
     case_per_crypto,
     collective,
-    relay,
     root,
     signed,
 )
+from phala_spec.conformance.checks import check, do
+from phala_spec.conformance.relaying import relay
 from phala_spec.pallets.mq import ingress
 from phala_spec.pallets.registry import PALLET, SYSTEM_EVENT_TOPIC
 from phala_spec.primitives.codec import blake2b_256
@@ -83,29 +83,13 @@ REGISTRY_EVENT = b"^phala/registry/event"
 # --- Helpers ------------------------------------------------------------------------------
 
 
-def call(
-    b: CaseBuilder, name: str, args: dict[str, Any], origin: dict[str, Any], *, outcome: str = "ok"
-) -> None:
-    """Apply a call, check its outcome and that a rejection changes nothing."""
-    before = b.chain
-    b.call(name, args, origin=origin)
-    b.expect_outcome(outcome)
-    if outcome != "ok" and b.chain.registry != before.registry:
-        raise AuthoringError(f"{name}: a rejected call must change nothing")
-
-
-def expect(condition: bool, what: str) -> None:
-    if not condition:
-        raise AuthoringError(f"the rules give {what}")
-
-
 def worker_event(pubkey: bytes, ev: WorkerEvent) -> Message:
     """The message the registry pushes about a worker [REG-7] [REG-11]."""
     return Message(PALLET, SYSTEM_EVENT_TOPIC, encode_payload(WorkerEventWithKey(pubkey, ev)))
 
 
 def expect_outbound(b: CaseBuilder, messages: Sequence[Message]) -> None:
-    expect(
+    check(
         b.chain.mq.outbound == tuple(messages),
         f"outbound {tuple(messages)}, not {b.chain.mq.outbound}",
     )
@@ -177,24 +161,21 @@ def add_and_remove_pruntime(b: CaseBuilder) -> None:
     `PRuntimeAlreadyExists`; a council majority (2 of 3) adds a second one; removing it drops
     it and its block; removing it again fails with `PRuntimeNotFound`."""
     setup(b)
-    call(b, ADD_PRUNTIME, {"pruntime_hash": PRUNTIME}, root())
-    expect(b.chain.registry.pruntime_added_at.get(PRUNTIME) == 1, "PRuntimeAddedAt = block 1")
-    call(
+    do(b, ADD_PRUNTIME, {"pruntime_hash": PRUNTIME}, root())
+    check(b.chain.registry.pruntime_added_at.get(PRUNTIME) == 1, "PRuntimeAddedAt = block 1")
+    do(
         b,
         ADD_PRUNTIME,
         {"pruntime_hash": PRUNTIME},
         root(),
         outcome="PhalaRegistry.PRuntimeAlreadyExists",
     )
-    b.finalize_block()
-    b.initialize_block()
-    call(b, ADD_PRUNTIME, {"pruntime_hash": PRUNTIME2}, council(2, 3))
-    expect(b.chain.registry.pruntime_allowlist == (PRUNTIME, PRUNTIME2), "both hashes, in order")
-    call(b, REMOVE_PRUNTIME, {"pruntime_hash": PRUNTIME2}, root())
-    expect(
-        PRUNTIME2 not in b.chain.registry.pruntime_added_at, "the removed hash's block forgotten"
-    )
-    call(
+    b.next_block()
+    do(b, ADD_PRUNTIME, {"pruntime_hash": PRUNTIME2}, council(2, 3))
+    check(b.chain.registry.pruntime_allowlist == (PRUNTIME, PRUNTIME2), "both hashes, in order")
+    do(b, REMOVE_PRUNTIME, {"pruntime_hash": PRUNTIME2}, root())
+    check(PRUNTIME2 not in b.chain.registry.pruntime_added_at, "the removed hash's block forgotten")
+    do(
         b,
         REMOVE_PRUNTIME,
         {"pruntime_hash": PRUNTIME2},
@@ -211,12 +192,12 @@ def governance_origin_checked_first(b: CaseBuilder) -> None:
     `BadOrigin`, even for a hash that is already allowed or one that is absent."""
     setup(b, pruntime_allowlist=[PRUNTIME])
     for origin in (signed("alice"), council(2, 4), collective("TechnicalCommittee", 3, 3)):
-        call(b, ADD_PRUNTIME, {"pruntime_hash": PRUNTIME}, origin, outcome="BadOrigin")
-        call(b, REMOVE_PRUNTIME, {"pruntime_hash": PRUNTIME2}, origin, outcome="BadOrigin")
-        call(b, ADD_GENESIS, {"genesis_block_hash": GENESIS}, origin, outcome="BadOrigin")
-        call(b, REMOVE_GENESIS, {"genesis_block_hash": GENESIS2}, origin, outcome="BadOrigin")
-        call(b, SET_DURATION, {"value": 3}, origin, outcome="BadOrigin")
-    call(b, ADD_PRUNTIME, {"pruntime_hash": PRUNTIME2}, council(3, 5))
+        do(b, ADD_PRUNTIME, {"pruntime_hash": PRUNTIME}, origin, outcome="BadOrigin")
+        do(b, REMOVE_PRUNTIME, {"pruntime_hash": PRUNTIME2}, origin, outcome="BadOrigin")
+        do(b, ADD_GENESIS, {"genesis_block_hash": GENESIS}, origin, outcome="BadOrigin")
+        do(b, REMOVE_GENESIS, {"genesis_block_hash": GENESIS2}, origin, outcome="BadOrigin")
+        do(b, SET_DURATION, {"value": 3}, origin, outcome="BadOrigin")
+    do(b, ADD_PRUNTIME, {"pruntime_hash": PRUNTIME2}, council(3, 5))
     b.finalize_block()
 
 
@@ -230,23 +211,23 @@ def genesis_hash_allowlist(b: CaseBuilder) -> None:
     """Adding an allowed genesis hash fails with `GenesisBlockHashAlreadyExists`; a new one is
     appended; removing an absent one fails with `GenesisBlockHashNotFound`; removing works."""
     setup(b)
-    call(
+    do(
         b,
         ADD_GENESIS,
         {"genesis_block_hash": GENESIS},
         root(),
         outcome="PhalaRegistry.GenesisBlockHashAlreadyExists",
     )
-    call(b, ADD_GENESIS, {"genesis_block_hash": GENESIS2}, council(1, 1))
-    call(b, REMOVE_GENESIS, {"genesis_block_hash": GENESIS}, root())
-    call(
+    do(b, ADD_GENESIS, {"genesis_block_hash": GENESIS2}, council(1, 1))
+    do(b, REMOVE_GENESIS, {"genesis_block_hash": GENESIS}, root())
+    do(
         b,
         REMOVE_GENESIS,
         {"genesis_block_hash": GENESIS},
         root(),
         outcome="PhalaRegistry.GenesisBlockHashNotFound",
     )
-    expect(b.chain.registry.genesis_hash_allowlist == (GENESIS2,), "only the second hash")
+    check(b.chain.registry.genesis_hash_allowlist == (GENESIS2,), "only the second hash")
     b.finalize_block()
 
 
@@ -255,9 +236,9 @@ def benchmark_duration_set(b: CaseBuilder) -> None:
     """The genesis benchmark duration is 8 blocks; governance sets it to 0 and a registration
     then pushes `BenchStart{duration: 0}`."""
     setup(b)
-    expect(b.chain.registry.benchmark_duration == 8, "genesis duration 8")
-    call(b, SET_DURATION, {"value": 0}, root())
-    call(b, REGISTER, {"pruntime_info": pruntime_info(), "attestation": None}, signed("alice"))
+    check(b.chain.registry.benchmark_duration == 8, "genesis duration 8")
+    do(b, SET_DURATION, {"value": 0}, root())
+    do(b, REGISTER, {"pruntime_info": pruntime_info(), "attestation": None}, signed("alice"))
     expect_outbound(
         b,
         [worker_event(WORKER.public, Registered(128)), worker_event(WORKER.public, BenchStart(0))],
@@ -278,10 +259,10 @@ def force_register_worker_twice(b: CaseBuilder) -> None:
     an operator replaces the whole record and moves `WorkerAddedAt` to block 2."""
     setup(b)
     args = {"pubkey": WORKER.public, "ecdh_pubkey": ECDH, "operator": None}
-    call(b, FORCE_REGISTER, args, signed("alice"), outcome="BadOrigin")
-    call(b, FORCE_REGISTER, args, root())
+    do(b, FORCE_REGISTER, args, signed("alice"), outcome="BadOrigin")
+    do(b, FORCE_REGISTER, args, root())
     info = b.chain.registry.workers[WORKER.public]
-    expect(
+    check(
         (
             info.attestation_provider,
             info.confidence_level,
@@ -293,17 +274,16 @@ def force_register_worker_twice(b: CaseBuilder) -> None:
         "the forced record",
     )
     expect_outbound(b, [worker_event(WORKER.public, Registered(128))])
-    b.finalize_block()
-    b.initialize_block()
-    call(
+    b.next_block()
+    do(
         b,
         FORCE_REGISTER,
         {"pubkey": WORKER.public, "ecdh_pubkey": ECDH2, "operator": b.account("bob")},
         root(),
     )
     reg = b.chain.registry
-    expect(reg.workers[WORKER.public].ecdh_pubkey == ECDH2, "the record replaced")
-    expect(reg.worker_added_at[WORKER.public] == 2, "WorkerAddedAt = 2")
+    check(reg.workers[WORKER.public].ecdh_pubkey == ECDH2, "the record replaced")
+    check(reg.worker_added_at[WORKER.public] == 2, "WorkerAddedAt = 2")
     b.finalize_block()
 
 
@@ -319,34 +299,33 @@ def register_then_update(b: CaseBuilder) -> None:
     (`WorkerUpdated`); `WorkerAddedAt` stays 1. The consensus-version count goes 1, 2, then 1
     for a higher version."""
     setup(b)
-    call(b, REGISTER, {"pruntime_info": pruntime_info(), "attestation": None}, signed("alice"))
+    do(b, REGISTER, {"pruntime_info": pruntime_info(), "attestation": None}, signed("alice"))
     expect_outbound(
         b,
         [worker_event(WORKER.public, Registered(128)), worker_event(WORKER.public, BenchStart(8))],
     )
-    b.finalize_block()
-    b.initialize_block()
+    b.next_block()
     info = pruntime_info(ecdh=ECDH2, version=2, operator="bob", features=(1,))
-    call(b, REGISTER, {"pruntime_info": info, "attestation": None}, signed("bob"))
+    do(b, REGISTER, {"pruntime_info": info, "attestation": None}, signed("bob"))
     reg = b.chain.registry
     w = reg.workers[WORKER.public]
-    expect(
+    check(
         (w.ecdh_pubkey, w.runtime_version, w.features, w.last_updated)
         == (ECDH, 2, (1,), b.chain.system.block.timestamp // 1000),
         "the upsert rules",
     )
-    expect(reg.worker_added_at[WORKER.public] == 1, "WorkerAddedAt unchanged")
-    expect(
+    check(reg.worker_added_at[WORKER.public] == 1, "WorkerAddedAt unchanged")
+    check(
         (reg.max_known_consensus_version.version, reg.max_known_consensus_version.count) == (0, 2),
         "version 0 seen twice",
     )
-    call(
+    do(
         b,
         REGISTER,
         {"pruntime_info": pruntime_info(WORKER2.public, consensus=3), "attestation": None},
         signed("bob"),
     )
-    expect(
+    check(
         b.chain.registry.max_known_consensus_version.count == 1, "higher version resets the count"
     )
     b.finalize_block()
@@ -358,21 +337,21 @@ def register_rejections_in_order(b: CaseBuilder) -> None:
     unknown genesis hash (the para id is checked first); an unknown genesis hash
     `GenesisBlockHashRejected`. Rejections change nothing."""
     setup(b)
-    call(
+    do(
         b,
         REGISTER,
         {"pruntime_info": pruntime_info(para_id=1, genesis=GENESIS2), "attestation": None},
         root(),
         outcome="BadOrigin",
     )
-    call(
+    do(
         b,
         REGISTER,
         {"pruntime_info": pruntime_info(para_id=1, genesis=GENESIS2), "attestation": None},
         signed("alice"),
         outcome="PhalaRegistry.ParachainIdMismatch",
     )
-    call(
+    do(
         b,
         REGISTER,
         {"pruntime_info": pruntime_info(genesis=GENESIS2), "attestation": None},
@@ -392,7 +371,7 @@ def none_attestation_disabled(b: CaseBuilder) -> None:
     """Production chains refuse a registration without attestation (`NoneAttestationDisabled`),
     before the para id is looked at."""
     setup(b)
-    call(
+    do(
         b,
         REGISTER,
         {"pruntime_info": pruntime_info(para_id=1), "attestation": None},
@@ -413,14 +392,14 @@ def malformed_ias_evidence_rejected(b: CaseBuilder) -> None:
         "signature": b"\x00" * 256,
         "raw_signing_cert": b"not a certificate",
     }
-    call(
+    do(
         b,
         REGISTER,
         {"pruntime_info": pruntime_info(), "attestation": evidence},
         signed("alice"),
         outcome="PhalaRegistry.InvalidIASSigningCert",
     )
-    call(
+    do(
         b,
         REGISTER,
         {
@@ -442,10 +421,10 @@ def real_ias_evidence_check_order(b: CaseBuilder) -> None:
     when, runtime_hash = ias_facts("pallet")
     setup(b, timestamp=(when + 60) * 1000)
     args = {"pruntime_info": pruntime_info(para_id=1), "attestation": ias_evidence("pallet")}
-    call(b, REGISTER, args, root(), outcome="BadOrigin")
-    call(b, REGISTER, args, signed("alice"), outcome="PhalaRegistry.PRuntimeRejected")
-    call(b, ADD_PRUNTIME, {"pruntime_hash": runtime_hash}, root())
-    call(b, REGISTER, args, signed("alice"), outcome="PhalaRegistry.InvalidRuntimeInfoHash")
+    do(b, REGISTER, args, root(), outcome="BadOrigin")
+    do(b, REGISTER, args, signed("alice"), outcome="PhalaRegistry.PRuntimeRejected")
+    do(b, ADD_PRUNTIME, {"pruntime_hash": runtime_hash}, root())
+    do(b, REGISTER, args, signed("alice"), outcome="PhalaRegistry.InvalidRuntimeInfoHash")
     b.finalize_block()
 
 
@@ -457,10 +436,10 @@ def real_ias_evidence_outdated(b: CaseBuilder) -> None:
     when, runtime_hash = ias_facts("crate")
     setup(b, timestamp=(when + 7199) * 1000, pruntime_allowlist=[runtime_hash])
     args = {"pruntime_info": pruntime_info(), "attestation": ias_evidence("crate")}
-    call(b, REGISTER, args, signed("alice"), outcome="PhalaRegistry.InvalidRuntimeInfoHash")
+    do(b, REGISTER, args, signed("alice"), outcome="PhalaRegistry.InvalidRuntimeInfoHash")
     b.finalize_block()
     b.initialize_block(timestamp=(when + 7200) * 1000)
-    call(b, REGISTER, args, signed("alice"), outcome="PhalaRegistry.OutdatedIASReport")
+    do(b, REGISTER, args, signed("alice"), outcome="PhalaRegistry.OutdatedIASReport")
     b.finalize_block()
 
 
@@ -473,14 +452,7 @@ def signed_case(
     handler: str, clauses: Sequence[str], presets: Sequence[str] = MINIMAL
 ) -> Callable[[Story], Story]:
     """Register a story once per crypto setting, as ``<name>_<setting>`` [MQ-22]."""
-    return case_per_crypto(
-        suite=SUITE,
-        handler=handler,
-        settings=("real", "oracle"),
-        argument=lambda setting: setting,
-        presets=presets,
-        clauses=clauses,
-    )
+    return case_per_crypto(suite=SUITE, handler=handler, presets=presets, clauses=clauses)
 
 
 def relay_report(
@@ -490,7 +462,7 @@ def relay_report(
     and consumes the sequence [MQ-10] [MQ-13]."""
     sequence = ingress(b.chain, sender)
     relay(b, setting, sender, REGISTRY_EVENT, payload, key)
-    expect(ingress(b.chain, sender) == sequence + 1, "the sequence consumed")
+    check(ingress(b.chain, sender) == sequence + 1, "the sequence consumed")
 
 
 def worker_origin(key: Any) -> MessageOrigin:
@@ -499,11 +471,8 @@ def worker_origin(key: Any) -> MessageOrigin:
 
 def registered(b: CaseBuilder) -> None:
     setup(b)
-    call(
-        b, FORCE_REGISTER, {"pubkey": WORKER.public, "ecdh_pubkey": ECDH, "operator": None}, root()
-    )
-    b.finalize_block()
-    b.initialize_block()
+    do(b, FORCE_REGISTER, {"pubkey": WORKER.public, "ecdh_pubkey": ECDH, "operator": None}, root())
+    b.next_block()
 
 
 @signed_case("on_message_received", ("REG-12", "REG-13"), presets=BOTH_PRESETS)
@@ -518,11 +487,11 @@ def bench_report_sets_score(b: CaseBuilder, setting: str) -> None:
         b, setting, worker_origin(WORKER), encode_payload(BenchReport(now - 4500, 10_000)), WORKER
     )
     w = b.chain.registry.workers[WORKER.public]
-    expect((w.initial_score, w.last_updated) == (6000, now // 1000), "score 6000")
+    check((w.initial_score, w.last_updated) == (6000, now // 1000), "score 6000")
     relay_report(
         b, setting, worker_origin(WORKER), encode_payload(BenchReport(now - 4500, 2_000)), WORKER
     )
-    expect(b.chain.registry.workers[WORKER.public].initial_score == 3000, "score 3000")
+    check(b.chain.registry.workers[WORKER.public].initial_score == 3000, "score 3000")
     expect_outbound(
         b,
         [
@@ -553,7 +522,7 @@ def swallowed_handler_errors(b: CaseBuilder, setting: str) -> None:
     relay_report(
         b, setting, worker_origin(WORKER2), encode_payload(BenchReport(now - 5000, 10)), WORKER2
     )
-    expect(b.chain.registry == before, "the registry unchanged")
+    check(b.chain.registry == before, "the registry unchanged")
     expect_outbound(b, [])
     b.finalize_block()
 
@@ -581,14 +550,14 @@ def registered_worker_benchmark_round_trip(b: CaseBuilder, setting: str) -> None
     )
     register_args = {"pruntime_info": pruntime_info(worker_key.public), "attestation": None}
     report = b.network_block([(REGISTER, register_args, signed("alice"))])
-    expect([e["outcome"] for e in report["extrinsics"]] == ["ok"], "the registration accepted")
+    check([e["outcome"] for e in report["extrinsics"]] == ["ok"], "the registration accepted")
     b.network_block()
     report = b.network_block()
-    expect(
+    check(
         [(e["runtime"], e["outcome"]) for e in report["extrinsics"]] == [("worker1", "ok")],
         "the report relayed and accepted",
     )
     worker = b.chain.registry.workers[worker_key.public]
-    expect(worker.initial_score is not None, "a score set")
+    check(worker.initial_score is not None, "a score set")
     expect_outbound(b, [worker_event(worker_key.public, BenchScore(worker.initial_score or 0))])
     b.network_block()

@@ -11,7 +11,6 @@ gives.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from phala_spec.chain.messages import Message, MessageOrigin, signed_bytes, wrap_content_to_sign
@@ -29,26 +28,19 @@ from phala_spec.chain.worker_messages import (
     WorkerIdentity,
     encode_payload,
 )
-from phala_spec.conformance.authoring import (
-    CaseBuilder,
-    Story,
-    case,
-    case_per_crypto,
-    relay,
-    root,
-    signed,
-)
+from phala_spec.conformance.authoring import CaseBuilder, case, root, signed
+from phala_spec.conformance.checks import check, do
+from phala_spec.conformance.relaying import relay
 from phala_spec.conformance.suites.registry import (
     ECDH,
     ECDH2,
     GENESIS,
-    call,
     council,
-    expect,
     expect_outbound,
     ias_evidence,
     ias_facts,
     setup,
+    signed_case,
 )
 from phala_spec.pallets.registry import PALLET, WorkerEndpointPayload
 from phala_spec.primitives.codec import blake2b_256, to_data
@@ -73,14 +65,6 @@ ROTATE = "PhalaRegistry.rotate_master_key"
 ENDPOINT = "PhalaRegistry.update_worker_endpoint"
 LEGACY_REGISTER = "PhalaRegistry.register_worker"
 SYNC = "PhalaMq.sync_offchain_message"
-
-SETTINGS = ("real", "oracle")
-
-
-def per_crypto(handler: str, clauses: tuple[str, ...]) -> Callable[[Story[str]], Story[str]]:
-    return case_per_crypto(
-        suite=SUITE, handler=handler, settings=SETTINGS, argument=lambda s: s, clauses=clauses
-    )
 
 
 def upload(b: CaseBuilder, setting: str, gk: Keypair, master: Keypair) -> None:
@@ -120,17 +104,14 @@ def event_names(b: CaseBuilder) -> list[str]:
 def workers(b: CaseBuilder, *keys: tuple[Keypair, bytes], timestamp: int | None = None) -> None:
     setup(b, timestamp=timestamp)
     for key, ecdh in keys:
-        call(
-            b, FORCE_REGISTER, {"pubkey": key.public, "ecdh_pubkey": ecdh, "operator": None}, root()
-        )
-    b.finalize_block()
-    b.initialize_block()
+        do(b, FORCE_REGISTER, {"pubkey": key.public, "ecdh_pubkey": ecdh, "operator": None}, root())
+    b.next_block()
 
 
 # --- Launch [REG-14] [REG-17] ----------------------------------------------------------------
 
 
-@per_crypto("register_gatekeeper", ("REG-14", "REG-17", "REG-24", "OFF-25", "OFF-26"))
+@signed_case("register_gatekeeper", ("REG-14", "REG-17", "REG-24", "OFF-25", "OFF-26"))
 def gatekeeper_launch(b: CaseBuilder, setting: str) -> None:
     """Three registered workers. A council majority makes GK1 the first gatekeeper:
     `FirstGatekeeper{GK1, ecdh}` goes to `phala/gatekeeper/launch`. GK2 cannot join before the
@@ -139,10 +120,10 @@ def gatekeeper_launch(b: CaseBuilder, setting: str) -> None:
     launch block and second recorded. Next block GK2 joins with `GatekeeperChange::Registered`;
     registering GK2 again only deposits `GatekeeperAdded`."""
     workers(b, (GK1, ECDH), (GK2, ECDH2), (GK3, ECDH3))
-    call(b, REGISTER_GK, {"gatekeeper": GK1.public}, council(3, 5))
-    expect(event_names(b) == ["PhalaRegistry.GatekeeperAdded"], "GatekeeperAdded")
+    do(b, REGISTER_GK, {"gatekeeper": GK1.public}, council(3, 5))
+    check(event_names(b) == ["PhalaRegistry.GatekeeperAdded"], "GatekeeperAdded")
     expect_outbound(b, [launch_message(FirstGatekeeper(GK1.public, ECDH))])
-    call(
+    do(
         b,
         REGISTER_GK,
         {"gatekeeper": GK2.public},
@@ -153,13 +134,13 @@ def gatekeeper_launch(b: CaseBuilder, setting: str) -> None:
     b.observe("gatekeepers")
     ctx = b.chain.system.block
     launched = b.chain.registry.gatekeeper_launched_at
-    expect(b.chain.registry.gatekeeper_master_pubkey == MASTER.public, "the master key stored")
-    expect(
+    check(b.chain.registry.gatekeeper_master_pubkey == MASTER.public, "the master key stored")
+    check(
         launched is not None
         and (launched.block, launched.timestamp) == (ctx.number, ctx.timestamp // 1000),
         "the launch block and second",
     )
-    expect(event_names(b) == ["PhalaRegistry.GatekeeperLaunched"], "GatekeeperLaunched")
+    check(event_names(b) == ["PhalaRegistry.GatekeeperLaunched"], "GatekeeperLaunched")
     expect_outbound(
         b,
         [
@@ -168,27 +149,27 @@ def gatekeeper_launch(b: CaseBuilder, setting: str) -> None:
         ],
     )
     b.next_block()
-    call(b, REGISTER_GK, {"gatekeeper": GK2.public}, root())
+    do(b, REGISTER_GK, {"gatekeeper": GK2.public}, root())
     expect_outbound(b, [change_message(GatekeeperRegistered(GK2.public, ECDH2))])
-    call(b, REGISTER_GK, {"gatekeeper": GK2.public}, root())
-    expect(event_names(b) == ["PhalaRegistry.GatekeeperAdded"], "GatekeeperAdded again")
-    expect(b.chain.registry.gatekeepers == (GK1.public, GK2.public), "two gatekeepers, in order")
+    do(b, REGISTER_GK, {"gatekeeper": GK2.public}, root())
+    check(event_names(b) == ["PhalaRegistry.GatekeeperAdded"], "GatekeeperAdded again")
+    check(b.chain.registry.gatekeepers == (GK1.public, GK2.public), "two gatekeepers, in order")
     expect_outbound(b, [change_message(GatekeeperRegistered(GK2.public, ECDH2))])
     b.observe("gatekeepers")
     b.finalize_block()
 
 
-@per_crypto("on_message_received", ("MQ-13", "REG-14"))
+@signed_case("on_message_received", ("MQ-13", "REG-14"))
 def master_key_upload_rules(b: CaseBuilder, setting: str) -> None:
     """Master key uploads whose failures the queue swallows: a worker that is not a gatekeeper
     (`InvalidGatekeeper`) changes nothing; after GK1's upload, a second, different key
     (`MasterKeyMismatch`) changes nothing, and the same key again is a no-op: no second
     `GatekeeperLaunched`, the launch block stays."""
     workers(b, (GK1, ECDH), (GK2, ECDH2))
-    call(b, REGISTER_GK, {"gatekeeper": GK1.public}, root())
+    do(b, REGISTER_GK, {"gatekeeper": GK1.public}, root())
     b.next_block()
     upload(b, setting, GK2, MASTER1)
-    expect(
+    check(
         b.chain.registry.gatekeeper_master_pubkey is None and event_names(b) == [],
         "a stranger's key ignored",
     )
@@ -197,7 +178,7 @@ def master_key_upload_rules(b: CaseBuilder, setting: str) -> None:
     b.next_block()
     upload(b, setting, GK1, MASTER1)
     upload(b, setting, GK1, MASTER)
-    expect(
+    check(
         b.chain.registry == launched and event_names(b) == [], "mismatch and repeat change nothing"
     )
     b.observe("gatekeepers")
@@ -207,7 +188,7 @@ def master_key_upload_rules(b: CaseBuilder, setting: str) -> None:
 # --- Unregistering [REG-18] -------------------------------------------------------------------
 
 
-@per_crypto("unregister_gatekeeper", ("REG-18", "REG-4", "OFF-26"))
+@signed_case("unregister_gatekeeper", ("REG-18", "REG-4", "OFF-26"))
 def unregister_gatekeeper(b: CaseBuilder, setting: str) -> None:
     """Checks in order: the origin (`BadOrigin` for half the council), membership
     (`InvalidGatekeeper` for a worker that is not one), the last gatekeeper
@@ -215,30 +196,30 @@ def unregister_gatekeeper(b: CaseBuilder, setting: str) -> None:
     (`GatekeeperRemoved` is never deposited), `GatekeeperChange::Unregistered` pushed, the worker
     record kept."""
     workers(b, (GK1, ECDH), (GK2, ECDH2))
-    call(b, REGISTER_GK, {"gatekeeper": GK1.public}, root())
+    do(b, REGISTER_GK, {"gatekeeper": GK1.public}, root())
     upload(b, setting, GK1, MASTER)
     b.next_block()
-    call(b, UNREGISTER_GK, {"gatekeeper": GK1.public}, council(2, 4), outcome="BadOrigin")
-    call(
+    do(b, UNREGISTER_GK, {"gatekeeper": GK1.public}, council(2, 4), outcome="BadOrigin")
+    do(
         b,
         UNREGISTER_GK,
         {"gatekeeper": GK2.public},
         root(),
         outcome="PhalaRegistry.InvalidGatekeeper",
     )
-    call(
+    do(
         b,
         UNREGISTER_GK,
         {"gatekeeper": GK1.public},
         root(),
         outcome="PhalaRegistry.CannotRemoveLastGatekeeper",
     )
-    call(b, REGISTER_GK, {"gatekeeper": GK2.public}, root())
+    do(b, REGISTER_GK, {"gatekeeper": GK2.public}, root())
     b.next_block()
-    call(b, UNREGISTER_GK, {"gatekeeper": GK1.public}, root())
-    expect(event_names(b) == [], "no event")
+    do(b, UNREGISTER_GK, {"gatekeeper": GK1.public}, root())
+    check(event_names(b) == [], "no event")
     expect_outbound(b, [change_message(GatekeeperUnregistered(GK1.public))])
-    expect(
+    check(
         b.chain.registry.gatekeepers == (GK2.public,) and GK1.public in b.chain.registry.workers,
         "GK2 left alone; GK1 still a worker",
     )
@@ -253,40 +234,40 @@ def register_gatekeeper_check_order(b: CaseBuilder) -> None:
     missing master key (`MasterKeyUninitialized`, although the target is not a worker), then the
     worker (`WorkerNotFound` for the first gatekeeper of a chain)."""
     workers(b, (GK1, ECDH))
-    call(b, REGISTER_GK, {"gatekeeper": GK3.public}, root(), outcome="PhalaRegistry.WorkerNotFound")
-    call(b, REGISTER_GK, {"gatekeeper": GK1.public}, root())
-    call(
+    do(b, REGISTER_GK, {"gatekeeper": GK3.public}, root(), outcome="PhalaRegistry.WorkerNotFound")
+    do(b, REGISTER_GK, {"gatekeeper": GK1.public}, root())
+    do(
         b,
         REGISTER_GK,
         {"gatekeeper": GK3.public},
         root(),
         outcome="PhalaRegistry.MasterKeyUninitialized",
     )
-    call(b, ROTATE, {}, root())
-    expect(b.chain.registry.master_key_rotation_lock == 1, "rotation 1 locked")
-    call(b, REGISTER_GK, {"gatekeeper": GK3.public}, signed("alice"), outcome="BadOrigin")
-    call(
+    do(b, ROTATE, {}, root())
+    check(b.chain.registry.master_key_rotation_lock == 1, "rotation 1 locked")
+    do(b, REGISTER_GK, {"gatekeeper": GK3.public}, signed("alice"), outcome="BadOrigin")
+    do(
         b,
         REGISTER_GK,
         {"gatekeeper": GK3.public},
         root(),
         outcome="PhalaRegistry.MasterKeyInRotation",
     )
-    call(
+    do(
         b,
         UNREGISTER_GK,
         {"gatekeeper": GK3.public},
         root(),
         outcome="PhalaRegistry.MasterKeyInRotation",
     )
-    call(b, ROTATE, {}, root(), outcome="PhalaRegistry.MasterKeyInRotation")
+    do(b, ROTATE, {}, root(), outcome="PhalaRegistry.MasterKeyInRotation")
     b.finalize_block()
 
 
 # --- Rotation across blocks [REG-19] [REG-20] -----------------------------------------------------
 
 
-@per_crypto("on_gk_message_received", ("REG-19", "REG-20", "MQ-9", "MQ-13", "OFF-25", "OFF-27"))
+@signed_case("on_gk_message_received", ("REG-19", "REG-20", "MQ-9", "MQ-13", "OFF-25", "OFF-27"))
 def master_key_rotations(b: CaseBuilder, setting: str) -> None:
     """Two gatekeepers launched with master key 0. Block 3: rotation 1 starts (counter 1, lock 1,
     `RotateMasterKey` naming both gatekeepers with their ECDH keys, no event). Block 4: a
@@ -295,12 +276,12 @@ def master_key_rotations(b: CaseBuilder, setting: str) -> None:
     `MasterKeyRotated`, `MasterPubkeyRotated` pushed. Block 6: rotation 2, reported signed with
     key 1; a stale repeat of rotation 2 finds no lock: `MasterKeyRotationFailed{null, 2}`."""
     workers(b, (GK1, ECDH), (GK2, ECDH2))
-    call(b, REGISTER_GK, {"gatekeeper": GK1.public}, root())
+    do(b, REGISTER_GK, {"gatekeeper": GK1.public}, root())
     upload(b, setting, GK1, MASTER)
-    call(b, REGISTER_GK, {"gatekeeper": GK2.public}, root())
+    do(b, REGISTER_GK, {"gatekeeper": GK2.public}, root())
     b.next_block()
-    call(b, ROTATE, {}, council(2, 3))
-    expect(event_names(b) == [], "no event")
+    do(b, ROTATE, {}, council(2, 3))
+    check(event_names(b) == [], "no event")
     expect_outbound(
         b,
         [
@@ -314,7 +295,7 @@ def master_key_rotations(b: CaseBuilder, setting: str) -> None:
     b.observe("gatekeepers")
     b.next_block()
     rotated(b, setting, 2, MASTER1, MASTER)
-    expect(
+    check(
         [(e.name, dict(e.fields)) for e in b.last_events]
         == [
             (
@@ -324,24 +305,22 @@ def master_key_rotations(b: CaseBuilder, setting: str) -> None:
         ],
         "MasterKeyRotationFailed{1, 2}",
     )
-    expect(b.chain.registry.master_key_rotation_lock == 1, "still locked")
+    check(b.chain.registry.master_key_rotation_lock == 1, "still locked")
     b.next_block()
     rotated(b, setting, 1, MASTER1, MASTER)
     reg = b.chain.registry
-    expect(
+    check(
         (reg.gatekeeper_master_pubkey, reg.master_key_rotation_lock, reg.rotation_counter)
         == (MASTER1.public, None, 1),
         "key 1 stored, unlocked",
     )
-    expect(
-        [e.name for e in b.last_events] == ["PhalaRegistry.MasterKeyRotated"], "MasterKeyRotated"
-    )
+    check([e.name for e in b.last_events] == ["PhalaRegistry.MasterKeyRotated"], "MasterKeyRotated")
     expect_outbound(b, [launch_message(MasterPubkeyRotated(MASTER1.public))])
     b.next_block()
-    call(b, ROTATE, {}, root())
+    do(b, ROTATE, {}, root())
     rotated(b, setting, 2, MASTER2, MASTER1)
     rotated(b, setting, 2, MASTER2, MASTER2)
-    expect(
+    check(
         [(e.name, dict(e.fields)) for e in b.last_events]
         == [
             (
@@ -351,7 +330,7 @@ def master_key_rotations(b: CaseBuilder, setting: str) -> None:
         ],
         "no rotation in progress",
     )
-    expect(b.chain.registry.gatekeeper_master_pubkey == MASTER2.public, "key 2 stored")
+    check(b.chain.registry.gatekeeper_master_pubkey == MASTER2.public, "key 2 stored")
     b.observe("gatekeepers")
     b.finalize_block()
 
@@ -368,9 +347,9 @@ def rotated_key_sender_and_signature(b: CaseBuilder) -> None:
     sent by a worker is accepted by the queue but its handler fails `InvalidSender` (swallowed);
     an undecodable payload from the gatekeeper fails `MessageCodecError` (swallowed)."""
     workers(b, (GK1, ECDH))
-    call(b, REGISTER_GK, {"gatekeeper": GK1.public}, root())
+    do(b, REGISTER_GK, {"gatekeeper": GK1.public}, root())
     upload(b, "real", GK1, MASTER)
-    call(b, ROTATE, {}, root())
+    do(b, ROTATE, {}, root())
     b.next_block()
     message = Message(GATEKEEPER, GK_EVENT, encode_payload(RotatedMasterPubkey(1, MASTER1.public)))
     b.call(
@@ -395,7 +374,7 @@ def rotated_key_sender_and_signature(b: CaseBuilder) -> None:
         GK1,
     )
     relay(b, "real", GATEKEEPER, GK_EVENT, b"\x01garbage", MASTER)
-    expect(b.chain.registry == before and event_names(b) == [], "nothing changed")
+    check(b.chain.registry == before and event_names(b) == [], "nothing changed")
     b.finalize_block()
 
 
@@ -405,9 +384,9 @@ def rotation_without_gatekeepers(b: CaseBuilder) -> None:
     empty identity list, so that no gatekeeper can be registered until a matching rotated key
     arrives."""
     workers(b, (GK1, ECDH))
-    call(b, ROTATE, {}, root())
+    do(b, ROTATE, {}, root())
     expect_outbound(b, [launch_message(RotateMasterKey(1, ()))])
-    call(
+    do(
         b,
         REGISTER_GK,
         {"gatekeeper": GK1.public},
@@ -421,23 +400,21 @@ def rotation_without_gatekeepers(b: CaseBuilder) -> None:
 # --- [REG-21] ---------------------------------------------------------------------------------
 
 
-@per_crypto("is_worker_registered_after_gk_launched", ("REG-21", "REG-24"))
+@signed_case("is_worker_registered_after_gk_launched", ("REG-21", "REG-24"))
 def registered_after_launch(b: CaseBuilder, setting: str) -> None:
     """GK1 launches in block 2. A worker added in the launch block is not registered after it
     (strictly later is required); one added in block 3 is; GK1 itself, added in block 1, is
     not, until root re-inserts it in block 3."""
     workers(b, (GK1, ECDH))
-    call(b, REGISTER_GK, {"gatekeeper": GK1.public}, root())
+    do(b, REGISTER_GK, {"gatekeeper": GK1.public}, root())
     upload(b, setting, GK1, MASTER)
-    call(b, FORCE_REGISTER, {"pubkey": GK2.public, "ecdh_pubkey": ECDH2, "operator": None}, root())
+    do(b, FORCE_REGISTER, {"pubkey": GK2.public, "ecdh_pubkey": ECDH2, "operator": None}, root())
     b.observe("registered_after_gk_launched", GK2.public)
     b.observe("registered_after_gk_launched", GK1.public)
-    expect(
-        b.chain.registry.worker_added_at[GK2.public] == b.chain.system.block.number, "same block"
-    )
+    check(b.chain.registry.worker_added_at[GK2.public] == b.chain.system.block.number, "same block")
     b.next_block()
-    call(b, FORCE_REGISTER, {"pubkey": GK3.public, "ecdh_pubkey": ECDH3, "operator": None}, root())
-    call(b, FORCE_REGISTER, {"pubkey": GK1.public, "ecdh_pubkey": ECDH, "operator": None}, root())
+    do(b, FORCE_REGISTER, {"pubkey": GK3.public, "ecdh_pubkey": ECDH3, "operator": None}, root())
+    do(b, FORCE_REGISTER, {"pubkey": GK1.public, "ecdh_pubkey": ECDH, "operator": None}, root())
     for key in (GK1, GK2, GK3):
         b.observe("registered_after_gk_launched", key.public)
     b.finalize_block()
@@ -461,7 +438,7 @@ def endpoint_signature(setting: str, payload: dict[str, Any], key: Keypair) -> b
     return sign(key, wrap_content_to_sign(encoded, "EndpointInfo"))
 
 
-@per_crypto("update_worker_endpoint", ("REG-22", "REG-24"))
+@signed_case("update_worker_endpoint", ("REG-22", "REG-24"))
 def worker_endpoints(b: CaseBuilder, setting: str) -> None:
     """A worker's endpoints, relayed by anyone: stored at the edge of the window (signed exactly
     four hours ago), replaced by a later list. Failures, in check order: a 63-byte signature
@@ -472,15 +449,15 @@ def worker_endpoints(b: CaseBuilder, setting: str) -> None:
     now = b.chain.system.block.timestamp
     window = 4 * 60 * 60 * 1000
     first = endpoint(GK1.public, now - window)
-    call(
+    do(
         b,
         ENDPOINT,
         {"endpoint_payload": first, "signature": endpoint_signature(setting, first, GK1)},
         signed("dave"),
     )
-    expect(event_names(b) == [], "no event")
+    check(event_names(b) == [], "no event")
     second = endpoint(GK1.public, now - 1, ("https://gk1.example", "wss://gk1.example"))
-    call(
+    do(
         b,
         ENDPOINT,
         {"endpoint_payload": second, "signature": endpoint_signature(setting, second, GK1)},
@@ -488,14 +465,14 @@ def worker_endpoints(b: CaseBuilder, setting: str) -> None:
     )
     b.observe("worker", GK1.public)
     if setting == "real":
-        call(
+        do(
             b,
             ENDPOINT,
             {"endpoint_payload": second, "signature": b"\x00" * 63},
             signed("dave"),
             outcome="PhalaRegistry.InvalidSignatureLength",
         )
-        call(
+        do(
             b,
             ENDPOINT,
             {"endpoint_payload": second, "signature": endpoint_signature(setting, second, GK2)},
@@ -503,7 +480,7 @@ def worker_endpoints(b: CaseBuilder, setting: str) -> None:
             outcome="PhalaRegistry.InvalidSignature",
         )
     else:
-        call(
+        do(
             b,
             ENDPOINT,
             {"endpoint_payload": second, "signature": False},
@@ -516,7 +493,7 @@ def worker_endpoints(b: CaseBuilder, setting: str) -> None:
         (endpoint(GK2.public, now - 1), GK2, "PhalaRegistry.InvalidPubKey"),
         (endpoint(GK2.public, now), GK2, "PhalaRegistry.InvalidEndpointSigningTime"),
     ):
-        call(
+        do(
             b,
             ENDPOINT,
             {"endpoint_payload": payload, "signature": endpoint_signature(setting, payload, key)},
@@ -551,16 +528,16 @@ def legacy_register_worker_with_real_evidence(b: CaseBuilder) -> None:
         "operator": None,
     }
     args = {"pruntime_info": info, "attestation": ias_evidence("pallet")}
-    call(b, LEGACY_REGISTER, args, signed("alice"), outcome="PhalaRegistry.PRuntimeRejected")
-    call(b, "PhalaRegistry.add_pruntime", {"pruntime_hash": runtime_hash}, root())
-    call(b, LEGACY_REGISTER, args, signed("alice"), outcome="PhalaRegistry.InvalidRuntimeInfoHash")
+    do(b, LEGACY_REGISTER, args, signed("alice"), outcome="PhalaRegistry.PRuntimeRejected")
+    do(b, "PhalaRegistry.add_pruntime", {"pruntime_hash": runtime_hash}, root())
+    do(b, LEGACY_REGISTER, args, signed("alice"), outcome="PhalaRegistry.InvalidRuntimeInfoHash")
     b.finalize_block()
 
 
 # --- End to end: the first gatekeeper launches through the network [REG-14] [REG-17] [OFF-29] ----
 
 
-@per_crypto("register_gatekeeper", ("REG-14", "REG-17", "OFF-29", "OFF-30", "NET-4", "NET-9"))
+@signed_case("register_gatekeeper", ("REG-14", "REG-17", "OFF-29", "OFF-30", "NET-4", "NET-9"))
 def gatekeeper_launch_through_the_network(b: CaseBuilder, setting: str) -> None:
     """Three replicas of one gatekeeper runtime and a plain worker. Block 1: root registers the
     gatekeeper's worker and governance makes it the first gatekeeper. Every replica reads
@@ -589,14 +566,14 @@ def gatekeeper_launch_through_the_network(b: CaseBuilder, setting: str) -> None:
             (REGISTER_GK, {"gatekeeper": gk.public}, council(2, 3)),
         ]
     )
-    expect([e["outcome"] for e in report["extrinsics"]] == ["ok", "ok"], "both accepted")
-    expect(
+    check([e["outcome"] for e in report["extrinsics"]] == ["ok", "ok"], "both accepted")
+    check(
         {name: len(messages) for name, messages in report["egress"].items()}
         == {"gk-a": 1, "gk-b": 1, "gk-c": 1},
         "one upload per replica",
     )
     report = b.network_block()
-    expect(
+    check(
         [(e["runtime"], e["outcome"]) for e in report["extrinsics"]]
         == [("gk-a", "ok"), ("gk-b", "PhalaMq.BadSequence"), ("gk-c", "PhalaMq.BadSequence")],
         "the first upload wins",
@@ -604,13 +581,13 @@ def gatekeeper_launch_through_the_network(b: CaseBuilder, setting: str) -> None:
     master = b.chain.registry.gatekeeper_master_pubkey
     runtimes = b.network.runtimes
     keys = [runtimes[r["name"]].master_key for r in replicas]
-    expect(
+    check(
         all(key is not None and key.public == master for key in keys),
         "the replicas' key is on chain",
     )
-    expect(
+    check(
         all(runtimes[r["name"]].master_pubkey_on_chain for r in replicas), "the replicas launched"
     )
-    expect(runtimes["worker1"].master_key is None, "the worker holds no master key")
+    check(runtimes["worker1"].master_key is None, "the worker holds no master key")
     b.observe("gatekeepers")
     b.network_block()

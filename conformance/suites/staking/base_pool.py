@@ -1,258 +1,31 @@
-"""Authored vectors for W-PHA and the base pool [STK-1]..[STK-24].
-
-Every expectation is derived from spec/staking.md, not read off the
-reference: amounts are whole PHA where the fixed-point conversions are exact
-(``to_fixed(n PHA) = n << 64``), so prices such as 1.5 and the shares and
-payouts they give follow from the rules by hand; the builder checks them at
-generation time. ``u`` is one PHA. The cast: alice, bob and dave wrap 1,000
-PHA each; charlie owns the pools and pays the rewards; ferdie stands for a
-stake pool's lock account (W-PHA moved out of a pool with ``Assets.transfer``,
-as a stake pool does when it stakes a worker).
-
-Handlers: the call name without the pallet; ``scenario`` holds the long story.
-"""
+"""The base pool: shared ids, contributions, withdrawals and their queue, rewards and W-PHA
+transfers [STK-10]..[STK-22], and the long story of a pool's life [STK-24]."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
-
-from phala_spec.chain.staking_state import BasePool
-from phala_spec.conformance.authoring import AuthoringError, CaseBuilder, case, pallet, root, signed
+from phala_spec.conformance.authoring import CaseBuilder, case, root, signed
+from phala_spec.conformance.checks import check, do
+from phala_spec.conformance.suites.staking.common import (
+    BOTH,
+    CONTRIBUTE,
+    CREATE,
+    MINIMAL,
+    OPS,
+    PRICE_1_5,
+    PROCESS,
+    REWARD,
+    SUITE,
+    TRANSFER,
+    UNWRAP_ALL,
+    WITHDRAW,
+    U,
+    paid,
+    pool,
+    setup,
+    stake_out,
+    watch,
+)
 from phala_spec.pallets.staking import base_pool
-from phala_spec.runtime.genesis import UNIT
-
-SUITE = "staking"
-MINIMAL = ("minimal",)
-BOTH = ("minimal", "phala")
-OPS = pallet("Caller")
-U = UNIT
-PRICE_1_5 = 3 << 63
-
-WRAP = "PhalaWrappedBalances.wrap"
-UNWRAP = "PhalaWrappedBalances.unwrap"
-UNWRAP_ALL = "PhalaWrappedBalances.unwrap_all"
-SET_LOCKED = "PhalaWrappedBalances.set_locked"
-TRANSFER = "Assets.transfer"
-CREATE = "BasePool.create"
-CONTRIBUTE = "BasePool.contribute"
-WITHDRAW = "BasePool.withdraw"
-PROCESS = "BasePool.process_withdraw_queue"
-REWARD = "BasePool.distribute_reward"
-
-
-# --- helpers -----------------------------------------------------------------------
-
-
-def check(condition: bool, message: str) -> None:
-    """A fill-time check derived from the rules."""
-    if not condition:
-        raise AuthoringError(message)
-
-
-def do(
-    b: CaseBuilder,
-    call: str,
-    args: dict[str, Any],
-    origin: dict[str, Any],
-    outcome: str = "ok",
-    events: Sequence[str] | None = None,
-    observe: Sequence[Sequence[Any]] = (),
-) -> None:
-    """Apply a call; check its outcome and (names, in order) its events."""
-    b.call(call, args, origin=origin, observe=observe)
-    b.expect_outcome(outcome)
-    if events is not None:
-        got = [e.name for e in b.last_events]
-        check(got == list(events), f"{call}: events {got}, the rules give {list(events)}")
-
-
-def setup(b: CaseBuilder, wrapped: int = 1_000) -> None:
-    """Alice, bob, charlie and dave hold 10,000 PHA; alice, bob and dave wrap ``wrapped`` PHA; charlie's pool 0."""
-    b.genesis(balances=[(name, 10_000 * U) for name in ("alice", "bob", "charlie", "dave")])
-    b.initialize_block()
-    for name in ("alice", "bob", "dave"):
-        if wrapped:
-            do(b, WRAP, {"amount": wrapped * U}, signed(name))
-    do(b, CREATE, {"owner": b.account("charlie")}, OPS, events=[])
-
-
-def pool(b: CaseBuilder, pid: int = 0) -> BasePool:
-    return base_pool.get_basepool(b.chain, pid)
-
-
-def watch(b: CaseBuilder, pid: int = 0, *names: str) -> None:
-    """Observe the pool and the W-PHA view of each named account."""
-    b.observe("base_pool", pid)
-    for name in names:
-        b.observe("wpha", b.account(name))
-        b.observe("pool_shares", pid, b.account(name))
-
-
-def paid(b: CaseBuilder) -> list[tuple[bytes, int, int, int]]:
-    """The ``Withdrawal`` events of the last step as ``(user, amount, shares, burnt_shares)``."""
-    return [
-        (f["user"], f["amount"], f["shares"], f["burnt_shares"])
-        for f in (dict(e.fields) for e in b.last_events if e.name == "PhalaBasePool.Withdrawal")
-    ]
-
-
-def stake_out(b: CaseBuilder, amount: int, pid: int = 0) -> None:
-    """Move ``amount`` W-PHA out of the pool account (a stake pool staking a worker)."""
-    do(
-        b,
-        TRANSFER,
-        {"source": pool(b, pid).pool_account, "dest": b.account("ferdie"), "amount": amount},
-        OPS,
-    )
-
-
-# --- W-PHA [STK-1]..[STK-9] ---------------------------------------------------------
-
-
-@case(suite=SUITE, handler="wrap", presets=BOTH, clauses=("STK-5", "STK-1", "STK-3"))
-def wrap_mints_one_to_one(b: CaseBuilder) -> None:
-    """Wrapping moves PHA to the W-PHA account, mints as much W-PHA and creates the staker account."""
-    setup(b, wrapped=0)
-    alice = b.account("alice")
-    do(
-        b,
-        WRAP,
-        {"amount": 25 * U},
-        signed(alice),
-        events=[
-            "System.NewAccount",
-            "Balances.Endowed",
-            "Balances.Transfer",
-            "Assets.Issued",
-            "PhalaWrappedBalances.Wrapped",
-        ],
-        observe=[("wpha", alice), ("wpha_totals",), ("balance", alice)],
-    )
-    check(b.chain.wrapped_balances.staker_accounts[alice].invest_pools == (), "new staker account")
-
-
-@case(suite=SUITE, handler="wrap", presets=MINIMAL, clauses=("STK-5", "STK-6", "STK-9"))
-def wrap_below_minimum_is_unmintable_dust(b: CaseBuilder) -> None:
-    """Wrapping less than W-PHA's minimum balance takes the PHA, mints nothing and records unmintable dust."""
-    setup(b, wrapped=0)
-    minimum = b.config.staking.wpha_min_balance
-    do(
-        b,
-        WRAP,
-        {"amount": minimum - 1},
-        signed("alice"),
-        events=[
-            "System.NewAccount",
-            "Balances.Endowed",
-            "Balances.Transfer",
-            "PhalaWrappedBalances.Wrapped",
-        ],
-        observe=[("wpha", b.account("alice")), ("wpha_totals",)],
-    )
-    check(b.chain.wrapped_balances.unmintable_dust == minimum - 1, "dust recorded")
-    # a holder may then wrap a smaller amount: only a new holder must reach the minimum
-    do(b, WRAP, {"amount": minimum}, signed("alice"))
-    do(
-        b,
-        WRAP,
-        {"amount": 1},
-        signed("alice"),
-        events=["Balances.Transfer", "Assets.Issued", "PhalaWrappedBalances.Wrapped"],
-        observe=[("wpha", b.account("alice")), ("wpha_totals",)],
-    )
-
-
-@case(suite=SUITE, handler="wrap", presets=BOTH, clauses=("STK-5", "BAL-11"))
-def wrap_errors(b: CaseBuilder) -> None:
-    """Wrapping keeps the caller alive (Token.NotExpendable), needs the funds, and a signed origin."""
-    setup(b, wrapped=0)
-    do(b, WRAP, {"amount": 10_000 * U}, signed("alice"), "Token.NotExpendable")
-    do(b, WRAP, {"amount": 10_001 * U}, signed("alice"), "Token.FundsUnavailable")
-    do(b, WRAP, {"amount": U}, root(), "BadOrigin")
-
-
-@case(suite=SUITE, handler="unwrap", presets=BOTH, clauses=("STK-5", "STK-1"))
-def unwrap_pays_back(b: CaseBuilder) -> None:
-    """Unwrapping burns W-PHA and pays the PHA back from the W-PHA account."""
-    setup(b)
-    alice = b.account("alice")
-    do(
-        b,
-        UNWRAP,
-        {"amount": 400 * U},
-        signed(alice),
-        events=["Assets.Burned", "Balances.Transfer", "PhalaWrappedBalances.Unwrapped"],
-        observe=[("wpha", alice), ("balance", alice), ("wpha_totals",)],
-    )
-
-
-@case(suite=SUITE, handler="unwrap", presets=MINIMAL, clauses=("STK-5", "STK-7", "STK-4"))
-def unwrap_limits_and_their_order(b: CaseBuilder) -> None:
-    """Unwrap is bounded by free W-PHA and by net value less the lock; BadOrigin comes first."""
-    setup(b)
-    alice = b.account("alice")
-    do(
-        b,
-        UNWRAP,
-        {"amount": 1_000 * U + 1},
-        signed(alice),
-        "PhalaWrappedBalances.UnwrapAmountExceedsAvaliableStake",
-    )
-    do(b, UNWRAP, {"amount": 1_000 * U + 1}, root(), "BadOrigin")
-    do(b, SET_LOCKED, {"who": alice, "amount": 300 * U}, signed(alice), "BadOrigin")
-    do(b, SET_LOCKED, {"who": alice, "amount": 300 * U}, OPS, observe=[("wpha", alice)])
-    do(
-        b,
-        UNWRAP,
-        {"amount": 700 * U + 1},
-        signed(alice),
-        "PhalaWrappedBalances.UnwrapAmountExceedsAvaliableStake",
-    )
-    do(b, UNWRAP, {"amount": 700 * U}, signed(alice), observe=[("wpha", alice)])
-    # shares in a pool count in the net value but cannot be unwrapped: free W-PHA bounds it
-    do(b, SET_LOCKED, {"who": alice, "amount": 0}, OPS)
-    do(b, CONTRIBUTE, {"pid": 0, "who": alice, "amount": 200 * U}, OPS)
-    do(
-        b,
-        UNWRAP,
-        {"amount": 100 * U + 1},
-        signed(alice),
-        "PhalaWrappedBalances.UnwrapAmountExceedsAvaliableStake",
-        observe=[("wpha", alice)],
-    )
-
-
-@case(suite=SUITE, handler="unwrap", presets=MINIMAL, clauses=("STK-5", "STK-1", "STK-9"))
-def unwrap_burns_a_rest_below_minimum(b: CaseBuilder) -> None:
-    """A W-PHA rest below the minimum balance is burnt with the amount; its PHA stays in the W-PHA account."""
-    setup(b)
-    alice = b.account("alice")
-    minimum = b.config.staking.wpha_min_balance
-    do(
-        b,
-        UNWRAP,
-        {"amount": 1_000 * U - (minimum - 1)},
-        signed(alice),
-        observe=[("wpha", alice), ("wpha_totals",)],
-    )
-    burnt = dict(b.last_events[0].fields)["balance"]
-    check(burnt == 1_000 * U, "the whole balance is burnt")
-
-
-@case(suite=SUITE, handler="unwrap_all", presets=BOTH, clauses=("STK-5", "STK-4", "STK-7"))
-def unwrap_all_takes_what_is_free_and_unlocked(b: CaseBuilder) -> None:
-    """unwrap_all unwraps min(net value - locked, free W-PHA)."""
-    setup(b)
-    alice = b.account("alice")
-    do(b, CONTRIBUTE, {"pid": 0, "who": alice, "amount": 600 * U}, OPS)
-    do(b, SET_LOCKED, {"who": alice, "amount": 900 * U}, OPS)
-    do(b, UNWRAP_ALL, {}, signed(alice), observe=[("wpha", alice), ("balance", alice)])
-    check(dict(b.last_events[-1].fields)["amount"] == 100 * U, "1000 - 900 unwrapped")
-    do(b, SET_LOCKED, {"who": alice, "amount": 0}, OPS)
-    do(b, UNWRAP_ALL, {}, signed(alice), observe=[("wpha", alice), ("balance", alice)])
-    check(dict(b.last_events[-1].fields)["amount"] == 300 * U, "the rest of the free W-PHA")
-
 
 # --- the base pool [STK-10]..[STK-22] --------------------------------------------------
 
@@ -436,11 +209,9 @@ def new_request_replaces_the_old_one_at_the_back(b: CaseBuilder) -> None:
     do(b, CONTRIBUTE, {"pid": 0, "who": bob, "amount": 100 * U}, OPS)
     stake_out(b, 200 * U)
     do(b, WITHDRAW, {"pid": 0, "who": alice, "shares": 30 * U}, OPS)
-    b.finalize_block()
-    b.initialize_block()
+    b.next_block()
     do(b, WITHDRAW, {"pid": 0, "who": bob, "shares": 10 * U}, OPS)
-    b.finalize_block()
-    b.initialize_block()
+    b.next_block()
     do(b, WITHDRAW, {"pid": 0, "who": alice, "shares": 50 * U}, OPS)
     watch(b, 0, "alice", "bob")
     queue = pool(b).withdraw_queue
@@ -618,18 +389,14 @@ def pool_life(b: CaseBuilder) -> None:
     do(b, CONTRIBUTE, {"pid": 0, "who": dave, "amount": 30 * U}, OPS)
     watch(b, 0, "alice", "bob", "dave")
     check((pool(b).total_shares, pool(b).total_value) == (170 * U, 255 * U), "price 1.5")
-    b.finalize_block()
-
-    b.initialize_block()
+    b.next_block()
     stake_out(b, 150 * U)
     do(b, WITHDRAW, {"pid": 0, "who": alice, "shares": 100 * U}, OPS)
     check(paid(b) == [(alice, 105 * U, 70 * U, 0)], "105 free PHA pay 70 shares")
     do(b, WITHDRAW, {"pid": 0, "who": bob, "shares": 50 * U}, OPS)
     check(paid(b) == [], "nothing free for bob")
     watch(b, 0, "alice", "bob")
-    b.finalize_block()
-
-    b.initialize_block()
+    b.next_block()
     do(b, CONTRIBUTE, {"pid": 0, "who": dave, "amount": 90 * U}, OPS)
     do(b, PROCESS, {"pid": 0}, OPS)
     check(
@@ -638,9 +405,7 @@ def pool_life(b: CaseBuilder) -> None:
     )
     do(b, WITHDRAW, {"pid": 0, "who": bob, "shares": 20 * U}, OPS)
     watch(b, 0, "alice", "bob", "dave")
-    b.finalize_block()
-
-    b.initialize_block()
+    b.next_block()
     do(
         b,
         TRANSFER,

@@ -1,0 +1,28 @@
+"""Authored vectors for attestation through ``register_worker_v2`` [ATT-1]..[ATT-46].
+
+Real evidence: production's two public IAS samples and its DCAP v3 sample with
+its ``SgxV30`` collateral, shipped under ``conformance/evidence/``, submitted at
+block times around their own validity. Their report data binds a registration
+info no vector can reproduce, so they never register a worker: they show how
+far each check lets them go (``InvalidRuntimeInfoHash`` once everything else
+passes) and which check decides when several fail. The instants come from the
+evidence itself (report time, certificate and TCB-info validity), read when
+the vectors are generated.
+
+Simulated evidence ([ATT-40]..[ATT-46], reference only: production has no
+such provider) registers workers for real on the ``minimal`` preset, and is
+refused on ``phala`` and ``khala``. Its signature is the test authority's
+Ed25519 signature under the reference profile, so these vectors have the
+``real`` crypto setting [VEC-7].
+
+Codes no vector reaches: ``BadIASReport`` and ``UnknownQuoteBodyFormat`` are
+checked after Intel's signature [ATT-7], which no evidence but Intel's own can
+pass; the IAS checks after the signature are tested against a throw-away CA in
+``tests/test_attestation_ias.py``. ``InvalidReport`` and ``InvalidQuoteStatus``
+are reached here through the simulated provider, which shares those checks
+[ATT-43] [ATT-45].
+
+Modules: ``real`` (production's IAS and DCAP samples [ATT-1]..[ATT-39]),
+``simulated`` (the simulated provider [ATT-40]..[ATT-46]); ``common`` holds the
+error codes and the block and byte helpers they share.
+"""

@@ -1,0 +1,425 @@
+"""Council elections (Phragmén): candidacy, voting bonds and locks, terms, renouncing and removal
+[ELE-3]..[ELE-16] (handler ``elections``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from phala_spec.conformance.authoring import CaseBuilder, case, root, signed
+from phala_spec.conformance.checks import check, do, event_names
+from phala_spec.conformance.suites.governance_collective.common import COUNCIL, SUITE, ids
+from phala_spec.pallets.governance.elections import to_vote, vote_factor
+from phala_spec.pallets.governance.treasury import POT
+
+# --- Elections [ELE-3]..[ELE-16] ------------------------------------------------------------
+
+
+def elections_setup(
+    b: CaseBuilder, extra: Sequence[tuple[str, int]] = (), **governance: Any
+) -> None:
+    endowed = [(n, 1_000) for n in ("alice", "bob", "charlie", "dave", "eve", "ferdie")]
+    b.genesis(balances=[*endowed, *extra], governance=governance or None)
+
+
+def candidacy(b: CaseBuilder, who: str, count: int = 5, outcome: str = "ok") -> None:
+    do(
+        b,
+        "PhragmenElection.submit_candidacy",
+        {"candidate_count": count},
+        signed(who),
+        outcome=outcome,
+    )
+
+
+def ele_vote(
+    b: CaseBuilder, who: str, targets: Sequence[str], value: int, outcome: str = "ok"
+) -> None:
+    do(
+        b,
+        "PhragmenElection.vote",
+        {"votes": ids(b, *targets), "value": value},
+        signed(who),
+        outcome=outcome,
+    )
+
+
+def members(b: CaseBuilder) -> list[bytes]:
+    return [m.who for m in b.chain.elections.members]
+
+
+def runners(b: CaseBuilder) -> list[bytes]:
+    return [r.who for r in b.chain.elections.runners_up]
+
+
+def term_end(b: CaseBuilder) -> None:
+    """Finalize and open the next block at the end of the term."""
+    term = b.config.elections.term_duration
+    number = (b.chain.system.block.number // term + 1) * term
+    b.next_block(number=number)
+
+
+@case(suite=SUITE, handler="elections", clauses=("ELE-6",), block=1)
+def candidacy_errors_in_order(b: CaseBuilder) -> None:
+    """`submit_candidacy` checks the witness (`InvalidWitnessData`), the limit
+    (`TooManyCandidates`, 5 on minimal), duplicates (`DuplicatedCandidate`), members
+    (`MemberSubmit`), runners-up (`RunnerUpSubmit`) and the bond
+    (`InsufficientCandidateFunds`); the bond is reserved and candidates are kept in id order."""
+    elections_setup(
+        b, extra=[("poor", 20), ("c1", 100), ("c2", 100)], elections_members=[("alice", 100)]
+    )
+    candidacy(b, "bob", count=0)
+    candidacy(b, "charlie", count=0, outcome="PhragmenElection.InvalidWitnessData")
+    candidacy(b, "bob", outcome="PhragmenElection.DuplicatedCandidate")
+    candidacy(b, "alice", outcome="PhragmenElection.MemberSubmit")
+    candidacy(b, "poor", outcome="PhragmenElection.InsufficientCandidateFunds")
+    for who in ("charlie", "dave", "eve", "ferdie"):
+        candidacy(b, who)
+    check(
+        [c for c, _ in b.chain.elections.candidates]
+        == sorted(ids(b, "bob", "charlie", "dave", "eve", "ferdie")),
+        "sorted by id",
+    )
+    candidacy(b, "c1", outcome="PhragmenElection.TooManyCandidates")
+    b.observe("balance", b.account("bob"))
+
+
+@case(suite=SUITE, handler="elections", clauses=("ELE-6", "ELE-14"), block=1)
+def runner_up_cannot_stand(b: CaseBuilder) -> None:
+    """After an election seats two members and a runner-up, the runner-up's candidacy fails
+    with `RunnerUpSubmit` and a member's with `MemberSubmit`."""
+    elections_setup(b)
+    for who in ("alice", "bob", "charlie"):
+        candidacy(b, who)
+    ele_vote(b, "dave", ["alice", "bob", "charlie"], 300)
+    ele_vote(b, "eve", ["alice", "bob"], 200)
+    term_end(b)
+    check(
+        members(b) == sorted(ids(b, "alice", "bob")) and runners(b) == ids(b, "charlie"),
+        "alice and bob seated, charlie runner-up",
+    )
+    candidacy(b, "charlie", count=0, outcome="PhragmenElection.RunnerUpSubmit")
+    candidacy(b, "bob", count=0, outcome="PhragmenElection.MemberSubmit")
+
+
+@case(suite=SUITE, handler="elections", clauses=("ELE-4", "ELE-5"), block=1)
+def vote_errors_bonds_and_locks(b: CaseBuilder) -> None:
+    """`vote` checks, in order: `MaximumVotesExceeded` (17 targets), `NoVotes`, `UnableToVote`
+    (nobody to vote for), `TooManyVotes` (more targets than candidates), `LowBalance` (a value
+    equal to the existential deposit), `UnableToPayBond`. The deposit is base + factor per
+    vote; voting again with fewer targets returns the difference; the lock is set to
+    min(value, free). `remove_voter` returns everything; a non-voter gets `MustBeVoter`."""
+    elections_setup(b, extra=[("poor", 22)])
+    ele_vote(b, "dave", ["alice"] * 17, 100, outcome="PhragmenElection.MaximumVotesExceeded")
+    ele_vote(b, "dave", [], 100, outcome="PhragmenElection.NoVotes")
+    ele_vote(b, "dave", ["alice"], 100, outcome="PhragmenElection.UnableToVote")
+    candidacy(b, "alice")
+    ele_vote(b, "dave", ["alice", "bob"], 100, outcome="PhragmenElection.TooManyVotes")
+    ed = b.config.existential_deposit
+    ele_vote(b, "dave", ["alice"], ed, outcome="PhragmenElection.LowBalance")
+    ele_vote(b, "poor", ["alice"], 100, outcome="PhragmenElection.UnableToPayBond")
+    candidacy(b, "bob")
+    cfg = b.config.elections
+    ele_vote(b, "dave", ["alice", "bob"], 5_000)
+    data = b.chain.system.accounts[b.account("dave")].data
+    check(data.reserved == cfg.voting_bond_base + 2 * cfg.voting_bond_factor, "base + 2 factors")
+    check(b.chain.elections.voting[b.account("dave")].stake == data.free, "stake = free balance")
+    ele_vote(b, "dave", ["bob"], 300)
+    check(
+        b.chain.system.accounts[b.account("dave")].data.reserved
+        == cfg.voting_bond_base + cfg.voting_bond_factor,
+        "one factor returned",
+    )
+    b.observe("locks", b.account("dave"))
+    do(
+        b,
+        "PhragmenElection.remove_voter",
+        {},
+        signed("eve"),
+        outcome="PhragmenElection.MustBeVoter",
+    )
+    do(b, "PhragmenElection.remove_voter", {}, signed("dave"))
+    b.observe("locks", b.account("dave"))
+    b.observe("balance", b.account("dave"))
+
+
+@case(
+    suite=SUITE,
+    handler="elections",
+    clauses=("ELE-7", "ELE-9", "ELE-10", "ELE-14", "ELE-16"),
+    block=1,
+)
+def elections_over_several_terms(b: CaseBuilder) -> None:
+    """Three terms. Term 1: four candidates, two seats and two runner-up places; the members
+    are the first two elected, the runners-up the next two, stored worst first; the prime has
+    the best Borda score; the Council follows. Term 2: nothing changed, the same set is
+    elected again (votes persist), no bond is lost. Term 3: a new candidate with strong
+    backing is elected first; the candidate left without approval loses its bond to the
+    treasury (`CandidateSlashed`, `Treasury.Deposit`)."""
+    elections_setup(b, extra=[("v1", 900), ("v2", 900)])
+    for who in ("alice", "bob", "charlie", "dave"):
+        candidacy(b, who)
+    # approvals: alice 600 + 400, bob 600, charlie 400, dave 100. Round 1: alice (least 1/1000).
+    # Round 2: bob 1/600 + 1/1000 < charlie 1/400 + 1/1000 < dave 1/100. Then charlie, dave.
+    ele_vote(b, "eve", ["alice", "bob"], 600)
+    ele_vote(b, "ferdie", ["charlie", "alice"], 400)
+    ele_vote(b, "v1", ["dave"], 100)
+    term_end(b)
+    check(
+        members(b) == sorted(ids(b, "alice", "bob")) and runners(b) == ids(b, "dave", "charlie"),
+        "members alice, bob; runners-up dave (worst), charlie (best)",
+    )
+    # Borda: alice 600 * 16 + 400 * 15 = 15600, bob 600 * 15 = 9000.
+    check(b.chain.council.prime == b.account("alice"), "alice is the prime")
+    check(list(b.chain.council.members) == members(b), "the Council follows")
+    b.observe("elections")
+    b.observe("collective", COUNCIL)
+    first = b.chain.elections
+    term_end(b)
+    check(
+        b.chain.elections.members == first.members
+        and b.chain.elections.runners_up == first.runners_up
+        and b.chain.elections.election_rounds == 2,
+        "the same set again",
+    )
+    check("PhragmenElection.CandidateSlashed" not in event_names(b), "no bond lost")
+    # v2 stands with 1600 of approval and is elected first; v1 left dave, who has no approval
+    # any more and is not among the four elected: it loses its bond.
+    candidacy(b, "v2")
+    ele_vote(b, "v1", ["v2"], 800)
+    ele_vote(b, "v2", ["v2"], 800)
+    term_end(b)
+    slashed = [
+        dict(e.fields) for e in b.last_events if e.name == "PhragmenElection.CandidateSlashed"
+    ]
+    check(
+        slashed == [{"candidate": b.account("dave"), "amount": b.config.elections.candidacy_bond}],
+        "dave loses his bond",
+    )
+    check(
+        members(b) == sorted(ids(b, "v2", "alice")) and runners(b) == ids(b, "charlie", "bob"),
+        "members v2, alice; runners-up charlie, bob (best)",
+    )
+    check(
+        b.chain.system.accounts[POT].data.free == b.config.elections.candidacy_bond,
+        "the bond went to the treasury",
+    )
+    b.observe("elections")
+    b.observe("treasury")
+
+
+@case(suite=SUITE, handler="elections", clauses=("ELE-14",), block=1)
+def empty_term_and_election_error(b: CaseBuilder) -> None:
+    """No candidates, members or runners-up: `EmptyTerm`. With more voters than `MaxVoters`
+    (8 on minimal) the election does not happen at all: `ElectionError`, candidates stay."""
+    extra = [(f"voter{i}", 500) for i in range(9)]
+    elections_setup(b, extra=extra)
+    term_end(b)
+    check(event_names(b) == ["PhragmenElection.EmptyTerm"], "EmptyTerm")
+    candidacy(b, "alice")
+    for name, _ in extra:
+        ele_vote(b, name, ["alice"], 100)
+    term_end(b)
+    check("PhragmenElection.ElectionError" in event_names(b), "ElectionError")
+    check(len(b.chain.elections.candidates) == 1 and not members(b), "nothing changed")
+
+
+@case(suite=SUITE, handler="elections", clauses=("ELE-11", "ELE-12"), block=1)
+def renounce_member_runner_up_candidate(b: CaseBuilder) -> None:
+    """A renouncing member is replaced by the best runner-up (the last), the Council follows
+    and keeps its prime; a runner-up and a candidate get their deposits back. Wrong kinds fail
+    with `InvalidRenouncing`, a stale witness with `InvalidWitnessData` first."""
+    elections_setup(b)
+    for who in ("alice", "bob", "charlie", "dave"):
+        candidacy(b, who)
+    ele_vote(b, "eve", ["alice", "bob", "charlie", "dave"], 800)
+    ele_vote(b, "ferdie", ["bob"], 900)
+    term_end(b)
+    best = runners(b)[-1]
+    prime = b.chain.council.prime
+    leaving = next(m for m in members(b) if m != prime)
+    name = next(n for n in ("alice", "bob", "charlie", "dave") if b.account(n) == leaving)
+    do(
+        b,
+        "PhragmenElection.renounce_candidacy",
+        {"renouncing": "RunnerUp"},
+        signed(name),
+        outcome="PhragmenElection.InvalidRenouncing",
+    )
+    do(b, "PhragmenElection.renounce_candidacy", {"renouncing": "Member"}, signed(name))
+    check(best in members(b) and leaving not in members(b), "the best runner-up is seated")
+    check(
+        b.chain.council.prime == prime and list(b.chain.council.members) == members(b),
+        "the Council follows, its prime kept",
+    )
+    runner = next(n for n in ("alice", "bob", "charlie", "dave") if [b.account(n)] == runners(b))
+    do(
+        b,
+        "PhragmenElection.renounce_candidacy",
+        {"renouncing": "Member"},
+        signed(runner),
+        outcome="PhragmenElection.InvalidRenouncing",
+    )
+    do(b, "PhragmenElection.renounce_candidacy", {"renouncing": "RunnerUp"}, signed(runner))
+    candidacy(b, name, count=0)
+    do(
+        b,
+        "PhragmenElection.renounce_candidacy",
+        {"renouncing": {"Candidate": 0}},
+        signed(name),
+        outcome="PhragmenElection.InvalidWitnessData",
+    )
+    do(
+        b,
+        "PhragmenElection.renounce_candidacy",
+        {"renouncing": {"Candidate": 1}},
+        signed("eve"),
+        outcome="PhragmenElection.InvalidRenouncing",
+    )
+    do(b, "PhragmenElection.renounce_candidacy", {"renouncing": {"Candidate": 1}}, signed(name))
+    check(b.chain.system.accounts[b.account(name)].data.reserved == 0, "deposit returned")
+    b.observe("elections")
+
+
+@case(suite=SUITE, handler="elections", clauses=("ELE-12", "ELE-13", "ELE-15", "TRS-3"), block=1)
+def remove_member_slash_and_rerun(b: CaseBuilder) -> None:
+    """Root removes a member with its bond slashed into the treasury (`SeatHolderSlashed`,
+    `Treasury.Deposit`, `MemberKicked`), the runner-up takes the seat; removing the prime
+    leaves the Council without one. Signed origins get `BadOrigin`, a non-member `NotMember`.
+    A removal with `rerun_election` elects again in the same call. Root cleans the voters whose
+    targets are all gone."""
+    elections_setup(b)
+    for who in ("alice", "bob", "charlie"):
+        candidacy(b, who)
+    ele_vote(b, "eve", ["alice", "bob", "charlie"], 800)
+    ele_vote(b, "ferdie", ["alice"], 900)
+    term_end(b)
+    prime = b.chain.council.prime
+    check(prime == b.account("alice"), "alice has the best Borda score")
+    args = {"who": b.account("alice"), "slash_bond": True, "rerun_election": False}
+    do(b, "PhragmenElection.remove_member", args, signed("alice"), outcome="BadOrigin")
+    do(
+        b,
+        "PhragmenElection.remove_member",
+        {**args, "who": b.account("dave")},
+        root(),
+        outcome="PhragmenElection.NotMember",
+    )
+    do(b, "PhragmenElection.remove_member", args, root())
+    check(
+        event_names(b)[-3:]
+        == [
+            "Treasury.Deposit",
+            "PhragmenElection.SeatHolderSlashed",
+            "PhragmenElection.MemberKicked",
+        ],
+        "slash, deposit, kick",
+    )
+    check(
+        b.chain.council.prime is None and len(members(b)) == 2 and not runners(b),
+        "the prime removed; charlie seated",
+    )
+    do(
+        b,
+        "PhragmenElection.remove_member",
+        {**args, "who": b.account("bob"), "slash_bond": False, "rerun_election": True},
+        root(),
+    )
+    check(
+        event_names(b)[-1] == "PhragmenElection.NewTerm" and members(b) == ids(b, "charlie"),
+        "elected again at once: only charlie stands",
+    )
+    do(
+        b,
+        "PhragmenElection.clean_defunct_voters",
+        {"num_voters": 10, "num_defunct": 10},
+        signed("eve"),
+        outcome="BadOrigin",
+    )
+    do(b, "PhragmenElection.clean_defunct_voters", {"num_voters": 10, "num_defunct": 10}, root())
+    check(set(b.chain.elections.voting) == {b.account("eve")}, "ferdie voted only for alice")
+    b.observe("elections")
+
+
+@case(suite=SUITE, handler="elections", presets=("phala",), clauses=("ELE-3", "ELE-7", "ELE-14"))
+def daily_election_scales_stakes(b: CaseBuilder) -> None:
+    """On Phala the genesis members' self-votes are re-elected at the first daily election
+    (block 7200): stakes count in steps of the currency-to-vote factor (issuance / (2^64 - 1),
+    54 for 10^9 PHA), so a member's reported stake is its stake rounded down to a multiple of
+    the factor."""
+    unit = 10**12
+    b.genesis(governance={"elections_members": [("alice", 1_000 * unit + 53), ("bob", 500 * unit)]})
+    b.initialize_block(number=b.config.elections.term_duration)
+    issuance = b.chain.balances.total_issuance
+    factor = vote_factor(issuance)
+    check(factor == 54, "factor 54 for 10^9 PHA")
+    stakes = {m.who: m.stake for m in b.chain.elections.members}
+    check(
+        stakes[b.account("alice")]
+        == to_vote(1_000 * unit + 53, issuance) * factor
+        == 1_000 * unit + 53 - (1_000 * unit + 53) % 54,
+        "rounded down to a multiple of 54",
+    )
+    check(b.chain.council.prime == b.account("alice"), "the larger self-vote is the prime")
+    b.observe("elections")
+    b.finalize_block()
+
+
+@case(
+    suite=SUITE,
+    handler="elections",
+    presets=("phala",),
+    clauses=("ELE-2", "ELE-4", "ELE-6", "ELE-7", "ELE-14", "ELE-16", "TRS-3"),
+    block=1,
+)
+def two_daily_terms_with_production_bonds(b: CaseBuilder) -> None:
+    """Phala's parameters: ten candidates (10 PHA bond each), each backed by its own voter
+    (79 + 32 cents deposit) with stakes 100, 110, ..., 190 PHA. With no shared voters
+    Phragmén elects by approval: the eight best are members, the other two runners-up, the
+    better one last; stakes are reported in steps of 54 units (issuance about 10^9 PHA); the
+    prime is the best-backed member (16 x stake). The next day the best-backed voter leaves:
+    its candidate has no approval, is dropped and loses its bond to the treasury; the best
+    runner-up takes the seat and the next-best member becomes prime."""
+    unit = 10**12
+    cands = [f"cand{i}" for i in range(10)]
+    voters = [f"backer{i}" for i in range(10)]
+    b.genesis(balances=[("foundation", 10**9 * unit), *((n, 1_000 * unit) for n in cands + voters)])
+    for who in cands:
+        candidacy(b, who, count=20)
+    for i, (voter, cand) in enumerate(zip(voters, cands, strict=True)):
+        ele_vote(b, voter, [cand], (100 + 10 * i) * unit)
+    cfg = b.config.elections
+    check(
+        b.chain.system.accounts[b.account("backer0")].data.reserved
+        == cfg.voting_bond_base + cfg.voting_bond_factor
+        == 111 * 10**10,
+        "79 + 32 cents",
+    )
+    b.next_block(number=cfg.term_duration)
+    issuance = b.chain.balances.total_issuance
+    factor = vote_factor(issuance)
+    check(
+        members(b) == sorted(ids(b, *cands[2:])) and runners(b) == ids(b, "cand0", "cand1"),
+        "cand2..cand9 seated; cand0 then cand1 (the better) as runners-up",
+    )
+    stakes = {m.who: m.stake for m in b.chain.elections.members}
+    check(
+        all(
+            stakes[b.account(c)] == (100 + 10 * i) * unit // factor * factor
+            for i, c in enumerate(cands)
+            if i >= 2
+        ),
+        "stakes floored to the factor",
+    )
+    check(b.chain.council.prime == b.account("cand9"), "the best-backed member is prime")
+    b.observe("elections")
+    do(b, "PhragmenElection.remove_voter", {}, signed("backer9"))
+    b.next_block(number=2 * cfg.term_duration)
+    check(
+        members(b) == sorted(ids(b, *cands[1:9])) and runners(b) == ids(b, "cand0"),
+        "cand9 dropped, cand1 seated",
+    )
+    check(b.chain.system.accounts[POT].data.free == cfg.candidacy_bond, "cand9's bond in the pot")
+    check(b.chain.council.prime == b.account("cand8"), "cand8 is prime now")
+    b.observe("elections")
+    b.observe("treasury")

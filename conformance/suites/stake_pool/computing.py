@@ -1,0 +1,281 @@
+"""Stake pools computing: starting and stopping workers, rewards and commission, dismissed
+rewards and withdrawals forced after the grace period [STK-48]..[STK-54]."""
+
+from __future__ import annotations
+
+from phala_spec.conformance.authoring import CaseBuilder, case
+from phala_spec.conformance.checks import check
+from phala_spec.conformance.suites.computation.common import WORKER, WORKER2, WORKER3
+from phala_spec.conformance.suites.stake_pool.common import (
+    ALICE,
+    BOB,
+    CHARLIE,
+    DAVE,
+    PC,
+    SETTING,
+    SP,
+    SUITE,
+    WEEK,
+    U,
+    computing,
+    do,
+    later,
+    pool,
+    rewards,
+    settle,
+    start,
+    watch,
+    wpha,
+)
+
+
+@case(
+    suite=SUITE,
+    handler="stake_pool_v2",
+    clauses=("STK-48", "STK-49", "STK-50", "STK-51", "CMP-11", "CMP-13"),
+    crypto=SETTING,
+)
+def computing_lifecycle_check_order(b: CaseBuilder) -> None:
+    """`start_computing` checks the owner, the pool's free W-PHA (`InsufficientFreeStake`), the worker
+    (`WorkerDoesNotExist`), then the computation pallet's minimum stake (`InsufficientStake`); the
+    stake moves to the lock account. `stop_computing`: `WorkerAlreadyStopped` the second time.
+    Reclaiming before 7 days fails `CoolDownNotReady`. `restart_computing` needs an empty queue
+    (`WithdrawQueueNotEmpty`) and more stake than released (`CannotRestartWithLessStake`)."""
+    start(b)
+    do(b, SP + "add_worker", ALICE, pid=0, pubkey=WORKER.public)
+    do(b, SP + "contribute", BOB, pid=0, amount=10_000 * U, as_vault=None)
+    do(
+        b,
+        SP + "start_computing",
+        BOB,
+        SP + "UnauthorizedPoolOwner",
+        pid=0,
+        worker=WORKER.public,
+        stake=4_000 * U,
+    )
+    do(
+        b,
+        SP + "start_computing",
+        ALICE,
+        SP + "InsufficientFreeStake",
+        pid=0,
+        worker=WORKER.public,
+        stake=10_000 * U + 1,
+    )
+    do(
+        b,
+        SP + "start_computing",
+        ALICE,
+        SP + "WorkerDoesNotExist",
+        pid=0,
+        worker=WORKER2.public,
+        stake=4_000 * U,
+    )
+    do(
+        b,
+        SP + "start_computing",
+        ALICE,
+        PC + "InsufficientStake",
+        pid=0,
+        worker=WORKER.public,
+        stake=3_000 * U,
+    )
+    do(b, SP + "start_computing", ALICE, pid=0, worker=WORKER.public, stake=4_000 * U)
+    watch(b, 0)
+    do(
+        b,
+        SP + "restart_computing",
+        ALICE,
+        SP + "CannotRestartWithLessStake",
+        pid=0,
+        worker=WORKER.public,
+        stake=4_000 * U,
+    )
+    do(
+        b,
+        SP + "restart_computing",
+        ALICE,
+        events=[
+            PC + "WorkerStopped",
+            PC + "WorkerReclaimed",
+            PC + "WorkerStarted",
+            SP + "WorkingStarted",
+        ],
+        pid=0,
+        worker=WORKER.public,
+        stake=5_000 * U,
+    )
+    check(wpha(b, pool(b).lock_account) == 5_000 * U, "5,000 locked")
+    do(b, SP + "stop_computing", ALICE, SP + "WorkerDoesNotExist", pid=0, worker=WORKER2.public)
+    do(b, SP + "stop_computing", ALICE, events=[PC + "WorkerStopped"], pid=0, worker=WORKER.public)
+    do(b, SP + "stop_computing", ALICE, SP + "WorkerAlreadyStopped", pid=0, worker=WORKER.public)
+    do(b, SP + "reclaim_pool_worker", CHARLIE, PC + "CoolDownNotReady", pid=0, worker=WORKER.public)
+    later(b, WEEK)
+    do(
+        b,
+        SP + "reclaim_pool_worker",
+        CHARLIE,
+        events=[PC + "WorkerReclaimed"],
+        pid=0,
+        worker=WORKER.public,
+    )
+    do(b, SP + "start_computing", ALICE, pid=0, worker=WORKER.public, stake=4_000 * U)
+    do(b, SP + "withdraw", BOB, pid=0, shares=7_000 * U, as_vault=None)
+    do(
+        b,
+        SP + "restart_computing",
+        ALICE,
+        SP + "WithdrawQueueNotEmpty",
+        pid=0,
+        worker=WORKER.public,
+        stake=5_000 * U,
+    )
+    watch(b, 0, BOB)
+
+
+@case(
+    suite=SUITE,
+    handler="stake_pool_v2",
+    clauses=("STK-53", "STK-52", "STK-55", "CMP-19", "PERX-5"),
+    crypto=SETTING,
+)
+def reward_commission_and_owner_claim(b: CaseBuilder) -> None:
+    """A 25% commission. A report settles 100 PHA for worker 1: 25 PHA to the owner-reward account,
+    75 PHA raise the pool's value to 10,075 PHA (shares unchanged); the subsidy pool pays 100 PHA to
+    the W-PHA account. A payout of 3 PHA plus 2^-40 PHA (bits 3·2^64 + 2^24, below a planck, so
+    floored to 3 PHA) gives 0.75 PHA to the owner. Alice claims the 25.75 PHA to dave; nothing is left
+    (`NoRewardToClaim`)."""
+    computing(b)
+    do(b, SP + "set_payout_pref", ALICE, pid=0, payout_commission=250_000)
+    settle(b, (WORKER.public, 100 << 64))
+    check(
+        rewards(b)
+        == [(SP + "RewardReceived", {"pid": 0, "to_owner": 25 * U, "to_stakers": 75 * U})],
+        "25 to the owner, 75 to the stakers",
+    )
+    check(pool(b).basepool.total_value == 10_075 * U, "value 10,075")
+    watch(b, 0, BOB)
+    b.observe("wpha_totals")
+    settle(b, (WORKER.public, (3 << 64) + (1 << 24)))
+    check(
+        rewards(b)[-1][1] == {"pid": 0, "to_owner": 3 * U // 4, "to_stakers": 9 * U // 4},
+        "0.75 and 2.25",
+    )
+    do(
+        b,
+        SP + "claim_owner_rewards",
+        BOB,
+        SP + "UnauthorizedPoolOwner",
+        pid=0,
+        target=b.account(DAVE),
+    )
+    do(
+        b,
+        SP + "claim_owner_rewards",
+        ALICE,
+        events=[SP + "OwnerRewardsWithdrawn"],
+        pid=0,
+        target=b.account(DAVE),
+    )
+    check(wpha(b, DAVE) == 25 * U + 3 * U // 4, "25.75 PHA to dave")
+    do(b, SP + "claim_owner_rewards", ALICE, SP + "NoRewardToClaim", pid=0, target=b.account(DAVE))
+    watch(b, 0, DAVE)
+
+
+@case(suite=SUITE, handler="stake_pool_v2", clauses=("STK-53", "STK-6", "PERX-5"), crypto=SETTING)
+def reward_dismissals(b: CaseBuilder) -> None:
+    """One report settles worker 1 with a dust payout (1,000 planck: `RewardDismissedDust`, nothing
+    moves), worker 1 with 5 PHA while the pool has no shares (`RewardDismissedNoShare`), worker 3 (in
+    no pool: `RewardDismissedNotInPool`) and worker 1 again: the worker in no pool ends the loop, so
+    the last settlement is not even looked at. With shares, a report settling worker 3 then worker 1
+    pays nothing either. With a 100% commission the stakers' part is a dismissed 0
+    (`RewardToDistributionDismissedDust`); 0.0001% of 5 PHA = 5,000,000 planck to the owner is minted.
+    A commission of 1% of 5,000 planck (50, below W-PHA's minimum of 100) is unmintable dust
+    (`RewardToOwnerDismissedDust`)."""
+    start(b)
+    do(b, SP + "add_worker", ALICE, pid=0, pubkey=WORKER.public)
+    dust_bits = (
+        (1_000 << 48) // 10**12 + 1
+    ) << 16  # to_fixed(1000) plus a step: floored back to 1,000
+    settle(
+        b,
+        (WORKER.public, dust_bits),
+        (WORKER.public, 5 << 64),
+        (WORKER3.public, 5 << 64),
+        (WORKER.public, 7 << 64),
+    )
+    check(
+        rewards(b)
+        == [
+            (SP + "RewardDismissedDust", {"pid": 0, "amount": 1_000}),
+            (SP + "RewardDismissedNoShare", {"pid": 0, "amount": 5 * U}),
+            (SP + "RewardDismissedNotInPool", {"worker": WORKER3.public, "amount": 5 * U}),
+        ],
+        "three dismissals, then stop",
+    )
+    b.observe("wpha_totals")
+    do(b, SP + "contribute", BOB, pid=0, amount=1_000 * U, as_vault=None)
+    settle(b, (WORKER3.public, 1 << 64), (WORKER.public, 5 << 64))
+    check(
+        rewards(b) == [(SP + "RewardDismissedNotInPool", {"worker": WORKER3.public, "amount": U})]
+        and pool(b).basepool.total_value == 1_000 * U,
+        "the pool's reward was skipped",
+    )
+    do(b, SP + "set_payout_pref", ALICE, pid=0, payout_commission=1_000_000)
+    settle(b, (WORKER.public, 5 << 64))
+    check(
+        rewards(b)
+        == [
+            (SP + "RewardToDistributionDismissedDust", {"pid": 0, "amount": 0}),
+            (SP + "RewardReceived", {"pid": 0, "to_owner": 5 * U, "to_stakers": 0}),
+        ],
+        "all to the owner",
+    )
+    do(b, SP + "set_payout_pref", ALICE, pid=0, payout_commission=1)
+    settle(b, (WORKER.public, 5 << 64))
+    check(rewards(b)[-1][1]["to_owner"] == 5_000_000, "1 ppm of 5 PHA")
+    do(b, SP + "claim_owner_rewards", ALICE, pid=0, target=b.account(DAVE))
+    do(b, SP + "set_payout_pref", ALICE, pid=0, payout_commission=10_000)
+    five_thousand = ((5_000 << 48) // 10**12 + 1) << 16
+    settle(b, (WORKER.public, five_thousand))
+    check(
+        rewards(b)
+        == [
+            (SP + "RewardToOwnerDismissedDust", {"pid": 0, "amount": 50}),
+            (SP + "RewardReceived", {"pid": 0, "to_owner": 50, "to_stakers": 4_950}),
+        ],
+        "50 unmintable",
+    )
+    b.observe("wpha_totals")
+    watch(b, 0)
+
+
+@case(suite=SUITE, handler="stake_pool_v2", clauses=("STK-54", "STK-20", "STK-49"), crypto=SETTING)
+def force_withdraw_after_the_grace_period(b: CaseBuilder) -> None:
+    """Bob's 10,000 PHA: workers 1 and 2 compute with 4,000 each. Bob asks for everything: 2,000
+    paid, 8,000 queued. After exactly 7 days nothing happens; one second later the queue's value
+    exceeds the free W-PHA (0) plus releasing stake (0): both workers are stopped. Worker 2 is then
+    stopped already, so a new check stops nothing. After the cool-down, reclaiming both pays bob."""
+    computing(b)
+    do(b, SP + "start_computing", ALICE, pid=0, worker=WORKER2.public, stake=4_000 * U)
+    do(b, SP + "withdraw", BOB, pid=0, shares=10_000 * U, as_vault=None)
+    check(wpha(b, BOB) == 92_000 * U, "2,000 paid")
+    queued_at = pool(b).basepool.withdraw_queue[0].start_time
+    b.next_block(timestamp=(queued_at + WEEK) * 1000)
+    do(b, SP + "check_and_maybe_force_withdraw", CHARLIE, events=[], pid=0)
+    later(b, 1)
+    do(
+        b,
+        SP + "check_and_maybe_force_withdraw",
+        CHARLIE,
+        events=[PC + "WorkerStopped", PC + "WorkerStopped"],
+        pid=0,
+    )
+    check(pool(b).cd_workers == (WORKER.public, WORKER2.public), "both cooling down")
+    do(b, SP + "check_and_maybe_force_withdraw", CHARLIE, events=[], pid=0)
+    watch(b, 0, BOB)
+    later(b, WEEK)
+    do(b, SP + "reclaim_pool_worker", CHARLIE, pid=0, worker=WORKER.public)
+    do(b, SP + "reclaim_pool_worker", CHARLIE, pid=0, worker=WORKER2.public)
+    check(wpha(b, BOB) == 100_000 * U and pool(b).basepool.withdraw_queue == (), "bob paid in full")
+    watch(b, 0, BOB)

@@ -1,0 +1,229 @@
+"""Vaults investing in stake pools: checks, owner shares, shutdown and bankruptcy [STK-55]..[STK-67]."""
+
+from __future__ import annotations
+
+from phala_spec.conformance.authoring import CaseBuilder, case
+from phala_spec.conformance.checks import check
+from phala_spec.conformance.suites.computation.common import WORKER
+from phala_spec.conformance.suites.stake_pool.common import (
+    ALICE,
+    BOB,
+    BP,
+    CHARLIE,
+    DAVE,
+    PV,
+    SETTING,
+    SP,
+    SUITE,
+    WEEK,
+    U,
+    do,
+    later,
+    pool,
+    settle,
+    start,
+    the_vault,
+    watch,
+    wpha,
+)
+
+# --- vault ----------------------------------------------------------------------------------------
+
+
+def invested(b: CaseBuilder, commission: int | None = 100_000, amount: int = 1_000) -> None:
+    """Stake pool 0 (worker 1), vault 1 (alice, ``commission``); bob puts ``amount`` PHA in the vault,
+    all invested in the stake pool."""
+    start(b)
+    do(b, SP + "add_worker", ALICE, pid=0, pubkey=WORKER.public)
+    do(b, PV + "create", ALICE, events=[PV + "PoolCreated"])
+    if commission is not None:
+        do(b, PV + "set_payout_pref", ALICE, pid=1, payout_commission=commission)
+    do(b, PV + "contribute", BOB, pid=1, amount=amount * U)
+    do(b, SP + "contribute", ALICE, pid=0, amount=amount * U, as_vault=1)
+
+
+@case(
+    suite=SUITE, handler="vault", clauses=("STK-60", "STK-62", "STK-64", "STK-46"), crypto=SETTING
+)
+def vault_check_order(b: CaseBuilder) -> None:
+    """Vault errors in order. `set_payout_pref`: owner, `CommissionNotChanged`. `contribute`: the vault
+    (`PoolTypeNotMatch` for the stake pool), the minimum contribution (`InsufficientContribution`,
+    before the account: dave), a W-PHA account (`AssetAccountNotExist`: dave), `InsufficientBalance`. Investing: only the owner (`UnauthorizedPoolOwner`), from the vault's free
+    W-PHA (`InsufficientBalance`); the vault joins the pool's subscribers."""
+    invested(b)
+    do(b, PV + "set_payout_pref", BOB, PV + "UnauthorizedPoolOwner", pid=1, payout_commission=5)
+    do(
+        b,
+        PV + "set_payout_pref",
+        ALICE,
+        PV + "CommissionNotChanged",
+        pid=1,
+        payout_commission=100_000,
+    )
+    do(b, PV + "contribute", BOB, BP + "PoolTypeNotMatch", pid=0, amount=U)
+    do(b, PV + "contribute", DAVE, PV + "AssetAccountNotExist", pid=1, amount=U)
+    do(b, PV + "contribute", DAVE, PV + "InsufficientContribution", pid=1, amount=U // 100 - 1)
+    do(b, PV + "contribute", BOB, PV + "InsufficientBalance", pid=1, amount=99_000 * U + 1)
+    do(b, SP + "contribute", BOB, SP + "UnauthorizedPoolOwner", pid=0, amount=U, as_vault=1)
+    do(b, SP + "contribute", ALICE, SP + "InsufficientBalance", pid=0, amount=U, as_vault=1)
+    check(
+        pool(b).basepool.value_subscribers == (1,) and the_vault(b, 1).invest_pools == (0,),
+        "subscribed",
+    )
+    watch(b, 1, BOB)
+    b.observe("pool_shares", 0, the_vault(b, 1).basepool.pool_account)
+
+
+@case(
+    suite=SUITE, handler="vault", clauses=("STK-61", "STK-62", "STK-63", "STK-19"), crypto=SETTING
+)
+def owner_shares_at_the_checkpoint(b: CaseBuilder) -> None:
+    """A 100 PHA reward in the stake pool (no pool commission) raises the vault's value to 1,100 PHA.
+    Alice raises her 10% commission to 50%: the shares are settled at 10% first (`OwnerSharesGained`,
+    then `VaultCommissionSet`), checkpoint 1.089999999999 PHA. Claims: more than owned
+    (`NoEnoughShareToClaim`), zero (`NoRewardToClaim`), then all of them to dave."""
+    invested(b)
+    settle(b, (WORKER.public, 100 << 64))
+    check(the_vault(b, 1).basepool.total_value == 1_100 * U, "the vault's value follows the reward")
+    do(
+        b,
+        PV + "set_payout_pref",
+        ALICE,
+        events=[PV + "OwnerSharesGained", PV + "VaultCommissionSet"],
+        pid=1,
+        payout_commission=500_000,
+    )
+    v = the_vault(b, 1)
+    check(v.last_share_price_checkpoint == 1_089_999_999_999, "checkpoint")
+    owned = v.owner_shares
+    check(9 * U < owned < 10 * U, "about 9.17 PHA of shares")
+    watch(b, 1)
+    do(b, PV + "maybe_gain_owner_shares", ALICE, events=[], vault_pid=1)
+    do(
+        b,
+        PV + "claim_owner_shares",
+        ALICE,
+        PV + "NoEnoughShareToClaim",
+        vault_pid=1,
+        target=b.account(DAVE),
+        shares=owned + 1,
+    )
+    do(
+        b,
+        PV + "claim_owner_shares",
+        ALICE,
+        PV + "NoRewardToClaim",
+        vault_pid=1,
+        target=b.account(DAVE),
+        shares=0,
+    )
+    do(
+        b,
+        PV + "claim_owner_shares",
+        BOB,
+        PV + "UnauthorizedPoolOwner",
+        vault_pid=1,
+        target=b.account(DAVE),
+        shares=1,
+    )
+    do(
+        b,
+        PV + "claim_owner_shares",
+        ALICE,
+        events=[PV + "OwnerSharesClaimed"],
+        vault_pid=1,
+        target=b.account(DAVE),
+        shares=owned,
+    )
+    watch(b, 1, DAVE)
+
+
+@case(
+    suite=SUITE,
+    handler="vault",
+    clauses=("STK-65", "STK-66", "STK-46", "STK-47", "STK-20"),
+    crypto=SETTING,
+)
+def force_shutdown_locks_the_vault(b: CaseBuilder) -> None:
+    """Bob withdraws 400 of his 1,000 vault shares: the vault's money is in the stake pool, so they
+    wait in the vault's queue. `withdraw` errors: no record (`NoNftToWithdraw`), dust or too many
+    (`NoEnoughShareToClaim`). After exactly 7 days nothing happens; one second later the queue's
+    value exceeds the vault's free W-PHA and releasing stake: `ForceShutdown(NoEnoughReleasingStake)`,
+    the vault withdraws all its stake-pool shares (free: paid at once) and is locked
+    (`VaultIsLocked` for contributing or withdrawing as the vault). The next check pays bob 400 PHA
+    and unlocks the vault."""
+    invested(b)
+    do(b, PV + "withdraw", CHARLIE, SP + "NoNftToWithdraw", pid=1, shares=U)
+    do(b, PV + "withdraw", BOB, PV + "NoEnoughShareToClaim", pid=1, shares=1_000)
+    do(b, PV + "withdraw", BOB, PV + "NoEnoughShareToClaim", pid=1, shares=1_000 * U + 1)
+    do(b, PV + "withdraw", BOB, pid=1, shares=400 * U)
+    queued_at = the_vault(b, 1).basepool.withdraw_queue[0].start_time
+    b.next_block(timestamp=(queued_at + WEEK) * 1000)
+    do(b, PV + "check_and_maybe_force_withdraw", CHARLIE, events=[], vault_pid=1)
+    later(b, 1)
+    do(b, PV + "check_and_maybe_force_withdraw", CHARLIE, vault_pid=1)
+    check(
+        [(e.name, dict(e.fields)) for e in b.last_events][-1]
+        == (PV + "ForceShutdown", {"pid": 1, "reason": "NoEnoughReleasingStake"}),
+        "shut down",
+    )
+    check(
+        the_vault(b, 1).locked and wpha(b, the_vault(b, 1).basepool.pool_account) == 1_000 * U,
+        "locked, paid",
+    )
+    watch(b, 1, BOB)
+    do(b, SP + "contribute", ALICE, SP + "VaultIsLocked", pid=0, amount=U, as_vault=1)
+    do(b, SP + "withdraw", ALICE, SP + "VaultIsLocked", pid=0, shares=U, as_vault=1)
+    do(b, PV + "check_and_maybe_force_withdraw", CHARLIE, vault_pid=1)
+    check(not the_vault(b, 1).locked and wpha(b, BOB) == 99_400 * U, "unlocked, bob paid")
+    watch(b, 1, BOB)
+
+
+@case(suite=SUITE, handler="vault", clauses=("STK-66", "STK-54"), crypto=SETTING)
+def waiting_three_grace_periods(b: CaseBuilder) -> None:
+    """Charlie adds 4,000 PHA to the stake pool, which computes with all 5,000. Bob queues 400 vault
+    shares and the vault queues 400 stake-pool shares: releasing value 400 covers the vault's queue,
+    so after 7 days and a second no shutdown; after three grace periods the reason is
+    `Waiting3xGracePeriod`."""
+    invested(b)
+    do(b, SP + "contribute", CHARLIE, pid=0, amount=4_000 * U, as_vault=None)
+    do(b, SP + "start_computing", ALICE, pid=0, worker=WORKER.public, stake=5_000 * U)
+    do(b, PV + "withdraw", BOB, pid=1, shares=400 * U)
+    do(b, SP + "withdraw", ALICE, pid=0, shares=400 * U, as_vault=1)
+    later(b, WEEK + 1)
+    do(b, PV + "check_and_maybe_force_withdraw", CHARLIE, events=[], vault_pid=1)
+    later(b, 2 * WEEK)
+    do(b, PV + "check_and_maybe_force_withdraw", CHARLIE, vault_pid=1)
+    check(
+        dict(b.last_events[-1].fields) == {"pid": 1, "reason": "Waiting3xGracePeriod"},
+        "three grace periods",
+    )
+    watch(b, 1)
+    watch(b, 0)
+
+
+@case(
+    suite=SUITE, handler="vault", clauses=("STK-61", "STK-24", "STK-67", "STK-14"), crypto=SETTING
+)
+def bankrupt_vault_accepts_nothing(b: CaseBuilder) -> None:
+    """A vault with no commission gains owner shares from the floored price alone: a reward of 4 PHA on
+    1,000 PHA gives 996 units. Alice claims 500 of them to dave. The vault leaves the stake pool; bob's
+    withdrawal of all his shares leaves a value of 1,000 planck for the 996 remaining units, dust: it
+    becomes 0 and the vault is bankrupt (`PoolBankrupt`), though dave still holds shares."""
+    start(b)
+    do(b, PV + "create", ALICE)
+    do(b, PV + "contribute", BOB, pid=1, amount=1_000 * U)
+    do(b, SP + "create", ALICE)
+    do(b, SP + "add_worker", ALICE, pid=2, pubkey=WORKER.public)
+    do(b, SP + "contribute", ALICE, pid=2, amount=1_000 * U, as_vault=1)
+    settle(b, (WORKER.public, 4 << 64))
+    do(b, PV + "maybe_gain_owner_shares", ALICE, vault_pid=1)
+    owned = the_vault(b, 1).owner_shares
+    check(owned == 996, f"owner shares from the floored price: {owned}")
+    do(b, PV + "claim_owner_shares", ALICE, vault_pid=1, target=b.account(DAVE), shares=500)
+    do(b, SP + "withdraw", ALICE, pid=2, shares=1_000 * U, as_vault=1)
+    do(b, PV + "withdraw", BOB, pid=1, shares=1_000 * U)
+    v = the_vault(b, 1)
+    check(v.basepool.total_value == 0 and v.basepool.total_shares > 0, "bankrupt")
+    watch(b, 1, BOB, DAVE)
+    do(b, PV + "contribute", CHARLIE, BP + "PoolBankrupt", pid=1, amount=U)

@@ -1,0 +1,165 @@
+"""W-PHA: wrapping, unwrapping and the unmintable dust [STK-1]..[STK-9]."""
+
+from __future__ import annotations
+
+from phala_spec.conformance.authoring import CaseBuilder, case, root, signed
+from phala_spec.conformance.checks import check, do
+from phala_spec.conformance.suites.staking.common import (
+    BOTH,
+    CONTRIBUTE,
+    MINIMAL,
+    OPS,
+    SET_LOCKED,
+    SUITE,
+    UNWRAP,
+    UNWRAP_ALL,
+    WRAP,
+    U,
+    setup,
+)
+
+# --- W-PHA [STK-1]..[STK-9] ---------------------------------------------------------
+
+
+@case(suite=SUITE, handler="wrap", presets=BOTH, clauses=("STK-5", "STK-1", "STK-3"))
+def wrap_mints_one_to_one(b: CaseBuilder) -> None:
+    """Wrapping moves PHA to the W-PHA account, mints as much W-PHA and creates the staker account."""
+    setup(b, wrapped=0)
+    alice = b.account("alice")
+    do(
+        b,
+        WRAP,
+        {"amount": 25 * U},
+        signed(alice),
+        events=[
+            "System.NewAccount",
+            "Balances.Endowed",
+            "Balances.Transfer",
+            "Assets.Issued",
+            "PhalaWrappedBalances.Wrapped",
+        ],
+        observe=[("wpha", alice), ("wpha_totals",), ("balance", alice)],
+    )
+    check(b.chain.wrapped_balances.staker_accounts[alice].invest_pools == (), "new staker account")
+
+
+@case(suite=SUITE, handler="wrap", presets=MINIMAL, clauses=("STK-5", "STK-6", "STK-9"))
+def wrap_below_minimum_is_unmintable_dust(b: CaseBuilder) -> None:
+    """Wrapping less than W-PHA's minimum balance takes the PHA, mints nothing and records unmintable dust."""
+    setup(b, wrapped=0)
+    minimum = b.config.staking.wpha_min_balance
+    do(
+        b,
+        WRAP,
+        {"amount": minimum - 1},
+        signed("alice"),
+        events=[
+            "System.NewAccount",
+            "Balances.Endowed",
+            "Balances.Transfer",
+            "PhalaWrappedBalances.Wrapped",
+        ],
+        observe=[("wpha", b.account("alice")), ("wpha_totals",)],
+    )
+    check(b.chain.wrapped_balances.unmintable_dust == minimum - 1, "dust recorded")
+    # a holder may then wrap a smaller amount: only a new holder must reach the minimum
+    do(b, WRAP, {"amount": minimum}, signed("alice"))
+    do(
+        b,
+        WRAP,
+        {"amount": 1},
+        signed("alice"),
+        events=["Balances.Transfer", "Assets.Issued", "PhalaWrappedBalances.Wrapped"],
+        observe=[("wpha", b.account("alice")), ("wpha_totals",)],
+    )
+
+
+@case(suite=SUITE, handler="wrap", presets=BOTH, clauses=("STK-5", "BAL-11"))
+def wrap_errors(b: CaseBuilder) -> None:
+    """Wrapping keeps the caller alive (Token.NotExpendable), needs the funds, and a signed origin."""
+    setup(b, wrapped=0)
+    do(b, WRAP, {"amount": 10_000 * U}, signed("alice"), "Token.NotExpendable")
+    do(b, WRAP, {"amount": 10_001 * U}, signed("alice"), "Token.FundsUnavailable")
+    do(b, WRAP, {"amount": U}, root(), "BadOrigin")
+
+
+@case(suite=SUITE, handler="unwrap", presets=BOTH, clauses=("STK-5", "STK-1"))
+def unwrap_pays_back(b: CaseBuilder) -> None:
+    """Unwrapping burns W-PHA and pays the PHA back from the W-PHA account."""
+    setup(b)
+    alice = b.account("alice")
+    do(
+        b,
+        UNWRAP,
+        {"amount": 400 * U},
+        signed(alice),
+        events=["Assets.Burned", "Balances.Transfer", "PhalaWrappedBalances.Unwrapped"],
+        observe=[("wpha", alice), ("balance", alice), ("wpha_totals",)],
+    )
+
+
+@case(suite=SUITE, handler="unwrap", presets=MINIMAL, clauses=("STK-5", "STK-7", "STK-4"))
+def unwrap_limits_and_their_order(b: CaseBuilder) -> None:
+    """Unwrap is bounded by free W-PHA and by net value less the lock; BadOrigin comes first."""
+    setup(b)
+    alice = b.account("alice")
+    do(
+        b,
+        UNWRAP,
+        {"amount": 1_000 * U + 1},
+        signed(alice),
+        "PhalaWrappedBalances.UnwrapAmountExceedsAvaliableStake",
+    )
+    do(b, UNWRAP, {"amount": 1_000 * U + 1}, root(), "BadOrigin")
+    do(b, SET_LOCKED, {"who": alice, "amount": 300 * U}, signed(alice), "BadOrigin")
+    do(b, SET_LOCKED, {"who": alice, "amount": 300 * U}, OPS, observe=[("wpha", alice)])
+    do(
+        b,
+        UNWRAP,
+        {"amount": 700 * U + 1},
+        signed(alice),
+        "PhalaWrappedBalances.UnwrapAmountExceedsAvaliableStake",
+    )
+    do(b, UNWRAP, {"amount": 700 * U}, signed(alice), observe=[("wpha", alice)])
+    # shares in a pool count in the net value but cannot be unwrapped: free W-PHA bounds it
+    do(b, SET_LOCKED, {"who": alice, "amount": 0}, OPS)
+    do(b, CONTRIBUTE, {"pid": 0, "who": alice, "amount": 200 * U}, OPS)
+    do(
+        b,
+        UNWRAP,
+        {"amount": 100 * U + 1},
+        signed(alice),
+        "PhalaWrappedBalances.UnwrapAmountExceedsAvaliableStake",
+        observe=[("wpha", alice)],
+    )
+
+
+@case(suite=SUITE, handler="unwrap", presets=MINIMAL, clauses=("STK-5", "STK-1", "STK-9"))
+def unwrap_burns_a_rest_below_minimum(b: CaseBuilder) -> None:
+    """A W-PHA rest below the minimum balance is burnt with the amount; its PHA stays in the W-PHA account."""
+    setup(b)
+    alice = b.account("alice")
+    minimum = b.config.staking.wpha_min_balance
+    do(
+        b,
+        UNWRAP,
+        {"amount": 1_000 * U - (minimum - 1)},
+        signed(alice),
+        observe=[("wpha", alice), ("wpha_totals",)],
+    )
+    burnt = dict(b.last_events[0].fields)["balance"]
+    check(burnt == 1_000 * U, "the whole balance is burnt")
+
+
+@case(suite=SUITE, handler="unwrap_all", presets=BOTH, clauses=("STK-5", "STK-4", "STK-7"))
+def unwrap_all_takes_what_is_free_and_unlocked(b: CaseBuilder) -> None:
+    """unwrap_all unwraps min(net value - locked, free W-PHA)."""
+    setup(b)
+    alice = b.account("alice")
+    do(b, CONTRIBUTE, {"pid": 0, "who": alice, "amount": 600 * U}, OPS)
+    do(b, SET_LOCKED, {"who": alice, "amount": 900 * U}, OPS)
+    do(b, UNWRAP_ALL, {}, signed(alice), observe=[("wpha", alice), ("balance", alice)])
+    check(dict(b.last_events[-1].fields)["amount"] == 100 * U, "1000 - 900 unwrapped")
+    do(b, SET_LOCKED, {"who": alice, "amount": 0}, OPS)
+    do(b, UNWRAP_ALL, {}, signed(alice), observe=[("wpha", alice), ("balance", alice)])
+    check(dict(b.last_events[-1].fields)["amount"] == 300 * U, "the rest of the free W-PHA")
