@@ -21,7 +21,7 @@ from phala_spec.tee import dcap as dcap
 from phala_spec.tee.attestation import dcap_runtime_hash
 from phala_spec.tee.intel_dcap_root import INTEL_SGX_ROOT_CA_PEM, INTEL_SGX_ROOT_CA_SHA256
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "testdata" / "attestation"
+DATA = Path(__file__).resolve().parents[1] / "conformance" / "evidence"  # what the package ships
 QUOTE = (DATA / "dcap_quote_v3.bin").read_bytes()
 COLLATERAL_BYTES = (DATA / "dcap_collateral_sgxv30.scale").read_bytes()
 NOW = 1699301000  # production's test time, 2023-11-06T20:03:20Z

@@ -1,7 +1,6 @@
 """IAS attestation [ATT-1]..[ATT-12] on real Intel evidence and on a test CA.
 
-The real samples (production's own fixtures) live in the shared test data,
-outside the package. Expected values are derived from the evidence here, with
+The real samples (production's own fixtures) are in tests/data/attestation. Expected values are derived from the evidence here, with
 an independent parser of the SGX quote layout, never copied from the
 reference's output. Checks that come after the signature (JSON, timestamp,
 quote status, quote body) cannot be reached with Intel's key, so they run
@@ -13,7 +12,6 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -37,20 +35,7 @@ from phala_spec.tee.attestation import (
 )
 from phala_spec.tee.intel_roots import INTEL_IAS_REPORT_SIGNING_ROOT_PEM
 
-
-def _find_testdata() -> Path | None:
-    env = os.environ.get("PHALA_SPEC_TESTDATA")
-    if env:
-        return Path(env) / "attestation"
-    for parent in Path(__file__).resolve().parents:
-        candidate = parent / "shared" / "testdata" / "attestation"
-        if candidate.is_dir():
-            return candidate
-    return None
-
-
-TESTDATA = _find_testdata()
-needs_samples = pytest.mark.skipif(TESTDATA is None, reason="shared/testdata not found")
+TESTDATA = Path(__file__).resolve().parent / "data" / "attestation"  # production's fixtures
 
 ALL_CODES = {
     ias.INVALID_IAS_SIGNING_CERT,
@@ -94,7 +79,6 @@ def quote_fields(report: bytes) -> dict[str, Any]:
 
 
 def load_sample(name: str) -> tuple[ias.IasEvidence, dict[str, Any]]:
-    assert TESTDATA is not None
     raw = json.loads((TESTDATA / f"ias_report_{name}_sample.json").read_text())
     encoding = "hex" if name == "pallet" else "base64"
     evidence = ias.decode_ias_evidence(
@@ -121,14 +105,11 @@ def flip(data: bytes, index: int) -> bytes:
 # --- the real samples ----------------------------------------------------------------
 
 
-@needs_samples
-def test_pinned_root_is_the_shared_root() -> None:
-    assert TESTDATA is not None
+def test_pinned_root_is_intels_published_root() -> None:
     pem = (TESTDATA / "intel_ias_report_signing_root_ca.pem").read_text()
     assert pem == INTEL_IAS_REPORT_SIGNING_ROOT_PEM
 
 
-@needs_samples
 @pytest.mark.parametrize("name", SAMPLES)
 def test_quote_layout_matches_the_samples(name: str) -> None:
     """The offsets of [ATT-11] land on a well-formed quote: version 2, zeros where reserved."""
@@ -142,13 +123,11 @@ def test_quote_layout_matches_the_samples(name: str) -> None:
     assert any(f["mr_enclave"]) and any(f["mr_signer"])
 
 
-@needs_samples
 def test_crate_sample_report_data_is_hello_world() -> None:
     _, f = load_sample("crate")
     assert f["report_data"] == b"Hello World".ljust(64, b"\0")
 
 
-@needs_samples
 @pytest.mark.parametrize("name", SAMPLES)
 def test_sample_verifies_at_report_time(name: str) -> None:
     ev, f = load_sample(name)
@@ -164,7 +143,6 @@ def test_sample_verifies_at_report_time(name: str) -> None:
     assert len(got.runtime_hash) == 68
 
 
-@needs_samples
 def test_sample_timestamps_are_utc() -> None:
     """The report time is UTC (production appends "Z"); 1631441180, the pallet test's
     clock, is 8 hours earlier than the pallet sample's report time."""
@@ -174,7 +152,6 @@ def test_sample_timestamps_are_utc() -> None:
     assert crate["timestamp"] == int(dt.datetime(2023, 10, 18, 9, 1, 15, tzinfo=dt.UTC).timestamp())
 
 
-@needs_samples
 def test_pallet_sample_validates_at_production_test_clock() -> None:
     ev, f = load_sample("pallet")
     got = ias.validate_ias(
@@ -200,7 +177,6 @@ def _validate(ev: ias.IasEvidence, f: dict[str, Any], **kw: Any) -> AttestationR
     return ias.validate_ias(ev.ra_report, ev.signature, ev.raw_signing_cert, **args)
 
 
-@needs_samples
 @pytest.mark.parametrize("name", SAMPLES)
 def test_sample_validates(name: str) -> None:
     ev, f = load_sample(name)
@@ -209,14 +185,12 @@ def test_sample_validates(name: str) -> None:
     assert _validate(ev, f, allowlist=(), verify_pruntime=False).confidence_level >= 1
 
 
-@needs_samples
 @pytest.mark.parametrize("name", SAMPLES)
 def test_stale_report(name: str) -> None:
     ev, f = load_sample(name)
     assert code_of(lambda: _validate(ev, f, now=f["timestamp"] + 7200)) == ias.OUTDATED_IAS_REPORT
 
 
-@needs_samples
 @pytest.mark.parametrize("name", SAMPLES)
 def test_cert_validity_window(name: str) -> None:
     ev, _ = load_sample(name)
@@ -235,7 +209,6 @@ def test_cert_validity_window(name: str) -> None:
     assert code_of(lambda: at(0)) == ias.INVALID_IAS_SIGNING_CERT
 
 
-@needs_samples
 @pytest.mark.parametrize("name", SAMPLES)
 def test_tampered_evidence(name: str) -> None:
     ev, f = load_sample(name)
@@ -260,7 +233,6 @@ def test_tampered_evidence(name: str) -> None:
     )
 
 
-@needs_samples
 @pytest.mark.parametrize("name", SAMPLES)
 def test_report_data_must_bind(name: str) -> None:
     ev, f = load_sample(name)
@@ -272,7 +244,6 @@ def test_report_data_must_bind(name: str) -> None:
     )
 
 
-@needs_samples
 @pytest.mark.parametrize("name", SAMPLES)
 def test_runtime_must_be_allowlisted(name: str) -> None:
     ev, f = load_sample(name)
@@ -282,7 +253,6 @@ def test_runtime_must_be_allowlisted(name: str) -> None:
     _validate(ev, f, allowlist=(other,), verify_pruntime=False)
 
 
-@needs_samples
 def test_policy_order() -> None:
     """Allowlist, then freshness, then binding [ATT-12]."""
     ev, f = load_sample("pallet")
@@ -302,7 +272,6 @@ def test_policy_order() -> None:
     )
 
 
-@needs_samples
 def test_samples_are_not_interchangeable() -> None:
     a, fa = load_sample("pallet")
     b, _ = load_sample("crate")
@@ -313,7 +282,6 @@ def test_samples_are_not_interchangeable() -> None:
     )
 
 
-@needs_samples
 def test_malformed_signature_and_cert() -> None:
     ev, f = load_sample("pallet")
     now = f["timestamp"]
@@ -362,7 +330,6 @@ def test_decode_evidence_encodings() -> None:
     )
 
 
-@needs_samples
 @given(st.binary(max_size=600), st.binary(max_size=300), st.binary(max_size=300))
 def test_arbitrary_bytes_are_typed_errors(report: bytes, sig: bytes, cert: bytes) -> None:
     try:
@@ -680,7 +647,6 @@ def _shared_ca() -> SigningCA:
     return _CA[0]
 
 
-@needs_samples
 @given(st.data())
 def test_mutated_certificate_is_a_typed_error(data: st.DataObject) -> None:
     ev, f = load_sample("crate")

@@ -8,6 +8,7 @@ after Intel's own signature).
 
 from __future__ import annotations
 
+import json
 from importlib import resources
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from phala_spec.tee import ias as attestation_ias
 from phala_spec.tee import simulated as attestation_simulated
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared" / "testdata" / "attestation"
+SAMPLES = ROOT / "tests" / "data" / "attestation"
 VECTORS = ROOT / "conformance" / "vectors"
 UNREACHABLE = {attestation_ias.BAD_IAS_REPORT, attestation_ias.UNKNOWN_QUOTE_BODY_FORMAT}
 
@@ -43,13 +44,20 @@ def _outcomes(suite: str) -> set[str]:
     return found
 
 
-@pytest.mark.parametrize("name", ["dcap_quote_v3.bin", "dcap_collateral_sgxv30.scale"])
-def test_shipped_dcap_evidence_is_the_sample(name: str) -> None:
-    """The package ships production's DCAP sample byte for byte [ATT-34]."""
-    if not (SHARED / name).is_file():
-        pytest.skip("shared test data absent")
-    shipped = (resources.files("phala_spec.conformance") / "evidence" / name).read_bytes()
-    assert shipped == (SHARED / name).read_bytes()
+@pytest.mark.parametrize("sample", ["pallet", "crate"])
+def test_shipped_ias_evidence_is_the_sample(sample: str) -> None:
+    """The package ships production's IAS samples, decoded to raw bytes [ATT-6]."""
+    raw = json.loads((SAMPLES / f"ias_report_{sample}_sample.json").read_text())
+    evidence = attestation_ias.decode_ias_evidence(
+        raw["raReport"],
+        raw["signature"],
+        raw["rawSigningCert"],
+        "hex" if sample == "pallet" else "base64",
+    )
+    shipped = resources.files("phala_spec.conformance") / "evidence"
+    assert (shipped / f"ias_{sample}_ra_report.json").read_bytes() == evidence.ra_report
+    assert (shipped / f"ias_{sample}_signature.bin").read_bytes() == evidence.signature
+    assert (shipped / f"ias_{sample}_signing_cert.der").read_bytes() == evidence.raw_signing_cert
 
 
 def test_every_reachable_attestation_code_has_a_vector() -> None:
