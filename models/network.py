@@ -67,7 +67,7 @@ from phala_spec.offchain.pruntime import (
 )
 from phala_spec.primitives.arith import U256_MAX
 from phala_spec.primitives.codec import encode, to_data
-from phala_spec.primitives.crypto import dev_keypair, sign
+from phala_spec.primitives.crypto import dev_keypair, dev_seed, sign
 from phala_spec.steps import StepResult, apply_step
 
 from .balances import InvariantViolation, check, violated
@@ -338,7 +338,7 @@ class NetworkMachine(RuleBasedStateMachine):
                 iterations_per_block=declaration.get("iterations_per_block", 1_000),
             )
             self.solo[SOLO_OF[declaration["name"]]] = new_runtime(
-                dev_keypair(declaration["key"]).seed, config
+                dev_seed(declaration["key"]), config
             )
 
     # -- honest blocks --------------------------------------------------------------------

@@ -63,7 +63,7 @@ from phala_spec.primitives.codec import blake2b_256, to_data
 from phala_spec.primitives.crypto import Keypair, dev_keypair, sign
 from phala_spec.steps import StepResult
 from phala_spec.tee.attestation import confidence_level
-from phala_spec.tee.simulated import AUTHORITY, simulated_attestation_for
+from phala_spec.tee.simulated import AUTHORITY, authority_key, simulated_attestation_for
 
 from .balances import InvariantViolation, check, violated
 from .machine import ChainMachine
@@ -77,7 +77,7 @@ E = "PhalaRegistry."
 WORKER_KEYS = tuple(dev_keypair(f"models/registry/worker{i}") for i in range(4))
 ECDH_KEYS = tuple(blake2b_256(b"models/registry/ecdh%d" % i) for i in range(3))
 MASTER_KEYS = tuple(dev_keypair(f"models/registry/master{i}") for i in range(3))
-MALLORY = dev_keypair("models/registry/mallory")
+MALLORY = authority_key("models/registry/mallory")
 RUNTIMES = tuple(
     blake2b_256(b"models/registry/pruntime%d" % i) * 2 + bytes([i, 0, 0, 0]) for i in range(3)
 )

@@ -44,7 +44,7 @@ from .offchain.pruntime import (
 )
 from .pallets import mq
 from .primitives.codec import PlainData, to_data
-from .primitives.crypto import dev_keypair
+from .primitives.crypto import dev_keypair, dev_seed
 from .primitives.errors import InvalidInput, RuntimePanic
 from .primitives.types import ACCOUNT_ID, BLOCK_NUMBER, BYTES32, U32_KIND, U64_KIND
 from .runtime.block import apply_call, finalize_block, initialize_block
@@ -115,13 +115,11 @@ def signed_data(signed: SignedMessage, crypto: str) -> dict[str, Any]:
 def runtime_data(runtime: RuntimeState, crypto: str) -> PlainData:
     """A runtime's plain data [NET-3].
 
-    In the oracle setting every signature in its queue is ``True`` and its
-    identity is its public key alone (the agreement key is a detail of the
-    reference profile).
+    A key pair shows its public key only. In the oracle setting every
+    signature in its queue is ``True``.
     """
     data: dict[str, Any] = to_data(runtime)
     if crypto == "oracle":
-        data["identity"] = {"public": runtime.identity.public}
         for channel in data["queue"]:
             channel["messages"] = [{**m, "signature": True} for m in channel["messages"]]
     return data
@@ -185,7 +183,10 @@ def _runtime_from_declaration(data: Any) -> tuple[str, RuntimeState, bytes]:
         key = data["key"]
         if not isinstance(key, str) or not key:
             raise InvalidInput(f"runtime {name!r}: a key is a non-empty dev key name")
-        seed = dev_keypair(key).seed
+        try:
+            seed = dev_seed(key)
+        except ValueError as exc:
+            raise InvalidInput(f"runtime {name!r}: {exc}") from None
     role = data.get("role")
     if role not in ROLES:
         raise InvalidInput(f"runtime {name!r}: role is one of {ROLES}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import attrs
+import nacl.signing
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -21,7 +22,7 @@ from phala_spec.pallets.registry.workers import (
     validate_attestation,
 )
 from phala_spec.primitives.codec import blake2b_256
-from phala_spec.primitives.crypto import dev_keypair, keypair_from_seed, sign
+from phala_spec.primitives.crypto import dev_keypair
 from phala_spec.primitives.errors import DispatchError, InvalidInput
 from phala_spec.runtime.calls import CALLS, decode_args
 from phala_spec.runtime.genesis import genesis
@@ -43,7 +44,7 @@ INFO = WorkerRegistrationInfoV2(
     max_consensus_version=0,
 )
 # [ATT-41] the authority: seed BLAKE2b-256("phala-spec/dev/attestation-authority") [CRYPTO-2].
-AUTHORITY = keypair_from_seed(blake2b_256(b"phala-spec/dev/attestation-authority"))
+AUTHORITY = nacl.signing.SigningKey(blake2b_256(b"phala-spec/dev/attestation-authority"))
 DOMAIN = b"phala-spec/simulated-attestation/v1"
 
 
@@ -73,7 +74,7 @@ def report_bytes(
 
 
 def evidence(report: bytes, key: Any = AUTHORITY) -> SimulatedAttestation:
-    return SimulatedAttestation(report, sign(key, DOMAIN + report))
+    return SimulatedAttestation(report, bytes(key.sign(DOMAIN + report).signature))
 
 
 def chain(allowlist: tuple[bytes, ...] = (RUNTIME,), **config: Any) -> ChainState:
@@ -92,7 +93,7 @@ def outcome(
 
 def test_authority_and_helper_agree_with_the_layout() -> None:
     """[ATT-41] [ATT-42] [ATT-46] the module's key, encoding and helper are the clauses'."""
-    assert sim.AUTHORITY.public == AUTHORITY.public
+    assert sim.AUTHORITY.public == bytes(AUTHORITY.verify_key)
     produced = sim.simulated_attestation_for(INFO, RUNTIME, NOW)
     assert produced == evidence(report_bytes())
     assert sim.decode_report(produced.report).report_data[:32] == blake2b_256(INFO.encode())
@@ -120,7 +121,7 @@ def test_disabled_on_production_presets() -> None:
 
 def test_check_order() -> None:
     """[ATT-43] [ATT-44] signature, decoding, status, allowlist, freshness, binding."""
-    mallory = dev_keypair("mallory")
+    mallory = nacl.signing.SigningKey(blake2b_256(b"phala-spec/dev/mallory"))
     stale, unbound = NOW - 7200, bytes(64)
     # everything wrong: the signature decides
     worst = report_bytes(status="BOGUS", timestamp=stale, data=unbound)

@@ -2,8 +2,9 @@
 
 Fixed-width and fixed-point arithmetic (:mod:`.arith`, :mod:`.fixed`), the
 Perthings (:mod:`.perthings`), the state codec and digest (:mod:`.codec`),
-SCALE (:mod:`.scale`), the crypto profile (:mod:`.crypto`) and the typed errors
-(:mod:`.errors`).
+SCALE (:mod:`.scale`), the crypto profile (:mod:`.crypto`) with the readable
+sr25519 stack under it (:mod:`.keccak`, :mod:`.strobe`, :mod:`.merlin`,
+:mod:`.ristretto255`, :mod:`.sr25519`) and the typed errors (:mod:`.errors`).
 
 May use: the standard library and the pinned third-party libraries only.
 """

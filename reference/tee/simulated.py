@@ -1,7 +1,7 @@
 """The simulated attestation provider [ATT-40]..[ATT-46]: a reference-only device for vectors.
 
-Production has no such provider. A *test attestation authority* (a
-deterministic Ed25519 dev key, [CRYPTO-2]) signs reports carrying the same
+Production has no such provider. A *test attestation authority* (an Ed25519
+key of its own, from a name, [ATT-41]) signs reports carrying the same
 fields the real providers extract from their evidence: the pRuntime hash, the
 64 bytes of report data, a report time and a TCB status with its advisory IDs.
 The chain accepts them only when its configuration enables the provider
@@ -20,10 +20,11 @@ from collections.abc import Iterable
 from typing import Protocol
 
 import attrs
+import nacl.exceptions
+import nacl.signing
 
 from ..primitives.arith import U64_MAX
 from ..primitives.codec import blake2b_256
-from ..primitives.crypto import SIGNATURE_BYTES, Keypair, dev_keypair, sign, verify
 from ..primitives.errors import DispatchError
 from ..primitives.types import is_unsigned
 from .attestation import (
@@ -42,8 +43,29 @@ INVALID_SIGNATURE = "PhalaRegistry.InvalidIASSigningCert"
 INVALID_REPORT = "PhalaRegistry.InvalidReport"
 UNSUPPORTED_ATTESTATION_TYPE = "PhalaRegistry.UnsupportedAttestationType"
 
+SIGNATURE_BYTES = 64
+
+
+@attrs.frozen
+class AuthorityKey:
+    """An Ed25519 key of the simulated provider: its 32-byte seed and public key [ATT-41]."""
+
+    seed: bytes = attrs.field(repr=False)
+    public: bytes
+
+
+def authority_key(name: str) -> AuthorityKey:
+    """The Ed25519 key of a name: seed = BLAKE2b-256(``"phala-spec/dev/" ‖ name``) [ATT-41].
+
+    Only the simulated provider uses Ed25519; everything else signs with
+    sr25519 ([CRYPTO-1]).
+    """
+    seed = blake2b_256(b"phala-spec/dev/" + name.encode())
+    return AuthorityKey(seed, bytes(nacl.signing.SigningKey(seed).verify_key))
+
+
 # [ATT-41] the authority and the signing domain.
-AUTHORITY = dev_keypair("attestation-authority")
+AUTHORITY = authority_key("attestation-authority")
 SIGNING_DOMAIN = b"phala-spec/simulated-attestation/v1"
 
 
@@ -113,18 +135,27 @@ def decode_report(data: bytes) -> SimulatedReport:
     return SimulatedReport(runtime_hash, report_data, timestamp, status, advisories)
 
 
-def sign_report(report: bytes, authority: Keypair = AUTHORITY) -> bytes:
+def sign_report(report: bytes, authority: AuthorityKey = AUTHORITY) -> bytes:
     """The authority's Ed25519 signature of ``SIGNING_DOMAIN ‖ report`` [ATT-41]."""
-    return sign(authority, SIGNING_DOMAIN + report)
+    signing = nacl.signing.SigningKey(authority.seed)
+    return bytes(signing.sign(SIGNING_DOMAIN + report).signature)
+
+
+def _verify_ed25519(public: bytes, message: bytes, signature: bytes) -> bool:
+    if len(public) != 32 or len(signature) != SIGNATURE_BYTES:
+        return False
+    try:
+        nacl.signing.VerifyKey(public).verify(message, signature)
+    except (nacl.exceptions.BadSignatureError, nacl.exceptions.ValueError, ValueError):
+        return False
+    return True
 
 
 def verify_simulated(
     report: bytes, signature: bytes, authority_public: bytes = AUTHORITY.public
 ) -> AttestationReport:
     """[ATT-43] signature, decoding, then the confidence level [ATT-4]."""
-    if len(signature) != SIGNATURE_BYTES or not verify(
-        authority_public, SIGNING_DOMAIN + report, signature
-    ):
+    if not _verify_ed25519(authority_public, SIGNING_DOMAIN + report, signature):
         raise DispatchError(INVALID_SIGNATURE, "not signed by the test attestation authority")
     decoded = decode_report(report)
     return AttestationReport(
@@ -167,7 +198,7 @@ def simulated_attestation_for(
     status: str = "OK",
     advisory_ids: tuple[str, ...] = (),
     report_data: bytes | None = None,
-    authority: Keypair = AUTHORITY,
+    authority: AuthorityKey = AUTHORITY,
 ) -> SimulatedAttestation:
     """Evidence for registering ``info`` (a ``WorkerRegistrationInfoV2``) [ATT-46].
 

@@ -35,7 +35,7 @@ from phala_spec.conformance.suites.registry import (
 from phala_spec.primitives.crypto import dev_keypair
 from phala_spec.runtime.calls import CALLS, decode_args
 from phala_spec.tee.attestation import confidence_level
-from phala_spec.tee.simulated import simulated_attestation_for
+from phala_spec.tee.simulated import authority_key, simulated_attestation_for
 
 # --- Simulated evidence [ATT-40]..[ATT-46] ----------------------------------------------------
 
@@ -169,7 +169,7 @@ def simulated_rejections_in_order(b: CaseBuilder) -> None:
     info = pruntime_info(para_id=1)
     now = now_s(b)
     other = dict(info, machine_id=b"another machine")
-    mallory = dev_keypair("mallory")
+    mallory = authority_key("mallory")
     bad: dict[str, Any] = {"runtime": SIM_RUNTIME2, "timestamp": now - 7200}
     steps: list[tuple[dict[str, Any], str]] = [
         (simulated(other, status="BOGUS", authority=mallory, **bad), BAD_CERT),
