@@ -505,10 +505,16 @@ def test_bench_sections_for_the_network(tmp_path, capsys) -> None:
     assert {m["name"] for m in mq["measurements"]} == {
         "sync_offchain_message_apply_step",
         "sync_offchain_message_pallet_function",
-        "ed25519_verify",
+        "sr25519_verify_binding",
+        "sr25519_verify_python",
+        "sr25519_sign_python",
     }
     assert all(m["per_second"] > 0 for m in mq["measurements"])
-    assert set(mq["ratios"]) == {"accepted_over_verify", "pallet_function_over_verify"}
+    assert set(mq["ratios"]) == {
+        "accepted_over_verify",
+        "pallet_function_over_verify",
+        "binding_over_python_verify",
+    }
     network = figures["network"]
     assert [m["runtimes"] for m in network["measurements"]] == [10, 100]
     assert all(m["steps_per_second"] > 0 for m in network["measurements"])
