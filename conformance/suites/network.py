@@ -10,7 +10,8 @@ extrinsics of their own.
 
 Each story is written once and registered in both crypto settings, as
 ``<name>_real`` and ``<name>_oracle`` ([NET-3]): the runtimes' signatures are
-the 64 Ed25519 bytes in the first and written ``true`` in the second; a
+the 64 sr25519 bytes in the first ([CRYPTO-13]: the reference's fixed
+witness) and written ``true`` in the second; a
 forger's signature is bytes made with the wrong key, or ``false``.
 
 While generating, every case checks what the rules imply: each extrinsic's

@@ -2,8 +2,8 @@
 
 These are the data every participant agrees on: the chain orders and
 authenticates them, off-chain runtimes consume and emit them. The bytes that
-are signed are production's, byte for byte (SCALE encoding); only the
-signature scheme differs (see spec/crypto.md).
+are signed are production's, byte for byte (SCALE encoding), and so is the
+signature scheme, sr25519 (see spec/crypto.md).
 """
 
 from __future__ import annotations

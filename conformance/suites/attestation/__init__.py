@@ -12,8 +12,8 @@ the vectors are generated.
 Simulated evidence ([ATT-40]..[ATT-46], reference only: production has no
 such provider) registers workers for real on the ``minimal`` preset, and is
 refused on ``phala`` and ``khala``. Its signature is the test authority's
-Ed25519 signature under the reference profile, so these vectors have the
-``real`` crypto setting [VEC-7].
+Ed25519 signature ([ATT-41]), so these vectors have the ``real`` crypto
+setting [VEC-7].
 
 Codes no vector reaches: ``BadIASReport`` and ``UnknownQuoteBodyFormat`` are
 checked after Intel's signature [ATT-7], which no evidence but Intel's own can

@@ -7,7 +7,7 @@ outbound and queued messages; the same quantities are recorded as
 observations, so a failing implementation learns which one differs.
 
 Signed messages come in both crypto settings [MQ-22]. A story that carries
-signed input is written once and registered twice, as ``<name>_real`` (Ed25519
+signed input is written once and registered twice, as ``<name>_real`` (sr25519
 signatures made with :func:`phala_spec.primitives.crypto.sign` over the signed bytes) and
 ``<name>_oracle`` (each signature is the boolean it stands for). Stories whose
 signatures only make sense as bytes (a signature over other bytes, a

@@ -56,8 +56,8 @@ def check_message(state: ChainState, signed_message: SignedMessage) -> None:
     """Production's ``registry::check_message``: is the message signed by its sender? [MQ-9]
 
     Checks in order: the sender's key ([MQ-9] steps 1-5), the signature's
-    length (64 bytes), then the signature over the signed bytes ([MQ-4]) under
-    the reference profile ([CRYPTO-1]). In the ``oracle`` crypto setting the
+    length (64 bytes), then the sr25519 signature over the signed bytes
+    ([MQ-4], [CRYPTO-1]). In the ``oracle`` crypto setting the
     signature is a boolean that stands for a 64-byte signature whose validity
     it states [MQ-22].
     """
