@@ -67,3 +67,35 @@ def test_accepted_mq_signatures_of_real_vectors_verify_with_the_binding() -> Non
         data = _mq_signed_bytes(message, signed["sequence"])
         assert schnorrkel.verify(signed["signature"], data, message["sender"]["id"]), vector_id
         assert not schnorrkel.verify(signed["signature"], data + b"\x00", message["sender"]["id"])
+
+
+ENDPOINT = "PhalaRegistry.update_worker_endpoint"
+
+
+def _endpoint_signed_bytes(payload: dict[str, Any]) -> bytes:
+    # wrap_content_to_sign(.., EndpointInfo) = 0xff 0x02 ‖ SCALE(WorkerEndpointPayload):
+    # [u8; 32], VersionedWorkerEndpoints::V1(Vec<String>), u64.
+    out = b"\xff\x02" + payload["pubkey"] + b"\x00" + _compact(len(payload["endpoints"]))
+    for endpoint in payload["endpoints"]:
+        text = endpoint.encode()
+        out += _compact(len(text)) + text
+    return out + payload["signing_time"].to_bytes(8, "little")
+
+
+def test_accepted_endpoint_signatures_verify_with_the_binding() -> None:
+    """[MQ-5] an accepted ``update_worker_endpoint`` is signed over ``ff 02 ‖ payload`` with sr25519."""
+    checked = 0
+    for vector_id, path in discover(PACKAGED_DIR):
+        vector = cbor2.loads(path.read_bytes())
+        if vector["crypto"] != "real":
+            continue
+        for entry in vector["steps"]:
+            step = entry["step"]
+            if step.get("call") != ENDPOINT or entry["expect"]["outcome"] != "ok":
+                continue
+            payload, signature = step["args"]["endpoint_payload"], step["args"]["signature"]
+            data = _endpoint_signed_bytes(payload)
+            assert schnorrkel.verify(signature, data, payload["pubkey"]), vector_id
+            assert not schnorrkel.verify(signature, data[2:], payload["pubkey"])
+            checked += 1
+    assert checked >= 1

@@ -238,6 +238,7 @@ def test_dev_phrase_and_derivation() -> None:
     assert by_binding.hex() == expected
     assert sr25519.secret_from_suri("//Alice/foo") == (soft, None)
     assert sr25519.secret_from_suri("//Alice")[1] == alice_mini
+    assert sr25519.secret_from_suri("//Alice/foo//bar")[1] is None
     with pytest.raises(ValueError):
         sr25519.phrase_entropy(
             "bottom drive obey lake curtain smoke basket hold race lonely fit fit"

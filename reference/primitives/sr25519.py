@@ -18,6 +18,7 @@ from mnemonic import Mnemonic
 from . import merlin
 from .codec import blake2b_256
 from .ristretto255 import L, add, base_mul, decode, encode, negate, scalar_mul
+from .scale import compact
 
 SIGNING_CONTEXT = b"substrate"  # sp-core's SIGNING_CTX
 MINI_SECRET_BYTES = 32
@@ -205,17 +206,6 @@ def soft_derive(secret: SecretKey, chain_code: bytes, rng: bytes = WITNESS_RNG) 
     return SecretKey((secret.key + delta) % L, nonce)
 
 
-def _scale_compact(n: int) -> bytes:
-    if n < 1 << 6:
-        return bytes([n << 2])
-    if n < 1 << 14:
-        return ((n << 2) | 1).to_bytes(2, "little")
-    if n < 1 << 30:
-        return ((n << 2) | 2).to_bytes(4, "little")
-    raw = n.to_bytes((n.bit_length() + 7) // 8, "little")
-    return bytes([((len(raw) - 4) << 2) | 3]) + raw
-
-
 _U64 = re.compile(r"\+?[0-9]+")
 
 
@@ -234,7 +224,7 @@ def junction(text: str) -> tuple[bool, bytes]:
         encoded = int(code).to_bytes(8, "little")
     else:
         raw = code.encode()
-        encoded = _scale_compact(len(raw)) + raw
+        encoded = compact(len(raw)) + raw
     if len(encoded) > 32:
         return hard, blake2b_256(encoded)
     return hard, encoded + bytes(32 - len(encoded))
@@ -275,8 +265,9 @@ def secret_from_suri(suri: str) -> tuple[SecretKey, bytes | None]:
     ``phrase//hard/soft///password``: the phrase (``DEV_PHRASE`` when
     omitted, or ``0x`` and a 32-byte hex mini secret) gives the root mini
     secret, which is expanded ([CRYPTO-11]); each junction is then applied in
-    order ([CRYPTO-14], [CRYPTO-15]): a hard one replaces the mini secret, a
-    soft one leaves none.
+    order ([CRYPTO-14], [CRYPTO-15]). A hard junction's output is the new
+    mini secret, unless a soft junction came before: as in sp-core's
+    ``Pair::derive``, a key past a soft junction has no mini secret.
     """
     match = _SURI.fullmatch(suri)
     if match is None:
@@ -291,8 +282,8 @@ def secret_from_suri(suri: str) -> tuple[SecretKey, bytes | None]:
     for text in _JUNCTION.findall(match["path"]):
         hard, code = junction(text)
         if hard:
-            mini = hard_derive(secret, code)
-            secret = expand_ed25519(mini)
+            child = hard_derive(secret, code)
+            mini, secret = (child if mini is not None else None), expand_ed25519(child)
         else:
             mini, secret = None, soft_derive(secret, code)
     return secret, mini
