@@ -34,6 +34,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="lock listing the vectors that must exist (default: DIR.lock if present)",
     )
+    parser.add_argument(
+        "--digests",
+        choices=("full", "subsystems", "off"),
+        default="subsystems",
+        help="what of the state commitments to compare: every subsystem, the subsystems the "
+        "adapter declares (default; a vector changing another is unsupported), or none "
+        "(behaviour only) [VEC-22]",
+    )
     parser.add_argument("--json", type=Path, metavar="FILE", help="write a JSON report")
     parser.add_argument("--junit", type=Path, metavar="FILE", help="write a JUnit XML report")
     parser.add_argument(
@@ -110,13 +118,15 @@ def run(args: argparse.Namespace) -> int:
         disable=not err.is_terminal,
     ) as progress:
         task = progress.add_task("vectors", total=len(selected))
-        results = run_all(adapter, selected, on_result=lambda r: progress.advance(task))
+        results = run_all(
+            adapter, selected, on_result=lambda r: progress.advance(task), digests=args.digests
+        )
     results += [
         VectorResult(i, "error", message=f"listed in {lock.name} but the file is missing")
         for i in missing
     ]
     hello = adapter.last_hello
-    info: dict[str, Any] = {"command": command}
+    info: dict[str, Any] = {"command": command, "digests": args.digests}
     if hello is not None:
         info.update(name=hello.name, version=hello.version, protocol=hello.protocol)
     print_summary(out, results, info)

@@ -43,7 +43,7 @@ from .offchain.pruntime import (
     process_block,
 )
 from .pallets import mq
-from .primitives.codec import PlainData, to_data
+from .primitives.codec import PlainData, blake2b_256, encode, to_data
 from .primitives.crypto import dev_keypair
 from .primitives.errors import InvalidInput, RuntimePanic
 from .primitives.types import ACCOUNT_ID, BLOCK_NUMBER, BYTES32, U32_KIND, U64_KIND
@@ -131,6 +131,32 @@ State = ChainState | NetworkState
 
 
 # --- Genesis [NET-2] ----------------------------------------------------------------
+
+
+NETWORK_SUBSYSTEM = "network"
+"""The subsystem of a network state that holds the runtimes and the crypto setting [CODEC-3]."""
+
+
+def subsystems(state: State) -> dict[str, PlainData]:
+    """A state's plain data by subsystem [CODEC-3].
+
+    A chain state's subsystems are the top-level keys of its plain data
+    (``system``, ``balances``, ``mq``, ...); a network's are its chain's, and
+    ``network``: the crypto setting and the runtimes with their relayers.
+    """
+    if isinstance(state, NetworkState):
+        data = to_data(state)
+        return {
+            **data["chain"],
+            NETWORK_SUBSYSTEM: {"crypto": data["crypto"], "runtimes": data["runtimes"]},
+        }
+    chain: dict[str, PlainData] = to_data(state)
+    return chain
+
+
+def commitments(state: State) -> dict[str, bytes]:
+    """The state commitment: each subsystem's digest, BLAKE2b-256 of its canonical encoding [CODEC-3]."""
+    return {name: blake2b_256(encode(data)) for name, data in subsystems(state).items()}
 
 
 def genesis_state(preset: str = "minimal", overrides: Mapping[str, Any] | None = None) -> State:

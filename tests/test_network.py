@@ -24,9 +24,11 @@ from phala_spec.chain.worker_messages import (
 from phala_spec.conformance.adapter import ReferenceAdapter
 from phala_spec.conformance.authoring import default_randomness
 from phala_spec.conformance.client import parse_hello
+from phala_spec.conformance.protocol import PROTOCOL_VERSION
 from phala_spec.conformance.schema import vector_requirements
 from phala_spec.network import (
     NetworkState,
+    commitments,
     default_relayer,
     genesis_state,
     network_step,
@@ -437,13 +439,13 @@ def test_chain_events_of_a_network_block() -> None:
 
 def test_reference_adapter_runs_a_network() -> None:
     adapter = ReferenceAdapter()
-    hello = parse_hello(adapter.handle({"request": "hello", "protocol": 1}))
+    hello = parse_hello(adapter.handle({"request": "hello", "protocol": PROTOCOL_VERSION}))
     assert not hello.lacks("steps", "network_block") and not hello.lacks("views", "pending_egress")
     overrides = {"runtimes": [{"name": "w", "key": "test/w1", "role": "worker"}]}
     loaded = adapter.handle(
         {"request": "load", "genesis": {"preset": "minimal", "overrides": overrides}}
     )
-    assert loaded["digest"] == digest(genesis_state("minimal", overrides))
+    assert loaded["digests"] == commitments(genesis_state("minimal", overrides))
     step = {
         "kind": "network_block",
         "number": 1,
@@ -464,7 +466,7 @@ def test_reference_adapter_runs_a_network() -> None:
 
 
 def test_an_adapter_without_network_steps_finds_network_vectors_unsupported() -> None:
-    reply = ReferenceAdapter().handle({"request": "hello", "protocol": 1})
+    reply = ReferenceAdapter().handle({"request": "hello", "protocol": PROTOCOL_VERSION})
     del reply["capabilities"]["steps"]  # an adapter written before the capability existed
     hello = parse_hello(reply)
     vector = {

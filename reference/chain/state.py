@@ -248,10 +248,16 @@ class BalanceLock:
 
 @attrs.frozen
 class SystemState:
-    """frame_system: the current block and the account records [SYS-1]."""
+    """frame_system: the current block, the block opened before it, and the account records [SYS-1].
+
+    ``parent_number`` is the number of the block opened before ``block`` (0 at
+    genesis). A gap between the two stands for empty blocks, whose hooks the
+    pallets catch up when the next block opens [CHAIN-8] [SCH-4].
+    """
 
     block: BlockContext = BlockContext(0, 0)
     in_block: bool = False
+    parent_number: int = 0
     accounts: immutables.Map[AccountId, AccountInfo] = attrs.field(factory=_map)
 
 

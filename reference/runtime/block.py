@@ -45,7 +45,8 @@ def initialize_block(state: ChainState, ctx: BlockContext) -> tuple[ChainState, 
         raise InvalidInput("timestamps must not decrease")
     if len(ctx.randomness) != 32:
         raise InvalidInput("block randomness is 32 bytes")
-    state = attrs.evolve(state, system=attrs.evolve(state.system, block=ctx, in_block=True))
+    system = attrs.evolve(state.system, block=ctx, in_block=True, parent_number=current.number)
+    state = attrs.evolve(state, system=system)
     events: Events = ()
     for hook in ON_INITIALIZE:
         state, hook_events = hook(state, ctx)

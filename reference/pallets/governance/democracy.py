@@ -555,14 +555,13 @@ def on_initialize(state: ChainState, ctx: BlockContext) -> tuple[ChainState, Eve
     events come before this block's.
     """
     events: Events = ()
-    after = state.scheduler.serviced
+    after = state.system.parent_number
     while after < ctx.number:
         now = _next_due(state, after, ctx.number)
         state, served = scheduler.service_agenda(state, now)
         state, begun = begin_block(state, now)
         events = (*events, *served, *begun)
         after = now
-    state = attrs.evolve(state, scheduler=attrs.evolve(state.scheduler, serviced=ctx.number))
     return state, events
 
 
