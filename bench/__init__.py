@@ -209,7 +209,7 @@ def run_steps(state: Any, steps: Sequence[dict[str, Any]]) -> tuple[Any, list[st
 def run_pallet(state: Any, transfers: Sequence[tuple[bytes, bytes, int]]) -> Any:
     """The same transfers on the pallet function, as a block keeps the state on failure."""
     from phala_spec.chain.state import Signed
-    from phala_spec.pallets.balances import transfer_allow_death
+    from phala_spec.pallets.balances.transfers import transfer_allow_death
     from phala_spec.primitives.errors import DispatchError
 
     for source, dest, value in transfers:

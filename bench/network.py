@@ -229,11 +229,8 @@ def _seed(i: int) -> bytes:
 def measure_network(*, quick: bool = False, seed: int = 0) -> dict[str, Any]:
     """Network steps per second with 10 and 1,000 runtimes (quick: 10 and 100)."""
     from phala_spec.chain.state import BlockContext, Root
-    from phala_spec.chain.worker_messages import (
-        SYSTEM_EVENT_TOPIC,
-        HeartbeatChallenge,
-        encode_payload,
-    )
+    from phala_spec.chain.system_payloads import HeartbeatChallenge
+    from phala_spec.chain.worker_messages import SYSTEM_EVENT_TOPIC, encode_payload
     from phala_spec.network import network_step
     from phala_spec.primitives.arith import U256_MAX
 

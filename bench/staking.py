@@ -27,9 +27,9 @@ from typing import Any
 import attrs
 import immutables
 
+from phala_spec.chain.computation_payloads import SettleInfo
 from phala_spec.chain.staking_state import ShareRecord
 from phala_spec.chain.state import BlockContext, ChainState, Signed
-from phala_spec.chain.worker_messages import SettleInfo
 from phala_spec.pallets import computation
 from phala_spec.pallets.staking import assets, stake_pool_v2
 from phala_spec.primitives.codec import blake2b_256

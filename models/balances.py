@@ -36,7 +36,8 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from phala_spec.chain.state import ChainState
 from phala_spec.conformance.authoring import default_randomness
 from phala_spec.network import chain_of
-from phala_spec.pallets.balances import BALANCE_STATUS, LOCK_REASONS
+from phala_spec.pallets.balances.lockable import LOCK_REASONS
+from phala_spec.pallets.balances.reservable import BALANCE_STATUS
 from phala_spec.primitives.arith import U128_MAX
 from phala_spec.primitives.codec import blake2b_256, digest
 from phala_spec.primitives.errors import InvalidInput

@@ -45,8 +45,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from phala_spec.chain.messages import GATEKEEPER, Message, MessageOrigin, signed_bytes
-from phala_spec.chain.worker_messages import (
-    SYSTEM_EVENT_TOPIC,
+from phala_spec.chain.system_payloads import (
     BenchStart,
     EnterUnresponsive,
     ExitUnresponsive,
@@ -55,8 +54,8 @@ from phala_spec.chain.worker_messages import (
     Started,
     Stopped,
     WorkerEventWithKey,
-    encode_payload,
 )
+from phala_spec.chain.worker_messages import SYSTEM_EVENT_TOPIC, encode_payload
 from phala_spec.conformance.authoring import default_randomness
 from phala_spec.network import NetworkState, genesis_state, relay_batch, signed_data
 from phala_spec.offchain.pruntime import (

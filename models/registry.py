@@ -55,14 +55,10 @@ from hypothesis import strategies as st
 from hypothesis.stateful import initialize, invariant, precondition, rule
 
 from phala_spec.chain.messages import GATEKEEPER, Message, MessageOrigin, signed_bytes
-from phala_spec.chain.worker_messages import (
-    BenchReport,
-    MasterPubkey,
-    RotatedMasterPubkey,
-    encode_payload,
-)
+from phala_spec.chain.registry_payloads import BenchReport, MasterPubkey, RotatedMasterPubkey
+from phala_spec.chain.worker_messages import encode_payload
 from phala_spec.conformance.authoring import default_randomness
-from phala_spec.pallets.registry import WorkerRegistrationInfoV2
+from phala_spec.pallets.registry.workers import WorkerRegistrationInfoV2
 from phala_spec.primitives.codec import blake2b_256, to_data
 from phala_spec.primitives.crypto import Keypair, dev_keypair, sign
 from phala_spec.steps import StepResult

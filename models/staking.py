@@ -208,7 +208,7 @@ class StakingMachine(ChainMachine):
     def inv_STK_9_wpha_is_backed(self) -> None:
         if self.state is None:
             return
-        from phala_spec.pallets.balances import free_balance
+        from phala_spec.pallets.balances.accounts import free_balance
 
         backing = free_balance(self.chain, wrapped_balances.WPHA_ACCOUNT)
         check(

@@ -36,16 +36,13 @@ from typing import Any
 from hypothesis import strategies as st
 from hypothesis.stateful import initialize, invariant, rule
 
+from phala_spec.chain.computation_payloads import SettleInfo, WorkingInfoUpdateEvent
 from phala_spec.chain.messages import Message, MessageOrigin
+from phala_spec.chain.registry_payloads import BenchReport
 from phala_spec.chain.staking_state import StakePool, Vault
-from phala_spec.chain.worker_messages import (
-    BenchReport,
-    SettleInfo,
-    WorkingInfoUpdateEvent,
-    encode_payload,
-)
+from phala_spec.chain.worker_messages import encode_payload
 from phala_spec.pallets import computation
-from phala_spec.pallets.balances import free_balance
+from phala_spec.pallets.balances.accounts import free_balance
 from phala_spec.pallets.mq import ingress
 from phala_spec.pallets.staking import assets, base_pool, stake_pool_v2, vault
 from phala_spec.pallets.staking.wrapped_balances import WPHA_ACCOUNT

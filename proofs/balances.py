@@ -1,6 +1,6 @@
 """Balances conservation obligations [BAL-2] [BAL-8] [BAL-9] [BAL-17]..[BAL-21].
 
-Each obligation runs the balance arithmetic of ``phala_spec.pallets.balances`` (the
+Each obligation runs the balance arithmetic of ``phala_spec.pallets.balances.arithmetic`` (the
 functions the reference itself calls: ``debit``, ``credit``, ``split_dust``,
 ``reserve_amounts``, ``unreserve_amounts``, ``slash_amounts``,
 ``frozen_amount``) on Z3 integers. The preconditions are exactly the checks
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import z3
 
-from phala_spec.pallets.balances import (
+from phala_spec.pallets.balances.arithmetic import (
     credit,
     debit,
     frozen_amount,

@@ -1,6 +1,7 @@
 """Democracy obligations: thresholds, convictions and locks [DEM-7] [DEM-8] [DEM-11].
 
-They run the reference's own functions (``phala_spec.pallets.governance.democracy.approved``,
+They run the reference's own functions
+(``phala_spec.pallets.governance.democracy_arithmetic.approved``,
 ``compare_rationals``, ``conviction_votes``, ``lock_periods``,
 ``unlock_block``, ``accumulate``, ``rejig``, ``locked_balance``) on Z3
 integers bounded like production's types: balances u128, block numbers u32.
@@ -26,7 +27,7 @@ from phala_spec.chain.democracy_state import (
     PriorLock,
     Tally,
 )
-from phala_spec.pallets.governance.democracy import (
+from phala_spec.pallets.governance.democracy_arithmetic import (
     accumulate,
     approved,
     compare_rationals,

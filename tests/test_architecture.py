@@ -35,9 +35,20 @@ TOP = {"", "compat", "cli", "__main__"}
 # The pallets in the runtime's dependency order: a pallet may import only
 # those before it (its callers reach it through ports wired by the runtime).
 PALLET_ORDER = [
-    "balances",
+    "balances.arithmetic",
+    "balances.origins",
+    "balances.accounts",
+    "balances.fungible",
+    "balances.reservable",
+    "balances.lockable",
+    "balances.issuance",
+    "balances.transfers",
     "mq",
-    "registry",
+    "registry.message_check",
+    "registry.allowlists",
+    "registry.gatekeepers",
+    "registry.workers",
+    "registry.endpoints",
     "computation",
     "staking.assets",
     "staking.wrapped_balances",
@@ -49,6 +60,9 @@ PALLET_ORDER = [
     "governance.treasury",
     "governance.scheduler",
     "governance.phragmen",
+    "governance.democracy_arithmetic",
+    "governance.democracy_storage",
+    "governance.democracy_voting",
     "governance.democracy",
     "governance.elections",
 ]

@@ -15,8 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from phala_spec.chain.state import BlockContext, ChainState, Signed
-from phala_spec.pallets.registry import (
-    SimulatedAttestation,
+from phala_spec.pallets.registry.workers import (
     WorkerRegistrationInfoV2,
     register_worker_v2,
     validate_attestation,
@@ -28,6 +27,7 @@ from phala_spec.runtime.calls import CALLS, decode_args
 from phala_spec.runtime.genesis import genesis
 from phala_spec.tee import simulated as sim
 from phala_spec.tee.attestation import confidence_level
+from phala_spec.tee.evidence import SimulatedAttestation
 
 RUNTIME = bytes(range(68))
 NOW = 1_700_000_000

@@ -26,8 +26,16 @@ from phala_spec.chain.state import (
     Unsigned,
 )
 from phala_spec.chain.system import account_exists, account_info
-from phala_spec.pallets import balances as bal
-from phala_spec.pallets.balances import BALANCE_STATUS, LOCK_REASONS
+from phala_spec.pallets.balances.accounts import account_data, free_balance, locks, total_issuance
+from phala_spec.pallets.balances.fungible import (
+    Fortitude,
+    Preservation,
+    can_withdraw,
+    ensure_can_withdraw_consequence,
+    reducible_balance,
+)
+from phala_spec.pallets.balances.lockable import LOCK_REASONS
+from phala_spec.pallets.balances.reservable import BALANCE_STATUS
 from phala_spec.primitives.arith import U128_MAX
 from phala_spec.primitives.codec import digest
 from phala_spec.primitives.errors import DispatchError, InvalidInput
@@ -77,7 +85,7 @@ def names(events: list[tuple[str, dict[str, Any]]]) -> list[str]:
 
 
 def data(state: ChainState, who: bytes) -> AccountData:
-    return bal.account_data(state, who)
+    return account_data(state, who)
 
 
 def with_account(state: ChainState, who: bytes, info: AccountInfo) -> ChainState:
@@ -95,9 +103,9 @@ def held(state: ChainState) -> int:
 
 def test_genesis_issuance_is_the_sum_of_endowments() -> None:
     state = genesis("minimal")
-    assert bal.total_issuance(state) == 6 * 1000 == held(state)
+    assert total_issuance(state) == 6 * 1000 == held(state)
     phala = genesis("phala")
-    assert bal.total_issuance(phala) == 10**9 * 10**12 == held(phala)
+    assert total_issuance(phala) == 10**9 * 10**12 == held(phala)
     assert phala.config.existential_deposit == 10**10
 
 
@@ -124,7 +132,7 @@ def test_reaping_transfer_burns_the_dust_in_event_order() -> None:
         ("Balances.Transfer", {"from": ALICE, "to": DAVE, "amount": value}),
     ]
     assert not account_exists(state, ALICE)
-    assert bal.total_issuance(state) == bal.total_issuance(before) - (ED - 1) == held(state)
+    assert total_issuance(state) == total_issuance(before) - (ED - 1) == held(state)
 
 
 @pytest.mark.parametrize(
@@ -217,19 +225,19 @@ def test_can_withdraw_order_on_constructed_states() -> None:
     state = chain()
     # free 100, reserved 0, frozen 50, no consumer (not reachable through calls).
     odd = with_account(state, DAVE, AccountInfo(providers=1, data=AccountData(100, 0, 50)))
-    assert bal.can_withdraw(odd, DAVE, 95) == ("Frozen", 0)  # Frozen beats ReducedToZero
-    assert bal.can_withdraw(odd, DAVE, 50) == ("Success", 0)
+    assert can_withdraw(odd, DAVE, 95) == ("Frozen", 0)  # Frozen beats ReducedToZero
+    assert can_withdraw(odd, DAVE, 50) == ("Success", 0)
     # The same with a consumer: WouldDie beats Frozen.
     locked = with_account(
         state, DAVE, AccountInfo(providers=1, consumers=1, data=AccountData(100, 0, 50))
     )
-    assert bal.can_withdraw(locked, DAVE, 95) == ("WouldDie", 0)
-    assert bal.can_withdraw(locked, DAVE, 101) == ("BalanceLow", 0)
+    assert can_withdraw(locked, DAVE, 95) == ("WouldDie", 0)
+    assert can_withdraw(locked, DAVE, 101) == ("BalanceLow", 0)
     # Issuance underflow comes before everything.
-    assert bal.can_withdraw(locked, DAVE, bal.total_issuance(locked) + 1) == ("Underflow", 0)
+    assert can_withdraw(locked, DAVE, total_issuance(locked) + 1) == ("Underflow", 0)
     # ReducedToZero carries the remainder.
     plain = with_account(state, DAVE, AccountInfo(providers=1, data=AccountData(100, 0, 0)))
-    assert bal.can_withdraw(plain, DAVE, 95) == ("ReducedToZero", 5)
+    assert can_withdraw(plain, DAVE, 95) == ("ReducedToZero", 5)
 
 
 @pytest.mark.parametrize(
@@ -246,10 +254,10 @@ def test_can_withdraw_order_on_constructed_states() -> None:
 )
 def test_withdraw_consequence_errors(consequence: str, keep: bool, error: str | None) -> None:
     if error is None:
-        bal.ensure_can_withdraw_consequence(consequence, keep)
+        ensure_can_withdraw_consequence(consequence, keep)
         return
     with pytest.raises(DispatchError) as raised:
-        bal.ensure_can_withdraw_consequence(consequence, keep)
+        ensure_can_withdraw_consequence(consequence, keep)
     assert raised.value.code == error
 
 
@@ -263,8 +271,8 @@ def test_withdraw_consequence_errors(consequence: str, keep: bool, error: str | 
     frozen=st.integers(0, 800),
     consumers=st.integers(0, 2),
     providers=st.integers(1, 2),
-    preservation=st.sampled_from(list(bal.Preservation)),
-    force=st.sampled_from(list(bal.Fortitude)),
+    preservation=st.sampled_from(list(Preservation)),
+    force=st.sampled_from(list(Fortitude)),
 )
 def test_reducible_balance_formula(
     free: int,
@@ -272,8 +280,8 @@ def test_reducible_balance_formula(
     frozen: int,
     consumers: int,
     providers: int,
-    preservation: bal.Preservation,
-    force: bal.Fortitude,
+    preservation: Preservation,
+    force: Fortitude,
 ) -> None:
     state = with_account(
         chain(),
@@ -282,16 +290,16 @@ def test_reducible_balance_formula(
             consumers=consumers, providers=providers, data=AccountData(free, reserved, frozen)
         ),
     )
-    floor = max(frozen - reserved, 0) if force is bal.Fortitude.POLITE else 0
+    floor = max(frozen - reserved, 0) if force is Fortitude.POLITE else 0
     can_lose_provider = consumers == 0 or providers > 1
     keep_ed = {
-        bal.Preservation.PRESERVE: True,
-        bal.Preservation.PROTECT: free != 0 and providers == 1,
-        bal.Preservation.EXPENDABLE: free != 0 and not can_lose_provider,
+        Preservation.PRESERVE: True,
+        Preservation.PROTECT: free != 0 and providers == 1,
+        Preservation.EXPENDABLE: free != 0 and not can_lose_provider,
     }[preservation]
     if keep_ed:
         floor = max(floor, ED)
-    assert bal.reducible_balance(state, DAVE, preservation, force) == max(free - floor, 0)
+    assert reducible_balance(state, DAVE, preservation, force) == max(free - floor, 0)
 
 
 # --- [BAL-13] transfer_all ----------------------------------------------------------------
@@ -334,16 +342,16 @@ def test_force_set_balance_moves_issuance_by_the_difference() -> None:
         )
         assert data(state, ALICE).free == stored
         assert events[-1] == ("Balances.BalanceSet", {"who": ALICE, "free": stored})
-        assert bal.total_issuance(state) == bal.total_issuance(before) + stored - 1000
+        assert total_issuance(state) == total_issuance(before) + stored - 1000
         assert account_exists(state, ALICE) is (stored > 0)
 
 
 def test_force_set_balance_saturates_issuance() -> None:
     state, _ = ok(chain(), "Balances.force_set_balance", Root(), who=BOB, new_free=U128_MAX)
-    assert bal.total_issuance(state) == U128_MAX
+    assert total_issuance(state) == U128_MAX
     state, _ = ok(state, "Balances.force_set_balance", Root(), who=ALICE, new_free=0)
-    assert bal.total_issuance(state) == U128_MAX - 1000
-    assert data(state, BOB).free > bal.total_issuance(state)
+    assert total_issuance(state) == U128_MAX - 1000
+    assert data(state, BOB).free > total_issuance(state)
 
 
 # --- [BAL-16]..[BAL-20] reserves --------------------------------------------------------------
@@ -398,9 +406,9 @@ def test_fungible_and_currency_disagree_about_locks() -> None:
         _, outcome, _, _ = call(state, name, **args)
         assert outcome == "Balances.LiquidityRestrictions"
     # fungible: free + reserved must stay above the lock.
-    assert bal.reducible_balance(
-        state, ALICE, bal.Preservation.EXPENDABLE, bal.Fortitude.POLITE
-    ) == 800 - (800 - 200)
+    assert reducible_balance(state, ALICE, Preservation.EXPENDABLE, Fortitude.POLITE) == 800 - (
+        800 - 200
+    )
     _, outcome, _, _ = call(
         state, "Balances.transfer_allow_death", Signed(ALICE), dest=BOB, value=201
     )
@@ -431,11 +439,11 @@ def test_unreserve_and_slash_report_zero_when_nothing_is_reserved() -> None:
 
 def test_slash_burns_from_issuance() -> None:
     state, _ = ok(chain(), "Balances.reserve", who=ALICE, value=300)
-    before = bal.total_issuance(state)
+    before = total_issuance(state)
     state, outcome, events, leftover = call(state, "Balances.slash_reserved", who=ALICE, value=500)
     assert (outcome, leftover) == ("ok", 200)
     assert events == [("Balances.Slashed", {"who": ALICE, "amount": 300})]
-    assert bal.total_issuance(state) == before - 300 == held(state)
+    assert total_issuance(state) == before - 300 == held(state)
     assert account_info(state, ALICE).consumers == 0
 
 
@@ -443,12 +451,12 @@ def test_unreserve_saturates_the_free_balance() -> None:
     # force_set_balance does not bound free + reserved; unreserving then saturates free.
     state, _ = ok(chain(), "Balances.reserve", who=ALICE, value=100)
     state, _ = ok(state, "Balances.force_set_balance", Root(), who=ALICE, new_free=U128_MAX)
-    issuance = bal.total_issuance(state)
+    issuance = total_issuance(state)
     state, outcome, events, leftover = call(state, "Balances.unreserve", who=ALICE, value=100)
     assert (outcome, leftover) == ("ok", 0)
     assert data(state, ALICE) == AccountData(U128_MAX, 0, 0)
     assert events == [("Balances.Unreserved", {"who": ALICE, "amount": 100})]
-    assert bal.total_issuance(state) == issuance
+    assert total_issuance(state) == issuance
 
 
 def test_repatriate_moves_only_the_part_not_needed_by_the_lock() -> None:
@@ -527,7 +535,7 @@ def test_lock_events_and_consumers() -> None:
     )
     assert events == [("Balances.Unlocked", {"who": ALICE, "amount": 100})]
     assert account_info(state, ALICE).consumers == 0
-    assert bal.locks(state, ALICE) == ()
+    assert locks(state, ALICE) == ()
 
 
 LOCK_OPS = st.lists(
@@ -585,7 +593,7 @@ def test_frozen_is_the_largest_lock(ops: list[tuple[str, bytes, int, str]]) -> N
             model.pop(lock_id, None)
         frozen = max((a for a, _ in model.values()), default=0)
         assert data(state, ALICE).frozen == frozen
-        assert {lock.id: (lock.amount, lock.reasons) for lock in bal.locks(state, ALICE)} == model
+        assert {lock.id: (lock.amount, lock.reasons) for lock in locks(state, ALICE)} == model
         assert account_info(state, ALICE).consumers == (2 if model else 0)
         expected = (
             [("Balances.Locked", {"who": ALICE, "amount": frozen - before})]
@@ -604,7 +612,7 @@ def test_lock_on_provider_less_account_is_stored_without_freezing() -> None:
     )
     assert events == [("Balances.Locked", {"who": DAVE, "amount": 300})]
     assert not account_exists(state, DAVE)
-    assert [lock.amount for lock in bal.locks(state, DAVE)] == [300]
+    assert [lock.amount for lock in locks(state, DAVE)] == [300]
     state, _ = ok(state, "Balances.deposit_creating", who=DAVE, value=500)
     assert data(state, DAVE) == AccountData(500, 0, 0)
     assert account_info(state, DAVE).consumers == 0
@@ -622,7 +630,7 @@ def test_max_locks_is_not_enforced() -> None:
             amount=10 * (i + 1),
             reasons="Misc",
         )
-    assert len(bal.locks(state, ALICE)) == count
+    assert len(locks(state, ALICE)) == count
     assert data(state, ALICE).frozen == 10 * count
 
 
@@ -633,14 +641,14 @@ def test_mint_and_burn_change_issuance_by_the_amount() -> None:
     before = chain()
     state, events = ok(before, "Balances.mint_into", who=DAVE, amount=500)
     assert names(events) == ["System.NewAccount", "Balances.Endowed", "Balances.Minted"]
-    assert bal.total_issuance(state) == bal.total_issuance(before) + 500
+    assert total_issuance(state) == total_issuance(before) + 500
     state, events = ok(state, "Balances.burn_from", who=DAVE, amount=500 - (ED - 1))
     assert events == [
         ("System.KilledAccount", {"account": DAVE}),
         ("Balances.DustLost", {"account": DAVE, "amount": ED - 1}),
         ("Balances.Burned", {"who": DAVE, "amount": 500 - (ED - 1)}),
     ]
-    assert bal.total_issuance(state) == bal.total_issuance(before)
+    assert total_issuance(state) == total_issuance(before)
 
 
 @pytest.mark.parametrize(
@@ -685,7 +693,7 @@ def test_mint_overflow_boundary() -> None:
     # Minting exactly up to U128_MAX is allowed when the account can hold it.
     state = chain([(ALICE, 1000)])
     state, _ = ok(state, "Balances.mint_into", who=ALICE, amount=U128_MAX - 1000)
-    assert bal.total_issuance(state) == U128_MAX == data(state, ALICE).free
+    assert total_issuance(state) == U128_MAX == data(state, ALICE).free
 
 
 def test_deposit_creating_drops_silently() -> None:
@@ -710,7 +718,7 @@ def test_deposit_and_withdraw_event_order() -> None:
 def test_burn_from_reports_issuance_underflow_as_overflow() -> None:
     state, _ = ok(chain(), "Balances.force_set_balance", Root(), who=BOB, new_free=U128_MAX)
     state, _ = ok(state, "Balances.force_set_balance", Root(), who=ALICE, new_free=0)
-    issuance = bal.total_issuance(state)
+    issuance = total_issuance(state)
     _, outcome, _, _ = call(state, "Balances.burn_from", who=BOB, amount=issuance + 1)
     assert outcome == "Arithmetic.Overflow"
     _, outcome, _, _ = call(
@@ -907,7 +915,7 @@ def check_account_invariants(state: ChainState) -> None:
         if info.data.reserved or info.data.frozen:
             assert info.consumers >= 1
         # [BAL-21] the frozen amount is the largest lock (or was never written).
-        largest = max((lock.amount for lock in bal.locks(state, who)), default=0)
+        largest = max((lock.amount for lock in locks(state, who)), default=0)
         assert info.data.frozen in (0, largest)
         assert 0 <= info.data.free <= U128_MAX and 0 <= info.data.reserved <= U128_MAX
 
@@ -927,9 +935,9 @@ def test_conservation_and_atomicity(calls: list[tuple[str, Any, dict[str, Any]]]
             assert events == []
             assert digest(state) == digest(before)
             continue
-        expected = bal.total_issuance(before) + issuance_delta(before, name, args, events)
-        assert bal.total_issuance(state) == expected, (name, args, events)
-        assert bal.total_issuance(state) == held(state)
+        expected = total_issuance(before) + issuance_delta(before, name, args, events)
+        assert total_issuance(state) == expected, (name, args, events)
+        assert total_issuance(state) == held(state)
         check_account_invariants(state)
 
 
@@ -971,11 +979,9 @@ def test_transfer_outcome_matches_the_rules(
         return
     left = free - value
     dust = left if left < ED else 0
-    assert bal.free_balance(result.state, ALICE) == (left if left >= ED else 0)
-    assert bal.free_balance(result.state, BOB) == dest_has + (
-        value if dest_has + value >= ED else 0
-    )
-    assert bal.total_issuance(result.state) == issuance - dust
+    assert free_balance(result.state, ALICE) == (left if left >= ED else 0)
+    assert free_balance(result.state, BOB) == dest_has + (value if dest_has + value >= ED else 0)
+    assert total_issuance(result.state) == issuance - dust
     evs = _events_of(result.events)
     assert evs[-1] == "Balances.Transfer"
     assert ("Balances.DustLost" in evs) is (dust > 0)

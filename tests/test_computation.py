@@ -16,18 +16,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from phala_spec.chain.computation_payloads import SettleInfo, WorkingInfoUpdateEvent
 from phala_spec.chain.messages import MessageOrigin
 from phala_spec.chain.state import BlockContext, ChainState, PalletOrigin, Root, Signed
-from phala_spec.chain.worker_messages import (
+from phala_spec.chain.system_payloads import (
     HeartbeatChallenge,
     HeartbeatV2,
-    SettleInfo,
     Started,
     WorkerEventWithKey,
-    WorkingInfoUpdateEvent,
-    decode_system_event,
-    encode_payload,
 )
+from phala_spec.chain.worker_messages import decode_system_event, encode_payload
 from phala_spec.conformance.relaying import apply_relay
 from phala_spec.pallets import computation
 from phala_spec.primitives.crypto import dev_keypair

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from phala_spec.chain import worker_messages as wm
+from phala_spec.chain import registry_payloads
 from phala_spec.chain.messages import Message, MessageOrigin, wrap_content_to_sign
 from phala_spec.chain.state import BlockContext, ChainState, CollectiveOrigin, Root, Signed
 from phala_spec.chain.worker_messages import (
@@ -19,7 +19,7 @@ from phala_spec.chain.worker_messages import (
     encode_payload,
 )
 from phala_spec.conformance.relaying import apply_relay
-from phala_spec.pallets import registry
+from phala_spec.pallets.registry import gatekeepers, workers
 from phala_spec.primitives.crypto import Keypair, dev_keypair, sign
 from phala_spec.runtime.block import CallResult, apply_call, finalize_block, initialize_block
 from phala_spec.runtime.genesis import dev_account, genesis
@@ -72,7 +72,7 @@ def upload(state: ChainState, gk: Keypair, master: bytes) -> CallResult:
         state,
         MessageOrigin(WORKER_ORIGIN, gk.public),
         b"^phala/registry/event",
-        encode_payload(wm.MasterPubkey(master)),
+        encode_payload(registry_payloads.MasterPubkey(master)),
         gk,
     )
 
@@ -84,7 +84,7 @@ def rotated(
         state,
         MessageOrigin("Gatekeeper", b""),
         b"^phala/registry/gk_event",
-        encode_payload(wm.RotatedMasterPubkey(rotation_id, new_key)),
+        encode_payload(registry_payloads.RotatedMasterPubkey(rotation_id, new_key)),
         signer,
     )
 
@@ -117,7 +117,7 @@ def test_first_gatekeeper_is_announced_on_the_launch_topic() -> None:
         MessageOrigin("Pallet", b"PhalaRegistry"),
         b"phala/gatekeeper/launch",
     )
-    assert decode_gatekeeper_launch(message.payload) == wm.FirstGatekeeper(
+    assert decode_gatekeeper_launch(message.payload) == registry_payloads.FirstGatekeeper(
         GK1.public, ECDH[GK1.public]
     )
 
@@ -138,7 +138,7 @@ def test_second_gatekeeper_waits_for_the_master_key_then_is_a_change() -> None:
     assert r.outcome == "ok" and r.state.registry.gatekeepers == (GK1.public, GK2.public)
     (message,) = r.state.mq.outbound
     assert message.destination == b"phala/gatekeeper/change"
-    assert decode_gatekeeper_change(message.payload) == wm.GatekeeperRegistered(
+    assert decode_gatekeeper_change(message.payload) == registry_payloads.GatekeeperRegistered(
         GK2.public, ECDH[GK2.public]
     )
 
@@ -195,14 +195,14 @@ def test_master_key_upload_launches_once() -> None:
         for m in r.state.mq.outbound
         if m.destination == b"phala/gatekeeper/launch"
     ]
-    assert launch[-1] == wm.MasterPubkeyOnChain(MASTER.public)
+    assert launch[-1] == registry_payloads.MasterPubkeyOnChain(MASTER.public)
     # the same key again changes nothing; another key is a swallowed MasterKeyMismatch
     state = block(r.state, 3)
     for key in (MASTER.public, NEW_MASTER.public):
         again = upload(state, GK1, key)
         assert (again.outcome, again.events, again.state.registry) == ("ok", (), state.registry)
     with pytest.raises(Exception) as info:
-        registry.upload_master_pubkey(state, state.system.block, GK1.public, NEW_MASTER.public)
+        gatekeepers.upload_master_pubkey(state, state.system.block, GK1.public, NEW_MASTER.public)
     assert getattr(info.value, "code", None) == "PhalaRegistry.MasterKeyMismatch"
 
 
@@ -237,7 +237,9 @@ def test_unregister_keeps_the_last_gatekeeper_and_deposits_no_event() -> None:
     assert (r.outcome, r.events) == ("ok", ())
     assert r.state.registry.gatekeepers == (GK2.public,)
     (message,) = r.state.mq.outbound
-    assert decode_gatekeeper_change(message.payload) == wm.GatekeeperUnregistered(GK1.public)
+    assert decode_gatekeeper_change(message.payload) == registry_payloads.GatekeeperUnregistered(
+        GK1.public
+    )
 
 
 # --- [REG-19] [REG-20] rotation ----------------------------------------------------------------
@@ -258,11 +260,11 @@ def test_rotation_locks_the_gatekeeper_set_and_names_every_gatekeeper() -> None:
     reg = r.state.registry
     assert (reg.rotation_counter, reg.master_key_rotation_lock) == (1, 1)
     (message,) = r.state.mq.outbound
-    assert decode_gatekeeper_launch(message.payload) == wm.RotateMasterKey(
+    assert decode_gatekeeper_launch(message.payload) == registry_payloads.RotateMasterKey(
         1,
         (
-            wm.WorkerIdentity(GK1.public, ECDH[GK1.public]),
-            wm.WorkerIdentity(GK2.public, ECDH[GK2.public]),
+            registry_payloads.WorkerIdentity(GK1.public, ECDH[GK1.public]),
+            registry_payloads.WorkerIdentity(GK2.public, ECDH[GK2.public]),
         ),
     )
     locked = r.state
@@ -295,7 +297,9 @@ def test_rotated_master_key_must_match_the_lock() -> None:
         1,
     )
     (message,) = right.state.mq.outbound  # ^-topics are on-chain only [MQ-2]
-    assert decode_gatekeeper_launch(message.payload) == wm.MasterPubkeyRotated(NEW_MASTER.public)
+    assert decode_gatekeeper_launch(message.payload) == registry_payloads.MasterPubkeyRotated(
+        NEW_MASTER.public
+    )
     # the next gatekeeper message is checked against the new key [MQ-9]
     stale = rotated(block(right.state, 5), 1, MASTER.public, signer=MASTER)
     assert stale.outcome == "PhalaRegistry.InvalidSignature"
@@ -312,7 +316,7 @@ def test_rotated_key_from_a_worker_is_an_invalid_sender() -> None:
         state,
         MessageOrigin(WORKER_ORIGIN, GK1.public),
         b"^phala/registry/gk_event",
-        encode_payload(wm.RotatedMasterPubkey(1, NEW_MASTER.public)),
+        encode_payload(registry_payloads.RotatedMasterPubkey(1, NEW_MASTER.public)),
         GK1,
     )
     assert (r.outcome, r.events, r.state.registry) == ("ok", (), state.registry)
@@ -444,10 +448,10 @@ def test_legacy_registration_binds_the_seven_field_info() -> None:
         "features": [],
         "operator": None,
     }
-    v2 = registry.WorkerRegistrationInfoV2(
+    v2 = workers.WorkerRegistrationInfoV2(
         **{**info, "features": (), "para_id": 2035, "max_consensus_version": 0}
     )
-    v1 = registry.WorkerRegistrationInfo(**{**info, "features": ()})
+    v1 = workers.WorkerRegistrationInfo(**{**info, "features": ()})
     assert v2.encode() == v1.encode() + (2035).to_bytes(4, "little") + bytes(4)
     state = block(genesis("minimal"), 1)
     garbage = {"kind": "SgxIas", "ra_report": b"{}", "signature": b"", "raw_signing_cert": b""}
@@ -474,14 +478,16 @@ def test_first_gatekeeper_uploads_a_derived_master_key_and_goes_live() -> None:
     launch = Message(
         MessageOrigin("Pallet", b"PhalaRegistry"),
         b"phala/gatekeeper/launch",
-        encode_payload(wm.FirstGatekeeper(gk.pubkey, gk.identity.ecdh_public)),
+        encode_payload(registry_payloads.FirstGatekeeper(gk.pubkey, gk.identity.ecdh_public)),
     )
     gk2, egress = process_block(gk, SyncedBlock(1, T0, (launch,), {}))
     expected = derive_keypair(gk.identity, (b"phala-spec/master-key", b"rotation-0"))
     assert gk2.master_key == expected
     (upload_msg,) = egress
     assert upload_msg.message.sender == MessageOrigin("Worker", gk.pubkey)
-    assert decode_registry_event(upload_msg.message.payload) == wm.MasterPubkey(expected.public)
+    assert decode_registry_event(upload_msg.message.payload) == registry_payloads.MasterPubkey(
+        expected.public
+    )
     assert gk2.queue.channels[GATEKEEPER].dummy is False
     # naming another gatekeeper, or a non-gatekeeper runtime, does nothing
     worker = new_runtime(seed)
@@ -489,11 +495,13 @@ def test_first_gatekeeper_uploads_a_derived_master_key_and_goes_live() -> None:
     other = Message(
         launch.sender,
         launch.destination,
-        encode_payload(wm.FirstGatekeeper(GK1.public, ECDH[GK1.public])),
+        encode_payload(registry_payloads.FirstGatekeeper(GK1.public, ECDH[GK1.public])),
     )
     assert process_block(gk, SyncedBlock(1, T0, (other,), {}))[0].master_key is None
     on_chain = Message(
-        launch.sender, launch.destination, encode_payload(wm.MasterPubkeyOnChain(expected.public))
+        launch.sender,
+        launch.destination,
+        encode_payload(registry_payloads.MasterPubkeyOnChain(expected.public)),
     )
     gk3, _ = process_block(gk2, SyncedBlock(2, T0 + 12_000, (on_chain,), {}))
     assert gk3.master_pubkey_on_chain

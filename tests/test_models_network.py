@@ -12,7 +12,7 @@ from hypothesis.stateful import invariant, run_state_machine_as_test
 import phala_spec.offchain.pruntime
 import phala_spec.pallets.mq
 import phala_spec.pallets.registry
-from phala_spec.chain.worker_messages import BenchStart, Registered
+from phala_spec.chain.system_payloads import BenchStart, Registered
 from phala_spec.conformance.schema import load_vector
 from phala_spec.models import MODELS, load_model
 from phala_spec.models.balances import InvariantViolation, check

@@ -9,8 +9,7 @@ import pytest
 
 from phala_spec.chain.messages import Message, MessageOrigin, signed_bytes
 from phala_spec.chain.state import BlockContext, Root, Signed
-from phala_spec.chain.worker_messages import (
-    SYSTEM_EVENT_TOPIC,
+from phala_spec.chain.system_payloads import (
     BenchStart,
     EnterUnresponsive,
     ExitUnresponsive,
@@ -19,8 +18,8 @@ from phala_spec.chain.worker_messages import (
     Started,
     Stopped,
     WorkerEventWithKey,
-    encode_payload,
 )
+from phala_spec.chain.worker_messages import SYSTEM_EVENT_TOPIC, encode_payload
 from phala_spec.conformance.adapter import ReferenceAdapter
 from phala_spec.conformance.authoring import default_randomness
 from phala_spec.conformance.client import parse_hello

@@ -16,24 +16,25 @@ from phala_spec.chain.messages import (
     pallet_origin,
     signed_bytes,
 )
-from phala_spec.chain.worker_messages import (
-    REGISTRY_EVENT_TOPIC,
-    SYSTEM_EVENT_TOPIC,
-    WORKING_REPORT_TOPIC,
-    BenchReport,
+from phala_spec.chain.registry_payloads import BenchReport, MasterPubkey
+from phala_spec.chain.system_payloads import (
     BenchScore,
     BenchStart,
-    DecodeFailure,
     EnterUnresponsive,
     ExitUnresponsive,
     Heartbeat,
     HeartbeatChallenge,
     HeartbeatV2,
-    MasterPubkey,
     Registered,
     Started,
     Stopped,
     WorkerEventWithKey,
+)
+from phala_spec.chain.worker_messages import (
+    REGISTRY_EVENT_TOPIC,
+    SYSTEM_EVENT_TOPIC,
+    WORKING_REPORT_TOPIC,
+    DecodeFailure,
     decode_payload,
     decode_registry_event,
     decode_system_event,

@@ -16,17 +16,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from phala_spec.chain.messages import Message, MessageOrigin
+from phala_spec.chain.registry_payloads import BenchReport, MasterPubkey
 from phala_spec.chain.state import BlockContext, ChainState, CollectiveOrigin, Root, Signed
-from phala_spec.chain.worker_messages import (
-    BenchReport,
-    BenchScore,
-    BenchStart,
-    MasterPubkey,
-    Registered,
-    WorkerEventWithKey,
-    decode_system_event,
-    encode_payload,
-)
+from phala_spec.chain.system_payloads import BenchScore, BenchStart, Registered, WorkerEventWithKey
+from phala_spec.chain.worker_messages import decode_system_event, encode_payload
 from phala_spec.conformance.relaying import apply_relay
 from phala_spec.pallets import mq, registry
 from phala_spec.primitives.codec import blake2b_256, to_data

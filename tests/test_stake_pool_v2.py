@@ -13,10 +13,11 @@ from typing import Any
 import attrs
 import pytest
 
+from phala_spec.chain.computation_payloads import SettleInfo, WorkingInfoUpdateEvent
 from phala_spec.chain.messages import MessageOrigin
 from phala_spec.chain.staking_state import StakePool
 from phala_spec.chain.state import BlockContext, ChainState, Root, Signed
-from phala_spec.chain.worker_messages import SettleInfo, WorkingInfoUpdateEvent, encode_payload
+from phala_spec.chain.worker_messages import encode_payload
 from phala_spec.conformance.relaying import apply_relay
 from phala_spec.pallets import computation
 from phala_spec.pallets.staking import assets, stake_pool_v2

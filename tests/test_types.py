@@ -12,9 +12,11 @@ from phala_spec.chain.democracy_state import CONVICTION, VOTE
 from phala_spec.chain.dispatch import HELD_CALL
 from phala_spec.chain.messages import SIGNED_MESSAGE
 from phala_spec.chain.state import TOKENOMIC, TOKENOMIC_FIELDS, ChainState
-from phala_spec.pallets.balances import BALANCE_STATUS, LOCK_REASONS
+from phala_spec.pallets.balances.lockable import LOCK_REASONS
+from phala_spec.pallets.balances.reservable import BALANCE_STATUS
 from phala_spec.pallets.governance.elections import RENOUNCING
-from phala_spec.pallets.registry import ENDPOINT_PAYLOAD, PRUNTIME_INFO, PRUNTIME_INFO_V1
+from phala_spec.pallets.registry.endpoints import ENDPOINT_PAYLOAD
+from phala_spec.pallets.registry.workers import PRUNTIME_INFO, PRUNTIME_INFO_V1
 from phala_spec.primitives.arith import U32_MAX, U64_MAX, U128_MAX
 from phala_spec.primitives.errors import InvalidInput
 from phala_spec.primitives.types import (

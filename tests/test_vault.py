@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 from test_stake_pool_v2 import ALICE, BOB, CHARLIE, SP, WEEK, WORKER, block, chain, ok, pool
 
+from phala_spec.chain.computation_payloads import SettleInfo
 from phala_spec.chain.staking_state import Vault
 from phala_spec.chain.state import ChainState, Signed
-from phala_spec.chain.worker_messages import SettleInfo
 from phala_spec.pallets.staking import assets, base_pool, stake_pool_v2, vault
 from phala_spec.runtime.block import CallResult, apply_call
 from phala_spec.runtime.genesis import UNIT

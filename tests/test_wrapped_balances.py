@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from phala_spec.chain.state import BlockContext, ChainState, PalletOrigin, Signed
-from phala_spec.pallets import balances
+from phala_spec.pallets.balances.accounts import free_balance
 from phala_spec.pallets.staking import assets, wrapped_balances
 from phala_spec.runtime.block import apply_call, initialize_block
 from phala_spec.runtime.genesis import UNIT, dev_account, genesis
@@ -41,8 +41,8 @@ def test_wrap_moves_pha_and_mints_one_to_one() -> None:
         chain(), Signed(ALICE), "PhalaWrappedBalances.wrap", amount=10 * UNIT
     )
     assert outcome == "ok"
-    assert balances.free_balance(state, ALICE) == 990 * UNIT
-    assert balances.free_balance(state, wrapped_balances.WPHA_ACCOUNT) == 10 * UNIT
+    assert free_balance(state, ALICE) == 990 * UNIT
+    assert free_balance(state, wrapped_balances.WPHA_ACCOUNT) == 10 * UNIT
     assert assets.balance(state, ALICE) == 10 * UNIT and assets.supply(state) == 10 * UNIT
     assert wrapped_balances.staker_account(state, ALICE) is not None
     assert events[-2:] == ["Assets.Issued", "PhalaWrappedBalances.Wrapped"]
@@ -55,7 +55,7 @@ def test_wrap_below_minimum_takes_the_pha_and_records_dust() -> None:
     assert outcome == "ok" and "Assets.Issued" not in events
     assert assets.balance(state, ALICE) == 0 and assets.supply(state) == 0
     assert state.wrapped_balances.unmintable_dust == MIN - 1
-    assert balances.free_balance(state, wrapped_balances.WPHA_ACCOUNT) == MIN - 1
+    assert free_balance(state, wrapped_balances.WPHA_ACCOUNT) == MIN - 1
 
 
 def test_wrap_keeps_the_caller_alive() -> None:
@@ -75,7 +75,7 @@ def test_unwrap_is_bounded_by_free_wpha_and_lock() -> None:
     assert outcome == "PhalaWrappedBalances.UnwrapAmountExceedsAvaliableStake"
     after, outcome, _ = run(locked, Signed(ALICE), "PhalaWrappedBalances.unwrap_all")
     assert outcome == "ok" and assets.balance(after, ALICE) == 4 * UNIT
-    assert balances.free_balance(after, ALICE) == 996 * UNIT
+    assert free_balance(after, ALICE) == 996 * UNIT
 
 
 def test_unwrap_burns_a_rest_below_the_minimum_and_keeps_its_pha() -> None:
@@ -86,7 +86,7 @@ def test_unwrap_burns_a_rest_below_the_minimum_and_keeps_its_pha() -> None:
     assert outcome == "ok"
     assert assets.balance(after, ALICE) == 0 and assets.supply(after) == 0
     # only the amount asked is paid back; the rest's PHA stays behind the (now empty) supply [STK-9]
-    assert balances.free_balance(after, wrapped_balances.WPHA_ACCOUNT) == MIN - 1
+    assert free_balance(after, wrapped_balances.WPHA_ACCOUNT) == MIN - 1
 
 
 def test_net_value_counts_pool_shares_at_the_price() -> None:

@@ -25,15 +25,17 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from phala_spec.chain.messages import GATEKEEPER, Message, MessageOrigin
-from phala_spec.chain.worker_messages import (
-    SYSTEM_EVENT_TOPIC,
-    WORKING_REPORT_TOPIC,
+from phala_spec.chain.system_payloads import (
     BenchStart,
     EnterUnresponsive,
     HeartbeatChallenge,
     Registered,
     Started,
     WorkerEventWithKey,
+)
+from phala_spec.chain.worker_messages import (
+    SYSTEM_EVENT_TOPIC,
+    WORKING_REPORT_TOPIC,
     encode_payload,
 )
 from phala_spec.conformance import relaying

@@ -27,16 +27,15 @@ from importlib import resources
 from typing import Any
 
 from phala_spec.chain.messages import Message, MessageOrigin
-from phala_spec.chain.worker_messages import (
-    BenchReport,
+from phala_spec.chain.registry_payloads import BenchReport, MasterPubkey
+from phala_spec.chain.system_payloads import (
     BenchScore,
     BenchStart,
-    MasterPubkey,
     Registered,
     WorkerEvent,
     WorkerEventWithKey,
-    encode_payload,
 )
+from phala_spec.chain.worker_messages import encode_payload
 from phala_spec.conformance.authoring import (
     CaseBuilder,
     case,
@@ -48,7 +47,8 @@ from phala_spec.conformance.authoring import (
 from phala_spec.conformance.checks import check, do
 from phala_spec.conformance.relaying import relay
 from phala_spec.pallets.mq import ingress
-from phala_spec.pallets.registry import PALLET, SYSTEM_EVENT_TOPIC
+from phala_spec.pallets.registry.allowlists import PALLET
+from phala_spec.pallets.registry.workers import SYSTEM_EVENT_TOPIC
 from phala_spec.primitives.codec import blake2b_256
 from phala_spec.primitives.crypto import dev_keypair
 from phala_spec.tee.ias import verify_ias

@@ -14,9 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from phala_spec.chain.messages import Message, MessageOrigin, signed_bytes, wrap_content_to_sign
-from phala_spec.chain.worker_messages import (
-    GATEKEEPER_CHANGE_TOPIC,
-    GATEKEEPER_LAUNCH_TOPIC,
+from phala_spec.chain.registry_payloads import (
     FirstGatekeeper,
     GatekeeperRegistered,
     GatekeeperUnregistered,
@@ -26,6 +24,10 @@ from phala_spec.chain.worker_messages import (
     RotatedMasterPubkey,
     RotateMasterKey,
     WorkerIdentity,
+)
+from phala_spec.chain.worker_messages import (
+    GATEKEEPER_CHANGE_TOPIC,
+    GATEKEEPER_LAUNCH_TOPIC,
     encode_payload,
 )
 from phala_spec.conformance.authoring import CaseBuilder, case, root, signed
@@ -42,7 +44,8 @@ from phala_spec.conformance.suites.registry import (
     setup,
     signed_case,
 )
-from phala_spec.pallets.registry import PALLET, WorkerEndpointPayload
+from phala_spec.pallets.registry.allowlists import PALLET
+from phala_spec.pallets.registry.endpoints import WorkerEndpointPayload
 from phala_spec.primitives.codec import blake2b_256, to_data
 from phala_spec.primitives.crypto import Keypair, dev_keypair, sign
 

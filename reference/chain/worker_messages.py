@@ -1,12 +1,15 @@
-"""Typed payloads of the system topics and their SCALE layouts [OFF-1]..[OFF-6].
+"""The system topics, their payloads' SCALE layouts, and the codec [OFF-1]..[OFF-6].
 
 The chain and the off-chain runtimes talk through messages whose payloads are
-SCALE-encoded typed values. This module declares the ones the worker state
-machine needs: ``SystemEvent`` (pallets → runtimes), ``WorkingReportEvent``
-(worker heartbeats) and ``RegistryEvent`` (benchmark report, master public
-key), with the topic each is bound to. Encoding goes through
-:mod:`phala_spec.primitives.scale`; decoding never raises: it returns the value or a
-:class:`DecodeFailure`.
+SCALE-encoded typed values. The typed values are declared by topic family:
+:mod:`.system_payloads` (``SystemEvent``, pallets → runtimes, and
+``WorkingReportEvent``, worker heartbeats), :mod:`.registry_payloads`
+(``RegistryEvent``: benchmark report, master public key; the gatekeepers'
+launch, change and registry events) and :mod:`.computation_payloads` (the
+gatekeepers' settlement report, the tokenomic parameters). This module binds
+each payload kind to its topic, declares the SCALE layouts, and encodes and
+decodes through :mod:`phala_spec.primitives.scale`; decoding never raises: it
+returns the value or a :class:`DecodeFailure`.
 """
 
 from __future__ import annotations
@@ -18,10 +21,43 @@ from typing import Any
 import attrs
 
 from ..primitives import scale
-from ..primitives.arith import U8_MAX, U32_MAX, U64_MAX, U128_MAX, U256_MAX
-from ..primitives.types import is_unsigned
 from .messages import Message, MessageOrigin
 from .state import TokenomicParams
+
+# isort: split
+# The payload records moved to their topic family's modules: imported for the codec
+# below and re-exported for code that imports them from this module.
+from .computation_payloads import SettleInfo as SettleInfo
+from .computation_payloads import TokenomicParametersChanged as TokenomicParametersChanged
+from .computation_payloads import WorkingInfoUpdateEvent as WorkingInfoUpdateEvent
+from .registry_payloads import BenchReport as BenchReport
+from .registry_payloads import FirstGatekeeper as FirstGatekeeper
+from .registry_payloads import GatekeeperChange as GatekeeperChange
+from .registry_payloads import GatekeeperLaunch as GatekeeperLaunch
+from .registry_payloads import GatekeeperRegistered as GatekeeperRegistered
+from .registry_payloads import GatekeeperRegistryEvent as GatekeeperRegistryEvent
+from .registry_payloads import GatekeeperUnregistered as GatekeeperUnregistered
+from .registry_payloads import MasterPubkey as MasterPubkey
+from .registry_payloads import MasterPubkeyOnChain as MasterPubkeyOnChain
+from .registry_payloads import MasterPubkeyRotated as MasterPubkeyRotated
+from .registry_payloads import RegistryEvent as RegistryEvent
+from .registry_payloads import RotatedMasterPubkey as RotatedMasterPubkey
+from .registry_payloads import RotateMasterKey as RotateMasterKey
+from .registry_payloads import WorkerIdentity as WorkerIdentity
+from .system_payloads import BenchScore as BenchScore
+from .system_payloads import BenchStart as BenchStart
+from .system_payloads import EnterUnresponsive as EnterUnresponsive
+from .system_payloads import ExitUnresponsive as ExitUnresponsive
+from .system_payloads import Heartbeat as Heartbeat
+from .system_payloads import HeartbeatChallenge as HeartbeatChallenge
+from .system_payloads import HeartbeatV2 as HeartbeatV2
+from .system_payloads import Registered as Registered
+from .system_payloads import Started as Started
+from .system_payloads import Stopped as Stopped
+from .system_payloads import SystemEvent as SystemEvent
+from .system_payloads import WorkerEvent as WorkerEvent
+from .system_payloads import WorkerEventWithKey as WorkerEventWithKey
+from .system_payloads import WorkingReportEvent as WorkingReportEvent
 
 # --- Topics [OFF-1] ------------------------------------------------------------
 
@@ -34,310 +70,6 @@ GATEKEEPER_KEY_TOPIC = b"phala/gatekeeper/key"
 GATEKEEPER_EVENT_TOPIC = b"phala/gatekeeper/event"
 REGISTRY_EVENT_TOPIC = b"^phala/registry/event"
 GATEKEEPER_REGISTRY_EVENT_TOPIC = b"^phala/registry/gk_event"
-
-
-def _check(value: int, maximum: int, name: str) -> None:
-    if not is_unsigned(value, maximum):
-        raise ValueError(f"{name} must be an integer in 0..={maximum}, got {value!r}")
-
-
-def _check_key(value: bytes, name: str) -> None:
-    if not isinstance(value, bytes) or len(value) != 32:
-        raise ValueError(f"{name} must be 32 bytes")
-
-
-# --- WorkerEvent [OFF-3] --------------------------------------------------------
-
-
-@attrs.frozen
-class Registered:
-    """The worker's registration succeeded (or was refreshed) [OFF-3]."""
-
-    confidence_level: int
-
-    def __attrs_post_init__(self) -> None:
-        _check(self.confidence_level, U8_MAX, "confidence_level")
-
-
-@attrs.frozen
-class BenchStart:
-    """Run the benchmark for ``duration`` blocks [OFF-3]."""
-
-    duration: int
-
-    def __attrs_post_init__(self) -> None:
-        _check(self.duration, U32_MAX, "duration")
-
-
-@attrs.frozen
-class BenchScore:
-    """The chain's score of the benchmark report (informational for the worker) [OFF-3]."""
-
-    score: int
-
-    def __attrs_post_init__(self) -> None:
-        _check(self.score, U32_MAX, "score")
-
-
-@attrs.frozen
-class Started:
-    """A computing session started: global session id, initial V (U64F64 bits) and P [OFF-3]."""
-
-    session_id: int
-    init_v: int
-    init_p: int
-
-    def __attrs_post_init__(self) -> None:
-        _check(self.session_id, U32_MAX, "session_id")
-        _check(self.init_v, U128_MAX, "init_v")
-        _check(self.init_p, U32_MAX, "init_p")
-
-
-@attrs.frozen
-class Stopped:
-    """The computing session stopped [OFF-3]."""
-
-
-@attrs.frozen
-class EnterUnresponsive:
-    """The chain marked the worker unresponsive [OFF-3]."""
-
-
-@attrs.frozen
-class ExitUnresponsive:
-    """The chain marked the worker responsive again [OFF-3]."""
-
-
-WorkerEvent = (
-    Registered | BenchStart | BenchScore | Started | Stopped | EnterUnresponsive | ExitUnresponsive
-)
-
-# --- SystemEvent [OFF-2] --------------------------------------------------------
-
-
-@attrs.frozen
-class WorkerEventWithKey:
-    """``SystemEvent::WorkerEvent``: an event about the worker with this public key [OFF-2]."""
-
-    pubkey: bytes
-    event: WorkerEvent
-
-    def __attrs_post_init__(self) -> None:
-        _check_key(self.pubkey, "pubkey")
-
-
-@attrs.frozen
-class HeartbeatChallenge:
-    """``SystemEvent::HeartbeatChallenge``: this block's seed and online target (U256) [OFF-2]."""
-
-    seed: int
-    online_target: int
-
-    def __attrs_post_init__(self) -> None:
-        _check(self.seed, U256_MAX, "seed")
-        _check(self.online_target, U256_MAX, "online_target")
-
-
-SystemEvent = WorkerEventWithKey | HeartbeatChallenge
-
-# --- WorkingReportEvent [OFF-4] -------------------------------------------------
-
-
-@attrs.frozen
-class Heartbeat:
-    """Legacy heartbeat report (decoded, never emitted by the reference) [OFF-4]."""
-
-    session_id: int
-    challenge_block: int
-    challenge_time: int
-    iterations: int
-
-    def __attrs_post_init__(self) -> None:
-        _check(self.session_id, U32_MAX, "session_id")
-        _check(self.challenge_block, U32_MAX, "challenge_block")
-        _check(self.challenge_time, U64_MAX, "challenge_time")
-        _check(self.iterations, U64_MAX, "iterations")
-
-
-@attrs.frozen
-class HeartbeatV2:
-    """Heartbeat report: the answered challenge and the iterations since the session began [OFF-4]."""
-
-    session_id: int
-    challenge_block: int
-    challenge_time: int
-    iterations: int
-    n_clusters: int
-    n_contracts: int
-
-    def __attrs_post_init__(self) -> None:
-        _check(self.session_id, U32_MAX, "session_id")
-        _check(self.challenge_block, U32_MAX, "challenge_block")
-        _check(self.challenge_time, U64_MAX, "challenge_time")
-        _check(self.iterations, U64_MAX, "iterations")
-        _check(self.n_clusters, U32_MAX, "n_clusters")
-        _check(self.n_contracts, U32_MAX, "n_contracts")
-
-
-WorkingReportEvent = Heartbeat | HeartbeatV2
-
-# --- RegistryEvent [OFF-5] ------------------------------------------------------
-
-
-@attrs.frozen
-class BenchReport:
-    """The benchmark result: start time (ms) and iterations counted [OFF-5]."""
-
-    start_time: int
-    iterations: int
-
-    def __attrs_post_init__(self) -> None:
-        _check(self.start_time, U64_MAX, "start_time")
-        _check(self.iterations, U64_MAX, "iterations")
-
-
-@attrs.frozen
-class _MasterKeyRecord:
-    """A record carrying one master public key."""
-
-    master_pubkey: bytes
-
-    def __attrs_post_init__(self) -> None:
-        _check_key(self.master_pubkey, "master_pubkey")
-
-
-@attrs.frozen
-class _IdentityRecord:
-    """A record carrying a worker's identity key and ECDH key."""
-
-    pubkey: bytes
-    ecdh_pubkey: bytes
-
-    def __attrs_post_init__(self) -> None:
-        _check_key(self.pubkey, "pubkey")
-        _check_key(self.ecdh_pubkey, "ecdh_pubkey")
-
-
-@attrs.frozen
-class MasterPubkey(_MasterKeyRecord):
-    """The first gatekeeper's master public key [OFF-5]."""
-
-
-RegistryEvent = BenchReport | MasterPubkey
-
-# --- Gatekeeper launch, change and registry events [OFF-25]..[OFF-27] ------------
-
-
-@attrs.frozen
-class WorkerIdentity(_IdentityRecord):
-    """A gatekeeper's identity and encryption keys [OFF-25]."""
-
-
-@attrs.frozen
-class FirstGatekeeper(_IdentityRecord):
-    """``GatekeeperLaunch::FirstGatekeeper``: the first gatekeeper is registered [OFF-25]."""
-
-
-@attrs.frozen
-class MasterPubkeyOnChain(_MasterKeyRecord):
-    """``GatekeeperLaunch::MasterPubkeyOnChain``: the chain stored the master public key [OFF-25]."""
-
-
-@attrs.frozen
-class RotateMasterKey:
-    """``GatekeeperLaunch::RotateMasterKey``: rotation ``rotation_id`` among these gatekeepers [OFF-25]."""
-
-    rotation_id: int
-    gk_identities: tuple[WorkerIdentity, ...]
-
-    def __attrs_post_init__(self) -> None:
-        _check(self.rotation_id, U64_MAX, "rotation_id")
-
-
-@attrs.frozen
-class MasterPubkeyRotated(_MasterKeyRecord):
-    """``GatekeeperLaunch::MasterPubkeyRotated``: the chain switched to a new master public key [OFF-25]."""
-
-
-GatekeeperLaunch = FirstGatekeeper | MasterPubkeyOnChain | RotateMasterKey | MasterPubkeyRotated
-
-
-@attrs.frozen
-class GatekeeperRegistered(_IdentityRecord):
-    """``GatekeeperChange::Registered``: another gatekeeper joined [OFF-26]."""
-
-
-@attrs.frozen
-class GatekeeperUnregistered:
-    """``GatekeeperChange::Unregistered``: a gatekeeper left [OFF-26]."""
-
-    pubkey: bytes
-
-    def __attrs_post_init__(self) -> None:
-        _check_key(self.pubkey, "pubkey")
-
-
-GatekeeperChange = GatekeeperRegistered | GatekeeperUnregistered
-
-
-@attrs.frozen
-class RotatedMasterPubkey:
-    """``GatekeeperRegistryEvent::RotatedMasterPubkey``: the gatekeepers' new master key [OFF-27]."""
-
-    rotation_id: int
-    master_pubkey: bytes
-
-    def __attrs_post_init__(self) -> None:
-        _check(self.rotation_id, U64_MAX, "rotation_id")
-        _check_key(self.master_pubkey, "master_pubkey")
-
-
-GatekeeperRegistryEvent = RotatedMasterPubkey
-
-# --- Computation: settlement and tokenomic parameters [OFF-31] [OFF-32] ----------
-
-
-@attrs.frozen
-class SettleInfo:
-    """One worker's settlement in a gatekeeper report: V, payout and treasury share, U64F64 bits [OFF-31]."""
-
-    pubkey: bytes
-    v: int
-    payout: int
-    treasury: int
-
-    def __attrs_post_init__(self) -> None:
-        _check_key(self.pubkey, "pubkey")
-        for name in ("v", "payout", "treasury"):
-            _check(getattr(self, name), U128_MAX, name)
-
-
-@attrs.frozen
-class WorkingInfoUpdateEvent:
-    """The gatekeepers' per-block computation report to the chain [OFF-31]."""
-
-    block_number: int
-    timestamp_ms: int
-    offline: tuple[bytes, ...] = ()
-    recovered_to_online: tuple[bytes, ...] = ()
-    settle: tuple[SettleInfo, ...] = ()
-
-    def __attrs_post_init__(self) -> None:
-        _check(self.block_number, U32_MAX, "block_number")
-        _check(self.timestamp_ms, U64_MAX, "timestamp_ms")
-        for key in (*self.offline, *self.recovered_to_online):
-            _check_key(key, "worker")
-
-    def is_empty(self) -> bool:
-        """No offline, recovered or settled worker."""
-        return not (self.offline or self.recovered_to_online or self.settle)
-
-
-@attrs.frozen
-class TokenomicParametersChanged:
-    """``GatekeeperEvent::TokenomicParametersChanged``: the parameters gatekeepers must use [OFF-32]."""
-
-    params: TokenomicParams
 
 
 Payload = (

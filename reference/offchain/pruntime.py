@@ -30,22 +30,19 @@ from ..chain.messages import (
     signed_bytes,
     topic_is_offchain,
 )
-from ..chain.worker_messages import (
-    GATEKEEPER_LAUNCH_TOPIC,
-    SYSTEM_EVENT_TOPIC,
-    WORKING_REPORT_TOPIC,
+from ..chain.registry_payloads import (
     BenchReport,
-    BenchStart,
-    DecodeFailure,
-    EnterUnresponsive,
-    ExitUnresponsive,
     FirstGatekeeper,
     GatekeeperLaunch,
-    HeartbeatChallenge,
-    HeartbeatV2,
     MasterPubkey,
     MasterPubkeyOnChain,
-    Payload,
+)
+from ..chain.system_payloads import (
+    BenchStart,
+    EnterUnresponsive,
+    ExitUnresponsive,
+    HeartbeatChallenge,
+    HeartbeatV2,
     Registered,
     Started,
     Stopped,
@@ -53,6 +50,13 @@ from ..chain.worker_messages import (
     WorkerEvent,
     WorkerEventWithKey,
     WorkingReportEvent,
+)
+from ..chain.worker_messages import (
+    GATEKEEPER_LAUNCH_TOPIC,
+    SYSTEM_EVENT_TOPIC,
+    WORKING_REPORT_TOPIC,
+    DecodeFailure,
+    Payload,
     decode_gatekeeper_launch,
     decode_system_event,
     decode_working_report,

@@ -1,7 +1,8 @@
-"""Pallets: the chain's rules, one module per production pallet.
+"""Pallets: the chain's rules, a module (or a package of modules) per production pallet.
 
-Balances, the message queue (:mod:`.mq`), the registry, computation, and two
-families: :mod:`.staking` and :mod:`.governance`.
+Balances (:mod:`.balances`, a package), the message queue (:mod:`.mq`), the
+registry (:mod:`.registry`, a package), computation, and two families:
+:mod:`.staking` and :mod:`.governance`.
 
 May use: :mod:`phala_spec.primitives`, :mod:`phala_spec.chain`,
 :mod:`phala_spec.tee`, and pallets that come before them (a pallet never

@@ -15,6 +15,7 @@ from typing import Any
 
 import attrs
 
+from ..chain.computation_payloads import SettleInfo, TokenomicParametersChanged
 from ..chain.messages import Message, pallet_origin
 from ..chain.ports import Port
 from ..chain.state import (
@@ -29,19 +30,19 @@ from ..chain.state import (
     TokenomicParams,
     event,
 )
+from ..chain.system_payloads import (
+    EnterUnresponsive,
+    ExitUnresponsive,
+    HeartbeatChallenge,
+    Started,
+    Stopped,
+    WorkerEvent,
+    WorkerEventWithKey,
+)
 from ..chain.worker_messages import (
     GATEKEEPER_EVENT_TOPIC,
     SYSTEM_EVENT_TOPIC,
     DecodeFailure,
-    EnterUnresponsive,
-    ExitUnresponsive,
-    HeartbeatChallenge,
-    SettleInfo,
-    Started,
-    Stopped,
-    TokenomicParametersChanged,
-    WorkerEvent,
-    WorkerEventWithKey,
     decode_working_info_update,
     decode_working_report,
     encode_payload,
@@ -55,8 +56,10 @@ from ..primitives.errors import ArithmeticOverflow, BadOrigin, DispatchError, Ru
 from ..primitives.fixed import U32F32
 from ..primitives.types import AccountId, Balance, BlockNumber, Bool, Bytes32, FixedBits
 from . import mq
-from .balances import ensure_root, ensure_signed, withdraw
-from .registry import ensure_governance, is_worker_registered_after_gk_launched
+from .balances.issuance import withdraw
+from .balances.origins import ensure_root, ensure_signed
+from .registry.allowlists import ensure_governance
+from .registry.gatekeepers import is_worker_registered_after_gk_launched
 
 PALLET = pallet_origin("PhalaComputation")
 

@@ -41,7 +41,7 @@ from ..primitives import scale
 from ..primitives.arith import Cond, Num, lt
 from ..primitives.errors import BadOrigin, DispatchError
 from ..primitives.types import Bytes
-from .balances import ensure_root, ensure_signed
+from .balances.origins import ensure_root, ensure_signed
 
 BAD_SENDER = "PhalaMq.BadSender"
 BAD_DESTINATION = "PhalaMq.BadDestination"

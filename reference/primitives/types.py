@@ -21,8 +21,10 @@ message in :mod:`phala_spec.chain.messages`, the tokenomic parameters in
 :mod:`phala_spec.chain.state`, the vote and conviction in
 :mod:`phala_spec.chain.democracy_state`, the attestation evidence in
 :mod:`phala_spec.tee.attestation`, the registry's pRuntime info and endpoint
-payload in :mod:`phala_spec.pallets.registry`, lock reasons and balance status
-in :mod:`phala_spec.pallets.balances`, ``Renouncing`` in the elections pallet,
+payload in :mod:`phala_spec.pallets.registry.workers` and
+:mod:`phala_spec.pallets.registry.endpoints`, lock reasons in
+:mod:`phala_spec.pallets.balances.lockable` and balance status in
+:mod:`phala_spec.pallets.balances.reservable`, ``Renouncing`` in the elections pallet,
 and the held call, whose decoder needs the call table, in
 :mod:`phala_spec.runtime.calls`.
 """

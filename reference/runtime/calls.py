@@ -30,8 +30,17 @@ import attrs
 
 from ..chain.dispatch import CallData as CallData
 from ..chain.state import ChainState, Events, Origin, PalletOrigin
-from ..pallets import balances, computation, mq, registry
-from ..pallets.governance import collective, democracy, elections, membership, treasury
+from ..pallets import computation, mq
+from ..pallets.balances import issuance, lockable, reservable, transfers
+from ..pallets.governance import (
+    collective,
+    democracy,
+    democracy_voting,
+    elections,
+    membership,
+    treasury,
+)
+from ..pallets.registry import allowlists, endpoints, gatekeepers, workers
 from ..pallets.staking import assets, base_pool, stake_pool_v2, vault, wrapped_balances
 from ..primitives.codec import encode
 from ..primitives.errors import BadOrigin, DispatchError, InvalidInput
@@ -143,56 +152,58 @@ def _call_table() -> dict[str, Call]:
     """Every call by name; built once the held call's kind (below) exists."""
     sp = "PhalaStakePoolv2."
     calls = (
-        _extrinsic("Balances.transfer_allow_death", balances.transfer_allow_death, "BAL-10"),
+        _extrinsic("Balances.transfer_allow_death", transfers.transfer_allow_death, "BAL-10"),
         # The legacy name of the same call, kept by the Phala runtimes' clients.
-        _extrinsic("Balances.transfer", balances.transfer_allow_death, "BAL-10"),
-        _extrinsic("Balances.transfer_keep_alive", balances.transfer_keep_alive, "BAL-11"),
-        _extrinsic("Balances.force_transfer", balances.force_transfer, "BAL-12"),
-        _extrinsic("Balances.transfer_all", balances.transfer_all, "BAL-13"),
-        _extrinsic("Balances.force_set_balance", balances.force_set_balance, "BAL-14"),
-        _extrinsic("Balances.force_unreserve", balances.force_unreserve, "BAL-15"),
-        _operation("Balances.reserve", balances.reserve, "BAL-17"),
-        _operation("Balances.unreserve", balances.unreserve, "BAL-18"),
-        _operation("Balances.slash_reserved", balances.slash_reserved, "BAL-19"),
-        _operation("Balances.repatriate_reserved", balances.repatriate_reserved, "BAL-20"),
-        _operation("Balances.set_lock", balances.set_lock, "BAL-22"),
-        _operation("Balances.extend_lock", balances.extend_lock, "BAL-23"),
-        _operation("Balances.remove_lock", balances.remove_lock, "BAL-24"),
-        _operation("Balances.mint_into", balances.mint_into, "BAL-25"),
-        _operation("Balances.burn_from", balances.burn_from, "BAL-26"),
-        _operation("Balances.withdraw", balances.withdraw, "BAL-27"),
-        _operation("Balances.deposit_creating", balances.deposit_creating, "BAL-28"),
-        _operation("Balances.deposit_into_existing", balances.deposit_into_existing, "BAL-28"),
+        _extrinsic("Balances.transfer", transfers.transfer_allow_death, "BAL-10"),
+        _extrinsic("Balances.transfer_keep_alive", transfers.transfer_keep_alive, "BAL-11"),
+        _extrinsic("Balances.force_transfer", transfers.force_transfer, "BAL-12"),
+        _extrinsic("Balances.transfer_all", transfers.transfer_all, "BAL-13"),
+        _extrinsic("Balances.force_set_balance", transfers.force_set_balance, "BAL-14"),
+        _extrinsic("Balances.force_unreserve", transfers.force_unreserve, "BAL-15"),
+        _operation("Balances.reserve", reservable.reserve, "BAL-17"),
+        _operation("Balances.unreserve", reservable.unreserve, "BAL-18"),
+        _operation("Balances.slash_reserved", reservable.slash_reserved, "BAL-19"),
+        _operation("Balances.repatriate_reserved", reservable.repatriate_reserved, "BAL-20"),
+        _operation("Balances.set_lock", lockable.set_lock, "BAL-22"),
+        _operation("Balances.extend_lock", lockable.extend_lock, "BAL-23"),
+        _operation("Balances.remove_lock", lockable.remove_lock, "BAL-24"),
+        _operation("Balances.mint_into", issuance.mint_into, "BAL-25"),
+        _operation("Balances.burn_from", issuance.burn_from, "BAL-26"),
+        _operation("Balances.withdraw", issuance.withdraw, "BAL-27"),
+        _operation("Balances.deposit_creating", issuance.deposit_creating, "BAL-28"),
+        _operation("Balances.deposit_into_existing", issuance.deposit_into_existing, "BAL-28"),
         _extrinsic("PhalaMq.sync_offchain_message", mq.sync_offchain_message, "MQ-10"),
         _extrinsic("PhalaMq.push_message", mq.push_message_extrinsic, "MQ-11"),
         _extrinsic("PhalaMq.force_push_pallet_message", mq.force_push_pallet_message, "MQ-12"),
         # The operation checks the pallet origin itself: the sender is the calling pallet.
         _operation("PhalaMq.queue_message", mq.queue_message_operation, "MQ-15"),
-        _extrinsic("PhalaRegistry.add_pruntime", registry.add_pruntime, "REG-5"),
-        _extrinsic("PhalaRegistry.remove_pruntime", registry.remove_pruntime, "REG-5"),
+        _extrinsic("PhalaRegistry.add_pruntime", allowlists.add_pruntime, "REG-5"),
+        _extrinsic("PhalaRegistry.remove_pruntime", allowlists.remove_pruntime, "REG-5"),
         _extrinsic(
             "PhalaRegistry.add_relaychain_genesis_block_hash",
-            registry.add_relaychain_genesis_block_hash,
+            allowlists.add_relaychain_genesis_block_hash,
             "REG-6",
         ),
         _extrinsic(
             "PhalaRegistry.remove_relaychain_genesis_block_hash",
-            registry.remove_relaychain_genesis_block_hash,
+            allowlists.remove_relaychain_genesis_block_hash,
             "REG-6",
         ),
         _extrinsic(
             "PhalaRegistry.force_set_benchmark_duration",
-            registry.force_set_benchmark_duration,
+            allowlists.force_set_benchmark_duration,
             "REG-6",
         ),
-        _extrinsic("PhalaRegistry.force_register_worker", registry.force_register_worker, "REG-7"),
-        _extrinsic("PhalaRegistry.register_worker_v2", registry.register_worker_v2, "REG-10"),
-        _extrinsic("PhalaRegistry.register_worker", registry.register_worker, "REG-23"),
-        _extrinsic("PhalaRegistry.register_gatekeeper", registry.register_gatekeeper, "REG-17"),
-        _extrinsic("PhalaRegistry.unregister_gatekeeper", registry.unregister_gatekeeper, "REG-18"),
-        _extrinsic("PhalaRegistry.rotate_master_key", registry.rotate_master_key, "REG-19"),
+        _extrinsic("PhalaRegistry.force_register_worker", workers.force_register_worker, "REG-7"),
+        _extrinsic("PhalaRegistry.register_worker_v2", workers.register_worker_v2, "REG-10"),
+        _extrinsic("PhalaRegistry.register_worker", workers.register_worker, "REG-23"),
+        _extrinsic("PhalaRegistry.register_gatekeeper", gatekeepers.register_gatekeeper, "REG-17"),
         _extrinsic(
-            "PhalaRegistry.update_worker_endpoint", registry.update_worker_endpoint, "REG-22"
+            "PhalaRegistry.unregister_gatekeeper", gatekeepers.unregister_gatekeeper, "REG-18"
+        ),
+        _extrinsic("PhalaRegistry.rotate_master_key", gatekeepers.rotate_master_key, "REG-19"),
+        _extrinsic(
+            "PhalaRegistry.update_worker_endpoint", endpoints.update_worker_endpoint, "REG-22"
         ),
         _operation("PhalaComputation.bind", computation.bind, "CMP-9"),
         _extrinsic("PhalaComputation.unbind", computation.unbind, "CMP-10"),
@@ -246,7 +257,7 @@ def _call_table() -> dict[str, Call]:
         _extrinsic("Treasury.remove_approval", treasury.remove_approval, "TRS-8"),
         _extrinsic("Democracy.propose", democracy.propose, "DEM-4"),
         _extrinsic("Democracy.second", democracy.second, "DEM-5"),
-        _extrinsic("Democracy.vote", democracy.vote, "DEM-9"),
+        _extrinsic("Democracy.vote", democracy_voting.vote, "DEM-9"),
         _extrinsic("Democracy.emergency_cancel", democracy.emergency_cancel, "DEM-19"),
         _extrinsic("Democracy.external_propose", democracy.external_propose, "DEM-14"),
         _extrinsic(
@@ -258,12 +269,12 @@ def _call_table() -> dict[str, Call]:
         _extrinsic("Democracy.fast_track", democracy.fast_track, "DEM-16"),
         _extrinsic("Democracy.veto_external", democracy.veto_external, "DEM-17"),
         _extrinsic("Democracy.cancel_referendum", democracy.cancel_referendum, "DEM-20"),
-        _extrinsic("Democracy.delegate", democracy.delegate, "DEM-12"),
-        _extrinsic("Democracy.undelegate", democracy.undelegate, "DEM-13"),
+        _extrinsic("Democracy.delegate", democracy_voting.delegate, "DEM-12"),
+        _extrinsic("Democracy.undelegate", democracy_voting.undelegate, "DEM-13"),
         _extrinsic("Democracy.clear_public_proposals", democracy.clear_public_proposals, "DEM-23"),
-        _extrinsic("Democracy.unlock", democracy.unlock, "DEM-11"),
-        _extrinsic("Democracy.remove_vote", democracy.remove_vote, "DEM-11"),
-        _extrinsic("Democracy.remove_other_vote", democracy.remove_other_vote, "DEM-11"),
+        _extrinsic("Democracy.unlock", democracy_voting.unlock, "DEM-11"),
+        _extrinsic("Democracy.remove_vote", democracy_voting.remove_vote, "DEM-11"),
+        _extrinsic("Democracy.remove_other_vote", democracy_voting.remove_other_vote, "DEM-11"),
         _extrinsic("Democracy.blacklist", democracy.blacklist, "DEM-22"),
         _extrinsic("Democracy.cancel_proposal", democracy.cancel_proposal, "DEM-21"),
         # Staking [STK-5] [STK-7] [STK-22]: W-PHA's extrinsics, and the base pool's library

@@ -14,8 +14,9 @@ from collections.abc import Callable
 
 from ..chain import dispatch
 from ..chain.state import BlockContext, ChainState, Events
-from ..pallets import computation, mq, registry
+from ..pallets import computation, mq
 from ..pallets.governance import democracy, elections, treasury
+from ..pallets.registry import gatekeepers, message_check, workers
 from ..pallets.staking import base_pool, stake_pool_v2, wrapped_balances
 from . import calls
 
@@ -50,8 +51,8 @@ ROUTING_ORDER: tuple[tuple[bytes, str], ...] = (
 # order. A topic without an entry has no on-chain handler; its messages are
 # only delivered off-chain.
 ROUTES: tuple[tuple[bytes, mq.Handler], ...] = (
-    (b"^phala/registry/event", registry.on_message_received),
-    (b"^phala/registry/gk_event", registry.on_gk_message_received),
+    (b"^phala/registry/event", workers.on_message_received),
+    (b"^phala/registry/gk_event", gatekeepers.on_gk_message_received),
     (b"^phala/mining/update", computation.on_gk_message_received),
     (b"phala/mining/report", computation.on_working_message_received),
 )
@@ -72,7 +73,7 @@ def wire() -> None:
     dispatch.decode_call.wire(calls.decode_call)
     # The message queue: the router, and the registry's signature check [MQ-9] [MQ-14].
     mq.route.wire(route)
-    mq.check_message.wire(registry.check_message)
+    mq.check_message.wire(message_check.check_message)
     # Computation: the stake pools hear of rewards, unbinding and stops [CMP-22];
     # the treasury share goes to the treasury's pot [CMP-18].
     computation.on_reward.wire(stake_pool_v2.on_reward)

@@ -14,8 +14,10 @@ from typing import Any
 from ..chain.messages import origin_from_data, signed_message_from_data
 from ..chain.state import ChainState
 from ..chain.system import account_exists, account_info
-from ..pallets import balances, mq, registry
-from ..pallets.governance import collective, democracy, treasury
+from ..pallets import mq
+from ..pallets.balances import accounts
+from ..pallets.governance import collective, democracy_storage, treasury
+from ..pallets.registry import gatekeepers
 from ..pallets.staking import assets, base_pool, wrapped_balances
 from ..primitives.codec import PlainData, to_data
 from ..primitives.errors import InvalidInput
@@ -35,7 +37,7 @@ def _no_args(args: Sequence[Any]) -> None:
 
 def view_balance(state: ChainState, args: Sequence[Any]) -> PlainData:
     """``balance(acct)``: ``{free, reserved, frozen}`` [VIEW-2]."""
-    return to_data(balances.account_data(state, _account_arg(args)))
+    return to_data(accounts.account_data(state, _account_arg(args)))
 
 
 def view_account(state: ChainState, args: Sequence[Any]) -> PlainData:
@@ -52,13 +54,13 @@ def view_account(state: ChainState, args: Sequence[Any]) -> PlainData:
 
 def view_locks(state: ChainState, args: Sequence[Any]) -> PlainData:
     """``locks(acct)``: the account's locks in storage order [VIEW-4]."""
-    return to_data(balances.locks(state, _account_arg(args)))
+    return to_data(accounts.locks(state, _account_arg(args)))
 
 
 def view_total_issuance(state: ChainState, args: Sequence[Any]) -> PlainData:
     """``total_issuance()`` [VIEW-5]."""
     _no_args(args)
-    return balances.total_issuance(state)
+    return accounts.total_issuance(state)
 
 
 def view_block(state: ChainState, args: Sequence[Any]) -> PlainData:
@@ -128,7 +130,7 @@ def view_gatekeepers(state: ChainState, args: Sequence[Any]) -> PlainData:
 
 def view_registered_after_gk_launched(state: ChainState, args: Sequence[Any]) -> PlainData:
     """``registered_after_gk_launched(pubkey)`` [REG-21] [REG-24]."""
-    return registry.is_worker_registered_after_gk_launched(state, _pubkey_arg(args))
+    return gatekeepers.is_worker_registered_after_gk_launched(state, _pubkey_arg(args))
 
 
 def view_session(state: ChainState, args: Sequence[Any]) -> PlainData:
@@ -184,7 +186,7 @@ def view_wpha_totals(state: ChainState, args: Sequence[Any]) -> PlainData:
     return {
         "supply": assets.supply(state),
         "unmintable_dust": state.wrapped_balances.unmintable_dust,
-        "wpha_account": balances.free_balance(state, wrapped_balances.WPHA_ACCOUNT),
+        "wpha_account": accounts.free_balance(state, wrapped_balances.WPHA_ACCOUNT),
     }
 
 
@@ -283,7 +285,7 @@ def view_referendum(state: ChainState, args: Sequence[Any]) -> PlainData:
 
 def view_democracy_voting(state: ChainState, args: Sequence[Any]) -> PlainData:
     """``democracy_voting(account)``: the account's voting record, direct or delegating [DEM-1]."""
-    return to_data(democracy.voting_of(state, _account_arg(args)))
+    return to_data(democracy_storage.voting_of(state, _account_arg(args)))
 
 
 VIEWS: Mapping[str, Callable[[ChainState, Sequence[Any]], PlainData]] = {

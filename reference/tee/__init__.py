@@ -1,7 +1,7 @@
 """TEE evidence: the attestation policy and its verifiers.
 
 The shared policy (allowlist, freshness, binding, confidence) in
-:mod:`.attestation`; Intel IAS reports (:mod:`.ias`), DCAP v3 quotes
+:mod:`.attestation`; the evidence a worker submits (:mod:`.evidence`); Intel IAS reports (:mod:`.ias`), DCAP v3 quotes
 (:mod:`.dcap`), the reference-only simulated provider (:mod:`.simulated`) and
 the pinned Intel roots (:mod:`.intel_roots`, :mod:`.intel_dcap_root`).
 

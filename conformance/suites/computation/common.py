@@ -6,8 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from phala_spec.chain.computation_payloads import WorkingInfoUpdateEvent
 from phala_spec.chain.messages import MessageOrigin
-from phala_spec.chain.worker_messages import BenchReport, WorkingInfoUpdateEvent, encode_payload
+from phala_spec.chain.registry_payloads import BenchReport
+from phala_spec.chain.worker_messages import encode_payload
 from phala_spec.conformance.authoring import CaseBuilder, Story, case_per_crypto, pallet, root
 from phala_spec.conformance.checks import check, do
 from phala_spec.conformance.relaying import relay

@@ -3,14 +3,10 @@ computing through the network [CMP-11] [CMP-14] [CMP-16] [OFF-20]."""
 
 from __future__ import annotations
 
+from phala_spec.chain.computation_payloads import SettleInfo, WorkingInfoUpdateEvent
 from phala_spec.chain.messages import MessageOrigin
-from phala_spec.chain.worker_messages import (
-    HeartbeatChallenge,
-    HeartbeatV2,
-    SettleInfo,
-    WorkingInfoUpdateEvent,
-    encode_payload,
-)
+from phala_spec.chain.system_payloads import HeartbeatChallenge, HeartbeatV2
+from phala_spec.chain.worker_messages import encode_payload
 from phala_spec.conformance.authoring import CaseBuilder, root, signed
 from phala_spec.conformance.checks import check, do
 from phala_spec.conformance.relaying import relay

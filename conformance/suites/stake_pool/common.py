@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from phala_spec.chain.computation_payloads import SettleInfo, WorkingInfoUpdateEvent
 from phala_spec.chain.staking_state import StakePool, Vault
-from phala_spec.chain.worker_messages import SettleInfo, WorkingInfoUpdateEvent
 from phala_spec.conformance import checks
 from phala_spec.conformance.authoring import CaseBuilder, signed
 from phala_spec.conformance.checks import check

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from phala_spec.chain.messages import MessageOrigin
-from phala_spec.chain.worker_messages import BenchReport, encode_payload
+from phala_spec.chain.registry_payloads import BenchReport
+from phala_spec.chain.worker_messages import encode_payload
 from phala_spec.conformance.authoring import CaseBuilder, case, root
 from phala_spec.conformance.checks import check
 from phala_spec.conformance.relaying import relay

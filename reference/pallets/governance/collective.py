@@ -33,7 +33,7 @@ from ...chain.state import (
 from ...primitives.arith import Cond, Num, ite, le, lt, saturating_sub
 from ...primitives.errors import BadOrigin, DispatchError
 from ...primitives.types import U32, AccountIds, Bool, Bytes32, OptionAccountId
-from ..balances import ensure_root, ensure_signed
+from ..balances.origins import ensure_root, ensure_signed
 
 COUNCIL = "Council"
 TECHNICAL_COMMITTEE = "TechnicalCommittee"

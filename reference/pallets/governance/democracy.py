@@ -5,320 +5,95 @@ alternation, referenda with adaptive quorum biasing, standard/split/conviction
 votes, single-level delegation, vote locks and ``unlock``, enactment through
 the scheduler, fast-track, veto, cancellation and the blacklist.
 
-The arithmetic of thresholds, convictions and locks ([DEM-7] [DEM-8]
-[DEM-11]) is written with :mod:`.arith` so that ``proofs/governance.py``
-proves its properties over these very functions.
+This module holds the origins [DEM-3], public proposals [DEM-4] [DEM-5],
+launching and baking referenda with the block hook [DEM-6] [DEM-10] [DEM-18],
+external proposals, fast-track and veto [DEM-14]..[DEM-17], and cancelling
+and the blacklist [DEM-19]..[DEM-23]. The rest is in the modules it builds
+on: :mod:`.democracy_arithmetic` (thresholds, convictions, locks: the
+arithmetic ``proofs/governance.py`` proves over, [DEM-7] [DEM-8] [DEM-11]),
+:mod:`.democracy_storage` (the error codes and the storage) and
+:mod:`.democracy_voting` (votes, tallies, locks and delegation,
+[DEM-8] [DEM-9] [DEM-11]..[DEM-13]).
 """
 
 from __future__ import annotations
-
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, overload
-
-import attrs
 
 from ...chain.democracy_state import (
     SIMPLE_MAJORITY,
     SUPER_MAJORITY_AGAINST,
     SUPER_MAJORITY_APPROVE,
-    AccountVote,
-    Conviction,
-    Delegating,
-    Delegations,
-    Direct,
     Finished,
     Ongoing,
-    PriorLock,
     PublicProposal,
-    ReferendumInfo,
-    Standard,
-    Tally,
-    Vote,
-    Voting,
 )
 from ...chain.dispatch import CallData, HeldCall
 from ...chain.ports import Port
 from ...chain.state import AccountId, BlockContext, ChainState, Events, Origin, Root, event
-from ...primitives.arith import (
-    U32_MAX,
-    checked_add,
-    checked_sub,
-    floor_div,
-    isqrt,
-    ite,
-    le,
-    lt,
-    max_,
-    require,
-    saturating_add,
-    saturating_mul,
-    saturating_sub,
-)
-from ...primitives.errors import BadOrigin, DispatchError, RuntimePanic
+from ...primitives.arith import U32_MAX, saturating_add
+from ...primitives.errors import BadOrigin, DispatchError
 from ...primitives.types import U32, Balance, BlockNumber, Bytes32, OptionU32
-from .. import balances
-from ..balances import ensure_root, ensure_signed
+from ..balances.origins import ensure_root, ensure_signed
+from ..balances.reservable import reserve, slash_reserved, unreserve
 from . import scheduler
 from .collective import COUNCIL, TECHNICAL_COMMITTEE, ensure_root_or, member_of, proportion_at_least
+from .democracy_storage import parameters, put_referendum_info, update_democracy
 
-if TYPE_CHECKING:
-    from ...primitives.arith import Cond, Num
+# isort: split
+# The names below moved to the modules this one builds on; imported from there
+# and re-exported for code that imports them from this module.
+from .democracy_arithmetic import accumulate as accumulate
+from .democracy_arithmetic import approved as approved
+from .democracy_arithmetic import compare_rationals as compare_rationals
+from .democracy_arithmetic import conviction_votes as conviction_votes
+from .democracy_arithmetic import lock_periods as lock_periods
+from .democracy_arithmetic import locked_balance as locked_balance
+from .democracy_arithmetic import rejig as rejig
+from .democracy_arithmetic import threshold_holds as threshold_holds
+from .democracy_arithmetic import unlock_block as unlock_block
+from .democracy_storage import ALREADY_CANCELED as ALREADY_CANCELED
+from .democracy_storage import ALREADY_DELEGATING as ALREADY_DELEGATING
+from .democracy_storage import ALREADY_VETOED as ALREADY_VETOED
+from .democracy_storage import DUPLICATE_PROPOSAL as DUPLICATE_PROPOSAL
+from .democracy_storage import INSTANT_NOT_ALLOWED as INSTANT_NOT_ALLOWED
+from .democracy_storage import INSUFFICIENT_FUNDS as INSUFFICIENT_FUNDS
+from .democracy_storage import INVALID_HASH as INVALID_HASH
+from .democracy_storage import LOCK_ID as LOCK_ID
+from .democracy_storage import MAX_VOTES_REACHED as MAX_VOTES_REACHED
+from .democracy_storage import NO_PERMISSION as NO_PERMISSION
+from .democracy_storage import NO_PROPOSAL as NO_PROPOSAL
+from .democracy_storage import NONSENSE as NONSENSE
+from .democracy_storage import NOT_DELEGATING as NOT_DELEGATING
+from .democracy_storage import NOT_SIMPLE_MAJORITY as NOT_SIMPLE_MAJORITY
+from .democracy_storage import NOT_VOTER as NOT_VOTER
+from .democracy_storage import PALLET as PALLET
+from .democracy_storage import PROPOSAL_BLACKLISTED as PROPOSAL_BLACKLISTED
+from .democracy_storage import PROPOSAL_MISSING as PROPOSAL_MISSING
+from .democracy_storage import REFERENDUM_INVALID as REFERENDUM_INVALID
+from .democracy_storage import TOO_MANY as TOO_MANY
+from .democracy_storage import VALUE_LOW as VALUE_LOW
+from .democracy_storage import VOTES_EXIST as VOTES_EXIST
+from .democracy_storage import VOTING_PERIOD_LOW as VOTING_PERIOD_LOW
+from .democracy_storage import backing_for as backing_for
+from .democracy_storage import referendum_status as referendum_status
+from .democracy_storage import voting_of as voting_of
+from .democracy_voting import delegate as delegate
+from .democracy_voting import lock_needed as lock_needed
+from .democracy_voting import remove_other_vote as remove_other_vote
+from .democracy_voting import remove_vote as remove_vote
+from .democracy_voting import tally_add as tally_add
+from .democracy_voting import tally_increase as tally_increase
+from .democracy_voting import tally_reduce as tally_reduce
+from .democracy_voting import tally_remove as tally_remove
+from .democracy_voting import undelegate as undelegate
+from .democracy_voting import unlock as unlock
+from .democracy_voting import vote as vote
+from .democracy_voting import vote_balance as vote_balance
 
-PALLET = "Democracy"
-LOCK_ID = b"democrac"
 ENACTMENT_PRIORITY = 63
-
-VALUE_LOW = "Democracy.ValueLow"
-PROPOSAL_MISSING = "Democracy.ProposalMissing"
-ALREADY_CANCELED = "Democracy.AlreadyCanceled"
-DUPLICATE_PROPOSAL = "Democracy.DuplicateProposal"
-PROPOSAL_BLACKLISTED = "Democracy.ProposalBlacklisted"
-NOT_SIMPLE_MAJORITY = "Democracy.NotSimpleMajority"
-INVALID_HASH = "Democracy.InvalidHash"
-NO_PROPOSAL = "Democracy.NoProposal"
-ALREADY_VETOED = "Democracy.AlreadyVetoed"
-REFERENDUM_INVALID = "Democracy.ReferendumInvalid"
-NOT_VOTER = "Democracy.NotVoter"
-NO_PERMISSION = "Democracy.NoPermission"
-ALREADY_DELEGATING = "Democracy.AlreadyDelegating"
-INSUFFICIENT_FUNDS = "Democracy.InsufficientFunds"
-NOT_DELEGATING = "Democracy.NotDelegating"
-VOTES_EXIST = "Democracy.VotesExist"
-INSTANT_NOT_ALLOWED = "Democracy.InstantNotAllowed"
-NONSENSE = "Democracy.Nonsense"
-MAX_VOTES_REACHED = "Democracy.MaxVotesReached"
-TOO_MANY = "Democracy.TooMany"
-VOTING_PERIOD_LOW = "Democracy.VotingPeriodLow"
-
-
-# --- Arithmetic: convictions, thresholds, locks [DEM-7] [DEM-8] [DEM-11] -----------------
 
 
 slash: Port[[ChainState, int], tuple[ChainState, Events]] = Port("Democracy.Slash")
 """``Slash``: takes slashed deposits; Phala's runtime gives them to the treasury [DEM-21] [TRS-3]."""
-
-
-def conviction_votes(conviction: int, capital: Num) -> Delegations:
-    """``Conviction::votes``: the votes ``capital`` gives at ``conviction`` (0..6) [DEM-8].
-
-    ``None`` (0) gives a tenth, rounded down; ``LockedNx`` gives ``N`` times,
-    saturating at the largest balance. The capital is always the whole amount.
-    """
-    if conviction == 0:
-        # the record's fields are typed for the chain; in proofs they hold Z3 terms
-        return Delegations(floor_div(capital, 10), capital)  # type: ignore[arg-type]
-    # the record's fields are typed for the chain; in proofs they hold Z3 terms
-    return Delegations(saturating_mul(capital, conviction), capital)  # type: ignore[arg-type]
-
-
-def lock_periods(conviction: int) -> int:
-    """``Conviction::lock_periods``: 0 for ``None``, then 1, 2, 4, 8, 16, 32 [DEM-8]."""
-    return 0 if conviction == 0 else 1 << (conviction - 1)
-
-
-@overload
-def unlock_block(start: int, locking_period: int, periods: int) -> int: ...
-@overload
-def unlock_block(start: Num, locking_period: Num, periods: int) -> Num: ...
-def unlock_block(start: Num, locking_period: Num, periods: int) -> Num:
-    """``start + locking_period * periods`` in saturating block-number (u32) arithmetic [DEM-11]."""
-    return saturating_add(start, saturating_mul(locking_period, periods, U32_MAX), U32_MAX)
-
-
-def accumulate(prior: PriorLock, until: Num, amount: Num) -> PriorLock:
-    """``PriorLock::accumulate``: the later end and the larger amount [DEM-11]."""
-    # the record's fields are typed for the chain; in proofs they hold Z3 terms
-    return PriorLock(max_(prior.until, until), max_(prior.amount, amount))  # type: ignore[arg-type]
-
-
-def rejig(prior: PriorLock, now: Num) -> PriorLock:
-    """``PriorLock::rejig``: a prior lock whose end has come is forgotten [DEM-11]."""
-    expired = le(prior.until, now)
-    # the record's fields are typed for the chain; in proofs they hold Z3 terms
-    return PriorLock(ite(expired, 0, prior.until), ite(expired, 0, prior.amount))  # type: ignore[arg-type]
-
-
-@overload
-def locked_balance(prior_amount: int, amounts: tuple[int, ...]) -> int: ...
-@overload
-def locked_balance(prior_amount: Num, amounts: tuple[Num, ...]) -> Num: ...
-def locked_balance(prior_amount: Num, amounts: tuple[Num, ...]) -> Num:
-    """The lock a voting record needs: the largest of the prior lock and every amount it holds [DEM-11]."""
-    needed = prior_amount
-    for amount in amounts:
-        needed = max_(needed, amount)
-    return needed
-
-
-@overload
-def compare_rationals(n1: int, d1: int, n2: int, d2: int) -> bool: ...
-@overload
-def compare_rationals(n1: Num, d1: Num, n2: Num, d2: Num) -> Cond: ...
-def compare_rationals(n1: Num, d1: Num, n2: Num, d2: Num) -> Cond:
-    """``n1 / d1 < n2 / d2`` exactly, for positive denominators [DEM-7].
-
-    Production compares with a continued-fraction loop that never overflows;
-    for positive denominators it decides the same strict inequality as the
-    cross-multiplication used here.
-    """
-    return lt(n1 * d2, n2 * d1)
-
-
-@overload
-def threshold_holds(
-    threshold: str, ayes: int, nays: int, sqrt_voters: int, sqrt_electorate: int
-) -> bool: ...
-@overload
-def threshold_holds(
-    threshold: str, ayes: Num, nays: Num, sqrt_voters: Num, sqrt_electorate: Num
-) -> Cond: ...
-def threshold_holds(
-    threshold: str, ayes: Num, nays: Num, sqrt_voters: Num, sqrt_electorate: Num
-) -> Cond:
-    """The comparison of each threshold kind, given the two integer square roots [DEM-7]."""
-    if threshold == SUPER_MAJORITY_APPROVE:
-        return compare_rationals(nays, sqrt_voters, ayes, sqrt_electorate)
-    if threshold == SUPER_MAJORITY_AGAINST:
-        return compare_rationals(nays, sqrt_electorate, ayes, sqrt_voters)
-    return lt(nays, ayes)
-
-
-def approved(threshold: str, tally: Tally, electorate: Num) -> Cond:
-    """``VoteThreshold::approved`` with adaptive quorum biasing [DEM-7].
-
-    No turnout (its integer square root is 0) never passes. An electorate
-    below 1 would divide by zero in production (a panic, unreachable while any
-    balance exists).
-    """
-    sqrt_voters = isqrt(tally.turnout)
-    sqrt_electorate = isqrt(electorate)
-    no_turnout = le(sqrt_voters, 0)
-    if isinstance(no_turnout, bool):
-        if no_turnout:
-            return False
-        if threshold != SIMPLE_MAJORITY:
-            require(lt(0, sqrt_electorate), lambda: RuntimePanic("referendum electorate is zero"))
-        return threshold_holds(threshold, tally.ayes, tally.nays, sqrt_voters, sqrt_electorate)
-    import z3
-
-    if threshold != SIMPLE_MAJORITY:
-        require(
-            z3.Or(no_turnout, lt(0, sqrt_electorate)),
-            lambda: RuntimePanic("referendum electorate is zero"),
-        )
-    holds = threshold_holds(threshold, tally.ayes, tally.nays, sqrt_voters, sqrt_electorate)
-    return z3.And(z3.Not(no_turnout), holds)
-
-
-# --- Tallies [DEM-9] ---------------------------------------------------------------------
-
-
-def vote_balance(vote: AccountVote) -> int:
-    """``AccountVote::balance``: the amount a vote locks [DEM-8]."""
-    if isinstance(vote, Standard):
-        return vote.balance
-    return int(saturating_add(vote.aye, vote.nay))
-
-
-def _count(tally: Tally, vote: AccountVote, op: Callable[[int, int], int]) -> Tally:
-    """Apply ``op`` (checked add or sub) of a vote's capital to the turnout and its votes to its side."""
-    if isinstance(vote, Standard):
-        d = conviction_votes(vote.conviction, vote.balance)
-        sides = (d.votes, 0) if vote.aye else (0, d.votes)
-        turnout = op(tally.turnout, d.capital)
-    else:
-        aye, nay = conviction_votes(0, vote.aye), conviction_votes(0, vote.nay)
-        sides = (aye.votes, nay.votes)
-        turnout = op(op(tally.turnout, aye.capital), nay.capital)
-    return Tally(op(tally.ayes, sides[0]), op(tally.nays, sides[1]), turnout)
-
-
-def tally_add(tally: Tally, vote: AccountVote) -> Tally:
-    """Count a vote (checked: an overflow fails the call) [DEM-9]."""
-    return _count(tally, vote, checked_add)
-
-
-def tally_remove(tally: Tally, vote: AccountVote) -> Tally:
-    """Uncount a vote (checked subtraction) [DEM-9]."""
-    return _count(tally, vote, checked_sub)
-
-
-def _shift(tally: Tally, aye: bool, d: Delegations, op: Callable[[int, int], Any]) -> Tally:
-    ayes, nays = (d.votes, 0) if aye else (0, d.votes)
-    return Tally(
-        int(op(tally.ayes, ayes)), int(op(tally.nays, nays)), int(op(tally.turnout, d.capital))
-    )
-
-
-def tally_increase(tally: Tally, aye: bool, d: Delegations) -> Tally:
-    """Add delegated weight to one side (saturating) [DEM-9]."""
-    return _shift(tally, aye, d, saturating_add)
-
-
-def tally_reduce(tally: Tally, aye: bool, d: Delegations) -> Tally:
-    """Take delegated weight from one side (saturating) [DEM-9]."""
-    return _shift(tally, aye, d, saturating_sub)
-
-
-def _add_delegations(a: Delegations, b: Delegations) -> Delegations:
-    return Delegations(
-        int(saturating_add(a.votes, b.votes)), int(saturating_add(a.capital, b.capital))
-    )
-
-
-def _sub_delegations(a: Delegations, b: Delegations) -> Delegations:
-    return Delegations(
-        int(saturating_sub(a.votes, b.votes)), int(saturating_sub(a.capital, b.capital))
-    )
-
-
-# --- Storage helpers ---------------------------------------------------------------------
-
-
-def _cfg(state: ChainState) -> Any:
-    return state.config.democracy
-
-
-def _set(state: ChainState, **changes: Any) -> ChainState:
-    return attrs.evolve(state, democracy=attrs.evolve(state.democracy, **changes))
-
-
-def voting_of(state: ChainState, who: AccountId) -> Voting:
-    """An account's voting record; absent means the empty direct record [DEM-1]."""
-    return state.democracy.voting_of.get(who, Direct())
-
-
-def _put_voting(state: ChainState, who: AccountId, record: Voting) -> ChainState:
-    voting = state.democracy.voting_of
-    voting = (
-        voting.delete(who)
-        if record == Direct() and who in voting
-        else (voting if record == Direct() else voting.set(who, record))
-    )
-    return _set(state, voting_of=voting)
-
-
-def _put_info(state: ChainState, index: int, info: ReferendumInfo | None) -> ChainState:
-    infos = state.democracy.referendum_info
-    if info is None:
-        return _set(state, referendum_info=infos.delete(index) if index in infos else infos)
-    return _set(state, referendum_info=infos.set(index, info))
-
-
-def referendum_status(state: ChainState, index: int) -> Ongoing:
-    """The ongoing referendum ``index``, else ``ReferendumInvalid`` [DEM-1]."""
-    info = state.democracy.referendum_info.get(index)
-    if not isinstance(info, Ongoing):
-        raise DispatchError(REFERENDUM_INVALID)
-    return info
-
-
-def backing_for(state: ChainState, index: int) -> int | None:
-    """``deposit * len(depositors)`` (saturating) of a public proposal [DEM-4]."""
-    entry = state.democracy.deposit_of.get(index)
-    if entry is None:
-        return None
-    return int(saturating_mul(entry[1], len(entry[0])))
 
 
 # --- Origins [DEM-3] ---------------------------------------------------------------------
@@ -357,14 +132,14 @@ def propose(
     """
     who = ensure_signed(origin)
     dem = state.democracy
-    if value < _cfg(state).minimum_deposit:
+    if value < parameters(state).minimum_deposit:
         raise DispatchError(VALUE_LOW)
-    if len(dem.public_props) >= _cfg(state).max_proposals:
+    if len(dem.public_props) >= parameters(state).max_proposals:
         raise DispatchError(TOO_MANY)
     _ensure_not_blacklisted(state, proposal.hash, ctx.number)
-    state, events = balances.reserve(state, who, value)
+    state, events = reserve(state, who, value)
     index = dem.public_prop_count
-    state = _set(
+    state = update_democracy(
         state,
         deposit_of=dem.deposit_of.set(index, ((who,), value)),
         public_prop_count=index + 1,
@@ -387,10 +162,10 @@ def second(
     if entry is None:
         raise DispatchError(PROPOSAL_MISSING)
     depositors, deposit = entry
-    if len(depositors) >= _cfg(state).max_deposits:
+    if len(depositors) >= parameters(state).max_deposits:
         raise DispatchError(TOO_MANY)
-    state, events = balances.reserve(state, who, deposit)
-    state = _set(
+    state, events = reserve(state, who, deposit)
+    state = update_democracy(
         state, deposit_of=state.democracy.deposit_of.set(proposal, ((*depositors, who), deposit))
     )
     return state, (*events, event("Democracy.Seconded", seconder=who, prop_index=proposal))
@@ -404,8 +179,8 @@ def inject_referendum(
 ) -> tuple[ChainState, Events, int]:
     """Start a referendum with an empty tally [DEM-6]; returns its index."""
     index = state.democracy.referendum_count
-    state = _set(state, referendum_count=index + 1)
-    state = _put_info(state, index, Ongoing(end, proposal, threshold, delay))
+    state = update_democracy(state, referendum_count=index + 1)
+    state = put_referendum_info(state, index, Ongoing(end, proposal, threshold, delay))
     return state, (event("Democracy.Started", ref_index=index, threshold=threshold),), index
 
 
@@ -430,18 +205,18 @@ def launch_public(state: ChainState, now: int) -> tuple[ChainState, Events] | No
     rest = list(props)
     rest[winner] = rest[-1]
     rest.pop()
-    state = _set(state, public_props=tuple(rest))
+    state = update_democracy(state, public_props=tuple(rest))
     entry = state.democracy.deposit_of.get(chosen.index)
     if entry is None:
         return state, ()
-    state = _set(state, deposit_of=state.democracy.deposit_of.delete(chosen.index))
+    state = update_democracy(state, deposit_of=state.democracy.deposit_of.delete(chosen.index))
     depositors, deposit = entry
     events: Events = ()
     for who in depositors:
-        state, unreserved, _ = balances.unreserve(state, who, deposit)
+        state, unreserved, _ = unreserve(state, who, deposit)
         events = (*events, *unreserved)
     events = (*events, event("Democracy.Tabled", proposal_index=chosen.index, deposit=deposit))
-    cfg = _cfg(state)
+    cfg = parameters(state)
     state, started, _ = inject_referendum(
         state,
         int(saturating_add(now, cfg.voting_period, U32_MAX)),
@@ -457,8 +232,8 @@ def launch_external(state: ChainState, now: int) -> tuple[ChainState, Events] | 
     external = state.democracy.next_external
     if external is None:
         return None
-    state = _set(state, next_external=None, last_tabled_was_external=True)
-    cfg = _cfg(state)
+    state = update_democracy(state, next_external=None, last_tabled_was_external=True)
+    cfg = parameters(state)
     state, started, _ = inject_referendum(
         state,
         int(saturating_add(now, cfg.voting_period, U32_MAX)),
@@ -477,7 +252,7 @@ def launch_next(state: ChainState, now: int) -> tuple[ChainState, Events]:
     A launch block with nothing to launch leaves the flag reset.
     """
     was_external = state.democracy.last_tabled_was_external
-    state = _set(state, last_tabled_was_external=False)
+    state = update_democracy(state, last_tabled_was_external=False)
     order = (launch_public, launch_external) if was_external else (launch_external, launch_public)
     for launch in order:
         launched = launch(state, now)
@@ -520,23 +295,23 @@ def begin_block(state: ChainState, now: int) -> tuple[ChainState, Events]:
     dem = state.democracy
     first, last = dem.lowest_unbaked, dem.referendum_count
     events: Events = ()
-    if now % _cfg(state).launch_period == 0:
+    if now % parameters(state).launch_period == 0:
         state, events = launch_next(state, now)
     for index in range(first, last):
         info = state.democracy.referendum_info.get(index)
         if isinstance(info, Ongoing) and info.end == now:
             state, baked, passed = bake_referendum(state, now, index, info)
-            state = _put_info(state, index, Finished(passed, now))
+            state = put_referendum_info(state, index, Finished(passed, now))
             events = (*events, *baked)
     lowest = first
     while lowest < last and not isinstance(state.democracy.referendum_info.get(lowest), Ongoing):
         lowest += 1
-    return _set(state, lowest_unbaked=lowest), events
+    return update_democracy(state, lowest_unbaked=lowest), events
 
 
 def _next_due(state: ChainState, after: int, until: int) -> int:
     """The first block in ``(after, until]`` at which the scheduler or democracy acts [SCH-4]."""
-    period: int = _cfg(state).launch_period
+    period: int = parameters(state).launch_period
     due: list[int] = [until, (after // period + 1) * period]
     due += [when for when in state.scheduler.agenda if after < when]
     dem = state.democracy
@@ -565,205 +340,6 @@ def on_initialize(state: ChainState, ctx: BlockContext) -> tuple[ChainState, Eve
     return state, events
 
 
-# --- Voting [DEM-8] [DEM-9] [DEM-11] -----------------------------------------------------
-
-
-def _extend_lock(state: ChainState, who: AccountId, amount: int) -> tuple[ChainState, Events]:
-    return balances.extend_lock(state, who, LOCK_ID, amount, "All")
-
-
-def vote(
-    state: ChainState, ctx: BlockContext, origin: Origin, ref_index: U32, vote: Vote
-) -> tuple[ChainState, Events]:
-    """Vote on an ongoing referendum, or replace one's vote [DEM-8] [DEM-9].
-
-    Checks in order: signed origin, ongoing referendum (``ReferendumInvalid``),
-    the vote's balance within the free balance (``InsufficientFunds``), not
-    delegating (``AlreadyDelegating``), room for a new vote
-    (``MaxVotesReached``). A replaced vote is uncounted with its delegations
-    first; a standard vote carries the voter's delegations. The lock is
-    extended to the vote's balance.
-    """
-    who = ensure_signed(origin)
-    status = referendum_status(state, ref_index)
-    if vote_balance(vote) > balances.free_balance(state, who):
-        raise DispatchError(INSUFFICIENT_FUNDS)
-    record = voting_of(state, who)
-    if not isinstance(record, Direct):
-        raise DispatchError(ALREADY_DELEGATING)
-    tally = status.tally
-    votes = dict(record.votes)
-    if ref_index in votes:
-        old = votes[ref_index]
-        tally = tally_remove(tally, old)
-        if isinstance(old, Standard):
-            tally = tally_reduce(tally, old.aye, record.delegations)
-    elif len(votes) >= _cfg(state).max_votes:
-        raise DispatchError(MAX_VOTES_REACHED)
-    votes[ref_index] = vote
-    tally = tally_add(tally, vote)
-    if isinstance(vote, Standard):
-        tally = tally_increase(tally, vote.aye, record.delegations)
-    state = _put_voting(state, who, attrs.evolve(record, votes=tuple(sorted(votes.items()))))
-    state, lock_events = _extend_lock(state, who, vote_balance(vote))
-    state = _put_info(state, ref_index, attrs.evolve(status, tally=tally))
-    return state, (
-        event("Democracy.Voted", voter=who, ref_index=ref_index, vote=vote),
-        *lock_events,
-    )
-
-
-def _remove_vote(
-    state: ChainState, now: int, who: AccountId, ref_index: int, only_expired: bool
-) -> ChainState:
-    """``try_remove_vote`` [DEM-11]: the rules for removing ``who``'s vote on ``ref_index``."""
-    record = voting_of(state, who)
-    if not isinstance(record, Direct):
-        return state  # production quietly succeeds for a delegating account
-    votes = dict(record.votes)
-    if ref_index not in votes:
-        raise DispatchError(NOT_VOTER)
-    old = votes.pop(ref_index)
-    prior = record.prior
-    info = state.democracy.referendum_info.get(ref_index)
-    if isinstance(info, Ongoing):
-        if only_expired:
-            raise DispatchError(NO_PERMISSION)
-        tally = tally_remove(info.tally, old)
-        if isinstance(old, Standard):
-            tally = tally_reduce(tally, old.aye, record.delegations)
-        state = _put_info(state, ref_index, attrs.evolve(info, tally=tally))
-    elif (
-        isinstance(info, Finished)
-        and isinstance(old, Standard)
-        and old.conviction > 0
-        and old.aye == info.approved
-    ):
-        unlock_at = unlock_block(
-            info.end, _cfg(state).vote_locking_period, lock_periods(old.conviction)
-        )
-        if now < unlock_at:
-            if only_expired:
-                raise DispatchError(NO_PERMISSION)
-            prior = accumulate(prior, unlock_at, old.balance)
-    return _put_voting(state, who, Direct(tuple(sorted(votes.items())), record.delegations, prior))
-
-
-def remove_vote(
-    state: ChainState, ctx: BlockContext, origin: Origin, index: U32
-) -> tuple[ChainState, Events]:
-    """Remove one's own vote [DEM-11]."""
-    who = ensure_signed(origin)
-    return _remove_vote(state, ctx.number, who, index, only_expired=False), ()
-
-
-def remove_other_vote(
-    state: ChainState, ctx: BlockContext, origin: Origin, target: AccountId, index: U32
-) -> tuple[ChainState, Events]:
-    """Remove someone's vote; for another account only when it no longer locks [DEM-11]."""
-    who = ensure_signed(origin)
-    return _remove_vote(state, ctx.number, target, index, only_expired=target != who), ()
-
-
-def lock_needed(record: Voting) -> int:
-    """The lock a (rejigged) record needs [DEM-11]."""
-    if isinstance(record, Delegating):
-        return int(locked_balance(record.prior.amount, (record.balance,)))
-    return int(locked_balance(record.prior.amount, tuple(vote_balance(v) for _, v in record.votes)))
-
-
-def unlock(
-    state: ChainState, ctx: BlockContext, origin: Origin, target: AccountId
-) -> tuple[ChainState, Events]:
-    """Anyone recomputes ``target``'s lock: expired prior locks drop, the lock is set to what remains [DEM-11]."""
-    ensure_signed(origin)
-    record = voting_of(state, target)
-    record = attrs.evolve(record, prior=rejig(record.prior, ctx.number))
-    state = _put_voting(state, target, record)
-    needed = lock_needed(record)
-    if needed == 0:
-        return balances.remove_lock(state, target, LOCK_ID)
-    return balances.set_lock(state, target, LOCK_ID, needed, "All")
-
-
-# --- Delegation [DEM-12] [DEM-13] --------------------------------------------------------
-
-
-def _upstream(state: ChainState, target: AccountId, amount: Delegations, add: bool) -> ChainState:
-    """Add (or take) delegated weight at ``target``; a direct target passes it to its standard votes [DEM-12]."""
-    record = voting_of(state, target)
-    change = _add_delegations if add else _sub_delegations
-    state = _put_voting(
-        state, target, attrs.evolve(record, delegations=change(record.delegations, amount))
-    )
-    if isinstance(record, Direct):
-        for ref_index, account_vote in record.votes:
-            info = state.democracy.referendum_info.get(ref_index)
-            if isinstance(account_vote, Standard) and isinstance(info, Ongoing):
-                move = tally_increase if add else tally_reduce
-                tally = move(info.tally, account_vote.aye, amount)
-                state = _put_info(state, ref_index, attrs.evolve(info, tally=tally))
-    return state
-
-
-def _release_delegation(
-    state: ChainState, now: int, record: Delegating
-) -> tuple[ChainState, PriorLock]:
-    """Withdraw a delegation from its target; its balance stays locked for its conviction's periods [DEM-12]."""
-    state = _upstream(
-        state, record.target, conviction_votes(record.conviction, record.balance), add=False
-    )
-    until = unlock_block(now, _cfg(state).vote_locking_period, lock_periods(record.conviction))
-    return state, accumulate(record.prior, until, record.balance)
-
-
-def delegate(
-    state: ChainState,
-    ctx: BlockContext,
-    origin: Origin,
-    to: AccountId,
-    conviction: Conviction,
-    balance: Balance,
-) -> tuple[ChainState, Events]:
-    """Lend one's voting power to another account (one level only) [DEM-12].
-
-    Checks in order: signed origin, not oneself (``Nonsense``), balance within
-    the free balance (``InsufficientFunds``), no votes in place when not
-    delegating yet (``VotesExist``). A previous delegation is withdrawn first
-    and leaves a prior lock. The lock is extended to ``balance``.
-    """
-    who = ensure_signed(origin)
-    if who == to:
-        raise DispatchError(NONSENSE)
-    if balance > balances.free_balance(state, who):
-        raise DispatchError(INSUFFICIENT_FUNDS)
-    record = voting_of(state, who)
-    if isinstance(record, Delegating):
-        state, prior = _release_delegation(state, ctx.number, record)
-    else:
-        if record.votes:
-            raise DispatchError(VOTES_EXIST)
-        prior = record.prior
-    # The old target's record may have changed: re-read ours (never the target).
-    delegations = voting_of(state, who).delegations
-    state = _put_voting(state, who, Delegating(balance, to, conviction, delegations, prior))
-    state = _upstream(state, to, conviction_votes(conviction, balance), add=True)
-    state, lock_events = _extend_lock(state, who, balance)
-    return state, (*lock_events, event("Democracy.Delegated", who=who, target=to))
-
-
-def undelegate(state: ChainState, ctx: BlockContext, origin: Origin) -> tuple[ChainState, Events]:
-    """End one's delegation; its balance stays locked for its conviction's periods [DEM-13]."""
-    who = ensure_signed(origin)
-    record = voting_of(state, who)
-    if not isinstance(record, Delegating):
-        raise DispatchError(NOT_DELEGATING)
-    state, prior = _release_delegation(state, ctx.number, record)
-    delegations = voting_of(state, who).delegations
-    state = _put_voting(state, who, Direct((), delegations, prior))
-    return state, (event("Democracy.Undelegated", account=who),)
-
-
 # --- External proposals, fast-track, veto [DEM-14]..[DEM-18] -----------------------------
 
 
@@ -779,7 +355,7 @@ def external_propose(
     if state.democracy.next_external is not None:
         raise DispatchError(DUPLICATE_PROPOSAL)
     _ensure_not_blacklisted(state, proposal.hash, ctx.number)
-    return _set(state, next_external=(proposal, SUPER_MAJORITY_APPROVE)), ()
+    return update_democracy(state, next_external=(proposal, SUPER_MAJORITY_APPROVE)), ()
 
 
 def external_propose_majority(
@@ -787,7 +363,7 @@ def external_propose_majority(
 ) -> tuple[ChainState, Events]:
     """Three quarters of the council queue a simple-majority external proposal, replacing any [DEM-15]."""
     ensure_collective(origin, COUNCIL, 3, 4)
-    return _set(state, next_external=(proposal, SIMPLE_MAJORITY)), ()
+    return update_democracy(state, next_external=(proposal, SIMPLE_MAJORITY)), ()
 
 
 def external_propose_default(
@@ -795,17 +371,17 @@ def external_propose_default(
 ) -> tuple[ChainState, Events]:
     """The whole council queues a negative-turnout-bias external proposal, replacing any [DEM-15]."""
     ensure_collective(origin, COUNCIL, 1, 1)
-    return _set(state, next_external=(proposal, SUPER_MAJORITY_AGAINST)), ()
+    return update_democracy(state, next_external=(proposal, SUPER_MAJORITY_AGAINST)), ()
 
 
 def _fast_track_origin(state: ChainState, origin: Origin, voting_period: int) -> None:
     """Fast-track needs two thirds of the technical committee; a shorter vote needs the instant origin [DEM-16]."""
-    if voting_period >= _cfg(state).fast_track_voting_period and (
+    if voting_period >= parameters(state).fast_track_voting_period and (
         isinstance(origin, Root) or proportion_at_least(origin, TECHNICAL_COMMITTEE, 2, 3)
     ):
         return
     ensure_collective(origin, TECHNICAL_COMMITTEE, 1, 1)
-    if not _cfg(state).instant_allowed:
+    if not parameters(state).instant_allowed:
         raise DispatchError(INSTANT_NOT_ALLOWED)
 
 
@@ -836,7 +412,7 @@ def fast_track(
         raise DispatchError(NOT_SIMPLE_MAJORITY)
     if proposal_hash != proposal.hash:
         raise DispatchError(INVALID_HASH)
-    state = _set(state, next_external=None)
+    state = update_democracy(state, next_external=None)
     end = int(saturating_add(ctx.number, voting_period, U32_MAX))
     state, events, _ = inject_referendum(state, end, proposal, threshold, delay)
     return state, events
@@ -862,13 +438,13 @@ def veto_external(
     vetoers = () if entry is None else entry[1]
     if who in vetoers:
         raise DispatchError(ALREADY_VETOED)
-    if len(vetoers) >= _cfg(state).max_blacklisted:
+    if len(vetoers) >= parameters(state).max_blacklisted:
         raise DispatchError(TOO_MANY)
-    until = int(saturating_add(ctx.number, _cfg(state).cooloff_period, U32_MAX))
+    until = int(saturating_add(ctx.number, parameters(state).cooloff_period, U32_MAX))
     blacklist = state.democracy.blacklist.set(
         proposal_hash, (until, tuple(sorted((*vetoers, who))))
     )
-    state = _set(state, blacklist=blacklist, next_external=None)
+    state = update_democracy(state, blacklist=blacklist, next_external=None)
     return state, (event("Democracy.Vetoed", who=who, proposal_hash=proposal_hash, until=until),)
 
 
@@ -876,7 +452,7 @@ def veto_external(
 
 
 def _cancel(state: ChainState, index: int) -> tuple[ChainState, Events]:
-    return _put_info(state, index, None), (event("Democracy.Cancelled", ref_index=index),)
+    return put_referendum_info(state, index, None), (event("Democracy.Cancelled", ref_index=index),)
 
 
 def emergency_cancel(
@@ -888,7 +464,9 @@ def emergency_cancel(
     proposal_hash = status.proposal.hash
     if proposal_hash in state.democracy.cancellations:
         raise DispatchError(ALREADY_CANCELED)
-    state = _set(state, cancellations=state.democracy.cancellations.set(proposal_hash, True))
+    state = update_democracy(
+        state, cancellations=state.democracy.cancellations.set(proposal_hash, True)
+    )
     return _cancel(state, ref_index)
 
 
@@ -905,10 +483,10 @@ def _slash_deposits(state: ChainState, prop_index: int) -> tuple[ChainState, Eve
     entry = state.democracy.deposit_of.get(prop_index)
     if entry is None:
         return state, ()
-    state = _set(state, deposit_of=state.democracy.deposit_of.delete(prop_index))
+    state = update_democracy(state, deposit_of=state.democracy.deposit_of.delete(prop_index))
     events: Events = ()
     for who in entry[0]:
-        state, slashed, missing = balances.slash_reserved(state, who, entry[1])
+        state, slashed, missing = slash_reserved(state, who, entry[1])
         state, paid = slash(state, entry[1] - missing)
         events = (*events, *slashed, *paid)
     return state, events
@@ -923,7 +501,7 @@ def cancel_proposal(
     """
     ensure_collective(origin, TECHNICAL_COMMITTEE, 1, 1)
     props = tuple(p for p in state.democracy.public_props if p.index != prop_index)
-    state, events = _slash_deposits(_set(state, public_props=props), prop_index)
+    state, events = _slash_deposits(update_democracy(state, public_props=props), prop_index)
     return state, (*events, event("Democracy.ProposalCanceled", prop_index=prop_index))
 
 
@@ -942,15 +520,17 @@ def blacklist(
     """
     ensure_root(origin)
     dem = state.democracy
-    state = _set(state, blacklist=dem.blacklist.set(proposal_hash, (U32_MAX, ())))
+    state = update_democracy(state, blacklist=dem.blacklist.set(proposal_hash, (U32_MAX, ())))
     events: Events = ()
     for i, prop in enumerate(dem.public_props):
         if prop.proposal.hash == proposal_hash:
-            state = _set(state, public_props=(*dem.public_props[:i], *dem.public_props[i + 1 :]))
+            state = update_democracy(
+                state, public_props=(*dem.public_props[:i], *dem.public_props[i + 1 :])
+            )
             state, events = _slash_deposits(state, prop.index)
             break
     if dem.next_external is not None and dem.next_external[0].hash == proposal_hash:
-        state = _set(state, next_external=None)
+        state = update_democracy(state, next_external=None)
     if maybe_ref_index is not None:
         info = state.democracy.referendum_info.get(maybe_ref_index)
         if isinstance(info, Ongoing) and info.proposal.hash == proposal_hash:
@@ -964,4 +544,4 @@ def clear_public_proposals(
 ) -> tuple[ChainState, Events]:
     """Root empties the public queue; deposits stay reserved and their records stay [DEM-23]."""
     ensure_root(origin)
-    return _set(state, public_props=()), ()
+    return update_democracy(state, public_props=()), ()

@@ -33,18 +33,11 @@ from ...chain.state import (
 from ...primitives.arith import U64_MAX, U128_MAX, Num, floor_div, max_, min_
 from ...primitives.errors import DispatchError, InvalidInput
 from ...primitives.types import U32, U32_KIND, AccountIds, Balance, Bool, Kind
-from ..balances import ensure_root as _ensure_root
-from ..balances import ensure_signed as _ensure_signed
-from ..balances import (
-    existential_deposit,
-    free_balance,
-    remove_lock,
-    reserve,
-    set_lock,
-    slash_reserved,
-    total_issuance,
-    unreserve,
-)
+from ..balances.accounts import existential_deposit, free_balance, total_issuance
+from ..balances.lockable import remove_lock, set_lock
+from ..balances.origins import ensure_root as _ensure_root
+from ..balances.origins import ensure_signed as _ensure_signed
+from ..balances.reservable import reserve, slash_reserved, unreserve
 from . import collective
 from .phragmen import PhragmenVoter, seq_phragmen
 

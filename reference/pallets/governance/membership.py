@@ -22,7 +22,7 @@ from ...chain.state import (
 )
 from ...primitives.errors import DispatchError
 from ...primitives.types import AccountIds
-from ..balances import ensure_signed
+from ..balances.origins import ensure_signed
 from . import collective
 
 PALLET = "TechnicalMembership"

@@ -26,18 +26,10 @@ from ...chain.state import (
 from ...primitives.errors import DispatchError
 from ...primitives.perthings import Permill
 from ...primitives.types import U32, Balance
-from ..balances import (
-    account_data,
-    deposit_creating,
-    existential_deposit,
-    free_balance,
-    reserve,
-    slash_reserved,
-    total_issuance,
-    unreserve,
-    withdraw,
-)
-from ..balances import ensure_signed as _ensure_signed
+from ..balances.accounts import account_data, existential_deposit, free_balance, total_issuance
+from ..balances.issuance import deposit_creating, withdraw
+from ..balances.origins import ensure_signed as _ensure_signed
+from ..balances.reservable import reserve, slash_reserved, unreserve
 from . import collective
 
 PALLET = "Treasury"

@@ -19,16 +19,16 @@ from typing import Any, overload
 
 import attrs
 
+from ...chain.computation_payloads import SettleInfo
 from ...chain.staking_state import BasePool, StakePool, Vault
 from ...chain.state import AccountId, BlockContext, ChainState, Events, Origin, event
-from ...chain.worker_messages import SettleInfo
 from ...primitives.arith import Num
 from ...primitives.errors import DispatchError, RuntimePanic
 from ...primitives.fixed import bmul, from_fixed
 from ...primitives.perthings import Permill
 from ...primitives.types import Balance, Bytes32, OptionPermillParts, OptionPoolId, PoolId
 from .. import computation
-from ..balances import ensure_signed
+from ..balances.origins import ensure_signed
 from . import assets, base_pool, wrapped_balances
 
 PALLET = "PhalaStakePoolv2"

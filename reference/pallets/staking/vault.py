@@ -26,7 +26,7 @@ from ...primitives.errors import DispatchError
 from ...primitives.fixed import bdiv, bmul, from_fixed, to_fixed
 from ...primitives.perthings import Permill
 from ...primitives.types import Balance, OptionPermillParts, PoolId
-from ..balances import ensure_signed
+from ..balances.origins import ensure_signed
 from . import assets, base_pool, wrapped_balances
 from .stake_pool_v2 import (
     GRACE_PERIOD,

@@ -21,8 +21,9 @@ from ...chain.state import AccountId, ChainState, Events, Origin, event
 from ...primitives.arith import saturating_sub
 from ...primitives.errors import DispatchError
 from ...primitives.types import Balance
-from .. import balances
-from ..balances import Preservation
+from ..balances.fungible import Preservation
+from ..balances.origins import ensure_signed
+from ..balances.transfers import transfer_funds
 from . import assets
 
 PALLET = "PhalaWrappedBalances"
@@ -111,7 +112,7 @@ def fund_wpha_account(
     state: ChainState, source: AccountId, amount: int
 ) -> tuple[ChainState, Events]:
     """Move ``amount`` PHA from ``source`` to the W-PHA account (``AllowDeath``) [STK-22]."""
-    return balances.transfer_funds(state, source, WPHA_ACCOUNT, amount, Preservation.EXPENDABLE)
+    return transfer_funds(state, source, WPHA_ACCOUNT, amount, Preservation.EXPENDABLE)
 
 
 # --- extrinsics [STK-5] ----------------------------------------------------------------
@@ -124,8 +125,8 @@ def wrap(state: ChainState, origin: Origin, amount: Balance) -> tuple[ChainState
     recorded as unmintable dust (production's behaviour). Creates
     ``StakerAccounts[who]`` if absent. Event ``Wrapped{user, amount}``.
     """
-    who = balances.ensure_signed(origin)
-    state, moved = balances.transfer_funds(state, who, WPHA_ACCOUNT, amount, Preservation.PRESERVE)
+    who = ensure_signed(origin)
+    state, moved = transfer_funds(state, who, WPHA_ACCOUNT, amount, Preservation.PRESERVE)
     state, minted, _ = mint_into(state, who, amount)
     state = _ensure_account(state, who)
     return state, (*moved, *minted, event(f"{PALLET}.Wrapped", user=who, amount=amount))
@@ -133,14 +134,14 @@ def wrap(state: ChainState, origin: Origin, amount: Balance) -> tuple[ChainState
 
 def _unwrap(state: ChainState, who: AccountId, amount: int) -> tuple[ChainState, Events]:
     state, burnt, _ = assets.burn(state, who, amount)
-    state, paid = balances.transfer_funds(state, WPHA_ACCOUNT, who, amount, Preservation.EXPENDABLE)
+    state, paid = transfer_funds(state, WPHA_ACCOUNT, who, amount, Preservation.EXPENDABLE)
     return state, (*burnt, *paid, event(f"{PALLET}.Unwrapped", user=who, amount=amount))
 
 
 def unwrap(state: ChainState, origin: Origin, amount: Balance) -> tuple[ChainState, Events]:
     """``unwrap(amount)``: ``amount <= min(net_value - locked, free W-PHA)``, else
     ``UnwrapAmountExceedsAvaliableStake``; burn, then pay the PHA back (``AllowDeath``) [STK-5]."""
-    who = balances.ensure_signed(origin)
+    who = ensure_signed(origin)
     if amount > unwrappable(state, who):
         raise DispatchError(f"{PALLET}.UnwrapAmountExceedsAvaliableStake")
     return _unwrap(state, who, amount)
@@ -148,5 +149,5 @@ def unwrap(state: ChainState, origin: Origin, amount: Balance) -> tuple[ChainSta
 
 def unwrap_all(state: ChainState, origin: Origin) -> tuple[ChainState, Events]:
     """``unwrap_all``: unwrap ``min(net_value - locked, free W-PHA)`` [STK-5]."""
-    who = balances.ensure_signed(origin)
+    who = ensure_signed(origin)
     return _unwrap(state, who, unwrappable(state, who))
