@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import shlex
 import sys
 from pathlib import Path
@@ -72,6 +73,19 @@ def adapter_command(text: str | None) -> list[str]:
     return command
 
 
+def ensure_writable(path: Path, option: str) -> None:
+    """Fail before the run, not after it, when a report cannot be written."""
+    from phala_spec.cli import CliError
+
+    if path.is_dir():
+        raise CliError(f"{option} {path}: is a directory")
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise CliError(f"{option} {path}: no directory {parent}")
+    if not os.access(parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise CliError(f"{option} {path}: not writable")
+
+
 def run(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -86,6 +100,9 @@ def run(args: argparse.Namespace) -> int:
 
     if args.timeout <= 0:
         raise CliError("--timeout must be positive")
+    for option, path in (("--json", args.json), ("--junit", args.junit)):
+        if path is not None:
+            ensure_writable(path, option)
     vectors_dir: Path = args.vectors or PACKAGED_DIR
     if not vectors_dir.is_dir():
         raise CliError(f"no vector directory at {vectors_dir}")
@@ -93,6 +110,7 @@ def run(args: argparse.Namespace) -> int:
     selected = [(i, p) for i, p in discover(vectors_dir) if matches(i, args.pattern)]
     lock = args.lock or default_lock(vectors_dir)
     missing: list[str] = []
+    entries: dict[str, str] | None = None
     if args.lock is not None or lock.is_file():
         try:
             entries = read_lock(lock)
@@ -119,7 +137,11 @@ def run(args: argparse.Namespace) -> int:
     ) as progress:
         task = progress.add_task("vectors", total=len(selected))
         results = run_all(
-            adapter, selected, on_result=lambda r: progress.advance(task), digests=args.digests
+            adapter,
+            selected,
+            on_result=lambda r: progress.advance(task),
+            digests=args.digests,
+            locked=entries,
         )
     results += [
         VectorResult(i, "error", message=f"listed in {lock.name} but the file is missing")

@@ -19,7 +19,7 @@ from __future__ import annotations
 import contextlib
 import json
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +32,7 @@ from phala_spec.steps import apply_step
 
 from .client import AdapterFailure, AdapterProcess, Hello
 from .schema import VectorFileError, load_vector, to_json, vector_requirements
+from .store import file_hash
 
 STATUSES = ("pass", "fail", "unsupported", "error")
 MAX_START_FAILURES = 3
@@ -286,16 +287,28 @@ def _explain(
         )
     where, result.expected, result.actual = found[0]
     result.where = f"state {where}"
-    return "; ".join(f"{p}: expected {short(e, 60)}, got {short(a, 60)}" for p, e, a in found)
+    first = f"expected {short(result.expected, 60)}, got {short(result.actual, 60)}"
+    more = "; ".join(f"{p}: expected {short(e, 60)}, got {short(a, 60)}" for p, e, a in found[1:])
+    return f"{first}; also {more}" if more else first
 
 
 def run_vector(
-    adapter: AdapterProcess, vector_id: str, path: Path, digests: str = "subsystems"
+    adapter: AdapterProcess,
+    vector_id: str,
+    path: Path,
+    digests: str = "subsystems",
+    locked: Mapping[str, str] | None = None,
 ) -> VectorResult:
-    """Run one vector file through an adapter: the consumption algorithm [VEC-16]."""
+    """Run one vector file through an adapter: the consumption algorithm [VEC-16].
+
+    With the lock's entries (``locked``), a file whose hash is not its entry's
+    is an ``error`` of its own, never blamed on the implementation [VEC-10].
+    """
     started = time.perf_counter()
     result = VectorResult(vector_id, "pass", path=str(path))
     try:
+        if locked is not None:
+            _check_locked(vector_id, path, locked, result)
         _run(adapter, vector_id, path, result, digests)
     except _Stop as stop:
         result = stop.result
@@ -303,6 +316,24 @@ def run_vector(
         result.status, result.message = "error", failure.reason
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _check_locked(
+    vector_id: str, path: Path, locked: Mapping[str, str], result: VectorResult
+) -> None:
+    result.opened = True
+    try:
+        blob = path.read_bytes()
+    except OSError as exc:
+        result.status, result.message = "error", f"{path}: cannot read ({exc.strerror or exc})"
+        raise _Stop(result) from None
+    if vector_id not in locked:
+        result.status, result.message = "error", "the file is not listed in the lock"
+        raise _Stop(result)
+    if file_hash(blob) != locked[vector_id]:
+        result.status = "error"
+        result.message = "the file differs from its lock entry (edited or corrupted?)"
+        raise _Stop(result)
 
 
 def _run(
@@ -379,6 +410,7 @@ def run_all(
     selected: Sequence[tuple[str, Path]],
     on_result: Callable[[VectorResult], None] | None = None,
     digests: str = "subsystems",
+    locked: Mapping[str, str] | None = None,
 ) -> list[VectorResult]:
     """Run every selected vector, in order, each exactly once [VEC-18].
 
@@ -400,7 +432,7 @@ def run_all(
                     message=f"not attempted after {start_failures} failed starts; last: {last_reason}",
                 )
             else:
-                result = run_vector(adapter, vector_id, path, digests)
+                result = run_vector(adapter, vector_id, path, digests, locked)
                 if result.start_failed:
                     start_failures += 1
                     last_reason = result.message
