@@ -11,6 +11,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from importlib.metadata import version
 
 # subcommand path -> (module, help)
 COMMANDS: dict[tuple[str, ...], tuple[str, str]] = {
@@ -42,6 +43,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="phala-spec",
         description="Executable specification of the Phala Network protocol.",
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"phala-spec {version('phala-spec')}"
     )
     groups: dict[str, argparse._SubParsersAction[argparse.ArgumentParser]] = {}
     top = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")

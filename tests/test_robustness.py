@@ -106,3 +106,40 @@ def test_an_unwritable_report_path_fails_before_the_run(tmp_path: Path, option: 
     assert done.returncode != 0
     assert "Traceback" not in done.stderr and "no directory" in done.stderr
     assert "selected" not in done.stdout  # nothing ran
+
+
+def test_prove_with_no_match_is_a_user_error() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "phala_spec", "prove", "-k", "nosuch"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2 and done.stdout == ""
+    assert "no obligation matches 'nosuch'" in done.stderr
+
+
+def test_version() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "phala_spec", "--version"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0 and done.stdout.startswith("phala-spec ")
+
+
+def test_a_report_of_year_zero_has_a_timestamp() -> None:
+    """[ATT-9]: chrono reads years 0..9999; year 0 is 62,167,219,200 s before the epoch."""
+    import calendar
+    import random
+
+    from phala_spec.tee.ias import parse_report_timestamp
+
+    assert parse_report_timestamp("0000-01-01T00:00:00") == -62_167_219_200
+    assert parse_report_timestamp("0000-03-01T00:00:00") == -62_167_219_200 + (31 + 29) * 86_400
+    rng = random.Random(7)
+    for _ in range(2_000):
+        y, m, d = rng.randint(1, 9999), rng.randint(1, 12), rng.randint(1, 28)
+        text = f"{y:04}-{m:02}-{d:02}T01:02:03.25"
+        assert parse_report_timestamp(text) == calendar.timegm((y, m, d, 1, 2, 3, 0, 0, 0))
