@@ -310,11 +310,18 @@ def begin_block(state: ChainState, now: int) -> tuple[ChainState, Events]:
 
 
 def _next_due(state: ChainState, after: int, until: int) -> int:
-    """The first block in ``(after, until]`` at which the scheduler or democracy acts [SCH-4]."""
+    """The first block in ``(after, until]`` at which the scheduler or democracy acts [SCH-4].
+
+    A launch block acts only when a proposal waits or the alternation flag is
+    still set (an empty launch resets it, [DEM-6]); after that, launch blocks
+    change nothing, so a long gap costs what is due in it, not its length.
+    """
     period: int = parameters(state).launch_period
-    due: list[int] = [until, (after // period + 1) * period]
-    due += [when for when in state.scheduler.agenda if after < when]
     dem = state.democracy
+    due: list[int] = [until]
+    if dem.public_props or dem.next_external is not None or dem.last_tabled_was_external:
+        due.append((after // period + 1) * period)
+    due += [when for when in state.scheduler.agenda if after < when]
     for index in range(dem.lowest_unbaked, dem.referendum_count):
         info = dem.referendum_info.get(index)
         if isinstance(info, Ongoing) and after < info.end:
