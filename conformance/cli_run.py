@@ -121,6 +121,10 @@ def run(args: argparse.Namespace) -> int:
     if not selected and not missing:
         if args.pattern:
             raise CliError(f"no vector in {vectors_dir} matches -k {args.pattern!r}")
+        if args.vectors is not None and not any(args.vectors.iterdir()):
+            # e.g. the folder of an `explore` run that found nothing
+            print(f"no vectors in {vectors_dir}: nothing to run")
+            return 0
         raise CliError(f"no vectors in {vectors_dir}")
 
     out = Console(highlight=False)

@@ -143,3 +143,46 @@ def test_a_report_of_year_zero_has_a_timestamp() -> None:
         y, m, d = rng.randint(1, 9999), rng.randint(1, 12), rng.randint(1, 28)
         text = f"{y:04}-{m:02}-{d:02}T01:02:03.25"
         assert parse_report_timestamp(text) == calendar.timegm((y, m, d, 1, 2, 3, 0, 0, 0))
+
+
+def test_explore_keeps_the_folder_clean_and_always_writes_its_out_dir(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "phala_spec", "explore", "--profile", "ci", "-k", "staking"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["explore-vectors"]
+    assert "seed 0" in done.stderr
+    follow_up = subprocess.run(
+        [sys.executable, "-m", "phala_spec", "conformance", "run", "--vectors", "explore-vectors"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
+    assert follow_up.returncode == 0 and "nothing to run" in follow_up.stdout
+
+
+def test_an_interrupted_explore_reports_its_seed_and_what_finished(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ctrl-C during a model: the seed and the finished models' results are still printed."""
+    import argparse
+
+    from phala_spec.models import cli as explore_cli
+    from phala_spec.models import load_model
+
+    def loader(name: str) -> object:
+        if name == explore_cli.select_models(None)[1]:
+            raise KeyboardInterrupt  # as if Ctrl-C came while the second model started
+        return load_model(name)
+
+    args = argparse.Namespace(profile="ci", out=tmp_path / "out", seed=5, select=None)
+    assert explore_cli.run(args, loader=loader) == 130
+    captured = capsys.readouterr()
+    first = explore_cli.select_models(None)[0]
+    assert f"interrupted: seed 5; models finished: {first}" in captured.err
+    assert first in captured.out  # its row of the table
