@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import attrs
 import immutables
 
-from ..primitives.codec import to_data
+from ..primitives.codec import sparse_data, to_data
 from ..primitives.errors import InvalidInput
 from ..primitives.types import FIXED_BITS, U32_KIND, Kind, fields_of
 from ..primitives.types import AccountId as AccountId
@@ -178,11 +178,20 @@ class ChainConfig:
 
 @attrs.frozen
 class CollectiveConfig:
-    """A collective's parameters [COL-2]; defaults are Phala's (the same for both collectives)."""
+    """A collective's parameters [COL-2]; defaults are Phala's (the same for both collectives).
+
+    ``default_vote`` names the rule that counts abstentions when a motion closes after its
+    end [COL-7]: ``PrimeDefaultVote`` (Phala's) or ``MoreThanMajorityThenPrimeDefaultVote``.
+    """
 
     motion_duration: int = 21_600
     max_proposals: int = 100
     max_members: int = 100
+    default_vote: str = "PrimeDefaultVote"
+
+    def __data__(self) -> dict[str, Any]:
+        """Plain data [GEN-5]: ``default_vote`` appears only when it is not Phala's rule."""
+        return sparse_data(self, always=("motion_duration", "max_proposals", "max_members"))
 
 
 @attrs.frozen
