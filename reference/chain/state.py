@@ -260,7 +260,8 @@ class SystemState:
     """frame_system: the current block, the block opened before it, and the account records [SYS-1].
 
     ``parent_number`` is the number of the block opened before ``block`` (0 at
-    genesis). A gap between the two stands for empty blocks, whose hooks the
+    genesis). ``genesis_opened`` records that the genesis block was opened for calls
+    [CHAIN-14], so that it opens at most once. A gap between the two stands for empty blocks, whose hooks the
     pallets catch up when the next block opens [CHAIN-8] [SCH-4].
     """
 
@@ -268,6 +269,11 @@ class SystemState:
     in_block: bool = False
     parent_number: int = 0
     accounts: immutables.Map[AccountId, AccountInfo] = attrs.field(factory=_map)
+    genesis_opened: bool = False
+
+    def __data__(self) -> dict[str, Any]:
+        """Plain data: ``genesis_opened`` appears only once the genesis block was opened [CHAIN-14]."""
+        return sparse_data(self, always=("block", "in_block", "parent_number", "accounts"))
 
 
 @attrs.frozen
