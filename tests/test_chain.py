@@ -241,3 +241,23 @@ def test_calls_at_the_genesis_block() -> None:
         initialize_block(finalize_block(after)[0], BlockContext(0, 12_000))
     with pytest.raises(InvalidInput):
         open_genesis_block(state, BlockContext(0, 0, b"short"))
+
+
+def test_event_fields_read_by_name() -> None:
+    from phala_spec.chain.state import Event, event
+    from phala_spec.primitives.codec import to_data
+
+    transfer = event("Balances.Transfer", **{"from": b"a" * 32, "to": b"b" * 32, "amount": 5})
+    assert transfer["amount"] == 5 and transfer.get("amount") == 5
+    assert "to" in transfer and "value" not in transfer and transfer.get("value", 0) == 0
+    assert dict(transfer.field_map) == {"from": b"a" * 32, "to": b"b" * 32, "amount": 5}
+    assert transfer.field_names == ("from", "to", "amount")
+    with pytest.raises(KeyError, match="amount"):
+        Event("System.Remarked")["amount"]
+    with pytest.raises(TypeError):
+        transfer.field_map["amount"] = 6  # type: ignore[index]
+    assert to_data(transfer) == {
+        "name": "Balances.Transfer",
+        "fields": {"from": b"a" * 32, "to": b"b" * 32, "amount": 5},
+    }
+    assert transfer == Event("Balances.Transfer", transfer.fields)

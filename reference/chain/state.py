@@ -7,6 +7,8 @@ returns a new state that shares all untouched structure with the old one.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Annotated, Any
 
 import attrs
@@ -116,13 +118,45 @@ Origin = Signed | Root | Unsigned | PalletOrigin | CollectiveOrigin | Collective
 
 @attrs.frozen
 class Event:
-    """A deposited event: ``Pallet.Name`` and its named fields, in declaration order."""
+    """A deposited event: ``Pallet.Name`` and its named fields, in declaration order [CHAIN-3].
+
+    The fields read by name like a mapping: ``event["amount"]``, ``"amount" in event``,
+    ``event.get("amount")``, or ``event.field_map`` as a whole. ``fields`` stays the
+    ordered pairs, and the plain data is unchanged.
+    """
 
     name: str
     fields: tuple[tuple[str, Any], ...] = ()
 
     def __data__(self) -> dict[str, Any]:
         return {"name": self.name, "fields": {k: to_data(v) for k, v in self.fields}}
+
+    @property
+    def field_map(self) -> Mapping[str, Any]:
+        """The fields as a read-only mapping from name to value [CHAIN-3]."""
+        return MappingProxyType(dict(self.fields))
+
+    def __getitem__(self, name: str) -> Any:
+        """``event["amount"]``: the value of a field by name; ``KeyError`` if the event has none."""
+        for key, value in self.fields:
+            if key == name:
+                return value
+        raise KeyError(f"{self.name} has no field {name!r}; its fields are {self.field_names}")
+
+    def __contains__(self, name: object) -> bool:
+        return any(key == name for key, _ in self.fields)
+
+    def get(self, name: str, default: Any = None) -> Any:
+        """A field's value by name, or ``default``."""
+        for key, value in self.fields:
+            if key == name:
+                return value
+        return default
+
+    @property
+    def field_names(self) -> tuple[str, ...]:
+        """The field names, in production's declaration order."""
+        return tuple(key for key, _ in self.fields)
 
 
 def event(name: str, **fields: Any) -> Event:
