@@ -515,3 +515,9 @@ def test_bench_sections_for_the_network(tmp_path, capsys) -> None:
     assert [m["runtimes"] for m in network["measurements"]] == [10, 100]
     assert all(m["steps_per_second"] > 0 for m in network["measurements"])
     assert set(network["ratios"]) == {"steps_small_over_large", "per_runtime_cost_large_over_small"}
+
+
+def test_a_network_never_opens_the_genesis_block() -> None:
+    """Block 0 opens only on a chain [CHAIN-14]."""
+    with pytest.raises(InvalidInput, match="genesis"):
+        network_step(replicas_genesis(), ctx(0), [])

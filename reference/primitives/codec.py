@@ -43,6 +43,21 @@ def to_data(value: Any) -> PlainData:
     raise TypeError(f"no plain-data form for {type(value).__name__}")
 
 
+def sparse_data(record: Any, always: tuple[str, ...]) -> dict[str, PlainData]:
+    """A record's plain data without the fields that hold their default value [GEN-5].
+
+    The fields named in ``always`` are kept whatever their value. Configuration
+    records use it for parameters added after their first version, so that the
+    plain data (and the digest) of a state that keeps their defaults does not change.
+    """
+    data = {}
+    for f in attrs.fields(type(record)):
+        value = getattr(record, f.name)
+        if f.name in always or value != f.default:
+            data[f.name] = to_data(value)
+    return data
+
+
 def encode(data: PlainData) -> bytes:
     """Deterministic CBOR bytes of plain data [CODEC-1]."""
     _check_plain(data)
