@@ -1,4 +1,4 @@
-"""The reference served over the adapter protocol [ADP-1]..[ADP-9].
+"""The reference served over the adapter protocol [ADP-1]..[ADP-13].
 
 :func:`serve` reads request frames from a binary stream and answers each with
 one reply frame. It never raises on bad input: malformed requests and the
@@ -12,8 +12,7 @@ import sys
 from typing import Any, BinaryIO
 
 from phala_spec import SPEC_VERSION
-from phala_spec.network import State, genesis_state, observe, view_names
-from phala_spec.primitives.codec import digest
+from phala_spec.network import State, commitments, genesis_state, observe, subsystems, view_names
 from phala_spec.primitives.errors import InvalidInput
 from phala_spec.runtime.calls import CALLS
 from phala_spec.runtime.genesis import PRESETS
@@ -71,6 +70,7 @@ class ReferenceAdapter:
                 "calls": sorted(CALLS),
                 "views": view_names(),
                 "steps": list(STEP_KINDS),
+                "subsystems": ["*"],
             },
         )
 
@@ -79,19 +79,28 @@ class ReferenceAdapter:
         if not isinstance(spec, dict) or set(spec) != {"preset", "overrides"}:
             return error("load takes genesis: {preset, overrides}")
         self.state = genesis_state(spec["preset"], spec["overrides"])
-        return ok(digest=digest(self.state))
+        return ok(digests=commitments(self.state))
 
     def on_step(self, request: dict[str, Any]) -> dict[str, Any]:
         if self.state is None:
             return error("no state loaded")
         result = apply_step(self.state, request.get("step"))
         self.state = result.state
-        return ok(**result.report(), digest=digest(result.state))
+        return ok(**result.report(), digests=commitments(result.state))
 
     def on_query(self, request: dict[str, Any]) -> dict[str, Any]:
         if self.state is None:
             return error("no state loaded")
         return ok(value=observe(self.state, request.get("view"), request.get("args", [])))
+
+    def on_state(self, request: dict[str, Any]) -> dict[str, Any]:
+        if self.state is None:
+            return error("no state loaded")
+        parts = subsystems(self.state)
+        name = request.get("subsystem")
+        if not isinstance(name, str) or name not in parts:
+            return error(f"no subsystem {name!r}; the state has {', '.join(sorted(parts))}")
+        return ok(value=parts[name])
 
     def on_reset(self, request: dict[str, Any]) -> dict[str, Any]:
         self.state = None

@@ -44,14 +44,14 @@ import attrs
 
 from phala_spec import SPEC_VERSION
 from phala_spec.chain.state import ChainConfig, ChainState, Events
-from phala_spec.network import NetworkState, State, chain_of, genesis_state
+from phala_spec.network import NetworkState, State, chain_of, commitments, genesis_state
 from phala_spec.network import observe as observe_view
-from phala_spec.primitives.codec import PlainData, blake2b_256, digest, encode, to_data
+from phala_spec.primitives.codec import PlainData, blake2b_256, encode, to_data
 from phala_spec.primitives.errors import InvalidInput
 from phala_spec.runtime.genesis import PRESETS, dev_account
 from phala_spec.steps import apply_step
 
-FORMAT = "phala-spec/vector/1"
+FORMAT = "phala-spec/vector/2"
 GENERATOR = "phala-spec"
 # Bumped whenever the generator's output changes for the same spec [VEC-9].
 GENERATOR_VERSION = "1"
@@ -677,7 +677,9 @@ def build_vector(spec: CaseSpec) -> dict[str, PlainData]:
         state = genesis_state(spec.preset, overrides)
     except InvalidInput as exc:
         raise AuthoringError(f"{spec.id}: bad genesis: {exc}") from exc
-    genesis_digest = digest(state)
+    genesis_digests = commitments(state)
+    previous = genesis_digests
+    touched: set[str] = set()  # the subsystems some step changes [VEC-5]
     checks = dict(spec.checks)
     steps = []
     for index, step_spec in enumerate(spec.steps):
@@ -700,13 +702,16 @@ def build_vector(spec: CaseSpec) -> dict[str, PlainData]:
                 f"the reference gives {result.outcome!r}"
             )
         state = result.state
+        after = commitments(state)
+        touched |= {name for name in after if previous.get(name) != after[name]}
+        previous = after
         steps.append(
             {
                 "step": step,
                 "expect": {
                     **result.report(),
                     "observations": observations,
-                    "digest": digest(state),
+                    "digests": after,
                 },
             }
         )
@@ -729,7 +734,8 @@ def build_vector(spec: CaseSpec) -> dict[str, PlainData]:
             "source": spec.provenance.source,
         },
         "genesis": {"preset": spec.preset, "overrides": overrides},
-        "genesis_digest": genesis_digest,
+        "subsystems": sorted(touched),
+        "genesis_digests": genesis_digests,
         "steps": steps,
     }
     encode(vector)  # plain data check

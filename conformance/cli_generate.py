@@ -24,6 +24,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--lock", type=Path, metavar="FILE", help="lock file (default: DIR.lock next to DIR)"
     )
     parser.add_argument(
+        "--json",
+        action="store_true",
+        help="also write each vector's lossless JSON twin, <case>.json beside <case>.cbor [VEC-24]",
+    )
+    parser.add_argument(
         "--check",
         action="store_true",
         help="write nothing; fail if regenerated vectors differ from the lock or the files",
@@ -79,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
         )
         return 1 if problems else 0
     try:
-        removed = write_all(generated, args.out, lock, partial=partial)
+        removed = write_all(generated, args.out, lock, partial=partial, twins=args.json)
     except (OSError, LockError) as exc:
         raise CliError(f"cannot write vectors: {exc}") from exc
     console.print(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import shlex
 import sys
 from pathlib import Path
@@ -34,6 +35,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="lock listing the vectors that must exist (default: DIR.lock if present)",
     )
+    parser.add_argument(
+        "--digests",
+        choices=("full", "subsystems", "off"),
+        default="subsystems",
+        help="what of the state commitments to compare: every subsystem, the subsystems the "
+        "adapter declares (default; a vector changing another is unsupported), or none "
+        "(behaviour only) [VEC-22]",
+    )
     parser.add_argument("--json", type=Path, metavar="FILE", help="write a JSON report")
     parser.add_argument("--junit", type=Path, metavar="FILE", help="write a JUnit XML report")
     parser.add_argument(
@@ -64,6 +73,19 @@ def adapter_command(text: str | None) -> list[str]:
     return command
 
 
+def ensure_writable(path: Path, option: str) -> None:
+    """Fail before the run, not after it, when a report cannot be written."""
+    from phala_spec.cli import CliError
+
+    if path.is_dir():
+        raise CliError(f"{option} {path}: is a directory")
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise CliError(f"{option} {path}: no directory {parent}")
+    if not os.access(parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise CliError(f"{option} {path}: not writable")
+
+
 def run(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -78,6 +100,9 @@ def run(args: argparse.Namespace) -> int:
 
     if args.timeout <= 0:
         raise CliError("--timeout must be positive")
+    for option, path in (("--json", args.json), ("--junit", args.junit)):
+        if path is not None:
+            ensure_writable(path, option)
     vectors_dir: Path = args.vectors or PACKAGED_DIR
     if not vectors_dir.is_dir():
         raise CliError(f"no vector directory at {vectors_dir}")
@@ -85,6 +110,7 @@ def run(args: argparse.Namespace) -> int:
     selected = [(i, p) for i, p in discover(vectors_dir) if matches(i, args.pattern)]
     lock = args.lock or default_lock(vectors_dir)
     missing: list[str] = []
+    entries: dict[str, str] | None = None
     if args.lock is not None or lock.is_file():
         try:
             entries = read_lock(lock)
@@ -95,6 +121,10 @@ def run(args: argparse.Namespace) -> int:
     if not selected and not missing:
         if args.pattern:
             raise CliError(f"no vector in {vectors_dir} matches -k {args.pattern!r}")
+        if args.vectors is not None and not any(args.vectors.iterdir()):
+            # e.g. the folder of an `explore` run that found nothing
+            print(f"no vectors in {vectors_dir}: nothing to run")
+            return 0
         raise CliError(f"no vectors in {vectors_dir}")
 
     out = Console(highlight=False)
@@ -110,13 +140,19 @@ def run(args: argparse.Namespace) -> int:
         disable=not err.is_terminal,
     ) as progress:
         task = progress.add_task("vectors", total=len(selected))
-        results = run_all(adapter, selected, on_result=lambda r: progress.advance(task))
+        results = run_all(
+            adapter,
+            selected,
+            on_result=lambda r: progress.advance(task),
+            digests=args.digests,
+            locked=entries,
+        )
     results += [
         VectorResult(i, "error", message=f"listed in {lock.name} but the file is missing")
         for i in missing
     ]
     hello = adapter.last_hello
-    info: dict[str, Any] = {"command": command}
+    info: dict[str, Any] = {"command": command, "digests": args.digests}
     if hello is not None:
         info.update(name=hello.name, version=hello.version, protocol=hello.protocol)
     print_summary(out, results, info)

@@ -7,6 +7,7 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 ORDER = (
     "format",
@@ -20,11 +21,12 @@ ORDER = (
     "crypto",
     "provenance",
     "genesis",
-    "genesis_digest",
+    "subsystems",
+    "genesis_digests",
     "steps",
 )
 PROVENANCE_ORDER = ("generator", "generator_version", "spec_version", "origin", "seed", "source")
-EXPECT_ORDER = ("outcome", "events", "returned", "observations", "digest")
+EXPECT_ORDER = ("outcome", "events", "returned", "observations", "digests")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -39,6 +41,29 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="vector directory to look ids up in (default: the shipped vectors)",
     )
+    parser.add_argument(
+        "--state",
+        action="store_true",
+        help="also print the state, subsystem by subsystem, at the genesis and after every "
+        "step, as the reference computes it [VEC-11]",
+    )
+
+
+def _add_states(ordered: dict[str, Any], vector: dict[str, Any]) -> None:
+    """The reference's state at the genesis and after each step, by subsystem [VEC-11]."""
+    from phala_spec.cli import CliError
+    from phala_spec.network import genesis_state, subsystems
+    from phala_spec.primitives.errors import InvalidInput
+    from phala_spec.steps import apply_step
+
+    try:
+        state = genesis_state(vector["genesis"]["preset"], vector["genesis"]["overrides"])
+        ordered["genesis_state"] = subsystems(state)
+        for entry in ordered["steps"]:
+            state = apply_step(state, entry["step"]).state
+            entry["state"] = subsystems(state)
+    except InvalidInput as exc:
+        raise CliError(f"the reference cannot replay this vector: {exc}") from exc
 
 
 def run(args: argparse.Namespace) -> int:
@@ -75,6 +100,8 @@ def run(args: argparse.Namespace) -> int:
         for e in vector["steps"]
     ]
     ordered["provenance"] = {key: vector["provenance"][key] for key in PROVENANCE_ORDER}
+    if args.state:
+        _add_states(ordered, vector)
     text = json.dumps(to_json(ordered), indent=2, ensure_ascii=False) + "\n"
     try:
         sys.stdout.write(text)

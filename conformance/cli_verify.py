@@ -23,6 +23,7 @@ def verify(vectors_dir: Path, lock: Path) -> tuple[int, list[str]]:
     """Check every file and the lock; returns the number of files and the problems found."""
     from .schema import VectorFileError, load_vector
     from .store import discover, file_hash, read_lock, vector_id_of
+    from .twin import dumps
 
     entries = read_lock(lock)
     problems = []
@@ -38,6 +39,9 @@ def verify(vectors_dir: Path, lock: Path) -> tuple[int, list[str]]:
         else:
             if vector["id"] != vector_id:
                 problems.append(f"{path}: the file says it is {vector['id']!r}")
+            twin = path.with_suffix(".json")
+            if twin.is_file() and twin.read_text(encoding="utf-8") != dumps(vector):
+                problems.append(f"{twin}: not the JSON twin of {path.name} [VEC-24]")
         if vector_id not in entries:
             problems.append(f"{vector_id}: file has no lock entry")
         elif entries[vector_id] != file_hash(path.read_bytes()):

@@ -24,9 +24,9 @@ import attrs
 from .protocol import PROTOCOL_VERSION, STATUSES, ProtocolError, frame, read_frame
 
 REFERENCE_COMMAND = (sys.executable, "-m", "phala_spec.conformance.cli_adapter")
-CAPABILITIES = ("suites", "presets", "crypto", "calls", "views")
-# Capabilities added after protocol 1 was first published, with the value an
-# adapter that does not declare them is taken to have [ADP-5] [ADP-12].
+CAPABILITIES = ("suites", "presets", "crypto", "calls", "views", "subsystems")
+# Capabilities that an adapter may leave out, with the value it is then taken
+# to have [ADP-5] [ADP-12].
 OPTIONAL_CAPABILITIES: dict[str, tuple[str, ...]] = {
     "steps": ("initialize_block", "call", "finalize_block"),
 }

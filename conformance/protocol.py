@@ -11,9 +11,9 @@ from typing import IO, Any
 
 from phala_spec.primitives.codec import PlainData, decode, encode
 
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2
 MAX_FRAME = 64 * 1024 * 1024  # [ADP-2]: a longer frame is a protocol error
-REQUESTS = ("hello", "load", "step", "query", "reset", "bye")
+REQUESTS = ("hello", "load", "step", "query", "state", "reset", "bye")
 STATUSES = ("ok", "unsupported", "error")
 
 

@@ -21,10 +21,11 @@ _SUMMARY = "phala-spec-vectors-summary"
 
 
 class _PluginState:
-    def __init__(self, vectors: Path, command: list[str], timeout: float) -> None:
+    def __init__(self, vectors: Path, command: list[str], timeout: float, digests: str) -> None:
         from .client import AdapterProcess
 
         self.vectors = vectors
+        self.digests = digests
         self.adapter = AdapterProcess(command, timeout=timeout)
         self.statuses: dict[str, int] = {}
 
@@ -50,6 +51,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=10.0,
         help="seconds to wait for each adapter reply (default: 10)",
     )
+    group.addoption(
+        "--phala-digests",
+        choices=("full", "subsystems", "off"),
+        default="subsystems",
+        help="state commitments compared: full, the adapter's subsystems (default), or off",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -66,7 +73,9 @@ def pytest_configure(config: pytest.Config) -> None:
         command = adapter_command(config.getoption("phala_adapter"))
     except Exception as exc:
         raise pytest.UsageError(f"--phala-adapter: {exc}") from exc
-    config.stash[_STATE] = _PluginState(vectors, command, config.getoption("phala_timeout"))
+    config.stash[_STATE] = _PluginState(
+        vectors, command, config.getoption("phala_timeout"), config.getoption("phala_digests")
+    )
     config.pluginmanager.register(_Summary(), _SUMMARY)
     # With no explicit paths on the command line, collect the vectors only.
     if config.args_source != pytest.Config.ArgsSource.ARGS:
@@ -116,7 +125,7 @@ class VectorItem(pytest.Item):
         from .runner import run_vector
 
         state = self.config.stash[_STATE]
-        result = run_vector(state.adapter, self.name, self.path)
+        result = run_vector(state.adapter, self.name, self.path, state.digests)
         self.user_properties.append((_STATUS, result.status))
         if result.status == "unsupported":
             pytest.skip(f"unsupported (not a pass): {result.message}")

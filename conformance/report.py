@@ -38,7 +38,8 @@ def print_summary(
     console: Console, results: Sequence[VectorResult], adapter: dict[str, Any]
 ) -> None:
     """The summary table per suite, then one block per vector that did not pass."""
-    table = Table(title=Text(f"conformance: {adapter_label(adapter)}"))
+    mode = adapter.get("digests", "subsystems")
+    table = Table(title=Text(f"conformance: {adapter_label(adapter)} (digests: {mode})"))
     table.add_column("preset")
     table.add_column("suite")
     for status in STATUSES:
@@ -80,6 +81,7 @@ def json_report(
     return {
         "format": REPORT_FORMAT,
         "adapter": adapter,
+        "digests": adapter.get("digests", "subsystems"),
         "vectors": vectors,
         "pattern": pattern,
         "selected": len(results),

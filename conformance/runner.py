@@ -1,11 +1,17 @@
 """Running vectors against an implementation through its adapter [VEC-16]..[VEC-19].
 
 :func:`run_vector` is the consumption algorithm of ``spec/vectors.md``:
-load the genesis and compare its digest, then for each step send it and
-compare the outcome, the events, the returned value, each observation and the
-state digest. The first mismatch is the diverging step. The status of a
+load the genesis and compare its state commitment, then for each step send it
+and compare the outcome, the events, the returned value, each observation and
+the commitment. The first mismatch is the diverging step. The status of a
 vector is ``pass``, ``fail`` (the implementation disagrees), ``unsupported``
 (the adapter declined it) or ``error`` (the vector or the adapter is broken).
+
+Which subsystems' digests are compared is the run's digest mode [VEC-22]:
+``full`` (all of them), ``subsystems`` (those the adapter declares; a vector
+that changes another is unsupported) or ``off`` (behaviour only). When a
+digest differs, the runner asks the adapter for that subsystem's state and
+names the first paths where it differs from the reference's [VEC-23].
 """
 
 from __future__ import annotations
@@ -13,19 +19,26 @@ from __future__ import annotations
 import contextlib
 import json
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import attrs
 
+from phala_spec.network import genesis_state, subsystems
 from phala_spec.primitives.codec import PlainData, encode
+from phala_spec.primitives.errors import InvalidInput
+from phala_spec.steps import apply_step
 
-from .client import AdapterFailure, AdapterProcess
+from .client import AdapterFailure, AdapterProcess, Hello
 from .schema import VectorFileError, load_vector, to_json, vector_requirements
+from .store import file_hash
 
 STATUSES = ("pass", "fail", "unsupported", "error")
 MAX_START_FAILURES = 3
+DIGEST_MODES = ("full", "subsystems", "off")
+"""What a run compares of the state commitments [VEC-22]; ``subsystems`` is the default."""
+SHOWN_DIFFERENCES = 5
 
 
 @attrs.define
@@ -110,6 +123,37 @@ def first_difference(
     return path, expected, actual
 
 
+def differences(
+    expected: PlainData, actual: PlainData, path: str = "", limit: int = SHOWN_DIFFERENCES
+) -> list[tuple[str, Any, Any]]:
+    """The first ``limit`` places where two plain values differ, as ``(path, expected, actual)``."""
+    found: list[tuple[str, Any, Any]] = []
+
+    def walk(e: PlainData, a: PlainData, at: str) -> None:
+        if len(found) >= limit or same(e, a):
+            return
+        if isinstance(e, dict) and isinstance(a, dict):
+            for key in sorted(set(e) | set(a), key=repr):
+                label = f"{at}.{key}" if isinstance(key, str) else f"{at}[{short(key)}]"
+                if key not in a:
+                    found.append((label, e[key], "(absent)"))
+                elif key not in e:
+                    found.append((label, "(absent)", a[key]))
+                else:
+                    walk(e[key], a[key], label)
+                if len(found) >= limit:
+                    return
+            return
+        if isinstance(e, list) and isinstance(a, list) and len(e) == len(a):
+            for i, (x, y) in enumerate(zip(e, a, strict=True)):
+                walk(x, y, f"{at}[{i}]")
+            return
+        found.append((at, e, a))
+
+    walk(expected, actual, path)
+    return found
+
+
 def short(value: PlainData, limit: int = 160) -> str:
     """A compact one-line rendering for terminal output: JSON with shortened byte strings."""
 
@@ -172,12 +216,100 @@ def _check(result: VectorResult, where: str, expected: PlainData, actual: PlainD
         raise _Stop(result)
 
 
-def run_vector(adapter: AdapterProcess, vector_id: str, path: Path) -> VectorResult:
-    """Run one vector file through an adapter: the consumption algorithm [VEC-16]."""
+def reference_subsystem(vector: dict[str, Any], steps_done: int, subsystem: str) -> PlainData:
+    """The reference's plain data of ``subsystem`` after the vector's first ``steps_done`` steps."""
+    try:
+        state = genesis_state(vector["genesis"]["preset"], vector["genesis"]["overrides"])
+        for entry in vector["steps"][:steps_done]:
+            state = apply_step(state, entry["step"]).state
+    except InvalidInput as exc:
+        return f"(the reference cannot replay the vector: {exc})"
+    return subsystems(state).get(subsystem)
+
+
+def _compared(vector: dict[str, Any], hello: Hello, mode: str) -> list[str]:
+    """The subsystems whose digests this run compares for ``vector`` [VEC-22]."""
+    names = sorted(vector["genesis_digests"])
+    if mode == "off":
+        return []
+    if mode == "full":
+        return names
+    return [name for name in names if not hello.lacks("subsystems", name)]
+
+
+def _check_digests(
+    adapter: AdapterProcess,
+    vector: dict[str, Any],
+    steps_done: int,
+    compared: Sequence[str],
+    expected: dict[str, bytes],
+    reply: dict[str, Any],
+    result: VectorResult,
+) -> None:
+    """Compare the commitment's compared subsystems; on a difference, show where [VEC-23]."""
+    actual = reply["digests"]
+    if not isinstance(actual, dict):
+        result.status, result.message = "error", "digests must be a map from subsystem to digest"
+        raise _Stop(result)
+    for name in compared:
+        if name not in actual:
+            result.status = "error"
+            result.message = f"the reply lacks the digest of subsystem {name!r}"
+            raise _Stop(result)
+        if same(expected[name], actual[name]):
+            continue
+        result.status, result.where = "fail", f"digest of {name}"
+        result.expected, result.actual = expected[name], actual[name]
+        result.message = _explain(adapter, vector, steps_done, name, result)
+        raise _Stop(result)
+
+
+def _explain(
+    adapter: AdapterProcess,
+    vector: dict[str, Any],
+    steps_done: int,
+    name: str,
+    result: VectorResult,
+) -> str:
+    """The first differing paths of a subsystem's state, fetched from the adapter [VEC-23]."""
+    try:
+        reply = adapter.request({"request": "state", "subsystem": name})
+    except AdapterFailure as failure:
+        return f"the digests differ; the adapter failed to show its state: {failure.reason}"
+    if reply["status"] != "ok" or "value" not in reply:
+        detail = reply.get("reason") or reply.get("message") or "no value"
+        return f"the digests differ; the adapter did not show its state ({detail})"
+    expected = reference_subsystem(vector, steps_done, name)
+    found = differences(expected, reply["value"], name)
+    if not found:
+        return (
+            "the digests differ, yet the adapter's state equals the reference's: check its encoding"
+        )
+    where, result.expected, result.actual = found[0]
+    result.where = f"state {where}"
+    first = f"expected {short(result.expected, 60)}, got {short(result.actual, 60)}"
+    more = "; ".join(f"{p}: expected {short(e, 60)}, got {short(a, 60)}" for p, e, a in found[1:])
+    return f"{first}; also {more}" if more else first
+
+
+def run_vector(
+    adapter: AdapterProcess,
+    vector_id: str,
+    path: Path,
+    digests: str = "subsystems",
+    locked: Mapping[str, str] | None = None,
+) -> VectorResult:
+    """Run one vector file through an adapter: the consumption algorithm [VEC-16].
+
+    With the lock's entries (``locked``), a file whose hash is not its entry's
+    is an ``error`` of its own, never blamed on the implementation [VEC-10].
+    """
     started = time.perf_counter()
     result = VectorResult(vector_id, "pass", path=str(path))
     try:
-        _run(adapter, vector_id, path, result)
+        if locked is not None:
+            _check_locked(vector_id, path, locked, result)
+        _run(adapter, vector_id, path, result, digests)
     except _Stop as stop:
         result = stop.result
     except AdapterFailure as failure:
@@ -186,7 +318,27 @@ def run_vector(adapter: AdapterProcess, vector_id: str, path: Path) -> VectorRes
     return result
 
 
-def _run(adapter: AdapterProcess, vector_id: str, path: Path, result: VectorResult) -> None:
+def _check_locked(
+    vector_id: str, path: Path, locked: Mapping[str, str], result: VectorResult
+) -> None:
+    result.opened = True
+    try:
+        blob = path.read_bytes()
+    except OSError as exc:
+        result.status, result.message = "error", f"{path}: cannot read ({exc.strerror or exc})"
+        raise _Stop(result) from None
+    if vector_id not in locked:
+        result.status, result.message = "error", "the file is not listed in the lock"
+        raise _Stop(result)
+    if file_hash(blob) != locked[vector_id]:
+        result.status = "error"
+        result.message = "the file differs from its lock entry (edited or corrupted?)"
+        raise _Stop(result)
+
+
+def _run(
+    adapter: AdapterProcess, vector_id: str, path: Path, result: VectorResult, mode: str
+) -> None:
     result.opened = True
     try:
         vector = load_vector(path)
@@ -210,13 +362,22 @@ def _run(adapter: AdapterProcess, vector_id: str, path: Path, result: VectorResu
             if hello.lacks(cap, name)
         }
     )
+    # full: every subsystem is compared; subsystems: those the vector changes must be [VEC-22]
+    needed: list[str] = []
+    if mode == "full":
+        needed = sorted(vector["genesis_digests"])
+    elif mode == "subsystems":
+        needed = list(vector["subsystems"])
+    lacking += [f"subsystem {name}" for name in needed if hello.lacks("subsystems", name)]
     if lacking:
         result.status = "unsupported"
         result.message = "adapter does not declare " + ", ".join(lacking)
         raise _Stop(result)
+    compared = _compared(vector, hello, mode)
     result.where = "genesis"
-    reply = _reply(adapter, {"request": "load", "genesis": vector["genesis"]}, result, ["digest"])
-    _check(result, "genesis digest", vector["genesis_digest"], reply["digest"])
+    fields = ["digests"] if compared else []
+    reply = _reply(adapter, {"request": "load", "genesis": vector["genesis"]}, result, fields)
+    _check_digests(adapter, vector, 0, compared, vector["genesis_digests"], reply, result)
     result.where = ""
     for index, entry in enumerate(vector["steps"]):
         result.step, result.step_label = index, step_label(entry["step"])
@@ -225,7 +386,7 @@ def _run(adapter: AdapterProcess, vector_id: str, path: Path, result: VectorResu
             adapter,
             {"request": "step", "step": entry["step"]},
             result,
-            ["outcome", "events", "returned", "digest"],
+            ["outcome", "events", "returned", *fields],
         )
         for field in ("outcome", "events", "returned"):
             _check(result, field, expect[field], reply[field])
@@ -238,7 +399,7 @@ def _run(adapter: AdapterProcess, vector_id: str, path: Path, result: VectorResu
             )
             label = f"observation {obs['view']}({', '.join(short(a, 40) for a in obs['args'])})"
             _check(result, label, obs["value"], answer["value"])
-        _check(result, "digest", expect["digest"], reply["digest"])
+        _check_digests(adapter, vector, index + 1, compared, expect["digests"], reply, result)
     result.step, result.step_label = None, ""
     with contextlib.suppress(AdapterFailure):  # the vector has passed; the next one restarts
         adapter.request({"request": "reset"})
@@ -248,6 +409,8 @@ def run_all(
     adapter: AdapterProcess,
     selected: Sequence[tuple[str, Path]],
     on_result: Callable[[VectorResult], None] | None = None,
+    digests: str = "subsystems",
+    locked: Mapping[str, str] | None = None,
 ) -> list[VectorResult]:
     """Run every selected vector, in order, each exactly once [VEC-18].
 
@@ -269,7 +432,7 @@ def run_all(
                     message=f"not attempted after {start_failures} failed starts; last: {last_reason}",
                 )
             else:
-                result = run_vector(adapter, vector_id, path)
+                result = run_vector(adapter, vector_id, path, digests, locked)
                 if result.start_failed:
                     start_failures += 1
                     last_reason = result.message

@@ -1,4 +1,4 @@
-"""The vector format v1 and its checker [VEC-2]..[VEC-7].
+"""The vector format v2 and its checker [VEC-2]..[VEC-7].
 
 :func:`check_vector` is the executable form of the CDDL schema shipped as
 ``vectors.cddl`` (and printed in ``spec/vectors.md``). It runs when vectors are
@@ -30,19 +30,20 @@ TOP_KEYS = {
     "crypto",
     "provenance",
     "genesis",
-    "genesis_digest",
+    "subsystems",
+    "genesis_digests",
     "steps",
 }
 PROVENANCE_KEYS = {"generator", "generator_version", "spec_version", "origin", "seed", "source"}
-EXPECT_KEYS = {"outcome", "events", "returned", "observations", "digest"}
+EXPECT_KEYS = {"outcome", "events", "returned", "observations", "digests"}
 
 
 class SchemaError(ValueError):
-    """A vector does not follow format v1; the message names the offending field."""
+    """A vector does not follow format v2; the message names the offending field."""
 
 
 class VectorFileError(ValueError):
-    """A vector file cannot be read: missing, not CBOR, or not format v1."""
+    """A vector file cannot be read: missing, not CBOR, or not format v2."""
 
 
 def _fail(where: str, problem: str) -> SchemaError:
@@ -80,13 +81,20 @@ def _list(value: Any, where: str) -> list[Any]:
     return value
 
 
-def _digest(value: Any, where: str) -> None:
-    if not isinstance(value, bytes) or len(value) != 32:
-        raise _fail(where, "must be a 32-byte digest")
+def _digests(value: Any, where: str) -> dict[str, bytes]:
+    """A state commitment: subsystem name → 32-byte digest [CODEC-3]."""
+    if not isinstance(value, dict) or not value:
+        raise _fail(where, "must be a non-empty map from subsystem to digest")
+    for name, digest in value.items():
+        if not isinstance(name, str) or not NAME_PATTERN.match(name):
+            raise _fail(where, f"subsystem {name!r} must match {NAME_PATTERN.pattern}")
+        if not isinstance(digest, bytes) or len(digest) != 32:
+            raise _fail(f"{where}.{name}", "must be a 32-byte digest")
+    return value
 
 
 def check_vector(vector: Any) -> dict[str, Any]:
-    """Check a decoded vector against format v1 [VEC-2]; returns it, or raises :class:`SchemaError`."""
+    """Check a decoded vector against format v2 [VEC-2]; returns it, or raises :class:`SchemaError`."""
     if isinstance(vector, dict) and "format" in vector and vector["format"] != FORMAT:
         raise _fail("format", f"{vector['format']!r} is not {FORMAT!r}")
     top = _map(vector, "", TOP_KEYS)
@@ -114,7 +122,13 @@ def check_vector(vector: Any) -> dict[str, Any]:
         raise _fail("genesis.preset", "must equal the vector's preset")
     if not isinstance(gen["overrides"], dict):
         raise _fail("genesis.overrides", "must be a map")
-    _digest(top["genesis_digest"], "genesis_digest")
+    known = set(_digests(top["genesis_digests"], "genesis_digests"))
+    touched = _list(top["subsystems"], "subsystems")
+    for i, name in enumerate(touched):
+        if name not in known:
+            raise _fail(f"subsystems[{i}]", f"{name!r} is not a subsystem of the genesis")
+    if touched != sorted(set(touched)):
+        raise _fail("subsystems", "must be sorted and without repeats")
     for i, entry in enumerate(_list(top["steps"], "steps")):
         where = f"steps[{i}]"
         entry = _map(entry, where, {"step", "expect"})
@@ -131,7 +145,8 @@ def check_vector(vector: Any) -> dict[str, Any]:
             obs = _map(obs, owhere, {"view", "args", "value"})
             _text(obs["view"], f"{owhere}.view")
             _list(obs["args"], f"{owhere}.args")
-        _digest(expect["digest"], f"{where}.expect.digest")
+        if set(_digests(expect["digests"], f"{where}.expect.digests")) != known:
+            raise _fail(f"{where}.expect.digests", "must name the genesis's subsystems")
     return top
 
 

@@ -14,10 +14,11 @@ from pathlib import Path
 
 import attrs
 
-from phala_spec.primitives.codec import blake2b_256, encode
+from phala_spec.primitives.codec import blake2b_256, decode, encode
 
 from .authoring import FORMAT, CaseSpec, build_vector, vector_path
 from .schema import check_vector
+from .twin import dumps
 
 LOCK_HEADER = f"# format {FORMAT} (written by `phala-spec vectors generate`; do not edit)"
 PACKAGED_DIR = Path(__file__).resolve().parent / "vectors"
@@ -112,13 +113,18 @@ def generate(specs: Iterable[CaseSpec]) -> list[Generated]:
 
 
 def write_all(
-    generated: Sequence[Generated], out_dir: Path, lock: Path, *, partial: bool
+    generated: Sequence[Generated],
+    out_dir: Path,
+    lock: Path,
+    *,
+    partial: bool,
+    twins: bool = False,
 ) -> list[Path]:
-    """Write vectors and the lock; returns stale files removed.
+    """Write vectors and the lock (and, with ``twins``, each one's JSON twin); returns stale files removed.
 
     A full generation (``partial=False``) replaces the lock and removes
-    ``.cbor`` files no case produced; a partial one (``-k``) only adds or
-    replaces its own entries.
+    ``.cbor`` files no case produced, with their twins; a partial one (``-k``)
+    only adds or replaces its own entries.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -131,6 +137,8 @@ def write_all(
         path.parent.mkdir(parents=True, exist_ok=True)
         if not path.exists() or path.read_bytes() != item.blob:
             path.write_bytes(item.blob)
+        if twins:
+            path.with_suffix(".json").write_text(dumps(decode(item.blob)), encoding="utf-8")
         entries[item.id] = item.hash
         wanted.add(path.resolve())
     removed = []
@@ -139,6 +147,10 @@ def write_all(
             if path.resolve() not in wanted:
                 path.unlink()
                 removed.append(path)
+                twin = path.with_suffix(".json")
+                if twin.is_file():
+                    twin.unlink()
+                    removed.append(twin)
         _prune_empty_dirs(out_dir)
     Path(lock).parent.mkdir(parents=True, exist_ok=True)
     Path(lock).write_text(lock_text(entries), encoding="utf-8")

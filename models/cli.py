@@ -266,6 +266,12 @@ def select_models(pattern: str | None) -> list[str]:
 
 
 def run(args: argparse.Namespace, *, loader: Callable[[str], Any] | None = None) -> int:
+    import tempfile
+
+    from hypothesis.configuration import set_hypothesis_home_dir
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     from phala_spec.cli import CliError
 
     from . import load_model
@@ -279,17 +285,44 @@ def run(args: argparse.Namespace, *, loader: Callable[[str], Any] | None = None)
     if seed is None:
         seed = 0 if settings.derandomize else _fresh_seed()
     load = loader or load_model
-    results = [
-        explore_model(
-            name,
-            load(name),
-            settings=settings,
-            seed=seed,
-            out_dir=args.out,
-            profile_name=args.profile,
-        )
-        for name in names
-    ]
+    args.out.mkdir(parents=True, exist_ok=True)  # so `conformance run --vectors DIR` always has DIR
+    results: list[ExploreResult] = []
+    err = Console(stderr=True, highlight=False)
+    err.print(f"phala-spec explore: profile {args.profile}, seed {seed}, vectors to {args.out}")
+    # Hypothesis keeps a cache under its home directory; keep it out of the user's folder.
+    with tempfile.TemporaryDirectory(prefix="phala-spec-hypothesis-") as home:
+        set_hypothesis_home_dir(home)
+        try:
+            with Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=err,
+                transient=True,
+                disable=not err.is_terminal,
+            ) as progress:
+                task = progress.add_task("exploring", total=len(names))
+                for name in names:
+                    progress.update(task, description=f"exploring {name} (seed {seed})")
+                    results.append(
+                        explore_model(
+                            name,
+                            load(name),
+                            settings=settings,
+                            seed=seed,
+                            out_dir=args.out,
+                            profile_name=args.profile,
+                        )
+                    )
+                    progress.advance(task)
+                    if not err.is_terminal:
+                        err.print(f"  {name}: {'passed' if results[-1].passed else 'FAILED'}")
+        except KeyboardInterrupt:
+            _print_table(results, args.profile)
+            done = ", ".join(r.model for r in results) or "none"
+            err.print(f"interrupted: seed {seed}; models finished: {done}")
+            return 130
     _print_table(results, args.profile)
     return 0 if all(r.passed for r in results) else 1
 

@@ -75,8 +75,9 @@ def run(args: argparse.Namespace) -> int:
             console.print(f"{ob.id}  [{', '.join(ob.clauses)}]  {ob.description}")
         return 0
     if not obligations:
-        console.print(f"[red]no obligation matches {args.pattern!r}[/red]")
-        return 1
+        from phala_spec.cli import CliError
+
+        raise CliError(f"no obligation matches {args.pattern!r}")
 
     timeout_ms = max(1, int(args.timeout * 1000))
     results = []

@@ -11,6 +11,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from importlib.metadata import version
 
 # subcommand path -> (module, help)
 COMMANDS: dict[tuple[str, ...], tuple[str, str]] = {
@@ -31,6 +32,7 @@ COMMANDS: dict[tuple[str, ...], tuple[str, str]] = {
     ("prove",): ("phala_spec.proofs.cli", "run the Z3 proof obligations"),
     ("explore",): ("phala_spec.models.cli", "run the Hypothesis models; write failures as vectors"),
     ("bench",): ("phala_spec.bench", "measure the reference's performance"),
+    ("fuzz",): ("phala_spec.conformance.fuzz", "feed every decoder random and mutated input"),
 }
 
 
@@ -42,6 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="phala-spec",
         description="Executable specification of the Phala Network protocol.",
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"phala-spec {version('phala-spec')}"
     )
     groups: dict[str, argparse._SubParsersAction[argparse.ArgumentParser]] = {}
     top = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")

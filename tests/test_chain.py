@@ -200,3 +200,64 @@ def to_data_of(call: object) -> object:
     from phala_spec.primitives.codec import to_data
 
     return to_data(call)
+
+
+# --- [CHAIN-14] calls at the genesis block ---------------------------------------------------
+
+
+def test_calls_at_the_genesis_block() -> None:
+    from phala_spec import dev_account, finalize_block, genesis, initialize_block, observe
+    from phala_spec.chain.state import BlockContext, Signed
+    from phala_spec.primitives.codec import to_data
+    from phala_spec.primitives.errors import InvalidInput
+    from phala_spec.runtime.block import apply_call, open_genesis_block
+
+    alice, bob = dev_account("alice"), dev_account("bob")
+    state = genesis("minimal")
+    opened, events = initialize_block(state, BlockContext(0, 0))
+    assert events == () and opened == open_genesis_block(state)
+    assert observe(opened, "block") == {
+        "number": 0,
+        "timestamp": 0,
+        "randomness": bytes(32),
+        "open": True,
+    }
+    assert to_data(opened)["system"]["genesis_opened"] is True
+    assert "genesis_opened" not in to_data(state)["system"]
+    result = apply_call(
+        opened, Signed(alice), "Balances.transfer_keep_alive", {"dest": bob, "value": 5}
+    )
+    assert result.outcome == "ok" and observe(result.state, "balance", [bob])["free"] == 1_005
+    closed, _ = finalize_block(result.state)
+    with pytest.raises(InvalidInput):  # once only
+        initialize_block(closed, BlockContext(0, 0))
+    with pytest.raises(InvalidInput):
+        open_genesis_block(closed)
+    with pytest.raises(InvalidInput):  # not while it is open
+        initialize_block(opened, BlockContext(0, 0))
+    after, _ = initialize_block(closed, BlockContext(1, 12_000))
+    assert after.system.parent_number == 0
+    with pytest.raises(InvalidInput):  # not after block 1
+        initialize_block(finalize_block(after)[0], BlockContext(0, 12_000))
+    with pytest.raises(InvalidInput):
+        open_genesis_block(state, BlockContext(0, 0, b"short"))
+
+
+def test_event_fields_read_by_name() -> None:
+    from phala_spec.chain.state import Event, event
+    from phala_spec.primitives.codec import to_data
+
+    transfer = event("Balances.Transfer", **{"from": b"a" * 32, "to": b"b" * 32, "amount": 5})
+    assert transfer["amount"] == 5 and transfer.get("amount") == 5
+    assert "to" in transfer and "value" not in transfer and transfer.get("value", 0) == 0
+    assert dict(transfer.field_map) == {"from": b"a" * 32, "to": b"b" * 32, "amount": 5}
+    assert transfer.field_names == ("from", "to", "amount")
+    with pytest.raises(KeyError, match="amount"):
+        Event("System.Remarked")["amount"]
+    with pytest.raises(TypeError):
+        transfer.field_map["amount"] = 6  # type: ignore[index]
+    assert to_data(transfer) == {
+        "name": "Balances.Transfer",
+        "fields": {"from": b"a" * 32, "to": b"b" * 32, "amount": 5},
+    }
+    assert transfer == Event("Balances.Transfer", transfer.fields)

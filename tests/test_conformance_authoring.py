@@ -271,11 +271,11 @@ def test_big_integers_are_bignums() -> None:
     ("mutate", "message"),
     [
         (lambda v: v.update(format="phala-spec/vector/0"), "format"),
-        (lambda v: v.pop("genesis_digest"), "missing field"),
+        (lambda v: v.pop("genesis_digests"), "missing field"),
         (lambda v: v.update(extra=1), "unknown field"),
         (lambda v: v.update(id="minimal/x/y/other"), "id"),
         (lambda v: v["steps"][0]["expect"].update(outcome="not a code"), "outcome"),
-        (lambda v: v["steps"][0]["expect"].update(digest=b"short"), "32-byte"),
+        (lambda v: v["steps"][0]["expect"]["digests"].update(system=b"short"), "32-byte"),
         (lambda v: v["provenance"].update(origin="guess"), "provenance.origin"),
         (lambda v: v.update(crypto="maybe"), "crypto"),
     ],

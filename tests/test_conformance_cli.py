@@ -60,7 +60,8 @@ def test_run_reference_writes_reports(vectors: Path, tmp_path: Path) -> None:
     report = json.loads((tmp_path / "r.json").read_text())
     assert report["format"] == "phala-spec/conformance-report/1" and report["passed"] is True
     assert report["counts"] == {"pass": 6, "fail": 0, "unsupported": 0, "error": 0}
-    assert report["adapter"]["protocol"] == 1 and len(report["results"]) == 6
+    assert report["adapter"]["protocol"] == 2 and len(report["results"]) == 6
+    assert report["digests"] == "subsystems"
     suites = ET.parse(tmp_path / "r.xml").getroot()
     assert suites.get("tests") == "6" and suites.get("failures") == "0"
     assert len(suites.findall(".//testcase")) == 6
@@ -183,6 +184,25 @@ def test_run_with_a_nonexistent_adapter_is_an_error_per_vector(vectors: Path) ->
     assert done.stdout.count("ERROR") == 6 and "cannot start adapter" in done.stdout
 
 
+def test_show_state(vectors: Path) -> None:
+    """``--state``: the reference's state by subsystem at the genesis and after each step."""
+    done = cli(
+        "vectors",
+        "show",
+        "minimal/sample/transfer/plain_transfer",
+        "--vectors",
+        str(vectors),
+        "--state",
+    )
+    assert done.returncode == 0, done.stderr
+    shown = json.loads(done.stdout)
+    assert set(shown["genesis_state"]) == set(shown["genesis_digests"])
+    assert shown["genesis_state"]["system"]["in_block"] is False
+    states = [entry["state"] for entry in shown["steps"]]
+    assert states[0]["system"]["in_block"] is True and states[-1]["system"]["in_block"] is False
+    assert states[0]["balances"] == shown["genesis_state"]["balances"]
+
+
 def test_show(vectors: Path, tmp_path: Path) -> None:
     done = cli("vectors", "show", "phala/sample/big/big_numbers", "--vectors", str(vectors))
     assert done.returncode == 0, done.stderr
@@ -191,14 +211,16 @@ def test_show(vectors: Path, tmp_path: Path) -> None:
         shown["id"] == "phala/sample/big/big_numbers"
         and shown["provenance"]["origin"] == "authored"
     )
-    assert shown["genesis_digest"].startswith("0x") and len(shown["genesis_digest"]) == 66
+    assert shown["genesis_digests"]["system"].startswith("0x")
+    assert len(shown["genesis_digests"]["system"]) == 66
+    assert "system" in shown["subsystems"]
     assert shown["steps"][1]["step"]["args"]["value"] == 2**65  # exact, not a float
     assert list(shown["steps"][1]["expect"]) == [
         "outcome",
         "events",
         "returned",
         "observations",
-        "digest",
+        "digests",
     ]
     by_path = cli("vectors", "show", str(vectors / "phala/sample/big/big_numbers.cbor"))
     assert by_path.returncode == 0 and json.loads(by_path.stdout) == shown

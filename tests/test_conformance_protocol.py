@@ -16,8 +16,16 @@ from phala_spec.conformance.client import (
     AdapterProcess,
     parse_hello,
 )
-from phala_spec.conformance.protocol import MAX_FRAME, ProtocolError, frame, read_frame, write_frame
-from phala_spec.primitives.codec import digest, encode
+from phala_spec.conformance.protocol import (
+    MAX_FRAME,
+    PROTOCOL_VERSION,
+    ProtocolError,
+    frame,
+    read_frame,
+    write_frame,
+)
+from phala_spec.network import commitments
+from phala_spec.primitives.codec import encode
 from phala_spec.runtime.genesis import dev_account, genesis
 
 BLOCK = {"kind": "initialize_block", "number": 1, "timestamp": 6000, "randomness": bytes(32)}
@@ -51,13 +59,13 @@ def test_bad_frames(blob: bytes, message: str) -> None:
 
 def test_reference_adapter_requests() -> None:
     adapter = ReferenceAdapter()
-    hello = adapter.handle({"request": "hello", "protocol": 1})
+    hello = adapter.handle({"request": "hello", "protocol": PROTOCOL_VERSION})
     assert parse_hello(hello).name == "phala-spec reference"
     assert "Balances.transfer" in hello["capabilities"]["calls"]
-    assert adapter.handle({"request": "hello", "protocol": 2})["status"] == "unsupported"
+    assert adapter.handle({"request": "hello", "protocol": 1})["status"] == "unsupported"
     assert adapter.handle({"request": "step", "step": BLOCK})["status"] == "error"  # nothing loaded
     loaded = adapter.handle({"request": "load", "genesis": {"preset": "minimal", "overrides": {}}})
-    assert loaded == {"status": "ok", "digest": digest(genesis("minimal"))}
+    assert loaded == {"status": "ok", "digests": commitments(genesis("minimal"))}
     reply = adapter.handle({"request": "step", "step": BLOCK})
     assert reply["status"] == "ok" and reply["outcome"] == "ok" and reply["events"] == []
     bob = dev_account("bob")
@@ -108,7 +116,7 @@ def test_invalid_input_is_an_error_and_changes_nothing() -> None:
 
 def test_serve_until_bye() -> None:
     inp = io.BytesIO(
-        frame({"request": "hello", "protocol": 1})
+        frame({"request": "hello", "protocol": PROTOCOL_VERSION})
         + frame({"request": "bye"})
         + frame({"request": "reset"})
     )
@@ -128,7 +136,7 @@ def test_serve_stops_on_garbage() -> None:
 
 def test_adapter_subcommand_speaks_the_protocol() -> None:
     """``phala-spec adapter`` answers on stdout with frames only."""
-    requests = frame({"request": "hello", "protocol": 1}) + frame({"request": "bye"})
+    requests = frame({"request": "hello", "protocol": PROTOCOL_VERSION}) + frame({"request": "bye"})
     done = subprocess.run(
         [sys.executable, "-m", "phala_spec", "adapter"],
         input=requests,

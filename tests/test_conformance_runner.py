@@ -62,7 +62,8 @@ def test_reference_passes_every_shipped_vector() -> None:
     ("mode", "where", "step"),
     [
         ("event", "events[0].name", 1),
-        ("digest", "digest", 1),
+        ("digest", "digest of system", 1),
+        ("state", "state system.accounts[", 1),
         ("observation", "observation balance", 1),
         ("bool", "observation block().open", 2),
     ],
@@ -82,7 +83,40 @@ def test_wrong_adapter_fails_at_the_diverging_step(
 def test_wrong_genesis_digest_fails_at_genesis(vectors: Path) -> None:
     results = run(vectors, script("wrong.py", "genesis"))
     assert {r.status for r in results.values()} == {"fail"}
-    assert all(r.step is None and r.where == "genesis digest" for r in results.values())
+    assert all(r.step is None and r.where == "digest of system" for r in results.values())
+    assert all(
+        "yet the adapter's state equals the reference's" in r.message for r in results.values()
+    )
+
+
+def test_a_wrong_state_is_shown_as_the_paths_that_differ(vectors: Path) -> None:
+    """On a digest mismatch the runner fetches the adapter's state and names the paths [VEC-23]."""
+    result = run(vectors, script("wrong.py", "state"))["minimal/sample/transfer/plain_transfer"]
+    assert result.status == "fail" and result.where.endswith("].data.free"), result.headline()
+    assert result.actual == result.expected + 1
+    assert result.message.startswith("expected ") and "got" in result.message
+
+
+@pytest.mark.parametrize(
+    ("digests", "status"), [("off", "pass"), ("subsystems", "fail"), ("full", "fail")]
+)
+def test_digest_modes(vectors: Path, digests: str, status: str) -> None:
+    """Behaviour only, the adapter's subsystems, or every subsystem [VEC-22]."""
+    selected = [
+        (i, p) for i, p in discover(vectors) if i == "minimal/sample/transfer/plain_transfer"
+    ]
+    [result] = run_all(AdapterProcess(script("wrong.py", "digest")), selected, digests=digests)
+    assert result.status == status
+
+
+def test_a_partial_adapter_runs_what_its_subsystems_cover(vectors: Path) -> None:
+    """Declaring balances and system: their vectors pass; ``full`` asks for every subsystem [VEC-22]."""
+    selected = discover(vectors)
+    partial = run_all(AdapterProcess(script("wrong.py", "partial")), selected)
+    assert {r.status for r in partial} == {"pass"}, [r.headline() for r in partial]
+    full = run_all(AdapterProcess(script("wrong.py", "partial")), selected, digests="full")
+    assert {r.status for r in full} == {"unsupported"}
+    assert "subsystem mq" in full[0].message
 
 
 @pytest.mark.parametrize(

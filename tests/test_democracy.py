@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
@@ -12,7 +13,7 @@ from hypothesis.stateful import run_state_machine_as_test
 
 import phala_spec.pallets.governance.democracy as dem
 from phala_spec.chain.democracy_state import Finished, PriorLock, Tally
-from phala_spec.chain.state import BlockContext, ChainState, Root, Signed
+from phala_spec.chain.state import BlockContext, ChainState, Events, Root, Signed
 from phala_spec.conformance.schema import load_vector
 from phala_spec.models.balances import InvariantViolation
 from phala_spec.models.democracy import DemocracyMachine
@@ -157,10 +158,14 @@ def _scenario(numbers: list[int]) -> ChainState:
 
 
 def test_a_gap_is_the_empty_blocks_it_stands_for() -> None:
-    """[SCH-4]: skipping blocks gives the state that executing every empty block gives."""
+    """[SCH-4]: skipping blocks gives the state that executing every empty block gives.
+
+    Only the record of the block opened before the current one tells them apart [CHAIN-8].
+    """
     stepped = _scenario(list(range(6, 21)))
     skipped = _scenario([20])
-    assert stepped == skipped
+    assert (stepped.system.parent_number, skipped.system.parent_number) == (19, 5)
+    assert stepped == attrs.evolve(skipped, system=attrs.evolve(skipped.system, parent_number=19))
     # Block 5 launched bob's proposal (a tie: the last maximal entry), block 10 alice's;
     # referendum 0 passed at 10 and was enacted at 13, referendum 1 had no votes.
     assert dict(skipped.democracy.referendum_info) == {
@@ -226,3 +231,37 @@ def test_every_democracy_error_is_reached_by_a_vector() -> None:
     }
     assert len(codes) == 21
     assert codes <= outcomes, sorted(codes - outcomes)
+
+
+def test_a_long_gap_costs_what_is_due_in_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """[SCH-4]: with nothing waiting, no launch block in the gap is visited, however long it is."""
+    visited: list[int] = []
+    real = dem.begin_block
+
+    def counting(state: ChainState, now: int) -> tuple[ChainState, Events]:
+        visited.append(now)
+        return real(state, now)
+
+    monkeypatch.setattr(dem, "begin_block", counting)
+    state, _ = initialize_block(genesis("phala"), BlockContext(number=2**32 - 1, timestamp=12_000))
+    assert visited == [2**32 - 1]
+    assert state.system.parent_number == 0
+
+
+def test_an_empty_launch_in_a_gap_still_resets_the_alternation() -> None:
+    """[DEM-6]: the first launch block of a gap resets LastTabledWasExternal, as stepping does."""
+    base = genesis("minimal")
+    flagged = attrs.evolve(
+        base, democracy=attrs.evolve(base.democracy, last_tabled_was_external=True)
+    )
+    period = base.config.democracy.launch_period
+    stepped = flagged
+    for number in range(1, 3 * period + 2):
+        stepped, _ = initialize_block(
+            stepped, BlockContext(number=number, timestamp=number * 12_000)
+        )
+        stepped, _ = finalize_block(stepped)
+    skipped, _ = initialize_block(flagged, BlockContext(number=3 * period + 1, timestamp=12_000))
+    skipped, _ = finalize_block(skipped)
+    assert not stepped.democracy.last_tabled_was_external
+    assert skipped.democracy == stepped.democracy

@@ -20,7 +20,7 @@ from phala_spec.models.cli import explore_model
 from phala_spec.models.mq import MqMachine
 from phala_spec.models.network import NetworkMachine
 from phala_spec.models.settings import profile
-from phala_spec.network import genesis_state
+from phala_spec.network import commitments, genesis_state
 from phala_spec.primitives.codec import digest
 from phala_spec.steps import apply_step
 
@@ -57,12 +57,12 @@ def test_network_model_catches_a_runtime_that_never_purges(monkeypatch: pytest.M
 
 def _replay(vector: dict) -> None:
     state = genesis_state(vector["genesis"]["preset"], vector["genesis"]["overrides"])
-    assert digest(state) == vector["genesis_digest"]
+    assert commitments(state) == vector["genesis_digests"]
     for entry in vector["steps"]:
         result = apply_step(state, entry["step"])
         state = result.state
         assert result.report()["returned"] == entry["expect"]["returned"]
-        assert digest(state) == entry["expect"]["digest"]
+        assert commitments(state) == entry["expect"]["digests"]
 
 
 def test_a_network_trace_replays_to_the_same_state() -> None:

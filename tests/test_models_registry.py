@@ -20,6 +20,7 @@ from phala_spec.models.balances import InvariantViolation
 from phala_spec.models.cli import explore_model
 from phala_spec.models.registry import RegistryMachine, expected_attestation_outcome
 from phala_spec.models.settings import profile
+from phala_spec.network import commitments
 from phala_spec.primitives.codec import digest
 from phala_spec.runtime.genesis import genesis
 from phala_spec.steps import apply_step
@@ -111,9 +112,9 @@ def test_explore_writes_a_registry_failure_as_a_replayable_vector(
     vector = load_vector(result.vector)
     assert vector["suite"] == "registry" and vector["crypto"] == "real"
     state = genesis(vector["genesis"]["preset"], vector["genesis"]["overrides"])
-    assert digest(state) == vector["genesis_digest"]
+    assert commitments(state) == vector["genesis_digests"]
     for entry in vector["steps"]:
         result_step = apply_step(state, entry["step"])
         state = result_step.state
         assert result_step.outcome == entry["expect"]["outcome"]
-        assert digest(state) == entry["expect"]["digest"]
+        assert commitments(state) == entry["expect"]["digests"]

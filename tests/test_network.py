@@ -23,9 +23,11 @@ from phala_spec.chain.worker_messages import SYSTEM_EVENT_TOPIC, encode_payload
 from phala_spec.conformance.adapter import ReferenceAdapter
 from phala_spec.conformance.authoring import default_randomness
 from phala_spec.conformance.client import parse_hello
+from phala_spec.conformance.protocol import PROTOCOL_VERSION
 from phala_spec.conformance.schema import vector_requirements
 from phala_spec.network import (
     NetworkState,
+    commitments,
     default_relayer,
     genesis_state,
     network_step,
@@ -436,13 +438,13 @@ def test_chain_events_of_a_network_block() -> None:
 
 def test_reference_adapter_runs_a_network() -> None:
     adapter = ReferenceAdapter()
-    hello = parse_hello(adapter.handle({"request": "hello", "protocol": 1}))
+    hello = parse_hello(adapter.handle({"request": "hello", "protocol": PROTOCOL_VERSION}))
     assert not hello.lacks("steps", "network_block") and not hello.lacks("views", "pending_egress")
     overrides = {"runtimes": [{"name": "w", "key": "test/w1", "role": "worker"}]}
     loaded = adapter.handle(
         {"request": "load", "genesis": {"preset": "minimal", "overrides": overrides}}
     )
-    assert loaded["digest"] == digest(genesis_state("minimal", overrides))
+    assert loaded["digests"] == commitments(genesis_state("minimal", overrides))
     step = {
         "kind": "network_block",
         "number": 1,
@@ -463,7 +465,7 @@ def test_reference_adapter_runs_a_network() -> None:
 
 
 def test_an_adapter_without_network_steps_finds_network_vectors_unsupported() -> None:
-    reply = ReferenceAdapter().handle({"request": "hello", "protocol": 1})
+    reply = ReferenceAdapter().handle({"request": "hello", "protocol": PROTOCOL_VERSION})
     del reply["capabilities"]["steps"]  # an adapter written before the capability existed
     hello = parse_hello(reply)
     vector = {
@@ -519,3 +521,9 @@ def test_bench_sections_for_the_network(tmp_path, capsys) -> None:
     assert [m["runtimes"] for m in network["measurements"]] == [10, 100]
     assert all(m["steps_per_second"] > 0 for m in network["measurements"])
     assert set(network["ratios"]) == {"steps_small_over_large", "per_runtime_cost_large_over_small"}
+
+
+def test_a_network_never_opens_the_genesis_block() -> None:
+    """Block 0 opens only on a chain [CHAIN-14]."""
+    with pytest.raises(InvalidInput, match="genesis"):
+        network_step(replicas_genesis(), ctx(0), [])

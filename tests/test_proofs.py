@@ -289,4 +289,7 @@ def test_cli_exit_code_and_counterexample_output(
 
 
 def test_cli_no_match_is_an_error() -> None:
-    assert cli.run(_args("-k", "no-such-obligation")) == 1
+    from phala_spec.cli import CliError
+
+    with pytest.raises(CliError, match="no obligation matches"):
+        cli.run(_args("-k", "no-such-obligation"))

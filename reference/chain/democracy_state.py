@@ -273,10 +273,9 @@ class SchedulerState:
     """pallet-scheduler's storage [SCH-1].
 
     ``agenda`` block -> slots (a served or cancelled slot is ``None``);
-    ``lookup`` task name -> (block, slot); ``serviced`` the last block whose
-    hooks ran, so that a gap of empty blocks is caught up [SCH-4].
+    ``lookup`` task name -> (block, slot). A gap of empty blocks is caught up
+    from ``system.parent_number`` [SCH-4].
     """
 
     agenda: immutables.Map[int, tuple[ScheduledTask | None, ...]] = attrs.field(factory=_map)
     lookup: immutables.Map[bytes, tuple[int, int]] = attrs.field(factory=_map)
-    serviced: int = 0

@@ -13,6 +13,7 @@ from typing import Any
 import attrs
 import immutables
 
+from ..primitives.codec import sparse_data
 from ..primitives.types import AccountId
 
 RESERVE_CID_START = 10_000
@@ -28,10 +29,22 @@ class StakingConfig:
     """Runtime constants of the staking pallets [STK-2].
 
     ``wpha_min_balance``: the minimum balance of the W-PHA asset
-    (``pallet_assets`` ``min_balance`` of ``WPhaAssetId``).
+    (``pallet_assets`` ``min_balance`` of ``WPhaAssetId``); ``min_contribution``
+    (``MinContribution``, 1 CENT); ``grace_period`` (``WorkingGracePeriod``,
+    seconds); ``vault_queue_period`` (``VaultQueuePeriod``, seconds);
+    ``max_pool_workers`` (``MaxPoolWorkers``) [STK-40] [STK-66].
     """
 
     wpha_min_balance: int = 10_000_000_000
+    min_contribution: int = 10_000_000_000
+    grace_period: int = 7 * 24 * 3600
+    vault_queue_period: int = 21 * 24 * 3600
+    max_pool_workers: int = 200
+
+    def __data__(self) -> dict[str, Any]:
+        """Plain data [GEN-5]: a parameter other than ``wpha_min_balance`` appears only when it
+        differs from production's value, so states built before it existed keep their digest."""
+        return sparse_data(self, always=("wpha_min_balance",))
 
 
 @attrs.frozen

@@ -7,12 +7,14 @@ returns a new state that shares all untouched structure with the old one.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Annotated, Any
 
 import attrs
 import immutables
 
-from ..primitives.codec import to_data
+from ..primitives.codec import sparse_data, to_data
 from ..primitives.errors import InvalidInput
 from ..primitives.types import FIXED_BITS, U32_KIND, Kind, fields_of
 from ..primitives.types import AccountId as AccountId
@@ -116,13 +118,45 @@ Origin = Signed | Root | Unsigned | PalletOrigin | CollectiveOrigin | Collective
 
 @attrs.frozen
 class Event:
-    """A deposited event: ``Pallet.Name`` and its named fields, in declaration order."""
+    """A deposited event: ``Pallet.Name`` and its named fields, in declaration order [CHAIN-3].
+
+    The fields read by name like a mapping: ``event["amount"]``, ``"amount" in event``,
+    ``event.get("amount")``, or ``event.field_map`` as a whole. ``fields`` stays the
+    ordered pairs, and the plain data is unchanged.
+    """
 
     name: str
     fields: tuple[tuple[str, Any], ...] = ()
 
     def __data__(self) -> dict[str, Any]:
         return {"name": self.name, "fields": {k: to_data(v) for k, v in self.fields}}
+
+    @property
+    def field_map(self) -> Mapping[str, Any]:
+        """The fields as a read-only mapping from name to value [CHAIN-3]."""
+        return MappingProxyType(dict(self.fields))
+
+    def __getitem__(self, name: str) -> Any:
+        """``event["amount"]``: the value of a field by name; ``KeyError`` if the event has none."""
+        for key, value in self.fields:
+            if key == name:
+                return value
+        raise KeyError(f"{self.name} has no field {name!r}; its fields are {self.field_names}")
+
+    def __contains__(self, name: object) -> bool:
+        return any(key == name for key, _ in self.fields)
+
+    def get(self, name: str, default: Any = None) -> Any:
+        """A field's value by name, or ``default``."""
+        for key, value in self.fields:
+            if key == name:
+                return value
+        return default
+
+    @property
+    def field_names(self) -> tuple[str, ...]:
+        """The field names, in production's declaration order."""
+        return tuple(key for key, _ in self.fields)
 
 
 def event(name: str, **fields: Any) -> Event:
@@ -178,11 +212,20 @@ class ChainConfig:
 
 @attrs.frozen
 class CollectiveConfig:
-    """A collective's parameters [COL-2]; defaults are Phala's (the same for both collectives)."""
+    """A collective's parameters [COL-2]; defaults are Phala's (the same for both collectives).
+
+    ``default_vote`` names the rule that counts abstentions when a motion closes after its
+    end [COL-7]: ``PrimeDefaultVote`` (Phala's) or ``MoreThanMajorityThenPrimeDefaultVote``.
+    """
 
     motion_duration: int = 21_600
     max_proposals: int = 100
     max_members: int = 100
+    default_vote: str = "PrimeDefaultVote"
+
+    def __data__(self) -> dict[str, Any]:
+        """Plain data [GEN-5]: ``default_vote`` appears only when it is not Phala's rule."""
+        return sparse_data(self, always=("motion_duration", "max_proposals", "max_members"))
 
 
 @attrs.frozen
@@ -248,11 +291,23 @@ class BalanceLock:
 
 @attrs.frozen
 class SystemState:
-    """frame_system: the current block and the account records [SYS-1]."""
+    """frame_system: the current block, the block opened before it, and the account records [SYS-1].
+
+    ``parent_number`` is the number of the block opened before ``block`` (0 at
+    genesis). ``genesis_opened`` records that the genesis block was opened for calls
+    [CHAIN-14], so that it opens at most once. A gap between the two stands for empty blocks, whose hooks the
+    pallets catch up when the next block opens [CHAIN-8] [SCH-4].
+    """
 
     block: BlockContext = BlockContext(0, 0)
     in_block: bool = False
+    parent_number: int = 0
     accounts: immutables.Map[AccountId, AccountInfo] = attrs.field(factory=_map)
+    genesis_opened: bool = False
+
+    def __data__(self) -> dict[str, Any]:
+        """Plain data: ``genesis_opened`` appears only once the genesis block was opened [CHAIN-14]."""
+        return sparse_data(self, always=("block", "in_block", "parent_number", "accounts"))
 
 
 @attrs.frozen

@@ -43,6 +43,21 @@ def to_data(value: Any) -> PlainData:
     raise TypeError(f"no plain-data form for {type(value).__name__}")
 
 
+def sparse_data(record: Any, always: tuple[str, ...]) -> dict[str, PlainData]:
+    """A record's plain data without the fields that hold their default value [GEN-5].
+
+    The fields named in ``always`` are kept whatever their value. Configuration
+    records use it for parameters added after their first version, so that the
+    plain data (and the digest) of a state that keeps their defaults does not change.
+    """
+    data = {}
+    for f in attrs.fields(type(record)):
+        value = getattr(record, f.name)
+        if f.name in always or value != f.default:
+            data[f.name] = to_data(value)
+    return data
+
+
 def encode(data: PlainData) -> bytes:
     """Deterministic CBOR bytes of plain data [CODEC-1]."""
     _check_plain(data)
@@ -53,10 +68,21 @@ def decode(blob: bytes) -> PlainData:
     """Decode CBOR bytes to plain data; raises ``ValueError`` on anything malformed."""
     try:
         data = cbor2.loads(blob)
+    except RecursionError:
+        raise ValueError("malformed CBOR: nested too deeply") from None
     except Exception as exc:  # cbor2 raises several unrelated exception types
-        raise ValueError(f"malformed CBOR: {exc}") from exc
+        raise ValueError(f"malformed CBOR: {_bounded(exc)}") from exc
     _check_plain(data)
     return data
+
+
+def _bounded(exc: BaseException, limit: int = 200) -> str:
+    """An exception's message, shortened; never fails (a huge integer has no text form)."""
+    try:
+        text = str(exc)
+    except ValueError:
+        return type(exc).__name__
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def blake2b_256(data: bytes) -> bytes:
@@ -69,17 +95,34 @@ def digest(value: Any) -> bytes:
     return blake2b_256(encode(to_data(value)))
 
 
-def _check_plain(data: PlainData) -> None:
-    if isinstance(data, bool | int | str | bytes) or data is None:
+INTEGER_BITS = 512
+"""Plain data's integers lie in -2^512 .. 2^512 [CODEC-1]; no value of the protocol comes near."""
+MAX_DEPTH = 256
+"""How deeply lists and maps may nest in plain data [CODEC-1]."""
+
+
+def _check_plain(data: PlainData, depth: int = 0) -> None:
+    """Raise ``ValueError`` unless ``data`` is plain data: bounded integers, bounded nesting [CODEC-1].
+
+    A cyclic value (CBOR's shared-value tags can make one) nests without end,
+    so the nesting bound refuses it too.
+    """
+    if isinstance(data, bool | str | bytes) or data is None:
         return
+    if isinstance(data, int):
+        if data.bit_length() > INTEGER_BITS:
+            raise ValueError(f"an integer of {data.bit_length()} bits is not plain data")
+        return
+    if not isinstance(data, list | dict):
+        raise ValueError(f"value of type {type(data).__name__} is not plain data")
+    if depth >= MAX_DEPTH:
+        raise ValueError(f"plain data nests at most {MAX_DEPTH} lists and maps deep (or is cyclic)")
     if isinstance(data, list):
         for item in data:
-            _check_plain(item)
+            _check_plain(item, depth + 1)
         return
-    if isinstance(data, dict):
-        for key, item in data.items():
-            if not isinstance(key, str | bytes | int):
-                raise ValueError(f"map key of type {type(key).__name__} is not plain data")
-            _check_plain(item)
-        return
-    raise ValueError(f"value of type {type(data).__name__} is not plain data")
+    for key, item in data.items():
+        if not isinstance(key, str | bytes | int):
+            raise ValueError(f"map key of type {type(key).__name__} is not plain data")
+        _check_plain(key, depth + 1)
+        _check_plain(item, depth + 1)

@@ -246,6 +246,60 @@ def sqrt(x: Num, fmt: FixedFormat = U64F64) -> Num:
     return shl(isqrt(x), fmt.frac_bits // 2)
 
 
+# --- decimal text (the fixed crate's Display and FromStr) -------------------------
+
+
+_PLAIN_DECIMAL = re.compile(r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+
+
+def from_str(text: str, fmt: FixedFormat = U64F64) -> int:
+    """Bits of a decimal number as ``FixedU128::from_str`` parses it [FIX-12].
+
+    Digits with at most one decimal point and at least one digit (``"3"``,
+    ``"3."``, ``".5"``, ``"1.0002"``); the exact value is rounded to the nearest
+    multiple of ``2**-frac_bits``, ties to even. Anything else, or a value past the
+    format's maximum, raises ``ValueError``.
+    """
+    if not isinstance(text, str) or not _PLAIN_DECIMAL.fullmatch(text):
+        raise ValueError(f"not an unsigned decimal number: {text!r}")
+    bits = round(Fraction(text) * fmt.one)  # Fraction rounds half to even
+    if bits > fmt.max_bits:
+        raise ValueError(f"{text!r} does not fit {fmt.name}")
+    return bits
+
+
+def to_str(bits: int, fmt: FixedFormat = U64F64) -> str:
+    """The decimal text ``Display`` prints for the bits ``bits`` [FIX-11].
+
+    The fewest fractional digits that :func:`from_str` reads back as the same
+    bits; among decimals of that length, the nearest to the exact value (ties to
+    an even last digit). No decimal point when no fractional digit is needed:
+    ``"7"``, ``"1.5"``, ``"0.1"``.
+    """
+    if not 0 <= bits <= fmt.max_bits:
+        raise ValueError(f"{bits} is not the bits of a {fmt.name} value")
+    exact = Fraction(bits, fmt.one)
+    for digits in range(fmt.frac_bits + 1):
+        scale = 10**digits
+        scaled = exact * scale
+        low = scaled.numerator // scaled.denominator
+        best = None
+        for units in sorted((low, low + 1), key=lambda u: (abs(scaled - u), u % 2)):
+            if round(Fraction(units, scale) * fmt.one) == bits:
+                best = units
+                break
+        if best is not None:
+            return _decimal_text(best, digits)
+    raise AssertionError("frac_bits decimal digits always represent the value exactly")
+
+
+def _decimal_text(units: int, digits: int) -> str:
+    integer, fraction = divmod(units, 10**digits)
+    if digits == 0:
+        return str(integer)
+    return f"{integer}.{fraction:0{digits}d}"
+
+
 # --- balance <-> fixed (utils/balance_convert.rs) ----------------------------
 
 

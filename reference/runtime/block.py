@@ -34,23 +34,52 @@ def initialize_block(state: ChainState, ctx: BlockContext) -> tuple[ChainState, 
 
     Block numbers strictly increase (they may skip, which stands for empty
     blocks), timestamps never decrease, and a block must be finalized before
-    the next one opens.
+    the next one opens. The one exception is block 0 right after genesis, which
+    opens without hooks for calls a test makes at the genesis block [CHAIN-14].
     """
     current = state.system.block
     if state.system.in_block:
         raise InvalidInput("the current block has not been finalized")
+    if ctx.number == 0 and at_genesis(state):
+        return open_genesis_block(state, ctx), ()
     if ctx.number <= current.number:
         raise InvalidInput("block numbers must increase")
     if ctx.timestamp < current.timestamp:
         raise InvalidInput("timestamps must not decrease")
     if len(ctx.randomness) != 32:
         raise InvalidInput("block randomness is 32 bytes")
-    state = attrs.evolve(state, system=attrs.evolve(state.system, block=ctx, in_block=True))
+    system = attrs.evolve(state.system, block=ctx, in_block=True, parent_number=current.number)
+    state = attrs.evolve(state, system=system)
     events: Events = ()
     for hook in ON_INITIALIZE:
         state, hook_events = hook(state, ctx)
         events = (*events, *hook_events)
     return state, events
+
+
+def at_genesis(state: ChainState) -> bool:
+    """Whether no block was ever opened: the closed genesis block is current [CHAIN-14]."""
+    system = state.system
+    return system.block.number == 0 and not system.in_block and not system.genesis_opened
+
+
+def open_genesis_block(state: ChainState, ctx: BlockContext | None = None) -> ChainState:
+    """Open the genesis block for calls, as a test dispatching at block 0 does [CHAIN-14].
+
+    Only right after genesis (:func:`at_genesis`), and only once. The context is
+    block 0 (by default at timestamp 0 with zero randomness); no ``on_initialize``
+    hook runs, since production builds the genesis state rather than executing block 0.
+    Calls then apply as in any open block, and :func:`finalize_block` closes it.
+    """
+    ctx = BlockContext(0, 0) if ctx is None else ctx
+    if not at_genesis(state):
+        raise InvalidInput("the genesis block opens only right after genesis, once")
+    if ctx.number != 0:
+        raise InvalidInput("the genesis block is block 0")
+    if len(ctx.randomness) != 32:
+        raise InvalidInput("block randomness is 32 bytes")
+    system = attrs.evolve(state.system, block=ctx, in_block=True, genesis_opened=True)
+    return attrs.evolve(state, system=system)
 
 
 def apply_call(state: ChainState, origin: Origin, name: str, args: Any) -> CallResult:

@@ -15,6 +15,7 @@ import attrs
 import immutables
 
 from ..chain.democracy_state import DemocracyConfig, SchedulerConfig
+from ..chain.messages import origin_from_data
 from ..chain.staking_state import StakingConfig
 from ..chain.state import (
     AccountData,
@@ -26,27 +27,35 @@ from ..chain.state import (
     ComputationConfig,
     ComputationState,
     ElectionsConfig,
+    GatekeeperLaunchedAt,
+    MqState,
     RegistryState,
     SystemState,
     TreasuryConfig,
+    WorkerInfo,
     tokenomic_field,
 )
 from ..pallets import computation
+from ..pallets.governance import collective
 from ..pallets.governance.elections import genesis_members
 from ..pallets.governance.membership import genesis_membership
+from ..pallets.registry.workers import FORCED_FEATURES, FORCED_LAST_UPDATED
 from ..primitives.crypto import dev_keypair
 from ..primitives.errors import InvalidInput
 from ..primitives.types import (
     ACCOUNT_ID,
     BALANCE,
+    BLOCK_NUMBER,
     BYTES,
     BYTES32,
     OPTION_U32,
     U32_KIND,
     U64_KIND,
+    Kind,
     list_of,
     option,
 )
+from ..tee.attestation import CONFIDENCE_NONE
 
 DECIMALS = 12
 UNIT = 10**DECIMALS  # one PHA
@@ -70,9 +79,19 @@ def _endowments(total: int, each: int) -> list[tuple[str, int]]:
 
 
 # Governance parameters [COL-2] [ELE-2] [TRS-2]: the same on Phala and Khala.
-PRODUCTION_GOVERNANCE: Mapping[str, Mapping[str, int]] = {
-    "council": {"motion_duration": 3 * DAYS, "max_proposals": 100, "max_members": 100},
-    "technical_committee": {"motion_duration": 3 * DAYS, "max_proposals": 100, "max_members": 100},
+PRODUCTION_GOVERNANCE: Mapping[str, Mapping[str, Any]] = {
+    "council": {
+        "motion_duration": 3 * DAYS,
+        "max_proposals": 100,
+        "max_members": 100,
+        "default_vote": "PrimeDefaultVote",
+    },
+    "technical_committee": {
+        "motion_duration": 3 * DAYS,
+        "max_proposals": 100,
+        "max_members": 100,
+        "default_vote": "PrimeDefaultVote",
+    },
     "elections": {
         "candidacy_bond": 10 * UNIT,
         "voting_bond_base": 79 * CENT,
@@ -91,6 +110,15 @@ PRODUCTION_GOVERNANCE: Mapping[str, Mapping[str, int]] = {
         "burn": 0,
         "max_approvals": 100,
     },
+}
+
+# The stake pool's and the vault's constants [STK-40] [STK-66]: the same in every preset; a
+# genesis override may change them, as production's test mocks do [GEN-5].
+PRODUCTION_STAKING: Mapping[str, int] = {
+    "min_contribution": CENT,
+    "grace_period": 7 * 24 * 3600,
+    "vault_queue_period": 21 * 24 * 3600,
+    "max_pool_workers": 200,
 }
 
 # Democracy and scheduler parameters [DEM-2] [SCH-1]: the same on Phala and Khala.
@@ -127,7 +155,7 @@ PRESETS: Mapping[str, Mapping[str, Any]] = {
             "verify_relaychain_genesis_block_hash": True,
             "none_attestation_enabled": False,
             "simulated_attestation": False,
-            "staking": {"wpha_min_balance": CENT},
+            "staking": {"wpha_min_balance": CENT, **PRODUCTION_STAKING},
             "computation": {
                 "expected_block_time_sec": 12,
                 "min_init_p": 50,
@@ -150,7 +178,7 @@ PRESETS: Mapping[str, Mapping[str, Any]] = {
             "verify_relaychain_genesis_block_hash": True,
             "none_attestation_enabled": False,
             "simulated_attestation": False,
-            "staking": {"wpha_min_balance": CENT},
+            "staking": {"wpha_min_balance": CENT, **PRODUCTION_STAKING},
             "computation": {
                 "expected_block_time_sec": 12,
                 "min_init_p": 50,
@@ -175,15 +203,25 @@ PRESETS: Mapping[str, Mapping[str, Any]] = {
             "none_attestation_enabled": True,
             # Registration with the test attestation authority's reports [ATT-40].
             "simulated_attestation": True,
-            "staking": {"wpha_min_balance": 100},
+            "staking": {"wpha_min_balance": 100, **PRODUCTION_STAKING},
             "computation": {
                 "expected_block_time_sec": 12,
                 "min_init_p": 50,
                 "check_worker_register_time": False,
             },
             # governance: short periods and small bonds for tests and vectors
-            "council": {"motion_duration": 5, "max_proposals": 4, "max_members": 10},
-            "technical_committee": {"motion_duration": 5, "max_proposals": 4, "max_members": 10},
+            "council": {
+                "motion_duration": 5,
+                "max_proposals": 4,
+                "max_members": 10,
+                "default_vote": "PrimeDefaultVote",
+            },
+            "technical_committee": {
+                "motion_duration": 5,
+                "max_proposals": 4,
+                "max_members": 10,
+                "default_vote": "PrimeDefaultVote",
+            },
             "elections": {
                 "candidacy_bond": 30,
                 "voting_bond_base": 20,
@@ -264,12 +302,43 @@ def _config_params(preset: Mapping[str, Any], changes: Mapping[str, Any]) -> dic
     return params
 
 
+# Parameters whose range is narrower than any non-negative integer, and parameters that name a
+# rule, with the names they accept [GEN-5].
+CONFIG_KINDS: Mapping[str, Kind[int]] = {
+    "staking.min_contribution": BALANCE,
+    "staking.grace_period": U64_KIND,
+    "staking.vault_queue_period": U64_KIND,
+    "staking.max_pool_workers": U32_KIND,
+    **{
+        f"democracy.{period}": BLOCK_NUMBER
+        for period in (
+            "launch_period",
+            "voting_period",
+            "fast_track_voting_period",
+            "enactment_period",
+            "vote_locking_period",
+            "cooloff_period",
+        )
+    },
+}
+CONFIG_CHOICES: Mapping[str, tuple[str, ...]] = {
+    "council.default_vote": tuple(collective.DEFAULT_VOTES),
+    "technical_committee.default_vote": tuple(collective.DEFAULT_VOTES),
+}
+
+
 def _config_value(name: str, preset_value: Any, value: Any) -> Any:
     if isinstance(preset_value, bool):
         if not isinstance(value, bool):
             raise InvalidInput(f"config flag {name!r} must be a boolean")
+    elif isinstance(preset_value, str):
+        choices = CONFIG_CHOICES.get(name, ())
+        if value not in choices:
+            raise InvalidInput(f"config parameter {name!r} is one of {choices}")
     elif not isinstance(value, int) or isinstance(value, bool) or value < 0:
         raise InvalidInput(f"config parameter {name!r} must be a non-negative integer")
+    elif name in CONFIG_KINDS:
+        CONFIG_KINDS[name].decode(value, f"config parameter {name!r}")
     return value
 
 
@@ -279,8 +348,10 @@ def genesis(preset: str = "minimal", overrides: Mapping[str, Any] | None = None)
     ``overrides`` may hold ``config`` (a map replacing runtime parameters),
     ``balances`` (a list of ``[account, amount]`` pairs replacing the preset's
     endowments; an account is a 32-byte id or a dev account name) and
-    ``registry`` (the registry keys the message queue reads, see
-    :func:`registry_genesis`). Every endowment must be at least the
+    ``registry`` (the registry keys the message queue reads, the allowlists, workers
+    with their benchmark scores and the gatekeeper launch, see :func:`registry_genesis`),
+    ``computation`` (:func:`computation_genesis`), ``governance``
+    (:func:`governance_genesis`) and ``mq`` (:func:`mq_genesis`). Every endowment must be at least the
     existential deposit, as Substrate's genesis builder requires [GEN-4].
     """
     if preset not in PRESETS:
@@ -293,7 +364,7 @@ def genesis(preset: str = "minimal", overrides: Mapping[str, Any] | None = None)
         raise InvalidInput("genesis config overrides are a map")
     if not isinstance(overrides.get("balances", []), list | tuple):
         raise InvalidInput("genesis balances are a list of [account, amount] pairs")
-    unknown = set(overrides) - {"config", "balances", "registry", "computation", "governance"}
+    unknown = set(overrides) - {"config", "balances", "registry", "computation", "governance", "mq"}
     if unknown:
         raise InvalidInput(f"unknown genesis overrides {sorted(unknown)}")
     params = _config_params(data["config"], overrides.get("config", {}))
@@ -324,6 +395,7 @@ def genesis(preset: str = "minimal", overrides: Mapping[str, Any] | None = None)
         config=config,
         system=SystemState(accounts=accounts),
         balances=BalancesState(total_issuance=issuance),
+        mq=mq_genesis(overrides.get("mq", {})),
         registry=registry_genesis(overrides.get("registry", {})),
         computation=computation_genesis(overrides.get("computation", {})),
     )
@@ -392,7 +464,13 @@ def _list(value: Any, field: str) -> list[Any]:
     return list(value)
 
 
-COMPUTATION_FIELDS = ("tokenomic", "heartbeat_paused", "cool_down_period", "contract_account")
+COMPUTATION_FIELDS = (
+    "tokenomic",
+    "heartbeat_paused",
+    "cool_down_period",
+    "contract_account",
+    "online_workers",
+)
 BUDGET_BALANCER = dev_keypair("budget-balancer").public
 
 
@@ -400,9 +478,10 @@ def computation_genesis(data: Any) -> ComputationState:
     """The computation storage of a genesis override [GEN-3] [CMP-4].
 
     ``{tokenomic: {name: U64F64 bits, heartbeat_window: u32}, heartbeat_paused: bool,
-    cool_down_period: u64 seconds, contract_account: account}``, every field
-    optional: the pallet's default parameters, a paused heartbeat, seven days,
-    and the reference's budget-balancer account.
+    cool_down_period: u64 seconds, contract_account: account, online_workers: u32}``,
+    every field optional: the pallet's default parameters, a paused heartbeat, seven days,
+    the reference's budget-balancer account, and no online worker. ``online_workers``
+    starts the ``OnlineWorkers`` counter as a test that sets it directly does [GEN-6].
     """
     if not isinstance(data, Mapping) or not set(data) <= set(COMPUTATION_FIELDS):
         raise InvalidInput(
@@ -419,10 +498,38 @@ def computation_genesis(data: Any) -> ComputationState:
     contract = (
         resolve_account(data["contract_account"]) if "contract_account" in data else BUDGET_BALANCER
     )
-    return computation.genesis_state(
+    online = U32_KIND.decode(data.get("online_workers", 0), "online_workers")
+    storage = computation.genesis_state(
         {"tokenomic": tokenomic, "heartbeat_paused": paused, "cool_down_period": period},
         contract,
     )
+    return attrs.evolve(storage, online_workers=online)
+
+
+MQ_FIELDS = ("ingress",)
+
+
+def mq_genesis(data: Any) -> MqState:
+    """The message queue's storage of a genesis override [GEN-6] [MQ-7].
+
+    ``{ingress: [[origin, sequence]]}``: the next sequence expected from each off-chain
+    sender (``OffchainIngress``), an origin in its plain-data form ``{kind, id}`` [MQ-1] and
+    the sequence a u64. A sender may appear once.
+    """
+    if not isinstance(data, Mapping) or not set(data) <= set(MQ_FIELDS):
+        raise InvalidInput(f"genesis mq overrides are a map with fields among {MQ_FIELDS}")
+    entries = data.get("ingress", [])
+    if not isinstance(entries, list | tuple):
+        raise InvalidInput("genesis mq ingress is a list of [origin, sequence] pairs")
+    ingress: dict[Any, int] = {}
+    for entry in entries:
+        if not isinstance(entry, list | tuple) or len(entry) != 2:
+            raise InvalidInput("a genesis mq ingress entry is a pair [origin, sequence]")
+        origin = origin_from_data(entry[0])
+        if origin in ingress:
+            raise InvalidInput("duplicate sender in the genesis mq ingress")
+        ingress[origin] = U64_KIND.decode(entry[1], "an ingress sequence")
+    return MqState(ingress=immutables.Map(ingress))
 
 
 REGISTRY_FIELDS = (
@@ -432,7 +539,10 @@ REGISTRY_FIELDS = (
     "pruntime_allowlist",
     "genesis_hash_allowlist",
     "benchmark_duration",
+    "workers",
+    "gatekeeper_launched_at",
 )
+WORKER_FIELDS = ("pubkey", "ecdh_pubkey", "operator", "initial_score")
 
 
 _OPTION_KEY = option(BYTES32)
@@ -445,8 +555,15 @@ def registry_genesis(data: Any) -> RegistryState:
 
     ``{gatekeeper_master_pubkey: bytes32 | null, cluster_keys: {bytes32: bytes32},
     contract_keys: {bytes32: bytes32}, pruntime_allowlist: [bytes],
-    genesis_hash_allowlist: [bytes32], benchmark_duration: u32 | null}``, every
-    field optional (absent: no key, empty lists, a benchmark duration of 8).
+    genesis_hash_allowlist: [bytes32], benchmark_duration: u32 | null, workers: [worker],
+    gatekeeper_launched_at: {block: u32, timestamp: u64} | null}``, every field optional
+    (absent: no key, empty lists, a benchmark duration of 8, no worker, not launched).
+
+    A worker is ``{pubkey: bytes32, ecdh_pubkey?: bytes32, operator?: account | null,
+    initial_score?: u32 | null}``: the record root's ``force_register_worker`` writes
+    [REG-7] (provider ``Root``, confidence 128), added at block 0, with its benchmark
+    score set as production's tests set it [GEN-6]. ``ecdh_pubkey`` defaults to the
+    public key, ``operator`` and ``initial_score`` to null.
     """
     if not isinstance(data, Mapping) or not set(data) <= set(REGISTRY_FIELDS):
         raise InvalidInput(
@@ -471,7 +588,19 @@ def registry_genesis(data: Any) -> RegistryState:
         data.get("genesis_hash_allowlist", []), "the genesis block hash allowlist"
     )
     duration = OPTION_U32.decode(data.get("benchmark_duration", 8), "the benchmark duration")
+    workers = _genesis_workers(data.get("workers", []))
+    launched = data.get("gatekeeper_launched_at")
+    if launched is not None:
+        if not isinstance(launched, Mapping) or set(launched) != {"block", "timestamp"}:
+            raise InvalidInput("gatekeeper_launched_at is null or a map {block, timestamp}")
+        launched = GatekeeperLaunchedAt(
+            BLOCK_NUMBER.decode(launched["block"], "the gatekeeper launch block"),
+            U64_KIND.decode(launched["timestamp"], "the gatekeeper launch time (seconds)"),
+        )
     return RegistryState(
+        workers=immutables.Map(workers),
+        worker_added_at=immutables.Map(dict.fromkeys(workers, 0)),
+        gatekeeper_launched_at=launched,
         gatekeeper_master_pubkey=master,
         pruntime_allowlist=allowlist,
         genesis_hash_allowlist=hashes,
@@ -479,6 +608,37 @@ def registry_genesis(data: Any) -> RegistryState:
         cluster_keys=keys["cluster_keys"],
         contract_keys=keys["contract_keys"],
     )
+
+
+_OPTION_SCORE = option(U32_KIND)
+
+
+def _genesis_workers(entries: Any) -> dict[bytes, WorkerInfo]:
+    """Workers registered at genesis as root registers them, with their scores [GEN-6] [REG-7]."""
+    if not isinstance(entries, list | tuple):
+        raise InvalidInput("genesis registry workers are a list of worker maps")
+    workers: dict[bytes, WorkerInfo] = {}
+    for entry in entries:
+        if not isinstance(entry, Mapping) or not {"pubkey"} <= set(entry) <= set(WORKER_FIELDS):
+            raise InvalidInput(
+                f"a genesis worker is a map with pubkey and fields among {WORKER_FIELDS}"
+            )
+        pubkey = BYTES32.decode(entry["pubkey"], "a genesis worker's public key")
+        if pubkey in workers:
+            raise InvalidInput("duplicate genesis worker")
+        operator = entry.get("operator")
+        workers[pubkey] = WorkerInfo(
+            pubkey=pubkey,
+            ecdh_pubkey=BYTES32.decode(entry.get("ecdh_pubkey", pubkey), "an ecdh public key"),
+            runtime_version=0,
+            last_updated=FORCED_LAST_UPDATED,
+            operator=None if operator is None else resolve_account(operator),
+            attestation_provider="Root",
+            confidence_level=CONFIDENCE_NONE,
+            initial_score=_OPTION_SCORE.decode(entry.get("initial_score"), "an initial score"),
+            features=FORCED_FEATURES,
+        )
+    return workers
 
 
 def resolve_account(value: Any) -> bytes:

@@ -21,7 +21,7 @@ from ..pallets.registry import gatekeepers
 from ..pallets.staking import assets, base_pool, wrapped_balances
 from ..primitives.codec import PlainData, to_data
 from ..primitives.errors import InvalidInput
-from ..primitives.types import ACCOUNT_ID, BYTES32, POOL_ID
+from ..primitives.types import ACCOUNT_ID, BLOCK_NUMBER, BYTES32, POOL_ID, U32_KIND
 
 
 def _account_arg(args: Sequence[Any]) -> bytes:
@@ -288,6 +288,51 @@ def view_democracy_voting(state: ChainState, args: Sequence[Any]) -> PlainData:
     return to_data(democracy_storage.voting_of(state, _account_arg(args)))
 
 
+def view_democracy(state: ChainState, args: Sequence[Any]) -> PlainData:
+    """``democracy()``: the counters, the public proposals and the external proposal [VIEW-7]."""
+    _no_args(args)
+    dem = state.democracy
+    external = dem.next_external
+    return {
+        "referendum_count": dem.referendum_count,
+        "lowest_unbaked": dem.lowest_unbaked,
+        "public_prop_count": dem.public_prop_count,
+        "public_props": to_data(dem.public_props),
+        "next_external": None
+        if external is None
+        else {"proposal": to_data(external[0]), "threshold": external[1]},
+        "last_tabled_was_external": dem.last_tabled_was_external,
+    }
+
+
+def _hash_arg(args: Sequence[Any]) -> bytes:
+    return BYTES32.decode(_one_arg(args), "the proposal hash")
+
+
+def view_blacklist(state: ChainState, args: Sequence[Any]) -> PlainData:
+    """``blacklist(hash)``: ``{until, vetoers}`` of a blacklisted proposal hash, or null [VIEW-8]."""
+    entry = state.democracy.blacklist.get(_hash_arg(args))
+    return None if entry is None else {"until": entry[0], "vetoers": list(entry[1])}
+
+
+def view_deposit_of(state: ChainState, args: Sequence[Any]) -> PlainData:
+    """``deposit_of(index)``: ``{depositors, deposit}`` of a public proposal, or null [VIEW-9]."""
+    index = U32_KIND.decode(_one_arg(args), "the public proposal index")
+    entry = state.democracy.deposit_of.get(index)
+    return None if entry is None else {"depositors": list(entry[0]), "deposit": entry[1]}
+
+
+def view_agenda(state: ChainState, args: Sequence[Any]) -> PlainData:
+    """``agenda(block)``: the scheduler's slots for a block, a served or cancelled one null [VIEW-10]."""
+    block = BLOCK_NUMBER.decode(_one_arg(args), "the block number")
+    return to_data(state.scheduler.agenda.get(block, ()))
+
+
+def view_elections_voter(state: ChainState, args: Sequence[Any]) -> PlainData:
+    """``elections_voter(account)``: ``{votes, stake, deposit}`` of an elections voter, or null [VIEW-11]."""
+    return to_data(state.elections.voting.get(_account_arg(args)))
+
+
 VIEWS: Mapping[str, Callable[[ChainState, Sequence[Any]], PlainData]] = {
     "balance": view_balance,
     "account": view_account,
@@ -314,6 +359,11 @@ VIEWS: Mapping[str, Callable[[ChainState, Sequence[Any]], PlainData]] = {
     "treasury": view_treasury,
     "referendum": view_referendum,
     "democracy_voting": view_democracy_voting,
+    "democracy": view_democracy,
+    "blacklist": view_blacklist,
+    "deposit_of": view_deposit_of,
+    "agenda": view_agenda,
+    "elections_voter": view_elections_voter,
 }
 
 

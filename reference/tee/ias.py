@@ -227,7 +227,23 @@ def parse_report_timestamp(raw: str) -> int:
     ):
         raise DispatchError(BAD_IAS_REPORT, f"bad timestamp {raw!r}")
     # A leap second (60) counts as the 59th second, as chrono's timestamp() does.
-    return calendar.timegm((year, month, day, hour, minute, min(second, 59), 0, 0, 0))
+    days = _days_from_civil(year, month, day)
+    return days * 86_400 + hour * 3_600 + minute * 60 + min(second, 59)
+
+
+def _days_from_civil(year: int, month: int, day: int) -> int:
+    """Days from 1970-01-01 to a date of the proleptic Gregorian calendar, year 0 included.
+
+    chrono accepts every year from 0 to 9999 in an RFC 3339 timestamp; Python's
+    ``datetime`` starts at year 1, so the count is done by hand (the
+    days-from-civil formula: years counted from March, 400-year eras).
+    """
+    y = year - (month <= 2)
+    era = y // 400
+    year_of_era = y - era * 400
+    day_of_year = (153 * (month + (-3 if month > 2 else 9)) + 2) // 5 + day - 1
+    day_of_era = year_of_era * 365 + year_of_era // 4 - year_of_era // 100 + day_of_year
+    return era * 146_097 + day_of_era - 719_468
 
 
 def _advisory_ids(doc: dict[str, Any]) -> tuple[str, ...]:

@@ -20,6 +20,7 @@ from ...chain.state import (
     AccountId,
     BlockContext,
     ChainState,
+    CollectiveConfig,
     CollectiveMember,
     CollectiveOrigin,
     CollectiveState,
@@ -245,6 +246,28 @@ def prime_default_vote(prime_vote: bool | None, yes: int, no: int, seats: int) -
     return bool(prime_vote)
 
 
+def default_vote(state: ChainState, instance: str) -> Callable[[bool | None, int, int, int], bool]:
+    """The default-vote rule the collective ``instance`` is configured with [COL-7] [GEN-5]."""
+    params: CollectiveConfig = getattr(state.config, INSTANCES[instance])
+    return DEFAULT_VOTES[params.default_vote]
+
+
+def more_than_majority_then_prime_default_vote(
+    prime_vote: bool | None, yes: int, no: int, seats: int
+) -> bool:
+    """``MoreThanMajorityThenPrimeDefaultVote``: abstentions are ayes when more than half of the
+    seats voted aye, else they follow the prime's aye as :func:`prime_default_vote` [COL-7]."""
+    del no
+    return 2 * yes > seats or bool(prime_vote)
+
+
+DEFAULT_VOTES = {
+    "PrimeDefaultVote": prime_default_vote,
+    "MoreThanMajorityThenPrimeDefaultVote": more_than_majority_then_prime_default_vote,
+}
+"""The default-vote rules a collective may be configured with [COL-7] [GEN-5]."""
+
+
 TOO_EARLY_DECISION, APPROVE, DISAPPROVE = 0, 1, 2
 
 
@@ -264,7 +287,8 @@ def close_decision(
     ``decision`` is :data:`APPROVE`, :data:`DISAPPROVE` or
     :data:`TOO_EARLY_DECISION`; the counts are those ``Closed`` reports (with
     the abstentions added after the end). ``ended`` says whether the end has
-    come, ``prime_aye`` whether the prime voted aye (``PrimeDefaultVote``).
+    come, ``prime_aye`` the abstentions' default vote (with ``PrimeDefaultVote``, whether the
+    prime voted aye).
     Written with the helpers of :mod:`.arith`, so proofs run it on Z3 terms.
     """
     early_yes = le(threshold, yes)
@@ -314,7 +338,7 @@ def close(
         seats,
         votes.threshold,
         ctx.number >= votes.end,
-        prime_default_vote(prime_vote, len(votes.ayes), len(votes.nays), seats),
+        default_vote(state, instance)(prime_vote, len(votes.ayes), len(votes.nays), seats),
     )
     if decision == TOO_EARLY_DECISION:
         raise error(instance, TOO_EARLY)

@@ -18,8 +18,6 @@ arithmetic ``proofs/governance.py`` proves over, [DEM-7] [DEM-8] [DEM-11]),
 
 from __future__ import annotations
 
-import attrs
-
 from ...chain.democracy_state import (
     SIMPLE_MAJORITY,
     SUPER_MAJORITY_AGAINST,
@@ -312,11 +310,18 @@ def begin_block(state: ChainState, now: int) -> tuple[ChainState, Events]:
 
 
 def _next_due(state: ChainState, after: int, until: int) -> int:
-    """The first block in ``(after, until]`` at which the scheduler or democracy acts [SCH-4]."""
+    """The first block in ``(after, until]`` at which the scheduler or democracy acts [SCH-4].
+
+    A launch block acts only when a proposal waits or the alternation flag is
+    still set (an empty launch resets it, [DEM-6]); after that, launch blocks
+    change nothing, so a long gap costs what is due in it, not its length.
+    """
     period: int = parameters(state).launch_period
-    due: list[int] = [until, (after // period + 1) * period]
-    due += [when for when in state.scheduler.agenda if after < when]
     dem = state.democracy
+    due: list[int] = [until]
+    if dem.public_props or dem.next_external is not None or dem.last_tabled_was_external:
+        due.append((after // period + 1) * period)
+    due += [when for when in state.scheduler.agenda if after < when]
     for index in range(dem.lowest_unbaked, dem.referendum_count):
         info = dem.referendum_info.get(index)
         if isinstance(info, Ongoing) and after < info.end:
@@ -332,14 +337,13 @@ def on_initialize(state: ChainState, ctx: BlockContext) -> tuple[ChainState, Eve
     events come before this block's.
     """
     events: Events = ()
-    after = state.scheduler.serviced
+    after = state.system.parent_number
     while after < ctx.number:
         now = _next_due(state, after, ctx.number)
         state, served = scheduler.service_agenda(state, now)
         state, begun = begin_block(state, now)
         events = (*events, *served, *begun)
         after = now
-    state = attrs.evolve(state, scheduler=attrs.evolve(state.scheduler, serviced=ctx.number))
     return state, events
 
 

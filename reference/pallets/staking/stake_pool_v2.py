@@ -34,11 +34,13 @@ from . import assets, base_pool, wrapped_balances
 PALLET = "PhalaStakePoolv2"
 
 MIN_CONTRIBUTION = 10_000_000_000
-"""``MinContribution``: 1 CENT (0.01 PHA) [STK-40]."""
+"""``MinContribution``: 1 CENT (0.01 PHA) [STK-40]; production's value, the default of
+``config.staking.min_contribution`` [GEN-5]."""
 GRACE_PERIOD = 7 * 24 * 3600
-"""``GracePeriod`` (``WorkingGracePeriod``) in seconds [STK-40]."""
+"""``GracePeriod`` (``WorkingGracePeriod``) in seconds [STK-40]; the default of
+``config.staking.grace_period`` [GEN-5]."""
 MAX_POOL_WORKERS = 200
-"""``MaxPoolWorkers`` [STK-40]."""
+"""``MaxPoolWorkers`` [STK-40]; the default of ``config.staking.max_pool_workers`` [GEN-5]."""
 
 
 def error(name: str) -> DispatchError:
@@ -146,7 +148,7 @@ def add_worker(
     _owner(pool, owner)
     if pubkey in pool.workers:
         raise error("WorkerExists")
-    if len(pool.workers) + 1 > MAX_POOL_WORKERS:
+    if len(pool.workers) + 1 > state.config.staking.max_pool_workers:
         raise error("WorkersExceedLimit")
     session = pool_sub_account(pid, pubkey)
     try:
@@ -286,7 +288,7 @@ def contribute(
     """
     who = ensure_signed(origin)
     pool = ensure_stake_pool(state, pid)
-    if amount < MIN_CONTRIBUTION:
+    if amount < state.config.staking.min_contribution:
         raise error("InsufficientContribution")
     who, vault = _as_vault(state, who, as_vault)
     if assets.balance(state, who) < amount:
@@ -589,7 +591,12 @@ def check_and_maybe_force_withdraw(
     pool = attrs.evolve(pool, basepool=base)
     state = put_pool(state, pool)
     if not base_pool.has_expired_withdrawal(
-        state, base, _now(ctx), GRACE_PERIOD, None, releasing_stake(state, pool)
+        state,
+        base,
+        _now(ctx),
+        state.config.staking.grace_period,
+        None,
+        releasing_stake(state, pool),
     ):
         return state, events
     for worker in pool.workers:

@@ -29,8 +29,6 @@ from ...primitives.types import Balance, OptionPermillParts, PoolId
 from ..balances.origins import ensure_signed
 from . import assets, base_pool, wrapped_balances
 from .stake_pool_v2 import (
-    GRACE_PERIOD,
-    MIN_CONTRIBUTION,
     check_withdrawal,
     do_withdraw,
     ensure_pool_of,
@@ -44,7 +42,8 @@ PALLET = "PhalaVault"
 INITIAL_PRICE_CHECKPOINT = 10**12
 """``InitialPriceCheckPoint``: 1 PHA, the first checkpoint of a vault [STK-60]."""
 VAULT_QUEUE_PERIOD = 21 * 24 * 3600
-"""``VaultQueuePeriod`` in seconds [STK-66]."""
+"""``VaultQueuePeriod`` in seconds [STK-66]; the default of
+``config.staking.vault_queue_period`` [GEN-5]."""
 
 
 def error(name: str) -> DispatchError:
@@ -211,7 +210,7 @@ def contribute(
     """
     who = ensure_signed(origin)
     vault = ensure_vault(state, pid)
-    if amount < MIN_CONTRIBUTION:
+    if amount < state.config.staking.min_contribution:
         raise error("InsufficientContribution")
     if who not in state.assets.balances:
         raise error("AssetAccountNotExist")
@@ -260,10 +259,16 @@ def releasing_value(state: ChainState, vault: Vault) -> int:
 def shutdown_reason(state: ChainState, vault: Vault, now: int) -> str | None:
     """Why a vault must shut down, if it must [STK-66]."""
     queue = vault.basepool.withdraw_queue
-    if queue and queue[0].start_time + 3 * GRACE_PERIOD < now:
+    params = state.config.staking
+    if queue and queue[0].start_time + 3 * params.grace_period < now:
         return "Waiting3xGracePeriod"
     if base_pool.has_expired_withdrawal(
-        state, vault.basepool, now, GRACE_PERIOD, VAULT_QUEUE_PERIOD, releasing_value(state, vault)
+        state,
+        vault.basepool,
+        now,
+        params.grace_period,
+        params.vault_queue_period,
+        releasing_value(state, vault),
     ):
         return "NoEnoughReleasingStake"
     return None
