@@ -186,3 +186,16 @@ def test_an_interrupted_explore_reports_its_seed_and_what_finished(
     first = explore_cli.select_models(None)[0]
     assert f"interrupted: seed 5; models finished: {first}" in captured.err
     assert first in captured.out  # its row of the table
+
+
+def test_tests_read_only_what_the_repository_ships() -> None:
+    """The README's test command passes in a clone with nothing beside it: no test reads outside."""
+    import re
+
+    root = Path(__file__).resolve().parents[1]
+    outside = re.compile(r"""["']shared["']\s*/|parents\[2\]|\.\./shared""")
+    for path in sorted((root / "tests").rglob("*.py")) + sorted(
+        (root / "conformance").rglob("*.py")
+    ):
+        text = path.read_text(encoding="utf-8")
+        assert not outside.search(text), f"{path.relative_to(root)} reads outside the repository"
