@@ -24,7 +24,7 @@ from phala_spec.pallets.staking import assets, stake_pool_v2
 from phala_spec.pallets.staking.wrapped_balances import WPHA_ACCOUNT
 from phala_spec.primitives.codec import blake2b_256
 from phala_spec.primitives.crypto import dev_keypair
-from phala_spec.primitives.errors import InvalidInput
+from phala_spec.primitives.errors import InvalidInput, RuntimePanic
 from phala_spec.primitives.fixed import from_fixed
 from phala_spec.runtime.block import CallResult, apply_call, finalize_block, initialize_block
 from phala_spec.runtime.genesis import UNIT, dev_account, genesis
@@ -535,28 +535,26 @@ def test_reward_dismissals() -> None:
     assert events == [(SP + "RewardDismissedNoShare", {"pid": 0, "amount": 5 * UNIT})]
     _, events = reward(state, WORKER.public, 0)
     assert events == []
-    # a worker in no pool ends the loop: the next settlement of the report is not paid
+    # a worker in no pool is dismissed and the next settlement of the report is paid
     paying = ok(state, BOB, SP + "contribute", pid=0, amount=100 * UNIT, as_vault=None)
     settled, events = stake_pool_v2.on_reward(
         paying,
         paying.system.block,
         (SettleInfo(WORKER2.public, 0, 1 << 64, 0), SettleInfo(WORKER.public, 0, 5 << 64, 0)),
     )
-    assert [e.name for e in events] == [SP + "RewardDismissedNotInPool"]
-    assert pool(settled).basepool.total_value == 100 * UNIT
+    names = [e.name for e in events if e.name.startswith(SP)]
+    assert names == [SP + "RewardDismissedNotInPool", SP + "RewardReceived"]
+    assert pool(settled).basepool.total_value == 105 * UNIT
     dust_bits = (
         1_000 << 64
     ) // 10**12 + 2**16  # a little over 1,000 planck in U64F64: floored to 1,000
     after, events = reward(state, WORKER.public, dust_bits)
     assert events == [(SP + "RewardDismissedDust", {"pid": 0, "amount": 1_000})]
     assert after.system.accounts[SUBSIDY] == state.system.accounts[SUBSIDY]
-    # 100% commission: nothing to distribute; the zero mint "succeeds" but is dust
+    # 100% commission: nothing to distribute, and a zero amount is not reported dismissed
     state = ok(funded(), ALICE, SP + "set_payout_pref", pid=0, payout_commission=1_000_000)
     _, events = reward(state, WORKER.public, 5 << 64)
-    assert events == [
-        (SP + "RewardToDistributionDismissedDust", {"pid": 0, "amount": 0}),
-        (SP + "RewardReceived", {"pid": 0, "to_owner": 5 * UNIT, "to_stakers": 0}),
-    ]
+    assert events == [(SP + "RewardReceived", {"pid": 0, "to_owner": 5 * UNIT, "to_stakers": 0})]
     # a commission below W-PHA's minimum balance (100 in minimal) cannot be minted: unmintable dust
     state = ok(funded(), ALICE, SP + "set_payout_pref", pid=0, payout_commission=10_000)
     bits = (5_000 << 64) // 10**12 + 2**20  # about 5,000 planck
@@ -576,6 +574,31 @@ def test_reward_dismissals() -> None:
         == state.wrapped_balances.unmintable_dust + commission
     )
     assert pool(after).basepool.total_value == 5_000 * UNIT + amount - commission
+    # neither the owner's part (below the minimum balance) nor the stakers' (dust): no RewardReceived
+    state = ok(funded(), ALICE, SP + "set_payout_pref", pid=0, payout_commission=50_000)
+    bits = ((1_050 << 48) // 10**12 + 1) << 16
+    _, events = reward(state, WORKER.public, bits)
+    assert events == [
+        (SP + "RewardToOwnerDismissedDust", {"pid": 0, "amount": 52}),
+        (SP + "RewardToDistributionDismissedDust", {"pid": 0, "amount": 998}),
+    ]
+
+
+def test_reward_withdrawal_keeps_the_subsidy_pool_alive() -> None:
+    state = funded()
+    account = state.system.accounts[SUBSIDY]
+    drained = attrs.evolve(
+        state,
+        system=attrs.evolve(
+            state.system,
+            accounts={
+                **state.system.accounts,
+                SUBSIDY: attrs.evolve(account, data=attrs.evolve(account.data, free=5 * UNIT)),
+            },
+        ),
+    )
+    with pytest.raises(RuntimePanic):
+        reward(drained, WORKER.public, 5 << 64)
 
 
 def relay_report(state: ChainState, report: WorkingInfoUpdateEvent) -> CallResult:

@@ -186,12 +186,13 @@ def reward_commission_and_owner_claim(b: CaseBuilder) -> None:
 def reward_dismissals(b: CaseBuilder) -> None:
     """One report settles worker 1 with a dust payout (1,000 planck: `RewardDismissedDust`, nothing
     moves), worker 1 with 5 PHA while the pool has no shares (`RewardDismissedNoShare`), worker 3 (in
-    no pool: `RewardDismissedNotInPool`) and worker 1 again: the worker in no pool ends the loop, so
-    the last settlement is not even looked at. With shares, a report settling worker 3 then worker 1
-    pays nothing either. With a 100% commission the stakers' part is a dismissed 0
-    (`RewardToDistributionDismissedDust`); 0.0001% of 5 PHA = 5,000,000 planck to the owner is minted.
-    A commission of 1% of 5,000 planck (50, below W-PHA's minimum of 100) is unmintable dust
-    (`RewardToOwnerDismissedDust`)."""
+    no pool: `RewardDismissedNotInPool`) and worker 1 again: the loop goes on after the worker in no
+    pool, so the last settlement is dismissed for no shares too. With shares, a report settling
+    worker 3 then worker 1 pays worker 1's reward. With a 100% commission the stakers' part is 0: no
+    dismissed event; 0.0001% of 5 PHA = 5,000,000 planck to the owner is minted. A commission of 1%
+    of 5,000 planck (50, below W-PHA's minimum of 100) is unmintable dust
+    (`RewardToOwnerDismissedDust`), the rest is distributed. With 5% of 1,050 planck, neither the
+    owner's 52 nor the stakers' 998 (dust) goes anywhere: no `RewardReceived`."""
     start(b)
     do(b, SP + "add_worker", ALICE, pid=0, pubkey=WORKER.public)
     dust_bits = (
@@ -210,25 +211,26 @@ def reward_dismissals(b: CaseBuilder) -> None:
             (SP + "RewardDismissedDust", {"pid": 0, "amount": 1_000}),
             (SP + "RewardDismissedNoShare", {"pid": 0, "amount": 5 * U}),
             (SP + "RewardDismissedNotInPool", {"worker": WORKER3.public, "amount": 5 * U}),
+            (SP + "RewardDismissedNoShare", {"pid": 0, "amount": 7 * U}),
         ],
-        "three dismissals, then stop",
+        "four dismissals",
     )
     b.observe("wpha_totals")
     do(b, SP + "contribute", BOB, pid=0, amount=1_000 * U, as_vault=None)
     settle(b, (WORKER3.public, 1 << 64), (WORKER.public, 5 << 64))
     check(
-        rewards(b) == [(SP + "RewardDismissedNotInPool", {"worker": WORKER3.public, "amount": U})]
-        and pool(b).basepool.total_value == 1_000 * U,
-        "the pool's reward was skipped",
+        rewards(b)
+        == [
+            (SP + "RewardDismissedNotInPool", {"worker": WORKER3.public, "amount": U}),
+            (SP + "RewardReceived", {"pid": 0, "to_owner": 0, "to_stakers": 5 * U}),
+        ]
+        and pool(b).basepool.total_value == 1_005 * U,
+        "the pool's reward was paid",
     )
     do(b, SP + "set_payout_pref", ALICE, pid=0, payout_commission=1_000_000)
     settle(b, (WORKER.public, 5 << 64))
     check(
-        rewards(b)
-        == [
-            (SP + "RewardToDistributionDismissedDust", {"pid": 0, "amount": 0}),
-            (SP + "RewardReceived", {"pid": 0, "to_owner": 5 * U, "to_stakers": 0}),
-        ],
+        rewards(b) == [(SP + "RewardReceived", {"pid": 0, "to_owner": 5 * U, "to_stakers": 0})],
         "all to the owner",
     )
     do(b, SP + "set_payout_pref", ALICE, pid=0, payout_commission=1)
@@ -245,6 +247,17 @@ def reward_dismissals(b: CaseBuilder) -> None:
             (SP + "RewardReceived", {"pid": 0, "to_owner": 50, "to_stakers": 4_950}),
         ],
         "50 unmintable",
+    )
+    do(b, SP + "set_payout_pref", ALICE, pid=0, payout_commission=50_000)
+    one_thousand_fifty = ((1_050 << 48) // 10**12 + 1) << 16
+    settle(b, (WORKER.public, one_thousand_fifty))
+    check(
+        rewards(b)
+        == [
+            (SP + "RewardToOwnerDismissedDust", {"pid": 0, "amount": 52}),
+            (SP + "RewardToDistributionDismissedDust", {"pid": 0, "amount": 998}),
+        ],
+        "nothing received",
     )
     b.observe("wpha_totals")
     watch(b, 0)

@@ -512,16 +512,18 @@ def handle_pool_new_reward(
     if base_pool.balance_close_to_zero(pool.basepool.total_shares):
         return state, (event(f"{PALLET}.RewardDismissedNoShare", pid=pid, amount=reward),)
     try:
-        state, funded = wrapped_balances.fund_wpha_account(state, computation.SUBSIDY_POOL, reward)
+        state, funded = wrapped_balances.fund_wpha_account(
+            state, computation.SUBSIDY_POOL, reward, keep_alive=True
+        )
     except DispatchError as exc:
         raise RuntimePanic(f"the subsidy pool cannot pay a reward: {exc.code}") from exc
     commission, to_stakers = (int(v) for v in reward_split(reward, pool.payout_commission or 0))
     events: Events = funded
-    state, minted_events, minted = wrapped_balances.mint_into(
+    state, minted_events, owner_minted = wrapped_balances.mint_into(
         state, pool.owner_reward_account, commission
     )
     events = (*events, *minted_events)
-    if not minted:
+    if not owner_minted:
         events = (
             *events,
             event(f"{PALLET}.RewardToOwnerDismissedDust", pid=pid, amount=commission),
@@ -530,18 +532,21 @@ def handle_pool_new_reward(
         state, pool.basepool.pool_account, to_stakers
     )
     events = (*events, *minted_events)
-    if minted and not base_pool.balance_close_to_zero(to_stakers):
+    distributed = minted and not base_pool.balance_close_to_zero(to_stakers)
+    if distributed:
         state, base = base_pool.distribute_reward(state, pool.basepool, to_stakers)
         state = put_pool(state, attrs.evolve(ensure_stake_pool(state, pid), basepool=base))
-    else:
+    elif to_stakers > 0:
         events = (
             *events,
             event(f"{PALLET}.RewardToDistributionDismissedDust", pid=pid, amount=to_stakers),
         )
-    return state, (
-        *events,
-        event(f"{PALLET}.RewardReceived", pid=pid, to_owner=commission, to_stakers=to_stakers),
-    )
+    if distributed or owner_minted:
+        events = (
+            *events,
+            event(f"{PALLET}.RewardReceived", pid=pid, to_owner=commission, to_stakers=to_stakers),
+        )
+    return state, events
 
 
 def on_reward(
@@ -549,8 +554,8 @@ def on_reward(
 ) -> tuple[ChainState, Events]:
     """``OnReward``: each settlement's payout goes to the worker's pool, in order [STK-53] [CMP-22].
 
-    *Quirk:* a worker in no pool ends the loop (production ``return``s), so
-    the report's later settlements pay nothing.
+    A worker in no pool is dismissed (``RewardDismissedNotInPool``) and the
+    loop goes on with the next settlement.
     """
     events: Events = ()
     for info in settle:
@@ -561,7 +566,7 @@ def on_reward(
                 *events,
                 event(f"{PALLET}.RewardDismissedNotInPool", worker=info.pubkey, amount=reward),
             )
-            break
+            continue
         state, paid = handle_pool_new_reward(state, ensure_stake_pool(state, pid), reward)
         events = (*events, *paid)
     return state, events

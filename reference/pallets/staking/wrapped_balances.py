@@ -109,10 +109,14 @@ def mint_into(state: ChainState, who: AccountId, amount: int) -> tuple[ChainStat
 
 
 def fund_wpha_account(
-    state: ChainState, source: AccountId, amount: int
+    state: ChainState, source: AccountId, amount: int, *, keep_alive: bool = False
 ) -> tuple[ChainState, Events]:
-    """Move ``amount`` PHA from ``source`` to the W-PHA account (``AllowDeath``) [STK-22]."""
-    return transfer_funds(state, source, WPHA_ACCOUNT, amount, Preservation.EXPENDABLE)
+    """Move ``amount`` PHA from ``source`` to the W-PHA account [STK-22].
+
+    ``AllowDeath`` by default; ``KeepAlive`` for a reward from the subsidy pool [STK-53].
+    """
+    preservation = Preservation.PRESERVE if keep_alive else Preservation.EXPENDABLE
+    return transfer_funds(state, source, WPHA_ACCOUNT, amount, preservation)
 
 
 # --- extrinsics [STK-5] ----------------------------------------------------------------
