@@ -140,7 +140,7 @@ def test_bankrupt_pool_refuses_contributions() -> None:
     )
     assert (
         call(chain(), OPS, "BasePool.contribute", pid=7, who=ALICE, amount=UNIT).outcome
-        == "PhalaBasePool.PoolNotExist"
+        == "PhalaBasePool.PoolDoesNotExist"
     )
 
 

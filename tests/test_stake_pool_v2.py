@@ -148,7 +148,12 @@ def test_add_worker_check_order() -> None:
     fails(state, BOB, SP + "add_worker", SP + "UnauthorizedOperator", pid=1, pubkey=WORKER.public)
     fails(state, ALICE, SP + "add_worker", SP + "BenchmarkMissing", pid=0, pubkey=WORKER3.public)
     fails(
-        state, ALICE, SP + "add_worker", "PhalaBasePool.PoolNotExist", pid=9, pubkey=WORKER.public
+        state,
+        ALICE,
+        SP + "add_worker",
+        "PhalaBasePool.PoolDoesNotExist",
+        pid=9,
+        pubkey=WORKER.public,
     )
     fails(
         state, ALICE, SP + "add_worker", SP + "UnauthorizedPoolOwner", pid=1, pubkey=WORKER.public
@@ -217,7 +222,7 @@ def test_contribute_checks_and_subscription() -> None:
         state,
         BOB,
         SP + "contribute",
-        "PhalaBasePool.PoolNotExist",
+        "PhalaBasePool.PoolDoesNotExist",
         pid=5,
         amount=UNIT,
         as_vault=None,

@@ -39,7 +39,7 @@ from phala_spec.primitives.crypto import dev_keypair
 def add_worker_check_order(b: CaseBuilder) -> None:
     """`create` derives the pool, lock and owner-reward accounts. `create` needs a signed origin
     (`BadOrigin` for root). `add_worker` checks, in order: a registered worker (`WorkerNotRegistered`), operated by the caller (`UnauthorizedOperator`: bob),
-    benchmarked (`BenchmarkMissing`: worker 3), the pool (`PoolNotExist`), owned by the caller
+    benchmarked (`BenchmarkMissing`: worker 3), the pool (`PoolDoesNotExist`), owned by the caller
     (`UnauthorizedPoolOwner`: bob's pool 1), not already in it (`WorkerExists`); a worker bound to
     another pool cannot be bound again (`FailedToBindSessionAndWorker`)."""
     start(b)
@@ -49,7 +49,7 @@ def add_worker_check_order(b: CaseBuilder) -> None:
     do(b, SP + "add_worker", ALICE, SP + "WorkerNotRegistered", pid=0, pubkey=bytes([7]) * 32)
     do(b, SP + "add_worker", BOB, SP + "UnauthorizedOperator", pid=1, pubkey=WORKER.public)
     do(b, SP + "add_worker", ALICE, SP + "BenchmarkMissing", pid=0, pubkey=WORKER3.public)
-    do(b, SP + "add_worker", ALICE, BP + "PoolNotExist", pid=7, pubkey=WORKER.public)
+    do(b, SP + "add_worker", ALICE, BP + "PoolDoesNotExist", pid=7, pubkey=WORKER.public)
     do(b, SP + "add_worker", ALICE, SP + "UnauthorizedPoolOwner", pid=1, pubkey=WORKER.public)
     do(
         b,
@@ -147,13 +147,13 @@ def remove_and_unbind_workers(b: CaseBuilder) -> None:
     crypto=SETTING,
 )
 def contribute_check_order_and_cap(b: CaseBuilder) -> None:
-    """`contribute` checks the pool (`PoolNotExist`), the minimum contribution of 0.01 PHA
+    """`contribute` checks the pool (`PoolDoesNotExist`), the minimum contribution of 0.01 PHA
     (`InsufficientContribution`), a vault argument (`PoolTypeNotMatch`: pool 0 is no vault), the free
     W-PHA (`InsufficientBalance`). A cap below the value is refused (`InadequateCapacity`); with a cap
     of 12,000 PHA bob's 10,000 leave room for exactly 2,000 (`StakeExceedsCapacity` one planck
     above). The commission is set by the owner only."""
     start(b)
-    do(b, SP + "contribute", BOB, BP + "PoolNotExist", pid=3, amount=U, as_vault=None)
+    do(b, SP + "contribute", BOB, BP + "PoolDoesNotExist", pid=3, amount=U, as_vault=None)
     do(
         b,
         SP + "contribute",
@@ -254,12 +254,12 @@ def queued_withdrawal_paid_by_a_contribution_above_the_gap(b: CaseBuilder) -> No
 @case(suite=SUITE, handler="stake_pool_v2", clauses=("STK-47", "STK-16", "STK-12"), crypto=SETTING)
 def withdraw_check_order(b: CaseBuilder) -> None:
     """`withdraw`: a vault argument is checked first (`PoolTypeNotMatch`: pool 0 is no vault), then the
-    pool (`PoolNotExist`), a record (`NoNftToWithdraw`: charlie), non-dust shares and at most the
+    pool (`PoolDoesNotExist`), a record (`NoNftToWithdraw`: charlie), non-dust shares and at most the
     record plus the queued shares (`InvalidWithdrawalAmount` for 1,000 units and for one unit too
     many). A second request counts the first one's queued shares and replaces it."""
     computing(b, 5_000)
     do(b, SP + "withdraw", BOB, BP + "PoolTypeNotMatch", pid=0, shares=U, as_vault=0)
-    do(b, SP + "withdraw", BOB, BP + "PoolNotExist", pid=4, shares=U, as_vault=None)
+    do(b, SP + "withdraw", BOB, BP + "PoolDoesNotExist", pid=4, shares=U, as_vault=None)
     do(b, SP + "withdraw", CHARLIE, SP + "NoNftToWithdraw", pid=0, shares=U, as_vault=None)
     do(b, SP + "withdraw", BOB, SP + "InvalidWithdrawalAmount", pid=0, shares=1_000, as_vault=None)
     do(

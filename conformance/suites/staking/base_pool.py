@@ -91,10 +91,16 @@ def contributions_merge(b: CaseBuilder) -> None:
     clauses=("STK-14", "STK-10", "STK-1", "STK-22"),
 )
 def contribute_errors_in_order(b: CaseBuilder) -> None:
-    """PoolNotExist first; then the W-PHA transfer: missing funds, a new pool account below the minimum."""
+    """PoolDoesNotExist first; then the W-PHA transfer: missing funds, a new pool account below the minimum."""
     setup(b)
     charlie = b.account("charlie")
-    do(b, CONTRIBUTE, {"pid": 5, "who": charlie, "amount": U}, OPS, "PhalaBasePool.PoolNotExist")
+    do(
+        b,
+        CONTRIBUTE,
+        {"pid": 5, "who": charlie, "amount": U},
+        OPS,
+        "PhalaBasePool.PoolDoesNotExist",
+    )
     do(b, CONTRIBUTE, {"pid": 0, "who": charlie, "amount": U}, OPS, "Token.FundsUnavailable")
     minimum = b.config.staking.wpha_min_balance
     do(
@@ -172,7 +178,7 @@ def withdraw_is_paid_at_once_when_funds_are_free(b: CaseBuilder) -> None:
 
 @case(suite=SUITE, handler="withdraw", presets=MINIMAL, clauses=("STK-16", "STK-10", "STK-22"))
 def withdraw_errors_in_order(b: CaseBuilder) -> None:
-    """PoolNotExist, NftIdNotFound (no record), InvalidShareToWithdraw (more than held), BadOrigin."""
+    """PoolDoesNotExist, NftIdNotFound (no record), InvalidShareToWithdraw (more than held), BadOrigin."""
     setup(b)
     alice = b.account("alice")
     do(b, CONTRIBUTE, {"pid": 0, "who": alice, "amount": 10 * U}, OPS)
@@ -181,7 +187,7 @@ def withdraw_errors_in_order(b: CaseBuilder) -> None:
         WITHDRAW,
         {"pid": 3, "who": b.account("bob"), "shares": 1},
         OPS,
-        "PhalaBasePool.PoolNotExist",
+        "PhalaBasePool.PoolDoesNotExist",
     )
     do(
         b,
@@ -274,7 +280,7 @@ def process_origin_and_pool(b: CaseBuilder) -> None:
     """Processing is an operation of an existing pool; an empty queue does nothing."""
     setup(b)
     do(b, PROCESS, {"pid": 0}, OPS, events=[])
-    do(b, PROCESS, {"pid": 1}, OPS, "PhalaBasePool.PoolNotExist")
+    do(b, PROCESS, {"pid": 1}, OPS, "PhalaBasePool.PoolDoesNotExist")
     do(b, PROCESS, {"pid": 0}, signed("alice"), "BadOrigin")
 
 
@@ -321,7 +327,7 @@ def unmintable_reward_and_errors(b: CaseBuilder) -> None:
         REWARD,
         {"pid": 9, "source": b.account("charlie"), "amount": U},
         OPS,
-        "PhalaBasePool.PoolNotExist",
+        "PhalaBasePool.PoolDoesNotExist",
     )
     do(b, REWARD, {"pid": 0, "source": b.account("charlie"), "amount": U}, root(), "BadOrigin")
 

@@ -176,10 +176,10 @@ def vault_reward_share(vault_shares: Num, total_shares: Num, reward: Num) -> Num
 
 
 def get_basepool(state: ChainState, pid: int) -> BasePool:
-    """The base pool of pool ``pid`` (a ``BasePool`` or a record's ``basepool``); ``PoolNotExist`` [STK-10]."""
+    """The base pool of pool ``pid`` (a ``BasePool`` or a record's ``basepool``); ``PoolDoesNotExist`` [STK-10]."""
     record = state.base_pool.pools.get(pid)
     if record is None:
-        raise error("PoolNotExist")
+        raise error("PoolDoesNotExist")
     pool: BasePool = record if isinstance(record, BasePool) else record.basepool
     return pool
 

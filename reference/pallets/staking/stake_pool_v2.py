@@ -70,10 +70,10 @@ def pool_sub_account(pid: int, worker: bytes) -> AccountId:
 
 
 def ensure_pool_of(state: ChainState, pid: int, kind: type[Any]) -> Any:
-    """The pool record ``pid`` of type ``kind``: ``PoolNotExist``, then ``PoolTypeNotMatch`` [STK-40]."""
+    """The pool record ``pid`` of type ``kind``: ``PoolDoesNotExist``, then ``PoolTypeNotMatch`` [STK-40]."""
     record = state.base_pool.pools.get(pid)
     if record is None:
-        raise base_pool.error("PoolNotExist")
+        raise base_pool.error("PoolDoesNotExist")
     if not isinstance(record, kind):
         raise base_pool.error("PoolTypeNotMatch")
     return record

@@ -55,7 +55,7 @@ def _now(ctx: BlockContext) -> int:
 
 
 def ensure_vault(state: ChainState, pid: int) -> Vault:
-    """The vault ``pid``: ``PoolNotExist``, then ``PoolTypeNotMatch`` [STK-60]."""
+    """The vault ``pid``: ``PoolDoesNotExist``, then ``PoolTypeNotMatch`` [STK-60]."""
     vault: Vault = ensure_pool_of(state, pid, Vault)
     return vault
 
