@@ -254,6 +254,16 @@ def test_contribute_checks_and_subscription() -> None:
         amount=UNIT,
         as_vault=0,
     )
+    # the vault argument comes first, before the pool and the minimum contribution
+    fails(
+        state,
+        BOB,
+        SP + "contribute",
+        "PhalaBasePool.PoolTypeNotMatch",
+        pid=5,
+        amount=1,
+        as_vault=0,
+    )
     result = call(state, BOB, SP + "contribute", pid=0, amount=UNIT // 100, as_vault=None)
     assert result.events[-1].name == SP + "Contribution"
     assert dict(result.events[-1].fields) == {

@@ -234,6 +234,31 @@ def test_contribute_and_withdraw_checks() -> None:
     fails(state, ALICE, PV + "contribute", PV + "AssetAccountNotExist", pid=1, amount=UNIT)
     fails(state, BOB, PV + "contribute", PV + "InsufficientBalance", pid=1, amount=9_001 * UNIT)
     fails(state, BOB, PV + "contribute", "PhalaBasePool.PoolTypeNotMatch", pid=0, amount=UNIT)
+    # the vault is checked last, while gaining owner shares [STK-64]
+    tiny = UNIT // 100 - 1
+    fails(state, ALICE, PV + "contribute", PV + "InsufficientContribution", pid=9, amount=tiny)
+    fails(state, ALICE, PV + "contribute", PV + "AssetAccountNotExist", pid=9, amount=UNIT)
+    fails(state, BOB, PV + "contribute", PV + "InsufficientBalance", pid=0, amount=9_001 * UNIT)
+    fails(state, BOB, PV + "contribute", "PhalaBasePool.PoolDoesNotExist", pid=9, amount=UNIT)
+    # a stake pool's contribute checks the vault before the pool [STK-46]
+    fails(
+        state,
+        BOB,
+        SP + "contribute",
+        SP + "UnauthorizedPoolOwner",
+        pid=9,
+        amount=tiny,
+        as_vault=1,
+    )
+    fails(
+        state,
+        ALICE,
+        SP + "contribute",
+        "PhalaBasePool.PoolDoesNotExist",
+        pid=9,
+        amount=tiny,
+        as_vault=1,
+    )
     fails(state, CHARLIE, PV + "withdraw", SP + "NoNftToWithdraw", pid=1, shares=UNIT)
     fails(state, BOB, PV + "withdraw", PV + "NoEnoughShareToClaim", pid=1, shares=1_000)
     fails(state, BOB, PV + "withdraw", PV + "NoEnoughShareToClaim", pid=1, shares=1_000 * UNIT + 1)

@@ -147,12 +147,13 @@ def remove_and_unbind_workers(b: CaseBuilder) -> None:
     crypto=SETTING,
 )
 def contribute_check_order_and_cap(b: CaseBuilder) -> None:
-    """`contribute` checks the pool (`PoolDoesNotExist`), the minimum contribution of 0.01 PHA
-    (`InsufficientContribution`), a vault argument (`PoolTypeNotMatch`: pool 0 is no vault), the free
-    W-PHA (`InsufficientBalance`). A cap below the value is refused (`InadequateCapacity`); with a cap
+    """`contribute` checks a vault argument first (`PoolTypeNotMatch`: pool 0 is no vault, even with
+    no pool and too little), then the pool (`PoolDoesNotExist`), the minimum contribution of 0.01
+    PHA (`InsufficientContribution`), the free W-PHA (`InsufficientBalance`). A cap below the value is refused (`InadequateCapacity`); with a cap
     of 12,000 PHA bob's 10,000 leave room for exactly 2,000 (`StakeExceedsCapacity` one planck
     above). The commission is set by the owner only."""
     start(b)
+    do(b, SP + "contribute", BOB, BP + "PoolTypeNotMatch", pid=3, amount=1, as_vault=0)
     do(b, SP + "contribute", BOB, BP + "PoolDoesNotExist", pid=3, amount=U, as_vault=None)
     do(
         b,

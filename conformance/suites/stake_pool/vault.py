@@ -46,10 +46,15 @@ def invested(b: CaseBuilder, commission: int | None = 100_000, amount: int = 1_0
     suite=SUITE, handler="vault", clauses=("STK-60", "STK-62", "STK-64", "STK-46"), crypto=SETTING
 )
 def vault_check_order(b: CaseBuilder) -> None:
-    """Vault errors in order. `set_payout_pref`: owner, `CommissionNotChanged`. `contribute`: the vault
-    (`PoolTypeNotMatch` for the stake pool), the minimum contribution (`InsufficientContribution`,
-    before the account: dave), a W-PHA account (`AssetAccountNotExist`: dave), `InsufficientBalance`. Investing: only the owner (`UnauthorizedPoolOwner`), from the vault's free
-    W-PHA (`InsufficientBalance`); the vault joins the pool's subscribers."""
+    """Vault errors in order. `set_payout_pref`: owner, `CommissionNotChanged`. `contribute`: the
+    minimum contribution (`InsufficientContribution`, before the account: dave, even to no vault), a
+    W-PHA account (`AssetAccountNotExist`: dave, even to the stake pool), `InsufficientBalance`
+    (even to the stake pool), and only then the vault (`PoolDoesNotExist`, `PoolTypeNotMatch` for the
+    stake pool). Investing (a stake pool's `contribute` as the vault): the vault before the pool
+    (`PoolTypeNotMatch`, `PoolDoesNotExist` for a missing vault with a missing pool), only the owner
+    (`UnauthorizedPoolOwner`, before the pool), then the pool (`PoolDoesNotExist`), the minimum
+    contribution, the vault's free W-PHA (`InsufficientBalance`); the vault joins the pool's
+    subscribers."""
     invested(b)
     do(b, PV + "set_payout_pref", BOB, PV + "UnauthorizedPoolOwner", pid=1, payout_commission=5)
     do(
@@ -60,11 +65,21 @@ def vault_check_order(b: CaseBuilder) -> None:
         pid=1,
         payout_commission=100_000,
     )
-    do(b, PV + "contribute", BOB, BP + "PoolTypeNotMatch", pid=0, amount=U)
-    do(b, PV + "contribute", DAVE, PV + "AssetAccountNotExist", pid=1, amount=U)
+    do(b, PV + "contribute", DAVE, PV + "InsufficientContribution", pid=9, amount=U // 100 - 1)
     do(b, PV + "contribute", DAVE, PV + "InsufficientContribution", pid=1, amount=U // 100 - 1)
+    do(b, PV + "contribute", DAVE, PV + "AssetAccountNotExist", pid=0, amount=U)
+    do(b, PV + "contribute", DAVE, PV + "AssetAccountNotExist", pid=1, amount=U)
+    do(b, PV + "contribute", BOB, PV + "InsufficientBalance", pid=9, amount=99_000 * U + 1)
     do(b, PV + "contribute", BOB, PV + "InsufficientBalance", pid=1, amount=99_000 * U + 1)
+    do(b, PV + "contribute", BOB, BP + "PoolDoesNotExist", pid=9, amount=U)
+    do(b, PV + "contribute", BOB, BP + "PoolTypeNotMatch", pid=0, amount=U)
+    tiny = U // 100 - 1
+    do(b, SP + "contribute", ALICE, BP + "PoolTypeNotMatch", pid=9, amount=tiny, as_vault=0)
+    do(b, SP + "contribute", ALICE, BP + "PoolDoesNotExist", pid=9, amount=tiny, as_vault=8)
+    do(b, SP + "contribute", BOB, SP + "UnauthorizedPoolOwner", pid=9, amount=tiny, as_vault=1)
     do(b, SP + "contribute", BOB, SP + "UnauthorizedPoolOwner", pid=0, amount=U, as_vault=1)
+    do(b, SP + "contribute", ALICE, BP + "PoolDoesNotExist", pid=9, amount=tiny, as_vault=1)
+    do(b, SP + "contribute", ALICE, SP + "InsufficientContribution", pid=0, amount=tiny, as_vault=1)
     do(b, SP + "contribute", ALICE, SP + "InsufficientBalance", pid=0, amount=U, as_vault=1)
     check(
         pool(b).basepool.value_subscribers == (1,) and the_vault(b, 1).invest_pools == (0,),
@@ -173,6 +188,7 @@ def force_shutdown_locks_the_vault(b: CaseBuilder) -> None:
     )
     watch(b, 1, BOB)
     do(b, SP + "contribute", ALICE, SP + "VaultIsLocked", pid=0, amount=U, as_vault=1)
+    do(b, SP + "contribute", BOB, SP + "VaultIsLocked", pid=9, amount=1, as_vault=1)
     do(b, SP + "withdraw", ALICE, SP + "VaultIsLocked", pid=0, shares=U, as_vault=1)
     do(b, PV + "check_and_maybe_force_withdraw", CHARLIE, vault_pid=1)
     check(not the_vault(b, 1).locked and wpha(b, BOB) == 99_400 * U, "unlocked, bob paid")

@@ -282,15 +282,22 @@ def contribute(
 ) -> tuple[ChainState, Events]:
     """``contribute(pid, amount, as_vault)`` [STK-46].
 
-    Check order: the pool, the minimum contribution, the vault (if any), the
-    contributor's free W-PHA, then the base pool's contribution; the queue is
-    processed with the new funds, and only then is the cap checked.
+    Check order: the vault (if any: it exists, is not locked, is the
+    caller's), the pool, the minimum contribution, the contributor's free
+    W-PHA, then the base pool's contribution; the queue is processed with the
+    new funds, and only then is the cap checked.
     """
     who = ensure_signed(origin)
+    vault: Vault | None = None
+    if as_vault is not None:
+        vault = ensure_pool_of(state, as_vault, Vault)
+        if vault.locked:
+            raise error("VaultIsLocked")
+        _owner(vault, who)
+        who = vault.basepool.pool_account
     pool = ensure_stake_pool(state, pid)
     if amount < state.config.staking.min_contribution:
         raise error("InsufficientContribution")
-    who, vault = _as_vault(state, who, as_vault)
     if assets.balance(state, who) < amount:
         raise error("InsufficientBalance")
     state, base, events, shares = base_pool.contribute(state, pool.basepool, who, amount)

@@ -202,20 +202,20 @@ def contribute(
 ) -> tuple[ChainState, Events]:
     """``contribute(pid, amount)`` [STK-64].
 
-    Check order: the vault, the minimum contribution (``InsufficientContribution``),
-    the caller's W-PHA account (``AssetAccountNotExist``), its free W-PHA
-    (``InsufficientBalance``); owner shares are gained first, then the base
-    pool's contribution, the queue is paid, the vault joins the caller's
-    invest pools.
+    Check order: the minimum contribution (``InsufficientContribution``), the
+    caller's W-PHA account (``AssetAccountNotExist``), its free W-PHA
+    (``InsufficientBalance``), and only then the vault (while gaining owner
+    shares); owner shares are gained first, then the base pool's
+    contribution, the queue is paid, the vault joins the caller's invest pools.
     """
     who = ensure_signed(origin)
-    vault = ensure_vault(state, pid)
     if amount < state.config.staking.min_contribution:
         raise error("InsufficientContribution")
     if who not in state.assets.balances:
         raise error("AssetAccountNotExist")
     if assets.balance(state, who) < amount:
         raise error("InsufficientBalance")
+    vault = ensure_vault(state, pid)
     vault, gained = gain_owner_shares(vault)
     state, base, events, shares = base_pool.contribute(state, vault.basepool, who, amount)
     state, base, paid = base_pool.try_process_withdraw_queue(state, base)
