@@ -219,7 +219,7 @@ def fuzz(
             try:
                 target.decode(data)
             except target.typed:
-                pass
+                pass  # a typed rejection is the answer a decoder owes to bad input
             except Exception as exc:  # the finding this tool exists for
                 report.findings.append(
                     Finding(target.name, index, data, f"{type(exc).__name__}: {exc}"[:300])

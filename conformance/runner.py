@@ -101,36 +101,28 @@ def first_difference(
     expected: PlainData, actual: PlainData, path: str = ""
 ) -> tuple[str, Any, Any] | None:
     """The first place where two plain values differ, as ``(path, expected, actual)``."""
-    if same(expected, actual):
-        return None
-    if isinstance(expected, list) and isinstance(actual, list):
-        for i, (e, a) in enumerate(zip(expected, actual, strict=False)):
-            found = first_difference(e, a, f"{path}[{i}]")
-            if found:
-                return found
-        if len(expected) != len(actual):
-            return f"{path} (length)", len(expected), len(actual)
-    if isinstance(expected, dict) and isinstance(actual, dict):
-        for key in sorted(set(expected) | set(actual), key=repr):
-            label = f"{path}.{key}" if isinstance(key, str) else f"{path}[{short(key)}]"
-            if key not in actual:
-                return label, expected[key], "(absent)"
-            if key not in expected:
-                return label, "(absent)", actual[key]
-            found = first_difference(expected[key], actual[key], label)
-            if found:
-                return found
-    return path, expected, actual
+    found = differences(expected, actual, path, limit=1)
+    return found[0] if found else None
 
 
 def differences(
     expected: PlainData, actual: PlainData, path: str = "", limit: int = SHOWN_DIFFERENCES
 ) -> list[tuple[str, Any, Any]]:
-    """The first ``limit`` places where two plain values differ, as ``(path, expected, actual)``."""
+    """The first ``limit`` places where two plain values differ, as ``(path, expected, actual)``.
+
+    Lists are compared item by item, then by length (``path (length)``); maps key
+    by key, a missing key showing as ``(absent)``; anything else as a whole.
+    """
     found: list[tuple[str, Any, Any]] = []
 
     def walk(e: PlainData, a: PlainData, at: str) -> None:
         if len(found) >= limit or same(e, a):
+            return
+        if isinstance(e, list) and isinstance(a, list):
+            for i, (x, y) in enumerate(zip(e, a, strict=False)):
+                walk(x, y, f"{at}[{i}]")
+            if len(e) != len(a):
+                found.append((f"{at} (length)", len(e), len(a)))
             return
         if isinstance(e, dict) and isinstance(a, dict):
             for key in sorted(set(e) | set(a), key=repr):
@@ -141,17 +133,11 @@ def differences(
                     found.append((label, "(absent)", a[key]))
                 else:
                     walk(e[key], a[key], label)
-                if len(found) >= limit:
-                    return
-            return
-        if isinstance(e, list) and isinstance(a, list) and len(e) == len(a):
-            for i, (x, y) in enumerate(zip(e, a, strict=True)):
-                walk(x, y, f"{at}[{i}]")
             return
         found.append((at, e, a))
 
     walk(expected, actual, path)
-    return found
+    return found[:limit]
 
 
 def short(value: PlainData, limit: int = 160) -> str:

@@ -11,15 +11,11 @@ pRuntime hash layouts [ATT-3] and the confidence level table [ATT-4]
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 import attrs
 
 from ..primitives.errors import DispatchError
 from ..primitives.types import is_unsigned
-
-if TYPE_CHECKING:  # the DCAP verifier loads the X.509 stack
-    pass
 
 INVALID_QUOTE_STATUS = "PhalaRegistry.InvalidQuoteStatus"
 PRUNTIME_REJECTED = "PhalaRegistry.PRuntimeRejected"

@@ -36,7 +36,7 @@ def richer_first_account(system):
     first = min(system["accounts"])
     account = system["accounts"][first]
     data = dict(account["data"], free=account["data"]["free"] + 1)
-    return dict(system, accounts=dict(system["accounts"], **{}) | {first: dict(account, data=data)})
+    return dict(system, accounts={**system["accounts"], first: dict(account, data=data)})
 
 
 def after(request, reply):
