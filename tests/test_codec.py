@@ -1,4 +1,4 @@
-"""[CODEC-1] [CODEC-2]: canonical encoding and the state digest."""
+"""[CODEC-1] [CODEC-2]: canonical encoding and the state digest; [CRYPTO-17] storage hashers."""
 
 import cbor2
 import immutables
@@ -7,7 +7,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from phala_spec.chain.state import AccountData, event
-from phala_spec.primitives.codec import blake2b_256, decode, digest, encode, to_data
+from phala_spec.primitives.codec import (
+    blake2b_256,
+    decode,
+    digest,
+    encode,
+    to_data,
+    twox_64,
+)
 from phala_spec.runtime.genesis import genesis
 
 plain = st.recursive(
@@ -70,3 +77,12 @@ def test_digest_is_blake2b_of_canonical_encoding():
 def test_digest_distinguishes_states():
     assert digest(genesis("minimal")) != digest(genesis("phala"))
     assert digest(genesis("minimal")) == digest(genesis("minimal"))
+
+
+def test_twox_64_matches_substrate() -> None:
+    """XXH64 with seed 0, little-endian: XXH64 of nothing is 0xef46db3751d8e999, and the first
+    halves of twox_128("System") and twox_128("Account"), Substrate's storage prefixes
+    26aa394eea5630e0... and b99d880ec681799c..., are twox_64 of those words [CRYPTO-17]."""
+    assert twox_64(b"") == (0xEF46DB3751D8E999).to_bytes(8, "little")
+    assert twox_64(b"System") == bytes.fromhex("26aa394eea5630e0")
+    assert twox_64(b"Account") == bytes.fromhex("b99d880ec681799c")

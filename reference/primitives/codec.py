@@ -17,6 +17,7 @@ from typing import Any
 import attrs
 import cbor2
 import immutables
+import xxhash
 
 PlainData = Any
 
@@ -88,6 +89,16 @@ def _bounded(exc: BaseException, limit: int = 200) -> str:
 def blake2b_256(data: bytes) -> bytes:
     """BLAKE2b with a 32-byte digest (Substrate's ``blake2_256``) [CRYPTO-3]."""
     return hashlib.blake2b(data, digest_size=32).digest()
+
+
+def twox_64(data: bytes) -> bytes:
+    """XXH64 with seed 0 as 8 little-endian bytes (Substrate's ``twox_64``) [CRYPTO-17]."""
+    return xxhash.xxh64_intdigest(data, seed=0).to_bytes(8, "little")
+
+
+def twox_64_concat(key: bytes) -> bytes:
+    """A ``Twox64Concat`` map key: ``twox_64`` of the encoded key, then the key [CRYPTO-17]."""
+    return twox_64(key) + key
 
 
 def digest(value: Any) -> bytes:
