@@ -425,6 +425,18 @@ class CollectiveMachine(ChainMachine):
         )
 
     @invariant()
+    def inv_ELE_6_candidate_limit(self) -> None:
+        """At most one candidate more than ``max_candidates`` ([ELE-6]: production checks
+        ``count <= MaxCandidates`` before adding one)."""
+        if self.state is None:
+            return
+        check(
+            len(self.chain.elections.candidates) <= self.chain.config.elections.max_candidates + 1,
+            "inv_ELE_6_candidate_limit",
+            "more than one candidate over the limit",
+        )
+
+    @invariant()
     def inv_ELE_4_reserves_are_deposits(self) -> None:
         if self.state is None:
             return

@@ -1,4 +1,4 @@
-"""Elections [ELE-1]..[ELE-16] and treasury [TRS-1]..[TRS-10] rules, one at a time."""
+"""Elections [ELE-1]..[ELE-18] and treasury [TRS-1]..[TRS-10] rules, one at a time."""
 
 from __future__ import annotations
 
@@ -6,20 +6,35 @@ import attrs
 import pytest
 
 from phala_spec import dev_account
-from phala_spec.chain.state import ChainState, ElectionsVoter, TreasuryProposal
+from phala_spec.chain.state import (
+    BlockContext,
+    ChainState,
+    ElectionsVoter,
+    Root,
+    Signed,
+    TreasuryProposal,
+)
 from phala_spec.pallets.governance.elections import (
+    TOO_MANY_CANDIDATES,
     borda_prime,
+    clean_defunct_voters,
     deposit_of,
+    do_phragmen,
+    submit_candidacy,
     to_currency,
     to_vote,
     vote_factor,
+    voters_in_storage_order,
 )
 from phala_spec.pallets.governance.treasury import POT, calculate_bond, pot, spend_funds
 from phala_spec.primitives.arith import U64_MAX
-from phala_spec.primitives.errors import InvalidInput
+from phala_spec.primitives.codec import twox_64
+from phala_spec.primitives.errors import DispatchError, InvalidInput
 from phala_spec.runtime.genesis import UNIT, genesis
 
 ALICE, BOB, CHARLIE = (dev_account(n) for n in ("alice", "bob", "charlie"))
+PEOPLE = tuple(dev_account(n) for n in ("alice", "bob", "charlie", "dave", "eve", "ferdie"))
+CTX = BlockContext(1, 12_000)
 
 
 def test_currency_to_vote_scales_by_issuance() -> None:
@@ -63,6 +78,62 @@ def test_borda_prime_weighs_positions_and_breaks_ties_upwards() -> None:
     )
     assert borda_prime(tied, (low, high)) == high
     assert borda_prime(state, ()) is None
+
+
+def test_voters_are_taken_in_storage_order() -> None:
+    """Voters come in the order of their Twox64Concat keys: by the little-endian XXH64 of the
+    account id, which for the dev accounts is not their id order [ELE-17] [CRYPTO-17]."""
+    state = _with_voters(genesis("minimal"), {who: ElectionsVoter((who,), 1, 0) for who in PEOPLE})
+    order = [who for who, _ in voters_in_storage_order(state)]
+    hashes = [twox_64(who) for who in order]
+    assert sorted(order) == sorted(PEOPLE) and hashes == sorted(hashes)
+    assert order != sorted(PEOPLE)
+
+
+def test_clean_defunct_voters_goes_by_storage_order() -> None:
+    """With every voter defunct, ``num_voters = 2`` looks at the first two in storage order and
+    ``num_defunct = 1`` removes the first of those: the smallest hash, not the smallest id
+    [ELE-15] [ELE-17]."""
+    gone = b"\x00" * 32  # no candidate, member or runner-up
+    state = _with_voters(genesis("minimal"), {who: ElectionsVoter((gone,), 1, 0) for who in PEOPLE})
+    by_hash = sorted(PEOPLE, key=twox_64)
+    assert by_hash[0] != min(PEOPLE)
+    after, _ = clean_defunct_voters(state, CTX, Root(), 2, 1)
+    assert set(state.elections.voting) - set(after.elections.voting) == {by_hash[0]}
+    after, _ = clean_defunct_voters(state, CTX, Root(), 2, 5)
+    assert set(state.elections.voting) - set(after.elections.voting) == set(by_hash[:2])
+
+
+def test_one_candidate_more_than_the_limit_gets_in() -> None:
+    """The limit is checked as ``count <= MaxCandidates``: with 5 candidates (minimal's limit)
+    a sixth is accepted, a seventh is not [ELE-6]."""
+    accounts = [dev_account(f"c{i}") for i in range(7)]
+    state = genesis("minimal", {"balances": [[who, 1_000] for who in accounts]})
+    limit = state.config.elections.max_candidates
+    assert len(accounts) == limit + 2
+    for who in accounts[: limit + 1]:
+        state, _ = submit_candidacy(state, CTX, Signed(who), limit + 2)
+    assert len(state.elections.candidates) == limit + 1
+    with pytest.raises(DispatchError) as err:
+        submit_candidacy(state, CTX, Signed(accounts[-1]), limit + 2)
+    assert err.value.code == TOO_MANY_CANDIDATES
+
+
+def test_exactly_max_voters_still_elect() -> None:
+    """``ElectionError`` needs more than ``MaxVoters`` voters: with exactly 8 (minimal) the
+    election runs, with 9 it does not and nothing changes [ELE-14]."""
+    state = genesis("minimal")
+    limit = state.config.elections.max_voters
+    voters = {dev_account(f"v{i}"): ElectionsVoter((ALICE,), 1, 0) for i in range(limit)}
+    state = attrs.evolve(state, elections=attrs.evolve(state.elections, candidates=((ALICE, 0),)))
+    state = _with_voters(state, voters)
+    elected, events = do_phragmen(state)
+    assert [e.name for e in events][-1] == "PhragmenElection.NewTerm"
+    assert [m.who for m in elected.elections.members] == [ALICE]
+    crowded = _with_voters(state, {BOB: ElectionsVoter((ALICE,), 1, 0)})
+    after, events = do_phragmen(crowded)
+    assert [e.name for e in events] == ["PhragmenElection.ElectionError"]
+    assert after == crowded
 
 
 def test_genesis_member_needs_its_stake() -> None:

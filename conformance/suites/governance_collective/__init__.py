@@ -1,5 +1,5 @@
 """Authored vectors for the collectives, the Council elections and the treasury
-[COL-1]..[COL-14] [ELE-1]..[ELE-16] [TRS-1]..[TRS-10].
+[COL-1]..[COL-14] [ELE-1]..[ELE-18] [TRS-1]..[TRS-10].
 
 Suite ``governance``, handlers ``collective``, ``membership`` (the Technical
 Committee's ``TechnicalMembership``), ``elections``, ``treasury`` and ``wiring``
@@ -18,6 +18,6 @@ Error codes production declares but cannot raise here have no vector:
 (unreachable with Phala's spend allowance, [TRS-7]).
 
 Modules: ``motions`` [COL-3]..[COL-13], ``membership`` [COL-14], ``elections``
-[ELE-3]..[ELE-16], ``treasury`` [TRS-3]..[TRS-10] with the ``wiring`` story;
+[ELE-3]..[ELE-18], ``treasury`` [TRS-3]..[TRS-10] with the ``wiring`` story;
 ``common`` holds the Council's calls they share.
 """

@@ -1,5 +1,5 @@
 """Council elections (Phragmén): candidacy, voting bonds and locks, terms, renouncing and removal
-[ELE-3]..[ELE-16] (handler ``elections``)."""
+[ELE-3]..[ELE-18] (handler ``elections``)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ from phala_spec.conformance.checks import check, do, event_names
 from phala_spec.conformance.suites.governance_collective.common import COUNCIL, SUITE, ids
 from phala_spec.pallets.governance.elections import to_vote, vote_factor
 from phala_spec.pallets.governance.treasury import POT
+from phala_spec.primitives.codec import twox_64_concat
 
-# --- Elections [ELE-3]..[ELE-16] ------------------------------------------------------------
+# --- Elections [ELE-3]..[ELE-18] ------------------------------------------------------------
 
 
 def elections_setup(
@@ -62,9 +63,11 @@ def term_end(b: CaseBuilder) -> None:
 @case(suite=SUITE, handler="elections", clauses=("ELE-6",), block=1)
 def candidacy_errors_in_order(b: CaseBuilder) -> None:
     """`submit_candidacy` checks the witness (`InvalidWitnessData`), the limit
-    (`TooManyCandidates`, 5 on minimal), duplicates (`DuplicatedCandidate`), members
-    (`MemberSubmit`), runners-up (`RunnerUpSubmit`) and the bond
-    (`InsufficientCandidateFunds`); the bond is reserved and candidates are kept in id order."""
+    (`TooManyCandidates`), duplicates (`DuplicatedCandidate`), members (`MemberSubmit`),
+    runners-up (`RunnerUpSubmit`) and the bond (`InsufficientCandidateFunds`); the bond is
+    reserved and candidates are kept in id order. The limit is `count <= MaxCandidates`: with
+    5 candidates (minimal's limit) a sixth gets in, a seventh gets `TooManyCandidates`; a stale
+    witness is reported before the limit, the limit before a duplicate."""
     elections_setup(
         b, extra=[("poor", 20), ("c1", 100), ("c2", 100)], elections_members=[("alice", 100)]
     )
@@ -80,8 +83,14 @@ def candidacy_errors_in_order(b: CaseBuilder) -> None:
         == sorted(ids(b, "bob", "charlie", "dave", "eve", "ferdie")),
         "sorted by id",
     )
-    candidacy(b, "c1", outcome="PhragmenElection.TooManyCandidates")
+    check(len(b.chain.elections.candidates) == b.config.elections.max_candidates, "at the limit")
+    candidacy(b, "c1", count=5)
+    check(len(b.chain.elections.candidates) == 6, "one more than the limit")
+    candidacy(b, "c2", count=5, outcome="PhragmenElection.InvalidWitnessData")
+    candidacy(b, "c2", count=6, outcome="PhragmenElection.TooManyCandidates")
+    candidacy(b, "bob", count=6, outcome="PhragmenElection.TooManyCandidates")
     b.observe("balance", b.account("bob"))
+    b.observe("balance", b.account("c1"))
 
 
 @case(suite=SUITE, handler="elections", clauses=("ELE-6", "ELE-14"), block=1)
@@ -211,7 +220,8 @@ def elections_over_several_terms(b: CaseBuilder) -> None:
 @case(suite=SUITE, handler="elections", clauses=("ELE-14",), block=1)
 def empty_term_and_election_error(b: CaseBuilder) -> None:
     """No candidates, members or runners-up: `EmptyTerm`. With more voters than `MaxVoters`
-    (8 on minimal) the election does not happen at all: `ElectionError`, candidates stay."""
+    (8 on minimal) the election does not happen at all: `ElectionError`, candidates stay. Once
+    one voter leaves, exactly `MaxVoters` voters elect."""
     extra = [(f"voter{i}", 500) for i in range(9)]
     elections_setup(b, extra=extra)
     term_end(b)
@@ -222,6 +232,10 @@ def empty_term_and_election_error(b: CaseBuilder) -> None:
     term_end(b)
     check("PhragmenElection.ElectionError" in event_names(b), "ElectionError")
     check(len(b.chain.elections.candidates) == 1 and not members(b), "nothing changed")
+    do(b, "PhragmenElection.remove_voter", {}, signed("voter0"))
+    check(len(b.chain.elections.voting) == b.config.elections.max_voters, "exactly MaxVoters")
+    term_end(b)
+    check(members(b) == ids(b, "alice"), "elected")
 
 
 @case(suite=SUITE, handler="elections", clauses=("ELE-11", "ELE-12"), block=1)
@@ -423,3 +437,55 @@ def two_daily_terms_with_production_bonds(b: CaseBuilder) -> None:
     check(b.chain.council.prime == b.account("cand8"), "cand8 is prime now")
     b.observe("elections")
     b.observe("treasury")
+
+
+@case(suite=SUITE, handler="elections", clauses=("ELE-10", "ELE-14", "ELE-18"), block=1)
+def split_voter_backs_with_its_whole_budget(b: CaseBuilder) -> None:
+    """sp-npos-elections' `phragmen_core_poc_works`, stakes times 100, one seat and one
+    runner-up place: candidates c1 < c2 < c3 (ferdie, dave, bob by id); voters 1000 -> [c1,
+    c2], 2000 -> [c1, c3], 3000 -> [c2, c3]. c3 wins the seat, c2 the runner-up place, c1
+    loses its bond. The third voter's shares round down to 1499 for c2 and 1500 for c3;
+    normalised to its budget they are 1500 each, so c3 reports 2000 + 1500 and c2 1000 + 1500
+    (not 2499): the three budgets are reported in full."""
+    b.genesis(
+        config={"elections": {"desired_members": 1, "desired_runners_up": 1}},
+        balances=[(n, 5_000) for n in ("alice", "bob", "charlie", "dave", "eve", "ferdie")],
+    )
+    c1, c2, c3 = "ferdie", "dave", "bob"
+    check(ids(b, c1, c2, c3) == sorted(ids(b, c1, c2, c3)), "c1 < c2 < c3 by id")
+    for who in (c1, c2, c3):
+        candidacy(b, who)
+    ele_vote(b, "alice", [c1, c2], 1_000)
+    ele_vote(b, "charlie", [c1, c3], 2_000)
+    ele_vote(b, "eve", [c2, c3], 3_000)
+    term_end(b)
+    seat = b.chain.elections.members
+    runner = b.chain.elections.runners_up
+    check([m.who for m in seat] == ids(b, c3) and [r.who for r in runner] == ids(b, c2), "seats")
+    check(seat[0].stake + runner[0].stake == 6_000, "every budget reported in full")
+    check(runner[0].stake == 1_000 + 3_000 // 2, "the split voter's halves after normalising")
+    b.observe("elections")
+
+
+@case(suite=SUITE, handler="elections", clauses=("ELE-5", "ELE-15", "ELE-17"), block=1)
+def clean_defunct_voters_in_storage_order(b: CaseBuilder) -> None:
+    """Five voters name a candidate who then renounces: all are defunct.
+    `clean_defunct_voters(2, 1)` removes the first voter in storage order (by the XXH64 hash
+    of the account id, eve for the dev accounts, where id order would give ferdie);
+    `clean_defunct_voters(2, 2)` the next two (ferdie and dave, where id order would give dave
+    and bob). Each removed voter gets its deposit back and its lock removed."""
+    elections_setup(b)
+    candidacy(b, "alice")
+    voters = ("bob", "charlie", "dave", "eve", "ferdie")
+    for who in voters:
+        ele_vote(b, who, ["alice"], 100)
+    do(b, "PhragmenElection.renounce_candidacy", {"renouncing": {"Candidate": 1}}, signed("alice"))
+    in_order = sorted(ids(b, *voters), key=twox_64_concat)
+    check(in_order[0] != min(in_order), "storage order is not id order")
+    do(b, "PhragmenElection.clean_defunct_voters", {"num_voters": 2, "num_defunct": 1}, root())
+    check(set(b.chain.elections.voting) == set(in_order[1:]), "the first in storage order")
+    do(b, "PhragmenElection.clean_defunct_voters", {"num_voters": 2, "num_defunct": 2}, root())
+    check(set(b.chain.elections.voting) == set(in_order[3:]), "the next two")
+    b.observe("elections")
+    b.observe("balance", in_order[0])
+    b.observe("locks", in_order[0])

@@ -1,4 +1,4 @@
-"""pallet-elections-phragmen: the Council's elections [ELE-1]..[ELE-16].
+"""pallet-elections-phragmen: the Council's elections [ELE-1]..[ELE-18].
 
 Candidates reserve a bond, voters reserve a deposit and lock a stake; at the
 end of every term sequential Phragmén ([ELE-9]) elects the members and
@@ -31,6 +31,7 @@ from ...chain.state import (
     event,
 )
 from ...primitives.arith import U64_MAX, U128_MAX, Num, floor_div, max_, min_
+from ...primitives.codec import twox_64_concat
 from ...primitives.errors import DispatchError, InvalidInput
 from ...primitives.types import U32, U32_KIND, AccountIds, Balance, Bool, Kind
 from ..balances.accounts import existential_deposit, free_balance, total_issuance
@@ -93,6 +94,12 @@ def is_member(state: ChainState, who: AccountId) -> bool:
 
 def is_runner_up(state: ChainState, who: AccountId) -> bool:
     return who in _ids(state.elections.runners_up)
+
+
+def voters_in_storage_order(state: ChainState) -> list[tuple[AccountId, ElectionsVoter]]:
+    """The voters as production iterates its ``Voting`` map: by ``Twox64Concat`` key, the
+    xxh64 hash of the account id first [ELE-17] [CRYPTO-17]."""
+    return sorted(state.elections.voting.items(), key=lambda item: twox_64_concat(item[0]))
 
 
 # --- Currency to vote [ELE-7] -------------------------------------------------------------
@@ -196,9 +203,9 @@ def is_defunct_voter(state: ChainState, votes: tuple[AccountId, ...]) -> bool:
 def clean_defunct_voters(
     state: ChainState, ctx: BlockContext, origin: Origin, num_voters: U32, num_defunct: U32
 ) -> tuple[ChainState, Events]:
-    """Root removes defunct voters among the first ``num_voters`` (in id order) [ELE-15]."""
+    """Root removes defunct voters among the first ``num_voters`` in storage order [ELE-15] [ELE-17]."""
     _ensure_root(origin)
-    first = sorted(state.elections.voting.items())[:num_voters]
+    first = voters_in_storage_order(state)[:num_voters]
     defunct = [who for who, v in first if is_defunct_voter(state, v.votes)][:num_defunct]
     events: Events = ()
     for who in defunct:
@@ -219,7 +226,7 @@ def submit_candidacy(
     actual = len(el.candidates)
     if actual > candidate_count:
         raise DispatchError(INVALID_WITNESS_DATA)
-    if actual >= state.config.elections.max_candidates:
+    if actual > state.config.elections.max_candidates:  # one more than the limit gets in
         raise DispatchError(TOO_MANY_CANDIDATES)
     if is_candidate(state, who):
         raise DispatchError(DUPLICATED_CANDIDATE)
@@ -351,11 +358,11 @@ def borda_prime(state: ChainState, members: tuple[AccountId, ...]) -> AccountId 
     """The prime: the new member with the highest Borda score; ties go to the highest id [ELE-16].
 
     A voter's ``k``-th target (from 0) scores ``stake * (MaxVotesPerVoter - k)``
-    with the voter's locked stake, saturating.
+    with the voter's locked stake, saturating; voters in storage order [ELE-17].
     """
     maximum = state.config.elections.max_votes_per_voter
     scores = dict.fromkeys(members, 0)
-    for voter in state.elections.voting.values():
+    for _, voter in voters_in_storage_order(state):
         for position, target in enumerate(voter.votes):
             if target in scores:
                 scores[target] = min(
@@ -384,7 +391,7 @@ def do_phragmen(state: ChainState) -> tuple[ChainState, Events]:
     issuance = total_issuance(state)
     voters = [
         PhragmenVoter(who, to_vote(v.stake, issuance), v.votes)
-        for who, v in sorted(el.voting.items())
+        for who, v in voters_in_storage_order(state)
     ]
     result = seq_phragmen(
         cfg.desired_members + cfg.desired_runners_up, [c for c, _ in candidates], voters
