@@ -13,6 +13,9 @@ from pathlib import Path
 import attrs
 import pytest
 from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -102,7 +105,7 @@ def test_sample_tcb_status_is_derived_from_the_evidence(collateral):
     assert pcesvn == 13
     assert list(cpusvn) == [11, 11, 2, 2, 255, 1] + [0] * 10
     tcb = dcap.pck_tcb(leaf)
-    assert (tcb.fmspc, tcb.cpu_svn_components, tcb.pce_svn) == (fmspc, tuple(cpusvn), pcesvn)
+    assert (tcb.fmspc, tcb.cpu_svn, tcb.pce_svn) == (fmspc, cpusvn, pcesvn)
     # Level 0 needs component 7 >= 12 and is skipped; level 1 is met (pcesvn 13 >= 13).
     lv0, lv1 = info["tcbLevels"][0]["tcb"], info["tcbLevels"][1]["tcb"]
     assert lv0["sgxtcbcomponents"][6]["svn"] == 12 > cpusvn[6]
@@ -115,6 +118,69 @@ def test_sample_tcb_status_is_derived_from_the_evidence(collateral):
     )
     assert verified.advisory_ids == tuple(info["tcbLevels"][1]["advisoryIDs"])
     assert verified.advisory_ids == ("INTEL-SA-00289", "INTEL-SA-00615")
+
+
+def _der(tag: int, body: bytes) -> bytes:
+    assert len(body) < 0x10000
+    if len(body) < 0x80:
+        return bytes([tag, len(body)]) + body
+    n = 1 if len(body) < 0x100 else 2
+    return bytes([tag, 0x80 | n]) + len(body).to_bytes(n, "big") + body
+
+
+def _oid(dotted: str) -> bytes:
+    first, second, *rest = (int(p) for p in dotted.split("."))
+    out = bytearray([first * 40 + second])
+    for part in rest:
+        chunk = [part & 0x7F]
+        part >>= 7
+        while part:
+            chunk.append(0x80 | (part & 0x7F))
+            part >>= 7
+        out += bytes(reversed(chunk))
+    return _der(0x06, bytes(out))
+
+
+SGX = "1.2.840.113741.1.13.1"
+
+
+def _pck_leaf(tcb_entries: list[tuple[str, bytes]]) -> x509.Certificate:
+    """A self-signed certificate carrying an SGX extension with the given TCB entries."""
+    tcb = b"".join(_der(0x30, _oid(oid) + value) for oid, value in tcb_entries)
+    ext = _der(
+        0x30,
+        _der(0x30, _oid(SGX + ".2") + _der(0x30, tcb))
+        + _der(0x30, _oid(SGX + ".4") + _der(0x04, bytes.fromhex("00A067110000"))),
+    )
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "PCK")])
+    return (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(1)
+        .not_valid_before(datetime(2020, 1, 1, tzinfo=UTC))
+        .not_valid_after(datetime(2030, 1, 1, tzinfo=UTC))
+        .add_extension(x509.UnrecognizedExtension(x509.ObjectIdentifier(SGX), ext), False)
+        .sign(key, hashes.SHA256())
+    )
+
+
+def test_cpu_svn_is_read_from_its_octet_string_not_the_components():
+    """[ATT-29] The CPU SVN is the 16-byte `.2.18` OCTET STRING; the INTEGER components
+    `.2.1`..`.2.16` are not read (here they disagree with it, then are absent)."""
+    cpusvn = bytes([11, 11, 2, 2, 255, 1] + [0] * 10)
+    components = [(f"{SGX}.2.{i}", _der(0x02, b"\x07")) for i in range(1, 17)]
+    pce = (f"{SGX}.2.17", _der(0x02, b"\x0d"))
+    svn = (f"{SGX}.2.18", _der(0x04, cpusvn))
+    for entries in ([*components, pce, svn], [pce, svn]):
+        tcb = dcap.pck_tcb(_pck_leaf(entries))
+        assert (tcb.cpu_svn, tcb.pce_svn) == (cpusvn, 13)
+    for bad in ([*components, pce], [pce, (svn[0], _der(0x04, cpusvn[:15]))]):
+        with pytest.raises(DispatchError) as info:
+            dcap.pck_tcb(_pck_leaf(bad))
+        assert info.value.code == INVALID and "CPUSVN" in info.value.detail
 
 
 # -- [ATT-21] collateral decoding ----------------------------------------------------------
@@ -314,9 +380,9 @@ def test_malformed_collateral_fields(collateral, field, value):
 @pytest.mark.parametrize(
     "field", ["root_ca_crl", "pck_crl", "qe_identity", "qe_identity_issuer_chain"]
 )
-def test_fields_production_is_not_known_to_consume_do_not_crash(collateral, field):
-    # [ATT-32]: CRLs (hex of DER) and QE identity are decoded but not checked; garbage in them
-    # neither raises an untyped exception nor changes the outcome.
+def test_crls_and_qe_identity_are_not_checked(collateral, field):
+    # [ATT-32]: production checks neither the CRLs (hex of DER) nor the QE identity; garbage
+    # in them neither raises an untyped exception nor changes the outcome.
     report = dcap.verify_dcap(QUOTE, attrs.evolve(collateral, **{field: "zz not hex"}), NOW)
     assert report.confidence_level == 4
 
@@ -361,7 +427,7 @@ def _level(comps, pce, status):
 
 
 def test_tcb_level_selection_rules():
-    tcb = dcap.PckTcb(fmspc=b"\x00" * 6, cpu_svn_components=(5,) * 16, pce_svn=10)
+    tcb = dcap.PckTcb(fmspc=b"\x00" * 6, cpu_svn=bytes([5] * 16), pce_svn=10)
     info = dcap.TcbInfo(
         next_update=0,
         fmspc=b"\x00" * 6,

@@ -4,7 +4,7 @@ The real samples (production's own fixtures) are in tests/data/attestation. Expe
 an independent parser of the SGX quote layout, never copied from the
 reference's output. Checks that come after the signature (JSON, timestamp,
 quote status, quote body) cannot be reached with Intel's key, so they run
-against a throw-away CA passed as ``trust_root_pem``.
+against a throw-away CA passed in ``trust_roots``.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -24,7 +25,11 @@ from cryptography.x509.oid import NameOID
 from hypothesis import given
 from hypothesis import strategies as st
 
+from phala_spec.pallets.registry.workers import WorkerRegistrationInfoV2, validate_attestation
+from phala_spec.primitives.codec import blake2b_256, to_data
+from phala_spec.primitives.crypto import dev_keypair
 from phala_spec.primitives.errors import DispatchError
+from phala_spec.runtime.genesis import genesis
 from phala_spec.tee import ias as ias
 from phala_spec.tee.attestation import (
     ADVISORY_WHITELIST,
@@ -33,6 +38,8 @@ from phala_spec.tee.attestation import (
     dcap_runtime_hash,
     ias_runtime_hash,
 )
+from phala_spec.tee.evidence import IasAttestation
+from phala_spec.tee.ias_test_root import TEST_IAS_ROOT_PEM, ias_test_evidence
 from phala_spec.tee.intel_roots import INTEL_IAS_REPORT_SIGNING_ROOT_PEM
 
 TESTDATA = Path(__file__).resolve().parent / "data" / "attestation"  # production's fixtures
@@ -412,7 +419,7 @@ class SigningCA:
 
     def verify(self, report: bytes, now: int = 1_700_000_000) -> AttestationReport:
         return ias.verify_ias(
-            report, self.sign(report), self.leaf_der, now, trust_root_pem=self.root_pem
+            report, self.sign(report), self.leaf_der, now, trust_roots=(self.root_pem,)
         )
 
 
@@ -457,8 +464,9 @@ def test_test_ca_report(ca: SigningCA) -> None:
     # Raw little-endian quote bytes, not big-endian numbers [ATT-3].
     assert got.runtime_hash == bytes([0xE1]) * 32 + b"\x02\x01\x04\x03" + bytes([0x51]) * 32
     assert got.report_data == bytes(range(64))
-    assert ca.verify(make_report(advisoryIDs=["INTEL-SA-00334", 7])).confidence_level == 4
-    assert ca.verify(make_report(advisoryIDs="INTEL-SA-00220")).confidence_level == 3
+    # [ATT-10] advisories outside the whitelist make level 3 a 4; absent advisories are none.
+    assert ca.verify(make_report(advisoryIDs=["INTEL-SA-00334", "X"])).confidence_level == 4
+    assert ca.verify(make_report(advisoryIDs=[])).confidence_level == 3
     assert ca.verify(make_report(advisoryIDs=None)).confidence_level == 3
     # A longer quote body (e.g. with a signature) still decodes.
     longer = base64.b64encode(make_body(length=500)).decode()
@@ -475,7 +483,7 @@ def test_pinned_root_rejects_other_issuers(ca: SigningCA) -> None:
     assert (
         code_of(
             lambda: ias.verify_ias(
-                report, ca.sign(report), ca.leaf_der, 1_700_000_000, trust_root_pem=other.root_pem
+                report, ca.sign(report), ca.leaf_der, 1_700_000_000, trust_roots=(other.root_pem,)
             )
         )
         == ias.INVALID_IAS_SIGNING_CERT
@@ -499,7 +507,7 @@ def test_signing_key_must_be_rsa(ca: SigningCA) -> None:
     sig = key.sign(report, ec.ECDSA(hashes.SHA256()))
     der = cert.public_bytes(serialization.Encoding.DER)
     assert (
-        code_of(lambda: ias.verify_ias(report, sig, der, 1_700_000_000, trust_root_pem=ca.root_pem))
+        code_of(lambda: ias.verify_ias(report, sig, der, 1_700_000_000, trust_roots=(ca.root_pem,)))
         == ias.INVALID_IAS_SIGNING_CERT
     )
 
@@ -525,8 +533,6 @@ def test_invalid_json(ca: SigningCA, report: bytes) -> None:
 @pytest.mark.parametrize(
     "timestamp",
     [
-        None,
-        5,
         "",
         "2023-11-14 22:13:20",
         "2023-11-14T22:13:20Z",
@@ -555,12 +561,54 @@ def test_timestamp_forms(ca: SigningCA) -> None:
     )
 
 
-def test_non_object_json_has_no_timestamp(ca: SigningCA) -> None:
+def test_non_object_json_is_invalid_report(ca: SigningCA) -> None:
+    """[ATT-8] A document that is not an object does not fill the typed structure."""
     for report in (b"[]", b"null", b"1", b'"x"'):
-        assert code_of(lambda r=report: ca.verify(r)) == ias.BAD_IAS_REPORT
+        assert code_of(lambda r=report: ca.verify(r)) == ias.INVALID_REPORT
 
 
-@pytest.mark.parametrize("status", [None, 1, "", "UNKNOWN", "GROUP_REVOKED", "ok"])
+MISSING_OR_MISTYPED = [
+    ("timestamp", None),
+    ("timestamp", 1_700_000_000),
+    ("timestamp", ["2023-11-14T22:13:20"]),
+    ("isvEnclaveQuoteStatus", None),
+    ("isvEnclaveQuoteStatus", 1),
+    ("isvEnclaveQuoteBody", None),
+    ("isvEnclaveQuoteBody", {"body": "AA=="}),
+    ("advisoryIDs", "INTEL-SA-00334"),
+    ("advisoryIDs", ["INTEL-SA-00334", 7]),
+    ("advisoryIDs", {"0": "INTEL-SA-00334"}),
+]
+
+
+@pytest.mark.parametrize(("name", "value"), MISSING_OR_MISTYPED)
+def test_missing_or_mistyped_field_is_invalid_report(ca: SigningCA, name: str, value: Any) -> None:
+    """[ATT-8] Each field the chain reads must be there with its type (``None`` removes it);
+    no default stands in for it. ``advisoryIDs`` alone may be absent (see the CA report test)."""
+    assert code_of(lambda: ca.verify(make_report(**{name: value}))) == ias.INVALID_REPORT
+
+
+def test_null_field_is_invalid_report(ca: SigningCA) -> None:
+    """[ATT-8] ``null`` is not a string, nor a list of advisories."""
+    for name in ("timestamp", "isvEnclaveQuoteStatus", "isvEnclaveQuoteBody", "advisoryIDs"):
+        doc = json.loads(make_report())
+        doc[name] = None
+        assert code_of(lambda d=doc: ca.verify(json.dumps(d).encode())) == ias.INVALID_REPORT
+
+
+def test_field_given_twice_is_invalid_report(ca: SigningCA) -> None:
+    """[ATT-8] A field the chain reads may appear once; other members are ignored, twice or not."""
+    good = make_report().decode()
+    for name in ("timestamp", "isvEnclaveQuoteStatus", "isvEnclaveQuoteBody", "advisoryIDs"):
+        value = json.dumps(json.loads(good)[name])
+        twice = good[:-1] + f', "{name}": {value}}}'
+        assert code_of(lambda r=twice: ca.verify(r.encode())) == ias.INVALID_REPORT
+    other = good[:-1] + ', "id": 7, "id": [null], "platformInfoBlob": {"a": 1}}'
+    assert ca.verify(other.encode()).confidence_level == 3
+    assert ca.verify(make_report(id=None, version=None)).confidence_level == 3
+
+
+@pytest.mark.parametrize("status", ["", "UNKNOWN", "GROUP_REVOKED", "ok"])
 def test_bad_quote_status(ca: SigningCA, status: Any) -> None:
     report = make_report(isvEnclaveQuoteStatus=status)
     assert code_of(lambda: ca.verify(report)) == "PhalaRegistry.InvalidQuoteStatus"
@@ -569,8 +617,6 @@ def test_bad_quote_status(ca: SigningCA, status: Any) -> None:
 @pytest.mark.parametrize(
     "body",
     [
-        None,
-        1,
         "",
         "UNKNOWN",
         base64.b64encode(make_body(length=431)).decode(),
@@ -595,6 +641,125 @@ def test_check_order(ca: SigningCA) -> None:
     assert code_of(lambda: ca.verify(status_and_body)) == "PhalaRegistry.InvalidQuoteStatus"
 
 
+SHORT_BODY = base64.b64encode(make_body(length=431)).decode()
+CA_RUNTIME = bytes([0xE1]) * 32 + b"\x02\x01\x04\x03" + bytes([0x51]) * 32  # make_body's
+
+
+def _ca_validate(
+    ca: SigningCA,
+    report: bytes,
+    now: int = 1_700_000_000,
+    allowlisted: bool = True,
+    bound: bool = True,
+) -> AttestationReport:
+    return ias.validate_ias(
+        report,
+        ca.sign(report),
+        ca.leaf_der,
+        bytes(range(32)) if bound else bytes(32),
+        now,
+        (CA_RUNTIME,) if allowlisted else (),
+        True,
+        trust_roots=(ca.root_pem,),
+    )
+
+
+GOOD_BODY = base64.b64encode(make_body()).decode()
+NOW = 1_700_000_000  # make_report's timestamp
+STALE = NOW + ias.IAS_REPORT_MAX_AGE
+
+
+@attrs.frozen
+class Pair:
+    """An input failing two adjacent checks [ATT-6] [ATT-12]: ``first`` decides; with the
+    first failure cured (``cure`` fields, ``cure_settings``), ``second`` does."""
+
+    name: str
+    fields: dict[str, Any]
+    settings: dict[str, Any]
+    cure: dict[str, Any]
+    cure_settings: dict[str, Any]
+    first: str
+    second: str
+
+
+PRECEDENCE = [
+    Pair(
+        "certificate, JSON",
+        {"timestamp": None},
+        {"now": 0},
+        {},
+        {"now": NOW},
+        ias.INVALID_IAS_SIGNING_CERT,
+        ias.INVALID_REPORT,
+    ),
+    Pair(
+        "JSON, time",
+        {"timestamp": "x", "isvEnclaveQuoteBody": None},
+        {},
+        {"isvEnclaveQuoteBody": GOOD_BODY},
+        {},
+        ias.INVALID_REPORT,
+        ias.BAD_IAS_REPORT,
+    ),
+    Pair(
+        "time, status",
+        {"timestamp": "x", "isvEnclaveQuoteStatus": "x"},
+        {},
+        {"timestamp": "2023-11-14T22:13:20.5"},
+        {},
+        ias.BAD_IAS_REPORT,
+        "PhalaRegistry.InvalidQuoteStatus",
+    ),
+    Pair(
+        "status, quote body",
+        {"isvEnclaveQuoteStatus": "x", "isvEnclaveQuoteBody": SHORT_BODY},
+        {},
+        {"isvEnclaveQuoteStatus": "OK"},
+        {},
+        "PhalaRegistry.InvalidQuoteStatus",
+        ias.UNKNOWN_QUOTE_BODY_FORMAT,
+    ),
+    Pair(
+        "quote body, allowlist",
+        {"isvEnclaveQuoteBody": SHORT_BODY},
+        {"allowlisted": False},
+        {"isvEnclaveQuoteBody": GOOD_BODY},
+        {},
+        ias.UNKNOWN_QUOTE_BODY_FORMAT,
+        ias.PRUNTIME_REJECTED,
+    ),
+    Pair(
+        "allowlist, freshness",
+        {},
+        {"allowlisted": False, "now": STALE},
+        {},
+        {"allowlisted": True},
+        ias.PRUNTIME_REJECTED,
+        ias.OUTDATED_IAS_REPORT,
+    ),
+    Pair(
+        "freshness, user data",
+        {},
+        {"now": STALE, "bound": False},
+        {},
+        {"now": STALE - 1},
+        ias.OUTDATED_IAS_REPORT,
+        ias.INVALID_RUNTIME_INFO_HASH,
+    ),
+]
+
+
+@pytest.mark.parametrize("pair", PRECEDENCE, ids=[p.name for p in PRECEDENCE])
+def test_each_check_before_the_next(ca: SigningCA, pair: Pair) -> None:
+    """Certificate, JSON, time, status, quote body, allowlist, freshness, user data."""
+    both = make_report(**pair.fields)
+    assert code_of(lambda: _ca_validate(ca, both, **pair.settings)) == pair.first
+    cured = make_report(**{**pair.fields, **pair.cure})
+    settings = {**pair.settings, **pair.cure_settings}
+    assert code_of(lambda: _ca_validate(ca, cured, **settings)) == pair.second
+
+
 def test_future_report_is_fresh(ca: SigningCA) -> None:
     report = make_report()
     got = ias.validate_ias(
@@ -605,7 +770,7 @@ def test_future_report_is_fresh(ca: SigningCA) -> None:
         1_700_000_000 - 86_400,
         (),
         False,
-        trust_root_pem=ca.root_pem,
+        trust_roots=(ca.root_pem,),
     )
     assert got.timestamp == 1_700_000_000
 
@@ -716,3 +881,74 @@ def test_malformed_quote_bodies(raw: str) -> None:
         ias.decode_quote_body(raw)
     assert info.value.code == "PhalaRegistry.UnknownQuoteBodyFormat"
     assert ias.decode_quote_body(base64.b64encode(bytes(432)).decode()) == bytes(432)
+
+
+# --- the test signing root [ATT-13] -----------------------------------------------------------
+
+
+INFO = WorkerRegistrationInfoV2(
+    version=1,
+    machine_id=b"m",
+    pubkey=dev_keypair("w").public,
+    ecdh_pubkey=b"\x02" * 32,
+    genesis_block_hash=b"\x03" * 32,
+    features=(1, 4),
+    operator=None,
+    para_id=2035,
+    max_consensus_version=0,
+)
+
+
+def test_test_root_signs_deterministically_and_only_it_verifies() -> None:
+    """[ATT-13] The shipped signing certificate is issued by the test root, not by Intel's;
+    its signatures are PKCS#1 v1.5, so the same report gives the same evidence."""
+    report = make_report()
+    ev = ias_test_evidence(report)
+    assert ev == ias_test_evidence(report)
+    cert = x509.load_der_x509_certificate(ev.raw_signing_cert)
+    root = x509.load_pem_x509_certificate(TEST_IAS_ROOT_PEM.encode())
+    cert.verify_directly_issued_by(root)
+    assert (cert.not_valid_before_utc, cert.not_valid_after_utc) == (
+        dt.datetime(2020, 1, 1, tzinfo=dt.UTC),
+        dt.datetime(2039, 12, 31, 23, 59, 59, tzinfo=dt.UTC),
+    )
+    got = ias.verify_ias(
+        ev.ra_report,
+        ev.signature,
+        ev.raw_signing_cert,
+        NOW,
+        trust_roots=(INTEL_IAS_REPORT_SIGNING_ROOT_PEM, TEST_IAS_ROOT_PEM),
+    )
+    assert (got.timestamp, got.confidence_level) == (NOW, 3)
+    assert (
+        code_of(lambda: ias.verify_ias(ev.ra_report, ev.signature, ev.raw_signing_cert, NOW))
+        == ias.INVALID_IAS_SIGNING_CERT
+    )
+
+
+def test_chain_trusts_the_test_root_only_when_configured() -> None:
+    """[ATT-13] Off on every preset, and then absent from the config's plain data; a genesis
+    override turns it on, and the chain then verifies test-root evidence through [ATT-12]."""
+    body = bytearray(make_body())
+    body[HEADER + 320 : HEADER + 352] = blake2b_256(INFO.encode())
+    report = make_report(isvEnclaveQuoteBody=base64.b64encode(bytes(body)).decode())
+    ev = ias_test_evidence(report)
+    att = IasAttestation(ev.ra_report, ev.signature, ev.raw_signing_cert)
+
+    def outcome(state: Any) -> object:
+        state = attrs.evolve(
+            state, registry=attrs.evolve(state.registry, pruntime_allowlist=(CA_RUNTIME,))
+        )
+        try:
+            return validate_attestation(state, att, blake2b_256(INFO.encode()), NOW)
+        except DispatchError as exc:
+            return exc.code
+
+    for preset in ("phala", "khala", "minimal"):
+        state = genesis(preset)
+        assert state.config.ias_test_root is False
+        assert "ias_test_root" not in to_data(state.config)
+        assert outcome(state) == ias.INVALID_IAS_SIGNING_CERT
+    on = genesis("minimal", {"config": {"ias_test_root": True}})
+    assert to_data(on.config)["ias_test_root"] is True
+    assert outcome(on) == ("Ias", 3)

@@ -196,6 +196,8 @@ class ChainConfig:
     none_attestation_enabled: bool = False
     # the reference-only simulated attestation provider [ATT-40]
     simulated_attestation: bool = False
+    # the reference-only test IAS signing root, trusted beside Intel's [ATT-13]
+    ias_test_root: bool = False
     # the staking pallets' constants [STK-2]
     staking: StakingConfig = attrs.field(factory=StakingConfig)
     # pallet computation's constants [CMP-2]
@@ -208,6 +210,13 @@ class ChainConfig:
     # democracy and scheduler sections [DEM-2] [SCH-1]
     democracy: DemocracyConfig = attrs.field(factory=DemocracyConfig)
     scheduler: SchedulerConfig = attrs.field(factory=SchedulerConfig)
+
+    def __data__(self) -> dict[str, Any]:
+        """Plain data [STATE-4]: ``ias_test_root`` appears only when set [ATT-13]."""
+        return sparse_data(self, always=_CONFIG_ALWAYS)
+
+
+_CONFIG_ALWAYS = tuple(f.name for f in attrs.fields(ChainConfig) if f.name != "ias_test_root")
 
 
 @attrs.frozen

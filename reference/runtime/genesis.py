@@ -155,6 +155,7 @@ PRESETS: Mapping[str, Mapping[str, Any]] = {
             "verify_relaychain_genesis_block_hash": True,
             "none_attestation_enabled": False,
             "simulated_attestation": False,
+            "ias_test_root": False,
             "staking": {"wpha_min_balance": CENT, **PRODUCTION_STAKING},
             "computation": {
                 "expected_block_time_sec": 12,
@@ -178,6 +179,7 @@ PRESETS: Mapping[str, Mapping[str, Any]] = {
             "verify_relaychain_genesis_block_hash": True,
             "none_attestation_enabled": False,
             "simulated_attestation": False,
+            "ias_test_root": False,
             "staking": {"wpha_min_balance": CENT, **PRODUCTION_STAKING},
             "computation": {
                 "expected_block_time_sec": 12,
@@ -203,6 +205,8 @@ PRESETS: Mapping[str, Mapping[str, Any]] = {
             "none_attestation_enabled": True,
             # Registration with the test attestation authority's reports [ATT-40].
             "simulated_attestation": True,
+            # The test IAS signing root [ATT-13]: off unless a genesis override sets it.
+            "ias_test_root": False,
             "staking": {"wpha_min_balance": 100, **PRODUCTION_STAKING},
             "computation": {
                 "expected_block_time_sec": 12,

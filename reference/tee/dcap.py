@@ -417,13 +417,22 @@ def _der_uint(item: tuple[int, bytes], bound: int) -> int:
 
 @attrs.frozen
 class PckTcb:
+    """What the PCK leaf says of the platform [ATT-29]: FMSPC, CPU SVN (16 bytes), PCESVN."""
+
     fmspc: bytes
-    cpu_svn_components: tuple[int, ...]
+    cpu_svn: bytes
     pce_svn: int
 
 
+CPU_SVN_LEN = 16
+
+
 def pck_tcb(leaf: x509.Certificate) -> PckTcb:
-    """FMSPC, the 16 CPU SVN components and PCESVN of a PCK leaf [ATT-29]."""
+    """FMSPC, CPU SVN and PCESVN of a PCK leaf [ATT-29].
+
+    The CPU SVN is the 16-byte OCTET STRING ``.2.18``; the INTEGER components
+    ``.2.1``..``.2.16`` are not read.
+    """
     try:
         ext = leaf.extensions.get_extension_for_oid(x509.ObjectIdentifier(SGX_EXTENSION_OID))
     except (x509.ExtensionNotFound, ValueError):
@@ -442,18 +451,13 @@ def pck_tcb(leaf: x509.Certificate) -> PckTcb:
     if tcb_item is None or tcb_item[0] != 0x30:
         raise _fail("SGX extension: TCB missing")
     tcb = _oid_map(tcb_item[1])
-    comps: list[int] = []
-    for i in range(1, 17):
-        item = tcb.get(f"{SGX_TCB_OID}.{i}")
-        if item is None:
-            raise _fail(f"SGX extension: TCB component {i} missing")
-        comps.append(_der_uint(item, 0xFF))
+    cpu_svn = tcb.get(SGX_CPUSVN_OID)
+    if cpu_svn is None or cpu_svn[0] != 0x04 or len(cpu_svn[1]) != CPU_SVN_LEN:
+        raise _fail("SGX extension: CPUSVN missing or not 16 bytes")
     pce = tcb.get(SGX_PCESVN_OID)
     if pce is None:
         raise _fail("SGX extension: PCESVN missing")
-    return PckTcb(
-        fmspc=fmspc_item[1], cpu_svn_components=tuple(comps), pce_svn=_der_uint(pce, 0xFFFF)
-    )
+    return PckTcb(fmspc=fmspc_item[1], cpu_svn=cpu_svn[1], pce_svn=_der_uint(pce, 0xFFFF))
 
 
 # ---------------------------------------------------------------------------
@@ -542,8 +546,7 @@ def select_tcb_level(info: TcbInfo, tcb: PckTcb) -> tuple[str, tuple[str, ...]]:
     """[ATT-30] The first level the platform meets or exceeds; ``("Unknown", ())`` if none."""
     for level in info.levels:
         if tcb.pce_svn >= level.pce_svn and all(
-            have >= need
-            for have, need in zip(tcb.cpu_svn_components, level.components, strict=True)
+            have >= need for have, need in zip(tcb.cpu_svn, level.components, strict=True)
         ):
             return level.status, level.advisory_ids
     return "Unknown", ()

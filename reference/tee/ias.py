@@ -64,6 +64,9 @@ REPORT_ISV_SVN = 258
 REPORT_REPORT_DATA = 320
 QUOTE_BODY_MIN_LEN = QUOTE_HEADER_LEN + 384  # 432: IAS quote bodies carry no signature
 
+# [ATT-7] The roots production trusts: Intel's alone.
+INTEL_ONLY = (INTEL_IAS_REPORT_SIGNING_ROOT_PEM,)
+
 # [ATT-7] ring's RSA_PKCS1_2048_8192_SHA256.
 _RSA_MIN_BITS = 2048
 _RSA_MAX_BITS = 8192
@@ -132,18 +135,30 @@ def _reject_cert(detail: str) -> DispatchError:
     return DispatchError(INVALID_IAS_SIGNING_CERT, detail)
 
 
+def _issued_by(cert: x509.Certificate, root: x509.Certificate) -> bool:
+    try:
+        cert.verify_directly_issued_by(root)
+    except (ValueError, TypeError, InvalidSignature, UnsupportedAlgorithm):
+        return False
+    return True
+
+
 def verify_signature_and_chain(
     ra_report: bytes,
     signature: bytes,
     raw_signing_cert: bytes,
     now: int,
     *,
-    trust_root_pem: str = INTEL_IAS_REPORT_SIGNING_ROOT_PEM,
+    trust_roots: tuple[str, ...] = INTEL_ONLY,
 ) -> None:
-    """[ATT-7] The report is signed by a certificate issued by the pinned root, valid at ``now``."""
+    """[ATT-7] The report is signed by a certificate issued by a trusted root, valid at ``now``.
+
+    ``trust_roots`` are PEM certificates: the pinned Intel root, and the test root [ATT-13]
+    when the chain enables it.
+    """
     try:
         cert = x509.load_der_x509_certificate(bytes(raw_signing_cert))
-        root = x509.load_pem_x509_certificate(trust_root_pem.encode("ascii"))
+        roots = [x509.load_pem_x509_certificate(pem.encode("ascii")) for pem in trust_roots]
     except (ValueError, TypeError) as exc:
         raise _reject_cert(f"certificate does not parse: {exc}") from exc
     try:
@@ -158,10 +173,8 @@ def verify_signature_and_chain(
         key.verify(bytes(signature), bytes(ra_report), padding.PKCS1v15(), hashes.SHA256())
     except InvalidSignature as exc:
         raise _reject_cert("report signature does not verify") from exc
-    try:
-        cert.verify_directly_issued_by(root)
-    except (ValueError, TypeError, InvalidSignature, UnsupportedAlgorithm) as exc:
-        raise _reject_cert(f"certificate not issued by the pinned root: {exc}") from exc
+    if not any(_issued_by(cert, root) for root in roots):
+        raise _reject_cert("certificate not issued by a trusted root")
     not_before = calendar.timegm(cert.not_valid_before_utc.utctimetuple())
     not_after = calendar.timegm(cert.not_valid_after_utc.utctimetuple())
     if not not_before <= now <= not_after:
@@ -185,20 +198,67 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
-def parse_report_json(ra_report: bytes) -> dict[str, Any]:
-    """[ATT-8] The report as a JSON object; a valid non-object document has no fields."""
+class _Members(dict[str, Any]):
+    """A JSON object's members, last value kept, with the names given more than once."""
+
+    def __init__(self, pairs: list[tuple[str, Any]]) -> None:
+        super().__init__(pairs)
+        seen: set[str] = set()
+        repeated: set[str] = set()
+        for name, _ in pairs:
+            (repeated if name in seen else seen).add(name)
+        self.repeated = frozenset(repeated)
+
+
+@attrs.frozen
+class RaReport:
+    """The report's fields the chain reads, as production's typed structure holds them [ATT-8]."""
+
+    timestamp: str
+    isv_enclave_quote_status: str
+    isv_enclave_quote_body: str
+    advisory_ids: tuple[str, ...]
+
+
+# [ATT-8] The JSON members of the typed structure.
+_TYPED_MEMBERS = frozenset(
+    ("timestamp", "isvEnclaveQuoteStatus", "isvEnclaveQuoteBody", "advisoryIDs")
+)
+
+
+def _invalid_report(detail: str) -> DispatchError:
+    return DispatchError(INVALID_REPORT, detail)
+
+
+def _string(doc: dict[str, Any], name: str) -> str:
+    value = doc.get(name)
+    if not isinstance(value, str):
+        raise _invalid_report(f"{name} missing or not a string")
+    return value
+
+
+def parse_report_json(ra_report: bytes) -> RaReport:
+    """[ATT-8] The report as production's typed structure; a field missing, mistyped or
+    given twice is ``InvalidReport``, and members the chain does not read are ignored."""
     try:
         text = bytes(ra_report).decode("utf-8")
-        doc = json.loads(text, parse_constant=_reject_constant)
+        doc = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_Members)
         _check_strings(doc)
     except (ValueError, UnicodeError, RecursionError) as exc:
-        raise DispatchError(INVALID_REPORT, f"report is not JSON: {exc}") from exc
-    return doc if isinstance(doc, dict) else {}
-
-
-def _str_field(doc: dict[str, Any], name: str) -> str:
-    value = doc.get(name)
-    return value if isinstance(value, str) else "UNKNOWN"
+        raise _invalid_report(f"report is not JSON: {exc}") from exc
+    if not isinstance(doc, _Members):
+        raise _invalid_report("report is not a JSON object")
+    if doc.repeated & _TYPED_MEMBERS:
+        raise _invalid_report(f"duplicate field among {sorted(doc.repeated & _TYPED_MEMBERS)}")
+    ids = doc.get("advisoryIDs", [])  # the one member that may be left out
+    if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+        raise _invalid_report("advisoryIDs is not a list of strings")
+    return RaReport(
+        timestamp=_string(doc, "timestamp"),
+        isv_enclave_quote_status=_string(doc, "isvEnclaveQuoteStatus"),
+        isv_enclave_quote_body=_string(doc, "isvEnclaveQuoteBody"),
+        advisory_ids=tuple(ids),
+    )
 
 
 _RFC3339 = re.compile(
@@ -246,13 +306,6 @@ def _days_from_civil(year: int, month: int, day: int) -> int:
     return era * 146_097 + day_of_era - 719_468
 
 
-def _advisory_ids(doc: dict[str, Any]) -> tuple[str, ...]:
-    ids = doc.get("advisoryIDs")
-    if not isinstance(ids, list):
-        return ()
-    return tuple(i if isinstance(i, str) else "UNKNOWN" for i in ids)
-
-
 def decode_quote_body(raw: str) -> bytes:
     """[ATT-11] The quote body: canonical base64, at least 432 bytes."""
     body = _b64decode(raw)
@@ -274,22 +327,18 @@ def verify_ias(
     raw_signing_cert: bytes,
     now: int,
     *,
-    trust_root_pem: str = INTEL_IAS_REPORT_SIGNING_ROOT_PEM,
+    trust_roots: tuple[str, ...] = INTEL_ONLY,
 ) -> AttestationReport:
     """Verify IAS evidence at block time ``now`` [ATT-7]..[ATT-11], checks in this order.
 
-    ``trust_root_pem`` exists for tests of the later checks; the chain always
-    uses the pinned Intel root.
+    Production trusts the pinned Intel root alone; the chain adds the test root
+    [ATT-13] when its configuration enables it, and tests pass roots of their own.
     """
-    verify_signature_and_chain(
-        ra_report, signature, raw_signing_cert, now, trust_root_pem=trust_root_pem
-    )
-    doc = parse_report_json(ra_report)
-    timestamp = parse_report_timestamp(_str_field(doc, "timestamp"))
-    level = confidence_level(  # [ATT-10]
-        _str_field(doc, "isvEnclaveQuoteStatus"), _advisory_ids(doc)
-    )
-    body = decode_quote_body(_str_field(doc, "isvEnclaveQuoteBody"))
+    verify_signature_and_chain(ra_report, signature, raw_signing_cert, now, trust_roots=trust_roots)
+    report = parse_report_json(ra_report)
+    timestamp = parse_report_timestamp(report.timestamp)
+    level = confidence_level(report.isv_enclave_quote_status, report.advisory_ids)  # [ATT-10]
+    body = decode_quote_body(report.isv_enclave_quote_body)
     runtime_hash = ias_runtime_hash(
         _field(body, REPORT_MR_ENCLAVE, 32),
         _field(body, REPORT_ISV_PROD_ID, 2),
@@ -314,8 +363,8 @@ def validate_ias(
     allowlist: Iterable[bytes],
     verify_pruntime: bool,
     *,
-    trust_root_pem: str = INTEL_IAS_REPORT_SIGNING_ROOT_PEM,
+    trust_roots: tuple[str, ...] = INTEL_ONLY,
 ) -> AttestationReport:
     """[ATT-12] Registration policy after :func:`verify_ias`, checks in this order."""
-    report = verify_ias(ra_report, signature, raw_signing_cert, now, trust_root_pem=trust_root_pem)
+    report = verify_ias(ra_report, signature, raw_signing_cert, now, trust_roots=trust_roots)
     return dated_report_policy(report, user_data_hash, now, allowlist, verify_pruntime)

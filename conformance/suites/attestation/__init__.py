@@ -15,14 +15,14 @@ refused on ``phala`` and ``khala``. Its signature is the test authority's
 Ed25519 signature ([ATT-41]), so these vectors have the ``real`` crypto
 setting [VEC-7].
 
-Codes no vector reaches: ``BadIASReport`` and ``UnknownQuoteBodyFormat`` are
-checked after Intel's signature [ATT-7], which no evidence but Intel's own can
-pass; the IAS checks after the signature are tested against a throw-away CA in
-``tests/test_attestation_ias.py``. ``InvalidReport`` and ``InvalidQuoteStatus``
-are reached here through the simulated provider, which shares those checks
-[ATT-43] [ATT-45].
+IAS reports under the test signing root ([ATT-13], reference only: trusted
+when a vector's genesis sets ``ias_test_root``) reach the checks after the
+signature, which no evidence but Intel's own passes on a production chain:
+the typed report, the report time, the status, the quote body, each adjacent
+pair of the check order, and registration that succeeds.
 
 Modules: ``real`` (production's IAS and DCAP samples [ATT-1]..[ATT-39]),
+``ias_checks`` (IAS reports under the test root [ATT-8]..[ATT-13]),
 ``simulated`` (the simulated provider [ATT-40]..[ATT-46]); ``common`` holds the
 error codes and the block and byte helpers they share.
 """

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from phala_spec.conformance.authoring import CaseBuilder
+from phala_spec.conformance.suites.registry import REGISTER
+from phala_spec.runtime.calls import CALLS, decode_args
 
 SUITE = "attestation"
 HANDLER = "register_worker_v2"
@@ -24,6 +28,13 @@ BAD_DCAP, UNSUPPORTED = E + "InvalidDCAPQuote", E + "UnsupportedAttestationType"
 
 SIM_RUNTIME = bytes(range(68))
 SIM_RUNTIME2 = bytes(range(100, 168))
+
+
+def info_object(args: dict[str, Any]) -> Any:
+    """The ``WorkerRegistrationInfoV2`` of plain-data call arguments, as the chain decodes it."""
+    return decode_args(CALLS[REGISTER], {"pruntime_info": args, "attestation": None})[
+        "pruntime_info"
+    ]
 
 
 def at(b: CaseBuilder, seconds: int) -> None:

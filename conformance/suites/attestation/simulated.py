@@ -22,6 +22,7 @@ from phala_spec.conformance.suites.attestation.common import (
     UNSUPPORTED,
     E,
     flip,
+    info_object,
 )
 from phala_spec.conformance.suites.registry import (
     ADD_PRUNTIME,
@@ -33,18 +34,10 @@ from phala_spec.conformance.suites.registry import (
     setup,
 )
 from phala_spec.primitives.crypto import dev_keypair
-from phala_spec.runtime.calls import CALLS, decode_args
 from phala_spec.tee.attestation import confidence_level
 from phala_spec.tee.simulated import authority_key, simulated_attestation_for
 
 # --- Simulated evidence [ATT-40]..[ATT-46] ----------------------------------------------------
-
-
-def info_object(args: dict[str, Any]) -> Any:
-    """The ``WorkerRegistrationInfoV2`` of plain-data call arguments, as the chain decodes it."""
-    return decode_args(CALLS[REGISTER], {"pruntime_info": args, "attestation": None})[
-        "pruntime_info"
-    ]
 
 
 def simulated(

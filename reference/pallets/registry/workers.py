@@ -245,8 +245,11 @@ def validate_attestation(
             raise DispatchError(NONE_ATTESTATION_DISABLED)
         return None, CONFIDENCE_NONE
     if isinstance(attestation, IasAttestation):
-        from ...tee.ias import validate_ias
+        from ...tee.ias import INTEL_ONLY, validate_ias
+        from ...tee.ias_test_root import TEST_IAS_ROOT_PEM
 
+        # [ATT-13] the test root, reference only, is trusted beside Intel's when enabled.
+        roots = (*INTEL_ONLY, TEST_IAS_ROOT_PEM) if config.ias_test_root else INTEL_ONLY
         report = validate_ias(
             attestation.ra_report,
             attestation.signature,
@@ -255,6 +258,7 @@ def validate_attestation(
             now,
             allowlist,
             config.verify_pruntime,
+            trust_roots=roots,
         )
     elif isinstance(attestation, DcapAttestation):
         report = validate_dcap(
