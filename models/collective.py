@@ -2,7 +2,8 @@
 
 :class:`CollectiveMachine` drives the Council, the Technical Committee, the
 Council elections and the treasury through :func:`phala_spec.apply_step`
-only. Members propose motions (registry calls, treasury spends, Technical
+only, with the allow-all call filter so that the elections' calls reach the
+pallet (production's filter refuses them, [CHAIN-15]). Members propose motions (registry calls, treasury spends, Technical
 Committee membership, calls that fail their origin check), vote, switch sides
 and close them; candidates stand, voters vote and leave, members renounce or
 are removed by root, and blocks pass so that terms end and the Council's
@@ -29,8 +30,8 @@ Invariants (named after the clause they check):
   the sum of its recorded deposits (candidacy, seat, voter) and treasury bonds;
 * ``inv_ELE_4_lock_is_stake``: a voter who paid a deposit has the lock
   ``phrelect`` at its stake, and non-voters have none;
-* ``inv_TRS_3_issuance_is_sum``: slashes paid into the pot leave the issuance
-  equal to the sum of all balances (Phala's burn is 0).
+* ``inv_TRS_3_issuance_is_sum``: slashes paid into the pot (and slashes burnt)
+  leave the issuance equal to the sum of all balances (Phala's burn is 0).
 """
 
 from __future__ import annotations
@@ -114,8 +115,11 @@ class CollectiveMachine(ChainMachine):
     def genesis(self, stakes: list[int]) -> None:
         """Elections members with self-votes seat the Council; two Technical Committee members."""
         members = [[name, stake] for name, stake in zip(DEV_ACCOUNTS, stakes, strict=False)]
+        # The elections' calls run with the allow-all call filter: production's refuses them
+        # [CHAIN-15] [ELE-3].
         self.genesis_overrides = {
-            "governance": {"elections_members": members, "technical_committee": ["dave", "eve"]}
+            "config": {"call_filter": "Everything"},
+            "governance": {"elections_members": members, "technical_committee": ["dave", "eve"]},
         }
         self.state = genesis(PRESET, self.genesis_overrides)
         self.open_block(1)

@@ -89,7 +89,9 @@ def test_blacklist() -> None:
 
 
 def test_elections_voter() -> None:
-    state, _ = initialize_block(genesis("minimal"), BlockContext(1, 12_000))
+    # Phala's call filter refuses elections calls; the pallet's rules run unfiltered [CHAIN-15].
+    unfiltered = genesis("minimal", {"config": {"call_filter": "Everything"}})
+    state, _ = initialize_block(unfiltered, BlockContext(1, 12_000))
     state = _do(state, Signed(CHARLIE), "PhragmenElection.submit_candidacy", candidate_count=0)
     assert observe(state, "elections_voter", [BOB]) is None
     state = _do(state, Signed(BOB), "PhragmenElection.vote", votes=[CHARLIE], value=300)

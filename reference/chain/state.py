@@ -210,6 +210,13 @@ class ChainConfig:
     # democracy and scheduler sections [DEM-2] [SCH-1]
     democracy: DemocracyConfig = attrs.field(factory=DemocracyConfig)
     scheduler: SchedulerConfig = attrs.field(factory=SchedulerConfig)
+    # the runtime's call filter: ``Phala``, ``Khala`` or ``Everything`` [CHAIN-15]
+    call_filter: str = "Phala"
+
+    def __data__(self) -> dict[str, Any]:
+        """Plain data [GEN-5]: ``call_filter`` appears only when it is not Phala's filter."""
+        fields = tuple(f.name for f in attrs.fields(ChainConfig) if f.name != "call_filter")
+        return sparse_data(self, always=fields)
 
     def __data__(self) -> dict[str, Any]:
         """Plain data [STATE-4]: ``ias_test_root`` appears only when set [ATT-13]."""

@@ -86,7 +86,8 @@ def apply_call(state: ChainState, origin: Origin, name: str, args: Any) -> CallR
     """Dispatch one call inside the open block [CHAIN-9].
 
     A :class:`DispatchError` becomes the outcome and the state is kept; input
-    that cannot be a call raises :class:`InvalidInput`.
+    that cannot be a call raises :class:`InvalidInput`. An extrinsic passes the
+    runtime's call filter before its own checks [CHAIN-15].
     """
     if not state.system.in_block:
         raise InvalidInput("calls are applied inside a block: initialize one first")

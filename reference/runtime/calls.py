@@ -45,6 +45,7 @@ from ..pallets.staking import assets, base_pool, stake_pool_v2, vault, wrapped_b
 from ..primitives.codec import encode
 from ..primitives.errors import BadOrigin, DispatchError, InvalidInput
 from ..primitives.types import Kind, kind_of
+from .call_filter import ensure_admitted
 
 PlainArgs = Mapping[str, Any]
 Returned = Any
@@ -100,15 +101,19 @@ def _call(
 ) -> Call:
     """The entry ``name`` run by ``fn`` with what it takes of the supplied values.
 
-    An operation whose function takes no origin accepts only a pallet origin
-    [CHAIN-7]; every other function checks its origin itself. An operation may
-    return a value as the third item of its result.
+    An extrinsic first passes the runtime's call filter [CHAIN-15]; operations
+    are not calls in production and are never filtered. An operation whose
+    function takes no origin accepts only a pallet origin [CHAIN-7]; every other
+    function checks its origin itself. An operation may return a value as the
+    third item of its result.
     """
     takes = [p for p in inspect.signature(fn).parameters if p in SUPPLIED]
     if kind == "extrinsic" and "origin" not in takes:
         raise TypeError(f"extrinsic {name} must take an origin")
 
     def run(state: ChainState, origin: Origin, **args: Any) -> tuple[ChainState, Events, Any]:
+        if kind == "extrinsic":
+            ensure_admitted(state.config.call_filter, origin, name)
         if "origin" not in takes and not isinstance(origin, PalletOrigin):
             raise BadOrigin()
         supplied = {
@@ -335,9 +340,10 @@ def decode_call(value: Any) -> CallData:
 def dispatch(state: ChainState, origin: Origin, call: CallData) -> tuple[ChainState, str, Events]:
     """Dispatch a held call with ``origin`` [CHAIN-12].
 
-    Like every dispatch in production it is transactional: on an error the
-    state is the one before the call and the outcome is the error code;
-    otherwise the outcome is ``"ok"``.
+    The call passes the runtime's call filter first, as a directly applied one
+    does: only a root origin bypasses it [CHAIN-15]. Like every dispatch in
+    production it is transactional: on an error the state is the one before
+    the call and the outcome is the error code; otherwise the outcome is ``"ok"``.
     """
     entry = lookup(call.name)
     try:

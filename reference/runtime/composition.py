@@ -82,7 +82,8 @@ def wire() -> None:
     computation.on_treasury_settled.wire(treasury.on_unbalanced)
     # W-PHA's net value counts pool shares at the base pool's price [STK-4].
     wrapped_balances.stake_value.wire(base_pool.stake_value)
-    # Slashed deposits and bonds go to the treasury [DEM-21] [ELE-12] [ELE-14].
+    # Slashed deposits and bonds go to the treasury [DEM-21] [ELE-12] [ELE-14]; the treasury's
+    # own OnSlash is () in Phala's runtime, so a rejected bond is burnt [TRS-3] [TRS-5].
     democracy.slash.wire(treasury.on_unbalanced)
     elections.kicked_member.wire(treasury.on_unbalanced)
     elections.loser_candidate.wire(treasury.on_unbalanced)

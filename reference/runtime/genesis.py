@@ -56,6 +56,7 @@ from ..primitives.types import (
     option,
 )
 from ..tee.attestation import CONFIDENCE_NONE
+from .call_filter import CALL_FILTERS
 
 DECIMALS = 12
 UNIT = 10**DECIMALS  # one PHA
@@ -164,6 +165,7 @@ PRESETS: Mapping[str, Mapping[str, Any]] = {
             },
             **PRODUCTION_GOVERNANCE,
             **PRODUCTION_DEMOCRACY,
+            "call_filter": "Phala",
         },
         "balances": _endowments(1_000_000_000 * UNIT, 1_000_000 * UNIT),
     },
@@ -188,6 +190,7 @@ PRESETS: Mapping[str, Mapping[str, Any]] = {
             },
             **PRODUCTION_GOVERNANCE,
             **PRODUCTION_DEMOCRACY,
+            "call_filter": "Khala",
         },
         "balances": _endowments(1_000_000_000 * UNIT, 1_000_000 * UNIT),
     },
@@ -259,6 +262,8 @@ PRESETS: Mapping[str, Mapping[str, Any]] = {
                 "max_blacklisted": 2,
             },
             "scheduler": {"max_scheduled_per_block": 3},
+            # Phala's runtime with small numbers: Phala's call filter [CHAIN-15].
+            "call_filter": "Phala",
         },
         "balances": [(name, 1_000) for name in DEV_ACCOUNTS],
     },
@@ -326,6 +331,7 @@ CONFIG_KINDS: Mapping[str, Kind[int]] = {
     },
 }
 CONFIG_CHOICES: Mapping[str, tuple[str, ...]] = {
+    "call_filter": CALL_FILTERS,
     "council.default_vote": tuple(collective.DEFAULT_VOTES),
     "technical_committee.default_vote": tuple(collective.DEFAULT_VOTES),
 }

@@ -16,11 +16,16 @@ from phala_spec.primitives.codec import twox_64_concat
 # --- Elections [ELE-3]..[ELE-18] ------------------------------------------------------------
 
 
+# Production's call filter refuses every call of this pallet [CHAIN-15] [ELE-3]: the cases reach
+# its rules with the allow-all filter its own tests use.
+UNFILTERED = {"call_filter": "Everything"}
+
+
 def elections_setup(
     b: CaseBuilder, extra: Sequence[tuple[str, int]] = (), **governance: Any
 ) -> None:
     endowed = [(n, 1_000) for n in ("alice", "bob", "charlie", "dave", "eve", "ferdie")]
-    b.genesis(balances=[*endowed, *extra], governance=governance or None)
+    b.genesis(balances=[*endowed, *extra], governance=governance or None, config=UNFILTERED)
 
 
 def candidacy(b: CaseBuilder, who: str, count: int = 5, outcome: str = "ok") -> None:
@@ -387,7 +392,8 @@ def daily_election_scales_stakes(b: CaseBuilder) -> None:
     block=1,
 )
 def two_daily_terms_with_production_bonds(b: CaseBuilder) -> None:
-    """Phala's parameters: ten candidates (10 PHA bond each), each backed by its own voter
+    """Phala's parameters with the allow-all call filter (production's refuses these calls,
+    [CHAIN-15]): ten candidates (10 PHA bond each), each backed by its own voter
     (79 + 32 cents deposit) with stakes 100, 110, ..., 190 PHA. With no shared voters
     Phragmén elects by approval: the eight best are members, the other two runners-up, the
     better one last; stakes are reported in steps of 54 units (issuance about 10^9 PHA); the
@@ -397,7 +403,10 @@ def two_daily_terms_with_production_bonds(b: CaseBuilder) -> None:
     unit = 10**12
     cands = [f"cand{i}" for i in range(10)]
     voters = [f"backer{i}" for i in range(10)]
-    b.genesis(balances=[("foundation", 10**9 * unit), *((n, 1_000 * unit) for n in cands + voters)])
+    b.genesis(
+        balances=[("foundation", 10**9 * unit), *((n, 1_000 * unit) for n in cands + voters)],
+        config=UNFILTERED,
+    )
     for who in cands:
         candidacy(b, who, count=20)
     for i, (voter, cand) in enumerate(zip(voters, cands, strict=True)):
@@ -448,7 +457,7 @@ def split_voter_backs_with_its_whole_budget(b: CaseBuilder) -> None:
     normalised to its budget they are 1500 each, so c3 reports 2000 + 1500 and c2 1000 + 1500
     (not 2499): the three budgets are reported in full."""
     b.genesis(
-        config={"elections": {"desired_members": 1, "desired_runners_up": 1}},
+        config={"elections": {"desired_members": 1, "desired_runners_up": 1}, **UNFILTERED},
         balances=[(n, 5_000) for n in ("alice", "bob", "charlie", "dave", "eve", "ferdie")],
     )
     c1, c2, c3 = "ferdie", "dave", "bob"

@@ -36,12 +36,20 @@ def treasury_setup(b: CaseBuilder, **treasury: Any) -> None:
     )
 
 
-@case(suite=SUITE, handler="treasury", presets=BOTH, clauses=("TRS-4", "TRS-5", "TRS-3"), block=1)
+@case(
+    suite=SUITE,
+    handler="treasury",
+    presets=(*BOTH, "khala"),
+    clauses=("TRS-4", "TRS-5", "TRS-3"),
+    block=1,
+)
 def propose_and_reject(b: CaseBuilder) -> None:
     """The bond is the larger of the minimum and 5% of the value; a proposer who cannot reserve
-    it gets `InsufficientProposersBalance`. Rejection slashes the bond into the pot
-    (`Treasury.Deposit`, `Rejected`); rejecting again gives `InvalidIndex`; a signed origin
-    gets `BadOrigin`, even for an unknown index (the origin is checked first)."""
+    it gets `InsufficientProposersBalance`. Rejection slashes the bond and burns it (Phala's
+    `OnSlash` is `()`): `Balances.Slashed`, then `Rejected`, no `Treasury.Deposit`; the total
+    issuance falls by the bond and the pot stays empty. Rejecting again gives `InvalidIndex`;
+    a signed origin gets `BadOrigin`, even for an unknown index (the origin is checked
+    first)."""
     cfg = b.config.treasury
     free = b.chain.system.accounts[b.account("alice")].data.free
     small, large = cfg.proposal_bond_minimum, 100 * cfg.proposal_bond_minimum
@@ -71,8 +79,22 @@ def propose_and_reject(b: CaseBuilder) -> None:
     )
     do(b, "Treasury.reject_proposal", {"proposal_id": 9}, signed("alice"), outcome="BadOrigin")
     do(b, "Treasury.reject_proposal", {"proposal_id": 1}, signed("alice"), outcome="BadOrigin")
-    do(b, "Treasury.reject_proposal", {"proposal_id": 1}, root())
-    check(b.chain.system.accounts[POT].data.free == 5 * small, "the bond is in the pot")
+    issuance = b.chain.balances.total_issuance
+    reserved = b.chain.system.accounts[b.account("alice")].data.reserved
+    do(
+        b,
+        "Treasury.reject_proposal",
+        {"proposal_id": 1},
+        root(),
+        events=["Balances.Slashed", "Treasury.Rejected"],
+        observe=[("total_issuance",), ("balance", POT)],
+    )
+    check(
+        b.chain.balances.total_issuance == issuance - 5 * small
+        and POT not in b.chain.system.accounts
+        and b.chain.system.accounts[b.account("alice")].data.reserved == reserved - 5 * small,
+        "the bond (5% of 100 minimums) leaves alice's reserve and the issuance; the pot gets nothing",
+    )
     do(b, "Treasury.reject_proposal", {"proposal_id": 1}, root(), outcome="Treasury.InvalidIndex")
     b.observe("treasury")
     b.observe("balance", b.account("alice"))

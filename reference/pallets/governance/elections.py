@@ -6,9 +6,11 @@ runners-up, the prime is chosen by a Borda count, and losers lose their bond
 to the treasury. The Council's members follow the elected members
 ([COL-11]).
 
-Production's call filter (``BaseCallFilter``) rejects every call of this
-pallet on Phala and Khala, so only the term-end election runs there; the
-reference specifies the pallet faithfully all the same [ELE-3].
+Production's call filter (``BaseCallFilter``) refuses every call of this
+pallet on Phala and Khala unless root makes it, so only the term-end election
+and root's calls run there [CHAIN-15]. The pallet's calls are specified all the
+same; they are reached with the ``Everything`` filter, as the pallet's own tests
+reach them [ELE-3].
 """
 
 from __future__ import annotations

@@ -4,8 +4,10 @@ The treasury's funds are the free balance of its pot account (``py/trsry``).
 Proposals reserve a bond; governance approves or rejects them ([COL-10]);
 every ``SpendPeriod`` blocks the approved proposals are paid in order while
 the budget lasts, and the (zero on Phala) burn takes a share of what is left
-when nothing was missed. Slashed funds of other pallets (elections' bonds,
-rejected bonds) are deposited into the pot ([TRS-3]).
+when nothing was missed. Slashed funds of other pallets (democracy's
+deposits, elections' bonds) are deposited into the pot; the treasury's own
+slash, a rejected proposal's bond, is burnt (Phala's ``OnSlash`` is ``()``)
+([TRS-3], [TRS-5]).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from ...chain.state import (
 from ...primitives.errors import DispatchError
 from ...primitives.perthings import Permill
 from ...primitives.types import U32, Balance
-from ..balances.accounts import account_data, existential_deposit, free_balance, total_issuance
+from ..balances.accounts import account_data, existential_deposit, free_balance
 from ..balances.issuance import deposit_creating, withdraw
 from ..balances.origins import ensure_signed as _ensure_signed
 from ..balances.reservable import reserve, slash_reserved, unreserve
@@ -55,6 +57,9 @@ def pot(state: ChainState) -> int:
 
 def on_unbalanced(state: ChainState, amount: int) -> tuple[ChainState, Events]:
     """Treasury as ``OnUnbalanced``: funds slashed elsewhere go into the pot, ``Deposit{value}`` [TRS-3].
+
+    Phala's runtime plugs it into democracy's ``Slash``, the elections'
+    ``LoserCandidate`` and ``KickedMember``, and computation's ``OnTreasurySettled``.
 
     The caller has already taken ``amount`` out of the issuance (a slash);
     depositing it into the pot puts it back, so the issuance is unchanged
@@ -103,17 +108,19 @@ def ensure_reject_origin(origin: Origin) -> None:
 def reject_proposal(
     state: ChainState, ctx: BlockContext, origin: Origin, proposal_id: U32
 ) -> tuple[ChainState, Events]:
-    """Governance rejects a proposal: its bond is slashed into the pot [TRS-5]."""
+    """Governance rejects a proposal: its bond is slashed and burnt [TRS-5].
+
+    Phala's ``OnSlash`` is ``()``: the slashed imbalance is dropped, so the
+    issuance falls by what was slashed and the pot gains nothing [TRS-3].
+    """
     ensure_reject_origin(origin)
     proposal = state.treasury.proposals.get(proposal_id)
     if proposal is None:
         raise DispatchError(INVALID_INDEX)
     state = _set(state, proposals=state.treasury.proposals.delete(proposal_id))
-    before = total_issuance(state)
     state, events, _ = slash_reserved(state, proposal.proposer, proposal.bond)
-    state, deposited = on_unbalanced(state, before - total_issuance(state))
     rejected = event(f"{PALLET}.Rejected", proposal_index=proposal_id, slashed=proposal.bond)
-    return state, (*events, *deposited, rejected)
+    return state, (*events, rejected)
 
 
 def approve_proposal(
