@@ -214,16 +214,13 @@ class ChainConfig:
     call_filter: str = "Phala"
 
     def __data__(self) -> dict[str, Any]:
-        """Plain data [GEN-5]: ``call_filter`` appears only when it is not Phala's filter."""
-        fields = tuple(f.name for f in attrs.fields(ChainConfig) if f.name != "call_filter")
-        return sparse_data(self, always=fields)
-
-    def __data__(self) -> dict[str, Any]:
-        """Plain data [STATE-4]: ``ias_test_root`` appears only when set [ATT-13]."""
+        """Plain data [STATE-4] [GEN-5]: ``ias_test_root`` appears only when set [ATT-13],
+        ``call_filter`` only when it is not Phala's filter [CHAIN-15]."""
         return sparse_data(self, always=_CONFIG_ALWAYS)
 
 
-_CONFIG_ALWAYS = tuple(f.name for f in attrs.fields(ChainConfig) if f.name != "ias_test_root")
+_CONFIG_SPARSE = ("ias_test_root", "call_filter")
+_CONFIG_ALWAYS = tuple(f.name for f in attrs.fields(ChainConfig) if f.name not in _CONFIG_SPARSE)
 
 
 @attrs.frozen
