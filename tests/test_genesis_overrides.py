@@ -72,6 +72,22 @@ def test_min_contribution() -> None:
     assert _outcome(state, BOB, contribute, pid=0, amount=UNIT // 100, as_vault=None) == "ok"
 
 
+def test_wpha_min_balance() -> None:
+    """W-PHA's minimum balance is a genesis parameter, 1 CENT by default in production's
+    presets [STK-2]: wrapping less than it mints nothing."""
+    assert genesis("phala").config.staking.wpha_min_balance == UNIT // 100
+    assert genesis("khala").config.staking.wpha_min_balance == UNIT // 100
+    state = _chain({"wpha_min_balance": 5 * UNIT})
+    below = apply_call(
+        state, Signed(CHARLIE), "PhalaWrappedBalances.wrap", {"amount": 5 * UNIT - 1}
+    )
+    assert below.outcome == "ok"
+    assert below.state.assets.balances.get(CHARLIE) is None
+    assert below.state.wrapped_balances.unmintable_dust == 5 * UNIT - 1
+    at = apply_call(state, Signed(CHARLIE), "PhalaWrappedBalances.wrap", {"amount": 5 * UNIT})
+    assert at.state.assets.balances[CHARLIE] == 5 * UNIT
+
+
 def test_max_pool_workers() -> None:
     state = _chain({"max_pool_workers": 1})
     assert _outcome(state, ALICE, SP + "add_worker", pid=0, pubkey=W2) == SP + "WorkersExceedLimit"
@@ -214,6 +230,8 @@ def test_starting_state() -> None:
 @pytest.mark.parametrize(
     "overrides",
     [
+        {"config": {"staking": {"wpha_min_balance": 0}}},
+        {"config": {"staking": {"wpha_min_balance": 2**128}}},
         {"config": {"staking": {"min_contribution": -1}}},
         {"config": {"staking": {"min_contribution": 2**128}}},
         {"config": {"staking": {"grace_period": 2**64}}},

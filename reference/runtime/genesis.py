@@ -314,6 +314,7 @@ def _config_params(preset: Mapping[str, Any], changes: Mapping[str, Any]) -> dic
 # Parameters whose range is narrower than any non-negative integer, and parameters that name a
 # rule, with the names they accept [GEN-5].
 CONFIG_KINDS: Mapping[str, Kind[int]] = {
+    "staking.wpha_min_balance": BALANCE,
     "staking.min_contribution": BALANCE,
     "staking.grace_period": U64_KIND,
     "staking.vault_queue_period": U64_KIND,
@@ -382,6 +383,10 @@ def genesis(preset: str = "minimal", overrides: Mapping[str, Any] | None = None)
         # Production refuses a zero existential deposit at start-up unless built
         # with the insecure_zero_ed feature, which no Phala runtime uses.
         raise InvalidInput("the existential deposit must be at least 1")
+    if params["staking"]["wpha_min_balance"] == 0:
+        # W-PHA is created by a root force_create, which refuses a zero minimum balance
+        # (pallet_assets' MinBalanceZero) [STK-2].
+        raise InvalidInput("W-PHA's minimum balance must be at least 1")
     sections = {
         name: cls(**params[name]) for name, cls in CONFIG_SECTIONS.items() if name in params
     }
