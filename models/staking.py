@@ -1,11 +1,17 @@
-"""The W-PHA and base-pool model [STK-24]: stakers, rewards and staked-out funds against the reference.
+"""The W-PHA and base-pool model [STK-24] [STK-29]: stakers, votes, rewards and staked-out funds
+against the reference.
 
 :class:`StakingMachine` drives the reference through plain-data steps only,
 so a failing run replays as a conformance case. Honest rules wrap and
 unwrap, contribute, ask for withdrawals, process the queue, pay rewards and
 move W-PHA between a pool account and a lock account (as a stake pool does
 when it stakes a worker); amounts range from dust to whole balances, so the
-dust rules, burnt requests and bankruptcy are reached. After every step:
+dust rules, burnt requests and bankruptcy are reached. Root starts short
+referenda; stakers vote with W-PHA (up to a little more than their net
+value), anyone unlocks with bounds from 0 to 101, and anyone removes the W-PHA
+account's democracy vote on a finished referendum. The machine keeps its own
+record of the votes it made and releases them in ``Twox64Concat`` order
+[CRYPTO-17]. After every step:
 
 * ``inv_STK_24_total_shares_is_sum_of_records``: a pool's ``total_shares`` is
   the sum of its share records (merged and queued);
@@ -13,6 +19,11 @@ dust rules, burnt requests and bankruptcy are reached. After every step:
 * ``inv_STK_1_supply_is_sum_of_balances``;
 * ``inv_STK_9_wpha_is_backed``: the W-PHA account holds at least the supply
   in PHA;
+* ``inv_STK_7_locked_is_the_largest_vote``: the reference's vote records are
+  the machine's, and every staker's ``locked`` is the largest ``aye + nay`` of
+  their records;
+* ``inv_STK_29_wpha_votes_the_sums``: on every ongoing referendum with
+  records, the W-PHA account's democracy vote is the split vote of the sums;
 * and per step: a contribution's shares are worth at most what was paid at
   the entry price [STK-31]; a withdrawal never pays more than its shares'
   worth [STK-32]; a rejected call changes nothing [CHAIN-9].
@@ -25,8 +36,11 @@ from typing import Any
 from hypothesis import strategies as st
 from hypothesis.stateful import initialize, invariant, rule
 
+from phala_spec.chain.democracy_state import Direct, Ongoing, Split
 from phala_spec.chain.staking_state import BasePool
 from phala_spec.pallets.staking import assets, base_pool, wrapped_balances
+from phala_spec.primitives.codec import twox_64_concat
+from phala_spec.runtime.calls import decode_call
 from phala_spec.runtime.genesis import UNIT, dev_account, genesis
 from phala_spec.steps import StepResult
 
@@ -39,6 +53,8 @@ STAKERS = tuple(dev_account(name) for name in ("alice", "bob", "dave"))
 OWNER = dev_account("charlie")
 LOCK = dev_account("ferdie")  # stands for a stake pool's lock account
 POOLS = 2
+ROOT = {"kind": "root"}
+WPHA = wrapped_balances.WPHA_ACCOUNT
 
 stakers = st.sampled_from(STAKERS)
 pids = st.integers(0, POOLS - 1)
@@ -55,9 +71,16 @@ class StakingMachine(ChainMachine):
     preset = PRESET
     crypto = "none"
 
+    def __init__(self) -> None:
+        super().__init__()
+        # the votes made and not yet released: referendum -> staker -> (aye, nay) [STK-27]
+        self.votes: dict[int, dict[bytes, tuple[int, int]]] = {}
+        self.referenda = 0
+
     @initialize()
     def genesis(self) -> None:
-        """Alice, bob, dave and charlie hold 10,000 PHA; charlie owns two pools."""
+        """Alice, bob, dave and charlie hold 10,000 PHA; charlie owns two pools; a referendum
+        runs for 6 blocks."""
         self.genesis_overrides = {"balances": [[who, 10_000 * UNIT] for who in (*STAKERS, OWNER)]}
         self.state = genesis(PRESET, self.genesis_overrides)
         self.apply(
@@ -65,6 +88,7 @@ class StakingMachine(ChainMachine):
         )
         for _ in range(POOLS):
             self.call(PALLET, "BasePool.create", owner=OWNER)
+        self.start_referendum(6)  # one referendum is open from the start
 
     def call(self, origin: dict[str, Any], name: str, **args: Any) -> StepResult:
         before = self.chain
@@ -127,14 +151,86 @@ class StakingMachine(ChainMachine):
         amount = assets.balance(self.chain, source) * part // 1000
         self.call(PALLET, "Assets.transfer", source=source, dest=dest, amount=amount)
 
-    @rule(seconds=st.integers(1, 10 * 24 * 3600))
-    def next_block(self, seconds: int) -> None:
+    @rule(voting_period=st.integers(1, 8))
+    def start_referendum(self, voting_period: int) -> None:
+        """Root fast-tracks a simple-majority referendum [DEM-15] [DEM-16]."""
+        self.referenda += 1
+        call = {
+            "call": "Balances.force_transfer",
+            "args": {"source": OWNER, "dest": LOCK, "value": self.referenda * UNIT},
+        }
+        self.call(ROOT, "Democracy.external_propose_majority", proposal=call)
+        self.call(
+            ROOT,
+            "Democracy.fast_track",
+            proposal_hash=decode_call(call).hash,
+            voting_period=voting_period,
+            delay=0,
+        )
+
+    @rule(
+        who=stakers,
+        pick=st.integers(0, 7),
+        aye=st.integers(0, 1000),
+        nay=st.integers(0, 1000),
+        over=st.integers(0, 2),
+    )
+    def vote(self, who: bytes, pick: int, aye: int, nay: int, over: int) -> None:
+        """Vote parts of the net value (per mille, each side) on a referendum, mostly an ongoing
+        one, sometimes one that ended, sometimes a unit or two more than allowed [STK-27]."""
+        count = self.chain.democracy.referendum_count
+        recent = list(range(max(count - 4, 0), count))
+        ongoing = [i for i in recent if wrapped_balances.is_ongoing(self.chain, i)]
+        choices = ongoing if ongoing and pick < 6 else recent
+        vote_id = choices[pick % len(choices)] if choices else 0
+        value = wrapped_balances.net_value(self.chain, who)
+        aye_amount, nay_amount = value * aye // 1000, value * nay // 1000 + over
+        result = self.call(
+            signed(who),
+            "PhalaWrappedBalances.vote",
+            aye_amount=aye_amount,
+            nay_amount=nay_amount,
+            vote_id=vote_id,
+        )
+        if result.outcome == "ok":
+            self.votes.setdefault(vote_id, {})[who] = (aye_amount, nay_amount)
+
+    @rule(pick=st.integers(0, 7), max_iterations=st.sampled_from((0, 1, 2, 100, 101)))
+    def unlock(self, pick: int, max_iterations: int) -> None:
+        """Anyone releases votes of a referendum with votes (or of referendum 0), a bounded
+        number in storage order [STK-28]."""
+        voted = sorted(self.votes)
+        vote_id = voted[pick % len(voted)] if voted else 0
+        result = self.call(
+            signed(LOCK),
+            "PhalaWrappedBalances.unlock",
+            vote_id=vote_id,
+            max_iterations=max_iterations,
+        )
+        if result.outcome == "ok":
+            records = self.votes.pop(vote_id, {})
+            for who in sorted(records, key=twox_64_concat)[max_iterations:]:
+                self.votes.setdefault(vote_id, {})[who] = records[who]
+
+    @rule(pick=st.integers(0, 7))
+    def free_wpha_account(self, pick: int) -> None:
+        """Anyone removes one of the W-PHA account's democracy votes (only a finished
+        referendum's may be removed by another account), then recomputes its lock [DEM-11]."""
+        record = self.chain.democracy.voting_of.get(WPHA, Direct())
+        cast = [index for index, _ in record.votes] if isinstance(record, Direct) else []
+        vote_id = cast[pick % len(cast)] if cast else 0
+        self.call(signed(LOCK), "Democracy.remove_other_vote", target=WPHA, index=vote_id)
+        self.call(signed(LOCK), "Democracy.unlock", target=WPHA)
+
+    @rule(seconds=st.integers(1, 10 * 24 * 3600), blocks=st.integers(1, 3))
+    def next_block(self, seconds: int, blocks: int) -> None:
+        """A later block: ``blocks`` numbers on (the ones between are empty), ``seconds`` later."""
         block = self.chain.system.block
         self.apply({"kind": "finalize_block"})
         self.apply(
             {
                 "kind": "initialize_block",
-                "number": block.number + 1,
+                "number": block.number + blocks,
                 "timestamp": block.timestamp + seconds * 1000,
                 "randomness": bytes(32),
             }
@@ -216,3 +312,45 @@ class StakingMachine(ChainMachine):
             "inv_STK_9_wpha_is_backed",
             f"{backing} PHA behind {assets.supply(self.chain)} W-PHA",
         )
+
+    @invariant()
+    def inv_STK_7_locked_is_the_largest_vote(self) -> None:
+        if self.state is None:
+            return
+        recorded = {
+            vote_id: {who: (v.aye, v.nay) for who, v in votes.items()}
+            for vote_id, votes in self.chain.wrapped_balances.votes.items()
+        }
+        check(
+            recorded == self.votes,
+            "inv_STK_7_locked_is_the_largest_vote",
+            f"vote records {recorded}, made {self.votes}",
+        )
+        for who in STAKERS:
+            account = wrapped_balances.staker_account(self.chain, who)
+            largest = max(
+                (sum(votes[who]) for votes in self.votes.values() if who in votes), default=0
+            )
+            check(
+                (account.locked if account is not None else 0) == largest,
+                "inv_STK_7_locked_is_the_largest_vote",
+                f"{who.hex()[:8]} locks {account}, its largest vote is {largest}",
+            )
+
+    @invariant()
+    def inv_STK_29_wpha_votes_the_sums(self) -> None:
+        if self.state is None:
+            return
+        record = self.chain.democracy.voting_of.get(WPHA, Direct())
+        cast = dict(record.votes) if isinstance(record, Direct) else {}
+        for vote_id, votes in self.votes.items():
+            if not votes or not isinstance(
+                self.chain.democracy.referendum_info.get(vote_id), Ongoing
+            ):
+                continue
+            sums = Split(sum(a for a, _ in votes.values()), sum(n for _, n in votes.values()))
+            check(
+                cast.get(vote_id) == sums,
+                "inv_STK_29_wpha_votes_the_sums",
+                f"referendum {vote_id}: the W-PHA account votes {cast.get(vote_id)}, not {sums}",
+            )

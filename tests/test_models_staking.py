@@ -1,4 +1,5 @@
-"""The staking model [STK-24] holds on the reference and catches a broken share rule."""
+"""The staking model [STK-24] [STK-29] holds on the reference and catches a broken share rule
+and a broken vote lock."""
 
 from __future__ import annotations
 
@@ -41,4 +42,30 @@ def test_model_catches_shares_left_out_of_the_total(monkeypatch: pytest.MonkeyPa
     with pytest.raises(InvariantViolation) as failure:
         machine.inv_STK_24_total_shares_is_sum_of_records()
     assert failure.value.invariant == "inv_STK_24_total_shares_is_sum_of_records"
+    machine.teardown()
+
+
+def test_model_catches_a_lock_that_forgets_the_other_referenda(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A lock set to the newest vote alone, not the largest of all, breaks [STK-7]."""
+    from phala_spec.pallets.staking import wrapped_balances
+
+    def newest_only(state: object, who: bytes) -> int:
+        votes = state.wrapped_balances.votes  # type: ignore[attr-defined]
+        newest = max(i for i, records in votes.items() if who in records)
+        return int(votes[newest][who].aye + votes[newest][who].nay)
+
+    monkeypatch.setattr(wrapped_balances, "max_locked", newest_only)
+    machine = StakingMachine()
+    machine.genesis()  # referendum 0 is open
+    machine.wrap(ALICE, 10 * UNIT)
+    machine.vote(ALICE, pick=0, aye=800, nay=0, over=0)
+    machine.inv_STK_7_locked_is_the_largest_vote()
+    machine.start_referendum(voting_period=3)  # referendum 1
+    machine.vote(ALICE, pick=1, aye=100, nay=0, over=0)
+    assert set(machine.votes) == {0, 1}
+    with pytest.raises(InvariantViolation) as failure:
+        machine.inv_STK_7_locked_is_the_largest_vote()
+    assert failure.value.invariant == "inv_STK_7_locked_is_the_largest_vote"
     machine.teardown()

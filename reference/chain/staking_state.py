@@ -13,7 +13,7 @@ from typing import Any
 import attrs
 import immutables
 
-from ..primitives.codec import sparse_data
+from ..primitives.codec import sparse_data, to_data
 from ..primitives.types import AccountId
 
 RESERVE_CID_START = 10_000
@@ -64,11 +64,36 @@ class FinanceAccount:
 
 
 @attrs.frozen
+class UserVote:
+    """A user's W-PHA vote on one referendum: the amounts on each side [STK-27]."""
+
+    aye: int
+    nay: int
+
+
+@attrs.frozen
 class WrappedBalancesState:
-    """pallet wrapped_balances' storage [STK-3]: ``StakerAccounts`` and ``UnmintableDust``."""
+    """pallet wrapped_balances' storage [STK-3]: ``StakerAccounts``, ``UnmintableDust`` and
+    ``VoteAccountMap`` (``votes``: referendum -> user -> the user's vote, [STK-27]).
+
+    A referendum without votes has no entry. ``votes`` is left out of the plain
+    data while it is empty, so states without W-PHA votes keep the digest they
+    had before votes were specified.
+    """
 
     staker_accounts: immutables.Map[AccountId, FinanceAccount] = attrs.field(factory=_map)
     unmintable_dust: int = 0
+    votes: immutables.Map[int, immutables.Map[AccountId, UserVote]] = attrs.field(factory=_map)
+
+    def __data__(self) -> dict[str, Any]:
+        """Plain data [CODEC-1]: ``votes`` only when there is one [STATE-3]."""
+        data = {
+            "staker_accounts": to_data(self.staker_accounts),
+            "unmintable_dust": self.unmintable_dust,
+        }
+        if self.votes:
+            data["votes"] = to_data(self.votes)
+        return data
 
 
 @attrs.frozen

@@ -282,12 +282,13 @@ def _call_table() -> dict[str, Call]:
         _extrinsic("Democracy.remove_other_vote", democracy_voting.remove_other_vote, "DEM-11"),
         _extrinsic("Democracy.blacklist", democracy.blacklist, "DEM-22"),
         _extrinsic("Democracy.cancel_proposal", democracy.cancel_proposal, "DEM-21"),
-        # Staking [STK-5] [STK-7] [STK-22]: W-PHA's extrinsics, and the base pool's library
-        # functions as operations (only a pallet origin may invoke them).
+        # Staking [STK-5] [STK-22] [STK-27] [STK-28]: W-PHA's extrinsics, and the base pool's
+        # library functions as operations (only a pallet origin may invoke them).
         _extrinsic("PhalaWrappedBalances.wrap", wrapped_balances.wrap, "STK-5"),
         _extrinsic("PhalaWrappedBalances.unwrap", wrapped_balances.unwrap, "STK-5"),
         _extrinsic("PhalaWrappedBalances.unwrap_all", wrapped_balances.unwrap_all, "STK-5"),
-        _operation("PhalaWrappedBalances.set_locked", wrapped_balances.set_locked, "STK-7"),
+        _extrinsic("PhalaWrappedBalances.vote", wrapped_balances.vote, "STK-27"),
+        _extrinsic("PhalaWrappedBalances.unlock", wrapped_balances.unlock, "STK-28"),
         _operation("Assets.transfer", assets.transfer, "STK-1"),
         _operation("BasePool.create", base_pool.create_operation, "STK-22"),
         _operation("BasePool.contribute", base_pool.contribute_operation, "STK-22"),

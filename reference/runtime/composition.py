@@ -4,7 +4,7 @@ It is the one place that knows every pallet. It lists the pallets' block hooks
 in the runtime's pallet order, binds the message queue's topics to their
 handlers, and wires each port a pallet declares for what it needs from a
 pallet after it (the stake pool's ``OnReward``, the treasury as
-``OnUnbalanced``, the call table for held calls). The wiring is done once, when
+``OnUnbalanced``, democracy's vote for W-PHA, the call table for held calls). The wiring is done once, when
 the package is imported; everything else stays pure.
 """
 
@@ -15,7 +15,7 @@ from collections.abc import Callable
 from ..chain import dispatch
 from ..chain.state import BlockContext, ChainState, Events
 from ..pallets import computation, mq
-from ..pallets.governance import democracy, elections, treasury
+from ..pallets.governance import democracy, democracy_voting, elections, treasury
 from ..pallets.registry import gatekeepers, message_check, workers
 from ..pallets.staking import base_pool, stake_pool_v2, wrapped_balances
 from . import calls
@@ -82,6 +82,8 @@ def wire() -> None:
     computation.on_treasury_settled.wire(treasury.on_unbalanced)
     # W-PHA's net value counts pool shares at the base pool's price [STK-4].
     wrapped_balances.stake_value.wire(base_pool.stake_value)
+    # The W-PHA account casts its users' votes through democracy's vote [STK-27].
+    wrapped_balances.cast_vote.wire(democracy_voting.vote)
     # Slashed deposits and bonds go to the treasury [DEM-21] [ELE-12] [ELE-14]; the treasury's
     # own OnSlash is () in Phala's runtime, so a rejected bond is burnt [TRS-3] [TRS-5].
     democracy.slash.wire(treasury.on_unbalanced)

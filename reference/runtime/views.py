@@ -190,6 +190,15 @@ def view_wpha_totals(state: ChainState, args: Sequence[Any]) -> PlainData:
     }
 
 
+def view_wpha_votes(state: ChainState, args: Sequence[Any]) -> PlainData:
+    """``wpha_votes(vote_id)``: the users' W-PHA votes on a referendum in storage order [STK-8]."""
+    vote_id = U32_KIND.decode(_one_arg(args), "the referendum index")
+    return [
+        {"user": who, "aye": v.aye, "nay": v.nay}
+        for who, v in wrapped_balances.voters(state, vote_id)
+    ]
+
+
 def view_base_pool(state: ChainState, args: Sequence[Any]) -> PlainData:
     """``base_pool(pid)``: the pool record, its share price bits (or null) and its free W-PHA, or null [STK-23]."""
     if len(args) != 1:
@@ -350,6 +359,7 @@ VIEWS: Mapping[str, Callable[[ChainState, Sequence[Any]], PlainData]] = {
     "computation": view_computation,
     "wpha": view_wpha,
     "wpha_totals": view_wpha_totals,
+    "wpha_votes": view_wpha_votes,
     "base_pool": view_base_pool,
     "pool_shares": view_pool_shares,
     "stake_pool": view_stake_pool,

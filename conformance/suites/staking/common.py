@@ -1,11 +1,12 @@
-"""The W-PHA and base pool cases' genesis, pool and observations [STK-1]..[STK-24]."""
+"""The W-PHA and base pool cases' genesis, pool, referenda and observations [STK-1]..[STK-29]."""
 
 from __future__ import annotations
 
 from phala_spec.chain.staking_state import BasePool
-from phala_spec.conformance.authoring import CaseBuilder, pallet, signed
+from phala_spec.conformance.authoring import CaseBuilder, pallet, root, signed
 from phala_spec.conformance.checks import do
 from phala_spec.pallets.staking import base_pool
+from phala_spec.runtime.calls import decode_call
 from phala_spec.runtime.genesis import UNIT
 
 SUITE = "staking"
@@ -18,7 +19,8 @@ PRICE_1_5 = 3 << 63
 WRAP = "PhalaWrappedBalances.wrap"
 UNWRAP = "PhalaWrappedBalances.unwrap"
 UNWRAP_ALL = "PhalaWrappedBalances.unwrap_all"
-SET_LOCKED = "PhalaWrappedBalances.set_locked"
+VOTE = "PhalaWrappedBalances.vote"
+UNLOCK = "PhalaWrappedBalances.unlock"
 TRANSFER = "Assets.transfer"
 CREATE = "BasePool.create"
 CONTRIBUTE = "BasePool.contribute"
@@ -67,4 +69,32 @@ def stake_out(b: CaseBuilder, amount: int, pid: int = 0) -> None:
         TRANSFER,
         {"source": pool(b, pid).pool_account, "dest": b.account("ferdie"), "amount": amount},
         OPS,
+    )
+
+
+def referendum(b: CaseBuilder, voting_period: int, value: int = 1) -> int:
+    """Root starts a simple-majority referendum ending ``voting_period`` blocks from now [DEM-15]
+    [DEM-16]; its index. It enacts a transfer of ``value`` from charlie to ferdie."""
+    call = {
+        "call": "Balances.force_transfer",
+        "args": {"source": b.account("charlie"), "dest": b.account("ferdie"), "value": value},
+    }
+    do(b, "Democracy.external_propose_majority", {"proposal": call}, root())
+    do(
+        b,
+        "Democracy.fast_track",
+        {"proposal_hash": decode_call(call).hash, "voting_period": voting_period, "delay": 0},
+        root(),
+    )
+    return b.chain.democracy.referendum_count - 1
+
+
+def vote(b: CaseBuilder, who: str, vote_id: int, aye: int, nay: int, outcome: str = "ok") -> None:
+    """``who`` votes ``aye`` and ``nay`` of their W-PHA on referendum ``vote_id`` [STK-27]."""
+    do(
+        b,
+        VOTE,
+        {"aye_amount": aye, "nay_amount": nay, "vote_id": vote_id},
+        signed(who),
+        outcome,
     )

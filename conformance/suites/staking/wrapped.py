@@ -9,13 +9,14 @@ from phala_spec.conformance.suites.staking.common import (
     CONTRIBUTE,
     MINIMAL,
     OPS,
-    SET_LOCKED,
     SUITE,
     UNWRAP,
     UNWRAP_ALL,
     WRAP,
     U,
+    referendum,
     setup,
+    vote,
 )
 
 # --- W-PHA [STK-1]..[STK-9] ---------------------------------------------------------
@@ -98,9 +99,10 @@ def unwrap_pays_back(b: CaseBuilder) -> None:
     )
 
 
-@case(suite=SUITE, handler="unwrap", presets=MINIMAL, clauses=("STK-5", "STK-7", "STK-4"))
+@case(suite=SUITE, handler="unwrap", presets=MINIMAL, clauses=("STK-5", "STK-7", "STK-4", "STK-27"))
 def unwrap_limits_and_their_order(b: CaseBuilder) -> None:
-    """Unwrap is bounded by free W-PHA and by net value less the lock; BadOrigin comes first."""
+    """Unwrap is bounded by free W-PHA and by net value less the lock of the caller's votes;
+    BadOrigin comes first; a new vote on the same referendum replaces the lock."""
     setup(b)
     alice = b.account("alice")
     do(
@@ -111,8 +113,10 @@ def unwrap_limits_and_their_order(b: CaseBuilder) -> None:
         "PhalaWrappedBalances.UnwrapAmountExceedsAvaliableStake",
     )
     do(b, UNWRAP, {"amount": 1_000 * U + 1}, root(), "BadOrigin")
-    do(b, SET_LOCKED, {"who": alice, "amount": 300 * U}, signed(alice), "BadOrigin")
-    do(b, SET_LOCKED, {"who": alice, "amount": 300 * U}, OPS, observe=[("wpha", alice)])
+    vote_id = referendum(b, voting_period=5)
+    vote(b, "alice", vote_id, aye=200 * U, nay=100 * U)
+    b.observe("wpha", alice)
+    check(b.chain.wrapped_balances.staker_accounts[alice].locked == 300 * U, "aye + nay locked")
     do(
         b,
         UNWRAP,
@@ -121,8 +125,10 @@ def unwrap_limits_and_their_order(b: CaseBuilder) -> None:
         "PhalaWrappedBalances.UnwrapAmountExceedsAvaliableStake",
     )
     do(b, UNWRAP, {"amount": 700 * U}, signed(alice), observe=[("wpha", alice)])
+    # voting nothing on the same referendum replaces the vote: nothing is locked any more
+    vote(b, "alice", vote_id, aye=0, nay=0)
+    check(b.chain.wrapped_balances.staker_accounts[alice].locked == 0, "the lock follows the vote")
     # shares in a pool count in the net value but cannot be unwrapped: free W-PHA bounds it
-    do(b, SET_LOCKED, {"who": alice, "amount": 0}, OPS)
     do(b, CONTRIBUTE, {"pid": 0, "who": alice, "amount": 200 * U}, OPS)
     do(
         b,
@@ -151,15 +157,20 @@ def unwrap_burns_a_rest_below_minimum(b: CaseBuilder) -> None:
     check(burnt == 1_000 * U, "the whole balance is burnt")
 
 
-@case(suite=SUITE, handler="unwrap_all", presets=BOTH, clauses=("STK-5", "STK-4", "STK-7"))
+@case(
+    suite=SUITE, handler="unwrap_all", presets=BOTH, clauses=("STK-5", "STK-4", "STK-7", "STK-27")
+)
 def unwrap_all_takes_what_is_free_and_unlocked(b: CaseBuilder) -> None:
-    """unwrap_all unwraps min(net value - locked, free W-PHA)."""
+    """unwrap_all unwraps min(net value - locked, free W-PHA); pool shares count in the net value
+    a vote may use."""
     setup(b)
     alice = b.account("alice")
     do(b, CONTRIBUTE, {"pid": 0, "who": alice, "amount": 600 * U}, OPS)
-    do(b, SET_LOCKED, {"who": alice, "amount": 900 * U}, OPS)
+    vote_id = referendum(b, voting_period=5)
+    # 400 free W-PHA and 600 in the pool at price 1: a net value of 1000 to vote with
+    vote(b, "alice", vote_id, aye=900 * U, nay=0)
     do(b, UNWRAP_ALL, {}, signed(alice), observe=[("wpha", alice), ("balance", alice)])
     check(dict(b.last_events[-1].fields)["amount"] == 100 * U, "1000 - 900 unwrapped")
-    do(b, SET_LOCKED, {"who": alice, "amount": 0}, OPS)
+    vote(b, "alice", vote_id, aye=0, nay=0)
     do(b, UNWRAP_ALL, {}, signed(alice), observe=[("wpha", alice), ("balance", alice)])
     check(dict(b.last_events[-1].fields)["amount"] == 300 * U, "the rest of the free W-PHA")
