@@ -11,7 +11,9 @@ dated in 2023 so reports can be hours old.
   the test authority signs for their own registration info ([ATT-46]),
   fresh, with a status drawn from the confidence table [ATT-4]; they
   re-register with another ECDH key, version or status; they report a
-  benchmark through the message queue, which sets their initial score.
+  benchmark through the message queue, which sets their initial score. A
+  worker that is not registered reports one too: it is scored and announced
+  but stores nothing [REG-13].
 * Governance (root, or a council majority; a minority is refused) adds and
   removes pRuntimes [REG-5]; the gatekeeper rules [REG-14] [REG-17]..[REG-20]:
   register and unregister gatekeepers, start a rotation, gatekeepers (and
@@ -34,6 +36,10 @@ master keys the model handed out. Invariants, named after their clause:
   got there that way;
 * ``inv_REG_11_reregistration_keeps_key_and_score``: a re-registration never
   changes the ECDH key or the initial score;
+* ``inv_REG_13_bench_sets_score``, ``inv_REG_13_unregistered_report_stores_nothing``
+  and ``inv_REG_13_report_is_announced``: a benchmark report's score (truncated to
+  32 bits before the cap) is stored for a registered worker only, and pushed and
+  evented for any worker;
 * ``inv_REG_5_allowlist_follows_governance`` and governance outcomes;
 * ``inv_REG_18_gatekeepers_never_empty_once_launched``;
 * ``inv_REG_19_gatekeepers_frozen_during_rotation``;
@@ -56,8 +62,10 @@ from hypothesis.stateful import initialize, invariant, precondition, rule
 
 from phala_spec.chain.messages import GATEKEEPER, Message, MessageOrigin, signed_bytes
 from phala_spec.chain.registry_payloads import BenchReport, MasterPubkey, RotatedMasterPubkey
-from phala_spec.chain.worker_messages import encode_payload
+from phala_spec.chain.system_payloads import BenchScore, WorkerEventWithKey
+from phala_spec.chain.worker_messages import SYSTEM_EVENT_TOPIC, encode_payload
 from phala_spec.conformance.authoring import default_randomness
+from phala_spec.pallets.registry.allowlists import PALLET as REGISTRY_PALLET
 from phala_spec.pallets.registry.workers import WorkerRegistrationInfoV2
 from phala_spec.primitives.codec import blake2b_256, to_data
 from phala_spec.primitives.crypto import Keypair, dev_keypair, sign
@@ -106,6 +114,14 @@ GOVERNANCE = (
 MINORITY = {"kind": "collective", "collective": "Council", "yes": 1, "total": 2}
 
 workers = st.integers(0, len(WORKER_KEYS) - 1)
+# Five seconds of iterations whose u64 product by 6 is at least 2^32 with low 32 bits
+# drawn near the cap of 6000, so truncating before the cap matters [REG-13].
+wrapping_iterations = st.builds(
+    lambda high, low, extra: ((high << 32) + low) // 6 * 5 + extra,
+    st.integers(1, 2**32 - 1),
+    st.integers(0, 7_000),
+    st.integers(0, 4),
+)
 
 
 def expected_attestation_outcome(*, flaw: str | None, allowlisted: bool) -> str:
@@ -173,7 +189,7 @@ class RegistryMachine(ChainMachine):
     def now(self) -> int:
         return self.chain.system.block.timestamp // 1000
 
-    def send(self, sender: MessageOrigin, key: Keypair, topic: bytes, payload: bytes) -> None:
+    def send(self, sender: MessageOrigin, key: Keypair, topic: bytes, payload: bytes) -> StepResult:
         """Relay one properly signed message at the sender's next sequence; the queue accepts it [MQ-10]."""
         sequence = int(self.chain.mq.ingress.get(sender, 0))
         message = Message(sender, topic, payload)
@@ -188,6 +204,7 @@ class RegistryMachine(ChainMachine):
             "inv_MQ_10_honest_relay_is_accepted",
             f"a signed message at the next sequence: {result.outcome}",
         )
+        return result
 
     def info(self, worker: int, ecdh: int = 0, version: int = 1) -> dict[str, Any]:
         return {
@@ -361,23 +378,46 @@ class RegistryMachine(ChainMachine):
             worker, runtime, ecdh=1, version=1, status="OK", advisories=(), age=age, flaw=flaw
         )
 
-    @precondition(lambda self: bool(self.validly_registered))
-    @rule(data=st.data(), iterations=st.integers(0, 40_000))
-    def bench_report(self, data: st.DataObject, iterations: int) -> None:
-        """A registered worker reports its benchmark through the queue; its score is set [REG-13]."""
-        pubkey = data.draw(st.sampled_from(sorted(self.validly_registered)))
-        key = next(k for k in WORKER_KEYS if k.public == pubkey)
-        start = self.chain.system.block.timestamp - 5_000
-        self.send(
-            MessageOrigin("Worker", pubkey),
+    @rule(worker=workers, iterations=st.one_of(st.integers(0, 40_000), wrapping_iterations))
+    def bench_report(self, worker: int, iterations: int) -> None:
+        """A worker, registered or not, reports a benchmark of five seconds through the queue
+        [REG-13]: the u64 product truncated to 32 bits, then capped, is pushed and evented; only
+        a registered worker's record stores it."""
+        key = WORKER_KEYS[worker]
+        now_ms = self.chain.system.block.timestamp
+        before = self.chain.registry
+        result = self.send(
+            MessageOrigin("Worker", key.public),
             key,
             b"^phala/registry/event",
-            encode_payload(BenchReport(start, iterations)),
+            encode_payload(BenchReport(now_ms - 5_000, iterations)),
         )
+        score = min(6000, (iterations // 5 * 6) % 2**64 % 2**32)
+        record = self.chain.registry.workers.get(key.public)
+        if key.public in before.workers:
+            check(
+                record is not None
+                and (record.initial_score, record.last_updated) == (score, now_ms // 1000),
+                "inv_REG_13_bench_sets_score",
+                f"a benchmark report did not set the score {score}",
+            )
+        else:
+            check(
+                self.chain.registry == before,
+                "inv_REG_13_unregistered_report_stores_nothing",
+                "a report from an unregistered worker changed the registry",
+            )
+        pushed = Message(
+            REGISTRY_PALLET,
+            SYSTEM_EVENT_TOPIC,
+            encode_payload(WorkerEventWithKey(key.public, BenchScore(score))),
+        )
+        scored = [(e.name, dict(e.fields)) for e in result.events if e.name.startswith(E)]
         check(
-            self.chain.registry.workers[pubkey].initial_score is not None,
-            "inv_REG_13_bench_sets_score",
-            "a benchmark report left no score",
+            self.chain.mq.outbound[-1:] == (pushed,)
+            and scored == [(E + "InitialScoreSet", {"pubkey": key.public, "init_score": score})],
+            "inv_REG_13_report_is_announced",
+            f"a benchmark report did not push BenchScore({score}) and deposit InitialScoreSet",
         )
 
     # -- governance [REG-4] [REG-5] --------------------------------------------------------------

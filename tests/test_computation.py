@@ -16,7 +16,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from phala_spec.chain.computation_payloads import SettleInfo, WorkingInfoUpdateEvent
+from phala_spec.chain.computation_payloads import (
+    SettleInfo,
+    TokenomicParametersChanged,
+    WorkingInfoUpdateEvent,
+)
 from phala_spec.chain.messages import MessageOrigin
 from phala_spec.chain.state import BlockContext, ChainState, PalletOrigin, Root, Signed
 from phala_spec.chain.system_payloads import (
@@ -442,6 +446,25 @@ def test_settlement_the_subsidy_pool_cannot_pay() -> None:
 # --- [CMP-20] [CMP-21] parameters ---------------------------------------------------------------------
 
 
+def test_challenge_precedes_the_scheduled_update() -> None:
+    """[CMP-23]: the block's end challenges first, then applies the scheduled parameters."""
+    state = with_worker(heartbeat_paused=False)
+    new = attrs.evolve(computation.default_tokenomic(), v_max=10 * 2**64)
+    r = apply_call(
+        state, Root(), "PhalaComputation.update_tokenomic", {"new_params": attrs.asdict(new)}
+    )
+    finalized, _ = finalize_block(r.state)
+    assert [m.destination for m in finalized.mq.outbound] == [
+        b"phala/system/event",
+        b"phala/gatekeeper/event",
+    ]
+    challenge, update = finalized.mq.outbound
+    assert decode_system_event(challenge.payload) == HeartbeatChallenge(
+        int.from_bytes(state.system.block.randomness, "big"), computation.pow_target(20, 0, 12)
+    )
+    assert update.payload == encode_payload(TokenomicParametersChanged(new))
+
+
 def test_tokenomic_update_applies_at_the_end_of_the_block() -> None:
     state = with_worker()
     new = attrs.evolve(computation.default_tokenomic(), v_max=10 * 2**64)
@@ -475,9 +498,46 @@ def test_budget_per_block_rules() -> None:
     assert budget(balancer, 1, 0, 1).outcome == "PhalaComputation.BudgetUpdateBlockInvalid"
     assert budget(balancer, 1, 1, 2 * limit + 1).outcome == "PhalaComputation.BudgetExceedMaxLimit"
     r = budget(balancer, 1, 1, 2 * limit)
-    assert r.state.computation.tokenomic.budget_per_block == 2 * limit
+    params = r.state.computation.tokenomic
+    assert params == attrs.evolve(state.computation.tokenomic, budget_per_block=2 * limit)
     assert to_fraction(2 * limit) == Fraction(375, 2)
+    assert (
+        r.state.computation.budget_update_nonce,
+        r.state.computation.last_budget_update_block,
+    ) == (1, 1)
+    # [CMP-21]: the parameters are pushed to the gatekeepers, and BudgetUpdated is the only event.
     assert [e.name for e in r.events if e.name.startswith("PhalaComputation")] == [
-        "PhalaComputation.TokenomicParametersChanged",
         "PhalaComputation.BudgetUpdated",
     ]
+    assert [(m.destination, m.payload) for m in r.state.mq.outbound] == [
+        (b"phala/gatekeeper/event", encode_payload(TokenomicParametersChanged(params)))
+    ]
+
+
+@pytest.mark.parametrize(
+    ("origin", "nonce", "number", "over", "code"),
+    [
+        ("stranger", 0, 1, False, "BadOrigin"),
+        ("balancer", 0, 0, False, "PhalaComputation.NonceIndexInvalid"),
+        ("balancer", 1, 0, True, "PhalaComputation.BudgetUpdateBlockInvalid"),
+        ("balancer", 1, 1, True, "PhalaComputation.BudgetExceedMaxLimit"),
+        ("balancer", 1, 1, False, "PhalaComputation.InternalErrorBadTokenomicParameters"),
+    ],
+)
+def test_budget_per_block_check_order(
+    origin: str, nonce: int, number: int, over: bool, code: str
+) -> None:
+    """[CMP-21]: origin, nonce, block, budget, then the parameters present; each row but the
+    last fails the named check and the next one too. A rejection changes nothing."""
+    state = with_worker(tokenomic=None)
+    assert state.computation.tokenomic is None
+    signer = ALICE if origin == "stranger" else dev_keypair("budget-balancer").public
+    value = 2 * state.computation.max_budget_limit + (1 if over else 0)
+    r = apply_call(
+        state,
+        Signed(signer),
+        "PhalaComputation.set_budget_per_block",
+        {"nonce": nonce, "block_number": number, "budget": value},
+    )
+    assert r.outcome == code
+    assert r.state == state

@@ -13,6 +13,7 @@ import pytest
 from phala_spec import BlockContext, Signed, apply_call, finalize_block, initialize_block
 from phala_spec.chain.messages import MessageOrigin
 from phala_spec.chain.state import ChainState, GatekeeperLaunchedAt, Root
+from phala_spec.pallets import computation
 from phala_spec.pallets.governance.collective import (
     more_than_majority_then_prime_default_vote,
     prime_default_vote,
@@ -210,6 +211,8 @@ def test_starting_state() -> None:
         },
     )
     assert state.computation.online_workers == 7
+    assert state.computation.tokenomic == computation.default_tokenomic()
+    assert genesis("minimal", {"computation": {"tokenomic": None}}).computation.tokenomic is None
     assert dict(state.mq.ingress) == {MessageOrigin("Worker", W1): 3}
     info = state.registry.workers[W1]
     assert (info.initial_score, info.ecdh_pubkey, info.operator) == (40, W2, None)
@@ -243,6 +246,7 @@ def test_starting_state() -> None:
         {"config": {"democracy": {"instant_allowed": 1}}},
         {"computation": {"online_workers": -1}},
         {"computation": {"online_workers": 2**32}},
+        {"computation": {"tokenomic": [1]}},
         {"mq": {"ingress": [[{"kind": "Worker", "id": W1}, -1]]}},
         {"mq": {"ingress": [[{"kind": "Worker", "id": W1}, 1], [{"kind": "Worker", "id": W1}, 2]]}},
         {"mq": {"ingress": [{"kind": "Worker", "id": W1}]}},

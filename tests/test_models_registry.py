@@ -94,6 +94,31 @@ def test_model_catches_an_upload_from_a_non_gatekeeper(monkeypatch: pytest.Monke
     assert caught.value.invariant.startswith(("inv_REG_14_", "inv_REG_20_"))
 
 
+def test_model_catches_a_cap_before_the_truncation(monkeypatch: pytest.MonkeyPatch) -> None:
+    def capped_first(start_time: int, iterations: int, now_ms: int) -> int:
+        # caps the u64 product at 6000 and never truncates it to 32 bits [REG-13]
+        return min(6000, (iterations // ((now_ms - start_time) // 1000) * 6) % 2**64)
+
+    monkeypatch.setattr(phala_spec.pallets.registry.workers, "bench_score", capped_first)
+    with pytest.raises(InvariantViolation) as caught:
+        run_state_machine_as_test(RegistryMachine, settings=SMALL)
+    assert caught.value.invariant.startswith("inv_REG_13_")
+
+
+def test_model_catches_a_silent_unregistered_report(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = phala_spec.pallets.registry.workers.bench_report
+
+    def silent(state, ctx, pubkey, start_time, iterations):  # drops an unregistered report [REG-13]
+        if pubkey not in state.registry.workers:
+            return state, ()
+        return real(state, ctx, pubkey, start_time, iterations)
+
+    monkeypatch.setattr(phala_spec.pallets.registry.workers, "bench_report", silent)
+    with pytest.raises(InvariantViolation) as caught:
+        run_state_machine_as_test(RegistryMachine, settings=SMALL)
+    assert caught.value.invariant == "inv_REG_13_report_is_announced"
+
+
 def test_explore_writes_a_registry_failure_as_a_replayable_vector(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -338,8 +338,26 @@ def registered_chain() -> ChainState:
 
 @given(delta=st.integers(1000, 10**7), iterations=st.integers(0, 2**64 - 1))
 def test_bench_score_formula(delta: int, iterations: int) -> None:
-    expected = min(6000, ((iterations // (delta // 1000)) * 6) % 2**64)
+    """[REG-13]: the u64 product, its low 32 bits (``as u32``), then the cap."""
+    product = ((iterations // (delta // 1000)) * 6) % 2**64
+    expected = min(6000, product & 0xFFFF_FFFF)
     assert registry.bench_score(0, iterations, delta) == expected
+
+
+@pytest.mark.parametrize(
+    ("per_second", "score"),
+    [
+        # 6 · 715827983 = 2^32 + 602: its low 32 bits are 602, under the cap.
+        (715_827_983, 602),
+        # 6 · 715827882 = 2^32 - 4: still 32 bits, capped.
+        (715_827_882, 6000),
+        # 6 · (2^64 / 6 rounded up) = 2^64 + 2: wraps in u64 to 2.
+        (-(-(2**64) // 6), 2),
+    ],
+)
+def test_bench_score_truncates_before_the_cap(per_second: int, score: int) -> None:
+    """[REG-13]: a product of 2^32 or more keeps its low 32 bits before ``min(6000)``."""
+    assert registry.bench_score(0, per_second * 3, 3_000) == score
 
 
 def test_bench_report_sets_score() -> None:
@@ -355,9 +373,7 @@ def test_bench_report_sets_score() -> None:
     ]
 
 
-@pytest.mark.parametrize(
-    "case", ["future", "equal", "garbage", "contract", "master", "unregistered"]
-)
+@pytest.mark.parametrize("case", ["future", "equal", "garbage", "contract", "master"])
 def test_swallowed_handler_errors(case: str) -> None:
     contract_key = dev_keypair("test-registry/contract")
     cid = b"\x42" * 32
@@ -370,7 +386,6 @@ def test_swallowed_handler_errors(case: str) -> None:
     )
     now = state.system.block.timestamp
     w = MessageOrigin("Worker", PK)
-    other = dev_keypair("test-registry/other")
     sender, payload, key = {
         "future": (w, encode_payload(BenchReport(now + 1, 5)), WORKER),
         "equal": (w, encode_payload(BenchReport(now, 5)), WORKER),
@@ -381,16 +396,28 @@ def test_swallowed_handler_errors(case: str) -> None:
             contract_key,
         ),
         "master": (w, encode_payload(MasterPubkey(PK)), WORKER),
-        "unregistered": (
-            MessageOrigin("Worker", other.public),
-            encode_payload(BenchReport(now - 5000, 5)),
-            other,
-        ),
     }[case]
     r = relayed(state, sender, payload, key)
     assert (r.outcome, r.events) == ("ok", ())
     assert r.state.registry == state.registry
     assert r.state.mq.outbound == ()
+    assert mq.ingress(r.state, sender) == 1
+
+
+def test_unregistered_worker_report_is_scored() -> None:
+    """[REG-13]: no record is created, yet the score is pushed and ``InitialScoreSet`` deposited."""
+    state = registered_chain()
+    now = state.system.block.timestamp
+    other = dev_keypair("test-registry/other")
+    sender = MessageOrigin("Worker", other.public)
+    r = relayed(state, sender, encode_payload(BenchReport(now - 5000, 5000)), other)
+    assert r.outcome == "ok"
+    assert r.state.registry == state.registry
+    assert other.public not in r.state.registry.workers
+    assert system_events(r.state) == [(other.public, BenchScore(5000 // 5 * 6))]
+    assert [(e.name, dict(e.fields)) for e in r.events] == [
+        ("PhalaRegistry.InitialScoreSet", {"pubkey": other.public, "init_score": 6000})
+    ]
     assert mq.ingress(r.state, sender) == 1
 
 

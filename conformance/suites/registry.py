@@ -508,8 +508,7 @@ def swallowed_handler_errors(b: CaseBuilder, setting: str) -> None:
     handler fails and the failure is swallowed, so nothing else changes: a start time in the
     future (`InvalidBenchReport`), a start time equal to now (`InvalidBenchReport`), a payload
     that does not decode (`MessageCodecError`), a report from a contract (`InvalidSender`), a
-    master public key from a worker that is not a gatekeeper (`InvalidGatekeeper`). A report
-    from an unregistered worker is handled but changes nothing."""
+    master public key from a worker that is not a gatekeeper (`InvalidGatekeeper`)."""
     registered(b)
     now = b.chain.system.block.timestamp
     before = b.chain.registry
@@ -519,11 +518,64 @@ def swallowed_handler_errors(b: CaseBuilder, setting: str) -> None:
     relay_report(b, setting, w, b"\x07garbage", WORKER)
     relay_report(b, setting, CONTRACT, encode_payload(BenchReport(now - 5000, 10)), CONTRACT_KEY)
     relay_report(b, setting, w, encode_payload(MasterPubkey(WORKER.public)), WORKER)
-    relay_report(
-        b, setting, worker_origin(WORKER2), encode_payload(BenchReport(now - 5000, 10)), WORKER2
-    )
     check(b.chain.registry == before, "the registry unchanged")
     expect_outbound(b, [])
+    b.finalize_block()
+
+
+@signed_case("on_message_received", ("REG-12", "REG-13"), presets=BOTH_PRESETS)
+def unregistered_worker_report_is_scored(b: CaseBuilder, setting: str) -> None:
+    """A worker that was never registered reports 2,000 iterations started 4,500 ms before the
+    block (4 whole seconds): 2000 // 4 * 6 = 3000. No record is created and the registry is
+    unchanged, yet `BenchScore(3000)` is pushed to the worker's key and `InitialScoreSet` is
+    deposited, as for a registered worker."""
+    registered(b)
+    now = b.chain.system.block.timestamp
+    before = b.chain.registry
+    iterations, seconds = 2_000, 4
+    score = min(6000, iterations // seconds * 6)
+    relay_report(
+        b,
+        setting,
+        worker_origin(WORKER2),
+        encode_payload(BenchReport(now - 4500, iterations)),
+        WORKER2,
+    )
+    check(b.chain.registry == before, "the registry unchanged: no record for the worker")
+    scored = [
+        (e.name, dict(e.fields)) for e in b.last_events if e.name.startswith("PhalaRegistry.")
+    ]
+    check(
+        scored
+        == [("PhalaRegistry.InitialScoreSet", {"pubkey": WORKER2.public, "init_score": score})],
+        f"InitialScoreSet for the unregistered worker, not {scored}",
+    )
+    expect_outbound(b, [worker_event(WORKER2.public, BenchScore(score))])
+    b.finalize_block()
+
+
+@signed_case("on_message_received", ("REG-12", "REG-13"), presets=BOTH_PRESETS)
+def bench_score_truncates_before_the_cap(b: CaseBuilder, setting: str) -> None:
+    """A registered worker reports 2,863,311,932 iterations over 4 whole seconds: the u64
+    product 2863311932 // 4 * 6 is 2^32 + 602, which `as u32` keeps as 602, under the cap. The
+    score is 602, not the 6000 that capping the untruncated product would give."""
+    registered(b)
+    now = b.chain.system.block.timestamp
+    iterations, seconds = 2_863_311_932, 4
+    product = (iterations // seconds * 6) % 2**64
+    check(product == 2**32 + 602, "a product just past 32 bits")
+    score = min(6000, product % 2**32)
+    check(score != min(6000, product), "truncating first differs from capping first")
+    relay_report(
+        b,
+        setting,
+        worker_origin(WORKER),
+        encode_payload(BenchReport(now - 4500, iterations)),
+        WORKER,
+    )
+    w = b.chain.registry.workers[WORKER.public]
+    check((w.initial_score, w.last_updated) == (score, now // 1000), f"score {score}")
+    expect_outbound(b, [worker_event(WORKER.public, BenchScore(score))])
     b.finalize_block()
 
 

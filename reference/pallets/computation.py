@@ -97,6 +97,7 @@ BAD_SENDER = _ERR + "BadSender"
 NONCE_INDEX_INVALID = _ERR + "NonceIndexInvalid"
 BUDGET_UPDATE_BLOCK_INVALID = _ERR + "BudgetUpdateBlockInvalid"
 BUDGET_EXCEED_MAX_LIMIT = _ERR + "BudgetExceedMaxLimit"
+BAD_TOKENOMIC_PARAMETERS = _ERR + "InternalErrorBadTokenomicParameters"
 MESSAGE_CODEC_ERROR = "MessageCodecError"
 
 ONE = int(fixed.from_int(1))
@@ -621,7 +622,12 @@ def set_budget_per_block(
     block_number: BlockNumber,
     budget: FixedBits,
 ) -> tuple[ChainState, Events]:
-    """The budget balancer sets the budget per block (U64F64 bits) [CMP-21]."""
+    """The budget balancer sets the budget per block (U64F64 bits) at once [CMP-21].
+
+    Checks: the balancer's account, the nonce, the block, twice the limit, the
+    parameters present. The nonce, the block and the parameters are stored and
+    the parameters pushed to the gatekeepers; only ``BudgetUpdated`` is deposited.
+    """
     who = ensure_signed(origin)
     comp = state.computation
     if who != comp.contract_account:
@@ -632,10 +638,14 @@ def set_budget_per_block(
         raise DispatchError(BUDGET_UPDATE_BLOCK_INVALID)
     if budget > comp.max_budget_limit * 2:
         raise DispatchError(BUDGET_EXCEED_MAX_LIMIT)
-    params = attrs.evolve(tokenomic(state), budget_per_block=budget)
-    state, events = apply_tokenomic(state, ctx, params)
-    state = _set(state, budget_update_nonce=nonce, last_budget_update_block=block_number)
-    return state, (*events, event("PhalaComputation.BudgetUpdated", nonce=nonce, budget=budget))
+    if comp.tokenomic is None:
+        raise DispatchError(BAD_TOKENOMIC_PARAMETERS)
+    params = attrs.evolve(comp.tokenomic, budget_per_block=budget)
+    state = _set(
+        state, budget_update_nonce=nonce, last_budget_update_block=block_number, tokenomic=params
+    )
+    state, pushed = _push(state, ctx, GATEKEEPER_EVENT_TOPIC, TokenomicParametersChanged(params))
+    return state, (*pushed, event("PhalaComputation.BudgetUpdated", nonce=nonce, budget=budget))
 
 
 def set_heartbeat_paused(
@@ -689,14 +699,14 @@ def force_stop_computing(
 
 
 def on_finalize(state: ChainState, ctx: BlockContext) -> tuple[ChainState, Events]:
-    """End of block [CMP-23]: apply scheduled tokenomic parameters, then challenge."""
-    events: Events = ()
-    scheduled = state.computation.scheduled_tokenomic
-    if scheduled is not None:
-        state = _set(state, scheduled_tokenomic=None)
-        state, events = apply_tokenomic(state, ctx, scheduled)
+    """End of block [CMP-23]: challenge, then apply scheduled tokenomic parameters."""
     state, challenged = heartbeat_challenge(state, ctx)
-    return state, (*events, *challenged)
+    scheduled = state.computation.scheduled_tokenomic
+    if scheduled is None:
+        return state, challenged
+    state = _set(state, scheduled_tokenomic=None)
+    state, applied = apply_tokenomic(state, ctx, scheduled)
+    return state, (*challenged, *applied)
 
 
 def default_tokenomic(block_sec: int = 12) -> TokenomicParams:
@@ -733,12 +743,14 @@ def default_tokenomic(block_sec: int = 12) -> TokenomicParams:
 
 def genesis_state(data: Any, contract_account: bytes) -> ComputationState:
     """The computation storage at genesis [CMP-4]: the default parameters, a paused heartbeat,
-    a 7-day cool-down, with a genesis override's ``{tokenomic: {...}, heartbeat_paused,
-    cool_down_period}`` applied."""
-    params = attrs.asdict(default_tokenomic())
-    params.update(data.get("tokenomic", {}))
+    a 7-day cool-down, with a genesis override's ``{tokenomic: {...} or None, heartbeat_paused,
+    cool_down_period}`` applied (``tokenomic`` None: no parameters stored)."""
+    changes = data.get("tokenomic", {})
+    params = None
+    if changes is not None:
+        params = TokenomicParams(**{**attrs.asdict(default_tokenomic()), **changes})
     return ComputationState(
-        tokenomic=TokenomicParams(**params),
+        tokenomic=params,
         contract_account=contract_account,
         cool_down_period=data.get("cool_down_period", 604_800),
         heartbeat_paused=data.get("heartbeat_paused", True),

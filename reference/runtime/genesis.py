@@ -492,20 +492,25 @@ BUDGET_BALANCER = dev_keypair("budget-balancer").public
 def computation_genesis(data: Any) -> ComputationState:
     """The computation storage of a genesis override [GEN-3] [CMP-4].
 
-    ``{tokenomic: {name: U64F64 bits, heartbeat_window: u32}, heartbeat_paused: bool,
+    ``{tokenomic: {name: U64F64 bits, heartbeat_window: u32} or null, heartbeat_paused: bool,
     cool_down_period: u64 seconds, contract_account: account, online_workers: u32}``,
     every field optional: the pallet's default parameters, a paused heartbeat, seven days,
-    the reference's budget-balancer account, and no online worker. ``online_workers``
-    starts the ``OnlineWorkers`` counter as a test that sets it directly does [GEN-6].
+    the reference's budget-balancer account, and no online worker. A null ``tokenomic``
+    stores no parameters. ``online_workers`` starts the ``OnlineWorkers`` counter as a
+    test that sets it directly does [GEN-6].
     """
     if not isinstance(data, Mapping) or not set(data) <= set(COMPUTATION_FIELDS):
         raise InvalidInput(
             f"genesis computation overrides are a map with fields among {COMPUTATION_FIELDS}"
         )
     params = data.get("tokenomic", {})
-    if not isinstance(params, Mapping):
-        raise InvalidInput("genesis tokenomic parameters are a map from name to value")
-    tokenomic = {name: tokenomic_field(name, value) for name, value in params.items()}
+    if params is not None and not isinstance(params, Mapping):
+        raise InvalidInput("genesis tokenomic parameters are null or a map from name to value")
+    tokenomic = (
+        None
+        if params is None
+        else {name: tokenomic_field(name, value) for name, value in params.items()}
+    )
     paused = data.get("heartbeat_paused", True)
     if not isinstance(paused, bool):
         raise InvalidInput("heartbeat_paused is a boolean")

@@ -84,12 +84,14 @@ from .workers import PRUNTIME_INFO as PRUNTIME_INFO
 from .workers import PRUNTIME_INFO_V1 as PRUNTIME_INFO_V1
 from .workers import SCORE_FACTOR as SCORE_FACTOR
 from .workers import SYSTEM_EVENT_TOPIC as SYSTEM_EVENT_TOPIC
+from .workers import U32 as U32
 from .workers import U64 as U64
 from .workers import PRuntimeInfo as PRuntimeInfo
 from .workers import PRuntimeInfoV1 as PRuntimeInfoV1
 from .workers import WorkerRegistrationInfo as WorkerRegistrationInfo
 from .workers import WorkerRegistrationInfoV2 as WorkerRegistrationInfoV2
 from .workers import attest as attest
+from .workers import bench_report as bench_report
 from .workers import bench_score as bench_score
 from .workers import force_register_worker as force_register_worker
 from .workers import on_message_received as on_message_received

@@ -72,6 +72,7 @@ FORCED_LAST_UPDATED = 1
 MAX_SCORE = 6000
 SCORE_FACTOR = 6
 U64 = 2**64
+U32 = 2**32
 
 
 def _push_worker_event(
@@ -450,7 +451,8 @@ def bench_score(start_time: int, iterations: int, now_ms: int) -> int:
     ``now_ms > start_time`` is the caller's check. A report less than a second
     old divides by zero in production, a panic: the reference raises
     :class:`RuntimePanic`, input that no block can include [CHAIN-11]. The product by 6 is
-    taken modulo 2^64 (production's release arithmetic), before the cap.
+    taken modulo 2^64 (production's release arithmetic) and truncated to its low 32 bits
+    (``as u32``) before the cap of 6000.
     """
     seconds = (now_ms - start_time) // 1000
     if seconds == 0:
@@ -458,7 +460,8 @@ def bench_score(start_time: int, iterations: int, now_ms: int) -> int:
             "BenchReport less than 1000 ms after its start: production divides by zero "
             "and panics, so no block can include this message"
         )
-    return min(MAX_SCORE, ((iterations // seconds) * SCORE_FACTOR) % U64)
+    product = ((iterations // seconds) * SCORE_FACTOR) % U64
+    return min(MAX_SCORE, product % U32)
 
 
 def on_message_received(
@@ -477,14 +480,25 @@ def on_message_received(
     pubkey = message.sender.id
     if isinstance(decoded, MasterPubkey):
         return upload_master_pubkey(state, ctx, pubkey, decoded.master_pubkey)
+    return bench_report(state, ctx, pubkey, decoded.start_time, decoded.iterations)
+
+
+def bench_report(
+    state: ChainState, ctx: BlockContext, pubkey: bytes, start_time: int, iterations: int
+) -> tuple[ChainState, Events]:
+    """A worker's benchmark report: its score [REG-13].
+
+    A registered worker's record takes the score and the time; whether or not
+    the worker is registered, ``BenchScore`` is pushed and ``InitialScoreSet``
+    deposited (production mutates an absent record, a no-op, and goes on).
+    """
     now_ms = ctx.timestamp
-    if now_ms <= decoded.start_time:
+    if now_ms <= start_time:
         raise DispatchError(INVALID_BENCH_REPORT)
-    score = bench_score(decoded.start_time, decoded.iterations, now_ms)
+    score = bench_score(start_time, iterations, now_ms)
     worker = state.registry.workers.get(pubkey)
-    if worker is None:
-        return state, ()
-    updated = attrs.evolve(worker, initial_score=score, last_updated=now_ms // 1000)
-    state = update_registry(state, workers=state.registry.workers.set(pubkey, updated))
+    if worker is not None:
+        updated = attrs.evolve(worker, initial_score=score, last_updated=now_ms // 1000)
+        state = update_registry(state, workers=state.registry.workers.set(pubkey, updated))
     state, pushed = _push_worker_event(state, ctx, pubkey, BenchScore(score))
     return state, (*pushed, event("PhalaRegistry.InitialScoreSet", pubkey=pubkey, init_score=score))
