@@ -28,6 +28,7 @@ import immutables
 from ..chain.computation_payloads import SettleInfo, WorkingInfoUpdateEvent
 from ..chain.state import TokenomicParams
 from ..primitives import fixed
+from ..primitives.arith import Num, min_
 from ..primitives.errors import ArithmeticOverflow, ArithmeticUnderflow
 
 ONE = fixed.from_int(1)
@@ -193,11 +194,60 @@ def performance(info: TokenomicInfo) -> int:
     return info.p_bench if info.contract_running else info.p_instant
 
 
+# --- The arithmetic of the rules, on plain numbers (ints, or Z3 terms for the proofs) ---------------
+
+
+def weighted_performance(p: Num, confidence: Num) -> Num:
+    """``w = (2 · p) · confidence`` [GK-5]."""
+    return fixed.mul(fixed.mul(TWO, p), confidence)
+
+
+def radicand(v: Num, weighted: Num) -> Num:
+    """``v · v + w · w`` [GK-5]."""
+    return fixed.add(fixed.mul(v, v), fixed.mul(weighted, weighted))
+
+
+def share_of(v: Num, p: Num, confidence: Num) -> Num:
+    """``sqrt(v · v + w · w)`` with ``w = (2 · p) · confidence`` [GK-5]."""
+    return fixed.sqrt(radicand(v, weighted_performance(p, confidence)))
+
+
+def budget_of(worker_share: Num, block_sum_share: Num, budget_per_block: Num, blocks: Num) -> Num:
+    """``((share / sum_share) · budget_per_block) · from_int(blocks)`` [GK-13]."""
+    ratio = fixed.div(worker_share, block_sum_share)
+    return fixed.mul(fixed.mul(ratio, budget_per_block), fixed.from_int(blocks))
+
+
+def split_budget(budget: Num, payout_ratio: Num, treasury_ratio: Num) -> tuple[Num, Num]:
+    """The payout and the treasury's part of a budget [GK-13]."""
+    return fixed.mul(budget, payout_ratio), fixed.mul(budget, treasury_ratio)
+
+
+def deducted(v: Num, deductible: Num, to_payout: Num) -> Num:
+    """V after a payout: ``v − min(v_deductible, payout)`` [GK-13]."""
+    return fixed.sub(v, min_(deductible, to_payout))
+
+
+def slashed(v: Num, slash_rate: Num) -> Num:
+    """``v − v · slash_rate`` [GK-16]."""
+    return fixed.sub(v, fixed.mul(v, slash_rate))
+
+
+def growth(v: Num, p_bench: Num, rho: Num, cost_k: Num, cost_b: Num, multiplier: Num) -> Num:
+    """``ΔV = k_p · ((rho − 1) · v + cost_k · p_bench + cost_b)`` for the given ``k_p`` [GK-17]."""
+    cost_idle = fixed.add(fixed.mul(cost_k, p_bench), cost_b)
+    return fixed.mul(multiplier, fixed.add(fixed.mul(fixed.sub(rho, ONE), v), cost_idle))
+
+
+def grown(v: Num, delta: Num, v_max: Num) -> Num:
+    """``min(v + ΔV, v_max)`` [GK-17]."""
+    return min_(fixed.add(v, delta), v_max)
+
+
 def share(info: TokenomicInfo) -> int:
     """``share = sqrt(v² + (2 · p() · confidence)²)`` in U64F64, the root with 32 fractional bits [GK-5]."""
     with _checked("share"):
-        weighted = fixed.mul(fixed.mul(TWO, performance(info)), confidence_score(info.confidence_level))
-        return fixed.sqrt(fixed.add(fixed.mul(info.v, info.v), fixed.mul(weighted, weighted)))
+        return share_of(info.v, performance(info), confidence_score(info.confidence_level))
 
 
 def sum_share(econ: Economics, sessions: Mapping[bytes, int]) -> int:
@@ -337,13 +387,11 @@ def payout(
     if worker_share == 0:
         return info, 0, 0
     with _checked("payout"):
-        blocks = fixed.from_int(number - info.v_update_block)
-        budget = fixed.mul(
-            fixed.mul(fixed.div(worker_share, block_sum_share), params.budget_per_block), blocks
+        budget = budget_of(
+            worker_share, block_sum_share, params.budget_per_block, number - info.v_update_block
         )
-        to_payout = fixed.mul(budget, params.payout_ratio)
-        to_treasury = fixed.mul(budget, params.treasury_ratio)
-        v = fixed.sub(info.v, min(info.v_deductible, to_payout))
+        to_payout, to_treasury = split_budget(budget, params.payout_ratio, params.treasury_ratio)
+        v = deducted(info.v, info.v_deductible, to_payout)
     updated = attrs.evolve(
         info, v=v, v_deductible=0, v_update_at=now_ms, v_update_block=number
     )
@@ -415,7 +463,7 @@ def on_parameters_changed(econ: Economics, from_pallet: bool, params: TokenomicP
 def slash(info: TokenomicInfo, params: GatekeeperParams) -> TokenomicInfo:
     """An unresponsive worker's block: ``v −= v · slash_rate``, nothing deductible [GK-16]."""
     with _checked("slash"):
-        v = fixed.sub(info.v, fixed.mul(info.v, params.slash_rate))
+        v = slashed(info.v, params.slash_rate)
     return attrs.evolve(info, v=v, v_deductible=0)
 
 
@@ -427,11 +475,10 @@ def idle_growth(info: TokenomicInfo, params: GatekeeperParams) -> TokenomicInfo:
     deductible, even the part the cap cuts off.
     """
     with _checked("idle growth"):
-        cost_idle = fixed.add(fixed.mul(params.cost_k, info.p_bench), params.cost_b)
-        multiplier = ONE if info.p_bench == 0 else fixed.div(performance(info), info.p_bench)
-        growth = fixed.add(fixed.mul(fixed.sub(params.rho, ONE), info.v), cost_idle)
-        delta = fixed.mul(multiplier, growth)
-        v = min(fixed.add(info.v, delta), params.v_max)
+        p = performance(info)
+        multiplier = ONE if info.p_bench == 0 else fixed.div(p, info.p_bench)
+        delta = growth(info.v, info.p_bench, params.rho, params.cost_k, params.cost_b, multiplier)
+        v = grown(info.v, delta, params.v_max)
         deductible = fixed.add(info.v_deductible, delta)
     return attrs.evolve(info, v=v, v_deductible=deductible)
 
