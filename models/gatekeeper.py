@@ -36,17 +36,17 @@ from collections.abc import Sequence
 from typing import Any
 
 import attrs
-from hypothesis import target
 from hypothesis import strategies as st
+from hypothesis import target
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
+from phala_spec.chain.computation_payloads import WorkingInfoUpdateEvent
+from phala_spec.chain.messages import MessageOrigin
 from phala_spec.chain.worker_messages import (
     WORKING_INFO_UPDATE_TOPIC,
     WORKING_REPORT_TOPIC,
     decode_working_info_update,
 )
-from phala_spec.chain.computation_payloads import WorkingInfoUpdateEvent
-from phala_spec.chain.messages import MessageOrigin
 from phala_spec.conformance.authoring import default_randomness
 from phala_spec.network import NetworkState, genesis_state
 from phala_spec.offchain import gatekeeper as gk
@@ -209,7 +209,7 @@ class GatekeeperMachine(RuleBasedStateMachine):
                 blocks = update.block_number - old.v_update_block
                 budget = gk.budget_of(capped, total, econ_before.params.budget_per_block, blocks)
                 check(
-                    settled.payout + settled.treasury <= budget,
+                    bool(settled.payout + settled.treasury <= budget),
                     "inv_GK_21_payout_within_budget",
                     f"paid {settled.payout + settled.treasury} of a budget of {budget}",
                 )

@@ -136,7 +136,9 @@ def radicand_monotone_in_p() -> Claim:
         MUL_MONOTONE.at(w1, w2, w1),
         MUL_MONOTONE.at(w1, w2, w2),
     )
-    return Claim(radicand(v, w1) <= radicand(v, w2), (*dv, *d1, *d2, *dc, p1 <= p2, confidence <= ONE), uses)
+    return Claim(
+        radicand(v, w1) <= radicand(v, w2), (*dv, *d1, *d2, *dc, p1 <= p2, confidence <= ONE), uses
+    )
 
 
 @obligation(

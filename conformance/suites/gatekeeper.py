@@ -17,7 +17,7 @@ rules give from the gatekeeper's own records and checks the chain against it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import attrs
@@ -27,7 +27,8 @@ from phala_spec.chain.computation_payloads import (
     TokenomicParametersChanged,
     WorkingInfoUpdateEvent,
 )
-from phala_spec.chain.messages import GATEKEEPER, Message, MessageOrigin
+from phala_spec.chain.messages import MessageOrigin
+from phala_spec.chain.state import TokenomicParams
 from phala_spec.chain.system_payloads import HeartbeatV2
 from phala_spec.chain.worker_messages import (
     GATEKEEPER_EVENT_TOPIC,
@@ -40,12 +41,13 @@ from phala_spec.conformance import relaying
 from phala_spec.conformance.authoring import (
     AuthoringError,
     CaseBuilder,
+    Story,
     case_per_crypto,
     root,
     signed,
 )
 from phala_spec.conformance.checks import check
-from phala_spec.network import NetworkState, block_randomness
+from phala_spec.network import block_randomness
 from phala_spec.offchain import gatekeeper as gk
 from phala_spec.offchain.pruntime import hashed_id, heartbeat_hit
 from phala_spec.pallets import computation
@@ -72,7 +74,7 @@ WORKERS = tuple(dev_keypair(k) for k in WORKER_KEYS)
 SPEEDS = (2_000, 2_400, 3_000)
 
 
-def per_crypto(handler: str, clauses: Sequence[str]) -> Any:
+def per_crypto(handler: str, clauses: Sequence[str]) -> Callable[[Story], Story]:
     return case_per_crypto(suite=SUITE, handler=handler, clauses=tuple(clauses))
 
 
@@ -82,6 +84,20 @@ def runtime_name(index: int) -> str:
 
 def events(b: CaseBuilder, prefix: str = "") -> list[str]:
     return [e.name for e in b.last_events if e.name.startswith(prefix)]
+
+
+def chain_params(b: CaseBuilder) -> TokenomicParams:
+    params = b.chain.computation.tokenomic
+    if params is None:
+        raise AuthoringError("the chain has no tokenomic parameters")
+    return params
+
+
+def working_state(b: CaseBuilder, name: str) -> str:
+    working = b.network.runtimes[name].worker.working
+    if working is None:
+        raise AuthoringError(f"{name} has no session")
+    return working.state
 
 
 def economics(b: CaseBuilder) -> gk.Economics:
@@ -198,16 +214,27 @@ def launch(
     report = b.network_block(
         [
             (SP + "create", {}, signed(OWNER)),
-            *((SP + "add_worker", {"pid": 0, "pubkey": w.public}, signed(OWNER)) for w in WORKERS[:count]),
+            *(
+                (SP + "add_worker", {"pid": 0, "pubkey": w.public}, signed(OWNER))
+                for w in WORKERS[:count]
+            ),
             ("PhalaWrappedBalances.wrap", {"amount": 100_000 * PHA}, signed(BACKER)),
-            (SP + "contribute", {"pid": 0, "amount": 100_000 * PHA, "as_vault": None}, signed(BACKER)),
+            (
+                SP + "contribute",
+                {"pid": 0, "amount": 100_000 * PHA, "as_vault": None},
+                signed(BACKER),
+            ),
         ]
     )
     check(set(outcomes(report)) == {"ok"}, "the pool is ready")
     report = b.network_block(
         [
             *(
-                (SP + "start_computing", {"pid": 0, "worker": w.public, "stake": 5_000 * PHA}, signed(OWNER))
+                (
+                    SP + "start_computing",
+                    {"pid": 0, "worker": w.public, "stake": 5_000 * PHA},
+                    signed(OWNER),
+                )
                 for w in WORKERS[:count]
             ),
             (C + "set_heartbeat_paused", {"paused": False}, root()),
@@ -219,7 +246,9 @@ def launch(
         info = econ.workers[w.public].tokenomic
         session = b.chain.computation.sessions[b.chain.computation.worker_bindings[w.public]]
         # The start block already grew V once [GK-8] [GK-17].
-        check(info.v_init == session.ve and info.v > session.v, "the gatekeeper starts V as the chain")
+        check(
+            info.v_init == session.ve and info.v > session.v, "the gatekeeper starts V as the chain"
+        )
 
 
 # --- Predicting challenges [CMP-8] [CMP-14] [OFF-20] -----------------------------------------------
@@ -297,7 +326,9 @@ def worker_to_stake_pool_reward(b: CaseBuilder, setting: str) -> None:
     budget = fixed.mul(fixed.mul(ratio, params.budget_per_block), blocks)
     check(len(update.settle) == 1, "one settlement")
     settled = update.settle[0]
-    check(settled.payout == fixed.mul(budget, params.payout_ratio), "the payout is the whole budget's")
+    check(
+        settled.payout == fixed.mul(budget, params.payout_ratio), "the payout is the whole budget's"
+    )
     check(settled.treasury == fixed.mul(budget, params.treasury_ratio), "the treasury's part")
     watch(b, worker)
     report = b.network_block()
@@ -330,7 +361,18 @@ def check_books(b: CaseBuilder) -> None:
     suite=SUITE,
     handler="economics",
     settings=("oracle",),
-    clauses=("GK-3", "GK-6", "GK-13", "GK-15", "GK-17", "GK-18", "GK-21", "CMP-20", "STK-53", "NET-17"),
+    clauses=(
+        "GK-3",
+        "GK-6",
+        "GK-13",
+        "GK-15",
+        "GK-17",
+        "GK-18",
+        "GK-21",
+        "CMP-20",
+        "STK-53",
+        "NET-17",
+    ),
 )
 def a_day_of_three_workers(b: CaseBuilder, setting: str) -> None:
     """Three workers of different speeds compute for a day (7,200 blocks, in four runs of
@@ -344,7 +386,7 @@ def a_day_of_three_workers(b: CaseBuilder, setting: str) -> None:
     start_value = stake_pool_v2.ensure_stake_pool(b.chain, 0).basepool.total_value
     for run in range(4):
         if run == 2:
-            params = b.chain.computation.tokenomic
+            params = chain_params(b)
             new = {
                 **attrs.asdict(params),
                 "budget_per_block": params.budget_per_block // 2,
@@ -390,10 +432,15 @@ def offline_slash_recovery(b: CaseBuilder, setting: str) -> None:
     run_to(b, hit)
     for offset in range(1, window + 1):
         report = b.network_block(withheld=[name])
-        check(gatekeeper_reports(report) == [] or all(
-            worker.public not in r.offline for r in gatekeeper_reports(report)
-        ), "not yet offline")
-        check(not economics(b).workers[worker.public].unresponsive, f"{offset} blocks owed: responsive")
+        check(
+            gatekeeper_reports(report) == []
+            or all(worker.public not in r.offline for r in gatekeeper_reports(report)),
+            "not yet offline",
+        )
+        check(
+            not economics(b).workers[worker.public].unresponsive,
+            f"{offset} blocks owed: responsive",
+        )
     v_before = economics(b).workers[worker.public].tokenomic.v
     report = b.network_block(withheld=[name])
     (update,) = [r for r in gatekeeper_reports(report) if r.offline]
@@ -406,19 +453,21 @@ def offline_slash_recovery(b: CaseBuilder, setting: str) -> None:
     check(session_of(b, worker).state == computation.UNRESPONSIVE, "unresponsive on chain")
     watch(b, worker)
     b.network_block(withheld=[name])
-    check(b.network.runtimes[name].worker.working.state == "Paused", "its runtime paused it")
+    check(working_state(b, name) == "Paused", "its runtime paused it")
     slashed = economics(b).workers[worker.public].tokenomic.v
     check(slashed < expected, "slashed every block")
     report = b.network_block()
     check(outcomes(report) == ["ok"], "the late heartbeat relayed")
     (update,) = gatekeeper_reports(report)
-    check(update.recovered_to_online == (worker.public,) and update.settle == (), "recovered, unpaid")
+    check(
+        update.recovered_to_online == (worker.public,) and update.settle == (), "recovered, unpaid"
+    )
     check(not economics(b).workers[worker.public].unresponsive, "responsive again")
     b.network_block()
     check(C + "WorkerExitUnresponsive" in events(b), "the chain makes it idle")
     watch(b, worker)
     b.network_block()
-    check(b.network.runtimes[name].worker.working.state == "Computing", "its runtime resumes")
+    check(working_state(b, name) == "Computing", "its runtime resumes")
     check(economics(b).workers[worker.public].tokenomic.v > slashed, "V grows again")
 
 
@@ -503,7 +552,7 @@ def parameters_from_a_pallet_only(b: CaseBuilder, setting: str) -> None:
     gatekeeper computes with it at once (payout ratio 0.7)."""
     launch(b, setting, count=1)
     worker = WORKERS[0]
-    params = b.chain.computation.tokenomic
+    params = chain_params(b)
     forged = attrs.evolve(params, budget_per_block=params.budget_per_block * 100)
     before = economics(b).params
     sender = MessageOrigin("Worker", worker.public)
@@ -535,7 +584,9 @@ def stopped_worker_final_settlement(b: CaseBuilder, setting: str) -> None:
     longer challenged, grown or counted."""
     launch(b, setting, count=1)
     worker = WORKERS[0]
-    report = b.network_block([(SP + "stop_computing", {"pid": 0, "worker": worker.public}, signed(OWNER))])
+    report = b.network_block(
+        [(SP + "stop_computing", {"pid": 0, "worker": worker.public}, signed(OWNER))]
+    )
     (update,) = gatekeeper_reports(report)
     v = economics(b).workers[worker.public].tokenomic.v
     check(update.settle == (SettleInfo(worker.public, v, 0, 0),), "the final settlement")

@@ -19,7 +19,8 @@ division by zero) and production's own assertion on heartbeats raise
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import contextlib
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import attrs
@@ -49,24 +50,13 @@ class Poisoned(Exception):
         self.reason = reason
 
 
-def _checked(reason: str) -> Any:
-    """A context that turns fixed-point failures into :class:`Poisoned` [GK-20]."""
-    return _Checked(reason)
-
-
-class _Checked:
-    def __init__(self, reason: str) -> None:
-        self.reason = reason
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind: Any, exc: Any, tb: Any) -> bool:
-        if kind is not None and issubclass(
-            kind, ArithmeticOverflow | ArithmeticUnderflow | ZeroDivisionError
-        ):
-            raise Poisoned(f"{self.reason}: {kind.__name__}") from exc
-        return False
+@contextlib.contextmanager
+def _checked(reason: str) -> Iterator[None]:
+    """Fixed-point failures within become :class:`Poisoned` [GK-20]."""
+    try:
+        yield
+    except (ArithmeticOverflow, ArithmeticUnderflow, ZeroDivisionError) as exc:
+        raise Poisoned(f"{reason}: {type(exc).__name__}") from exc
 
 
 # --- State [GK-1] [GK-2] ------------------------------------------------------------------------
@@ -143,6 +133,10 @@ def _workers() -> immutables.Map[bytes, WorkerEconomics]:
     return immutables.Map()
 
 
+def _no_report() -> WorkingInfoUpdateEvent:
+    return WorkingInfoUpdateEvent(0, 0)
+
+
 @attrs.frozen
 class Economics:
     """The gatekeeper's economics: parameters and the workers by public key [GK-1].
@@ -155,7 +149,7 @@ class Economics:
     params: GatekeeperParams
     workers: immutables.Map[bytes, WorkerEconomics] = attrs.field(factory=_workers)
     sum_share: int = 0
-    report: WorkingInfoUpdateEvent = WorkingInfoUpdateEvent(0, 0)
+    report: WorkingInfoUpdateEvent = attrs.field(factory=_no_report)
 
     def __data__(self) -> dict[str, Any]:
         from ..primitives.codec import to_data
@@ -192,6 +186,12 @@ def confidence_score(level: int) -> int:
 def performance(info: TokenomicInfo) -> int:
     """``p()``: the benchmark's P while contracts run, else the last measured one [GK-5]."""
     return info.p_bench if info.contract_running else info.p_instant
+
+
+def _bits(value: Num) -> int:
+    """The bits a rule computed on plain integers (never a Z3 term at run time)."""
+    assert isinstance(value, int)
+    return value
 
 
 # --- The arithmetic of the rules, on plain numbers (ints, or Z3 terms for the proofs) ---------------
@@ -247,7 +247,7 @@ def grown(v: Num, delta: Num, v_max: Num) -> Num:
 def share(info: TokenomicInfo) -> int:
     """``share = sqrt(v² + (2 · p() · confidence)²)`` in U64F64, the root with 32 fractional bits [GK-5]."""
     with _checked("share"):
-        return share_of(info.v, performance(info), confidence_score(info.confidence_level))
+        return _bits(share_of(info.v, performance(info), confidence_score(info.confidence_level)))
 
 
 def sum_share(econ: Economics, sessions: Mapping[bytes, int]) -> int:
@@ -268,7 +268,9 @@ def sum_share(econ: Economics, sessions: Mapping[bytes, int]) -> int:
 # --- The block [GK-3] -------------------------------------------------------------------------------
 
 
-def open_block(econ: Economics, sessions: Mapping[bytes, int], number: int, now_ms: int) -> Economics:
+def open_block(
+    econ: Economics, sessions: Mapping[bytes, int], number: int, now_ms: int
+) -> Economics:
     """Open a block [GK-3]: every heartbeat flag down, the block's ``sum_share`` taken, an empty report."""
     cleared = econ.workers
     if any(w.heartbeat_flag for w in econ.workers.values()):
@@ -283,10 +285,10 @@ def open_block(econ: Economics, sessions: Mapping[bytes, int], number: int, now_
     )
 
 
-def _report(econ: Economics, **lists: tuple[Any, ...]) -> Economics:
-    report = econ.report
-    changes = {name: (*getattr(report, name), *items) for name, items in lists.items()}
-    return attrs.evolve(econ, report=attrs.evolve(report, **changes))
+def _settle(econ: Economics, info: SettleInfo) -> Economics:
+    """Append a settlement to the block's report [GK-19]."""
+    report = attrs.evolve(econ.report, settle=(*econ.report.settle, info))
+    return attrs.evolve(econ, report=report)
 
 
 def _put(econ: Economics, key: bytes, worker: WorkerEconomics) -> Economics:
@@ -333,7 +335,7 @@ def on_stopped(econ: Economics, key: bytes) -> Economics:
     worker = econ.workers.get(key)
     if worker is None:
         return econ
-    return _report(econ, settle=(SettleInfo(key, worker.tokenomic.v, 0, 0),))
+    return _settle(econ, SettleInfo(key, worker.tokenomic.v, 0, 0))
 
 
 def on_challenge(econ: Economics, hits: Iterable[bytes], number: int) -> Economics:
@@ -390,11 +392,10 @@ def payout(
         budget = budget_of(
             worker_share, block_sum_share, params.budget_per_block, number - info.v_update_block
         )
-        to_payout, to_treasury = split_budget(budget, params.payout_ratio, params.treasury_ratio)
-        v = deducted(info.v, info.v_deductible, to_payout)
-    updated = attrs.evolve(
-        info, v=v, v_deductible=0, v_update_at=now_ms, v_update_block=number
-    )
+        parts = split_budget(budget, params.payout_ratio, params.treasury_ratio)
+        to_payout, to_treasury = _bits(parts[0]), _bits(parts[1])
+        v = _bits(deducted(info.v, info.v_deductible, to_payout))
+    updated = attrs.evolve(info, v=v, v_deductible=0, v_update_at=now_ms, v_update_block=number)
     return updated, to_payout, to_treasury
 
 
@@ -444,7 +445,7 @@ def on_heartbeat(
         return _put(econ, key, attrs.evolve(worker, tokenomic=info, heartbeat_flag=True))
     info, paid, treasury = payout(info, econ.params, econ.sum_share, number, now_ms)
     econ = _put(econ, key, attrs.evolve(worker, tokenomic=info, heartbeat_flag=True))
-    return _report(econ, settle=(SettleInfo(key, info.v, paid, treasury),))
+    return _settle(econ, SettleInfo(key, info.v, paid, treasury))
 
 
 # --- Parameters [GK-18] --------------------------------------------------------------------------------
@@ -463,7 +464,7 @@ def on_parameters_changed(econ: Economics, from_pallet: bool, params: TokenomicP
 def slash(info: TokenomicInfo, params: GatekeeperParams) -> TokenomicInfo:
     """An unresponsive worker's block: ``v −= v · slash_rate``, nothing deductible [GK-16]."""
     with _checked("slash"):
-        v = slashed(info.v, params.slash_rate)
+        v = _bits(slashed(info.v, params.slash_rate))
     return attrs.evolve(info, v=v, v_deductible=0)
 
 
@@ -477,8 +478,10 @@ def idle_growth(info: TokenomicInfo, params: GatekeeperParams) -> TokenomicInfo:
     with _checked("idle growth"):
         p = performance(info)
         multiplier = ONE if info.p_bench == 0 else fixed.div(p, info.p_bench)
-        delta = growth(info.v, info.p_bench, params.rho, params.cost_k, params.cost_b, multiplier)
-        v = grown(info.v, delta, params.v_max)
+        delta = _bits(
+            growth(info.v, info.p_bench, params.rho, params.cost_k, params.cost_b, multiplier)
+        )
+        v = _bits(grown(info.v, delta, params.v_max))
         deductible = fixed.add(info.v_deductible, delta)
     return attrs.evolve(info, v=v, v_deductible=deductible)
 
@@ -511,7 +514,9 @@ def close_worker(
         tokenomic = idle_growth(worker.tokenomic, econ.params)
     else:
         tokenomic = worker.tokenomic
-    closed = WorkerEconomics(tokenomic, worker.waiting_heartbeats, unresponsive, worker.heartbeat_flag)
+    closed = WorkerEconomics(
+        tokenomic, worker.waiting_heartbeats, unresponsive, worker.heartbeat_flag
+    )
     return closed, recovered, offline
 
 
@@ -529,7 +534,9 @@ def close_block(
         for key in sorted(econ.workers):
             if key not in sessions:
                 continue
-            worker, back, gone = close_worker(econ, key, econ.workers[key], econ.report.block_number)
+            worker, back, gone = close_worker(
+                econ, key, econ.workers[key], econ.report.block_number
+            )
             workers[key] = worker
             recovered.extend([back] if back is not None else [])
             offline.extend([gone] if gone is not None else [])

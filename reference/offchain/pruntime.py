@@ -43,7 +43,6 @@ from ..chain.system_payloads import (
     BenchStart,
     EnterUnresponsive,
     ExitUnresponsive,
-    Heartbeat,
     HeartbeatChallenge,
     HeartbeatV2,
     Registered,
@@ -749,4 +748,6 @@ def _poisoned_at_block_end(
     runtime: RuntimeState, block: SyncedBlock, poisoned: economics.Poisoned
 ) -> RuntimeState:
     """The runtime as before the block, halted by its economics outside any message [GK-20]."""
-    return attrs.evolve(runtime, halted=RuntimeHalted(block.number, None, None, None, poisoned.reason))
+    return attrs.evolve(
+        runtime, halted=RuntimeHalted(block.number, None, None, None, poisoned.reason)
+    )
