@@ -20,8 +20,10 @@ and 1,000 runtimes). :mod:`phala_spec.bench.attestation` has ``attestation``
 (IAS, DCAP and simulated verifications per second beside raw RSA-2048 and
 P-256 verifications). :mod:`phala_spec.bench.staking` has ``staking`` (stake
 pool contribute, withdraw and reward calls per second with 10 and 100,000
-stakers in one pool). ``--only SECTION`` (repeatable) runs a subset; by
-default all five run, in one process.
+stakers in one pool). :mod:`phala_spec.bench.gatekeeper` has ``gatekeeper``
+(a gatekeeper runtime's block processing with 1,000 and 30,000 working
+workers: cost per worker at each size and their ratio). ``--only SECTION``
+(repeatable) runs a subset; by default all six run, in one process.
 
 Nothing here is a pass/fail timing test: the command prints figures (and
 ``--json FILE`` writes them); tests only check the output's shape.
@@ -40,7 +42,7 @@ from phala_spec.primitives.arith import U128_MAX
 SIZES = (1_000, 100_000)
 QUICK_SIZES = (100, 1_000)
 ENDOWMENT = 1_000_000  # per account, with the minimal preset's existential deposit of 10
-SECTIONS = ("balances", "mq", "network", "attestation", "staking")
+SECTIONS = ("balances", "mq", "network", "attestation", "staking", "gatekeeper")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -405,6 +407,11 @@ def run(args: argparse.Namespace) -> int:
 
         figures["staking"] = measure_staking(quick=args.quick, seed=args.seed)
         agrees = print_staking(console, figures["staking"], args.quick) and agrees
+    if "gatekeeper" in sections:
+        from .gatekeeper import measure_gatekeeper, print_gatekeeper
+
+        figures["gatekeeper"] = measure_gatekeeper(quick=args.quick, seed=args.seed)
+        print_gatekeeper(console, figures["gatekeeper"], args.quick)
     if args.json is not None:
         try:
             args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")

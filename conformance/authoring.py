@@ -397,6 +397,22 @@ class CaseBuilder:
         report: dict[str, Any] = self._returned
         return report
 
+    def network_blocks(
+        self, count: int, *, interval: int | None = None, observe: Iterable[Observation] = ()
+    ) -> dict[str, Any]:
+        """``count`` empty network blocks, ``interval`` ms apart (default: the preset's block time) [STEP-7].
+
+        Returns the run's summary ([NET-17]: ``blocks``, ``last``, ``digest``).
+        """
+        step = {
+            "kind": "network_blocks",
+            "count": count,
+            "interval": self.config.block_time_ms if interval is None else interval,
+        }
+        self.step(step, observe)
+        summary: dict[str, Any] = self._returned
+        return summary
+
     def observe(self, view: str, *args: Any) -> None:
         """Add an observation to the last recorded step."""
         if not self._steps:

@@ -165,6 +165,8 @@ def step_label(step: Any) -> str:
         return f"call {step.get('call')}"
     if kind in ("initialize_block", "network_block"):
         return f"{kind} {step.get('number')}"
+    if kind == "network_blocks":
+        return f"{kind} ×{step.get('count')}"
     return str(kind)
 
 

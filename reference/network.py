@@ -33,7 +33,7 @@ import attrs
 import immutables
 
 from .chain.messages import MessageOrigin, SignedMessage
-from .chain.state import BlockContext, ChainState, Events, Origin, Signed
+from .chain.state import BlockContext, ChainState, Events, Origin, Signed, TokenomicParams
 from .offchain.pruntime import (
     RuntimeConfig,
     RuntimeState,
@@ -183,7 +183,7 @@ def network_genesis(chain: ChainState, declarations: Any, crypto: str = "real") 
     runtimes: dict[str, RuntimeState] = {}
     relayers: dict[str, bytes] = {}
     for declaration in declarations:
-        name, runtime, relayer = _runtime_from_declaration(declaration)
+        name, runtime, relayer = _runtime_from_declaration(declaration, chain.computation.tokenomic)
         if name in runtimes:
             raise InvalidInput(f"two runtimes are named {name!r}")
         runtimes[name] = runtime
@@ -191,7 +191,9 @@ def network_genesis(chain: ChainState, declarations: Any, crypto: str = "real") 
     return NetworkState(chain, immutables.Map(runtimes), immutables.Map(relayers), crypto)
 
 
-def _runtime_from_declaration(data: Any) -> tuple[str, RuntimeState, bytes]:
+def _runtime_from_declaration(
+    data: Any, tokenomic: TokenomicParams | None
+) -> tuple[str, RuntimeState, bytes]:
     if not isinstance(data, Mapping) or not set(data) <= RUNTIME_FIELDS:
         raise InvalidInput(
             f"a runtime declaration is a map with fields among {sorted(RUNTIME_FIELDS)}"
@@ -227,7 +229,8 @@ def _runtime_from_declaration(data: Any) -> tuple[str, RuntimeState, bytes]:
         config = RuntimeConfig(**options)
     except ValueError as exc:
         raise InvalidInput(f"runtime {name!r}: {exc}") from exc
-    return name, new_runtime(seed, config), relayer
+    # A gatekeeper starts from the chain's genesis parameters [GK-22].
+    return name, new_runtime(seed, config, tokenomic), relayer
 
 
 def role_of(runtime: RuntimeState) -> str:
@@ -406,6 +409,39 @@ def network_step(
     runtimes, egress, halted = process_all(net.runtimes, synced_block(chain))
     report = BlockReport(tuple(reports), events, egress, halted, net.crypto)
     return attrs.evolve(net, chain=chain, runtimes=runtimes), report
+
+
+def block_randomness(number: int) -> bytes:
+    """The randomness of a block of a ``network_blocks`` run: BLAKE2b-256 of the number as 8 little-endian bytes [NET-17]."""
+    return blake2b_256(number.to_bytes(8, "little"))
+
+
+def network_blocks(
+    net: NetworkState, count: int, interval: int
+) -> tuple[NetworkState, dict[str, PlainData]]:
+    """Advance the network by ``count`` blocks without extrinsics [NET-17].
+
+    Block ``n`` follows the chain's last block, its timestamp is the previous
+    one plus ``interval`` milliseconds and its randomness
+    :func:`block_randomness`. Returns the network and the run's summary:
+    ``blocks`` (the count), ``last`` (the last block's number) and ``digest``,
+    BLAKE2b-256 of the canonical encoding of the list of every block's
+    ``{events, report}`` in order.
+    """
+    U32_KIND.decode(count, "a network_blocks count")
+    U64_KIND.decode(interval, "a network_blocks interval")
+    if count == 0:
+        raise InvalidInput("a network_blocks step runs at least one block")
+    block = net.chain.system.block
+    BLOCK_NUMBER.decode(block.number + count, "the last block's number")
+    U64_KIND.decode(block.timestamp + count * interval, "the last block's timestamp")
+    trace: list[PlainData] = []
+    number, timestamp = block.number, block.timestamp
+    for _ in range(count):
+        number, timestamp = number + 1, timestamp + interval
+        net, report = network_step(net, BlockContext(number, timestamp, block_randomness(number)))
+        trace.append({"events": [to_data(e) for e in report.events], "report": to_data(report)})
+    return net, {"blocks": count, "last": number, "digest": blake2b_256(encode(trace))}
 
 
 def process_all(

@@ -12,10 +12,12 @@ A step is a map with a ``kind``:
 * ``network_block`` with ``number``, ``timestamp``, ``randomness``,
   ``extrinsics`` (a list of ``{origin, call, args}``) and optionally
   ``withheld`` (runtime names whose relayers submit nothing): one block of
-  the whole network, for states that have runtimes [STEP-5] [NET-4].
+  the whole network, for states that have runtimes [STEP-5] [NET-4];
+* ``network_blocks`` with ``count`` and ``interval`` (ms): that many empty
+  network blocks, summarised by a digest [STEP-7] [NET-17].
 
 A chain state advances by the first three kinds, a network state
-(:class:`~phala_spec.network.NetworkState`) by ``network_block`` only.
+(:class:`~phala_spec.network.NetworkState`) by the last two only.
 :func:`apply_step` is the whole reference as the conformance runner sees it.
 """
 
@@ -38,14 +40,15 @@ from .chain.state import (
     Signed,
     Unsigned,
 )
-from .network import Extrinsic, NetworkState, State, network_step
+from .network import Extrinsic, NetworkState, State, network_blocks, network_step
 from .primitives.codec import PlainData, to_data
 from .primitives.errors import InvalidInput
 from .primitives.types import ACCOUNT_ID
 from .runtime.block import apply_call, finalize_block, initialize_block
 
 CHAIN_STEP_KINDS = ("initialize_block", "call", "finalize_block")
-STEP_KINDS = (*CHAIN_STEP_KINDS, "network_block")
+NETWORK_STEP_KINDS = ("network_block", "network_blocks")
+STEP_KINDS = (*CHAIN_STEP_KINDS, *NETWORK_STEP_KINDS)
 
 
 @attrs.frozen
@@ -101,13 +104,15 @@ def apply_step(state: State, step: Any) -> StepResult:
         raise InvalidInput(f"a step is a map whose kind is one of {STEP_KINDS}")
     kind = step["kind"]
     if isinstance(state, NetworkState):
-        if kind != "network_block":
+        if kind not in NETWORK_STEP_KINDS:
             raise InvalidInput(
-                "a network advances by network_block steps only: every runtime must see every block"
+                "a network advances by network_block(s) steps only: every runtime must see every block"
             )
+        if kind == "network_blocks":
+            return _network_blocks(state, step)
         return _network_block(state, step)
-    if kind == "network_block":
-        raise InvalidInput("a network_block step needs a network: a genesis with runtimes")
+    if kind in NETWORK_STEP_KINDS:
+        raise InvalidInput(f"a {kind} step needs a network: a genesis with runtimes")
     if kind == "initialize_block":
         _require_fields(step, {"kind", "number", "timestamp", "randomness"})
         chain, events = initialize_block(state, decode_block_context(step))
@@ -156,3 +161,13 @@ def _network_block(net: NetworkState, step: Mapping[str, Any]) -> StepResult:
         raise InvalidInput("a network_block's withheld runtimes are a list of names")
     new_net, report = network_step(net, ctx, [decode_extrinsic(e) for e in extrinsics], withheld)
     return StepResult(new_net, "ok", report.events, to_data(report))
+
+
+def _network_blocks(net: NetworkState, step: Mapping[str, Any]) -> StepResult:
+    """A run of empty network blocks [STEP-7] [NET-17]: outcome ``ok``, no events, the run's summary."""
+    _require_fields(step, {"kind", "count", "interval"})
+    count, interval = step["count"], step["interval"]
+    if not (_nat(count) and _nat(interval)):
+        raise InvalidInput("network_blocks takes integers count and interval")
+    new_net, summary = network_blocks(net, count, interval)
+    return StepResult(new_net, "ok", (), summary)

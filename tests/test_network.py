@@ -527,3 +527,52 @@ def test_a_network_never_opens_the_genesis_block() -> None:
     """Block 0 opens only on a chain [CHAIN-14]."""
     with pytest.raises(InvalidInput, match="genesis"):
         network_step(replicas_genesis(), ctx(0), [])
+
+
+# --- A run of blocks [STEP-7] [NET-17] ------------------------------------------------------------
+
+
+def test_network_blocks_is_the_same_as_its_blocks_one_by_one() -> None:
+    from phala_spec.chain.state import BlockContext
+    from phala_spec.network import block_randomness, genesis_state, network_blocks, network_step
+    from phala_spec.primitives.codec import blake2b_256, encode, to_data
+    from phala_spec.steps import apply_step
+
+    overrides = {
+        "runtimes": [{"name": "w", "key": "tests/run/w", "role": "worker"}],
+        "computation": {"heartbeat_paused": False},
+    }
+    net = genesis_state("minimal", overrides)
+    assert isinstance(net, NetworkState)
+    by_run, summary = network_blocks(net, 5, 12_000)
+    one_by_one, trace = net, []
+    for number in range(1, 6):
+        ctx = BlockContext(number, number * 12_000, block_randomness(number))
+        one_by_one, report = network_step(one_by_one, ctx)
+        trace.append({"events": [to_data(e) for e in report.events], "report": to_data(report)})
+    assert to_data(by_run) == to_data(one_by_one)
+    assert summary == {"blocks": 5, "last": 5, "digest": blake2b_256(encode(trace))}
+    result = apply_step(net, {"kind": "network_blocks", "count": 5, "interval": 12_000})
+    assert (result.outcome, result.events, result.returned) == ("ok", (), summary)
+
+
+@pytest.mark.parametrize(
+    "step",
+    [
+        {"kind": "network_blocks", "count": 0, "interval": 12_000},
+        {"kind": "network_blocks", "count": 2**32, "interval": 12_000},
+        {"kind": "network_blocks", "count": 1},
+        {"kind": "network_blocks", "count": 1, "interval": 1, "extrinsics": []},
+        {"kind": "network_blocks", "count": 1, "interval": -1},
+    ],
+)
+def test_network_blocks_invalid_input(step: dict[str, object]) -> None:
+    from phala_spec.network import genesis_state
+    from phala_spec.primitives.errors import InvalidInput
+    from phala_spec.steps import apply_step
+
+    net = genesis_state("minimal", {"runtimes": []})
+    with pytest.raises(InvalidInput):
+        apply_step(net, step)
+    with pytest.raises(InvalidInput):
+        apply_step(genesis_state("minimal"), {"kind": "network_blocks", "count": 1, "interval": 1})

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import attrs
 
+from ..primitives import fixed
 from ..primitives.arith import U32_MAX, U64_MAX, U128_MAX
 from .state import TokenomicParams
 from .system_payloads import check_key, check_unsigned
@@ -61,3 +62,35 @@ class TokenomicParametersChanged:
     """``GatekeeperEvent::TokenomicParametersChanged``: the parameters gatekeepers must use [OFF-32]."""
 
     params: TokenomicParams
+
+
+def default_tokenomic(block_sec: int = 12) -> TokenomicParams:
+    """The pallet's genesis parameters (``GenesisConfig::default``) [CMP-4].
+
+    Hourly, daily and yearly rates are converted to per-block values in
+    U64F64 arithmetic, left to right, as production's genesis code does
+    (``fp!(0.001) * block_sec / hour_sec``).
+    """
+    hour = 3600
+    year = 365 * 24 * hour
+    per_block = fixed.div_int
+
+    def rate(literal: str, period: int) -> int:
+        return int(per_block(fixed.mul_int(fixed.from_literal(literal), block_sec), period))
+
+    return TokenomicParams(
+        pha_rate=fixed.from_int(1),
+        rho=fixed.from_literal("1.000000666600231"),
+        budget_per_block=rate("720000", 24 * hour),
+        v_max=fixed.from_literal("30000"),
+        cost_k=rate("0.0415625", year),
+        cost_b=rate("88.59375", year),
+        slash_rate=rate("0.001", hour),
+        treasury_ratio=fixed.from_literal("0.2"),
+        heartbeat_window=10,
+        rig_k=fixed.from_literal("0.3"),
+        rig_b=0,
+        re=fixed.from_literal("1.3"),
+        k=fixed.from_literal("100"),
+        kappa=fixed.from_int(1),
+    )

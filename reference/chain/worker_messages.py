@@ -362,6 +362,13 @@ def topic_of(payload: Payload) -> bytes:
 
 def encode_payload(payload: Payload) -> bytes:
     """The SCALE encoding of a payload [OFF-2]..[OFF-5]."""
+    if isinstance(payload, HeartbeatChallenge):
+        # Sent every block: its layout written out ([OFF-2]: variant 1, two U256 little-endian).
+        return (
+            b"\x01"
+            + payload.seed.to_bytes(32, "little")
+            + payload.online_target.to_bytes(32, "little")
+        )
     value: Any
     match payload:
         case WorkerEventWithKey(pubkey=pubkey, event=event):
@@ -524,6 +531,11 @@ def decode_payload(kind: str, data: bytes) -> Payload | DecodeFailure:
 
 def decode_system_event(data: bytes) -> SystemEvent | DecodeFailure:
     """Decode a ``SystemEvent`` payload [OFF-2] [OFF-6]."""
+    if len(data) >= 65 and data[0] == 1:
+        # The challenge of every block, read as its layout [OFF-2] (bytes after it ignored [OFF-6]).
+        return HeartbeatChallenge(
+            int.from_bytes(data[1:33], "little"), int.from_bytes(data[33:65], "little")
+        )
     result = decode_payload("SystemEvent", data)
     assert isinstance(result, WorkerEventWithKey | HeartbeatChallenge | DecodeFailure)
     return result
@@ -575,4 +587,11 @@ def decode_registry_event(data: bytes) -> RegistryEvent | DecodeFailure:
     """Decode a ``RegistryEvent`` payload [OFF-5] [OFF-6]."""
     result = decode_payload("RegistryEvent", data)
     assert isinstance(result, BenchReport | MasterPubkey | DecodeFailure)
+    return result
+
+
+def decode_gatekeeper_event(data: bytes) -> TokenomicParametersChanged | DecodeFailure:
+    """Decode a ``GatekeeperEvent`` payload [OFF-32] [OFF-6]; only ``TokenomicParametersChanged`` is specified."""
+    result = decode_payload("GatekeeperEvent", data)
+    assert isinstance(result, TokenomicParametersChanged | DecodeFailure)
     return result

@@ -21,6 +21,7 @@ from typing import Any
 import attrs
 import immutables
 
+from ..chain.computation_payloads import TokenomicParametersChanged, default_tokenomic
 from ..chain.messages import (
     GATEKEEPER,
     Message,
@@ -37,6 +38,7 @@ from ..chain.registry_payloads import (
     MasterPubkey,
     MasterPubkeyOnChain,
 )
+from ..chain.state import TokenomicParams
 from ..chain.system_payloads import (
     BenchStart,
     EnterUnresponsive,
@@ -52,11 +54,13 @@ from ..chain.system_payloads import (
     WorkingReportEvent,
 )
 from ..chain.worker_messages import (
+    GATEKEEPER_EVENT_TOPIC,
     GATEKEEPER_LAUNCH_TOPIC,
     SYSTEM_EVENT_TOPIC,
     WORKING_REPORT_TOPIC,
     DecodeFailure,
     Payload,
+    decode_gatekeeper_event,
     decode_gatekeeper_launch,
     decode_system_event,
     decode_working_report,
@@ -67,6 +71,7 @@ from ..primitives.arith import U32_MAX, U64_MAX
 from ..primitives.codec import blake2b_256, to_data
 from ..primitives.crypto import Keypair, derive_keypair, keypair_from_seed, sign
 from ..primitives.types import is_unsigned
+from . import gatekeeper as economics
 
 COMPUTING = "Computing"
 PAUSED = "Paused"
@@ -170,10 +175,11 @@ def purge(queue: SendQueue, next_sequence_for: Mapping[MessageOrigin, int]) -> S
     channels = queue.channels
     for sender, channel in queue.channels.items():
         floor = next_sequence_for.get(sender, 0)
+        if not channel.messages or channel.messages[0].sequence >= floor:
+            continue
         kept = tuple(m for m in channel.messages if m.sequence >= floor)
-        if len(kept) != len(channel.messages):
-            channels = channels.set(sender, attrs.evolve(channel, messages=kept))
-    return SendQueue(channels)
+        channels = channels.set(sender, attrs.evolve(channel, messages=kept))
+    return queue if channels is queue.channels else SendQueue(channels)
 
 
 def pending(queue: SendQueue) -> tuple[tuple[MessageOrigin, tuple[SignedMessage, ...]], ...]:
@@ -333,12 +339,17 @@ class RuntimeConfig:
 
 @attrs.frozen
 class RuntimeHalted:
-    """Why a runtime stopped: an undecodable payload from an always-well-formed sender [OFF-15]."""
+    """Why a runtime stopped [OFF-15] [GK-20].
+
+    An undecodable payload from an always-well-formed sender, or a poisoned
+    gatekeeper: ``index``, ``sender`` and ``destination`` name the message
+    that halted it, and are ``None`` when the end of the block did.
+    """
 
     block: int
-    index: int
-    sender: MessageOrigin
-    destination: bytes
+    index: int | None
+    sender: MessageOrigin | None
+    destination: bytes | None
     reason: str
 
 
@@ -358,6 +369,14 @@ class RuntimeState:
     halted: RuntimeHalted | None = None
     master_key: Keypair | None = None
     master_pubkey_on_chain: bool = False
+    economics: economics.Economics | None = None
+
+    def __data__(self) -> dict[str, Any]:
+        # A plain worker has no economics, and its plain data no such field [GK-1].
+        data = {f.name: to_data(getattr(self, f.name)) for f in attrs.fields(RuntimeState)}
+        if self.economics is None:
+            del data["economics"]
+        return data
 
     @property
     def pubkey(self) -> bytes:
@@ -369,12 +388,15 @@ class RuntimeState:
         return self.workers[self.identity.public]
 
 
-def new_runtime(seed: bytes, config: RuntimeConfig | None = None) -> RuntimeState:
+def new_runtime(
+    seed: bytes, config: RuntimeConfig | None = None, tokenomic: TokenomicParams | None = None
+) -> RuntimeState:
     """A runtime that has processed nothing yet [OFF-12].
 
     It tracks its own worker (unregistered), has its worker channel open and
     live, and, if it is a gatekeeper, the shared ``Gatekeeper`` channel open in
-    dummy mode [OFF-9].
+    dummy mode [OFF-9] and economics with no worker, computing with
+    ``tokenomic`` (default: the pallet's genesis parameters) [GK-22].
     """
     identity = keypair_from_seed(seed)
     config = config if config is not None else RuntimeConfig()
@@ -382,7 +404,12 @@ def new_runtime(seed: bytes, config: RuntimeConfig | None = None) -> RuntimeStat
     if config.gatekeeper:
         queue = open_channel(queue, GATEKEEPER, dummy=True)
     workers = immutables.Map({identity.public: WorkerState(identity.public)})
-    return RuntimeState(identity=identity, config=config, workers=workers, queue=queue)
+    econ = None
+    if config.gatekeeper:
+        econ = economics.new_economics(default_tokenomic() if tokenomic is None else tokenomic)
+    return RuntimeState(
+        identity=identity, config=config, workers=workers, queue=queue, economics=econ
+    )
 
 
 def pending_egress(
@@ -407,7 +434,12 @@ def bench_counter(runtime: RuntimeState, pubkey: bytes, block: SyncedBlock) -> i
 def subscriptions(runtime: RuntimeState) -> tuple[bytes, ...]:
     """The topics the runtime subscribes to [OFF-14]."""
     if runtime.config.gatekeeper:
-        return (SYSTEM_EVENT_TOPIC, WORKING_REPORT_TOPIC, GATEKEEPER_LAUNCH_TOPIC)
+        return (
+            SYSTEM_EVENT_TOPIC,
+            WORKING_REPORT_TOPIC,
+            GATEKEEPER_LAUNCH_TOPIC,
+            GATEKEEPER_EVENT_TOPIC,
+        )
     return (SYSTEM_EVENT_TOPIC,)
 
 
@@ -426,6 +458,21 @@ def _emit(runtime: RuntimeState, payload: Payload) -> tuple[RuntimeState, Signed
 Emitted = tuple[SignedMessage, ...]
 
 
+def _emit_gatekeeper(
+    runtime: RuntimeState, payload: Payload
+) -> tuple[RuntimeState, SignedMessage | None]:
+    """Queue a payload on the ``Gatekeeper`` channel, signed with the master key [GK-19] [OFF-28].
+
+    Without a master key the channel is dummy [OFF-9]: the sequence is
+    counted and nothing is signed.
+    """
+    signer = runtime.master_key if runtime.master_key is not None else runtime.identity
+    queue, signed = enqueue(
+        runtime.queue, GATEKEEPER, topic_of(payload), encode_payload(payload), signer
+    )
+    return attrs.evolve(runtime, queue=queue), signed
+
+
 def on_system_event(
     runtime: RuntimeState, block: SyncedBlock, sender: MessageOrigin, event: SystemEvent
 ) -> tuple[RuntimeState, Emitted]:
@@ -433,17 +480,54 @@ def on_system_event(
     if sender.kind != "Pallet":
         return runtime, ()
     if isinstance(event, WorkerEventWithKey):
-        return _on_worker_event_with_key(runtime, block, event), ()
+        runtime = _on_worker_event_with_key(runtime, block, event)
+        return _economics_of_worker_event(runtime, block, event), ()
     emitted: list[SignedMessage] = []
+    hits: list[bytes] = []
     for pubkey in sorted(runtime.workers):
         worker = runtime.workers[pubkey]
         report = on_heartbeat_challenge(worker, event, block, bench_counter(runtime, pubkey, block))
-        # A gatekeeper's hits on other workers feed the economics (a later issue).
+        if report is not None:
+            hits.append(pubkey)
         if report is not None and pubkey == runtime.pubkey:
             runtime, signed = _emit(runtime, report)
             if signed is not None:
                 emitted.append(signed)
+    if runtime.economics is not None:
+        # A gatekeeper expects a heartbeat from every worker the challenge hits [GK-10].
+        econ = economics.on_challenge(runtime.economics, hits, block.number)
+        runtime = attrs.evolve(runtime, economics=econ)
     return runtime, tuple(emitted)
+
+
+def _economics_of_worker_event(
+    runtime: RuntimeState, block: SyncedBlock, event: WorkerEventWithKey
+) -> RuntimeState:
+    """A gatekeeper's economics follow a worker event, after its replica did [GK-7]..[GK-9]."""
+    econ = runtime.economics
+    if econ is None:
+        return runtime
+    match event.event:
+        case Registered(confidence_level=level):
+            econ = economics.on_registered(econ, event.pubkey, level)
+        case Started(init_v=init_v, init_p=init_p):
+            econ = economics.on_started(
+                econ, event.pubkey, init_v, init_p, block.number, block.timestamp_ms
+            )
+        case Stopped():
+            econ = economics.on_stopped(econ, event.pubkey)
+        case _:
+            return runtime
+    return attrs.evolve(runtime, economics=econ)
+
+
+def sessions(runtime: RuntimeState) -> dict[bytes, int]:
+    """The session id of every tracked worker whose replica has a session [GK-6]."""
+    return {
+        pubkey: worker.working.session_id
+        for pubkey, worker in runtime.workers.items()
+        if worker.working is not None
+    }
 
 
 def _on_worker_event_with_key(
@@ -464,8 +548,44 @@ def _on_worker_event_with_key(
 def on_working_report(
     runtime: RuntimeState, block: SyncedBlock, sender: MessageOrigin, report: WorkingReportEvent
 ) -> tuple[RuntimeState, Emitted]:
-    """A gatekeeper's handling of a decoded heartbeat report [OFF-24]: nothing yet (economics is a later issue)."""
-    return runtime, ()
+    """A gatekeeper's handling of a decoded heartbeat report [OFF-24] [GK-11].
+
+    Only a worker's own report counts; a ``Heartbeat`` counts as a
+    ``HeartbeatV2`` without clusters. Raises :class:`~.gatekeeper.Poisoned`
+    for a heartbeat the worker does not owe.
+    """
+    econ = runtime.economics
+    if econ is None or sender.kind != "Worker":
+        return runtime, ()
+    clusters = report.n_clusters if isinstance(report, HeartbeatV2) else 0
+    replica = runtime.workers.get(sender.id)
+    working = None if replica is None else replica.working
+    econ = economics.on_heartbeat(
+        econ,
+        sender.id,
+        None if working is None else working.session_id,
+        (
+            report.session_id,
+            report.challenge_block,
+            report.challenge_time,
+            report.iterations,
+            clusters,
+        ),
+        block.number,
+        block.timestamp_ms,
+    )
+    return attrs.evolve(runtime, economics=econ), ()
+
+
+def on_gatekeeper_event(
+    runtime: RuntimeState, sender: MessageOrigin, event: TokenomicParametersChanged
+) -> tuple[RuntimeState, Emitted]:
+    """A gatekeeper's handling of a decoded ``GatekeeperEvent`` [GK-18]."""
+    econ = runtime.economics
+    if econ is None:
+        return runtime, ()
+    econ = economics.on_parameters_changed(econ, sender.kind == "Pallet", event.params)
+    return attrs.evolve(runtime, economics=econ), ()
 
 
 # --- Gatekeeper launch [OFF-28]..[OFF-30] -------------------------------------------------
@@ -534,10 +654,20 @@ def deliver(
         if isinstance(launch, DecodeFailure):
             return _decode_failed(runtime, block, index, message, launch)
         return on_gatekeeper_launch(runtime, message.sender, launch)
-    report = decode_working_report(message.payload)
-    if isinstance(report, DecodeFailure):
-        return _decode_failed(runtime, block, index, message, report)
-    return on_working_report(runtime, block, message.sender, report)
+    try:
+        if topic == GATEKEEPER_EVENT_TOPIC:
+            changed = decode_gatekeeper_event(message.payload)
+            if isinstance(changed, DecodeFailure):
+                return _decode_failed(runtime, block, index, message, changed)
+            return on_gatekeeper_event(runtime, message.sender, changed)
+        report = decode_working_report(message.payload)
+        if isinstance(report, DecodeFailure):
+            return _decode_failed(runtime, block, index, message, report)
+        return on_working_report(runtime, block, message.sender, report)
+    except economics.Poisoned as poisoned:
+        return RuntimeHalted(
+            block.number, index, message.sender, message.destination, poisoned.reason
+        )
 
 
 def _decode_failed(
@@ -552,8 +682,17 @@ def _decode_failed(
 
 
 def end_of_block(runtime: RuntimeState, block: SyncedBlock) -> tuple[RuntimeState, Emitted]:
-    """End-of-block hooks: finished benchmarks report [OFF-22]."""
+    """End-of-block hooks: the gatekeeper's economics [GK-3], then finished benchmarks report [OFF-22].
+
+    Raises :class:`~.gatekeeper.Poisoned` if the economics cannot close the block.
+    """
     emitted: list[SignedMessage] = []
+    if runtime.economics is not None:
+        econ, update = economics.close_block(runtime.economics, sessions(runtime))
+        runtime = attrs.evolve(runtime, economics=econ)
+        if update is not None:
+            runtime, signed = _emit_gatekeeper(runtime, update)
+            emitted.extend([] if signed is None else [signed])
     for pubkey in sorted(runtime.workers):
         worker, report = on_block_end(
             runtime.workers[pubkey], block, bench_counter(runtime, pubkey, block)
@@ -580,7 +719,16 @@ def process_block(runtime: RuntimeState, block: SyncedBlock) -> tuple[RuntimeSta
     """
     if runtime.halted is not None or block.number <= runtime.last_block:
         return runtime, ()
-    state = attrs.evolve(runtime, queue=purge(runtime.queue, block.ingress))
+    queue = purge(runtime.queue, block.ingress)
+    state = runtime if queue is runtime.queue else attrs.evolve(runtime, queue=queue)
+    if state.economics is not None:
+        try:
+            econ = economics.open_block(
+                state.economics, sessions(state), block.number, block.timestamp_ms
+            )
+        except economics.Poisoned as poisoned:
+            return _poisoned_at_block_end(runtime, block, poisoned), ()
+        state = attrs.evolve(state, economics=econ)
     egress: list[SignedMessage] = []
     for index, message in enumerate(block.messages):
         delivered = deliver(state, block, index, message)
@@ -588,6 +736,18 @@ def process_block(runtime: RuntimeState, block: SyncedBlock) -> tuple[RuntimeSta
             return attrs.evolve(runtime, halted=delivered), ()
         state, emitted = delivered
         egress.extend(emitted)
-    state, emitted = end_of_block(state, block)
+    try:
+        state, emitted = end_of_block(state, block)
+    except economics.Poisoned as poisoned:
+        return _poisoned_at_block_end(runtime, block, poisoned), ()
     egress.extend(emitted)
     return attrs.evolve(state, last_block=block.number), tuple(egress)
+
+
+def _poisoned_at_block_end(
+    runtime: RuntimeState, block: SyncedBlock, poisoned: economics.Poisoned
+) -> RuntimeState:
+    """The runtime as before the block, halted by its economics outside any message [GK-20]."""
+    return attrs.evolve(
+        runtime, halted=RuntimeHalted(block.number, None, None, None, poisoned.reason)
+    )

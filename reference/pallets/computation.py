@@ -16,6 +16,7 @@ from typing import Any
 import attrs
 
 from ..chain.computation_payloads import SettleInfo, TokenomicParametersChanged
+from ..chain.computation_payloads import default_tokenomic as default_tokenomic
 from ..chain.messages import Message, pallet_origin
 from ..chain.ports import Port
 from ..chain.state import (
@@ -707,38 +708,6 @@ def on_finalize(state: ChainState, ctx: BlockContext) -> tuple[ChainState, Event
     state = _set(state, scheduled_tokenomic=None)
     state, applied = apply_tokenomic(state, ctx, scheduled)
     return state, (*challenged, *applied)
-
-
-def default_tokenomic(block_sec: int = 12) -> TokenomicParams:
-    """The pallet's genesis parameters (``GenesisConfig::default``) [CMP-4].
-
-    Hourly, daily and yearly rates are converted to per-block values in
-    U64F64 arithmetic, left to right, as production's genesis code does
-    (``fp!(0.001) * block_sec / hour_sec``).
-    """
-    hour = 3600
-    year = 365 * 24 * hour
-    per_block = fixed.div_int
-
-    def rate(literal: str, period: int) -> int:
-        return int(per_block(fixed.mul_int(fixed.from_literal(literal), block_sec), period))
-
-    return TokenomicParams(
-        pha_rate=ONE,
-        rho=fixed.from_literal("1.000000666600231"),
-        budget_per_block=rate("720000", 24 * hour),
-        v_max=fixed.from_literal("30000"),
-        cost_k=rate("0.0415625", year),
-        cost_b=rate("88.59375", year),
-        slash_rate=rate("0.001", hour),
-        treasury_ratio=fixed.from_literal("0.2"),
-        heartbeat_window=10,
-        rig_k=fixed.from_literal("0.3"),
-        rig_b=0,
-        re=fixed.from_literal("1.3"),
-        k=fixed.from_literal("100"),
-        kappa=ONE,
-    )
 
 
 def genesis_state(data: Any, contract_account: bytes) -> ComputationState:
