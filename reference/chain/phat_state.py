@@ -64,9 +64,12 @@ PUBLIC = ClusterPermission("Public")
 def _permission(value: Any) -> ClusterPermission:
     if isinstance(value, Mapping) and dict(value) == {"kind": "Public"}:
         return PUBLIC
-    if isinstance(value, Mapping) and set(value) == {"kind", "account"}:
-        if value["kind"] == "OnlyOwner":
-            return ClusterPermission("OnlyOwner", ACCOUNT_ID.decode(value["account"], "account"))
+    if (
+        isinstance(value, Mapping)
+        and set(value) == {"kind", "account"}
+        and value["kind"] == "OnlyOwner"
+    ):
+        return ClusterPermission("OnlyOwner", ACCOUNT_ID.decode(value["account"], "account"))
     raise InvalidInput()
 
 
@@ -79,9 +82,12 @@ Permission = Annotated[ClusterPermission, PERMISSION]
 
 
 def _code_index(value: Any) -> bytes:
-    if isinstance(value, Mapping) and set(value) == {"kind", "code_hash"}:
-        if value["kind"] == "WasmCode":
-            return BYTES32.decode(value["code_hash"], "code_hash")
+    if (
+        isinstance(value, Mapping)
+        and set(value) == {"kind", "code_hash"}
+        and value["kind"] == "WasmCode"
+    ):
+        return BYTES32.decode(value["code_hash"], "code_hash")
     raise InvalidInput()
 
 
