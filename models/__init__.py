@@ -26,6 +26,7 @@ MODELS: dict[str, str] = {
     "stake_pools": "phala_spec.models.staking_pools:StakePoolMachine",
     "collective": "phala_spec.models.collective:CollectiveMachine",
     "democracy": "phala_spec.models.democracy:DemocracyMachine",
+    "phat": "phala_spec.models.phat:PhatMachine",
 }
 
 

@@ -12,4 +12,5 @@ MODULES: tuple[str, ...] = (
     "phala_spec.proofs.stake_pool",
     "phala_spec.proofs.governance",
     "phala_spec.proofs.collective",
+    "phala_spec.proofs.phat",
 )

@@ -15,7 +15,7 @@ import attrs
 
 from ..primitives import scale
 from .phat_state import RESOURCE_TYPES
-from .registry_payloads import WorkerIdentity
+from .registry_payloads import WorkerIdentity as WorkerIdentity
 
 # --- Topics [PHAT-20] -------------------------------------------------------------------------
 

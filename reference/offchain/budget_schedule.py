@@ -16,9 +16,10 @@ The schedule is read from the balancer's documentation, not from its source
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import overload
+from typing import TYPE_CHECKING, Any, overload
 
-from ..primitives.arith import Num
+if TYPE_CHECKING:
+    from z3 import ArithRef
 
 UNIT = 10**12
 """One PHA in the smallest unit (12 decimals) [GEN-1]."""
@@ -59,8 +60,8 @@ def period_number(now: int) -> int:
 @overload
 def decayed(budget: Fraction) -> Fraction: ...
 @overload
-def decayed(budget: Num) -> Num: ...
-def decayed(budget: Fraction | Num) -> Fraction | Num:
+def decayed(budget: ArithRef) -> ArithRef: ...
+def decayed(budget: Any) -> Any:
     """The budget of the next period: three quarters of this one's [PHAT-41]."""
     return budget * 3 / 4
 

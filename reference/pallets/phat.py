@@ -227,10 +227,10 @@ def add_cluster(
         raise DispatchError(NO_WORKER_SPECIFIED)
     identities = []
     for worker in deploy_workers:
-        info = state.registry.workers.get(worker)
-        if info is None:
+        record = state.registry.workers.get(worker)
+        if record is None:
             raise DispatchError(WORKER_NOT_FOUND)
-        identities.append(WorkerIdentity(info.pubkey, info.ecdh_pubkey))
+        identities.append(WorkerIdentity(record.pubkey, record.ecdh_pubkey))
     counter = state.phat.cluster_counter + 1
     cluster = cluster_id(counter)
     by_workers = state.phat.cluster_by_workers
