@@ -27,6 +27,7 @@ MODELS: dict[str, str] = {
     "collective": "phala_spec.models.collective:CollectiveMachine",
     "democracy": "phala_spec.models.democracy:DemocracyMachine",
     "gatekeeper": "phala_spec.models.gatekeeper:GatekeeperMachine",
+    "phat": "phala_spec.models.phat:PhatMachine",
 }
 
 

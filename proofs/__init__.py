@@ -13,4 +13,5 @@ MODULES: tuple[str, ...] = (
     "phala_spec.proofs.governance",
     "phala_spec.proofs.collective",
     "phala_spec.proofs.gatekeeper",
+    "phala_spec.proofs.phat",
 )

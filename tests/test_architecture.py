@@ -65,6 +65,8 @@ PALLET_ORDER = [
     "governance.democracy_voting",
     "governance.democracy",
     "governance.elections",
+    "phat",
+    "phat_tokenomic",
 ]
 
 

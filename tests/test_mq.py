@@ -48,7 +48,7 @@ from phala_spec.conformance.suites.mq.common import (
     WORKER_ORIGIN,
     registry_keys,
 )
-from phala_spec.pallets import computation, mq, registry
+from phala_spec.pallets import computation, mq, phat, registry
 from phala_spec.primitives.codec import digest, to_data
 from phala_spec.primitives.crypto import sign
 from phala_spec.primitives.errors import DispatchError, InvalidInput
@@ -381,12 +381,16 @@ def test_queue_then_kill_then_deliver() -> None:
 
 
 def test_handler_table_follows_the_routing_order() -> None:
-    # The registry's and the computation pallet's handlers [REG-12] [REG-20] [CMP-16] [CMP-17].
+    # The registry's, the computation pallet's and the Phat Contracts' handlers [REG-12]
+    # [REG-20] [CMP-16] [CMP-17] [PHAT-27].
     expected = (
         (b"^phala/registry/event", registry.on_message_received),
         (b"^phala/registry/gk_event", registry.on_gk_message_received),
         (b"^phala/mining/update", computation.on_gk_message_received),
         (b"phala/mining/report", computation.on_working_message_received),
+        (b"phala/cluster/worker/report", phat.on_worker_cluster_message_received),
+        (b"^phala/registry/cluster", phat.on_cluster_message_received),
+        (b"^phala/registry/contract", phat.on_contract_message_received),
     )
     assert expected == composition.ROUTES
     assert mq.route(b"^phala/registry/event") is registry.on_message_received
@@ -399,6 +403,9 @@ def test_handler_table_follows_the_routing_order() -> None:
         b"^phala/registry/gk_event",
         b"^phala/mining/update",
         b"phala/mining/report",
+        b"phala/cluster/worker/report",
+        b"^phala/registry/cluster",
+        b"^phala/registry/contract",
     ]
     assert len(set(order)) == len(order)  # exact matching: at most one handler per topic
 

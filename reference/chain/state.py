@@ -20,6 +20,7 @@ from ..primitives.types import FIXED_BITS, U32_KIND, Kind, fields_of
 from ..primitives.types import AccountId as AccountId
 from .democracy_state import DemocracyConfig, DemocracyState, SchedulerConfig, SchedulerState
 from .messages import Message, MessageOrigin
+from .phat_state import PhatConfig, PhatState, PhatTokenomicState
 from .staking_state import AssetsState, BasePoolState, StakingConfig, WrappedBalancesState
 
 if TYPE_CHECKING:
@@ -212,6 +213,8 @@ class ChainConfig:
     scheduler: SchedulerConfig = attrs.field(factory=SchedulerConfig)
     # the runtime's call filter: ``Phala``, ``Khala`` or ``Everything`` [CHAIN-15]
     call_filter: str = "Phala"
+    # the phat pallet's code size limits [PHAT-2]
+    phat: PhatConfig = attrs.field(factory=PhatConfig)
 
     def __data__(self) -> dict[str, Any]:
         """Plain data [STATE-4] [GEN-5]: ``ias_test_root`` appears only when set [ATT-13],
@@ -633,3 +636,5 @@ class ChainState:
     technical_membership: MembershipState = MembershipState()
     democracy: DemocracyState = attrs.field(factory=DemocracyState)
     scheduler: SchedulerState = attrs.field(factory=SchedulerState)
+    phat: PhatState = attrs.field(factory=PhatState)
+    phat_tokenomic: PhatTokenomicState = attrs.field(factory=PhatTokenomicState)

@@ -44,7 +44,7 @@ ALLOW_LISTS: Mapping[str, frozenset[str]] = {
     "Khala": _BOTH,
 }
 """Each production filter's allow-list, as pallet names, restricted to the pallets
-this specification models (and the Phat pallets, for when they are modelled)."""
+this specification models."""
 
 BLOCKED_EVERYWHERE = frozenset({"PhragmenElection"})
 """The modelled pallets no production list admits: elections are disabled [ELE-3]."""

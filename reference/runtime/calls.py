@@ -30,7 +30,7 @@ import attrs
 
 from ..chain.dispatch import CallData as CallData
 from ..chain.state import ChainState, Events, Origin, PalletOrigin
-from ..pallets import computation, mq
+from ..pallets import computation, mq, phat, phat_tokenomic
 from ..pallets.balances import issuance, lockable, reservable, transfers
 from ..pallets.governance import (
     collective,
@@ -150,6 +150,26 @@ def _collective_calls(instance: str) -> tuple[Call, ...]:
         ),
         _extrinsic(f"{instance}.execute", collective.execute, "COL-9", instance),
         _extrinsic(f"{instance}.set_members", collective.set_members, "COL-12", instance),
+    )
+
+
+def _phat_calls() -> tuple[Call, ...]:
+    """The Phat Contracts pallets' calls, in production's index order [PHAT-6]..[PHAT-15]
+    [PHAT-31]."""
+    pc = f"{phat.PALLET}."
+    return (
+        _extrinsic(pc + "add_cluster", phat.add_cluster, "PHAT-6"),
+        _extrinsic(pc + "cluster_upload_resource", phat.cluster_upload_resource, "PHAT-7"),
+        _extrinsic(pc + "transfer_to_cluster", phat.transfer_to_cluster, "PHAT-8"),
+        _extrinsic(pc + "push_contract_message", phat.push_contract_message, "PHAT-9"),
+        _extrinsic(pc + "instantiate_contract", phat.instantiate_contract, "PHAT-10"),
+        _extrinsic(pc + "cluster_destroy", phat.cluster_destroy, "PHAT-11"),
+        _extrinsic(pc + "set_pink_system_code", phat.set_pink_system_code, "PHAT-12"),
+        _extrinsic(pc + "set_pink_runtime_version", phat.set_pink_runtime_version, "PHAT-12"),
+        _extrinsic(pc + "add_worker_to_cluster", phat.add_worker_to_cluster, "PHAT-13"),
+        _extrinsic(pc + "remove_worker_from_cluster", phat.remove_worker_from_cluster, "PHAT-14"),
+        _extrinsic(pc + "cleanup_removed_workers", phat.cleanup_removed_workers, "PHAT-15"),
+        _extrinsic(f"{phat_tokenomic.PALLET}.adjust_stake", phat_tokenomic.adjust_stake, "PHAT-31"),
     )
 
 
@@ -324,6 +344,7 @@ def _call_table() -> dict[str, Call]:
             vault.check_and_maybe_force_withdraw,
             "STK-66",
         ),
+        *_phat_calls(),
     )
     return {call.name: call for call in calls}
 

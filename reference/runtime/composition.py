@@ -13,8 +13,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..chain import dispatch
+from ..chain.phat_payloads import (
+    CLUSTER_REGISTRY_TOPIC,
+    CONTRACT_REGISTRY_TOPIC,
+    WORKER_CLUSTER_REPORT_TOPIC,
+)
 from ..chain.state import BlockContext, ChainState, Events
-from ..pallets import computation, mq
+from ..pallets import computation, mq, phat
 from ..pallets.governance import democracy, democracy_voting, elections, treasury
 from ..pallets.registry import gatekeepers, message_check, workers
 from ..pallets.staking import base_pool, stake_pool_v2, wrapped_balances
@@ -23,7 +28,8 @@ from . import calls
 Hook = Callable[[ChainState, BlockContext], tuple[ChainState, Events]]
 
 # Pallet hooks in the runtime's pallet order. Balances has none; PhalaMq
-# clears the outbound messages and delivers the queued ones [MQ-16].
+# clears the outbound messages and delivers the queued ones [MQ-16];
+# PhalaPhatContracts (index 93) installs a pending system code [PHAT-12].
 # Treasury (index 63) spends and PhragmenElection (68) elects before
 # PhalaMq's hook [TRS-9] [ELE-14].
 # Scheduler and Democracy (61) come before Treasury: they run first, as one hook so that a
@@ -34,17 +40,21 @@ ON_INITIALIZE: tuple[Hook, ...] = (
     treasury.on_initialize,
     elections.on_initialize,
     mq.on_initialize,
+    phat.on_initialize,
 )
 ON_FINALIZE: tuple[Hook, ...] = (computation.on_finalize,)
 
 # The runtime's message router (production: the runtime's ``msg_routing``), in
 # the order it tries the handlers; a handler is chosen by exact topic equality
-# [MQ-14]. The Phat-contract handlers come after these and are not specified.
+# [MQ-14]; the Phat Contracts' handlers come last [PHAT-27].
 ROUTING_ORDER: tuple[tuple[bytes, str], ...] = (
     (b"^phala/registry/event", "PhalaRegistry.on_message_received"),
     (b"^phala/registry/gk_event", "PhalaRegistry.on_gk_message_received"),
     (b"^phala/mining/update", "PhalaComputation.on_gk_message_received"),
     (b"phala/mining/report", "PhalaComputation.on_working_message_received"),
+    (WORKER_CLUSTER_REPORT_TOPIC, "PhalaPhatContracts.on_worker_cluster_message_received"),
+    (CLUSTER_REGISTRY_TOPIC, "PhalaPhatContracts.on_cluster_message_received"),
+    (CONTRACT_REGISTRY_TOPIC, "PhalaPhatContracts.on_contract_message_received"),
 )
 
 # The on-chain handlers that are specified, as (topic, handler) in routing
@@ -55,6 +65,9 @@ ROUTES: tuple[tuple[bytes, mq.Handler], ...] = (
     (b"^phala/registry/gk_event", gatekeepers.on_gk_message_received),
     (b"^phala/mining/update", computation.on_gk_message_received),
     (b"phala/mining/report", computation.on_working_message_received),
+    (WORKER_CLUSTER_REPORT_TOPIC, phat.on_worker_cluster_message_received),
+    (CLUSTER_REGISTRY_TOPIC, phat.on_cluster_message_received),
+    (CONTRACT_REGISTRY_TOPIC, phat.on_contract_message_received),
 )
 
 

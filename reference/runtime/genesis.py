@@ -16,6 +16,7 @@ import immutables
 
 from ..chain.democracy_state import DemocracyConfig, SchedulerConfig
 from ..chain.messages import origin_from_data
+from ..chain.phat_state import MIB, PhatConfig, PhatTokenomicState
 from ..chain.staking_state import StakingConfig
 from ..chain.state import (
     AccountData,
@@ -141,6 +142,13 @@ PRODUCTION_DEMOCRACY: Mapping[str, Mapping[str, Any]] = {
     "scheduler": {"max_scheduled_per_block": 50},
 }
 
+# The phat pallet's code size limits on Phala [PHAT-2]; Khala's runtime has no such pallet, and
+# its section only gives the record its production values.
+PRODUCTION_PHAT: Mapping[str, int] = {
+    "ink_code_size_limit": 2 * MIB,
+    "sidevm_code_size_limit": 8 * MIB,
+}
+
 # Runtime parameters per preset [GEN-2]. Balances are in the smallest unit
 # (12 decimals). Both production presets start with 1,000,000,000 PHA.
 PRESETS: Mapping[str, Mapping[str, Any]] = {
@@ -166,6 +174,7 @@ PRESETS: Mapping[str, Mapping[str, Any]] = {
             **PRODUCTION_GOVERNANCE,
             **PRODUCTION_DEMOCRACY,
             "call_filter": "Phala",
+            "phat": PRODUCTION_PHAT,
         },
         "balances": _endowments(1_000_000_000 * UNIT, 1_000_000 * UNIT),
     },
@@ -191,6 +200,7 @@ PRESETS: Mapping[str, Mapping[str, Any]] = {
             **PRODUCTION_GOVERNANCE,
             **PRODUCTION_DEMOCRACY,
             "call_filter": "Khala",
+            "phat": PRODUCTION_PHAT,
         },
         "balances": _endowments(1_000_000_000 * UNIT, 1_000_000 * UNIT),
     },
@@ -264,6 +274,8 @@ PRESETS: Mapping[str, Mapping[str, Any]] = {
             "scheduler": {"max_scheduled_per_block": 3},
             # Phala's runtime with small numbers: Phala's call filter [CHAIN-15].
             "call_filter": "Phala",
+            # Small code size limits, so that vectors reach them [PHAT-2].
+            "phat": {"ink_code_size_limit": 64, "sidevm_code_size_limit": 128},
         },
         "balances": [(name, 1_000) for name in DEV_ACCOUNTS],
     },
@@ -282,6 +294,7 @@ CONFIG_SECTIONS: Mapping[str, type] = {
     "treasury": TreasuryConfig,
     "democracy": DemocracyConfig,
     "scheduler": SchedulerConfig,
+    "phat": PhatConfig,
 }
 
 
@@ -362,7 +375,8 @@ def genesis(preset: str = "minimal", overrides: Mapping[str, Any] | None = None)
     ``registry`` (the registry keys the message queue reads, the allowlists, workers
     with their benchmark scores and the gatekeeper launch, see :func:`registry_genesis`),
     ``computation`` (:func:`computation_genesis`), ``governance``
-    (:func:`governance_genesis`) and ``mq`` (:func:`mq_genesis`). Every endowment must be at least the
+    (:func:`governance_genesis`), ``mq`` (:func:`mq_genesis`) and ``phat_tokenomic``
+    (:func:`phat_tokenomic_genesis`). Every endowment must be at least the
     existential deposit, as Substrate's genesis builder requires [GEN-4].
     """
     if preset not in PRESETS:
@@ -375,7 +389,15 @@ def genesis(preset: str = "minimal", overrides: Mapping[str, Any] | None = None)
         raise InvalidInput("genesis config overrides are a map")
     if not isinstance(overrides.get("balances", []), list | tuple):
         raise InvalidInput("genesis balances are a list of [account, amount] pairs")
-    unknown = set(overrides) - {"config", "balances", "registry", "computation", "governance", "mq"}
+    unknown = set(overrides) - {
+        "config",
+        "balances",
+        "registry",
+        "computation",
+        "governance",
+        "mq",
+        "phat_tokenomic",
+    }
     if unknown:
         raise InvalidInput(f"unknown genesis overrides {sorted(unknown)}")
     params = _config_params(data["config"], overrides.get("config", {}))
@@ -413,6 +435,7 @@ def genesis(preset: str = "minimal", overrides: Mapping[str, Any] | None = None)
         mq=mq_genesis(overrides.get("mq", {})),
         registry=registry_genesis(overrides.get("registry", {})),
         computation=computation_genesis(overrides.get("computation", {})),
+        phat_tokenomic=phat_tokenomic_genesis(overrides.get("phat_tokenomic", {})),
     )
     return governance_genesis(state, overrides.get("governance", {}))
 
@@ -524,6 +547,22 @@ def computation_genesis(data: Any) -> ComputationState:
         contract,
     )
     return attrs.evolve(storage, online_workers=online)
+
+
+PHAT_TOKENOMIC_FIELDS = ("min_stake",)
+
+
+def phat_tokenomic_genesis(data: Any) -> PhatTokenomicState:
+    """The Phat tokenomic pallet's storage of a genesis override [GEN-6] [PHAT-30].
+
+    ``{min_stake: balance}``: ``MinStake``, which no call sets (production's
+    own tests write it directly); absent, 0.
+    """
+    if not isinstance(data, Mapping) or not set(data) <= set(PHAT_TOKENOMIC_FIELDS):
+        raise InvalidInput(
+            f"genesis phat_tokenomic overrides are a map with fields among {PHAT_TOKENOMIC_FIELDS}"
+        )
+    return PhatTokenomicState(min_stake=BALANCE.decode(data.get("min_stake", 0), "min_stake"))
 
 
 MQ_FIELDS = ("ingress",)

@@ -14,7 +14,7 @@ from typing import Any
 from ..chain.messages import origin_from_data, signed_message_from_data
 from ..chain.state import ChainState
 from ..chain.system import account_exists, account_info
-from ..pallets import mq
+from ..pallets import mq, phat, phat_tokenomic
 from ..pallets.balances import accounts
 from ..pallets.governance import collective, democracy_storage, treasury
 from ..pallets.registry import gatekeepers
@@ -342,6 +342,41 @@ def view_elections_voter(state: ChainState, args: Sequence[Any]) -> PlainData:
     return to_data(state.elections.voting.get(_account_arg(args)))
 
 
+def view_phat_cluster(state: ChainState, args: Sequence[Any]) -> PlainData:
+    """``phat_cluster(cluster_id)``: ``{info, workers, contracts, pubkey, account}`` [PHAT-28]."""
+    cluster = BYTES32.decode(_one_arg(args), "the cluster id")
+    p = state.phat
+    account = phat.cluster_account(cluster)
+    return {
+        "info": to_data(p.clusters.get(cluster)),
+        "workers": to_data(p.cluster_workers.get(cluster, ())),
+        "contracts": to_data(p.cluster_contracts.get(cluster, ())),
+        "pubkey": state.registry.cluster_keys.get(cluster),
+        "account": account,
+        "balance": to_data(accounts.account_data(state, account)),
+    }
+
+
+def view_phat_contract(state: ChainState, args: Sequence[Any]) -> PlainData:
+    """``phat_contract(contract_id)``: ``{info, pubkey, total_stake}`` [PHAT-28]."""
+    contract = BYTES32.decode(_one_arg(args), "the contract id")
+    return {
+        "info": to_data(state.phat.contracts.get(contract)),
+        "pubkey": state.registry.contract_keys.get(contract),
+        "total_stake": phat_tokenomic.total_stake(state, contract),
+    }
+
+
+def view_phat_stake(state: ChainState, args: Sequence[Any]) -> PlainData:
+    """``phat_stake(account, contract_id)``: the account's stake on the contract, 0 if none
+    [PHAT-28]."""
+    if len(args) != 2:
+        raise InvalidInput("phat_stake takes an account and a contract id")
+    who = ACCOUNT_ID.decode(args[0], "the account")
+    contract = BYTES32.decode(args[1], "the contract id")
+    return phat_tokenomic.user_stake(state, who, contract)
+
+
 VIEWS: Mapping[str, Callable[[ChainState, Sequence[Any]], PlainData]] = {
     "balance": view_balance,
     "account": view_account,
@@ -374,6 +409,9 @@ VIEWS: Mapping[str, Callable[[ChainState, Sequence[Any]], PlainData]] = {
     "deposit_of": view_deposit_of,
     "agenda": view_agenda,
     "elections_voter": view_elections_voter,
+    "phat_cluster": view_phat_cluster,
+    "phat_contract": view_phat_contract,
+    "phat_stake": view_phat_stake,
 }
 
 
