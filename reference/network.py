@@ -336,13 +336,14 @@ class BlockReport:
 
 
 def synced_block(chain: ChainState) -> SyncedBlock:
-    """What a runtime reads from the chain's last finalized block [NET-8] [OFF-13]."""
+    """What a runtime reads from the chain's last finalized block [NET-8] [OFF-13] [KEY-13]."""
     block = chain.system.block
     return SyncedBlock(
         number=block.number,
         timestamp_ms=block.timestamp,
         messages=chain.mq.outbound,
         ingress=chain.mq.ingress,
+        gatekeepers=chain.registry.gatekeepers,
     )
 
 
