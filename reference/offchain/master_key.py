@@ -75,17 +75,24 @@ GATEKEEPER_CHANNEL = "gatekeeper"
 # --- The record [KEY-1] -------------------------------------------------------------------
 
 
+def _as_secret_key(key: Keypair) -> Keypair:
+    """A key as production keeps it: its 64-byte secret, without the seed it came from."""
+    return key if key.seed is None else Keypair(public=key.public, secret=key.secret)
+
+
 @attrs.frozen
 class RotatedKey:
     """One master key of a history (production's ``RotatedMasterKey``) [KEY-1].
 
     ``rotation_id`` 0 is the launch key; ``block_height`` is the block in whose
-    processing the key took effect (0 for the launch key).
+    processing the key took effect (0 for the launch key). The key is kept as
+    its 64-byte secret, as production seals it, so a generated key and the
+    same key received equal each other.
     """
 
     rotation_id: int
     block_height: int
-    key: Keypair
+    key: Keypair = attrs.field(converter=_as_secret_key)
 
 
 @attrs.frozen
