@@ -26,6 +26,7 @@ MODELS: dict[str, str] = {
     "stake_pools": "phala_spec.models.staking_pools:StakePoolMachine",
     "collective": "phala_spec.models.collective:CollectiveMachine",
     "democracy": "phala_spec.models.democracy:DemocracyMachine",
+    "master_key": "phala_spec.models.master_key:MasterKeyMachine",
 }
 
 

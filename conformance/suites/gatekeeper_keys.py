@@ -519,8 +519,10 @@ def adversaries(b: CaseBuilder, setting: str) -> None:
     the `Gatekeeper` origin under a stranger's key is refused (`InvalidSignature`). Both leave the
     chain's key. A rotation while gk1's relayer withholds: gk2's batch wins and both gatekeepers
     adopt gk2's candidate; gk1 drops its losing batch (the chain has passed its sequence); a
-    replay of the winning batch fails `BadSequence`; a stranger's batch (worker origin) listing gk1 changes no
-    history. The chain's key ends as the newest key of both histories."""
+    replay of the winning batch fails `BadSequence`; its payload, resent from a stranger's worker
+    origin (a gatekeeper's valid identity signature inside), is ignored: were it applied, its
+    stale rotation id would halt the gatekeepers; a stranger's batch (worker origin) listing gk1
+    changes no history. The chain's key ends as the newest key of both histories."""
     declare(b, setting, {"gk1": "gatekeeper", "gk2": "gatekeeper"})
     launch(b, "gk2")
     b.network_block([register("gk2")])
@@ -576,6 +578,19 @@ def adversaries(b: CaseBuilder, setting: str) -> None:
     report = b.network_block([(SYNC, {"signed_message": winning_batch}, signed(ADVERSARY))])
     check(
         outcomes(report)[-1] == (None, "PhalaMq.BadSequence"), "a replayed batch is refused [MQ-10]"
+    )
+    resent = inject(
+        b, setting, stranger, GATEKEEPER_KEY_TOPIC, winning_batch["message"]["payload"], STRANGER
+    )
+    before = {n: keys_of(b, n) for n in ("gk1", "gk2")}
+    report = b.network_block([resent], observe=watch("gk1", "gk2"))
+    check(
+        outcomes(report)[-1] == (None, "ok") and report["halted"] == [],
+        "the batch's payload from a worker origin is accepted by the queue",
+    )
+    check(
+        {n: keys_of(b, n) for n in before} == before,
+        "and ignored by the gatekeepers: only the Gatekeeper origin counts [KEY-13]",
     )
     holder = MasterKeys(history=(RotatedKey(0, 0, winner),), active=True)
     listing = RotateMasterKey(2, (WorkerIdentity(KEYS["gk1"].public, KEYS["gk1"].ecdh_public),))
