@@ -8,7 +8,8 @@ workers, [CMP-8], so about 20 hits a block, each worker at most twice an
 hour) and the heartbeats of the workers hit in the previous block, relayed
 ([GK-11]); the runtime opens the block with the sum of shares, replays the
 challenge on every replica, pays the heartbeats and closes every worker
-(idle growth, [GK-17]), then signs its report with the master key ([GK-19]).
+(idle growth, [GK-17]), then signs its report with the master key ([GK-19]) and, every fifth block,
+its beacon ([KEY-14]).
 Sizes: 1,000 and 30,000 working workers in one run (``--quick``: 100 and
 1,000). The figures: blocks per second, cost per worker and block, and the
 ratio of the per-worker costs (1.0 means linear).
@@ -37,6 +38,7 @@ def gatekeeper_with(n: int) -> tuple[Any, list[Any]]:
     from phala_spec.chain.computation_payloads import default_tokenomic
     from phala_spec.chain.messages import GATEKEEPER
     from phala_spec.offchain import gatekeeper as gk
+    from phala_spec.offchain.master_key import MasterKeys, RotatedKey
     from phala_spec.offchain.pruntime import (
         COMPUTING,
         RuntimeConfig,
@@ -75,7 +77,12 @@ def gatekeeper_with(n: int) -> tuple[Any, list[Any]]:
         runtime,
         workers=immutables.Map(replicas),
         economics=econ,
-        master_key=dev_keypair("bench/master"),
+        keys=MasterKeys(
+            history=(RotatedKey(0, 0, dev_keypair("bench/master")),),
+            active=True,
+            launched=True,
+            registered=True,
+        ),
         queue=set_dummy(runtime.queue, GATEKEEPER, dummy=False),
     )
     return runtime, keys

@@ -280,12 +280,13 @@ class NetworkMachine(RuleBasedStateMachine):
 
     def _check_solo(self, report: dict[str, Any]) -> None:
         chain = self.net.chain
-        # [NET-8], restated: the finalized block's number, time, outbound and ingress
+        # [NET-8], restated: the finalized block's number, time, outbound, ingress, gatekeepers
         block = SyncedBlock(
             number=chain.system.block.number,
             timestamp_ms=chain.system.block.timestamp,
             messages=chain.mq.outbound,
             ingress=dict(chain.mq.ingress.items()),
+            gatekeepers=chain.registry.gatekeepers,
         )
         solo_egress = {}
         for key in SOLOS:

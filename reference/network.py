@@ -339,13 +339,14 @@ class BlockReport:
 
 
 def synced_block(chain: ChainState) -> SyncedBlock:
-    """What a runtime reads from the chain's last finalized block [NET-8] [OFF-13]."""
+    """What a runtime reads from the chain's last finalized block [NET-8] [OFF-13] [KEY-13]."""
     block = chain.system.block
     return SyncedBlock(
         number=block.number,
         timestamp_ms=block.timestamp,
         messages=chain.mq.outbound,
         ingress=chain.mq.ingress,
+        gatekeepers=chain.registry.gatekeepers,
     )
 
 
@@ -538,11 +539,29 @@ def view_runtime_worker(net: NetworkState, args: Sequence[Any]) -> PlainData:
     }
 
 
+def view_runtime_keys(net: NetworkState, args: Sequence[Any]) -> PlainData:
+    """``runtime_keys(name)``: what the runtime holds of the master key [KEY-20]."""
+    keys = _runtime_arg(net, args).keys
+    return {
+        "active": keys.active,
+        "history": [
+            {"rotation_id": k.rotation_id, "block_height": k.block_height, "pubkey": k.key.public}
+            for k in keys.history
+        ],
+        "iv_seq": keys.iv_seq,
+        "last_random_number": keys.last_random_number,
+        "launched": keys.launched,
+        "registered": keys.registered,
+        "journal": len(keys.journal),
+    }
+
+
 NETWORK_VIEWS: Mapping[str, Callable[[NetworkState, Sequence[Any]], PlainData]] = {
     "runtimes": view_runtimes,
     "runtime": view_runtime,
     "pending_egress": view_pending_egress,
     "runtime_worker": view_runtime_worker,
+    "runtime_keys": view_runtime_keys,
 }
 
 

@@ -15,7 +15,7 @@ from phala_spec.chain.computation_payloads import (
     WorkingInfoUpdateEvent,
     default_tokenomic,
 )
-from phala_spec.chain.messages import GATEKEEPER, Message, MessageOrigin
+from phala_spec.chain.messages import GATEKEEPER, Message, MessageOrigin, signed_bytes
 from phala_spec.chain.system_payloads import (
     HeartbeatChallenge,
     HeartbeatV2,
@@ -29,21 +29,27 @@ from phala_spec.chain.worker_messages import (
     SYSTEM_EVENT_TOPIC,
     WORKING_INFO_UPDATE_TOPIC,
     WORKING_REPORT_TOPIC,
+    NewRandomNumber,
+    decode_gatekeeper_event,
     decode_working_info_update,
     encode_payload,
 )
 from phala_spec.cli import main
 from phala_spec.offchain import gatekeeper as gk
+from phala_spec.offchain import master_key
+from phala_spec.offchain.master_key import MasterKeys, RotatedKey
 from phala_spec.offchain.pruntime import (
     RuntimeConfig,
+    RuntimeState,
     SyncedBlock,
     hashed_id,
     new_runtime,
     process_block,
+    set_dummy,
 )
 from phala_spec.primitives import fixed
 from phala_spec.primitives.codec import blake2b_256, to_data
-from phala_spec.primitives.crypto import dev_keypair
+from phala_spec.primitives.crypto import Keypair, dev_keypair, verify
 
 ONE = fixed.from_int(1)
 PARAMS = gk.gatekeeper_params(default_tokenomic())
@@ -281,10 +287,9 @@ def system(event: object) -> Message:
 
 def test_a_gatekeeper_runtime_settles_and_signs_its_report_on_the_gatekeeper_channel() -> None:
     runtime = new_runtime(blake2b_256(b"tests/gk"), RuntimeConfig(gatekeeper=True))
-    runtime = attrs.evolve(runtime, master_key=dev_keypair("tests/gk/master"))
-    from phala_spec.offchain.pruntime import set_dummy
-
-    runtime = attrs.evolve(runtime, queue=set_dummy(runtime.queue, GATEKEEPER, False))
+    master = dev_keypair("tests/gk/master")
+    keys = MasterKeys(history=(RotatedKey(0, 0, master),), active=True, registered=True)
+    runtime = attrs.evolve(runtime, keys=keys, queue=set_dummy(runtime.queue, GATEKEEPER, False))
     init_v = fixed.from_int(6000)
     runtime, _ = process_block(
         runtime,
@@ -310,6 +315,7 @@ def test_a_gatekeeper_runtime_settles_and_signs_its_report_on_the_gatekeeper_cha
     (signed,) = egress
     assert signed.message.sender == GATEKEEPER
     assert signed.message.destination == WORKING_INFO_UPDATE_TOPIC
+    assert verify(master.public, signed_bytes(signed.message, signed.sequence), signed.signature)
     report = decode_working_info_update(signed.message.payload)
     assert isinstance(report, WorkingInfoUpdateEvent)
     (settled,) = report.settle
@@ -353,6 +359,65 @@ def test_a_poisoned_gatekeeper_halts_as_before_the_block() -> None:
         MessageOrigin("Worker", WORKER.public), GATEKEEPER_EVENT_TOPIC, changed.payload
     )
     assert process_block(runtime, block(2, from_worker))[0].halted is None
+
+
+def live_gatekeeper(master: Keypair) -> RuntimeState:
+    """A gatekeeper runtime holding ``master``, launched and registered: its channel is live."""
+    runtime = new_runtime(blake2b_256(b"tests/gk"), RuntimeConfig(gatekeeper=True))
+    keys = MasterKeys(
+        history=(RotatedKey(0, 0, master),), active=True, launched=True, registered=True
+    )
+    return attrs.evolve(runtime, keys=keys, queue=set_dummy(runtime.queue, GATEKEEPER, False))
+
+
+def test_the_report_is_queued_before_the_beacon() -> None:
+    """[GK-19] [KEY-14] [OFF-22]: production closes the economics before it emits the beacon."""
+    master = dev_keypair("tests/gk/master")
+    runtime = live_gatekeeper(master)
+    runtime, _ = process_block(
+        runtime,
+        block(
+            4,
+            system(WorkerEventWithKey(WORKER.public, Registered(1))),
+            system(WorkerEventWithKey(WORKER.public, Started(0, fixed.from_int(6000), 500))),
+            system(HeartbeatChallenge(seed=hashed_id(WORKER.public), online_target=0)),
+        ),
+    )
+    beat = HeartbeatV2(0, 4, 48_000, 100, 0, 0)
+    sender = MessageOrigin("Worker", WORKER.public)
+    runtime, egress = process_block(
+        runtime, block(5, Message(sender, WORKING_REPORT_TOPIC, encode_payload(beat)))
+    )
+    report, beacon = egress
+    assert report.message.destination == WORKING_INFO_UPDATE_TOPIC
+    assert beacon.message.destination == GATEKEEPER_EVENT_TOPIC
+    assert beacon.sequence == report.sequence + 1
+    expected = master_key.next_random_number(master, 5, bytes(32))
+    assert decode_gatekeeper_event(beacon.message.payload) == NewRandomNumber(
+        5, expected, bytes(32)
+    )
+
+
+def test_gatekeeper_events_go_to_the_economics_or_to_the_beacon_check() -> None:
+    """[OFF-32]: new parameters reach the economics [GK-18] and leave the key record alone;
+    a beacon is checked by the key life [KEY-15] and leaves the economics alone."""
+    master = dev_keypair("tests/gk/master")
+    runtime = live_gatekeeper(master)
+    new = attrs.evolve(default_tokenomic(), budget_per_block=7 * ONE)
+    changed = Message(
+        PALLET, GATEKEEPER_EVENT_TOPIC, encode_payload(TokenomicParametersChanged(new))
+    )
+    after, _ = process_block(runtime, block(1, changed))
+    assert after.economics is not None and after.economics.params == gk.gatekeeper_params(new)
+    assert after.keys == runtime.keys
+    wrong = NewRandomNumber(1, bytes([1]) * 32, bytes(32))
+    beacon = Message(GATEKEEPER, GATEKEEPER_EVENT_TOPIC, encode_payload(wrong))
+    halted, _ = process_block(runtime, block(1, beacon))
+    assert halted.halted is not None and halted.economics == runtime.economics
+    right = NewRandomNumber(1, master_key.next_random_number(master, 1, bytes(32)), bytes(32))
+    beacon = Message(GATEKEEPER, GATEKEEPER_EVENT_TOPIC, encode_payload(right))
+    checked, _ = process_block(runtime, block(1, beacon))
+    assert checked.halted is None and checked.economics == runtime.economics
 
 
 def test_plain_workers_have_no_economics_in_their_data() -> None:

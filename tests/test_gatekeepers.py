@@ -482,7 +482,8 @@ def test_first_gatekeeper_uploads_a_derived_master_key_and_goes_live() -> None:
     )
     gk2, egress = process_block(gk, SyncedBlock(1, T0, (launch,), {}))
     expected = derive_keypair(gk.identity, (b"phala-spec/master-key", b"rotation-0"))
-    assert gk2.master_key == expected
+    # kept as its 64-byte secret, as production seals it [KEY-1]
+    assert gk2.master_key is not None and gk2.master_key.secret == expected.secret
     (upload_msg,) = egress
     assert upload_msg.message.sender == MessageOrigin("Worker", gk.pubkey)
     assert decode_registry_event(upload_msg.message.payload) == registry_payloads.MasterPubkey(

@@ -575,9 +575,23 @@ def test_undecodable_message_from_other_senders_is_skipped(kind):
 
 def test_malformed_message_on_unsubscribed_topic_is_never_decoded():
     runtime = new_runtime(SEED)
-    for topic in (WORKING_REPORT_TOPIC, REGISTRY_EVENT_TOPIC, b"phala/gatekeeper/key"):
+    for topic in (
+        WORKING_REPORT_TOPIC,
+        REGISTRY_EVENT_TOPIC,
+        b"phala/gatekeeper/launch",
+        b"phala/gatekeeper/change",
+        b"phala/gatekeeper/event",
+    ):
         after, _ = run(runtime, block(1, Message(REGISTRY, topic, b"\xff")))
         assert after.halted is None
+
+
+def test_every_runtime_decodes_the_key_topic():
+    """[KEY-16]: a worker runtime subscribes to ``phala/gatekeeper/key`` too, so garbage there
+    from an always-well-formed sender halts it [OFF-15]."""
+    runtime = new_runtime(SEED)
+    after, _ = run(runtime, block(1, Message(REGISTRY, b"phala/gatekeeper/key", b"\xff")))
+    assert after.halted is not None and after.halted.destination == b"phala/gatekeeper/key"
 
 
 def test_gatekeeper_decodes_reports_and_halts_on_garbage():

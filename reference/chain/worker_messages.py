@@ -30,6 +30,14 @@ from .state import TokenomicParams
 from .computation_payloads import SettleInfo as SettleInfo
 from .computation_payloads import TokenomicParametersChanged as TokenomicParametersChanged
 from .computation_payloads import WorkingInfoUpdateEvent as WorkingInfoUpdateEvent
+from .key_payloads import KEY_TYPES
+from .key_payloads import EncryptedKey as EncryptedKey
+from .key_payloads import HistoryEntry as HistoryEntry
+from .key_payloads import KeyDistribution as KeyDistribution
+from .key_payloads import MasterKeyDistribution as MasterKeyDistribution
+from .key_payloads import MasterKeyHistory as MasterKeyHistory
+from .key_payloads import MasterKeyRotation as MasterKeyRotation
+from .key_payloads import NewRandomNumber as NewRandomNumber
 from .registry_payloads import BenchReport as BenchReport
 from .registry_payloads import FirstGatekeeper as FirstGatekeeper
 from .registry_payloads import GatekeeperChange as GatekeeperChange
@@ -81,6 +89,8 @@ Payload = (
     | GatekeeperRegistryEvent
     | WorkingInfoUpdateEvent
     | TokenomicParametersChanged
+    | KeyDistribution
+    | NewRandomNumber
 )
 
 # --- SCALE layouts [OFF-2]..[OFF-5] ---------------------------------------------
@@ -248,9 +258,19 @@ TYPES: dict[str, Any] = {
         ],
     },
 }
+TYPES.update(KEY_TYPES)
 scale.register_types(TYPES)
 
-_FIXED_SIZES = {"Null": 0, "u8": 1, "u32": 4, "u64": 8, "u128": 16, "U256": 32, "[u8; 32]": 32}
+_FIXED_SIZES = {
+    "Null": 0,
+    "u8": 1,
+    "u32": 4,
+    "u64": 8,
+    "u128": 16,
+    "U256": 32,
+    "[u8; 12]": 12,
+    "[u8; 32]": 32,
+}
 
 # The payload kinds: SCALE type and the topic the type is bound to [OFF-1].
 KINDS: dict[str, tuple[str, bytes]] = {
@@ -262,6 +282,7 @@ KINDS: dict[str, tuple[str, bytes]] = {
     "GatekeeperRegistryEvent": ("OffGatekeeperRegistryEvent", GATEKEEPER_REGISTRY_EVENT_TOPIC),
     "WorkingInfoUpdateEvent": ("OffWorkingInfoUpdateEvent", WORKING_INFO_UPDATE_TOPIC),
     "GatekeeperEvent": ("OffGatekeeperEvent", GATEKEEPER_EVENT_TOPIC),
+    "KeyDistribution": ("OffKeyDistribution", GATEKEEPER_KEY_TOPIC),
 }
 
 
@@ -284,6 +305,17 @@ def _encoded_length(type_name: str, data: bytes, offset: int) -> int | None:
         return fixed if offset + fixed <= len(data) else None
     if type_name.startswith("Vec<"):
         return _vec_length(type_name[4:-1], data, offset)
+    if type_name.startswith("BTreeMap<"):
+        # A map is encoded as the vector of its (key, value) pairs [KEY-2].
+        return _vec_length(f"({type_name[9:-1]})", data, offset)
+    if type_name.startswith("("):
+        total = 0
+        for part in type_name[1:-1].split(", "):
+            part_size = _encoded_length(part, data, offset + total)
+            if part_size is None:
+                return None
+            total += part_size
+        return total
     declaration = TYPES[type_name]
     if declaration["type"] == "struct":
         total = 0
@@ -350,8 +382,10 @@ def kind_of(payload: Payload) -> str:
         return "GatekeeperRegistryEvent"
     if isinstance(payload, WorkingInfoUpdateEvent):
         return "WorkingInfoUpdateEvent"
-    if isinstance(payload, TokenomicParametersChanged):
+    if isinstance(payload, TokenomicParametersChanged | NewRandomNumber):
         return "GatekeeperEvent"
+    if isinstance(payload, MasterKeyDistribution | MasterKeyRotation | MasterKeyHistory):
+        return "KeyDistribution"
     raise TypeError(f"not a payload: {payload!r}")
 
 
@@ -393,6 +427,28 @@ def encode_payload(payload: Payload) -> bytes:
             }
         case TokenomicParametersChanged(params=params):
             value = {"TokenomicParametersChanged": attrs.asdict(params)}
+        case NewRandomNumber():
+            value = {"NewRandomNumber": attrs.asdict(payload)}
+        case MasterKeyDistribution():
+            value = {"MasterKeyDistribution": attrs.asdict(payload)}
+        case MasterKeyRotation():
+            value = {
+                "MasterKeyRotation": {
+                    "rotation_id": payload.rotation_id,
+                    "secret_keys": [(k, attrs.asdict(v)) for k, v in payload.secret_keys],
+                    "sender": payload.sender,
+                    "sig": payload.sig,
+                }
+            }
+        case MasterKeyHistory(dest=dest, history=history):
+            value = {
+                "MasterKeyHistory": {
+                    "dest": dest,
+                    "encrypted_master_key_history": [
+                        (e.rotation_id, e.block_height, attrs.asdict(e.key)) for e in history
+                    ],
+                }
+            }
         case RotateMasterKey(rotation_id=rotation_id, gk_identities=identities):
             value = {
                 "RotateMasterKey": {
@@ -476,8 +532,46 @@ def _payload_from(kind: str, decoded: Any) -> Payload:
     if kind == "GatekeeperEvent" and name == "TokenomicParametersChanged":
         return TokenomicParametersChanged(TokenomicParams(**_fields(body)))
     if kind == "GatekeeperEvent":
-        raise ValueError("only TokenomicParametersChanged is specified among gatekeeper events")
+        return NewRandomNumber(
+            body["block_number"],
+            scale.as_bytes(body["random_number"]),
+            scale.as_bytes(body["last_random_number"]),
+        )
+    if kind == "KeyDistribution":
+        return _key_distribution_from(name, body)
     return RotatedMasterPubkey(body["rotation_id"], scale.as_bytes(body["master_pubkey"]))
+
+
+def _encrypted_key_from(body: Any) -> EncryptedKey:
+    return EncryptedKey(
+        scale.as_bytes(body["ecdh_pubkey"]),
+        scale.as_bytes(body["encrypted_key"]),
+        scale.as_bytes(body["iv"]),
+    )
+
+
+def _key_distribution_from(name: str, body: Any) -> KeyDistribution:
+    if name == "MasterKeyDistribution":
+        return MasterKeyDistribution(
+            scale.as_bytes(body["dest"]),
+            scale.as_bytes(body["ecdh_pubkey"]),
+            scale.as_bytes(body["encrypted_master_key"]),
+            scale.as_bytes(body["iv"]),
+        )
+    if name == "MasterKeyRotation":
+        return MasterKeyRotation(
+            rotation_id=body["rotation_id"],
+            secret_keys=[
+                (scale.as_bytes(k), _encrypted_key_from(v)) for k, v in body["secret_keys"]
+            ],
+            sender=scale.as_bytes(body["sender"]),
+            sig=scale.as_bytes(body["sig"]),
+        )
+    history = tuple(
+        HistoryEntry(rotation_id, block_height, _encrypted_key_from(key))
+        for rotation_id, block_height, key in body["encrypted_master_key_history"]
+    )
+    return MasterKeyHistory(scale.as_bytes(body["dest"]), history)
 
 
 def _working_info_update_from(body: Any) -> WorkingInfoUpdateEvent:
@@ -590,8 +684,19 @@ def decode_registry_event(data: bytes) -> RegistryEvent | DecodeFailure:
     return result
 
 
-def decode_gatekeeper_event(data: bytes) -> TokenomicParametersChanged | DecodeFailure:
-    """Decode a ``GatekeeperEvent`` payload [OFF-32] [OFF-6]; only ``TokenomicParametersChanged`` is specified."""
+def decode_key_distribution(data: bytes) -> KeyDistribution | DecodeFailure:
+    """Decode a ``KeyDistribution`` payload [KEY-2] [OFF-6]."""
+    result = decode_payload("KeyDistribution", data)
+    assert isinstance(
+        result, MasterKeyDistribution | MasterKeyRotation | MasterKeyHistory | DecodeFailure
+    )
+    return result
+
+
+def decode_gatekeeper_event(
+    data: bytes,
+) -> NewRandomNumber | TokenomicParametersChanged | DecodeFailure:
+    """Decode a ``GatekeeperEvent`` payload [OFF-32] [KEY-3] [OFF-6]."""
     result = decode_payload("GatekeeperEvent", data)
-    assert isinstance(result, TokenomicParametersChanged | DecodeFailure)
+    assert isinstance(result, NewRandomNumber | TokenomicParametersChanged | DecodeFailure)
     return result

@@ -1,5 +1,6 @@
 """The off-chain layer: pRuntime, the worker's state machine that replays the
-chain's messages inside the TEE.
+chain's messages inside the TEE (:mod:`.pruntime`), and the master key's life
+in it (:mod:`.master_key`).
 
 May use: :mod:`phala_spec.primitives` and :mod:`phala_spec.chain` (the message
 formats and payloads); never a pallet or the runtime composition.
@@ -51,6 +52,9 @@ from .pruntime import (
     WorkingState as WorkingState,
 )
 from .pruntime import (
+    apply_keys as apply_keys,
+)
+from .pruntime import (
     bench_counter as bench_counter,
 )
 from .pruntime import (
@@ -78,10 +82,19 @@ from .pruntime import (
     on_block_end as on_block_end,
 )
 from .pruntime import (
+    on_gatekeeper_change as on_gatekeeper_change,
+)
+from .pruntime import (
+    on_gatekeeper_event as on_gatekeeper_event,
+)
+from .pruntime import (
     on_gatekeeper_launch as on_gatekeeper_launch,
 )
 from .pruntime import (
     on_heartbeat_challenge as on_heartbeat_challenge,
+)
+from .pruntime import (
+    on_key_distribution as on_key_distribution,
 )
 from .pruntime import (
     on_system_event as on_system_event,
@@ -109,6 +122,9 @@ from .pruntime import (
 )
 from .pruntime import (
     set_dummy as set_dummy,
+)
+from .pruntime import (
+    skip as skip,
 )
 from .pruntime import (
     subscriptions as subscriptions,

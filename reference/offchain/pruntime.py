@@ -22,6 +22,7 @@ import attrs
 import immutables
 
 from ..chain.computation_payloads import TokenomicParametersChanged, default_tokenomic
+from ..chain.key_payloads import KeyDistribution
 from ..chain.messages import (
     GATEKEEPER,
     Message,
@@ -31,13 +32,7 @@ from ..chain.messages import (
     signed_bytes,
     topic_is_offchain,
 )
-from ..chain.registry_payloads import (
-    BenchReport,
-    FirstGatekeeper,
-    GatekeeperLaunch,
-    MasterPubkey,
-    MasterPubkeyOnChain,
-)
+from ..chain.registry_payloads import BenchReport, GatekeeperChange, GatekeeperLaunch
 from ..chain.state import TokenomicParams
 from ..chain.system_payloads import (
     BenchStart,
@@ -54,14 +49,19 @@ from ..chain.system_payloads import (
     WorkingReportEvent,
 )
 from ..chain.worker_messages import (
+    GATEKEEPER_CHANGE_TOPIC,
     GATEKEEPER_EVENT_TOPIC,
+    GATEKEEPER_KEY_TOPIC,
     GATEKEEPER_LAUNCH_TOPIC,
     SYSTEM_EVENT_TOPIC,
     WORKING_REPORT_TOPIC,
     DecodeFailure,
+    NewRandomNumber,
     Payload,
+    decode_gatekeeper_change,
     decode_gatekeeper_event,
     decode_gatekeeper_launch,
+    decode_key_distribution,
     decode_system_event,
     decode_working_report,
     encode_payload,
@@ -69,9 +69,12 @@ from ..chain.worker_messages import (
 )
 from ..primitives.arith import U32_MAX, U64_MAX
 from ..primitives.codec import blake2b_256, to_data
-from ..primitives.crypto import Keypair, derive_keypair, keypair_from_seed, sign
+from ..primitives.crypto import Keypair, keypair_from_seed, sign
 from ..primitives.types import is_unsigned
 from . import gatekeeper as economics
+from . import master_key
+from .master_key import MASTER_KEY_INFO as MASTER_KEY_INFO
+from .master_key import Count, Halt, Live, MasterKeys, Outcome, Send
 
 COMPUTING = "Computing"
 PAUSED = "Paused"
@@ -106,6 +109,10 @@ def _ingress() -> immutables.Map[MessageOrigin, int]:
 
 
 def _as_messages(value: Iterable[Message]) -> tuple[Message, ...]:
+    return tuple(value)
+
+
+def _as_keys(value: Iterable[bytes]) -> tuple[bytes, ...]:
     return tuple(value)
 
 
@@ -164,6 +171,17 @@ def enqueue(
         sequence=next_sequence(sequence), dummy=False, messages=(*channel.messages, signed)
     )
     return SendQueue(queue.channels.set(sender, updated)), signed
+
+
+def skip(queue: SendQueue, sender: MessageOrigin, count: int) -> SendQueue:
+    """Advance a dummy channel by ``count`` sequence numbers without sending [OFF-9] [KEY-10]."""
+    channel = queue.channels[sender]
+    if count == 0:
+        return queue
+    assert channel.dummy, "only a dummy channel counts without sending"
+    return SendQueue(
+        queue.channels.set(sender, attrs.evolve(channel, sequence=channel.sequence + count))
+    )
 
 
 def purge(queue: SendQueue, next_sequence_for: Mapping[MessageOrigin, int]) -> SendQueue:
@@ -244,7 +262,8 @@ class SyncedBlock:
     """What a runtime reads from one verified chain block [OFF-13].
 
     ``messages`` are the block's ``PhalaMq::OutboundMessages`` in order;
-    ``ingress`` is ``OffchainIngress`` after the block (next sequence per sender).
+    ``ingress`` is ``OffchainIngress`` after the block (next sequence per sender);
+    ``gatekeepers`` is the chain's gatekeeper list after the block [KEY-13].
     """
 
     number: int
@@ -253,6 +272,7 @@ class SyncedBlock:
     ingress: immutables.Map[MessageOrigin, int] = attrs.field(
         factory=_ingress, converter=_as_ingress
     )
+    gatekeepers: tuple[bytes, ...] = attrs.field(default=(), converter=_as_keys)
 
     def __attrs_post_init__(self) -> None:
         if not is_unsigned(self.number, U32_MAX):
@@ -367,8 +387,7 @@ class RuntimeState:
     queue: SendQueue = SendQueue()
     last_block: int = 0
     halted: RuntimeHalted | None = None
-    master_key: Keypair | None = None
-    master_pubkey_on_chain: bool = False
+    keys: MasterKeys = attrs.field(factory=MasterKeys)
     economics: economics.Economics | None = None
 
     def __data__(self) -> dict[str, Any]:
@@ -381,6 +400,16 @@ class RuntimeState:
     @property
     def pubkey(self) -> bytes:
         return self.identity.public
+
+    @property
+    def master_key(self) -> Keypair | None:
+        """The master key in force, if the runtime holds the gatekeeper role [OFF-28] [KEY-1]."""
+        return self.keys.current
+
+    @property
+    def master_pubkey_on_chain(self) -> bool:
+        """Holds the role and the chain confirmed its master key [OFF-28] [KEY-8]."""
+        return self.keys.active and self.keys.launched
 
     @property
     def worker(self) -> WorkerState:
@@ -432,15 +461,17 @@ def bench_counter(runtime: RuntimeState, pubkey: bytes, block: SyncedBlock) -> i
 
 
 def subscriptions(runtime: RuntimeState) -> tuple[bytes, ...]:
-    """The topics the runtime subscribes to [OFF-14]."""
+    """The topics the runtime subscribes to [OFF-14] [KEY-16]."""
     if runtime.config.gatekeeper:
         return (
             SYSTEM_EVENT_TOPIC,
+            GATEKEEPER_KEY_TOPIC,
             WORKING_REPORT_TOPIC,
             GATEKEEPER_LAUNCH_TOPIC,
+            GATEKEEPER_CHANGE_TOPIC,
             GATEKEEPER_EVENT_TOPIC,
         )
-    return (SYSTEM_EVENT_TOPIC,)
+    return (SYSTEM_EVENT_TOPIC, GATEKEEPER_KEY_TOPIC)
 
 
 def _emit(runtime: RuntimeState, payload: Payload) -> tuple[RuntimeState, SignedMessage | None]:
@@ -461,10 +492,12 @@ Emitted = tuple[SignedMessage, ...]
 def _emit_gatekeeper(
     runtime: RuntimeState, payload: Payload
 ) -> tuple[RuntimeState, SignedMessage | None]:
-    """Queue a payload on the ``Gatekeeper`` channel, signed with the master key [GK-19] [OFF-28].
+    """Queue a payload on the ``Gatekeeper`` channel, signed with the key in force [GK-19] [OFF-28].
 
-    Without a master key the channel is dummy [OFF-9]: the sequence is
-    counted and nothing is signed.
+    While the runtime holds no live gatekeeper role (no key yet, unregistered,
+    or the role dropped) the channel is dummy [OFF-9] [KEY-9]: the sequence
+    is counted and nothing is signed, so a gatekeeper that receives the key
+    later has counted these messages as its peers sent them [KEY-10].
     """
     signer = runtime.master_key if runtime.master_key is not None else runtime.identity
     queue, signed = enqueue(
@@ -577,10 +610,95 @@ def on_working_report(
     return attrs.evolve(runtime, economics=econ), ()
 
 
+# --- The master key [OFF-28]..[OFF-30] [KEY-1]..[KEY-16] -------------------------------------
+
+
+def generate_master_key(runtime: RuntimeState) -> Keypair:
+    """The master key the first gatekeeper generates [OFF-29] [KEY-4]."""
+    return master_key.generate_key(runtime.identity, 0)
+
+
+def apply_keys(runtime: RuntimeState, outcome: Outcome) -> tuple[RuntimeState, Emitted] | Halt:
+    """Apply a key-life rule's outcome: the new record, then its effects in order [KEY-1].
+
+    ``Send`` queues on the worker or ``Gatekeeper`` channel with the given
+    signer; ``Count`` advances the ``Gatekeeper`` channel without sending;
+    ``Live`` switches it live or dummy.
+    """
+    if isinstance(outcome, Halt):
+        return outcome
+    keys, effects = outcome
+    queue = runtime.queue
+    emitted: list[SignedMessage] = []
+    for effect in effects:
+        match effect:
+            case Send(channel=channel, payload=payload, signer=signer):
+                sender = (
+                    GATEKEEPER
+                    if channel == master_key.GATEKEEPER_CHANNEL
+                    else worker_origin(runtime.pubkey)
+                )
+                queue, signed = enqueue(
+                    queue, sender, topic_of(payload), encode_payload(payload), signer
+                )
+                if signed is not None:
+                    emitted.append(signed)
+            case Count(messages=count):
+                queue = skip(queue, GATEKEEPER, count)
+            case Live(live=live):
+                queue = set_dummy(queue, GATEKEEPER, dummy=not live)
+    return attrs.evolve(runtime, keys=keys, queue=queue), tuple(emitted)
+
+
+def on_gatekeeper_launch(
+    runtime: RuntimeState, block: SyncedBlock, sender: MessageOrigin, launch: GatekeeperLaunch
+) -> tuple[RuntimeState, Emitted] | Halt:
+    """A gatekeeper's ``GatekeeperLaunch`` [OFF-29] [OFF-30] [KEY-7] [KEY-8] [KEY-12]."""
+    return apply_keys(
+        runtime,
+        master_key.on_launch(runtime.keys, runtime.identity, block.number, sender, launch),
+    )
+
+
+def on_gatekeeper_change(
+    runtime: RuntimeState, block: SyncedBlock, sender: MessageOrigin, change: GatekeeperChange
+) -> tuple[RuntimeState, Emitted] | Halt:
+    """A gatekeeper's ``GatekeeperChange`` [KEY-9]."""
+    return apply_keys(
+        runtime,
+        master_key.on_change(runtime.keys, runtime.identity, block.number, sender, change),
+    )
+
+
+def on_key_distribution(
+    runtime: RuntimeState, block: SyncedBlock, sender: MessageOrigin, payload: KeyDistribution
+) -> tuple[RuntimeState, Emitted] | Halt:
+    """Every runtime's ``KeyDistribution`` [KEY-11] [KEY-13]."""
+    outcome = master_key.on_key_distribution(
+        runtime.keys,
+        runtime.identity,
+        block.number,
+        sender,
+        payload,
+        block.gatekeepers,
+        runtime.config.gatekeeper,
+    )
+    return apply_keys(runtime, outcome)
+
+
 def on_gatekeeper_event(
-    runtime: RuntimeState, sender: MessageOrigin, event: TokenomicParametersChanged
-) -> tuple[RuntimeState, Emitted]:
-    """A gatekeeper's handling of a decoded ``GatekeeperEvent`` [GK-18]."""
+    runtime: RuntimeState,
+    block: SyncedBlock,
+    sender: MessageOrigin,
+    event: NewRandomNumber | TokenomicParametersChanged,
+) -> tuple[RuntimeState, Emitted] | Halt:
+    """A gatekeeper's ``GatekeeperEvent`` [OFF-32]: a beacon is checked [KEY-15], new tokenomic
+    parameters go to the economics [GK-18].
+
+    Raises :class:`~.gatekeeper.Poisoned` for parameters the economics cannot take.
+    """
+    if isinstance(event, NewRandomNumber):
+        return apply_keys(runtime, master_key.on_new_random_number(runtime.keys, sender, event))
     econ = runtime.economics
     if econ is None:
         return runtime, ()
@@ -588,86 +706,64 @@ def on_gatekeeper_event(
     return attrs.evolve(runtime, economics=econ), ()
 
 
-# --- Gatekeeper launch [OFF-28]..[OFF-30] -------------------------------------------------
-
-MASTER_KEY_INFO = (b"phala-spec/master-key", b"rotation-0")
-
-
-def generate_master_key(runtime: RuntimeState) -> Keypair:
-    """The master key the first gatekeeper generates [OFF-29].
-
-    Production draws it from the enclave's random source. The reference
-    derives it from the gatekeeper's identity ([CRYPTO-5]) so that a run is a
-    pure function of its inputs; replicas of one gatekeeper therefore agree on
-    it, as the sealed key makes them agree in production.
-    """
-    return derive_keypair(runtime.identity, MASTER_KEY_INFO)
-
-
-def on_gatekeeper_launch(
-    runtime: RuntimeState, sender: MessageOrigin, launch: GatekeeperLaunch
-) -> tuple[RuntimeState, Emitted]:
-    """A gatekeeper's handling of ``GatekeeperLaunch`` [OFF-29] [OFF-30].
-
-    ``FirstGatekeeper`` naming this runtime: generate the master key, upload
-    its public key from the worker channel and switch the ``Gatekeeper``
-    channel live. ``MasterPubkeyOnChain`` with this runtime's key: the
-    gatekeeper is launched. Anything else, and anything not from a pallet,
-    is not acted on here (key distribution and rotation are not specified).
-    """
-    if sender.kind != "Pallet" or not runtime.config.gatekeeper:
-        return runtime, ()
-    if (
-        isinstance(launch, FirstGatekeeper)
-        and launch.pubkey == runtime.pubkey
-        and runtime.master_key is None
-    ):
-        master = generate_master_key(runtime)
-        runtime = attrs.evolve(
-            runtime, master_key=master, queue=set_dummy(runtime.queue, GATEKEEPER, dummy=False)
-        )
-        runtime, signed = _emit(runtime, MasterPubkey(master.public))
-        return runtime, () if signed is None else (signed,)
-    if (
-        isinstance(launch, MasterPubkeyOnChain)
-        and runtime.master_key is not None
-        and launch.master_pubkey == runtime.master_key.public
-    ):
-        return attrs.evolve(runtime, master_pubkey_on_chain=True), ()
-    return runtime, ()
-
-
 def deliver(
     runtime: RuntimeState, block: SyncedBlock, index: int, message: Message
 ) -> tuple[RuntimeState, Emitted] | RuntimeHalted:
-    """Deliver one outbound message of the block [OFF-14] [OFF-15]."""
+    """Deliver one outbound message of the block [OFF-14] [OFF-15] [KEY-16] [GK-20].
+
+    The payload is decoded as its topic's type before anything else; a rule
+    that halts the runtime (production panics: a key-life ``Halt`` or a
+    poisoned economics) gives the ``RuntimeHalted`` record of the message.
+    """
     topic = message.destination
     if not topic_is_offchain(topic) or topic not in subscriptions(runtime):
         return runtime, ()
+    try:
+        result = _dispatch(runtime, block, index, message)
+    except economics.Poisoned as poisoned:
+        result = Halt(poisoned.reason)
+    if isinstance(result, Halt):
+        return RuntimeHalted(
+            block.number, index, message.sender, message.destination, result.reason
+        )
+    return result
+
+
+def _dispatch(
+    runtime: RuntimeState, block: SyncedBlock, index: int, message: Message
+) -> tuple[RuntimeState, Emitted] | RuntimeHalted | Halt:
+    """Decode a subscribed message by its topic and hand it to its handler [OFF-14] [OFF-15]."""
+    topic = message.destination
+    sender = message.sender
     if topic == SYSTEM_EVENT_TOPIC:
         event = decode_system_event(message.payload)
         if isinstance(event, DecodeFailure):
             return _decode_failed(runtime, block, index, message, event)
-        return on_system_event(runtime, block, message.sender, event)
+        return on_system_event(runtime, block, sender, event)
     if topic == GATEKEEPER_LAUNCH_TOPIC:
         launch = decode_gatekeeper_launch(message.payload)
         if isinstance(launch, DecodeFailure):
             return _decode_failed(runtime, block, index, message, launch)
-        return on_gatekeeper_launch(runtime, message.sender, launch)
-    try:
-        if topic == GATEKEEPER_EVENT_TOPIC:
-            changed = decode_gatekeeper_event(message.payload)
-            if isinstance(changed, DecodeFailure):
-                return _decode_failed(runtime, block, index, message, changed)
-            return on_gatekeeper_event(runtime, message.sender, changed)
-        report = decode_working_report(message.payload)
-        if isinstance(report, DecodeFailure):
-            return _decode_failed(runtime, block, index, message, report)
-        return on_working_report(runtime, block, message.sender, report)
-    except economics.Poisoned as poisoned:
-        return RuntimeHalted(
-            block.number, index, message.sender, message.destination, poisoned.reason
-        )
+        return on_gatekeeper_launch(runtime, block, sender, launch)
+    if topic == GATEKEEPER_CHANGE_TOPIC:
+        change = decode_gatekeeper_change(message.payload)
+        if isinstance(change, DecodeFailure):
+            return _decode_failed(runtime, block, index, message, change)
+        return on_gatekeeper_change(runtime, block, sender, change)
+    if topic == GATEKEEPER_KEY_TOPIC:
+        distributed = decode_key_distribution(message.payload)
+        if isinstance(distributed, DecodeFailure):
+            return _decode_failed(runtime, block, index, message, distributed)
+        return on_key_distribution(runtime, block, sender, distributed)
+    if topic == GATEKEEPER_EVENT_TOPIC:
+        gk_event = decode_gatekeeper_event(message.payload)
+        if isinstance(gk_event, DecodeFailure):
+            return _decode_failed(runtime, block, index, message, gk_event)
+        return on_gatekeeper_event(runtime, block, sender, gk_event)
+    report = decode_working_report(message.payload)
+    if isinstance(report, DecodeFailure):
+        return _decode_failed(runtime, block, index, message, report)
+    return on_working_report(runtime, block, sender, report)
 
 
 def _decode_failed(
@@ -682,7 +778,8 @@ def _decode_failed(
 
 
 def end_of_block(runtime: RuntimeState, block: SyncedBlock) -> tuple[RuntimeState, Emitted]:
-    """End-of-block hooks: the gatekeeper's economics [GK-3], then finished benchmarks report [OFF-22].
+    """End-of-block hooks in production's order: the gatekeeper's economics [GK-3], finished
+    benchmarks report [OFF-22], then the beacon [KEY-14].
 
     Raises :class:`~.gatekeeper.Poisoned` if the economics cannot close the block.
     """
@@ -704,7 +801,12 @@ def end_of_block(runtime: RuntimeState, block: SyncedBlock) -> tuple[RuntimeStat
             runtime, signed = _emit(runtime, report)
             if signed is not None:
                 emitted.append(signed)
-    return runtime, tuple(emitted)
+    applied = apply_keys(
+        runtime, master_key.on_block_end(runtime.keys, block.number, runtime.config.gatekeeper)
+    )
+    assert not isinstance(applied, Halt), "the end of a block never halts"
+    runtime, beacon = applied
+    return runtime, (*emitted, *beacon)
 
 
 def process_block(runtime: RuntimeState, block: SyncedBlock) -> tuple[RuntimeState, Emitted]:
