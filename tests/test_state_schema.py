@@ -107,7 +107,11 @@ FIELD = re.compile(r'^(\?\s*)?"?([A-Za-z_][A-Za-z0-9_]*)"?\s*:\s*(.*)$', re.S)
 @functools.cache
 def records(text: str) -> tuple[tuple[tuple[frozenset[str], frozenset[str]], ...], frozenset[str]]:
     """The schema's record maps as (required fields, all fields), and the fields whose
-    values are opaque (typed ``any`` somewhere inside)."""
+    values are opaque (typed ``any`` somewhere inside).
+
+    A map written as a group choice, ``{ (a: x, b: y) // (c: z) }``, has one
+    record per alternative: each parenthesised group of fields is one.
+    """
     text = _uncommented(text)
     shapes: list[tuple[frozenset[str], frozenset[str]]] = []
     opaque: set[str] = set()
@@ -118,9 +122,9 @@ def records(text: str) -> tuple[tuple[tuple[frozenset[str], frozenset[str]], ...
             quoted = not quoted
         elif quoted:
             continue
-        elif char == "{":
+        elif char in "{(":
             stack.append(i)
-        elif char == "}":
+        elif char in "})":
             entries = _top_level_split(text[stack.pop() + 1 : i])
             fields = [FIELD.match(entry) for entry in entries]
             if not entries or not all(fields):
@@ -295,6 +299,26 @@ def test_a_field_missing_from_the_schema_fails(rule: str, field: str, state: Any
 def test_a_field_typed_otherwise_in_the_schema_fails() -> None:
     text = STATE_CDDL.read_text().replace("  in_block: bool,", "  in_block: u32,")
     assert schema_errors(to_data(genesis("minimal")), text) != []
+
+
+def test_journal_entries_of_every_kind_follow_the_schema() -> None:
+    """[KEY-10]: each kind of journal entry is a record of the schema, in any position of the
+    list (a type choice of maps inside a list is checked against its first map only by the
+    validator; the schema writes the entry as a group choice)."""
+    data = to_data(network_state())
+    runtime = next(iter(data["runtimes"].values()))["runtime"]
+    key = bytes(range(32))
+    entries = [
+        {"kind": "Joined", "block": 3, "pubkey": key, "ecdh_pubkey": key},
+        {"kind": "RotationStarted", "block": 4, "rotation_id": 1, "identities": []},
+        {"kind": "RotationDone", "block": 5, "rotation_id": 1},
+        {"kind": "Blocks", "first": 6, "last": 9},
+    ]
+    runtime["keys"]["journal"] = entries
+    assert schema_errors(data) == []
+    for broken in ({"kind": "Joined", "block": 3}, {"kind": "Blocks", "first": 6, "block": 9}):
+        runtime["keys"]["journal"] = [*entries, broken]
+        assert schema_errors(data) != []
 
 
 ALICE = next(iter(to_data(genesis("minimal"))["system"]["accounts"]))
