@@ -367,7 +367,8 @@ class MasterKeyMachine(RuleBasedStateMachine):
 
     @invariant()
     def inv_KEY_17_replicas_agree(self) -> None:
-        """Replicas are equal; every runtime holding the role holds the same keys and counters."""
+        """Replicas are equal; every runtime holding the role holds the same keys and counters, and
+        every gatekeeper runtime the same economics."""
         if self.state is None:
             return
         runtimes = self.net.runtimes
@@ -390,6 +391,13 @@ class MasterKeyMachine(RuleBasedStateMachine):
             len(records) <= 1,
             "inv_KEY_17_replicas_agree",
             "the runtimes holding the role disagree on their keys or counters",
+        )
+        # The economics depend on no key: every gatekeeper runtime computes the same [GK-1].
+        gatekeepers = [rt for rt in runtimes.values() if rt.config.gatekeeper and rt.halted is None]
+        check(
+            all(rt.economics == gatekeepers[0].economics for rt in gatekeepers),
+            "inv_KEY_17_replicas_agree",
+            "the gatekeeper runtimes disagree on their economics",
         )
 
     @invariant()

@@ -27,7 +27,7 @@ from phala_spec.chain.computation_payloads import (
     TokenomicParametersChanged,
     WorkingInfoUpdateEvent,
 )
-from phala_spec.chain.messages import MessageOrigin
+from phala_spec.chain.messages import GATEKEEPER, MessageOrigin
 from phala_spec.chain.state import TokenomicParams
 from phala_spec.chain.system_payloads import HeartbeatV2
 from phala_spec.chain.worker_messages import (
@@ -49,6 +49,7 @@ from phala_spec.conformance.authoring import (
 from phala_spec.conformance.checks import check
 from phala_spec.network import block_randomness
 from phala_spec.offchain import gatekeeper as gk
+from phala_spec.offchain import master_key
 from phala_spec.offchain.pruntime import hashed_id, heartbeat_hit
 from phala_spec.pallets import computation
 from phala_spec.pallets.staking import stake_pool_v2
@@ -68,6 +69,8 @@ BACKER = "bob"  # contributes to the pool
 
 GK_KEY = "gatekeeper/gk"
 GATEKEEPER_KEY = dev_keypair(GK_KEY)
+JOINER_KEY = "gatekeeper/gk2"  # a gatekeeper registered later [KEY-9] [KEY-10]
+JOINER = dev_keypair(JOINER_KEY)
 WORKER_KEYS = ("gatekeeper/worker1", "gatekeeper/worker2", "gatekeeper/worker3")
 WORKERS = tuple(dev_keypair(k) for k in WORKER_KEYS)
 # Each worker's benchmark speed: they score differently, so their shares differ.
@@ -107,8 +110,22 @@ def economics(b: CaseBuilder) -> gk.Economics:
     return econ
 
 
+def from_gatekeeper(extrinsic: dict[str, Any]) -> bool:
+    """A relayed message of the ``Gatekeeper`` origin: a report [GK-19], a beacon [KEY-14] or a
+    key distribution [KEY-9]."""
+    sender = extrinsic.get("sender")
+    return sender is not None and sender["kind"] == "Gatekeeper"
+
+
 def outcomes(report: dict[str, Any]) -> list[str]:
-    return [e["outcome"] for e in report["extrinsics"]]
+    """The outcomes of a block's extrinsics, but the ``Gatekeeper`` origin's relayed messages (the
+    beacon every fifth block among them)."""
+    return [e["outcome"] for e in report["extrinsics"] if not from_gatekeeper(e)]
+
+
+def gatekeeper_outcomes(report: dict[str, Any]) -> list[str]:
+    """The outcomes of the relayed messages of the ``Gatekeeper`` origin."""
+    return [e["outcome"] for e in report["extrinsics"] if from_gatekeeper(e)]
 
 
 def gatekeeper_reports(report: dict[str, Any]) -> list[WorkingInfoUpdateEvent]:
@@ -146,8 +163,12 @@ def launch(
     setting: str,
     count: int = 3,
     tokenomic: dict[str, int] | None = None,
+    joiner: bool = False,
 ) -> None:
     """A network of the gatekeeper and ``count`` workers, launched and computing.
+
+    With ``joiner``, a second gatekeeper runtime (``gk2``) follows every
+    block from genesis but is not registered on chain.
 
     Block 1: root registers the gatekeeper's worker and makes it the first
     gatekeeper; alice registers the workers (no attestation on this preset).
@@ -168,6 +189,7 @@ def launch(
         computation={} if tokenomic is None else {"tokenomic": tokenomic},
         runtimes=[
             {"name": "gk", "key": GK_KEY, "role": "gatekeeper"},
+            *([{"name": "gk2", "key": JOINER_KEY, "role": "gatekeeper"}] if joiner else []),
             *(
                 {
                     "name": runtime_name(i),
@@ -332,7 +354,7 @@ def worker_to_stake_pool_reward(b: CaseBuilder, setting: str) -> None:
     check(settled.treasury == fixed.mul(budget, params.treasury_ratio), "the treasury's part")
     watch(b, worker)
     report = b.network_block()
-    check(outcomes(report) == ["ok"], "the report relayed")
+    check(set(gatekeeper_outcomes(report)) == {"ok"}, "the report relayed")
     check(C + "SessionSettled" in events(b), "settled on chain")
     check(SP + "RewardReceived" in events(b), "the stake pool rewarded")
     check(session_of(b, worker).v == settled.v, "the chain stores the gatekeeper's V")
@@ -595,3 +617,86 @@ def stopped_worker_final_settlement(b: CaseBuilder, setting: str) -> None:
     watch(b, worker)
     b.network_block()
     check(economics(b).workers[worker.public].tokenomic.v == v, "V no longer grows")
+
+
+# --- A gatekeeper that joins after the economics reported [GK-19] [KEY-9] [KEY-10] -------------------
+
+
+def gatekeeper_egress(report: dict[str, Any], name: str) -> list[Any]:
+    """What a runtime signed on the ``Gatekeeper`` channel in a block: (destination, payload,
+    sequence, signature) per message."""
+    return [
+        (m["message"]["destination"], m["message"]["payload"], m["sequence"], m["signature"])
+        for m in report["egress"].get(name, [])
+        if m["message"]["sender"]["kind"] == "Gatekeeper"
+    ]
+
+
+def gatekeeper_sequence(b: CaseBuilder, name: str) -> int:
+    return b.network.runtimes[name].queue.channels[GATEKEEPER].sequence
+
+
+@per_crypto("joiner", ("GK-19", "KEY-9", "KEY-10", "KEY-11", "KEY-14", "KEY-17", "OFF-9", "MQ-10"))
+def late_gatekeeper_replays_the_economics(b: CaseBuilder, setting: str) -> None:
+    """A second gatekeeper runtime follows every block from genesis, unregistered. The first
+    settles a heartbeat and emits beacons: the second computes the same economics, counts the
+    report on its dummy `Gatekeeper` channel as it is made and journals the blocks, signing
+    nothing. Governance then registers it: the first sends it the master key, it replays its
+    journal (counting the beacons) and goes live. From then on both hold equal economics and key records, sit at the same
+    `Gatekeeper` sequence, and sign byte-identical reports and beacons; the chain accepts the
+    first copy of each and rejects the other (`BadSequence`)."""
+    launch(b, setting, count=1, joiner=True)
+    worker = WORKERS[0]
+    hit = next_hit(b, worker, b.chain.system.block.number, 1)
+    run_to(b, hit)
+    report = b.network_block()
+    check(len(gatekeeper_reports(report)) == 1, "the first gatekeeper settles")
+    check(gatekeeper_egress(report, "gk2") == [], "the second signs nothing")
+    run_to(b, 5 * (b.chain.system.block.number // 5 + 1))  # a beacon block
+    gk2 = b.network.runtimes["gk2"]
+    check(gk2.keys.current is None and gk2.economics == economics(b), "same economics, no key")
+    # The first launched at block 2, so it sent a beacon at every multiple of 5 [KEY-14]; the
+    # second journals those blocks [KEY-10] and has counted only the economics' report [GK-19].
+    beacons = b.chain.system.block.number // 5
+    check(gk2.keys.journal == (master_key.Blocks(2, b.chain.system.block.number),), "journaled")
+    check(
+        gatekeeper_sequence(b, "gk2") == gatekeeper_sequence(b, "gk") - beacons == 1,
+        "the report counted, the beacons not yet",
+    )
+    report = b.network_block(
+        [
+            (
+                "PhalaRegistry.force_register_worker",
+                {"pubkey": JOINER.public, "ecdh_pubkey": JOINER.ecdh_public, "operator": None},
+                root(),
+            ),
+            ("PhalaRegistry.register_gatekeeper", {"gatekeeper": JOINER.public}, root()),
+        ]
+    )
+    check(set(outcomes(report)) == {"ok"}, "registered as a gatekeeper")
+    check(len(gatekeeper_egress(report, "gk")) >= 1, "the master key sent to it")
+    b.network_block()
+    gk2 = b.network.runtimes["gk2"]
+    first = b.network.runtimes["gk"]
+    check(gk2.keys == first.keys, "the same key record after the resync")
+    check(gk2.economics == first.economics, "the same economics")
+    check(gatekeeper_sequence(b, "gk2") == gatekeeper_sequence(b, "gk"), "the same sequence")
+    b.observe("runtime_keys", "gk2")
+    start = b.chain.system.block.number
+    hit = next_hit(b, worker, start, 1)
+    run_to(b, hit)
+    report = b.network_block()
+    (update,) = gatekeeper_reports(report)
+    check([s.pubkey for s in update.settle] == [worker.public], "a settlement")
+    check(
+        gatekeeper_egress(report, "gk2") == gatekeeper_egress(report, "gk"),
+        "both sign the same report, byte for byte",
+    )
+    report = b.network_block()
+    relayed = gatekeeper_outcomes(report)
+    check(relayed.count("ok") == relayed.count("PhalaMq.BadSequence") > 0, "each copy once")
+    check(SP + "RewardReceived" in events(b), "the stake pool rewarded")
+    run_to(b, b.chain.system.block.number + 5)
+    check(all(runtime.halted is None for runtime in b.network.runtimes.values()), "nobody halts")
+    check(b.network.runtimes["gk2"].economics == economics(b), "still the same economics")
+    watch(b, worker)
