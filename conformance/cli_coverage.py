@@ -33,10 +33,16 @@ def run(args: argparse.Namespace) -> int:
 
     from phala_spec.cli import CliError
 
-    from .coverage import iter_missing, matrix, measure, read_exempt, replace_matrix, trace_all
+    from .coverage import (
+        SPEC_DIR,
+        iter_missing,
+        matrix,
+        measure,
+        read_exempt,
+        replace_matrix,
+        trace_all,
+    )
     from .store import PACKAGED_DIR, discover
-
-    from .coverage import SPEC_DIR
 
     if not SPEC_DIR.is_dir():
         raise CliError(f"coverage reads the specification's clauses from {SPEC_DIR}: not found")
