@@ -128,6 +128,7 @@ def explore_model(
     seed: int,
     out_dir: Path,
     profile_name: str = "",
+    tool: str = "explore",
 ) -> ExploreResult:
     """Run one model; on failure write the shrunk trace as a vector under ``out_dir`` [MOD-6]."""
     from hypothesis import Verbosity
@@ -152,7 +153,7 @@ def explore_model(
         if machine is None or machine.state is None:
             return attrs.evolve(result, vector_error="the model failed before its genesis")
         try:
-            spec = failure_case(name, machine, invariant, detail, seed, profile_name)
+            spec = failure_case(name, machine, invariant, detail, seed, profile_name, tool)
             path = write_case(spec, out_dir)
         except Exception as error:  # report, never lose the other models' results
             return attrs.evolve(result, vector_error=f"{type(error).__name__}: {error}")
@@ -161,9 +162,19 @@ def explore_model(
 
 
 def failure_case(
-    name: str, machine: Any, invariant: str, detail: str, seed: int, profile_name: str = ""
+    name: str,
+    machine: Any,
+    invariant: str,
+    detail: str,
+    seed: int,
+    profile_name: str = "",
+    tool: str = "explore",
 ) -> Any:
-    """The :class:`CaseSpec` of a failed run: the machine's genesis and trace [MOD-6]."""
+    """The :class:`CaseSpec` of a failed run: the machine's genesis and trace [MOD-6].
+
+    ``tool`` is the subcommand that ran it (``explore``, or ``fuzz`` for a
+    differential run [VEC-26]); it is also the vector's handler.
+    """
     from phala_spec.conformance.authoring import CaseSpec, Provenance, StepSpec
     from phala_spec.primitives.codec import blake2b_256, encode
 
@@ -186,7 +197,7 @@ def failure_case(
         what += f"; the step that raised (not replayable, so not in the vector): {_show(pending)}"
     profile = f"profile {profile_name}, " if profile_name else ""
     description = (
-        f"Found by `phala-spec explore` (model {name}, {profile}seed {seed}): {what}. "
+        f"Found by `phala-spec {tool}` (model {name}, {profile}seed {seed}): {what}. "
         f"{_clip(detail)}. The steps are Hypothesis's shrunk trace; the expectations are "
         "the reference's behaviour on it."
     )
@@ -195,7 +206,7 @@ def failure_case(
     return CaseSpec(
         preset=machine.preset,
         suite=machine.suite,
-        handler="explore",
+        handler=tool,
         case=case,
         description=description,
         genesis=dict(machine.genesis_overrides),

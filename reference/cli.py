@@ -24,6 +24,14 @@ COMMANDS: dict[tuple[str, ...], tuple[str, str]] = {
         "phala_spec.conformance.cli_verify",
         "check vectors: schema, hashes, lock",
     ),
+    ("vectors", "coverage"): (
+        "phala_spec.conformance.cli_coverage",
+        "trace the clauses and error codes each vector exercises [VEC-25]",
+    ),
+    ("vectors", "export"): (
+        "phala_spec.conformance.cli_export",
+        "export vectors as ITF traces or as JSON",
+    ),
     ("vectors", "show"): ("phala_spec.conformance.cli_show", "print a vector as JSON"),
     ("adapter",): (
         "phala_spec.conformance.cli_adapter",

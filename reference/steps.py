@@ -99,7 +99,11 @@ def _nat(value: Any) -> bool:
 
 
 def apply_step(state: State, step: Any) -> StepResult:
-    """Apply one plain-data step to a chain or network state [STEP-1] [STEP-5]."""
+    """Apply one plain-data step to a chain or network state [STEP-1]..[STEP-6].
+
+    A chain takes ``initialize_block``, ``call`` and ``finalize_block``
+    ([STEP-2]..[STEP-4]); a network only ``network_block`` [STEP-5] [STEP-6].
+    """
     if not isinstance(step, Mapping) or step.get("kind") not in STEP_KINDS:
         raise InvalidInput(f"a step is a map whose kind is one of {STEP_KINDS}")
     kind = step["kind"]
