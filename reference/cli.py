@@ -40,6 +40,7 @@ COMMANDS: dict[tuple[str, ...], tuple[str, str]] = {
     ("prove",): ("phala_spec.proofs.cli", "run the Z3 proof obligations"),
     ("explore",): ("phala_spec.models.cli", "run the Hypothesis models; write failures as vectors"),
     ("bench",): ("phala_spec.bench", "measure the reference's performance"),
+    ("simulate",): ("phala_spec.simulate", "simulate a network day at scale: economics and pools"),
     ("fuzz",): ("phala_spec.conformance.fuzz", "feed every decoder random and mutated input"),
 }
 
