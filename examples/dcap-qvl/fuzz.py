@@ -25,10 +25,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import adapter  # noqa: E402
+import adapter
 
-from phala_spec.steps import apply_step  # noqa: E402
-from phala_spec.tee.dcap import SIGNED_LEN  # noqa: E402
+from phala_spec.steps import apply_step
+from phala_spec.tee.dcap import SIGNED_LEN
 
 # An instant at which both verifiers accept the pristine sample: after the issue dates of
 # its TCB info and QE identity (dcap-qvl checks them, the chain does not [ATT-37]) and
@@ -52,7 +52,9 @@ _PEM = re.compile(rb"-----BEGIN CERTIFICATE-----.*?-----END CERTIFICATE-----", r
 def sample() -> tuple[bytes, bytes]:
     """Production's DCAP quote and its SCALE collateral (conformance/evidence)."""
     ev = resources.files("phala_spec.conformance") / "evidence"
-    return (ev / "dcap_quote_v3.bin").read_bytes(), (ev / "dcap_collateral_sgxv30.scale").read_bytes()
+    return (ev / "dcap_quote_v3.bin").read_bytes(), (
+        ev / "dcap_collateral_sgxv30.scale"
+    ).read_bytes()
 
 
 def encode_compact(n: int) -> bytes:
@@ -188,7 +190,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     agree, classes, examples = run(args.trials, args.seed, args.target, args.now)
     known = ledger_classes(args.ledger)
-    print(f"{args.target}: {agree}/{args.trials} bit flips agree ({100 * agree / args.trials:.1f} %)")
+    print(
+        f"{args.target}: {agree}/{args.trials} bit flips agree ({100 * agree / args.trials:.1f} %)"
+    )
     for name, n in sorted(classes.items()):
         mark = "ledger" if name in known else "NEW"
         print(f"{n:5}  [{mark}] {name}    ({examples[name][:70]})")
