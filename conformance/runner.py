@@ -167,6 +167,8 @@ def step_label(step: Any) -> str:
         return f"{kind} {step.get('number')}"
     if kind == "network_blocks":
         return f"{kind} ×{step.get('count')}"
+    if kind == "verify_dcap":
+        return f"{kind} at {step.get('now')}"
     return str(kind)
 
 
