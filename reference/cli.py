@@ -33,6 +33,10 @@ COMMANDS: dict[tuple[str, ...], tuple[str, str]] = {
     ("explore",): ("phala_spec.models.cli", "run the Hypothesis models; write failures as vectors"),
     ("bench",): ("phala_spec.bench", "measure the reference's performance"),
     ("fuzz",): ("phala_spec.conformance.fuzz", "feed every decoder random and mutated input"),
+    ("adequacy",): (
+        "phala_spec.conformance.cli_adequacy",
+        "mutation testing: how many wrong rules the vectors catch",
+    ),
 }
 
 
