@@ -17,8 +17,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "-k",
         dest="pattern",
         metavar="PATTERN",
-        help="only the reference's modules whose dotted name contains every word "
-        "(e.g. 'staking', 'tee.dcap')",
+        help="only the functions whose dotted name (module.function) contains every word; "
+        "'not WORD' excludes (e.g. 'staking', 'tee.dcap', 'democracy._fast_track_origin')",
     )
     parser.add_argument(
         "--operator",
@@ -86,6 +86,7 @@ def run(args: argparse.Namespace) -> int:
     from phala_spec.cli import CliError
 
     from . import adequacy
+    from .authoring import matches
     from .schema import VectorFileError, load_vector
     from .store import PACKAGED_DIR, discover
 
@@ -102,10 +103,13 @@ def run(args: argparse.Namespace) -> int:
     if args.merge:
         outcomes, info = _merged(args.merge)
     else:
-        modules = adequacy.rule_modules(args.pattern)
-        if not modules:
-            raise CliError(f"no module of the reference matches -k {args.pattern!r}")
-        every = adequacy.all_mutants(modules)
+        every = [
+            m
+            for m in adequacy.all_mutants(adequacy.rule_modules())
+            if matches(f"{m.module}.{m.function}", args.pattern)
+        ]
+        if not every:
+            raise CliError(f"no function of the reference matches -k {args.pattern!r}")
         chosen = adequacy.select(every, args.operator, args.sample, args.seed, shard)
         if args.list:
             for mutant in chosen:
