@@ -211,12 +211,12 @@ class InProcessAdapter:
 @contextlib.contextmanager
 def _comparing_with(codec: ModuleType) -> Iterator[None]:
     """The runner compares with the unmutated codec for the duration."""
-    saved = runner.encode
-    runner.encode = codec.encode
+    saved = vars(runner)["encode"]
+    setattr(runner, "encode", codec.encode)  # noqa: B010 (the runner's own name, swapped)
     try:
         yield
     finally:
-        runner.encode = saved
+        setattr(runner, "encode", saved)  # noqa: B010
 
 
 @contextlib.contextmanager
@@ -326,6 +326,34 @@ def _clear_caches() -> None:
                 clear()
 
 
+def outcome_of(
+    mutant: Mutant,
+    status: str,
+    vector: str = "",
+    detail: str = "",
+    covering: int = 0,
+    replayed: int = 0,
+    seconds: float = 0.0,
+) -> Outcome:
+    """The outcome record of ``mutant`` [ADQ-4]."""
+    return Outcome(
+        key=mutant.key,
+        module=mutant.module,
+        function=mutant.function,
+        operator=mutant.operator,
+        line=mutant.line,
+        original=mutant.original,
+        mutated=mutant.mutated,
+        clauses=mutant.clauses,
+        status=status,
+        vector=vector,
+        detail=detail,
+        covering=covering,
+        replayed=replayed,
+        seconds=seconds,
+    )
+
+
 def run_mutant(
     mutant: Mutant,
     baseline: Baseline,
@@ -333,20 +361,10 @@ def run_mutant(
     sources: dict[str, str],
 ) -> Outcome:
     """Install one mutant, replay the vectors that execute it until one fails, uninstall [ADQ-3]."""
-    base = {
-        "key": mutant.key,
-        "module": mutant.module,
-        "function": mutant.function,
-        "operator": mutant.operator,
-        "line": mutant.line,
-        "original": mutant.original,
-        "mutated": mutant.mutated,
-        "clauses": mutant.clauses,
-    }
     covering = baseline.covering(mutant)
     if not covering:
         # a function the module calls while it is imported ran before any vector [ADQ-4]
-        return Outcome(**base, status="import-time" if mutant.import_time else "uncovered")
+        return outcome_of(mutant, "import-time" if mutant.import_time else "uncovered")
     started = time.perf_counter()
     try:
         function = _live_function(mutant)
@@ -354,7 +372,7 @@ def run_mutant(
         original = function.__code__
         function.__code__ = code
     except (LookupError, ValueError, SyntaxError) as exc:
-        return Outcome(**base, status="invalid", detail=str(exc), covering=len(covering))
+        return outcome_of(mutant, "invalid", detail=str(exc), covering=len(covering))
     _clear_caches()
     status, vector, detail, replayed = "survived", "", "", 0
     try:
@@ -383,9 +401,9 @@ def run_mutant(
     finally:
         function.__code__ = original
         _clear_caches()
-    return Outcome(
-        **base,
-        status=status,
+    return outcome_of(
+        mutant,
+        status,
         vector=vector,
         detail=detail[:300],
         covering=len(covering),

@@ -358,14 +358,22 @@ def _statement_sites(node: ast.AST) -> Iterator[_Site]:
 
 
 def _functions(tree: ast.Module) -> Iterator[tuple[str, ast.FunctionDef | ast.AsyncFunctionDef]]:
-    """The outermost functions of a module and the methods of its classes, with qualnames."""
+    """The outermost functions of a module and the methods of its classes, with qualnames.
+
+    Of several definitions under one name (``@overload`` stubs before the
+    implementation) only the last is live, so only it is mutated.
+    """
+    found: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
     for node in tree.body:
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            yield node.name, node
+            found.pop(node.name, None)
+            found[node.name] = node
         elif isinstance(node, ast.ClassDef):
             for item in node.body:
                 if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
-                    yield f"{node.name}.{item.name}", item
+                    found.pop(f"{node.name}.{item.name}", None)
+                    found[f"{node.name}.{item.name}"] = item
+    yield from sorted(found.items(), key=lambda entry: entry[1].lineno)
 
 
 def _clauses(
@@ -443,11 +451,11 @@ def _replace(tree: ast.Module, old: ast.AST, new: ast.AST) -> None:
 
 
 def _find_code(code: CodeType, qualname: str) -> CodeType | None:
+    """The last code object named ``qualname`` (the live one of several definitions)."""
     if code.co_qualname == qualname:
         return code
+    found = None
     for const in code.co_consts:
         if isinstance(const, CodeType):
-            found = _find_code(const, qualname)
-            if found is not None:
-                return found
-    return None
+            found = _find_code(const, qualname) or found
+    return found

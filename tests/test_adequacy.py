@@ -211,3 +211,15 @@ def test_cli_lists_and_refuses_bad_shards(capsys: pytest.CaptureFixture[str]):
     assert "wrapped_balances.unwrappable/" in out
     assert main(["adequacy", "--list", "--shard", "3/2"]) == 2
     assert main(["adequacy", "--list", "-k", "no_such_function_anywhere"]) == 2
+
+
+def test_only_the_live_definition_of_an_overloaded_function_is_mutated():
+    """[ADQ-1]: ``@overload`` stubs are dead code; the implementation's mutants install."""
+    source = (
+        "from typing import overload\n\n\n@overload\ndef rule(a: int) -> int: ...\n"
+        "@overload\ndef rule(a: str) -> str: ...\ndef rule(a):\n    return a - 1\n"
+    )
+    mutants = [m for m in mutants_of("example", "<o>", source) if m.function == "rule"]
+    assert {(m.operator, m.line) for m in mutants} >= {("arithmetic", 9)}
+    for mutant in mutants:
+        assert load(source, mutant)(5) != 4
