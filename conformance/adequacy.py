@@ -19,6 +19,7 @@ the codec for the runner and for the frames' round trip.
 from __future__ import annotations
 
 import contextlib
+import gc
 import importlib
 import importlib.util
 import random
@@ -315,6 +316,53 @@ def _live_function(mutant: Mutant) -> FunctionType:
     return target
 
 
+def closures_of(files: Iterable[str]) -> dict[int, list[FunctionType]]:
+    """The functions that live nested functions' code made, by the id of that code.
+
+    A closure made while a module was imported (a decoder built by a factory
+    for a module-level table) keeps its code when the factory's code is
+    swapped, so the replay swaps the closures' code too [ADQ-3].
+    """
+    wanted = set(files)
+    index: dict[int, list[FunctionType]] = {}
+    for obj in gc.get_objects():
+        if (
+            isinstance(obj, FunctionType)
+            and obj.__code__.co_filename in wanted
+            and "<locals>" in obj.__code__.co_qualname
+        ):
+            index.setdefault(id(obj.__code__), []).append(obj)
+    return index
+
+
+def _nested_codes(code: CodeType) -> Iterator[CodeType]:
+    for const in code.co_consts:
+        if isinstance(const, CodeType):
+            yield const
+            yield from _nested_codes(const)
+
+
+def _swap_closures(
+    original: CodeType, mutated: CodeType, closures: dict[int, list[FunctionType]] | None
+) -> list[tuple[FunctionType, CodeType]]:
+    """Give the existing closures of ``original``'s nested functions their mutated code."""
+    if not closures:
+        return []
+    changed = {c.co_qualname: c for c in _nested_codes(mutated)}
+    swapped: list[tuple[FunctionType, CodeType]] = []
+    for inner in _nested_codes(original):
+        replacement = changed.get(inner.co_qualname)
+        if replacement is None:
+            continue
+        for closure in closures.get(id(inner), []):
+            try:
+                closure.__code__ = replacement
+            except ValueError:
+                continue  # its free variables changed: leave it
+            swapped.append((closure, inner))
+    return swapped
+
+
 def _clear_caches() -> None:
     """Forget every memoised result of the reference (a cached call would hide a mutant)."""
     for name, module in list(sys.modules.items()):
@@ -359,6 +407,7 @@ def run_mutant(
     baseline: Baseline,
     adapter: InProcessAdapter,
     sources: dict[str, str],
+    closures: dict[int, list[FunctionType]] | None = None,
 ) -> Outcome:
     """Install one mutant, replay the vectors that execute it until one fails, uninstall [ADQ-3]."""
     covering = baseline.covering(mutant)
@@ -371,6 +420,7 @@ def run_mutant(
         code: CodeType = mutated_code(sources[mutant.path], mutant)
         original = function.__code__
         function.__code__ = code
+        swapped = _swap_closures(original, code, closures)
     except (LookupError, ValueError, SyntaxError) as exc:
         return outcome_of(mutant, "invalid", detail=str(exc), covering=len(covering))
     _clear_caches()
@@ -400,6 +450,8 @@ def run_mutant(
                 break
     finally:
         function.__code__ = original
+        for inner, code_before in swapped:
+            inner.__code__ = code_before
         _clear_caches()
     return outcome_of(
         mutant,
@@ -435,8 +487,9 @@ def measure(
         started = time.perf_counter()
         baseline = trace_baseline(vectors, sources, adapter)
         traced = time.perf_counter() - started
+        closures = closures_of(sources)
         for mutant in mutants:
-            outcome = run_mutant(mutant, baseline, adapter, sources)
+            outcome = run_mutant(mutant, baseline, adapter, sources, closures)
             if outcome.status in ("survived", "uncovered") and mutant.key in ledger:
                 outcome = attrs.evolve(outcome, status="equivalent", detail=ledger[mutant.key])
             outcomes.append(outcome)

@@ -101,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise CliError(str(exc)) from exc
     if args.merge:
-        outcomes, info = _merged(args.merge)
+        outcomes, info = _merged(args.merge, ledger)
     else:
         every = [
             m
@@ -151,7 +151,10 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _merged(paths: Sequence[Path]) -> tuple[list[Any], dict[str, Any]]:
+def _merged(paths: Sequence[Path], ledger: dict[str, str]) -> tuple[list[Any], dict[str, Any]]:
+    """The shards' outcomes as one run; the ledger as it is now judges their survivors [ADQ-6]."""
+    import attrs
+
     from phala_spec.cli import CliError
 
     from .adequacy import Outcome
@@ -166,6 +169,11 @@ def _merged(paths: Sequence[Path]) -> tuple[list[Any], dict[str, Any]]:
         infos.append(data["info"])
         for item in data["outcomes"]:
             outcome = Outcome.from_json(item)
+            if outcome.status in ("survived", "uncovered", "equivalent"):
+                if outcome.key in ledger:
+                    outcome = attrs.evolve(outcome, status="equivalent", detail=ledger[outcome.key])
+                elif outcome.status == "equivalent":
+                    outcome = attrs.evolve(outcome, status="survived", detail="")
             outcomes[outcome.key] = outcome
     info = {**infos[0], "shard": f"merged from {len(paths)} reports"}
     info["mutate_seconds"] = round(sum(i.get("mutate_seconds", 0) for i in infos), 1)

@@ -223,3 +223,23 @@ def test_only_the_live_definition_of_an_overloaded_function_is_mutated():
     assert {(m.operator, m.line) for m in mutants} >= {("arithmetic", 9)}
     for mutant in mutants:
         assert load(source, mutant)(5) != 4
+
+
+def test_closures_made_before_the_mutant_get_its_code():
+    """[ADQ-3]: a closure a factory made at import time runs the mutated factory's inner code."""
+    source = "def factory(n):\n    def inner(x):\n        return x + n\n    return inner\n\n\nADD = factory(1)\n"
+    namespace: dict[str, object] = {}
+    exec(compile(source, "<factory>", "exec"), namespace)
+    factory, add = namespace["factory"], namespace["ADD"]
+    assert isinstance(factory, FunctionType) and isinstance(add, FunctionType)
+    mutant = next(
+        m for m in mutants_of("example", "<factory>", source) if m.operator == "arithmetic"
+    )
+    closures = adequacy.closures_of(["<factory>"])
+    before = factory.__code__
+    swapped = adequacy._swap_closures(before, mutated_code(source, mutant), closures)
+    assert [f for f, _ in swapped] == [add]
+    assert add(5) == 4
+    for function, code in swapped:
+        function.__code__ = code
+    assert add(5) == 6
