@@ -206,16 +206,19 @@ def force_shutdown_locks_the_vault(b: CaseBuilder) -> None:
 def waiting_three_grace_periods(b: CaseBuilder) -> None:
     """Charlie adds 4,000 PHA to the stake pool, which computes with all 5,000. Bob queues 400 vault
     shares and the vault queues 400 stake-pool shares: releasing value 400 covers the vault's queue,
-    so after 7 days and a second no shutdown; after three grace periods the reason is
-    `Waiting3xGracePeriod`."""
+    so after 7 days and a second, after 14 days and a second, and after exactly three grace
+    periods no shutdown; one second past three grace periods the reason is
+    `Waiting3xGracePeriod` (the request must have waited *more* than three grace periods)."""
     invested(b)
     do(b, SP + "contribute", CHARLIE, pid=0, amount=4_000 * U, as_vault=None)
     do(b, SP + "start_computing", ALICE, pid=0, worker=WORKER.public, stake=5_000 * U)
     do(b, PV + "withdraw", BOB, pid=1, shares=400 * U)
     do(b, SP + "withdraw", ALICE, pid=0, shares=400 * U, as_vault=1)
-    later(b, WEEK + 1)
-    do(b, PV + "check_and_maybe_force_withdraw", CHARLIE, events=[], vault_pid=1)
-    later(b, 2 * WEEK)
+    queued_at = the_vault(b, 1).basepool.withdraw_queue[0].start_time
+    for waited in (WEEK + 1, 2 * WEEK + 1, 3 * WEEK):
+        b.next_block(timestamp=(queued_at + waited) * 1000)
+        do(b, PV + "check_and_maybe_force_withdraw", CHARLIE, events=[], vault_pid=1)
+    later(b, 1)
     do(b, PV + "check_and_maybe_force_withdraw", CHARLIE, vault_pid=1)
     check(
         dict(b.last_events[-1].fields) == {"pid": 1, "reason": "Waiting3xGracePeriod"},
