@@ -136,7 +136,8 @@ def run(args: argparse.Namespace) -> int:
             "seed": args.seed,
             "shard": args.shard,
         }
-    stale = _stale_entries(ledger, outcomes, complete=not (args.pattern or args.sample))
+    complete = info.get("modules") == "all" and info.get("sample") is None
+    stale = _stale_entries(ledger, outcomes, complete=complete and info.get("shard") == "1/1")
     print_report(sys.stdout, outcomes, info, args.survivors, stale)
     if args.json:
         args.json.write_text(
