@@ -243,3 +243,34 @@ def test_closures_made_before_the_mutant_get_its_code():
     for function, code in swapped:
         function.__code__ = code
     assert add(5) == 6
+
+
+def test_merged_reports_are_held_to_the_floor(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    """[ADQ-7]: shards' reports merge into one score; below ``--floor`` the command fails."""
+    import json
+
+    def report(name: str, statuses: list[str]) -> Path:
+        outcomes = [
+            adequacy.Outcome(
+                key=f"{name}.f/constant/{i:08x}",
+                module=name,
+                function="f",
+                operator="constant",
+                line=1,
+                original="1",
+                mutated="2",
+                clauses=(),
+                status=status,
+            ).to_json()
+            for i, status in enumerate(statuses)
+        ]
+        path = tmp_path / f"{name}.json"
+        path.write_text(json.dumps({"info": {"shard": name}, "outcomes": outcomes}))
+        return path
+
+    first, second = report("a", ["killed", "survived"]), report("b", ["killed", "killed"])
+    merge = ["adequacy", "--merge", str(first), str(second)]
+    assert main([*merge, "--floor", "75"]) == 0
+    assert "75.0 % of 4 mutants killed" in capsys.readouterr().out
+    assert main([*merge, "--floor", "76"]) == 1
+    assert "below the floor" in capsys.readouterr().out
