@@ -34,7 +34,7 @@ import attrs
 CLAUSE = re.compile(r"\[([A-Z]+)-(\d+)([a-z]?)\]")
 RANGE = re.compile(r"\[([A-Z]+)-(\d+)\]\s*\.\.\s*\[([A-Z]+)-(\d+)\]")
 ERROR_CODE = re.compile(r"^[A-Z][A-Za-z0-9]*(\.[A-Z][A-Za-z0-9]*)?$")
-TOOLING_PREFIXES = ("ADP", "VEC", "MOD", "SIM")
+TOOLING_PREFIXES = ("ADP", "VEC", "MOD", "SIM", "ADQ")
 """Clause prefixes of the tooling chapters: not protocol rules an implementation must follow."""
 
 REFERENCE_EXCLUDED = (

@@ -42,6 +42,10 @@ COMMANDS: dict[tuple[str, ...], tuple[str, str]] = {
     ("bench",): ("phala_spec.bench", "measure the reference's performance"),
     ("simulate",): ("phala_spec.simulate", "simulate a network day at scale: economics and pools"),
     ("fuzz",): ("phala_spec.conformance.fuzz", "feed every decoder random and mutated input"),
+    ("adequacy",): (
+        "phala_spec.conformance.cli_adequacy",
+        "mutation testing: how many wrong rules the vectors catch",
+    ),
 }
 
 
