@@ -413,6 +413,13 @@ class CaseBuilder:
         summary: dict[str, Any] = self._returned
         return summary
 
+    def verify_dcap(self, quote: bytes, collateral: bytes | None, now: int) -> str:
+        """The chain's DCAP verification of ``quote`` and SCALE ``collateral`` at ``now`` (unix
+        seconds), state unchanged [STEP-8] [ATT-35]; returns the outcome."""
+        return self.step(
+            {"kind": "verify_dcap", "quote": quote, "collateral": collateral, "now": now}
+        )
+
     def observe(self, view: str, *args: Any) -> None:
         """Add an observation to the last recorded step."""
         if not self._steps:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shlex
 import sys
 from pathlib import Path
@@ -43,6 +44,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "adapter declares (default; a vector changing another is unsupported), or none "
         "(behaviour only) [VEC-22]",
     )
+    parser.add_argument(
+        "--shard",
+        default=None,
+        metavar="I/N",
+        help="run only shard I of N (1 ≤ I ≤ N): every N-th vector in id order, from the I-th; "
+        "the N shards of a CI matrix together run every vector once [VEC-18]",
+    )
     parser.add_argument("--json", type=Path, metavar="FILE", help="write a JSON report")
     parser.add_argument("--junit", type=Path, metavar="FILE", help="write a JUnit XML report")
     parser.add_argument(
@@ -52,6 +60,30 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="S",
         help="seconds to wait for each reply (default: 10)",
     )
+
+
+def parse_shard(text: str | None) -> tuple[int, int] | None:
+    """``I/N`` as ``(I, N)`` with ``1 ≤ I ≤ N``; ``None`` for no sharding [VEC-18]."""
+    from phala_spec.cli import CliError
+
+    if text is None:
+        return None
+    match = re.fullmatch(r"([0-9]+)/([0-9]+)", text)
+    if match is None or not 1 <= int(match[1]) <= int(match[2]):
+        raise CliError(f"--shard: a shard is I/N with 1 ≤ I ≤ N, not {text!r}")
+    return int(match[1]), int(match[2])
+
+
+def in_shard(ids: list[str], shard: tuple[int, int] | None) -> set[str]:
+    """The ids of shard ``I/N``: the ``I``-th of every ``N`` in id order [VEC-18].
+
+    Each id is in exactly one of the ``N`` shards, and the shards' sizes differ
+    by at most one.
+    """
+    if shard is None:
+        return set(ids)
+    index, count = shard
+    return {vid for position, vid in enumerate(sorted(ids)) if position % count == index - 1}
 
 
 def adapter_command(text: str | None) -> list[str]:
@@ -100,6 +132,7 @@ def run(args: argparse.Namespace) -> int:
 
     if args.timeout <= 0:
         raise CliError("--timeout must be positive")
+    shard = parse_shard(args.shard)
     for option, path in (("--json", args.json), ("--junit", args.junit)):
         if path is not None:
             ensure_writable(path, option)
@@ -118,6 +151,9 @@ def run(args: argparse.Namespace) -> int:
             raise CliError(str(exc)) from exc
         present = {i for i, _ in selected}
         missing = sorted(i for i in entries if matches(i, args.pattern) and i not in present)
+    chosen = in_shard([*(i for i, _ in selected), *missing], shard)
+    selected = [(i, p) for i, p in selected if i in chosen]
+    missing = [i for i in missing if i in chosen]
     if not selected and not missing:
         if args.pattern:
             raise CliError(f"no vector in {vectors_dir} matches -k {args.pattern!r}")

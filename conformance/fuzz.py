@@ -18,6 +18,7 @@ import random
 import time
 from collections.abc import Callable, Sequence
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -238,9 +239,40 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--inputs", type=int, default=2_000, metavar="N", help="inputs per decoder (default: 2000)"
     )
     parser.add_argument("--seed", type=int, default=0, metavar="N", help="seed (default: 0)")
+    group = parser.add_argument_group(
+        "differential fuzzing [VEC-26]",
+        "with --adapter, the models drive the reference and the implementation in lockstep; "
+        "the first divergence is shrunk and written as a vector",
+    )
+    group.add_argument(
+        "--adapter",
+        metavar="CMD",
+        help="the implementation under test: an adapter command line, split as a shell would",
+    )
+    group.add_argument(
+        "-k", dest="select", metavar="MODEL", help="only models whose name contains MODEL"
+    )
+    group.add_argument(
+        "--examples", type=int, default=100, metavar="N", help="runs per model (default: 100)"
+    )
+    group.add_argument(
+        "--steps", type=int, default=30, metavar="N", help="steps per run at most (default: 30)"
+    )
+    group.add_argument(
+        "--out",
+        type=Path,
+        default=Path("fuzz-vectors"),
+        metavar="DIR",
+        help="where divergences are written as vectors (default: fuzz-vectors)",
+    )
+    group.add_argument(
+        "--timeout", type=float, default=10.0, metavar="S", help="seconds per reply (default: 10)"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.adapter is not None:
+        return run_differential(args)
     from rich.console import Console
     from rich.table import Table
 
@@ -265,3 +297,54 @@ def run(args: argparse.Namespace) -> int:
             highlight=False,
         )
     return 1 if report.findings else 0
+
+
+def run_differential(args: argparse.Namespace) -> int:
+    """``fuzz --adapter CMD``: each model in lockstep with the adapter [VEC-26]."""
+    import shlex
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from phala_spec.cli import CliError
+    from phala_spec.models.cli import select_models
+
+    from .differential import fuzz_models
+
+    command = shlex.split(args.adapter)
+    if not command:
+        raise CliError("--adapter needs a command")
+    if args.examples <= 0 or args.steps <= 0:
+        raise CliError("--examples and --steps must be positive")
+    names = select_models(args.select)
+    if not names:
+        raise CliError(f"no model matches {args.select!r}")
+    err = Console(stderr=True, highlight=False)
+    err.print(f"phala-spec fuzz: {', '.join(names)} against {args.adapter} (seed {args.seed})")
+    results = fuzz_models(
+        command,
+        names,
+        seed=args.seed,
+        examples=args.examples,
+        steps=args.steps,
+        out_dir=args.out,
+        timeout=args.timeout,
+    )
+    table = Table(title=f"phala-spec fuzz --adapter (seed {args.seed})")
+    for column in ("model", "runs", "steps compared", "steps skipped", "result", "vector"):
+        table.add_column(column, overflow="fold")
+    for r in results:
+        outcome = (
+            "[green]agreed[/]"
+            if r.invariant is None
+            else ("[red]DIVERGED[/]" if r.diverged else f"[red]FAILED[/] {r.invariant}")
+        )
+        table.add_row(
+            r.model, str(r.runs), str(r.compared), str(r.skipped), outcome, str(r.vector or "-")
+        )
+    console = Console(highlight=False)
+    console.print(table)
+    for r in results:
+        if r.invariant is not None:
+            console.print(f"[red]{r.model}[/]: {r.detail}")
+    return 0 if all(r.invariant is None for r in results) else 1

@@ -167,6 +167,8 @@ def step_label(step: Any) -> str:
         return f"{kind} {step.get('number')}"
     if kind == "network_blocks":
         return f"{kind} ×{step.get('count')}"
+    if kind == "verify_dcap":
+        return f"{kind} at {step.get('now')}"
     return str(kind)
 
 
@@ -337,6 +339,33 @@ def _run(
         result.status = "error"
         result.message = f"the file says it is {vector['id']!r} but lies at {vector_id!r}"
         raise _Stop(result)
+    _replay(adapter, vector, result, mode)
+
+
+def replay_vector(
+    adapter: Any, vector: dict[str, Any], digests: str = "subsystems"
+) -> VectorResult:
+    """Run one already loaded vector through an adapter: the consumption algorithm [VEC-16].
+
+    ``adapter`` is anything with the :class:`AdapterProcess` interface
+    (``ensure_started``, ``request``); ``phala-spec adequacy`` replays the
+    vectors in-process this way, against a mutated reference.
+    """
+    started = time.perf_counter()
+    result = VectorResult(vector["id"], "pass", opened=True)
+    try:
+        _replay(adapter, vector, result, digests)
+    except _Stop as stop:
+        result = stop.result
+    except AdapterFailure as failure:
+        result.status, result.message = "error", failure.reason
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _replay(
+    adapter: AdapterProcess, vector: dict[str, Any], result: VectorResult, mode: str
+) -> None:
     try:
         hello = adapter.ensure_started()
     except AdapterFailure as failure:

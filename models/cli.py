@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import unittest
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from typing import Any
 import attrs
 
 DEFAULT_OUT = Path("explore-vectors")
+DEFAULT_DATABASE = ".hypothesis/phala-spec-explore"
 MAX_OBSERVED_ACCOUNTS = 16
 
 
@@ -50,6 +52,32 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         metavar="MODEL",
         help="only run models whose name contains MODEL",
+    )
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=1,
+        metavar="N",
+        help="campaigns run in N processes at once (0: one per core; default 1)",
+    )
+    parser.add_argument(
+        "--campaigns",
+        type=int,
+        default=1,
+        metavar="C",
+        help="campaigns per model, seeded SEED, SEED+1, ... (default 1)",
+    )
+    parser.add_argument(
+        "--database",
+        default=DEFAULT_DATABASE,
+        metavar="DIR|redis://HOST:PORT/DB|none",
+        help="Hypothesis example database every campaign shares: a directory, a Redis server "
+        f"(needs the redis package) or none (default: {DEFAULT_DATABASE})",
+    )
+    parser.add_argument(
+        "--replay",
+        action="store_true",
+        help="only replay the examples the database holds (no new examples)",
     )
 
 
@@ -128,9 +156,16 @@ def explore_model(
     seed: int,
     out_dir: Path,
     profile_name: str = "",
+    tool: str = "explore",
+    database: str | None = None,
+    replay: bool = False,
 ) -> ExploreResult:
-    """Run one model; on failure write the shrunk trace as a vector under ``out_dir`` [MOD-6]."""
-    from hypothesis import Verbosity
+    """Run one model; on failure write the shrunk trace as a vector under ``out_dir`` [MOD-6].
+
+    ``database`` names the example database the run reads and writes
+    (:func:`open_database`); ``replay`` runs only the examples it holds.
+    """
+    from hypothesis import Phase, Verbosity
     from hypothesis import seed as hypothesis_seed
     from hypothesis import settings as Settings
     from hypothesis.stateful import run_state_machine_as_test
@@ -141,10 +176,26 @@ def explore_model(
         return recorder.make()
 
     factory.__name__ = f"explore_{name}"
-    run_settings = Settings(settings, report_multiple_bugs=False, verbosity=Verbosity.quiet)
+    # Every model's examples live under their own key in a shared database: Hypothesis keys a
+    # state machine test by its factory's source, the same closure here for every model.
+    factory._hypothesis_internal_add_digest = f"phala-spec explore {name}".encode()  # type: ignore[attr-defined]
+    options: dict[str, Any] = {}
+    if database is not None:
+        # A seeded run is reproducible without derandomizing, which would switch the database off.
+        options.update(database=open_database(database), derandomize=False)
+    if replay:
+        options.update(phases=[Phase.explicit, Phase.reuse, Phase.shrink])
+    run_settings = Settings(
+        settings, report_multiple_bugs=False, verbosity=Verbosity.quiet, **options
+    )
     try:
         seeded: Any = hypothesis_seed(seed)(factory)  # any callable making a machine will do
         run_state_machine_as_test(seeded, settings=run_settings)
+    except unittest.SkipTest:
+        if not replay:
+            raise
+        # Hypothesis skips a test with no phase left to run: nothing in the database to replay.
+        return ExploreResult(name, seed, recorder.runs, recorder.total_steps())
     except Exception as exc:
         invariant, detail = describe_failure(exc)
         machine = recorder.final if recorder.final is not None else recorder.last
@@ -152,7 +203,7 @@ def explore_model(
         if machine is None or machine.state is None:
             return attrs.evolve(result, vector_error="the model failed before its genesis")
         try:
-            spec = failure_case(name, machine, invariant, detail, seed, profile_name)
+            spec = failure_case(name, machine, invariant, detail, seed, profile_name, tool)
             path = write_case(spec, out_dir)
         except Exception as error:  # report, never lose the other models' results
             return attrs.evolve(result, vector_error=f"{type(error).__name__}: {error}")
@@ -160,10 +211,75 @@ def explore_model(
     return ExploreResult(name, seed, recorder.runs, recorder.total_steps())
 
 
+def open_database(spec: str) -> Any:
+    """The example database ``spec`` names [MOD-6].
+
+    ``redis://HOST:PORT/DB``: Hypothesis's ``RedisExampleDatabase`` on that
+    server (the ``redis`` package); anything else: a directory, created if
+    missing. Every process that opens the same database sees the examples the
+    others saved.
+    """
+    from hypothesis.database import DirectoryBasedExampleDatabase
+
+    if spec.startswith(("redis://", "rediss://", "unix://")):
+        from hypothesis.extra.redis import RedisExampleDatabase
+        from redis import Redis
+
+        return RedisExampleDatabase(Redis.from_url(spec), key_prefix=b"phala-spec-explore:")
+    return DirectoryBasedExampleDatabase(spec)
+
+
+@attrs.frozen
+class Campaign:
+    """One model run with its own seed, as a pool process runs it [MOD-6]."""
+
+    model: str
+    machine: str  # "module:attribute"
+    seed: int
+    profile: str
+    out_dir: Path
+    database: str | None
+    replay: bool
+    home: str
+
+
+def run_campaign(campaign: Campaign) -> ExploreResult:
+    """Run a campaign (in whichever process): load the machine, explore, return the result."""
+    import importlib
+
+    from hypothesis.configuration import set_hypothesis_home_dir
+
+    from .settings import profile
+
+    set_hypothesis_home_dir(campaign.home)
+    module, attribute = campaign.machine.split(":")
+    machine_class = getattr(importlib.import_module(module), attribute)
+    return explore_model(
+        campaign.model,
+        machine_class,
+        settings=profile(campaign.profile),
+        seed=campaign.seed,
+        out_dir=campaign.out_dir,
+        profile_name=campaign.profile,
+        database=campaign.database,
+        replay=campaign.replay,
+    )
+
+
 def failure_case(
-    name: str, machine: Any, invariant: str, detail: str, seed: int, profile_name: str = ""
+    name: str,
+    machine: Any,
+    invariant: str,
+    detail: str,
+    seed: int,
+    profile_name: str = "",
+    tool: str = "explore",
 ) -> Any:
-    """The :class:`CaseSpec` of a failed run: the machine's genesis and trace [MOD-6]."""
+    """The :class:`CaseSpec` of a failed run: the machine's genesis and trace [MOD-6].
+
+    ``tool`` is the subcommand that ran it (``explore``, or ``fuzz`` for a
+    differential run [VEC-26]); it is also the vector's handler.
+    """
     from phala_spec.conformance.authoring import CaseSpec, Provenance, StepSpec
     from phala_spec.primitives.codec import blake2b_256, encode
 
@@ -186,7 +302,7 @@ def failure_case(
         what += f"; the step that raised (not replayable, so not in the vector): {_show(pending)}"
     profile = f"profile {profile_name}, " if profile_name else ""
     description = (
-        f"Found by `phala-spec explore` (model {name}, {profile}seed {seed}): {what}. "
+        f"Found by `phala-spec {tool}` (model {name}, {profile}seed {seed}): {what}. "
         f"{_clip(detail)}. The steps are Hypothesis's shrunk trace; the expectations are "
         "the reference's behaviour on it."
     )
@@ -195,7 +311,7 @@ def failure_case(
     return CaseSpec(
         preset=machine.preset,
         suite=machine.suite,
-        handler="explore",
+        handler=tool,
         case=case,
         description=description,
         genesis=dict(machine.genesis_overrides),
@@ -266,20 +382,34 @@ def select_models(pattern: str | None) -> list[str]:
 
 
 def run(args: argparse.Namespace, *, loader: Callable[[str], Any] | None = None) -> int:
+    import os
     import tempfile
 
-    from hypothesis.configuration import set_hypothesis_home_dir
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from phala_spec.cli import CliError
 
-    from . import load_model
+    from . import MODELS, load_model
     from .settings import profile
 
     names = select_models(args.select)
     if not names:
         raise CliError(f"no model matches {args.select!r}")
+    jobs = getattr(args, "jobs", 1)
+    campaigns = getattr(args, "campaigns", 1)
+    database = getattr(args, "database", None)
+    replay = getattr(args, "replay", False)
+    if jobs < 0 or campaigns < 1:
+        raise CliError("--jobs is at least 0 and --campaigns at least 1")
+    jobs = jobs or os.cpu_count() or 1
+    if database is not None and database.lower() == "none":
+        database = None
+    if database is not None and database.startswith(("redis://", "rediss://", "unix://")):
+        try:
+            import redis  # noqa: F401
+        except ImportError:
+            raise CliError("a Redis database needs the redis package (pip install redis)") from None
     settings = profile(args.profile)
     seed = args.seed
     if seed is None:
@@ -288,10 +418,21 @@ def run(args: argparse.Namespace, *, loader: Callable[[str], Any] | None = None)
     args.out.mkdir(parents=True, exist_ok=True)  # so `conformance run --vectors DIR` always has DIR
     results: list[ExploreResult] = []
     err = Console(stderr=True, highlight=False)
-    err.print(f"phala-spec explore: profile {args.profile}, seed {seed}, vectors to {args.out}")
+    where = "no database" if database is None else f"examples in {database}"
+    err.print(
+        f"phala-spec explore: profile {args.profile}, seed {seed}, {campaigns} campaign(s) per "
+        f"model in {jobs} process(es), {where}, vectors to {args.out}"
+    )
     # Hypothesis keeps a cache under its home directory; keep it out of the user's folder.
     with tempfile.TemporaryDirectory(prefix="phala-spec-hypothesis-") as home:
+        from hypothesis.configuration import set_hypothesis_home_dir
+
         set_hypothesis_home_dir(home)
+        work = [
+            Campaign(name, MODELS[name], seed + i, args.profile, args.out, database, replay, home)
+            for name in names
+            for i in range(campaigns)
+        ]
         try:
             with Progress(
                 TextColumn("{task.description}"),
@@ -302,29 +443,66 @@ def run(args: argparse.Namespace, *, loader: Callable[[str], Any] | None = None)
                 transient=True,
                 disable=not err.is_terminal,
             ) as progress:
-                task = progress.add_task("exploring", total=len(names))
-                for name in names:
-                    progress.update(task, description=f"exploring {name} (seed {seed})")
-                    results.append(
-                        explore_model(
-                            name,
-                            load(name),
-                            settings=settings,
-                            seed=seed,
-                            out_dir=args.out,
-                            profile_name=args.profile,
-                        )
-                    )
+                task = progress.add_task("exploring", total=len(work))
+
+                def done(result: ExploreResult) -> None:
+                    results.append(result)
                     progress.advance(task)
                     if not err.is_terminal:
-                        err.print(f"  {name}: {'passed' if results[-1].passed else 'FAILED'}")
+                        outcome = "passed" if result.passed else "FAILED"
+                        err.print(f"  {result.model} (seed {result.seed}): {outcome}")
+
+                if jobs == 1:
+                    for c in work:
+                        progress.update(task, description=f"exploring {c.model} (seed {c.seed})")
+                        done(
+                            explore_model(
+                                c.model,
+                                load(c.model),
+                                settings=settings,
+                                seed=c.seed,
+                                out_dir=args.out,
+                                profile_name=args.profile,
+                                database=database,
+                                replay=replay,
+                            )
+                        )
+                else:
+                    _run_pool(work, jobs, done, progress, task)
         except KeyboardInterrupt:
             _print_table(results, args.profile)
-            done = ", ".join(r.model for r in results) or "none"
-            err.print(f"interrupted: seed {seed}; models finished: {done}")
+            done_names = ", ".join(r.model for r in results) or "none"
+            err.print(f"interrupted: seed {seed}; models finished: {done_names}")
             return 130
+    results.sort(key=lambda r: (names.index(r.model), r.seed))
     _print_table(results, args.profile)
     return 0 if all(r.passed for r in results) else 1
+
+
+def _run_pool(
+    work: list[Campaign],
+    jobs: int,
+    done: Callable[[ExploreResult], None],
+    progress: Any,
+    task: Any,
+) -> None:
+    """Run the campaigns in a pool of ``jobs`` processes, reporting each as it ends [MOD-6]."""
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
+    with ProcessPoolExecutor(max_workers=min(jobs, len(work))) as pool:
+        pending = {pool.submit(run_campaign, c): c for c in work}
+        try:
+            while pending:
+                running = ", ".join(sorted({c.model for c in pending.values()}))
+                progress.update(task, description=f"exploring {running}")
+                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    pending.pop(future)
+                    done(future.result())
+        except KeyboardInterrupt:
+            for future in pending:
+                future.cancel()
+            raise
 
 
 def _fresh_seed() -> int:

@@ -24,6 +24,14 @@ COMMANDS: dict[tuple[str, ...], tuple[str, str]] = {
         "phala_spec.conformance.cli_verify",
         "check vectors: schema, hashes, lock",
     ),
+    ("vectors", "coverage"): (
+        "phala_spec.conformance.cli_coverage",
+        "trace the clauses and error codes each vector exercises [VEC-25]",
+    ),
+    ("vectors", "export"): (
+        "phala_spec.conformance.cli_export",
+        "export vectors as ITF traces or as JSON",
+    ),
     ("vectors", "show"): ("phala_spec.conformance.cli_show", "print a vector as JSON"),
     ("adapter",): (
         "phala_spec.conformance.cli_adapter",
@@ -32,7 +40,12 @@ COMMANDS: dict[tuple[str, ...], tuple[str, str]] = {
     ("prove",): ("phala_spec.proofs.cli", "run the Z3 proof obligations"),
     ("explore",): ("phala_spec.models.cli", "run the Hypothesis models; write failures as vectors"),
     ("bench",): ("phala_spec.bench", "measure the reference's performance"),
+    ("simulate",): ("phala_spec.simulate", "simulate a network day at scale: economics and pools"),
     ("fuzz",): ("phala_spec.conformance.fuzz", "feed every decoder random and mutated input"),
+    ("adequacy",): (
+        "phala_spec.conformance.cli_adequacy",
+        "mutation testing: how many wrong rules the vectors catch",
+    ),
 }
 
 

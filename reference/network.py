@@ -136,7 +136,7 @@ NETWORK_SUBSYSTEM = "network"
 
 
 def subsystems(state: State) -> dict[str, PlainData]:
-    """A state's plain data by subsystem [CODEC-3].
+    """A state's plain data by subsystem [CODEC-3], laid out as [STATE-1]..[STATE-9] say.
 
     A chain state's subsystems are the top-level keys of its plain data
     (``system``, ``balances``, ``mq``, ...); a network's are its chain's, and
@@ -159,6 +159,9 @@ def commitments(state: State) -> dict[str, bytes]:
 
 def genesis_state(preset: str = "minimal", overrides: Mapping[str, Any] | None = None) -> State:
     """The genesis of a vector: a chain, or a network when the overrides declare ``runtimes`` [NET-2].
+
+    The preset's parameters, with the overrides applied, are the configuration
+    [GEN-2] [CHAIN-4]; every other field starts at its default [STATE-6].
 
     Without a ``runtimes`` override this is exactly :func:`~phala_spec.runtime.genesis.genesis`.
     """

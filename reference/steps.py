@@ -14,10 +14,14 @@ A step is a map with a ``kind``:
   ``withheld`` (runtime names whose relayers submit nothing): one block of
   the whole network, for states that have runtimes [STEP-5] [NET-4];
 * ``network_blocks`` with ``count`` and ``interval`` (ms): that many empty
-  network blocks, summarised by a digest [STEP-7] [NET-17].
+  network blocks, summarised by a digest [STEP-7] [NET-17];
+* ``verify_dcap`` with ``quote``, ``collateral`` (SCALE bytes or null) and
+  ``now`` (unix seconds): the chain's DCAP verification alone, state
+  unchanged [STEP-8] [ATT-35].
 
 A chain state advances by the first three kinds, a network state
-(:class:`~phala_spec.network.NetworkState`) by the last two only.
+(:class:`~phala_spec.network.NetworkState`) by the two network kinds only;
+``verify_dcap`` applies to either and changes neither.
 :func:`apply_step` is the whole reference as the conformance runner sees it.
 """
 
@@ -42,13 +46,15 @@ from .chain.state import (
 )
 from .network import Extrinsic, NetworkState, State, network_blocks, network_step
 from .primitives.codec import PlainData, to_data
-from .primitives.errors import InvalidInput
+from .primitives.errors import DispatchError, InvalidInput
 from .primitives.types import ACCOUNT_ID
 from .runtime.block import apply_call, finalize_block, initialize_block
+from .tee.dcap import decode_collateral, verify_dcap
 
 CHAIN_STEP_KINDS = ("initialize_block", "call", "finalize_block")
 NETWORK_STEP_KINDS = ("network_block", "network_blocks")
-STEP_KINDS = (*CHAIN_STEP_KINDS, *NETWORK_STEP_KINDS)
+VERIFY_STEP_KINDS = ("verify_dcap",)
+STEP_KINDS = (*CHAIN_STEP_KINDS, *NETWORK_STEP_KINDS, *VERIFY_STEP_KINDS)
 
 
 @attrs.frozen
@@ -99,10 +105,16 @@ def _nat(value: Any) -> bool:
 
 
 def apply_step(state: State, step: Any) -> StepResult:
-    """Apply one plain-data step to a chain or network state [STEP-1] [STEP-5]."""
+    """Apply one plain-data step to a chain or network state [STEP-1]..[STEP-6].
+
+    A chain takes ``initialize_block``, ``call`` and ``finalize_block``
+    ([STEP-2]..[STEP-4]); a network only ``network_block`` [STEP-5] [STEP-6].
+    """
     if not isinstance(step, Mapping) or step.get("kind") not in STEP_KINDS:
         raise InvalidInput(f"a step is a map whose kind is one of {STEP_KINDS}")
     kind = step["kind"]
+    if kind == "verify_dcap":
+        return _verify_dcap(state, step)
     if isinstance(state, NetworkState):
         if kind not in NETWORK_STEP_KINDS:
             raise InvalidInput(
@@ -171,3 +183,23 @@ def _network_blocks(net: NetworkState, step: Mapping[str, Any]) -> StepResult:
         raise InvalidInput("network_blocks takes integers count and interval")
     new_net, summary = network_blocks(net, count, interval)
     return StepResult(new_net, "ok", (), summary)
+
+
+def _verify_dcap(state: State, step: Mapping[str, Any]) -> StepResult:
+    """DCAP verification on its own [STEP-8] [ATT-35]: the chain's verdict, the state unchanged.
+
+    The outcome is ``ok`` with the attestation report [ATT-33] as the returned
+    value, or the verifier's error code [ATT-20] with ``null``; no events.
+    """
+    _require_fields(step, {"kind", "quote", "collateral", "now"})
+    quote, collateral, now = step["quote"], step["collateral"], step["now"]
+    if not (isinstance(quote, bytes) and (collateral is None or isinstance(collateral, bytes))):
+        raise InvalidInput("verify_dcap takes bytes quote and bytes-or-null collateral")
+    if not (_nat(now) and now < 1 << 64):
+        raise InvalidInput("verify_dcap takes a u64 now (unix seconds)")
+    try:
+        decoded = None if collateral is None else decode_collateral(collateral)
+        report = verify_dcap(quote, decoded, now)
+    except DispatchError as exc:
+        return StepResult(state, exc.code, ())
+    return StepResult(state, "ok", (), to_data(report))

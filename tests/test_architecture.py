@@ -29,6 +29,7 @@ ALLOWED = {
     "runtime": {"primitives", "tee", "chain", "pallets"},
     "network": {"primitives", "tee", "chain", "pallets", "runtime", "offchain"},
     "steps": {"primitives", "tee", "chain", "pallets", "runtime", "offchain", "network"},
+    "simulate": {"primitives", "tee", "chain", "pallets", "runtime", "offchain", "network"},
 }
 TOP = {"", "compat", "cli", "__main__"}
 

@@ -143,6 +143,33 @@ def test_run_reports_files_missing_from_the_lock(vectors: Path, tmp_path: Path) 
     assert "minimal/sample/transfer/too_much" in done.stdout and "file is missing" in done.stdout
 
 
+def test_shards_split_the_selection_into_disjoint_parts(vectors: Path, tmp_path: Path) -> None:
+    # [VEC-18]: the shards of a matrix run every vector once, lock-missing ones included.
+    copy = tmp_path / "vectors"
+    shutil.copytree(vectors, copy)
+    shutil.copy(default_lock(vectors), default_lock(copy))
+    (copy / "minimal/sample/transfer/too_much.cbor").unlink()
+    seen: list[str] = []
+    for index in (1, 2, 3, 4):
+        report = tmp_path / f"shard{index}.json"
+        done = cli(
+            "conformance",
+            "run",
+            "--vectors",
+            str(copy),
+            "--shard",
+            f"{index}/4",
+            "--json",
+            str(report),
+        )
+        ids = [r["id"] for r in json.loads(report.read_text())["results"]]
+        assert len(ids) in (1, 2)
+        missing = "minimal/sample/transfer/too_much" in ids
+        assert done.returncode == (1 if missing else 0), done.stdout + done.stderr
+        seen += ids
+    assert sorted(seen) == sorted(read_lock(default_lock(vectors)))
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -152,6 +179,8 @@ def test_run_reports_files_missing_from_the_lock(vectors: Path, tmp_path: Path) 
             "matches -k",
         ),
         (["conformance", "run", "--vectors", "{vectors}", "--timeout", "0"], "--timeout"),
+        (["conformance", "run", "--vectors", "{vectors}", "--shard", "3/2"], "a shard is I/N"),
+        (["conformance", "run", "--vectors", "{vectors}", "--shard", "0/2"], "a shard is I/N"),
         (
             ["conformance", "run", "--vectors", "{vectors}", "--adapter", "'unbalanced"],
             "cannot parse --adapter",

@@ -627,7 +627,7 @@ def verify_dcap_quote(
 
 
 def verify_dcap(quote: bytes, collateral: SgxV30Collateral | None, now: int) -> AttestationReport:
-    """Verify a DCAP quote at block time ``now`` (unix seconds) [ATT-20]."""
+    """Verify a DCAP quote at block time ``now`` (unix seconds) [ATT-20]; the report of [ATT-33]."""
     verified, runtime_hash = verify_dcap_quote(quote, collateral, now)
     return AttestationReport(
         provider=PROVIDER_DCAP,

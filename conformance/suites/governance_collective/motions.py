@@ -416,3 +416,35 @@ def technical_committee_errors(b: CaseBuilder) -> None:
     )
     check(motion(b, first, TC).ayes == tuple(ids(b, "dave")), "dave stays, his aye too")
     b.observe("collective", TC)
+
+
+@case(suite=SUITE, handler="collective", clauses=("COL-3", "COL-6", "COL-9"), block=1)
+def length_bound_equal_to_the_length(b: CaseBuilder) -> None:
+    """The length bound is an upper bound on the proposal's encoded length: a bound equal to the
+    length is enough and one byte less is `WrongProposalLength`, when `close` approves a motion
+    and when a member `execute`s a call."""
+    council_setup(b)
+    call = pruntime(1)
+    length = len(decode_call(call).encoded)
+    h = propose(b, "alice", call, length_bound=length)
+    vote(b, "alice", h, 0, True)
+    vote(b, "bob", h, 0, True)
+    close(b, h, 0, outcome="Council.WrongProposalLength", length_bound=length - 1)
+    close(b, h, 0, length_bound=length)
+    check(b"pruntime-1" in b.chain.registry.pruntime_allowlist, "approved at the exact bound")
+    transfer = held("Balances.transfer_keep_alive", dest=b.account("bob"), value=1)
+    size = len(decode_call(transfer).encoded)
+    do(
+        b,
+        "TechnicalCommittee.execute",
+        {"proposal": transfer, "length_bound": size - 1},
+        signed("dave"),
+        outcome="TechnicalCommittee.WrongProposalLength",
+    )
+    do(
+        b,
+        "TechnicalCommittee.execute",
+        {"proposal": transfer, "length_bound": size},
+        signed("dave"),
+    )
+    check(event_names(b) == ["TechnicalCommittee.MemberExecuted"], "executed at the exact bound")

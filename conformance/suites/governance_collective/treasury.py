@@ -135,6 +135,20 @@ def spend_period_pays_in_order(b: CaseBuilder) -> None:
     b.observe("balance", POT)
 
 
+@case(suite=SUITE, handler="treasury", clauses=("TRS-6", "TRS-9"), block=1)
+def spend_period_of_one_block(b: CaseBuilder) -> None:
+    """With a spend period of one block every block is a spend block (its number is a multiple
+    of 1): a proposal approved in block 1 is paid when block 2 begins."""
+    treasury_setup(b, spend_period=1)
+    fund_pot(b, 500)
+    do(b, "Treasury.propose_spend", {"value": 100, "beneficiary": b.account("eve")}, signed("bob"))
+    do(b, "Treasury.approve_proposal", {"proposal_id": 0}, root())
+    b.next_block(number=2)
+    awarded = [e.fields[0][1] for e in b.last_events if e.name == "Treasury.Awarded"]
+    check(awarded == [0], "paid at the next block")
+    check(b.chain.system.accounts[b.account("eve")].data.free == 1_000 + 100, "eve paid")
+
+
 @case(suite=SUITE, handler="treasury", clauses=("TRS-7", "TRS-8", "TRS-9", "TRS-10"), block=1)
 def spend_remove_approval_and_burn(b: CaseBuilder) -> None:
     """With a 10% burn (an override; Phala burns nothing): `spend` queues a bond-less spend

@@ -103,6 +103,21 @@ def fast_track_checks_in_order(b: CaseBuilder) -> None:
     check(ongoing(b, 1).threshold == "SuperMajorityAgainst", "instant, against")
 
 
+@case(suite=SUITE, handler="external", clauses=("DEM-16",), block=1)
+def fast_track_needs_two_thirds(b: CaseBuilder) -> None:
+    """The fast-track origin is at least two thirds of the technical committee
+    (`yes * 3 >= total * 2`): 1 of 2 and 3 of 5 (between a half and two thirds) are `BadOrigin`
+    even with a queued majority proposal, 4 of 6 (exactly two thirds) fast-tracks it."""
+    call = transfer("ferdie", 7)
+    h = call_hash(call)
+    dem(b, EXTERNAL_MAJORITY, {"proposal": call}, collective("Council", 3, 4))
+    args = {"proposal_hash": h, "voting_period": 2, "delay": 0}
+    dem(b, FAST_TRACK, args, collective("TechnicalCommittee", 1, 2), "BadOrigin")
+    dem(b, FAST_TRACK, args, collective("TechnicalCommittee", 3, 5), "BadOrigin")
+    dem(b, FAST_TRACK, args, collective("TechnicalCommittee", 4, 6))
+    check(ongoing(b, 0).end == 1 + 2, "a referendum ending at now + 2")
+
+
 @case(suite=SUITE, handler="external", clauses=("DEM-16", "DEM-2"), block=1)
 def instant_not_allowed(b: CaseBuilder) -> None:
     """With `instant_allowed` false, the instant path fails with `InstantNotAllowed` after the

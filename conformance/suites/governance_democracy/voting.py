@@ -38,6 +38,7 @@ from phala_spec.conformance.suites.governance_democracy.common import (
     standard,
     transfer,
 )
+from phala_spec.pallets.balances.accounts import free_balance
 
 # --- Voting [DEM-7] [DEM-8] [DEM-9] ------------------------------------------------------------
 
@@ -190,6 +191,38 @@ def winning_conviction_lock_outlives_the_vote(b: CaseBuilder) -> None:
 
 
 # --- Delegation [DEM-12] [DEM-13] -----------------------------------------------------------------
+
+
+@case(suite=SUITE, handler="voting", clauses=("DEM-9", "DEM-12"), block=1)
+def vote_of_the_whole_free_balance(b: CaseBuilder) -> None:
+    """A vote may carry the voter's whole free balance and a delegation may lend all of it (the
+    check is `balance > free`): one unit more is `InsufficientFunds`, exactly the free balance
+    is accepted, for a standard vote, a split vote (aye + nay) and a delegation."""
+    ref = instant_referendum(b, transfer("ferdie", 1), voting_period=3)
+    free = free_balance(b.chain, b.account("eve"))
+    over, exact = standard(True, 1, free + 1), standard(True, 1, free)
+    dem(b, VOTE, {"ref_index": ref, "vote": over}, signed("eve"), "Democracy.InsufficientFunds")
+    dem(b, VOTE, {"ref_index": ref, "vote": exact}, signed("eve"))
+    dem(
+        b,
+        VOTE,
+        {"ref_index": ref, "vote": split(free, 1)},
+        signed("eve"),
+        "Democracy.InsufficientFunds",
+    )
+    dem(b, VOTE, {"ref_index": ref, "vote": split(free - 1, 1)}, signed("eve"))
+    check(lock_of(b, "eve") == free, "the whole free balance locked")
+    lender = free_balance(b.chain, b.account("charlie"))
+    to_bob: dict[str, Any] = {"to": b.account("bob"), "conviction": 1}
+    dem(
+        b,
+        DELEGATE,
+        {**to_bob, "balance": lender + 1},
+        signed("charlie"),
+        "Democracy.InsufficientFunds",
+    )
+    dem(b, DELEGATE, {**to_bob, "balance": lender}, signed("charlie"))
+    check(lock_of(b, "charlie") == lender, "the whole free balance lent")
 
 
 @case(suite=SUITE, handler="delegation", clauses=("DEM-12", "DEM-13", "DEM-9", "DEM-11"), block=1)

@@ -52,9 +52,9 @@ def do(
         check(got == list(events), f"{call}: events {list(events)}, not {got}")
 
 
-def start(b: CaseBuilder) -> None:
+def start(b: CaseBuilder, config: dict[str, Any] | None = None) -> None:
     """Workers 1 and 2 benchmarked (1200), worker 3 not; bob and charlie wrap 100,000 PHA; alice's pool 0."""
-    setup(b, SETTING, {WORKER: 1200, WORKER2: 1200})
+    setup(b, SETTING, {WORKER: 1200, WORKER2: 1200}, config=config)
     for who in (BOB, CHARLIE):
         do(b, "PhalaWrappedBalances.wrap", who, amount=100_000 * U)
     do(b, SP + "create", ALICE, events=[SP + "PoolCreated"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from phala_spec.conformance.authoring import CaseBuilder, case
 from phala_spec.conformance.checks import check
 from phala_spec.conformance.suites.computation.common import WORKER
@@ -30,10 +32,15 @@ from phala_spec.conformance.suites.stake_pool.common import (
 # --- vault ----------------------------------------------------------------------------------------
 
 
-def invested(b: CaseBuilder, commission: int | None = 100_000, amount: int = 1_000) -> None:
+def invested(
+    b: CaseBuilder,
+    commission: int | None = 100_000,
+    amount: int = 1_000,
+    config: dict[str, Any] | None = None,
+) -> None:
     """Stake pool 0 (worker 1), vault 1 (alice, ``commission``); bob puts ``amount`` PHA in the vault,
     all invested in the stake pool."""
-    start(b)
+    start(b, config)
     do(b, SP + "add_worker", ALICE, pid=0, pubkey=WORKER.public)
     do(b, PV + "create", ALICE, events=[PV + "PoolCreated"])
     if commission is not None:
@@ -199,16 +206,19 @@ def force_shutdown_locks_the_vault(b: CaseBuilder) -> None:
 def waiting_three_grace_periods(b: CaseBuilder) -> None:
     """Charlie adds 4,000 PHA to the stake pool, which computes with all 5,000. Bob queues 400 vault
     shares and the vault queues 400 stake-pool shares: releasing value 400 covers the vault's queue,
-    so after 7 days and a second no shutdown; after three grace periods the reason is
-    `Waiting3xGracePeriod`."""
+    so after 7 days and a second, after 14 days and a second, and after exactly three grace
+    periods no shutdown; one second past three grace periods the reason is
+    `Waiting3xGracePeriod` (the request must have waited *more* than three grace periods)."""
     invested(b)
     do(b, SP + "contribute", CHARLIE, pid=0, amount=4_000 * U, as_vault=None)
     do(b, SP + "start_computing", ALICE, pid=0, worker=WORKER.public, stake=5_000 * U)
     do(b, PV + "withdraw", BOB, pid=1, shares=400 * U)
     do(b, SP + "withdraw", ALICE, pid=0, shares=400 * U, as_vault=1)
-    later(b, WEEK + 1)
-    do(b, PV + "check_and_maybe_force_withdraw", CHARLIE, events=[], vault_pid=1)
-    later(b, 2 * WEEK)
+    queued_at = the_vault(b, 1).basepool.withdraw_queue[0].start_time
+    for waited in (WEEK + 1, 2 * WEEK + 1, 3 * WEEK):
+        b.next_block(timestamp=(queued_at + waited) * 1000)
+        do(b, PV + "check_and_maybe_force_withdraw", CHARLIE, events=[], vault_pid=1)
+    later(b, 1)
     do(b, PV + "check_and_maybe_force_withdraw", CHARLIE, vault_pid=1)
     check(
         dict(b.last_events[-1].fields) == {"pid": 1, "reason": "Waiting3xGracePeriod"},
@@ -216,6 +226,33 @@ def waiting_three_grace_periods(b: CaseBuilder) -> None:
     )
     watch(b, 1)
     watch(b, 0)
+
+
+VAULT_PERIOD = 10 * 24 * 3600
+"""A vault queue period shorter than three grace periods, so that it decides [STK-66]."""
+
+
+@case(suite=SUITE, handler="vault", clauses=("STK-66", "STK-20", "GEN-5"), crypto=SETTING)
+def vault_queue_period_deadline(b: CaseBuilder) -> None:
+    """With `vault_queue_period` set to 10 days, below three grace periods: the vault's queued
+    withdrawal is covered by the stake the vault is releasing, so only the period can expire it.
+    After exactly 10 days of waiting nothing happens; one second later the request has waited
+    longer than the period: `ForceShutdown(NoEnoughReleasingStake)`."""
+    invested(b, config={"staking": {"vault_queue_period": VAULT_PERIOD}})
+    do(b, SP + "contribute", CHARLIE, pid=0, amount=4_000 * U, as_vault=None)
+    do(b, SP + "start_computing", ALICE, pid=0, worker=WORKER.public, stake=5_000 * U)
+    do(b, PV + "withdraw", BOB, pid=1, shares=400 * U)
+    do(b, SP + "withdraw", ALICE, pid=0, shares=400 * U, as_vault=1)
+    queued_at = the_vault(b, 1).basepool.withdraw_queue[0].start_time
+    b.next_block(timestamp=(queued_at + VAULT_PERIOD) * 1000)
+    do(b, PV + "check_and_maybe_force_withdraw", CHARLIE, events=[], vault_pid=1)
+    later(b, 1)
+    do(b, PV + "check_and_maybe_force_withdraw", CHARLIE, vault_pid=1)
+    check(
+        dict(b.last_events[-1].fields) == {"pid": 1, "reason": "NoEnoughReleasingStake"},
+        "the vault queue period passed",
+    )
+    watch(b, 1)
 
 
 @case(

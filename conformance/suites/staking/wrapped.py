@@ -10,6 +10,7 @@ from phala_spec.conformance.suites.staking.common import (
     MINIMAL,
     OPS,
     SUITE,
+    TRANSFER,
     UNWRAP,
     UNWRAP_ALL,
     WRAP,
@@ -138,6 +139,25 @@ def unwrap_limits_and_their_order(b: CaseBuilder) -> None:
         "PhalaWrappedBalances.UnwrapAmountExceedsAvaliableStake",
         observe=[("wpha", alice)],
     )
+
+
+@case(suite=SUITE, handler="unwrap", presets=MINIMAL, clauses=("STK-5", "STK-4", "STK-7"))
+def unwrap_without_a_staker_account(b: CaseBuilder) -> None:
+    """Eve never wrapped: she holds W-PHA only by a transfer, so she has no staker account, no
+    lock and no invest pools. She may unwrap exactly what she holds (her net value is her
+    free W-PHA, her lock 0); one unit more is `UnwrapAmountExceedsAvaliableStake`."""
+    setup(b)
+    alice, eve = b.account("alice"), b.account("eve")
+    do(b, TRANSFER, {"source": alice, "dest": eve, "amount": 300 * U}, OPS)
+    check(eve not in b.chain.wrapped_balances.staker_accounts, "no staker account")
+    do(
+        b,
+        UNWRAP,
+        {"amount": 300 * U + 1},
+        signed(eve),
+        "PhalaWrappedBalances.UnwrapAmountExceedsAvaliableStake",
+    )
+    do(b, UNWRAP, {"amount": 300 * U}, signed(eve), observe=[("wpha", eve), ("balance", eve)])
 
 
 @case(suite=SUITE, handler="unwrap", presets=MINIMAL, clauses=("STK-5", "STK-1", "STK-9"))
