@@ -27,7 +27,7 @@ from .chain.worker_messages import WORKING_INFO_UPDATE_TOPIC, WORKING_REPORT_TOP
 from .network import block_randomness
 from .offchain import gatekeeper as gk
 from .offchain import gatekeeper_arrays as gka
-from .offchain.pruntime import hashed_id, heartbeat_hit
+from .offchain.pruntime import hashed_id
 from .pallets import computation, mq
 from .pallets.staking import base_pool, stake_pool_v2
 from .primitives.codec import blake2b_256, encode, to_data
@@ -222,10 +222,11 @@ def _challenge_hits(sim: Simulation, number: int) -> list[bytes]:
         sim.chain.config.computation.expected_block_time_sec,
     )
     sessions, paused = sim.sessions, sim.paused
+    # heartbeat_hit inlined: hashed_id XOR seed <= target [OFF-20]
     return [
         w
         for w, hashed in zip(sim.workers, sim.hashed_ids, strict=True)
-        if heartbeat_hit(hashed, seed, target) and w in sessions and w not in paused
+        if (hashed ^ seed) <= target and w in sessions and w not in paused
     ]
 
 

@@ -282,7 +282,7 @@ def close_block(
             if rho_less_one < 0 or (scale | inner | raised | owed) > MAX:
                 in_range = False
                 break
-            v[i], deductible[i] = min(raised, v_max), owed
+            v[i], deductible[i] = raised if raised < v_max else v_max, owed  # min [GK-17]
     if not in_range:
         econ = attrs.evolve(to_economics(arr), sum_share=arr.sum_share, report=arr.report)
         closed, report = gk.close_block(econ, sessions)  # raises Poisoned as the rule does
