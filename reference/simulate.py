@@ -351,16 +351,12 @@ def step(sim: Simulation) -> None:
 
 
 def digest(sim: Simulation) -> bytes:
-    """The simulation's digest [SIM-5]: the chain's computation, staking and balances, and the economics."""
+    """The simulation's digest [SIM-5]: the chain's computation, pools, balances and system, and the economics."""
     data = to_data(sim.chain)
     return blake2b_256(
         encode(
             {
-                "chain": {
-                    k: data[k]
-                    for k in ("computation", "stake_pool", "base_pool", "balances", "system")
-                    if k in data
-                },
+                "chain": {k: data[k] for k in ("computation", "base_pool", "balances", "system")},
                 "economics": to_data(sim.econ),
             }
         )
