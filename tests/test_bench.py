@@ -82,6 +82,6 @@ def test_bench_simulate_section_shape(tmp_path: Path, capsys) -> None:
     for m in figures["measurements"]:
         assert m["seconds_per_block"] > 0 and m["gatekeeper_seconds"] > 0
         assert abs(m["gatekeeper_seconds"] + m["chain_seconds"] - m["seconds_per_block"]) < 1e-9
-    assert figures["ratios"]["per_worker_cost_largest_over_smallest"] > 0
+    assert all(v > 0 for v in figures["ratios"].values())
     overhead = figures["readable_overhead"]
     assert overhead["same_digest"] is True and overhead["readable_over_fast_gatekeeper"] > 0
