@@ -16,6 +16,9 @@ functions: a heartbeat, a challenge and a worker event are applied by
 of U64F64's range is redone by the readable function on the whole state,
 which raises the same :class:`~.gatekeeper.Poisoned` [GK-20]. A test replays
 randomized populations on both and requires the same records and reports.
+The parameters are those the columns were made with: a parameter change
+[GK-18] is not offered here (the simulation never makes one); it would go
+through :func:`to_economics` and :func:`from_economics`.
 """
 
 from __future__ import annotations
