@@ -22,8 +22,12 @@ P-256 verifications). :mod:`phala_spec.bench.staking` has ``staking`` (stake
 pool contribute, withdraw and reward calls per second with 10 and 100,000
 stakers in one pool). :mod:`phala_spec.bench.gatekeeper` has ``gatekeeper``
 (a gatekeeper runtime's block processing with 1,000 and 30,000 working
-workers: cost per worker at each size and their ratio). ``--only SECTION``
-(repeatable) runs a subset; by default all six run, in one process.
+workers: cost per worker at each size and their ratio). :mod:`phala_spec.bench.simulate`
+has ``simulate`` (``phala-spec simulate``'s blocks per second at 1/100, 1/10
+and all of the mainnet sizes, split between the gatekeeper and the chain, and
+what the readable gatekeeper records cost beside the fast path's columns).
+``--only SECTION`` (repeatable) runs a subset; by default all seven run, in
+one process.
 
 Nothing here is a pass/fail timing test: the command prints figures (and
 ``--json FILE`` writes them); tests only check the output's shape.
@@ -42,7 +46,7 @@ from phala_spec.primitives.arith import U128_MAX
 SIZES = (1_000, 100_000)
 QUICK_SIZES = (100, 1_000)
 ENDOWMENT = 1_000_000  # per account, with the minimal preset's existential deposit of 10
-SECTIONS = ("balances", "mq", "network", "attestation", "staking", "gatekeeper")
+SECTIONS = ("balances", "mq", "network", "attestation", "staking", "gatekeeper", "simulate")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -412,6 +416,11 @@ def run(args: argparse.Namespace) -> int:
 
         figures["gatekeeper"] = measure_gatekeeper(quick=args.quick, seed=args.seed)
         print_gatekeeper(console, figures["gatekeeper"], args.quick)
+    if "simulate" in sections:
+        from .simulate import measure_simulate, print_simulate
+
+        figures["simulate"] = measure_simulate(quick=args.quick, seed=args.seed)
+        agrees = print_simulate(console, figures["simulate"], args.quick) and agrees
     if args.json is not None:
         try:
             args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")

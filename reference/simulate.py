@@ -26,7 +26,8 @@ from .chain.system_payloads import HeartbeatV2
 from .chain.worker_messages import WORKING_INFO_UPDATE_TOPIC, WORKING_REPORT_TOPIC, encode_payload
 from .network import block_randomness
 from .offchain import gatekeeper as gk
-from .offchain.pruntime import hashed_id, heartbeat_hit
+from .offchain import gatekeeper_arrays as gka
+from .offchain.pruntime import hashed_id
 from .pallets import computation, mq
 from .pallets.staking import base_pool, stake_pool_v2
 from .primitives.codec import blake2b_256, encode, to_data
@@ -80,8 +81,12 @@ class Simulation:
 
     sizes: Sizes
     chain: ChainState
-    econ: gk.Economics
+    readable_econ: (
+        gk.Economics
+    )  # the gatekeeper's state on the readable path (the setup's on the fast)
+    arrays: gka.ArrayEconomics | None  # the same state on the fast path [SIM-7]
     workers: list[bytes]  # by index
+    hashed_ids: list[int]  # each worker's challenge identity [OFF-20], by index
     speed: dict[bytes, int]  # iterations per block of each worker's runtime
     start_block: dict[bytes, int]
     sessions: dict[bytes, int]  # the gatekeeper's replicas: worker -> session id
@@ -95,6 +100,18 @@ class Simulation:
     budget: int = 0
     halted: str | None = None
 
+    @property
+    def econ(self) -> gk.Economics:
+        """The gatekeeper's economics between blocks, whichever path keeps them [SIM-7]."""
+        if self.arrays is not None:
+            return gka.to_economics(self.arrays)
+        return self.readable_econ
+
+    @property
+    def params(self) -> gk.GatekeeperParams:
+        """The gatekeeper's parameters [GK-2]."""
+        return self.readable_econ.params if self.arrays is None else self.arrays.params
+
 
 def _call(chain: ChainState, origin: Any, name: str, args: dict[str, Any]) -> ChainState:
     result = apply_call(chain, origin, name, args)
@@ -103,8 +120,13 @@ def _call(chain: ChainState, origin: Any, name: str, args: dict[str, Any]) -> Ch
     return result.state
 
 
-def setup(sizes: Sizes) -> Simulation:
-    """The population, built in block 1 through the chain's calls [SIM-2]."""
+def setup(sizes: Sizes, fast: bool = True) -> Simulation:
+    """The population, built in block 1 through the chain's calls [SIM-2].
+
+    ``fast`` keeps the gatekeeper's economics in columns
+    (:mod:`.offchain.gatekeeper_arrays`) from the end of the setup on;
+    otherwise in the readable records. Both give the same run [SIM-7].
+    """
     sizes.check()
     rng = random.Random(sizes.seed)
     workers = [account("worker", i) for i in range(sizes.workers)]
@@ -175,7 +197,9 @@ def setup(sizes: Sizes) -> Simulation:
         sizes,
         chain,
         econ,
+        gka.from_economics(econ) if fast else None,
         workers,
+        [hashed_id(w) for w in workers],
         {w: scores[w] for w in workers},
         dict.fromkeys(workers, 1),
         sessions,
@@ -197,10 +221,12 @@ def _challenge_hits(sim: Simulation, number: int) -> list[bytes]:
         sim.chain.computation.online_workers,
         sim.chain.config.computation.expected_block_time_sec,
     )
+    sessions, paused = sim.sessions, sim.paused
+    # heartbeat_hit inlined: hashed_id XOR seed <= target [OFF-20]
     return [
         w
-        for w in sim.workers
-        if w in sim.sessions and w not in sim.paused and heartbeat_hit(hashed_id(w), seed, target)
+        for w, hashed in zip(sim.workers, sim.hashed_ids, strict=True)
+        if (hashed ^ seed) <= target and w in sessions and w not in paused
     ]
 
 
@@ -220,8 +246,11 @@ def _gatekeeper_block(
     sim: Simulation, number: int, now: int, beats: list[tuple[bytes, HeartbeatV2]]
 ) -> None:
     """The gatekeeper's block [GK-3]: open, the heartbeats in order, the challenge, close."""
+    if sim.arrays is not None:
+        _gatekeeper_block_fast(sim, sim.arrays, number, now, beats)
+        return
     try:
-        econ = gk.open_block(sim.econ, sim.sessions, number, now)
+        econ = gk.open_block(sim.readable_econ, sim.sessions, number, now)
         for worker, beat in beats:
             econ = gk.on_heartbeat(
                 econ,
@@ -243,7 +272,43 @@ def _gatekeeper_block(
     except gk.Poisoned as poisoned:
         sim.halted = poisoned.reason
         return
-    sim.econ, sim.report = econ, report
+    sim.readable_econ, sim.report = econ, report
+    sim.owed = [(w, number) for w in hits if w not in sim.silent]
+
+
+def _gatekeeper_block_fast(
+    sim: Simulation,
+    arr: gka.ArrayEconomics,
+    number: int,
+    now: int,
+    beats: list[tuple[bytes, HeartbeatV2]],
+) -> None:
+    """:func:`_gatekeeper_block` on the columns [SIM-7]: the same steps, the same results."""
+    try:
+        gka.open_block(arr, sim.sessions, number, now)
+        for worker, beat in beats:
+            gka.on_heartbeat(
+                arr,
+                worker,
+                sim.sessions.get(worker),
+                (
+                    beat.session_id,
+                    beat.challenge_block,
+                    beat.challenge_time,
+                    beat.iterations,
+                    beat.n_clusters,
+                ),
+                number,
+                now,
+            )
+        hits = _challenge_hits(sim, number)
+        gka.on_challenge(arr, hits, number)
+        report = gka.close_block(arr, sim.sessions)
+    except gk.Poisoned as poisoned:
+        gka.rollback(arr)
+        sim.halted = poisoned.reason
+        return
+    sim.report = report
     sim.owed = [(w, number) for w in hits if w not in sim.silent]
 
 
@@ -281,30 +346,28 @@ def step(sim: Simulation) -> None:
             ).state
     chain, _ = finalize_block(chain)
     sim.chain = chain
-    sim.budget += sim.econ.params.budget_per_block
+    sim.budget += sim.params.budget_per_block
     _gatekeeper_block(sim, number, now, beats)
 
 
 def digest(sim: Simulation) -> bytes:
-    """The simulation's digest [SIM-5]: the chain's computation, staking and balances, and the economics."""
+    """The simulation's digest [SIM-5]: the chain's computation, pools, balances and system, and the economics."""
     data = to_data(sim.chain)
     return blake2b_256(
         encode(
             {
-                "chain": {
-                    k: data[k]
-                    for k in ("computation", "stake_pool", "base_pool", "balances", "system")
-                    if k in data
-                },
+                "chain": {k: data[k] for k in ("computation", "base_pool", "balances", "system")},
                 "economics": to_data(sim.econ),
             }
         )
     )
 
 
-def simulate_day(sizes: Sizes, progress: Callable[[int], None] | None = None) -> Simulation:
-    """Set up and run ``sizes.blocks`` blocks after the setup block [SIM-3]."""
-    sim = setup(sizes)
+def simulate_day(
+    sizes: Sizes, progress: Callable[[int], None] | None = None, fast: bool = True
+) -> Simulation:
+    """Set up and run ``sizes.blocks`` blocks after the setup block [SIM-3] [SIM-7]."""
+    sim = setup(sizes, fast)
     for _ in range(sizes.blocks):
         if sim.halted is not None:
             break
@@ -318,7 +381,8 @@ def summary(sim: Simulation) -> dict[str, Any]:
     """What the run did [SIM-6]: emission against the budget, the treasury, V and the pools, the invariants."""
     from .primitives import fixed
 
-    values = sorted(w.tokenomic.v for w in sim.econ.workers.values())
+    econ = sim.econ
+    values = sorted(w.tokenomic.v for w in econ.workers.values())
     pools = sorted(
         p.basepool.total_value
         for p in (stake_pool_v2.ensure_stake_pool(sim.chain, pid) for pid in range(sim.sizes.pools))
@@ -328,7 +392,7 @@ def summary(sim: Simulation) -> dict[str, Any]:
         return [items[min(len(items) - 1, len(items) * q // 4)] for q in range(5)]
 
     treasury = sim.chain.system.accounts.get(computation.TREASURY)
-    v_max = sim.econ.params.v_max
+    v_max = econ.params.v_max
     return {
         "blocks": sim.chain.system.block.number - 1,
         "halted": sim.halted,
@@ -357,6 +421,11 @@ def add_arguments(parser: Any) -> None:
     parser.add_argument("--blocks", type=int, default=DEFAULT_BLOCKS, metavar="N")
     parser.add_argument("--seed", type=int, default=0, metavar="N")
     parser.add_argument("--json", default=None, metavar="FILE", help="also write the summary")
+    parser.add_argument(
+        "--readable",
+        action="store_true",
+        help="keep the gatekeeper's readable records throughout (slower, the same run) [SIM-7]",
+    )
 
 
 def run(args: Any) -> int:
@@ -394,7 +463,7 @@ def run(args: Any) -> int:
         err.print(
             f"setting up {sizes.workers:,} workers, {sizes.pools:,} pools, {sizes.stakers:,} stakers"
         )
-        sim = setup(sizes)
+        sim = setup(sizes, fast=not args.readable)
         task = progress.add_task("simulating", total=sizes.blocks)
         for _ in range(sizes.blocks):
             if sim.halted is not None:

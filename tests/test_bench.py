@@ -68,3 +68,20 @@ def test_bench_attestation_section_shape(tmp_path: Path, capsys) -> None:
     assert set(section["ratios"]) == {f"{p}_over_{r}" for p in PROVIDERS for r in RAW}
     assert all(value > 0 for value in section["ratios"].values())
     assert section["all_verified"] is True
+
+
+def test_bench_simulate_section_shape(tmp_path: Path, capsys) -> None:
+    """``--only simulate`` [SIM-7]: every size measured, split, linearity, the readable overhead."""
+    from phala_spec.bench.simulate import QUICK_SIZES
+
+    out = tmp_path / "bench.json"
+    assert main(["bench", "--quick", "--only", "simulate", "--json", str(out)]) == 0
+    assert "digests agree" in capsys.readouterr().out
+    figures = json.loads(out.read_text())["simulate"]
+    assert [m["workers"] for m in figures["measurements"]] == [s[0] for s in QUICK_SIZES]
+    for m in figures["measurements"]:
+        assert m["seconds_per_block"] > 0 and m["gatekeeper_seconds"] > 0
+        assert abs(m["gatekeeper_seconds"] + m["chain_seconds"] - m["seconds_per_block"]) < 1e-9
+    assert all(v > 0 for v in figures["ratios"].values())
+    overhead = figures["readable_overhead"]
+    assert overhead["same_digest"] is True and overhead["readable_over_fast_gatekeeper"] > 0

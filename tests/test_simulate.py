@@ -80,3 +80,12 @@ def test_the_command_prints_the_summary(tmp_path: Path) -> None:
     result = json.loads(out.read_text())
     assert result["blocks"] == 30 and result["halted"] is None
     assert main(["simulate", "--workers", "0"]) == 2
+
+
+def test_the_fast_path_gives_the_readable_paths_run() -> None:
+    # [SIM-7]: the columns and the readable gatekeeper give the same day, digest and summary
+    fast, readable = simulate_day(SMALL, fast=True), simulate_day(SMALL, fast=False)
+    assert fast.arrays is not None and readable.arrays is None
+    assert digest(fast) == digest(readable)
+    assert summary(fast) == summary(readable)
+    assert fast.paused == readable.paused and fast.paused

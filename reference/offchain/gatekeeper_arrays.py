@@ -1,0 +1,381 @@
+"""The gatekeeper's economics over columns of plain integers, for long runs [GK-3] [SIM-7].
+
+:mod:`.gatekeeper` is the readable rule: a frozen record per worker in a
+persistent map, rebuilt by ``attrs.evolve`` whenever a field changes. Its
+block costs two passes over every worker (the sum of shares [GK-6] and the
+end of the block [GK-15]..[GK-17]), which at tens of thousands of workers
+is nearly all of a simulated block. This module keeps the same records as
+one Python list per field, indexed by the workers' key order, and runs
+those two passes as plain loops with the same U64F64 arithmetic
+(:mod:`..primitives.fixed`'s, inlined: truncating shifts, the same overflow
+bounds, ``math.isqrt`` for the root).
+
+Everything else, and every unusual case, goes through the readable
+functions: a heartbeat, a challenge and a worker event are applied by
+:mod:`.gatekeeper` to the one worker's record; a pass that meets a value out
+of U64F64's range is redone by the readable function on the whole state,
+which raises the same :class:`~.gatekeeper.Poisoned` [GK-20]. A test replays
+randomized populations on both and requires the same records and reports.
+The parameters are those the columns were made with: a parameter change
+[GK-18] is not offered here (the simulation never makes one); it would go
+through :func:`to_economics` and :func:`from_economics`.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections.abc import Iterable, Mapping
+
+import attrs
+import immutables
+
+from ..chain.computation_payloads import WorkingInfoUpdateEvent
+from ..primitives.fixed import U64F64
+from . import gatekeeper as gk
+
+MAX = U64F64.max_bits
+FRAC = U64F64.frac_bits
+HALF = FRAC // 2
+
+
+@attrs.define
+class ArrayEconomics:
+    """:class:`~.gatekeeper.Economics` as columns: field ``f`` of worker ``keys[i]`` is ``f[i]`` [GK-1].
+
+    Three columns are derived from a worker's record and the parameters,
+    the parts of the two passes' formulas that change only when its P or
+    confidence does (:func:`derived`). ``journal`` keeps what the current block changed, so a block that
+    poisons the gatekeeper can be undone as the readable state is never
+    replaced [GK-20].
+    """
+
+    params: gk.GatekeeperParams
+    keys: list[bytes]
+    index: dict[bytes, int]
+    v: list[int]
+    v_init: list[int]
+    v_deductible: list[int]
+    v_update_at: list[int]
+    v_update_block: list[int]
+    iteration_last: list[int]
+    challenge_time_last: list[int]
+    p_bench: list[int]
+    p_instant: list[int]
+    confidence_level: list[int]
+    contract_running: list[bool]
+    waiting_heartbeats: list[tuple[int, ...]]
+    unresponsive: list[bool]
+    heartbeat_flag: list[bool]
+    weighted_square: list[int]
+    multiplier: list[int]
+    cost_idle: list[int]
+    sum_share: int = 0
+    report: WorkingInfoUpdateEvent = attrs.field(factory=lambda: WorkingInfoUpdateEvent(0, 0))
+    journal: list[tuple[int, gk.WorkerEconomics | None]] = attrs.field(factory=list)
+    saved_flags: list[bool] | None = None
+
+
+_COLUMNS = tuple(
+    f.name
+    for f in attrs.fields(ArrayEconomics)
+    if f.name not in ("params", "keys", "index", "sum_share", "report", "journal", "saved_flags")
+)
+"""The per-worker columns."""
+
+
+def from_economics(econ: gk.Economics) -> ArrayEconomics:
+    """The columns of a readable state between blocks [GK-1]."""
+    keys = sorted(econ.workers)
+    records = [econ.workers[k] for k in keys]
+    infos = [w.tokenomic for w in records]
+    return ArrayEconomics(
+        params=econ.params,
+        keys=keys,
+        index={k: i for i, k in enumerate(keys)},
+        v=[t.v for t in infos],
+        v_init=[t.v_init for t in infos],
+        v_deductible=[t.v_deductible for t in infos],
+        v_update_at=[t.v_update_at for t in infos],
+        v_update_block=[t.v_update_block for t in infos],
+        iteration_last=[t.iteration_last for t in infos],
+        challenge_time_last=[t.challenge_time_last for t in infos],
+        p_bench=[t.p_bench for t in infos],
+        p_instant=[t.p_instant for t in infos],
+        confidence_level=[t.confidence_level for t in infos],
+        contract_running=[t.contract_running for t in infos],
+        waiting_heartbeats=[w.waiting_heartbeats for w in records],
+        unresponsive=[w.unresponsive for w in records],
+        heartbeat_flag=[w.heartbeat_flag for w in records],
+        weighted_square=[derived(t, econ.params)[0] for t in infos],
+        multiplier=[derived(t, econ.params)[1] for t in infos],
+        cost_idle=[derived(t, econ.params)[2] for t in infos],
+    )
+
+
+OUT_OF_RANGE = MAX + 1
+"""A derived value that a U64F64 intermediate overflowed: it fails the passes' range test."""
+
+
+def derived(info: gk.TokenomicInfo, params: gk.GatekeeperParams) -> tuple[int, int, int]:
+    """A worker's ``w · w`` [GK-5], ``k_p`` and ``cost_k · p_bench + cost_b`` [GK-17].
+
+    With ``w = (2 · p()) · confidence``, ``k_p = p() / p_bench`` (1 when
+    ``p_bench`` is 0), each product shifted right 64 bits as
+    :mod:`..primitives.fixed` does; :data:`OUT_OF_RANGE` where an
+    intermediate leaves U64F64, so the pass that uses it falls back to the
+    readable rule.
+    """
+    p = gk.performance(info)
+    doubled = (gk.TWO * p) >> FRAC
+    weighted = (doubled * gk.confidence_score(info.confidence_level)) >> FRAC
+    square = (weighted * weighted) >> FRAC
+    bench = info.p_bench
+    multiplier = gk.ONE if bench == 0 else (p << FRAC) // bench
+    cost_idle = ((params.cost_k * bench) >> FRAC) + params.cost_b
+    return (
+        OUT_OF_RANGE if (doubled | weighted | square) > MAX else square,
+        OUT_OF_RANGE if multiplier > MAX else multiplier,
+        OUT_OF_RANGE if ((params.cost_k * bench) >> FRAC | cost_idle) > MAX else cost_idle,
+    )
+
+
+def record(arr: ArrayEconomics, i: int) -> gk.WorkerEconomics:
+    """Worker ``keys[i]``'s readable record [GK-1]."""
+    tokenomic = gk.TokenomicInfo(
+        v=arr.v[i],
+        v_init=arr.v_init[i],
+        v_deductible=arr.v_deductible[i],
+        v_update_at=arr.v_update_at[i],
+        v_update_block=arr.v_update_block[i],
+        iteration_last=arr.iteration_last[i],
+        challenge_time_last=arr.challenge_time_last[i],
+        p_bench=arr.p_bench[i],
+        p_instant=arr.p_instant[i],
+        confidence_level=arr.confidence_level[i],
+        contract_running=arr.contract_running[i],
+    )
+    return gk.WorkerEconomics(
+        tokenomic, arr.waiting_heartbeats[i], arr.unresponsive[i], arr.heartbeat_flag[i]
+    )
+
+
+def to_economics(arr: ArrayEconomics) -> gk.Economics:
+    """The readable state between blocks [GK-1]."""
+    workers = immutables.Map((k, record(arr, i)) for i, k in enumerate(arr.keys))
+    return gk.Economics(arr.params, workers)
+
+
+def _store(arr: ArrayEconomics, i: int, worker: gk.WorkerEconomics) -> None:
+    arr.journal.append((i, record(arr, i)))
+    _write(arr, i, worker)
+
+
+def _write(arr: ArrayEconomics, i: int, worker: gk.WorkerEconomics) -> None:
+    t = worker.tokenomic
+    arr.v[i], arr.v_init[i], arr.v_deductible[i] = t.v, t.v_init, t.v_deductible
+    arr.v_update_at[i], arr.v_update_block[i] = t.v_update_at, t.v_update_block
+    arr.iteration_last[i], arr.challenge_time_last[i] = t.iteration_last, t.challenge_time_last
+    arr.p_bench[i], arr.p_instant[i] = t.p_bench, t.p_instant
+    arr.confidence_level[i] = t.confidence_level
+    arr.contract_running[i] = t.contract_running
+    arr.waiting_heartbeats[i] = worker.waiting_heartbeats
+    arr.unresponsive[i], arr.heartbeat_flag[i] = worker.unresponsive, worker.heartbeat_flag
+    arr.weighted_square[i], arr.multiplier[i], arr.cost_idle[i] = derived(t, arr.params)
+
+
+def rollback(arr: ArrayEconomics) -> None:
+    """Undo what the block changed since :func:`open_block` (the gatekeeper halted) [GK-20]."""
+    for i, worker in reversed(arr.journal):
+        if worker is not None:
+            _write(arr, i, worker)
+            continue
+        del arr.keys[i]  # a worker registered in the block
+        for name in _COLUMNS:
+            del getattr(arr, name)[i]
+        if arr.saved_flags is not None:
+            del arr.saved_flags[i]
+    arr.index = {k: n for n, k in enumerate(arr.keys)}
+    if arr.saved_flags is not None:
+        arr.heartbeat_flag = arr.saved_flags
+    arr.journal, arr.saved_flags = [], None
+    arr.sum_share, arr.report = 0, WorkingInfoUpdateEvent(0, 0)
+
+
+# --- The two passes over every worker ------------------------------------------------------------
+
+
+def sum_share(arr: ArrayEconomics, sessions: Mapping[bytes, int]) -> int:
+    """The sum of the shares of the workers with a session, not unresponsive, in key order [GK-6].
+
+    Each share is :func:`.gatekeeper.share_of`'s ``sqrt(v · v + w · w)``
+    [GK-5] with ``w · w`` from :func:`derived`. A value is out of U64F64's
+    range when it has bits past the 128th, so one test of the bitwise or of
+    the intermediates covers them all.
+    """
+    v, weighted_square, unresponsive = arr.v, arr.weighted_square, arr.unresponsive
+    isqrt = math.isqrt
+    total = 0
+    for i, key in enumerate(arr.keys):
+        if key in sessions and not unresponsive[i]:
+            value = v[i]
+            squares = ((value * value) >> FRAC) + weighted_square[i]
+            total += isqrt(squares) << HALF
+            if (squares | total) > MAX:
+                return gk.sum_share(to_economics(arr), sessions)  # raises Poisoned as the rule does
+    return total
+
+
+def open_block(
+    arr: ArrayEconomics, sessions: Mapping[bytes, int], number: int, now_ms: int
+) -> None:
+    """Open a block [GK-3]: the block's ``sum_share``, every heartbeat flag down, an empty report."""
+    arr.journal, arr.saved_flags = [], None
+    total = sum_share(arr, sessions)
+    arr.saved_flags = arr.heartbeat_flag
+    arr.heartbeat_flag = [False] * len(arr.keys)
+    arr.sum_share, arr.report = total, WorkingInfoUpdateEvent(number, now_ms)
+
+
+def close_block(
+    arr: ArrayEconomics, sessions: Mapping[bytes, int]
+) -> WorkingInfoUpdateEvent | None:
+    """Close the block [GK-15]..[GK-17] [GK-19] as :func:`.gatekeeper.close_block`; the report.
+
+    Each worker with a session, in key order: an unresponsive one that
+    answered recovers, a responsive one owing a challenge older than the
+    window goes offline; then the unresponsive are slashed [GK-16] and the
+    responsive that did not answer grow [GK-17]. The new columns replace the
+    old ones only when the whole pass stayed in range.
+    """
+    params, number = arr.params, arr.report.block_number
+    window, slash_rate, v_max = params.heartbeat_window, params.slash_rate, params.v_max
+    one = gk.ONE
+    rho_less_one = params.rho - one  # rho − 1 [GK-17]
+    v, deductible = list(arr.v), list(arr.v_deductible)
+    unresponsive = list(arr.unresponsive)
+    flag, waiting = arr.heartbeat_flag, arr.waiting_heartbeats
+    multiplier, cost_idle = arr.multiplier, arr.cost_idle
+    recovered: list[bytes] = []
+    offline: list[bytes] = []
+    in_range = True
+    for i, key in enumerate(arr.keys):
+        if key not in sessions:
+            continue
+        if unresponsive[i]:
+            if flag[i]:
+                unresponsive[i] = False
+                recovered.append(key)
+        elif waiting[i] and number - waiting[i][0] > window:
+            unresponsive[i] = True
+            offline.append(key)
+        if unresponsive[i]:  # slashed [GK-16]: v − v · slash_rate, nothing deductible
+            value = v[i]
+            cut = (value * slash_rate) >> FRAC
+            if cut > MAX or cut > value:
+                in_range = False
+                break
+            v[i], deductible[i] = value - cut, 0
+        elif not flag[i]:  # idle growth [GK-17]: ΔV = k_p · ((rho − 1) · v + cost_idle)
+            value = v[i]
+            inner = ((rho_less_one * value) >> FRAC) + cost_idle[i]
+            scale = multiplier[i]
+            delta = inner if scale == one else (scale * inner) >> FRAC  # k_p = 1 is exact
+            raised, owed = value + delta, deductible[i] + delta
+            if rho_less_one < 0 or (scale | inner | raised | owed) > MAX:
+                in_range = False
+                break
+            v[i], deductible[i] = raised if raised < v_max else v_max, owed  # min [GK-17]
+    if not in_range:
+        econ = attrs.evolve(to_economics(arr), sum_share=arr.sum_share, report=arr.report)
+        closed, report = gk.close_block(econ, sessions)  # raises Poisoned as the rule does
+        _load(arr, closed)
+        return report
+    arr.v, arr.v_deductible, arr.unresponsive = v, deductible, unresponsive
+    report = arr.report
+    if offline or recovered:
+        report = attrs.evolve(
+            report,
+            offline=(*report.offline, *offline),
+            recovered_to_online=(*report.recovered_to_online, *recovered),
+        )
+    arr.sum_share, arr.report = 0, WorkingInfoUpdateEvent(0, 0)
+    arr.journal, arr.saved_flags = [], None
+    return None if report.is_empty() else report
+
+
+def _load(arr: ArrayEconomics, econ: gk.Economics) -> None:
+    fresh = from_economics(econ)
+    for field in attrs.fields(ArrayEconomics):
+        setattr(arr, field.name, getattr(fresh, field.name))
+
+
+# --- One worker at a time: the readable rules on that worker's record --------------------------------
+
+
+def _single(arr: ArrayEconomics, key: bytes) -> gk.Economics:
+    """The readable state of one worker, with the block's sum of shares and report [GK-3]."""
+    i = arr.index.get(key)
+    workers: immutables.Map[bytes, gk.WorkerEconomics] = immutables.Map(
+        {} if i is None else {key: record(arr, i)}
+    )
+    return gk.Economics(arr.params, workers, arr.sum_share, arr.report)
+
+
+def _apply(arr: ArrayEconomics, key: bytes, econ: gk.Economics) -> None:
+    """Take back one worker's record and the report from a readable rule's result."""
+    arr.report = econ.report
+    worker = econ.workers.get(key)
+    if worker is None:
+        return
+    i = arr.index.get(key)
+    if i is None:  # a new worker: its place in key order
+        i = bisect.bisect_left(arr.keys, key)
+        arr.keys.insert(i, key)
+        arr.index = {k: n for n, k in enumerate(arr.keys)}
+        for name in _COLUMNS:
+            getattr(arr, name).insert(i, None)
+        if arr.saved_flags is not None:
+            arr.saved_flags.insert(i, False)
+        arr.journal.append((i, None))
+        _write(arr, i, worker)
+        return
+    _store(arr, i, worker)
+
+
+def on_heartbeat(
+    arr: ArrayEconomics,
+    key: bytes,
+    session: int | None,
+    heartbeat: tuple[int, int, int, int, int],
+    number: int,
+    now_ms: int,
+) -> None:
+    """A heartbeat [GK-11]..[GK-14]: :func:`.gatekeeper.on_heartbeat` on the worker's record."""
+    _apply(arr, key, gk.on_heartbeat(_single(arr, key), key, session, heartbeat, number, now_ms))
+
+
+def on_challenge(arr: ArrayEconomics, hits: Iterable[bytes], number: int) -> None:
+    """A challenge: each worker it hits owes a heartbeat for this block [GK-10]."""
+    for key in hits:
+        i = arr.index.get(key)
+        if i is not None:
+            arr.journal.append((i, record(arr, i)))
+            arr.waiting_heartbeats[i] = (*arr.waiting_heartbeats[i], number)
+
+
+def on_registered(arr: ArrayEconomics, key: bytes, confidence_level: int) -> None:
+    """``Registered`` [GK-7]: :func:`.gatekeeper.on_registered` on the worker's record."""
+    _apply(arr, key, gk.on_registered(_single(arr, key), key, confidence_level))
+
+
+def on_started(
+    arr: ArrayEconomics, key: bytes, init_v: int, init_p: int, number: int, now_ms: int
+) -> None:
+    """``Started`` [GK-8]: :func:`.gatekeeper.on_started` on the worker's record."""
+    _apply(arr, key, gk.on_started(_single(arr, key), key, init_v, init_p, number, now_ms))
+
+
+def on_stopped(arr: ArrayEconomics, key: bytes) -> None:
+    """``Stopped`` [GK-9]: :func:`.gatekeeper.on_stopped` on the worker's record."""
+    _apply(arr, key, gk.on_stopped(_single(arr, key), key))
