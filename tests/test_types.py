@@ -11,10 +11,18 @@ import pytest
 from phala_spec.chain.democracy_state import CONVICTION, VOTE
 from phala_spec.chain.dispatch import HELD_CALL
 from phala_spec.chain.messages import SIGNED_MESSAGE
+from phala_spec.chain.phat_state import CODE_INDEX, PERMISSION, RESOURCE_TYPE
 from phala_spec.chain.state import TOKENOMIC, TOKENOMIC_FIELDS, ChainState
 from phala_spec.pallets.balances.lockable import LOCK_REASONS
 from phala_spec.pallets.balances.reservable import BALANCE_STATUS
 from phala_spec.pallets.governance.elections import RENOUNCING
+from phala_spec.pallets.phat import (
+    OPTION_BALANCE,
+    RUNTIME_VERSION,
+    SYSTEM_CODE,
+    SYSTEM_CODE_LIMIT,
+    WORKERS,
+)
 from phala_spec.pallets.registry.endpoints import ENDPOINT_PAYLOAD
 from phala_spec.pallets.registry.workers import PRUNTIME_INFO, PRUNTIME_INFO_V1
 from phala_spec.primitives.arith import U32_MAX, U64_MAX, U128_MAX
@@ -148,6 +156,25 @@ KINDS: dict[Kind[Any], tuple[Any, list[Any]]] = {
             {"call": ["Balances.transfer"], "args": {}},
         ],
     ),
+    PERMISSION: (
+        {"kind": "OnlyOwner", "account": KEY},
+        [
+            {"kind": "OnlyOwner"},
+            {"kind": "OnlyOwner", "account": b"short"},
+            {"kind": "Public", "account": KEY},
+            {"kind": "Private"},
+            "Public",
+        ],
+    ),
+    CODE_INDEX: (
+        {"kind": "WasmCode", "code_hash": KEY},
+        [{"kind": "WasmCode", "code_hash": b"short"}, {"kind": "SidevmCode", "code_hash": KEY}],
+    ),
+    RESOURCE_TYPE: ("IndeterministicInkCode", ["inkCode", 0, None, b"InkCode"]),
+    SYSTEM_CODE: (b"\x00" * SYSTEM_CODE_LIMIT, [b"\x00" * (SYSTEM_CODE_LIMIT + 1), None, "code"]),
+    RUNTIME_VERSION: ([U32_MAX, 0], [[U32_MAX + 1, 0], [1], [1, 2, 3], [True, 0], None]),
+    WORKERS: ([KEY, KEY], [KEY, [KEY, b"short"], [None], "ab"]),
+    OPTION_BALANCE: (None, [U128_MAX + 1, -1, True]),
 }
 # Values that are no kind's: wrong Python types and maps of unknown shape.
 NO_KIND = [object(), 1.5, "not a value", {"unknown": 1}, {1: b"", "kind": "Split"}]
