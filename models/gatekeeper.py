@@ -48,7 +48,6 @@ from phala_spec.chain.worker_messages import (
     WORKING_REPORT_TOPIC,
     decode_working_info_update,
 )
-from phala_spec.conformance.authoring import default_randomness
 from phala_spec.network import NetworkState, genesis_state
 from phala_spec.offchain import gatekeeper as gk
 from phala_spec.pallets import computation
@@ -59,6 +58,7 @@ from phala_spec.primitives.crypto import dev_keypair
 from phala_spec.steps import StepResult, apply_step
 
 from .balances import check
+from .network import next_block_step
 
 PRESET = "minimal"
 SUITE = "gatekeeper"
@@ -124,16 +124,7 @@ class GatekeeperMachine(RuleBasedStateMachine):
     ) -> StepResult:
         """One network block [NET-4], then every per-block check."""
         before = self.net
-        number = before.chain.system.block.number + 1
-        step: dict[str, Any] = {
-            "kind": "network_block",
-            "number": number,
-            "timestamp": number * 12_000,
-            "randomness": default_randomness(number),
-            "extrinsics": list(extrinsics),
-        }
-        if withheld:
-            step["withheld"] = list(withheld)
+        step = next_block_step(before, extrinsics, withheld)
         self.failed_step = step
         result = apply_step(before, step)
         self.failed_step = None

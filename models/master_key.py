@@ -51,7 +51,6 @@ from phala_spec.chain.worker_messages import (
     decode_key_distribution,
     encode_payload,
 )
-from phala_spec.conformance.authoring import default_randomness
 from phala_spec.network import NetworkState, genesis_state, relay_batch
 from phala_spec.offchain import master_key
 from phala_spec.offchain.master_key import MasterKeys, RotatedKey
@@ -60,6 +59,7 @@ from phala_spec.primitives.crypto import Keypair, dev_keypair, sign
 from phala_spec.steps import StepResult, apply_step
 
 from .balances import InvariantViolation, check
+from .network import next_block_step
 
 PRESET = "minimal"
 SUITE = "gatekeeper"
@@ -125,16 +125,7 @@ class MasterKeyMachine(RuleBasedStateMachine):
     ) -> StepResult:
         """Apply one network block and check the per-block properties [NET-4] [KEY-17]."""
         before = self.net
-        number = before.chain.system.block.number + 1
-        step: dict[str, Any] = {
-            "kind": "network_block",
-            "number": number,
-            "timestamp": number * 12_000,
-            "randomness": default_randomness(number),
-            "extrinsics": list(extrinsics),
-        }
-        if withheld:
-            step["withheld"] = list(withheld)
+        step = next_block_step(before, extrinsics, withheld)
         self.failed_step = step
         result = apply_step(before, step)
         self.failed_step = None
@@ -212,14 +203,7 @@ class MasterKeyMachine(RuleBasedStateMachine):
         """A block carrying only the adversary's extrinsics: every runtime, the chain's master
         key and its rotation lock end as they do in the same block without them."""
         before = self.net
-        number = before.chain.system.block.number + 1
-        quiet = {
-            "kind": "network_block",
-            "number": number,
-            "timestamp": number * 12_000,
-            "randomness": default_randomness(number),
-            "extrinsics": [],
-        }
+        quiet = next_block_step(before)
         baseline = apply_step(before, quiet).state
         assert isinstance(baseline, NetworkState)
         result = self.block(extrinsics)

@@ -136,6 +136,24 @@ def relay(signed: Any, who: bytes = ADVERSARY) -> dict[str, Any]:
     }
 
 
+def next_block_step(
+    net: NetworkState, extrinsics: Sequence[Any] = (), withheld: Sequence[str] = ()
+) -> dict[str, Any]:
+    """The ``network_block`` step [STEP-5] after ``net``'s block: the next number, its
+    timestamp and randomness, the extrinsics and, if any, the withheld relayers."""
+    number = net.chain.system.block.number + 1
+    step: dict[str, Any] = {
+        "kind": "network_block",
+        "number": number,
+        "timestamp": number * 12_000,
+        "randomness": default_randomness(number),
+        "extrinsics": list(extrinsics),
+    }
+    if withheld:
+        step["withheld"] = list(withheld)
+    return step
+
+
 class NetworkMachine(RuleBasedStateMachine):
     """A network of runtimes under honest and adversarial relayers [MOD-8]."""
 
@@ -167,16 +185,7 @@ class NetworkMachine(RuleBasedStateMachine):
     ) -> StepResult:
         """Apply one network block and check every per-block property [NET-4]."""
         before = self.net
-        number = before.chain.system.block.number + 1
-        step: dict[str, Any] = {
-            "kind": "network_block",
-            "number": number,
-            "timestamp": number * 12_000,
-            "randomness": default_randomness(number),
-            "extrinsics": list(extrinsics),
-        }
-        if withheld:
-            step["withheld"] = list(withheld)
+        step = next_block_step(before, extrinsics, withheld)
         batch = relay_batch(before, withheld)
         self.failed_step = step
         result = apply_step(before, step)
