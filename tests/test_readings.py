@@ -9,7 +9,7 @@ from pathlib import Path
 SPEC = Path(__file__).resolve().parent.parent / "spec"
 
 MARK = re.compile(
-    r"\*Unverified:\*|\*Open point\.\*|\bunverified\b|not checked against (?:production|the code)"
+    r"\*Unverified:\*|\*Open point\.\*|Layout assumptions?[.:]|\bunverified\b|not checked against (?:production|the code)"
     r"|the reference's reading|this specification's reading|from its documentation and not from its source",
     re.IGNORECASE,
 )
