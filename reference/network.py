@@ -350,6 +350,8 @@ def synced_block(chain: ChainState) -> SyncedBlock:
         messages=chain.mq.outbound,
         ingress=chain.mq.ingress,
         gatekeepers=chain.registry.gatekeepers,
+        pink_system_code=chain.phat.pink_system_code,
+        pink_runtime_version=chain.phat.pink_runtime_version,
     )
 
 
@@ -559,12 +561,19 @@ def view_runtime_keys(net: NetworkState, args: Sequence[Any]) -> PlainData:
     }
 
 
+def view_runtime_cluster(net: NetworkState, args: Sequence[Any]) -> PlainData:
+    """``runtime_cluster(name)``: the Phat cluster the runtime hosts, or null [PHAT-66]."""
+    cluster = _runtime_arg(net, args).cluster
+    return None if cluster is None else to_data(cluster)
+
+
 NETWORK_VIEWS: Mapping[str, Callable[[NetworkState, Sequence[Any]], PlainData]] = {
     "runtimes": view_runtimes,
     "runtime": view_runtime,
     "pending_egress": view_pending_egress,
     "runtime_worker": view_runtime_worker,
     "runtime_keys": view_runtime_keys,
+    "runtime_cluster": view_runtime_cluster,
 }
 
 

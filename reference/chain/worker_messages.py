@@ -38,6 +38,17 @@ from .key_payloads import MasterKeyDistribution as MasterKeyDistribution
 from .key_payloads import MasterKeyHistory as MasterKeyHistory
 from .key_payloads import MasterKeyRotation as MasterKeyRotation
 from .key_payloads import NewRandomNumber as NewRandomNumber
+from .phat_payloads import (
+    CLUSTER_KEY_TOPIC,
+    CLUSTER_REGISTRY_TOPIC,
+    CONTRACT_REGISTRY_TOPIC,
+    WORKER_CLUSTER_REPORT_TOPIC,
+    ClusterDeployed,
+    ClusterDeploymentFailed,
+    ClusterPubkeyAvailable,
+    ContractPubkeyAvailable,
+    DispatchKeys,
+)
 from .registry_payloads import BenchReport as BenchReport
 from .registry_payloads import FirstGatekeeper as FirstGatekeeper
 from .registry_payloads import GatekeeperChange as GatekeeperChange
@@ -91,7 +102,22 @@ Payload = (
     | TokenomicParametersChanged
     | KeyDistribution
     | NewRandomNumber
+    | ClusterPubkeyAvailable
+    | DispatchKeys
+    | ClusterDeployed
+    | ClusterDeploymentFailed
+    | ContractPubkeyAvailable
 )
+
+# What the runtimes send about Phat clusters and contracts: the payloads of
+# [PHAT-21] and [PHAT-23] with their topics [PHAT-20]; each encodes itself.
+PHAT_TOPICS: dict[type, bytes] = {
+    ClusterPubkeyAvailable: CLUSTER_REGISTRY_TOPIC,
+    DispatchKeys: CLUSTER_KEY_TOPIC,
+    ClusterDeployed: WORKER_CLUSTER_REPORT_TOPIC,
+    ClusterDeploymentFailed: WORKER_CLUSTER_REPORT_TOPIC,
+    ContractPubkeyAvailable: CONTRACT_REGISTRY_TOPIC,
+}
 
 # --- SCALE layouts [OFF-2]..[OFF-5] ---------------------------------------------
 
@@ -389,13 +415,37 @@ def kind_of(payload: Payload) -> str:
     raise TypeError(f"not a payload: {payload!r}")
 
 
+PhatPayload = (
+    ClusterPubkeyAvailable
+    | DispatchKeys
+    | ClusterDeployed
+    | ClusterDeploymentFailed
+    | ContractPubkeyAvailable
+)
+
+
+def phat_topic(payload: PhatPayload) -> bytes:
+    """The topic of what a runtime sends about Phat clusters and contracts [PHAT-20]."""
+    return PHAT_TOPICS[type(payload)]
+
+
+def encode_phat_payload(payload: PhatPayload) -> bytes:
+    """The SCALE encoding of what a runtime sends about Phat clusters and contracts [PHAT-21]
+    [PHAT-23]."""
+    return payload.encode()
+
+
 def topic_of(payload: Payload) -> bytes:
     """The topic a payload's type is bound to [OFF-1]."""
+    if isinstance(payload, PhatPayload):
+        return phat_topic(payload)
     return KINDS[kind_of(payload)][1]
 
 
 def encode_payload(payload: Payload) -> bytes:
     """The SCALE encoding of a payload [OFF-2]..[OFF-5]."""
+    if isinstance(payload, PhatPayload):
+        return encode_phat_payload(payload)
     if isinstance(payload, HeartbeatChallenge):
         # Sent every block: its layout written out ([OFF-2]: variant 1, two U256 little-endian).
         return (

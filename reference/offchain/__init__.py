@@ -1,6 +1,8 @@
 """The off-chain layer: pRuntime, the worker's state machine that replays the
-chain's messages inside the TEE (:mod:`.pruntime`), and the master key's life
-in it (:mod:`.master_key`).
+chain's messages inside the TEE (:mod:`.pruntime`), the master key's life
+in it (:mod:`.master_key`), and the Phat Contracts clusters: their keys and
+the gatekeepers' deployment (:mod:`.cluster_keys`), a worker's hosted cluster
+and its commands (:mod:`.cluster`).
 
 May use: :mod:`phala_spec.primitives` and :mod:`phala_spec.chain` (the message
 formats and payloads); never a pallet or the runtime composition.

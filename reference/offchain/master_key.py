@@ -17,7 +17,7 @@ encryption, the KDF paths and the deterministic IV generator.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Protocol
 
 import attrs
 
@@ -153,7 +153,24 @@ class RotationDone:
         return {"kind": "RotationDone", "block": self.block, "rotation_id": self.rotation_id}
 
 
-JournalEntry = Blocks | Joined | RotationStarted | RotationDone
+class ReplayedEntry(Protocol):
+    """A journal entry another rule contributes, which replays itself [KEY-10] [PHAT-52].
+
+    ``replay`` applies the entry to an active record as the live rule would
+    have, and returns the record after it and the number of ``Gatekeeper``
+    messages the live rule would have sent; it raises ``ValueError`` where the
+    live rule halts the runtime.
+    """
+
+    @property
+    def block(self) -> int: ...
+
+    def replay(self, keys: MasterKeys, identity: Keypair) -> tuple[MasterKeys, int]: ...
+
+    def __data__(self) -> dict[str, Any]: ...
+
+
+JournalEntry = Blocks | Joined | RotationStarted | RotationDone | ReplayedEntry
 
 
 @attrs.frozen
@@ -254,16 +271,23 @@ def generate_iv(keys: MasterKeys, master: Keypair, block_number: int) -> tuple[b
 
 
 def encrypt_key_to(
-    keys: MasterKeys, master: Keypair, ecdh_pubkey: bytes, secret: bytes, block_number: int
+    keys: MasterKeys,
+    master: Keypair,
+    ecdh_pubkey: bytes,
+    secret: bytes,
+    block_number: int,
+    info: bytes = MASTER_KEY_SHARING,
 ) -> tuple[EncryptedKey, MasterKeys]:
     """Encrypt a 64-byte secret key to a worker's agreement key [KEY-6].
 
-    The one-time key is the master key's child at ``"master_key_sharing"``
-    ([CRYPTO-6]), the IV the next of [KEY-5]. Raises ``ValueError`` when
-    ``ecdh_pubkey`` is not a ristretto255 point.
+    The one-time key is the master key's child at ``info`` ([CRYPTO-6]):
+    ``"master_key_sharing"`` for the master key, ``"cluster_key_sharing"`` for
+    a cluster key; the IV is the next of [KEY-5], the one counter both draw
+    from. Raises ``ValueError`` when ``ecdh_pubkey`` is not a ristretto255
+    point.
     """
     iv, keys = generate_iv(keys, master, block_number)
-    one_time, ciphertext = encrypt_secret_to(master, (MASTER_KEY_SHARING,), ecdh_pubkey, secret, iv)
+    one_time, ciphertext = encrypt_secret_to(master, (info,), ecdh_pubkey, secret, iv)
     return EncryptedKey(one_time, ciphertext, iv), keys
 
 
@@ -586,8 +610,10 @@ def resync(keys: MasterKeys, identity: Keypair, history: tuple[RotatedKey, ...])
     applies each journal entry with the rules of an active runtime: blocks
     emit beacons, ``Joined`` a distribution, ``RotationStarted`` a batch,
     ``RotationDone`` the rotated key report and the switch to the received
-    key of that rotation. Every gatekeeper message the replay makes is
-    counted, none is sent. The result is active, with an empty journal.
+    key of that rotation; an entry another rule journals (a cluster's
+    deployment) replays itself. Every gatekeeper message the
+    replay makes is counted, none is sent. The result is active, with an
+    empty journal.
     """
     start = max(1, len(keys.history))
     state = attrs.evolve(keys, history=history[:start], active=True, journal=())
@@ -613,6 +639,9 @@ def resync(keys: MasterKeys, identity: Keypair, history: tuple[RotatedKey, ...])
                         return Halt("the received history lacks a rotation this runtime saw")
                     state = attrs.evolve(state, history=(*state.history, history[rotation_id]))
                     counted += 1
+                case _:
+                    state, messages = entry.replay(state, identity)
+                    counted += messages
     except ValueError:
         return Halt("a gatekeeper's agreement key is not a ristretto255 point")
     if len(state.history) != len(history):

@@ -32,6 +32,17 @@ from ..chain.messages import (
     signed_bytes,
     topic_is_offchain,
 )
+from ..chain.phat_payloads import (
+    CLUSTER_EVENT_TOPIC,
+    CLUSTER_KEY_TOPIC,
+    CONTRACT_OP_TOPIC,
+    ClusterOperation,
+    DeployCluster,
+    InstantiateCode,
+    decode_cluster_event,
+    decode_cluster_operation,
+    decode_contract_operation,
+)
 from ..chain.registry_payloads import BenchReport, GatekeeperChange, GatekeeperLaunch
 from ..chain.state import TokenomicParams
 from ..chain.system_payloads import (
@@ -71,8 +82,10 @@ from ..primitives.arith import U32_MAX, U64_MAX
 from ..primitives.codec import blake2b_256, to_data
 from ..primitives.crypto import Keypair, keypair_from_seed, sign
 from ..primitives.types import is_unsigned
+from . import cluster as phat_cluster
+from . import cluster_keys, master_key
 from . import gatekeeper as economics
-from . import master_key
+from .cluster import Exit, HostedCluster, OpenChannel, Report, SendAs
 from .master_key import MASTER_KEY_INFO as MASTER_KEY_INFO
 from .master_key import Count, Halt, Live, MasterKeys, Outcome, Send
 
@@ -257,13 +270,23 @@ class WorkerState:
         return hashed_id(self.pubkey)
 
 
+def _as_version(value: Iterable[int] | None) -> tuple[int, int] | None:
+    if value is None:
+        return None
+    major, minor = value
+    return major, minor
+
+
 @attrs.frozen
 class SyncedBlock:
     """What a runtime reads from one verified chain block [OFF-13].
 
     ``messages`` are the block's ``PhalaMq::OutboundMessages`` in order;
     ``ingress`` is ``OffchainIngress`` after the block (next sequence per sender);
-    ``gatekeepers`` is the chain's gatekeeper list after the block [KEY-13].
+    ``gatekeepers`` is the chain's gatekeeper list after the block [KEY-13];
+    ``pink_system_code`` and ``pink_runtime_version`` are the chain's
+    ``PinkSystemCode`` (its code, empty if none) and ``PinkRuntimeVersion``
+    after the block, which a worker reads when it creates a cluster.
     """
 
     number: int
@@ -273,6 +296,8 @@ class SyncedBlock:
         factory=_ingress, converter=_as_ingress
     )
     gatekeepers: tuple[bytes, ...] = attrs.field(default=(), converter=_as_keys)
+    pink_system_code: bytes = b""
+    pink_runtime_version: tuple[int, int] | None = attrs.field(default=None, converter=_as_version)
 
     def __attrs_post_init__(self) -> None:
         if not is_unsigned(self.number, U32_MAX):
@@ -306,14 +331,19 @@ def on_worker_event(
 
 
 def on_heartbeat_challenge(
-    worker: WorkerState, challenge: HeartbeatChallenge, block: SyncedBlock, counter: int
+    worker: WorkerState,
+    challenge: HeartbeatChallenge,
+    block: SyncedBlock,
+    counter: int,
+    n_clusters: int = 0,
+    n_contracts: int = 0,
 ) -> HeartbeatV2 | None:
     """The heartbeat a challenge demands of this worker, if it hits [OFF-20] [OFF-21].
 
     Only a registered worker whose session is computing (not paused) can be
-    hit; the report carries the challenge block, its time and the iterations
-    counted since the session started. No Phat contracts are modelled, so
-    ``n_clusters`` and ``n_contracts`` are 0.
+    hit; the report carries the challenge block, its time, the iterations
+    counted since the session started, and the clusters and contracts the
+    worker hosts.
     """
     working = worker.working
     if not worker.registered or working is None or working.state != COMPUTING:
@@ -325,8 +355,8 @@ def on_heartbeat_challenge(
         challenge_block=block.number,
         challenge_time=block.timestamp_ms,
         iterations=counter - working.start_iter,
-        n_clusters=0,
-        n_contracts=0,
+        n_clusters=n_clusters,
+        n_contracts=n_contracts,
     )
 
 
@@ -373,28 +403,63 @@ class RuntimeHalted:
     reason: str
 
 
+@attrs.frozen
+class RuntimeExited:
+    """The worker process exited: its cluster was destroyed or it was removed from it
+    [PHAT-60].
+
+    Like a halt ([OFF-15]) it stops the runtime for good and nothing of the
+    block takes effect; ``index``, ``sender`` and ``destination`` name the
+    message it exited on.
+    """
+
+    block: int
+    index: int
+    sender: MessageOrigin
+    destination: bytes
+    reason: str
+
+    def __data__(self) -> dict[str, Any]:
+        return {
+            "kind": "exit",
+            "block": self.block,
+            "index": self.index,
+            "sender": to_data(self.sender),
+            "destination": self.destination,
+            "reason": self.reason,
+        }
+
+
+RuntimeStop = RuntimeHalted | RuntimeExited
+
+
 def _workers() -> immutables.Map[bytes, WorkerState]:
     return immutables.Map()
 
 
 @attrs.frozen
 class RuntimeState:
-    """One pRuntime: identity, configuration, tracked workers, egress, progress [OFF-12]."""
+    """One pRuntime: identity, configuration, tracked workers, egress, progress, and the Phat
+    cluster it hosts, if any [OFF-12]."""
 
     identity: Keypair
     config: RuntimeConfig
     workers: immutables.Map[bytes, WorkerState] = attrs.field(factory=_workers)
     queue: SendQueue = SendQueue()
     last_block: int = 0
-    halted: RuntimeHalted | None = None
+    halted: RuntimeStop | None = None
     keys: MasterKeys = attrs.field(factory=MasterKeys)
     economics: economics.Economics | None = None
+    cluster: HostedCluster | None = None
 
     def __data__(self) -> dict[str, Any]:
-        # A plain worker has no economics, and its plain data no such field [GK-1].
+        # A plain worker has no economics, and its plain data no such field [GK-1]; a runtime
+        # that hosts no cluster has no cluster field [PHAT-54].
         data = {f.name: to_data(getattr(self, f.name)) for f in attrs.fields(RuntimeState)}
         if self.economics is None:
             del data["economics"]
+        if self.cluster is None:
+            del data["cluster"]
         return data
 
     @property
@@ -461,17 +526,21 @@ def bench_counter(runtime: RuntimeState, pubkey: bytes, block: SyncedBlock) -> i
 
 
 def subscriptions(runtime: RuntimeState) -> tuple[bytes, ...]:
-    """The topics the runtime subscribes to [OFF-14] [KEY-16]."""
+    """The system topics the runtime subscribes to [OFF-14] [KEY-16], the Phat topics among
+    them; the command topics of the contracts it hosts are read apart (:func:`run_commands`)."""
     if runtime.config.gatekeeper:
         return (
             SYSTEM_EVENT_TOPIC,
             GATEKEEPER_KEY_TOPIC,
+            CLUSTER_KEY_TOPIC,
+            CONTRACT_OP_TOPIC,
             WORKING_REPORT_TOPIC,
             GATEKEEPER_LAUNCH_TOPIC,
             GATEKEEPER_CHANGE_TOPIC,
             GATEKEEPER_EVENT_TOPIC,
+            CLUSTER_EVENT_TOPIC,
         )
-    return (SYSTEM_EVENT_TOPIC, GATEKEEPER_KEY_TOPIC)
+    return (SYSTEM_EVENT_TOPIC, GATEKEEPER_KEY_TOPIC, CLUSTER_KEY_TOPIC, CONTRACT_OP_TOPIC)
 
 
 def _emit(runtime: RuntimeState, payload: Payload) -> tuple[RuntimeState, SignedMessage | None]:
@@ -517,9 +586,13 @@ def on_system_event(
         return _economics_of_worker_event(runtime, block, event), ()
     emitted: list[SignedMessage] = []
     hits: list[bytes] = []
+    hosted = runtime.cluster
+    clusters, contracts = (0, 0) if hosted is None else (1, len(hosted.contracts))
     for pubkey in sorted(runtime.workers):
         worker = runtime.workers[pubkey]
-        report = on_heartbeat_challenge(worker, event, block, bench_counter(runtime, pubkey, block))
+        report = on_heartbeat_challenge(
+            worker, event, block, bench_counter(runtime, pubkey, block), clusters, contracts
+        )
         if report is not None:
             hits.append(pubkey)
         if report is not None and pubkey == runtime.pubkey:
@@ -706,14 +779,117 @@ def on_gatekeeper_event(
     return attrs.evolve(runtime, economics=econ), ()
 
 
+# --- Phat clusters [PHAT-50]..[PHAT-63] ------------------------------------------------------
+
+
+def apply_cluster(
+    runtime: RuntimeState, outcome: phat_cluster.Outcome
+) -> tuple[RuntimeState, Emitted] | Halt | Exit:
+    """Apply a cluster rule's outcome: the new hosted cluster, then its effects in order
+    [PHAT-54].
+
+    ``Report`` queues on the runtime's worker channel, signed by its identity;
+    ``OpenChannel`` opens a live channel; ``SendAs`` queues on a cluster's or a
+    contract's channel with the given signer.
+    """
+    if isinstance(outcome, Halt | Exit):
+        return outcome
+    hosted, effects = outcome
+    state = runtime if hosted is runtime.cluster else attrs.evolve(runtime, cluster=hosted)
+    emitted: list[SignedMessage] = []
+    for effect in effects:
+        match effect:
+            case Report(payload=payload):
+                state, signed = _emit(state, payload)
+            case OpenChannel(sender=origin):
+                state = attrs.evolve(state, queue=open_channel(state.queue, origin))
+                signed = None
+            case SendAs(sender=origin, payload=payload, signer=signer):
+                queue, signed = enqueue(
+                    state.queue, origin, topic_of(payload), encode_payload(payload), signer
+                )
+                state = attrs.evolve(state, queue=queue)
+        if signed is not None:
+            emitted.append(signed)
+    return state, tuple(emitted)
+
+
+def on_cluster_event(
+    runtime: RuntimeState, block: SyncedBlock, sender: MessageOrigin, deploy: DeployCluster
+) -> tuple[RuntimeState, Emitted] | Halt:
+    """A gatekeeper's ``ClusterEvent::DeployCluster`` [PHAT-52]."""
+    return apply_keys(
+        runtime, cluster_keys.on_deploy_cluster(runtime.keys, block.number, sender, deploy)
+    )
+
+
+def on_cluster_operation(
+    runtime: RuntimeState, block: SyncedBlock, sender: MessageOrigin, operation: ClusterOperation
+) -> tuple[RuntimeState, Emitted] | Halt | Exit:
+    """Every runtime's ``ClusterOperation`` [PHAT-55] [PHAT-58]..[PHAT-60]."""
+    outcome = phat_cluster.on_cluster_operation(
+        runtime.cluster,
+        runtime.identity,
+        runtime.config.gatekeeper,
+        sender,
+        operation,
+        block.pink_system_code,
+        block.pink_runtime_version,
+    )
+    return apply_cluster(runtime, outcome)
+
+
+def on_contract_operation(
+    runtime: RuntimeState, sender: MessageOrigin, operation: InstantiateCode
+) -> tuple[RuntimeState, Emitted] | Halt | Exit:
+    """Every runtime's ``ContractOperation::InstantiateCode`` [PHAT-57]."""
+    return apply_cluster(
+        runtime, phat_cluster.on_contract_operation(runtime.cluster, sender, operation)
+    )
+
+
+def run_commands(
+    runtime: RuntimeState, block: SyncedBlock, commands: Iterable[tuple[int, Message]]
+) -> RuntimeState | RuntimeHalted:
+    """Hand the block's commands to the hosted contracts [PHAT-63]: contract by contract in
+    the order of their ids, each contract's commands in chain order [PHAT-61] [PHAT-62].
+
+    ``commands`` are the block's messages (with their index in the block) on
+    the command topic of a contract the runtime hosted when the block began.
+    A command that halts the runtime gives its ``RuntimeHalted`` record.
+    """
+    hosted = runtime.cluster
+    if hosted is None:
+        return runtime
+    topics = phat_cluster.command_topics(hosted)
+    by_contract: dict[bytes, list[tuple[int, Message]]] = {}
+    for index, message in commands:
+        by_contract.setdefault(topics[message.destination], []).append((index, message))
+    contracts = hosted.contracts
+    for contract_id in sorted(by_contract):
+        contract = contracts[contract_id]
+        for index, message in by_contract[contract_id]:
+            received = phat_cluster.on_command(
+                hosted, contract, block.number, message.sender, message.payload
+            )
+            if isinstance(received, Halt):
+                return RuntimeHalted(
+                    block.number, index, message.sender, message.destination, received.reason
+                )
+            contract = received
+        contracts = contracts.set(contract_id, contract)
+    return attrs.evolve(runtime, cluster=attrs.evolve(hosted, contracts=contracts))
+
+
 def deliver(
     runtime: RuntimeState, block: SyncedBlock, index: int, message: Message
-) -> tuple[RuntimeState, Emitted] | RuntimeHalted:
+) -> tuple[RuntimeState, Emitted] | RuntimeStop:
     """Deliver one outbound message of the block [OFF-14] [OFF-15] [KEY-16] [GK-20].
 
     The payload is decoded as its topic's type before anything else; a rule
     that halts the runtime (production panics: a key-life ``Halt`` or a
-    poisoned economics) gives the ``RuntimeHalted`` record of the message.
+    poisoned economics) gives the ``RuntimeHalted`` record of the message,
+    and a worker that exits its ``RuntimeExited`` record.
     """
     topic = message.destination
     if not topic_is_offchain(topic) or topic not in subscriptions(runtime):
@@ -726,15 +902,21 @@ def deliver(
         return RuntimeHalted(
             block.number, index, message.sender, message.destination, result.reason
         )
+    if isinstance(result, Exit):
+        return RuntimeExited(
+            block.number, index, message.sender, message.destination, result.reason
+        )
     return result
 
 
 def _dispatch(
     runtime: RuntimeState, block: SyncedBlock, index: int, message: Message
-) -> tuple[RuntimeState, Emitted] | RuntimeHalted | Halt:
+) -> tuple[RuntimeState, Emitted] | RuntimeHalted | Halt | Exit:
     """Decode a subscribed message by its topic and hand it to its handler [OFF-14] [OFF-15]."""
     topic = message.destination
     sender = message.sender
+    if topic in (CLUSTER_EVENT_TOPIC, CLUSTER_KEY_TOPIC, CONTRACT_OP_TOPIC):
+        return _dispatch_phat(runtime, block, index, message)
     if topic == SYSTEM_EVENT_TOPIC:
         event = decode_system_event(message.payload)
         if isinstance(event, DecodeFailure):
@@ -764,6 +946,30 @@ def _dispatch(
     if isinstance(report, DecodeFailure):
         return _decode_failed(runtime, block, index, message, report)
     return on_working_report(runtime, block, sender, report)
+
+
+def _dispatch_phat(
+    runtime: RuntimeState, block: SyncedBlock, index: int, message: Message
+) -> tuple[RuntimeState, Emitted] | RuntimeHalted | Halt | Exit:
+    """The Phat topics' payloads, decoded as their types [PHAT-50] [OFF-15]."""
+    topic, sender, payload = message.destination, message.sender, message.payload
+    if topic == CLUSTER_EVENT_TOPIC:
+        deploy = decode_cluster_event(payload)
+        if deploy is None:
+            failure = DecodeFailure("ClusterEvent", "not a valid encoding")
+            return _decode_failed(runtime, block, index, message, failure)
+        return on_cluster_event(runtime, block, sender, deploy)
+    if topic == CLUSTER_KEY_TOPIC:
+        operation = decode_cluster_operation(payload)
+        if operation is None:
+            failure = DecodeFailure("ClusterOperation", "not a valid encoding")
+            return _decode_failed(runtime, block, index, message, failure)
+        return on_cluster_operation(runtime, block, sender, operation)
+    instantiate = decode_contract_operation(payload)
+    if instantiate is None:
+        failure = DecodeFailure("ContractOperation", "not a valid encoding")
+        return _decode_failed(runtime, block, index, message, failure)
+    return on_contract_operation(runtime, sender, instantiate)
 
 
 def _decode_failed(
@@ -815,9 +1021,11 @@ def process_block(runtime: RuntimeState, block: SyncedBlock) -> tuple[RuntimeSta
     A halted runtime, or a block at or below the last processed number, changes
     nothing and emits nothing. Otherwise: purge the send queue by the block's
     ingress [OFF-10], deliver every outbound message in order [OFF-14], run
-    the end-of-block hooks [OFF-22] and record the block number. If a message
-    halts the runtime [OFF-15], the result is the runtime as it was before
-    the block, marked halted, with no egress.
+    the end-of-block hooks [OFF-22] and record the block number. The commands
+    to the contracts the runtime hosts go to them after the other messages
+    (:func:`run_commands`). If a message halts the runtime [OFF-15], or the
+    worker exits, the result is the runtime as it was before the block,
+    marked halted (or exited), with no egress.
     """
     if runtime.halted is not None or block.number <= runtime.last_block:
         return runtime, ()
@@ -832,12 +1040,23 @@ def process_block(runtime: RuntimeState, block: SyncedBlock) -> tuple[RuntimeSta
             return _poisoned_at_block_end(runtime, block, poisoned), ()
         state = attrs.evolve(state, economics=econ)
     egress: list[SignedMessage] = []
+    # The command topics are those of the contracts hosted when the block began [PHAT-63].
+    topics = {} if state.cluster is None else phat_cluster.command_topics(state.cluster)
+    commands: list[tuple[int, Message]] = []
     for index, message in enumerate(block.messages):
+        if message.destination in topics:
+            commands.append((index, message))
+            continue
         delivered = deliver(state, block, index, message)
-        if isinstance(delivered, RuntimeHalted):
+        if isinstance(delivered, RuntimeHalted | RuntimeExited):
             return attrs.evolve(runtime, halted=delivered), ()
         state, emitted = delivered
         egress.extend(emitted)
+    if commands:
+        ran = run_commands(state, block, commands)
+        if isinstance(ran, RuntimeHalted):
+            return attrs.evolve(runtime, halted=ran), ()
+        state = ran
     try:
         state, emitted = end_of_block(state, block)
     except economics.Poisoned as poisoned:

@@ -37,6 +37,9 @@ from ..chain.phat_payloads import (
     decode_contract_registry_event,
     decode_worker_cluster_report,
 )
+from ..chain.phat_payloads import (
+    contract_id as contract_id,
+)
 from ..chain.phat_state import (
     BasicContractInfo,
     ClusterInfo,
@@ -134,12 +137,6 @@ def _set(state: ChainState, **changes: Any) -> ChainState:
 def cluster_id(counter: int) -> bytes:
     """``H256::from_low_u64_be(counter)``: 24 zero bytes, then the counter big-endian [PHAT-3]."""
     return counter.to_bytes(32, "big")
-
-
-def contract_id(deployer: bytes, code_hash: bytes, cluster: bytes, salt: bytes) -> bytes:
-    """``blake2_256(deployer ‖ code_hash ‖ cluster ‖ salt)``, raw bytes without length
-    prefixes; the instantiate data is not part of it [PHAT-3]."""
-    return blake2b_256(deployer + code_hash + cluster + salt)
 
 
 def cluster_account(cluster: bytes) -> bytes:
