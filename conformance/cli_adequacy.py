@@ -278,8 +278,8 @@ def _rows(outcomes: Sequence[Any], by: Any) -> list[list[str]]:
 
     rows = []
     for name, score in scores(outcomes, by).items():
-        if not score.counted + score.equivalent:
-            continue  # only mutants left out of the score (out of the proofs' scope, ...)
+        if score.out_of_scope and not score.counted + score.equivalent:
+            continue  # only mutants outside the proofs' modules [ADQ-9]
         rows.append(
             [
                 name,
