@@ -60,8 +60,10 @@ class Outcome:
     ``survived``, ``uncovered`` (no vector executes it), ``equivalent`` (a
     survivor the ledger explains), ``import-time`` (it changes only what the
     module computes while it is imported, which an in-process replay cannot
-    see) or ``invalid`` (the mutation cannot be installed). ``vector`` is the
-    vector that killed it.
+    see), ``invalid`` (the mutation cannot be installed) or ``out-of-scope``
+    (the proofs [ADQ-9] cover no line of its module). ``oracle`` says what
+    judged it (``vectors``, ``models`` or ``proofs`` [ADQ-8]); ``vector`` is
+    what killed it: a vector, a model or an obligation.
     """
 
     key: str
@@ -78,6 +80,7 @@ class Outcome:
     covering: int = 0
     replayed: int = 0
     seconds: float = 0.0
+    oracle: str = "vectors"
 
     def to_json(self) -> dict[str, Any]:
         data = attrs.asdict(self)
@@ -402,6 +405,41 @@ def outcome_of(
     )
 
 
+class InstallError(Exception):
+    """The mutant cannot be installed in the live reference (it is *invalid* [ADQ-4])."""
+
+
+@contextlib.contextmanager
+def installed(
+    mutant: Mutant,
+    sources: dict[str, str],
+    closures: dict[int, list[FunctionType]] | None = None,
+) -> Iterator[None]:
+    """The mutant installed in the live reference for the duration [ADQ-3].
+
+    The function's code object is swapped (so every caller, whatever name it
+    imported the function by, runs the mutant), the closures its nested
+    functions made get their mutated code, and memoised results are forgotten
+    before and after. Raises :class:`InstallError` when it cannot be installed.
+    """
+    try:
+        function = _live_function(mutant)
+        code: CodeType = mutated_code(sources[mutant.path], mutant)
+        original = function.__code__
+        function.__code__ = code
+    except (LookupError, ValueError, SyntaxError) as exc:
+        raise InstallError(str(exc)) from exc
+    swapped = _swap_closures(original, code, closures)
+    _clear_caches()
+    try:
+        yield
+    finally:
+        function.__code__ = original
+        for inner, code_before in swapped:
+            inner.__code__ = code_before
+        _clear_caches()
+
+
 def run_mutant(
     mutant: Mutant,
     baseline: Baseline,
@@ -415,44 +453,33 @@ def run_mutant(
         # a function the module calls while it is imported ran before any vector [ADQ-4]
         return outcome_of(mutant, "import-time" if mutant.import_time else "uncovered")
     started = time.perf_counter()
-    try:
-        function = _live_function(mutant)
-        code: CodeType = mutated_code(sources[mutant.path], mutant)
-        original = function.__code__
-        function.__code__ = code
-        swapped = _swap_closures(original, code, closures)
-    except (LookupError, ValueError, SyntaxError) as exc:
-        return outcome_of(mutant, "invalid", detail=str(exc), covering=len(covering))
-    _clear_caches()
     status, vector, detail, replayed = "survived", "", "", 0
     try:
-        for index in covering:
-            replayed += 1
-            limit = max(MIN_TIMEOUT, TIMEOUT_FACTOR * baseline.seconds[index])
-            try:
-                with _time_limit(limit):
-                    result = runner.replay_vector(adapter, baseline.vectors[index], "full")
-            except _Timeout:
-                status, vector = "timeout", baseline.vectors[index]["id"]
-                detail = f"ran past {limit:.1f} s"
-                break
-            except RecursionError as exc:
-                status, vector, detail = "killed", baseline.vectors[index]["id"], str(exc)
-                break
-            finally:
-                adapter.stop()
-            if result.status != "pass":
-                status, vector, detail = (
-                    "killed",
-                    result.id,
-                    f"{result.status}: {result.headline()}",
-                )
-                break
-    finally:
-        function.__code__ = original
-        for inner, code_before in swapped:
-            inner.__code__ = code_before
-        _clear_caches()
+        with installed(mutant, sources, closures):
+            for index in covering:
+                replayed += 1
+                limit = max(MIN_TIMEOUT, TIMEOUT_FACTOR * baseline.seconds[index])
+                try:
+                    with _time_limit(limit):
+                        result = runner.replay_vector(adapter, baseline.vectors[index], "full")
+                except _Timeout:
+                    status, vector = "timeout", baseline.vectors[index]["id"]
+                    detail = f"ran past {limit:.1f} s"
+                    break
+                except RecursionError as exc:
+                    status, vector, detail = "killed", baseline.vectors[index]["id"], str(exc)
+                    break
+                finally:
+                    adapter.stop()
+                if result.status != "pass":
+                    status, vector, detail = (
+                        "killed",
+                        result.id,
+                        f"{result.status}: {result.headline()}",
+                    )
+                    break
+    except InstallError as exc:
+        return outcome_of(mutant, "invalid", detail=str(exc), covering=len(covering))
     return outcome_of(
         mutant,
         status,
@@ -518,6 +545,7 @@ class Score:
     equivalent: int = 0
     invalid: int = 0
     import_time: int = 0
+    out_of_scope: int = 0
 
     @property
     def counted(self) -> int:
@@ -546,6 +574,21 @@ def scores(outcomes: Iterable[Outcome], by: Callable[[Outcome], Iterable[str]]) 
         for group in by(outcome):
             table[group] = table.get(group, Score()).add(outcome.status)
     return dict(sorted(table.items()))
+
+
+def by_oracle(outcomes: Iterable[Outcome]) -> dict[str, list[Outcome]]:
+    """The outcomes of each oracle, in the order of :data:`ORACLE_ORDER`."""
+    groups: dict[str, list[Outcome]] = {}
+    for outcome in outcomes:
+        groups.setdefault(outcome.oracle, []).append(outcome)
+    return {name: groups[name] for name in sorted(groups, key=oracle_order)}
+
+
+ORACLE_ORDER = ("vectors", "models", "proofs")
+
+
+def oracle_order(name: str) -> int:
+    return ORACLE_ORDER.index(name) if name in ORACLE_ORDER else len(ORACLE_ORDER)
 
 
 def overall(outcomes: Iterable[Outcome]) -> Score:

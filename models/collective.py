@@ -139,6 +139,7 @@ class CollectiveMachine(ChainMachine):
         kind=st.integers(0, 3),
         n=st.integers(0, 40),
         picks=st.lists(people, max_size=3),
+        slack=st.sampled_from((None, 0, -1)),
     )
     def propose(
         self,
@@ -149,21 +150,37 @@ class CollectiveMachine(ChainMachine):
         kind: int,
         n: int,
         picks: list[bytes],
+        slack: int | None,
     ) -> None:
-        """Members and others propose; only members succeed [COL-3] [COL-4]."""
+        """Members and others propose; only members succeed [COL-3] [COL-4].
+
+        The length bound is ample, exactly the proposal's encoded length, or
+        one byte short: only the last is refused (``WrongProposalLength``).
+        """
+        from phala_spec.runtime.calls import decode_call
+
         who = self.actor(instance, pick, outsider)
+        proposal = held_call(kind, n, picks)
+        length = len(decode_call(proposal).encoded)
+        member = who in self.collective(instance).members
         result = self.call(
             signed(who),
             f"{instance}.propose",
             threshold=threshold,
-            proposal=held_call(kind, n, picks),
-            length_bound=LONG,
+            proposal=proposal,
+            length_bound=LONG if slack is None else length + slack,
         )
-        if who not in self.collective(instance).members:
+        if not member:
             check(
                 result.outcome == f"{instance}.NotMember",
                 "inv_COL_3_members_only",
                 f"a non-member's proposal gave {result.outcome}",
+            )
+        elif slack is not None:
+            check(
+                (result.outcome == f"{instance}.WrongProposalLength") == (slack < 0),
+                "inv_COL_3_length_bound",
+                f"a bound {slack:+} from the length {length} gave {result.outcome}",
             )
 
     @precondition(

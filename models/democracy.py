@@ -201,6 +201,88 @@ class DemocracyMachine(ChainMachine):
         if self.call(who, "Democracy.vote", ref_index=index, vote=as_data(vote)):
             self.votes[who][index] = vote
 
+    def free(self, who: bytes) -> int:
+        info = self.chain.system.accounts.get(who)
+        return 0 if info is None else int(info.data.free)
+
+    @rule(
+        who=st.sampled_from(ACCOUNTS),
+        back=st.integers(0, 4),
+        aye=st.booleans(),
+        conviction=st.integers(0, 6),
+        offset=st.sampled_from((0, 1, -1)),
+    )
+    def vote_the_free_balance(
+        self, who: bytes, back: int, aye: bool, conviction: int, offset: int
+    ) -> None:
+        """A standard vote of exactly the free balance, or one planck more or less [DEM-8].
+
+        The outcome is checked against the checks' order: an ongoing
+        referendum, the balance within the free balance, not delegating, room
+        for a new vote.
+        """
+        index, free = self.recent(back), self.free(who)
+        vote = ("Standard", aye, conviction, max(free + offset, 0))
+        if not isinstance(self.chain.democracy.referendum_info.get(index), Ongoing):
+            expected = "Democracy.ReferendumInvalid"
+        elif vote[3] > free:
+            expected = "Democracy.InsufficientFunds"
+        elif who in self.delegating:
+            expected = "Democracy.AlreadyDelegating"
+        elif (
+            index not in self.votes[who]
+            and len(self.votes[who]) >= CONFIG["democracy"]["max_votes"]
+        ):
+            expected = "Democracy.MaxVotesReached"
+        else:
+            expected = "ok"
+        origin = {"kind": "signed", "who": who}
+        outcome = self.apply(
+            call_step(origin, "Democracy.vote", ref_index=index, vote=as_data(vote))
+        ).outcome
+        check(
+            outcome == expected,
+            "inv_DEM_8_vote_outcome",
+            f"a vote of {vote[3]} with {free} free gave {outcome}, not {expected}",
+        )
+        if outcome == "ok":
+            self.votes[who][index] = vote
+
+    @rule(
+        who=st.sampled_from(ACCOUNTS),
+        to=st.sampled_from(ACCOUNTS),
+        conviction=st.integers(0, 6),
+        offset=st.sampled_from((0, 1, -1)),
+    )
+    def delegate_the_free_balance(
+        self, who: bytes, to: bytes, conviction: int, offset: int
+    ) -> None:
+        """A delegation of exactly the free balance, or one planck more or less [DEM-12]."""
+        free = self.free(who)
+        balance = max(free + offset, 0)
+        if who == to:
+            expected = "Democracy.Nonsense"
+        elif balance > free:
+            expected = "Democracy.InsufficientFunds"
+        elif who not in self.delegating and self.votes[who]:
+            expected = "Democracy.VotesExist"
+        else:
+            expected = "ok"
+        old = self.delegating.get(who)
+        origin = {"kind": "signed", "who": who}
+        outcome = self.apply(
+            call_step(origin, "Democracy.delegate", to=to, conviction=conviction, balance=balance)
+        ).outcome
+        check(
+            outcome == expected,
+            "inv_DEM_12_delegate_outcome",
+            f"a delegation of {balance} with {free} free gave {outcome}, not {expected}",
+        )
+        if outcome == "ok":
+            if old is not None:
+                self._release(who, old)
+            self.delegating[who] = (to, conviction, balance)
+
     @rule(caller=st.sampled_from(ACCOUNTS), voter=st.sampled_from(ACCOUNTS), back=st.integers(0, 6))
     def remove_vote(self, caller: bytes, voter: bytes, back: int) -> None:
         target, index = voter, self.recent(back)

@@ -149,7 +149,7 @@ def slash_conserves_issuance() -> Claim:
     id="BAL-P6",
     clauses=("BAL-21",),
     description="the frozen amount is the largest lock: at least every lock, equal to one of "
-    "them, and never their sum when two locks are non-zero",
+    "them, and never their sum when two locks are non-zero; no lock freezes nothing",
 )
 def frozen_is_max_of_locks() -> Claim:
     (a, b, c), bounds = _u128("lock_a", "lock_b", "lock_c")
@@ -161,6 +161,7 @@ def frozen_is_max_of_locks() -> Claim:
             frozen >= c,
             z3.Or(frozen == a, frozen == b, frozen == c),
             z3.Implies(z3.And(a > 0, b > 0), frozen < a + b + c),
+            frozen_amount(()) == 0,
         ),
         given=tuple(bounds),
     )

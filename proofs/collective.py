@@ -9,13 +9,16 @@ and the currency-to-vote conversion of the elections
 
 from __future__ import annotations
 
+from typing import Any
+
 import z3
 
-from phala_spec.chain.state import CollectiveOrigin
+from phala_spec.chain.state import CollectiveOrigin, Root
 from phala_spec.pallets.governance.collective import (
     APPROVE,
     COUNCIL,
     DISAPPROVE,
+    TECHNICAL_COMMITTEE,
     TOO_EARLY_DECISION,
     close_decision,
     proportion_at_least,
@@ -111,6 +114,31 @@ def early_decisions_agree_with_late_ones() -> Claim:
 
 
 @obligation(
+    id="COL-P4",
+    clauses=("COL-10",),
+    description="the proportion origins are exactly their formulas: Members(yes, total) of the "
+    "named collective passes at least n/d when yes*d >= n*total and more than n/d when "
+    "yes*d > n*total; another collective's Members and root never pass",
+)
+def proportions_are_their_formulas() -> Claim:
+    yes, total = z3.Ints("yes total")
+    # the origin's fields are typed for the chain; here they hold Z3 terms
+    origin = CollectiveOrigin(COUNCIL, yes, total)  # type: ignore[arg-type]
+    other = CollectiveOrigin(TECHNICAL_COMMITTEE, yes, total)  # type: ignore[arg-type]
+    facts: list[Any] = []  # the checks give plain bools on the wrong origins
+    for n, d in (*AT_LEAST, *MORE_THAN):
+        at_least = proportion_at_least(origin, COUNCIL, n, d)
+        more_than = proportion_more_than(origin, COUNCIL, n, d)
+        facts += [at_least == (yes * d >= n * total), more_than == (yes * d > n * total)]
+        for wrong in (other, Root()):
+            facts += [
+                z3.Not(proportion_at_least(wrong, COUNCIL, n, d)),
+                z3.Not(proportion_more_than(wrong, COUNCIL, n, d)),
+            ]
+    return Claim(goal=z3.And(*facts), given=(yes >= 0, total >= yes, total <= 100))
+
+
+@obligation(
     id="ELE-P1",
     clauses=("ELE-7",),
     description="currency to vote and back never adds, and loses less than one factor while the "
@@ -125,4 +153,19 @@ def currency_to_vote_round_trip() -> Claim:
             back <= balance, z3.Implies(balance / factor <= U64_MAX, balance - factor < back)
         ),
         given=(balance >= 0, balance <= issuance, issuance >= 0, issuance <= U128_MAX),
+    )
+
+
+@obligation(
+    id="ELE-P2",
+    clauses=("ELE-7",),
+    description="the currency-to-vote factor is issuance / (2^64 - 1) rounded down, and 1 when "
+    "that is 0",
+)
+def vote_factor_formula() -> Claim:
+    issuance = z3.Int("issuance")
+    factor = vote_factor(issuance)
+    return Claim(
+        goal=factor == z3.If(issuance < U64_MAX, 1, issuance / U64_MAX),
+        given=(issuance >= 0, issuance <= U128_MAX),
     )

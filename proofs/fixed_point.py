@@ -20,6 +20,7 @@ from phala_spec.primitives.fixed import (
     TO_FIXED_MAX_BALANCE,
     U32F32,
     U64F64,
+    U80F48,
     FixedFormat,
     bdiv,
     bmul,
@@ -431,3 +432,38 @@ def per_thing_mul_nearest_up() -> Claim:
     return _product_is_rounded(
         Rounding.NEAREST_PREF_UP, lambda per, x: per.mul_rounding(x, Rounding.NEAREST_PREF_UP)
     )
+
+
+@obligation(
+    id="FIX-P16",
+    clauses=("FIX-1",),
+    description="each format's largest raw value is 2^(int + frac bits) - 1: U64F64, U32F32 "
+    "and U80F48 hold exactly 128, 64 and 128 bits",
+)
+def format_bounds() -> Claim:
+    widths = {U64F64: 128, U32F32: 64, U80F48: 128}
+    return Claim(all(fmt.max_bits == 2**width - 1 for fmt, width in widths.items()))
+
+
+@obligation(
+    id="PERX-P7",
+    clauses=("PERX-1",),
+    description="a per-thing holds 0 ..= ACCURACY parts: both ends are accepted, one part "
+    "beyond either is refused (Permill, Perbill)",
+)
+def per_thing_parts_range() -> Claim:
+    def refused(cls: type[PerThing[Num]], parts: int) -> bool:
+        try:
+            cls(parts)
+        except ValueError:
+            return True
+        return False
+
+    holds = all(
+        cls(0).parts == 0
+        and cls(cls.ACCURACY).parts == cls.ACCURACY
+        and refused(cls, -1)
+        and refused(cls, cls.ACCURACY + 1)
+        for cls in PER_THINGS
+    )
+    return Claim(holds)

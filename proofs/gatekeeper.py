@@ -16,6 +16,7 @@ from phala_spec.offchain.gatekeeper import (
     ONE,
     TWO,
     budget_of,
+    confidence_score,
     deducted,
     grown,
     radicand,
@@ -151,3 +152,24 @@ def sqrt_monotone() -> Claim:
     x1, d1 = _raw("x1")
     x2, d2 = _raw("x2")
     return Claim(sqrt(x1) <= sqrt(x2), (*d1, *d2, x1 <= x2))
+
+
+@obligation(
+    id="GK-P8",
+    clauses=("GK-4",),
+    description="the confidence score is 1 for levels 1, 2, 3 and 128, 0.8 for level 4, 0.7 for "
+    "level 5 (U64F64 bits within one unit of the decimal), and 0 for every other level of a byte",
+)
+def confidence_scores() -> Claim:
+    one = U64F64.one
+
+    def expected(level: int, score: int) -> bool:
+        if level in (1, 2, 3, 128):
+            return score == one
+        if level == 4:
+            return abs(5 * score - 4 * one) < 5
+        if level == 5:
+            return abs(10 * score - 7 * one) < 10
+        return score == 0
+
+    return Claim(all(expected(level, confidence_score(level)) for level in range(256)))

@@ -16,6 +16,7 @@ larger turnout can turn a pass into a failure).
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import z3
@@ -37,9 +38,9 @@ from phala_spec.pallets.governance.democracy_arithmetic import (
     rejig,
     unlock_block,
 )
-from phala_spec.primitives.arith import U32_MAX, U128_MAX
+from phala_spec.primitives.arith import U32_MAX, U128_MAX, isqrt
 
-from .obligations import Claim, obligation
+from .obligations import Claim, guards_of, obligation
 
 
 # Any: these terms also go into chain records (Tally, PriorLock) whose fields are typed int
@@ -224,3 +225,56 @@ def rejig_and_accumulate() -> Claim:
         ),
         given=(*bounds, *amount_bounds),
     )
+
+
+def _threshold_formula(threshold: str) -> Callable[[], Claim]:
+    def build() -> Claim:
+        (ayes, nays, turnout, electorate), bounds = _ints(
+            U128_MAX, "ayes", "nays", "turnout", "electorate"
+        )
+        verdict = approved(threshold, Tally(ayes, nays, turnout), electorate)
+        # the same roots the rule takes ([ARITH-4]: one root per term in a proof)
+        sv, se = isqrt(turnout), isqrt(electorate)
+        if threshold == SUPER_MAJORITY_APPROVE:
+            passes = nays * se < ayes * sv  # nays / sv < ayes / se
+        elif threshold == SUPER_MAJORITY_AGAINST:
+            passes = nays * sv < ayes * se  # nays / se < ayes / sv
+        else:
+            passes = nays < ayes
+        return Claim(goal=verdict == z3.And(sv > 0, passes), given=tuple(bounds))
+
+    return build
+
+
+for _suffix, _kind, _label, _formula in (
+    ("a", SUPER_MAJORITY_APPROVE, "super-majority approve", "nays / sv < ayes / se"),
+    ("b", SUPER_MAJORITY_AGAINST, "super-majority against", "nays / se < ayes / sv"),
+    ("c", SIMPLE_MAJORITY, "simple majority", "nays < ayes"),
+):
+    obligation(
+        id=f"DEM-P11{_suffix}",
+        clauses=("DEM-7",),
+        description=f"{_label} passes exactly when sv = isqrt(turnout) > 0 and {_formula} "
+        "(se = isqrt(electorate)), as exact rationals",
+    )(_threshold_formula(_kind))
+
+
+@obligation(
+    id="DEM-P12",
+    clauses=("DEM-7",),
+    description="the verdict fails (production divides by zero) exactly when a super-majority "
+    "kind meets a turnout with a root and an electorate without one; a simple majority never "
+    "fails",
+)
+def threshold_fails_only_without_electorate() -> Claim:
+    (ayes, nays, turnout, electorate), bounds = _ints(
+        U128_MAX, "ayes", "nays", "turnout", "electorate"
+    )
+    tally = Tally(ayes, nays, turnout)
+    sv, se = isqrt(turnout), isqrt(electorate)
+    facts = []
+    for kind in (SUPER_MAJORITY_APPROVE, SUPER_MAJORITY_AGAINST, SIMPLE_MAJORITY):
+        succeeds = z3.And(*guards_of(partial(approved, kind, tally, electorate)))
+        fails_when = z3.BoolVal(False) if kind == SIMPLE_MAJORITY else z3.And(sv > 0, se == 0)
+        facts.append(succeeds == z3.Not(fails_when))
+    return Claim(goal=z3.And(*facts), given=tuple(bounds))

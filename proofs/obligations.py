@@ -59,28 +59,42 @@ class Claim:
 
 @attrs.frozen
 class Lemma:
-    """A claim over the free integer variables ``params``, proved once, used at terms.
+    """A claim over the free integer variables ``params``, proved where used, used at terms.
 
     Build one with :meth:`of`; the reference functions the statement calls are
-    evaluated once, and their guards become hypotheses of the lemma (so a use
-    must show they hold at the instance). Lemmas may not create fresh terms
-    (no symbolic ``isqrt``): one definition could then be reused at two terms.
+    evaluated each time an obligation that uses the lemma is proved (so a
+    changed reference function, such as a mutant [ADQ-9], changes the lemma
+    too), and their guards become hypotheses of the lemma (so a use must show
+    they hold at the instance). Lemmas may not create fresh terms (no
+    symbolic ``isqrt``): one definition could then be reused at two terms.
     """
 
     name: str
     params: tuple[Any, ...]
-    claim: Claim
-    guards: tuple[Any, ...]
+    build: Callable[..., Claim]
 
     @classmethod
     def of(cls, name: str, params: Sequence[str], build: Callable[..., Claim]) -> Lemma:
-        """Create the variables ``params`` (z3 Ints) and build the claim over them."""
-        variables = tuple(z3.Int(f"{name}.{p}") for p in params)
+        """Create the variables ``params`` (z3 Ints) and check the claim over them builds."""
+        lemma = cls(name, tuple(z3.Int(f"{name}.{p}") for p in params), build)
+        lemma.evaluate()
+        return lemma
+
+    def evaluate(self) -> tuple[Claim, tuple[Any, ...]]:
+        """The claim over the parameters and the guards its evaluation met."""
         with side_conditions() as collected:
-            claim = build(*variables)
+            claim = self.build(*self.params)
         if collected.facts:
-            raise ValueError(f"lemma {name} defines fresh terms; state it without them")
-        return cls(name, variables, claim, tuple(collected.guards))
+            raise ValueError(f"lemma {self.name} defines fresh terms; state it without them")
+        return claim, tuple(collected.guards)
+
+    @property
+    def claim(self) -> Claim:
+        return self.evaluate()[0]
+
+    @property
+    def guards(self) -> tuple[Any, ...]:
+        return self.evaluate()[1]
 
     def at(self, *terms: Any) -> LemmaUse:
         """This lemma instantiated with ``terms`` for its parameters, in order."""
@@ -99,13 +113,21 @@ class LemmaUse:
     def _subst(self, expr: Any) -> Any:
         return z3.substitute(expr, *zip(self.lemma.params, self.terms, strict=True))
 
+    def statement_of(self, claim: Claim) -> Any:
+        """The lemma's goal at the terms, for the lemma evaluated as ``claim``."""
+        return self._subst(claim.goal)
+
+    def premise_of(self, claim: Claim, guards: Sequence[Any]) -> Any:
+        """The lemma's hypotheses and guards at the terms."""
+        return self._subst(z3.And(*claim.given, *guards))
+
     @property
     def statement(self) -> Any:
-        return self._subst(self.lemma.claim.goal)
+        return self.statement_of(self.lemma.claim)
 
     @property
     def premise(self) -> Any:
-        return self._subst(z3.And(*self.lemma.claim.given, *self.lemma.guards))
+        return self.premise_of(*self.lemma.evaluate())
 
 
 @attrs.frozen
@@ -263,21 +285,23 @@ def prove_one(ob: Obligation, timeout_ms: int = 20_000) -> Result:
     for use in claim.uses:
         if lemmas.setdefault(use.lemma.name, use.lemma) is not use.lemma:
             raise ValueError(f"{ob.id}: two different lemmas are named {use.lemma.name}")
-    for lemma in lemmas.values():
+    # each lemma evaluated once for this proof: its own check and every use agree
+    evaluated = {name: lemma.evaluate() for name, lemma in lemmas.items()}
+    for name, (lemma_claim, lemma_guards) in evaluated.items():
         status, cex, reason = _check(
-            [*lemma.claim.given, *lemma.guards], lemma.claim.goal, timeout_ms
+            [*lemma_claim.given, *lemma_guards], lemma_claim.goal, timeout_ms
         )
         if status != PROVED:
-            why = f"lemma {lemma.name}: {status}" + (f" ({reason})" if reason else "")
+            why = f"lemma {name}: {status}" + (f" ({reason})" if reason else "")
             return Result(ob, status, time.perf_counter() - start, cex, why)
 
     hypotheses = [
         *claim.given,
         *collected.facts,
         *collected.guards,
-        *(use.statement for use in claim.uses),
+        *(use.statement_of(evaluated[use.lemma.name][0]) for use in claim.uses),
     ]
-    goal = z3.And(claim.goal, *(use.premise for use in claim.uses))
+    goal = z3.And(claim.goal, *(use.premise_of(*evaluated[use.lemma.name]) for use in claim.uses))
     status, cex, reason = _check(hypotheses, goal, timeout_ms)
     return Result(ob, status, time.perf_counter() - start, cex, reason)
 

@@ -55,14 +55,19 @@ def _price(name: str = "p") -> tuple[z3.ArithRef, tuple[z3.BoolRef, ...]]:
     id="STK-P1",
     clauses=("STK-31", "STK-14", "STK-30"),
     description="contribute never mints shares worth more than was paid (shares rounded down at the "
-    "entry price); without a price it mints exactly the amount",
+    "entry price); without a price, or at price 0, it mints exactly the amount",
 )
 def contribute_never_overpays() -> Claim:
     (amount,), bounds = _balances("amount")
     p, price = _price()
     shares = shares_for(amount, p)
     return Claim(
-        z3.And(shares * p <= amount * ONE, shares >= 0, shares_for(amount, None) == amount),
+        z3.And(
+            shares * p <= amount * ONE,
+            shares >= 0,
+            shares_for(amount, None) == amount,
+            shares_for(amount, 0) == amount,
+        ),
         (*bounds, *price),
         _bdiv_cuts(amount, p),
     )
@@ -81,6 +86,7 @@ class _Withdrawal:
     removed: Num
     record_shares: Num
     ts_after: Num
+    tv_after: Num
     change: Num  # of the surplus at p
     domain: tuple[z3.BoolRef, ...]
 
@@ -95,7 +101,18 @@ class _Withdrawal:
         )
         change = _surplus(tv_after, ts_after, p) - _surplus(tv, ts, p)
         return cls(
-            tv, shares, free, p, amount, rest, removed, rs, ts_after, change, (*bounds, *price)
+            tv,
+            shares,
+            free,
+            p,
+            amount,
+            rest,
+            removed,
+            rs,
+            ts_after,
+            tv_after,
+            change,
+            (*bounds, *price),
         )
 
     @property
@@ -112,10 +129,12 @@ def _surplus(tv: Num, ts: Num, p: Num) -> Num:
     id="STK-P2",
     clauses=("STK-32", "STK-17", "STK-30"),
     description="a withdrawal never pays more than its shares are worth at the price, nor more than "
-    "the pool account holds, and removes at least the shares asked",
+    "the pool account holds, and removes at least the shares asked; the pool keeps its value "
+    "less the payment, or 0 when that is dust",
 )
 def withdrawal_never_overpays() -> Claim:
     w = _Withdrawal.build()
+    rest = w.tv - w.amount
     return Claim(
         z3.And(
             w.amount * ONE <= w.shares * w.p,
@@ -124,6 +143,7 @@ def withdrawal_never_overpays() -> Claim:
             w.removed >= w.shares,
             w.removed + w.rest == w.record_shares,
             w.ts_after >= 0,
+            w.tv_after == z3.If(rest <= DUST, 0, rest),
         ),
         w.domain,
         w.cuts,

@@ -97,6 +97,7 @@ def test_select_by_id_or_clause() -> None:
         "FIX-P13",
         "FIX-P14",
         "FIX-P15",
+        "FIX-P16",
     ]
     by_clause = select(obligations, "PERX-3")
     assert [ob.id for ob in by_clause] == ["PERX-P5"]
