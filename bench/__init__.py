@@ -26,7 +26,9 @@ workers: cost per worker at each size and their ratio). :mod:`phala_spec.bench.s
 has ``simulate`` (``phala-spec simulate``'s blocks per second at 1/100, 1/10
 and all of the mainnet sizes, split between the gatekeeper and the chain, and
 what the readable gatekeeper records cost beside the fast path's columns).
-``--only SECTION`` (repeatable) runs a subset; by default all seven run, in
+:mod:`phala_spec.bench.phat` has ``phat`` (command delivery per second through a
+cluster's workers with 10 and 1,000 contracts in the cluster, [PHAT-63]).
+``--only SECTION`` (repeatable) runs a subset; by default all eight run, in
 one process.
 
 Nothing here is a pass/fail timing test: the command prints figures (and
@@ -46,7 +48,16 @@ from phala_spec.primitives.arith import U128_MAX
 SIZES = (1_000, 100_000)
 QUICK_SIZES = (100, 1_000)
 ENDOWMENT = 1_000_000  # per account, with the minimal preset's existential deposit of 10
-SECTIONS = ("balances", "mq", "network", "attestation", "staking", "gatekeeper", "simulate")
+SECTIONS = (
+    "balances",
+    "mq",
+    "network",
+    "attestation",
+    "staking",
+    "gatekeeper",
+    "simulate",
+    "phat",
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -421,6 +432,11 @@ def run(args: argparse.Namespace) -> int:
 
         figures["simulate"] = measure_simulate(quick=args.quick, seed=args.seed)
         agrees = print_simulate(console, figures["simulate"], args.quick) and agrees
+    if "phat" in sections:
+        from .phat import measure_phat, print_phat
+
+        figures["phat"] = measure_phat(quick=args.quick, seed=args.seed)
+        agrees = print_phat(console, figures["phat"], args.quick) and agrees
     if args.json is not None:
         try:
             args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")

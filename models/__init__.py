@@ -28,6 +28,7 @@ MODELS: dict[str, str] = {
     "democracy": "phala_spec.models.democracy:DemocracyMachine",
     "gatekeeper": "phala_spec.models.gatekeeper:GatekeeperMachine",
     "phat": "phala_spec.models.phat:PhatMachine",
+    "phat_offchain": "phala_spec.models.phat_offchain:PhatOffchainMachine",
     "master_key": "phala_spec.models.master_key:MasterKeyMachine",
 }
 

@@ -1,9 +1,12 @@
-"""Phat Contracts obligations [PHAT-31] [PHAT-34] [PHAT-43].
+"""Phat Contracts obligations [PHAT-8] [PHAT-31] [PHAT-34] [PHAT-43].
 
 ``PHAT-P1`` runs the reference's ``stake_moves`` (what ``adjust_stake``
 computes) on Z3 integers; ``PHAT-P2`` runs the schedule's ``decayed`` on Z3
-reals. The composition inside the state machine (transfers, both maps, the
-pallet's account) is checked by the ``phat`` model.
+reals; ``PHAT-P3`` runs the balance arithmetic a deposit into a cluster goes
+through (``deposit_to_cluster`` → ``currency_transfer`` keeping the depositor
+alive → ``transfer_funds``: ``debit``, ``credit``, ``split_dust``). The
+composition inside the state machine (transfers, both maps, the pallet's
+account) is checked by the ``phat`` and ``phat_offchain`` models.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from phala_spec.offchain.budget_schedule import (
     MINING_ALLOCATION,
     decayed,
 )
+from phala_spec.pallets.balances.arithmetic import credit, debit, split_dust
 from phala_spec.pallets.phat_tokenomic import stake_moves
 from phala_spec.primitives.arith import U128_MAX
 
@@ -78,4 +82,40 @@ def emission_below_allocation() -> Claim:
             4 * first < MINING_ALLOCATION,
         ),
         given=(emitted == 4 * first * (1 - q), q > 0, q <= 1),
+    )
+
+
+@obligation(
+    id="PHAT-P3",
+    clauses=("PHAT-8", "PHAT-4", "PHAT-34", "BAL-9"),
+    description="a deposit into a cluster (transfer_to_cluster, or the deposit of "
+    "instantiate_contract or push_contract_message) moves exactly the amount from the "
+    "depositor, kept alive, to the cluster's account: no dust on either side, the pair's sum "
+    "and the total issuance unchanged",
+)
+def deposit_conserves() -> Claim:
+    names = ("fa", "ra", "fb", "rb", "rest", "amount", "ed")
+    fa, ra, fb, rb, rest, amount, ed = (z3.Int(n) for n in names)
+    issuance = fa + ra + fb + rb + rest
+    fa_kept, dust_a = split_dust(debit(fa, amount), ra, ed)
+    fb_kept, dust_b = split_dust(credit(fb, amount), rb, ed)
+    issuance_after = issuance - dust_a - dust_b
+    return Claim(
+        goal=z3.And(
+            dust_a == 0,
+            dust_b == 0,
+            fb_kept == fb + amount,
+            fa_kept + fb_kept == fa + fb,
+            issuance_after == issuance,
+            issuance_after == fa_kept + ra + fb_kept + rb + rest,
+        ),
+        given=(
+            *(z3.And(v >= 0, v <= U128_MAX) for v in (fa, ra, fb, rb, rest, amount, ed)),
+            issuance <= U128_MAX,
+            ed >= 1,
+            amount > 0,  # a zero deposit moves nothing [PHAT-4]
+            amount <= fa,  # can_withdraw: not BalanceLow [BAL-5]
+            fa - amount >= ed,  # kept alive: else the transfer fails (Preservation::Preserve)
+            fb + amount >= ed,  # can_deposit: not BelowMinimum [BAL-7]
+        ),
     )

@@ -85,3 +85,16 @@ def test_bench_simulate_section_shape(tmp_path: Path, capsys) -> None:
     assert all(v > 0 for v in figures["ratios"].values())
     overhead = figures["readable_overhead"]
     assert overhead["same_digest"] is True and overhead["readable_over_fast_gatekeeper"] > 0
+
+
+def test_bench_phat_section_shape(tmp_path: Path, capsys) -> None:
+    """``--only phat`` [PHAT-63]: both sizes measured, the ratio, every command delivered."""
+    from phala_spec.bench.phat import QUICK_SIZES
+
+    out = tmp_path / "bench.json"
+    assert main(["bench", "--quick", "--only", "phat", "--json", str(out)]) == 0
+    assert "both workers equal: yes" in capsys.readouterr().out
+    figures = json.loads(out.read_text())["phat"]
+    assert [m["contracts"] for m in figures["measurements"]] == list(QUICK_SIZES)
+    assert all(m["per_second"] > 0 for m in figures["measurements"])
+    assert figures["ratios"]["small_over_large"] > 0 and figures["all_delivered"] is True

@@ -507,3 +507,32 @@ def test_a_destroyed_cluster_stops_its_worker_as_before_the_block() -> None:
     undecodable = Message(PALLET, CLUSTER_KEY_TOPIC, b"\x09")
     halted, _ = process_block(runtime, block(4, undecodable))
     assert isinstance(halted.halted, RuntimeHalted)
+
+
+def test_command_target_agrees_with_the_listed_topics() -> None:
+    """[PHAT-63] The O(log n) lookup gives what the list of every hosted topic gives, for hosted
+    ids, unknown ids, uppercase digits and near-misses."""
+    from phala_spec.models.phat_offchain import PEOPLE, PhatOffchainMachine
+
+    m = PhatOffchainMachine()
+    m.genesis("oracle")
+    m.add_cluster(["w1"], 0)
+    m.deploy_contract(PEOPLE[1], 0, b"", 0)
+    hosted = m.net.runtimes["w1"].cluster
+    assert hosted is not None and len(hosted.contracts) == 2
+    listed = cluster.command_topics(hosted)
+    hosted_id = next(iter(hosted.contracts))
+    good = command_topic(hosted_id)
+    topics = [
+        *listed,
+        command_topic(bytes(32)),
+        good.upper(),
+        good.replace(hosted_id.hex().encode(), hosted_id.hex().upper().encode()),
+        good + b"x",
+        good[:-1],
+        b"phala/contract/zz" + good[17:],
+        b"",
+    ]
+    for topic in topics:
+        assert cluster.command_target(hosted, topic) == listed.get(topic)
+    assert cluster.command_target(None, good) is None
