@@ -5,7 +5,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from phala_spec.bench import DictLedger, account_ids, baseline_agrees, workload
+from phala_spec.bench import (
+    ENDOWMENT,
+    DictAccount,
+    DictEvent,
+    DictLedger,
+    account_ids,
+    baseline_agrees,
+    workload,
+)
 from phala_spec.cli import main
 
 
@@ -18,20 +26,29 @@ def test_bench_quick_reports_every_figure(tmp_path: Path, capsys) -> None:
     figures = json.loads(out.read_text())
     assert figures["quick"] is True
     measured = {(m["name"], m["accounts"]) for m in figures["measurements"]}
-    assert measured == {
-        ("reference_apply_step", 100),
-        ("reference_apply_step", 1_000),
-        ("reference_pallet_function", 1_000),
-        ("dict_baseline", 1_000),
-    }
+    names = (
+        "reference_apply_step",
+        "reference_pallet_function",
+        "dict_baseline",
+        "dict_free_balances_only",
+    )
+    assert measured == {(name, size) for name in names for size in (100, 1_000)}
     assert all(m["transfers_per_second"] > 0 for m in figures["measurements"])
+    runs = figures["collector"]["runs"]
+    assert set(runs) == {"reference_pallet_function", "dict_baseline"}
+    assert all(run["transfers_per_second"] > 0 for run in runs.values())
+    assert all(0 <= run["collector_share"] < 1 for run in runs.values())
     assert set(figures["ratios"]) == {
         "throughput_large_over_small",
-        "reference_cost_over_dict",
         "pallet_function_cost_over_dict",
+        "pallet_function_cost_over_dict_at_small_size",
+        "pallet_function_cost_over_dict_with_collector",
+        "apply_step_cost_over_dict",
+        "pallet_function_cost_over_free_balances_only",
     }
     assert all(value > 0 for value in figures["ratios"].values())
-    assert figures["baseline_check"]["agrees"] is True
+    check = figures["baseline_check"]
+    assert check["agrees"] is True and check["free_balances_only_agrees"] is True
 
 
 class ForgetfulLedger(DictLedger):
@@ -39,18 +56,63 @@ class ForgetfulLedger(DictLedger):
 
     issuance: int
 
-    def transfer_allow_death(self, source: bytes, dest: bytes, value: int) -> str:
+    def transfer_allow_death(
+        self, source: bytes, dest: bytes, value: int
+    ) -> tuple[str, list[DictEvent]]:
         issuance = self.issuance
-        outcome = super().transfer_allow_death(source, dest, value)
+        result = super().transfer_allow_death(source, dest, value)
         self.issuance = issuance
-        return outcome
+        return result
+
+
+class SilentLedger(DictLedger):
+    """A baseline that deposits no ``Balances.Endowed``: the agreement check must notice."""
+
+    def transfer_allow_death(
+        self, source: bytes, dest: bytes, value: int
+    ) -> tuple[str, list[DictEvent]]:
+        outcome, events = super().transfer_allow_death(source, dest, value)
+        return outcome, [e for e in events if e[0] != "Balances.Endowed"]
+
+
+class ReorderedLedger(DictLedger):
+    """A baseline that deposits ``Balances.DustLost`` before ``System.KilledAccount``:
+    the agreement check must notice the order [BAL-3]."""
+
+    def set_free(
+        self, who: bytes, account: DictAccount | None, free: int, events: list[DictEvent]
+    ) -> None:
+        written: list[DictEvent] = []
+        super().set_free(who, account, free, written)
+        events.extend(sorted(written, key=lambda e: e[0] != "Balances.DustLost"))
 
 
 def test_the_baseline_check_catches_a_wrong_baseline() -> None:
     ids = account_ids(50)
     transfers = workload(ids, 400, seed=0)
     assert baseline_agrees(ids, transfers)
-    assert not baseline_agrees(ids, transfers, ForgetfulLedger)
+    for wrong in (ForgetfulLedger, SilentLedger, ReorderedLedger):
+        assert not baseline_agrees(ids, transfers, wrong), wrong.__name__
+
+
+def test_the_dict_baseline_reaps_and_burns_dust_like_the_reference() -> None:
+    """The workload's round trips reap new accounts [BAL-8]; the baseline agrees on them."""
+    ids = account_ids(20)
+    transfers = workload(ids, 2_000, seed=3)
+    ledger = DictLedger(dict.fromkeys(ids, ENDOWMENT), 10)
+    seen = set()
+    for source, dest, value in transfers:
+        _outcome, events = ledger.transfer_allow_death(source, dest, value)
+        seen.update(name for name, _fields in events)
+    assert {
+        "System.NewAccount",
+        "System.KilledAccount",
+        "Balances.Endowed",
+        "Balances.DustLost",
+        "Balances.Transfer",
+    } <= seen
+    assert ledger.issuance < ENDOWMENT * len(ids)  # dust was burnt
+    assert baseline_agrees(ids, transfers)
 
 
 def test_bench_attestation_section_shape(tmp_path: Path, capsys) -> None:
