@@ -46,6 +46,7 @@ from .pallets import mq
 from .primitives.codec import PlainData, blake2b_256, encode, to_data
 from .primitives.crypto import dev_keypair, dev_seed
 from .primitives.errors import InvalidInput, RuntimePanic
+from .primitives.records import evolve
 from .primitives.types import ACCOUNT_ID, BLOCK_NUMBER, BYTES32, U32_KIND, U64_KIND
 from .runtime.block import apply_call, finalize_block, initialize_block
 from .runtime.genesis import genesis
@@ -414,7 +415,7 @@ def network_step(
     events = (*events, *finalized)
     runtimes, egress, halted = process_all(net.runtimes, synced_block(chain))
     report = BlockReport(tuple(reports), events, egress, halted, net.crypto)
-    return attrs.evolve(net, chain=chain, runtimes=runtimes), report
+    return evolve(net, chain=chain, runtimes=runtimes), report
 
 
 def block_randomness(number: int) -> bytes:

@@ -16,6 +16,7 @@ import immutables
 
 from ..primitives.codec import sparse_data, to_data
 from ..primitives.errors import InvalidInput
+from ..primitives.records import copied_by_dictionary
 from ..primitives.types import FIXED_BITS, U32_KIND, Kind, fields_of
 from ..primitives.types import AccountId as AccountId
 from .democracy_state import DemocracyConfig, DemocracyState, SchedulerConfig, SchedulerState
@@ -305,7 +306,8 @@ class BalanceLock:
     reasons: str = "All"
 
 
-@attrs.frozen
+@copied_by_dictionary  # rebuilt on every write to an account: see primitives.records
+@attrs.frozen(slots=False)
 class SystemState:
     """frame_system: the current block, the block opened before it, and the account records [SYS-1].
 
@@ -616,7 +618,8 @@ class TreasuryState:
     deactivated: int = 0
 
 
-@attrs.frozen
+@copied_by_dictionary  # rebuilt on every write: see primitives.records
+@attrs.frozen(slots=False)
 class ChainState:
     """The whole chain state; later pallets add their own fields [CHAIN-5]."""
 

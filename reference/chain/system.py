@@ -9,9 +9,8 @@ when an account is reaped, so the balances rules depend on them.
 
 from __future__ import annotations
 
-import attrs
-
 from ..primitives.errors import DispatchError
+from ..primitives.records import evolve
 from .state import AccountId, AccountInfo, ChainState, Events, event
 
 
@@ -32,7 +31,7 @@ def put_account_info(state: ChainState, who: AccountId, info: AccountInfo) -> Ch
         accounts = accounts.delete(who) if who in accounts else accounts
     else:
         accounts = accounts.set(who, info)
-    return attrs.evolve(state, system=attrs.evolve(state.system, accounts=accounts))
+    return evolve(state, system=evolve(state.system, accounts=accounts))
 
 
 def can_dec_provider(state: ChainState, who: AccountId) -> bool:
@@ -45,9 +44,9 @@ def inc_providers(state: ChainState, who: AccountId) -> tuple[ChainState, Events
     """Add a provider; the first reference of a fresh account creates it (``System.NewAccount``) [SYS-3]."""
     info = account_info(state, who)
     if info.providers == 0 and info.sufficients == 0:
-        info = attrs.evolve(info, providers=1)
+        info = evolve(info, providers=1)
         return _write(state, who, info), (event("System.NewAccount", account=who),)
-    return _write(state, who, attrs.evolve(info, providers=info.providers + 1)), ()
+    return _write(state, who, evolve(info, providers=info.providers + 1)), ()
 
 
 def dec_providers(state: ChainState, who: AccountId) -> tuple[ChainState, Events]:
@@ -63,11 +62,11 @@ def dec_providers(state: ChainState, who: AccountId) -> tuple[ChainState, Events
     providers = max(info.providers, 1)
     if providers == 1 and info.consumers == 0 and info.sufficients == 0:
         accounts = state.system.accounts.delete(who)
-        state = attrs.evolve(state, system=attrs.evolve(state.system, accounts=accounts))
+        state = evolve(state, system=evolve(state.system, accounts=accounts))
         return state, (event("System.KilledAccount", account=who),)
     if providers == 1 and info.consumers > 0:
         raise DispatchError("ConsumerRemaining")
-    return _write(state, who, attrs.evolve(info, providers=providers - 1)), ()
+    return _write(state, who, evolve(info, providers=providers - 1)), ()
 
 
 def inc_consumers(state: ChainState, who: AccountId, *, limit: bool = True) -> ChainState:
@@ -78,7 +77,7 @@ def inc_consumers(state: ChainState, who: AccountId, *, limit: bool = True) -> C
         raise DispatchError("NoProviders")
     if limit and info.consumers >= state.config.max_consumers:
         raise DispatchError("TooManyConsumers")
-    return _write(state, who, attrs.evolve(info, consumers=info.consumers + 1))
+    return _write(state, who, evolve(info, consumers=info.consumers + 1))
 
 
 def dec_consumers(state: ChainState, who: AccountId) -> ChainState:
@@ -86,9 +85,9 @@ def dec_consumers(state: ChainState, who: AccountId) -> ChainState:
     if who not in state.system.accounts:
         return state
     info = account_info(state, who)
-    return _write(state, who, attrs.evolve(info, consumers=max(info.consumers - 1, 0)))
+    return _write(state, who, evolve(info, consumers=max(info.consumers - 1, 0)))
 
 
 def _write(state: ChainState, who: AccountId, info: AccountInfo) -> ChainState:
     accounts = state.system.accounts.set(who, info)
-    return attrs.evolve(state, system=attrs.evolve(state.system, accounts=accounts))
+    return evolve(state, system=evolve(state.system, accounts=accounts))

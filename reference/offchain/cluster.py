@@ -58,6 +58,7 @@ from ..chain.phat_payloads import (
 from ..chain.worker_messages import Payload
 from ..primitives.codec import blake2b_256, to_data
 from ..primitives.crypto import Keypair, aead_decrypt, aead_encrypt, agree, keypair_from_seed
+from ..primitives.records import evolve
 from .cluster_keys import derive_contract_key
 from .master_key import Halt, decrypt_key
 
@@ -282,7 +283,7 @@ def install_contract(
     signed with the cluster key. Its commands are read from the next block on ([PHAT-63])."""
     key = derive_contract_key(cluster.key, contract)
     hosted = HostedContract(contract, key, deployer, code_hash)
-    cluster = attrs.evolve(cluster, contracts=cluster.contracts.set(contract, hosted))
+    cluster = evolve(cluster, contracts=cluster.contracts.set(contract, hosted))
     report = ContractPubkeyAvailable(contract, key.public, deployer)
     return cluster, (
         OpenChannel(contract_origin(contract)),
@@ -381,7 +382,7 @@ def on_upload_resource(
         return hosted, ()
     assert hosted is not None
     upload = Upload(operation.origin, operation.resource_type, blake2b_256(operation.resource_data))
-    return attrs.evolve(hosted, uploads=(*hosted.uploads, upload)), ()
+    return evolve(hosted, uploads=(*hosted.uploads, upload)), ()
 
 
 def on_deposit(hosted: HostedCluster | None, sender: MessageOrigin, operation: Deposit) -> Outcome:
@@ -391,7 +392,7 @@ def on_deposit(hosted: HostedCluster | None, sender: MessageOrigin, operation: D
         return hosted, ()
     assert hosted is not None
     total = hosted.deposits.get(operation.account, 0) + operation.amount
-    return attrs.evolve(hosted, deposits=hosted.deposits.set(operation.account, total)), ()
+    return evolve(hosted, deposits=hosted.deposits.set(operation.account, total)), ()
 
 
 def on_destroy_cluster(
@@ -544,7 +545,7 @@ def on_command(
         gas_free=caller is not None and caller[1],
         error=error,
     )
-    return attrs.evolve(contract, commands=(*contract.commands, record))
+    return evolve(contract, commands=(*contract.commands, record))
 
 
 # --- The user's side [PHAT-65] --------------------------------------------------------------------

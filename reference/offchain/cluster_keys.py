@@ -26,6 +26,7 @@ from ..chain.messages import MessageOrigin
 from ..chain.phat_payloads import ClusterPubkeyAvailable, DeployCluster, DispatchKeys
 from ..chain.registry_payloads import WorkerIdentity
 from ..primitives.crypto import Keypair, derive_keypair
+from ..primitives.records import evolve
 from .master_key import GATEKEEPER_CHANNEL, Halt, MasterKeys, Outcome, Send, encrypt_key_to
 
 # phala-crypto's derivation infos for clusters and contracts ([CRYPTO-5] paths).
@@ -129,7 +130,7 @@ def on_deploy_cluster(
         return keys, ()
     master = keys.current
     if master is None:
-        return attrs.evolve(keys, journal=(*keys.journal, ClusterDeploy(block_number, deploy))), ()
+        return evolve(keys, journal=(*keys.journal, ClusterDeploy(block_number, deploy))), ()
     try:
         available, dispatch, keys = cluster_key_messages(keys, master, block_number, deploy)
     except ValueError:

@@ -31,6 +31,7 @@ from ..chain.state import TokenomicParams
 from ..primitives import fixed
 from ..primitives.arith import Num, min_
 from ..primitives.errors import ArithmeticOverflow, ArithmeticUnderflow
+from ..primitives.records import evolve
 
 ONE = fixed.from_int(1)
 TWO = fixed.from_int(2)
@@ -277,7 +278,7 @@ def open_block(
         with econ.workers.mutate() as workers:
             for key, worker in econ.workers.items():
                 if worker.heartbeat_flag:
-                    workers[key] = attrs.evolve(worker, heartbeat_flag=False)
+                    workers[key] = evolve(worker, heartbeat_flag=False)
             cleared = workers.finish()
     econ = Economics(econ.params, cleared)
     return Economics(
@@ -287,12 +288,12 @@ def open_block(
 
 def _settle(econ: Economics, info: SettleInfo) -> Economics:
     """Append a settlement to the block's report [GK-19]."""
-    report = attrs.evolve(econ.report, settle=(*econ.report.settle, info))
-    return attrs.evolve(econ, report=report)
+    report = evolve(econ.report, settle=(*econ.report.settle, info))
+    return evolve(econ, report=report)
 
 
 def _put(econ: Economics, key: bytes, worker: WorkerEconomics) -> Economics:
-    return attrs.evolve(econ, workers=econ.workers.set(key, worker))
+    return evolve(econ, workers=econ.workers.set(key, worker))
 
 
 # --- Worker events [GK-7]..[GK-10] ------------------------------------------------------------------
@@ -301,8 +302,8 @@ def _put(econ: Economics, key: bytes, worker: WorkerEconomics) -> Economics:
 def on_registered(econ: Economics, key: bytes, confidence_level: int) -> Economics:
     """``Registered{confidence_level}``: the worker gets a record if it has none; its level is stored [GK-7]."""
     worker = econ.workers.get(key, WorkerEconomics())
-    tokenomic = attrs.evolve(worker.tokenomic, confidence_level=confidence_level)
-    return _put(econ, key, attrs.evolve(worker, tokenomic=tokenomic))
+    tokenomic = evolve(worker.tokenomic, confidence_level=confidence_level)
+    return _put(econ, key, evolve(worker, tokenomic=tokenomic))
 
 
 def on_started(
@@ -327,7 +328,7 @@ def on_started(
         confidence_level=worker.tokenomic.confidence_level,
         contract_running=False,
     )
-    return _put(econ, key, attrs.evolve(worker, tokenomic=tokenomic, unresponsive=False))
+    return _put(econ, key, evolve(worker, tokenomic=tokenomic, unresponsive=False))
 
 
 def on_stopped(econ: Economics, key: bytes) -> Economics:
@@ -344,7 +345,7 @@ def on_challenge(econ: Economics, hits: Iterable[bytes], number: int) -> Economi
         worker = econ.workers.get(key)
         if worker is not None:
             owed = (*worker.waiting_heartbeats, number)
-            econ = _put(econ, key, attrs.evolve(worker, waiting_heartbeats=owed))
+            econ = _put(econ, key, evolve(worker, waiting_heartbeats=owed))
     return econ
 
 
@@ -365,7 +366,7 @@ def update_p_instant(info: TokenomicInfo, now_ms: int, iterations: int) -> Token
         seconds = fixed.div_int(fixed.from_int(now_ms - info.challenge_time_last), 1000)
         rate = fixed.mul_int(fixed.div(fixed.from_int(iterations - last), seconds), 6)
         cap = fixed.mul(info.p_bench, P_CAP)
-    return attrs.evolve(info, iteration_last=last, p_instant=min(rate, cap))
+    return evolve(info, iteration_last=last, p_instant=min(rate, cap))
 
 
 def payout(
@@ -395,13 +396,13 @@ def payout(
         parts = split_budget(budget, params.payout_ratio, params.treasury_ratio)
         to_payout, to_treasury = _bits(parts[0]), _bits(parts[1])
         v = _bits(deducted(info.v, info.v_deductible, to_payout))
-    updated = attrs.evolve(info, v=v, v_deductible=0, v_update_at=now_ms, v_update_block=number)
+    updated = evolve(info, v=v, v_deductible=0, v_update_at=now_ms, v_update_block=number)
     return updated, to_payout, to_treasury
 
 
 def recover(info: TokenomicInfo, number: int, now_ms: int) -> TokenomicInfo:
     """An unresponsive worker's heartbeat: nothing paid, nothing deductible, updated now [GK-14]."""
-    return attrs.evolve(info, v_deductible=0, v_update_at=now_ms, v_update_block=number)
+    return evolve(info, v_deductible=0, v_update_at=now_ms, v_update_block=number)
 
 
 def on_heartbeat(
@@ -434,17 +435,17 @@ def on_heartbeat(
             f"unexpected heartbeat for challenge {challenge_block} from 0x{key.hex()}: "
             f"owed {list(owed[:3])}"
         )
-    worker = attrs.evolve(worker, waiting_heartbeats=owed[1:])
+    worker = evolve(worker, waiting_heartbeats=owed[1:])
     if session is None or session != session_id:
         return _put(econ, key, worker)
-    info = attrs.evolve(worker.tokenomic, contract_running=n_clusters > 0)
+    info = evolve(worker.tokenomic, contract_running=n_clusters > 0)
     info = update_p_instant(info, now_ms, iterations)
-    info = attrs.evolve(info, challenge_time_last=challenge_time, iteration_last=iterations)
+    info = evolve(info, challenge_time_last=challenge_time, iteration_last=iterations)
     if worker.unresponsive:
         info = recover(info, number, now_ms)
-        return _put(econ, key, attrs.evolve(worker, tokenomic=info, heartbeat_flag=True))
+        return _put(econ, key, evolve(worker, tokenomic=info, heartbeat_flag=True))
     info, paid, treasury = payout(info, econ.params, econ.sum_share, number, now_ms)
-    econ = _put(econ, key, attrs.evolve(worker, tokenomic=info, heartbeat_flag=True))
+    econ = _put(econ, key, evolve(worker, tokenomic=info, heartbeat_flag=True))
     return _settle(econ, SettleInfo(key, info.v, paid, treasury))
 
 
@@ -455,7 +456,7 @@ def on_parameters_changed(econ: Economics, from_pallet: bool, params: TokenomicP
     """``TokenomicParametersChanged``: taken at once from a pallet, ignored from anyone else [GK-18]."""
     if not from_pallet:
         return econ
-    return attrs.evolve(econ, params=gatekeeper_params(params))
+    return evolve(econ, params=gatekeeper_params(params))
 
 
 # --- The end of the block [GK-15]..[GK-17] --------------------------------------------------------------
@@ -465,7 +466,7 @@ def slash(info: TokenomicInfo, params: GatekeeperParams) -> TokenomicInfo:
     """An unresponsive worker's block: ``v −= v · slash_rate``, nothing deductible [GK-16]."""
     with _checked("slash"):
         v = _bits(slashed(info.v, params.slash_rate))
-    return attrs.evolve(info, v=v, v_deductible=0)
+    return evolve(info, v=v, v_deductible=0)
 
 
 def idle_growth(info: TokenomicInfo, params: GatekeeperParams) -> TokenomicInfo:
@@ -483,7 +484,7 @@ def idle_growth(info: TokenomicInfo, params: GatekeeperParams) -> TokenomicInfo:
         )
         v = _bits(grown(info.v, delta, params.v_max))
         deductible = fixed.add(info.v_deductible, delta)
-    return attrs.evolve(info, v=v, v_deductible=deductible)
+    return evolve(info, v=v, v_deductible=deductible)
 
 
 def close_worker(
@@ -543,7 +544,7 @@ def close_block(
         closed = workers.finish()
     report = econ.report
     if offline or recovered:
-        report = attrs.evolve(
+        report = evolve(
             report,
             offline=(*report.offline, *offline),
             recovered_to_online=(*report.recovered_to_online, *recovered),

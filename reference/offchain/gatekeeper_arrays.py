@@ -32,6 +32,7 @@ import immutables
 
 from ..chain.computation_payloads import WorkingInfoUpdateEvent
 from ..primitives.fixed import U64F64
+from ..primitives.records import evolve
 from . import gatekeeper as gk
 
 MAX = U64F64.max_bits
@@ -287,14 +288,14 @@ def close_block(
                 break
             v[i], deductible[i] = raised if raised < v_max else v_max, owed  # min [GK-17]
     if not in_range:
-        econ = attrs.evolve(to_economics(arr), sum_share=arr.sum_share, report=arr.report)
+        econ = evolve(to_economics(arr), sum_share=arr.sum_share, report=arr.report)
         closed, report = gk.close_block(econ, sessions)  # raises Poisoned as the rule does
         _load(arr, closed)
         return report
     arr.v, arr.v_deductible, arr.unresponsive = v, deductible, unresponsive
     report = arr.report
     if offline or recovered:
-        report = attrs.evolve(
+        report = evolve(
             report,
             offline=(*report.offline, *offline),
             recovered_to_online=(*report.recovered_to_online, *recovered),

@@ -54,6 +54,7 @@ from ..primitives.crypto import (
     sign,
     verify,
 )
+from ..primitives.records import evolve
 
 ZERO32 = bytes(32)
 
@@ -245,7 +246,7 @@ Outcome = tuple[MasterKeys, tuple[Effect, ...]] | Halt
 
 
 def _journal(keys: MasterKeys, entry: JournalEntry) -> MasterKeys:
-    return attrs.evolve(keys, journal=(*keys.journal, entry))
+    return evolve(keys, journal=(*keys.journal, entry))
 
 
 # --- Generation, IVs, encryption [KEY-4] [KEY-5] [KEY-6] ------------------------------------------
@@ -267,7 +268,7 @@ def generate_iv(keys: MasterKeys, master: Keypair, block_number: int) -> tuple[b
     """
     secret = derive_keypair(master, (IV_GENERATOR,)).secret
     digest = blake2b_256(secret + block_number.to_bytes(4, "big") + keys.iv_seq.to_bytes(8, "big"))
-    return digest[:12], attrs.evolve(keys, iv_seq=keys.iv_seq + 1)
+    return digest[:12], evolve(keys, iv_seq=keys.iv_seq + 1)
 
 
 def encrypt_key_to(
@@ -316,7 +317,7 @@ def on_first_gatekeeper(keys: MasterKeys, identity: Keypair, launch: FirstGateke
     if launch.pubkey != identity.public or keys.history:
         return keys, ()
     master = generate_key(identity, 0)
-    keys = attrs.evolve(
+    keys = evolve(
         keys, history=(RotatedKey(0, 0, master),), active=True, registered=True, journal=()
     )
     return keys, (Live(True), Send(WORKER_CHANNEL, MasterPubkey(master.public), identity))
@@ -330,7 +331,7 @@ def on_master_pubkey_on_chain(keys: MasterKeys, launch: MasterPubkeyOnChain) -> 
     """
     current = keys.current
     if current is None or launch.master_pubkey == current.public:
-        return attrs.evolve(keys, launched=True), ()
+        return evolve(keys, launched=True), ()
     return keys, ()
 
 
@@ -380,7 +381,7 @@ def on_gatekeeper_registered(
     else:
         keys = _journal(keys, Joined(block_number, change.pubkey, change.ecdh_pubkey))
     if change.pubkey == identity.public:
-        keys = attrs.evolve(keys, registered=True)
+        keys = evolve(keys, registered=True)
         effects.append(Live(keys.live))
     return keys, tuple(effects)
 
@@ -392,7 +393,7 @@ def on_gatekeeper_unregistered(
     dummy; it keeps its key and goes on processing (silent syncing) [KEY-9]."""
     if change.pubkey != identity.public:
         return keys, ()
-    return attrs.evolve(keys, registered=False), (Live(False),)
+    return evolve(keys, registered=False), (Live(False),)
 
 
 def received_history(
@@ -457,7 +458,7 @@ def rotation_batch(
         )
         secret_keys.append((gatekeeper.pubkey, encrypted))
     unsigned = MasterKeyRotation(request.rotation_id, secret_keys, identity.public, b"")
-    batch = attrs.evolve(unsigned, sig=sign(identity, unsigned.signed_data()))
+    batch = evolve(unsigned, sig=sign(identity, unsigned.signed_data()))
     return batch, keys
 
 
@@ -520,7 +521,7 @@ def on_rotation_batch(
             return _journal(keys, RotationDone(block_number, batch.rotation_id)), ()
         return keys, ()
     if entry is None:
-        dropped = attrs.evolve(
+        dropped = evolve(
             keys, active=False, journal=(RotationDone(block_number, batch.rotation_id),)
         )
         return dropped, (Live(False),)
@@ -529,9 +530,7 @@ def on_rotation_batch(
         return Halt("a rotated master key does not decrypt")
     if batch.rotation_id != len(keys.history):
         return Halt("a rotation id that is not the next one of the history")
-    keys = attrs.evolve(
-        keys, history=(*keys.history, RotatedKey(batch.rotation_id, block_number, new))
-    )
+    keys = evolve(keys, history=(*keys.history, RotatedKey(batch.rotation_id, block_number, new)))
     report = RotatedMasterPubkey(batch.rotation_id, new.public)
     return keys, (Send(GATEKEEPER_CHANNEL, report, old),)
 
@@ -553,7 +552,7 @@ def beacon(keys: MasterKeys, block_number: int) -> tuple[NewRandomNumber, Master
         return None
     number = next_random_number(master, block_number, keys.last_random_number)
     event = NewRandomNumber(block_number, number, keys.last_random_number)
-    return event, attrs.evolve(keys, last_random_number=number)
+    return event, evolve(keys, last_random_number=number)
 
 
 def on_block_end(keys: MasterKeys, block_number: int, gatekeeper_role: bool) -> Outcome:
@@ -569,9 +568,7 @@ def on_block_end(keys: MasterKeys, block_number: int, gatekeeper_role: bool) -> 
         return keys, ()
     last = keys.journal[-1] if keys.journal else None
     if isinstance(last, Blocks) and last.last + 1 == block_number:
-        return attrs.evolve(
-            keys, journal=(*keys.journal[:-1], Blocks(last.first, block_number))
-        ), ()
+        return evolve(keys, journal=(*keys.journal[:-1], Blocks(last.first, block_number))), ()
     return _journal(keys, Blocks(block_number, block_number)), ()
 
 
@@ -616,7 +613,7 @@ def resync(keys: MasterKeys, identity: Keypair, history: tuple[RotatedKey, ...])
     empty journal.
     """
     start = max(1, len(keys.history))
-    state = attrs.evolve(keys, history=history[:start], active=True, journal=())
+    state = evolve(keys, history=history[:start], active=True, journal=())
     counted = 0
     try:
         for entry in keys.journal:
@@ -637,7 +634,7 @@ def resync(keys: MasterKeys, identity: Keypair, history: tuple[RotatedKey, ...])
                 case RotationDone(rotation_id=rotation_id):
                     if rotation_id != len(state.history) or rotation_id >= len(history):
                         return Halt("the received history lacks a rotation this runtime saw")
-                    state = attrs.evolve(state, history=(*state.history, history[rotation_id]))
+                    state = evolve(state, history=(*state.history, history[rotation_id]))
                     counted += 1
                 case _:
                     state, messages = entry.replay(state, identity)

@@ -81,6 +81,7 @@ from ..chain.worker_messages import (
 from ..primitives.arith import U32_MAX, U64_MAX
 from ..primitives.codec import blake2b_256, to_data
 from ..primitives.crypto import Keypair, keypair_from_seed, sign
+from ..primitives.records import evolve
 from ..primitives.types import is_unsigned
 from . import cluster as phat_cluster
 from . import cluster_keys, master_key
@@ -159,7 +160,7 @@ def open_channel(queue: SendQueue, sender: MessageOrigin, dummy: bool = False) -
 def set_dummy(queue: SendQueue, sender: MessageOrigin, dummy: bool) -> SendQueue:
     """Switch an open channel between dummy and live; the sequence is kept [OFF-9]."""
     channel = queue.channels[sender]
-    return SendQueue(queue.channels.set(sender, attrs.evolve(channel, dummy=dummy)))
+    return SendQueue(queue.channels.set(sender, evolve(channel, dummy=dummy)))
 
 
 def enqueue(
@@ -174,7 +175,7 @@ def enqueue(
     channel = queue.channels[sender]
     sequence = channel.sequence
     if channel.dummy:
-        counted = attrs.evolve(channel, sequence=next_sequence(sequence))
+        counted = evolve(channel, sequence=next_sequence(sequence))
         return SendQueue(queue.channels.set(sender, counted)), None
     message = Message(sender=sender, destination=destination, payload=payload)
     signed = SignedMessage(
@@ -192,9 +193,7 @@ def skip(queue: SendQueue, sender: MessageOrigin, count: int) -> SendQueue:
     if count == 0:
         return queue
     assert channel.dummy, "only a dummy channel counts without sending"
-    return SendQueue(
-        queue.channels.set(sender, attrs.evolve(channel, sequence=channel.sequence + count))
-    )
+    return SendQueue(queue.channels.set(sender, evolve(channel, sequence=channel.sequence + count)))
 
 
 def purge(queue: SendQueue, next_sequence_for: Mapping[MessageOrigin, int]) -> SendQueue:
@@ -209,7 +208,7 @@ def purge(queue: SendQueue, next_sequence_for: Mapping[MessageOrigin, int]) -> S
         if not channel.messages or channel.messages[0].sequence >= floor:
             continue
         kept = tuple(m for m in channel.messages if m.sequence >= floor)
-        channels = channels.set(sender, attrs.evolve(channel, messages=kept))
+        channels = channels.set(sender, evolve(channel, messages=kept))
     return queue if channels is queue.channels else SendQueue(channels)
 
 
@@ -312,21 +311,21 @@ def on_worker_event(
     """Apply a ``WorkerEvent`` about this worker [OFF-18]; ``counter`` is the bench counter now [OFF-19]."""
     match event:
         case Registered():
-            return attrs.evolve(worker, registered=True)
+            return evolve(worker, registered=True)
         case BenchStart(duration=duration):
             bench = BenchState(block.number, block.timestamp_ms, counter, duration)
-            return attrs.evolve(worker, bench=bench)
+            return evolve(worker, bench=bench)
         case Started(session_id=session_id):
             working = WorkingState(session_id, COMPUTING, block.timestamp_ms, counter)
-            return attrs.evolve(worker, working=working)
+            return evolve(worker, working=working)
         case Stopped():
-            return attrs.evolve(worker, working=None)
+            return evolve(worker, working=None)
         case EnterUnresponsive() if (
             worker.working is not None and worker.working.state == COMPUTING
         ):
-            return attrs.evolve(worker, working=attrs.evolve(worker.working, state=PAUSED))
+            return evolve(worker, working=evolve(worker.working, state=PAUSED))
         case ExitUnresponsive() if worker.working is not None and worker.working.state == PAUSED:
-            return attrs.evolve(worker, working=attrs.evolve(worker.working, state=COMPUTING))
+            return evolve(worker, working=evolve(worker.working, state=COMPUTING))
     return worker  # BenchScore, and Enter/ExitUnresponsive in any other state
 
 
@@ -368,7 +367,7 @@ def on_block_end(
     if bench is None or block.number - bench.start_block < bench.duration:
         return worker, None
     report = BenchReport(start_time=bench.start_time, iterations=counter - bench.start_iter)
-    return attrs.evolve(worker, bench=None), report
+    return evolve(worker, bench=None), report
 
 
 # --- Runtime state [OFF-12] ------------------------------------------------------
@@ -552,7 +551,7 @@ def _emit(runtime: RuntimeState, payload: Payload) -> tuple[RuntimeState, Signed
         encode_payload(payload),
         runtime.identity,
     )
-    return attrs.evolve(runtime, queue=queue), signed
+    return evolve(runtime, queue=queue), signed
 
 
 Emitted = tuple[SignedMessage, ...]
@@ -572,7 +571,7 @@ def _emit_gatekeeper(
     queue, signed = enqueue(
         runtime.queue, GATEKEEPER, topic_of(payload), encode_payload(payload), signer
     )
-    return attrs.evolve(runtime, queue=queue), signed
+    return evolve(runtime, queue=queue), signed
 
 
 def on_system_event(
@@ -602,7 +601,7 @@ def on_system_event(
     if runtime.economics is not None:
         # A gatekeeper expects a heartbeat from every worker the challenge hits [GK-10].
         econ = economics.on_challenge(runtime.economics, hits, block.number)
-        runtime = attrs.evolve(runtime, economics=econ)
+        runtime = evolve(runtime, economics=econ)
     return runtime, tuple(emitted)
 
 
@@ -624,7 +623,7 @@ def _economics_of_worker_event(
             econ = economics.on_stopped(econ, event.pubkey)
         case _:
             return runtime
-    return attrs.evolve(runtime, economics=econ)
+    return evolve(runtime, economics=econ)
 
 
 def sessions(runtime: RuntimeState) -> dict[bytes, int]:
@@ -648,7 +647,7 @@ def _on_worker_event_with_key(
     updated = on_worker_event(
         worker, event.event, block, bench_counter(runtime, event.pubkey, block)
     )
-    return attrs.evolve(runtime, workers=runtime.workers.set(event.pubkey, updated))
+    return evolve(runtime, workers=runtime.workers.set(event.pubkey, updated))
 
 
 def on_working_report(
@@ -680,7 +679,7 @@ def on_working_report(
         block.number,
         block.timestamp_ms,
     )
-    return attrs.evolve(runtime, economics=econ), ()
+    return evolve(runtime, economics=econ), ()
 
 
 # --- The master key [OFF-28]..[OFF-30] [KEY-1]..[KEY-16] -------------------------------------
@@ -720,7 +719,7 @@ def apply_keys(runtime: RuntimeState, outcome: Outcome) -> tuple[RuntimeState, E
                 queue = skip(queue, GATEKEEPER, count)
             case Live(live=live):
                 queue = set_dummy(queue, GATEKEEPER, dummy=not live)
-    return attrs.evolve(runtime, keys=keys, queue=queue), tuple(emitted)
+    return evolve(runtime, keys=keys, queue=queue), tuple(emitted)
 
 
 def on_gatekeeper_launch(
@@ -776,7 +775,7 @@ def on_gatekeeper_event(
     if econ is None:
         return runtime, ()
     econ = economics.on_parameters_changed(econ, sender.kind == "Pallet", event.params)
-    return attrs.evolve(runtime, economics=econ), ()
+    return evolve(runtime, economics=econ), ()
 
 
 # --- Phat clusters [PHAT-50]..[PHAT-63] ------------------------------------------------------
@@ -795,20 +794,20 @@ def apply_cluster(
     if isinstance(outcome, Halt | Exit):
         return outcome
     hosted, effects = outcome
-    state = runtime if hosted is runtime.cluster else attrs.evolve(runtime, cluster=hosted)
+    state = runtime if hosted is runtime.cluster else evolve(runtime, cluster=hosted)
     emitted: list[SignedMessage] = []
     for effect in effects:
         match effect:
             case Report(payload=payload):
                 state, signed = _emit(state, payload)
             case OpenChannel(sender=origin):
-                state = attrs.evolve(state, queue=open_channel(state.queue, origin))
+                state = evolve(state, queue=open_channel(state.queue, origin))
                 signed = None
             case SendAs(sender=origin, payload=payload, signer=signer):
                 queue, signed = enqueue(
                     state.queue, origin, topic_of(payload), encode_payload(payload), signer
                 )
-                state = attrs.evolve(state, queue=queue)
+                state = evolve(state, queue=queue)
         if signed is not None:
             emitted.append(signed)
     return state, tuple(emitted)
@@ -879,7 +878,7 @@ def run_commands(
                 )
             contract = received
         contracts = contracts.set(contract_id, contract)
-    return attrs.evolve(runtime, cluster=attrs.evolve(hosted, contracts=contracts))
+    return evolve(runtime, cluster=evolve(hosted, contracts=contracts))
 
 
 def deliver(
@@ -993,7 +992,7 @@ def end_of_block(runtime: RuntimeState, block: SyncedBlock) -> tuple[RuntimeStat
     emitted: list[SignedMessage] = []
     if runtime.economics is not None:
         econ, update = economics.close_block(runtime.economics, sessions(runtime))
-        runtime = attrs.evolve(runtime, economics=econ)
+        runtime = evolve(runtime, economics=econ)
         if update is not None:
             runtime, signed = _emit_gatekeeper(runtime, update)
             emitted.extend([] if signed is None else [signed])
@@ -1003,7 +1002,7 @@ def end_of_block(runtime: RuntimeState, block: SyncedBlock) -> tuple[RuntimeStat
         )
         if worker is runtime.workers[pubkey]:
             continue
-        runtime = attrs.evolve(runtime, workers=runtime.workers.set(pubkey, worker))
+        runtime = evolve(runtime, workers=runtime.workers.set(pubkey, worker))
         if report is not None and pubkey == runtime.pubkey:
             runtime, signed = _emit(runtime, report)
             if signed is not None:
@@ -1031,7 +1030,7 @@ def process_block(runtime: RuntimeState, block: SyncedBlock) -> tuple[RuntimeSta
     if runtime.halted is not None or block.number <= runtime.last_block:
         return runtime, ()
     queue = purge(runtime.queue, block.ingress)
-    state = runtime if queue is runtime.queue else attrs.evolve(runtime, queue=queue)
+    state = runtime if queue is runtime.queue else evolve(runtime, queue=queue)
     if state.economics is not None:
         try:
             econ = economics.open_block(
@@ -1039,7 +1038,7 @@ def process_block(runtime: RuntimeState, block: SyncedBlock) -> tuple[RuntimeSta
             )
         except economics.Poisoned as poisoned:
             return _poisoned_at_block_end(runtime, block, poisoned), ()
-        state = attrs.evolve(state, economics=econ)
+        state = evolve(state, economics=econ)
     egress: list[SignedMessage] = []
     # The command topics are those of the contracts hosted when the block began [PHAT-63].
     # Looked up in O(log n) of the contracts, not by listing every topic [PHAT-63].
@@ -1051,26 +1050,24 @@ def process_block(runtime: RuntimeState, block: SyncedBlock) -> tuple[RuntimeSta
             continue
         delivered = deliver(state, block, index, message)
         if isinstance(delivered, RuntimeHalted | RuntimeExited):
-            return attrs.evolve(runtime, halted=delivered), ()
+            return evolve(runtime, halted=delivered), ()
         state, emitted = delivered
         egress.extend(emitted)
     if commands:
         ran = run_commands(state, block, commands)
         if isinstance(ran, RuntimeHalted):
-            return attrs.evolve(runtime, halted=ran), ()
+            return evolve(runtime, halted=ran), ()
         state = ran
     try:
         state, emitted = end_of_block(state, block)
     except economics.Poisoned as poisoned:
         return _poisoned_at_block_end(runtime, block, poisoned), ()
     egress.extend(emitted)
-    return attrs.evolve(state, last_block=block.number), tuple(egress)
+    return evolve(state, last_block=block.number), tuple(egress)
 
 
 def _poisoned_at_block_end(
     runtime: RuntimeState, block: SyncedBlock, poisoned: economics.Poisoned
 ) -> RuntimeState:
     """The runtime as before the block, halted by its economics outside any message [GK-20]."""
-    return attrs.evolve(
-        runtime, halted=RuntimeHalted(block.number, None, None, None, poisoned.reason)
-    )
+    return evolve(runtime, halted=RuntimeHalted(block.number, None, None, None, poisoned.reason))

@@ -55,6 +55,7 @@ from ..primitives import (
 from ..primitives.arith import U256_MAX
 from ..primitives.errors import ArithmeticOverflow, BadOrigin, DispatchError, RuntimePanic
 from ..primitives.fixed import U32F32
+from ..primitives.records import evolve
 from ..primitives.types import AccountId, Balance, BlockNumber, Bool, Bytes32, FixedBits
 from . import mq
 from .balances.issuance import withdraw
@@ -107,7 +108,7 @@ SCORE_LEVEL_5 = fixed.from_literal("0.7")
 
 
 def _set(state: ChainState, **changes: Any) -> ChainState:
-    return attrs.evolve(state, computation=attrs.evolve(state.computation, **changes))
+    return evolve(state, computation=evolve(state.computation, **changes))
 
 
 def _now(ctx: BlockContext) -> int:
@@ -305,13 +306,13 @@ def start_computing(
     if ve > params.v_max:
         raise DispatchError(TOO_MUCH_STAKE)
     now = _now(ctx)
-    started = attrs.evolve(
+    started = evolve(
         info,
         state=IDLE,
         ve=ve,
         v=ve,
         v_updated_at=now,
-        benchmark=attrs.evolve(info.benchmark, p_init=p),
+        benchmark=evolve(info.benchmark, p_init=p),
     )
     session_id = comp.next_session_id
     state = _set(
@@ -343,7 +344,7 @@ def stop_computing(
         raise DispatchError(SESSION_NOT_FOUND)
     if info.state in (READY, COOLING_DOWN):
         raise DispatchError(WORKER_NOT_COMPUTING)
-    stopped = attrs.evolve(info, state=COOLING_DOWN, cool_down_start=_now(ctx))
+    stopped = evolve(info, state=COOLING_DOWN, cool_down_start=_now(ctx))
     state = _set(
         state,
         sessions=comp.sessions.set(session, stopped),
@@ -379,7 +380,7 @@ def reclaim(
     stakes = comp.stakes.delete(session) if session in comp.stakes else comp.stakes
     state = _set(
         state,
-        sessions=comp.sessions.set(session, attrs.evolve(info, state=READY, cool_down_start=0)),
+        sessions=comp.sessions.set(session, evolve(info, state=READY, cool_down_start=0)),
         stakes=stakes,
     )
     reclaimed = event(
@@ -453,7 +454,7 @@ def update_benchmark(bench: Benchmark, now: int, iterations: int, challenge_time
     delta_ts = now - bench.challenge_time_last
     rate = ((delta_iter * 6) % U64 // delta_ts) % U32
     cap = bench.p_init * 12 // 10
-    return attrs.evolve(
+    return evolve(
         bench, p_instant=min(rate, cap), iterations=iterations, challenge_time_last=challenge_time
     )
 
@@ -476,7 +477,7 @@ def on_working_message_received(
     bench = update_benchmark(
         info.benchmark, _now(ctx), report.iterations, report.challenge_time // 1000
     )
-    state = _put_session(state, session_account, attrs.evolve(info, benchmark=bench))
+    state = _put_session(state, session_account, evolve(info, benchmark=bench))
     return state, (
         event(
             "PhalaComputation.BenchmarkUpdated", session=session_account, p_instant=bench.p_instant
@@ -524,7 +525,7 @@ def _set_responsiveness(
     info = None if account is None else state.computation.sessions.get(account)
     if account is None or info is None or info.state not in (IDLE, UNRESPONSIVE):
         return state, ()
-    state = _put_session(state, account, attrs.evolve(info, state=target))
+    state = _put_session(state, account, evolve(info, state=target))
     worker_event: WorkerEvent
     if target == UNRESPONSIVE:
         name, worker_event = "PhalaComputation.WorkerEnterUnresponsive", EnterUnresponsive()
@@ -565,7 +566,7 @@ def settle(
         treasury_share = int(fixed.from_fixed(info.treasury))
     except ArithmeticOverflow:
         return state, failed
-    updated = attrs.evolve(
+    updated = evolve(
         session_info,
         v=info.v,
         v_updated_at=_now(ctx),
@@ -641,7 +642,7 @@ def set_budget_per_block(
         raise DispatchError(BUDGET_EXCEED_MAX_LIMIT)
     if comp.tokenomic is None:
         raise DispatchError(BAD_TOKENOMIC_PARAMETERS)
-    params = attrs.evolve(comp.tokenomic, budget_per_block=budget)
+    params = evolve(comp.tokenomic, budget_per_block=budget)
     state = _set(
         state, budget_update_nonce=nonce, last_budget_update_block=block_number, tokenomic=params
     )

@@ -40,6 +40,7 @@ from ..chain.state import BlockContext, ChainState, Events, MqState, Origin, Pal
 from ..primitives import scale
 from ..primitives.arith import Cond, Num, lt
 from ..primitives.errors import BadOrigin, DispatchError
+from ..primitives.records import evolve
 from ..primitives.types import Bytes
 from .balances.origins import ensure_root, ensure_signed
 
@@ -74,7 +75,7 @@ def ingress(state: ChainState, sender: MessageOrigin) -> int:
 
 
 def _set_mq(state: ChainState, mq: MqState) -> ChainState:
-    return attrs.evolve(state, mq=mq)
+    return evolve(state, mq=mq)
 
 
 # --- Dispatch [MQ-13] ---------------------------------------------------------------
@@ -100,7 +101,7 @@ def dispatch_message(
             handled = (state, ())  # swallowed, as production does [MQ-13]
         state, events = handled
     if topic_is_offchain(message.destination):
-        state = _set_mq(state, attrs.evolve(state.mq, outbound=(*state.mq.outbound, message)))
+        state = _set_mq(state, evolve(state.mq, outbound=(*state.mq.outbound, message)))
     return state, events
 
 
@@ -120,13 +121,13 @@ def queue_message(
 ) -> ChainState:
     """A pallet sends a message for the next block: it is dispatched when that block opens [MQ-15]."""
     message = Message(sender, destination, payload)
-    return _set_mq(state, attrs.evolve(state.mq, queued=(*state.mq.queued, message)))
+    return _set_mq(state, evolve(state.mq, queued=(*state.mq.queued, message)))
 
 
 def on_initialize(state: ChainState, ctx: BlockContext) -> tuple[ChainState, Events]:
     """When a block opens: forget the last block's outbound messages, then dispatch the queued ones [MQ-16]."""
     queued = state.mq.queued
-    state = _set_mq(state, attrs.evolve(state.mq, outbound=(), queued=()))
+    state = _set_mq(state, evolve(state.mq, outbound=(), queued=()))
     events: Events = ()
     for message in queued:
         state, dispatched = dispatch_message(state, ctx, message)
@@ -159,7 +160,7 @@ def sync_offchain_message(
         raise DispatchError(BAD_SEQUENCE)
     check_message(state, signed_message)
     state = _set_mq(
-        state, attrs.evolve(state.mq, ingress=state.mq.ingress.set(sender, next_sequence(expected)))
+        state, evolve(state.mq, ingress=state.mq.ingress.set(sender, next_sequence(expected)))
     )
     return dispatch_message(state, ctx, message)
 

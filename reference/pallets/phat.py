@@ -16,8 +16,6 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-import attrs
-
 from ..chain.messages import Message, pallet_origin
 from ..chain.phat_payloads import (
     CLUSTER_EVENT_TOPIC,
@@ -52,6 +50,7 @@ from ..chain.phat_state import (
 from ..chain.state import AccountId, BlockContext, ChainState, Events, Origin, event
 from ..primitives.codec import blake2b_256
 from ..primitives.errors import DispatchError, InvalidInput
+from ..primitives.records import evolve
 from ..primitives.types import (
     BALANCE,
     BYTES32,
@@ -128,7 +127,7 @@ OptionBalance = Annotated[int | None, OPTION_BALANCE]
 
 
 def _set(state: ChainState, **changes: Any) -> ChainState:
-    return attrs.evolve(state, phat=attrs.evolve(state.phat, **changes))
+    return evolve(state, phat=evolve(state.phat, **changes))
 
 
 # --- Ids and accounts [PHAT-3] ---------------------------------------------------------------

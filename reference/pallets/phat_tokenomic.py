@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import overload
 
-import attrs
 import immutables
 
 from ..chain.messages import pallet_origin
@@ -19,6 +18,7 @@ from ..chain.phat_payloads import command_topic, ink_message_payload
 from ..chain.state import AccountId, BlockContext, ChainState, Events, Origin, event
 from ..primitives.arith import Num, floor_div, ite, lt, min_
 from ..primitives.errors import DispatchError
+from ..primitives.records import evolve
 from ..primitives.types import Balance, Bytes32
 from . import mq
 from .balances.origins import ensure_signed
@@ -111,9 +111,9 @@ def adjust_stake(
     else:
         state, moved = currency_transfer(state, PALLET_ACCOUNT, who, paid_out, False)
     stakes = tokenomic.user_stakes.get(who, immutables.Map()).set(contract, amount)
-    state = attrs.evolve(
+    state = evolve(
         state,
-        phat_tokenomic=attrs.evolve(
+        phat_tokenomic=evolve(
             state.phat_tokenomic,
             user_stakes=tokenomic.user_stakes.set(who, stakes),
             total_stakes=tokenomic.total_stakes.set(contract, total),

@@ -14,6 +14,7 @@ import functools
 import attrs
 
 from .keccak import STATE_BYTES, keccak_f1600
+from .records import evolve
 
 RATE = 166  # STROBE-128: 200 - 2·(128/8) - 2
 VERSION = b"STROBEv1.0.2"
@@ -97,11 +98,11 @@ def begin_op(s: Strobe, flags: int, more: bool) -> Strobe:
     if flags & FLAG_T:
         raise ValueError("Merlin's STROBE has no transport operations")
     old_begin = s.pos_begin
-    s = attrs.evolve(s, pos_begin=s.pos + 1, cur_flags=flags)
+    s = evolve(s, pos_begin=s.pos + 1, cur_flags=flags)
     s, _ = _duplex(s, bytes([old_begin, flags]), "absorb")
     if flags & (FLAG_C | FLAG_K) and s.pos != 0:
         state = _run_f(bytearray(s.state), s.pos, s.pos_begin)
-        s = attrs.evolve(s, state=state, pos=0, pos_begin=0)
+        s = evolve(s, state=state, pos=0, pos_begin=0)
     return s
 
 

@@ -15,6 +15,7 @@ import attrs
 
 from ..chain.state import BlockContext, ChainState, Events, Origin
 from ..primitives.errors import DispatchError, InvalidInput
+from ..primitives.records import evolve
 from .calls import decode_args, lookup
 from .composition import ON_FINALIZE, ON_INITIALIZE
 
@@ -48,8 +49,8 @@ def initialize_block(state: ChainState, ctx: BlockContext) -> tuple[ChainState, 
         raise InvalidInput("timestamps must not decrease")
     if len(ctx.randomness) != 32:
         raise InvalidInput("block randomness is 32 bytes")
-    system = attrs.evolve(state.system, block=ctx, in_block=True, parent_number=current.number)
-    state = attrs.evolve(state, system=system)
+    system = evolve(state.system, block=ctx, in_block=True, parent_number=current.number)
+    state = evolve(state, system=system)
     events: Events = ()
     for hook in ON_INITIALIZE:
         state, hook_events = hook(state, ctx)
@@ -78,8 +79,8 @@ def open_genesis_block(state: ChainState, ctx: BlockContext | None = None) -> Ch
         raise InvalidInput("the genesis block is block 0")
     if len(ctx.randomness) != 32:
         raise InvalidInput("block randomness is 32 bytes")
-    system = attrs.evolve(state.system, block=ctx, in_block=True, genesis_opened=True)
-    return attrs.evolve(state, system=system)
+    system = evolve(state.system, block=ctx, in_block=True, genesis_opened=True)
+    return evolve(state, system=system)
 
 
 def apply_call(state: ChainState, origin: Origin, name: str, args: Any) -> CallResult:
@@ -109,7 +110,7 @@ def finalize_block(state: ChainState) -> tuple[ChainState, Events]:
     for hook in ON_FINALIZE:
         state, hook_events = hook(state, ctx)
         events = (*events, *hook_events)
-    return attrs.evolve(state, system=attrs.evolve(state.system, in_block=False)), events
+    return evolve(state, system=evolve(state.system, in_block=False)), events
 
 
 def execute_block(

@@ -43,6 +43,7 @@ from ..pallets.governance.membership import genesis_membership
 from ..pallets.registry.workers import FORCED_FEATURES, FORCED_LAST_UPDATED
 from ..primitives.crypto import dev_keypair
 from ..primitives.errors import InvalidInput
+from ..primitives.records import evolve
 from ..primitives.types import (
     ACCOUNT_ID,
     BALANCE,
@@ -462,11 +463,11 @@ def governance_genesis(state: ChainState, data: Any) -> ChainState:
         members = [resolve_account(who) for who in _list(data.get(field, []), field)]
         if len(set(members)) != len(members):
             raise InvalidInput(f"duplicate {field} member at genesis")
-        col = attrs.evolve(getattr(state, field), members=tuple(sorted(members)))
+        col = evolve(getattr(state, field), members=tuple(sorted(members)))
         state = (
-            attrs.evolve(state, council=col)
+            evolve(state, council=col)
             if field == "council"
-            else attrs.evolve(
+            else evolve(
                 state,
                 technical_committee=col,
                 technical_membership=genesis_membership(tuple(members)),
@@ -488,10 +489,10 @@ def governance_genesis(state: ChainState, data: Any) -> ChainState:
     if elected:
         if state.council.members:
             raise InvalidInput("council members are already initialized by the elections")
-        state = attrs.evolve(state, elections=genesis_members(state, elected))
-        state = attrs.evolve(
+        state = evolve(state, elections=genesis_members(state, elected))
+        state = evolve(
             state,
-            council=attrs.evolve(state.council, members=tuple(sorted(who for who, _ in elected))),
+            council=evolve(state.council, members=tuple(sorted(who for who, _ in elected))),
         )
     return state
 
@@ -546,7 +547,7 @@ def computation_genesis(data: Any) -> ComputationState:
         {"tokenomic": tokenomic, "heartbeat_paused": paused, "cool_down_period": period},
         contract,
     )
-    return attrs.evolve(storage, online_workers=online)
+    return evolve(storage, online_workers=online)
 
 
 PHAT_TOKENOMIC_FIELDS = ("min_stake",)

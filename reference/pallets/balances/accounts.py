@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import attrs
-
 from ...chain.state import AccountData, AccountId, BalanceLock, ChainState, Event, Events, event
 from ...chain.system import (
     account_info,
@@ -23,6 +21,7 @@ from ...chain.system import (
     put_account_info,
 )
 from ...primitives.arith import saturating_sub
+from ...primitives.records import evolve
 from .arithmetic import split_dust
 
 PALLET = "Balances"
@@ -101,9 +100,7 @@ def mutate_account(
 
     kept_free, dust = split_dust(after.free, after.reserved, ed)
     reaped = after.free < ed and after.reserved == 0
-    state = _store_data(
-        state, who, AccountData() if reaped else attrs.evolve(after, free=kept_free)
-    )
+    state = _store_data(state, who, AccountData() if reaped else evolve(after, free=kept_free))
 
     outer: list[Event] = []
     if is_new:
@@ -118,12 +115,12 @@ def _store_data(state: ChainState, who: AccountId, data: AccountData) -> ChainSt
     """System's account store keeps the data while the account has a reference, else removes it."""
     info = account_info(state, who)
     if info.providers > 0 or info.sufficients > 0:
-        return put_account_info(state, who, attrs.evolve(info, data=data))
+        return put_account_info(state, who, evolve(info, data=data))
     if who in state.system.accounts:
-        return put_account_info(state, who, attrs.evolve(info, data=AccountData()))
+        return put_account_info(state, who, evolve(info, data=AccountData()))
     return state
 
 
 def set_total_issuance(state: ChainState, amount: int) -> ChainState:
     """Set the total issuance [BAL-2]."""
-    return attrs.evolve(state, balances=attrs.evolve(state.balances, total_issuance=amount))
+    return evolve(state, balances=evolve(state.balances, total_issuance=amount))

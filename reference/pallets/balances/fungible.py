@@ -12,12 +12,11 @@ from __future__ import annotations
 
 from enum import Enum
 
-import attrs
-
 from ...chain.state import AccountData, AccountId, ChainState, Events
 from ...chain.system import account_info, can_dec_provider
 from ...primitives.arith import U128_MAX, max_, min_, saturating_sub
 from ...primitives.errors import ArithmeticOverflow, DispatchError
+from ...primitives.records import evolve
 from .accounts import (
     account_data,
     existential_deposit,
@@ -157,7 +156,7 @@ def write_balance(state: ChainState, who: AccountId, amount: int) -> tuple[Chain
     def change(data: AccountData, _is_new: bool) -> AccountData:
         if saturating_sub(data.free, amount) > max_reduction:
             raise DispatchError("Balances.InsufficientBalance")
-        return attrs.evolve(data, free=amount)
+        return evolve(data, free=amount)
 
     state, events, _dust = mutate_account(state, who, change)
     return state, events

@@ -8,11 +8,10 @@ dropped).
 
 from __future__ import annotations
 
-import attrs
-
 from ...chain.state import AccountData, AccountId, ChainState, Events, event
 from ...primitives.arith import U128_MAX, min_, saturating_add, saturating_sub
 from ...primitives.errors import ArithmeticOverflow, DispatchError
+from ...primitives.records import evolve
 from ...primitives.types import Balance, Bool
 from .accounts import existential_deposit, mutate_account, set_total_issuance, total_issuance
 from .fungible import (
@@ -72,7 +71,7 @@ def withdraw(
         if keep_alive and would_kill:
             raise DispatchError("Balances.Expendability")
         ensure_can_withdraw(state, who, value, new_free)
-        return attrs.evolve(data, free=new_free)
+        return evolve(data, free=new_free)
 
     state, events, _dust = mutate_account(state, who, change)
     state = set_total_issuance(state, saturating_sub(total_issuance(state), value))
@@ -97,7 +96,7 @@ def deposit_creating(
             raise DispatchError("Balances.ExistentialDeposit")
         if data.free + value > U128_MAX:
             raise ArithmeticOverflow()
-        return attrs.evolve(data, free=data.free + value)
+        return evolve(data, free=data.free + value)
 
     try:
         new_state, events, _dust = mutate_account(state, who, change)
@@ -119,7 +118,7 @@ def deposit_into_existing(
             raise DispatchError("Balances.DeadAccount")
         if data.free + value > U128_MAX:
             raise ArithmeticOverflow()
-        return attrs.evolve(data, free=data.free + value)
+        return evolve(data, free=data.free + value)
 
     state, events, _dust = mutate_account(state, who, change)
     state = set_total_issuance(state, saturating_add(total_issuance(state), value))

@@ -10,12 +10,11 @@ from __future__ import annotations
 import contextlib
 from typing import Annotated, Any
 
-import attrs
-
 from ...chain.state import AccountId, BalanceLock, ChainState, Events, event
 from ...chain.system import dec_consumers, inc_consumers
 from ...primitives.arith import max_
 from ...primitives.errors import DispatchError, InvalidInput
+from ...primitives.records import evolve
 from ...primitives.types import Balance, Kind, LockId
 from .accounts import account_data, locks, mutate_account
 from .arithmetic import frozen_amount
@@ -53,7 +52,7 @@ def update_locks(
     account_events: Events = ()
     with contextlib.suppress(DispatchError):
         state, account_events, _dust = mutate_account(
-            state, who, lambda d, _new: attrs.evolve(d, frozen=after_frozen)
+            state, who, lambda d, _new: evolve(d, frozen=after_frozen)
         )
     existed = who in state.balances.locks
     if not new_locks:
@@ -66,7 +65,7 @@ def update_locks(
             # Production logs a warning and keeps the lock.
             with contextlib.suppress(DispatchError):
                 state = inc_consumers(state, who, limit=False)
-    state = attrs.evolve(state, balances=attrs.evolve(state.balances, locks=lock_map))
+    state = evolve(state, balances=evolve(state.balances, locks=lock_map))
     if prev_frozen > after_frozen:
         unlocked = event("Balances.Unlocked", who=who, amount=prev_frozen - after_frozen)
         return state, (*account_events, unlocked)

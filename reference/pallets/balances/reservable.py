@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-import attrs
-
 from ...chain.state import AccountData, AccountId, ChainState, Events, event
 from ...primitives.arith import U128_MAX, min_, saturating_sub
 from ...primitives.errors import ArithmeticOverflow, DispatchError, InvalidInput
+from ...primitives.records import evolve
 from ...primitives.types import Balance, Kind
 from .accounts import (
     account_data,
@@ -69,7 +68,7 @@ def reserve(state: ChainState, who: AccountId, value: Balance) -> tuple[ChainSta
         if reserved > U128_MAX:
             raise ArithmeticOverflow()
         ensure_can_withdraw(state, who, value, free)
-        return attrs.evolve(data, free=free, reserved=reserved)
+        return evolve(data, free=free, reserved=reserved)
 
     state, events, _dust = mutate_account(state, who, change)
     return state, (*events, event("Balances.Reserved", who=who, amount=value))
@@ -87,7 +86,7 @@ def unreserve(state: ChainState, who: AccountId, value: Balance) -> tuple[ChainS
     free, reserved, actual = unreserve_amounts(data.free, data.reserved, value)
     # Production adds saturating: free + reserved can exceed 128 bits after
     # force_set_balance, and then the free balance saturates.
-    unreserved = attrs.evolve(data, free=min_(free, U128_MAX), reserved=reserved)
+    unreserved = evolve(data, free=min_(free, U128_MAX), reserved=reserved)
 
     try:
         state, events, _dust = mutate_account(state, who, lambda _d, _new: unreserved)
@@ -110,7 +109,7 @@ def slash_reserved(
     if total_balance(state, who) == 0:
         return state, (), value
     reserved, actual = slash_amounts(reserved_balance(state, who), value)
-    slashed = attrs.evolve(account_data(state, who), reserved=reserved)
+    slashed = evolve(account_data(state, who), reserved=reserved)
 
     try:
         state, events, _dust = mutate_account(state, who, lambda _d, _new: slashed)
@@ -152,13 +151,13 @@ def repatriate_reserved(
     if status == "Free":
         if to_data.free + actual > U128_MAX:
             raise ArithmeticOverflow()
-        credited = attrs.evolve(to_data, free=to_data.free + actual)
+        credited = evolve(to_data, free=to_data.free + actual)
     else:
         if to_data.reserved + actual > U128_MAX:
             raise ArithmeticOverflow()
-        credited = attrs.evolve(to_data, reserved=to_data.reserved + actual)
+        credited = evolve(to_data, reserved=to_data.reserved + actual)
     state, from_events, _ = mutate_account(
-        state, slashed, lambda d, _new: attrs.evolve(d, reserved=saturating_sub(d.reserved, actual))
+        state, slashed, lambda d, _new: evolve(d, reserved=saturating_sub(d.reserved, actual))
     )
     state, to_events, _ = mutate_account(state, beneficiary, lambda _d, _new: credited)
     repatriated = event(

@@ -9,11 +9,10 @@ pallets call too, and the extrinsics: ``transfer_allow_death`` [BAL-10],
 
 from __future__ import annotations
 
-import attrs
-
 from ...chain.state import AccountId, ChainState, Events, Origin, event
 from ...primitives.arith import saturating_add, saturating_sub
 from ...primitives.errors import DispatchError
+from ...primitives.records import evolve
 from ...primitives.types import Balance, Bool
 from .accounts import (
     existential_deposit,
@@ -118,7 +117,7 @@ def force_set_balance(
         new_free = 0
     old_free = free_balance(state, who)
     state, events, _dust = mutate_account(
-        state, who, lambda data, _new: attrs.evolve(data, free=new_free)
+        state, who, lambda data, _new: evolve(data, free=new_free)
     )
     issuance = total_issuance(state)
     if new_free > old_free:

@@ -13,8 +13,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import overload
 
-import attrs
-
 from ...chain.dispatch import CallData, HeldCall, dispatch
 from ...chain.state import (
     AccountId,
@@ -33,6 +31,7 @@ from ...chain.state import (
 )
 from ...primitives.arith import Cond, Num, ite, le, lt, saturating_sub
 from ...primitives.errors import BadOrigin, DispatchError
+from ...primitives.records import evolve
 from ...primitives.types import U32, AccountIds, Bool, Bytes32, OptionAccountId
 from ..balances.origins import ensure_root, ensure_signed
 
@@ -67,8 +66,8 @@ def collective_state(state: ChainState, instance: str) -> CollectiveState:
 
 def _store(state: ChainState, instance: str, col: CollectiveState) -> ChainState:
     if instance == COUNCIL:
-        return attrs.evolve(state, council=col)
-    return attrs.evolve(state, technical_committee=col)
+        return evolve(state, council=col)
+    return evolve(state, technical_committee=col)
 
 
 def _config_motion_duration(state: ChainState, instance: str) -> int:
@@ -170,7 +169,7 @@ def propose(
     votes = MotionVotes(
         index, threshold, (), (), ctx.number + _config_motion_duration(state, instance)
     )
-    col = attrs.evolve(
+    col = evolve(
         col,
         proposals=(*col.proposals, proposal_hash),
         proposal_count=index + 1,
@@ -207,8 +206,8 @@ def vote(
     if who in other:
         other = swap_remove(other, other.index(who))
     ayes, nays = (mine, other) if approve else (other, mine)
-    votes = attrs.evolve(votes, ayes=ayes, nays=nays)
-    col = attrs.evolve(col, voting=col.voting.set(proposal, votes))
+    votes = evolve(votes, ayes=ayes, nays=nays)
+    col = evolve(col, voting=col.voting.set(proposal, votes))
     voted = event(
         f"{instance}.Voted",
         account=who,
@@ -380,7 +379,7 @@ def disapprove_motion(
 def remove_motion(state: ChainState, instance: str, proposal_hash: bytes) -> ChainState:
     """Forget a motion: its hash, its call and its votes [COL-6]."""
     col = collective_state(state, instance)
-    col = attrs.evolve(
+    col = evolve(
         col,
         proposals=tuple(h for h in col.proposals if h != proposal_hash),
         proposal_of=col.proposal_of.delete(proposal_hash)
@@ -431,14 +430,14 @@ def change_members_sorted(
             continue
         voting = voting.set(
             proposal_hash,
-            attrs.evolve(
+            evolve(
                 votes,
                 ayes=tuple(a for a in votes.ayes if a not in outgoing),
                 nays=tuple(a for a in votes.nays if a not in outgoing),
             ),
         )
     return _store(
-        state, instance, attrs.evolve(col, voting=voting, members=tuple(sorted(new)), prime=None)
+        state, instance, evolve(col, voting=voting, members=tuple(sorted(new)), prime=None)
     )
 
 
@@ -451,7 +450,7 @@ def set_members_sorted(state: ChainState, instance: str, new: tuple[AccountId, .
 
 def set_prime(state: ChainState, instance: str, prime: AccountId | None) -> ChainState:
     """``ChangeMembers::set_prime`` [COL-11]."""
-    return _store(state, instance, attrs.evolve(collective_state(state, instance), prime=prime))
+    return _store(state, instance, evolve(collective_state(state, instance), prime=prime))
 
 
 def set_members(

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import attrs
-
 from ...chain.democracy_state import Direct, Ongoing, ReferendumInfo, Voting
 from ...chain.state import AccountId, ChainState
 from ...primitives.arith import saturating_mul
 from ...primitives.errors import DispatchError
+from ...primitives.records import evolve
 
 PALLET = "Democracy"
 LOCK_ID = b"democrac"
@@ -49,7 +48,7 @@ def parameters(state: ChainState) -> Any:
 
 def update_democracy(state: ChainState, **changes: Any) -> ChainState:
     """Democracy's storage with ``changes`` made [DEM-1]."""
-    return attrs.evolve(state, democracy=attrs.evolve(state.democracy, **changes))
+    return evolve(state, democracy=evolve(state.democracy, **changes))
 
 
 def voting_of(state: ChainState, who: AccountId) -> Voting:

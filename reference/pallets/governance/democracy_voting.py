@@ -12,8 +12,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import attrs
-
 from ...chain.democracy_state import (
     AccountVote,
     Conviction,
@@ -31,6 +29,7 @@ from ...chain.democracy_state import (
 from ...chain.state import AccountId, BlockContext, ChainState, Events, Origin, event
 from ...primitives.arith import checked_add, checked_sub, saturating_add, saturating_sub
 from ...primitives.errors import DispatchError
+from ...primitives.records import evolve
 from ...primitives.types import U32, Balance
 from ..balances.accounts import free_balance
 from ..balances.lockable import extend_lock, remove_lock, set_lock
@@ -161,9 +160,9 @@ def vote(
     tally = tally_add(tally, vote)
     if isinstance(vote, Standard):
         tally = tally_increase(tally, vote.aye, record.delegations)
-    state = put_voting(state, who, attrs.evolve(record, votes=tuple(sorted(votes.items()))))
+    state = put_voting(state, who, evolve(record, votes=tuple(sorted(votes.items()))))
     state, lock_events = _extend_lock(state, who, vote_balance(vote))
-    state = put_referendum_info(state, ref_index, attrs.evolve(status, tally=tally))
+    state = put_referendum_info(state, ref_index, evolve(status, tally=tally))
     return state, (
         event("Democracy.Voted", voter=who, ref_index=ref_index, vote=vote),
         *lock_events,
@@ -189,7 +188,7 @@ def _remove_vote(
         tally = tally_remove(info.tally, old)
         if isinstance(old, Standard):
             tally = tally_reduce(tally, old.aye, record.delegations)
-        state = put_referendum_info(state, ref_index, attrs.evolve(info, tally=tally))
+        state = put_referendum_info(state, ref_index, evolve(info, tally=tally))
     elif (
         isinstance(info, Finished)
         and isinstance(old, Standard)
@@ -235,7 +234,7 @@ def unlock(
     """Anyone recomputes ``target``'s lock: expired prior locks drop, the lock is set to what remains [DEM-11]."""
     ensure_signed(origin)
     record = voting_of(state, target)
-    record = attrs.evolve(record, prior=rejig(record.prior, ctx.number))
+    record = evolve(record, prior=rejig(record.prior, ctx.number))
     state = put_voting(state, target, record)
     needed = lock_needed(record)
     if needed == 0:
@@ -251,7 +250,7 @@ def _upstream(state: ChainState, target: AccountId, amount: Delegations, add: bo
     record = voting_of(state, target)
     change = _add_delegations if add else _sub_delegations
     state = put_voting(
-        state, target, attrs.evolve(record, delegations=change(record.delegations, amount))
+        state, target, evolve(record, delegations=change(record.delegations, amount))
     )
     if isinstance(record, Direct):
         for ref_index, account_vote in record.votes:
@@ -259,7 +258,7 @@ def _upstream(state: ChainState, target: AccountId, amount: Delegations, add: bo
             if isinstance(account_vote, Standard) and isinstance(info, Ongoing):
                 move = tally_increase if add else tally_reduce
                 tally = move(info.tally, account_vote.aye, amount)
-                state = put_referendum_info(state, ref_index, attrs.evolve(info, tally=tally))
+                state = put_referendum_info(state, ref_index, evolve(info, tally=tally))
     return state
 
 

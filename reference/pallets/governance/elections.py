@@ -18,8 +18,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Annotated, Any, overload
 
-import attrs
-
 from ...chain.ports import Port
 from ...chain.state import (
     AccountId,
@@ -35,6 +33,7 @@ from ...chain.state import (
 from ...primitives.arith import U64_MAX, U128_MAX, Num, floor_div, max_, min_
 from ...primitives.codec import twox_64_concat
 from ...primitives.errors import DispatchError, InvalidInput
+from ...primitives.records import evolve
 from ...primitives.types import U32, U32_KIND, AccountIds, Balance, Bool, Kind
 from ..balances.accounts import existential_deposit, free_balance, total_issuance
 from ..balances.lockable import remove_lock, set_lock
@@ -79,7 +78,7 @@ loser_candidate: Port[[ChainState, int], tuple[ChainState, Events]] = Port(
 
 
 def _set(state: ChainState, **changes: Any) -> ChainState:
-    return attrs.evolve(state, elections=attrs.evolve(state.elections, **changes))
+    return evolve(state, elections=evolve(state.elections, **changes))
 
 
 def _ids(holders: tuple[SeatHolder, ...]) -> tuple[AccountId, ...]:
@@ -443,4 +442,4 @@ def genesis_members(state: ChainState, members: list[tuple[AccountId, int]]) -> 
     voting = state.elections.voting
     for who, stake in members:
         voting = voting.set(who, ElectionsVoter((who,), stake, 0))
-    return attrs.evolve(state.elections, members=holders, voting=voting)
+    return evolve(state.elections, members=holders, voting=voting)

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import attrs
-
 from ...chain.state import (
     AccountId,
     BlockContext,
@@ -21,6 +19,7 @@ from ...chain.state import (
     event,
 )
 from ...primitives.errors import DispatchError
+from ...primitives.records import evolve
 from ...primitives.types import AccountIds
 from ..balances.origins import ensure_signed
 from . import collective
@@ -33,9 +32,7 @@ TC = collective.TECHNICAL_COMMITTEE
 
 
 def _set(state: ChainState, **changes: Any) -> ChainState:
-    return attrs.evolve(
-        state, technical_membership=attrs.evolve(state.technical_membership, **changes)
-    )
+    return evolve(state, technical_membership=evolve(state.technical_membership, **changes))
 
 
 def _max_members(state: ChainState) -> int:

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import attrs
-
 from ...chain.democracy_state import ScheduledTask
 from ...chain.dispatch import dispatch
 from ...chain.state import ChainState, Events, Root, event
+from ...primitives.records import evolve
 
 if TYPE_CHECKING:
     from ...chain.dispatch import CallData
@@ -42,12 +41,10 @@ def schedule_named(
         agenda = (*agenda[:slot], task, *agenda[slot + 1 :])
     else:
         return state, ()
-    sched = attrs.evolve(
+    sched = evolve(
         sched, agenda=sched.agenda.set(when, agenda), lookup=sched.lookup.set(name, (when, slot))
     )
-    return attrs.evolve(state, scheduler=sched), (
-        event("Scheduler.Scheduled", when=when, index=slot),
-    )
+    return evolve(state, scheduler=sched), (event("Scheduler.Scheduled", when=when, index=slot),)
 
 
 def service_agenda(state: ChainState, now: int) -> tuple[ChainState, Events]:
@@ -61,8 +58,8 @@ def service_agenda(state: ChainState, now: int) -> tuple[ChainState, Events]:
     agenda = state.scheduler.agenda.get(now)
     if agenda is None:
         return state, ()
-    sched = attrs.evolve(state.scheduler, agenda=state.scheduler.agenda.delete(now))
-    state = attrs.evolve(state, scheduler=sched)
+    sched = evolve(state.scheduler, agenda=state.scheduler.agenda.delete(now))
+    state = evolve(state, scheduler=sched)
     order = sorted((task.priority, slot) for slot, task in enumerate(agenda) if task is not None)
     events: Events = ()
     for _, slot in order:
@@ -70,7 +67,7 @@ def service_agenda(state: ChainState, now: int) -> tuple[ChainState, Events]:
         assert task is not None
         if task.id is not None and task.id in state.scheduler.lookup:
             lookup = state.scheduler.lookup.delete(task.id)
-            state = attrs.evolve(state, scheduler=attrs.evolve(state.scheduler, lookup=lookup))
+            state = evolve(state, scheduler=evolve(state.scheduler, lookup=lookup))
         state, outcome, dispatched = dispatch(state, Root(), task.call)
         events = (
             *events,

@@ -14,8 +14,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import attrs
-
 from ...chain.state import (
     AccountId,
     BlockContext,
@@ -27,6 +25,7 @@ from ...chain.state import (
 )
 from ...primitives.errors import DispatchError
 from ...primitives.perthings import Permill
+from ...primitives.records import evolve
 from ...primitives.types import U32, Balance
 from ..balances.accounts import account_data, existential_deposit, free_balance
 from ..balances.issuance import deposit_creating, withdraw
@@ -47,7 +46,7 @@ INSUFFICIENT_PERMISSION = f"{PALLET}.InsufficientPermission"
 
 
 def _set(state: ChainState, **changes: Any) -> ChainState:
-    return attrs.evolve(state, treasury=attrs.evolve(state.treasury, **changes))
+    return evolve(state, treasury=evolve(state.treasury, **changes))
 
 
 def pot(state: ChainState) -> int:

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import attrs
-
 from ...chain.messages import pallet_origin
 from ...chain.state import BlockContext, ChainState, CollectiveOrigin, Events, Origin, Root
 from ...primitives.errors import BadOrigin, DispatchError
+from ...primitives.records import evolve
 from ...primitives.types import U32, Bytes, Bytes32
 
 PRUNTIME_ALREADY_EXISTS = "PhalaRegistry.PRuntimeAlreadyExists"
@@ -39,7 +38,7 @@ def ensure_governance(origin: Origin) -> None:
 
 def update_registry(state: ChainState, **changes: Any) -> ChainState:
     """The registry's storage with ``changes`` made [REG-1]."""
-    return attrs.evolve(state, registry=attrs.evolve(state.registry, **changes))
+    return evolve(state, registry=evolve(state.registry, **changes))
 
 
 def add_pruntime(

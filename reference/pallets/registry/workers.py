@@ -37,6 +37,7 @@ from ...chain.worker_messages import DecodeFailure, decode_registry_event, encod
 from ...primitives import scale
 from ...primitives.codec import blake2b_256
 from ...primitives.errors import DispatchError, RuntimePanic
+from ...primitives.records import evolve
 from ...primitives.types import (
     BYTES,
     BYTES32,
@@ -346,7 +347,7 @@ def _upsert_worker(
     existing = reg.workers.get(pubkey)
     events: Events = ()
     if existing is not None:
-        updated = attrs.evolve(
+        updated = evolve(
             existing,
             last_updated=now,
             operator=info.operator,
@@ -498,7 +499,7 @@ def bench_report(
     score = bench_score(start_time, iterations, now_ms)
     worker = state.registry.workers.get(pubkey)
     if worker is not None:
-        updated = attrs.evolve(worker, initial_score=score, last_updated=now_ms // 1000)
+        updated = evolve(worker, initial_score=score, last_updated=now_ms // 1000)
         state = update_registry(state, workers=state.registry.workers.set(pubkey, updated))
     state, pushed = _push_worker_event(state, ctx, pubkey, BenchScore(score))
     return state, (*pushed, event("PhalaRegistry.InitialScoreSet", pubkey=pubkey, init_score=score))

@@ -17,11 +17,10 @@ modelled: no staking rule reads them.
 
 from __future__ import annotations
 
-import attrs
-
 from ...chain.state import AccountId, ChainState, Events, event
 from ...primitives.arith import U128_MAX
 from ...primitives.errors import ArithmeticOverflow, DispatchError
+from ...primitives.records import evolve
 from ...primitives.types import Balance
 
 WPHA_ASSET_ID = 10_000
@@ -45,11 +44,9 @@ def min_balance(state: ChainState) -> int:
 def _set(state: ChainState, who: AccountId, amount: int, supply_delta: int) -> ChainState:
     held = state.assets.balances
     balances = held.set(who, amount) if amount else (held.delete(who) if who in held else held)
-    return attrs.evolve(
+    return evolve(
         state,
-        assets=attrs.evolve(
-            state.assets, balances=balances, supply=state.assets.supply + supply_delta
-        ),
+        assets=evolve(state.assets, balances=balances, supply=state.assets.supply + supply_delta),
     )
 
 

@@ -23,7 +23,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, overload
 
-import attrs
 import immutables
 
 from ...chain.staking_state import BasePool, ShareRecord, WithdrawInfo
@@ -32,6 +31,7 @@ from ...primitives.arith import Cond, Num, is_concrete, ite, le, min_, require
 from ...primitives.codec import blake2b_256
 from ...primitives.errors import ArithmeticUnderflow, DispatchError
 from ...primitives.fixed import U64F64, bdiv, bmul, div, from_fixed, to_fixed
+from ...primitives.records import evolve
 from ...primitives.scale import u64_le
 from ...primitives.types import Balance, PoolId
 from . import assets, wrapped_balances
@@ -188,15 +188,13 @@ def put_basepool(state: ChainState, pool: BasePool) -> ChainState:
     """Store ``pool`` back into its pool record [STK-10]."""
     record = state.base_pool.pools.get(pool.pid)
     stored = (
-        pool
-        if record is None or isinstance(record, BasePool)
-        else attrs.evolve(record, basepool=pool)
+        pool if record is None or isinstance(record, BasePool) else evolve(record, basepool=pool)
     )
     return _evolve(state, pools=state.base_pool.pools.set(pool.pid, stored))
 
 
 def _evolve(state: ChainState, **changes: Any) -> ChainState:
-    return attrs.evolve(state, base_pool=attrs.evolve(state.base_pool, **changes))
+    return evolve(state, base_pool=evolve(state.base_pool, **changes))
 
 
 def new_pool(state: ChainState, owner: AccountId) -> tuple[ChainState, BasePool]:
@@ -323,7 +321,7 @@ def contribute(
     shares = int(shares_for(amount, share_price(pool)))
     state, moved, _ = assets.transfer(state, who, pool.pool_account, amount)
     state, minted = add_shares(state, pool, who, shares)
-    pool = attrs.evolve(
+    pool = evolve(
         pool, total_shares=pool.total_shares + shares, total_value=pool.total_value + amount
     )
     return state, pool, (*moved, *minted), shares
@@ -350,8 +348,8 @@ def remove_stake(
             pool.total_shares, pool.total_value, rec.shares, shares, price, free
         )
     )
-    state = _put_record(state, pool.cid, rid, attrs.evolve(rec, shares=rest))
-    pool = attrs.evolve(pool, total_shares=total_shares, total_value=total_value)
+    state = _put_record(state, pool.cid, rid, evolve(rec, shares=rest))
+    pool = evolve(pool, total_shares=total_shares, total_value=total_value)
     state, moved, _ = assets.transfer(state, pool.pool_account, user, amount)
     return state, pool, moved, amount, removed
 
@@ -361,8 +359,8 @@ def maybe_remove_dust(pool: BasePool, rec: ShareRecord) -> tuple[BasePool, Share
     if rec.shares == 0 or not balance_close_to_zero(rec.shares):
         return pool, rec, False
     return (
-        attrs.evolve(pool, total_shares=pool.total_shares - rec.shares),
-        attrs.evolve(rec, shares=0),
+        evolve(pool, total_shares=pool.total_shares - rec.shares),
+        evolve(rec, shares=0),
         True,
     )
 
@@ -392,14 +390,14 @@ def push_withdraw_in_queue(
         if rec.shares < shares:
             raise error("InvalidShareToWithdraw")
         return (
-            _put_record(state, pool.cid, rid, attrs.evolve(rec, shares=rec.shares - shares)),
+            _put_record(state, pool.cid, rid, evolve(rec, shares=rec.shares - shares)),
             pool,
             (),
         )
     queue: list[WithdrawInfo] = []
     for request in pool.withdraw_queue:
         if request.user == who:
-            rec = attrs.evolve(
+            rec = evolve(
                 rec, shares=rec.shares + record(state, pool.cid, request.share_record_id).shares
             )
             state = _burn_record(state, pool.cid, request.share_record_id)
@@ -407,9 +405,9 @@ def push_withdraw_in_queue(
             queue.append(request)
     if rec.shares < shares:
         raise error("InvalidShareToWithdraw")
-    state = _put_record(state, pool.cid, rid, attrs.evolve(rec, shares=rec.shares - shares))
+    state = _put_record(state, pool.cid, rid, evolve(rec, shares=rec.shares - shares))
     state, wid, created = _mint_record(state, pool, RECORD_ISSUER, shares)
-    pool = attrs.evolve(pool, withdraw_queue=(*queue, WithdrawInfo(who, now, wid)))
+    pool = evolve(pool, withdraw_queue=(*queue, WithdrawInfo(who, now, wid)))
     queued = event(
         f"{PALLET}.WithdrawalQueued",
         pid=pool.pid,
@@ -459,7 +457,7 @@ def try_process_withdraw_queue(
             rec = record(state, pool.cid, request.share_record_id)
             if rec.shares > 0 and bmul(rec.shares, price) > floor:
                 break
-        pool = attrs.evolve(
+        pool = evolve(
             pool,
             total_shares=pool.total_shares - rec.shares,
             withdraw_queue=pool.withdraw_queue[1:],
@@ -537,7 +535,7 @@ def distribute_reward(
     withdrawals; no token moves (the vault's value is kept lazily). A vault
     is skipped when ``to_fixed(total_shares)`` is zero.
     """
-    pool = attrs.evolve(pool, total_value=pool.total_value + reward)
+    pool = evolve(pool, total_value=pool.total_value + reward)
     for vault_pid in pool.value_subscribers:
         vault = get_basepool(state, vault_pid)
         if to_fixed(pool.total_shares) == 0:
@@ -555,7 +553,7 @@ def distribute_reward(
 def slash(pool: BasePool, amount: int) -> BasePool:
     """Reduce ``total_value`` by ``amount``, a dust rest becoming 0 [STK-21] (unreachable: slashing is disabled)."""
     rest, _ = extract_dust(max(pool.total_value - amount, 0))
-    return attrs.evolve(pool, total_value=rest)
+    return evolve(pool, total_value=rest)
 
 
 # --- operations for vectors [STK-22] -------------------------------------------------------

@@ -17,8 +17,6 @@ from __future__ import annotations
 
 from typing import Any, overload
 
-import attrs
-
 from ...chain.computation_payloads import SettleInfo
 from ...chain.staking_state import BasePool, StakePool, Vault
 from ...chain.state import AccountId, BlockContext, ChainState, Events, Origin, event
@@ -26,6 +24,7 @@ from ...primitives.arith import Num
 from ...primitives.errors import DispatchError, RuntimePanic
 from ...primitives.fixed import bmul, from_fixed
 from ...primitives.perthings import Permill
+from ...primitives.records import evolve
 from ...primitives.types import Balance, Bytes32, OptionPermillParts, OptionPoolId, PoolId
 from .. import computation
 from ..balances.origins import ensure_signed
@@ -88,7 +87,7 @@ def ensure_stake_pool(state: ChainState, pid: int) -> StakePool:
 def put_pool(state: ChainState, record: StakePool | Vault) -> ChainState:
     """Store a stake pool or vault record under its pid [STK-40]."""
     pools = state.base_pool.pools.set(record.basepool.pid, record)
-    return attrs.evolve(state, base_pool=attrs.evolve(state.base_pool, pools=pools))
+    return evolve(state, base_pool=evolve(state.base_pool, pools=pools))
 
 
 def worker_assignment(state: ChainState, worker: bytes) -> int | None:
@@ -100,9 +99,7 @@ def _assign(state: ChainState, worker: bytes, pid: int | None) -> ChainState:
     """Record (or, with ``None``, forget) the pool that holds ``worker`` [STK-40]."""
     assignments = state.base_pool.worker_assignments
     assignments = assignments.set(worker, pid) if pid is not None else assignments.delete(worker)
-    return attrs.evolve(
-        state, base_pool=attrs.evolve(state.base_pool, worker_assignments=assignments)
-    )
+    return evolve(state, base_pool=evolve(state.base_pool, worker_assignments=assignments))
 
 
 def _owner(pool: StakePool | Vault, who: AccountId) -> None:
@@ -155,9 +152,7 @@ def add_worker(
         state, bound = computation.bind(state, ctx, session, pubkey)
     except DispatchError:
         raise error("FailedToBindSessionAndWorker") from None
-    state = _assign(
-        put_pool(state, attrs.evolve(pool, workers=(*pool.workers, pubkey))), pubkey, pid
-    )
+    state = _assign(put_pool(state, evolve(pool, workers=(*pool.workers, pubkey))), pubkey, pid)
     return state, (
         *bound,
         event(f"{PALLET}.PoolWorkerAdded", pid=pid, worker=pubkey, session=session),
@@ -170,9 +165,7 @@ def remove_worker_from_pool(state: ChainState, worker: bytes) -> tuple[ChainStat
     if pid is None:
         return state, ()
     pool = ensure_stake_pool(state, pid)
-    state = put_pool(
-        state, attrs.evolve(pool, workers=tuple(w for w in pool.workers if w != worker))
-    )
+    state = put_pool(state, evolve(pool, workers=tuple(w for w in pool.workers if w != worker)))
     state = _assign(state, worker, None)
     return state, (event(f"{PALLET}.PoolWorkerRemoved", pid=pid, worker=worker),)
 
@@ -216,7 +209,7 @@ def set_cap(
     _owner(pool, owner)
     if pool.basepool.total_value > cap:
         raise error("InadequateCapacity")
-    return put_pool(state, attrs.evolve(pool, cap=cap)), (
+    return put_pool(state, evolve(pool, cap=cap)), (
         event(f"{PALLET}.PoolCapacitySet", pid=pid, cap=cap),
     )
 
@@ -232,7 +225,7 @@ def set_payout_pref(
     owner = ensure_signed(origin)
     pool = ensure_stake_pool(state, pid)
     _owner(pool, owner)
-    state = put_pool(state, attrs.evolve(pool, payout_commission=payout_commission))
+    state = put_pool(state, evolve(pool, payout_commission=payout_commission))
     return state, (
         event(f"{PALLET}.PoolCommissionSet", pid=pid, commission=payout_commission or 0),
     )
@@ -303,17 +296,15 @@ def contribute(
     state, base, events, shares = base_pool.contribute(state, pool.basepool, who, amount)
     if vault is not None:
         if pid not in vault.invest_pools:
-            state = put_pool(state, attrs.evolve(vault, invest_pools=(*vault.invest_pools, pid)))
+            state = put_pool(state, evolve(vault, invest_pools=(*vault.invest_pools, pid)))
         if vault.basepool.pid not in base.value_subscribers:
-            base = attrs.evolve(
-                base, value_subscribers=(*base.value_subscribers, vault.basepool.pid)
-            )
+            base = evolve(base, value_subscribers=(*base.value_subscribers, vault.basepool.pid))
     else:
         state = wrapped_balances.subscribe_to_pool(state, who, pid)
     state, base, paid = base_pool.try_process_withdraw_queue(state, base)
     if pool.cap is not None and base.total_value > pool.cap:
         raise error("StakeExceedsCapacity")
-    state = put_pool(state, attrs.evolve(pool, basepool=base))
+    state = put_pool(state, evolve(pool, basepool=base))
     contributed = event(
         f"{PALLET}.Contribution", pid=pid, user=who, amount=amount, shares=shares, as_vault=as_vault
     )
@@ -355,7 +346,7 @@ def do_withdraw(
     state, base, events = base_pool.try_withdraw(
         state, pool.basepool, who, shares, _now(ctx), as_vault
     )
-    return put_pool(state, attrs.evolve(pool, basepool=base)), events
+    return put_pool(state, evolve(pool, basepool=base)), events
 
 
 def withdraw(
@@ -418,7 +409,7 @@ def do_stop_computing(
     state, stopped = computation.stop_computing(
         state, ctx, pool_sub_account(pool.basepool.pid, worker)
     )
-    pool = attrs.evolve(pool, cd_workers=(*pool.cd_workers, worker))
+    pool = evolve(pool, cd_workers=(*pool.cd_workers, worker))
     return put_pool(state, pool), pool, stopped
 
 
@@ -456,9 +447,7 @@ def do_reclaim(
         state, pool.lock_account, pool.basepool.pool_account, released
     )
     state, base, paid = base_pool.try_process_withdraw_queue(state, pool.basepool)
-    pool = attrs.evolve(
-        pool, basepool=base, cd_workers=tuple(w for w in pool.cd_workers if w != worker)
-    )
+    pool = evolve(pool, basepool=base, cd_workers=tuple(w for w in pool.cd_workers if w != worker))
     return put_pool(state, pool), (*reclaimed, *moved, *paid), released
 
 
@@ -542,7 +531,7 @@ def handle_pool_new_reward(
     distributed = minted and not base_pool.balance_close_to_zero(to_stakers)
     if distributed:
         state, base = base_pool.distribute_reward(state, pool.basepool, to_stakers)
-        state = put_pool(state, attrs.evolve(ensure_stake_pool(state, pid), basepool=base))
+        state = put_pool(state, evolve(ensure_stake_pool(state, pid), basepool=base))
     elif to_stakers > 0:
         events = (
             *events,
@@ -600,7 +589,7 @@ def check_and_maybe_force_withdraw(
     ensure_signed(origin)
     pool = ensure_stake_pool(state, pid)
     state, base, events = base_pool.try_process_withdraw_queue(state, pool.basepool)
-    pool = attrs.evolve(pool, basepool=base)
+    pool = evolve(pool, basepool=base)
     state = put_pool(state, pool)
     if not base_pool.has_expired_withdrawal(
         state,

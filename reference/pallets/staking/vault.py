@@ -17,14 +17,13 @@ from __future__ import annotations
 
 from typing import overload
 
-import attrs
-
 from ...chain.staking_state import Vault
 from ...chain.state import AccountId, BlockContext, ChainState, Event, Events, Origin, event
 from ...primitives.arith import Num, saturating_sub
 from ...primitives.errors import DispatchError
 from ...primitives.fixed import bdiv, bmul, from_fixed, to_fixed
 from ...primitives.perthings import Permill
+from ...primitives.records import evolve
 from ...primitives.types import Balance, OptionPermillParts, PoolId
 from ..balances.origins import ensure_signed
 from . import assets, base_pool, wrapped_balances
@@ -115,7 +114,7 @@ def gain_owner_shares(vault: Vault) -> tuple[Vault, Events]:
         return vault, ()
     current = int(from_fixed(price))
     if vault.last_share_price_checkpoint == 0:
-        return attrs.evolve(vault, last_share_price_checkpoint=current), ()
+        return evolve(vault, last_share_price_checkpoint=current), ()
     if current <= vault.last_share_price_checkpoint:
         return vault, ()
     base = vault.basepool
@@ -129,9 +128,9 @@ def gain_owner_shares(vault: Vault) -> tuple[Vault, Events]:
             vault.commission or 0,
         )
     )
-    vault = attrs.evolve(
+    vault = evolve(
         vault,
-        basepool=attrs.evolve(base, total_shares=base.total_shares + adjust),
+        basepool=evolve(base, total_shares=base.total_shares + adjust),
         owner_shares=vault.owner_shares + adjust,
         last_share_price_checkpoint=new_price,
     )
@@ -165,7 +164,7 @@ def set_payout_pref(
     if vault.commission == payout_commission:
         raise error("CommissionNotChanged")
     vault, gained = gain_owner_shares(vault)
-    state = put_pool(state, attrs.evolve(vault, commission=payout_commission))
+    state = put_pool(state, evolve(vault, commission=payout_commission))
     return state, (
         *gained,
         event(f"{PALLET}.VaultCommissionSet", pid=pid, commission=payout_commission or 0),
@@ -189,7 +188,7 @@ def claim_owner_shares(
     if shares == 0:
         raise error("NoRewardToClaim")
     state, minted = base_pool.add_shares(state, vault.basepool, target, shares)
-    state = put_pool(state, attrs.evolve(vault, owner_shares=vault.owner_shares - shares))
+    state = put_pool(state, evolve(vault, owner_shares=vault.owner_shares - shares))
     state = wrapped_balances.subscribe_to_pool(state, target, pid)
     return state, (*minted, event(f"{PALLET}.OwnerSharesClaimed", pid=pid, user=who, shares=shares))
 
@@ -220,7 +219,7 @@ def contribute(
     state, base, events, shares = base_pool.contribute(state, vault.basepool, who, amount)
     state, base, paid = base_pool.try_process_withdraw_queue(state, base)
     state = wrapped_balances.subscribe_to_pool(
-        put_pool(state, attrs.evolve(vault, basepool=base)), who, pid
+        put_pool(state, evolve(vault, basepool=base)), who, pid
     )
     return state, (
         *gained,
@@ -239,7 +238,7 @@ def withdraw(
     vault, gained = gain_owner_shares(vault)
     check_withdrawal(state, vault.basepool, who, shares, error("NoEnoughShareToClaim"))
     state, base, events = base_pool.try_withdraw(state, vault.basepool, who, shares, _now(ctx))
-    return put_pool(state, attrs.evolve(vault, basepool=base)), (*gained, *events)
+    return put_pool(state, evolve(vault, basepool=base)), (*gained, *events)
 
 
 # --- force shutdown [STK-66] ----------------------------------------------------------------------------------
@@ -291,7 +290,7 @@ def withdraw_everything(
         state, withdrawn = do_withdraw(state, ctx, pool, account, shares, vault.basepool.pid)
         events.extend(withdrawn)
         kept.append(pid)
-    vault = attrs.evolve(ensure_vault(state, vault.basepool.pid), invest_pools=tuple(kept))
+    vault = evolve(ensure_vault(state, vault.basepool.pid), invest_pools=tuple(kept))
     return state, vault, tuple(events)
 
 
@@ -308,9 +307,9 @@ def check_and_maybe_force_withdraw(
     pid = vault_pid
     vault = ensure_vault(state, pid)
     state, base, events = base_pool.try_process_withdraw_queue(state, vault.basepool)
-    vault = attrs.evolve(vault, basepool=base)
+    vault = evolve(vault, basepool=base)
     if not base.withdraw_queue:
-        vault = attrs.evolve(vault, locked=False)
+        vault = evolve(vault, locked=False)
     state = put_pool(state, vault)
     if vault.locked:
         return state, events
@@ -318,6 +317,6 @@ def check_and_maybe_force_withdraw(
     if reason is None:
         return state, events
     state, vault, withdrawn = withdraw_everything(state, ctx, vault)
-    state = put_pool(state, attrs.evolve(vault, locked=True))
+    state = put_pool(state, evolve(vault, locked=True))
     shutdown: Event = event(f"{PALLET}.ForceShutdown", pid=pid, reason=reason)
     return state, (*events, *withdrawn, shutdown)

@@ -15,7 +15,6 @@ ongoing, a bounded number of users at a time, in storage order.
 
 from __future__ import annotations
 
-import attrs
 import immutables
 
 from ...chain.democracy_state import Ongoing, Split
@@ -25,6 +24,7 @@ from ...chain.state import AccountId, BlockContext, ChainState, Events, Origin, 
 from ...primitives.arith import saturating_sub
 from ...primitives.codec import twox_64_concat
 from ...primitives.errors import DispatchError
+from ...primitives.records import evolve
 from ...primitives.types import U32, Balance
 from ..balances.fungible import Preservation
 from ..balances.origins import ensure_signed
@@ -65,9 +65,9 @@ def staker_account(state: ChainState, who: AccountId) -> FinanceAccount | None:
 
 def _put_account(state: ChainState, who: AccountId, account: FinanceAccount) -> ChainState:
     wb = state.wrapped_balances
-    return attrs.evolve(
+    return evolve(
         state,
-        wrapped_balances=attrs.evolve(wb, staker_accounts=wb.staker_accounts.set(who, account)),
+        wrapped_balances=evolve(wb, staker_accounts=wb.staker_accounts.set(who, account)),
     )
 
 
@@ -82,9 +82,7 @@ def subscribe_to_pool(state: ChainState, who: AccountId, pid: int) -> ChainState
     account = staker_account(state, who) or FinanceAccount()
     if pid in account.invest_pools:
         return _ensure_account(state, who)
-    return _put_account(
-        state, who, attrs.evolve(account, invest_pools=(*account.invest_pools, pid))
-    )
+    return _put_account(state, who, evolve(account, invest_pools=(*account.invest_pools, pid)))
 
 
 def net_value(state: ChainState, who: AccountId) -> int:
@@ -115,8 +113,8 @@ def mint_into(state: ChainState, who: AccountId, amount: int) -> tuple[ChainStat
         if exc.code != "Token.BelowMinimum":
             raise
         wb = state.wrapped_balances
-        state = attrs.evolve(
-            state, wrapped_balances=attrs.evolve(wb, unmintable_dust=wb.unmintable_dust + amount)
+        state = evolve(
+            state, wrapped_balances=evolve(wb, unmintable_dust=wb.unmintable_dust + amount)
         )
         return state, (), False
     return state, events, True
@@ -209,13 +207,13 @@ def _put_votes(
         table = wb.votes.set(vote_id, votes)
     else:
         table = wb.votes.delete(vote_id) if vote_id in wb.votes else wb.votes
-    return attrs.evolve(state, wrapped_balances=attrs.evolve(wb, votes=table))
+    return evolve(state, wrapped_balances=evolve(wb, votes=table))
 
 
 def _relock(state: ChainState, who: AccountId) -> ChainState:
     """Set ``who``'s ``locked`` to the largest of their recorded votes [STK-7]."""
     account = staker_account(state, who) or FinanceAccount()
-    return _put_account(state, who, attrs.evolve(account, locked=max_locked(state, who)))
+    return _put_account(state, who, evolve(account, locked=max_locked(state, who)))
 
 
 def vote(
