@@ -297,6 +297,14 @@ class AccountInfo:
     data: AccountData = AccountData()
 
 
+NO_DATA = AccountData()
+"""An account's balances data when it holds nothing [BAL-1]."""
+
+NO_ACCOUNT = AccountInfo()
+"""The record an absent account reads as: every counter and balance zero [SYS-1].
+Records are frozen, so one instance serves every read."""
+
+
 @attrs.frozen
 class BalanceLock:
     """A named lock [BAL-21]; ``reasons`` is kept for fidelity but no longer changes the frozen amount."""

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from ..primitives.errors import DispatchError
 from ..primitives.records import evolve
-from .state import AccountId, AccountInfo, ChainState, Events, event
+from .state import NO_ACCOUNT, AccountId, AccountInfo, ChainState, Events, event
 
 
 def account_info(state: ChainState, who: AccountId) -> AccountInfo:
     """The account record, or the default (all zero) record for an absent account [SYS-1]."""
-    return state.system.accounts.get(who, AccountInfo())
+    return state.system.accounts.get(who, NO_ACCOUNT)
 
 
 def account_exists(state: ChainState, who: AccountId) -> bool:

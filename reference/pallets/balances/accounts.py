@@ -11,7 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ...chain.state import AccountData, AccountId, BalanceLock, ChainState, Event, Events, event
+from ...chain.state import (
+    NO_DATA,
+    AccountData,
+    AccountId,
+    BalanceLock,
+    ChainState,
+    Event,
+    Events,
+    event,
+)
 from ...chain.system import (
     account_info,
     dec_consumers,
@@ -76,7 +85,7 @@ def mutate_account(
     ed = existential_deposit(state)
     info = account_info(state, who)
     before = info.data
-    is_new = before == AccountData()
+    is_new = before == NO_DATA
     did_provide = before.free >= ed and (ed != 0 or info.providers > 0)
     did_consume = not is_new and (before.reserved != 0 or before.frozen != 0)
 
@@ -98,9 +107,11 @@ def mutate_account(
         state, events = dec_providers(state, who)
         inner.extend(events)
 
-    kept_free, dust = split_dust(after.free, after.reserved, ed)
+    _kept_free, dust = split_dust(after.free, after.reserved, ed)
     reaped = after.free < ed and after.reserved == 0
-    state = _store_data(state, who, AccountData() if reaped else evolve(after, free=kept_free))
+    # Only a reaped account loses dust (all of its free balance): any other keeps
+    # its whole free balance, so its data is stored as the change made it.
+    state = _store_data(state, who, NO_DATA if reaped else after)
 
     outer: list[Event] = []
     if is_new:
@@ -117,7 +128,7 @@ def _store_data(state: ChainState, who: AccountId, data: AccountData) -> ChainSt
     if info.providers > 0 or info.sufficients > 0:
         return put_account_info(state, who, evolve(info, data=data))
     if who in state.system.accounts:
-        return put_account_info(state, who, evolve(info, data=AccountData()))
+        return put_account_info(state, who, evolve(info, data=NO_DATA))
     return state
 
 

@@ -66,14 +66,14 @@ def reducible_balance(
     must stay when the caller asks to preserve the account, or when the
     account cannot lose this pallet's provider reference.
     """
-    data = account_data(state, who)
+    info = account_info(state, who)
+    data = info.data
     untouchable = 0
     if force is Fortitude.POLITE:
         untouchable = saturating_sub(data.frozen, data.reserved)
-    providers = account_info(state, who).providers
     needs_ed = (
         preservation is Preservation.PRESERVE
-        or (preservation is Preservation.PROTECT and data.free != 0 and providers == 1)
+        or (preservation is Preservation.PROTECT and data.free != 0 and info.providers == 1)
         or (
             preservation is Preservation.EXPENDABLE
             and data.free != 0
@@ -150,11 +150,19 @@ DEPOSIT_ERRORS = {"Overflow": "Arithmetic.Overflow", "BelowMinimum": "Token.Belo
 
 
 def write_balance(state: ChainState, who: AccountId, amount: int) -> tuple[ChainState, Events]:
-    """Set the free balance, refusing a reduction below what even a forced withdrawal may take [BAL-6]."""
-    max_reduction = reducible_balance(state, who, Preservation.EXPENDABLE, Fortitude.FORCE)
+    """Set the free balance, refusing a reduction below what even a forced withdrawal may take [BAL-6].
+
+    The limit is what a forced, expendable withdrawal could take from the
+    account as it is before the write; an increase reduces nothing, so it is
+    only read for a reduction (it is never negative).
+    """
+    before = state
 
     def change(data: AccountData, _is_new: bool) -> AccountData:
-        if saturating_sub(data.free, amount) > max_reduction:
+        reduction = saturating_sub(data.free, amount)
+        if reduction and reduction > reducible_balance(
+            before, who, Preservation.EXPENDABLE, Fortitude.FORCE
+        ):
             raise DispatchError("Balances.InsufficientBalance")
         return evolve(data, free=amount)
 
