@@ -13,11 +13,13 @@ built in block 1 through the chain's own calls [SIM-2].
 
 from __future__ import annotations
 
+import bisect
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import attrs
+import immutables
 
 from .chain.computation_payloads import WorkingInfoUpdateEvent
 from .chain.messages import GATEKEEPER, Message, MessageOrigin
@@ -89,7 +91,9 @@ class Simulation:
     hashed_ids: list[int]  # each worker's challenge identity [OFF-20], by index
     speed: dict[bytes, int]  # iterations per block of each worker's runtime
     start_block: dict[bytes, int]
-    sessions: dict[bytes, int]  # the gatekeeper's replicas: worker -> session id
+    # the gatekeeper's replicas: worker -> session id; a map that never changes in place, so the
+    # columns keep which workers it leaves out [SIM-7]
+    sessions: Mapping[bytes, int]
     paused: set[bytes]
     silent: frozenset[bytes]
     owed: list[tuple[bytes, int]]  # heartbeats due in the next block: (worker, challenge block)
@@ -99,6 +103,11 @@ class Simulation:
     emitted_treasury: int = 0
     budget: int = 0
     halted: str | None = None
+    sorted_ids: list[tuple[int, int]] = attrs.field(init=False)  # (hashed id, index), ascending
+
+    @sorted_ids.default
+    def _sort_ids(self) -> list[tuple[int, int]]:
+        return sorted(zip(self.hashed_ids, range(len(self.hashed_ids)), strict=True))
 
     @property
     def econ(self) -> gk.Economics:
@@ -202,7 +211,7 @@ def setup(sizes: Sizes, fast: bool = True) -> Simulation:
         [hashed_id(w) for w in workers],
         {w: scores[w] for w in workers},
         dict.fromkeys(workers, 1),
-        sessions,
+        immutables.Map(sessions),
         set(),
         frozenset(rng.sample(workers, silent_count)),
         [],
@@ -211,6 +220,22 @@ def setup(sizes: Sizes, fast: bool = True) -> Simulation:
     )
     _gatekeeper_block(sim, 1, BLOCK_MS, [])
     return sim
+
+
+def challenged(sorted_ids: list[tuple[int, int]], seed: int, target: int) -> list[int]:
+    """The positions of the hashed ids a challenge hits, ascending [OFF-20].
+
+    ``sorted_ids`` holds ``(hashed_id, position)`` pairs in ascending order.
+    An id is hit when ``hashed_id XOR seed <= target``, which needs the XOR
+    to have no bit at or above the target's highest one, that is the id to
+    agree with the seed on those bits: the only candidates are the ids of one
+    range, found by bisection, and each is then tested as the rule says.
+    """
+    width = target.bit_length()
+    low = (seed >> width) << width
+    first = bisect.bisect_left(sorted_ids, (low, -1))
+    last = bisect.bisect_left(sorted_ids, (low + (1 << width), -1))
+    return sorted(i for hashed, i in sorted_ids[first:last] if hashed ^ seed <= target)
 
 
 def _challenge_hits(sim: Simulation, number: int) -> list[bytes]:
@@ -222,12 +247,8 @@ def _challenge_hits(sim: Simulation, number: int) -> list[bytes]:
         sim.chain.config.computation.expected_block_time_sec,
     )
     sessions, paused = sim.sessions, sim.paused
-    # heartbeat_hit inlined: hashed_id XOR seed <= target [OFF-20]
-    return [
-        w
-        for w, hashed in zip(sim.workers, sim.hashed_ids, strict=True)
-        if (hashed ^ seed) <= target and w in sessions and w not in paused
-    ]
+    hit = (sim.workers[i] for i in challenged(sim.sorted_ids, seed, target))
+    return [w for w in hit if w in sessions and w not in paused]
 
 
 def _heartbeat(sim: Simulation, worker: bytes, challenge: int) -> HeartbeatV2:

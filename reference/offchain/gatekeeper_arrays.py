@@ -6,9 +6,12 @@ block costs two passes over every worker (the sum of shares [GK-6] and the
 end of the block [GK-15]..[GK-17]), which at tens of thousands of workers
 is nearly all of a simulated block. This module keeps the same records as
 one Python list per field, indexed by the workers' key order, and runs
-those two passes as plain loops with the same U64F64 arithmetic
+those two passes as list comprehensions with the same U64F64 arithmetic
 (:mod:`..primitives.fixed`'s, inlined: truncating shifts, the same overflow
-bounds, ``math.isqrt`` for the root).
+bounds, ``math.isqrt`` for the root). The two passes are one: the end of a
+block leaves each worker's share root beside its V (the last values of V
+before the next block opens), and the next block's sum of shares only adds
+them up.
 
 Everything else, and every unusual case, goes through the readable
 functions: a heartbeat, a challenge and a worker event are applied by
@@ -26,6 +29,7 @@ from __future__ import annotations
 import bisect
 import math
 from collections.abc import Iterable, Mapping
+from itertools import compress, filterfalse
 
 import attrs
 import immutables
@@ -45,7 +49,11 @@ class ArrayEconomics:
 
     Three columns are derived from a worker's record and the parameters,
     the parts of the two passes' formulas that change only when its P or
-    confidence does (:func:`derived`). ``journal`` keeps what the current block changed, so a block that
+    confidence does (:func:`derived`); a fourth, ``share_root``, from its V
+    too (:func:`share_roots`), left by the end of a block for the next
+    block's sum of shares. ``without_session`` keeps the positions of the
+    workers an immutable map of sessions leaves out (:func:`_left_out`).
+    ``journal`` keeps what the current block changed, so a block that
     poisons the gatekeeper can be undone as the readable state is never
     replaced [GK-20].
     """
@@ -70,16 +78,28 @@ class ArrayEconomics:
     weighted_square: list[int]
     multiplier: list[int]
     cost_idle: list[int]
+    share_root: list[int]
     sum_share: int = 0
     report: WorkingInfoUpdateEvent = attrs.field(factory=lambda: WorkingInfoUpdateEvent(0, 0))
     journal: list[tuple[int, gk.WorkerEconomics | None]] = attrs.field(factory=list)
     saved_flags: list[bool] | None = None
+    without_session: tuple[immutables.Map[bytes, int], frozenset[int]] | None = None
 
 
 _COLUMNS = tuple(
     f.name
     for f in attrs.fields(ArrayEconomics)
-    if f.name not in ("params", "keys", "index", "sum_share", "report", "journal", "saved_flags")
+    if f.name
+    not in (
+        "params",
+        "keys",
+        "index",
+        "sum_share",
+        "report",
+        "journal",
+        "saved_flags",
+        "without_session",
+    )
 )
 """The per-worker columns."""
 
@@ -89,6 +109,7 @@ def from_economics(econ: gk.Economics) -> ArrayEconomics:
     keys = sorted(econ.workers)
     records = [econ.workers[k] for k in keys]
     infos = [w.tokenomic for w in records]
+    weighted_square = [derived(t, econ.params)[0] for t in infos]
     return ArrayEconomics(
         params=econ.params,
         keys=keys,
@@ -107,9 +128,10 @@ def from_economics(econ: gk.Economics) -> ArrayEconomics:
         waiting_heartbeats=[w.waiting_heartbeats for w in records],
         unresponsive=[w.unresponsive for w in records],
         heartbeat_flag=[w.heartbeat_flag for w in records],
-        weighted_square=[derived(t, econ.params)[0] for t in infos],
+        weighted_square=weighted_square,
         multiplier=[derived(t, econ.params)[1] for t in infos],
         cost_idle=[derived(t, econ.params)[2] for t in infos],
+        share_root=share_roots([t.v for t in infos], weighted_square),
     )
 
 
@@ -138,6 +160,23 @@ def derived(info: gk.TokenomicInfo, params: gk.GatekeeperParams) -> tuple[int, i
         OUT_OF_RANGE if multiplier > MAX else multiplier,
         OUT_OF_RANGE if ((params.cost_k * bench) >> FRAC | cost_idle) > MAX else cost_idle,
     )
+
+
+def share_roots(v: list[int], weighted_square: list[int]) -> list[int]:
+    """Each worker's ``isqrt(v · v + w · w)``: its share [GK-5] is the root shifted left 32 bits.
+
+    :data:`OUT_OF_RANGE` where the radicand leaves U64F64 (and where ``w ·
+    w`` already did), so that a sum that meets it leaves the range too.
+    Summing the roots and shifting the sum is the same as summing the
+    shifted roots.
+    """
+    radicands = [
+        ((value * value) >> FRAC) + square for value, square in zip(v, weighted_square, strict=True)
+    ]
+    roots = list(map(math.isqrt, radicands))
+    if radicands and max(radicands) > MAX:
+        return [r if x <= MAX else OUT_OF_RANGE for r, x in zip(roots, radicands, strict=True)]
+    return roots
 
 
 def record(arr: ArrayEconomics, i: int) -> gk.WorkerEconomics:
@@ -182,6 +221,7 @@ def _write(arr: ArrayEconomics, i: int, worker: gk.WorkerEconomics) -> None:
     arr.waiting_heartbeats[i] = worker.waiting_heartbeats
     arr.unresponsive[i], arr.heartbeat_flag[i] = worker.unresponsive, worker.heartbeat_flag
     arr.weighted_square[i], arr.multiplier[i], arr.cost_idle[i] = derived(t, arr.params)
+    arr.share_root[i] = share_roots([t.v], [arr.weighted_square[i]])[0]
 
 
 def rollback(arr: ArrayEconomics) -> None:
@@ -196,6 +236,7 @@ def rollback(arr: ArrayEconomics) -> None:
         if arr.saved_flags is not None:
             del arr.saved_flags[i]
     arr.index = {k: n for n, k in enumerate(arr.keys)}
+    arr.without_session = None
     if arr.saved_flags is not None:
         arr.heartbeat_flag = arr.saved_flags
     arr.journal, arr.saved_flags = [], None
@@ -205,24 +246,38 @@ def rollback(arr: ArrayEconomics) -> None:
 # --- The two passes over every worker ------------------------------------------------------------
 
 
+def _left_out(arr: ArrayEconomics, sessions: Mapping[bytes, int]) -> frozenset[int]:
+    """The workers without a session [GK-6] [GK-15], by position.
+
+    Looking every worker up costs about as much as a step of the passes, so
+    the answer for an ``immutables.Map`` of sessions, which cannot change, is
+    kept: it holds while the same map comes back and no worker is added or
+    removed.
+    """
+    kept = arr.without_session
+    if kept is not None and kept[0] is sessions:
+        return kept[1]
+    absent = frozenset(arr.index[key] for key in filterfalse(sessions.__contains__, arr.keys))
+    if isinstance(sessions, immutables.Map):
+        arr.without_session = (sessions, absent)
+    return absent
+
+
 def sum_share(arr: ArrayEconomics, sessions: Mapping[bytes, int]) -> int:
-    """The sum of the shares of the workers with a session, not unresponsive, in key order [GK-6].
+    """The sum of the shares of the workers with a session, not unresponsive [GK-6].
 
     Each share is :func:`.gatekeeper.share_of`'s ``sqrt(v · v + w · w)``
-    [GK-5] with ``w · w`` from :func:`derived`. A value is out of U64F64's
-    range when it has bits past the 128th, so one test of the bitwise or of
-    the intermediates covers them all.
+    [GK-5], the root the end of the last block left (:func:`share_roots`)
+    shifted left 32 bits. Shares are never negative, so the sum's partial
+    totals in key order stay in U64F64's range if and only if the whole sum
+    does; a root out of range puts the sum out of range. An out-of-range sum
+    is taken again by the readable rule, which raises as it does.
     """
-    v, weighted_square, unresponsive = arr.v, arr.weighted_square, arr.unresponsive
-    isqrt = math.isqrt
-    total = 0
-    for i, key in enumerate(arr.keys):
-        if key in sessions and not unresponsive[i]:
-            value = v[i]
-            squares = ((value * value) >> FRAC) + weighted_square[i]
-            total += isqrt(squares) << HALF
-            if (squares | total) > MAX:
-                return gk.sum_share(to_economics(arr), sessions)  # raises Poisoned as the rule does
+    roots = arr.share_root
+    left_out = _left_out(arr, sessions).union(compress(range(len(roots)), arr.unresponsive))
+    total = (sum(roots) - sum(roots[i] for i in left_out)) << HALF
+    if total > MAX:
+        return gk.sum_share(to_economics(arr), sessions)  # raises Poisoned as the rule does
     return total
 
 
@@ -245,23 +300,50 @@ def close_block(
     Each worker with a session, in key order: an unresponsive one that
     answered recovers, a responsive one owing a challenge older than the
     window goes offline; then the unresponsive are slashed [GK-16] and the
-    responsive that did not answer grow [GK-17]. The new columns replace the
-    old ones only when the whole pass stayed in range.
+    responsive that did not answer grow [GK-17].
+
+    Nearly every worker grows, so the pass first grows them all, one list
+    comprehension per step of the formula, then goes over the few others
+    (those without a session, unresponsive, flagged or owing a challenge) in
+    key order. The range is tested on every worker's growth, even one that
+    does not grow, and any step out of range hands the block to the readable
+    rule: a needless hand-over gives the same result, only slower. The new
+    columns, and the share roots of the new V for the next block's sum
+    [GK-6], replace the old ones only when the whole pass stayed in range.
     """
     params, number = arr.params, arr.report.block_number
     window, slash_rate, v_max = params.heartbeat_window, params.slash_rate, params.v_max
-    one = gk.ONE
-    rho_less_one = params.rho - one  # rho − 1 [GK-17]
-    v, deductible = list(arr.v), list(arr.v_deductible)
+    rho_less_one = params.rho - gk.ONE  # rho − 1 [GK-17]
+    v, deductible, multiplier = arr.v, arr.v_deductible, arr.multiplier
+    # idle growth [GK-17]: ΔV = k_p · ((rho − 1) · v + cost_idle), the whole ΔV deductible
+    inner = [
+        ((rho_less_one * value) >> FRAC) + cost
+        for value, cost in zip(v, arr.cost_idle, strict=True)
+    ]
+    delta = [(scale * part) >> FRAC for scale, part in zip(multiplier, inner, strict=True)]
+    raised = [value + change for value, change in zip(v, delta, strict=True)]
+    owed = [value + change for value, change in zip(deductible, delta, strict=True)]
+    if arr.keys and (
+        rho_less_one < 0 or max(max(multiplier), max(inner), max(raised), max(owed)) > MAX
+    ):
+        return _close_readable(arr, sessions)
+    grown = raised
+    if arr.keys and max(raised) >= v_max:
+        grown = [value if value < v_max else v_max for value in raised]  # min [GK-17]
     unresponsive = list(arr.unresponsive)
     flag, waiting = arr.heartbeat_flag, arr.waiting_heartbeats
-    multiplier, cost_idle = arr.multiplier, arr.cost_idle
+    positions = range(len(arr.keys))
+    absent = _left_out(arr, sessions)
+    others = absent.union(
+        compress(positions, unresponsive), compress(positions, flag), compress(positions, waiting)
+    )
     recovered: list[bytes] = []
     offline: list[bytes] = []
-    in_range = True
-    for i, key in enumerate(arr.keys):
-        if key not in sessions:
+    for i in sorted(others):
+        if i in absent:
+            grown[i], owed[i] = v[i], deductible[i]
             continue
+        key = arr.keys[i]
         if unresponsive[i]:
             if flag[i]:
                 unresponsive[i] = False
@@ -273,25 +355,12 @@ def close_block(
             value = v[i]
             cut = (value * slash_rate) >> FRAC
             if cut > MAX or cut > value:
-                in_range = False
-                break
-            v[i], deductible[i] = value - cut, 0
-        elif not flag[i]:  # idle growth [GK-17]: ΔV = k_p · ((rho − 1) · v + cost_idle)
-            value = v[i]
-            inner = ((rho_less_one * value) >> FRAC) + cost_idle[i]
-            scale = multiplier[i]
-            delta = inner if scale == one else (scale * inner) >> FRAC  # k_p = 1 is exact
-            raised, owed = value + delta, deductible[i] + delta
-            if rho_less_one < 0 or (scale | inner | raised | owed) > MAX:
-                in_range = False
-                break
-            v[i], deductible[i] = raised if raised < v_max else v_max, owed  # min [GK-17]
-    if not in_range:
-        econ = attrs.evolve(to_economics(arr), sum_share=arr.sum_share, report=arr.report)
-        closed, report = gk.close_block(econ, sessions)  # raises Poisoned as the rule does
-        _load(arr, closed)
-        return report
-    arr.v, arr.v_deductible, arr.unresponsive = v, deductible, unresponsive
+                return _close_readable(arr, sessions)
+            grown[i], owed[i] = value - cut, 0
+        elif flag[i]:  # answered in the block: as it was
+            grown[i], owed[i] = v[i], deductible[i]
+    arr.v, arr.v_deductible, arr.unresponsive = grown, owed, unresponsive
+    arr.share_root = share_roots(grown, arr.weighted_square)
     report = arr.report
     if offline or recovered:
         report = attrs.evolve(
@@ -302,6 +371,16 @@ def close_block(
     arr.sum_share, arr.report = 0, WorkingInfoUpdateEvent(0, 0)
     arr.journal, arr.saved_flags = [], None
     return None if report.is_empty() else report
+
+
+def _close_readable(
+    arr: ArrayEconomics, sessions: Mapping[bytes, int]
+) -> WorkingInfoUpdateEvent | None:
+    """:func:`.gatekeeper.close_block` on the whole state: it raises as the rule does, or closes."""
+    econ = attrs.evolve(to_economics(arr), sum_share=arr.sum_share, report=arr.report)
+    closed, report = gk.close_block(econ, sessions)  # raises Poisoned as the rule does
+    _load(arr, closed)
+    return report
 
 
 def _load(arr: ArrayEconomics, econ: gk.Economics) -> None:
@@ -333,6 +412,7 @@ def _apply(arr: ArrayEconomics, key: bytes, econ: gk.Economics) -> None:
         i = bisect.bisect_left(arr.keys, key)
         arr.keys.insert(i, key)
         arr.index = {k: n for n, k in enumerate(arr.keys)}
+        arr.without_session = None
         for name in _COLUMNS:
             getattr(arr, name).insert(i, None)
         if arr.saved_flags is not None:
