@@ -3,8 +3,8 @@
 The sizes are 1/100, 1/10 and all of the mainnet figures of [SIM-1] (workers,
 pools and stakers; ``--quick``: two tiny ones). At each size the
 simulation is set up (block 1, timed apart) and runs a few blocks on the fast
-path; each block's time is split between the gatekeeper's block (the two
-passes over every worker, the heartbeats, the challenge) and the rest (the
+path; each block's time is split between the gatekeeper's block (its pass
+over every worker, the heartbeats, the challenge) and the rest (the
 chain: reports, heartbeats and withdrawals dispatched, the block opened and
 closed). At 1/10 size the same blocks also run on the readable path: the
 ratio of the gatekeeper's times is what the readable records (frozen attrs

@@ -214,4 +214,23 @@ def test_a_needless_hand_over_closes_as_the_rule_does() -> None:
     pair.event("close_block", sessions)  # the one with a session answered: no worker grows
     pair.same()
     assert idle not in sessions and pair.econ.workers[answering].heartbeat_flag
-    assert pair.arr.share_root == gka.share_roots(pair.arr.v, pair.arr.weighted_square)
+    pair.event("open_block", sessions, 4, 4 * BLOCK_MS)  # the next sum of shares agrees too
+
+
+def test_a_share_out_of_range_that_the_sum_leaves_out() -> None:
+    # [GK-6]: a worker without a session is not summed, so its share may be out of U64F64's
+    # range without poisoning; the columns then cannot keep the roots' sum and take it again
+    pair, huge = _started_pair(chain_params(), 1 << 100, 2_000)
+    counted = bytes(range(1, 33))
+    pair.event("on_registered", counted, 2)
+    pair.event("on_started", counted, fixed.from_int(10), 2_000, 1, BLOCK_MS)
+    sessions = {counted: 3}
+    for number in range(2, 6):
+        pair.event("open_block", sessions, number, number * BLOCK_MS)
+        pair.event("close_block", sessions)
+        pair.same()
+    pair.event("open_block", sessions, 6, 6 * BLOCK_MS)  # both sums agree (checked by the pair)
+    assert pair.econ.sum_share == gk.share(pair.econ.workers[counted].tokenomic) > 0
+    assert pair.econ.workers[huge].tokenomic.v == 1 << 100  # no session: never grown
+    with pytest.raises(gk.Poisoned):
+        gk.share(pair.econ.workers[huge].tokenomic)  # out of range, had it been counted
