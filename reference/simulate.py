@@ -13,11 +13,15 @@ built in block 1 through the chain's own calls [SIM-2].
 
 from __future__ import annotations
 
+import bisect
+import contextlib
+import gc
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import attrs
+import immutables
 
 from .chain.computation_payloads import WorkingInfoUpdateEvent
 from .chain.messages import GATEKEEPER, Message, MessageOrigin
@@ -89,7 +93,9 @@ class Simulation:
     hashed_ids: list[int]  # each worker's challenge identity [OFF-20], by index
     speed: dict[bytes, int]  # iterations per block of each worker's runtime
     start_block: dict[bytes, int]
-    sessions: dict[bytes, int]  # the gatekeeper's replicas: worker -> session id
+    # the gatekeeper's replicas: worker -> session id; a map that never changes in place, so the
+    # columns keep which workers it leaves out [SIM-7]
+    sessions: Mapping[bytes, int]
     paused: set[bytes]
     silent: frozenset[bytes]
     owed: list[tuple[bytes, int]]  # heartbeats due in the next block: (worker, challenge block)
@@ -99,6 +105,11 @@ class Simulation:
     emitted_treasury: int = 0
     budget: int = 0
     halted: str | None = None
+    sorted_ids: list[tuple[int, int]] = attrs.field(init=False)  # (hashed id, index), ascending
+
+    @sorted_ids.default
+    def _sort_ids(self) -> list[tuple[int, int]]:
+        return sorted(zip(self.hashed_ids, range(len(self.hashed_ids)), strict=True))
 
     @property
     def econ(self) -> gk.Economics:
@@ -120,6 +131,42 @@ def _call(chain: ChainState, origin: Any, name: str, args: dict[str, Any]) -> Ch
     return result.state
 
 
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector off within, as it was after.
+
+    Block 1 builds hundreds of thousands of records that all stay alive;
+    the collector, which looks only for unreachable cycles, would walk them
+    again and again for nothing. No result depends on it.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+@contextlib.contextmanager
+def collector_settled() -> Iterator[None]:
+    """Python's cycle collector leaves what exists now alone, and runs less often, within.
+
+    The population lives through the run: ``gc.freeze`` takes it out of the
+    collector's passes, and a youngest generation of 20,000 objects instead
+    of 700 makes the passes rarer. Both are undone after. No result depends
+    on them.
+    """
+    threshold = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(20_000, 20, 10)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+        gc.unfreeze()
+
+
 def setup(sizes: Sizes, fast: bool = True) -> Simulation:
     """The population, built in block 1 through the chain's calls [SIM-2].
 
@@ -128,6 +175,11 @@ def setup(sizes: Sizes, fast: bool = True) -> Simulation:
     otherwise in the readable records. Both give the same run [SIM-7].
     """
     sizes.check()
+    with collector_paused():
+        return _populate(sizes, fast)
+
+
+def _populate(sizes: Sizes, fast: bool) -> Simulation:
     rng = random.Random(sizes.seed)
     workers = [account("worker", i) for i in range(sizes.workers)]
     scores = {w: rng.randrange(1_000, 4_000) for w in workers}
@@ -202,7 +254,7 @@ def setup(sizes: Sizes, fast: bool = True) -> Simulation:
         [hashed_id(w) for w in workers],
         {w: scores[w] for w in workers},
         dict.fromkeys(workers, 1),
-        sessions,
+        immutables.Map(sessions),
         set(),
         frozenset(rng.sample(workers, silent_count)),
         [],
@@ -211,6 +263,22 @@ def setup(sizes: Sizes, fast: bool = True) -> Simulation:
     )
     _gatekeeper_block(sim, 1, BLOCK_MS, [])
     return sim
+
+
+def challenged(sorted_ids: list[tuple[int, int]], seed: int, target: int) -> list[int]:
+    """The positions of the hashed ids a challenge hits, ascending [OFF-20].
+
+    ``sorted_ids`` holds ``(hashed_id, position)`` pairs in ascending order.
+    An id is hit when ``hashed_id XOR seed <= target``, which needs the XOR
+    to have no bit at or above the target's highest one, that is the id to
+    agree with the seed on those bits: the only candidates are the ids of one
+    range, found by bisection, and each is then tested as the rule says.
+    """
+    width = target.bit_length()
+    low = (seed >> width) << width
+    first = bisect.bisect_left(sorted_ids, (low, -1))
+    last = bisect.bisect_left(sorted_ids, (low + (1 << width), -1))
+    return sorted(i for hashed, i in sorted_ids[first:last] if hashed ^ seed <= target)
 
 
 def _challenge_hits(sim: Simulation, number: int) -> list[bytes]:
@@ -222,12 +290,8 @@ def _challenge_hits(sim: Simulation, number: int) -> list[bytes]:
         sim.chain.config.computation.expected_block_time_sec,
     )
     sessions, paused = sim.sessions, sim.paused
-    # heartbeat_hit inlined: hashed_id XOR seed <= target [OFF-20]
-    return [
-        w
-        for w, hashed in zip(sim.workers, sim.hashed_ids, strict=True)
-        if (hashed ^ seed) <= target and w in sessions and w not in paused
-    ]
+    hit = (sim.workers[i] for i in challenged(sim.sorted_ids, seed, target))
+    return [w for w in hit if w in sessions and w not in paused]
 
 
 def _heartbeat(sim: Simulation, worker: bytes, challenge: int) -> HeartbeatV2:
@@ -368,12 +432,13 @@ def simulate_day(
 ) -> Simulation:
     """Set up and run ``sizes.blocks`` blocks after the setup block [SIM-3] [SIM-7]."""
     sim = setup(sizes, fast)
-    for _ in range(sizes.blocks):
-        if sim.halted is not None:
-            break
-        step(sim)
-        if progress is not None:
-            progress(1)
+    with collector_settled():
+        for _ in range(sizes.blocks):
+            if sim.halted is not None:
+                break
+            step(sim)
+            if progress is not None:
+                progress(1)
     return sim
 
 
@@ -465,11 +530,12 @@ def run(args: Any) -> int:
         )
         sim = setup(sizes, fast=not args.readable)
         task = progress.add_task("simulating", total=sizes.blocks)
-        for _ in range(sizes.blocks):
-            if sim.halted is not None:
-                break
-            step(sim)
-            progress.advance(task)
+        with collector_settled():
+            for _ in range(sizes.blocks):
+                if sim.halted is not None:
+                    break
+                step(sim)
+                progress.advance(task)
     result = summary(sim)
     table = Table(title=f"phala-spec simulate: {result['blocks']:,} blocks, seed {sizes.seed}")
     table.add_column("figure")

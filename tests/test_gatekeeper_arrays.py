@@ -14,6 +14,7 @@ from __future__ import annotations
 import random
 
 import attrs
+import immutables
 import pytest
 
 from phala_spec.chain.state import TokenomicParams
@@ -75,7 +76,9 @@ def _heartbeat(
 def run_blocks(pair: Pair, rng: random.Random, blocks: int, population: int) -> int:
     """Random blocks on both paths; the number of blocks that poisoned the gatekeeper."""
     keys = [rng.randbytes(32) for _ in range(population)]
-    sessions: dict[bytes, int] = {}
+    # an immutable map, replaced when a session starts or stops: the columns keep which
+    # workers it leaves out while the same map comes back
+    sessions: immutables.Map[bytes, int] = immutables.Map()
     counters = dict.fromkeys(keys, 0)
     next_session = 0
     poisoned = 0
@@ -93,13 +96,13 @@ def run_blocks(pair: Pair, rng: random.Random, blocks: int, population: int) -> 
                 if kind < 0.15:
                     pair.event("on_registered", key, rng.choice(LEVELS))
                 elif kind < 0.3:
-                    sessions[key] = next_session
+                    sessions = sessions.set(key, next_session)
                     next_session += 1
                     init_v = fixed.from_int(rng.randrange(0, 30_000))
                     pair.event("on_started", key, init_v, rng.randrange(0, 5_000), number, now)
                 elif kind < 0.35 and key in sessions:
                     pair.event("on_stopped", key)
-                    del sessions[key]
+                    sessions = sessions.delete(key)
             for key in keys:
                 worker = pair.econ.workers.get(key)
                 owed = () if worker is None else worker.waiting_heartbeats
@@ -173,3 +176,61 @@ def test_out_of_range_passes_poison_both_alike(
     assert caught.value.reason.startswith(reason)
     gka.rollback(pair.arr)
     assert dict(gka.to_economics(pair.arr).workers) == dict(before.workers)
+
+
+def test_growth_stops_at_v_max_on_both() -> None:
+    # [GK-17]: V grows to v_max and stays there while the whole ΔV keeps becoming deductible
+    params = chain_params()
+    pair, capped = _started_pair(params, params.v_max - fixed.from_int(1) // 100, 2_000)
+    below = bytes(range(1, 33))
+    pair.event("on_registered", below, 1)
+    pair.event("on_started", below, fixed.from_int(10), 2_000, 1, BLOCK_MS)
+    sessions = {capped: 0, below: 1}
+    for number in range(2, 12):
+        pair.event("open_block", sessions, number, number * BLOCK_MS)
+        pair.event("close_block", sessions)
+        pair.same()
+    record = pair.econ.workers[capped].tokenomic
+    assert record.v == params.v_max and record.v_deductible > fixed.from_int(1) // 100
+    assert pair.econ.workers[below].tokenomic.v < params.v_max
+
+
+def test_a_needless_hand_over_closes_as_the_rule_does() -> None:
+    # [SIM-7]: rho below 1 puts every worker's growth out of range, so the columns hand the block
+    # to the readable rule; a worker that does not grow (no session, or answered) closes normally
+    params = attrs.evolve(chain_params(), rho=fixed.from_int(1) // 2)
+    pair, idle = _started_pair(params, fixed.from_int(10), 2_000)
+    answering = bytes(range(1, 33))
+    pair.event("on_registered", answering, 1)
+    pair.event("on_started", answering, fixed.from_int(10), 2_000, 1, BLOCK_MS)
+    pair.event("open_block", {}, 2, 2 * BLOCK_MS)
+    pair.event("on_challenge", [answering], 2)
+    pair.event("close_block", {})  # no session: no worker grows
+    pair.same()
+    sessions = {answering: 7}
+    pair.event("open_block", sessions, 3, 3 * BLOCK_MS)
+    beat = (7, 2, 2 * BLOCK_MS, 1_000, 0)
+    pair.event("on_heartbeat", answering, 7, beat, 3, 3 * BLOCK_MS)
+    pair.event("close_block", sessions)  # the one with a session answered: no worker grows
+    pair.same()
+    assert idle not in sessions and pair.econ.workers[answering].heartbeat_flag
+    pair.event("open_block", sessions, 4, 4 * BLOCK_MS)  # the next sum of shares agrees too
+
+
+def test_a_share_out_of_range_that_the_sum_leaves_out() -> None:
+    # [GK-6]: a worker without a session is not summed, so its share may be out of U64F64's
+    # range without poisoning; the columns then cannot keep the roots' sum and take it again
+    pair, huge = _started_pair(chain_params(), 1 << 100, 2_000)
+    counted = bytes(range(1, 33))
+    pair.event("on_registered", counted, 2)
+    pair.event("on_started", counted, fixed.from_int(10), 2_000, 1, BLOCK_MS)
+    sessions = {counted: 3}
+    for number in range(2, 6):
+        pair.event("open_block", sessions, number, number * BLOCK_MS)
+        pair.event("close_block", sessions)
+        pair.same()
+    pair.event("open_block", sessions, 6, 6 * BLOCK_MS)  # both sums agree (checked by the pair)
+    assert pair.econ.sum_share == gk.share(pair.econ.workers[counted].tokenomic) > 0
+    assert pair.econ.workers[huge].tokenomic.v == 1 << 100  # no session: never grown
+    with pytest.raises(gk.Poisoned):
+        gk.share(pair.econ.workers[huge].tokenomic)  # out of range, had it been counted

@@ -3,14 +3,28 @@
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 
 import pytest
 
 from phala_spec.cli import main
 from phala_spec.offchain import gatekeeper as gk
+from phala_spec.offchain.pruntime import hashed_id, heartbeat_hit
+from phala_spec.pallets import computation
 from phala_spec.primitives.errors import InvalidInput
-from phala_spec.simulate import Sizes, digest, setup, simulate_day, step, summary
+from phala_spec.simulate import (
+    Sizes,
+    account,
+    challenged,
+    digest,
+    setup,
+    simulate_day,
+    step,
+    summary,
+)
+
+U256_MAX = (1 << 256) - 1
 
 SMALL = Sizes(workers=40, pools=10, stakers=60, blocks=120, seed=3, silent_per_mille=100)
 
@@ -89,3 +103,21 @@ def test_the_fast_path_gives_the_readable_paths_run() -> None:
     assert digest(fast) == digest(readable)
     assert summary(fast) == summary(readable)
     assert fast.paused == readable.paused and fast.paused
+
+
+def test_the_challenge_range_finds_the_rules_hits() -> None:
+    # [OFF-20]: the ids in the seed's range, tested by the rule, are the ids the rule hits
+    rng = random.Random(5)
+    ids = [hashed_id(account("worker", i)) for i in range(3_000)]
+    ids += [ids[0], ids[1] ^ 1, 0, U256_MAX]  # a repeated id, a neighbour, both ends
+    sorted_ids = sorted(zip(ids, range(len(ids)), strict=True))
+    targets = [0, 1, U256_MAX, U256_MAX >> 1]
+    targets += [computation.pow_target(20, online, 12) for online in (1, 30, 3_000, 30_000)]
+    for target in targets:
+        seeds = [rng.getrandbits(256) for _ in range(40)] + [ids[0], ids[1], 0, U256_MAX]
+        for seed in seeds:
+            expected = [i for i, h in enumerate(ids) if heartbeat_hit(h, seed, target)]
+            assert challenged(sorted_ids, seed, target) == expected
+    # the ranges are not vacuous: some seeds hit several ids at the mainnet target
+    target = computation.pow_target(20, len(ids), 12)
+    assert sum(len(challenged(sorted_ids, rng.getrandbits(256), target)) for _ in range(50)) > 0

@@ -2,13 +2,24 @@
 
 :mod:`.gatekeeper` is the readable rule: a frozen record per worker in a
 persistent map, rebuilt by ``attrs.evolve`` whenever a field changes. Its
-block costs two passes over every worker (the sum of shares [GK-6] and the
-end of the block [GK-15]..[GK-17]), which at tens of thousands of workers
-is nearly all of a simulated block. This module keeps the same records as
-one Python list per field, indexed by the workers' key order, and runs
-those two passes as plain loops with the same U64F64 arithmetic
-(:mod:`..primitives.fixed`'s, inlined: truncating shifts, the same overflow
-bounds, ``math.isqrt`` for the root).
+block goes over every worker twice (the sum of shares [GK-6] and the end of
+the block [GK-15]..[GK-17]), which at tens of thousands of workers is
+nearly all of a simulated block. This module keeps the same records as one
+Python list per field, indexed by the workers' key order, and goes over
+every worker once a block, in a few list comprehensions with the same
+U64F64 arithmetic (:mod:`..primitives.fixed`'s, inlined: truncating shifts,
+the same overflow bounds, ``math.isqrt`` for the root): the end of a block
+grows every worker and adds up the roots of their shares for the next
+block's sum (nothing changes V in between), which then only takes out the
+workers it does not count.
+
+At this size the time goes less to arithmetic than to reaching numbers in
+memory, so the module reads and makes as few of them as it can: the
+deductible part of V is kept as its difference from V, which idle growth
+does not change; the range tests use upper bounds of the columns kept
+beside them; and the columns a heartbeat rewrites one number at a time are
+copied whole now and then, so that their numbers lie together again
+(:func:`_gather`).
 
 Everything else, and every unusual case, goes through the readable
 functions: a heartbeat, a challenge and a worker event are applied by
@@ -26,13 +37,13 @@ from __future__ import annotations
 import bisect
 import math
 from collections.abc import Iterable, Mapping
+from itertools import compress, filterfalse
 
 import attrs
 import immutables
 
 from ..chain.computation_payloads import WorkingInfoUpdateEvent
 from ..primitives.fixed import U64F64
-from ..primitives.records import evolve
 from . import gatekeeper as gk
 
 MAX = U64F64.max_bits
@@ -41,14 +52,35 @@ HALF = FRAC // 2
 
 
 @attrs.define
+class Bounds:
+    """At least the largest value of four columns (equal after :func:`_gather`) [SIM-7].
+
+    The gap's bound is never below 0: a slashed worker's gap, minus its V,
+    stays within it.
+    """
+
+    weighted_square: int = 0
+    multiplier: int = 0
+    cost_idle: int = 0
+    deductible_gap: int = 0
+
+
+@attrs.define
 class ArrayEconomics:
     """:class:`~.gatekeeper.Economics` as columns: field ``f`` of worker ``keys[i]`` is ``f[i]`` [GK-1].
 
-    Three columns are derived from a worker's record and the parameters,
-    the parts of the two passes' formulas that change only when its P or
-    confidence does (:func:`derived`). ``journal`` keeps what the current block changed, so a block that
-    poisons the gatekeeper can be undone as the readable state is never
-    replaced [GK-20].
+    ``deductible_gap`` is ``v_deductible − v``. Three columns are derived
+    from a worker's record and the parameters, the parts of the formulas
+    that change only when its P or confidence does (:func:`derived`);
+    ``bounds`` holds upper bounds of those and of the gap, for the range
+    tests. ``root_total`` is the sum of every worker's share root for the
+    V the last block left (:func:`close_block`), ``None`` once a record was
+    written since or when a radicand could leave the range.
+    ``without_session`` keeps the positions of the workers an immutable map
+    of sessions leaves out (:func:`_left_out`); ``rewritten`` counts the
+    records written one at a time (:func:`_gather`). ``journal`` keeps what
+    the current block changed, so a block that poisons the gatekeeper can be
+    undone as the readable state is never replaced [GK-20].
     """
 
     params: gk.GatekeeperParams
@@ -56,7 +88,7 @@ class ArrayEconomics:
     index: dict[bytes, int]
     v: list[int]
     v_init: list[int]
-    v_deductible: list[int]
+    deductible_gap: list[int]
     v_update_at: list[int]
     v_update_block: list[int]
     iteration_last: list[int]
@@ -71,16 +103,33 @@ class ArrayEconomics:
     weighted_square: list[int]
     multiplier: list[int]
     cost_idle: list[int]
+    bounds: Bounds = attrs.field(factory=Bounds)
+    root_total: int | None = None
     sum_share: int = 0
     report: WorkingInfoUpdateEvent = attrs.field(factory=lambda: WorkingInfoUpdateEvent(0, 0))
     journal: list[tuple[int, gk.WorkerEconomics | None]] = attrs.field(factory=list)
     saved_flags: list[bool] | None = None
+    without_session: tuple[immutables.Map[bytes, int], frozenset[int]] | None = None
+    rewritten: int = 0
 
 
 _COLUMNS = tuple(
     f.name
     for f in attrs.fields(ArrayEconomics)
-    if f.name not in ("params", "keys", "index", "sum_share", "report", "journal", "saved_flags")
+    if f.name
+    not in (
+        "params",
+        "keys",
+        "index",
+        "bounds",
+        "root_total",
+        "sum_share",
+        "report",
+        "journal",
+        "saved_flags",
+        "without_session",
+        "rewritten",
+    )
 )
 """The per-worker columns."""
 
@@ -90,13 +139,14 @@ def from_economics(econ: gk.Economics) -> ArrayEconomics:
     keys = sorted(econ.workers)
     records = [econ.workers[k] for k in keys]
     infos = [w.tokenomic for w in records]
-    return ArrayEconomics(
+    derivations = [derived(t, econ.params) for t in infos]
+    arr = ArrayEconomics(
         params=econ.params,
         keys=keys,
         index={k: i for i, k in enumerate(keys)},
         v=[t.v for t in infos],
         v_init=[t.v_init for t in infos],
-        v_deductible=[t.v_deductible for t in infos],
+        deductible_gap=[t.v_deductible - t.v for t in infos],
         v_update_at=[t.v_update_at for t in infos],
         v_update_block=[t.v_update_block for t in infos],
         iteration_last=[t.iteration_last for t in infos],
@@ -108,9 +158,21 @@ def from_economics(econ: gk.Economics) -> ArrayEconomics:
         waiting_heartbeats=[w.waiting_heartbeats for w in records],
         unresponsive=[w.unresponsive for w in records],
         heartbeat_flag=[w.heartbeat_flag for w in records],
-        weighted_square=[derived(t, econ.params)[0] for t in infos],
-        multiplier=[derived(t, econ.params)[1] for t in infos],
-        cost_idle=[derived(t, econ.params)[2] for t in infos],
+        weighted_square=[d[0] for d in derivations],
+        multiplier=[d[1] for d in derivations],
+        cost_idle=[d[2] for d in derivations],
+    )
+    arr.bounds = _bounds(arr)
+    return arr
+
+
+def _bounds(arr: ArrayEconomics) -> Bounds:
+    """The columns' largest values (the gap's at least 0, so that slashing keeps it a bound)."""
+    return Bounds(
+        max(arr.weighted_square, default=0),
+        max(arr.multiplier, default=0),
+        max(arr.cost_idle, default=0),
+        max([0, *arr.deductible_gap]),
     )
 
 
@@ -141,12 +203,26 @@ def derived(info: gk.TokenomicInfo, params: gk.GatekeeperParams) -> tuple[int, i
     )
 
 
+def share_roots(v: list[int], weighted_square: list[int]) -> list[int]:
+    """Each worker's ``isqrt(v · v + w · w)``: its share [GK-5] is the root shifted left 32 bits.
+
+    :data:`OUT_OF_RANGE` where the radicand leaves U64F64 (and where ``w ·
+    w`` already did), so that a sum that meets it leaves the range too.
+    Summing the roots and shifting the sum is the same as summing the
+    shifted roots.
+    """
+    radicands = [
+        ((value * value) >> FRAC) + square for value, square in zip(v, weighted_square, strict=True)
+    ]
+    return [math.isqrt(x) if x <= MAX else OUT_OF_RANGE for x in radicands]
+
+
 def record(arr: ArrayEconomics, i: int) -> gk.WorkerEconomics:
     """Worker ``keys[i]``'s readable record [GK-1]."""
     tokenomic = gk.TokenomicInfo(
         v=arr.v[i],
         v_init=arr.v_init[i],
-        v_deductible=arr.v_deductible[i],
+        v_deductible=arr.v[i] + arr.deductible_gap[i],
         v_update_at=arr.v_update_at[i],
         v_update_block=arr.v_update_block[i],
         iteration_last=arr.iteration_last[i],
@@ -174,7 +250,8 @@ def _store(arr: ArrayEconomics, i: int, worker: gk.WorkerEconomics) -> None:
 
 def _write(arr: ArrayEconomics, i: int, worker: gk.WorkerEconomics) -> None:
     t = worker.tokenomic
-    arr.v[i], arr.v_init[i], arr.v_deductible[i] = t.v, t.v_init, t.v_deductible
+    arr.v[i], arr.v_init[i] = t.v, t.v_init
+    arr.deductible_gap[i] = t.v_deductible - t.v
     arr.v_update_at[i], arr.v_update_block[i] = t.v_update_at, t.v_update_block
     arr.iteration_last[i], arr.challenge_time_last[i] = t.iteration_last, t.challenge_time_last
     arr.p_bench[i], arr.p_instant[i] = t.p_bench, t.p_instant
@@ -182,7 +259,35 @@ def _write(arr: ArrayEconomics, i: int, worker: gk.WorkerEconomics) -> None:
     arr.contract_running[i] = t.contract_running
     arr.waiting_heartbeats[i] = worker.waiting_heartbeats
     arr.unresponsive[i], arr.heartbeat_flag[i] = worker.unresponsive, worker.heartbeat_flag
-    arr.weighted_square[i], arr.multiplier[i], arr.cost_idle[i] = derived(t, arr.params)
+    square, multiplier, cost_idle = derived(t, arr.params)
+    arr.weighted_square[i], arr.multiplier[i], arr.cost_idle[i] = square, multiplier, cost_idle
+    bounds = arr.bounds
+    bounds.weighted_square = max(bounds.weighted_square, square)
+    bounds.multiplier = max(bounds.multiplier, multiplier)
+    bounds.cost_idle = max(bounds.cost_idle, cost_idle)
+    bounds.deductible_gap = max(bounds.deductible_gap, arr.deductible_gap[i])
+    arr.root_total = None
+    arr.rewritten += 1
+
+
+def _gather(arr: ArrayEconomics) -> None:
+    """The derived columns copied whole once a sixteenth of the records were written one at a time.
+
+    The end of a block makes V's column anew, its numbers one after another,
+    so they lie together in memory. The derived columns change a worker at a
+    time, with its heartbeats: their numbers end up scattered through
+    memory, and a pass over scattered numbers costs several times as much.
+    Copying them (``value + 0`` is a new number, the same value) gathers
+    them again, and the bounds become the largest values again. Nothing
+    else changes.
+    """
+    if arr.rewritten * 16 <= len(arr.keys):
+        return
+    arr.weighted_square = [value + 0 for value in arr.weighted_square]
+    arr.multiplier = [value + 0 for value in arr.multiplier]
+    arr.cost_idle = [value + 0 for value in arr.cost_idle]
+    arr.bounds = _bounds(arr)
+    arr.rewritten = 0
 
 
 def rollback(arr: ArrayEconomics) -> None:
@@ -197,33 +302,57 @@ def rollback(arr: ArrayEconomics) -> None:
         if arr.saved_flags is not None:
             del arr.saved_flags[i]
     arr.index = {k: n for n, k in enumerate(arr.keys)}
+    arr.without_session = None
     if arr.saved_flags is not None:
         arr.heartbeat_flag = arr.saved_flags
     arr.journal, arr.saved_flags = [], None
     arr.sum_share, arr.report = 0, WorkingInfoUpdateEvent(0, 0)
 
 
-# --- The two passes over every worker ------------------------------------------------------------
+# --- Every worker, once a block ------------------------------------------------------------------
+
+
+def _left_out(arr: ArrayEconomics, sessions: Mapping[bytes, int]) -> frozenset[int]:
+    """The workers without a session [GK-6] [GK-15], by position.
+
+    Looking every worker up costs about as much as a step of the pass, so
+    the answer for an ``immutables.Map`` of sessions, which cannot change, is
+    kept: it holds while the same map comes back and no worker is added or
+    removed.
+    """
+    kept = arr.without_session
+    if kept is not None and kept[0] is sessions:
+        return kept[1]
+    absent = frozenset(arr.index[key] for key in filterfalse(sessions.__contains__, arr.keys))
+    if isinstance(sessions, immutables.Map):
+        arr.without_session = (sessions, absent)
+    return absent
 
 
 def sum_share(arr: ArrayEconomics, sessions: Mapping[bytes, int]) -> int:
-    """The sum of the shares of the workers with a session, not unresponsive, in key order [GK-6].
+    """The sum of the shares of the workers with a session, not unresponsive [GK-6].
 
     Each share is :func:`.gatekeeper.share_of`'s ``sqrt(v · v + w · w)``
-    [GK-5] with ``w · w`` from :func:`derived`. A value is out of U64F64's
-    range when it has bits past the 128th, so one test of the bitwise or of
-    the intermediates covers them all.
+    [GK-5], a root (:func:`share_roots`) shifted left 32 bits: the sum is
+    the sum of the roots, shifted. The last block's end left the sum of all
+    the roots (``root_total``); the workers left out are taken out of it.
+    Shares are never negative, so the sum's partial totals in key order stay
+    in U64F64's range if and only if the whole sum does; a root out of range
+    puts the sum out of range. An out-of-range sum is taken again by the
+    readable rule, which raises as it does.
     """
-    v, weighted_square, unresponsive = arr.v, arr.weighted_square, arr.unresponsive
-    isqrt = math.isqrt
-    total = 0
-    for i, key in enumerate(arr.keys):
-        if key in sessions and not unresponsive[i]:
-            value = v[i]
-            squares = ((value * value) >> FRAC) + weighted_square[i]
-            total += isqrt(squares) << HALF
-            if (squares | total) > MAX:
-                return gk.sum_share(to_economics(arr), sessions)  # raises Poisoned as the rule does
+    positions = range(len(arr.keys))
+    left_out = sorted(_left_out(arr, sessions).union(compress(positions, arr.unresponsive)))
+    v, weighted_square = arr.v, arr.weighted_square
+    if arr.root_total is None:
+        roots = share_roots(v, weighted_square)
+        total = sum(roots) - sum(roots[i] for i in left_out)
+    else:
+        out = share_roots([v[i] for i in left_out], [weighted_square[i] for i in left_out])
+        total = arr.root_total - sum(out)
+    total <<= HALF
+    if total > MAX:
+        return gk.sum_share(to_economics(arr), sessions)  # raises Poisoned as the rule does
     return total
 
 
@@ -246,23 +375,55 @@ def close_block(
     Each worker with a session, in key order: an unresponsive one that
     answered recovers, a responsive one owing a challenge older than the
     window goes offline; then the unresponsive are slashed [GK-16] and the
-    responsive that did not answer grow [GK-17]. The new columns replace the
-    old ones only when the whole pass stayed in range.
+    responsive that did not answer grow [GK-17].
+
+    Nearly every worker grows, so the pass first grows them all, then goes
+    over the few others (those without a session, unresponsive, flagged or
+    owing a challenge) in key order. Growth keeps a worker's gap between
+    its deductible part and V, unless the cap cuts V. The range is tested on
+    upper bounds of every worker's growth, even one that does not grow, and
+    any step that may leave the range hands the block to the readable rule:
+    a needless hand-over gives the same result, only slower. The new
+    columns, and the sum of the share roots of the new V for the next
+    block's sum of shares [GK-6], replace the old ones only when the whole
+    pass stayed in range.
     """
-    params, number = arr.params, arr.report.block_number
+    params, number, bounds = arr.params, arr.report.block_number, arr.bounds
     window, slash_rate, v_max = params.heartbeat_window, params.slash_rate, params.v_max
-    one = gk.ONE
-    rho_less_one = params.rho - one  # rho − 1 [GK-17]
-    v, deductible = list(arr.v), list(arr.v_deductible)
+    rho_less_one = params.rho - gk.ONE  # rho − 1 [GK-17]
+    v = arr.v
+    # idle growth [GK-17]: V + ΔV, ΔV = k_p · ((rho − 1) · v + cost_idle), in one expression a
+    # worker so that the steps' numbers are gone at once
+    grown = [
+        value + ((scale * (((rho_less_one * value) >> FRAC) + cost)) >> FRAC)
+        for value, cost, scale in zip(v, arr.cost_idle, arr.multiplier, strict=True)
+    ]
+    top = max(grown, default=0)  # no V is above it: ΔV is never negative
+    inner = ((rho_less_one * top) >> FRAC) + bounds.cost_idle  # (rho − 1) · v + cost_idle
+    owed = top + bounds.deductible_gap  # v_deductible + ΔV: V + ΔV plus the gap
+    if rho_less_one < 0 or max(bounds.multiplier, inner, top, owed) > MAX:
+        return _close_readable(arr, sessions)
+    gap = arr.deductible_gap
+    if top >= v_max:  # min [GK-17]: what the cap cuts off stays deductible
+        capped = [value if value < v_max else v_max for value in grown]
+        gap = [g + value - cut for g, value, cut in zip(gap, grown, capped, strict=True)]
+        grown = capped
+    else:
+        gap = list(gap)
     unresponsive = list(arr.unresponsive)
     flag, waiting = arr.heartbeat_flag, arr.waiting_heartbeats
-    multiplier, cost_idle = arr.multiplier, arr.cost_idle
+    positions = range(len(arr.keys))
+    absent = _left_out(arr, sessions)
+    others = absent.union(
+        compress(positions, unresponsive), compress(positions, flag), compress(positions, waiting)
+    )
     recovered: list[bytes] = []
     offline: list[bytes] = []
-    in_range = True
-    for i, key in enumerate(arr.keys):
-        if key not in sessions:
+    for i in sorted(others):
+        if i in absent:
+            grown[i], gap[i] = v[i], arr.deductible_gap[i]
             continue
+        key = arr.keys[i]
         if unresponsive[i]:
             if flag[i]:
                 unresponsive[i] = False
@@ -274,28 +435,26 @@ def close_block(
             value = v[i]
             cut = (value * slash_rate) >> FRAC
             if cut > MAX or cut > value:
-                in_range = False
-                break
-            v[i], deductible[i] = value - cut, 0
-        elif not flag[i]:  # idle growth [GK-17]: ΔV = k_p · ((rho − 1) · v + cost_idle)
-            value = v[i]
-            inner = ((rho_less_one * value) >> FRAC) + cost_idle[i]
-            scale = multiplier[i]
-            delta = inner if scale == one else (scale * inner) >> FRAC  # k_p = 1 is exact
-            raised, owed = value + delta, deductible[i] + delta
-            if rho_less_one < 0 or (scale | inner | raised | owed) > MAX:
-                in_range = False
-                break
-            v[i], deductible[i] = raised if raised < v_max else v_max, owed  # min [GK-17]
-    if not in_range:
-        econ = evolve(to_economics(arr), sum_share=arr.sum_share, report=arr.report)
-        closed, report = gk.close_block(econ, sessions)  # raises Poisoned as the rule does
-        _load(arr, closed)
-        return report
-    arr.v, arr.v_deductible, arr.unresponsive = v, deductible, unresponsive
+                return _close_readable(arr, sessions)
+            grown[i] = value - cut
+            gap[i] = -grown[i]
+        elif flag[i]:  # answered in the block: as it was
+            grown[i], gap[i] = v[i], arr.deductible_gap[i]
+    arr.v, arr.deductible_gap, arr.unresponsive = grown, gap, unresponsive
+    if top >= v_max:
+        bounds.deductible_gap = max(bounds.deductible_gap, max(gap))
+    _gather(arr)
+    # the roots for the next block's sum [GK-6]; no V is above top, so no radicand is above this
+    if ((top * top) >> FRAC) + arr.bounds.weighted_square <= MAX:
+        arr.root_total = sum(
+            math.isqrt(((value * value) >> FRAC) + square)
+            for value, square in zip(grown, arr.weighted_square, strict=True)
+        )
+    else:
+        arr.root_total = None
     report = arr.report
     if offline or recovered:
-        report = evolve(
+        report = attrs.evolve(
             report,
             offline=(*report.offline, *offline),
             recovered_to_online=(*report.recovered_to_online, *recovered),
@@ -303,6 +462,16 @@ def close_block(
     arr.sum_share, arr.report = 0, WorkingInfoUpdateEvent(0, 0)
     arr.journal, arr.saved_flags = [], None
     return None if report.is_empty() else report
+
+
+def _close_readable(
+    arr: ArrayEconomics, sessions: Mapping[bytes, int]
+) -> WorkingInfoUpdateEvent | None:
+    """:func:`.gatekeeper.close_block` on the whole state: it raises as the rule does, or closes."""
+    econ = attrs.evolve(to_economics(arr), sum_share=arr.sum_share, report=arr.report)
+    closed, report = gk.close_block(econ, sessions)  # raises Poisoned as the rule does
+    _load(arr, closed)
+    return report
 
 
 def _load(arr: ArrayEconomics, econ: gk.Economics) -> None:
@@ -334,6 +503,7 @@ def _apply(arr: ArrayEconomics, key: bytes, econ: gk.Economics) -> None:
         i = bisect.bisect_left(arr.keys, key)
         arr.keys.insert(i, key)
         arr.index = {k: n for n, k in enumerate(arr.keys)}
+        arr.without_session = None
         for name in _COLUMNS:
             getattr(arr, name).insert(i, None)
         if arr.saved_flags is not None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from scalecodec.base import RuntimeConfiguration, ScaleBytes
+from scalecodec.base import RuntimeConfigurationObject, ScaleBytes
 
 # The enums and structs production uses in messages, declared once for the codec.
 TYPES: dict[str, Any] = {
@@ -37,9 +37,33 @@ TYPES: dict[str, Any] = {
 }
 
 
+class _Configuration(RuntimeConfigurationObject):  # type: ignore[misc]
+    """``scalecodec``'s type registry, with the codec class of each type name made once.
+
+    The library builds a fresh class for a composite name (``Vec<u8>``,
+    ``[u8; 32]``) at every lookup; the classes hold no state of their own,
+    so the first one is kept, until more types are declared.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._classes: dict[str, Any] = {}
+
+    def get_decoder_class(self, type_string: str | dict[str, Any]) -> Any:
+        if not isinstance(type_string, str):
+            return super().get_decoder_class(type_string)
+        if type_string not in self._classes:
+            self._classes[type_string] = super().get_decoder_class(type_string)
+        return self._classes[type_string]
+
+    def update_type_registry_types(self, types_dict: dict[str, Any]) -> None:
+        self._classes.clear()
+        super().update_type_registry_types(types_dict)
+
+
 @cache
-def _runtime() -> RuntimeConfiguration:
-    runtime = RuntimeConfiguration()
+def _runtime() -> RuntimeConfigurationObject:
+    runtime = _Configuration()
     runtime.update_type_registry_types(TYPES)
     return runtime
 
