@@ -406,16 +406,33 @@ def network_step(
                 result.outcome,
             )
         )
-    for origin, call, args in extrinsics:
-        result = apply_call(chain, origin, call, args)
-        chain = result.state
-        events = (*events, *result.events)
-        reports.append(ExtrinsicReport(None, None, None, call, result.outcome))
+    chain, applied, others = apply_extrinsics(chain, extrinsics)
+    events = (*events, *applied)
+    reports.extend(others)
     chain, finalized = finalize_block(chain)
     events = (*events, *finalized)
     runtimes, egress, halted = process_all(net.runtimes, synced_block(chain))
     report = BlockReport(tuple(reports), events, egress, halted, net.crypto)
     return evolve(net, chain=chain, runtimes=runtimes), report
+
+
+def apply_extrinsics(
+    chain: ChainState, extrinsics: Sequence[Extrinsic]
+) -> tuple[ChainState, Events, list[ExtrinsicReport]]:
+    """The block's other extrinsics, after the relayers', in the order given [NET-7].
+
+    Each is a call of the call table with its origin; a failed one changes
+    nothing and the next is applied all the same. Returns the chain, their
+    events in order and one report per extrinsic [NET-10].
+    """
+    events: Events = ()
+    reports: list[ExtrinsicReport] = []
+    for origin, call, args in extrinsics:
+        result = apply_call(chain, origin, call, args)
+        chain = result.state
+        events = (*events, *result.events)
+        reports.append(ExtrinsicReport(None, None, None, call, result.outcome))
+    return chain, events, reports
 
 
 def block_randomness(number: int) -> bytes:

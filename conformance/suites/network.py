@@ -555,3 +555,30 @@ def poison_message_halts_every_runtime(b: CaseBuilder, setting: str) -> None:
     net = b.network
     if not isinstance(net, NetworkState) or net.runtimes["worker1"].last_block != 3:
         raise AuthoringError("a halted runtime processes nothing more")
+
+
+@network_case("halt", ("MQ-6", "MQ-11", "OFF-15", "OFF-16", "NET-14"))
+def undecodable_payload_from_an_account_is_skipped(b: CaseBuilder, setting: str) -> None:
+    """An account pushes a payload that does not decode on `phala/system/event` with
+    `PhalaMq.push_message`: an `AccountId` sender is not always well formed, so every runtime
+    skips the message and goes on. Root's `Registered` event for worker1, later in the same
+    block, is applied: worker1's record of itself is registered, and so is the gatekeeper's
+    (a gatekeeper tracks every worker); worker2 keeps no record of worker1. Nobody halts."""
+    setup(b, setting, [*RUNTIMES, REPLICAS[0]])
+    garbage = ("PhalaMq.push_message", {"destination": SYSTEM_EVENT_TOPIC, "payload": b"\xff"})
+    report = block(
+        b,
+        [(*garbage, signed(ADVERSARY)), event(W1, Registered(confidence_level=1))],
+        expect=[(None, None, "ok"), (None, None, "ok")],
+    )
+    if report["halted"]:
+        raise AuthoringError(f"halted {report['halted']}: an account's garbage is skipped [MQ-6]")
+    expect_egress(report, {})
+    for name in ("worker1", "gk-a"):
+        record = b.network.runtimes[name].workers.get(W1.public)
+        if record is None or not record.registered:
+            raise AuthoringError(f"{name} applied the event after the skipped message")
+        b.observe("runtime_worker", name, W1.public)
+    if W1.public in b.network.runtimes["worker2"].workers:
+        raise AuthoringError("a plain worker tracks only itself [OFF-17]")
+    b.observe("runtime_worker", "worker2", W1.public)

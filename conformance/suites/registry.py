@@ -579,6 +579,28 @@ def bench_score_truncates_before_the_cap(b: CaseBuilder, setting: str) -> None:
     b.finalize_block()
 
 
+@signed_case("on_message_received", ("REG-12", "REG-13"))
+def bench_report_counts_whole_seconds(b: CaseBuilder, setting: str) -> None:
+    """A registered worker reports 500 iterations started 1,998 ms before the block: one whole
+    second (the elapsed milliseconds are divided by 1000, rounding down), so the score is
+    500 // 1 * 6 = 3000, not the 1500 that two seconds would give."""
+    registered(b)
+    now = b.chain.system.block.timestamp
+    iterations, elapsed_ms = 500, 1_998
+    score = iterations // (elapsed_ms // 1000) * 6
+    check(score == 3000, "one whole second")
+    relay_report(
+        b,
+        setting,
+        worker_origin(WORKER),
+        encode_payload(BenchReport(now - elapsed_ms, iterations)),
+        WORKER,
+    )
+    check(b.chain.registry.workers[WORKER.public].initial_score == score, f"score {score}")
+    expect_outbound(b, [worker_event(WORKER.public, BenchScore(score))])
+    b.finalize_block()
+
+
 # --- End to end: a worker runtime benchmarks after registering [REG-11] [REG-13] [NET-4] -------
 
 

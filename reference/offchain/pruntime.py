@@ -975,7 +975,8 @@ def _dispatch_phat(
 def _decode_failed(
     runtime: RuntimeState, block: SyncedBlock, index: int, message: Message, failure: DecodeFailure
 ) -> tuple[RuntimeState, Emitted] | RuntimeHalted:
-    """An undecodable payload halts the runtime if its sender is always well formed, else is skipped [OFF-15]."""
+    """An undecodable payload halts the runtime if its sender is always well formed, else is
+    skipped [MQ-6] [OFF-15]."""
     if message.sender.always_well_formed():
         return RuntimeHalted(
             block.number, index, message.sender, message.destination, failure.reason

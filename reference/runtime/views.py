@@ -285,7 +285,8 @@ def view_treasury(state: ChainState, args: Sequence[Any]) -> PlainData:
 
 
 def view_referendum(state: ChainState, args: Sequence[Any]) -> PlainData:
-    """``referendum(index)``: a referendum's info (ongoing with its tally, or finished), or null [DEM-1]."""
+    """``referendum(index)``: a referendum's info (ongoing with its tally, or finished), or null
+    [DEM-26] [DEM-1]."""
     index = _one_arg(args)
     if not isinstance(index, int) or isinstance(index, bool):
         raise InvalidInput("referendum(index) takes a referendum index")
@@ -293,7 +294,8 @@ def view_referendum(state: ChainState, args: Sequence[Any]) -> PlainData:
 
 
 def view_democracy_voting(state: ChainState, args: Sequence[Any]) -> PlainData:
-    """``democracy_voting(account)``: the account's voting record, direct or delegating [DEM-1]."""
+    """``democracy_voting(account)``: the account's voting record, direct or delegating [DEM-26]
+    [DEM-1]."""
     return to_data(democracy_storage.voting_of(state, _account_arg(args)))
 
 

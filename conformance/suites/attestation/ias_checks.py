@@ -38,6 +38,7 @@ from phala_spec.conformance.suites.registry import (
     WORKER,
     pruntime_info,
 )
+from phala_spec.pallets.registry.workers import WorkerRegistrationInfo
 from phala_spec.primitives.codec import blake2b_256
 from phala_spec.tee.ias_test_root import ias_test_evidence
 
@@ -55,6 +56,15 @@ MR_SIGNER = blake2b_256(b"phala-spec/vectors/attestation/ias/mr_signer")
 RUNTIME = MR_ENCLAVE + b"\x01\x00\x02\x00" + MR_SIGNER
 
 QUOTE_HEADER = 48
+LEGACY_FIELDS = (
+    "version",
+    "machine_id",
+    "pubkey",
+    "ecdh_pubkey",
+    "genesis_block_hash",
+    "features",
+    "operator",
+)  # the seven fields of the legacy registration info [REG-23]
 QUOTE_BODY = QUOTE_HEADER + 384  # [ATT-11]
 
 
@@ -383,4 +393,25 @@ def ias_precedence_user_data_before_para_id(b: CaseBuilder) -> None:
         (evidence(report(info, isvEnclaveQuoteBody=quote_body(b""))), UNBOUND),
         (evidence(report(info)), PARA_MISMATCH),
     )
+    b.finalize_block()
+
+
+# --- the legacy call [REG-23] ---------------------------------------------------------------
+
+
+@case(suite=SUITE, handler="register_worker", presets=MINIMAL, clauses=("REG-23", "ATT-13"))
+def legacy_register_checks_the_genesis_hash(b: CaseBuilder) -> None:
+    """The legacy `register_worker` with a report under the test root that binds its seven-field
+    info: the evidence passes, then a relay-chain genesis hash the registry does not allow is
+    `GenesisBlockHashRejected`; with an allowed hash the same kind of report registers the
+    worker (provider `Ias`, confidence 1)."""
+    ias_setup(b)
+    stranger = blake2b_256(b"phala-spec/vectors/attestation/ias/other-genesis")
+    for genesis, outcome in ((stranger, E + "GenesisBlockHashRejected"), (GENESIS, "ok")):
+        info = {k: v for k, v in pruntime_info(genesis=genesis).items() if k in LEGACY_FIELDS}
+        bound = blake2b_256(WorkerRegistrationInfo(**info).encode())
+        doc = {**report(pruntime_info()), "isvEnclaveQuoteBody": quote_body(bound)}
+        args = {"pruntime_info": info, "attestation": evidence(doc)}
+        do(b, "PhalaRegistry.register_worker", args, signed("alice"), outcome=outcome)
+    expect_worker(b, 1)
     b.finalize_block()

@@ -554,3 +554,72 @@ def phala_genesis_accounts(b: CaseBuilder) -> None:
     )
     b.finalize_block(observe=watch(alice, bob, zed))
     expect_issuance(b, 10**9 * pha)
+
+
+# --- consumer references at their edges [BAL-3] [SYS-5] -----------------------------------
+
+
+@case(
+    suite=SUITE, handler="scenario", presets=MINIMAL, clauses=("BAL-3", "SYS-5", "BAL-21"), block=1
+)
+def one_unit_reserved_or_frozen_consumes(b: CaseBuilder) -> None:
+    """An account consumes while anything at all is reserved or frozen [BAL-3]: alice reserves a
+    single unit (one consumer) and bob locks a single unit (two consumers: the frozen amount and
+    the lock entry). A transfer from each changes neither count: both were consuming before and
+    still are."""
+    a = setup(b)
+    reserve(b, a.alice, 1)
+    expect(b, a.alice, reserved=1, consumers=1)
+    transfer(b, a.alice, a.charlie, 100 * a.u, observe=watch(a.alice))
+    expect(b, a.alice, reserved=1, consumers=1)
+    lock(b, a.bob, 1)
+    expect(b, a.bob, frozen=1, consumers=2)
+    transfer(b, a.bob, a.charlie, 100 * a.u, observe=watch(a.bob))
+    expect(b, a.bob, frozen=1, consumers=2)
+
+
+@case(
+    suite=SUITE,
+    handler="scenario",
+    presets=MINIMAL,
+    clauses=("BAL-3", "BAL-21", "BAL-22", "SYS-5"),
+    block=1,
+)
+def lock_entry_consumer_without_frozen_amount(b: CaseBuilder) -> None:
+    """With max_consumers 0, alice's lock cannot write its frozen amount (the consumer it needs
+    is refused, and the refusal ignored [BAL-21]), yet the lock entry takes its consumer without
+    a limit: frozen 0, one consumer. A later transfer from alice neither consumed before nor
+    consumes after, so it leaves that consumer alone."""
+    a = setup(b, config={"max_consumers": 0})
+    lock(b, a.alice, 300 * a.u)
+    expect(b, a.alice, frozen=0, consumers=1)
+    transfer(b, a.alice, a.bob, 100 * a.u, observe=watch(a.alice))
+    expect(b, a.alice, free=900 * a.u, frozen=0, consumers=1)
+
+
+@case(
+    suite=SUITE,
+    handler="scenario",
+    presets=MINIMAL,
+    clauses=("BAL-3", "BAL-21", "BAL-22", "BAL-24", "SYS-5"),
+    block=1,
+)
+def reserve_left_without_a_consumer_gets_one_back(b: CaseBuilder) -> None:
+    """Production's defensive bump [BAL-3] step 4, reached: a lock set on dave before he has a
+    provider is stored without its entry consumer. Funded, then locked again, dave takes one
+    consumer, for the frozen amount. He reserves 10u (already consuming: no new consumer), and
+    the lock's removal gives back the entry consumer he never took: dave holds a reserve with 0
+    consumers. The next change of his account, a transfer, finds him consuming with no consumer
+    and takes one."""
+    a = setup(b)
+    lock(b, a.dave, 300 * a.u)
+    transfer(b, a.alice, a.dave, 500 * a.u)
+    expect(b, a.dave, frozen=0, consumers=0)
+    lock(b, a.dave, 300 * a.u)
+    expect(b, a.dave, frozen=300 * a.u, consumers=1)
+    reserve(b, a.dave, 10 * a.u)
+    expect(b, a.dave, reserved=10 * a.u, consumers=1)
+    do(b, REMOVE_LOCK, {"lock_id": DEMOCRACY, "who": a.dave}, OPS, observe=watch(a.dave))
+    expect(b, a.dave, reserved=10 * a.u, frozen=0, consumers=0)
+    transfer(b, a.dave, a.bob, 100 * a.u, observe=watch(a.dave))
+    expect(b, a.dave, free=390 * a.u, reserved=10 * a.u, consumers=1)

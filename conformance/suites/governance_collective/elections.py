@@ -145,6 +145,7 @@ def vote_errors_bonds_and_locks(b: CaseBuilder) -> None:
         "one factor returned",
     )
     b.observe("locks", b.account("dave"))
+    b.observe("elections_voter", b.account("dave"))
     do(
         b,
         "PhragmenElection.remove_voter",
@@ -155,6 +156,7 @@ def vote_errors_bonds_and_locks(b: CaseBuilder) -> None:
     do(b, "PhragmenElection.remove_voter", {}, signed("dave"))
     b.observe("locks", b.account("dave"))
     b.observe("balance", b.account("dave"))
+    b.observe("elections_voter", b.account("dave"))
 
 
 @case(
@@ -474,6 +476,142 @@ def split_voter_backs_with_its_whole_budget(b: CaseBuilder) -> None:
     check(seat[0].stake + runner[0].stake == 6_000, "every budget reported in full")
     check(runner[0].stake == 1_000 + 3_000 // 2, "the split voter's halves after normalising")
     b.observe("elections")
+
+
+def rounding_election(
+    b: CaseBuilder, candidates: Sequence[str], votes: Sequence[tuple[str, int, Sequence[str]]]
+) -> None:
+    """One term-end election from a fresh genesis: the candidates stand, each voter votes its
+    stake for its targets; voters v1..v3 are endowed beside the standard six [ELE-14]."""
+    elections_setup(b, extra=[("v1", 1_000), ("v2", 1_000), ("v3", 1_000)])
+    for who in candidates:
+        candidacy(b, who)
+    for who, stake, targets in votes:
+        ele_vote(b, who, targets, stake)
+    term_end(b)
+    b.observe("elections")
+
+
+def seated(b: CaseBuilder) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
+    """The members (id order) and runners-up (worst first) by name, with their stakes."""
+    names = {b.account(n): n for n in ("alice", "bob", "charlie", "dave")}
+    el = b.chain.elections
+    return (
+        [(names[m.who], m.stake) for m in el.members],
+        [(names[r.who], r.stake) for r in el.runners_up],
+    )
+
+
+@case(suite=SUITE, handler="elections", clauses=("ELE-9", "ELE-10", "ELE-18"), block=1)
+def normalising_gives_back_whole_rounds(b: CaseBuilder) -> None:
+    """Candidates in id order dave < charlie < alice. v2 votes 679 for alice alone; v1 votes 12
+    for dave, charlie and alice. Alice is elected first (approval 691); dave and charlie tie
+    (approval 12) and dave, first in candidate order, is elected before charlie. v1's share of
+    alice is far below one unit and rounds down to 0: the edge is dropped. Its shares of dave and
+    charlie round down to 5 each, 2 short of its budget: one whole round of the normalisation
+    (2 // 2 = 1 each) gives them 6 and 6. Seats: alice 679 and dave 6; runner-up charlie 6."""
+    rounding_election(
+        b,
+        ["alice", "charlie", "dave"],
+        [("v2", 679, ["alice"]), ("v1", 12, ["dave", "charlie", "alice"])],
+    )
+    check(ids(b, "dave", "charlie", "alice") == sorted(ids(b, "dave", "charlie", "alice")), "ids")
+    check(seated(b) == ([("dave", 6), ("alice", 679)], [("charlie", 6)]), f"{seated(b)}")
+
+
+@case(suite=SUITE, handler="elections", clauses=("ELE-9", "ELE-10", "ELE-18"), block=1)
+def loads_start_at_zero(b: CaseBuilder) -> None:
+    """Candidates dave < bob < charlie. eve votes 240 for charlie, bob and dave; v1 votes 432 for
+    charlie and bob. Bob (approval 672, first of the tie with charlie in candidate order) is
+    elected first, then charlie, then dave; every voter's load starts at 0. eve's shares round
+    down to 49 (charlie), 50 (bob) and 140 (dave), v1's to 215 and 216; normalising gives each
+    voter's missing unit to its smallest share: 50 / 50 / 140 and 216 / 216. Bob and charlie are
+    backed by 266 each, dave by 140. Seats: bob and charlie; runner-up dave."""
+    rounding_election(
+        b,
+        ["bob", "charlie", "dave"],
+        [("eve", 240, ["charlie", "bob", "dave"]), ("v1", 432, ["charlie", "bob"])],
+    )
+    members, runners = seated(b)
+    check(sorted(members) == [("bob", 266), ("charlie", 266)], f"members {members}")
+    check(runners == [("dave", 140)], f"runners-up {runners}")
+
+
+@case(suite=SUITE, handler="elections", clauses=("ELE-9", "ELE-10", "ELE-18"), block=1)
+def normalising_raises_the_smallest_first(b: CaseBuilder) -> None:
+    """Candidates dave < bob < charlie < alice, four places. ferdie votes 36 for charlie, dave,
+    alice and bob; v3 votes 629 for alice, charlie and bob. Elected in order: bob, charlie,
+    alice, dave. ferdie's shares round down to 1 (charlie), 30 (dave), 1 (alice) and 1 (bob),
+    3 short of 36: all three units go to the first smallest share, charlie's, which stays below
+    the average 36 // 4 = 9: 4, 30, 1, 1. v3's round down to 209 each, 2 short of 629: each unit
+    goes to the smallest share, moving on once a share reaches the average 209: 210, 210, 209.
+    Backings: bob 210, charlie 214, alice 211, dave 30. Seats: bob and charlie; runners-up dave
+    (worst) and alice."""
+    rounding_election(
+        b,
+        ["alice", "bob", "charlie", "dave"],
+        [
+            ("ferdie", 36, ["charlie", "dave", "alice", "bob"]),
+            ("v3", 629, ["alice", "charlie", "bob"]),
+        ],
+    )
+    members, runners = seated(b)
+    check(sorted(members) == [("bob", 210), ("charlie", 214)], f"members {members}")
+    check(runners == [("dave", 30), ("alice", 211)], f"runners-up {runners}")
+    check(sum(s for _, s in members + runners) == 36 + 629, "both budgets in full")
+
+
+@case(suite=SUITE, handler="elections", clauses=("ELE-9", "ELE-10", "ELE-14"), block=1)
+def share_rounded_to_zero_is_dropped(b: CaseBuilder) -> None:
+    """Candidates dave < bob < alice. v1 votes 570 for alice; ferdie votes 23 for alice and bob.
+    Alice is elected first, then bob; dave, whom nobody names, is elected last with an infinite
+    score and no backing. ferdie's share of alice rounds down to 0 and is dropped; its share of
+    bob rounds down to 22 and, alone, is normalised to the whole budget, 23. Seats (bob < alice
+    by id): bob 23 and alice 570; dave, elected with zero backing, is dropped and loses his
+    bond."""
+    rounding_election(
+        b,
+        ["alice", "bob", "dave"],
+        [("ferdie", 23, ["alice", "bob"]), ("v1", 570, ["alice"])],
+    )
+    check(seated(b) == ([("bob", 23), ("alice", 570)], []), f"{seated(b)}")
+    check("PhragmenElection.CandidateSlashed" in event_names(b), "dave slashed")
+
+
+@case(suite=SUITE, handler="elections", clauses=("ELE-7", "ELE-9", "ELE-10", "ELE-18"), block=1)
+def zero_weight_voter_backs_nobody(b: CaseBuilder) -> None:
+    """Two seats and no runner-up place. A whale holding 2^70 makes the currency-to-vote factor
+    2^70 // (2^64 - 1) = 64. v1 locks 63, a vote weight of 0, for charlie alone; v2 locks 64
+    (weight 1) for dave alone; eve locks 640 (weight 10) for alice and bob. Charlie's approval is
+    0 although a voter names him: he scores infinity and v1's edge adds no load; dave's approval
+    1 scores 2^128 - 1. Alice and bob take the two seats with eve's 5 + 5 (320 each back in
+    currency). v1 (budget 0) and v2 (budget 1, no elected candidate) back nobody; charlie and
+    dave lose their bonds."""
+    b.genesis(
+        balances=[
+            *((n, 1_000) for n in ("alice", "bob", "charlie", "dave", "eve", "v1", "v2")),
+            ("whale", 2**70),
+        ],
+        config={"elections": {"desired_members": 2, "desired_runners_up": 0}, **UNFILTERED},
+    )
+    issuance = b.chain.balances.total_issuance
+    check(vote_factor(issuance) == 64, "factor 64")
+    check(to_vote(63, issuance) == 0 and to_vote(64, issuance) == 1, "63 weighs 0, 64 weighs 1")
+    for who in ("alice", "bob", "charlie", "dave"):
+        candidacy(b, who)
+    ele_vote(b, "v1", ["charlie"], 63)
+    ele_vote(b, "v2", ["dave"], 64)
+    ele_vote(b, "eve", ["alice", "bob"], 640)
+    term_end(b)
+    b.observe("elections")
+    members, runners = seated(b)
+    check(sorted(members) == [("alice", 320), ("bob", 320)] and runners == [], f"{seated(b)}")
+    slashed = [
+        dict(e.fields)["candidate"]
+        for e in b.last_events
+        if e.name == "PhragmenElection.CandidateSlashed"
+    ]
+    check(sorted(slashed) == sorted(ids(b, "charlie", "dave")), "charlie and dave slashed")
 
 
 @case(suite=SUITE, handler="elections", clauses=("ELE-5", "ELE-15", "ELE-17"), block=1)

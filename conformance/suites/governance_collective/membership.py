@@ -129,3 +129,51 @@ def change_key_and_reset(b: CaseBuilder) -> None:
     membership(b, "clear_prime", {}, collective(COUNCIL, 1, 3), outcome="BadOrigin")
     membership(b, "clear_prime", {}, root())
     check(b.chain.technical_committee.prime is None, "cleared")
+
+
+@case(suite=SUITE, handler="membership", clauses=("COL-14", "COL-13"), block=1)
+def membership_bound_and_check_order(b: CaseBuilder) -> None:
+    """With a bound of 3 members: `reset_members` of exactly 3 is accepted and `add_member` to
+    those 3 is `TooManyMembers`, while `add_member` of one of them is `AlreadyMember` (checked
+    first). Every call but `change_key` checks its origin before anything else: a signed
+    account's `remove_member`, `swap_member`, `reset_members` of too many, `set_prime` of a
+    non-member are all `BadOrigin`. `swap_member` of a non-member for a seated member is
+    `NotMember` (the removed one is checked first)."""
+    council_setup(b, technical_committee={"max_members": 3})
+    trio = ids(b, "alice", "bob", "charlie")
+    membership(b, "reset_members", {"members": trio}, root())
+    check(b.chain.technical_membership.members == tuple(sorted(trio)), "three seats, all taken")
+    membership(
+        b,
+        "add_member",
+        {"who": b.account("ferdie")},
+        root(),
+        outcome="TechnicalMembership.TooManyMembers",
+    )
+    membership(
+        b,
+        "add_member",
+        {"who": b.account("alice")},
+        root(),
+        outcome="TechnicalMembership.AlreadyMember",
+    )
+    outsider = signed("ferdie")
+    membership(b, "remove_member", {"who": b.account("alice")}, outsider, outcome="BadOrigin")
+    membership(
+        b,
+        "swap_member",
+        {"remove": b.account("alice"), "add": b.account("ferdie")},
+        outsider,
+        outcome="BadOrigin",
+    )
+    crowd = ids(b, "alice", "bob", "charlie", "dave")
+    membership(b, "reset_members", {"members": crowd}, outsider, outcome="BadOrigin")
+    membership(b, "set_prime", {"who": b.account("ferdie")}, outsider, outcome="BadOrigin")
+    membership(
+        b,
+        "swap_member",
+        {"remove": b.account("ferdie"), "add": b.account("bob")},
+        root(),
+        outcome="TechnicalMembership.NotMember",
+    )
+    b.observe("collective", TC)

@@ -72,6 +72,7 @@ def public_referendum_enacts_a_transfer(b: CaseBuilder) -> None:
     check(finished(b, 0), "passed")
     when = end + cfg.enactment_period
     check(list(b.chain.scheduler.agenda) == [when], "scheduled at end + enactment period")
+    b.observe("agenda", when)
     at(b, when - 1)
     check(b.chain.system.accounts[b.account("eve")].data.free == eve_before, "not enacted yet")
     opened = names(at(b, when))
@@ -189,6 +190,8 @@ def full_agenda_drops_an_enactment(b: CaseBuilder) -> None:
         "four passed, three scheduled",
     )
     check(len(b.chain.scheduler.agenda[4]) == 3, "the agenda of block 4 is full")
+    b.observe("agenda", 4)
+    b.observe("block")
     dem(
         b,
         "Democracy.emergency_cancel",

@@ -178,12 +178,15 @@ def veto_cooloff_and_vetoers(b: CaseBuilder) -> None:
     dem(b, VETO, {"proposal_hash": h}, bob)
     check(b.chain.democracy.blacklist[h] == (5, (b.account("bob"),)), "blacklisted until 5 by bob")
     check(b.chain.democracy.next_external is None, "the queue is emptied")
+    b.observe("blacklist", h)
+    b.observe("democracy")
     dem(b, EXTERNAL, {"proposal": call}, root(), "Democracy.ProposalBlacklisted")
     dem(b, EXTERNAL_MAJORITY, {"proposal": call}, collective("Council", 3, 4))
     dem(b, VETO, {"proposal_hash": h}, bob, "Democracy.AlreadyVetoed")
     dem(b, VETO, {"proposal_hash": h}, alice)
     vetoers = b.chain.democracy.blacklist[h][1]
     check(vetoers == tuple(sorted((b.account("alice"), b.account("bob")))), "vetoers kept sorted")
+    b.observe("blacklist", h)
     dem(b, EXTERNAL_MAJORITY, {"proposal": call}, root())
     dem(b, EXTERNAL, {"proposal": call}, root(), "Democracy.DuplicateProposal")
     dem(b, VETO, {"proposal_hash": h}, charlie, "Democracy.TooMany")
@@ -273,6 +276,8 @@ def slashing_blacklist_and_clearing(b: CaseBuilder) -> None:
         root(),
     )
     check([p.index for p in b.chain.democracy.public_props] == [2], "only the first match removed")
+    b.observe("blacklist", call_hash(banned))
+    b.observe("democracy")
     check(reserved(b, "charlie") == 0 and reserved(b, "dave") == 11, "charlie slashed")
     check(
         b.chain.democracy.next_external is None and ref not in b.chain.democracy.referendum_info,
@@ -284,3 +289,5 @@ def slashing_blacklist_and_clearing(b: CaseBuilder) -> None:
         b.chain.democracy.public_props == () and reserved(b, "dave") == 11, "deposit stays reserved"
     )
     check(2 in b.chain.democracy.deposit_of, "and its record stays")
+    b.observe("deposit_of", 2)
+    b.observe("deposit_of", 1)

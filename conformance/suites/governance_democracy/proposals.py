@@ -67,6 +67,8 @@ def seconds_are_deposits_refunded_per_entry(b: CaseBuilder) -> None:
     dem(b, SECOND, {"proposal": 0}, signed("bob"))
     dem(b, SECOND, {"proposal": 0}, signed("bob"))
     check(reserved(b, "bob") == 80, "two deposits of 40 reserved from bob")
+    b.observe("deposit_of", 0)
+    b.observe("democracy")
     dem(b, SECOND, {"proposal": 0}, signed("charlie"), "Democracy.TooMany")
     dem(b, SECOND, {"proposal": 0}, root(), "BadOrigin")
     opened = names(at(b, 5))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from phala_spec.conformance.authoring import CaseBuilder, case
+from phala_spec.conformance import checks
+from phala_spec.conformance.authoring import CaseBuilder, case, root
 from phala_spec.conformance.checks import check
 from phala_spec.conformance.suites.computation.common import WORKER
 from phala_spec.conformance.suites.stake_pool.common import (
@@ -28,6 +29,8 @@ from phala_spec.conformance.suites.stake_pool.common import (
     watch,
     wpha,
 )
+from phala_spec.pallets.staking import base_pool, vault
+from phala_spec.primitives.fixed import bmul
 
 # --- vault ----------------------------------------------------------------------------------------
 
@@ -94,6 +97,12 @@ def vault_check_order(b: CaseBuilder) -> None:
     )
     watch(b, 1, BOB)
     b.observe("pool_shares", 0, the_vault(b, 1).basepool.pool_account)
+    least = b.config.staking.min_contribution
+    check(least == U // 100, "the minimum contribution is 0.01 PHA")
+    do(b, PV + "contribute", CHARLIE, pid=1, amount=least)
+    do(b, PV + "contribute", BOB, pid=1, amount=wpha(b, BOB))
+    check(wpha(b, BOB) == 0, "a contribution of the whole free W-PHA is allowed")
+    watch(b, 1, BOB, CHARLIE)
 
 
 @case(
@@ -158,6 +167,11 @@ def owner_shares_at_the_checkpoint(b: CaseBuilder) -> None:
         shares=owned,
     )
     watch(b, 1, DAVE)
+    do(b, PV + "set_payout_pref", ALICE, pid=1, payout_commission=None)
+    check(
+        dict(b.last_events[-1].fields) == {"pid": 1, "commission": 0},
+        "no commission is reported as 0",
+    )
 
 
 @case(
@@ -226,6 +240,73 @@ def waiting_three_grace_periods(b: CaseBuilder) -> None:
     )
     watch(b, 1)
     watch(b, 0)
+
+
+@case(suite=SUITE, handler="vault", clauses=("STK-66", "STK-20"), crypto=SETTING)
+def releasing_stake_one_planck_short(b: CaseBuilder) -> None:
+    """As `waiting_three_grace_periods`, but bob queues 400 PHA and one planck of vault shares
+    (2 planck more than 400 PHA of shares: a balance times a share price loses up to a planck)
+    while the vault queues 400 PHA of stake-pool shares: the stake it is releasing falls one
+    planck short of bob's request. After exactly 7 days nothing happens; one second later the
+    request waited longer than the grace period for stake that is not all coming:
+    `ForceShutdown(NoEnoughReleasingStake)`."""
+    invested(b)
+    do(b, SP + "contribute", CHARLIE, pid=0, amount=4_000 * U, as_vault=None)
+    do(b, SP + "start_computing", ALICE, pid=0, worker=WORKER.public, stake=5_000 * U)
+    do(b, PV + "withdraw", BOB, pid=1, shares=400 * U + 2)
+    do(b, SP + "withdraw", ALICE, pid=0, shares=400 * U, as_vault=1)
+    v = the_vault(b, 1)
+    (request,) = v.basepool.withdraw_queue
+    shares = base_pool.record(b.chain, v.basepool.cid, request.share_record_id).shares
+    wanted = bmul(shares, base_pool.share_price(v.basepool) or 0)
+    check(wanted == 400 * U + 1, f"bob's request is worth 400 PHA and a planck, not {wanted}")
+    check(vault.releasing_value(b.chain, v) == 400 * U, "the vault releases 400 PHA")
+    queued_at = request.start_time
+    b.next_block(timestamp=(queued_at + WEEK) * 1000)
+    do(b, PV + "check_and_maybe_force_withdraw", CHARLIE, events=[], vault_pid=1)
+    later(b, 1)
+    do(b, PV + "check_and_maybe_force_withdraw", CHARLIE, vault_pid=1)
+    check(
+        dict(b.last_events[-1].fields) == {"pid": 1, "reason": "NoEnoughReleasingStake"},
+        "releasing one planck short",
+    )
+    watch(b, 1)
+
+
+@case(suite=SUITE, handler="vault", clauses=("STK-66", "STK-46", "STK-16"), crypto=SETTING)
+def shutdown_reads_the_front_request(b: CaseBuilder) -> None:
+    """The vault also invests 500 PHA (charlie's) in a second stake pool and takes them all back at
+    once, leaving an empty record there. Bob withdraws 900 vault shares: 500 are paid, 400 wait in
+    the queue; an hour later charlie's 100 wait behind them. One second past three grace periods
+    after bob's request (charlie's is younger): root may not check (`BadOrigin`); a signed check
+    shuts the vault down for `Waiting3xGracePeriod`, the front request's reason. The shutdown
+    withdraws the vault's shares from the first pool and drops the second, where it holds none."""
+    invested(b)
+    do(b, SP + "create", ALICE, events=[SP + "PoolCreated"])
+    do(b, PV + "contribute", CHARLIE, pid=1, amount=500 * U)
+    do(b, SP + "contribute", ALICE, pid=2, amount=500 * U, as_vault=1)
+    check(the_vault(b, 1).invest_pools == (0, 2), "invested in two pools")
+    do(b, SP + "withdraw", ALICE, pid=2, shares=500 * U, as_vault=1)
+    account = the_vault(b, 1).basepool.pool_account
+    check(wpha(b, account) == 500 * U, "paid back at once")
+    do(b, PV + "withdraw", BOB, pid=1, shares=900 * U)
+    check(wpha(b, account) == 0, "500 paid, 400 queued")
+    bob_at = the_vault(b, 1).basepool.withdraw_queue[0].start_time
+    later(b, 3600)
+    do(b, PV + "withdraw", CHARLIE, pid=1, shares=100 * U)
+    check(len(the_vault(b, 1).basepool.withdraw_queue) == 2, "two requests, bob's first")
+    b.next_block(timestamp=(bob_at + 3 * WEEK + 1) * 1000)
+    checks.do(
+        b, PV + "check_and_maybe_force_withdraw", {"vault_pid": 1}, root(), outcome="BadOrigin"
+    )
+    do(b, PV + "check_and_maybe_force_withdraw", CHARLIE, vault_pid=1)
+    check(
+        dict(b.last_events[-1].fields) == {"pid": 1, "reason": "Waiting3xGracePeriod"},
+        "the front request decides",
+    )
+    check(the_vault(b, 1).invest_pools == (0,), "the emptied pool dropped")
+    watch(b, 1, BOB, CHARLIE)
+    watch(b, 2)
 
 
 VAULT_PERIOD = 10 * 24 * 3600

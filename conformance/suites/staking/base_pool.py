@@ -332,6 +332,27 @@ def unmintable_reward_and_errors(b: CaseBuilder) -> None:
     do(b, REWARD, {"pid": 0, "source": b.account("charlie"), "amount": U}, root(), "BadOrigin")
 
 
+@case(suite=SUITE, handler="distribute_reward", presets=MINIMAL, clauses=("STK-22", "BAL-9"))
+def reward_may_reap_its_source(b: CaseBuilder) -> None:
+    """A reward's PHA moves from its source allowing death [STK-22]: charlie pays his whole free
+    balance, 10,000 PHA, as a reward to pool 0 and his account is reaped (`KilledAccount`); the
+    pool's value grows by all of it."""
+    setup(b)
+    do(b, CONTRIBUTE, {"pid": 0, "who": b.account("alice"), "amount": 200 * U}, OPS)
+    charlie = b.account("charlie")
+    whole = b.chain.system.accounts[charlie].data.free
+    check(whole == 10_000 * U, "charlie holds 10,000 PHA")
+    do(
+        b,
+        REWARD,
+        {"pid": 0, "source": charlie, "amount": whole},
+        OPS,
+        observe=[("base_pool", 0), ("account", charlie), ("wpha_totals",)],
+    )
+    check(charlie not in b.chain.system.accounts, "charlie reaped")
+    check(pool(b).total_value == 200 * U + whole, "the whole balance distributed")
+
+
 @case(suite=SUITE, handler="transfer", presets=MINIMAL, clauses=("STK-1",))
 def wpha_transfer_rules(b: CaseBuilder) -> None:
     """W-PHA transfers: the funds must be there, a new holder must reach the minimum, a rest below it goes along."""

@@ -201,13 +201,15 @@ def vote_counts_pool_shares_at_their_price(b: CaseBuilder) -> None:
 
 @case(suite=SUITE, handler="unlock", presets=MINIMAL, clauses=("STK-28", "STK-7"))
 def unlock_errors_in_order(b: CaseBuilder) -> None:
-    """unlock checks the origin, then max_iterations in 1..=100 (IterationsIsNotVaild, even while
-    the referendum is ongoing), then that the referendum is not ongoing (ReferendumOngoing); a
-    referendum without records, or one that never started, unlocks nothing and succeeds."""
+    """unlock checks the origin (BadOrigin, even with max_iterations 0), then max_iterations in
+    1..=100 (IterationsIsNotVaild, even while the referendum is ongoing), then that the
+    referendum is not ongoing (ReferendumOngoing); a referendum without records, or one that
+    never started, unlocks nothing and succeeds."""
     setup(b)
     vote_id = referendum(b, voting_period=2)
     vote(b, "alice", vote_id, aye=100 * U, nay=0)
     do(b, UNLOCK, {"vote_id": vote_id, "max_iterations": 1}, root(), "BadOrigin")
+    do(b, UNLOCK, {"vote_id": vote_id, "max_iterations": 0}, root(), "BadOrigin")
     unlock(b, vote_id, 0, ERR + "IterationsIsNotVaild")
     unlock(b, vote_id, 101, ERR + "IterationsIsNotVaild")
     unlock(b, vote_id, 1, ERR + "ReferendumOngoing")

@@ -126,6 +126,9 @@ def propose(
 ) -> tuple[ChainState, Events]:
     """A signed account proposes a call with a deposit [DEM-4].
 
+    The proposal is held inline as a call of the call table, identified by
+    its hash; no preimage is involved [DEM-24].
+
     Checks in order: signed origin, ``value >= MinimumDeposit`` (``ValueLow``),
     fewer than ``MaxProposals`` queued (``TooMany``), not blacklisted
     (``ProposalBlacklisted``), then the deposit is reserved.
@@ -286,7 +289,7 @@ def enactment_task_name(index: int) -> bytes:
 
 
 def begin_block(state: ChainState, now: int) -> tuple[ChainState, Events]:
-    """Democracy's part of block ``now`` [DEM-6] [DEM-10].
+    """Democracy's part of block ``now`` [DEM-18] [DEM-6] [DEM-10].
 
     Launch on multiples of the launch period; then bake, in index order, every
     unbaked referendum ending now; then move ``LowestUnbaked`` past finished
