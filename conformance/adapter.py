@@ -13,6 +13,7 @@ from typing import Any, BinaryIO
 
 from phala_spec import SPEC_VERSION
 from phala_spec.network import State, commitments, genesis_state, observe, subsystems, view_names
+from phala_spec.primitives.catalogue import PRIMITIVES
 from phala_spec.primitives.errors import InvalidInput
 from phala_spec.runtime.calls import CALLS
 from phala_spec.runtime.genesis import PRESETS
@@ -42,6 +43,15 @@ class ReferenceAdapter:
 
     def __init__(self) -> None:
         self.state: State | None = None
+        self._digests: dict[str, bytes] = {}  # the commitment of ``state``
+
+    def _commit(self, state: State) -> dict[str, bytes]:
+        """The commitment of ``state`` [CODEC-3]; a step that left the state as it was (a
+        ``verify_dcap`` or ``primitive`` step, [STEP-6]) reuses the last one."""
+        if state is not self.state or not self._digests:
+            self._digests = commitments(state)
+        self.state = state
+        return self._digests
 
     def handle(self, request: Any) -> dict[str, Any]:
         """Answer one request [ADP-3]."""
@@ -70,6 +80,7 @@ class ReferenceAdapter:
                 "calls": sorted(CALLS),
                 "views": view_names(),
                 "steps": list(STEP_KINDS),
+                "primitives": sorted(PRIMITIVES),
                 "subsystems": ["*"],
             },
         )
@@ -78,15 +89,15 @@ class ReferenceAdapter:
         spec = request.get("genesis")
         if not isinstance(spec, dict) or set(spec) != {"preset", "overrides"}:
             return error("load takes genesis: {preset, overrides}")
-        self.state = genesis_state(spec["preset"], spec["overrides"])
-        return ok(digests=commitments(self.state))
+        state = genesis_state(spec["preset"], spec["overrides"])
+        self.state, self._digests = None, {}
+        return ok(digests=self._commit(state))
 
     def on_step(self, request: dict[str, Any]) -> dict[str, Any]:
         if self.state is None:
             return error("no state loaded")
         result = apply_step(self.state, request.get("step"))
-        self.state = result.state
-        return ok(**result.report(), digests=commitments(result.state))
+        return ok(**result.report(), digests=self._commit(result.state))
 
     def on_query(self, request: dict[str, Any]) -> dict[str, Any]:
         if self.state is None:
@@ -103,7 +114,7 @@ class ReferenceAdapter:
         return ok(value=parts[name])
 
     def on_reset(self, request: dict[str, Any]) -> dict[str, Any]:
-        self.state = None
+        self.state, self._digests = None, {}
         return ok()
 
     def on_bye(self, request: dict[str, Any]) -> dict[str, Any]:

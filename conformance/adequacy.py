@@ -259,20 +259,79 @@ class Baseline:
 def trace_baseline(
     vectors: list[dict[str, Any]], files: Iterable[str], adapter: InProcessAdapter
 ) -> Baseline:
-    """Replay every vector unmutated, recording which lines of ``files`` each executes."""
+    """Replay every vector unmutated, recording which lines of ``files`` each executes.
+
+    The memoised results are forgotten first, so a memoised function's lines count for the
+    first vector that computes it (as the mutant's replay forgets them too) [ADQ-3].
+    """
+    _clear_caches()
     wanted = set(files)
     lines: dict[str, dict[int, set[int]]] = {f: {} for f in wanted}
     seconds: list[float] = []
     passing: list[bool] = []
     for index, vector in enumerate(vectors):
         hit: set[tuple[str, int]] = set()
-        with _tracing(wanted, hit):
+        called: set[Any] = set()
+        with _tracing(wanted, hit), _memo_calls(called):
             result = runner.replay_vector(adapter, vector, "full")
         seconds.append(result.seconds)
         passing.append(result.status == "pass")
+        for memoised in called:
+            hit |= _lines_of(memoised.__wrapped__)
         for file, line in hit:
-            lines[file].setdefault(line, set()).add(index)
+            if file in lines:
+                lines[file].setdefault(line, set()).add(index)
     return Baseline(vectors, seconds, passing, lines)
+
+
+def _memoised() -> list[tuple[ModuleType, str, Any]]:
+    """Every binding of a memoised function of the reference: ``(module, name, cache wrapper)``."""
+    found = []
+    for name, module in list(sys.modules.items()):
+        if name != PACKAGE and not name.startswith(f"{PACKAGE}."):
+            continue
+        for attr, value in list(vars(module).items()):
+            if callable(getattr(value, "cache_clear", None)) and hasattr(value, "__wrapped__"):
+                found.append((module, attr, value))
+    return found
+
+
+@contextlib.contextmanager
+def _memo_calls(called: set[Any]) -> Iterator[None]:
+    """Record which memoised functions are called, whether the call computes or is answered from
+    the cache: a vector that gets a memoised result depends on the function's code as much as
+    the vector that computed it [ADQ-3]. Calls through a module's global name are seen."""
+    bindings = _memoised()
+
+    def proxy_of(wrapper: Any) -> Callable[..., Any]:
+        def proxy(*args: Any, **kwargs: Any) -> Any:
+            called.add(wrapper)
+            return wrapper(*args, **kwargs)
+
+        proxy.cache_clear = wrapper.cache_clear  # type: ignore[attr-defined]
+        proxy.__wrapped__ = wrapper.__wrapped__  # type: ignore[attr-defined]
+        return proxy
+
+    for module, attr, wrapper in bindings:
+        setattr(module, attr, proxy_of(wrapper))
+    try:
+        yield
+    finally:
+        for module, attr, wrapper in bindings:
+            setattr(module, attr, wrapper)
+
+
+def _lines_of(function: Any) -> set[tuple[str, int]]:
+    """The ``(file, line)`` pairs of a function's code, nested functions included."""
+    code = getattr(function, "__code__", None)
+    if code is None:
+        return set()
+    found = set()
+    for each in (code, *_nested_codes(code)):
+        for _, _, line in each.co_lines():
+            if line is not None:
+                found.add((each.co_filename, line))
+    return found
 
 
 @contextlib.contextmanager

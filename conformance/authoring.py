@@ -420,6 +420,12 @@ class CaseBuilder:
             {"kind": "verify_dcap", "quote": quote, "collateral": collateral, "now": now}
         )
 
+    def primitive(self, name: str, args: Mapping[str, Any]) -> PlainData:
+        """One primitive of the catalogue on ``args``, state unchanged [STEP-9] [PRIM-1];
+        returns its result (``None`` when the outcome is an error code)."""
+        self.step({"kind": "primitive", "name": name, "args": dict(args)})
+        return self._returned
+
     def observe(self, view: str, *args: Any) -> None:
         """Add an observation to the last recorded step."""
         if not self._steps:

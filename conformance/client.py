@@ -29,6 +29,7 @@ CAPABILITIES = ("suites", "presets", "crypto", "calls", "views", "subsystems")
 # to have [ADP-5] [ADP-12].
 OPTIONAL_CAPABILITIES: dict[str, tuple[str, ...]] = {
     "steps": ("initialize_block", "call", "finalize_block"),
+    "primitives": (),
 }
 
 

@@ -82,6 +82,8 @@ class Lockstep:
             needs.append(("steps", str(step.get("kind"))))
             if step.get("kind") == "call":
                 needs.append(("calls", str(step.get("call"))))
+            if step.get("kind") == "primitive":
+                needs.append(("primitives", str(step.get("name"))))
         return not any(self.hello.lacks(cap, name) for cap, name in needs)
 
     def _sync(self, before: State) -> bool:

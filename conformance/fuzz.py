@@ -1,8 +1,9 @@
 """``phala-spec fuzz``: every decoder against random and mutated input [CODEC-1] [ADP-2].
 
 Each target is a decoder that reads bytes from outside: a vector file, an
-adapter frame (both directions), SCALE payloads of the system topics, IAS
-report text, DCAP quotes and collateral. Inputs are random bytes and
+adapter frame (both directions, a ``primitive`` step among the requests),
+SCALE compact integers and the payloads of the system topics, IAS report
+text, DCAP quotes and collateral. Inputs are random bytes and
 mutations (flipped, inserted, deleted and truncated bytes, spliced pieces) of
 real samples: shipped vectors, protocol frames, production's DCAP quote and
 collateral, an IAS report. A decoder may reject an input only with the
@@ -72,13 +73,35 @@ def _vector_samples() -> list[bytes]:
 def _frame_samples() -> list[bytes]:
     from .protocol import frame
 
+    load = {"request": "load", "genesis": {"preset": "minimal", "overrides": {}}}
+    primitive = {  # [STEP-9]: the adapter must answer whatever its arguments become
+        "request": "step",
+        "step": {
+            "kind": "primitive",
+            "name": "compact_decode",
+            "args": {"width": 32, "data": b"\x01\x01"},
+        },
+    }
     messages: list[dict[str, Any]] = [
         {"request": "hello", "protocol": 2},
-        {"request": "load", "genesis": {"preset": "minimal", "overrides": {}}},
+        load,
         {"request": "step", "step": {"kind": "finalize_block"}},
         {"status": "ok", "digests": {"system": bytes(32)}, "events": [], "outcome": "ok"},
     ]
-    return [frame(m) for m in messages]
+    return [frame(m) for m in messages] + [frame(load) + frame(primitive)]
+
+
+def _compact_samples() -> list[bytes]:
+    from phala_spec.primitives.scale import compact
+
+    return [compact(n) for n in (0, 63, 64, 1 << 14, 1 << 30, 1 << 32, (1 << 128) - 1)]
+
+
+def _decode_compacts(blob: bytes) -> object:
+    """[SCALE-3] a compact integer at every width: a value and a length, or None; never raises."""
+    from phala_spec.primitives.scale import COMPACT_WIDTHS, decode_compact
+
+    return [decode_compact(blob, 0, width) for width in COMPACT_WIDTHS]
 
 
 def _payload_samples() -> list[bytes]:
@@ -154,6 +177,7 @@ def targets() -> list[Target]:
         Target("vector file", _decode_vector, _vector_samples, (SchemaError,)),
         Target("frame (runner reading a reply)", _read_frame, _frame_samples, (ProtocolError,)),
         Target("frame (adapter reading requests)", _serve, _frame_samples, ()),
+        Target("SCALE compact integers", _decode_compacts, _compact_samples, ()),
         Target("SCALE payloads", _decode_payloads, _payload_samples, ()),
         Target(
             "IAS report text",

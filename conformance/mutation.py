@@ -161,7 +161,13 @@ def _is_sequence(node: ast.AST) -> bool:
 
 
 def _called_at_import(tree: ast.Module) -> set[str]:
-    """The module's own functions that its top-level code calls while it is imported."""
+    """The module's own functions that run while it is imported: those its top-level code
+    calls, and the module functions those call in turn."""
+    defined = {
+        node.name: node
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+    }
     names: set[str] = set()
     stack: list[ast.AST] = list(tree.body)
     while stack:
@@ -171,7 +177,10 @@ def _called_at_import(tree: ast.Module) -> set[str]:
             stack.extend(node.args.defaults)
             continue
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-            names.add(node.func.id)
+            callee = node.func.id
+            if callee not in names and callee in defined:
+                stack.extend(defined[callee].body)  # what it calls runs at import too
+            names.add(callee)
         stack.extend(ast.iter_child_nodes(node))
     return names
 

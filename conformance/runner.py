@@ -169,6 +169,8 @@ def step_label(step: Any) -> str:
         return f"{kind} ×{step.get('count')}"
     if kind == "verify_dcap":
         return f"{kind} at {step.get('now')}"
+    if kind == "primitive":
+        return f"{kind} {step.get('name')}"
     return str(kind)
 
 

@@ -185,6 +185,8 @@ def vector_requirements(vector: dict[str, Any]) -> Iterator[tuple[str, str]]:
             yield "steps", step["kind"]
         if step.get("kind") == "call" and isinstance(step.get("call"), str):
             yield "calls", step["call"]
+        if step.get("kind") == "primitive" and isinstance(step.get("name"), str):
+            yield "primitives", step["name"]  # [ADP-5] [STEP-9]
         if step.get("kind") == "network_blocks":
             yield "calls", "PhalaMq.sync_offchain_message"  # the relayers' [NET-17]
         if step.get("kind") == "network_block" and isinstance(step.get("extrinsics"), list):

@@ -17,11 +17,15 @@ A step is a map with a ``kind``:
   network blocks, summarised by a digest [STEP-7] [NET-17];
 * ``verify_dcap`` with ``quote``, ``collateral`` (SCALE bytes or null) and
   ``now`` (unix seconds): the chain's DCAP verification alone, state
-  unchanged [STEP-8] [ATT-35].
+  unchanged [STEP-8] [ATT-35];
+* ``primitive`` with ``name`` and ``args`` (a map): one primitive of the
+  catalogue (integers, fixed point, per-things, hashes, encodings, sr25519
+  and the rest of the crypto profile) on its own, state unchanged [STEP-9]
+  [PRIM-1].
 
 A chain state advances by the first three kinds, a network state
 (:class:`~phala_spec.network.NetworkState`) by the two network kinds only;
-``verify_dcap`` applies to either and changes neither.
+``verify_dcap`` and ``primitive`` apply to either and change neither.
 :func:`apply_step` is the whole reference as the conformance runner sees it.
 """
 
@@ -45,6 +49,7 @@ from .chain.state import (
     Unsigned,
 )
 from .network import Extrinsic, NetworkState, State, network_blocks, network_step
+from .primitives.catalogue import apply_primitive
 from .primitives.codec import PlainData, to_data
 from .primitives.errors import DispatchError, InvalidInput
 from .primitives.types import ACCOUNT_ID
@@ -53,8 +58,9 @@ from .tee.dcap import decode_collateral, verify_dcap
 
 CHAIN_STEP_KINDS = ("initialize_block", "call", "finalize_block")
 NETWORK_STEP_KINDS = ("network_block", "network_blocks")
-VERIFY_STEP_KINDS = ("verify_dcap",)
-STEP_KINDS = (*CHAIN_STEP_KINDS, *NETWORK_STEP_KINDS, *VERIFY_STEP_KINDS)
+STATELESS_STEP_KINDS = ("verify_dcap", "primitive")
+"""The steps that apply to a chain or a network and change neither [STEP-6]."""
+STEP_KINDS = (*CHAIN_STEP_KINDS, *NETWORK_STEP_KINDS, *STATELESS_STEP_KINDS)
 
 
 @attrs.frozen
@@ -115,6 +121,8 @@ def apply_step(state: State, step: Any) -> StepResult:
     kind = step["kind"]
     if kind == "verify_dcap":
         return _verify_dcap(state, step)
+    if kind == "primitive":
+        return _primitive(state, step)
     if isinstance(state, NetworkState):
         if kind not in NETWORK_STEP_KINDS:
             raise InvalidInput(
@@ -203,3 +211,10 @@ def _verify_dcap(state: State, step: Mapping[str, Any]) -> StepResult:
     except DispatchError as exc:
         return StepResult(state, exc.code, ())
     return StepResult(state, "ok", (), to_data(report))
+
+
+def _primitive(state: State, step: Mapping[str, Any]) -> StepResult:
+    """One primitive on its own [STEP-9] [PRIM-1]: its outcome and result, no events, the state unchanged."""
+    _require_fields(step, {"kind", "name", "args"})
+    outcome, returned = apply_primitive(step["name"], step["args"])
+    return StepResult(state, outcome, (), returned)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import signal
 import time
 from pathlib import Path
@@ -108,6 +109,33 @@ def test_functions_called_while_importing_are_marked():
     )
     marked = {m.function: m.import_time for m in mutants_of("example", "<m>", source)}
     assert marked == {"make": True, "later": False}
+
+
+def test_functions_reached_from_import_time_calls_are_marked_too():
+    """[ADQ-4]: a module function that an import-time call calls in turn runs at import too
+    (Keccak's round constants are computed through ``round_constant`` and ``_rc_bit``)."""
+    source = (
+        "def bit(n):\n    return n % 2\n\n\ndef make(n):\n    return bit(n) + 1\n\n\n"
+        "TABLE = make(3)\n\n\ndef later(n):\n    return n + 1\n"
+    )
+    marked = {m.function: m.import_time for m in mutants_of("example", "<m>", source)}
+    assert marked == {"bit": True, "make": True, "later": False}
+
+
+def test_a_memoised_function_counts_for_every_vector_that_calls_it():
+    """[ADQ-3]: STROBE's start state is memoised; every Merlin vector calls it, and each is
+    credited with its lines, not only the first one that computed it."""
+    from phala_spec.primitives import strobe
+
+    ids = ("merlin_challenge/across_the_rate", "merlin_witness/keyed_with_secrets")
+    vectors = [load_vector(PACKAGED_DIR / "minimal" / "primitives" / f"{i}.cbor") for i in ids]
+    adapter = adequacy.InProcessAdapter(adequacy._pristine_codec())
+    with adequacy._comparing_with(adapter.codec):
+        baseline = adequacy.trace_baseline(vectors, [strobe.__file__], adapter)
+    source, start = inspect.getsourcelines(strobe.new.__wrapped__)
+    line = start + next(i for i, text in enumerate(source) if "head = bytes(" in text)
+    assert baseline.lines[strobe.__file__][line] == {0, 1}
+    assert hasattr(strobe.new, "cache_clear")  # the proxies are gone again
 
 
 def test_shards_partition_the_selection():

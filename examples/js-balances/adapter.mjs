@@ -27,6 +27,7 @@ export const CAPABILITIES = {
   views: Object.keys(VIEWS),
   subsystems: Object.keys(SUBSYSTEMS),
   steps: ['initialize_block', 'call', 'finalize_block'],
+  primitives: [], // no `primitive` steps [STEP-9]: the primitives vectors are unsupported
 };
 
 /** The adapter's one piece of state: the loaded chain state, or null. */

@@ -108,11 +108,6 @@ class PerThing(Generic[P]):
         return cls(ite(lt(q, 1), cls.ACCURACY, ite(lt(q, p), cls.ACCURACY, ratio)))
 
     @classmethod
-    def zero(cls) -> Self:
-        """Zero parts."""
-        return cls(0)
-
-    @classmethod
     def one(cls) -> Self:
         """All ``ACCURACY`` parts."""
         return cls(cls.ACCURACY)

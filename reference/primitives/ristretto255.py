@@ -132,13 +132,6 @@ def base_mul(k: int) -> Point:
     return acc
 
 
-def equal(p: Point, q: Point) -> bool:
-    """RFC 9496 §4.3.3: the same group element iff ``x1·y2 = y1·x2`` or ``y1·y2 = x1·x2`` [CRYPTO-10]."""
-    x1, y1, _, _ = p
-    x2, y2, _, _ = q
-    return (x1 * y2 - y1 * x2) % P == 0 or (y1 * y2 - x1 * x2) % P == 0
-
-
 def decode(data: bytes) -> Point | None:
     """RFC 9496 §4.3.1: the element a 32-byte string encodes, or ``None`` if it is not canonical [CRYPTO-10].
 

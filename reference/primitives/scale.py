@@ -3,6 +3,9 @@
 Messages, their payloads and the bytes a worker signs are SCALE-encoded in
 production; the reference encodes them the same way, with the ``scalecodec``
 library. Only the few shapes the specification needs are exposed here.
+Compact integers, which prefix every length, are written out here instead
+([SCALE-2], [SCALE-3]): the library reads non-canonical forms that
+production's codec refuses.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ from functools import cache
 from typing import Any
 
 from scalecodec.base import RuntimeConfigurationObject, ScaleBytes
+
+from .arith import U128_MAX
 
 # The enums and structs production uses in messages, declared once for the codec.
 TYPES: dict[str, Any] = {
@@ -88,20 +93,62 @@ def decode(type_name: str, data: bytes) -> Any:
     return value
 
 
-def compact_prefix(data: bytes, offset: int) -> tuple[int, int] | None:
-    """The compact integer at ``offset`` and the number of bytes it takes, or None if malformed."""
-    obj = _runtime().create_scale_object("Compact<u32>", data=ScaleBytes(bytearray(data[offset:])))
-    try:
-        value = obj.decode(check_remaining=False)
-    except Exception:  # scalecodec raises several unrelated exception types
-        return None
-    return int(value), int(obj.data.offset)
+COMPACT_WIDTHS = (32, 64, 128)
+"""The widths of the compact integers production decodes: ``Compact<u32>`` (every length
+prefix), ``Compact<u64>`` and ``Compact<u128>`` (balances) [SCALE-3]."""
 
 
-@cache
 def compact(n: int) -> bytes:
-    """SCALE compact encoding of a non-negative integer."""
-    return encode("Compact<u128>", n)
+    """The SCALE compact encoding of a ``u128`` [SCALE-2].
+
+    Below 2^6 one byte ``n << 2``; below 2^14 two bytes ``(n << 2) | 1``; below
+    2^30 four bytes ``(n << 2) | 2``, all little-endian. Otherwise the prefix byte
+    ``((k - 4) << 2) | 3`` and ``n`` in the fewest ``k >= 4`` little-endian bytes.
+    """
+    if not 0 <= n <= U128_MAX:
+        raise ValueError(f"a compact integer is a u128, not {n}")
+    if n < 1 << 6:
+        return bytes([n << 2])
+    if n < 1 << 14:
+        return ((n << 2) | 1).to_bytes(2, "little")
+    if n < 1 << 30:
+        return ((n << 2) | 2).to_bytes(4, "little")
+    size = max(4, (n.bit_length() + 7) // 8)
+    return bytes([((size - 4) << 2) | 3]) + n.to_bytes(size, "little")
+
+
+def decode_compact(data: bytes, offset: int, bits: int) -> tuple[int, int] | None:
+    """The compact integer of width ``bits`` at ``offset`` and its length in bytes [SCALE-3].
+
+    ``None`` when the bytes end too soon, when the value does not fit ``bits``
+    (a big-integer form of more than ``bits / 8`` bytes) or when the form is not
+    the shortest for the value, as parity-scale-codec refuses it: a two-byte form
+    below 2^6, a four-byte form below 2^14, a big-integer form below 2^30 or whose
+    last byte is zero. Bytes after the integer are not looked at.
+    """
+    if offset >= len(data):
+        return None
+    mode = data[offset] & 3
+    if mode < 3:
+        size = 1 << mode
+        raw = data[offset : offset + size]
+        value = int.from_bytes(raw, "little") >> 2
+        if len(raw) < size or value < (0, 1 << 6, 1 << 14)[mode]:
+            return None
+        return value, size
+    size = (data[offset] >> 2) + 4
+    raw = data[offset + 1 : offset + 1 + size]
+    if size > bits // 8 or len(raw) < size:
+        return None
+    value = int.from_bytes(raw, "little")
+    if value < max(1 << 30, 1 << (8 * (size - 1))):
+        return None
+    return value, 1 + size
+
+
+def compact_prefix(data: bytes, offset: int) -> tuple[int, int] | None:
+    """The length prefix (a ``Compact<u32>``) at ``offset`` and its size, or None if malformed [SCALE-3]."""
+    return decode_compact(data, offset, 32)
 
 
 def u64_le(n: int) -> bytes:

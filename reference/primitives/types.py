@@ -115,6 +115,7 @@ def _permill(value: Any) -> int:
 
 U32_KIND: Kind[int] = Kind("u32", "an integer in 0..2^32-1", _u32)
 U64_KIND: Kind[int] = Kind("u64", "an integer in 0..2^64-1", _u64)
+U128_KIND: Kind[int] = Kind("u128", "an integer in 0..2^128-1", _u128)
 BLOCK_NUMBER: Kind[int] = Kind("block_number", "a block number: an integer in 0..2^32-1", _u32)
 POOL_ID: Kind[int] = Kind("pool_id", "a pool id: an integer in 0..2^64-1", _u64)
 BALANCE: Kind[int] = Kind("balance", "a balance: an integer in 0..2^128-1", _u128)
