@@ -30,6 +30,7 @@ COLLATERAL_BYTES = (DATA / "dcap_collateral_sgxv30.scale").read_bytes()
 NOW = 1699301000  # production's test time, 2023-11-06T20:03:20Z
 
 INVALID = "PhalaRegistry.InvalidDCAPQuote"
+ANCHORS = dcap.trust_anchors(dcap.INTEL_ONLY)  # the pinned Intel root alone [ATT-22]
 
 # Offsets in the v3 quote, written out independently of the module under test.
 BODY = 48
@@ -268,20 +269,20 @@ def test_after_certificate_validity(collateral):
     err = fails(QUOTE, collateral, ts("2025-05-21T10:50:11Z"))
     assert err.code == INVALID
     certs = dcap.extract_certs(collateral.tcb_info_issuer_chain.encode(), "tcb")
-    dcap.verify_chain(certs, ts("2025-05-21T10:50:10Z"), "tcb")
+    dcap.verify_chain(certs, ts("2025-05-21T10:50:10Z"), "tcb", ANCHORS)
     with pytest.raises(DispatchError) as info:
-        dcap.verify_chain(certs, ts("2025-05-21T10:50:11Z"), "tcb")
+        dcap.verify_chain(certs, ts("2025-05-21T10:50:11Z"), "tcb", ANCHORS)
     assert info.value.code == INVALID and "leaf certificate not valid" in info.value.detail
 
 
 def test_chain_must_end_at_the_pinned_root(collateral):
     certs = dcap.extract_certs(collateral.tcb_info_issuer_chain.encode(), "tcb")
     # A leaf on its own (root missing from the list) still reaches the pinned anchor ...
-    dcap.verify_chain([certs[0], certs[0]], NOW, "tcb")
+    dcap.verify_chain([certs[0], certs[0]], NOW, "tcb", ANCHORS)
     # ... but a chain whose leaf is issued by someone else does not.
     pck_certs = dcap.extract_certs(dcap.parse_quote(QUOTE).cert_data, "pck")
     with pytest.raises(DispatchError):
-        dcap.verify_chain([pck_certs[0], certs[1]], NOW, "pck")
+        dcap.verify_chain([pck_certs[0], certs[1]], NOW, "pck", ANCHORS)
 
 
 # -- [ATT-28] signatures and the QE binding --------------------------------------------------

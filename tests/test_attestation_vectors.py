@@ -80,6 +80,28 @@ def test_test_root_vectors_set_the_flag_at_genesis() -> None:
     assert "ias_test_root_not_trusted_by_default" not in flagged
 
 
+def test_dcap_corpus_vectors_set_the_flag_at_genesis() -> None:
+    """[ATT-39] The vectors made under the test DCAP root set ``dcap_test_root`` in their
+    genesis, but the ones showing that, left off, the root is not trusted."""
+    flagged, unflagged = set(), set()
+    for pattern in ("*/dcap*/*/corpus_*.cbor", "*/attestation/*/dcap_*.cbor"):
+        for path in VECTORS.glob(pattern):
+            vector = cbor2.loads(path.read_bytes())
+            config = vector["genesis"].get("overrides", {}).get("config", {})
+            (flagged if config.get("dcap_test_root") else unflagged).add(vector["case"])
+    assert {"corpus_verifies_under_test_root", "dcap_test_root_registers_a_worker"} <= flagged
+    on_real_evidence = {  # production's sample, which needs no test root
+        "dcap_sample_precedence",
+        "dcap_validity_window",
+        "dcap_before_pck_certificate",
+        "dcap_tampered_quote",
+    }
+    assert unflagged - on_real_evidence == {
+        "corpus_test_root_not_trusted_by_default",
+        "dcap_test_root_not_trusted_by_default",
+    }
+
+
 def test_simulated_vectors_run_only_where_enabled() -> None:
     """[ATT-40] simulated evidence registers workers on minimal only; elsewhere it is refused."""
     for path in VECTORS.glob("*/attestation/*/simulated_*.cbor"):

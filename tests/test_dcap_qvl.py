@@ -63,9 +63,29 @@ def test_ledger_entries_are_resolved() -> None:
 
 
 def test_dcap_qvl_passes_the_dcap_suite() -> None:
-    """dcap-qvl agrees with the chain on every `dcap` vector [ATT-35] [ATT-36]."""
+    """dcap-qvl agrees with the chain on every `dcap` vector [ATT-35] [ATT-36], the evidence
+    made under the reference's test root, which neither trusts by default, included."""
     statuses = _run("dcap")
+    assert "minimal/dcap/verify_dcap/corpus_test_root_not_trusted_by_default" in statuses
     assert set(statuses.values()) == {"pass"}, statuses
+
+
+def test_dcap_qvl_does_not_run_the_corpus() -> None:
+    """[ATT-39] The corpus made under the test root is a suite dcap-qvl does not declare: every
+    vector of it is `unsupported`, none fails."""
+    statuses = _run("dcap_corpus")
+    assert statuses and set(statuses.values()) == {"unsupported"}, statuses
+
+
+def test_adapter_refuses_a_genesis_that_trusts_the_test_root() -> None:
+    """[ATT-39] The adapter answers `load` of such a genesis `unsupported`, and serves the others."""
+    loaded = [False]
+    trusting = {"preset": "minimal", "overrides": {"config": {"dcap_test_root": True}}}
+    reply = adapter.handle({"request": "load", "genesis": trusting}, loaded)
+    assert reply["status"] == "unsupported" and not loaded[0]
+    plain = {"preset": "minimal", "overrides": {}}
+    assert adapter.handle({"request": "load", "genesis": plain}, loaded)["status"] == "ok"
+    assert loaded[0]
 
 
 def test_dcap_qvl_fails_exactly_the_ledgered_chain_policy_vectors() -> None:

@@ -8,6 +8,9 @@ SCALE decoding, the confidence table [ATT-4] and the pRuntime hash [ATT-3] are w
 here again from the specification.
 
 Run: ``phala-spec conformance run --adapter "python examples/dcap-qvl/adapter.py" -k /dcap/``.
+The ``dcap_corpus`` suite, made under the reference's test root ([ATT-39]), is not declared,
+and a genesis that sets ``dcap_test_root`` is answered ``unsupported``: dcap-qvl trusts
+Intel's root only.
 With ``--chain-policy`` it also declares the ``dcap_chain_policy`` suite, whose vectors it
 fails, one per departure of the chain from Intel's policy listed in the ledger [ATT-37].
 """
@@ -207,6 +210,17 @@ def _step(step: Any) -> dict[str, Any]:
     return {"status": "ok", "outcome": outcome, "events": [], "returned": returned, "digests": {}}
 
 
+def _unsupported_genesis(genesis: Any) -> str | None:
+    """Why a genesis cannot be served, if it cannot: one that trusts the reference's test DCAP
+    root [ATT-39]. dcap-qvl verifies against Intel's root and Intel's whole policy (QE
+    identity, CRLs, issue dates), which the corpus made under the test root does not carry."""
+    overrides = genesis.get("overrides") if isinstance(genesis, dict) else None
+    config = overrides.get("config") if isinstance(overrides, dict) else None
+    if isinstance(config, dict) and config.get("dcap_test_root"):
+        return "dcap-qvl trusts Intel's SGX root only, not the test root of [ATT-39]"
+    return None
+
+
 def handle(request: Any, loaded: list[bool]) -> dict[str, Any]:
     kind = request.get("request") if isinstance(request, dict) else None
     if kind == "hello":
@@ -227,6 +241,9 @@ def handle(request: Any, loaded: list[bool]) -> dict[str, Any]:
             },
         }
     if kind == "load":
+        reason = _unsupported_genesis(request.get("genesis"))
+        if reason is not None:
+            return _unsupported(reason)
         loaded[0] = True  # no state: verification is a pure function of the step [STEP-8]
         return {"status": "ok", "digests": {}}
     if kind == "step":

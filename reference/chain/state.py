@@ -200,6 +200,8 @@ class ChainConfig:
     simulated_attestation: bool = False
     # the reference-only test IAS signing root, trusted beside Intel's [ATT-13]
     ias_test_root: bool = False
+    # the reference-only test DCAP root CA, trusted beside Intel's [ATT-39]
+    dcap_test_root: bool = False
     # the staking pallets' constants [STK-2]
     staking: StakingConfig = attrs.field(factory=StakingConfig)
     # pallet computation's constants [CMP-2]
@@ -218,12 +220,13 @@ class ChainConfig:
     phat: PhatConfig = attrs.field(factory=PhatConfig)
 
     def __data__(self) -> dict[str, Any]:
-        """Plain data [STATE-4] [GEN-5]: ``ias_test_root`` appears only when set [ATT-13],
-        ``call_filter`` only when it is not Phala's filter [CHAIN-15]."""
+        """Plain data [STATE-4] [GEN-5]: ``ias_test_root`` and ``dcap_test_root`` appear only
+        when set [ATT-13] [ATT-39], ``call_filter`` only when it is not Phala's filter
+        [CHAIN-15]."""
         return sparse_data(self, always=_CONFIG_ALWAYS)
 
 
-_CONFIG_SPARSE = ("ias_test_root", "call_filter")
+_CONFIG_SPARSE = ("ias_test_root", "dcap_test_root", "call_filter")
 _CONFIG_ALWAYS = tuple(f.name for f in attrs.fields(ChainConfig) if f.name not in _CONFIG_SPARSE)
 
 

@@ -166,6 +166,7 @@ PRESETS: Mapping[str, Mapping[str, Any]] = {
             "none_attestation_enabled": False,
             "simulated_attestation": False,
             "ias_test_root": False,
+            "dcap_test_root": False,
             "staking": {"wpha_min_balance": CENT, **PRODUCTION_STAKING},
             "computation": {
                 "expected_block_time_sec": 12,
@@ -192,6 +193,7 @@ PRESETS: Mapping[str, Mapping[str, Any]] = {
             "none_attestation_enabled": False,
             "simulated_attestation": False,
             "ias_test_root": False,
+            "dcap_test_root": False,
             "staking": {"wpha_min_balance": CENT, **PRODUCTION_STAKING},
             "computation": {
                 "expected_block_time_sec": 12,
@@ -221,6 +223,8 @@ PRESETS: Mapping[str, Mapping[str, Any]] = {
             "simulated_attestation": True,
             # The test IAS signing root [ATT-13]: off unless a genesis override sets it.
             "ias_test_root": False,
+            # The test DCAP root CA [ATT-39]: likewise.
+            "dcap_test_root": False,
             "staking": {"wpha_min_balance": 100, **PRODUCTION_STAKING},
             "computation": {
                 "expected_block_time_sec": 12,

@@ -60,6 +60,9 @@ SGX_FMSPC_OID = SGX_EXTENSION_OID + ".4"
 
 _MAX_CHAIN_DEPTH = 6
 
+# [ATT-22] The roots production trusts: Intel's alone ([ATT-39] adds the test root).
+INTEL_ONLY = (INTEL_SGX_ROOT_CA_PEM,)
+
 
 def _fail(detail: str) -> DispatchError:
     return DispatchError(INVALID_DCAP_QUOTE, detail)
@@ -262,6 +265,15 @@ def _root() -> x509.Certificate:
     return cert
 
 
+def trust_anchors(trust_roots: tuple[str, ...]) -> tuple[x509.Certificate, ...]:
+    """The anchors of [ATT-22] from PEM: the pinned Intel root (its hash checked), the test
+    root of [ATT-39] when the chain trusts it."""
+    return tuple(
+        _root() if pem == INTEL_SGX_ROOT_CA_PEM else x509.load_pem_x509_certificate(pem.encode())
+        for pem in trust_roots
+    )
+
+
 def _p256_key(cert: x509.Certificate) -> ec.EllipticCurvePublicKey | None:
     try:
         key = cert.public_key()
@@ -315,14 +327,19 @@ def _is_ca(cert: x509.Certificate) -> bool:
     return bc.ca
 
 
-def verify_chain(certs: list[x509.Certificate], now: int, what: str) -> x509.Certificate:
-    """[ATT-24] ``certs[0]`` chains through ``certs[1:]`` to the pinned root at ``now``.
+def verify_chain(
+    certs: list[x509.Certificate],
+    now: int,
+    what: str,
+    anchors: tuple[x509.Certificate, ...],
+) -> x509.Certificate:
+    """[ATT-24] ``certs[0]`` chains through ``certs[1:]`` to a trusted root at ``now``.
 
     Returns the leaf. Leaf and every intermediate used must be valid at ``now``
     (bounds inclusive); intermediates must be CAs; the leaf must not be one; each
-    link is an ECDSA-P256-SHA256 signature. The anchor is only a name and a key.
+    link is an ECDSA-P256-SHA256 signature. An anchor is only a name and a key
+    (:func:`trust_anchors`: the pinned Intel root [ATT-22], the test root [ATT-39]).
     """
-    root = _root()
     leaf = certs[0]
     if not _valid_at(leaf, now):
         raise _fail(f"{what}: leaf certificate not valid at now")
@@ -330,7 +347,7 @@ def verify_chain(certs: list[x509.Certificate], now: int, what: str) -> x509.Cer
         raise _fail(f"{what}: leaf certificate is a CA")
 
     def build(cert: x509.Certificate, depth: int) -> bool:
-        if _signed_by(cert, root):
+        if any(_signed_by(cert, root) for root in anchors):
             return True
         if depth >= _MAX_CHAIN_DEPTH:
             return False
@@ -346,7 +363,7 @@ def verify_chain(certs: list[x509.Certificate], now: int, what: str) -> x509.Cer
     except ValueError:
         ok = False
     if not ok:
-        raise _fail(f"{what}: no valid chain to the Intel SGX root CA at now")
+        raise _fail(f"{what}: no valid chain to a trusted root at now")
     return leaf
 
 
@@ -565,15 +582,22 @@ class VerifiedQuote:
     advisory_ids: tuple[str, ...]
 
 
-def verify_quote(quote: bytes, collateral: SgxV30Collateral, now: int) -> VerifiedQuote:
-    """The checks of [ATT-23]..[ATT-30], in the order of [ATT-34]."""
+def verify_quote(
+    quote: bytes,
+    collateral: SgxV30Collateral,
+    now: int,
+    trust_roots: tuple[str, ...] = INTEL_ONLY,
+) -> VerifiedQuote:
+    """The checks of [ATT-23]..[ATT-30], in the order of [ATT-34]; chains end at one of
+    ``trust_roots`` [ATT-22] [ATT-39]."""
+    anchors = trust_anchors(trust_roots)
     q = parse_quote(quote)
     # [ATT-27] TCB info: parsed, fresh, signed by a TCB signing cert chaining to the root.
     tcb_info = parse_tcb_info(collateral.tcb_info)
     if now > tcb_info.next_update:
         raise _fail("TCB info expired (now > nextUpdate)")
     tcb_certs = extract_certs(collateral.tcb_info_issuer_chain.encode(), "TCB info issuer chain")
-    tcb_signer = verify_chain(tcb_certs, now, "TCB info issuer chain")
+    tcb_signer = verify_chain(tcb_certs, now, "TCB info issuer chain", anchors)
     tcb_key = _p256_key(tcb_signer)
     if tcb_key is None or not verify_raw(
         tcb_key, collateral.tcb_info_signature, collateral.tcb_info.encode()
@@ -588,7 +612,7 @@ def verify_quote(quote: bytes, collateral: SgxV30Collateral, now: int) -> Verifi
         raise _fail("unsupported certification data type")
     # [ATT-28] PCK chain, QE report signature, QE report binding, ISV report signature.
     pck_certs = extract_certs(q.cert_data, "PCK chain")
-    pck_leaf = verify_chain(pck_certs, now, "PCK chain")
+    pck_leaf = verify_chain(pck_certs, now, "PCK chain", anchors)
     pck_key = _p256_key(pck_leaf)
     if pck_key is None or not verify_raw(pck_key, q.qe_report_signature, q.qe_report.raw):
         raise _fail("QE report signature invalid")
@@ -611,13 +635,17 @@ def verify_quote(quote: bytes, collateral: SgxV30Collateral, now: int) -> Verifi
 
 
 def verify_dcap_quote(
-    quote: bytes, collateral: SgxV30Collateral | None, now: int
+    quote: bytes,
+    collateral: SgxV30Collateral | None,
+    now: int,
+    *,
+    trust_roots: tuple[str, ...] = INTEL_ONLY,
 ) -> tuple[VerifiedQuote, bytes]:
     """The checks of [ATT-20] before the confidence level: the verified quote and its pRuntime hash."""
     if collateral is None:
         raise DispatchError(UNSUPPORTED_ATTESTATION_TYPE, "DCAP quote without SgxV30 collateral")
     try:
-        verified = verify_quote(quote, collateral, now)
+        verified = verify_quote(quote, collateral, now, trust_roots)
     except DispatchError:
         raise
     except Exception as exc:  # [ATT-31] no malformed input escapes untyped
@@ -626,9 +654,18 @@ def verify_dcap_quote(
     return verified, dcap_runtime_hash(r.mr_enclave, r.isv_prod_id, r.isv_svn, r.mr_signer)
 
 
-def verify_dcap(quote: bytes, collateral: SgxV30Collateral | None, now: int) -> AttestationReport:
-    """Verify a DCAP quote at block time ``now`` (unix seconds) [ATT-20]; the report of [ATT-33]."""
-    verified, runtime_hash = verify_dcap_quote(quote, collateral, now)
+def verify_dcap(
+    quote: bytes,
+    collateral: SgxV30Collateral | None,
+    now: int,
+    *,
+    trust_roots: tuple[str, ...] = INTEL_ONLY,
+) -> AttestationReport:
+    """Verify a DCAP quote at block time ``now`` (unix seconds) [ATT-20]; the report of [ATT-33].
+
+    Production trusts the pinned Intel root alone; the chain adds the test root [ATT-39]
+    when its configuration enables it."""
+    verified, runtime_hash = verify_dcap_quote(quote, collateral, now, trust_roots=trust_roots)
     return AttestationReport(
         provider=PROVIDER_DCAP,
         confidence_level=confidence_level(verified.tcb_status, verified.advisory_ids),

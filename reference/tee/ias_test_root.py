@@ -5,10 +5,13 @@ but Intel's own reaches the checks that follow the signature. With the chain
 configuration's ``ias_test_root`` flag set, the reference also trusts the test
 root below, whose signing certificate and private key ship here: anyone can
 sign any report with them, which is the point. :func:`ias_test_evidence` signs
-a report and gives the evidence as the pallet receives it.
+a report and gives the evidence as the pallet receives it. The root's own
+private key ships too, so that vectors can issue other signing certificates
+under it (other keys, other validity periods) and show the certificate checks
+of [ATT-7] one by one.
 
-The root and the signing certificate are RSA-2048 and were made once; the
-signing certificate is valid from 2020-01-01T00:00:00Z to
+TEST ONLY. The root and the signing certificate are RSA-2048 and were made
+once; the signing certificate is valid from 2020-01-01T00:00:00Z to
 2039-12-31T23:59:59Z. PKCS#1 v1.5 signatures are deterministic, so the same
 report always gives the same evidence.
 """
@@ -27,19 +30,19 @@ MIIDBDCCAeygAwIBAgIBATANBgkqhkiG9w0BAQsFADA6MRMwEQYDVQQKDApwaGFs
 YS1zcGVjMSMwIQYDVQQDDBpUZXN0IElBUyBSZXBvcnQgU2lnbmluZyBDQTAgFw0w
 MDAxMDEwMDAwMDBaGA8yMDk5MTIzMTIzNTk1OVowOjETMBEGA1UECgwKcGhhbGEt
 c3BlYzEjMCEGA1UEAwwaVGVzdCBJQVMgUmVwb3J0IFNpZ25pbmcgQ0EwggEiMA0G
-CSqGSIb3DQEBAQUAA4IBDwAwggEKAoIBAQDBJjr607KJR2CmLedQcGdHs9UxvvD8
-cbPhF7dBBYxOYY8iCkWi0FZuOsR8oXGdFWW4UqIm2+9RTIMwuv9oCpB8Qy6bojUO
-/5vFjIPz2dRhwXpw5+2FawzX/p8IyphjvUtSKJayLtvNPPKpb0F/cp79A1d4kQrI
-T6cKU7R2heEPs0CVKWXMQh0AbI/GdM0eqrXoPZU7ifIqI6VizXy49MBg61lIirjL
-BCqPKPtJ6skqkMo24xdQIoen0lH2SEHw92wNmi7qHUAIOxo1/O2YhJ7akeMHT9Tg
-XbuArknYVyRaa4jmbeoPl5fm2dxfm3tQgOhphGurYL8PkHeukNwvJ2jLAgMBAAGj
-EzARMA8GA1UdEwEB/wQFMAMBAf8wDQYJKoZIhvcNAQELBQADggEBAJ5kpVIHEXpx
-zbLIcB8AqKtn6c3XOEqU+24piMaRyB3neuoAAZSS111hMJMThSDfMUV9+jsi3T/w
-ZkXxxRGx44d0FHI8yQTRjrLf2cZTKY+wnog7u/+DzHK612Yq8J9AZ491HLdbImSU
-vQmzhAe7WSSBBVDhTmLNZRkyAXst+HLbKMi7xwmsieuXx1Zf6rzHjNHoCBOFVoDS
-r+9Je12BRhLRjmHjNG7On5Tjj6fptdCw559/TRUtM8KWogRAUcyjMojitsG5Jt3T
-OwNn/eefJTMI8cY6IajT7GKLqCd3KiZeeYMBN8Va1e7viWY5uAXLF+xYi1HtNqnw
-WB8SQk3PBgM=
+CSqGSIb3DQEBAQUAA4IBDwAwggEKAoIBAQC6fuq8N2IcstpaZHNZOQtZNQ2hBoef
+YC+eDYh0RCJPnbBY1dBteMabzTxLmQF2KQzSknGfVmZ2F3SVSyNe/N0uSL7rDEGT
+bM6HCCQydney5xPVN0xn0NiJ5xeQbSW/Qy46TvBu5iWZsynhNX2vGo8yXQgyncwe
+Ri6xiDJOZ6ixjmWH809NQQXCzs/5D+rSkoMm/fPbswr/gbork3MDhBygeP3ty8Ne
+k5mljTdxlVVQnr1CoXa7SLm8VwCcQ7SfPVJEMTasdWidVlIUgizX6HbLgfEa+WmC
+Yw7vJ0Pro4iKjMWlXMYM/gNXOKbjvYp3UWtEpAe+HxeIjtOrN3+iwaD1AgMBAAGj
+EzARMA8GA1UdEwEB/wQFMAMBAf8wDQYJKoZIhvcNAQELBQADggEBAB5kcFSYT6IS
+KtVo+rX2Ls+BBeIyUtO6a1KoGMDn2Kw+Q/M8ZgIybY8EaKGs4lg11N+C1qwIeJih
+XrXsmWJi41naj7PGcsjNF5Ngo3vjZuPI8NV4VveD36vm3Zz+SBjZ9msEHN2lA5dw
+muzXrgW6w3gYaXwcSWQNCZGQvYskD9h9lr/Ny+mmiy39fWadQuunbxW6k+2JEWkK
+OecgiZSkjK30WeLxnXbA6RiZQXFuZ82RFKS+6oDcCVVHLBVH+cj3RaFLx/l2jpOJ
+EBLzbgf7eCJarXw2awFvYcb+DfOvT+SOmh+mTv81HesgM9pw6As/spWoAKL0+6bD
+aHgQD85yWaE=
 -----END CERTIFICATE-----
 """
 
@@ -55,13 +58,44 @@ gOR2jT45dmsLJ5wlUHQbfSAM1h0tLK4+Tq/cPWOtUmzNXWHGrPsWmd0xo53qDmQH
 pTQk7WI0iTN7LRs5SW1YWOK3uWSCf4vXYxMGmRKERRp7TME2tUjvRXc03N1pClc4
 5i5NB/eMcJCQtgximU6nOblhD3u99GUghLTenJ5wAepewfXmiBqnWS9WJRMsGuIs
 EX/AWamhn0Kq8KWbRMr65HffK+4R4jQ7GGQL6AzfOhG2OJTvbQIDAQABoxAwDjAM
-BgNVHRMBAf8EAjAAMA0GCSqGSIb3DQEBCwUAA4IBAQCNAap46NDF+dQJV7cmDYIM
-+SJmrayh+Rdm8rK68Aw4MRfrraoNEO903d4Qk9k+sh3a3aaAXNZO04bHGcZMPgrP
-0GdeSadQeiQZqMcpdthRdF3C5v5kvOxJtuCEmYhoKXHMtFCSw4uunVsGFNiqvMg6
-K3OnLzI1ewQ4Qbgl12J6EBa+5xd9W++xazA7jNcd3NDVN6k4/TmeHlDaUu2jof60
-8QOzCfu6umdDoDoLj13u+Tve8r4V10FiyMt444ibfBjCSGpft7YZDviaWmnDdSp5
-IdTMJrjdGgXyO8zbpaiWk6FXiFJ7/3FgGvnONrogAS5CQCJn+6dSj3J2SIzwEYWa
+BgNVHRMBAf8EAjAAMA0GCSqGSIb3DQEBCwUAA4IBAQCWaxGmQlngg+tV1gsTM5c5
+Tn62jPZELSAh1BCn4SEzBjdiWnF99PFeyXjOmhcTP1VzyOflKpbNTG3H2rW7Vi0Y
+UrL7sWJuR4MpRXmRjAEBRb90n3c2EZRXAq44DoHCkP1LJSCVD91IvBQEKc9GNCP1
+tYi9bccI2WLn/GjFy7pkn3qbEfLevkE7fRCfsNYfvgZVWd5bjNF0SfQwUhf7ESKW
+6MxEF9HE+CNnhyDBW6iqRtJoc2K+DJbCrF/uGxEHASftl/uHDGM9uWEyA5Ci5YQY
+vgRvuK3yMYM0+7r/FfEbXGFlYgXuu/FJgLgoVFijmelcUD70Iqf10NhcokjBRV7V
 -----END CERTIFICATE-----
+"""
+
+TEST_IAS_ROOT_KEY_PEM = """\
+-----BEGIN PRIVATE KEY-----
+MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC6fuq8N2Icstpa
+ZHNZOQtZNQ2hBoefYC+eDYh0RCJPnbBY1dBteMabzTxLmQF2KQzSknGfVmZ2F3SV
+SyNe/N0uSL7rDEGTbM6HCCQydney5xPVN0xn0NiJ5xeQbSW/Qy46TvBu5iWZsynh
+NX2vGo8yXQgyncweRi6xiDJOZ6ixjmWH809NQQXCzs/5D+rSkoMm/fPbswr/gbor
+k3MDhBygeP3ty8Nek5mljTdxlVVQnr1CoXa7SLm8VwCcQ7SfPVJEMTasdWidVlIU
+gizX6HbLgfEa+WmCYw7vJ0Pro4iKjMWlXMYM/gNXOKbjvYp3UWtEpAe+HxeIjtOr
+N3+iwaD1AgMBAAECggEAWU1o7dO/YWqrcFllerX8Hy1uZ0sPKlwOsSpdyv7NRz6F
+MSTBd4o74GM4miKcNo6Vm0eQrPHcgnPc2ZhvSY7gAsfG1Bq8U/HoO3TEkH119+76
+6kBej9/LsM091WTOjHWI71bZfuEp5B2M0lCg7HZVV5KA2GwDUAPfXBeRr0Wn2804
+szGP4Ho0VMajiTv7mSYSsCM5DYJ39KSdeVf1nTrF73muUNoPMSup5UK691xiHk+Z
+wfBKQcecsoerg+ywh2P76i8S/jA8KlPyEzcTg3WxactgYOb/0D3yHNPvBzXxMI2Z
+wEw49W4gx7uyX2UMg8bbGS1XsqhsHVMjfLYdcd0QiQKBgQDfz2eVCQds36oXDfs5
+tJ6nrgbEpFbX6GsIvrjAl8JESKK4UxRuJQVgr789wXvju24QpRJxN+eds2UbdefX
+die+vtLItVlVMqvqBMCbRiqiiPsINuvvkvkhzqqAEuTrFrQ2CvTKaQ2JtLj+O2y7
+oQTkxYLN3TVQLi75LgOvzVnbZwKBgQDVUZyfDXiM78ecDtTDN68jtsi983HBk7sy
+diiTzdtNrd6cUI+fI3EPCge6mMH/w1kJiJwWnGAHYP6SUksvqkuqmv6eJlTyhVcE
+TTjTcfuGklV9a8yaCH31U7uQHlY6VZdhNDFAfi1pBvJei6Nx0W0ElE2cv3uMNoDv
+EEk/pB0DQwKBgB7EExggqp2jzWzn5h4Tny+rs5B6itmZQIVuOlV3RyQ92+h8uzU8
+75VP83kYzOAMVuAA4R0hMzyxeXeh6KHswx/seWtPypz0nz9HMfbmWVwIeoGxkxNW
+39pu329FqaRLdbBsJyRf9pV0e22vW44bX2HXaNjFzNtdzeVBFw6mqvCHAoGBAIyp
+fxyGVnqg1j/6q6N6wXtMWTygHd/mmWbh8UndUYH8Z7Etkjb+uNuQ4p3RgwMy/jBC
+K6LhRJU5CUTVDQ0GP1TlVYZVgmhVMpb8kL8lBxWqwsKsZcMgXGZ7609SIcvfiq2n
+K976FNmPohxj+cfgsAF4BWGaBk7j1ctOMu7LOfJfAoGAc65geXHSOJ+JIpUh7Prx
+1z8z/tZH23ShVqIjrBiyai8kYtjaqAcF7WJnabfoqxFWXs2RA67eMMUeMlJk+iaB
+N0MV1Y15QwfMelDifCbSOzFD2lCyH7alIPfd4dbzrP20N0PA8QlttpiFiEfS/BTW
+jS8UqpXfESXTTrguXBSCV4E=
+-----END PRIVATE KEY-----
 """
 
 TEST_IAS_SIGNING_KEY_PEM = """\

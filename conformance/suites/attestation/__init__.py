@@ -21,8 +21,15 @@ signature, which no evidence but Intel's own passes on a production chain:
 the typed report, the report time, the status, the quote body, each adjacent
 pair of the check order, and registration that succeeds.
 
-Modules: ``real`` (production's IAS and DCAP samples [ATT-1]..[ATT-39]),
+DCAP evidence under the test root CA ([ATT-39], reference only: trusted when a
+vector's genesis sets ``dcap_test_root``) registers workers too, and shows the
+order of the registry's checks after verification.
+
+Modules: ``real`` (production's IAS and DCAP samples [ATT-1]..[ATT-38]),
 ``ias_checks`` (IAS reports under the test root [ATT-8]..[ATT-13]),
+``ias_boundaries`` (the same at each check's boundaries: signing keys and
+validity, the report time's calendar and freshness across dates, JSON text,
+base64), ``dcap_checks`` (DCAP evidence under the test root CA [ATT-39]),
 ``simulated`` (the simulated provider [ATT-40]..[ATT-46]); ``common`` holds the
 error codes and the block and byte helpers they share.
 """

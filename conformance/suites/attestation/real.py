@@ -1,5 +1,5 @@
 """Production's IAS and DCAP evidence at block times around its validity: which check decides
-and how far each lets the evidence go [ATT-1]..[ATT-39]."""
+and how far each lets the evidence go [ATT-1]..[ATT-38]."""
 
 from __future__ import annotations
 

@@ -216,12 +216,14 @@ def validate_dcap(
     now: int,
     allowlist: Iterable[bytes],
     verify_pruntime: bool,
+    trust_roots: tuple[str, ...],
 ) -> AttestationReport:
-    """DCAP registration policy [REG-9]: verify, allowlist, report-data binding, then confidence."""
+    """DCAP registration policy [REG-9]: verify, allowlist, report-data binding, then confidence;
+    the chains end at one of ``trust_roots`` [ATT-22] [ATT-39]."""
     from ...tee.dcap import verify_dcap_quote
     from ...tee.ias import INVALID_RUNTIME_INFO_HASH, PRUNTIME_REJECTED
 
-    verified, runtime_hash = verify_dcap_quote(quote, collateral, now)
+    verified, runtime_hash = verify_dcap_quote(quote, collateral, now, trust_roots=trust_roots)
     if verify_pruntime and runtime_hash not in tuple(allowlist):
         raise DispatchError(PRUNTIME_REJECTED, f"pRuntime {runtime_hash.hex()}")
     if verified.report.report_data[:32] != user_data_hash:
@@ -263,6 +265,8 @@ def validate_attestation(
             trust_roots=roots,
         )
     elif isinstance(attestation, DcapAttestation):
+        from ...tee.dcap_test_root import dcap_trust_roots
+
         report = validate_dcap(
             attestation.quote,
             attestation.collateral,
@@ -270,6 +274,7 @@ def validate_attestation(
             now,
             allowlist,
             config.verify_pruntime,
+            dcap_trust_roots(config.dcap_test_root),  # [ATT-39] the test root when enabled
         )
     else:
         from ...tee.simulated import UNSUPPORTED_ATTESTATION_TYPE, validate_simulated
