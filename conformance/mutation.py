@@ -192,7 +192,9 @@ def _sites(function: ast.FunctionDef | ast.AsyncFunctionDef) -> Iterator[_Site]:
 
 
 def _walk_code(function: ast.AST) -> Iterator[ast.AST]:
-    """The nodes of a function's executable code: no docstring, annotations or decorators."""
+    """The nodes of a function's executable code: no docstring, annotations, decorators or
+    default argument values [ADQ-1] (a default lives on the function object, which the replay
+    keeps: a mutated default would never run)."""
     stack: list[ast.AST] = [function]
     out: list[ast.AST] = []
     while stack:
@@ -201,6 +203,8 @@ def _walk_code(function: ast.AST) -> Iterator[ast.AST]:
         children: list[ast.AST] = []
         for name, value in ast.iter_fields(node):
             if name in ("annotation", "returns", "decorator_list", "type_comment"):
+                continue
+            if isinstance(node, ast.arguments) and name in ("defaults", "kw_defaults"):
                 continue
             if isinstance(node, ast.Call) and name == "func" and isinstance(value, ast.Name):
                 children.append(value)

@@ -34,6 +34,10 @@ def table():
     return [1] + [a for a in "ab"]
 
 
+def with_defaults(a, limit=5, *, step=3):
+    return a + 9
+
+
 CONSTANT = 7
 '''
 
@@ -71,6 +75,13 @@ def test_every_operator_of_the_table_applies_where_it_should():
     }
     # joining sequences is not arithmetic; the literal 1 inside the list is still a constant
     assert by_change(mutants, "table") == {("constant", "1", "2"), ("constant", "1", "0")}
+    # default argument values are not mutated, the body is [ADQ-1]
+    assert by_change(mutants, "with_defaults") == {
+        ("constant", "9", "10"),
+        ("constant", "9", "8"),
+        ("constant", "9", "0"),
+        ("arithmetic", "a + 9", "+ → -"),
+    }
     # module-level constants and the docstring are not mutated [ADQ-1]
     assert all(m.line != SOURCE.splitlines().index("CONSTANT = 7") + 1 for m in mutants)
     assert {m.clauses for m in mutants if m.function == "rule"} == {("XYZ-1",)}

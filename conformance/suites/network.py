@@ -582,3 +582,18 @@ def undecodable_payload_from_an_account_is_skipped(b: CaseBuilder, setting: str)
     if W1.public in b.network.runtimes["worker2"].workers:
         raise AuthoringError("a plain worker tracks only itself [OFF-17]")
     b.observe("runtime_worker", "worker2", W1.public)
+
+
+@network_case("network_block", ("NET-17", "NET-4", "NET-8"))
+def blocks_without_time_passing(b: CaseBuilder, setting: str) -> None:
+    """A run of three empty blocks 0 ms apart: block numbers advance, the timestamp stays (it
+    may not decrease, it need not grow), and every runtime follows them."""
+    setup(b, setting)
+    block(b, number=1)
+    start = b.chain.system.block.timestamp
+    summary = b.network_blocks(3, interval=0)
+    if summary["last"] != 4 or b.chain.system.block.timestamp != start:
+        raise AuthoringError(f"blocks 2..4 at the same time, not {summary}")
+    if b.network.runtimes["worker1"].last_block != 4:
+        raise AuthoringError("the runtimes followed the run")
+    b.observe("runtimes")

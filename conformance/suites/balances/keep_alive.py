@@ -17,6 +17,7 @@ from phala_spec.conformance.suites.balances.common import (
     reserve,
     setup,
     tr,
+    transfer,
     watch,
 )
 
@@ -258,6 +259,32 @@ def transfer_all_reserve_covers_part_of_lock(b: CaseBuilder) -> None:
         observe=watch(a.alice),
     )
     expect(b, a.alice, free=200 * a.u, reserved=300 * a.u, frozen=500 * a.u)
+
+
+@case(
+    suite=SUITE,
+    handler="transfer_all",
+    presets=MINIMAL,
+    clauses=("BAL-13", "BAL-4", "SYS-2", "GEN-4"),
+    block=1,
+)
+def transfer_all_of_a_single_unit_kept_by_a_reserve(b: CaseBuilder) -> None:
+    """With the smallest existential deposit, 1, dave holds exactly 1 free beside a reserve of 5:
+    the reserve's consumer means he must keep the ED, so his whole free balance is untouchable
+    and transfer_all moves 0."""
+    a = setup(b, config={"existential_deposit": 1})
+    transfer(b, a.alice, a.dave, 6)
+    reserve(b, a.dave, 5)
+    expect(b, a.dave, free=1, reserved=5, consumers=1)
+    do(
+        b,
+        TRANSFER_ALL,
+        {"dest": a.bob, "keep_alive": False},
+        signed(a.dave),
+        events=[tr(a.dave, a.bob, 0)],
+        observe=watch(a.dave),
+    )
+    expect(b, a.dave, free=1, reserved=5)
 
 
 @case(suite=SUITE, handler="transfer_all", presets=MINIMAL, clauses=("BAL-13", "BAL-3"), block=1)

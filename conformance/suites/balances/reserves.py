@@ -60,6 +60,26 @@ def reserve_leaving_dust_is_refused(b: CaseBuilder) -> None:
     reserve(b, a.alice, 995 * a.u, outcome="ConsumerRemaining", observe=watch(a.alice))
 
 
+@case(suite=SUITE, handler="reserve", presets=MINIMAL, clauses=("BAL-17", "BAL-3"), block=1)
+def reserve_of_the_whole_free_balance(b: CaseBuilder) -> None:
+    """Reserving exactly the free balance passes the balance check (free >= value) and fails
+    later, like any reserve that leaves less than the ED: ConsumerRemaining, not
+    InsufficientBalance."""
+    a = setup(b)
+    reserve(b, a.alice, 1000 * a.u, outcome="ConsumerRemaining", observe=watch(a.alice))
+
+
+@case(suite=SUITE, handler="reserve", presets=MINIMAL, clauses=("BAL-17", "BAL-14"), block=1)
+def reserve_up_to_u128_max(b: CaseBuilder) -> None:
+    """A reserve may reach exactly 2^128-1: bob, set to 2^128-1 free with 100u reserved, reserves
+    2^128-1 - 100u more."""
+    a = setup(b)
+    reserve(b, a.bob, 100 * a.u)
+    set_balance(b, a.bob, U128_MAX)
+    reserve(b, a.bob, U128_MAX - 100 * a.u, observe=watch(a.bob))
+    expect(b, a.bob, free=100 * a.u, reserved=U128_MAX)
+
+
 @case(suite=SUITE, handler="reserve", presets=MINIMAL, clauses=("BAL-17",), block=1)
 def reserve_down_to_ed(b: CaseBuilder) -> None:
     """Reserving all but the ED is fine."""
@@ -269,6 +289,23 @@ def slash_without_reserve(b: CaseBuilder) -> None:
 
 
 @case(suite=SUITE, handler="slash_reserved", presets=MINIMAL, clauses=("BAL-19",), block=1)
+def slash_zero(b: CaseBuilder) -> None:
+    """Slashing 0 from an account with a reserve does nothing: no event, 0 returned."""
+    a = setup(b)
+    reserve(b, a.alice, 300 * a.u)
+    do(
+        b,
+        SLASH,
+        {"who": a.alice, "value": 0},
+        OPS,
+        events=[],
+        returned=0,
+        check_returned=True,
+        observe=watch(a.alice),
+    )
+
+
+@case(suite=SUITE, handler="slash_reserved", presets=MINIMAL, clauses=("BAL-19",), block=1)
 def slash_unknown_account(b: CaseBuilder) -> None:
     """No balance at all: no event, the whole value returned."""
     a = setup(b)
@@ -443,6 +480,26 @@ def repatriate_overflow_reserved(b: CaseBuilder) -> None:
     reserve(b, a.bob, U128_MAX - 50 * a.u)
     reserve(b, a.alice, 100 * a.u)
     repatriate(b, a.alice, a.bob, 100 * a.u, "Reserved", outcome="Arithmetic.Overflow")
+
+
+@case(
+    suite=SUITE,
+    handler="repatriate_reserved",
+    presets=MINIMAL,
+    clauses=("BAL-20", "BAL-14"),
+    block=1,
+)
+def repatriate_up_to_u128_max(b: CaseBuilder) -> None:
+    """A beneficiary may reach exactly 2^128-1: bob's free balance (2^128-1 - 100u) takes 100u of
+    alice's reserve into free; then, with 2^128-1 - 100u reserved, another 100u into reserved."""
+    a = setup(b)
+    set_balance(b, a.bob, U128_MAX - 100 * a.u)
+    reserve(b, a.alice, 300 * a.u)
+    repatriate(b, a.alice, a.bob, 100 * a.u, "Free", observe=watch(a.bob))
+    expect(b, a.bob, free=U128_MAX)
+    reserve(b, a.bob, U128_MAX - 100 * a.u)
+    repatriate(b, a.alice, a.bob, 100 * a.u, "Reserved", observe=watch(a.bob))
+    expect(b, a.bob, free=100 * a.u, reserved=U128_MAX)
 
 
 @case(

@@ -14,6 +14,7 @@ from phala_spec.conformance.authoring import (
     root,
     signed,
 )
+from phala_spec.conformance.checks import check
 from phala_spec.conformance.suites.balances.common import (
     BOTH,
     BURN,
@@ -623,3 +624,40 @@ def reserve_left_without_a_consumer_gets_one_back(b: CaseBuilder) -> None:
     expect(b, a.dave, reserved=10 * a.u, frozen=0, consumers=0)
     transfer(b, a.dave, a.bob, 100 * a.u, observe=watch(a.dave))
     expect(b, a.dave, free=390 * a.u, reserved=10 * a.u, consumers=1)
+
+
+@case(
+    suite=SUITE,
+    handler="scenario",
+    presets=MINIMAL,
+    clauses=("BAL-2", "BAL-5", "BAL-6", "BAL-7", "BAL-9", "BAL-11", "BAL-25"),
+    block=1,
+)
+def balances_at_the_u128_edges(b: CaseBuilder) -> None:
+    """force_set_balance saturates the issuance: bob is set to 2^128-1 - 10, then alice and
+    charlie are wiped, so bob holds more than the issuance (2^128-1 - 2000u). Minting 10 brings
+    bob to exactly 2^128-1, which is allowed; minting 1 more is Arithmetic.Overflow, though the
+    issuance could take it. A transfer of exactly the whole issuance passes the underflow check
+    (only more than the issuance underflows): bob pays it to dave. A transfer that brings dave
+    to exactly 2^128-1 is allowed. A keep-alive transfer of 0 from
+    eve, who has nothing, succeeds: a zero withdrawal has no consequence."""
+    a = setup(b)
+    u = a.u
+    set_balance(b, a.bob, U128_MAX - 10)
+    expect_issuance(b, U128_MAX)
+    set_balance(b, a.alice, 0)
+    set_balance(b, a.charlie, 0)
+    expect_issuance(b, U128_MAX - 2000 * u)
+    mint(b, a.bob, 10, observe=watch(a.bob))
+    expect(b, a.bob, free=U128_MAX)
+    mint(b, a.bob, 1, outcome="Arithmetic.Overflow")
+    issuance = b.chain.balances.total_issuance
+    check(issuance == U128_MAX - 2000 * u + 10, "the mint of 10 counted")
+    transfer(b, a.bob, a.dave, issuance, observe=watch(a.bob, a.dave))
+    expect(b, a.dave, free=issuance)
+    rest = U128_MAX - issuance
+    expect(b, a.bob, free=rest)
+    transfer(b, a.bob, a.dave, rest, observe=watch(a.bob, a.dave))
+    expect(b, a.dave, free=U128_MAX)
+    expect(b, a.bob, exists=False)
+    do(b, KEEP_ALIVE, {"dest": a.bob, "value": 0}, signed(a.eve), observe=watch(a.eve, a.bob))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from phala_spec.chain.computation_payloads import SettleInfo, WorkingInfoUpdateEvent
 from phala_spec.chain.messages import MessageOrigin
-from phala_spec.chain.system_payloads import HeartbeatChallenge, HeartbeatV2
+from phala_spec.chain.system_payloads import Heartbeat, HeartbeatChallenge, HeartbeatV2
 from phala_spec.chain.worker_messages import encode_payload
 from phala_spec.conformance.authoring import CaseBuilder, root, signed
 from phala_spec.conformance.checks import check, do
@@ -113,6 +113,28 @@ def heartbeats_update_the_benchmark(b: CaseBuilder, setting: str) -> None:
         WORKER3,
     )
     check(b.chain.computation == before and names(b) == [], "swallowed")
+    b.observe("session", SESSION)
+    b.finalize_block()
+
+
+@per_crypto("on_working_message_received", ("CMP-15", "CMP-16", "OFF-4"))
+def legacy_heartbeat_updates_the_benchmark(b: CaseBuilder, setting: str) -> None:
+    """A computing worker answers with a legacy `Heartbeat` (no cluster counts): the chain decodes
+    it like a `HeartbeatV2` and measures it the same way. The first heartbeat measures from time 0
+    (p_instant 0); the second, 100,000 more iterations over 12 s, is capped at 1.2 x 1200 = 1440
+    (`BenchmarkUpdated`)."""
+    computing(b, setting)
+    now = b.chain.system.block.timestamp
+    w = MessageOrigin("Worker", WORKER.public)
+    beat = Heartbeat(session_id=0, challenge_block=3, challenge_time=now, iterations=10**6)
+    relay(b, setting, w, b"phala/mining/report", encode_payload(beat), WORKER)
+    check(names(b) == [C + "BenchmarkUpdated"], "BenchmarkUpdated")
+    b.next_block()
+    beat = Heartbeat(
+        session_id=0, challenge_block=4, challenge_time=now + 12_000, iterations=10**6 + 10**5
+    )
+    relay(b, setting, w, b"phala/mining/report", encode_payload(beat), WORKER)
+    check(b.chain.computation.sessions[SESSION].benchmark.p_instant == 1440, "capped at 1440")
     b.observe("session", SESSION)
     b.finalize_block()
 

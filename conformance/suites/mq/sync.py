@@ -169,7 +169,8 @@ def bad_sender(b: CaseBuilder, s: Signer) -> None:
 @signed_case("sync_offchain_message", ("MQ-2", "MQ-10"))
 def bad_destination(b: CaseBuilder, s: Signer) -> None:
     """The empty topic and every topic starting with one of the reserved punctuation bytes are
-    `PhalaMq.BadDestination`; the sequence is not consumed."""
+    `PhalaMq.BadDestination`; the sequence is not consumed. A topic of a single ordinary byte is
+    valid."""
     setup(b)
     for first in sorted(FORBIDDEN_TOPIC_PREFIXES):
         sync(
@@ -181,6 +182,7 @@ def bad_destination(b: CaseBuilder, s: Signer) -> None:
         )
     sync(b, s, msg(WORKER_ORIGIN, b""), 0, outcome="PhalaMq.BadDestination")
     sync(b, s, msg(WORKER_ORIGIN), 0)
+    sync(b, s, msg(WORKER_ORIGIN, b"a"), 1)  # a single byte that is not reserved is a topic
 
 
 @signed_case("sync_offchain_message", ("MQ-9", "MQ-10"))
