@@ -767,3 +767,86 @@ def a_backing_of_one_vote_is_a_seat(b: CaseBuilder) -> None:
         [(m.who, m.stake) for m in b.chain.elections.members] == [(b.account("dave"), 64)],
         "dave seated with 64",
     )
+
+
+U128_MAX = 2**128 - 1
+
+
+def whale_election(b: CaseBuilder, stakes: Sequence[tuple[str, int, Sequence[str]]]) -> None:
+    """Candidates alice and bob for two seats; each voter, endowed with its stake and 1000 more
+    for its deposit, votes its stake for its targets; the term ends [ELE-14] [ELE-16]."""
+    b.genesis(
+        balances=[
+            ("alice", 1_000),
+            ("bob", 1_000),
+            *((who, stake + 1_000) for who, stake, _ in stakes),
+        ],
+        config=UNFILTERED,
+    )
+    for who in ("alice", "bob"):
+        candidacy(b, who)
+    for who, stake, targets in stakes:
+        ele_vote(b, who, targets, stake)
+    term_end(b)
+    check(sorted(members(b)) == sorted(ids(b, "alice", "bob")), "alice and bob seated")
+
+
+def unbounded_borda(b: CaseBuilder, name: str) -> int:
+    """A member's Borda score without saturation: the sum over voters of stake * (maximum - k)
+    for the voter's ``k``-th target [ELE-16]."""
+    maximum = b.config.elections.max_votes_per_voter
+    return sum(
+        voter.stake * (maximum - k)
+        for voter in b.chain.elections.voting.values()
+        for k, target in enumerate(voter.votes)
+        if target == b.account(name)
+    )
+
+
+def by_id(b: CaseBuilder) -> tuple[str, str]:
+    """alice and bob, the lower id first."""
+    low, high = sorted(("alice", "bob"), key=b.account)
+    return low, high
+
+
+@case(suite=SUITE, handler="elections", clauses=("ELE-16",), block=1)
+def borda_scores_saturate_each_term_then_the_sum(b: CaseBuilder) -> None:
+    """Borda scores start at 0 and saturate at 2^128 - 1, each voter's term first. The lower id
+    L is named first by w1 alone, with a stake of 2^124: 16 * 2^124 saturates to 2^128 - 1.
+    The higher id H is named first by w2 (2^124 - 17, scoring 2^128 - 272) and second by w3
+    (18, scoring 15 * 18 = 270): 2^128 - 2 in all, one below the bound. L's score is the higher:
+    L is the prime, not H as a tie would make it."""
+    low, high = by_id(b)
+    whale_election(
+        b,
+        [
+            ("w1", 2**124, [low]),
+            ("w2", 2**124 - 17, [high]),
+            ("w3", 18, [low, high]),
+        ],
+    )
+    check(unbounded_borda(b, high) == U128_MAX - 1, "H scores one below the bound")
+    check(unbounded_borda(b, low) > U128_MAX, "L's score saturates")
+    check(b.chain.council.prime == b.account(low), "the saturated score wins")
+
+
+@case(suite=SUITE, handler="elections", clauses=("ELE-16",), block=1)
+def borda_saturated_sums_tie(b: CaseBuilder) -> None:
+    """The higher id H is named first by w1 alone, with a stake of 2^124: 16 * 2^124 saturates
+    to 2^128 - 1. The lower id L is named first by w2 and w3, 2^123 each: 2^127 + 2^127 = 2^128,
+    which saturates to 2^128 - 1 too. Both scores are the bound: a tie, which the higher id H
+    wins as the prime."""
+    low, high = by_id(b)
+    whale_election(
+        b,
+        [
+            ("w1", 2**124, [high]),
+            ("w2", 2**123, [low]),
+            ("w3", 2**123, [low]),
+        ],
+    )
+    check(
+        unbounded_borda(b, high) == unbounded_borda(b, low) == U128_MAX + 1,
+        "both one past the bound",
+    )
+    check(b.chain.council.prime == b.account(high), "a tie at the bound: the higher id")

@@ -348,3 +348,18 @@ def blacklist_touches_only_its_hash(b: CaseBuilder) -> None:
     at(b, 4)
     check(not finished(b, r0), "no turnout: not passed")
     check(b.chain.democracy.lowest_unbaked == 2, "past the baked 0 and the cancelled 1")
+
+
+@case(suite=SUITE, handler="cancellation", clauses=("DEM-21", "TRS-3", "BAL-15"), block=1)
+def cancel_proposal_pays_what_was_slashed(b: CaseBuilder) -> None:
+    """alice proposes with a deposit of 40; root then unreserves 15 of it. `cancel_proposal`
+    slashes the deposit, but only 25 is still reserved: 25 is slashed and 25 goes to the treasury
+    pot; the 15 short are neither taken nor paid."""
+    dem(b, PROPOSE, {"proposal": transfer("ferdie", 1), "value": 40}, signed("alice"))
+    dem(b, "Balances.force_unreserve", {"who": b.account("alice"), "amount": 15}, root())
+    check(reserved(b, "alice") == 25, "25 left reserved")
+    issuance = b.chain.balances.total_issuance
+    dem(b, "Democracy.cancel_proposal", {"prop_index": 0}, collective("TechnicalCommittee", 3, 3))
+    check(b.chain.system.accounts[POT].data.free == 25, "the pot gets the 25 slashed")
+    check(b.chain.balances.total_issuance == issuance, "slashed into the pot: issuance kept")
+    b.observe("balance", POT)
