@@ -636,3 +636,217 @@ def clean_defunct_voters_in_storage_order(b: CaseBuilder) -> None:
     b.observe("elections")
     b.observe("balance", in_order[0])
     b.observe("locks", in_order[0])
+
+
+# --- Boundaries and precedence [ELE-4] [ELE-11] [ELE-12] [ELE-14] [ELE-16] ---------------------------
+
+
+@case(suite=SUITE, handler="elections", clauses=("ELE-4", "ELE-14"), block=1)
+def vote_bounds_bonds_and_seated_targets(b: CaseBuilder) -> None:
+    """With at most 2 votes per voter, 2 targets are accepted and 3 are `MaximumVotesExceeded`.
+    One target more than there are candidates, with a value equal to the existential deposit,
+    is `TooManyVotes`: the target count is checked before the value. Voting again with one more
+    target reserves one more factor only. After the election seats two members and two
+    runners-up and clears the candidates, all four may still be voted for."""
+    b.genesis(
+        balances=[(n, 1_000) for n in ("alice", "bob", "charlie", "dave", "eve", "ferdie")],
+        config={"elections": {"max_votes_per_voter": 2}, **UNFILTERED},
+    )
+    candidacy(b, "alice")
+    ed = b.config.existential_deposit
+    ele_vote(b, "eve", ["alice", "bob"], ed, outcome="PhragmenElection.TooManyVotes")
+    for who in ("bob", "charlie", "dave"):
+        candidacy(b, who)
+    cfg = b.config.elections
+    ele_vote(b, "eve", ["alice"], 400)
+    ele_vote(b, "eve", ["alice", "bob"], 400)
+    check(
+        b.chain.system.accounts[b.account("eve")].data.reserved
+        == cfg.voting_bond_base + 2 * cfg.voting_bond_factor,
+        "one more factor reserved",
+    )
+    ele_vote(
+        b,
+        "ferdie",
+        ["alice", "bob", "charlie"],
+        300,
+        outcome="PhragmenElection.MaximumVotesExceeded",
+    )
+    ele_vote(b, "ferdie", ["charlie", "dave"], 300)
+    term_end(b)
+    check(len(members(b)) == 2 and len(runners(b)) == 2, "two members, two runners-up")
+    check(b.chain.elections.candidates == (), "no candidates left")
+    ele_vote(b, "eve", ["charlie", "dave"], 400)
+    b.observe("elections_voter", b.account("eve"))
+
+
+@case(suite=SUITE, handler="elections", clauses=("ELE-16", "ELE-14", "ELE-17"), block=1)
+def borda_tie_goes_to_the_higher_id(b: CaseBuilder) -> None:
+    """alice and bob take the two seats; dave votes 300 for [alice, bob] and eve 300 for
+    [bob, alice], so each scores 300 * 16 + 300 * 15: a tie, which the higher id wins as the
+    prime."""
+    elections_setup(b)
+    for who in ("alice", "bob"):
+        candidacy(b, who)
+    ele_vote(b, "dave", ["alice", "bob"], 300)
+    ele_vote(b, "eve", ["bob", "alice"], 300)
+    term_end(b)
+    check(sorted(members(b)) == sorted(ids(b, "alice", "bob")), "both seated")
+    check(b.chain.council.prime == max(ids(b, "alice", "bob")), "the higher id is the prime")
+
+
+@case(suite=SUITE, handler="elections", clauses=("ELE-11", "ELE-12"), block=1)
+def renouncing_returns_the_renouncers_own_deposit(b: CaseBuilder) -> None:
+    """Genesis member alice (no deposit) and candidate bob (bond 30) are both seated. bob renounces
+    his seat and gets his own 30 back. A non-candidate renouncing a candidacy with a stale
+    witness (0 while a candidate stands) is `InvalidWitnessData`: the witness is checked first."""
+    elections_setup(b, elections_members=[("alice", 100)])
+    candidacy(b, "bob", count=0)
+    candidacy(b, "charlie")
+    ele_vote(b, "dave", ["alice", "bob"], 300)
+    term_end(b)
+    check(sorted(members(b)) == sorted(ids(b, "alice", "bob")), "alice and bob seated")
+    deposits = {m.who: m.deposit for m in b.chain.elections.members}
+    check(deposits == {b.account("alice"): 0, b.account("bob"): 30}, "deposits 0 and 30")
+    do(b, "PhragmenElection.renounce_candidacy", {"renouncing": "Member"}, signed("bob"))
+    check(b.chain.system.accounts[b.account("bob")].data.reserved == 0, "bob's 30 back")
+    candidacy(b, "eve", count=0)
+    do(
+        b,
+        "PhragmenElection.renounce_candidacy",
+        {"renouncing": {"Candidate": 0}},
+        signed("ferdie"),
+        outcome="PhragmenElection.InvalidWitnessData",
+    )
+
+
+@case(suite=SUITE, handler="elections", clauses=("ELE-14",), block=1)
+def a_term_of_one_block_elects_every_block(b: CaseBuilder) -> None:
+    """A term of one block holds an election at every block: alice, standing at block 1, is
+    seated at block 2."""
+    b.genesis(
+        balances=[(n, 1_000) for n in ("alice", "bob", "charlie", "dave", "eve", "ferdie")],
+        config={"elections": {"term_duration": 1}, **UNFILTERED},
+    )
+    candidacy(b, "alice")
+    ele_vote(b, "dave", ["alice"], 300)
+    b.next_block(number=2)
+    check(members(b) == ids(b, "alice"), "seated at the next block")
+
+
+@case(suite=SUITE, handler="elections", clauses=("ELE-14",), block=1)
+def a_term_of_zero_holds_no_election(b: CaseBuilder) -> None:
+    """With a term of 0 blocks no block ends a term: alice's candidacy waits block after
+    block."""
+    b.genesis(
+        balances=[(n, 1_000) for n in ("alice", "bob", "charlie", "dave", "eve", "ferdie")],
+        config={"elections": {"term_duration": 0}, **UNFILTERED},
+    )
+    candidacy(b, "alice")
+    ele_vote(b, "dave", ["alice"], 300)
+    for number in (2, 10, 20):
+        b.next_block(number=number)
+    check(members(b) == [] and len(b.chain.elections.candidates) == 1, "no election")
+
+
+@case(suite=SUITE, handler="elections", clauses=("ELE-7", "ELE-14", "ELE-10"), block=1)
+def a_backing_of_one_vote_is_a_seat(b: CaseBuilder) -> None:
+    """A whale of 2^70 makes the currency-to-vote factor 64: v2's lock of 64 weighs 1 vote. dave,
+    backed by that single vote alone, is elected with a backing of 1 (64 back in currency):
+    only a backing of 0 is dropped."""
+    b.genesis(
+        balances=[*((n, 1_000) for n in ("dave", "v2")), ("whale", 2**70)],
+        config={"elections": {"desired_members": 1, "desired_runners_up": 0}, **UNFILTERED},
+    )
+    issuance = b.chain.balances.total_issuance
+    check(to_vote(64, issuance) == 1, "64 weighs 1")
+    candidacy(b, "dave")
+    ele_vote(b, "v2", ["dave"], 64)
+    term_end(b)
+    check(
+        [(m.who, m.stake) for m in b.chain.elections.members] == [(b.account("dave"), 64)],
+        "dave seated with 64",
+    )
+
+
+U128_MAX = 2**128 - 1
+
+
+def whale_election(b: CaseBuilder, stakes: Sequence[tuple[str, int, Sequence[str]]]) -> None:
+    """Candidates alice and bob for two seats; each voter, endowed with its stake and 1000 more
+    for its deposit, votes its stake for its targets; the term ends [ELE-14] [ELE-16]."""
+    b.genesis(
+        balances=[
+            ("alice", 1_000),
+            ("bob", 1_000),
+            *((who, stake + 1_000) for who, stake, _ in stakes),
+        ],
+        config=UNFILTERED,
+    )
+    for who in ("alice", "bob"):
+        candidacy(b, who)
+    for who, stake, targets in stakes:
+        ele_vote(b, who, targets, stake)
+    term_end(b)
+    check(sorted(members(b)) == sorted(ids(b, "alice", "bob")), "alice and bob seated")
+
+
+def unbounded_borda(b: CaseBuilder, name: str) -> int:
+    """A member's Borda score without saturation: the sum over voters of stake * (maximum - k)
+    for the voter's ``k``-th target [ELE-16]."""
+    maximum = b.config.elections.max_votes_per_voter
+    return sum(
+        voter.stake * (maximum - k)
+        for voter in b.chain.elections.voting.values()
+        for k, target in enumerate(voter.votes)
+        if target == b.account(name)
+    )
+
+
+def by_id(b: CaseBuilder) -> tuple[str, str]:
+    """alice and bob, the lower id first."""
+    low, high = sorted(("alice", "bob"), key=b.account)
+    return low, high
+
+
+@case(suite=SUITE, handler="elections", clauses=("ELE-16",), block=1)
+def borda_scores_saturate_each_term_then_the_sum(b: CaseBuilder) -> None:
+    """Borda scores start at 0 and saturate at 2^128 - 1, each voter's term first. The lower id
+    L is named first by w1 alone, with a stake of 2^124: 16 * 2^124 saturates to 2^128 - 1.
+    The higher id H is named first by w2 (2^124 - 17, scoring 2^128 - 272) and second by w3
+    (18, scoring 15 * 18 = 270): 2^128 - 2 in all, one below the bound. L's score is the higher:
+    L is the prime, not H as a tie would make it."""
+    low, high = by_id(b)
+    whale_election(
+        b,
+        [
+            ("w1", 2**124, [low]),
+            ("w2", 2**124 - 17, [high]),
+            ("w3", 18, [low, high]),
+        ],
+    )
+    check(unbounded_borda(b, high) == U128_MAX - 1, "H scores one below the bound")
+    check(unbounded_borda(b, low) > U128_MAX, "L's score saturates")
+    check(b.chain.council.prime == b.account(low), "the saturated score wins")
+
+
+@case(suite=SUITE, handler="elections", clauses=("ELE-16",), block=1)
+def borda_saturated_sums_tie(b: CaseBuilder) -> None:
+    """The higher id H is named first by w1 alone, with a stake of 2^124: 16 * 2^124 saturates
+    to 2^128 - 1. The lower id L is named first by w2 and w3, 2^123 each: 2^127 + 2^127 = 2^128,
+    which saturates to 2^128 - 1 too. Both scores are the bound: a tie, which the higher id H
+    wins as the prime."""
+    low, high = by_id(b)
+    whale_election(
+        b,
+        [
+            ("w1", 2**124, [high]),
+            ("w2", 2**123, [low]),
+            ("w3", 2**123, [low]),
+        ],
+    )
+    check(
+        unbounded_borda(b, high) == unbounded_borda(b, low) == U128_MAX + 1,
+        "both one past the bound",
+    )
+    check(b.chain.council.prime == b.account(high), "a tie at the bound: the higher id")

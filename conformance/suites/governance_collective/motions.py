@@ -448,3 +448,36 @@ def length_bound_equal_to_the_length(b: CaseBuilder) -> None:
         signed("dave"),
     )
     check(event_names(b) == ["TechnicalCommittee.MemberExecuted"], "executed at the exact bound")
+
+
+@case(suite=SUITE, handler="collective", clauses=("COL-7", "COL-6", "GEN-5"), block=1)
+def more_than_majority_then_prime(b: CaseBuilder) -> None:
+    """With the default vote `MoreThanMajorityThenPrimeDefaultVote`, 4 seats, threshold 4 and no
+    prime, the abstentions of a motion closed after its end are ayes only when more than half
+    of the seats voted aye: motion 0 (3 ayes, one abstention) closes `Closed{4, 0}` and is
+    approved; motion 1 (exactly half, 2 ayes) gets its abstentions as nays, `Closed{2, 2}`,
+    disapproved."""
+    council_setup(
+        b,
+        members=("alice", "bob", "charlie", "dave"),
+        council={"default_vote": "MoreThanMajorityThenPrimeDefaultVote"},
+    )
+    h0 = propose(b, "alice", pruntime(1), threshold=4)
+    h1 = propose(b, "alice", pruntime(2), threshold=4)
+    for who in ("alice", "bob", "charlie"):
+        vote(b, who, h0, 0, True)
+    for who in ("alice", "bob"):
+        vote(b, who, h1, 1, True)
+    b.next_block(number=1 + b.config.council.motion_duration)
+    close(b, h0, 0)
+    check(
+        b.last_events[0].fields == (("proposal_hash", h0), ("yes", 4), ("no", 0)),
+        "3 of 4 is more than half: the abstention is an aye",
+    )
+    close(b, h1, 1)
+    check(
+        b.last_events[0].fields == (("proposal_hash", h1), ("yes", 2), ("no", 2)),
+        "2 of 4 is not more than half: the abstentions are nays",
+    )
+    check(event_names(b)[-1] == "Council.Disapproved", "disapproved")
+    check(b.chain.registry.pruntime_allowlist == (b"pruntime-1",), "only motion 0 enacted")

@@ -256,3 +256,55 @@ def council_referendum_treasury(b: CaseBuilder) -> None:
     check(b.chain.system.accounts[b.account("ferdie")].data.free == free + 200, "ferdie paid")
     b.observe("treasury")
     b.observe("balance", b.account("ferdie"))
+
+
+@case(suite=SUITE, handler="treasury", clauses=("TRS-6", "TRS-7", "TRS-9", "TRS-2"), block=1)
+def exact_budget_and_the_spend_origins(b: CaseBuilder) -> None:
+    """Approving a proposal takes root or three fifths of the Council: exactly half (1 of 2) is
+    `BadOrigin`, 3 of 5 approves. `spend` takes root or more than half of the Council: a signed
+    account is `BadOrigin`. A proposal of exactly the budget is paid: the pot holds 300 above
+    the existential deposit, the approved 300 is awarded and nothing rolls over."""
+    treasury_setup(b)
+    ed = b.config.existential_deposit
+    fund_pot(b, 300 + ed)
+    do(
+        b,
+        "Treasury.propose_spend",
+        {"value": 300, "beneficiary": b.account("bob")},
+        signed("alice"),
+    )
+    do(
+        b,
+        "Treasury.approve_proposal",
+        {"proposal_id": 0},
+        collective(COUNCIL, 1, 2),
+        outcome="BadOrigin",
+    )
+    do(b, "Treasury.approve_proposal", {"proposal_id": 0}, collective(COUNCIL, 3, 5))
+    do(
+        b,
+        "Treasury.spend",
+        {"amount": 5, "beneficiary": b.account("carol")},
+        signed("alice"),
+        outcome="BadOrigin",
+    )
+    bob = b.chain.system.accounts[b.account("bob")].data.free
+    b.next_block(number=b.config.treasury.spend_period)
+    check(
+        b.chain.system.accounts[b.account("bob")].data.free == bob + 300,
+        "the whole budget awarded",
+    )
+    check(b.chain.treasury.approvals == (), "nothing left to pay")
+    check(b.chain.system.accounts[POT].data.free == ed, "the pot is down to the deposit")
+
+
+@case(suite=SUITE, handler="treasury", clauses=("TRS-9", "TRS-10"), block=1)
+def a_spend_period_of_zero_never_spends(b: CaseBuilder) -> None:
+    """With `SpendPeriod` 0 there is no spend block: an approved proposal stays approved and
+    unpaid block after block, while the inactive pot is still reported."""
+    treasury_setup(b, spend_period=0)
+    fund_pot(b, 500)
+    do(b, "Treasury.spend", {"amount": 50, "beneficiary": b.account("bob")}, root())
+    for number in (2, 8, 16):
+        b.next_block(number=number)
+    check(b.chain.treasury.approvals == (0,), "still approved, never paid")

@@ -206,3 +206,23 @@ def full_agenda_drops_an_enactment(b: CaseBuilder) -> None:
         "only the first three enacted",
     )
     b.finalize_block(observe=[("balance", b.account("ferdie"))])
+
+
+@case(suite=SUITE, handler="scheduler", clauses=("SCH-2", "DEM-10", "DEM-16", "SCH-4"), block=1)
+def no_enactment_after_the_last_block(b: CaseBuilder) -> None:
+    """A referendum fast-tracked with a voting period of 2^32 - 1 blocks ends at the last block
+    number, 2^32 - 1 (the end saturates). It passes there, and its enactment block,
+    now + max(delay, 1), saturates to that same block: not in the future, so the scheduler drops
+    the task and democracy ignores it: `Passed` without `Scheduled`, an empty agenda."""
+    last = 2**32 - 1
+    ref = instant_referendum(b, transfer("ferdie", 5), last)
+    check(ongoing(b, ref).end == last, "the end saturates at the last block")
+    dem(b, VOTE, {"ref_index": ref, "vote": standard(True, 1, 10)}, signed("alice"))
+    opened = names(at(b, last))
+    check(finished(b, ref), "passed at the last block")
+    check(
+        "Democracy.Passed" in opened and "Scheduler.Scheduled" not in opened,
+        "passed, not scheduled",
+    )
+    check(not b.chain.scheduler.agenda and not b.chain.scheduler.lookup, "nothing to enact")
+    b.observe("referendum", ref)

@@ -26,6 +26,7 @@ from phala_spec.conformance.suites.governance_democracy.common import (
     at,
     call_hash,
     dem,
+    finished,
     instant_referendum,
     names,
     ongoing,
@@ -291,3 +292,74 @@ def slashing_blacklist_and_clearing(b: CaseBuilder) -> None:
     check(2 in b.chain.democracy.deposit_of, "and its record stays")
     b.observe("deposit_of", 2)
     b.observe("deposit_of", 1)
+
+
+@case(suite=SUITE, handler="external", clauses=("DEM-14", "DEM-16", "DEM-17", "DEM-3"), block=1)
+def external_precedence_and_the_end_of_a_cooloff(b: CaseBuilder) -> None:
+    """`external_propose` checks its origin before the queue: a third of the council, with a
+    proposal already queued, is `BadOrigin`, not `DuplicateProposal`. `fast_track` of the queued
+    super-majority-approve proposal under another hash is `NotSimpleMajority`: the threshold is
+    checked before the hash. A veto at block 1 blacklists the hash until 1 + 4 = 5, exclusive:
+    at block 4 `external_propose` is `ProposalBlacklisted`, at block 5 it is accepted."""
+    call = transfer("ferdie", 3)
+    other = transfer("ferdie", 4)
+    dem(b, EXTERNAL, {"proposal": call}, root())
+    dem(b, EXTERNAL, {"proposal": other}, collective("Council", 1, 3), "BadOrigin")
+    dem(
+        b,
+        FAST_TRACK,
+        {"proposal_hash": call_hash(other), "voting_period": 2, "delay": 0},
+        root(),
+        "Democracy.NotSimpleMajority",
+    )
+    dem(b, VETO, {"proposal_hash": call_hash(call)}, collective_member("TechnicalCommittee", "bob"))
+    check(b.chain.democracy.blacklist[call_hash(call)][0] == 5, "blacklisted until 5")
+    at(b, 4)
+    dem(b, EXTERNAL, {"proposal": call}, root(), "Democracy.ProposalBlacklisted")
+    at(b, 5)
+    dem(b, EXTERNAL, {"proposal": call}, root())
+    check(b.chain.democracy.next_external is not None, "queued again at the end of the cool-off")
+
+
+@case(suite=SUITE, handler="cancellation", clauses=("DEM-22", "DEM-18", "SCH-4"), block=1)
+def blacklist_touches_only_its_hash(b: CaseBuilder) -> None:
+    """Three public proposals, the middle one banned: `blacklist` removes just that one and keeps
+    the others' order, [p0, p2]. The referendum it names is cancelled only when it is ongoing
+    with the hash: naming referendum 0 (another call) or an index that does not exist cancels
+    nothing; naming referendum 1 (the banned call) cancels it. With referendum 0 still ongoing
+    below the cancelled 1, later blocks skip the gap in the indices: referendum 0 is baked at
+    its end and the lowest unbaked index moves past both."""
+    banned = transfer("ferdie", 2)
+    h = call_hash(banned)
+    for n, who in ((1, "alice"), (2, "bob"), (3, "charlie")):
+        dem(b, PROPOSE, {"proposal": transfer("ferdie", n), "value": 10}, signed(who))
+    r0 = instant_referendum(b, transfer("ferdie", 7), 3)
+    r1 = instant_referendum(b, banned, 3)
+    dem(b, "Democracy.blacklist", {"proposal_hash": h, "maybe_ref_index": r0}, root())
+    check([p.index for p in b.chain.democracy.public_props] == [0, 2], "only p1 removed")
+    check(reserved(b, "bob") == 0, "p1's deposit slashed")
+    check(r0 in b.chain.democracy.referendum_info, "referendum 0 holds another call: kept")
+    dem(b, "Democracy.blacklist", {"proposal_hash": h, "maybe_ref_index": 99}, root())
+    check(r1 in b.chain.democracy.referendum_info, "an absent index cancels nothing")
+    dem(b, "Democracy.blacklist", {"proposal_hash": h, "maybe_ref_index": r1}, root())
+    check(r1 not in b.chain.democracy.referendum_info, "referendum 1 cancelled")
+    at(b, 2)
+    check(b.chain.democracy.lowest_unbaked == r0, "referendum 0 is still ongoing")
+    at(b, 4)
+    check(not finished(b, r0), "no turnout: not passed")
+    check(b.chain.democracy.lowest_unbaked == 2, "past the baked 0 and the cancelled 1")
+
+
+@case(suite=SUITE, handler="cancellation", clauses=("DEM-21", "TRS-3", "BAL-15"), block=1)
+def cancel_proposal_pays_what_was_slashed(b: CaseBuilder) -> None:
+    """alice proposes with a deposit of 40; root then unreserves 15 of it. `cancel_proposal`
+    slashes the deposit, but only 25 is still reserved: 25 is slashed and 25 goes to the treasury
+    pot; the 15 short are neither taken nor paid."""
+    dem(b, PROPOSE, {"proposal": transfer("ferdie", 1), "value": 40}, signed("alice"))
+    dem(b, "Balances.force_unreserve", {"who": b.account("alice"), "amount": 15}, root())
+    check(reserved(b, "alice") == 25, "25 left reserved")
+    issuance = b.chain.balances.total_issuance
+    dem(b, "Democracy.cancel_proposal", {"prop_index": 0}, collective("TechnicalCommittee", 3, 3))
+    check(b.chain.system.accounts[POT].data.free == 25, "the pot gets the 25 slashed")
+    check(b.chain.balances.total_issuance == issuance, "slashed into the pot: issuance kept")
+    b.observe("balance", POT)

@@ -111,3 +111,18 @@ def alternation_tie_break_and_swap_remove(b: CaseBuilder) -> None:
     at(b, 25)
     check(not b.chain.democracy.last_tabled_was_external, "an empty launch leaves the flag reset")
     check(b.chain.democracy.lowest_unbaked == 4, "referenda 0..3 all baked")
+
+
+@case(suite=SUITE, handler="launch", clauses=("DEM-6", "DEM-18", "SCH-4"), block=1)
+def a_voting_period_of_zero_never_ends(b: CaseBuilder) -> None:
+    """With a voting period of 0, the public proposal launched at block 5 ends at block 5. The
+    block reads the range of referenda to bake before it launches, so the new referendum is not
+    baked at 5, and no later block is its end: it stays ongoing for ever."""
+    b.genesis(config={"democracy": {"voting_period": 0}})
+    dem(b, PROPOSE, {"proposal": transfer("ferdie", 1), "value": 10}, signed("alice"))
+    at(b, 5)
+    check(ongoing(b, 0).end == 5, "ends at its launch block")
+    at(b, 6)
+    at(b, 12)
+    check(ongoing(b, 0).end == 5, "never baked")
+    b.observe("referendum", 0)

@@ -338,3 +338,93 @@ def redelegation_and_split_targets(b: CaseBuilder) -> None:
     b.finalize_block(
         observe=[("democracy_voting", b.account("charlie")), ("locks", b.account("charlie"))]
     )
+
+
+# --- Boundaries of the thresholds, removals and locks [DEM-7] [DEM-11] [DEM-12] ------------------
+
+
+@case(suite=SUITE, handler="voting", clauses=("DEM-7", "DEM-10"), block=1)
+def a_tie_passes_only_against(b: CaseBuilder) -> None:
+    """One aye of 100 at 1x and one nay of 100 at 1x on two referenda (turnout 200, isqrt 14;
+    electorate 6000, isqrt 77): the simple majority fails (100 > 100 is false), the
+    super-majority against passes (100/77 < 100/14): a tie is not a simple majority, and the
+    negative-turnout bias lets a low-turnout tie through."""
+    refs = [
+        instant_referendum(b, transfer("ferdie", 1), 3, kind=EXTERNAL_MAJORITY),
+        instant_referendum(b, transfer("ferdie", 2), 3, kind=EXTERNAL_DEFAULT),
+    ]
+    for ref in refs:
+        dem(b, VOTE, {"ref_index": ref, "vote": standard(True, 1, 100)}, signed("alice"))
+        dem(b, VOTE, {"ref_index": ref, "vote": standard(False, 1, 100)}, signed("bob"))
+    tally = Tally(100, 100, 200)
+    electorate = b.chain.balances.total_issuance
+    verdicts = [passes(ongoing(b, ref).threshold, tally, electorate) for ref in refs]
+    check(verdicts == [False, True], "the tie fails the simple majority, passes against")
+    at(b, 4)
+    check([finished(b, ref) for ref in refs] == verdicts, "baked as the thresholds say")
+
+
+@case(suite=SUITE, handler="voting", clauses=("DEM-7", "DEM-10"), block=1)
+def an_electorate_of_three_units(b: CaseBuilder) -> None:
+    """The electorate is the total issuance when the referendum ends, however small: alice alone
+    holds 3 units (existential deposit 1) and votes an aye of 1 at 1x on a super-majority-against
+    referendum. At its end the electorate is 3 (isqrt 1, a positive divisor) and 0/1 < 1/1:
+    passed."""
+    b.genesis(config={"existential_deposit": 1}, balances=[("alice", 3)])
+    ref = instant_referendum(b, transfer("ferdie", 1), 2, kind=EXTERNAL_DEFAULT)
+    dem(b, VOTE, {"ref_index": ref, "vote": standard(True, 1, 1)}, signed("alice"))
+    check(b.chain.balances.total_issuance == 3, "an electorate of 3")
+    check(passes("SuperMajorityAgainst", Tally(1, 0, 1), 3), "0/1 < 1/1")
+    at(b, 3)
+    check(finished(b, ref), "passed against an electorate of 3")
+
+
+@case(suite=SUITE, handler="locks", clauses=("DEM-11", "DEM-8", "DEM-9"), block=1)
+def a_one_x_lock_ends_at_its_block(b: CaseBuilder) -> None:
+    """Referendum 0 ends (passed) at 3. A winning aye at 1x locks for one period: until
+    3 + 3 = 6. alice removes her own such vote at 5 and keeps a prior lock (6, 50); charlie may
+    not remove bob's at 5 (`NoPermission`) but may at 6, the block the lock ends. While the
+    referendum was ongoing, dave removed his split vote (a split vote carries no delegation) and
+    eve's vote of 1 at no conviction kept a lock of exactly 1 through `unlock`."""
+    ref = instant_referendum(b, transfer("ferdie", 1), 2)
+    dem(b, VOTE, {"ref_index": ref, "vote": standard(True, 1, 50)}, signed("alice"))
+    dem(b, VOTE, {"ref_index": ref, "vote": standard(True, 1, 50)}, signed("bob"))
+    dem(b, DELEGATE, {"to": b.account("dave"), "conviction": 1, "balance": 40}, signed("ferdie"))
+    dem(b, VOTE, {"ref_index": ref, "vote": split(30, 20)}, signed("dave"))
+    check(ongoing(b, ref).tally == Tally(103, 2, 150), "the split vote takes no delegation")
+    dem(b, REMOVE_VOTE, {"index": ref}, signed("dave"))
+    check(ongoing(b, ref).tally == Tally(100, 0, 100), "and gives none back")
+    dem(b, VOTE, {"ref_index": ref, "vote": standard(True, 0, 1)}, signed("eve"))
+    dem(b, UNLOCK, {"target": b.account("eve")}, signed("alice"))
+    check(lock_of(b, "eve") == 1, "a lock of 1 is kept")
+    at(b, 3)
+    check(finished(b, ref), "passed")
+    at(b, 5)
+    dem(b, REMOVE_VOTE, {"index": ref}, signed("alice"))
+    record = b.chain.democracy.voting_of[b.account("alice")]
+    check((record.prior.until, record.prior.amount) == (6, 50), "prior lock (6, 50) at 1x")
+    dem(
+        b,
+        REMOVE_OTHER,
+        {"target": b.account("bob"), "index": ref},
+        signed("charlie"),
+        "Democracy.NoPermission",
+    )
+    at(b, 6)
+    dem(b, REMOVE_OTHER, {"target": b.account("bob"), "index": ref}, signed("charlie"))
+    b.observe("democracy_voting", b.account("bob"))
+
+
+@case(suite=SUITE, handler="delegation", clauses=("DEM-12", "DEM-13", "DEM-8", "DEM-11"), block=1)
+def a_delegation_without_conviction_locks_no_period(b: CaseBuilder) -> None:
+    """charlie delegates 100 to bob at no conviction (0 lock periods) at block 1 and undelegates
+    at block 2: the prior lock is (2 + 3*0, 100) = (2, 100), already over, so `unlock` at 2
+    removes the lock."""
+    dem(b, DELEGATE, {"to": b.account("bob"), "conviction": 0, "balance": 100}, signed("charlie"))
+    at(b, 2)
+    dem(b, UNDELEGATE, {}, signed("charlie"))
+    record = b.chain.democracy.voting_of[b.account("charlie")]
+    check((record.prior.until, record.prior.amount) == (2, 100), "prior lock (2, 100)")
+    b.observe("democracy_voting", b.account("charlie"))
+    dem(b, UNLOCK, {"target": b.account("charlie")}, signed("alice"))
+    check(lock_of(b, "charlie") == 0, "no period to wait")
