@@ -66,15 +66,23 @@ class _Configuration(RuntimeConfigurationObject):  # type: ignore[misc]
         super().update_type_registry_types(types_dict)
 
 
+_DECLARED: dict[str, Any] = {}
+"""The types other subsystems declared with :func:`register_types`, kept so that a registry made
+again (after its cache is cleared) knows them too."""
+
+
 @cache
 def _runtime() -> RuntimeConfigurationObject:
     runtime = _Configuration()
     runtime.update_type_registry_types(TYPES)
+    if _DECLARED:
+        runtime.update_type_registry_types(_DECLARED)
     return runtime
 
 
 def register_types(types: dict[str, Any]) -> None:
     """Declare more SCALE types (payload enums of other subsystems)."""
+    _DECLARED.update(types)
     _runtime().update_type_registry_types(types)
 
 
