@@ -15,9 +15,11 @@ Figures, all from the same process and the same seeded workload:
   ``apply_step`` over it adds the call step's decoding and dispatch. A sample
   is run on the reference and both baselines first, and they must agree.
 * the pallet function and the dict ledger once more, each alone over a long
-  run with the garbage collector on (:func:`measure_collector`).
+  run with the garbage collector on, with Python's settings and under the
+  reference's policy for long runs (:func:`measure_collector`).
 
-Batches are timed in CPU time with the collector paused (see :class:`Runner`).
+Batches are timed once each, in CPU time with the collector paused (see
+:class:`Runner`).
 
 Two more sections live in :mod:`phala_spec.bench.network`: ``mq`` (signed
 messages accepted per second by ``sync_offchain_message`` beside the raw
