@@ -52,7 +52,7 @@ from .network import Extrinsic, NetworkState, State, chain_of, network_blocks, n
 from .primitives.catalogue import apply_primitive
 from .primitives.codec import PlainData, to_data
 from .primitives.errors import DispatchError, InvalidInput
-from .primitives.types import ACCOUNT_ID
+from .primitives.types import ACCOUNT_ID, MAPPING
 from .runtime.block import apply_call, finalize_block, initialize_block
 from .tee.dcap import decode_collateral, verify_dcap
 from .tee.dcap_test_root import dcap_trust_roots
@@ -84,11 +84,12 @@ class StepResult:
 
 def decode_origin(data: Any) -> Origin:
     """An origin from plain data [STEP-3]."""
-    if not isinstance(data, Mapping) or "kind" not in data:
+    if not isinstance(data, MAPPING) or "kind" not in data:
         raise InvalidInput("an origin is a map with a 'kind'")
     kind = data["kind"]
-    fields = {k: v for k, v in data.items() if k != "kind"}
-    if kind == "signed" and set(fields) == {"who"}:
+    fields = dict(data)
+    del fields["kind"]
+    if kind == "signed" and fields.keys() == {"who"}:
         return Signed(ACCOUNT_ID.decode(fields["who"], "a signed origin's account"))
     elif kind == "root" and not fields:
         return Root()
@@ -117,7 +118,7 @@ def apply_step(state: State, step: Any) -> StepResult:
     A chain takes ``initialize_block``, ``call`` and ``finalize_block``
     ([STEP-2]..[STEP-4]); a network only ``network_block`` [STEP-5] [STEP-6].
     """
-    if not isinstance(step, Mapping) or step.get("kind") not in STEP_KINDS:
+    if not isinstance(step, MAPPING) or step.get("kind") not in STEP_KINDS:
         raise InvalidInput(f"a step is a map whose kind is one of {STEP_KINDS}")
     kind = step["kind"]
     if kind == "verify_dcap":
@@ -142,15 +143,19 @@ def apply_step(state: State, step: Any) -> StepResult:
         _require_fields(step, {"kind"})
         state, events = finalize_block(state)
         return StepResult(state, "ok", events)
-    _require_fields(step, {"kind", "origin", "call", "args"})
+    _require_fields(step, CALL_FIELDS)
     result = apply_call(state, decode_origin(step["origin"]), step["call"], step["args"])
     return StepResult(result.state, result.outcome, result.events, to_data(result.returned))
 
 
+CALL_FIELDS = frozenset({"kind", "origin", "call", "args"})
+"""The fields of a ``call`` step [STEP-3]."""
+
+
 def _require_fields(
-    step: Mapping[str, Any], fields: set[str], optional: AbstractSet[str] = frozenset()
+    step: Mapping[str, Any], fields: AbstractSet[str], optional: AbstractSet[str] = frozenset()
 ) -> None:
-    if not fields <= set(step) <= fields | optional:
+    if not fields <= set(step) <= (fields | optional if optional else fields):
         extra = f" (and optionally {sorted(optional)})" if optional else ""
         raise InvalidInput(f"a {step['kind']} step has exactly the fields {sorted(fields)}{extra}")
 
@@ -165,7 +170,7 @@ def decode_block_context(step: Mapping[str, Any]) -> BlockContext:
 
 def decode_extrinsic(data: Any) -> Extrinsic:
     """An extrinsic of a ``network_block`` step: ``{origin, call, args}`` [STEP-5]."""
-    if not isinstance(data, Mapping) or set(data) != {"origin", "call", "args"}:
+    if not isinstance(data, MAPPING) or set(data) != {"origin", "call", "args"}:
         raise InvalidInput("an extrinsic is a map {origin, call, args}")
     return decode_origin(data["origin"]), data["call"], data["args"]
 

@@ -35,7 +35,11 @@ def test_bench_quick_reports_every_figure(tmp_path: Path, capsys) -> None:
     assert measured == {(name, size) for name in names for size in (100, 1_000)}
     assert all(m["transfers_per_second"] > 0 for m in figures["measurements"])
     runs = figures["collector"]["runs"]
-    assert set(runs) == {"reference_pallet_function", "dict_baseline"}
+    assert set(runs) == {
+        f"{name}{policy}"
+        for name in ("reference_pallet_function", "dict_baseline")
+        for policy in ("", "_collector_settled")
+    }
     assert all(run["transfers_per_second"] > 0 for run in runs.values())
     assert all(0 <= run["collector_share"] < 1 for run in runs.values())
     assert set(figures["ratios"]) == {
@@ -43,6 +47,7 @@ def test_bench_quick_reports_every_figure(tmp_path: Path, capsys) -> None:
         "pallet_function_cost_over_dict",
         "pallet_function_cost_over_dict_at_small_size",
         "pallet_function_cost_over_dict_with_collector",
+        "pallet_function_cost_over_dict_with_collector_settled",
         "apply_step_cost_over_dict",
         "pallet_function_cost_over_free_balances_only",
     }

@@ -101,3 +101,32 @@ def test_only_plain_records_are_copied_by_dictionary() -> None:
             copied_by_dictionary(cls)
     assert copied_by_dictionary(ChainState) is ChainState
     assert copied_by_dictionary(SystemState) is SystemState
+
+
+def test_plain_slotted_records_are_copied_slot_by_slot_as_attrs_evolves_them() -> None:
+    @attrs.frozen
+    class Base:
+        a: int = 0
+
+    @attrs.frozen
+    class Child(Base):
+        b: tuple[int, ...] = ()
+
+    @attrs.frozen(cache_hash=True)
+    class Hashed:
+        a: int = 0
+
+    child = Child(1, (2,))
+    for record, changes in [
+        (child, {"a": 5}),
+        (child, {"b": (3,), "a": 0}),
+        (child, {}),
+        (Hashed(1), {"a": 2}),
+    ]:
+        made = evolve(record, **changes)
+        assert same_record(made, attrs.evolve(record, **changes))
+        assert made is not record
+    assert child == Child(1, (2,))
+    assert hash(evolve(Hashed(1), a=2)) == hash(Hashed(2))  # the cached hash is the new one
+    with pytest.raises(TypeError):
+        evolve(child, c=1)  # type: ignore[call-arg]

@@ -224,6 +224,24 @@ def test_each_argument_of_each_call_is_checked(name: str) -> None:
                 decode_args(call, {**good, param: value})
 
 
+def test_argument_names_are_checked_before_their_values() -> None:
+    """Missing, extra or non-text names are invalid input naming the call's arguments [CHAIN-7];
+    any mapping of the right names is decoded as a dict of them."""
+    from types import MappingProxyType
+
+    call = CALLS["Balances.transfer_keep_alive"]
+    good = {"dest": b"\x01" * 32, "value": 5}
+    assert decode_args(call, MappingProxyType(good)) == good
+    for names in ({"dest": good["dest"]}, {**good, "memo": 1}, {}):
+        with pytest.raises(InvalidInput, match=re.escape("takes arguments ['dest', 'value']")):
+            decode_args(call, names)
+    for names in ({**good, 1: 0}, {1: 0, 2: 0}):
+        with pytest.raises(InvalidInput, match="argument names are text"):
+            decode_args(call, names)
+    with pytest.raises(InvalidInput, match="map from parameter name"):
+        decode_args(call, [("dest", good["dest"]), ("value", 5)])
+
+
 def test_params_are_read_from_the_signatures() -> None:
     def params(name: str) -> list[tuple[str, str]]:
         return [(param, kind.name) for param, kind in CALLS[name].params]

@@ -160,6 +160,8 @@ def min_(a: int, b: int) -> int: ...
 def min_(a: Num, b: Num) -> Num: ...
 def min_(a: Num, b: Num) -> Num:
     """The smaller of two values [ARITH-1]."""
+    if isinstance(a, int) and isinstance(b, int):  # ``ite(le(a, b), a, b)`` on integers
+        return a if a <= b else b
     return ite(le(a, b), a, b)
 
 
@@ -169,6 +171,8 @@ def max_(a: int, b: int) -> int: ...
 def max_(a: Num, b: Num) -> Num: ...
 def max_(a: Num, b: Num) -> Num:
     """The larger of two values [ARITH-1]."""
+    if isinstance(a, int) and isinstance(b, int):  # ``ite(le(a, b), b, a)`` on integers
+        return b if a <= b else a
     return ite(le(a, b), b, a)
 
 
@@ -178,6 +182,8 @@ def saturating_sub(a: int, b: int) -> int: ...
 def saturating_sub(a: Num, b: Num) -> Num: ...
 def saturating_sub(a: Num, b: Num) -> Num:
     """``a - b`` clamped at zero, like Rust's ``saturating_sub`` on unsigned ints [ARITH-2]."""
+    if isinstance(a, int) and isinstance(b, int):  # ``ite(le(b, a), a - b, 0)`` on integers
+        return a - b if b <= a else 0
     return ite(le(b, a), a - b, 0)
 
 

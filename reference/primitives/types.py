@@ -79,6 +79,11 @@ def is_unsigned(value: Any, maximum: int) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= maximum
 
 
+MAPPING = (dict, Mapping)
+"""What a plain-data map is: ``isinstance(value, MAPPING)`` answers as ``isinstance(value,
+Mapping)`` does, and at once for a ``dict``, without the abstract class's subclass check."""
+
+
 def fields_of(value: Any, names: tuple[str, ...]) -> Mapping[str, Any]:
     """``value`` as a map with exactly the fields ``names``, for a structured kind's decoder."""
     if not isinstance(value, Mapping) or set(value) != set(names):

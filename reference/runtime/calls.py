@@ -44,7 +44,7 @@ from ..pallets.registry import allowlists, endpoints, gatekeepers, workers
 from ..pallets.staking import assets, base_pool, stake_pool_v2, vault, wrapped_balances
 from ..primitives.codec import encode
 from ..primitives.errors import BadOrigin, DispatchError, InvalidInput
-from ..primitives.types import Kind, kind_of
+from ..primitives.types import MAPPING, Kind, kind_of
 from .call_filter import ensure_admitted
 
 PlainArgs = Mapping[str, Any]
@@ -64,6 +64,15 @@ class Call:
     params: Params
     run: Callable[..., tuple[ChainState, Events, Returned]]
     clause: str
+    names: frozenset[str] = attrs.field(init=False, eq=False, repr=False)
+    """The arguments' names, as a set."""
+    decoders: tuple[tuple[str, Kind[Any], str], ...] = attrs.field(init=False, eq=False, repr=False)
+    """Each argument's name, kind and the words naming it in an error, made once."""
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "names", frozenset(name for name, _ in self.params))
+        decoders = tuple((name, kind, f"argument {name!r}") for name, kind in self.params)
+        object.__setattr__(self, "decoders", decoders)
 
 
 def params_of(fn: Callable[..., Any]) -> Params:
@@ -86,14 +95,14 @@ def params_of(fn: Callable[..., Any]) -> Params:
 
 def decode_args(call: Call, args: Any) -> dict[str, Any]:
     """Check and decode a call's named arguments [CHAIN-7]."""
-    if not isinstance(args, Mapping):
+    if not isinstance(args, MAPPING):
         raise InvalidInput("call arguments are a map from parameter name to value")
-    if not all(isinstance(key, str) for key in args):
-        raise InvalidInput("argument names are text")
-    expected = [name for name, _ in call.params]
-    if sorted(args) != sorted(expected):
+    if args.keys() != call.names:  # the names are text: a map of them has text keys
+        if not all(isinstance(key, str) for key in args):
+            raise InvalidInput("argument names are text")
+        expected = [name for name, _ in call.params]
         raise InvalidInput(f"{call.name} takes arguments {expected}, got {sorted(args)}")
-    return {name: kind.decode(args[name], f"argument {name!r}") for name, kind in call.params}
+    return {name: kind.decode(args[name], what) for name, kind, what in call.decoders}
 
 
 def _call(
@@ -111,10 +120,12 @@ def _call(
     if kind == "extrinsic" and "origin" not in takes:
         raise TypeError(f"extrinsic {name} must take an origin")
 
+    filtered, takes_origin = kind == "extrinsic", "origin" in takes
+
     def run(state: ChainState, origin: Origin, **args: Any) -> tuple[ChainState, Events, Any]:
-        if kind == "extrinsic":
+        if filtered:
             ensure_admitted(state.config.call_filter, origin, name)
-        if "origin" not in takes and not isinstance(origin, PalletOrigin):
+        if not takes_origin and not isinstance(origin, PalletOrigin):
             raise BadOrigin()
         supplied = {
             "state": state,
@@ -122,7 +133,9 @@ def _call(
             "origin": origin,
             "instance": instance,
         }
-        result = fn(**{p: supplied[p] for p in takes}, **args)
+        for p in takes:
+            args[p] = supplied[p]
+        result = fn(**args)
         returned = result[2] if len(result) == 3 else None
         return result[0], result[1], returned
 

@@ -15,9 +15,10 @@ from ...primitives.records import evolve
 from ...primitives.types import Balance, Bool
 from .accounts import existential_deposit, mutate_account, set_total_issuance, total_issuance
 from .fungible import (
-    Fortitude,
-    Precision,
-    Preservation,
+    BEST_EFFORT,
+    EXACT,
+    EXPENDABLE,
+    POLITE,
     decrease_balance,
     increase_balance,
     reducible_balance,
@@ -29,21 +30,19 @@ def mint_into(state: ChainState, who: AccountId, amount: Balance) -> tuple[Chain
     """Create ``amount`` new tokens in ``who``'s free balance (``fungible::Mutate::mint_into``) [BAL-25]."""
     if total_issuance(state) + amount > U128_MAX:
         raise ArithmeticOverflow()
-    state, events, actual = increase_balance(state, who, amount, Precision.EXACT)
+    state, events, actual = increase_balance(state, who, amount, EXACT)
     state = set_total_issuance(state, saturating_add(total_issuance(state), actual))
     return state, (*events, event("Balances.Minted", who=who, amount=amount))
 
 
 def burn_from(state: ChainState, who: AccountId, amount: Balance) -> tuple[ChainState, Events]:
     """Destroy exactly ``amount`` of ``who``'s free balance, politely, may reap [BAL-26]."""
-    actual = min_(reducible_balance(state, who, Preservation.EXPENDABLE, Fortitude.POLITE), amount)
+    actual = min_(reducible_balance(state, who, EXPENDABLE, POLITE), amount)
     if actual != amount:
         raise DispatchError("Token.FundsUnavailable")
     if total_issuance(state) < actual:
         raise ArithmeticOverflow()  # production reports this underflow as Overflow
-    state, events, taken = decrease_balance(
-        state, who, actual, Precision.BEST_EFFORT, Preservation.EXPENDABLE, Fortitude.POLITE
-    )
+    state, events, taken = decrease_balance(state, who, actual, BEST_EFFORT, EXPENDABLE, POLITE)
     state = set_total_issuance(state, saturating_sub(total_issuance(state), taken))
     return state, (*events, event("Balances.Burned", who=who, amount=taken))
 

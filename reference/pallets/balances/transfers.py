@@ -22,11 +22,13 @@ from .accounts import (
     total_issuance,
 )
 from .fungible import (
+    BEST_EFFORT,
     DEPOSIT_ERRORS,
-    Fortitude,
-    Precision,
+    EXPENDABLE,
+    EXTANT,
+    POLITE,
+    PRESERVE,
     Preservation,
-    Provenance,
     can_deposit,
     can_withdraw,
     decrease_balance,
@@ -53,16 +55,16 @@ def transfer_funds(
     credited and may be created.
     """
     consequence, _ = can_withdraw(state, source, amount)
-    ensure_can_withdraw_consequence(consequence, preservation is not Preservation.EXPENDABLE)
-    deposit = can_deposit(state, dest, amount, Provenance.EXTANT)
+    ensure_can_withdraw_consequence(consequence, preservation is not EXPENDABLE)
+    deposit = can_deposit(state, dest, amount, EXTANT)
     if deposit in DEPOSIT_ERRORS:
         raise DispatchError(DEPOSIT_ERRORS[deposit])
     if source == dest:
         return state, ()
     state, taken_events, _ = decrease_balance(
-        state, source, amount, Precision.BEST_EFFORT, preservation, Fortitude.POLITE
+        state, source, amount, BEST_EFFORT, preservation, POLITE
     )
-    state, given_events, _ = increase_balance(state, dest, amount, Precision.BEST_EFFORT)
+    state, given_events, _ = increase_balance(state, dest, amount, BEST_EFFORT)
     done = event("Balances.Transfer", **{"from": source, "to": dest, "amount": amount})
     return state, (*taken_events, *given_events, done)
 
@@ -72,7 +74,7 @@ def transfer_allow_death(
 ) -> tuple[ChainState, Events]:
     """Transfer that may reap the sender [BAL-10]."""
     source = ensure_signed(origin)
-    return transfer_funds(state, source, dest, value, Preservation.EXPENDABLE)
+    return transfer_funds(state, source, dest, value, EXPENDABLE)
 
 
 def transfer_keep_alive(
@@ -80,7 +82,7 @@ def transfer_keep_alive(
 ) -> tuple[ChainState, Events]:
     """Transfer that must leave the sender at or above the existential deposit [BAL-11]."""
     source = ensure_signed(origin)
-    return transfer_funds(state, source, dest, value, Preservation.PRESERVE)
+    return transfer_funds(state, source, dest, value, PRESERVE)
 
 
 def force_transfer(
@@ -88,7 +90,7 @@ def force_transfer(
 ) -> tuple[ChainState, Events]:
     """Root moves funds from any account, which may be reaped [BAL-12]."""
     ensure_root(origin)
-    return transfer_funds(state, source, dest, value, Preservation.EXPENDABLE)
+    return transfer_funds(state, source, dest, value, EXPENDABLE)
 
 
 def transfer_all(
@@ -100,8 +102,8 @@ def transfer_all(
     emptied unless a reserve or lock keeps a consumer on it.
     """
     source = ensure_signed(origin)
-    preservation = Preservation.PRESERVE if keep_alive else Preservation.EXPENDABLE
-    amount = reducible_balance(state, source, preservation, Fortitude.POLITE)
+    preservation = PRESERVE if keep_alive else EXPENDABLE
+    amount = reducible_balance(state, source, preservation, POLITE)
     return transfer_funds(state, source, dest, amount, preservation)
 
 
