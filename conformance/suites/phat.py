@@ -475,27 +475,38 @@ def deposit_instantiate_and_command(b: CaseBuilder) -> None:
 @case(
     suite=SUITE,
     handler="stakes",
-    clauses=("PHAT-4", "PHAT-22", "PHAT-30", "PHAT-31", "PHAT-34"),
+    clauses=("PHAT-4", "PHAT-12", "PHAT-22", "PHAT-30", "PHAT-31", "PHAT-34"),
     block=1,
 )
 def adjust_stake_moves_the_difference(b: CaseBuilder) -> None:
-    """With `MinStake` 20 (a genesis value; no call sets it): 5 is `InvalidAmountOfStake`, 0
-    is fine. `amount` is the new stake: 100 moves 100 into the pallet's account, 60 moves 40
-    back, 60 again moves nothing (no transfer event), 0 moves the rest back and stays
+    """With `MinStake` 20 (a genesis value; no call sets it): 5 and 19 are
+    `InvalidAmountOfStake`, 20 and 0 are fine. `amount` is the new stake: 100 moves 100 into the
+    pallet's account, 60 moves 40 back, 60 again moves nothing (no transfer event), 20 (exactly
+    `MinStake`) moves 40 back, 0 moves the rest back and stays
     written as 0. A stake the user cannot pay fails the call. The contract's cluster exists,
     so each change sends the system contract `change_deposit(contract, total)` as a plain ink
     message from `Pallet(PhalaPhatTokenomic)`. A stake on an unknown id is allowed: its events
     name no cluster and nothing is sent. The pallet's account always holds the sum of the
-    totals."""
+    totals. Setting the system code or the runtime version needs governance (`BadOrigin` for a
+    signed account) [PHAT-12]."""
     workers = [{"pubkey": w.public} for w in WORKERS]
     b.genesis(registry={"workers": workers}, phat_tokenomic={"min_stake": 20})
     install_code(b)
+    do(b, PC + "set_pink_system_code", {"code": SYSTEM_CODE}, signed("bob"), outcome="BadOrigin")
+    do(
+        b,
+        PC + "set_pink_runtime_version",
+        {"version": [1, 0]},
+        signed("bob"),
+        outcome="BadOrigin",
+    )
     do(b, PC + "add_cluster", cluster_args(b, [W1]), root())
     do(b, PC + "instantiate_contract", instantiate_args(C1), signed("bob"))
     contract = contract_id(b.account("bob"), CODE_HASH, C1, b"salt")
     system = b.chain.phat.clusters[C1].system_contract
     bad = "PhalaPhatTokenomic.InvalidAmountOfStake"
     do(b, STAKE, {"contract": contract, "amount": 5}, signed("charlie"), outcome=bad)
+    do(b, STAKE, {"contract": contract, "amount": 19}, signed("charlie"), outcome=bad)
     do(
         b,
         STAKE,
@@ -506,7 +517,13 @@ def adjust_stake_moves_the_difference(b: CaseBuilder) -> None:
     changed = ["PhalaPhatTokenomic.ContractDepositChanged", "PhalaPhatTokenomic.UserStakeChanged"]
     watch = [("phat_stake", b.account("charlie"), contract), ("phat_contract", contract)]
     orig = 0
-    for amount, total, moves in ((100, 100, True), (60, 60, True), (60, 60, False), (0, 0, True)):
+    for amount, total, moves in (
+        (100, 100, True),
+        (60, 60, True),
+        (60, 60, False),
+        (20, 20, True),
+        (0, 0, True),
+    ):
         before = free(b, b.account("charlie"))
         do(b, STAKE, {"contract": contract, "amount": amount}, signed("charlie"), observe=watch)
         names = event_names(b)
