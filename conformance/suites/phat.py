@@ -594,7 +594,8 @@ def cluster_life(b: CaseBuilder, setting: str) -> None:
     kept), then a contract another contract created in the cluster (recorded with its
     deployer). Swallowed handler errors change nothing but the sequence: a cluster report
     from a worker's origin (`InvalidSender`) and an undecodable gatekeeper payload
-    (`MessageCodecError`). A command from the contract's own origin now verifies against its
+    (`MessageCodecError`), and likewise an undecodable or a gatekeeper's worker report, and an
+    undecodable or a worker's contract key. A command from the contract's own origin now verifies against its
     key. Root destroys the cluster: only its record goes. Its workers stay busy (removing one
     is `ClusterNotFound`), its account keeps its PHA and still receives deposits, and stakes
     still move, with no message to the gone system contract."""
@@ -623,6 +624,10 @@ def cluster_life(b: CaseBuilder, setting: str) -> None:
     check(b.last_events == () and b.chain.phat == before, "InvalidSender swallowed")
     relay(b, setting, MASTER, Message(GATEKEEPER, CLUSTER_REGISTRY_TOPIC, b"\x07"), 1)
     check(b.last_events == (), "MessageCodecError swallowed")
+    relay(b, setting, WORKERS[0], Message(worker, WORKER_CLUSTER_REPORT_TOPIC, b"\x07"), 2)
+    check(b.last_events == (), "an undecodable worker report swallowed")
+    relay(b, setting, MASTER, Message(GATEKEEPER, WORKER_CLUSTER_REPORT_TOPIC, report.payload), 2)
+    check(b.last_events == (), "a worker report from the gatekeepers swallowed")
     do(b, PC + "instantiate_contract", instantiate_args(C1), signed("bob"))
     contract = contract_id(b.account("bob"), CODE_HASH, C1, b"salt")
     cluster = MessageOrigin("Cluster", C1)
@@ -638,6 +643,11 @@ def cluster_life(b: CaseBuilder, setting: str) -> None:
     inner = blake2b_256(b"phat/inner contract")
     created = ContractPubkeyAvailable(inner, CLUSTER_KEY.public, contract)
     relay(b, setting, CLUSTER_KEY, Message(cluster, CONTRACT_REGISTRY_TOPIC, created.encode()), 1)
+    before = b.chain.phat
+    relay(b, setting, CLUSTER_KEY, Message(cluster, CONTRACT_REGISTRY_TOPIC, b"\x07"), 2)
+    check(b.last_events == () and b.chain.phat == before, "an undecodable contract key swallowed")
+    relay(b, setting, WORKERS[0], Message(worker, CONTRACT_REGISTRY_TOPIC, created.encode()), 3)
+    check(b.last_events == () and b.chain.phat == before, "a contract key from a worker swallowed")
     check(
         b.chain.phat.contracts[inner].deployer == contract
         and b.chain.phat.cluster_contracts[C1] == (contract, inner),
