@@ -475,27 +475,38 @@ def deposit_instantiate_and_command(b: CaseBuilder) -> None:
 @case(
     suite=SUITE,
     handler="stakes",
-    clauses=("PHAT-4", "PHAT-22", "PHAT-30", "PHAT-31", "PHAT-34"),
+    clauses=("PHAT-4", "PHAT-12", "PHAT-22", "PHAT-30", "PHAT-31", "PHAT-34"),
     block=1,
 )
 def adjust_stake_moves_the_difference(b: CaseBuilder) -> None:
-    """With `MinStake` 20 (a genesis value; no call sets it): 5 is `InvalidAmountOfStake`, 0
-    is fine. `amount` is the new stake: 100 moves 100 into the pallet's account, 60 moves 40
-    back, 60 again moves nothing (no transfer event), 0 moves the rest back and stays
+    """With `MinStake` 20 (a genesis value; no call sets it): 5 and 19 are
+    `InvalidAmountOfStake`, 20 and 0 are fine. `amount` is the new stake: 100 moves 100 into the
+    pallet's account, 60 moves 40 back, 60 again moves nothing (no transfer event), 20 (exactly
+    `MinStake`) moves 40 back, 0 moves the rest back and stays
     written as 0. A stake the user cannot pay fails the call. The contract's cluster exists,
     so each change sends the system contract `change_deposit(contract, total)` as a plain ink
     message from `Pallet(PhalaPhatTokenomic)`. A stake on an unknown id is allowed: its events
     name no cluster and nothing is sent. The pallet's account always holds the sum of the
-    totals."""
+    totals. Setting the system code or the runtime version needs governance (`BadOrigin` for a
+    signed account) [PHAT-12]."""
     workers = [{"pubkey": w.public} for w in WORKERS]
     b.genesis(registry={"workers": workers}, phat_tokenomic={"min_stake": 20})
     install_code(b)
+    do(b, PC + "set_pink_system_code", {"code": SYSTEM_CODE}, signed("bob"), outcome="BadOrigin")
+    do(
+        b,
+        PC + "set_pink_runtime_version",
+        {"version": [1, 0]},
+        signed("bob"),
+        outcome="BadOrigin",
+    )
     do(b, PC + "add_cluster", cluster_args(b, [W1]), root())
     do(b, PC + "instantiate_contract", instantiate_args(C1), signed("bob"))
     contract = contract_id(b.account("bob"), CODE_HASH, C1, b"salt")
     system = b.chain.phat.clusters[C1].system_contract
     bad = "PhalaPhatTokenomic.InvalidAmountOfStake"
     do(b, STAKE, {"contract": contract, "amount": 5}, signed("charlie"), outcome=bad)
+    do(b, STAKE, {"contract": contract, "amount": 19}, signed("charlie"), outcome=bad)
     do(
         b,
         STAKE,
@@ -506,7 +517,13 @@ def adjust_stake_moves_the_difference(b: CaseBuilder) -> None:
     changed = ["PhalaPhatTokenomic.ContractDepositChanged", "PhalaPhatTokenomic.UserStakeChanged"]
     watch = [("phat_stake", b.account("charlie"), contract), ("phat_contract", contract)]
     orig = 0
-    for amount, total, moves in ((100, 100, True), (60, 60, True), (60, 60, False), (0, 0, True)):
+    for amount, total, moves in (
+        (100, 100, True),
+        (60, 60, True),
+        (60, 60, False),
+        (20, 20, True),
+        (0, 0, True),
+    ):
         before = free(b, b.account("charlie"))
         do(b, STAKE, {"contract": contract, "amount": amount}, signed("charlie"), observe=watch)
         names = event_names(b)
@@ -577,7 +594,8 @@ def cluster_life(b: CaseBuilder, setting: str) -> None:
     kept), then a contract another contract created in the cluster (recorded with its
     deployer). Swallowed handler errors change nothing but the sequence: a cluster report
     from a worker's origin (`InvalidSender`) and an undecodable gatekeeper payload
-    (`MessageCodecError`). A command from the contract's own origin now verifies against its
+    (`MessageCodecError`), and likewise an undecodable or a gatekeeper's worker report, and an
+    undecodable or a worker's contract key. A command from the contract's own origin now verifies against its
     key. Root destroys the cluster: only its record goes. Its workers stay busy (removing one
     is `ClusterNotFound`), its account keeps its PHA and still receives deposits, and stakes
     still move, with no message to the gone system contract."""
@@ -606,6 +624,10 @@ def cluster_life(b: CaseBuilder, setting: str) -> None:
     check(b.last_events == () and b.chain.phat == before, "InvalidSender swallowed")
     relay(b, setting, MASTER, Message(GATEKEEPER, CLUSTER_REGISTRY_TOPIC, b"\x07"), 1)
     check(b.last_events == (), "MessageCodecError swallowed")
+    relay(b, setting, WORKERS[0], Message(worker, WORKER_CLUSTER_REPORT_TOPIC, b"\x07"), 2)
+    check(b.last_events == (), "an undecodable worker report swallowed")
+    relay(b, setting, MASTER, Message(GATEKEEPER, WORKER_CLUSTER_REPORT_TOPIC, report.payload), 2)
+    check(b.last_events == (), "a worker report from the gatekeepers swallowed")
     do(b, PC + "instantiate_contract", instantiate_args(C1), signed("bob"))
     contract = contract_id(b.account("bob"), CODE_HASH, C1, b"salt")
     cluster = MessageOrigin("Cluster", C1)
@@ -621,6 +643,11 @@ def cluster_life(b: CaseBuilder, setting: str) -> None:
     inner = blake2b_256(b"phat/inner contract")
     created = ContractPubkeyAvailable(inner, CLUSTER_KEY.public, contract)
     relay(b, setting, CLUSTER_KEY, Message(cluster, CONTRACT_REGISTRY_TOPIC, created.encode()), 1)
+    before = b.chain.phat
+    relay(b, setting, CLUSTER_KEY, Message(cluster, CONTRACT_REGISTRY_TOPIC, b"\x07"), 2)
+    check(b.last_events == () and b.chain.phat == before, "an undecodable contract key swallowed")
+    relay(b, setting, WORKERS[0], Message(worker, CONTRACT_REGISTRY_TOPIC, created.encode()), 3)
+    check(b.last_events == () and b.chain.phat == before, "a contract key from a worker swallowed")
     check(
         b.chain.phat.contracts[inner].deployer == contract
         and b.chain.phat.cluster_contracts[C1] == (contract, inner),

@@ -385,8 +385,18 @@ def rotated_key_sender_and_signature(b: CaseBuilder) -> None:
 def rotation_without_gatekeepers(b: CaseBuilder) -> None:
     """Nothing requires a gatekeeper: a rotation on a chain without any locks the set with an
     empty identity list, so that no gatekeeper can be registered until a matching rotated key
-    arrives."""
+    arrives. A signed account cannot start a rotation (`BadOrigin`), nor update an endpoint
+    record as root (`BadOrigin`: the call needs a signed origin)."""
     workers(b, (GK1, ECDH))
+    do(b, ROTATE, {}, signed("alice"), outcome="BadOrigin")
+    payload = endpoint(GK1.public, b.chain.system.block.timestamp - 1)
+    do(
+        b,
+        ENDPOINT,
+        {"endpoint_payload": payload, "signature": True},
+        root(),
+        outcome="BadOrigin",
+    )
     do(b, ROTATE, {}, root())
     expect_outbound(b, [launch_message(RotateMasterKey(1, ()))])
     do(

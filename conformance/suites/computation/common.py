@@ -50,6 +50,7 @@ def setup(
     setting: str,
     scores: dict[Keypair, int],
     config: dict[str, Any] | None = None,
+    registry: dict[str, Any] | None = None,
     **computation_overrides: Any,
 ) -> None:
     """Workers force-registered by root (operator alice) and benchmarked: each relays a report of
@@ -63,7 +64,7 @@ def setup(
     b.genesis(
         config=config,
         balances=balances,
-        registry={"gatekeeper_master_pubkey": MASTER.public},
+        registry={"gatekeeper_master_pubkey": MASTER.public, **(registry or {})},
         computation=computation_overrides,
     )
     b.initialize_block(timestamp=T0)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from phala_spec.conformance.authoring import CaseBuilder, signed
+from phala_spec.conformance.authoring import CaseBuilder, case, root, signed
 from phala_spec.conformance.checks import check, do
 from phala_spec.conformance.suites.computation.common import (
     OPERATOR,
@@ -10,6 +10,7 @@ from phala_spec.conformance.suites.computation.common import (
     POOL,
     SESSION,
     SESSION2,
+    SUITE,
     WORKER,
     WORKER2,
     WORKER3,
@@ -57,8 +58,11 @@ def bind_check_order(b: CaseBuilder, setting: str) -> None:
 @per_crypto("bind", ("CMP-9", "REG-21"), presets=("phala",))
 def bind_needs_registration_after_the_launch(b: CaseBuilder, setting: str) -> None:
     """On `phala` (`CheckWorkerRegisterTime`), a worker registered while no gatekeeper has
-    launched cannot be bound: `WorkerReregisterNeeded`, checked before the benchmark."""
+    launched cannot be bound: `WorkerReregisterNeeded`, checked before the benchmark and after
+    the registration (`WorkerNotRegistered` for an unknown worker)."""
     setup(b, setting, {WORKER: 1200})
+    stranger = dev_keypair("computation/stranger").public
+    do(b, C + "bind", {"session": SESSION, "worker": stranger}, POOL, C + "WorkerNotRegistered")
     do(
         b,
         C + "bind",
@@ -195,4 +199,107 @@ def operator_unbinds_a_computing_session(b: CaseBuilder, setting: str) -> None:
     do(b, C + "unbind_session", {"session": SESSION2, "notify": False}, POOL)
     check(names(b) == [C + "SessionUnbound"], "a ready session is unbound without a stop")
     do(b, C + "unbind_session", {"session": SESSION2, "notify": False}, POOL, C + "SessionNotBound")
+    b.finalize_block()
+
+
+# --- Origins, precedence and boundaries [CMP-9] [CMP-11] [CMP-12] [CMP-13] [CMP-14] [CMP-20] ------
+
+
+@case(
+    suite=SUITE, handler="force_start_computing", clauses=("CMP-11", "CMP-12", "CMP-14", "CMP-20")
+)
+def root_and_governance_calls_refuse_a_signed_account(b: CaseBuilder) -> None:
+    """Root's calls (`force_start_computing`, `force_stop_computing`, `force_heartbeat`,
+    `set_cool_down_expiration`) and governance's (`set_heartbeat_paused`,
+    `update_contract_root`) refuse a signed account with `BadOrigin`, changing nothing."""
+    setup(b, "oracle", {WORKER: 1200})
+    do(b, C + "bind", {"session": SESSION, "worker": WORKER.public}, POOL)
+    alice = signed(OPERATOR)
+    for call, args in (
+        ("force_start_computing", {"session": SESSION, "stake": 4000 * PHA}),
+        ("force_stop_computing", {"session": SESSION}),
+        ("force_heartbeat", {}),
+        ("set_cool_down_expiration", {"period": 60}),
+        ("set_heartbeat_paused", {"paused": False}),
+        ("update_contract_root", {"account_id": b.account("bob")}),
+    ):
+        do(b, C + call, args, alice, "BadOrigin")
+    b.finalize_block()
+
+
+@per_crypto("bind", ("CMP-9",))
+def bind_duplicate_session_before_duplicate_worker(b: CaseBuilder, setting: str) -> None:
+    """A bound session asked to bind a worker that is bound elsewhere fails
+    `DuplicateBoundSession`: the session is checked before the worker."""
+    setup(b, setting, {WORKER: 1200, WORKER2: 1200})
+    do(b, C + "bind", {"session": SESSION, "worker": WORKER.public}, POOL)
+    do(b, C + "bind", {"session": SESSION2, "worker": WORKER2.public}, POOL)
+    do(
+        b,
+        C + "bind",
+        {"session": SESSION, "worker": WORKER2.public},
+        POOL,
+        C + "DuplicateBoundSession",
+    )
+    b.finalize_block()
+
+
+@per_crypto("start_computing", ("CMP-6", "CMP-7", "CMP-11"))
+def start_computing_bounds_are_inclusive(b: CaseBuilder, setting: str) -> None:
+    """With `MinInitP` set to 1200 and `v_max` set to exactly the Ve of the minimum stake, worker 1
+    (score 1200, at the bound) starts with the minimum stake (Ve equal to `v_max` is allowed).
+    Worker 2 is bound, then force-registered again by root, which clears its benchmark: starting
+    it fails `BenchmarkMissing`, the benchmark checked before `MinInitP`."""
+    defaults = computation.default_tokenomic()
+    minimum = computation.minimal_stake(defaults, 1200)
+    v_max = computation.initial_v(defaults, minimum, 1200, 128)
+    setup(
+        b,
+        setting,
+        {WORKER: 1200, WORKER2: 1200},
+        config={"computation": {"min_init_p": 1200}},
+        tokenomic={"v_max": v_max},
+    )
+    do(b, C + "bind", {"session": SESSION, "worker": WORKER.public}, POOL)
+    do(b, C + "bind", {"session": SESSION2, "worker": WORKER2.public}, POOL)
+    do(b, C + "start_computing", {"session": SESSION, "stake": minimum}, POOL)
+    check(b.chain.computation.sessions[SESSION].ve == v_max, "Ve equal to v_max")
+    do(
+        b,
+        "PhalaRegistry.force_register_worker",
+        {
+            "pubkey": WORKER2.public,
+            "ecdh_pubkey": WORKER2.ecdh_public,
+            "operator": b.account(OPERATOR),
+        },
+        root(),
+    )
+    do(
+        b,
+        C + "start_computing",
+        {"session": SESSION2, "stake": minimum},
+        POOL,
+        C + "BenchmarkMissing",
+    )
+    b.observe("session", SESSION)
+    b.finalize_block()
+
+
+@per_crypto("stop_computing", ("CMP-11", "CMP-12", "CMP-13"))
+def stop_one_of_two_computing_workers(b: CaseBuilder, setting: str) -> None:
+    """Two computing workers; stopping one leaves one online worker. Reclaiming a session that
+    was never bound fails `SessionNotFound`."""
+    computing(b, setting)
+    do(b, C + "start_computing", {"session": SESSION2, "stake": 4000 * PHA}, POOL)
+    check(b.chain.computation.online_workers == 2, "two online")
+    do(b, C + "stop_computing", {"session": SESSION}, POOL)
+    check(b.chain.computation.online_workers == 1, "one online")
+    do(
+        b,
+        C + "reclaim",
+        {"session": bytes(32), "check_cooldown": False},
+        POOL,
+        C + "SessionNotFound",
+    )
+    b.observe("computation")
     b.finalize_block()

@@ -279,3 +279,52 @@ def computing_worker_round_trip(b: CaseBuilder, setting: str) -> None:
     )
     check(C + "BenchmarkUpdated" in names(b), "the benchmark updated")
     b.observe("session", SESSION)
+
+
+CONTRACT_KEY = dev_keypair("computation/contract-named-like-worker1")
+
+
+@per_crypto("on_working_message_received", ("CMP-8", "CMP-14", "CMP-16", "MQ-13"))
+def heartbeat_sender_and_payload_checked(b: CaseBuilder, setting: str) -> None:
+    """A contract whose id is worker 1's public key sends a valid heartbeat: refused
+    (`BadSender`, swallowed), worker 1's benchmark untouched. Worker 1's own message that does
+    not decode as a heartbeat is refused too (`MessageCodecError`, swallowed). With a 13-second
+    block time the challenge's target scales by 3600 // 13 = 276 blocks an hour."""
+    computing(
+        b,
+        setting,
+        config={"computation": {"expected_block_time_sec": 13}},
+        registry={"contract_keys": {WORKER.public: CONTRACT_KEY.public}},
+        heartbeat_paused=False,
+    )
+    now = b.chain.system.block.timestamp
+    beat = HeartbeatV2(
+        session_id=0,
+        challenge_block=3,
+        challenge_time=now,
+        iterations=10**6,
+        n_clusters=0,
+        n_contracts=0,
+    )
+    before = b.chain.computation
+    relay(
+        b,
+        setting,
+        MessageOrigin("Contract", WORKER.public),
+        b"phala/mining/report",
+        encode_payload(beat),
+        CONTRACT_KEY,
+    )
+    check(b.chain.computation == before and names(b) == [], "BadSender swallowed")
+    relay(
+        b,
+        setting,
+        MessageOrigin("Worker", WORKER.public),
+        b"phala/mining/report",
+        b"\xff\xff",
+        WORKER,
+    )
+    check(b.chain.computation == before and names(b) == [], "MessageCodecError swallowed")
+    b.observe("session", SESSION)
+    b.finalize_block()
+    b.observe("mq_outbound")

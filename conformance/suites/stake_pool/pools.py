@@ -5,6 +5,7 @@ from __future__ import annotations
 from phala_spec.chain.messages import MessageOrigin
 from phala_spec.chain.registry_payloads import BenchReport
 from phala_spec.chain.worker_messages import encode_payload
+from phala_spec.conformance import checks
 from phala_spec.conformance.authoring import CaseBuilder, case, root
 from phala_spec.conformance.checks import check
 from phala_spec.conformance.relaying import relay
@@ -25,6 +26,8 @@ from phala_spec.conformance.suites.stake_pool.common import (
     do,
     later,
     pool,
+    rewards,
+    settle,
     start,
     watch,
     wpha,
@@ -288,3 +291,67 @@ def withdraw_check_order(b: CaseBuilder) -> None:
         "one request",
     )
     watch(b, 0, BOB)
+
+
+@case(
+    suite=SUITE,
+    handler="stake_pool_v2",
+    clauses=("STK-42", "STK-45", "STK-46", "STK-48", "STK-50", "STK-54"),
+    crypto=SETTING,
+)
+def stake_pool_check_precedence(b: CaseBuilder) -> None:
+    """Precedence and bounds. Bob adds worker 3 (operated by alice, never benchmarked) to his
+    pool: `UnauthorizedOperator`, the operator checked before the benchmark. With at most one
+    worker per pool, adding worker 1 again is `WorkerExists`, checked before the limit. A
+    commission of none is reported as 0. A contribution of exactly `MinContribution` is
+    accepted. Starting worker 2 (not in the pool) with more than the free stake is
+    `InsufficientFreeStake`, checked before the worker. `reclaim_pool_worker` and
+    `check_and_maybe_force_withdraw` need a signed origin (`BadOrigin` for root, even for a
+    pool that does not exist); a signed reclaim in a missing pool is `PoolDoesNotExist`."""
+    start(b, config={"staking": {"max_pool_workers": 1}})
+    do(b, SP + "create", BOB, events=[SP + "PoolCreated"])
+    do(b, SP + "add_worker", BOB, SP + "UnauthorizedOperator", pid=1, pubkey=WORKER3.public)
+    do(b, SP + "add_worker", ALICE, pid=0, pubkey=WORKER.public)
+    do(b, SP + "add_worker", ALICE, SP + "WorkerExists", pid=0, pubkey=WORKER.public)
+    do(b, SP + "set_payout_pref", ALICE, pid=0, payout_commission=None)
+    check(b.last_events[-1]["commission"] == 0, "no commission reported as 0")
+    minimum = b.chain.config.staking.min_contribution
+    do(b, SP + "contribute", BOB, pid=0, amount=minimum, as_vault=None)
+    check(pool(b).basepool.total_value == minimum, "the minimum contribution accepted")
+    do(
+        b,
+        SP + "start_computing",
+        ALICE,
+        SP + "InsufficientFreeStake",
+        pid=0,
+        worker=WORKER2.public,
+        stake=minimum + 1,
+    )
+    for call, args in (
+        ("reclaim_pool_worker", {"pid": 0, "worker": WORKER.public}),
+        ("reclaim_pool_worker", {"pid": 9, "worker": WORKER.public}),
+        ("check_and_maybe_force_withdraw", {"pid": 0}),
+    ):
+        checks.do(b, SP + call, args, root(), outcome="BadOrigin")
+    do(
+        b,
+        SP + "reclaim_pool_worker",
+        BOB,
+        BP + "PoolDoesNotExist",
+        pid=9,
+        worker=WORKER.public,
+    )
+    watch(b, 0, BOB)
+    b.finalize_block()
+
+
+@case(suite=SUITE, handler="stake_pool_v2", clauses=("STK-53", "STK-12"), crypto=SETTING)
+def one_unit_reward_is_dust(b: CaseBuilder) -> None:
+    """A settlement paying one unit (the smallest reward that is not zero) is dismissed as dust
+    (`RewardDismissedDust`); nothing is minted."""
+    computing(b)
+    one_planck = 282 << 16  # [FIX-6]: ((v >> 16) * 10**12) >> 48 == 1
+    settle(b, (WORKER.public, one_planck))
+    check(rewards(b) == [(SP + "RewardDismissedDust", {"pid": 0, "amount": 1})], "dust")
+    watch(b, 0, BOB)
+    b.finalize_block()
