@@ -1,0 +1,289 @@
+"""Authored vectors for the runtime's own rules, one rule a story [OFF-9]..[OFF-24] [GK-11] [GK-22].
+
+Suite ``network``, handler ``runtime``. Each case is a small network ([NET-2])
+registered in both crypto settings ([NET-3]): a worker runtime and, where the
+rule is a gatekeeper's, one gatekeeper runtime. Root drives the runtimes with
+``SystemEvent`` payloads pushed as ``Pallet`` messages ([OFF-16]); where a rule
+reads a message no honest runtime sends, the case signs it with the worker's
+key and relays it itself. While generating, each case checks the records the
+rule leaves, and records them as observations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import attrs
+
+from phala_spec.chain.computation_payloads import default_tokenomic
+from phala_spec.chain.messages import MessageOrigin
+from phala_spec.chain.system_payloads import (
+    EnterUnresponsive,
+    ExitUnresponsive,
+    Heartbeat,
+    HeartbeatChallenge,
+    HeartbeatV2,
+    Registered,
+    Started,
+    WorkerEventWithKey,
+)
+from phala_spec.chain.worker_messages import (
+    SYSTEM_EVENT_TOPIC,
+    WORKING_REPORT_TOPIC,
+    encode_payload,
+)
+from phala_spec.conformance import relaying
+from phala_spec.conformance.authoring import CaseBuilder, case_per_crypto, root, signed
+from phala_spec.conformance.checks import check
+from phala_spec.offchain import gatekeeper as gk
+from phala_spec.offchain.pruntime import (
+    COMPUTING,
+    PAUSED,
+    RuntimeState,
+    hashed_id,
+    heartbeat_hit,
+)
+from phala_spec.primitives.arith import U256_MAX
+from phala_spec.primitives.crypto import dev_keypair
+from phala_spec.primitives.fixed import from_literal
+
+SUITE = "network"
+HANDLER = "runtime"
+SYNC = "PhalaMq.sync_offchain_message"
+
+W1_KEY = "runtime/worker1"
+W1 = dev_keypair(W1_KEY)
+GK_KEY = "runtime/gatekeeper"
+MASTER = dev_keypair("runtime/master")
+WORKER = {"name": "worker1", "key": W1_KEY, "role": "worker"}
+GATEKEEPER = {"name": "gk", "key": GK_KEY, "role": "gatekeeper"}
+
+Extrinsic = tuple[str, dict[str, Any], dict[str, Any]]
+
+
+def setup(b: CaseBuilder, setting: str, runtimes: Iterable[dict[str, Any]], **pallets: Any) -> None:
+    """A network genesis: the preset's chain with a master key registered, the given runtimes."""
+    b.genesis(
+        registry={"gatekeeper_master_pubkey": MASTER.public},
+        runtimes=list(runtimes),
+        crypto=setting,
+        **pallets,
+    )
+
+
+def event(what: Any) -> Extrinsic:
+    """Root pushes a ``WorkerEventWithKey`` about worker1: a ``Pallet`` sender [MQ-12] [OFF-16]."""
+    payload = encode_payload(WorkerEventWithKey(W1.public, what))
+    return (
+        "PhalaMq.force_push_pallet_message",
+        {"destination": SYSTEM_EVENT_TOPIC, "payload": payload},
+        root(),
+    )
+
+
+def challenge() -> Extrinsic:
+    """A challenge every computing worker answers [OFF-20]."""
+    payload = encode_payload(HeartbeatChallenge(seed=0, online_target=U256_MAX))
+    return (
+        "PhalaMq.force_push_pallet_message",
+        {"destination": SYSTEM_EVENT_TOPIC, "payload": payload},
+        root(),
+    )
+
+
+def runtime(b: CaseBuilder, name: str) -> RuntimeState:
+    found = b.network.runtimes[name]
+    check(isinstance(found, RuntimeState), f"{name} runs")
+    return found
+
+
+def working(b: CaseBuilder, name: str) -> str | None:
+    record = runtime(b, name).workers[W1.public].working
+    return None if record is None else record.state
+
+
+def ok_block(
+    b: CaseBuilder, extrinsics: Iterable[Extrinsic], withheld: Iterable[str] = ()
+) -> dict[str, Any]:
+    """A network block whose every extrinsic succeeds and in which no runtime halts."""
+    report = b.network_block(list(extrinsics), withheld=list(withheld))
+    check(all(e["outcome"] == "ok" for e in report["extrinsics"]), "every extrinsic succeeds")
+    check(report["halted"] == [], "no runtime halts")
+    return report
+
+
+@case_per_crypto(suite=SUITE, handler=HANDLER, clauses=("OFF-18", "OFF-16", "OFF-17"))
+def unresponsive_events_follow_the_session(b: CaseBuilder, setting: str) -> None:
+    """`EnterUnresponsive` pauses only a computing session and `ExitUnresponsive` resumes only a
+    paused one; either is ignored by a worker with no session, and by a session already in the
+    state it asks for. The worker and the gatekeeper's replica of it follow the same rule."""
+    setup(b, setting, [WORKER, GATEKEEPER])
+    names = ("worker1", "gk")
+    ok_block(b, [event(Registered(confidence_level=1))])
+    # No session yet: both events leave the record as it is.
+    ok_block(b, [event(EnterUnresponsive()), event(ExitUnresponsive())])
+    for name in names:
+        check(working(b, name) is None, f"{name}: no session, nothing to pause or resume")
+        b.observe("runtime_worker", name, W1.public)
+    ok_block(b, [event(Started(session_id=7, init_v=0, init_p=0))])
+    # Computing: resuming changes nothing; pausing twice pauses once.
+    ok_block(b, [event(ExitUnresponsive())])
+    check(all(working(b, n) == COMPUTING for n in names), "a computing session is not resumed")
+    ok_block(b, [event(EnterUnresponsive()), event(EnterUnresponsive())])
+    check(all(working(b, n) == PAUSED for n in names), "paused")
+    ok_block(b, [event(ExitUnresponsive()), event(ExitUnresponsive())])
+    check(all(working(b, n) == COMPUTING for n in names), "resumed")
+    for name in names:
+        b.observe("runtime_worker", name, W1.public)
+
+
+@case_per_crypto(suite=SUITE, handler=HANDLER, clauses=("GK-22", "GK-2", "OFF-12"))
+def gatekeeper_starts_from_the_chain_parameters(b: CaseBuilder, setting: str) -> None:
+    """A gatekeeper runtime starts its economics with the chain's genesis tokenomic parameters,
+    not the pallet's defaults: here a 30 % treasury ratio and a 20-block heartbeat window."""
+    params = attrs.evolve(
+        default_tokenomic(), treasury_ratio=from_literal("0.3"), heartbeat_window=20
+    )
+    check(params != default_tokenomic(), "the genesis parameters are not the defaults")
+    setup(b, setting, [GATEKEEPER], computation={"tokenomic": attrs.asdict(params)})
+    ok_block(b, [])
+    econ = runtime(b, "gk").economics
+    check(econ is not None and econ.params == gk.gatekeeper_params(params), "the chain's")
+    b.observe("runtime", "gk")
+
+
+def heartbeat_message(b: CaseBuilder, setting: str, payload: Any) -> dict[str, Any]:
+    """A report on `phala/mining/report` signed with worker1's key, at its next sequence."""
+    return relaying.next_message(
+        b.chain,
+        MessageOrigin("Worker", W1.public),
+        WORKING_REPORT_TOPIC,
+        encode_payload(payload),
+        W1,
+        setting,
+    )
+
+
+def computing_and_challenged(b: CaseBuilder, setting: str) -> int:
+    """worker1 (withheld: its relayer submits nothing) registered, computing session 1 and hit
+    by a challenge; returns the challenge's block."""
+    setup(b, setting, [WORKER, GATEKEEPER], balances=[(W1.public, 10**15)])
+    ok_block(b, [event(Registered(confidence_level=1))])
+    ok_block(b, [event(Started(session_id=1, init_v=0, init_p=0))])
+    report = b.network_block([challenge()], withheld=["worker1"])
+    check(len(report["egress"].get("worker1", [])) == 1, "worker1 answers the challenge")
+    return b.chain.system.block.number
+
+
+@case_per_crypto(suite=SUITE, handler=HANDLER, clauses=("OFF-24", "GK-11", "MQ-11"))
+def heartbeat_from_an_account_is_not_a_workers(b: CaseBuilder, setting: str) -> None:
+    """An account whose id is worker1's public key pushes a heartbeat that answers worker1's
+    challenge on `phala/mining/report`: the gatekeeper reads only a `Worker` sender's
+    heartbeats, so worker1 still owes the challenge."""
+    number = computing_and_challenged(b, setting)
+    owed = runtime(b, "gk").economics
+    check(owed is not None and owed.workers[W1.public].waiting_heartbeats == (number,), "owed")
+    payload = encode_payload(HeartbeatV2(1, number, b.chain.system.block.timestamp, 5, 0, 0))
+    ok_block(
+        b,
+        [
+            (
+                "PhalaMq.push_message",
+                {"destination": WORKING_REPORT_TOPIC, "payload": payload},
+                signed(W1.public),
+            )
+        ],
+        withheld=["worker1"],
+    )
+    econ = runtime(b, "gk").economics
+    check(econ is not None and econ.workers[W1.public].waiting_heartbeats == (number,), "owed")
+    b.observe("runtime", "gk")
+
+
+@case_per_crypto(suite=SUITE, handler=HANDLER, clauses=("OFF-24", "GK-11"))
+def heartbeat_with_clusters_marks_contracts_running(b: CaseBuilder, setting: str) -> None:
+    """worker1's key signs a `HeartbeatV2` with one cluster for the challenge it owes: the
+    gatekeeper records that the worker runs contracts. A second challenge is answered with a
+    first-version `Heartbeat`, which counts as no cluster, and the flag falls again."""
+    number = computing_and_challenged(b, setting)
+    now = b.chain.system.block.timestamp
+    first = heartbeat_message(b, setting, HeartbeatV2(1, number, now, 5, 1, 1))
+    ok_block(b, [(SYNC, {"signed_message": first}, signed("eve"))], withheld=["worker1"])
+    econ = runtime(b, "gk").economics
+    check(econ is not None and econ.workers[W1.public].tokenomic.contract_running, "running")
+    b.observe("runtime", "gk")
+    b.network_block([challenge()], withheld=["worker1"])
+    second_block, second_time = b.chain.system.block.number, b.chain.system.block.timestamp
+    second = heartbeat_message(b, setting, Heartbeat(1, second_block, second_time, 10))
+    ok_block(b, [(SYNC, {"signed_message": second}, signed("eve"))], withheld=["worker1"])
+    econ = runtime(b, "gk").economics
+    check(econ is not None and not econ.workers[W1.public].tokenomic.contract_running, "none")
+    b.observe("runtime", "gk")
+
+
+def pushed(payload: bytes) -> Extrinsic:
+    """Root pushes raw bytes on `phala/system/event` as a `Pallet` sender [MQ-12]."""
+    return (
+        "PhalaMq.force_push_pallet_message",
+        {"destination": SYSTEM_EVENT_TOPIC, "payload": payload},
+        root(),
+    )
+
+
+@case_per_crypto(suite=SUITE, handler=HANDLER, clauses=("OFF-6", "OFF-2", "OFF-17"))
+def system_event_with_trailing_bytes(b: CaseBuilder, setting: str) -> None:
+    """A `Registered` event about worker1 followed by bytes up to 65 in all (the length of a
+    challenge), the last one 1: the bytes after the event's encoding are ignored, and worker1
+    records that it is registered."""
+    setup(b, setting, [WORKER])
+    payload = encode_payload(WorkerEventWithKey(W1.public, Registered(confidence_level=1)))
+    padded = payload + b"\x01" * (65 - len(payload))
+    check(len(padded) == 65 and padded[0] == 0, "a worker event as long as a challenge")
+    ok_block(b, [pushed(padded)])
+    check(runtime(b, "worker1").workers[W1.public].registered, "registered")
+    b.observe("runtime_worker", "worker1", W1.public)
+
+
+@case_per_crypto(suite=SUITE, handler=HANDLER, clauses=("OFF-2", "OFF-6", "OFF-15"))
+def challenge_one_byte_short_halts(b: CaseBuilder, setting: str) -> None:
+    """A pallet's payload of 64 bytes whose first is the `HeartbeatChallenge` index: one byte
+    short of the challenge's 65, so it does not decode, and a pallet's undecodable message
+    halts the runtime."""
+    setup(b, setting, [WORKER])
+    report = b.network_block([pushed(b"\x01" + bytes(range(63)))])
+    check(report["halted"] == ["worker1"], "worker1 halts")
+    b.observe("runtime", "worker1")
+
+
+@case_per_crypto(suite=SUITE, handler=HANDLER, clauses=("OFF-2", "OFF-6", "OFF-15"))
+def long_payload_of_no_variant_halts(b: CaseBuilder, setting: str) -> None:
+    """A pallet's payload of 65 bytes whose first is 2, no `SystemEvent` variant (its second
+    and last bytes are the challenge's index): it does not decode, and the runtime halts."""
+    setup(b, setting, [WORKER])
+    report = b.network_block([pushed(b"\x02\x01" + bytes(62) + b"\x01")])
+    check(report["halted"] == ["worker1"], "worker1 halts")
+    b.observe("runtime", "worker1")
+
+
+def raw_challenge(seed: int, target: int) -> bytes:
+    """A `HeartbeatChallenge`'s 65 bytes: the index 1, then seed and target, little-endian."""
+    return b"\x01" + seed.to_bytes(32, "little") + target.to_bytes(32, "little")
+
+
+@case_per_crypto(suite=SUITE, handler=HANDLER, clauses=("OFF-20", "OFF-2", "OFF-6"))
+def challenge_hits_at_the_target(b: CaseBuilder, setting: str) -> None:
+    """worker1 computes. A challenge whose seed XOR worker1's hashed id equals the target hits
+    it, and it answers; one whose XOR exceeds the target by one misses it, with a byte after
+    the challenge's encoding that is ignored."""
+    setup(b, setting, [WORKER])
+    ok_block(b, [event(Registered(confidence_level=1))])
+    ok_block(b, [event(Started(session_id=1, init_v=0, init_p=0))])
+    ident = hashed_id(W1.public)
+    check(heartbeat_hit(ident, ident ^ 1, 1), "the first challenge hits")
+    report = ok_block(b, [pushed(raw_challenge(ident ^ 1, 1))])
+    check(len(report["egress"].get("worker1", [])) == 1, "worker1 answers the challenge")
+    check(not heartbeat_hit(ident, ident ^ 2, 1), "the second misses")
+    report = ok_block(b, [pushed(raw_challenge(ident ^ 2, 1) + b"\x01")])
+    check(report["egress"] == {}, "worker1 is not hit")
+    b.observe("runtime", "worker1")
