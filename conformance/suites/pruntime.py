@@ -26,6 +26,7 @@ from phala_spec.chain.system_payloads import (
     HeartbeatV2,
     Registered,
     Started,
+    Stopped,
     WorkerEventWithKey,
 )
 from phala_spec.chain.worker_messages import (
@@ -287,3 +288,129 @@ def challenge_hits_at_the_target(b: CaseBuilder, setting: str) -> None:
     report = ok_block(b, [pushed(raw_challenge(ident ^ 2, 1) + b"\x01")])
     check(report["egress"] == {}, "worker1 is not hit")
     b.observe("runtime", "worker1")
+
+
+# --- A gatekeeper's economics, driven by pushed events and the case's heartbeats [GK-4]..[GK-17] ---
+
+LEVELS = (1, 2, 3, 4, 5, 128, 6)
+"""A worker per confidence level: those scoring 1, 0.8 and 0.7, and one outside the table."""
+LEVEL_KEYS = tuple(dev_keypair(f"runtime/level{level}") for level in LEVELS)
+TINY_BUDGET = 1 << 40
+"""A budget per block (U64F64 bits) far below a block's growth of V, so that a payout takes
+only part of the deductible V and V after it shows the payout [GK-13]."""
+
+
+def push_all(*payloads: Any) -> list[Extrinsic]:
+    return [
+        (
+            "PhalaMq.force_push_pallet_message",
+            {"destination": SYSTEM_EVENT_TOPIC, "payload": encode_payload(p)},
+            root(),
+        )
+        for p in payloads
+    ]
+
+
+def heartbeats(
+    b: CaseBuilder, setting: str, keys: Iterable[Any], payloads: Iterable[Any]
+) -> list[Extrinsic]:
+    """Each key's heartbeat from its `Worker` origin at its next sequence, relayed by eve."""
+    extrinsics: list[Extrinsic] = []
+    for key, payload in zip(keys, payloads, strict=True):
+        message = relaying.next_message(
+            b.chain,
+            MessageOrigin("Worker", key.public),
+            WORKING_REPORT_TOPIC,
+            encode_payload(payload),
+            key,
+            setting,
+        )
+        extrinsics.append((SYNC, {"signed_message": message}, signed("eve")))
+    return extrinsics
+
+
+def gk_economics(b: CaseBuilder) -> gk.Economics:
+    econ = runtime(b, "gk").economics
+    check(econ is not None, "the gatekeeper runs economics")
+    assert econ is not None
+    return econ
+
+
+@case_per_crypto(suite=SUITE, handler=HANDLER, clauses=("GK-4", "GK-5", "GK-6", "GK-13"))
+def payouts_by_confidence_level(b: CaseBuilder, setting: str) -> None:
+    """Seven workers, one per confidence level 1, 2, 3, 4, 5, 128 and 6, start with the same
+    P and no V; V grows for two blocks and a challenge hits them all. Their heartbeats are
+    paid from a tiny budget by share: the levels scoring 1 alike, 4 and 5 less (0.8, 0.7),
+    level 6 only for its V (it scores 0). Then the level-6 worker stops, and the others'
+    next payouts are shared among them alone."""
+    params = attrs.evolve(default_tokenomic(), budget_per_block=TINY_BUDGET)
+    setup(b, setting, [GATEKEEPER], computation={"tokenomic": attrs.asdict(params)})
+    keys = LEVEL_KEYS
+    ok_block(
+        b,
+        push_all(
+            *(
+                WorkerEventWithKey(k.public, Registered(level))
+                for k, level in zip(keys, LEVELS, strict=True)
+            )
+        ),
+    )
+    p = 1_000
+    ok_block(
+        b,
+        push_all(
+            *(
+                WorkerEventWithKey(k.public, Started(session_id=i, init_v=0, init_p=p))
+                for i, k in enumerate(keys, start=1)
+            )
+        ),
+    )
+    ok_block(b, push_all(HeartbeatChallenge(seed=0, online_target=U256_MAX)))
+    challenge_block, challenge_time = b.chain.system.block.number, b.chain.system.block.timestamp
+    before = gk_economics(b).workers
+    iterations = 4 * p  # about P per block since the start, under the cap [GK-12]
+    ok_block(
+        b,
+        heartbeats(
+            b,
+            setting,
+            keys,
+            [
+                HeartbeatV2(i, challenge_block, challenge_time, iterations, 0, 0)
+                for i in range(1, len(keys) + 1)
+            ],
+        ),
+    )
+    after = gk_economics(b).workers
+    paid = [before[k.public].tokenomic.v - after[k.public].tokenomic.v for k in keys]
+    for key, amount in zip(keys, paid, strict=True):
+        check(
+            0 < amount < before[key.public].tokenomic.v_deductible,
+            f"a part of the growth paid: {amount}, {before[key.public].tokenomic}",
+        )
+    check(len(set(paid[:3] + paid[5:6])) == 1, "levels 1, 2, 3 and 128 score alike")
+    check(paid[0] > paid[3] > paid[4] > paid[6], "then 0.8, 0.7, and 0 (V alone)")
+    b.observe("runtime", "gk")
+    # The level-6 worker stops: a record without a session is left out of the sum [GK-6].
+    ok_block(
+        b,
+        push_all(
+            WorkerEventWithKey(keys[-1].public, Stopped()),
+            HeartbeatChallenge(seed=0, online_target=U256_MAX),
+        ),
+    )
+    challenge_block, challenge_time = b.chain.system.block.number, b.chain.system.block.timestamp
+    ok_block(b, [])
+    ok_block(
+        b,
+        heartbeats(
+            b,
+            setting,
+            keys[:-1],
+            [
+                HeartbeatV2(i, challenge_block, challenge_time, 2 * iterations, 0, 0)
+                for i in range(1, len(keys))
+            ],
+        ),
+    )
+    b.observe("runtime", "gk")
