@@ -935,3 +935,29 @@ def hosting_worker_counts_its_cluster_in_heartbeats(b: CaseBuilder, setting: str
         f"one cluster and its two contracts counted, not {heartbeat}",
     )
     b.observe("runtime", "w1")
+    # [PHAT-57]: code that was never uploaded to the cluster is not instantiated. [PHAT-63]: a
+    # topic with the command topic's prefix and digits but another suffix, or another prefix
+    # and the suffix, is no contract's command topic.
+    contract = user_contract(b)
+    other_hash = blake2b_256(b"phat offchain: code never uploaded")
+    unknown = instantiate(C1)
+    unknown[1]["code_index"] = {"kind": "WasmCode", "code_hash": other_hash}
+    topic = command_topic(contract)
+    digits = contract.hex().encode()
+    near_misses = (topic[:-1] + b"X", b"phala/contracX/" + digits + b"/command")
+    command = cluster.plain_command(COMMAND.encode())
+    before = records(b, "w1", contract)
+    report = b.network_block(
+        [
+            unknown,
+            *(
+                ("PhalaMq.push_message", {"destination": t, "payload": command}, signed("dave"))
+                for t in near_misses
+            ),
+        ]
+    )
+    check(report["halted"] == [], "nobody halts")
+    held = hosted(b, "w1")
+    check(held is not None and len(held.contracts) == 2, "no contract installed")
+    check(records(b, "w1", contract) == before, "no command delivered")
+    b.observe("runtime_cluster", "w1")
