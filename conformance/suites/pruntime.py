@@ -16,8 +16,8 @@ from typing import Any
 
 import attrs
 
-from phala_spec.chain.computation_payloads import default_tokenomic
-from phala_spec.chain.messages import MessageOrigin
+from phala_spec.chain.computation_payloads import WorkingInfoUpdateEvent, default_tokenomic
+from phala_spec.chain.messages import Message, MessageOrigin
 from phala_spec.chain.system_payloads import (
     EnterUnresponsive,
     ExitUnresponsive,
@@ -31,7 +31,9 @@ from phala_spec.chain.system_payloads import (
 )
 from phala_spec.chain.worker_messages import (
     SYSTEM_EVENT_TOPIC,
+    WORKING_INFO_UPDATE_TOPIC,
     WORKING_REPORT_TOPIC,
+    decode_working_info_update,
     encode_payload,
 )
 from phala_spec.conformance import relaying
@@ -314,18 +316,18 @@ def push_all(*payloads: Any) -> list[Extrinsic]:
 def heartbeats(
     b: CaseBuilder, setting: str, keys: Iterable[Any], payloads: Iterable[Any]
 ) -> list[Extrinsic]:
-    """Each key's heartbeat from its `Worker` origin at its next sequence, relayed by eve."""
+    """Each key's heartbeat from its `Worker` origin, at its next sequences in order, relayed
+    by eve."""
     extrinsics: list[Extrinsic] = []
+    sent: dict[bytes, int] = {}
     for key, payload in zip(keys, payloads, strict=True):
-        message = relaying.next_message(
-            b.chain,
-            MessageOrigin("Worker", key.public),
-            WORKING_REPORT_TOPIC,
-            encode_payload(payload),
-            key,
-            setting,
-        )
-        extrinsics.append((SYNC, {"signed_message": message}, signed("eve")))
+        sender = MessageOrigin("Worker", key.public)
+        sequence = b.chain.mq.ingress.get(sender, 0) + sent.get(key.public, 0)
+        sent[key.public] = sent.get(key.public, 0) + 1
+        message = Message(sender, WORKING_REPORT_TOPIC, encode_payload(payload))
+        signature = relaying.signature(key, message, sequence, setting)
+        signed_message = relaying.signed_message(message, sequence, signature)
+        extrinsics.append((SYNC, {"signed_message": signed_message}, signed("eve")))
     return extrinsics
 
 
@@ -413,4 +415,126 @@ def payouts_by_confidence_level(b: CaseBuilder, setting: str) -> None:
             ],
         ),
     )
+    b.observe("runtime", "gk")
+
+
+def live_gatekeeper(b: CaseBuilder, setting: str, params: Any) -> None:
+    """Blocks 1 and 2: root registers the gatekeeper runtime's key as a worker and as the first
+    gatekeeper; it generates the master key and its reports go out signed with it [KEY-7]."""
+    gatekeeper_key = dev_keypair(GK_KEY)
+    b.genesis(
+        runtimes=[GATEKEEPER],
+        crypto=setting,
+        computation={"tokenomic": attrs.asdict(params)},
+    )
+    b.network_block(
+        [
+            (
+                "PhalaRegistry.force_register_worker",
+                {
+                    "pubkey": gatekeeper_key.public,
+                    "ecdh_pubkey": gatekeeper_key.ecdh_public,
+                    "operator": None,
+                },
+                root(),
+            ),
+            ("PhalaRegistry.register_gatekeeper", {"gatekeeper": gatekeeper_key.public}, root()),
+        ]
+    )
+    b.network_block()
+    check(b.chain.registry.gatekeeper_master_pubkey is not None, "the master key is on chain")
+
+
+def start(keys: Iterable[Any], levels: Iterable[int], p: int) -> list[Extrinsic]:
+    """Root registers each key at its level and starts session 1, 2, ... with no V and P ``p``."""
+    keys = tuple(keys)
+    return push_all(
+        *(
+            WorkerEventWithKey(k.public, Registered(level))
+            for k, level in zip(keys, levels, strict=True)
+        ),
+        *(
+            WorkerEventWithKey(k.public, Started(session_id=i, init_v=0, init_p=p))
+            for i, k in enumerate(keys, start=1)
+        ),
+    )
+
+
+def settled(report: dict[str, Any]) -> list[Any]:
+    """The settlements of the gatekeeper's reports signed in the block [GK-19]."""
+    found = []
+    for signed_message in report["egress"].get("gk", []):
+        message = signed_message["message"]
+        if message["destination"] == WORKING_INFO_UPDATE_TOPIC:
+            decoded = decode_working_info_update(message["payload"])
+            check(isinstance(decoded, WorkingInfoUpdateEvent), "a report")
+            assert isinstance(decoded, WorkingInfoUpdateEvent)
+            found.extend(decoded.settle)
+    return found
+
+
+@case_per_crypto(suite=SUITE, handler=HANDLER, clauses=("GK-13", "GK-11", "GK-17", "GK-19"))
+def heartbeat_after_a_paid_block_pays_nothing(b: CaseBuilder, setting: str) -> None:
+    """A live gatekeeper; a worker owes two challenges and answers them in two blocks in a row.
+    The first heartbeat is paid; a worker that answered in a block does not grow at its end,
+    so the second finds nothing deductible and its settlement pays nothing."""
+    live_gatekeeper(b, setting, default_tokenomic())
+    key = LEVEL_KEYS[0]
+    b.network_block(start([key], [1], 1_000))
+    owed = []
+    for _ in range(2):
+        b.network_block(push_all(HeartbeatChallenge(seed=0, online_target=U256_MAX)))
+        owed.append((b.chain.system.block.number, b.chain.system.block.timestamp))
+    settlements = []
+    for i, (number, time) in enumerate(owed):
+        payload = HeartbeatV2(1, number, time, 4_000 * (i + 1), 0, 0)
+        report = b.network_block(heartbeats(b, setting, [key], [payload]))
+        check(report["halted"] == [], "nobody halts")
+        settlements.extend(settled(report))
+        b.observe("runtime", "gk")
+    check(
+        [s.pubkey for s in settlements] == [key.public] * 2
+        and settlements[0].payout > 0
+        and (settlements[1].payout, settlements[1].treasury) == (0, 0),
+        f"paid once: {settlements}",
+    )
+
+
+@case_per_crypto(suite=SUITE, handler=HANDLER, clauses=("GK-13", "GK-6", "GK-4", "GK-7"))
+def heartbeats_with_no_share_are_not_paid(b: CaseBuilder, setting: str) -> None:
+    """A live gatekeeper whose `v_max` is 0, so no worker ever has V. Worker A (level 1) and
+    worker Z (level 6, scoring 0) start; Z's heartbeat finds a share of 0 and is paid nothing,
+    its deductible growth kept. A stops; the next block's sum of shares is 0 (Z alone). Z is
+    registered again at level 1 and then answers in the same block: its share is no longer 0,
+    but the block's sum is, and nothing is paid."""
+    params = attrs.evolve(default_tokenomic(), v_max=0)
+    live_gatekeeper(b, setting, params)
+    a, z = LEVEL_KEYS[0], LEVEL_KEYS[-1]
+    b.network_block(start([a, z], [1, 6], 1_000))
+    b.network_block(push_all(HeartbeatChallenge(seed=0, online_target=U256_MAX)))
+    challenge = (b.chain.system.block.number, b.chain.system.block.timestamp)
+    before = gk_economics(b).workers[z.public].tokenomic
+    report = b.network_block(heartbeats(b, setting, [z], [HeartbeatV2(2, *challenge, 4_000, 0, 0)]))
+    after = gk_economics(b).workers[z.public].tokenomic
+    (first,) = settled(report)
+    check(before.v_deductible > 0 and after.v_deductible == before.v_deductible, "kept")
+    check((first.payout, first.treasury) == (0, 0), "nothing paid")
+    b.observe("runtime", "gk")
+    b.network_block(
+        push_all(
+            WorkerEventWithKey(a.public, Stopped()),
+            HeartbeatChallenge(seed=0, online_target=U256_MAX),
+        )
+    )
+    challenge = (b.chain.system.block.number, b.chain.system.block.timestamp)
+    report = b.network_block(
+        [
+            *push_all(WorkerEventWithKey(z.public, Registered(1))),
+            *heartbeats(b, setting, [z], [HeartbeatV2(2, *challenge, 8_000, 0, 0)]),
+        ]
+    )
+    check(report["halted"] == [], "nobody halts")
+    econ = gk_economics(b)
+    check(econ.workers[z.public].tokenomic.confidence_level == 1, "level 1 now")
+    check([(s.payout, s.treasury) for s in settled(report)] == [(0, 0)], "nothing paid")
     b.observe("runtime", "gk")
