@@ -503,26 +503,56 @@ def heartbeat_after_a_paid_block_pays_nothing(b: CaseBuilder, setting: str) -> N
 @case_per_crypto(suite=SUITE, handler=HANDLER, clauses=("GK-13", "GK-6", "GK-4", "GK-7"))
 def heartbeats_with_no_share_are_not_paid(b: CaseBuilder, setting: str) -> None:
     """A live gatekeeper whose `v_max` is 0, so no worker ever has V. Worker A (level 1) and
-    worker Z (level 6, scoring 0) start; Z's heartbeat finds a share of 0 and is paid nothing,
-    its deductible growth kept. A stops; the next block's sum of shares is 0 (Z alone). Z is
-    registered again at level 1 and then answers in the same block: its share is no longer 0,
-    but the block's sum is, and nothing is paid."""
+    workers Z and Y (level 6, scoring 0; Y's P is 2^31) start; the heartbeats of Z and Y find
+    a share of 0 and are paid nothing, their deductible growth kept. A and Y stop; the next
+    block's sum of shares is 0 (Z alone). Z is registered again at level 1 and then answers
+    in the same block: its share is no longer 0, but the block's sum is, and nothing is
+    paid."""
     params = attrs.evolve(default_tokenomic(), v_max=0)
     live_gatekeeper(b, setting, params)
-    a, z = LEVEL_KEYS[0], LEVEL_KEYS[-1]
-    b.network_block(start([a, z], [1, 6], 1_000))
+    a, z, y = LEVEL_KEYS[0], LEVEL_KEYS[-1], LEVEL_KEYS[-2]
+    # Y's P, 2^31, is the smallest whose doubled square reaches one unit (2^64 bits), so that
+    # the least confidence above 0 (one bit) would give it a share [GK-5].
+    y_p = 1 << 31
+    b.network_block(
+        [
+            *push_all(
+                *(
+                    WorkerEventWithKey(k.public, Registered(level))
+                    for k, level in ((a, 1), (z, 6), (y, 6))
+                )
+            ),
+            *push_all(
+                *(
+                    WorkerEventWithKey(k.public, Started(session_id=i, init_v=0, init_p=p))
+                    for i, (k, p) in enumerate(((a, 1_000), (z, 1_000), (y, y_p)), start=1)
+                )
+            ),
+        ]
+    )
     b.network_block(push_all(HeartbeatChallenge(seed=0, online_target=U256_MAX)))
     challenge = (b.chain.system.block.number, b.chain.system.block.timestamp)
-    before = gk_economics(b).workers[z.public].tokenomic
-    report = b.network_block(heartbeats(b, setting, [z], [HeartbeatV2(2, *challenge, 4_000, 0, 0)]))
-    after = gk_economics(b).workers[z.public].tokenomic
-    (first,) = settled(report)
-    check(before.v_deductible > 0 and after.v_deductible == before.v_deductible, "kept")
-    check((first.payout, first.treasury) == (0, 0), "nothing paid")
+    before = gk_economics(b).workers
+    # Z counted about P a block; Y four times its P, so its measured P is the cap, 1.2 · 2^31
+    # [GK-12].
+    report = b.network_block(
+        heartbeats(
+            b,
+            setting,
+            [z, y],
+            [HeartbeatV2(2, *challenge, 4_000, 0, 0), HeartbeatV2(3, *challenge, 16 * y_p, 0, 0)],
+        )
+    )
+    after = gk_economics(b).workers
+    for key in (z, y):
+        deductible = before[key.public].tokenomic.v_deductible
+        check(deductible > 0 and after[key.public].tokenomic.v_deductible == deductible, "kept")
+    check([(s.payout, s.treasury) for s in settled(report)] == [(0, 0)] * 2, "nothing paid")
     b.observe("runtime", "gk")
     b.network_block(
         push_all(
             WorkerEventWithKey(a.public, Stopped()),
+            WorkerEventWithKey(y.public, Stopped()),
             HeartbeatChallenge(seed=0, online_target=U256_MAX),
         )
     )
