@@ -568,3 +568,23 @@ def heartbeats_with_no_share_are_not_paid(b: CaseBuilder, setting: str) -> None:
     check(econ.workers[z.public].tokenomic.confidence_level == 1, "level 1 now")
     check([(s.payout, s.treasury) for s in settled(report)] == [(0, 0)], "nothing paid")
     b.observe("runtime", "gk")
+
+
+@case_per_crypto(suite=SUITE, handler=HANDLER, clauses=("GK-12", "GK-11", "NET-17"))
+def heartbeat_with_no_time_passed_keeps_p(b: CaseBuilder, setting: str) -> None:
+    """A worker starts, is challenged and answers in three blocks that share one timestamp:
+    no time has passed since its last update, so its measured P stays as it was."""
+    setup(b, setting, [GATEKEEPER])
+    key = LEVEL_KEYS[0]
+    b.network_block(start([key], [1], 1_000))
+    now = b.chain.system.block.timestamp
+    b.network_block(push_all(HeartbeatChallenge(seed=0, online_target=U256_MAX)), timestamp=now)
+    challenge = (b.chain.system.block.number, now)
+    before = gk_economics(b).workers[key.public].tokenomic
+    report = b.network_block(
+        heartbeats(b, setting, [key], [HeartbeatV2(1, *challenge, 9_000, 0, 0)]), timestamp=now
+    )
+    check(report["halted"] == [], "nobody halts")
+    after = gk_economics(b).workers[key.public].tokenomic
+    check(after.p_instant == before.p_instant, "P kept")
+    b.observe("runtime", "gk")
