@@ -445,8 +445,8 @@ def live_gatekeeper(b: CaseBuilder, setting: str, params: Any) -> None:
     check(b.chain.registry.gatekeeper_master_pubkey is not None, "the master key is on chain")
 
 
-def start(keys: Iterable[Any], levels: Iterable[int], p: int) -> list[Extrinsic]:
-    """Root registers each key at its level and starts session 1, 2, ... with no V and P ``p``."""
+def start(keys: Iterable[Any], levels: Iterable[int], p: int, v: int = 0) -> list[Extrinsic]:
+    """Root registers each key at its level and starts session 1, 2, ... with V ``v`` and P ``p``."""
     keys = tuple(keys)
     return push_all(
         *(
@@ -454,7 +454,7 @@ def start(keys: Iterable[Any], levels: Iterable[int], p: int) -> list[Extrinsic]
             for k, level in zip(keys, levels, strict=True)
         ),
         *(
-            WorkerEventWithKey(k.public, Started(session_id=i, init_v=0, init_p=p))
+            WorkerEventWithKey(k.public, Started(session_id=i, init_v=v, init_p=p))
             for i, k in enumerate(keys, start=1)
         ),
     )
@@ -480,7 +480,10 @@ def heartbeat_after_a_paid_block_pays_nothing(b: CaseBuilder, setting: str) -> N
     so the second finds nothing deductible and its settlement pays nothing."""
     live_gatekeeper(b, setting, default_tokenomic())
     key = LEVEL_KEYS[0]
-    b.network_block(start([key], [1], 1_000))
+    # No P and a small V (2^-24): the worker's share is its V alone, below one unit, so the
+    # block's sum of shares shows in the payout to its last bit [GK-6] [GK-13]; some V stays
+    # after the payout.
+    b.network_block(start([key], [1], 0, 1 << 40))
     owed = []
     for _ in range(2):
         b.network_block(push_all(HeartbeatChallenge(seed=0, online_target=U256_MAX)))
@@ -587,4 +590,48 @@ def heartbeat_with_no_time_passed_keeps_p(b: CaseBuilder, setting: str) -> None:
     check(report["halted"] == [], "nobody halts")
     after = gk_economics(b).workers[key.public].tokenomic
     check(after.p_instant == before.p_instant, "P kept")
+    b.observe("runtime", "gk")
+
+
+@case_per_crypto(suite=SUITE, handler=HANDLER, clauses=("GK-11", "GK-8"))
+def heartbeat_of_another_session_only_answers(b: CaseBuilder, setting: str) -> None:
+    """A worker in session 1 answers its challenge with a heartbeat of session 2: the challenge
+    is answered, and nothing else happens (no heartbeat flag, no measured P, no payout)."""
+    setup(b, setting, [GATEKEEPER])
+    key = LEVEL_KEYS[0]
+    b.network_block(start([key], [1], 1_000))
+    b.network_block(push_all(HeartbeatChallenge(seed=0, online_target=U256_MAX)))
+    challenge = (b.chain.system.block.number, b.chain.system.block.timestamp)
+    before = gk_economics(b).workers[key.public]
+    report = b.network_block(
+        heartbeats(b, setting, [key], [HeartbeatV2(2, *challenge, 4_000, 0, 0)])
+    )
+    check(report["halted"] == [], "nobody halts")
+    after = gk_economics(b).workers[key.public]
+    check(
+        after.waiting_heartbeats == () and before.waiting_heartbeats == (challenge[0],), "answered"
+    )
+    check(after.tokenomic.p_instant == before.tokenomic.p_instant, "P not measured")
+    b.observe("runtime", "gk")
+
+
+@case_per_crypto(suite=SUITE, handler=HANDLER, clauses=("GK-15", "GK-10"))
+def offline_by_the_oldest_owed_challenge(b: CaseBuilder, setting: str) -> None:
+    """A heartbeat window of 2 blocks. A worker is challenged in two blocks in a row and never
+    answers: it stays online while its oldest challenge is at most 2 blocks old, and goes
+    offline at the end of the block 3 blocks after it, though the newer one is only 2 old."""
+    params = attrs.evolve(default_tokenomic(), heartbeat_window=2)
+    setup(b, setting, [GATEKEEPER], computation={"tokenomic": attrs.asdict(params)})
+    key = LEVEL_KEYS[0]
+    b.network_block(start([key], [1], 1_000))
+    first = b.chain.system.block.number + 1
+    for _ in range(2):
+        b.network_block(push_all(HeartbeatChallenge(seed=0, online_target=U256_MAX)))
+    check(gk_economics(b).workers[key.public].waiting_heartbeats == (first, first + 1), "owed")
+    b.network_block()
+    check(b.chain.system.block.number == first + 2, "two blocks after the first challenge")
+    check(not gk_economics(b).workers[key.public].unresponsive, "still online")
+    b.observe("runtime", "gk")
+    b.network_block()
+    check(gk_economics(b).workers[key.public].unresponsive, "offline")
     b.observe("runtime", "gk")
