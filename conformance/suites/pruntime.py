@@ -462,7 +462,7 @@ def start(keys: Iterable[Any], levels: Iterable[int], p: int, v: int = 0) -> lis
 
 def settled(report: dict[str, Any]) -> list[Any]:
     """The settlements of the gatekeeper's reports signed in the block [GK-19]."""
-    found = []
+    found: list[Any] = []
     for signed_message in report["egress"].get("gk", []):
         message = signed_message["message"]
         if message["destination"] == WORKING_INFO_UPDATE_TOPIC:
