@@ -41,7 +41,18 @@ from phala_spec.chain.phat_payloads import (
     decode_cluster_operation,
     decode_cluster_registry_event,
 )
-from phala_spec.chain.worker_messages import encode_payload
+from phala_spec.chain.system_payloads import (
+    HeartbeatChallenge,
+    HeartbeatV2,
+    Registered,
+    Started,
+    WorkerEventWithKey,
+)
+from phala_spec.chain.worker_messages import (
+    SYSTEM_EVENT_TOPIC,
+    decode_working_report,
+    encode_payload,
+)
 from phala_spec.conformance import relaying
 from phala_spec.conformance.authoring import CaseBuilder, case_per_crypto, root, signed
 from phala_spec.conformance.checks import check
@@ -51,6 +62,7 @@ from phala_spec.offchain.cluster import CommandRecord, HostedCluster
 from phala_spec.offchain.master_key import MasterKeys, RotatedKey
 from phala_spec.pallets.phat import cluster_id
 from phala_spec.pallets.phat_tokenomic import CHANGE_DEPOSIT_SELECTOR
+from phala_spec.primitives.arith import U256_MAX
 from phala_spec.primitives.codec import blake2b_256
 from phala_spec.primitives.crypto import Keypair, derive_keypair, dev_keypair
 
@@ -888,3 +900,64 @@ def removed_worker_and_destroyed_cluster(b: CaseBuilder, setting: str) -> None:
         [(PC + "cluster_destroy", {"cluster": C1}, root())], observe=watch("w1", "w2")
     )
     check(report["halted"] == ["w1"], "the destroyed cluster's worker exits [PHAT-60]")
+
+
+@case_per_crypto(suite=SUITE, handler=HANDLER, clauses=("OFF-20", "OFF-21", "PHAT-67"))
+def hosting_worker_counts_its_cluster_in_heartbeats(b: CaseBuilder, setting: str) -> None:
+    """w1 hosts cluster 1 with bob's contract. Root registers w1 and starts a session for it,
+    then challenges every worker: w1's `HeartbeatV2` counts one cluster and the contracts it
+    hosts, the system contract and bob's."""
+    declare(b, setting, {"w1": "worker", "w2": "worker"}, gatekeeper_master_pubkey=MASTER.public)
+    deployed_cluster(b, setting)
+    w1 = KEYS["w1"].public
+    push = "PhalaMq.force_push_pallet_message"
+    events = [
+        WorkerEventWithKey(w1, Registered(confidence_level=1)),
+        WorkerEventWithKey(w1, Started(session_id=1, init_v=0, init_p=0)),
+    ]
+    b.network_block(
+        [
+            (push, {"destination": SYSTEM_EVENT_TOPIC, "payload": encode_payload(e)}, root())
+            for e in events
+        ]
+    )
+    challenge = HeartbeatChallenge(seed=0, online_target=U256_MAX)
+    report = b.network_block(
+        [(push, {"destination": SYSTEM_EVENT_TOPIC, "payload": encode_payload(challenge)}, root())]
+    )
+    (signed_heartbeat,) = egress_of(report, "w1", "Worker")
+    heartbeat = decode_working_report(signed_heartbeat["message"]["payload"])
+    held = hosted(b, "w1")
+    check(held is not None and len(held.contracts) == 2, "the system contract and bob's")
+    check(
+        isinstance(heartbeat, HeartbeatV2)
+        and (heartbeat.n_clusters, heartbeat.n_contracts) == (1, 2),
+        f"one cluster and its two contracts counted, not {heartbeat}",
+    )
+    b.observe("runtime", "w1")
+    # [PHAT-57]: code that was never uploaded to the cluster is not instantiated. [PHAT-63]: a
+    # topic with the command topic's prefix and digits but another suffix, or another prefix
+    # and the suffix, is no contract's command topic.
+    contract = user_contract(b)
+    other_hash = blake2b_256(b"phat offchain: code never uploaded")
+    unknown = instantiate(C1)
+    unknown[1]["code_index"] = {"kind": "WasmCode", "code_hash": other_hash}
+    topic = command_topic(contract)
+    digits = contract.hex().encode()
+    near_misses = (topic[:-1] + b"X", b"phala/contracX/" + digits + b"/command")
+    command = cluster.plain_command(COMMAND.encode())
+    before = records(b, "w1", contract)
+    report = b.network_block(
+        [
+            unknown,
+            *(
+                ("PhalaMq.push_message", {"destination": t, "payload": command}, signed("dave"))
+                for t in near_misses
+            ),
+        ]
+    )
+    check(report["halted"] == [], "nobody halts")
+    held = hosted(b, "w1")
+    check(held is not None and len(held.contracts) == 2, "no contract installed")
+    check(records(b, "w1", contract) == before, "no command delivered")
+    b.observe("runtime_cluster", "w1")
