@@ -88,6 +88,9 @@ def genesis_at_its_bounds(b: CaseBuilder) -> None:
 WORKER_KEY = dev_keypair("runtime/genesis-worker").public
 WORKER_ECDH = dev_keypair("runtime/genesis-worker-ecdh").public
 SENDER = {"kind": "Worker", "id": WORKER_KEY}
+MASTER = dev_keypair("runtime/genesis-master").public
+CLUSTER, CLUSTER_KEY = bytes([1] * 32), dev_keypair("runtime/genesis-cluster").public
+CONTRACT, CONTRACT_KEY = bytes([2] * 32), dev_keypair("runtime/genesis-contract").public
 
 
 @case(
@@ -98,8 +101,8 @@ SENDER = {"kind": "Worker", "id": WORKER_KEY}
 )
 def genesis_with_every_optional_field(b: CaseBuilder) -> None:
     """Every section of a genesis override may give all of its fields at once [GEN-3] [GEN-6]:
-    a registry worker with its public key, ECDH key, operator and initial score [REG-7] and a
-    gatekeeper launch; all five computation fields [CMP-4]; an empty Council list beside the
+    all eight registry fields [REG-3], among them a worker with its public key, ECDH key,
+    operator and initial score [REG-7], a gatekeeper launch and no benchmark duration; all five computation fields [CMP-4]; an empty Council list beside the
     Technical Committee and the elections members [COL-2] [ELE-3] (only a non-empty Council
     conflicts with elected members); and a message-queue ingress entry, a worker's next
     sequence 5 [MQ-7]."""
@@ -114,6 +117,12 @@ def genesis_with_every_optional_field(b: CaseBuilder) -> None:
                 }
             ],
             "gatekeeper_launched_at": {"block": 0, "timestamp": 3},
+            "gatekeeper_master_pubkey": MASTER,
+            "cluster_keys": {CLUSTER: CLUSTER_KEY},
+            "contract_keys": {CONTRACT: CONTRACT_KEY},
+            "pruntime_allowlist": [b"pruntime-hash"],
+            "genesis_hash_allowlist": [bytes(32)],
+            "benchmark_duration": None,
         },
         computation={
             "tokenomic": {},
