@@ -597,3 +597,16 @@ def blocks_without_time_passing(b: CaseBuilder, setting: str) -> None:
     if b.network.runtimes["worker1"].last_block != 4:
         raise AuthoringError("the runtimes followed the run")
     b.observe("runtimes")
+
+
+@network_case("network_block", ("NET-17", "NET-4"))
+def a_run_of_one_block(b: CaseBuilder, setting: str) -> None:
+    """The shortest run [NET-17]: `network_blocks` with a count of one is one empty block after
+    genesis, block 1 one block time later; its summary counts one block, the last is block 1."""
+    setup(b, setting)
+    summary = b.network_blocks(1)
+    if summary["blocks"] != 1 or summary["last"] != 1:
+        raise AuthoringError(f"a run of one block is block 1, not {summary}")
+    if b.network.runtimes["worker1"].last_block != 1:
+        raise AuthoringError("the runtimes followed the run")
+    b.observe("runtime", "worker1")
