@@ -16,6 +16,7 @@ from phala_spec.conformance.suites.balances.common import (
     expect_issuance,
     lock,
     reserve,
+    set_balance,
     setup,
     watch,
     withdraw,
@@ -221,3 +222,131 @@ def deposit_zero_into_dead_account_is_ok(b: CaseBuilder) -> None:
     """Zero returns before the existence check: ok, no event."""
     a = setup(b)
     deposit(b, DEPOSIT_EXISTING, a.dave, 0, events=[])
+
+
+@case(suite=SUITE, handler="withdraw", presets=MINIMAL, clauses=("BAL-27",), block=1)
+def withdraw_keep_alive_down_to_ed(b: CaseBuilder) -> None:
+    """Keep-alive allows a remainder of exactly the ED: withdrawing 990u of 1000u is ok."""
+    a = setup(b)
+    withdraw(
+        b,
+        a.alice,
+        990 * a.u,
+        True,
+        events=[ev("Balances.Withdraw", who=a.alice, amount=990 * a.u)],
+        observe=watch(a.alice),
+    )
+    expect(b, a.alice, free=a.ed)
+    expect_issuance(b, 2010 * a.u)
+
+
+@case(suite=SUITE, handler="withdraw", presets=MINIMAL, clauses=("BAL-27", "BAL-8"), block=1)
+def withdraw_keep_alive_from_exactly_ed(b: CaseBuilder) -> None:
+    """An account holding exactly the ED is alive: withdrawing one planck with keep-alive is
+    Balances.Expendability; without it the account is reaped and the rest is dust."""
+    a = setup(b)
+    set_balance(b, a.alice, a.ed)
+    withdraw(b, a.alice, 1, True, outcome="Balances.Expendability", observe=watch(a.alice))
+    withdraw(
+        b,
+        a.alice,
+        1,
+        False,
+        events=[
+            ev("Balances.Withdraw", who=a.alice, amount=1),
+            ev("System.KilledAccount", account=a.alice),
+            ev("Balances.DustLost", account=a.alice, amount=a.ed - 1),
+        ],
+        observe=watch(a.alice),
+    )
+    expect(b, a.alice, exists=False)
+    expect_issuance(b, 2000 * a.u)
+
+
+@case(
+    suite=SUITE, handler="deposit_creating", presets=MINIMAL, clauses=("BAL-28", "SYS-3"), block=1
+)
+def deposit_creating_exactly_ed_into_new_account(b: CaseBuilder) -> None:
+    """Exactly the ED into a fresh account is enough to create it."""
+    a = setup(b)
+    deposit(
+        b,
+        DEPOSIT_CREATING,
+        a.dave,
+        a.ed,
+        events=[
+            ev("Balances.Deposit", who=a.dave, amount=a.ed),
+            ev("System.NewAccount", account=a.dave),
+            ev("Balances.Endowed", account=a.dave, free_balance=a.ed),
+        ],
+        observe=watch(a.dave),
+    )
+    expect_issuance(b, 3000 * a.u + a.ed)
+
+
+@case(suite=SUITE, handler="deposit_creating", presets=MINIMAL, clauses=("BAL-28",), block=1)
+def deposit_creating_up_to_max_balance(b: CaseBuilder) -> None:
+    """A balance may reach 2^128-1 exactly (the issuance saturates); one planck more is silently
+    dropped."""
+    a = setup(b)
+    headroom = U128_MAX - 1000 * a.u
+    deposit(
+        b,
+        DEPOSIT_CREATING,
+        a.alice,
+        headroom,
+        events=[ev("Balances.Deposit", who=a.alice, amount=headroom)],
+        observe=watch(a.alice),
+    )
+    expect(b, a.alice, free=U128_MAX)
+    expect_issuance(b, U128_MAX)
+    deposit(b, DEPOSIT_CREATING, a.alice, 1, events=[], observe=watch(a.alice))
+
+
+@case(suite=SUITE, handler="deposit_creating", presets=MINIMAL, clauses=("BAL-28",), block=1)
+def deposit_creating_zero_and_one_planck(b: CaseBuilder) -> None:
+    """Zero into a live account does nothing (no Deposit event); one planck is deposited."""
+    a = setup(b)
+    deposit(b, DEPOSIT_CREATING, a.alice, 0, events=[], observe=watch(a.alice))
+    deposit(
+        b,
+        DEPOSIT_CREATING,
+        a.alice,
+        1,
+        events=[ev("Balances.Deposit", who=a.alice, amount=1)],
+        observe=watch(a.alice),
+    )
+    expect_issuance(b, 3000 * a.u + 1)
+
+
+@case(suite=SUITE, handler="deposit_into_existing", presets=MINIMAL, clauses=("BAL-28",), block=1)
+def deposit_into_existing_up_to_max_balance(b: CaseBuilder) -> None:
+    """A balance may reach 2^128-1 exactly; one planck more is Arithmetic.Overflow."""
+    a = setup(b)
+    headroom = U128_MAX - 1000 * a.u
+    deposit(
+        b,
+        DEPOSIT_EXISTING,
+        a.alice,
+        headroom,
+        events=[ev("Balances.Deposit", who=a.alice, amount=headroom)],
+        observe=watch(a.alice),
+    )
+    expect(b, a.alice, free=U128_MAX)
+    deposit(b, DEPOSIT_EXISTING, a.alice, 1, outcome="Arithmetic.Overflow")
+
+
+@case(suite=SUITE, handler="deposit_into_existing", presets=MINIMAL, clauses=("BAL-28",), block=1)
+def deposit_into_existing_zero_and_one_planck(b: CaseBuilder) -> None:
+    """Zero into a live account does nothing (no Deposit event); one planck is deposited."""
+    a = setup(b)
+    deposit(b, DEPOSIT_EXISTING, a.alice, 0, events=[], observe=watch(a.alice))
+    deposit(
+        b,
+        DEPOSIT_EXISTING,
+        a.alice,
+        1,
+        events=[ev("Balances.Deposit", who=a.alice, amount=1)],
+        observe=watch(a.alice),
+    )
+    expect_issuance(b, 3000 * a.u + 1)

@@ -191,3 +191,38 @@ def burn_zero(b: CaseBuilder) -> None:
     a = setup(b)
     burn(b, a.alice, 0, events=[ev("Balances.Burned", who=a.alice, amount=0)])
     expect_issuance(b, 3000 * a.u)
+
+
+@case(suite=SUITE, handler="mint_into", presets=MINIMAL, clauses=("BAL-25", "BAL-2"), block=1)
+def mint_up_to_max_issuance(b: CaseBuilder) -> None:
+    """The issuance may reach 2^128-1 exactly: minting the headroom is ok, one more planck is
+    Arithmetic.Overflow."""
+    a = setup(b)
+    headroom = U128_MAX - 3000 * a.u
+    mint(
+        b,
+        a.alice,
+        headroom,
+        events=[ev("Balances.Minted", who=a.alice, amount=headroom)],
+        observe=watch(a.alice),
+    )
+    expect_issuance(b, U128_MAX)
+    mint(b, a.bob, 1, outcome="Arithmetic.Overflow")
+
+
+@case(
+    suite=SUITE,
+    handler="burn_from",
+    presets=MINIMAL,
+    clauses=("BAL-26", "BAL-14", "BAL-21"),
+    block=1,
+)
+def burn_funds_unavailable_beats_issuance_underflow(b: CaseBuilder) -> None:
+    """Precedence: bob holds more than the issuance and a 100u lock; burning 2^128-1 fails both the
+    polite reducible check and the issuance check: Token.FundsUnavailable (checked first)."""
+    a = setup(b)
+    set_balance(b, a.bob, U128_MAX)
+    set_balance(b, a.alice, 0)
+    lock(b, a.bob, 100 * a.u)
+    expect_issuance(b, U128_MAX - 1000 * a.u)
+    burn(b, a.bob, U128_MAX, outcome="Token.FundsUnavailable", observe=watch(a.bob))

@@ -231,6 +231,37 @@ def extend_lock_never_lowers(b: CaseBuilder) -> None:
     expect_locks(b, a.alice, [(DEMOCRACY, 300 * a.u, "All")])
 
 
+@case(suite=SUITE, handler="extend_lock", presets=MINIMAL, clauses=("BAL-23",), block=1)
+def extend_lock_merges_every_pair_of_reasons(b: CaseBuilder) -> None:
+    """The merged reasons are the union of the two: Fee+Fee is Fee, Misc+Misc is Misc, Misc+Fee
+    is All, and All with either stays All."""
+    a = setup(b)
+    lock(b, a.alice, 100 * a.u, DEMOCRACY, reasons="Fee")
+    lock(b, a.alice, 100 * a.u, ELECTIONS, reasons="Misc")
+    lock(b, a.alice, 100 * a.u, STAKING, reasons="All")
+    extend(b, a.alice, 100 * a.u, DEMOCRACY, reasons="Fee", events=[], observe=[("locks", a.alice)])
+    extend(
+        b, a.alice, 100 * a.u, ELECTIONS, reasons="Misc", events=[], observe=[("locks", a.alice)]
+    )
+    extend(b, a.alice, 100 * a.u, STAKING, reasons="Fee", events=[], observe=[("locks", a.alice)])
+    expect_locks(
+        b,
+        a.alice,
+        [
+            (DEMOCRACY, 100 * a.u, "Fee"),
+            (ELECTIONS, 100 * a.u, "Misc"),
+            (STAKING, 100 * a.u, "All"),
+        ],
+    )
+    extend(b, a.alice, 100 * a.u, STAKING, reasons="Misc", events=[], observe=[("locks", a.alice)])
+    extend(b, a.alice, 100 * a.u, ELECTIONS, reasons="Fee", events=[], observe=[("locks", a.alice)])
+    expect_locks(
+        b,
+        a.alice,
+        [(DEMOCRACY, 100 * a.u, "Fee"), (ELECTIONS, 100 * a.u, "All"), (STAKING, 100 * a.u, "All")],
+    )
+
+
 @case(suite=SUITE, handler="extend_lock", presets=MINIMAL, clauses=("BAL-23", "SYS-5"), block=1)
 def extend_lock_creates_missing_lock(b: CaseBuilder) -> None:
     """Extending a lock that does not exist creates it."""

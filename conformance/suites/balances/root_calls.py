@@ -165,6 +165,35 @@ def set_balance_below_ed_reaps(b: CaseBuilder) -> None:
 
 
 @case(
+    suite=SUITE, handler="force_set_balance", presets=MINIMAL, clauses=("BAL-14", "SYS-4"), block=1
+)
+def set_balance_to_exactly_ed_keeps_account(b: CaseBuilder) -> None:
+    """Exactly the ED is kept as it is (alice stays alive); one planck less is taken as zero and
+    reaps bob."""
+    a = setup(b)
+    set_balance(
+        b,
+        a.alice,
+        a.ed,
+        events=[ev("Balances.BalanceSet", who=a.alice, free=a.ed)],
+        observe=watch(a.alice),
+    )
+    expect(b, a.alice, exists=True, free=a.ed)
+    set_balance(
+        b,
+        a.bob,
+        a.ed - 1,
+        events=[
+            ev("System.KilledAccount", account=a.bob),
+            ev("Balances.BalanceSet", who=a.bob, free=0),
+        ],
+        observe=watch(a.bob),
+    )
+    expect(b, a.bob, exists=False)
+    expect_issuance(b, 1000 * a.u + a.ed)
+
+
+@case(
     suite=SUITE, handler="force_set_balance", presets=MINIMAL, clauses=("BAL-14", "SYS-3"), block=1
 )
 def set_balance_creates_account(b: CaseBuilder) -> None:
