@@ -18,6 +18,7 @@ from phala_spec.conformance.suites.staking.common import (
     TRANSFER,
     UNWRAP_ALL,
     WITHDRAW,
+    WRAP,
     U,
     paid,
     pool,
@@ -26,6 +27,8 @@ from phala_spec.conformance.suites.staking.common import (
     watch,
 )
 from phala_spec.pallets.staking import base_pool
+from phala_spec.pallets.staking.wrapped_balances import WPHA_ACCOUNT
+from phala_spec.primitives.arith import U128_MAX
 
 # --- the base pool [STK-10]..[STK-22] --------------------------------------------------
 
@@ -376,6 +379,58 @@ def wpha_transfer_rules(b: CaseBuilder) -> None:
     )
     check(dict(b.last_events[0].fields)["amount"] == 1_000 * U, "the rest goes along")
     do(b, TRANSFER, {"source": eve, "dest": alice, "amount": U}, signed(eve), "BadOrigin")
+
+
+@case(suite=SUITE, handler="transfer", presets=MINIMAL, clauses=("STK-1",))
+def wpha_transfer_boundaries(b: CaseBuilder) -> None:
+    """A transfer of zero does nothing and returns 0, even to an account that holds no W-PHA
+    [STK-1]; a source left with exactly the minimum balance keeps it (only a rest below it goes
+    along): alice sends all but the minimum to eve and eve receives exactly that."""
+    setup(b)
+    alice, eve = b.account("alice"), b.account("eve")
+    minimum = b.config.staking.wpha_min_balance
+    do(b, TRANSFER, {"source": alice, "dest": eve, "amount": 0}, OPS, events=[])
+    check(b.chain.assets.balances.get(eve, 0) == 0, "nothing moved")
+    do(
+        b,
+        TRANSFER,
+        {"source": alice, "dest": eve, "amount": 1_000 * U - minimum},
+        OPS,
+        observe=[("wpha", alice), ("wpha", eve)],
+    )
+    check(dict(b.last_events[0].fields)["amount"] == 1_000 * U - minimum, "the amount, no rest")
+    check(b.chain.assets.balances[alice] == minimum, "alice keeps the minimum")
+
+
+@case(suite=SUITE, handler="transfer", presets=MINIMAL, clauses=("STK-1", "STK-22", "BAL-14"))
+def wpha_supply_reaches_u128_bound(b: CaseBuilder) -> None:
+    """W-PHA's u128 bounds [STK-1]: alice is endowed with the whole u128 range, wraps 1,000 PHA and
+    contributes them to pool 0, then pays all her other PHA as a reward: the supply and the pool
+    account's balance become exactly 2^128 - 1, which is allowed. A transfer of 1 W-PHA from the
+    pool account to itself would make its balance one above the bound: `ArithmeticOverflow`.
+    Root then sets the W-PHA account's PHA to zero and endows bob, so that PHA no longer backs the
+    supply; bob's wrap of 1 PHA would raise the supply above the bound: `ArithmeticOverflow`."""
+    b.genesis(balances=[("alice", U128_MAX)])
+    b.initialize_block()
+    alice, bob = b.account("alice"), b.account("bob")
+    do(b, WRAP, {"amount": 1_000 * U}, signed(alice))
+    do(b, CREATE, {"owner": b.account("charlie")}, OPS, events=[])
+    do(b, CONTRIBUTE, {"pid": 0, "who": alice, "amount": 1_000 * U}, OPS)
+    rest = b.chain.system.accounts[alice].data.free
+    do(b, REWARD, {"pid": 0, "source": alice, "amount": rest}, OPS, observe=[("wpha_totals",)])
+    account = pool(b).pool_account
+    check(b.chain.assets.supply == U128_MAX, "the supply is at the bound")
+    check(b.chain.assets.balances[account] == U128_MAX, "so is the pool account's balance")
+    do(
+        b,
+        TRANSFER,
+        {"source": account, "dest": account, "amount": 1},
+        OPS,
+        "Arithmetic.Overflow",
+    )
+    do(b, "Balances.force_set_balance", {"who": WPHA_ACCOUNT, "new_free": 0}, root())
+    do(b, "Balances.force_set_balance", {"who": bob, "new_free": 10 * U}, root())
+    do(b, WRAP, {"amount": U}, signed(bob), "Arithmetic.Overflow", observe=[("wpha_totals",)])
 
 
 # --- the long story [STK-24] ----------------------------------------------------------------
