@@ -26,7 +26,7 @@ from phala_spec.conformance.suites.staking.common import (
     stake_out,
     watch,
 )
-from phala_spec.pallets.staking import base_pool
+from phala_spec.pallets.staking import assets, base_pool
 from phala_spec.pallets.staking.wrapped_balances import WPHA_ACCOUNT
 from phala_spec.primitives.arith import U128_MAX
 
@@ -379,6 +379,105 @@ def wpha_transfer_rules(b: CaseBuilder) -> None:
     )
     check(dict(b.last_events[0].fields)["amount"] == 1_000 * U, "the rest goes along")
     do(b, TRANSFER, {"source": eve, "dest": alice, "amount": U}, signed(eve), "BadOrigin")
+
+
+@case(
+    suite=SUITE,
+    handler="withdraw",
+    presets=MINIMAL,
+    clauses=("STK-13", "STK-16", "STK-18", "STK-19"),
+)
+def share_price_bound(b: CaseBuilder) -> None:
+    """The share price is a `U64F64` [STK-13]: alice, endowed with 10^11 PHA, holds 1,001 shares
+    in each of pools 0 and 1 and pays each a large reward. Pool 0's value makes a share worth
+    0.625 * 2^64 planck: it has a price, and her withdrawals of one share (a request of a single
+    share worth more than the minimum balance is paid) and then of the other 1,000 are queued and
+    paid [STK-16] [STK-18]. Pool 1's value makes a share worth 1.25 * 2^64 planck: the quotient overflows and
+    the pool has no price, so a withdrawal only reduces her record: 1,002 shares are
+    `InvalidShareToWithdraw`, exactly 1,001 leave the record at 0 and nothing is paid."""
+    names = ("bob", "charlie", "dave")
+    b.genesis(balances=[("alice", 10**11 * U), *((name, 10_000 * U) for name in names)])
+    b.initialize_block()
+    alice = b.account("alice")
+    do(b, WRAP, {"amount": U}, signed(alice))
+    for pid, per_share in ((0, (1 << 63) + (1 << 61)), (1, (1 << 64) + (1 << 62))):
+        do(b, CREATE, {"owner": b.account("charlie")}, OPS, events=[])
+        do(b, CONTRIBUTE, {"pid": pid, "who": alice, "amount": 1_001}, OPS)
+        reward = 1_001 * per_share - 1_001
+        do(b, REWARD, {"pid": pid, "source": alice, "amount": reward}, OPS)
+        watch(b, pid, "alice")
+    check(base_pool.share_price(pool(b, 0)) is not None, "pool 0 has a price")
+    check(base_pool.share_price(pool(b, 1)) is None, "pool 1 has none")
+    do(b, WITHDRAW, {"pid": 0, "who": alice, "shares": 1}, OPS)
+    watch(b, 0, "alice")
+    check([(u, s) for u, _, s, _ in paid(b)] == [(alice, 1)], "one share paid at pool 0's price")
+    do(b, WITHDRAW, {"pid": 0, "who": alice, "shares": 1_000}, OPS)
+    watch(b, 0, "alice")
+    check([(u, s) for u, _, s, _ in paid(b)] == [(alice, 1_000)], "then the other 1,000")
+    do(
+        b,
+        WITHDRAW,
+        {"pid": 1, "who": alice, "shares": 1_002},
+        OPS,
+        "PhalaBasePool.InvalidShareToWithdraw",
+    )
+    do(b, WITHDRAW, {"pid": 1, "who": alice, "shares": 1_001}, OPS, events=[])
+    watch(b, 1, "alice")
+    check(pool(b, 1).withdraw_queue == () and pool(b, 1).total_shares == 1_001, "record only")
+
+
+@case(
+    suite=SUITE,
+    handler="process_withdraw_queue",
+    presets=MINIMAL,
+    clauses=("STK-16", "STK-17", "STK-18"),
+)
+def queue_processing_boundaries(b: CaseBuilder) -> None:
+    """The withdrawal queue's bounds, at price 1 with W-PHA's minimum balance `m` set to 0.01 PHA
+    (above the dust bound of 1,000 planck) [STK-18] [STK-12]. The clock is at
+    1,700,000,000,000 ms: a request's start is that divided by 1000 [STK-16]. Alice contributes
+    100 PHA, all but `m` is staked out, and she asks for 50 PHA of shares: a pool account holding
+    exactly `m` pays nothing. 50 PHA less 5,000 planck come back: her request is paid all but
+    about 5,000 shares, a rest above the dust bound but worth at most `m`, which is burnt and
+    leaves the queue. In pool 1, bob asks for `m + 1` of his 10 PHA of shares, which `bmul`'s
+    fixed-point rounding values at exactly `m`: a request worth exactly the minimum balance is
+    burnt, not paid. Then all but about 500 shares' worth of pool 1's W-PHA is staked out and bob
+    asks for all his shares: the rest of his record is dust and leaves the pool with the shares
+    paid [STK-17]."""
+    setup(b, config={"staking": {"wpha_min_balance": U // 100}})
+    b.next_block(timestamp=1_700_000_000_000)
+    alice, bob, ferdie = b.account("alice"), b.account("bob"), b.account("ferdie")
+    minimum = b.config.staking.wpha_min_balance
+    do(b, CONTRIBUTE, {"pid": 0, "who": alice, "amount": 100 * U}, OPS)
+    stake_out(b, 100 * U - minimum)
+    do(b, WITHDRAW, {"pid": 0, "who": alice, "shares": 50 * U}, OPS)
+    watch(b, 0, "alice")
+    check(paid(b) == [], "exactly the minimum balance pays nothing")
+    check(pool(b).withdraw_queue[0].start_time == 1_700_000_000, "queued at the second")
+    back = 50 * U - 5_000 - minimum
+    do(b, TRANSFER, {"source": ferdie, "dest": pool(b).pool_account, "amount": back}, OPS)
+    do(b, PROCESS, {"pid": 0}, OPS)
+    watch(b, 0, "alice")
+    [(user, _, _, burnt)] = paid(b)
+    check(user == alice and 1_000 < burnt <= minimum, "a rest above dust, worth at most m: burnt")
+    check(pool(b).withdraw_queue == (), "the request left the queue")
+    do(b, CREATE, {"owner": b.account("charlie")}, OPS, events=[])
+    do(b, CONTRIBUTE, {"pid": 1, "who": bob, "amount": 10 * U}, OPS)
+    price = base_pool.share_price(pool(b, 1))
+    check(price is not None and base_pool.bmul(minimum + 1, price) == minimum, "worth m")
+    do(b, WITHDRAW, {"pid": 1, "who": bob, "shares": minimum + 1}, OPS)
+    watch(b, 1, "bob")
+    check(paid(b) == [(bob, 0, 0, minimum + 1)], "worth exactly the minimum: burnt")
+    rest = pool(b, 1).total_shares
+    price = base_pool.share_price(pool(b, 1))
+    assert price is not None
+    keep = int(base_pool.bmul(rest - 500, price))
+    stake_out(b, assets.balance(b.chain, pool(b, 1).pool_account) - keep, pid=1)
+    do(b, WITHDRAW, {"pid": 1, "who": bob, "shares": rest}, OPS)
+    watch(b, 1, "bob")
+    [(_, amount, shares, _)] = paid(b)
+    check(amount <= keep and shares == rest, "the dust rest is removed with the shares paid")
+    check(pool(b, 1).total_shares == 0, "no share left")
 
 
 @case(suite=SUITE, handler="transfer", presets=MINIMAL, clauses=("STK-1",))
