@@ -29,6 +29,7 @@ from phala_spec.conformance.suites.staking.common import (
 from phala_spec.pallets.staking import assets, base_pool
 from phala_spec.pallets.staking.wrapped_balances import WPHA_ACCOUNT
 from phala_spec.primitives.arith import U128_MAX
+from phala_spec.primitives.fixed import bmul
 
 # --- the base pool [STK-10]..[STK-22] --------------------------------------------------
 
@@ -464,14 +465,14 @@ def queue_processing_boundaries(b: CaseBuilder) -> None:
     do(b, CREATE, {"owner": b.account("charlie")}, OPS, events=[])
     do(b, CONTRIBUTE, {"pid": 1, "who": bob, "amount": 10 * U}, OPS)
     price = base_pool.share_price(pool(b, 1))
-    check(price is not None and base_pool.bmul(minimum + 1, price) == minimum, "worth m")
+    check(price is not None and bmul(minimum + 1, price) == minimum, "worth m")
     do(b, WITHDRAW, {"pid": 1, "who": bob, "shares": minimum + 1}, OPS)
     watch(b, 1, "bob")
     check(paid(b) == [(bob, 0, 0, minimum + 1)], "worth exactly the minimum: burnt")
     rest = pool(b, 1).total_shares
     price = base_pool.share_price(pool(b, 1))
     assert price is not None
-    keep = int(base_pool.bmul(rest - 500, price))
+    keep = int(bmul(rest - 500, price))
     stake_out(b, assets.balance(b.chain, pool(b, 1).pool_account) - keep, pid=1)
     do(b, WITHDRAW, {"pid": 1, "who": bob, "shares": rest}, OPS)
     watch(b, 1, "bob")
