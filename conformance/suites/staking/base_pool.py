@@ -29,7 +29,7 @@ from phala_spec.conformance.suites.staking.common import (
 from phala_spec.pallets.staking import assets, base_pool
 from phala_spec.pallets.staking.wrapped_balances import WPHA_ACCOUNT
 from phala_spec.primitives.arith import U128_MAX
-from phala_spec.primitives.fixed import bmul
+from phala_spec.primitives.fixed import bdiv, bmul
 
 # --- the base pool [STK-10]..[STK-22] --------------------------------------------------
 
@@ -438,9 +438,9 @@ def queue_processing_boundaries(b: CaseBuilder) -> None:
     (above the dust bound of 1,000 planck) [STK-18] [STK-12]. The clock is at
     1,700,000,000,000 ms: a request's start is that divided by 1000 [STK-16]. Alice contributes
     100 PHA, all but `m` is staked out, and she asks for 50 PHA of shares: a pool account holding
-    exactly `m` pays nothing. 50 PHA less 5,000 planck come back: her request is paid all but
-    about 5,000 shares, a rest above the dust bound but worth at most `m`, which is burnt and
-    leaves the queue. In pool 1, bob asks for `m + 1` of his 10 PHA of shares, which `bmul`'s
+    exactly `m` pays nothing. About 50 PHA come back, just enough to pay all but `m + 1` of her
+    shares: the rest is above the dust bound but worth exactly `m` (after `bmul`'s fixed-point
+    rounding), so it is burnt and the request leaves the queue. In pool 1, bob asks for `m + 1` of his 10 PHA of shares, which `bmul`'s
     fixed-point rounding values at exactly `m`: a request worth exactly the minimum balance is
     burnt, not paid. Then all but about 500 shares' worth of pool 1's W-PHA is staked out and bob
     asks for all his shares: the rest of his record is dust and leaves the pool with the shares
@@ -455,12 +455,18 @@ def queue_processing_boundaries(b: CaseBuilder) -> None:
     watch(b, 0, "alice")
     check(paid(b) == [], "exactly the minimum balance pays nothing")
     check(pool(b).withdraw_queue[0].start_time == 1_700_000_000, "queued at the second")
-    back = 50 * U - 5_000 - minimum
+    price = base_pool.share_price(pool(b))
+    assert price is not None
+    # the least balance that pays all but m + 1 shares, which are worth exactly m
+    target = 50 * U - minimum - 1
+    held = next(h for h in range(target - 4, target + 4) if bdiv(h, price) == target)
+    check(bmul(minimum + 1, price) == minimum, "m + 1 shares are worth m")
+    back = held - minimum
     do(b, TRANSFER, {"source": ferdie, "dest": pool(b).pool_account, "amount": back}, OPS)
     do(b, PROCESS, {"pid": 0}, OPS)
     watch(b, 0, "alice")
     [(user, _, _, burnt)] = paid(b)
-    check(user == alice and 1_000 < burnt <= minimum, "a rest above dust, worth at most m: burnt")
+    check(user == alice and burnt == minimum + 1, "a rest above dust, worth exactly m: burnt")
     check(pool(b).withdraw_queue == (), "the request left the queue")
     do(b, CREATE, {"owner": b.account("charlie")}, OPS, events=[])
     do(b, CONTRIBUTE, {"pid": 1, "who": bob, "amount": 10 * U}, OPS)
