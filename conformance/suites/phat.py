@@ -481,8 +481,9 @@ def deposit_instantiate_and_command(b: CaseBuilder) -> None:
 def adjust_stake_moves_the_difference(b: CaseBuilder) -> None:
     """With `MinStake` 20 (a genesis value; no call sets it): 5 and 19 are
     `InvalidAmountOfStake`, 20 and 0 are fine. `amount` is the new stake: 100 moves 100 into the
-    pallet's account, 60 moves 40 back, 60 again moves nothing (no transfer event), 20 (exactly
-    `MinStake`) moves 40 back, 0 moves the rest back and stays
+    pallet's account, 60 moves 40 back, 60 again moves nothing (no transfer event), 100 again
+    (a stake raised from a non-zero one) moves only the 40 difference in, 20 (exactly
+    `MinStake`) moves 80 back, 0 moves the rest back and stays
     written as 0. A stake the user cannot pay fails the call. The contract's cluster exists,
     so each change sends the system contract `change_deposit(contract, total)` as a plain ink
     message from `Pallet(PhalaPhatTokenomic)`. A stake on an unknown id is allowed: its events
@@ -521,6 +522,7 @@ def adjust_stake_moves_the_difference(b: CaseBuilder) -> None:
         (100, 100, True),
         (60, 60, True),
         (60, 60, False),
+        (100, 100, True),
         (20, 20, True),
         (0, 0, True),
     ):

@@ -121,8 +121,9 @@ def gatekeeper_launch(b: CaseBuilder, setting: str) -> None:
     master key is on chain (`MasterKeyUninitialized`). GK1 uploads the master key through the
     queue: the key is stored, `MasterPubkeyOnChain` pushed, `GatekeeperLaunched` deposited, the
     launch block and second recorded. Next block GK2 joins with `GatekeeperChange::Registered`;
-    registering GK2 again only deposits `GatekeeperAdded`."""
-    workers(b, (GK1, ECDH), (GK2, ECDH2), (GK3, ECDH3))
+    registering GK2 again only deposits `GatekeeperAdded`. The chain's clock starts at
+    1,700,000,000,000 ms so that the launch second is the timestamp divided by exactly 1000."""
+    workers(b, (GK1, ECDH), (GK2, ECDH2), (GK3, ECDH3), timestamp=1_700_000_000_000)
     do(b, REGISTER_GK, {"gatekeeper": GK1.public}, council(3, 5))
     check(event_names(b) == ["PhalaRegistry.GatekeeperAdded"], "GatekeeperAdded")
     expect_outbound(b, [launch_message(FirstGatekeeper(GK1.public, ECDH))])

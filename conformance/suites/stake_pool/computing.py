@@ -27,19 +27,21 @@ from phala_spec.conformance.suites.stake_pool.common import (
     watch,
     wpha,
 )
+from phala_spec.pallets.staking import stake_pool_v2
 
 
 @case(
     suite=SUITE,
     handler="stake_pool_v2",
-    clauses=("STK-48", "STK-49", "STK-50", "STK-51", "CMP-11", "CMP-13"),
+    clauses=("STK-48", "STK-49", "STK-50", "STK-51", "CMP-11", "CMP-13", "CMP-4"),
     crypto=SETTING,
 )
 def computing_lifecycle_check_order(b: CaseBuilder) -> None:
     """`start_computing` checks the owner, the pool's free W-PHA (`InsufficientFreeStake`), the worker
     (`WorkerDoesNotExist`), then the computation pallet's minimum stake (`InsufficientStake`); the
     stake moves to the lock account. `stop_computing`: `WorkerAlreadyStopped` the second time.
-    Reclaiming before 7 days fails `CoolDownNotReady`. `restart_computing` needs an empty queue
+    Reclaiming before 7 days (the genesis default, [CMP-4]) fails `CoolDownNotReady`, one second
+    before them too; exactly 7 days after the stop it succeeds. `restart_computing` needs an empty queue
     (`WithdrawQueueNotEmpty`) and more stake than released (`CannotRestartWithLessStake`)."""
     start(b)
     do(b, SP + "add_worker", ALICE, pid=0, pubkey=WORKER.public)
@@ -110,7 +112,9 @@ def computing_lifecycle_check_order(b: CaseBuilder) -> None:
     do(b, SP + "stop_computing", ALICE, events=[PC + "WorkerStopped"], pid=0, worker=WORKER.public)
     do(b, SP + "stop_computing", ALICE, SP + "WorkerAlreadyStopped", pid=0, worker=WORKER.public)
     do(b, SP + "reclaim_pool_worker", CHARLIE, PC + "CoolDownNotReady", pid=0, worker=WORKER.public)
-    later(b, WEEK)
+    later(b, WEEK - 1)
+    do(b, SP + "reclaim_pool_worker", CHARLIE, PC + "CoolDownNotReady", pid=0, worker=WORKER.public)
+    later(b, 1)
     do(
         b,
         SP + "reclaim_pool_worker",
@@ -131,6 +135,37 @@ def computing_lifecycle_check_order(b: CaseBuilder) -> None:
         stake=5_000 * U,
     )
     watch(b, 0, BOB)
+
+
+@case(
+    suite=SUITE,
+    handler="stake_pool_v2",
+    clauses=("STK-49", "STK-43", "CMP-10"),
+    crypto=SETTING,
+)
+def stop_checks_the_worker_list_first(b: CaseBuilder) -> None:
+    """`stop_computing` checks that the worker is in the pool before that it is not already
+    cooling down [STK-49]: alice stops her worker, then, as its operator, unbinds its session
+    [CMP-10]; the pool drops the worker from its list but keeps it among the cooling-down
+    workers [STK-43]. Stopping it again is `WorkerDoesNotExist`, not `WorkerAlreadyStopped`."""
+    start(b)
+    do(b, SP + "add_worker", ALICE, pid=0, pubkey=WORKER.public)
+    do(b, SP + "contribute", BOB, pid=0, amount=10_000 * U, as_vault=None)
+    do(b, SP + "start_computing", ALICE, pid=0, worker=WORKER.public, stake=4_000 * U)
+    do(b, SP + "stop_computing", ALICE, events=[PC + "WorkerStopped"], pid=0, worker=WORKER.public)
+    do(
+        b,
+        PC + "unbind",
+        ALICE,
+        events=[PC + "SessionUnbound", SP + "PoolWorkerRemoved"],
+        session=stake_pool_v2.pool_sub_account(0, WORKER.public),
+    )
+    watch(b, 0)
+    check(
+        pool(b).workers == () and pool(b).cd_workers == (WORKER.public,),
+        "out of the list, still cooling down",
+    )
+    do(b, SP + "stop_computing", ALICE, SP + "WorkerDoesNotExist", pid=0, worker=WORKER.public)
 
 
 @case(
@@ -192,7 +227,9 @@ def reward_dismissals(b: CaseBuilder) -> None:
     dismissed event; 0.0001% of 5 PHA = 5,000,000 planck to the owner is minted. A commission of 1%
     of 5,000 planck (50, below W-PHA's minimum of 100) is unmintable dust
     (`RewardToOwnerDismissedDust`), the rest is distributed. With 5% of 1,050 planck, neither the
-    owner's 52 nor the stakers' 998 (dust) goes anywhere: no `RewardReceived`."""
+    owner's 52 nor the stakers' 998 (dust) goes anywhere: no `RewardReceived`. With 99.9% of 1,001
+    planck the owner gets 1,000 and the stakers' part is exactly 1 planck: minted but dust, so
+    `RewardToDistributionDismissedDust` of 1, and `RewardReceived` for the owner's part."""
     start(b)
     do(b, SP + "add_worker", ALICE, pid=0, pubkey=WORKER.public)
     dust_bits = (
@@ -259,8 +296,46 @@ def reward_dismissals(b: CaseBuilder) -> None:
         ],
         "nothing received",
     )
+    do(b, SP + "set_payout_pref", ALICE, pid=0, payout_commission=999_000)
+    one_thousand_one = ((1_001 << 48) // 10**12 + 1) << 16
+    settle(b, (WORKER.public, one_thousand_one))
+    check(
+        rewards(b)
+        == [
+            (SP + "RewardToDistributionDismissedDust", {"pid": 0, "amount": 1}),
+            (SP + "RewardReceived", {"pid": 0, "to_owner": 1_000, "to_stakers": 1}),
+        ],
+        "one planck for the stakers, dismissed",
+    )
     b.observe("wpha_totals")
     watch(b, 0)
+
+
+@case(suite=SUITE, handler="stake_pool_v2", clauses=("STK-54", "STK-20"), crypto=SETTING)
+def force_withdraw_walks_the_budget(b: CaseBuilder) -> None:
+    """The expiry check takes each request's value from the budget in turn [STK-20]: bob's 10,000
+    and charlie's 2,000 PHA compute on workers 1 (4,000) and 2 (8,000); worker 1 is stopped, so
+    4,000 are releasing and nothing is free. Bob queues 4,000 shares, charlie 2,000. After the
+    grace period bob's request fits the budget of 4,000, which leaves 0 for charlie's: the check
+    stops worker 2 [STK-54]."""
+    computing(b)
+    do(b, SP + "contribute", CHARLIE, pid=0, amount=2_000 * U, as_vault=None)
+    do(b, SP + "start_computing", ALICE, pid=0, worker=WORKER2.public, stake=8_000 * U)
+    do(b, SP + "stop_computing", ALICE, pid=0, worker=WORKER.public)
+    do(b, SP + "withdraw", BOB, pid=0, shares=4_000 * U, as_vault=None)
+    do(b, SP + "withdraw", CHARLIE, pid=0, shares=2_000 * U, as_vault=None)
+    watch(b, 0, BOB, CHARLIE)
+    check(len(pool(b).basepool.withdraw_queue) == 2, "two requests queued")
+    queued_at = pool(b).basepool.withdraw_queue[1].start_time
+    b.next_block(timestamp=(queued_at + b.config.staking.grace_period + 1) * 1000)
+    do(
+        b,
+        SP + "check_and_maybe_force_withdraw",
+        DAVE,
+        events=[PC + "WorkerStopped"],
+        pid=0,
+    )
+    check(pool(b).cd_workers == (WORKER.public, WORKER2.public), "worker 2 stopped too")
 
 
 @case(suite=SUITE, handler="stake_pool_v2", clauses=("STK-54", "STK-20", "STK-49"), crypto=SETTING)

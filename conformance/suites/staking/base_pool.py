@@ -18,6 +18,7 @@ from phala_spec.conformance.suites.staking.common import (
     TRANSFER,
     UNWRAP_ALL,
     WITHDRAW,
+    WRAP,
     U,
     paid,
     pool,
@@ -25,7 +26,10 @@ from phala_spec.conformance.suites.staking.common import (
     stake_out,
     watch,
 )
-from phala_spec.pallets.staking import base_pool
+from phala_spec.pallets.staking import assets, base_pool
+from phala_spec.pallets.staking.wrapped_balances import WPHA_ACCOUNT
+from phala_spec.primitives.arith import U128_MAX
+from phala_spec.primitives.fixed import bdiv, bmul
 
 # --- the base pool [STK-10]..[STK-22] --------------------------------------------------
 
@@ -376,6 +380,163 @@ def wpha_transfer_rules(b: CaseBuilder) -> None:
     )
     check(dict(b.last_events[0].fields)["amount"] == 1_000 * U, "the rest goes along")
     do(b, TRANSFER, {"source": eve, "dest": alice, "amount": U}, signed(eve), "BadOrigin")
+
+
+@case(
+    suite=SUITE,
+    handler="withdraw",
+    presets=MINIMAL,
+    clauses=("STK-13", "STK-16", "STK-18", "STK-19"),
+)
+def share_price_bound(b: CaseBuilder) -> None:
+    """The share price is a `U64F64` [STK-13]: alice, endowed with 10^11 PHA, holds 1,001 shares
+    in each of pools 0 and 1 and pays each a large reward. Pool 0's value makes a share worth
+    0.625 * 2^64 planck: it has a price, and her withdrawals of one share (a request of a single
+    share worth more than the minimum balance is paid) and then of the other 1,000 are queued and
+    paid [STK-16] [STK-18]. Pool 1's value makes a share worth 1.25 * 2^64 planck: the quotient overflows and
+    the pool has no price, so a withdrawal only reduces her record: 1,002 shares are
+    `InvalidShareToWithdraw`, exactly 1,001 leave the record at 0 and nothing is paid."""
+    names = ("bob", "charlie", "dave")
+    b.genesis(balances=[("alice", 10**11 * U), *((name, 10_000 * U) for name in names)])
+    b.initialize_block()
+    alice = b.account("alice")
+    do(b, WRAP, {"amount": U}, signed(alice))
+    for pid, per_share in ((0, (1 << 63) + (1 << 61)), (1, (1 << 64) + (1 << 62))):
+        do(b, CREATE, {"owner": b.account("charlie")}, OPS, events=[])
+        do(b, CONTRIBUTE, {"pid": pid, "who": alice, "amount": 1_001}, OPS)
+        reward = 1_001 * per_share - 1_001
+        do(b, REWARD, {"pid": pid, "source": alice, "amount": reward}, OPS)
+        watch(b, pid, "alice")
+    check(base_pool.share_price(pool(b, 0)) is not None, "pool 0 has a price")
+    check(base_pool.share_price(pool(b, 1)) is None, "pool 1 has none")
+    do(b, WITHDRAW, {"pid": 0, "who": alice, "shares": 1}, OPS)
+    watch(b, 0, "alice")
+    check([(u, s) for u, _, s, _ in paid(b)] == [(alice, 1)], "one share paid at pool 0's price")
+    do(b, WITHDRAW, {"pid": 0, "who": alice, "shares": 1_000}, OPS)
+    watch(b, 0, "alice")
+    check([(u, s) for u, _, s, _ in paid(b)] == [(alice, 1_000)], "then the other 1,000")
+    do(
+        b,
+        WITHDRAW,
+        {"pid": 1, "who": alice, "shares": 1_002},
+        OPS,
+        "PhalaBasePool.InvalidShareToWithdraw",
+    )
+    do(b, WITHDRAW, {"pid": 1, "who": alice, "shares": 1_001}, OPS, events=[])
+    watch(b, 1, "alice")
+    check(pool(b, 1).withdraw_queue == () and pool(b, 1).total_shares == 1_001, "record only")
+
+
+@case(
+    suite=SUITE,
+    handler="process_withdraw_queue",
+    presets=MINIMAL,
+    clauses=("STK-16", "STK-17", "STK-18"),
+)
+def queue_processing_boundaries(b: CaseBuilder) -> None:
+    """The withdrawal queue's bounds, at price 1 with W-PHA's minimum balance `m` set to 0.01 PHA
+    (above the dust bound of 1,000 planck) [STK-18] [STK-12]. The clock is at
+    1,700,000,000,000 ms: a request's start is that divided by 1000 [STK-16]. Alice contributes
+    100 PHA, all but `m` is staked out, and she asks for 50 PHA of shares: a pool account holding
+    exactly `m` pays nothing. About 50 PHA come back, just enough to pay all but `m + 1` of her
+    shares: the rest is above the dust bound but worth exactly `m` (after `bmul`'s fixed-point
+    rounding), so it is burnt and the request leaves the queue. In pool 1, bob asks for `m + 1` of his 10 PHA of shares, which `bmul`'s
+    fixed-point rounding values at exactly `m`: a request worth exactly the minimum balance is
+    burnt, not paid. Then all but about 500 shares' worth of pool 1's W-PHA is staked out and bob
+    asks for all his shares: the rest of his record is dust and leaves the pool with the shares
+    paid [STK-17]."""
+    setup(b, config={"staking": {"wpha_min_balance": U // 100}})
+    b.next_block(timestamp=1_700_000_000_000)
+    alice, bob, ferdie = b.account("alice"), b.account("bob"), b.account("ferdie")
+    minimum = b.config.staking.wpha_min_balance
+    do(b, CONTRIBUTE, {"pid": 0, "who": alice, "amount": 100 * U}, OPS)
+    stake_out(b, 100 * U - minimum)
+    do(b, WITHDRAW, {"pid": 0, "who": alice, "shares": 50 * U}, OPS)
+    watch(b, 0, "alice")
+    check(paid(b) == [], "exactly the minimum balance pays nothing")
+    check(pool(b).withdraw_queue[0].start_time == 1_700_000_000, "queued at the second")
+    price = base_pool.share_price(pool(b))
+    assert price is not None
+    # the least balance that pays all but m + 1 shares, which are worth exactly m
+    target = 50 * U - minimum - 1
+    held = next(h for h in range(target - 4, target + 4) if bdiv(h, price) == target)
+    check(bmul(minimum + 1, price) == minimum, "m + 1 shares are worth m")
+    back = held - minimum
+    do(b, TRANSFER, {"source": ferdie, "dest": pool(b).pool_account, "amount": back}, OPS)
+    do(b, PROCESS, {"pid": 0}, OPS)
+    watch(b, 0, "alice")
+    [(user, _, _, burnt)] = paid(b)
+    check(user == alice and burnt == minimum + 1, "a rest above dust, worth exactly m: burnt")
+    check(pool(b).withdraw_queue == (), "the request left the queue")
+    do(b, CREATE, {"owner": b.account("charlie")}, OPS, events=[])
+    do(b, CONTRIBUTE, {"pid": 1, "who": bob, "amount": 10 * U}, OPS)
+    price = base_pool.share_price(pool(b, 1))
+    check(price is not None and bmul(minimum + 1, price) == minimum, "worth m")
+    do(b, WITHDRAW, {"pid": 1, "who": bob, "shares": minimum + 1}, OPS)
+    watch(b, 1, "bob")
+    check(paid(b) == [(bob, 0, 0, minimum + 1)], "worth exactly the minimum: burnt")
+    rest = pool(b, 1).total_shares
+    price = base_pool.share_price(pool(b, 1))
+    assert price is not None
+    keep = int(bmul(rest - 500, price))
+    stake_out(b, assets.balance(b.chain, pool(b, 1).pool_account) - keep, pid=1)
+    do(b, WITHDRAW, {"pid": 1, "who": bob, "shares": rest}, OPS)
+    watch(b, 1, "bob")
+    [(_, amount, shares, _)] = paid(b)
+    check(amount <= keep and shares == rest, "the dust rest is removed with the shares paid")
+    check(pool(b, 1).total_shares == 0, "no share left")
+
+
+@case(suite=SUITE, handler="transfer", presets=MINIMAL, clauses=("STK-1",))
+def wpha_transfer_boundaries(b: CaseBuilder) -> None:
+    """A transfer of zero does nothing and returns 0, even to an account that holds no W-PHA
+    [STK-1]; a source left with exactly the minimum balance keeps it (only a rest below it goes
+    along): alice sends all but the minimum to eve and eve receives exactly that."""
+    setup(b)
+    alice, eve = b.account("alice"), b.account("eve")
+    minimum = b.config.staking.wpha_min_balance
+    do(b, TRANSFER, {"source": alice, "dest": eve, "amount": 0}, OPS, events=[])
+    check(b.chain.assets.balances.get(eve, 0) == 0, "nothing moved")
+    do(
+        b,
+        TRANSFER,
+        {"source": alice, "dest": eve, "amount": 1_000 * U - minimum},
+        OPS,
+        observe=[("wpha", alice), ("wpha", eve)],
+    )
+    check(dict(b.last_events[0].fields)["amount"] == 1_000 * U - minimum, "the amount, no rest")
+    check(b.chain.assets.balances[alice] == minimum, "alice keeps the minimum")
+
+
+@case(suite=SUITE, handler="transfer", presets=MINIMAL, clauses=("STK-1", "STK-22", "BAL-14"))
+def wpha_supply_reaches_u128_bound(b: CaseBuilder) -> None:
+    """W-PHA's u128 bounds [STK-1]: alice is endowed with the whole u128 range, wraps 1,000 PHA and
+    contributes them to pool 0, then pays all her other PHA as a reward: the supply and the pool
+    account's balance become exactly 2^128 - 1, which is allowed. A transfer of 1 W-PHA from the
+    pool account to itself would make its balance one above the bound: `ArithmeticOverflow`.
+    Root then sets the W-PHA account's PHA to zero and endows bob, so that PHA no longer backs the
+    supply; bob's wrap of 1 PHA would raise the supply above the bound: `ArithmeticOverflow`."""
+    b.genesis(balances=[("alice", U128_MAX)])
+    b.initialize_block()
+    alice, bob = b.account("alice"), b.account("bob")
+    do(b, WRAP, {"amount": 1_000 * U}, signed(alice))
+    do(b, CREATE, {"owner": b.account("charlie")}, OPS, events=[])
+    do(b, CONTRIBUTE, {"pid": 0, "who": alice, "amount": 1_000 * U}, OPS)
+    rest = b.chain.system.accounts[alice].data.free
+    do(b, REWARD, {"pid": 0, "source": alice, "amount": rest}, OPS, observe=[("wpha_totals",)])
+    account = pool(b).pool_account
+    check(b.chain.assets.supply == U128_MAX, "the supply is at the bound")
+    check(b.chain.assets.balances[account] == U128_MAX, "so is the pool account's balance")
+    do(
+        b,
+        TRANSFER,
+        {"source": account, "dest": account, "amount": 1},
+        OPS,
+        "Arithmetic.Overflow",
+    )
+    do(b, "Balances.force_set_balance", {"who": WPHA_ACCOUNT, "new_free": 0}, root())
+    do(b, "Balances.force_set_balance", {"who": bob, "new_free": 10 * U}, root())
+    do(b, WRAP, {"amount": U}, signed(bob), "Arithmetic.Overflow", observe=[("wpha_totals",)])
 
 
 # --- the long story [STK-24] ----------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from phala_spec.chain.staking_state import BasePool
 from phala_spec.conformance.authoring import CaseBuilder, pallet, root, signed
 from phala_spec.conformance.checks import do
@@ -32,9 +34,12 @@ REWARD = "BasePool.distribute_reward"
 # --- helpers -----------------------------------------------------------------------
 
 
-def setup(b: CaseBuilder, wrapped: int = 1_000) -> None:
-    """Alice, bob, charlie and dave hold 10,000 PHA; alice, bob and dave wrap ``wrapped`` PHA; charlie's pool 0."""
-    b.genesis(balances=[(name, 10_000 * U) for name in ("alice", "bob", "charlie", "dave")])
+def setup(b: CaseBuilder, wrapped: int = 1_000, config: dict[str, Any] | None = None) -> None:
+    """Alice, bob, charlie and dave hold 10,000 PHA; alice, bob and dave wrap ``wrapped`` PHA;
+    charlie's pool 0. ``config``: genesis parameter overrides."""
+    b.genesis(
+        config=config, balances=[(name, 10_000 * U) for name in ("alice", "bob", "charlie", "dave")]
+    )
     b.initialize_block()
     for name in ("alice", "bob", "dave"):
         if wrapped:

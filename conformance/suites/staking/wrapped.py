@@ -160,6 +160,24 @@ def unwrap_without_a_staker_account(b: CaseBuilder) -> None:
     do(b, UNWRAP, {"amount": 300 * U}, signed(eve), observe=[("wpha", eve), ("balance", eve)])
 
 
+@case(suite=SUITE, handler="unwrap", presets=MINIMAL, clauses=("STK-5", "STK-1"))
+def unwrap_zero_and_one(b: CaseBuilder) -> None:
+    """Unwrapping zero burns nothing: only a PHA `Transfer` of 0 and `Unwrapped` [STK-5] [STK-1];
+    unwrapping one planck burns exactly it (alice keeps far more than the minimum)."""
+    setup(b)
+    alice = b.account("alice")
+    do(
+        b,
+        UNWRAP,
+        {"amount": 0},
+        signed(alice),
+        events=["Balances.Transfer", "PhalaWrappedBalances.Unwrapped"],
+    )
+    do(b, UNWRAP, {"amount": 1}, signed(alice), observe=[("wpha", alice), ("wpha_totals",)])
+    check(b.last_events[0].name == "Assets.Burned", "the planck is burnt")
+    check(dict(b.last_events[0].fields)["balance"] == 1, "exactly one planck")
+
+
 @case(suite=SUITE, handler="unwrap", presets=MINIMAL, clauses=("STK-5", "STK-1", "STK-9"))
 def unwrap_burns_a_rest_below_minimum(b: CaseBuilder) -> None:
     """A W-PHA rest below the minimum balance is burnt with the amount; its PHA stays in the W-PHA account."""
