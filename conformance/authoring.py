@@ -51,10 +51,10 @@ from phala_spec.primitives.errors import InvalidInput
 from phala_spec.runtime.genesis import PRESETS, dev_account
 from phala_spec.steps import apply_step
 
-FORMAT = "phala-spec/vector/2"
+FORMAT = "phala-spec/vector/3"
 GENERATOR = "phala-spec"
 # Bumped whenever the generator's output changes for the same spec [VEC-9].
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"
 ORIGINS = ("authored", "hypothesis", "z3", "mutant")
 CRYPTO_SETTINGS = ("none", "real", "oracle")
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_]*$")
@@ -127,8 +127,9 @@ class Provenance:
 class StepSpec:
     """One plain-data step and the observations to make after it."""
 
-    step: Mapping[str, Any]
+    step: Any  # a map, except for a refused step, which may be any plain data
     observations: tuple[tuple[str, tuple[Any, ...]], ...] = ()
+    refused: bool = False  # the step is invalid input and must be refused [VEC-28]
 
 
 @attrs.frozen
@@ -150,6 +151,7 @@ class CaseSpec:
     provenance: Provenance = Provenance()
     crypto: str = "none"
     checks: tuple[tuple[int, str], ...] = ()
+    genesis_refused: bool = False  # the genesis is invalid input and must be refused [VEC-28]
 
     @property
     def id(self) -> str:
@@ -173,6 +175,7 @@ class CaseBuilder:
         self._block = block
         self._block_opened = False
         self._overrides: dict[str, Any] = {}
+        self._genesis_refused = False
         self._state: State = genesis_state(preset)
         self._steps: list[StepSpec] = []
         self._outcomes: list[str] = []
@@ -260,6 +263,22 @@ class CaseBuilder:
         self._overrides = overrides
         self._open_case_block()
 
+    def refuse_genesis(self, overrides: Mapping[str, Any]) -> None:
+        """Record a genesis the reference refuses as invalid input; the case then ends [VEC-28].
+
+        ``overrides`` is written as given (account names are not resolved), so a
+        case can state any malformed shape.
+        """
+        if self._steps or self._overrides or self._block is not None:
+            raise AuthoringError("refuse_genesis() is a case of its own: no genesis, block or step")
+        try:
+            genesis_state(self.preset, to_data(dict(overrides)))
+        except InvalidInput:
+            self._overrides = dict(overrides)
+            self._genesis_refused = True
+            return
+        raise AuthoringError("refuse_genesis(): the reference accepts this genesis")
+
     def _open_case_block(self) -> None:
         """Open the block the case declared, once the case has fixed its genesis: at genesis(),
         or when it first reads the state or records a step."""
@@ -272,9 +291,29 @@ class CaseBuilder:
         if self._block is not None and self.chain.system.in_block:
             self.finalize_block()
 
+    def refuse(self, step: Any) -> None:
+        """Record a step the reference refuses as invalid input; the state stays as it was [VEC-28].
+
+        A refused step is never the last one: the next step checks that nothing changed.
+        """
+        self._refusal_allowed()
+        try:
+            apply_step(self._state, to_data(step))
+        except InvalidInput:
+            self._steps.append(StepSpec(step, refused=True))
+            self._outcomes.append("invalid")
+            self._returned, self._events = None, ()
+            return
+        raise AuthoringError(f"refuse(): the reference applies step {len(self._steps)}")
+
+    def _refusal_allowed(self) -> None:
+        self._open_case_block()
+        if self._genesis_refused:
+            raise AuthoringError("a case whose genesis is refused has no steps")
+
     def step(self, step: Mapping[str, Any], observe: Iterable[Observation] = ()) -> str:
         """Record any plain-data step; returns its outcome."""
-        self._open_case_block()
+        self._refusal_allowed()
         requests = tuple(_observation(o) for o in observe)
         try:
             result = apply_step(self._state, step)
@@ -474,6 +513,7 @@ class CaseBuilder:
             provenance=provenance,
             crypto=crypto,
             checks=tuple(self._checks),
+            genesis_refused=self._genesis_refused,
         )
 
 
@@ -702,6 +742,12 @@ def build_vector(spec: CaseSpec) -> dict[str, PlainData]:
         raise AuthoringError(
             f"{spec.id}: a network's crypto setting [NET-3] must be the vector's ({spec.crypto!r})"
         )
+    if spec.genesis_refused:
+        try:
+            genesis_state(spec.preset, overrides)
+        except InvalidInput:
+            return _vector(spec, overrides, "invalid", {}, set(), [])
+        raise AuthoringError(f"{spec.id}: the genesis should be refused, the reference loads it")
     try:
         state = genesis_state(spec.preset, overrides)
     except InvalidInput as exc:
@@ -712,6 +758,9 @@ def build_vector(spec: CaseSpec) -> dict[str, PlainData]:
     checks = dict(spec.checks)
     steps = []
     for index, step_spec in enumerate(spec.steps):
+        if step_spec.refused:
+            steps.append(_refusal(spec, index, state, to_data(step_spec.step), previous))
+            continue
         step = to_data(dict(step_spec.step))
         try:
             result = apply_step(state, step)
@@ -744,6 +793,37 @@ def build_vector(spec: CaseSpec) -> dict[str, PlainData]:
                 },
             }
         )
+    if steps and steps[-1]["expect"]["outcome"] == "invalid":
+        raise AuthoringError(f"{spec.id}: a vector never ends with a refused step [VEC-28]")
+    return _vector(spec, overrides, "ok", genesis_digests, touched, steps)
+
+
+def _refusal(
+    spec: CaseSpec, index: int, state: State, step: PlainData, before: dict[str, bytes]
+) -> dict[str, PlainData]:
+    """The entry of a step the reference refuses: nothing but the refusal is expected [VEC-28]."""
+    try:
+        apply_step(state, step)
+    except InvalidInput:
+        expect: dict[str, PlainData] = {
+            "outcome": "invalid",
+            "events": [],
+            "returned": None,
+            "observations": [],
+        }
+        return {"step": step, "expect": {**expect, "digests": before}}
+    raise AuthoringError(f"{spec.id}: step {index} should be refused, the reference applies it")
+
+
+def _vector(
+    spec: CaseSpec,
+    overrides: PlainData,
+    genesis_outcome: str,
+    genesis_digests: dict[str, bytes],
+    touched: set[str],
+    steps: list[dict[str, PlainData]],
+) -> dict[str, PlainData]:
+    """The vector's fields in the order of the schema [VEC-2]."""
     vector = {
         "format": FORMAT,
         "id": spec.id,
@@ -763,6 +843,7 @@ def build_vector(spec: CaseSpec) -> dict[str, PlainData]:
             "source": spec.provenance.source,
         },
         "genesis": {"preset": spec.preset, "overrides": overrides},
+        "genesis_outcome": genesis_outcome,
         "subsystems": sorted(touched),
         "genesis_digests": genesis_digests,
         "steps": steps,

@@ -21,6 +21,7 @@ ORDER = (
     "crypto",
     "provenance",
     "genesis",
+    "genesis_outcome",
     "subsystems",
     "genesis_digests",
     "steps",
@@ -56,11 +57,15 @@ def _add_states(ordered: dict[str, Any], vector: dict[str, Any]) -> None:
     from phala_spec.primitives.errors import InvalidInput
     from phala_spec.steps import apply_step
 
+    if vector["genesis_outcome"] == "invalid":  # refused: there is no state [VEC-28]
+        ordered["genesis_state"] = None
+        return
     try:
         state = genesis_state(vector["genesis"]["preset"], vector["genesis"]["overrides"])
         ordered["genesis_state"] = subsystems(state)
         for entry in ordered["steps"]:
-            state = apply_step(state, entry["step"]).state
+            if entry["expect"]["outcome"] != "invalid":  # a refusal leaves the state [VEC-28]
+                state = apply_step(state, entry["step"]).state
             entry["state"] = subsystems(state)
     except InvalidInput as exc:
         raise CliError(f"the reference cannot replay this vector: {exc}") from exc

@@ -18,6 +18,7 @@ with the reason; every other one must be exercised by a vector.
 from __future__ import annotations
 
 import ast
+import contextlib
 import importlib
 import inspect
 import pkgutil
@@ -373,11 +374,22 @@ def clear_caches(modules: Iterable[ModuleType]) -> None:
 def replay(vector: Mapping[str, Any]) -> list[str]:
     """Consume a vector in-process as the runner does [VEC-16]; returns the steps' outcomes."""
     from phala_spec.network import commitments, genesis_state, observe
+    from phala_spec.primitives.errors import InvalidInput
     from phala_spec.steps import apply_step
 
-    state = genesis_state(vector["genesis"]["preset"], vector["genesis"]["overrides"])
+    genesis = vector["genesis"]
+    if vector["genesis_outcome"] == "invalid":  # the checks that refuse it run [VEC-28]
+        with contextlib.suppress(InvalidInput):
+            genesis_state(genesis["preset"], genesis["overrides"])
+        return []
+    state = genesis_state(genesis["preset"], genesis["overrides"])
     outcomes = []
     for entry in vector["steps"]:
+        if entry["expect"]["outcome"] == "invalid":
+            with contextlib.suppress(InvalidInput):
+                apply_step(state, entry["step"])
+            outcomes.append("invalid")
+            continue
         result = apply_step(state, entry["step"])
         state = result.state
         outcomes.append(result.outcome)

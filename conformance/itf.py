@@ -51,7 +51,7 @@ def vector_to_itf(vector: Mapping[str, Any]) -> dict[str, Any]:
         {
             "#meta": {"index": 0},
             "step": to_itf(genesis),
-            "outcome": "ok",
+            "outcome": vector["genesis_outcome"],
             "events": [],
             "returned": to_itf(None),
             "observations": [],

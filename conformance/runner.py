@@ -31,7 +31,7 @@ from phala_spec.primitives.errors import InvalidInput
 from phala_spec.steps import apply_step
 
 from .client import AdapterFailure, AdapterProcess, Hello
-from .schema import VectorFileError, load_vector, to_json, vector_requirements
+from .schema import REFUSED, VectorFileError, load_vector, to_json, vector_requirements
 from .store import file_hash
 
 STATUSES = ("pass", "fail", "unsupported", "error")
@@ -198,6 +198,27 @@ def _reply(
     return reply
 
 
+def _refused(
+    adapter: AdapterProcess, message: dict[str, Any], result: VectorResult, where: str
+) -> None:
+    """Send input the vector expects to be refused [VEC-28]: an ``error`` reply passes.
+
+    ``unsupported`` ends the vector as unsupported; an ``ok`` reply (the input
+    was applied) is a ``fail`` at ``where``.
+    """
+    reply = adapter.request(message)
+    if reply["status"] == "error":
+        return
+    if reply["status"] == "unsupported":
+        result.status, result.message = "unsupported", f"adapter: {reply.get('reason', '')}"
+        raise _Stop(result)
+    applied = reply.get("outcome", "ok")
+    result.status, result.where = "fail", where
+    result.expected, result.actual = REFUSED, applied
+    result.message = f"expected the input to be refused (invalid), it was applied: {short(applied)}"
+    raise _Stop(result)
+
+
 def _check(result: VectorResult, where: str, expected: PlainData, actual: PlainData) -> None:
     found = first_difference(expected, actual)
     if found is not None:
@@ -213,7 +234,8 @@ def reference_subsystem(vector: dict[str, Any], steps_done: int, subsystem: str)
     try:
         state = genesis_state(vector["genesis"]["preset"], vector["genesis"]["overrides"])
         for entry in vector["steps"][:steps_done]:
-            state = apply_step(state, entry["step"]).state
+            if entry["expect"]["outcome"] != REFUSED:  # a refusal leaves the state [VEC-28]
+                state = apply_step(state, entry["step"]).state
     except InvalidInput as exc:
         return f"(the reference cannot replay the vector: {exc})"
     return subsystems(state).get(subsystem)
@@ -394,6 +416,10 @@ def _replay(
         raise _Stop(result)
     compared = _compared(vector, hello, mode)
     result.where = "genesis"
+    if vector["genesis_outcome"] == REFUSED:
+        _refused(adapter, {"request": "load", "genesis": vector["genesis"]}, result, "genesis")
+        result.where = ""
+        return
     fields = ["digests"] if compared else []
     reply = _reply(adapter, {"request": "load", "genesis": vector["genesis"]}, result, fields)
     _check_digests(adapter, vector, 0, compared, vector["genesis_digests"], reply, result)
@@ -401,6 +427,9 @@ def _replay(
     for index, entry in enumerate(vector["steps"]):
         result.step, result.step_label = index, step_label(entry["step"])
         expect = entry["expect"]
+        if expect["outcome"] == REFUSED:
+            _refused(adapter, {"request": "step", "step": entry["step"]}, result, "outcome")
+            continue
         reply = _reply(
             adapter,
             {"request": "step", "step": entry["step"]},

@@ -1,4 +1,4 @@
-"""The vector format v2 and its checker [VEC-2]..[VEC-7].
+"""The vector format v3 and its checker [VEC-2]..[VEC-7].
 
 :func:`check_vector` is the executable form of the CDDL schema shipped as
 ``vectors.cddl`` (and printed in ``spec/vectors.md``). It runs when vectors are
@@ -17,7 +17,9 @@ from phala_spec.primitives.codec import PlainData, decode, encode
 
 from .authoring import CRYPTO_SETTINGS, FORMAT, NAME_PATTERN, ORIGINS
 
-OUTCOME_PATTERN = re.compile(r"^(ok|[A-Z][A-Za-z0-9]*(\.[A-Z][A-Za-z0-9]*)?)$")
+OUTCOME_PATTERN = re.compile(r"^(ok|invalid|[A-Z][A-Za-z0-9]*(\.[A-Z][A-Za-z0-9]*)?)$")
+REFUSED = "invalid"
+"""The outcome of a step, or the ``genesis_outcome``, that must be refused [VEC-28]."""
 TOP_KEYS = {
     "format",
     "id",
@@ -30,6 +32,7 @@ TOP_KEYS = {
     "crypto",
     "provenance",
     "genesis",
+    "genesis_outcome",
     "subsystems",
     "genesis_digests",
     "steps",
@@ -39,11 +42,11 @@ EXPECT_KEYS = {"outcome", "events", "returned", "observations", "digests"}
 
 
 class SchemaError(ValueError):
-    """A vector does not follow format v2; the message names the offending field."""
+    """A vector does not follow format v3; the message names the offending field."""
 
 
 class VectorFileError(ValueError):
-    """A vector file cannot be read: missing, not CBOR, or not format v2."""
+    """A vector file cannot be read: missing, not CBOR, or not format v3."""
 
 
 def _fail(where: str, problem: str) -> SchemaError:
@@ -94,7 +97,7 @@ def _digests(value: Any, where: str) -> dict[str, bytes]:
 
 
 def check_vector(vector: Any) -> dict[str, Any]:
-    """Check a decoded vector against format v2 [VEC-2]; returns it, or raises :class:`SchemaError`."""
+    """Check a decoded vector against format v3 [VEC-2]; returns it, or raises :class:`SchemaError`."""
     if isinstance(vector, dict) and "format" in vector and vector["format"] != FORMAT:
         raise _fail("format", f"{vector['format']!r} is not {FORMAT!r}")
     top = _map(vector, "", TOP_KEYS)
@@ -122,6 +125,14 @@ def check_vector(vector: Any) -> dict[str, Any]:
         raise _fail("genesis.preset", "must equal the vector's preset")
     if not isinstance(gen["overrides"], dict):
         raise _fail("genesis.overrides", "must be a map")
+    if top["genesis_outcome"] == REFUSED:
+        # a refused genesis: nothing was loaded, so nothing follows [VEC-28]
+        for key in ("subsystems", "genesis_digests", "steps"):
+            if top[key] not in ([], {}):
+                raise _fail(key, "must be empty when the genesis is refused")
+        return top
+    if top["genesis_outcome"] != "ok":
+        raise _fail("genesis_outcome", "must be 'ok' or 'invalid'")
     known = set(_digests(top["genesis_digests"], "genesis_digests"))
     touched = _list(top["subsystems"], "subsystems")
     for i, name in enumerate(touched):
@@ -133,10 +144,11 @@ def check_vector(vector: Any) -> dict[str, Any]:
         where = f"steps[{i}]"
         entry = _map(entry, where, {"step", "expect"})
         step = entry["step"]
-        if not isinstance(step, dict) or not isinstance(step.get("kind"), str):
-            raise _fail(f"{where}.step", "must be a map with a text 'kind'")
         expect = _map(entry["expect"], f"{where}.expect", EXPECT_KEYS)
         outcome = _text(expect["outcome"], f"{where}.expect.outcome")
+        refused = outcome == REFUSED  # any plain data, the step is to be refused [VEC-28]
+        if not refused and (not isinstance(step, dict) or not isinstance(step.get("kind"), str)):
+            raise _fail(f"{where}.step", "must be a map with a text 'kind'")
         if not OUTCOME_PATTERN.match(outcome):
             raise _fail(f"{where}.expect.outcome", f"{outcome!r} is neither 'ok' nor an error code")
         _list(expect["events"], f"{where}.expect.events")
@@ -147,7 +159,18 @@ def check_vector(vector: Any) -> dict[str, Any]:
             _list(obs["args"], f"{owhere}.args")
         if set(_digests(expect["digests"], f"{where}.expect.digests")) != known:
             raise _fail(f"{where}.expect.digests", "must name the genesis's subsystems")
+        if refused:
+            _check_refusal(expect, where, last=i == len(top["steps"]) - 1)
     return top
+
+
+def _check_refusal(expect: dict[str, Any], where: str, last: bool) -> None:
+    """A refused step expects nothing but the refusal and is never the last step [VEC-28]."""
+    for key, empty in (("events", []), ("returned", None), ("observations", [])):
+        if expect[key] != empty:
+            raise _fail(f"{where}.expect.{key}", f"must be {empty!r} for a refused step")
+    if last:
+        raise _fail(where, "a vector never ends with a refused step")
 
 
 def parse_vector(blob: bytes, *, strict_encoding: bool = True) -> dict[str, Any]:
@@ -181,6 +204,8 @@ def vector_requirements(vector: dict[str, Any]) -> Iterator[tuple[str, str]]:
     yield "crypto", vector["crypto"]
     for entry in vector["steps"]:
         step = entry["step"]
+        if entry["expect"]["outcome"] == REFUSED:
+            continue  # refusing it is right whatever it names [VEC-28]
         if isinstance(step.get("kind"), str):
             yield "steps", step["kind"]
         if step.get("kind") == "call" and isinstance(step.get("call"), str):
