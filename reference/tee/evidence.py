@@ -52,7 +52,8 @@ _COLLATERAL = option(BYTES)  # the SCALE encoding of an SgxV30QuoteCollateral [A
 
 
 def _evidence(value: Any) -> Attestation:
-    """``Option<AttestationReport>`` from plain data [REG-9] [ATT-40]."""
+    """``Option<AttestationReport>`` from plain data [REG-9]: IAS evidence as its three raw byte
+    strings [ATT-6], DCAP evidence as a quote and its collateral, simulated evidence [ATT-40]."""
     if value is None:
         return None
     tag = value.get("kind") if isinstance(value, Mapping) else None
