@@ -313,3 +313,16 @@ def test_merged_reports_are_held_to_the_floor(tmp_path: Path, capsys: pytest.Cap
     assert "75.0 % of 4 mutants killed" in capsys.readouterr().out
     assert main([*merge, "--floor", "76"]) == 1
     assert "below the floor" in capsys.readouterr().out
+
+
+def test_the_authoring_functions_left_out_exist() -> None:
+    """Each function [ADQ-1] leaves out is one of its module's, so the list cannot go stale."""
+    from phala_spec.conformance.adequacy import AUTHORING, rule_modules
+    from phala_spec.conformance.mutation import mutants_of
+
+    functions = {
+        f"{name}.{mutant.function}"
+        for name, path in rule_modules("tee")
+        for mutant in mutants_of(name, str(path), path.read_text())
+    }
+    assert set(AUTHORING) <= functions
