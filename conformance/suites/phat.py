@@ -42,6 +42,7 @@ from phala_spec.conformance.authoring import (
 from phala_spec.conformance.checks import check, do, event_names
 from phala_spec.pallets.phat import (
     REMOVED,
+    SYSTEM_CODE_LIMIT,
     cluster_account,
     cluster_id,
     contract_id,
@@ -198,6 +199,17 @@ def add_cluster_check_order(b: CaseBuilder) -> None:
     b.observe("phat_cluster", C1)
 
 
+@case(suite=SUITE, handler="clusters", clauses=("PHAT-12",), block=1)
+def system_code_of_exactly_two_mib(b: CaseBuilder) -> None:
+    """The system code is a `BoundedVec<u8, 2 MiB>` [PHAT-12]: a code of exactly 2 MiB is
+    accepted and installed when the next block opens."""
+    setup(b)
+    code = bytes(SYSTEM_CODE_LIMIT)
+    do(b, PC + "set_pink_system_code", {"code": code}, root(), events=[])
+    b.next_block()
+    check(b.chain.phat.pink_system_code_hash == blake2b_256(code), "installed")
+
+
 @case(
     suite=SUITE,
     handler="clusters",
@@ -209,7 +221,7 @@ def workers_join_and_leave(b: CaseBuilder) -> None:
     cluster before the owner (`ClusterNotFound`), the owner before the worker
     (`ClusterPermissionDenied` for bob with an unregistered worker), `WorkerNotFound`, then
     `WorkerIsBusy`; no message goes to the workers. Remove: `WorkerNotFound` for a worker of no
-    cluster; the removed worker maps to the zero id, `RemoveWorker` goes to the workers, and
+    cluster, the owner checked first (`ClusterPermissionDenied` for bob with that worker); the removed worker maps to the zero id, `RemoveWorker` goes to the workers, and
     it can never join again (`WorkerIsBusy`). Root's clean-up drops nothing more here, since
     removal already took it out of the list."""
     setup(b)
@@ -261,6 +273,13 @@ def workers_join_and_leave(b: CaseBuilder) -> None:
         {"worker_pubkey": W3, "cluster_id": C1},
         signed("alice"),
         outcome=fail + "WorkerNotFound",
+    )
+    do(
+        b,
+        remove,
+        {"worker_pubkey": W3, "cluster_id": C1},
+        signed("bob"),
+        outcome=fail + "ClusterPermissionDenied",
     )
     do(
         b,
@@ -320,7 +339,7 @@ def phat_calls_filtered_on_khala(b: CaseBuilder) -> None:
 @case(
     suite=SUITE,
     handler="contracts",
-    clauses=("PHAT-5", "PHAT-7", "PHAT-2", "PHAT-21"),
+    clauses=("PHAT-5", "PHAT-7", "PHAT-2", "PHAT-21", "PHAT-10"),
     block=1,
 )
 def upload_resource_limits(b: CaseBuilder) -> None:
@@ -329,7 +348,9 @@ def upload_resource_limits(b: CaseBuilder) -> None:
     too large as well). `ClusterNotFound` comes before the permission. Ink code (and
     indeterministic ink code) may be 64 bytes on minimal, not 65 (`PayloadTooLarge`); sidevm
     code 128. Each accepted upload sends `UploadResource` to the workers and deposits no
-    event."""
+    event. Instantiating follows the same permission [PHAT-10]: alice is refused
+    (`ClusterPermissionDenied`, before her deposit, which is more than she holds), charlie
+    instantiates."""
     setup(b)
     install_code(b)
     owner_only = {"kind": "OnlyOwner", "account": b.account("charlie")}
@@ -366,6 +387,16 @@ def upload_resource_limits(b: CaseBuilder) -> None:
     )
     do(b, upload, args("InkCode", ink), signed("charlie"), events=[])
     do(b, upload, args("SidevmCode", sidevm), signed("charlie"), events=[])
+    instantiate = PC + "instantiate_contract"
+    too_much = free(b, b.account("alice")) + 1
+    do(
+        b,
+        instantiate,
+        instantiate_args(C1, deposit=too_much),
+        signed("alice"),
+        outcome=fail + "ClusterPermissionDenied",
+    )
+    do(b, instantiate, instantiate_args(C1), signed("charlie"), events=[fail + "Instantiating"])
     uploads = [m for m in b.chain.mq.outbound if m.destination == CLUSTER_KEY_TOPIC]
     check(
         [m.payload[:1] for m in uploads] == [b"\x02", b"\x02"]

@@ -3,7 +3,8 @@ rewards and withdrawals forced after the grace period [STK-48]..[STK-54]."""
 
 from __future__ import annotations
 
-from phala_spec.conformance.authoring import CaseBuilder, case
+from phala_spec.conformance import checks
+from phala_spec.conformance.authoring import CaseBuilder, case, pallet
 from phala_spec.conformance.checks import check
 from phala_spec.conformance.suites.computation.common import WORKER, WORKER2, WORKER3
 from phala_spec.conformance.suites.stake_pool.common import (
@@ -27,7 +28,8 @@ from phala_spec.conformance.suites.stake_pool.common import (
     watch,
     wpha,
 )
-from phala_spec.pallets.staking import stake_pool_v2
+from phala_spec.pallets.staking import assets, base_pool, stake_pool_v2
+from phala_spec.primitives.fixed import bmul
 
 
 @case(
@@ -367,3 +369,50 @@ def force_withdraw_after_the_grace_period(b: CaseBuilder) -> None:
     do(b, SP + "reclaim_pool_worker", CHARLIE, pid=0, worker=WORKER2.public)
     check(wpha(b, BOB) == 100_000 * U and pool(b).basepool.withdraw_queue == (), "bob paid in full")
     watch(b, 0, BOB)
+
+
+@case(suite=SUITE, handler="stake_pool_v2", clauses=("STK-54", "STK-20", "CMP-13"), crypto=SETTING)
+def force_withdraw_counts_no_stake_for_a_reclaimed_session(b: CaseBuilder) -> None:
+    """The releasing stake sums the `Stakes` of the pool's cooling-down workers, and a worker whose
+    session has no `Stakes` entry adds 0 [STK-54]. Bob's 10,000 PHA compute on workers 1 (4,000)
+    and 2 (all the rest but W-PHA's minimum balance `m`, set to 0.01 PHA, which stays free). Worker 1 is stopped and
+    its session reclaimed directly (the computation's `reclaim` operation, [CMP-13]): the entry is
+    gone while the worker still cools down in the pool. At price 1 bob queues the fewest shares
+    worth exactly `m` after `bmul`'s rounding (a pool account holding exactly `m` pays nothing,
+    [STK-18]): after the grace period the request fits the budget of `m` and nothing is stopped
+    [STK-20]. He then asks for shares worth `m + 1`, a request that starts over; after another
+    grace period it exceeds the budget by one planck and worker 2 is stopped."""
+    start(b, {"staking": {"wpha_min_balance": U // 100}})
+    for worker in (WORKER, WORKER2):
+        do(b, SP + "add_worker", ALICE, pid=0, pubkey=worker.public)
+    do(b, SP + "contribute", BOB, pid=0, amount=10_000 * U, as_vault=None)
+    do(b, SP + "start_computing", ALICE, pid=0, worker=WORKER.public, stake=4_000 * U)
+    minimum = b.config.staking.wpha_min_balance
+    stake = 6_000 * U - minimum
+    do(b, SP + "start_computing", ALICE, pid=0, worker=WORKER2.public, stake=stake)
+    do(b, SP + "stop_computing", ALICE, pid=0, worker=WORKER.public)
+    session = stake_pool_v2.pool_sub_account(0, WORKER.public)
+    checks.do(
+        b,
+        PC + "reclaim",
+        {"session": session, "check_cooldown": False},
+        pallet("PhalaStakePoolv2"),
+    )
+    check(session not in b.chain.computation.stakes, "no Stakes entry")
+    check(pool(b).cd_workers == (WORKER.public,), "worker 1 still cooling down in the pool")
+    check(assets.balance(b.chain, pool(b).basepool.pool_account) == minimum, "m free")
+    check(base_pool.share_price(pool(b).basepool) == 1 << 64, "price 1")
+    price = base_pool.share_price(pool(b).basepool)
+    assert price is not None
+
+    def worth(value: int) -> int:
+        """The fewest shares worth exactly ``value`` at the price (``bmul`` rounds down)."""
+        return next(n for n in range(value, value + 4) if bmul(n, price) == value)
+
+    for shares, stopped in ((worth(minimum), []), (worth(minimum + 1), [PC + "WorkerStopped"])):
+        do(b, SP + "withdraw", BOB, pid=0, shares=shares, as_vault=None)
+        check(len(pool(b).basepool.withdraw_queue) == 1, "queued, nothing paid")
+        later(b, b.config.staking.grace_period + 1)
+        do(b, SP + "check_and_maybe_force_withdraw", CHARLIE, events=stopped, pid=0)
+        watch(b, 0, BOB)
+    check(pool(b).cd_workers == (WORKER.public, WORKER2.public), "worker 2 stopped")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from phala_spec.conformance import checks
-from phala_spec.conformance.authoring import CaseBuilder, case, root
+from phala_spec.conformance.authoring import CaseBuilder, case, pallet, root
 from phala_spec.conformance.checks import check
 from phala_spec.conformance.suites.computation.common import WORKER
 from phala_spec.conformance.suites.stake_pool.common import (
@@ -343,7 +343,9 @@ def bankrupt_vault_accepts_nothing(b: CaseBuilder) -> None:
     """A vault with no commission gains owner shares from the floored price alone: a reward of 4 PHA on
     1,000 PHA gives 996 units. Alice claims 500 of them to dave. The vault leaves the stake pool; bob's
     withdrawal of all his shares leaves a value of 1,000 planck for the 996 remaining units, dust: it
-    becomes 0 and the vault is bankrupt (`PoolBankrupt`), though dave still holds shares."""
+    becomes 0 and the vault is bankrupt (`PoolBankrupt`), though dave still holds shares. The stake
+    pool, left with no shares, still lists the vault among its value subscribers: a reward reaching it
+    raises its value and skips the vault, whose share of it would divide by no shares [STK-19]."""
     start(b)
     do(b, PV + "create", ALICE)
     do(b, PV + "contribute", BOB, pid=1, amount=1_000 * U)
@@ -361,3 +363,62 @@ def bankrupt_vault_accepts_nothing(b: CaseBuilder) -> None:
     check(v.basepool.total_value == 0 and v.basepool.total_shares > 0, "bankrupt")
     watch(b, 1, BOB, DAVE)
     do(b, PV + "contribute", CHARLIE, BP + "PoolBankrupt", pid=1, amount=U)
+    stake = pool(b, 2).basepool
+    check(stake.total_shares == 0 and stake.value_subscribers == (1,), "no shares, one subscriber")
+    checks.do(
+        b,
+        "BasePool.distribute_reward",
+        {"pid": 2, "source": b.account(CHARLIE), "amount": U},
+        pallet("Caller"),
+    )
+    check(pool(b, 2).basepool.total_value == stake.total_value + U, "the stake pool's value grows")
+    check(the_vault(b, 1).basepool.total_value == 0, "the vault is skipped")
+    watch(b, 2)
+    watch(b, 1)
+
+
+@case(suite=SUITE, handler="vault", clauses=("STK-66", "STK-20", "STK-13"), crypto=SETTING)
+def vault_without_a_price_is_not_shut_down(b: CaseBuilder) -> None:
+    """A queued request in a vault that has no share price is worth nothing to the shutdown check
+    [STK-20]: bob puts 1 PHA in vault 1 and takes all but 3,000 shares back at once; the vault's
+    W-PHA is moved out and his withdrawal of 1,500 shares is queued. A reward of 3,001 * 2^64
+    planck (well below 2^80) makes a share worth more than 2^64 planck, so the vault has no price
+    [STK-13]; the reward is moved out too. A grace period and a second later the vault holds no
+    W-PHA and releases nothing, yet the request counts as worth 0, which does not exceed the empty
+    budget: no shutdown [STK-66]."""
+    start(b)
+    do(b, PV + "create", ALICE)
+    do(b, PV + "contribute", BOB, pid=1, amount=U)
+    do(b, PV + "withdraw", BOB, pid=1, shares=U - 3_000)
+    account = the_vault(b, 1).basepool.pool_account
+    ops = pallet("Caller")
+
+    def move_out() -> None:
+        held = wpha(b, account)
+        if held:
+            args = {"source": account, "dest": b.account(CHARLIE), "amount": held}
+            checks.do(b, "Assets.transfer", args, ops)
+
+    move_out()
+    do(b, PV + "withdraw", BOB, pid=1, shares=1_500)
+    check(len(the_vault(b, 1).basepool.withdraw_queue) == 1, "queued: nothing free")
+    reward = 3_001 << 64
+    checks.do(
+        b,
+        "Balances.force_set_balance",
+        {"who": b.account("ferdie"), "new_free": 2 * reward},
+        root(),
+    )
+    checks.do(
+        b,
+        "BasePool.distribute_reward",
+        {"pid": 1, "source": b.account("ferdie"), "amount": reward},
+        ops,
+    )
+    check(base_pool.share_price(the_vault(b, 1).basepool) is None, "no price")
+    move_out()
+    watch(b, 1, BOB)
+    later(b, b.config.staking.grace_period + 1)
+    do(b, PV + "check_and_maybe_force_withdraw", CHARLIE, events=[], vault_pid=1)
+    check(len(the_vault(b, 1).basepool.withdraw_queue) == 1, "still queued, no shutdown")
+    watch(b, 1, BOB)

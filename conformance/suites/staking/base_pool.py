@@ -130,7 +130,8 @@ def bankrupt_pool_refuses_contributions(b: CaseBuilder) -> None:
     Bob holds about 900 units of shares; alice withdraws all her 100 PHA of
     shares; the value left (900) is dust and is set to 0 while bob's shares
     remain (and his 900 units stay in the pool account).
-    PoolBankrupt is checked before the funds.
+    PoolBankrupt is checked before the funds. A reward of one planck then makes the value exactly 1:
+    the pool is no longer bankrupt (`total_value > 0`) and dave's contribution is accepted.
     """
     setup(b)
     do(b, CONTRIBUTE, {"pid": 0, "who": b.account("alice"), "amount": 100 * U}, OPS)
@@ -152,6 +153,10 @@ def bankrupt_pool_refuses_contributions(b: CaseBuilder) -> None:
         OPS,
         "PhalaBasePool.PoolBankrupt",
     )
+    do(b, REWARD, {"pid": 0, "source": b.account("charlie"), "amount": 1}, OPS)
+    check(pool(b).total_value == 1, "a value of exactly one planck")
+    do(b, CONTRIBUTE, {"pid": 0, "who": b.account("dave"), "amount": U}, OPS)
+    watch(b, 0, "bob", "dave")
 
 
 @case(suite=SUITE, handler="withdraw", presets=BOTH, clauses=("STK-16", "STK-17", "STK-18"))
@@ -610,3 +615,62 @@ def pool_life(b: CaseBuilder) -> None:
         "dave's 80 shares worth 120",
     )
     b.finalize_block(observe=[("wpha_totals",)])
+
+
+@case(
+    suite=SUITE,
+    handler="contribute",
+    presets=MINIMAL,
+    clauses=("STK-13", "STK-14", "STK-17", "STK-18", "STK-19"),
+)
+def share_price_down_to_its_last_bits(b: CaseBuilder) -> None:
+    """The share price at its two smallest values, 2^-64 and 0 [STK-13], reached through bankruptcy
+    and revival, with W-PHA's minimum balance `m` set to 1 planck. Each round, alice (the only
+    holder) takes out all but about 990 planck of the value: the rest is dust and becomes 0
+    [STK-17] while her remaining shares stay, then a reward of 1 planck revives the pool at about
+    a thousandth of the former price [STK-19], and she contributes 2,000 planck more. After seven
+    rounds (the last leaving 14 planck) the price is 1 bit, 2^-64: her contribution of 5 planck
+    mints 5 * 2^64 shares, `bdiv` by the price [STK-14]. With 2 planck free she asks for shares
+    worth 3: the queue removes the shares 2 planck buy, `bdiv(2, price)`, not all of them, pays
+    what they are worth (1 planck after the rounding of `bmul`) and burns the rest, worth at most
+    `m` [STK-18]. The value left, 5 planck, is dust and becomes 0; a reward of 1 planck
+    makes about 2.7 * 2^64 shares worth 1 planck: the price is 0, and dave's contribution at price 0 mints as many shares as planck [STK-14]."""
+    setup(b, config={"staking": {"wpha_min_balance": 1}})
+    alice = b.account("alice")
+    do(b, CONTRIBUTE, {"pid": 0, "who": alice, "amount": 2_000}, OPS)
+
+    def price() -> int:
+        bits = base_pool.share_price(pool(b))
+        assert bits is not None
+        return bits
+
+    def go_bankrupt(rest: int) -> None:
+        """Alice takes all but about ``rest`` planck of the value; the rest becomes 0."""
+        shares = int(bdiv(pool(b).total_value - rest, price()))
+        do(b, WITHDRAW, {"pid": 0, "who": alice, "shares": shares}, OPS)
+        check(pool(b).total_value == 0 and pool(b).total_shares > 0, "bankrupt")
+        do(b, REWARD, {"pid": 0, "source": b.account("charlie"), "amount": 1}, OPS)
+
+    for rest in (990, 990, 990, 990, 990, 990, 14):
+        go_bankrupt(rest)
+        if rest != 14:
+            do(b, CONTRIBUTE, {"pid": 0, "who": alice, "amount": 2_000}, OPS)
+    watch(b, 0, "alice")
+    check(price() == 1, "the price is 2^-64")
+    do(b, CONTRIBUTE, {"pid": 0, "who": alice, "amount": 5}, OPS)
+    check(price() == 1, "still 2^-64")
+    watch(b, 0, "alice")
+    stake_out(b, assets.balance(b.chain, pool(b).pool_account) - 2)
+    asked = next(n for n in range(3 << 64, 5 << 64, 1 << 56) if bmul(n, price()) == 3)
+    do(b, WITHDRAW, {"pid": 0, "who": alice, "shares": asked}, OPS)
+    [(_, amount, shares, burnt)] = paid(b)
+    bought = int(bdiv(2, 1))
+    check(shares == bought and amount == bmul(bought, 1) == 1, "the shares 2 planck buy, worth 1")
+    check(shares + burnt == asked, "the rest is burnt")
+    watch(b, 0, "alice")
+    check(pool(b).total_value == 0, "the value left, 5 planck, is dust: bankrupt again")
+    do(b, REWARD, {"pid": 0, "source": b.account("charlie"), "amount": 1}, OPS)
+    check(price() == 0, "the price is 0")
+    do(b, CONTRIBUTE, {"pid": 0, "who": b.account("dave"), "amount": U}, OPS)
+    watch(b, 0, "alice", "dave")
+    check(base_pool.shares_of(b.chain, pool(b), b.account("dave")) == U, "as many shares as planck")
