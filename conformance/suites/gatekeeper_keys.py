@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from phala_spec.chain.key_payloads import (
+    HistoryEntry,
     MasterKeyDistribution,
     MasterKeyHistory,
     MasterKeyRotation,
@@ -628,3 +629,231 @@ def forged_beacon_poisons_the_gatekeepers(b: CaseBuilder, setting: str) -> None:
     )
     check(outcomes(report)[-1] == (None, "ok"), "the chain accepts the master key's message")
     check(report["halted"] == ["gk1", "gk2"], "both gatekeepers halt [KEY-15]")
+
+
+# --- Beacons around a rotation's height [KEY-15] -------------------------------------------------
+
+
+@case_per_crypto(suite=SUITE, handler=HANDLER, clauses=("KEY-12", "KEY-13", "KEY-14", "KEY-15"))
+def beacons_checked_across_rotations(b: CaseBuilder, setting: str) -> None:
+    """Three rotations placed so that a beacon is checked after the key it was made with has been
+    replaced [KEY-15]. gk1 and gk2 hold the launch key (blocks 1 to 4). Block 5: governance
+    rotates, so the batch (sent while the block's messages are processed) precedes the block's
+    beacon, made with the launch key; block 6 accepts the batch (the new key's height is 6) and
+    then the beacon of block 5, which both check with the key before the newest (two keys held).
+    Block 9: a rotation whose key takes height 10, so the beacon of block 10 is made with it and
+    checked with it (a block equal to the newest key's height takes the newest key). Block 15:
+    a third rotation, whose batch precedes the beacon of block 15; in block 16 that beacon is
+    checked with the key before the newest of four keys, not the oldest. No runtime halts."""
+    declare(b, setting, {"gk1": "gatekeeper", "gk2": "gatekeeper"})
+    launch(b, "gk2")
+    b.network_block([register("gk2")])
+    b.network_block(observe=watch("gk1", "gk2"))
+    agree(b, ("gk1", "gk2"), "gk2 holds the launch key")
+
+    def rotate_before_beacon(block: int, held: int) -> None:
+        """Governance rotates in ``block`` (a multiple of 5): the batch, then the beacon; the next
+        block accepts both, the beacon checked with the key before the new one."""
+        check(b.chain.system.block.number + 1 == block, f"the rotation is requested in {block}")
+        made_with = keys_of(b, "gk1").current
+        report = b.network_block([(ROTATE, {}, root())], observe=watch("gk1", "gk2"))
+        topics = [m["message"]["destination"] for m in gk_egress(report, "gk1")]
+        check(
+            topics == [GATEKEEPER_KEY_TOPIC, GATEKEEPER_EVENT_TOPIC],
+            f"the batch precedes the beacon of block {block} [KEY-12] [KEY-14]",
+        )
+        report = b.network_block(observe=watch("gk1", "gk2"))
+        check(report["halted"] == [], f"the beacon of block {block} passes [KEY-15]")
+        keys = keys_of(b, "gk1")
+        check(
+            len(keys.history) == held + 1 and keys.history[-1].block_height == block + 1,
+            f"the new key's height is {block + 1}",
+        )
+        check(
+            made_with is not None
+            and master_key.beacon_key(keys, block) == keys.history[-2].key == made_with
+            and (held == 1 or keys.history[0].key != made_with),
+            "checked with the key before the newest, not the oldest [KEY-15]",
+        )
+        b.network_block(observe=watch("gk1", "gk2"))
+        check(
+            "PhalaRegistry.MasterKeyRotated" in [e.name for e in b.last_events],
+            "the rotation completes [REG-20]",
+        )
+
+    rotate_before_beacon(5, 1)
+    b.network_block()
+    report = b.network_block([(ROTATE, {}, root())])
+    check(b.chain.system.block.number == 9, "the second rotation is requested in block 9")
+    report = b.network_block(observe=watch("gk1", "gk2"))
+    keys = keys_of(b, "gk1")
+    check(keys.history[-1].block_height == 10, "the second key's height is 10")
+    (beacon,) = [
+        m for m in gk_egress(report, "gk1") if m["message"]["destination"] == GATEKEEPER_EVENT_TOPIC
+    ]
+    event = decode_gatekeeper_event(beacon["message"]["payload"])
+    current = keys.current
+    check(
+        current is not None
+        and isinstance(event, NewRandomNumber)
+        and event.random_number
+        == master_key.next_random_number(current, 10, event.last_random_number),
+        "the beacon of block 10 is made with the key of height 10 [KEY-14]",
+    )
+    report = b.network_block(observe=watch("gk1", "gk2"))
+    check(report["halted"] == [], "and checked with it [KEY-15]")
+    check(master_key.beacon_key(keys, 10) == current, "the newest key at its own height [KEY-15]")
+    for _ in range(3):
+        b.network_block()
+    rotate_before_beacon(15, 3)
+    agree(b, ("gk1", "gk2"), "the gatekeepers agree")
+
+
+# --- A received history that does not match the journal [KEY-10] --------------------------------
+
+
+@case_per_crypto(suite=SUITE, handler=HANDLER, clauses=("KEY-10", "KEY-11", "KEY-13", "KEY-17"))
+def replay_refuses_a_history_without_the_journal_rotations(b: CaseBuilder, setting: str) -> None:
+    """The chain holds a master key from genesis, which the case (an adversary who holds it) signs
+    with; OUTSIDER is a gatekeeper with no runtime, whose identity the case also holds. `pending`
+    and gk3 are gatekeeper runtimes without a key, so they journal every batch the chain accepts
+    [KEY-13]. Block 2: OUTSIDER's batch of rotation 1 (listing only itself): both journal
+    `RotationDone(1)`. Block 3: the single-key form to `pending`: its replay, holding the one key,
+    meets rotation 1, which the received history lacks (its id is the history's length), and
+    halts [KEY-10]. Block 4: OUTSIDER's batch of rotation 0: gk3 journals `RotationDone(0)`.
+    Block 5: a history of three keys to gk3: the replay takes rotation 1 (the second key), then
+    meets rotation 0 where the next is 2 and halts, although the received history has a key of
+    id 0 and one more key than the replay holds."""
+    declare(
+        b,
+        setting,
+        {"pending": "gatekeeper", "gk3": "gatekeeper"},
+        gatekeeper_master_pubkey=MASTER.public,
+    )
+    b.network_block(
+        [
+            *enroll(OUTSIDER, KEYS["pending"], KEYS["gk3"]),
+            register(OUTSIDER),
+            register("pending"),
+            register("gk3"),
+        ],
+        observe=watch("pending", "gk3"),
+    )
+    only_outsider = (WorkerIdentity(OUTSIDER.public, OUTSIDER.ecdh_public),)
+    holder = MasterKeys(history=(RotatedKey(0, 0, MASTER),), active=True)
+
+    def batch(rotation_id: int) -> bytes:
+        signed_batch, _ = master_key.rotation_batch(
+            holder, OUTSIDER, 1, RotateMasterKey(rotation_id, only_outsider)
+        )
+        return encode_payload(signed_batch)
+
+    report = b.network_block(
+        [inject(b, setting, GATEKEEPER, GATEKEEPER_KEY_TOPIC, batch(1), MASTER)],
+        observe=watch("pending", "gk3"),
+    )
+    check(report["halted"] == [], "a batch that does not list them is journaled [KEY-13]")
+    check(
+        all(keys_of(b, n).journal[-1] == master_key.RotationDone(2, 1) for n in ("pending", "gk3")),
+        "both journal rotation 1 [KEY-10]",
+    )
+    single, _ = master_key.distribution(
+        holder, 3, KEYS["pending"].public, KEYS["pending"].ecdh_public
+    )
+    report = b.network_block(
+        [inject(b, setting, GATEKEEPER, GATEKEEPER_KEY_TOPIC, encode_payload(single), MASTER)],
+        observe=watch("pending", "gk3"),
+    )
+    check(
+        isinstance(single, MasterKeyDistribution) and report["halted"] == ["pending"],
+        "the single key lacks rotation 1: pending halts [KEY-10]",
+    )
+    report = b.network_block(
+        [inject(b, setting, GATEKEEPER, GATEKEEPER_KEY_TOPIC, batch(0), MASTER)],
+        observe=watch("gk3"),
+    )
+    check(
+        keys_of(b, "gk3").journal[-1] == master_key.RotationDone(4, 0),
+        "gk3 journals rotation 0 [KEY-10]",
+    )
+    three = MasterKeys(
+        history=tuple(
+            RotatedKey(i, i, k)
+            for i, k in enumerate((MASTER, STRANGER, master_key.generate_key(OUTSIDER, 2)))
+        ),
+        active=True,
+    )
+    history, _ = master_key.distribution(three, 5, KEYS["gk3"].public, KEYS["gk3"].ecdh_public)
+    report = b.network_block(
+        [inject(b, setting, GATEKEEPER, GATEKEEPER_KEY_TOPIC, encode_payload(history), MASTER)],
+        observe=watch("gk3"),
+    )
+    check(
+        isinstance(history, MasterKeyHistory) and report["halted"] == ["gk3"],
+        "rotation 0 is not the next one: gk3 halts [KEY-10]",
+    )
+
+
+@case_per_crypto(suite=SUITE, handler=HANDLER, clauses=("KEY-10", "KEY-11", "KEY-15", "KEY-17"))
+def one_key_checks_every_beacon(b: CaseBuilder, setting: str) -> None:
+    """The chain holds a master key from genesis, which the case (an adversary who holds it) signs
+    with. Block 2: it sends `pending`, a gatekeeper runtime without a key, a history of that one
+    key recorded at height 100; `pending` replays its journal and holds the one key. Block 3: a
+    beacon of block 5, the formula's under that key: a block before the newest key's height, yet
+    with no key before it the newest checks it, and it passes [KEY-15]. Block 4: a beacon of
+    block 10 that is not the formula's halts `pending`."""
+    declare(b, setting, {"pending": "gatekeeper"}, gatekeeper_master_pubkey=MASTER.public)
+    b.network_block(
+        [*enroll(OUTSIDER, KEYS["pending"]), register(OUTSIDER), register("pending")],
+        observe=watch("pending"),
+    )
+    holder = MasterKeys(history=(RotatedKey(0, 100, MASTER),), active=True)
+    encrypted, _ = master_key.encrypt_key_to(
+        holder, MASTER, KEYS["pending"].ecdh_public, MASTER.secret, 2
+    )
+    entries = MasterKeyHistory(KEYS["pending"].public, (HistoryEntry(0, 100, encrypted),))
+    report = b.network_block(
+        [inject(b, setting, GATEKEEPER, GATEKEEPER_KEY_TOPIC, encode_payload(entries), MASTER)],
+        observe=watch("pending"),
+    )
+    keys = keys_of(b, "pending")
+    check(
+        report["halted"] == []
+        and keys.active
+        and [(k.rotation_id, k.block_height, k.key.secret) for k in keys.history]
+        == [(0, 100, MASTER.secret)],
+        "pending holds the one key, recorded at height 100 [KEY-11]",
+    )
+    check(
+        master_key.beacon_key(keys, 5).secret == MASTER.secret,
+        "the newest key checks block 5 [KEY-15]",
+    )
+    number = master_key.next_random_number(MASTER, 5, bytes(32))
+    report = b.network_block(
+        [
+            inject(
+                b,
+                setting,
+                GATEKEEPER,
+                GATEKEEPER_EVENT_TOPIC,
+                encode_payload(NewRandomNumber(5, number, bytes(32))),
+                MASTER,
+            )
+        ],
+        observe=watch("pending"),
+    )
+    check(report["halted"] == [], "the formula's beacon passes [KEY-15]")
+    report = b.network_block(
+        [
+            inject(
+                b,
+                setting,
+                GATEKEEPER,
+                GATEKEEPER_EVENT_TOPIC,
+                encode_payload(NewRandomNumber(10, number, number)),
+                MASTER,
+            )
+        ],
+        observe=watch("pending"),
+    )
+    check(report["halted"] == ["pending"], "another value halts [KEY-15]")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from phala_spec.conformance.authoring import CaseBuilder, case, root, signed
 from phala_spec.conformance.checks import check, do
+from phala_spec.conformance.suites.attestation.common import SIM_RUNTIME
+from phala_spec.conformance.suites.attestation.simulated import simulated
 from phala_spec.conformance.suites.computation.common import (
     OPERATOR,
     PHA,
@@ -20,6 +22,7 @@ from phala_spec.conformance.suites.computation.common import (
     per_crypto,
     setup,
 )
+from phala_spec.conformance.suites.registry import GENESIS, REGISTER, pruntime_info
 from phala_spec.pallets import computation
 from phala_spec.primitives.crypto import dev_keypair
 
@@ -302,4 +305,56 @@ def stop_one_of_two_computing_workers(b: CaseBuilder, setting: str) -> None:
         C + "SessionNotFound",
     )
     b.observe("computation")
+    b.finalize_block()
+
+
+@per_crypto("start_computing", ("CMP-5", "CMP-7", "CMP-11", "ATT-4", "ATT-46"))
+def start_computing_at_confidence_levels_3_4_and_5(b: CaseBuilder, setting: str) -> None:
+    """Three benchmarked workers (score 1200) registered again with simulated evidence, which keeps
+    their benchmark and sets their confidence level [ATT-4]: worker 1 `CONFIGURATION_NEEDED` with
+    an advisory outside the whitelist (level 4), worker 2 `OutOfDateConfigurationNeeded` (level
+    5), worker 3 `CONFIGURATION_NEEDED` with whitelisted advisories (level 3). Each starts with
+    the same stake; its Ve is ((Re - 1) · score + 1) · (stake + rig cost) with the level's score:
+    0.8 at level 4, 0.7 at level 5, 1 at level 3 [CMP-5] [CMP-7], so the three Ve differ."""
+    setup(
+        b,
+        setting,
+        {WORKER: 1200, WORKER2: 1200, WORKER3: 1200},
+        registry={"genesis_hash_allowlist": [GENESIS], "pruntime_allowlist": [SIM_RUNTIME]},
+    )
+    session3 = bytes([0x60]) * 32
+    levels = (
+        (WORKER, SESSION, "CONFIGURATION_NEEDED", ("INTEL-SA-00334", "INTEL-SA-00615"), 4),
+        (WORKER2, SESSION2, "OutOfDateConfigurationNeeded", (), 5),
+        (WORKER3, session3, "CONFIGURATION_NEEDED", ("INTEL-SA-00334", "INTEL-SA-00219"), 3),
+    )
+    now = b.chain.system.block.timestamp // 1000
+    for key, _, status, advisories, level in levels:
+        info = pruntime_info(key.public, ecdh=key.ecdh_public, operator=OPERATOR)
+        evidence = simulated(info, now, status=status, advisory_ids=advisories)
+        do(
+            b,
+            REGISTER,
+            {"pruntime_info": info, "attestation": evidence},
+            signed(OPERATOR),
+        )
+        record = b.chain.registry.workers[key.public]
+        check(
+            (record.confidence_level, record.initial_score) == (level, 1200),
+            f"level {level}, the benchmark kept [ATT-4]",
+        )
+    params = b.chain.computation.tokenomic
+    assert params is not None
+    stake = 4000 * PHA
+    for key, session, _, _, level in levels:
+        do(b, C + "bind", {"session": session, "worker": key.public}, POOL)
+        do(b, C + "start_computing", {"session": session, "stake": stake}, POOL)
+        check(
+            b.chain.computation.sessions[session].ve
+            == computation.initial_v(params, stake, 1200, level),
+            f"Ve with the score of level {level} [CMP-5] [CMP-7]",
+        )
+        b.observe("session", session)
+    ves = {b.chain.computation.sessions[s].ve for _, s, _, _, _ in levels}
+    check(len(ves) == 3, "three levels, three Ve [CMP-5]")
     b.finalize_block()

@@ -218,18 +218,14 @@ def gatekeeper_report_sender_and_payload(b: CaseBuilder, setting: str) -> None:
 # --- End to end: a worker computes through the network [CMP-11] [CMP-14] [CMP-16] [OFF-20] ------
 
 
-@per_crypto(
-    "scenario", ("CMP-9", "CMP-11", "CMP-14", "CMP-16", "REG-13", "OFF-20", "OFF-21", "NET-4")
-)
-def computing_worker_round_trip(b: CaseBuilder, setting: str) -> None:
-    """One worker runtime (1,000 iterations a block) and a benchmark of one block. Block 1: alice
-    registers it as its operator (no attestation: the development preset). Its runtime reports
-    the benchmark, relayed in block 3
-    (score from the iterations over the elapsed seconds). Block 4: the stake pool binds and
-    starts it with 5,000 PHA (`Started` reaches the runtime). Block 5: root's forced challenge
-    hits every computing worker; the runtime signs a heartbeat, relayed in block 6, which updates
-    the on-chain benchmark (`BenchmarkUpdated`)."""
-    worker = dev_keypair("computation/net-worker")
+NET_WORKER = dev_keypair("computation/net-worker")
+
+
+def computing_network_worker(b: CaseBuilder, setting: str) -> None:
+    """Blocks 1 to 4 of a worker runtime computing through the network: alice registers it (no
+    attestation), its one-block benchmark is relayed in block 3, and in block 4 the stake pool
+    binds and starts it with 5,000 PHA [CMP-9] [CMP-11] [REG-13]."""
+    worker = NET_WORKER
     genesis_hash = bytes([0x11]) * 32
     b.genesis(
         registry={"benchmark_duration": 1, "genesis_hash_allowlist": [genesis_hash]},
@@ -267,6 +263,20 @@ def computing_worker_round_trip(b: CaseBuilder, setting: str) -> None:
         ]
     )
     check([e["outcome"] for e in report["extrinsics"]] == ["ok", "ok"], "bound and started")
+
+
+@per_crypto(
+    "scenario", ("CMP-9", "CMP-11", "CMP-14", "CMP-16", "REG-13", "OFF-20", "OFF-21", "NET-4")
+)
+def computing_worker_round_trip(b: CaseBuilder, setting: str) -> None:
+    """One worker runtime (1,000 iterations a block) and a benchmark of one block. Block 1: alice
+    registers it as its operator (no attestation: the development preset). Its runtime reports
+    the benchmark, relayed in block 3
+    (score from the iterations over the elapsed seconds). Block 4: the stake pool binds and
+    starts it with 5,000 PHA (`Started` reaches the runtime). Block 5: root's forced challenge
+    hits every computing worker; the runtime signs a heartbeat, relayed in block 6, which updates
+    the on-chain benchmark (`BenchmarkUpdated`)."""
+    computing_network_worker(b, setting)
     report = b.network_block([(C + "force_heartbeat", {}, root())])
     check(
         {name: len(m) for name, m in report["egress"].items()} == {"worker1": 1},
@@ -279,6 +289,48 @@ def computing_worker_round_trip(b: CaseBuilder, setting: str) -> None:
     )
     check(C + "BenchmarkUpdated" in names(b), "the benchmark updated")
     b.observe("session", SESSION)
+
+
+@per_crypto("scenario", ("CMP-15", "CMP-16", "CHAIN-11", "NET-5", "OFF-20", "OFF-21"))
+def heartbeat_in_the_second_of_the_last_challenge_is_left_out(b: CaseBuilder, setting: str) -> None:
+    """The worker of the round trip computes (blocks 1 to 4). Blocks 5 to 7 are 1 ms apart, within
+    one second: block 5's forced challenge makes the runtime sign a heartbeat; block 6 relays it
+    (its challenge second becomes the benchmark's last) and challenges again; block 7 relays the
+    second heartbeat in that same second, where production's assertion that the heartbeat comes
+    after the last challenge fails: the extrinsic panics and is left out (outcome `Panic`, the
+    worker's ingress unchanged) [CMP-15]. Block 8, a second later, relays it again and the
+    benchmark is updated."""
+    computing_network_worker(b, setting)
+    w1 = MessageOrigin("Worker", NET_WORKER.public)
+    start = (b.chain.system.block.timestamp // 1000 + 1) * 1000
+    report = b.network_block([(C + "force_heartbeat", {}, root())], timestamp=start)
+    check(len(report["egress"].get("worker1", [])) == 1, "a heartbeat signed in block 5")
+    report = b.network_block([(C + "force_heartbeat", {}, root())], timestamp=start + 1)
+    check(
+        [(e["runtime"], e["outcome"]) for e in report["extrinsics"]]
+        == [("worker1", "ok"), (None, "ok")],
+        "the first heartbeat is accepted",
+    )
+    bench = b.chain.computation.sessions[SESSION].benchmark
+    check(bench.challenge_time_last == start // 1000, "its challenge's second is the last [CMP-15]")
+    check(len(report["egress"].get("worker1", [])) == 1, "a second heartbeat signed in block 6")
+    ingress = b.chain.mq.ingress.get(w1, 0)
+    report = b.network_block(timestamp=start + 2, observe=[("session", SESSION)])
+    check(
+        [(e["runtime"], e["outcome"]) for e in report["extrinsics"]] == [("worker1", "Panic")],
+        "no later than the last challenge: the heartbeat panics and is left out [CMP-15]",
+    )
+    check(
+        b.chain.mq.ingress.get(w1, 0) == ingress
+        and b.chain.computation.sessions[SESSION].benchmark == bench,
+        "nothing changes",
+    )
+    report = b.network_block(timestamp=start + 1000, observe=[("session", SESSION)])
+    check(
+        [(e["runtime"], e["outcome"]) for e in report["extrinsics"]] == [("worker1", "ok")]
+        and C + "BenchmarkUpdated" in names(b),
+        "a second later it is accepted [CMP-15]",
+    )
 
 
 CONTRACT_KEY = dev_keypair("computation/contract-named-like-worker1")
