@@ -145,8 +145,9 @@ def genesis_wpha_min_balance_of_zero(b: CaseBuilder) -> None:
 
 @case(suite=SUITE, handler="genesis_balances", presets=MINIMAL, clauses=("GEN-3",))
 def genesis_balances_not_a_list(b: CaseBuilder) -> None:
-    """`balances` is a list of `[account, amount]` pairs [GEN-3]: a map is refused."""
-    b.refuse_genesis({"balances": {b.account("alice"): 1_000}})
+    """`balances` is a list of `[account, amount]` pairs [GEN-3]: an empty map is refused (an
+    empty list is valid: no endowment)."""
+    b.refuse_genesis({"balances": {}})
 
 
 @case(suite=SUITE, handler="genesis_balances", presets=MINIMAL, clauses=("GEN-3",))
@@ -204,8 +205,8 @@ def genesis_governance_unknown_field(b: CaseBuilder) -> None:
 
 @case(suite=SUITE, handler="genesis_governance", presets=MINIMAL, clauses=("GEN-3", "COL-2"))
 def genesis_council_not_a_list(b: CaseBuilder) -> None:
-    """The Council's members are a list [COL-2]: a single account is refused."""
-    b.refuse_genesis({"governance": {"council": b.account("alice")}})
+    """The Council's members are a list [COL-2]: an empty map is refused."""
+    b.refuse_genesis({"governance": {"council": {}}})
 
 
 @case(suite=SUITE, handler="genesis_governance", presets=MINIMAL, clauses=("GEN-3", "COL-2"))
@@ -217,8 +218,8 @@ def genesis_technical_committee_member_twice(b: CaseBuilder) -> None:
 
 @case(suite=SUITE, handler="genesis_governance", presets=MINIMAL, clauses=("GEN-3", "ELE-3"))
 def genesis_elections_members_not_a_list(b: CaseBuilder) -> None:
-    """The elections members are a list of pairs [ELE-3]: a map is refused."""
-    b.refuse_genesis({"governance": {"elections_members": {b.account("alice"): 10}}})
+    """The elections members are a list of pairs [ELE-3]: an empty map is refused."""
+    b.refuse_genesis({"governance": {"elections_members": {}}})
 
 
 @case(suite=SUITE, handler="genesis_governance", presets=MINIMAL, clauses=("GEN-3", "ELE-3"))
@@ -333,8 +334,8 @@ def genesis_mq_unknown_field(b: CaseBuilder) -> None:
 
 @case(suite=SUITE, handler="genesis_mq", presets=MINIMAL, clauses=("GEN-6",))
 def genesis_mq_ingress_not_a_list(b: CaseBuilder) -> None:
-    """`mq.ingress` is a list of pairs [GEN-6]: a map is refused."""
-    b.refuse_genesis({"mq": {"ingress": {"Worker": 1}}})
+    """`mq.ingress` is a list of pairs [GEN-6]: an empty map is refused."""
+    b.refuse_genesis({"mq": {"ingress": {}}})
 
 
 @case(suite=SUITE, handler="genesis_mq", presets=MINIMAL, clauses=("GEN-6",))
@@ -485,8 +486,8 @@ def genesis_gatekeeper_launch_time_past_u64(b: CaseBuilder) -> None:
 
 @case(suite=SUITE, handler="genesis_registry", presets=MINIMAL, clauses=("GEN-6", "REG-7"))
 def genesis_workers_not_a_list(b: CaseBuilder) -> None:
-    """`registry.workers` is a list of worker maps [GEN-6]: one worker map is refused."""
-    b.refuse_genesis({"registry": {"workers": {"pubkey": key(1)}}})
+    """`registry.workers` is a list of worker maps [GEN-6]: an empty map is refused."""
+    b.refuse_genesis({"registry": {"workers": {}}})
 
 
 @case(suite=SUITE, handler="genesis_registry", presets=MINIMAL, clauses=("GEN-6", "REG-7"))
@@ -541,8 +542,9 @@ def genesis_worker_score_past_u32(b: CaseBuilder) -> None:
 
 @case(suite=SUITE, handler="genesis_network", presets=MINIMAL, clauses=("NET-2",), crypto="real")
 def genesis_runtimes_not_a_list(b: CaseBuilder) -> None:
-    """`runtimes` is a list of declarations [NET-2]: one declaration alone is refused."""
-    b.refuse_genesis({"runtimes": runtime()})
+    """`runtimes` is a list of declarations [NET-2]: an empty map is refused (an empty list is
+    a network without runtimes)."""
+    b.refuse_genesis({"runtimes": {}})
 
 
 @case(suite=SUITE, handler="genesis_network", presets=MINIMAL, clauses=("NET-2", "NET-3"))
