@@ -95,7 +95,9 @@ def heartbeat_no_later_than_the_last_challenge(b: CaseBuilder) -> None:
     challenge time is the last millisecond of the current second stores that second. A second
     heartbeat in the same block (now equal to the stored second) panics, so its relaying is
     refused [VEC-28]; one second later (now exactly one past the stored second) the same
-    heartbeat is accepted (`BenchmarkUpdated`)."""
+    heartbeat is accepted (`BenchmarkUpdated`). That heartbeat names a challenge two seconds
+    ahead, which is stored as it is; a heartbeat in the next second (now one below the stored
+    second) is refused as well, and one two seconds later (one past it) is accepted."""
     computing(b, SETTING)
     now_ms = b.chain.system.block.timestamp
     second = now_ms // 1000
@@ -105,11 +107,18 @@ def heartbeat_no_later_than_the_last_challenge(b: CaseBuilder) -> None:
     check(bench.challenge_time_last == second, "the challenge's second stored")
     b.refuse(heartbeat_step(b, second * 1000 + 999, 10**6 + 10**5))
     b.next_block(timestamp=(second + 1) * 1000)
-    b.step(heartbeat_step(b, (second + 1) * 1000, 10**6 + 10**5))
+    b.step(heartbeat_step(b, (second + 3) * 1000, 10**6 + 10**5))
     b.expect_outcome("ok")
     check(
         [e.name for e in b.last_events if e.name == C + "BenchmarkUpdated"]
         == [C + "BenchmarkUpdated"],
         "accepted one second later",
     )
+    bench = b.chain.computation.sessions[SESSION].benchmark
+    check(bench.challenge_time_last == second + 3, "a challenge ahead stored as it is")
+    b.next_block(timestamp=(second + 2) * 1000)
+    b.refuse(heartbeat_step(b, (second + 2) * 1000, 10**6 + 2 * 10**5))
+    b.next_block(timestamp=(second + 4) * 1000)
+    b.step(heartbeat_step(b, (second + 4) * 1000, 10**6 + 2 * 10**5))
+    b.expect_outcome("ok")
     b.observe("session", SESSION)
