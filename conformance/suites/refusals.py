@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from phala_spec.conformance.authoring import CaseBuilder, case, root, signed
+from phala_spec.primitives.codec import to_data
 
 SUITE = "refusals"
 MINIMAL = ("minimal",)
@@ -211,3 +212,406 @@ def genesis_parameter_of_another_type(b: CaseBuilder) -> None:
     """A `config` parameter keeps the type the preset gives it [GEN-3]: a boolean existential
     deposit is refused."""
     b.refuse_genesis({"config": {"existential_deposit": True}})
+
+
+# --- Origins, step kinds and stateless steps [STEP-1]..[STEP-9] [CHAIN-2] --------------------
+
+
+def held(call: Any, args: Any) -> dict[str, Any]:
+    """A ``Council.execute`` call step by alice holding ``{call, args}`` [COL-9] [CHAIN-12]."""
+    return {
+        "kind": "call",
+        "origin": signed("alice"),
+        "call": "Council.execute",
+        "args": {"proposal": {"call": call, "args": args}, "length_bound": 1_000},
+    }
+
+
+@case(suite=SUITE, handler="call", presets=MINIMAL, clauses=("CHAIN-2", "STEP-3"), block=1)
+def origin_forms_at_their_edges(b: CaseBuilder) -> None:
+    """An origin is a map of exactly one of the forms of [CHAIN-2]: an origin that is not a map, a
+    `none` or `pallet` origin with a field too many, a collective origin with a boolean or text
+    count, a non-text collective, a negative total or a field too many, and a collective member
+    with a field too many are refused. The smallest collective origin, 0 of 0, is valid, and so
+    are the unsigned and pallet forms (the transfer then fails on its origin)."""
+    alice = b.account("alice")
+    for origin in (
+        "root",
+        ["signed", alice],
+        {"kind": "none", "who": alice},
+        {"kind": "pallet", "pallet": "Treasury", "who": alice},
+        {"kind": "collective", "collective": "Council", "yes": True, "total": 3},
+        {"kind": "collective", "collective": "Council", "yes": 1, "total": "3"},
+        {"kind": "collective", "collective": 1, "yes": 1, "total": 3},
+        {"kind": "collective", "collective": "Council", "yes": 0, "total": -1},
+        {"kind": "collective", "collective": "Council", "yes": 1, "total": 3, "who": alice},
+        {"kind": "collective_member", "collective": "Council", "who": alice, "yes": 1},
+    ):
+        b.refuse(transfer(5, origin=origin))
+    for valid in (
+        {"kind": "collective", "collective": "Council", "yes": 0, "total": 0},
+        {"kind": "none"},
+        {"kind": "pallet", "pallet": "Treasury"},
+        {"kind": "collective_member", "collective": "Council", "who": alice},
+    ):
+        b.step(transfer(5, origin=valid))
+        b.expect_outcome("BadOrigin")
+
+
+@case(
+    suite=SUITE, handler="step", presets=MINIMAL, clauses=("STEP-1", "STEP-6", "STEP-8", "STEP-9")
+)
+def chain_refuses_network_steps(b: CaseBuilder) -> None:
+    """A chain (a genesis without runtimes) advances by chain steps only [STEP-6]: a
+    `network_block` and a `network_blocks` step are refused, and so are a step whose kind is not
+    text and a call's fields under the kind `network_block` or under no known kind [STEP-1]. A `verify_dcap` step has exactly its fields, a bytes quote, bytes-or-null collateral and
+    a u64 `now` [STEP-8]: a text quote, numeric collateral, a field too many, a negative `now` and
+    `now` = 2^64 are refused; `now` = 2^64 - 1 is valid (the empty quote then fails to verify). A
+    `primitive` step has exactly `name` and `args` [STEP-9]."""
+    network_block = {
+        "kind": "network_block",
+        "number": 1,
+        "timestamp": 6_000,
+        "randomness": bytes(32),
+        "extrinsics": [],
+    }
+    b.refuse(network_block)
+    b.refuse({"kind": "network_blocks", "count": 1, "interval": 6_000})
+    b.refuse({"kind": 1})
+    # A kind decides the step, whatever fields it carries: a call's fields under another kind.
+    b.refuse(transfer(5) | {"kind": "network_block"})
+    b.refuse(transfer(5) | {"kind": "apply_extrinsic"})
+    dcap = {"kind": "verify_dcap", "quote": b"", "collateral": None, "now": 0}
+    b.refuse(dcap | {"quote": ""})
+    b.refuse(dcap | {"collateral": 0})
+    b.refuse(dcap | {"tcb": None})
+    b.refuse(dcap | {"now": -1})
+    b.refuse(dcap | {"now": 1 << 64})
+    b.step(dcap | {"now": (1 << 64) - 1})
+    b.refuse({"kind": "primitive", "name": "u128.add", "args": {}, "extra": 0})
+    b.step(dcap | {"collateral": b""})
+    b.initialize_block(number=1, timestamp=6_000)
+    b.expect_outcome("ok")
+
+
+# --- Network steps [STEP-5] [STEP-7] [NET-4] [NET-17] ----------------------------------------
+
+RUNTIME = {"name": "w1", "key": "net/worker1", "role": "worker"}
+
+
+def network_genesis(b: CaseBuilder) -> None:
+    """A network of one worker runtime, in the oracle crypto setting [NET-2] [NET-3]."""
+    b.genesis(runtimes=[RUNTIME], crypto="oracle")
+
+
+def network_block(number: int, timestamp: int, **fields: Any) -> dict[str, Any]:
+    """A ``network_block`` step without extrinsics [STEP-5]."""
+    return {
+        "kind": "network_block",
+        "number": number,
+        "timestamp": timestamp,
+        "randomness": bytes(32),
+        "extrinsics": [],
+        **fields,
+    }
+
+
+@case(
+    suite=SUITE,
+    handler="network",
+    presets=MINIMAL,
+    clauses=("STEP-5", "STEP-6", "NET-4", "NET-15"),
+    crypto="oracle",
+)
+def network_refuses_chain_steps(b: CaseBuilder) -> None:
+    """A network advances by network steps only, so every runtime sees every block [STEP-6]:
+    `initialize_block`, `call` and `finalize_block` are refused on it, and so are a network
+    block's fields under the kind `initialize_block` or no known kind. A `network_block` has
+    exactly its fields, with optional `withheld` [STEP-5]: a field too many, extrinsics that are
+    not a list, an extrinsic that is not `{origin, call, args}`, `withheld` that is not a list of
+    names, or names no runtime [NET-4]. Withholding the one runtime is valid."""
+    network_genesis(b)
+    b.refuse(block_step(1, 6_000))
+    b.refuse(transfer(5))
+    b.refuse({"kind": "finalize_block"})
+    # A network block's fields under a chain step's kind, or under no kind at all.
+    b.refuse(network_block(1, 6_000) | {"kind": "initialize_block"})
+    b.refuse(network_block(1, 6_000) | {"kind": "block"})
+    b.refuse(network_block(1, 6_000, parent=0))
+    b.refuse(network_block(1, 6_000) | {"extrinsics": {}})
+    extrinsic = {"origin": signed("alice"), "call": "Balances.transfer", "args": {}}
+    b.refuse(network_block(1, 6_000) | {"extrinsics": [extrinsic | {"tip": 0}]})
+    b.refuse(network_block(1, 6_000) | {"extrinsics": [[signed("alice"), "Balances.transfer"]]})
+    b.refuse(network_block(1, 6_000, withheld="w1"))
+    b.refuse(network_block(1, 6_000, withheld=[1]))
+    b.refuse(network_block(1, 6_000, withheld=["w2"]))
+    b.step(network_block(1, 6_000, withheld=["w1"]))
+    b.expect_outcome("ok")
+    b.step(network_block(2, 12_000))
+    b.expect_outcome("ok")
+
+
+@case(
+    suite=SUITE,
+    handler="network",
+    presets=MINIMAL,
+    clauses=("NET-4", "NET-15", "CHAIN-14"),
+    crypto="oracle",
+)
+def network_block_numbers_and_times(b: CaseBuilder) -> None:
+    """A network block's number is a u32 above the genesis block's and its timestamp a u64
+    [NET-4]: block 0 (which a chain may open once, [CHAIN-14]), block 2^32 and a timestamp of
+    2^64 are refused; block 2^32 - 1 at time 2^64 - 1 is valid."""
+    network_genesis(b)
+    b.refuse(network_block(0, 0))
+    b.refuse(network_block(1 << 32, 6_000))
+    b.refuse(network_block(1, 1 << 64))
+    b.step(network_block(1, (1 << 64) - 1))
+    b.expect_outcome("ok")
+    b.step(network_block((1 << 32) - 1, (1 << 64) - 1))
+    b.expect_outcome("ok")
+
+
+@case(
+    suite=SUITE,
+    handler="network",
+    presets=MINIMAL,
+    clauses=("STEP-7", "NET-15", "NET-17"),
+    crypto="oracle",
+)
+def network_blocks_count_and_interval(b: CaseBuilder) -> None:
+    """A `network_blocks` step takes a u32 count of at least one and a u64 interval, and its
+    last block must still have a u32 number and a u64 timestamp [STEP-7] [NET-17]: a count of 0, a
+    text count, a negative interval, a field too many, and runs whose last block would be number
+    2^32 or at time 2^64 are refused; the runs ending exactly at 2^32 - 1 and 2^64 - 1 are valid."""
+    network_genesis(b)
+    b.refuse({"kind": "network_blocks", "count": 0, "interval": 6_000})
+    b.refuse({"kind": "network_blocks", "count": "1", "interval": 6_000})
+    b.refuse({"kind": "network_blocks", "count": 1, "interval": -1})
+    b.refuse({"kind": "network_blocks", "count": 1, "interval": 6_000, "from": 0})
+    b.step({"kind": "network_blocks", "count": 1, "interval": 6_000})
+    b.expect_outcome("ok")
+    last = (1 << 64) - 1 - 6_000
+    b.refuse({"kind": "network_blocks", "count": 2, "interval": last // 2 + 1})
+    b.step({"kind": "network_blocks", "count": 1, "interval": last})
+    b.expect_outcome("ok")
+    b.step(network_block((1 << 32) - 3, (1 << 64) - 1))
+    b.refuse({"kind": "network_blocks", "count": 3, "interval": 0})
+    b.step({"kind": "network_blocks", "count": 2, "interval": 0})
+    b.expect_outcome("ok")
+
+
+# --- Call arguments: held calls, messages, clusters, tokenomic [CHAIN-7] ----------------------
+
+
+def call_step(call: Any, args: Any, origin: Any = None) -> dict[str, Any]:
+    """A call step, by alice unless ``origin`` is given [STEP-3]."""
+    return {
+        "kind": "call",
+        "origin": signed("alice") if origin is None else origin,
+        "call": call,
+        "args": args,
+    }
+
+
+@case(suite=SUITE, handler="call", presets=MINIMAL, clauses=("CHAIN-7", "CHAIN-12"), block=1)
+def call_names_and_held_calls(b: CaseBuilder) -> None:
+    """A call's name is text naming a call of the table, and its arguments a map with text keys
+    [CHAIN-7]: a numeric or null name and arguments keyed by a number are refused. A held call
+    (kind `call`) is `{call, args}` checked against the same table [CHAIN-12]: a held call that
+    is not a map, lacks its arguments, has a field too many, names no call or carries a
+    malformed argument is refused; a well-formed one is valid (alice is no member of the
+    council, so the execution fails on its origin)."""
+    bob = b.account("bob")
+    b.refuse(call_step(5, {"dest": bob, "value": 5}))
+    b.refuse(call_step(None, {"dest": bob, "value": 5}))
+    b.refuse(call_step("Balances.transfer", {1: bob, "value": 5}))
+    good = {"dest": bob, "value": 5}
+    b.refuse(held("Balances.transfer", good) | {"args": {"proposal": [], "length_bound": 1_000}})
+    held_alone = {"proposal": {"call": "Balances.transfer"}, "length_bound": 1_000}
+    b.refuse(held("Balances.transfer", good) | {"args": held_alone})
+    extra = {"proposal": {"call": "Balances.transfer", "args": good, "weight": 0}}
+    b.refuse(held("Balances.transfer", good) | {"args": extra | {"length_bound": 1_000}})
+    b.refuse(held("Balances.transfer_everything", good))
+    b.refuse(held(7, good))
+    b.refuse(held("Balances.transfer", {"dest": bob, "value": -1}))
+    b.refuse(held("Balances.transfer", {"dest": bob}))
+    b.step(held("Balances.transfer", good))
+    b.expect_outcome("Council.NotMember")
+
+
+def sync(signed_message: Any) -> dict[str, Any]:
+    """Alice relays ``signed_message`` with ``PhalaMq.sync_offchain_message`` [MQ-10]."""
+    return call_step("PhalaMq.sync_offchain_message", {"signed_message": signed_message})
+
+
+def relayed(sender: Any = None, sequence: Any = 5, **changes: Any) -> dict[str, Any]:
+    """A signed message in plain data [MQ-4]: from a pallet unless ``sender`` is given, at
+    ``sequence``, with 64 zero bytes as its signature; ``changes`` replace message fields."""
+    message = {
+        "sender": {"kind": "Pallet", "id": b"Treasury"} if sender is None else sender,
+        "destination": b"phala/test",
+        "payload": b"",
+        **changes,
+    }
+    return {"message": message, "sequence": sequence, "signature": bytes(64)}
+
+
+@case(suite=SUITE, handler="call", presets=MINIMAL, clauses=("CHAIN-7", "MQ-3", "MQ-4"), block=1)
+def signed_message_fields(b: CaseBuilder) -> None:
+    """A `signed_message` argument is `{message, sequence, signature}` with a u64 sequence and a
+    bytes signature, its message `{sender, destination, payload}` with bytes topic and payload
+    [CHAIN-7] [MQ-3] [MQ-4]: a list, a missing or extra field, a sequence of -1, 2^64 or true, a
+    numeric or text signature, a message that is not a map or has a field too many, and a text
+    destination or payload are refused. Sequence 2^64 - 1 is valid (a pallet sender is then
+    `BadSender`, [MQ-10])."""
+    good = relayed()
+    b.refuse(sync([good["message"], 5, bytes(64)]))
+    b.refuse(sync({k: v for k, v in good.items() if k != "signature"}))
+    b.refuse(sync(good | {"nonce": 0}))
+    for sequence in (-1, 1 << 64, True):
+        b.refuse(sync(good | {"sequence": sequence}))
+    b.refuse(sync(good | {"signature": 1}))
+    b.refuse(sync(good | {"signature": "00" * 64}))
+    b.refuse(sync(good | {"message": [b"Treasury", b"phala/test", b""]}))
+    b.refuse(sync(good | {"message": good["message"] | {"topic": b""}}))
+    b.refuse(sync(relayed(destination="phala/test")))
+    b.refuse(sync(relayed(payload="")))
+    b.step(sync(relayed(sequence=(1 << 64) - 1)))
+    b.expect_outcome("PhalaMq.BadSender")
+
+
+@case(suite=SUITE, handler="call", presets=MINIMAL, clauses=("CHAIN-7", "MQ-1"), block=1)
+def message_origin_forms(b: CaseBuilder) -> None:
+    """A message origin is `{kind, id}` with a kind of [MQ-1] and bytes id; the kinds that carry
+    an id of 32 bytes carry exactly 32, `Gatekeeper` and `Reserved` none: an origin that is not a
+    map or has a field too many, an unknown kind, a text id, a worker key of 31, 33 or 0 bytes,
+    and a gatekeeper or `Reserved` origin with a byte are refused. A 32-byte worker and the empty
+    gatekeeper are valid off-chain senders (the chain expects their sequence 0, so sequence 5 is
+    `BadSequence`, [MQ-10]); `Reserved` and a pallet of any name are not off-chain (`BadSender`)."""
+    key = bytes(range(32))
+    for sender in (
+        [b"Worker", key],
+        {"kind": "Worker", "id": key, "name": b""},
+        {"kind": "Parachain", "id": key},
+        {"kind": "Worker", "id": key.hex()},
+        {"kind": "Worker", "id": key[:31]},
+        {"kind": "Worker", "id": key + b"\x00"},
+        {"kind": "Worker", "id": b""},
+        {"kind": "Gatekeeper", "id": b"\x00"},
+        {"kind": "Reserved", "id": b"\x00"},
+    ):
+        b.refuse(sync(relayed(sender)))
+    for sender, outcome in (
+        ({"kind": "Worker", "id": key}, "PhalaMq.BadSequence"),
+        ({"kind": "Gatekeeper", "id": b""}, "PhalaMq.BadSequence"),
+        ({"kind": "Reserved", "id": b""}, "PhalaMq.BadSender"),
+        ({"kind": "Pallet", "id": b""}, "PhalaMq.BadSender"),
+    ):
+        b.step(sync(relayed(sender)))
+        b.expect_outcome(outcome)
+
+
+PHAT = "PhalaPhatContracts."
+
+
+def cluster_args(b: CaseBuilder, permission: Any) -> dict[str, Any]:
+    """``add_cluster``'s arguments with no workers and ``permission`` [PHAT-6]."""
+    return {
+        "owner": b.account("alice"),
+        "permission": permission,
+        "deploy_workers": [],
+        "deposit": 100,
+        "gas_price": 1,
+        "deposit_per_item": 2,
+        "deposit_per_byte": 3,
+        "treasury_account": b.account("ferdie"),
+    }
+
+
+@case(
+    suite=SUITE,
+    handler="call",
+    presets=MINIMAL,
+    clauses=("CHAIN-7", "PHAT-5", "PHAT-7", "PHAT-10"),
+    block=1,
+)
+def cluster_argument_forms(b: CaseBuilder) -> None:
+    """The Phat Contracts kinds of [CHAIN-7]: a cluster permission is `{kind: Public}` or
+    `{kind: OnlyOwner, account}` [PHAT-5]: `Public` with an account, `OnlyOwner` without one or
+    with 31 bytes, an unknown kind and a text are refused; `OnlyOwner` of any account is valid
+    (root's cluster without workers is then `NoWorkerSpecified`). A code index is
+    `{kind: WasmCode, code_hash: 32 bytes}` [PHAT-10] and a resource type one of three texts
+    [PHAT-7]: other forms are refused; the valid ones fail on the missing cluster."""
+    alice, bob = b.account("alice"), b.account("bob")
+    for permission in (
+        {"kind": "Public", "account": alice},
+        {"kind": "OnlyOwner"},
+        {"kind": "OnlyOwner", "account": alice[:31]},
+        {"kind": "Owner", "account": alice},
+        "Public",
+    ):
+        b.refuse(call_step(PHAT + "add_cluster", cluster_args(b, permission), root()))
+    only_bob = {"kind": "OnlyOwner", "account": bob}
+    b.step(call_step(PHAT + "add_cluster", cluster_args(b, only_bob), root()))
+    b.expect_outcome("PhalaPhatContracts.NoWorkerSpecified")
+    b.step(call_step(PHAT + "add_cluster", cluster_args(b, {"kind": "Public"}), root()))
+    b.expect_outcome("PhalaPhatContracts.NoWorkerSpecified")
+    code_hash = bytes(32)
+    instantiate = {
+        "code_index": {"kind": "WasmCode", "code_hash": code_hash},
+        "data": b"",
+        "salt": b"",
+        "cluster_id": bytes(32),
+        "transfer": 0,
+        "gas_limit": 1_000_000,
+        "storage_deposit_limit": None,
+        "deposit": 0,
+    }
+    for code_index in (
+        {"kind": "WasmCode", "code_hash": code_hash[:31]},
+        {"kind": "Wasm", "code_hash": code_hash},
+        {"kind": "WasmCode", "code_hash": code_hash, "version": 0},
+        code_hash,
+    ):
+        b.refuse(call_step(PHAT + "instantiate_contract", instantiate | {"code_index": code_index}))
+    b.step(call_step(PHAT + "instantiate_contract", instantiate))
+    b.expect_outcome("PhalaPhatContracts.ClusterNotFound")
+    upload = {"cluster_id": bytes(32), "resource_type": "InkCode", "resource_data": b""}
+    for resource_type in ("inkCode", 0, None):
+        b.refuse(
+            call_step(PHAT + "cluster_upload_resource", upload | {"resource_type": resource_type})
+        )
+    for resource_type in ("SidevmCode", "IndeterministicInkCode"):
+        b.step(
+            call_step(PHAT + "cluster_upload_resource", upload | {"resource_type": resource_type})
+        )
+        b.expect_outcome("PhalaPhatContracts.ClusterNotFound")
+
+
+@case(suite=SUITE, handler="call", presets=MINIMAL, clauses=("CHAIN-7", "CMP-20"), block=1)
+def tokenomic_parameter_kinds(b: CaseBuilder) -> None:
+    """Tokenomic parameters are every field of [CMP-1], `heartbeat_window` a u32 and every other
+    one U64F64 bits [CMP-20]: a map without a field or with one too many, a heartbeat window of
+    2^32 and a `v_max` of 2^128 are refused. A heartbeat window of 2^32 - 1 and a `v_max` of
+    2^128 - 1 (far past a u32) are valid (alice is not governance: `BadOrigin`)."""
+    params = b.chain.computation.tokenomic
+    assert params is not None
+    current = dict(to_data(params))
+    update = "PhalaComputation.update_tokenomic"
+    without = {k: v for k, v in current.items() if k != "v_max"}
+    for new in (
+        without,
+        current | {"gamma": 0},
+        current | {"heartbeat_window": 1 << 32},
+        current | {"v_max": 1 << 128},
+        current | {"heartbeat_window": -1},
+    ):
+        b.refuse(call_step(update, {"new_params": new}))
+    for new in (
+        current | {"heartbeat_window": (1 << 32) - 1},
+        current | {"v_max": (1 << 128) - 1},
+        current | {"v_max": 1 << 32},
+    ):
+        b.step(call_step(update, {"new_params": new}))
+        b.expect_outcome("BadOrigin")
