@@ -278,9 +278,6 @@ def chain_refuses_network_steps(b: CaseBuilder) -> None:
     b.refuse(network_block)
     b.refuse({"kind": "network_blocks", "count": 1, "interval": 6_000})
     b.refuse({"kind": 1})
-    # A kind decides the step, whatever fields it carries: a call's fields under another kind.
-    b.refuse(transfer(5) | {"kind": "network_block"})
-    b.refuse(transfer(5) | {"kind": "apply_extrinsic"})
     dcap = {"kind": "verify_dcap", "quote": b"", "collateral": None, "now": 0}
     b.refuse(dcap | {"quote": ""})
     b.refuse(dcap | {"collateral": 0})
@@ -291,6 +288,12 @@ def chain_refuses_network_steps(b: CaseBuilder) -> None:
     b.refuse({"kind": "primitive", "name": "u128.add", "args": {}, "extra": 0})
     b.step(dcap | {"collateral": b""})
     b.initialize_block(number=1, timestamp=6_000)
+    b.expect_outcome("ok")
+    # A kind decides the step, whatever fields it carries: a call's fields under another kind,
+    # inside an open block where the call itself would apply.
+    b.refuse(transfer(5) | {"kind": "network_block"})
+    b.refuse(transfer(5) | {"kind": "apply_extrinsic"})
+    b.step(transfer(5))
     b.expect_outcome("ok")
 
 
@@ -305,7 +308,7 @@ def network_genesis(b: CaseBuilder) -> None:
 
 
 def network_block(number: int, timestamp: int, **fields: Any) -> dict[str, Any]:
-    """A ``network_block`` step without extrinsics [STEP-5]."""
+    """A ``network_block`` step, without extrinsics unless ``fields`` give them [STEP-5]."""
     return {
         "kind": "network_block",
         "number": number,
@@ -328,8 +331,10 @@ def network_refuses_chain_steps(b: CaseBuilder) -> None:
     `initialize_block`, `call` and `finalize_block` are refused on it, and so are a network
     block's fields under the kind `initialize_block` or no known kind. A `network_block` has
     exactly its fields, with optional `withheld` [STEP-5]: a field too many, extrinsics that are
-    not a list, an extrinsic that is not `{origin, call, args}`, `withheld` that is not a list of
-    names, or names no runtime [NET-4]. Withholding the one runtime is valid."""
+    not a list, an extrinsic that is not `{origin, call, args}` (a list, or a transfer with a
+    field too many), `withheld` that is not a list of names (a text, even the empty one), or
+    names no runtime [NET-4]. Withholding the one runtime, with the transfer well formed, is
+    valid."""
     network_genesis(b)
     b.refuse(block_step(1, 6_000))
     b.refuse(transfer(5))
@@ -339,13 +344,15 @@ def network_refuses_chain_steps(b: CaseBuilder) -> None:
     b.refuse(network_block(1, 6_000) | {"kind": "block"})
     b.refuse(network_block(1, 6_000, parent=0))
     b.refuse(network_block(1, 6_000) | {"extrinsics": {}})
-    extrinsic = {"origin": signed("alice"), "call": "Balances.transfer", "args": {}}
+    transfer_args = {"dest": b.account("bob"), "value": 5}
+    extrinsic = {"origin": signed("alice"), "call": "Balances.transfer", "args": transfer_args}
     b.refuse(network_block(1, 6_000) | {"extrinsics": [extrinsic | {"tip": 0}]})
     b.refuse(network_block(1, 6_000) | {"extrinsics": [[signed("alice"), "Balances.transfer"]]})
     b.refuse(network_block(1, 6_000, withheld="w1"))
+    b.refuse(network_block(1, 6_000, withheld=""))
     b.refuse(network_block(1, 6_000, withheld=[1]))
     b.refuse(network_block(1, 6_000, withheld=["w2"]))
-    b.step(network_block(1, 6_000, withheld=["w1"]))
+    b.step(network_block(1, 6_000, withheld=["w1"], extrinsics=[extrinsic]))
     b.expect_outcome("ok")
     b.step(network_block(2, 12_000))
     b.expect_outcome("ok")
