@@ -9,6 +9,7 @@ it exactly on it, so a reader that moves the bound by one fails one of the two.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from phala_spec.conformance.authoring import CaseBuilder, case, root, signed
@@ -447,6 +448,21 @@ def call_names_and_held_calls(b: CaseBuilder) -> None:
     b.expect_outcome("Council.NotMember")
 
 
+@case(suite=SUITE, handler="call", presets=MINIMAL, clauses=("CHAIN-7", "BAL-25"), block=1)
+def operation_takes_a_pallet_origin(b: CaseBuilder) -> None:
+    """Not a refusal but its neighbour: a well-formed call of an operation from the wrong origin
+    is a dispatch error, not invalid input [CHAIN-6]. An operation whose function takes no origin
+    accepts only a pallet origin [CHAIN-7]: minting by alice or by root is `BadOrigin` and
+    changes nothing; a pallet mints [BAL-25]."""
+    mint = {"who": b.account("bob"), "amount": 7}
+    for origin in (signed("alice"), root()):
+        b.step(call_step("Balances.mint_into", mint, origin))
+        b.expect_outcome("BadOrigin")
+    b.step(call_step("Balances.mint_into", mint, {"kind": "pallet", "pallet": "Treasury"}))
+    b.expect_outcome("ok")
+    b.observe("balance", b.account("bob"))
+
+
 def sync(signed_message: Any) -> dict[str, Any]:
     """Alice relays ``signed_message`` with ``PhalaMq.sync_offchain_message`` [MQ-10]."""
     return call_step("PhalaMq.sync_offchain_message", {"signed_message": signed_message})
@@ -470,8 +486,8 @@ def signed_message_fields(b: CaseBuilder) -> None:
     bytes signature, its message `{sender, destination, payload}` with bytes topic and payload
     [CHAIN-7] [MQ-3] [MQ-4]: a list, a missing or extra field, a sequence of -1, 2^64 or true, a
     numeric or text signature, a message that is not a map or has a field too many, and a text
-    destination or payload are refused. Sequence 2^64 - 1 is valid (a pallet sender is then
-    `BadSender`, [MQ-10])."""
+    destination or payload, or one given as a list of byte values or a number, are refused.
+    Sequence 2^64 - 1 is valid (a pallet sender is then `BadSender`, [MQ-10])."""
     good = relayed()
     b.refuse(sync([good["message"], 5, bytes(64)]))
     b.refuse(sync({k: v for k, v in good.items() if k != "signature"}))
@@ -484,6 +500,9 @@ def signed_message_fields(b: CaseBuilder) -> None:
     b.refuse(sync(good | {"message": good["message"] | {"topic": b""}}))
     b.refuse(sync(relayed(destination="phala/test")))
     b.refuse(sync(relayed(payload="")))
+    # Values a lax reader could turn into bytes: a list of byte values, a length.
+    b.refuse(sync(relayed(destination=list(b"phala/test"))))
+    b.refuse(sync(relayed(payload=0)))
     b.step(sync(relayed(sequence=(1 << 64) - 1)))
     b.expect_outcome("PhalaMq.BadSender")
 
@@ -492,16 +511,19 @@ def signed_message_fields(b: CaseBuilder) -> None:
 def message_origin_forms(b: CaseBuilder) -> None:
     """A message origin is `{kind, id}` with a kind of [MQ-1] and bytes id; the kinds that carry
     an id of 32 bytes carry exactly 32, `Gatekeeper` and `Reserved` none: an origin that is not a
-    map or has a field too many, an unknown kind, a text id, a worker key of 31, 33 or 0 bytes,
-    and a gatekeeper or `Reserved` origin with a byte are refused. A 32-byte worker and the empty
-    gatekeeper are valid off-chain senders (the chain expects their sequence 0, so sequence 5 is
-    `BadSequence`, [MQ-10]); `Reserved` and a pallet of any name are not off-chain (`BadSender`)."""
+    map or has a field too many, an unknown kind, an id that is text, a number or a list of byte
+    values, a worker key of 31, 33 or 0 bytes, and a gatekeeper or `Reserved` origin with a byte
+    are refused. A 32-byte worker and the empty gatekeeper are valid off-chain senders (the chain
+    expects their sequence 0, so sequence 5 is `BadSequence`, [MQ-10]); `Reserved` and a pallet
+    of any name are not off-chain (`BadSender`)."""
     key = bytes(range(32))
     for sender in (
         [b"Worker", key],
         {"kind": "Worker", "id": key, "name": b""},
         {"kind": "Parachain", "id": key},
         {"kind": "Worker", "id": key.hex()},
+        {"kind": "Pallet", "id": 8},
+        {"kind": "Pallet", "id": list(b"Treasury")},
         {"kind": "Worker", "id": key[:31]},
         {"kind": "Worker", "id": key + b"\x00"},
         {"kind": "Worker", "id": b""},
@@ -622,3 +644,134 @@ def tokenomic_parameter_kinds(b: CaseBuilder) -> None:
     ):
         b.step(call_step(update, {"new_params": new}))
         b.expect_outcome("BadOrigin")
+
+
+# --- Network genesis: runtime declarations [NET-2] ---------------------------------------------
+
+
+def network_overrides(*runtimes: Any, crypto: Any = "oracle") -> dict[str, Any]:
+    """Genesis overrides declaring ``runtimes`` in the ``crypto`` setting [NET-2] [NET-3]."""
+    return {"runtimes": list(runtimes), "crypto": crypto}
+
+
+def network_case(func: Callable[[CaseBuilder], None]) -> Callable[[CaseBuilder], None]:
+    """Register a refused network genesis: the refusals suite, handler ``network_genesis``."""
+    return case(
+        suite=SUITE, handler="network_genesis", presets=MINIMAL, clauses=("NET-2",), crypto="oracle"
+    )(func)
+
+
+@network_case
+def network_runtimes_not_a_list(b: CaseBuilder) -> None:
+    """`runtimes` is a list of declarations [NET-2]: one declaration given bare, as a map, is
+    refused."""
+    b.refuse_genesis({"runtimes": RUNTIME, "crypto": "oracle"})
+
+
+@network_case
+def network_declaration_not_a_map(b: CaseBuilder) -> None:
+    """A runtime declaration is a map [NET-2]: a list of its values is refused."""
+    b.refuse_genesis(network_overrides(["w1", "net/worker1", "worker"]))
+
+
+@network_case
+def network_declaration_with_an_unknown_field(b: CaseBuilder) -> None:
+    """A declaration has only the fields of [NET-2]: a `port` is refused."""
+    b.refuse_genesis(network_overrides(RUNTIME | {"port": 8000}))
+
+
+@network_case
+def network_runtime_name_not_in_the_pattern(b: CaseBuilder) -> None:
+    """A runtime's name matches `[a-z0-9][a-z0-9_-]*` [NET-2]: `-w1`, which starts with a hyphen,
+    is refused (`w-1` is valid: `network/...` cases use such names)."""
+    b.refuse_genesis(network_overrides(RUNTIME | {"name": "-w1"}))
+
+
+@network_case
+def network_runtime_name_not_text(b: CaseBuilder) -> None:
+    """A runtime's name is text [NET-2]: the number 1 is refused."""
+    b.refuse_genesis(network_overrides(RUNTIME | {"name": 1}))
+
+
+@network_case
+def network_runtime_with_seed_and_key(b: CaseBuilder) -> None:
+    """A declaration gives exactly one of `seed` and `key` [NET-2]: both are refused."""
+    b.refuse_genesis(network_overrides(RUNTIME | {"seed": bytes(32)}))
+
+
+@network_case
+def network_runtime_without_seed_or_key(b: CaseBuilder) -> None:
+    """A declaration gives exactly one of `seed` and `key` [NET-2]: neither is refused."""
+    b.refuse_genesis(network_overrides({"name": "w1", "role": "worker"}))
+
+
+@network_case
+def network_runtime_seed_of_31_bytes(b: CaseBuilder) -> None:
+    """A seed is a 32-byte mini secret [NET-2] [CRYPTO-11]: 31 bytes are refused."""
+    b.refuse_genesis(network_overrides({"name": "w1", "seed": bytes(31), "role": "worker"}))
+
+
+@network_case
+def network_runtime_empty_key_name(b: CaseBuilder) -> None:
+    """A key is a dev key's name, non-empty text [NET-2] [CRYPTO-2]: the empty name is refused."""
+    b.refuse_genesis(network_overrides(RUNTIME | {"key": ""}))
+
+
+@network_case
+def network_runtime_key_not_text(b: CaseBuilder) -> None:
+    """A key is a dev key's name, text [NET-2]: bytes are refused."""
+    b.refuse_genesis(network_overrides(RUNTIME | {"key": b"net/worker1"}))
+
+
+@network_case
+def network_runtime_of_an_unknown_role(b: CaseBuilder) -> None:
+    """A runtime's role is `worker` or `gatekeeper` [NET-2]: `relayer` is refused."""
+    b.refuse_genesis(network_overrides(RUNTIME | {"role": "relayer"}))
+
+
+@network_case
+def network_runtime_relayer_of_31_bytes(b: CaseBuilder) -> None:
+    """A relayer is a 32-byte account [NET-2]: 31 bytes are refused."""
+    b.refuse_genesis(network_overrides(RUNTIME | {"relayer": bytes(31)}))
+
+
+@network_case
+def network_runtime_iterations_past_u32(b: CaseBuilder) -> None:
+    """A runtime's `iterations_per_block` is a u32 [NET-2] [OFF-19]: 2^32 is refused (2^32 - 1
+    is valid: `network_runtime_iterations_at_u32`)."""
+    b.refuse_genesis(network_overrides(RUNTIME | {"iterations_per_block": 1 << 32}))
+
+
+@network_case
+def network_runtimes_of_one_name(b: CaseBuilder) -> None:
+    """Runtime names are unique in the network [NET-2]: two runtimes named `w1` are refused."""
+    second = {"name": "w1", "key": "net/worker2", "role": "worker"}
+    b.refuse_genesis(network_overrides(RUNTIME, second))
+
+
+@case(suite=SUITE, handler="network_genesis", presets=MINIMAL, clauses=("NET-2", "NET-3"))
+def network_crypto_setting_none(b: CaseBuilder) -> None:
+    """A network's crypto setting is `real` or `oracle` [NET-2] [NET-3]: `none` is refused."""
+    b.refuse_genesis(network_overrides(RUNTIME, crypto="none"))
+
+
+@case(suite=SUITE, handler="network", presets=MINIMAL, clauses=("NET-2", "OFF-19"), crypto="oracle")
+def network_runtime_iterations_at_u32(b: CaseBuilder) -> None:
+    """The valid side of the bounds the refused network geneses sit past [NET-2]: a runtime
+    benchmarking 2^32 - 1 iterations per block, named `w-1`, with a 32-byte seed and its own
+    32-byte relayer, next to a gatekeeper, runs a block."""
+    b.genesis(
+        runtimes=[
+            {
+                "name": "w-1",
+                "seed": bytes(range(32)),
+                "role": "worker",
+                "relayer": b.account("eve"),
+                "iterations_per_block": (1 << 32) - 1,
+            },
+            {"name": "0gk", "key": "net/gatekeeper", "role": "gatekeeper"},
+        ],
+        crypto="oracle",
+    )
+    b.step(network_block(1, 6_000))
+    b.expect_outcome("ok")
