@@ -463,6 +463,25 @@ def operation_takes_a_pallet_origin(b: CaseBuilder) -> None:
     b.observe("balance", b.account("bob"))
 
 
+@case(suite=SUITE, handler="call", presets=MINIMAL, clauses=("BAL-1", "BAL-18"), block=1)
+def unreserve_with_free_equal_to_reserved(b: CaseBuilder) -> None:
+    """Not a refusal: an account's total is its free plus its reserved balance [BAL-1], so an
+    account with as much reserved as free is no empty account, and `unreserve` moves the amount
+    back and deposits `Unreserved` [BAL-18] (a total read as their difference would be 0)."""
+    alice = b.account("alice")
+    treasury = {"kind": "pallet", "pallet": "Treasury"}
+    free = b.chain.system.accounts[alice].data.free
+    if free % 2:
+        b.step(transfer(1))
+        free -= 1
+    b.step(call_step("Balances.reserve", {"who": alice, "value": free // 2}, treasury))
+    b.expect_outcome("ok")
+    b.observe("balance", alice)
+    b.step(call_step("Balances.unreserve", {"who": alice, "value": 1}, treasury))
+    b.expect_outcome("ok")
+    b.observe("balance", alice)
+
+
 def sync(signed_message: Any) -> dict[str, Any]:
     """Alice relays ``signed_message`` with ``PhalaMq.sync_offchain_message`` [MQ-10]."""
     return call_step("PhalaMq.sync_offchain_message", {"signed_message": signed_message})
@@ -666,6 +685,13 @@ def network_runtimes_not_a_list(b: CaseBuilder) -> None:
     """`runtimes` is a list of declarations [NET-2]: one declaration given bare, as a map, is
     refused."""
     b.refuse_genesis({"runtimes": RUNTIME, "crypto": "oracle"})
+
+
+@network_case
+def network_runtimes_empty_text(b: CaseBuilder) -> None:
+    """`runtimes` is a list [NET-2]: the empty text, which holds no declaration, is refused as
+    well (the empty list is a valid network without runtimes)."""
+    b.refuse_genesis({"runtimes": "", "crypto": "oracle"})
 
 
 @network_case
