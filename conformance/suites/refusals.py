@@ -448,13 +448,20 @@ def call_names_and_held_calls(b: CaseBuilder) -> None:
     b.expect_outcome("Council.NotMember")
 
 
-@case(suite=SUITE, handler="call", presets=MINIMAL, clauses=("CHAIN-7", "BAL-25"), block=1)
+@case(
+    suite=SUITE, handler="call", presets=MINIMAL, clauses=("CHAIN-6", "CHAIN-7", "BAL-25"), block=1
+)
 def operation_takes_a_pallet_origin(b: CaseBuilder) -> None:
-    """Not a refusal but its neighbour: a well-formed call of an operation from the wrong origin
-    is a dispatch error, not invalid input [CHAIN-6]. An operation whose function takes no origin
-    accepts only a pallet origin [CHAIN-7]: minting by alice or by root is `BadOrigin` and
-    changes nothing; a pallet mints [BAL-25]."""
+    """A malformed call of an operation is invalid input whatever the origin, a well-formed one
+    from the wrong origin a dispatch error [CHAIN-6]: minting -1 is refused. An operation whose
+    function takes no origin accepts only a pallet origin [CHAIN-7]: minting 7 by alice or by
+    root is `BadOrigin` and changes nothing; a pallet mints [BAL-25]."""
     mint = {"who": b.account("bob"), "amount": 7}
+    b.refuse(
+        call_step(
+            "Balances.mint_into", mint | {"amount": -1}, {"kind": "pallet", "pallet": "Treasury"}
+        )
+    )
     for origin in (signed("alice"), root()):
         b.step(call_step("Balances.mint_into", mint, origin))
         b.expect_outcome("BadOrigin")
@@ -463,13 +470,15 @@ def operation_takes_a_pallet_origin(b: CaseBuilder) -> None:
     b.observe("balance", b.account("bob"))
 
 
-@case(suite=SUITE, handler="call", presets=MINIMAL, clauses=("BAL-1", "BAL-18"), block=1)
+@case(suite=SUITE, handler="call", presets=MINIMAL, clauses=("CHAIN-7", "BAL-1", "BAL-18"), block=1)
 def unreserve_with_free_equal_to_reserved(b: CaseBuilder) -> None:
-    """Not a refusal: an account's total is its free plus its reserved balance [BAL-1], so an
-    account with as much reserved as free is no empty account, and `unreserve` moves the amount
-    back and deposits `Unreserved` [BAL-18] (a total read as their difference would be 0)."""
+    """An unreserved amount is a balance [CHAIN-7]: 2^128 is refused. An account's total is its
+    free plus its reserved balance [BAL-1], so an account with as much reserved as free is no
+    empty account, and `unreserve` moves the amount back and deposits `Unreserved` [BAL-18] (a
+    total read as their difference would be 0)."""
     alice = b.account("alice")
     treasury = {"kind": "pallet", "pallet": "Treasury"}
+    b.refuse(call_step("Balances.unreserve", {"who": alice, "value": 1 << 128}, treasury))
     free = b.chain.system.accounts[alice].data.free
     if free % 2:
         b.step(transfer(1))
@@ -781,11 +790,18 @@ def network_crypto_setting_none(b: CaseBuilder) -> None:
     b.refuse_genesis(network_overrides(RUNTIME, crypto="none"))
 
 
-@case(suite=SUITE, handler="network", presets=MINIMAL, clauses=("NET-2", "OFF-19"), crypto="oracle")
+@case(
+    suite=SUITE,
+    handler="network",
+    presets=MINIMAL,
+    clauses=("NET-2", "NET-15", "OFF-19"),
+    crypto="oracle",
+)
 def network_runtime_iterations_at_u32(b: CaseBuilder) -> None:
     """The valid side of the bounds the refused network geneses sit past [NET-2]: a runtime
     benchmarking 2^32 - 1 iterations per block, named `w-1`, with a 32-byte seed and its own
-    32-byte relayer, next to a gatekeeper, runs a block."""
+    32-byte relayer, next to a gatekeeper, runs a block; withholding `w1`, which is not its name,
+    is refused [NET-15]."""
     b.genesis(
         runtimes=[
             {
@@ -799,5 +815,6 @@ def network_runtime_iterations_at_u32(b: CaseBuilder) -> None:
         ],
         crypto="oracle",
     )
+    b.refuse(network_block(1, 6_000, withheld=["w1"]))
     b.step(network_block(1, 6_000))
     b.expect_outcome("ok")
