@@ -215,7 +215,7 @@ def test_calls_at_the_genesis_block() -> None:
     alice, bob = dev_account("alice"), dev_account("bob")
     state = genesis("minimal")
     opened, events = initialize_block(state, BlockContext(0, 0))
-    assert events == () and opened == open_genesis_block(state)
+    assert events == () and opened == open_genesis_block(state, BlockContext(0, 0))
     assert observe(opened, "block") == {
         "number": 0,
         "timestamp": 0,
@@ -232,7 +232,7 @@ def test_calls_at_the_genesis_block() -> None:
     with pytest.raises(InvalidInput):  # once only
         initialize_block(closed, BlockContext(0, 0))
     with pytest.raises(InvalidInput):
-        open_genesis_block(closed)
+        open_genesis_block(closed, BlockContext(0, 0))
     with pytest.raises(InvalidInput):  # not while it is open
         initialize_block(opened, BlockContext(0, 0))
     after, _ = initialize_block(closed, BlockContext(1, 12_000))

@@ -41,7 +41,7 @@ def initialize_block(state: ChainState, ctx: BlockContext) -> tuple[ChainState, 
     current = state.system.block
     if state.system.in_block:
         raise InvalidInput("the current block has not been finalized")
-    if ctx.number == 0 and at_genesis(state):
+    if ctx.number == 0:
         return open_genesis_block(state, ctx), ()
     if ctx.number <= current.number:
         raise InvalidInput("block numbers must increase")
@@ -64,15 +64,15 @@ def at_genesis(state: ChainState) -> bool:
     return system.block.number == 0 and not system.in_block and not system.genesis_opened
 
 
-def open_genesis_block(state: ChainState, ctx: BlockContext | None = None) -> ChainState:
+def open_genesis_block(state: ChainState, ctx: BlockContext) -> ChainState:
     """Open the genesis block for calls, as a test dispatching at block 0 does [CHAIN-14].
 
-    Only right after genesis (:func:`at_genesis`), and only once. The context is
-    block 0 (by default at timestamp 0 with zero randomness); no ``on_initialize``
-    hook runs, since production builds the genesis state rather than executing block 0.
-    Calls then apply as in any open block, and :func:`finalize_block` closes it.
+    Only right after genesis (:func:`at_genesis`), and only once: block 0 on any
+    other state is refused, as a number that does not increase is [CHAIN-8]. The
+    context is block 0 at any timestamp; no ``on_initialize`` hook runs, since
+    production builds the genesis state rather than executing block 0. Calls then
+    apply as in any open block, and :func:`finalize_block` closes it.
     """
-    ctx = BlockContext(0, 0) if ctx is None else ctx
     if not at_genesis(state):
         raise InvalidInput("the genesis block opens only right after genesis, once")
     if ctx.number != 0:
