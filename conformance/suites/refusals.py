@@ -818,3 +818,18 @@ def network_runtime_iterations_at_u32(b: CaseBuilder) -> None:
     b.refuse(network_block(1, 6_000, withheld=["w1"]))
     b.step(network_block(1, 6_000))
     b.expect_outcome("ok")
+
+
+@case(suite=SUITE, handler="call", presets=MINIMAL, clauses=("CHAIN-7", "ELE-11"), block=1)
+def renouncing_forms(b: CaseBuilder) -> None:
+    """`renouncing` is `Member`, `RunnerUp` or `{Candidate: u32}` [CHAIN-7] [ELE-11]: another
+    text, a number, a candidate count of 2^32 and a map with another key are refused; a
+    well-formed renouncing from an account that is none of them is a dispatch error."""
+    b.genesis(config={"call_filter": "Everything"})  # the minimal preset filters the pallet
+    call = "PhragmenElection.renounce_candidacy"
+    for renouncing in ("Bogus", "member", 7, {"Candidate": 1 << 32}, {"Member": 0}):
+        b.refuse(call_step(call, {"renouncing": renouncing}))
+    b.step(call_step(call, {"renouncing": {"Candidate": (1 << 32) - 1}}))
+    b.expect_outcome("PhragmenElection.InvalidRenouncing")
+    b.step(call_step(call, {"renouncing": "RunnerUp"}))
+    b.expect_outcome("PhragmenElection.InvalidRenouncing")
