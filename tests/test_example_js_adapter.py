@@ -47,7 +47,7 @@ def run_balances(
             "--adapter",
             f"{NODE} {EXAMPLE / 'adapter.mjs'}",
             "-k",
-            "balances",
+            "/balances/",
             "--digests",
             "subsystems",
             "--json",

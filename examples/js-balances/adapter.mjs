@@ -4,7 +4,7 @@
 // and balances pallets.
 //
 //   phala-spec conformance run --adapter "node examples/js-balances/adapter.mjs" \
-//       -k balances --digests subsystems
+//       -k /balances/ --digests subsystems
 //
 // Standard output carries protocol frames only; logs go to standard error
 // [ADP-1]. Set JS_BALANCES_WRONG=1 to make a transfer credit one unit more
