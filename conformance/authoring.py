@@ -52,6 +52,8 @@ from phala_spec.runtime.genesis import PRESETS, dev_account
 from phala_spec.steps import apply_step
 
 FORMAT = "phala-spec/vector/3"
+REFUSED = "invalid"
+"""The outcome of a step, and the ``genesis_outcome``, of input to be refused [VEC-28]."""
 GENERATOR = "phala-spec"
 # Bumped whenever the generator's output changes for the same spec [VEC-9].
 GENERATOR_VERSION = "2"
@@ -301,7 +303,7 @@ class CaseBuilder:
             apply_step(self._state, to_data(step))
         except InvalidInput:
             self._steps.append(StepSpec(step, refused=True))
-            self._outcomes.append("invalid")
+            self._outcomes.append(REFUSED)
             self._returned, self._events = None, ()
             return
         raise AuthoringError(f"refuse(): the reference applies step {len(self._steps)}")
@@ -746,7 +748,7 @@ def build_vector(spec: CaseSpec) -> dict[str, PlainData]:
         try:
             genesis_state(spec.preset, overrides)
         except InvalidInput:
-            return _vector(spec, overrides, "invalid", {}, set(), [])
+            return _vector(spec, overrides, REFUSED, {}, set(), [])
         raise AuthoringError(f"{spec.id}: the genesis should be refused, the reference loads it")
     try:
         state = genesis_state(spec.preset, overrides)
@@ -793,7 +795,7 @@ def build_vector(spec: CaseSpec) -> dict[str, PlainData]:
                 },
             }
         )
-    if steps and steps[-1]["expect"]["outcome"] == "invalid":
+    if steps and steps[-1]["expect"]["outcome"] == REFUSED:
         raise AuthoringError(f"{spec.id}: a vector never ends with a refused step [VEC-28]")
     return _vector(spec, overrides, "ok", genesis_digests, touched, steps)
 
@@ -806,7 +808,7 @@ def _refusal(
         apply_step(state, step)
     except InvalidInput:
         expect: dict[str, PlainData] = {
-            "outcome": "invalid",
+            "outcome": REFUSED,
             "events": [],
             "returned": None,
             "observations": [],

@@ -57,14 +57,16 @@ def _add_states(ordered: dict[str, Any], vector: dict[str, Any]) -> None:
     from phala_spec.primitives.errors import InvalidInput
     from phala_spec.steps import apply_step
 
-    if vector["genesis_outcome"] == "invalid":  # refused: there is no state [VEC-28]
+    from .schema import REFUSED
+
+    if vector["genesis_outcome"] == REFUSED:  # refused: there is no state [VEC-28]
         ordered["genesis_state"] = None
         return
     try:
         state = genesis_state(vector["genesis"]["preset"], vector["genesis"]["overrides"])
         ordered["genesis_state"] = subsystems(state)
         for entry in ordered["steps"]:
-            if entry["expect"]["outcome"] != "invalid":  # a refusal leaves the state [VEC-28]
+            if entry["expect"]["outcome"] != REFUSED:  # a refusal leaves the state [VEC-28]
                 state = apply_step(state, entry["step"]).state
             entry["state"] = subsystems(state)
     except InvalidInput as exc:

@@ -377,18 +377,20 @@ def replay(vector: Mapping[str, Any]) -> list[str]:
     from phala_spec.primitives.errors import InvalidInput
     from phala_spec.steps import apply_step
 
+    from .schema import REFUSED
+
     genesis = vector["genesis"]
-    if vector["genesis_outcome"] == "invalid":  # the checks that refuse it run [VEC-28]
+    if vector["genesis_outcome"] == REFUSED:  # the checks that refuse it run [VEC-28]
         with contextlib.suppress(InvalidInput):
             genesis_state(genesis["preset"], genesis["overrides"])
         return []
     state = genesis_state(genesis["preset"], genesis["overrides"])
     outcomes = []
     for entry in vector["steps"]:
-        if entry["expect"]["outcome"] == "invalid":
+        if entry["expect"]["outcome"] == REFUSED:
             with contextlib.suppress(InvalidInput):
                 apply_step(state, entry["step"])
-            outcomes.append("invalid")
+            outcomes.append(REFUSED)
             continue
         result = apply_step(state, entry["step"])
         state = result.state

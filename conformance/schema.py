@@ -16,10 +16,9 @@ from typing import Any
 from phala_spec.primitives.codec import PlainData, decode, encode
 
 from .authoring import CRYPTO_SETTINGS, FORMAT, NAME_PATTERN, ORIGINS
+from .authoring import REFUSED as REFUSED  # re-exported for the runner [VEC-28]
 
 OUTCOME_PATTERN = re.compile(r"^(ok|invalid|[A-Z][A-Za-z0-9]*(\.[A-Z][A-Za-z0-9]*)?)$")
-REFUSED = "invalid"
-"""The outcome of a step, or the ``genesis_outcome``, that must be refused [VEC-28]."""
 TOP_KEYS = {
     "format",
     "id",
@@ -150,7 +149,10 @@ def check_vector(vector: Any) -> dict[str, Any]:
         if not refused and (not isinstance(step, dict) or not isinstance(step.get("kind"), str)):
             raise _fail(f"{where}.step", "must be a map with a text 'kind'")
         if not OUTCOME_PATTERN.match(outcome):
-            raise _fail(f"{where}.expect.outcome", f"{outcome!r} is neither 'ok' nor an error code")
+            raise _fail(
+                f"{where}.expect.outcome",
+                f"{outcome!r} is neither 'ok', 'invalid' nor an error code",
+            )
         _list(expect["events"], f"{where}.expect.events")
         for j, obs in enumerate(_list(expect["observations"], f"{where}.expect.observations")):
             owhere = f"{where}.expect.observations[{j}]"
