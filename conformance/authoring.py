@@ -51,12 +51,12 @@ from phala_spec.primitives.errors import InvalidInput
 from phala_spec.runtime.genesis import PRESETS, dev_account
 from phala_spec.steps import apply_step
 
-FORMAT = "phala-spec/vector/3"
+FORMAT = "phala-spec/vector/4"
 REFUSED = "invalid"
-"""The outcome of a step, and the ``genesis_outcome``, of input to be refused [VEC-28]."""
+"""The outcome of a step, of an observation and the ``genesis_outcome``, of input to be refused [VEC-28]."""
 GENERATOR = "phala-spec"
 # Bumped whenever the generator's output changes for the same spec [VEC-9].
-GENERATOR_VERSION = "2"
+GENERATOR_VERSION = "3"
 ORIGINS = ("authored", "hypothesis", "z3", "mutant")
 CRYPTO_SETTINGS = ("none", "real", "oracle")
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_]*$")
@@ -126,11 +126,23 @@ class Provenance:
 
 
 @attrs.frozen
+class RefusedQuery:
+    """An observation the reference refuses: a view or arguments that are not valid input [VEC-28].
+
+    ``view`` and ``args`` are any plain data (a view name that is not text,
+    arguments that are not a list).
+    """
+
+    view: Any
+    args: Any
+
+
+@attrs.frozen
 class StepSpec:
     """One plain-data step and the observations to make after it."""
 
     step: Any  # a map, except for a refused step, which may be any plain data
-    observations: tuple[tuple[str, tuple[Any, ...]], ...] = ()
+    observations: tuple[tuple[str, tuple[Any, ...]] | RefusedQuery, ...] = ()
     refused: bool = False  # the step is invalid input and must be refused [VEC-28]
 
 
@@ -476,6 +488,24 @@ class CaseBuilder:
             observe_view(self._state, view, list(args))
         except InvalidInput as exc:
             raise AuthoringError(f"bad observation {view}: {exc}") from exc
+        self._add_observation(request)
+
+    def refuse_observation(self, view: Any, args: Any) -> None:
+        """Add to the last recorded step an observation the reference refuses [VEC-28].
+
+        ``view`` and ``args`` are taken as they are (``args`` need not be a list):
+        the adapter is asked exactly this query and must answer it with an error.
+        """
+        if not self._steps or self._steps[-1].refused:
+            raise AuthoringError("refuse_observation() needs an applied step first")
+        try:
+            observe_view(self._state, to_data(view), to_data(args))
+        except InvalidInput:
+            self._add_observation(RefusedQuery(to_data(view), to_data(args)))
+            return
+        raise AuthoringError(f"refuse_observation(): the reference answers {view!r} {args!r}")
+
+    def _add_observation(self, request: tuple[str, tuple[Any, ...]] | RefusedQuery) -> None:
         last = self._steps[-1]
         self._steps[-1] = attrs.evolve(last, observations=(*last.observations, request))
 
@@ -766,14 +796,7 @@ def build_vector(spec: CaseSpec) -> dict[str, PlainData]:
         step = to_data(dict(step_spec.step))
         try:
             result = apply_step(state, step)
-            observations = [
-                {
-                    "view": view,
-                    "args": to_data(list(args)),
-                    "value": observe_view(result.state, view, list(args)),
-                }
-                for view, args in step_spec.observations
-            ]
+            observations = [_observe(result.state, request) for request in step_spec.observations]
         except InvalidInput as exc:
             raise AuthoringError(f"{spec.id}: step {index} is not valid input: {exc}") from exc
         if index in checks and checks[index] != result.outcome:
@@ -798,6 +821,24 @@ def build_vector(spec: CaseSpec) -> dict[str, PlainData]:
     if steps and steps[-1]["expect"]["outcome"] == REFUSED:
         raise AuthoringError(f"{spec.id}: a vector never ends with a refused step [VEC-28]")
     return _vector(spec, overrides, "ok", genesis_digests, touched, steps)
+
+
+def _observe(
+    state: State, request: tuple[str, tuple[Any, ...]] | RefusedQuery
+) -> dict[str, PlainData]:
+    """An observation's entry: the view's value, or the refusal the reference gives [VEC-28]."""
+    if isinstance(request, RefusedQuery):
+        try:
+            observe_view(state, request.view, request.args)
+        except InvalidInput:
+            return {"view": request.view, "args": request.args, "outcome": REFUSED}
+        raise AuthoringError(f"the observation {request.view!r} should be refused, it is answered")
+    view, args = request
+    return {
+        "view": view,
+        "args": to_data(list(args)),
+        "value": observe_view(state, view, list(args)),
+    }
 
 
 def _refusal(

@@ -204,7 +204,7 @@ def _refused(
     """Send input the vector expects to be refused [VEC-28]: an ``error`` reply passes.
 
     ``unsupported`` ends the vector as unsupported; an ``ok`` reply (the input
-    was applied) is a ``fail`` at ``where``.
+    was applied, or the query answered) is a ``fail`` at ``where``.
     """
     reply = adapter.request(message)
     if reply["status"] == "error":
@@ -212,11 +212,30 @@ def _refused(
     if reply["status"] == "unsupported":
         result.status, result.message = "unsupported", f"adapter: {reply.get('reason', '')}"
         raise _Stop(result)
-    applied = reply.get("outcome", "ok")
     result.status, result.where = "fail", where
-    result.expected, result.actual = REFUSED, applied
-    result.message = f"expected the input to be refused (invalid), it was applied: {short(applied)}"
+    result.expected = REFUSED
+    if message["request"] == "query":
+        result.actual = reply.get("value")
+        result.message = (
+            f"expected the query to be refused (invalid), it was answered: {short(result.actual)}"
+        )
+    else:
+        result.actual = reply.get("outcome", "ok")
+        result.message = (
+            f"expected the input to be refused (invalid), it was applied: {short(result.actual)}"
+        )
     raise _Stop(result)
+
+
+def observation_label(obs: dict[str, Any]) -> str:
+    """How a report names an observation: ``observation view(arg, ...)``.
+
+    A refused observation's view and arguments may be any plain data [VEC-28].
+    """
+    view, args = obs["view"], obs["args"]
+    name = view if isinstance(view, str) else short(view, 40)
+    shown = ", ".join(short(a, 40) for a in args) if isinstance(args, list) else short(args, 40)
+    return f"observation {name}({shown})"
 
 
 def _check(result: VectorResult, where: str, expected: PlainData, actual: PlainData) -> None:
@@ -439,14 +458,12 @@ def _replay(
         for field in ("outcome", "events", "returned"):
             _check(result, field, expect[field], reply[field])
         for obs in expect["observations"]:
-            answer = _reply(
-                adapter,
-                {"request": "query", "view": obs["view"], "args": obs["args"]},
-                result,
-                ["value"],
-            )
-            label = f"observation {obs['view']}({', '.join(short(a, 40) for a in obs['args'])})"
-            _check(result, label, obs["value"], answer["value"])
+            query = {"request": "query", "view": obs["view"], "args": obs["args"]}
+            if obs.get("outcome") == REFUSED:
+                _refused(adapter, query, result, observation_label(obs))
+                continue
+            answer = _reply(adapter, query, result, ["value"])
+            _check(result, observation_label(obs), obs["value"], answer["value"])
         _check_digests(adapter, vector, index + 1, compared, expect["digests"], reply, result)
     result.step, result.step_label = None, ""
     with contextlib.suppress(AdapterFailure):  # the vector has passed; the next one restarts

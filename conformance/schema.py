@@ -1,4 +1,4 @@
-"""The vector format v3 and its checker [VEC-2]..[VEC-7].
+"""The vector format v4 and its checker [VEC-2]..[VEC-7].
 
 :func:`check_vector` is the executable form of the CDDL schema shipped as
 ``vectors.cddl`` (and printed in ``spec/vectors.md``). It runs when vectors are
@@ -41,11 +41,11 @@ EXPECT_KEYS = {"outcome", "events", "returned", "observations", "digests"}
 
 
 class SchemaError(ValueError):
-    """A vector does not follow format v3; the message names the offending field."""
+    """A vector does not follow format v4; the message names the offending field."""
 
 
 class VectorFileError(ValueError):
-    """A vector file cannot be read: missing, not CBOR, or not format v3."""
+    """A vector file cannot be read: missing, not CBOR, or not format v4."""
 
 
 def _fail(where: str, problem: str) -> SchemaError:
@@ -155,15 +155,24 @@ def check_vector(vector: Any) -> dict[str, Any]:
             )
         _list(expect["events"], f"{where}.expect.events")
         for j, obs in enumerate(_list(expect["observations"], f"{where}.expect.observations")):
-            owhere = f"{where}.expect.observations[{j}]"
-            obs = _map(obs, owhere, {"view", "args", "value"})
-            _text(obs["view"], f"{owhere}.view")
-            _list(obs["args"], f"{owhere}.args")
+            _check_observation(obs, f"{where}.expect.observations[{j}]")
         if set(_digests(expect["digests"], f"{where}.expect.digests")) != known:
             raise _fail(f"{where}.expect.digests", "must name the genesis's subsystems")
         if refused:
             _check_refusal(expect, where, last=i == len(top["steps"]) - 1)
     return top
+
+
+def _check_observation(obs: Any, where: str) -> None:
+    """An answered observation, or one to be refused: any view and arguments [VEC-28]."""
+    if isinstance(obs, dict) and "outcome" in obs:
+        obs = _map(obs, where, {"view", "args", "outcome"})
+        if obs["outcome"] != REFUSED:
+            raise _fail(f"{where}.outcome", f"must be {REFUSED!r}")
+        return
+    obs = _map(obs, where, {"view", "args", "value"})
+    _text(obs["view"], f"{where}.view")
+    _list(obs["args"], f"{where}.args")
 
 
 def _check_refusal(expect: dict[str, Any], where: str, last: bool) -> None:
@@ -223,7 +232,8 @@ def vector_requirements(vector: dict[str, Any]) -> Iterator[tuple[str, str]]:
                 if isinstance(extrinsic, dict) and isinstance(extrinsic.get("call"), str):
                     yield "calls", extrinsic["call"]
         for obs in entry["expect"]["observations"]:
-            yield "views", obs["view"]
+            if obs.get("outcome") != REFUSED:  # a refused query names any view [VEC-28]
+                yield "views", obs["view"]
 
 
 def to_json(value: PlainData) -> Any:

@@ -163,10 +163,8 @@ def view_computation(state: ChainState, args: Sequence[Any]) -> PlainData:
     }
 
 
-def _pid_arg(args: Sequence[Any]) -> int:
-    if not args:
-        raise InvalidInput("this view takes a pool id first")
-    return POOL_ID.decode(args[0], "the pool id")
+def _pid_arg(value: Any) -> int:
+    return POOL_ID.decode(value, "the pool id")
 
 
 def view_wpha(state: ChainState, args: Sequence[Any]) -> PlainData:
@@ -203,7 +201,7 @@ def view_base_pool(state: ChainState, args: Sequence[Any]) -> PlainData:
     """``base_pool(pid)``: the pool record, its share price bits (or null) and its free W-PHA, or null [STK-23]."""
     if len(args) != 1:
         raise InvalidInput("this view takes one pool id")
-    pid = _pid_arg(args)
+    pid = _pid_arg(args[0])
     if pid not in state.base_pool.pools:
         return None
     pool = base_pool.get_basepool(state, pid)
@@ -218,7 +216,7 @@ def view_pool_shares(state: ChainState, args: Sequence[Any]) -> PlainData:
     """``pool_shares(pid, acct)``: the owner's merged record (id, shares) and queued shares [STK-23]."""
     if len(args) != 2:
         raise InvalidInput("this view takes a pool id and an account")
-    pid, who = _pid_arg(args), _account_arg(args[1:])
+    pid, who = _pid_arg(args[0]), _account_arg(args[1:])
     if pid not in state.base_pool.pools:
         return None
     pool = base_pool.get_basepool(state, pid)
@@ -232,7 +230,7 @@ def view_stake_pool(state: ChainState, args: Sequence[Any]) -> PlainData:
     W-PHA, or null [STK-56] [STK-67]."""
     if len(args) != 1:
         raise InvalidInput("this view takes one pool id")
-    record = state.base_pool.pools.get(_pid_arg(args))
+    record = state.base_pool.pools.get(_pid_arg(args[0]))
     if record is None or not hasattr(record, "basepool"):
         return None
     locked = assets.balance(state, record.lock_account) if hasattr(record, "lock_account") else 0
@@ -245,7 +243,7 @@ def view_stake_pool(state: ChainState, args: Sequence[Any]) -> PlainData:
 
 
 def _instance_arg(value: Any) -> str:
-    if value not in collective.INSTANCES:
+    if not isinstance(value, str) or value not in collective.INSTANCES:
         raise InvalidInput(f"a collective is one of {sorted(collective.INSTANCES)}")
     return str(value)
 
@@ -263,13 +261,14 @@ def view_collective(state: ChainState, args: Sequence[Any]) -> PlainData:
 
 def view_motion(state: ChainState, args: Sequence[Any]) -> PlainData:
     """``motion(instance, hash)``: the motion's votes and held call, or null [COL-1]."""
-    if len(args) != 2 or not isinstance(args[1], bytes):
+    if len(args) != 2:
         raise InvalidInput("motion(instance, hash) takes a collective name and a 32-byte hash")
     col = collective.collective_state(state, _instance_arg(args[0]))
-    votes = col.voting.get(args[1])
+    motion = BYTES32.decode(args[1], "the motion's hash")
+    votes = col.voting.get(motion)
     if votes is None:
         return None
-    return {**to_data(votes), "proposal": to_data(col.proposal_of[args[1]])}
+    return {**to_data(votes), "proposal": to_data(col.proposal_of[motion])}
 
 
 def view_elections(state: ChainState, args: Sequence[Any]) -> PlainData:
@@ -287,9 +286,7 @@ def view_treasury(state: ChainState, args: Sequence[Any]) -> PlainData:
 def view_referendum(state: ChainState, args: Sequence[Any]) -> PlainData:
     """``referendum(index)``: a referendum's info (ongoing with its tally, or finished), or null
     [DEM-26] [DEM-1]."""
-    index = _one_arg(args)
-    if not isinstance(index, int) or isinstance(index, bool):
-        raise InvalidInput("referendum(index) takes a referendum index")
+    index = U32_KIND.decode(_one_arg(args), "the referendum index")
     return to_data(state.democracy.referendum_info.get(index))
 
 
