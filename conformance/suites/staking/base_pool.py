@@ -36,10 +36,12 @@ from phala_spec.primitives.fixed import bdiv, bmul
 
 @case(suite=SUITE, handler="create", presets=BOTH, clauses=("STK-11", "STK-22"))
 def create_takes_shared_ids(b: CaseBuilder) -> None:
-    """Pools take pids from PoolCount and collection ids from 10000; the pool account is derived."""
+    """Pools take pids from PoolCount and collection ids from 10000; the pool account is derived.
+    A plain base pool is neither a stake pool nor a vault: `stake_pool` shows it as null
+    [STK-56]."""
     setup(b)
     b.observe("base_pool", 0)
-    do(b, CREATE, {"owner": b.account("alice")}, OPS, observe=[("base_pool", 1)])
+    do(b, CREATE, {"owner": b.account("alice")}, OPS, observe=[("base_pool", 1), ("stake_pool", 1)])
     check((pool(b, 1).pid, pool(b, 1).cid) == (1, 10_001), "pid 1, cid 10001")
     do(b, CREATE, {"owner": b.account("alice")}, signed("alice"), "BadOrigin")
 
