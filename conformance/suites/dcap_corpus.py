@@ -119,6 +119,16 @@ def corpus_verifies_under_test_root(b: CaseBuilder) -> None:
     verify(b, "ok")
 
 
+@case(suite=SUITE, handler=HANDLER, presets=MINIMAL, clauses=("ATT-3", "ATT-23", "ATT-39"))
+def corpus_enclave_ids_at_their_largest(b: CaseBuilder) -> None:
+    """`isv_prod_id` and `isv_svn` are u16: a quote with both at 0xFFFF verifies, and its
+    pRuntime hash carries `FFFF FFFF` between the two measurements; with both at 0, `0000 0000`
+    [ATT-3]."""
+    corpus_genesis(b)
+    verify(b, "ok", quote(isv_prod_id=0xFFFF, isv_svn=0xFFFF))
+    verify(b, "ok", quote(isv_prod_id=0, isv_svn=0))
+
+
 @case(suite=SHARED_SUITE, handler=HANDLER, presets=MINIMAL, clauses=("ATT-22", "ATT-39"))
 def corpus_test_root_not_trusted_by_default(b: CaseBuilder) -> None:
     """Without the genesis override the chain trusts Intel's root alone: the same evidence

@@ -14,6 +14,7 @@ from functools import cache
 from typing import Any
 
 from scalecodec.base import RuntimeConfigurationObject, ScaleBytes
+from scalecodec.types import Bytes
 
 from .arith import U128_MAX
 
@@ -42,6 +43,19 @@ TYPES: dict[str, Any] = {
 }
 
 
+class _ByteVector(Bytes):  # type: ignore[misc]
+    """``Vec<u8>`` decoded always as ``0x``-prefixed hex [SCALE-1].
+
+    The library's own class returns bytes that are valid UTF-8 as text, and
+    text is ambiguous: the bytes of ``"0x00ff"`` would read back as the two
+    bytes ``00 ff``. Hex alone maps back to exactly the bytes on the wire.
+    """
+
+    def process(self) -> str:
+        length = self.process_type("Compact<u32>").value
+        return "0x" + bytes(self.get_next_bytes(length)).hex()
+
+
 class _Configuration(RuntimeConfigurationObject):  # type: ignore[misc]
     """``scalecodec``'s type registry, with the codec class of each type name made once.
 
@@ -57,6 +71,8 @@ class _Configuration(RuntimeConfigurationObject):  # type: ignore[misc]
     def get_decoder_class(self, type_string: str | dict[str, Any]) -> Any:
         if not isinstance(type_string, str):
             return super().get_decoder_class(type_string)
+        if type_string in ("Vec<u8>", "Bytes"):
+            return _ByteVector
         if type_string not in self._classes:
             self._classes[type_string] = super().get_decoder_class(type_string)
         return self._classes[type_string]
@@ -165,18 +181,13 @@ def u64_le(n: int) -> bytes:
 
 
 def as_bytes(decoded: Any) -> bytes:
-    """Bytes from a decoded ``Vec<u8>`` or ``[u8; N]`` field.
-
-    ``scalecodec`` returns byte fields as ``0x``-prefixed hex, or as text when
-    the bytes are valid UTF-8; both are mapped back to the bytes here.
-    """
+    """Bytes from a decoded ``Vec<u8>`` or ``[u8; N]`` field, which the codec gives as
+    ``0x``-prefixed hex (:class:`_ByteVector`)."""
     if isinstance(decoded, bytes | bytearray):
         return bytes(decoded)
-    if isinstance(decoded, str):
-        if decoded.startswith("0x"):
-            try:
-                return bytes.fromhex(decoded[2:])
-            except ValueError:
-                pass
-        return decoded.encode()
+    if isinstance(decoded, str) and decoded.startswith("0x"):
+        try:
+            return bytes.fromhex(decoded[2:])
+        except ValueError:
+            pass
     raise ValueError(f"not a byte field: {decoded!r}")
