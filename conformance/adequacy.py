@@ -130,11 +130,13 @@ AUTHORING = (
     "tee.ias_test_root.ias_test_evidence",
     "tee.ias.decode_ias_evidence",
     "tee.ias._decode_text",
+    "chain.phat_payloads.EncryptedCommand.encode",
 )
-"""Functions that make or read evidence while vectors are authored, which no step runs [ADQ-1]:
-the simulated authority's signing side [ATT-46], the IAS test root's signer [ATT-13] and the
-reading of IAS evidence written as text [ATT-6]. What they made is in the vectors' bytes, held by
-the lock."""
+"""Functions that make or read evidence or payloads while vectors are authored, which no step
+runs [ADQ-1]: the simulated authority's signing side [ATT-46], the IAS test root's signer
+[ATT-13], the reading of IAS evidence written as text [ATT-6] and the encoding of a user's
+encrypted command envelope [PHAT-65]. What they made is in the vectors' bytes, held by the
+lock."""
 
 
 def all_mutants(modules: Iterable[tuple[str, Path]]) -> list[Mutant]:

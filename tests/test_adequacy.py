@@ -320,9 +320,13 @@ def test_the_authoring_functions_left_out_exist() -> None:
     from phala_spec.conformance.adequacy import AUTHORING, rule_modules
     from phala_spec.conformance.mutation import mutants_of
 
+    modules = {function.rsplit(".", 2)[0] for function in AUTHORING} | {
+        function.rsplit(".", 1)[0] for function in AUTHORING
+    }
     functions = {
         f"{name}.{mutant.function}"
-        for name, path in rule_modules("tee")
+        for name, path in rule_modules()
+        if name in modules
         for mutant in mutants_of(name, str(path), path.read_text())
     }
     assert set(AUTHORING) <= functions
