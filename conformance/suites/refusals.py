@@ -53,6 +53,18 @@ def block_number_not_above_the_current(b: CaseBuilder) -> None:
 
 
 @case(suite=SUITE, handler="block", presets=MINIMAL, clauses=("CHAIN-8", "STEP-2"))
+def block_number_and_timestamp_widths(b: CaseBuilder) -> None:
+    """A block number is a u32 and a timestamp a u64 [CHAIN-8]: block 2^32, and a timestamp of
+    2^64, are refused; block 2^32 - 1 at 2^64 - 1 ms opens."""
+    b.initialize_block(number=1, timestamp=6_000)
+    b.finalize_block()
+    b.refuse(block_step(1 << 32, 12_000))
+    b.refuse(block_step(2, 1 << 64))
+    b.initialize_block(number=(1 << 32) - 1, timestamp=(1 << 64) - 1)
+    b.expect_outcome("ok")
+
+
+@case(suite=SUITE, handler="block", presets=MINIMAL, clauses=("CHAIN-8", "STEP-2"))
 def block_timestamp_going_back(b: CaseBuilder) -> None:
     """Timestamps never decrease [CHAIN-8]: one millisecond before the current block's time is
     refused; the same time as the current block's is valid."""
