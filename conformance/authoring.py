@@ -498,10 +498,11 @@ class CaseBuilder:
         """
         if not self._steps or self._steps[-1].refused:
             raise AuthoringError("refuse_observation() needs an applied step first")
+        query = RefusedQuery(to_data(view), to_data(args))
         try:
-            observe_view(self._state, to_data(view), to_data(args))
+            observe_view(self._state, query.view, query.args)
         except InvalidInput:
-            self._add_observation(RefusedQuery(to_data(view), to_data(args)))
+            self._add_observation(query)
             return
         raise AuthoringError(f"refuse_observation(): the reference answers {view!r} {args!r}")
 

@@ -534,6 +534,26 @@ def late_and_duplicated_heartbeats(b: CaseBuilder, setting: str) -> None:
     watch(b, worker)
 
 
+def worker_heartbeat(
+    b: CaseBuilder, setting: str, worker: Keypair, challenge_block: int, challenge_time: int
+) -> tuple[str, dict[str, Any], dict[str, Any]]:
+    """A heartbeat for ``challenge_block`` that ``worker`` signs outside its runtime, under its
+    next sequence number, and eve relays [MQ-9] [GK-11]."""
+    beat = HeartbeatV2(
+        session_id=0,
+        challenge_block=challenge_block,
+        challenge_time=challenge_time,
+        iterations=0,
+        n_clusters=0,
+        n_contracts=0,
+    )
+    sender = MessageOrigin("Worker", worker.public)
+    message = relaying.next_message(
+        b.chain, sender, WORKING_REPORT_TOPIC, encode_payload(beat), worker, setting
+    )
+    return SYNC, {"signed_message": message}, signed("eve")
+
+
 @per_crypto("adversary", ("GK-11", "GK-20", "OFF-15", "MQ-9", "MQ-10"))
 def unexpected_heartbeat_poisons(b: CaseBuilder, setting: str) -> None:
     """A registered worker signs a second copy of a heartbeat it already sent, under its next
@@ -545,19 +565,14 @@ def unexpected_heartbeat_poisons(b: CaseBuilder, setting: str) -> None:
     b.network_block([force_challenge()])
     report = b.network_block()
     check(outcomes(report) == ["ok"], "the heartbeat relayed")
-    beat = HeartbeatV2(
-        session_id=0,
-        challenge_block=b.chain.system.block.number - 1,
-        challenge_time=b.chain.system.block.timestamp - 12_000,
-        iterations=0,
-        n_clusters=0,
-        n_contracts=0,
+    forged = worker_heartbeat(
+        b,
+        setting,
+        worker,
+        b.chain.system.block.number - 1,
+        b.chain.system.block.timestamp - 12_000,
     )
-    sender = MessageOrigin("Worker", worker.public)
-    message = relaying.next_message(
-        b.chain, sender, WORKING_REPORT_TOPIC, encode_payload(beat), worker, setting
-    )
-    report = b.network_block([(SYNC, {"signed_message": message}, signed("eve"))])
+    report = b.network_block([forged])
     check(report["halted"] == ["gk"], "the gatekeeper is poisoned")
     halted = b.network.runtimes["gk"].halted
     check(halted is not None and "unexpected heartbeat" in halted.reason, "with the reason")

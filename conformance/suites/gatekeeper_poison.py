@@ -7,20 +7,16 @@ a reason that lists fewer or more of them differs from the rule.
 
 from __future__ import annotations
 
-from phala_spec.chain.messages import MessageOrigin
-from phala_spec.chain.system_payloads import HeartbeatV2
-from phala_spec.chain.worker_messages import WORKING_REPORT_TOPIC, encode_payload
-from phala_spec.conformance import relaying
-from phala_spec.conformance.authoring import CaseBuilder, signed
+from phala_spec.conformance.authoring import CaseBuilder
 from phala_spec.conformance.checks import check
 from phala_spec.conformance.suites.gatekeeper import (
-    SYNC,
     WORKERS,
     economics,
     force_challenge,
     launch,
     per_crypto,
     runtime_name,
+    worker_heartbeat,
 )
 
 
@@ -38,19 +34,8 @@ def poisoned_while_four_challenges_are_owed(b: CaseBuilder, setting: str) -> Non
         b.network_block([force_challenge()], withheld=[name])
     owed = economics(b).workers[worker.public].waiting_heartbeats
     check(len(owed) >= 4, "at least four heartbeats owed")
-    beat = HeartbeatV2(
-        session_id=0,
-        challenge_block=owed[-1],
-        challenge_time=b.chain.system.block.timestamp,
-        iterations=0,
-        n_clusters=0,
-        n_contracts=0,
-    )
-    sender = MessageOrigin("Worker", worker.public)
-    message = relaying.next_message(
-        b.chain, sender, WORKING_REPORT_TOPIC, encode_payload(beat), worker, setting
-    )
-    report = b.network_block([(SYNC, {"signed_message": message}, signed("eve"))], withheld=[name])
+    forged = worker_heartbeat(b, setting, worker, owed[-1], b.chain.system.block.timestamp)
+    report = b.network_block([forged], withheld=[name])
     check(report["halted"] == ["gk"], "the gatekeeper is poisoned")
     halted = b.network.runtimes["gk"].halted
     check(

@@ -188,6 +188,6 @@ def as_bytes(decoded: Any) -> bytes:
     if isinstance(decoded, str) and decoded.startswith("0x"):
         try:
             return bytes.fromhex(decoded[2:])
-        except ValueError:
-            pass
+        except ValueError as exc:
+            raise ValueError(f"not a byte field: {decoded!r}") from exc
     raise ValueError(f"not a byte field: {decoded!r}")

@@ -16,6 +16,7 @@ import attrs
 from ..chain.state import BlockContext, ChainState, Events, Origin
 from ..primitives.errors import DispatchError, InvalidInput
 from ..primitives.records import evolve
+from ..primitives.types import BLOCK_NUMBER, BYTES32, U64_KIND
 from .calls import decode_args, lookup
 from .composition import ON_FINALIZE, ON_INITIALIZE
 
@@ -33,12 +34,17 @@ class CallResult:
 def initialize_block(state: ChainState, ctx: BlockContext) -> tuple[ChainState, Events]:
     """Open block ``ctx.number`` and run the ``on_initialize`` hooks [CHAIN-8].
 
-    Block numbers strictly increase (they may skip, which stands for empty
+    A block number is a u32, a timestamp a u64 and the randomness 32 bytes;
+    block numbers strictly increase (they may skip, which stands for empty
     blocks), timestamps never decrease, and a block must be finalized before
-    the next one opens. The one exception is block 0 right after genesis, which
-    opens without hooks for calls a test makes at the genesis block [CHAIN-14].
+    the next one opens. The one exception is block 0 right after genesis,
+    which opens without hooks for calls a test makes at the genesis block
+    [CHAIN-14].
     """
     current = state.system.block
+    BLOCK_NUMBER.decode(ctx.number, "a block number")
+    U64_KIND.decode(ctx.timestamp, "a block timestamp")
+    BYTES32.decode(ctx.randomness, "the block randomness")
     if state.system.in_block:
         raise InvalidInput("the current block has not been finalized")
     if ctx.number == 0:
@@ -47,8 +53,6 @@ def initialize_block(state: ChainState, ctx: BlockContext) -> tuple[ChainState, 
         raise InvalidInput("block numbers must increase")
     if ctx.timestamp < current.timestamp:
         raise InvalidInput("timestamps must not decrease")
-    if len(ctx.randomness) != 32:
-        raise InvalidInput("block randomness is 32 bytes")
     system = evolve(state.system, block=ctx, in_block=True, parent_number=current.number)
     state = evolve(state, system=system)
     events: Events = ()
@@ -77,8 +81,6 @@ def open_genesis_block(state: ChainState, ctx: BlockContext) -> ChainState:
         raise InvalidInput("the genesis block opens only right after genesis, once")
     if ctx.number != 0:
         raise InvalidInput("the genesis block is block 0")
-    if len(ctx.randomness) != 32:
-        raise InvalidInput("block randomness is 32 bytes")
     system = evolve(state.system, block=ctx, in_block=True, genesis_opened=True)
     return evolve(state, system=system)
 

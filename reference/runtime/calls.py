@@ -144,7 +144,6 @@ def _admit(
 ) -> None:
     """What a call meets before its own checks: the runtime's call filter for an extrinsic
     [CHAIN-15], and for an operation whose function takes no origin, a pallet origin [CHAIN-7].
-    One function shared by every entry of the table, not lines repeated in each call's closure.
     """
     if filtered:
         ensure_admitted(state.config.call_filter, origin, name)
