@@ -81,6 +81,8 @@ def open_genesis_block(state: ChainState, ctx: BlockContext) -> ChainState:
         raise InvalidInput("the genesis block opens only right after genesis, once")
     if ctx.number != 0:
         raise InvalidInput("the genesis block is block 0")
+    if len(ctx.randomness) != 32:
+        raise InvalidInput("block randomness is 32 bytes")
     system = evolve(state.system, block=ctx, in_block=True, genesis_opened=True)
     return evolve(state, system=system)
 
